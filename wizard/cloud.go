@@ -1,0 +1,235 @@
+package wizard
+
+import (
+	"context"
+	"time"
+
+	"github.com/amlaks/amlaks/rules"
+)
+
+// Cloud is the port to Azure. The azure package implements it over the
+// Azure SDK (against real Azure or the simulator); nothing else talks to
+// Azure. Every method may block on the network and must be called from a
+// goroutine (a tea.Cmd in the TUI). Errors wrap one of the Err* kinds below
+// (see *Error).
+type Cloud interface {
+	// Subscriptions the credential can see; Default marks the az CLI's
+	// default (or the one named by AZURE_SUBSCRIPTION_ID).
+	Subscriptions(ctx context.Context) ([]Subscription, error)
+	// Regions are the physical regions of a subscription with display names
+	// and pairs, sorted by display name.
+	Regions(ctx context.Context, sub string) ([]Region, error)
+	// Workspaces are the AML workspaces of a subscription (all pages).
+	Workspaces(ctx context.Context, sub string) ([]Workspace, error)
+	// Computes are the compute targets of a workspace (all pages, any type).
+	Computes(ctx context.Context, ws WorkspaceRef) ([]Compute, error)
+	// Compute gets one compute by name; a missing one is ErrNotFound.
+	Compute(ctx context.Context, ws WorkspaceRef, name string) (Compute, error)
+	// Versions are the AKS Kubernetes versions of a region.
+	Versions(ctx context.Context, sub, region string) ([]rules.Version, error)
+	// Sizes are the VM sizes of a region for the subscription joined from
+	// AML vmSizes (prices), compute SKUs (restrictions, capabilities) and
+	// compute usages (quota).
+	Sizes(ctx context.Context, sub, region string) (SizeList, error)
+	// Clusters are the AKS managed clusters of a subscription (all pages).
+	// Pool vCPUs are filled from the SKUs of each cluster's region.
+	Clusters(ctx context.Context, sub string) ([]Cluster, error)
+
+	// Submit sends the create (spec.ClusterID empty) or attach PUT and
+	// returns once Azure accepted it. The operation's resume token is saved
+	// so a later process can follow it (Pending).
+	Submit(ctx context.Context, ws WorkspaceRef, spec ComputeSpec) (Operation, error)
+	// Detach starts the detach of an AKS compute (the cluster is kept).
+	Detach(ctx context.Context, ws WorkspaceRef, name string) (Operation, error)
+	// Pending returns the saved, unfinished operation on a compute started
+	// by this or an earlier process, if any.
+	Pending(ctx context.Context, ws WorkspaceRef, name string) (Operation, bool, error)
+	// Follow polls an operation until it ends or ctx is done, sending one
+	// Progress per poll and a final one with Done set; the channel is closed
+	// after that. Cancelling ctx stops watching only: the operation goes on
+	// in Azure.
+	Follow(ctx context.Context, op Operation, every time.Duration) <-chan Progress
+}
+
+// Subscription is an Azure subscription.
+type Subscription struct {
+	ID       string // GUID
+	Name     string // display name
+	TenantID string
+	State    string // Enabled, Disabled, Warned, PastDue, Deleted
+	Default  bool
+}
+
+// Region is a physical Azure region.
+type Region struct {
+	Name        string   // "eastus"
+	DisplayName string   // "East US"
+	Paired      []string // ["westus"]
+}
+
+// WorkspaceRef addresses an AML workspace.
+type WorkspaceRef struct {
+	SubscriptionID string
+	ResourceGroup  string
+	Name           string
+}
+
+// Workspace is an AML workspace.
+type Workspace struct {
+	WorkspaceRef
+	ID     string
+	Region string // "eastus"
+}
+
+// Compute is a compute target of a workspace (any type; AKS fields filled
+// for AKS).
+type Compute struct {
+	ID          string
+	Name        string
+	Type        string // "AKS", "AmlCompute", ...
+	State       string // provisioning state: Creating, Updating, Succeeded, Failed, Deleting, Canceled, Unknown
+	Purpose     rules.Purpose
+	Nodes       int
+	VMSize      string
+	VCPUs       int    // total (nodes × vCPUs per node) when the size is known; 0 otherwise
+	Region      string // computeLocation
+	ClusterID   string // properties.resourceId: the underlying AKS cluster
+	Attached    bool   // isAttachedCompute
+	FQDN        string
+	Description string
+	Errors      []OpError // provisioningErrors
+	CreatedOn   time.Time
+}
+
+// OpError is an ARM error (code, message, nested details flattened).
+type OpError struct {
+	Code    string
+	Message string
+}
+
+// VMSize is one VM size of a region.
+type VMSize struct {
+	Name         string // "Standard_D3_v2"
+	Family       string // quota family, "standardDv2Family"
+	VCPUs        int
+	MemoryGB     float64
+	GPUs         int
+	FPGA         bool
+	PricePerHour float64 // USD, Linux, 0 when unknown
+	Restricted   string  // non-empty: why the size cannot be used here by this subscription
+	FamilyQuota  rules.Quota
+}
+
+// SizeList is what Sizes returns.
+type SizeList struct {
+	Region      string
+	Sizes       []VMSize    // sorted by name
+	RegionQuota rules.Quota // "cores"
+	// QuotaUnknown is set when usages could not be read (sizes still listed).
+	QuotaUnknown bool
+}
+
+// Find returns the named size (case-insensitive).
+func (l SizeList) Find(name string) (VMSize, bool) {
+	for _, s := range l.Sizes {
+		if equalFold(s.Name, name) {
+			return s, true
+		}
+	}
+	return VMSize{}, false
+}
+
+// Cluster is an AKS managed cluster.
+type Cluster struct {
+	ID                 string
+	Name               string
+	ResourceGroup      string
+	Region             string
+	Version            string // current Kubernetes version (x.y.z)
+	Pools              []rules.Pool
+	Private            bool
+	PrivatePublicFQDN  bool
+	AuthorizedIPRanges []string
+	LoadBalancerSKU    string // "standard" | "basic"
+	PowerState         string // "Running" | "Stopped"
+	ProvisioningState  string
+	FQDN               string
+}
+
+// Nodes is the sum of pool counts.
+func (c Cluster) Nodes() int {
+	n := 0
+	for _, p := range c.Pools {
+		n += p.Count
+	}
+	return n
+}
+
+// VCPUs is the sum of count × vCPUs over pools.
+func (c Cluster) VCPUs() int {
+	n := 0
+	for _, p := range c.Pools {
+		n += p.Count * p.VCPUs
+	}
+	return n
+}
+
+// ComputeSpec is the body of a create or attach.
+type ComputeSpec struct {
+	Name            string
+	Location        string // workspace region (ARM envelope)
+	ComputeLocation string // create: the cluster's region; attach: empty
+	Description     string
+	Purpose         rules.Purpose
+	Nodes           int    // create only
+	VMSize          string // create only
+	ClusterID       string // attach only: the AKS resource ID
+	Network         rules.Network
+	TLS             rules.TLS
+}
+
+// Attach reports whether the spec is an attach.
+func (s ComputeSpec) Attach() bool { return s.ClusterID != "" }
+
+// OpKind says what an operation does.
+type OpKind string
+
+// Operation kinds.
+const (
+	OpCreate OpKind = "create"
+	OpAttach OpKind = "attach"
+	OpDetach OpKind = "detach"
+)
+
+// Operation is a running long-running operation on a compute.
+type Operation struct {
+	Kind      OpKind
+	Workspace WorkspaceRef
+	Name      string
+	Token     string // SDK resume token; opaque
+	Started   time.Time
+}
+
+// Expected is how long an operation usually takes against real Azure
+// (about 10 min create, 5 min attach); the simulator's Follow reports its
+// own scaled figure in Progress.Expected.
+func (k OpKind) Expected() time.Duration {
+	switch k {
+	case OpCreate:
+		return 10 * time.Minute
+	case OpAttach:
+		return 5 * time.Minute
+	}
+	return time.Minute
+}
+
+// Progress is one observation of an operation.
+type Progress struct {
+	State    string        // provisioning / operation state as polled: InProgress, Creating, Succeeded, Failed, ...
+	Elapsed  time.Duration // since the operation started
+	Expected time.Duration // how long it usually takes here
+	Note     string        // e.g. "throttled: retrying in 5 s"
+	Done     bool
+	Compute  *Compute // final compute on success (nil for detach)
+	Err      error    // final error on failure (*Error, with provisioning errors in Details)
+}

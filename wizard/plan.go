@@ -1,0 +1,165 @@
+package wizard
+
+import (
+	"strings"
+
+	"github.com/amlaks/amlaks/rules"
+)
+
+// Mode is what the user wants to do.
+type Mode string
+
+// Modes.
+const (
+	ModeCreate Mode = "create"
+	ModeAttach Mode = "attach"
+	ModeBrowse Mode = "browse"
+	ModeList   Mode = "list"
+)
+
+// Source says where an answer came from.
+type Source int
+
+// Sources, in the order SPEC §1 applies them.
+const (
+	Unset   Source = iota
+	Default        // the product default (3 × Standard_D3_v2, production, the workspace's region)
+	Flag           // a command-line flag
+	Env            // an environment variable
+	AzCLI          // the Azure CLI's own defaults
+	Only           // the only choice there was
+	Asked          // answered in the wizard
+)
+
+// String names the source for summaries.
+func (s Source) String() string {
+	return [...]string{"unset", "default", "flag", "environment", "az CLI", "only choice", "asked"}[s]
+}
+
+// Field names one answer of the Plan. Its value is the long flag name.
+type Field string
+
+// Plan fields.
+const (
+	FSubscription Field = "subscription"
+	FWorkspace    Field = "workspace"
+	FMode         Field = "mode"
+	FPurpose      Field = "purpose"
+	FRegion       Field = "region"
+	FVMSize       Field = "vm-size"
+	FNodes        Field = "nodes"
+	FNetwork      Field = "vnet"
+	FTLS          Field = "ssl"
+	FName         Field = "name"
+	FCluster      Field = "cluster-id"
+	FDescription  Field = "description"
+)
+
+// Plan is every answer of a create or attach and where each came from.
+// The TUI and line mode fill the same Plan.
+type Plan struct {
+	Mode         Mode
+	Subscription string // GUID
+	Workspace    Workspace
+	Purpose      rules.Purpose
+	Region       string // create: the cluster's region
+	VMSize       string
+	Nodes        int
+	Network      rules.Network
+	TLS          rules.TLS
+	Name         string
+	Description  string
+	ClusterID    string // attach
+	Cluster      *Cluster
+
+	from map[Field]Source
+}
+
+// NewPlan returns a plan with the product defaults (production,
+// 3 × Standard_D3_v2) marked as Default.
+func NewPlan(mode Mode) *Plan {
+	p := &Plan{Mode: mode, Purpose: rules.Production, VMSize: "Standard_D3_v2", Nodes: 3}
+	p.Mark(FPurpose, Default)
+	p.Mark(FVMSize, Default)
+	p.Mark(FNodes, Default)
+	return p
+}
+
+// Mark records where field's answer came from.
+func (p *Plan) Mark(f Field, s Source) {
+	if p.from == nil {
+		p.from = map[Field]Source{}
+	}
+	p.from[f] = s
+}
+
+// From says where field's answer came from.
+func (p *Plan) From(f Field) Source { return p.from[f] }
+
+// Given reports whether the answer was given up front (flag, environment,
+// az CLI or only choice), so the wizard does not ask it.
+func (p *Plan) Given(f Field) bool {
+	switch p.from[f] {
+	case Flag, Env, AzCLI, Only:
+		return true
+	}
+	return false
+}
+
+// Clone returns a deep copy, so a screen can edit without touching the
+// original until it commits.
+func (p *Plan) Clone() *Plan {
+	c := *p
+	c.from = make(map[Field]Source, len(p.from))
+	for k, v := range p.from {
+		c.from[k] = v
+	}
+	if p.Cluster != nil {
+		cl := *p.Cluster
+		c.Cluster = &cl
+	}
+	return &c
+}
+
+// WorkspaceRef returns the workspace's address.
+func (p *Plan) WorkspaceRef() WorkspaceRef { return p.Workspace.WorkspaceRef }
+
+// Spec builds the create or attach body from the plan.
+func (p *Plan) Spec() ComputeSpec {
+	s := ComputeSpec{
+		Name:        p.Name,
+		Location:    p.Workspace.Region,
+		Description: p.Description,
+		Purpose:     p.Purpose,
+		TLS:         p.TLS,
+	}
+	if p.Mode == ModeAttach {
+		s.ClusterID = p.ClusterID
+		return s
+	}
+	s.ComputeLocation = p.Region
+	s.Nodes = p.Nodes
+	s.VMSize = p.VMSize
+	s.Network = p.Network
+	return s
+}
+
+// ExistingNames returns the names of computes.
+func ExistingNames(cs []Compute) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+// FindWorkspace picks a workspace by name (case-insensitive), narrowed by
+// resource group when rg is not empty.
+func FindWorkspace(all []Workspace, name, rg string) (Workspace, bool) {
+	for _, w := range all {
+		if strings.EqualFold(w.Name, name) && (rg == "" || strings.EqualFold(w.ResourceGroup, rg)) {
+			return w, true
+		}
+	}
+	return Workspace{}, false
+}

@@ -1,0 +1,200 @@
+package wizard
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/amlaks/amlaks/rules"
+)
+
+// Redacted replaces secrets (TLS key and certificate bodies) wherever a
+// request is shown.
+const Redacted = "<redacted>"
+
+// APIVersion is the AML api-version the SDK module (armmachinelearning v4) sends.
+const APIVersion = "2024-04-01"
+
+// RESTPath is the ARM path of the compute (no host, with api-version).
+func (p *Plan) RESTPath() string {
+	w := p.Workspace
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.MachineLearningServices/workspaces/%s/computes/%s?api-version=%s",
+		w.SubscriptionID, w.ResourceGroup, w.Name, p.Name, APIVersion)
+}
+
+// SubnetID builds the ARM ID of the custom VNet subnet.
+func SubnetID(sub string, n rules.Network) string {
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Network/virtualNetworks/%s/subnets/%s",
+		sub, n.VNetResourceGroup, n.VNet, n.Subnet)
+}
+
+// Body is the PUT body of the create or attach, in the JSON shape the SDK
+// sends (azure-facts §1); secrets are Redacted unless reveal is true.
+func (s ComputeSpec) Body(sub string, reveal bool) map[string]any {
+	inner := map[string]any{"clusterPurpose": string(s.Purpose)}
+	if !s.Attach() {
+		inner["agentCount"] = s.Nodes
+		inner["agentVmSize"] = s.VMSize
+		lb := s.Network.LoadBalancer
+		if lb == "" {
+			lb = rules.PublicIP
+		}
+		inner["loadBalancerType"] = lb
+		if s.Network.LoadBalancerSubnet != "" {
+			inner["loadBalancerSubnet"] = s.Network.LoadBalancerSubnet
+		}
+		if s.Network.Custom() {
+			inner["aksNetworkingConfiguration"] = map[string]any{
+				"subnetId":         SubnetID(sub, s.Network),
+				"serviceCidr":      s.Network.ServiceCIDR,
+				"dnsServiceIP":     s.Network.DNSServiceIP,
+				"dockerBridgeCidr": s.Network.DockerBridgeCIDR,
+			}
+		}
+	}
+	secret := func(b []byte) string {
+		if reveal {
+			return string(b)
+		}
+		return Redacted
+	}
+	switch s.TLS.Mode {
+	case rules.TLSMicrosoft:
+		inner["sslConfiguration"] = map[string]any{"status": "Auto", "leafDomainLabel": s.TLS.LeafDomainLabel, "overwriteExistingDomain": s.TLS.Overwrite}
+	case rules.TLSCustom:
+		inner["sslConfiguration"] = map[string]any{"status": "Enabled", "cert": secret(s.TLS.CertPEM), "key": secret(s.TLS.KeyPEM), "cname": s.TLS.CNAME}
+	}
+	props := map[string]any{"computeType": "AKS", "properties": inner}
+	if s.Description != "" {
+		props["description"] = s.Description
+	}
+	if s.Attach() {
+		props["resourceId"] = s.ClusterID
+	} else {
+		props["computeLocation"] = s.ComputeLocation
+	}
+	return map[string]any{"location": s.Location, "properties": props}
+}
+
+// Equivalents returns what the plan looks like elsewhere: the `az ml
+// computetarget` command (CLI v1 extension azure-cli-ml), the Python
+// AksCompute (SDK v1) snippet, and the REST request. Secrets are redacted.
+func Equivalents(p *Plan) (az, python, rest string) {
+	spec := p.Spec()
+	body, _ := json.MarshalIndent(spec.Body(p.Subscription, false), "", "  ")
+	rest = "PUT https://management.azure.com" + p.RESTPath() + "\n" + string(body)
+	if spec.Attach() {
+		return attachAz(p), attachPython(p), rest
+	}
+	return createAz(p), createPython(p), rest
+}
+
+func shq(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func createAz(p *Plan) string {
+	a := []string{"az ml computetarget create aks", "--name " + shq(p.Name), "--resource-group " + shq(p.Workspace.ResourceGroup),
+		"--workspace-name " + shq(p.Workspace.Name), "--location " + shq(p.Region), "--vm-size " + shq(p.VMSize),
+		fmt.Sprintf("--agent-count %d", p.Nodes), "--cluster-purpose " + string(p.Purpose)}
+	n := p.Network
+	if n.Custom() {
+		a = append(a, "--vnet-resourcegroup-name "+shq(n.VNetResourceGroup), "--vnet-name "+shq(n.VNet), "--subnet-name "+shq(n.Subnet),
+			"--service-cidr "+shq(n.ServiceCIDR), "--dns-service-ip "+shq(n.DNSServiceIP), "--docker-bridge-cidr "+shq(n.DockerBridgeCIDR))
+	}
+	if n.LoadBalancer == rules.InternalLoadBalancer {
+		a = append(a, "--load-balancer-type InternalLoadBalancer", "--load-balancer-subnet "+shq(n.LoadBalancerSubnet))
+	}
+	a = append(a, tlsAz(p.TLS)...)
+	a = append(a, "--subscription "+p.Subscription)
+	return strings.Join(a, " \\\n    ")
+}
+
+func tlsAz(t rules.TLS) []string {
+	switch t.Mode {
+	case rules.TLSMicrosoft:
+		a := []string{"--ssl-leaf-domain-label " + shq(t.LeafDomainLabel)}
+		if t.Overwrite {
+			a = append(a, "--ssl-overwrite-existing-domain")
+		}
+		return a
+	case rules.TLSCustom:
+		return []string{"--ssl-cert-file " + shq(t.CertFile), "--ssl-key-file " + shq(t.KeyFile), "--ssl-cname " + shq(t.CNAME)}
+	}
+	return nil
+}
+
+func attachAz(p *Plan) string {
+	a := []string{"az ml computetarget attach aks", "-n " + shq(p.Name), "-i " + shq(p.ClusterID),
+		"-g " + shq(p.Workspace.ResourceGroup), "-w " + shq(p.Workspace.Name)}
+	a = append(a, "--subscription "+p.Subscription)
+	s := strings.Join(a, " ")
+	if p.Purpose == rules.DevTest {
+		s += "\n# cluster purpose DevTest: the CLI v1 attach has no flag for it; use the Python snippet or the REST body"
+	}
+	if p.TLS.Mode != rules.TLSOff {
+		s += "\n# TLS: enable it after attaching with AksCompute.update() (see the Python snippet)"
+	}
+	return s
+}
+
+func pyTLS(t rules.TLS, obj string) string {
+	switch t.Mode {
+	case rules.TLSMicrosoft:
+		ow := ""
+		if t.Overwrite {
+			ow = ", overwrite_existing_domain=True"
+		}
+		return fmt.Sprintf("%s.enable_ssl(leaf_domain_label=%q%s)\n", obj, t.LeafDomainLabel, ow)
+	case rules.TLSCustom:
+		return fmt.Sprintf("%s.enable_ssl(ssl_cert_pem_file=%q, ssl_key_pem_file=%q, ssl_cname=%q)\n", obj, t.CertFile, t.KeyFile, t.CNAME)
+	}
+	return ""
+}
+
+func pyPurpose(p rules.Purpose) string {
+	if p == rules.DevTest {
+		return "AksCompute.ClusterPurpose.DEV_TEST"
+	}
+	return "AksCompute.ClusterPurpose.FAST_PROD"
+}
+
+func pyWorkspace(p *Plan) string {
+	return fmt.Sprintf("from azureml.core import Workspace\nfrom azureml.core.compute import AksCompute, ComputeTarget\n\nws = Workspace(subscription_id=%q, resource_group=%q, workspace_name=%q)\n",
+		p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name)
+}
+
+func createPython(p *Plan) string {
+	var b strings.Builder
+	b.WriteString(pyWorkspace(p))
+	fmt.Fprintf(&b, "prov_config = AksCompute.provisioning_configuration(\n    vm_size=%q,\n    agent_count=%d,\n    cluster_purpose=%s,\n    location=%q,\n",
+		p.VMSize, p.Nodes, pyPurpose(p.Purpose), p.Region)
+	n := p.Network
+	if n.LoadBalancer == rules.InternalLoadBalancer {
+		fmt.Fprintf(&b, "    load_balancer_type=\"InternalLoadBalancer\",\n    load_balancer_subnet=%q,\n", n.LoadBalancerSubnet)
+	}
+	b.WriteString(")\n")
+	if n.Custom() {
+		fmt.Fprintf(&b, "prov_config.vnet_resourcegroup_name = %q\nprov_config.vnet_name = %q\nprov_config.subnet_name = %q\nprov_config.service_cidr = %q\nprov_config.dns_service_ip = %q\nprov_config.docker_bridge_cidr = %q\n",
+			n.VNetResourceGroup, n.VNet, n.Subnet, n.ServiceCIDR, n.DNSServiceIP, n.DockerBridgeCIDR)
+	}
+	b.WriteString(pyTLS(p.TLS, "prov_config"))
+	fmt.Fprintf(&b, "aks_target = ComputeTarget.create(workspace=ws, name=%q, provisioning_configuration=prov_config)\naks_target.wait_for_completion(show_output=True)\n", p.Name)
+	return b.String()
+}
+
+func attachPython(p *Plan) string {
+	var b strings.Builder
+	b.WriteString(pyWorkspace(p))
+	id, _ := rules.ParseClusterID(p.ClusterID)
+	fmt.Fprintf(&b, "attach_config = AksCompute.attach_configuration(\n    resource_group=%q,\n    cluster_name=%q,\n    cluster_purpose=%s,\n)\n",
+		id.ResourceGroup, id.Name, pyPurpose(p.Purpose))
+	b.WriteString(pyTLS(p.TLS, "attach_config"))
+	fmt.Fprintf(&b, "aks_target = ComputeTarget.attach(ws, %q, attach_config)\naks_target.wait_for_completion(show_output=True)\n", p.Name)
+	return b.String()
+}

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -76,13 +77,25 @@ func (s ComputeSpec) Body(sub string, reveal bool) map[string]any {
 	return map[string]any{"location": s.Location, "properties": props}
 }
 
+// JSON renders v indented, without HTML escaping (so "<redacted>" stays
+// readable), ending in a newline.
+func JSON(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return []byte(fmt.Sprintf("{\"error\":{\"code\":\"Encoding\",\"message\":%q}}\n", err.Error()))
+	}
+	return b.Bytes()
+}
+
 // Equivalents returns what the plan looks like elsewhere: the `az ml
 // computetarget` command (CLI v1 extension azure-cli-ml), the Python
 // AksCompute (SDK v1) snippet, and the REST request. Secrets are redacted.
 func Equivalents(p *Plan) (az, python, rest string) {
 	spec := p.Spec()
-	body, _ := json.MarshalIndent(spec.Body(p.Subscription, false), "", "  ")
-	rest = "PUT https://management.azure.com" + p.RESTPath() + "\n" + string(body)
+	rest = "PUT https://management.azure.com" + p.RESTPath() + "\n" + string(JSON(spec.Body(p.Subscription, false)))
 	if spec.Attach() {
 		return attachAz(p), attachPython(p), rest
 	}

@@ -69,7 +69,12 @@ type Plan struct {
 	TLS          rules.TLS
 	Name         string
 	Description  string
-	ClusterID    string // attach
+	ClusterID    string // attach: the AKS resource ID
+	// ClusterName and ClusterGroup name the cluster instead of ClusterID
+	// (--cluster NAME --cluster-resource-group RG); Resolve turns them into
+	// ClusterID.
+	ClusterName  string
+	ClusterGroup string
 	Cluster      *Cluster
 
 	from map[Field]Source

@@ -189,20 +189,26 @@ func findRegion(all []Region, name string) (Region, bool) {
 func FindRegion(all []Region, name string) (Region, bool) { return findRegion(all, name) }
 
 // resolveCluster fills p.ClusterID/p.Cluster from --cluster-id or from
-// --cluster NAME (+ --cluster-resource-group) held in p.ClusterID as "rg/name".
+// --cluster NAME (+ --cluster-resource-group).
 func resolveCluster(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
-	if p.ClusterID == "" {
+	if p.ClusterID == "" && p.ClusterName == "" {
 		return []rules.Violation{Missing(FCluster, "give --cluster-id ID, or --cluster NAME --cluster-resource-group RG")}, nil
+	}
+	var id rules.ClusterID
+	if p.ClusterID != "" {
+		var err error
+		if id, err = rules.ParseClusterID(p.ClusterID); err != nil {
+			return violationsOf(err), nil
+		}
 	}
 	clusters, err := c.Clusters(ctx, p.Subscription)
 	if err != nil {
 		return nil, err
 	}
-	if !strings.HasPrefix(strings.TrimSpace(p.ClusterID), "/") && !strings.HasPrefix(strings.ToLower(strings.TrimSpace(p.ClusterID)), "subscriptions/") {
-		rg, name, _ := strings.Cut(p.ClusterID, "/")
+	if p.ClusterID == "" {
 		var hits []Cluster
 		for _, cl := range clusters {
-			if strings.EqualFold(cl.Name, name) && (rg == "" || strings.EqualFold(cl.ResourceGroup, rg)) {
+			if strings.EqualFold(cl.Name, p.ClusterName) && (p.ClusterGroup == "" || strings.EqualFold(cl.ResourceGroup, p.ClusterGroup)) {
 				hits = append(hits, cl)
 			}
 		}
@@ -212,14 +218,14 @@ func resolveCluster(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, e
 			p.Cluster = &hits[0]
 			return nil, nil
 		case 0:
-			return []rules.Violation{{Field: "cluster", Code: "unknown", Message: fmt.Sprintf("no AKS cluster %q in this subscription: list them with `az aks list -o table`", name)}}, nil
+			where := "this subscription"
+			if p.ClusterGroup != "" {
+				where = "resource group " + p.ClusterGroup
+			}
+			return []rules.Violation{{Field: "cluster", Code: "unknown", Message: fmt.Sprintf("no AKS cluster %q in %s: list them with `az aks list -o table`", p.ClusterName, where)}}, nil
 		default:
-			return []rules.Violation{{Field: "cluster-resource-group", Code: "ambiguous", Message: fmt.Sprintf("%d clusters are named %q: add --cluster-resource-group", len(hits), name)}}, nil
+			return []rules.Violation{{Field: "cluster-resource-group", Code: "ambiguous", Message: fmt.Sprintf("%d clusters are named %q: add --cluster-resource-group", len(hits), p.ClusterName)}}, nil
 		}
-	}
-	id, err := rules.ParseClusterID(p.ClusterID)
-	if err != nil {
-		return violationsOf(err), nil
 	}
 	cl, ok := FindCluster(clusters, id.String())
 	if !ok {

@@ -1,0 +1,272 @@
+// Package cli is the command line of amlaks: cobra commands, flags → the
+// wizard.Plan, the choice between the interactive wizard (package ui) and
+// line mode, plain and JSON output, and the mapping of errors to exit
+// codes. It imports ui, wizard and rules; the Cloud comes from a Factory
+// that main.go provides, so the Azure SDK never shows here.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// Exit codes (SPEC §1).
+const (
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitInvalid     = 2
+	ExitInterrupted = 130
+)
+
+// Streams are the process's standard streams and whether they are terminals.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	InTTY  bool
+	OutTTY bool
+}
+
+// Globals are the flags every command takes.
+type Globals struct {
+	Subscription  string
+	Workspace     string
+	ResourceGroup string
+	Cloud         string
+	Demo          bool
+	Output        string
+	NoColor       bool
+	Accessible    bool
+	Debug         string
+}
+
+// Session is what a Factory built: the Cloud and facts about it.
+type Session struct {
+	Cloud wizard.Cloud
+	Demo  bool
+	// DefaultSubscription is flag → AZURE_SUBSCRIPTION_ID → az CLI default, with its source.
+	DefaultSubscription string
+	SubscriptionSource  wizard.Source
+	// PollEvery is how often operations are polled.
+	PollEvery time.Duration
+	// Reset restores the simulator's fixtures (demo only).
+	Reset func() error
+	// Close releases resources (debug log file).
+	Close func()
+	// DemoFallback builds a demo session, offered when no credential is found.
+	DemoFallback func() (*Session, error)
+}
+
+// Factory builds the session for the global flags.
+type Factory func(ctx context.Context, g Globals) (*Session, error)
+
+// exitError carries an exit code through cobra.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func exit(code int, err error) error { return &exitError{code: code, err: err} }
+
+// Invalid is the exit-2 error listing every bad or missing flag.
+type Invalid struct{ Violations []rules.Violation }
+
+func (e *Invalid) Error() string {
+	var b strings.Builder
+	b.WriteString("invalid input:")
+	for _, v := range e.Violations {
+		fmt.Fprintf(&b, "\n  --%s: %s", v.Field, v.Message)
+	}
+	return b.String()
+}
+
+// app is one invocation.
+type app struct {
+	ctx     context.Context
+	s       Streams
+	g       Globals
+	f       Factory
+	version string
+	sess    *Session
+	jsonOut bool
+}
+
+// Run executes amlaks with args and returns the exit code. Nothing here
+// calls os.Exit, so tests drive it in-process.
+func Run(ctx context.Context, args []string, s Streams, f Factory, version string) int {
+	a := &app{ctx: ctx, s: s, f: f, version: version}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	err := root.ExecuteContext(ctx)
+	if a.sess != nil && a.sess.Close != nil {
+		a.sess.Close()
+	}
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitFailure
+	var ee *exitError
+	var inv *Invalid
+	switch {
+	case errors.As(err, &ee):
+		code = ee.code
+	case errors.As(err, &inv):
+		code = ExitInvalid
+	case errors.Is(err, context.Canceled):
+		code = ExitInterrupted
+	case isUsageError(err):
+		code = ExitInvalid
+	}
+	if !errors.Is(err, errSilent) {
+		a.printError(err)
+	}
+	return code
+}
+
+// errSilent marks an error already shown to the user.
+var errSilent = errors.New("reported")
+
+func isUsageError(err error) bool {
+	m := err.Error()
+	for _, p := range []string{"unknown flag", "unknown shorthand", "unknown command", "invalid argument", "accepts ", "requires at least", "flag needs an argument", "requires exactly", "bad flag"} {
+		if strings.Contains(m, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *app) printError(err error) {
+	if a.jsonOut {
+		writeJSON(a.s.Out, map[string]any{"error": errorJSON(err)})
+		return
+	}
+	fmt.Fprintln(a.s.Err, "amlaks: "+err.Error())
+	if h := wizard.HintOf(err); h != "" {
+		fmt.Fprintln(a.s.Err, "hint: "+h)
+	}
+}
+
+func errorJSON(err error) map[string]any {
+	out := map[string]any{"message": err.Error()}
+	var we *wizard.Error
+	var inv *Invalid
+	switch {
+	case errors.As(err, &we):
+		out["code"] = we.Code
+		if we.Code == "" && we.Kind != nil {
+			out["code"] = we.Kind.Error()
+		}
+		out["hint"] = we.Hint
+		if len(we.Details) > 0 {
+			out["details"] = we.Details
+		}
+	case errors.As(err, &inv):
+		out["code"] = "InvalidInput"
+		var vs []map[string]string
+		for _, v := range inv.Violations {
+			vs = append(vs, map[string]string{"flag": "--" + v.Field, "code": v.Code, "message": v.Message})
+		}
+		out["violations"] = vs
+	default:
+		out["code"] = "Error"
+	}
+	return out
+}
+
+func (a *app) session() (*Session, error) {
+	if a.sess != nil {
+		return a.sess, nil
+	}
+	if a.g.Output != "table" && a.g.Output != "json" {
+		return nil, &Invalid{[]rules.Violation{{Field: "output", Code: "bad", Message: fmt.Sprintf("must be table or json (got %q)", a.g.Output)}}}
+	}
+	s, err := a.f(a.ctx, a.g)
+	if err != nil {
+		return nil, err
+	}
+	a.sess = s
+	return s, nil
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "amlaks",
+		Short: "Create or attach an AKS inference cluster for an Azure Machine Learning workspace",
+		Long: `amlaks creates a new Azure Kubernetes Service inference cluster from an Azure Machine
+Learning workspace, or attaches an existing one, checking every rule before anything is sent.
+
+Without a command it opens the interactive wizard. Try it without an Azure account:
+  amlaks --demo`,
+		Version:       a.version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			a.jsonOut = a.g.Output == "json"
+			if os.Getenv("NO_COLOR") != "" {
+				a.g.NoColor = true
+			}
+			if v := os.Getenv("ACCESSIBLE"); v != "" && v != "0" || os.Getenv("TERM") == "dumb" {
+				a.g.Accessible = true
+			}
+			if !a.g.Demo {
+				if v := os.Getenv("AMLAKS_DEMO"); v != "" && v != "0" {
+					a.g.Demo = true
+				}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.runWizard(nil) },
+	}
+	root.SetVersionTemplate("amlaks {{.Version}}\n")
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.g.Subscription, "subscription", "", "subscription ID or name (default: $AZURE_SUBSCRIPTION_ID, then the az CLI default)")
+	pf.StringVarP(&a.g.Workspace, "workspace", "w", "", "Azure ML workspace name")
+	pf.StringVarP(&a.g.ResourceGroup, "resource-group", "g", "", "resource group of the workspace")
+	pf.StringVar(&a.g.Cloud, "cloud", "", "AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud registered with `az cloud register` (default: the az CLI's active cloud)")
+	pf.BoolVar(&a.g.Demo, "demo", false, "use the built-in simulated Azure (no account, no network; also AMLAKS_DEMO=1)")
+	pf.StringVarP(&a.g.Output, "output", "o", "table", "output format: table or json")
+	pf.BoolVar(&a.g.NoColor, "no-color", false, "no colours (also NO_COLOR)")
+	pf.BoolVar(&a.g.Accessible, "accessible", false, "plain line prompts, no animation (also ACCESSIBLE=1, TERM=dumb)")
+	pf.StringVar(&a.g.Debug, "debug", "", "write an HTTP trace to `FILE` (secrets redacted)")
+
+	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd())
+	return root
+}
+
+// applyGlobals puts the global flags into a plan.
+func (a *app) applyGlobals(cmd *cobra.Command, p *wizard.Plan, s *Session) {
+	switch {
+	case a.g.Subscription != "":
+		p.Subscription = a.g.Subscription
+		p.Mark(wizard.FSubscription, wizard.Flag)
+	case s.DefaultSubscription != "":
+		p.Subscription = s.DefaultSubscription
+		p.Mark(wizard.FSubscription, s.SubscriptionSource)
+	}
+	if a.g.Workspace != "" {
+		p.Workspace.Name = a.g.Workspace
+		p.Workspace.ResourceGroup = a.g.ResourceGroup
+		p.Mark(wizard.FWorkspace, wizard.Flag)
+	}
+}
+
+// canPrompt reports whether the TUI may start.
+func (a *app) canPrompt() bool { return a.s.InTTY && a.s.OutTTY }

@@ -1,0 +1,412 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+func writeJSON(w io.Writer, v any) { w.Write(wizard.JSON(v)) }
+
+type table struct{ tw *tabwriter.Writer }
+
+func newTable(w io.Writer, head ...string) *table {
+	t := &table{tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+	t.row(head...)
+	return t
+}
+
+func (t *table) row(cells ...string) { fmt.Fprintln(t.tw, strings.Join(cells, "\t")) }
+func (t *table) flush()              { t.tw.Flush() }
+
+// workspacePlan resolves subscription and workspace for the commands that
+// work on one workspace (list, status, detach).
+func (a *app) workspacePlan(cmd *cobra.Command) (*wizard.Plan, error) {
+	s, err := a.session()
+	if err != nil {
+		return nil, err
+	}
+	p := wizard.NewPlan(wizard.ModeList)
+	a.applyGlobals(cmd, p, s)
+	vs, err := wizard.ResolveSubscription(a.ctx, s.Cloud, p)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		vs, err = wizard.ResolveWorkspace(a.ctx, s.Cloud, p)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(vs) > 0 {
+		return nil, &Invalid{vs}
+	}
+	return p, nil
+}
+
+// subscriptionOf resolves only the subscription (versions, sizes).
+func (a *app) subscriptionOf(cmd *cobra.Command) (string, error) {
+	s, err := a.session()
+	if err != nil {
+		return "", err
+	}
+	p := wizard.NewPlan(wizard.ModeBrowse)
+	a.applyGlobals(cmd, p, s)
+	vs, err := wizard.ResolveSubscription(a.ctx, s.Cloud, p)
+	if err != nil {
+		return "", err
+	}
+	if len(vs) > 0 {
+		return "", &Invalid{vs}
+	}
+	return p.Subscription, nil
+}
+
+func (a *app) regionOf(sub, region string) (string, error) {
+	if region == "" {
+		return "", &Invalid{[]rules.Violation{wizard.Missing("region", "give the region with -l, e.g. -l eastus")}}
+	}
+	regions, err := a.sess.Cloud.Regions(a.ctx, sub)
+	if err != nil {
+		return "", err
+	}
+	r, ok := wizard.FindRegion(regions, region)
+	if !ok {
+		return "", &Invalid{[]rules.Violation{{Field: "region", Code: "unknown", Message: fmt.Sprintf("unknown region %q: see the Name column of `az account list-locations -o table`", region)}}}
+	}
+	return r.Name, nil
+}
+
+func (a *app) versionsCmd() *cobra.Command {
+	var region string
+	cmd := &cobra.Command{
+		Use:     "versions",
+		Short:   "Kubernetes versions AKS offers in a region",
+		Example: "  amlaks versions -l eastus\n  amlaks versions -l westeurope -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sub, err := a.subscriptionOf(cmd)
+			if err != nil {
+				return err
+			}
+			if region, err = a.regionOf(sub, region); err != nil {
+				return err
+			}
+			vs, err := a.sess.Cloud.Versions(a.ctx, sub, region)
+			if err != nil {
+				return err
+			}
+			vs = rules.SortVersions(vs)
+			if a.jsonOut {
+				var out []map[string]any
+				for _, v := range vs {
+					out = append(out, map[string]any{"version": v.Version, "isDefault": v.Default, "isPreview": v.Preview,
+						"supportPlan": v.SupportPlans, "patchVersions": v.Patches})
+				}
+				writeJSON(a.s.Out, map[string]any{"region": region, "values": out})
+				return nil
+			}
+			t := newTable(a.s.Out, "KubernetesVersion", "Default", "IsPreview", "SupportPlan", "Upgrades")
+			for _, v := range vs {
+				for _, pv := range sortedPatches(v.Patches) {
+					up := strings.Join(v.Patches[pv], ", ")
+					if up == "" {
+						up = "None available"
+					}
+					t.row(pv, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), up)
+				}
+				if len(v.Patches) == 0 {
+					t.row(v.Version, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), "None available")
+				}
+			}
+			t.flush()
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&region, "region", "l", "", "region, e.g. eastus")
+	return cmd
+}
+
+// sortedPatches orders patch versions newest first numerically.
+func sortedPatches(m map[string][]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return versionLess(out[j], out[i]) })
+	return out
+}
+
+func versionLess(a, b string) bool {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		var x, y int
+		fmt.Sscan(pa[i], &x)
+		fmt.Sscan(pb[i], &y)
+		if x != y {
+			return x < y
+		}
+	}
+	return len(pa) < len(pb)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
+}
+
+func (a *app) sizesCmd() *cobra.Command {
+	var region string
+	var minVCPUs int
+	var gpu, all bool
+	cmd := &cobra.Command{
+		Use:     "sizes",
+		Short:   "VM sizes usable in a region, with quota left and price",
+		Example: "  amlaks sizes -l eastus --min-vcpus 4\n  amlaks sizes -l eastus --gpu --all -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sub, err := a.subscriptionOf(cmd)
+			if err != nil {
+				return err
+			}
+			if region, err = a.regionOf(sub, region); err != nil {
+				return err
+			}
+			l, err := a.sess.Cloud.Sizes(a.ctx, sub, region)
+			if err != nil {
+				return err
+			}
+			var rows []wizard.VMSize
+			for _, s := range l.Sizes {
+				if s.VCPUs < minVCPUs || gpu && s.GPUs == 0 && !s.FPGA || !all && s.Restricted != "" {
+					continue
+				}
+				rows = append(rows, s)
+			}
+			if a.jsonOut {
+				out := []map[string]any{}
+				for _, s := range rows {
+					m := map[string]any{"name": s.Name, "vCPUs": s.VCPUs, "memoryGB": s.MemoryGB, "gpus": s.GPUs, "fpga": s.FPGA, "family": s.Family,
+						"quotaLeft": s.FamilyQuota.Free(), "quotaLimit": s.FamilyQuota.Limit, "pricePerHour": s.PricePerHour}
+					if s.Restricted != "" {
+						m["restricted"] = s.Restricted
+					}
+					out = append(out, m)
+				}
+				writeJSON(a.s.Out, map[string]any{"region": region, "regionalQuotaLeft": l.RegionQuota.Free(), "regionalQuotaLimit": l.RegionQuota.Limit, "sizes": out})
+				return nil
+			}
+			head := []string{"NAME", "VCPUS", "MEMORY GIB", "GPUS", "FAMILY", "QUOTA LEFT", "PRICE/H"}
+			if all {
+				head = append(head, "RESTRICTED")
+			}
+			t := newTable(a.s.Out, head...)
+			for _, s := range rows {
+				gp := fmt.Sprint(s.GPUs)
+				if s.FPGA {
+					gp = "FPGA"
+				}
+				price := "-"
+				if s.PricePerHour > 0 {
+					price = fmt.Sprintf("$%.3f", s.PricePerHour)
+				}
+				quota := "?"
+				if !l.QuotaUnknown {
+					quota = fmt.Sprintf("%d/%d", s.FamilyQuota.Free(), s.FamilyQuota.Limit)
+				}
+				cells := []string{s.Name, fmt.Sprint(s.VCPUs), trimFloat(s.MemoryGB), gp, s.Family, quota, price}
+				if all {
+					cells = append(cells, s.Restricted)
+				}
+				t.row(cells...)
+			}
+			t.flush()
+			if !l.QuotaUnknown {
+				fmt.Fprintf(a.s.Err, "%d sizes; regional vCPU quota left in %s: %d of %d\n", len(rows), region, l.RegionQuota.Free(), l.RegionQuota.Limit)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&region, "region", "l", "", "region, e.g. eastus")
+	fl.IntVar(&minVCPUs, "min-vcpus", 0, "only sizes with at least N vCPUs")
+	fl.BoolVar(&gpu, "gpu", false, "only GPU and FPGA sizes")
+	fl.BoolVar(&all, "all", false, "include sizes restricted for this subscription, with the reason")
+	return cmd
+}
+
+func trimFloat(f float64) string {
+	s := fmt.Sprintf("%.2f", f)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+func clusterShort(id string) string {
+	if c, err := rules.ParseClusterID(id); err == nil {
+		return c.ResourceGroup + "/" + c.Name
+	}
+	return id
+}
+
+func (a *app) listCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Short:   "Compute targets of the workspace",
+		Example: "  amlaks list -w mlw-prod\n  amlaks list -w mlw-prod -o json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := a.workspacePlan(cmd)
+			if err != nil {
+				return err
+			}
+			cs, err := a.sess.Cloud.Computes(a.ctx, p.WorkspaceRef())
+			if err != nil {
+				return err
+			}
+			if a.jsonOut {
+				out := []map[string]any{}
+				for _, c := range cs {
+					out = append(out, computeJSON(c, nil))
+				}
+				writeJSON(a.s.Out, map[string]any{"workspace": p.Workspace.Name, "computes": out})
+				return nil
+			}
+			t := newTable(a.s.Out, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER")
+			for _, c := range cs {
+				t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID))
+			}
+			t.flush()
+			return nil
+		},
+	}
+}
+
+func (a *app) statusCmd() *cobra.Command {
+	var noWait bool
+	cmd := &cobra.Command{
+		Use:     "status NAME",
+		Short:   "State of a compute; follows a running create, attach or detach to the end",
+		Example: "  amlaks status aks-prod-01 -w mlw-prod",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := a.workspacePlan(cmd)
+			if err != nil {
+				return err
+			}
+			ws := p.WorkspaceRef()
+			op, ok, err := a.sess.Cloud.Pending(a.ctx, ws, args[0])
+			if err != nil {
+				return err
+			}
+			c, cerr := a.sess.Cloud.Compute(a.ctx, ws, args[0])
+			if cerr != nil && !(ok && errors.Is(cerr, wizard.ErrNotFound)) {
+				return cerr
+			}
+			running := c.State == "Creating" || c.State == "Updating" || c.State == "Deleting"
+			if !noWait && ok {
+				return a.follow(op, nil)
+			}
+			if !noWait && running {
+				// started elsewhere (no token here): poll the compute itself
+				return a.follow(wizard.Operation{Kind: opKindOf(c.State), Workspace: ws, Name: c.Name}, nil)
+			}
+			a.printCompute(c, nil)
+			if c.State == "Failed" {
+				for _, e := range c.Errors {
+					fmt.Fprintf(a.s.Err, "error: %s: %s\n", e.Code, e.Message)
+				}
+				return exit(ExitFailure, errSilent)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&noWait, "no-wait", false, "print the state and return, even while an operation runs")
+	return cmd
+}
+
+func opKindOf(state string) wizard.OpKind {
+	switch state {
+	case "Creating":
+		return wizard.OpCreate
+	case "Deleting":
+		return wizard.OpDetach
+	}
+	return wizard.OpAttach
+}
+
+func (a *app) detachCmd() *cobra.Command {
+	var yes, noWait bool
+	cmd := &cobra.Command{
+		Use:   "detach NAME",
+		Short: "Detach an AKS compute from the workspace (the cluster itself is kept)",
+		Long: `Detach removes the compute target from the workspace. The AKS cluster is never deleted.
+Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
+		Example: "  amlaks detach aks-old -w mlw-prod --yes",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := a.workspacePlan(cmd)
+			if err != nil {
+				return err
+			}
+			ws := p.WorkspaceRef()
+			c, err := a.sess.Cloud.Compute(a.ctx, ws, args[0])
+			if err != nil {
+				return err
+			}
+			if !strings.EqualFold(c.Type, "AKS") {
+				return &Invalid{[]rules.Violation{{Field: "name", Code: "not-aks", Message: fmt.Sprintf("%s is a %s compute; amlaks detaches AKS computes only", c.Name, c.Type)}}}
+			}
+			if !yes {
+				if !a.canPrompt() {
+					return &Invalid{[]rules.Violation{wizard.Missing("yes", "detaching needs confirmation: add --yes")}}
+				}
+				fmt.Fprintf(a.s.Err, "Detach %s from %s? The AKS cluster %s is kept. [y/N] ", c.Name, p.Workspace.Name, clusterShort(c.ClusterID))
+				line, _ := readLine(a.s.In)
+				if l := strings.ToLower(strings.TrimSpace(line)); l != "y" && l != "yes" {
+					fmt.Fprintln(a.s.Err, "not detached")
+					return nil
+				}
+			}
+			op, err := a.sess.Cloud.Detach(a.ctx, ws, c.Name)
+			if err != nil {
+				return err
+			}
+			if noWait {
+				return a.printAccepted(op, wizard.Report{})
+			}
+			return a.follow(op, nil)
+		},
+	}
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	cmd.Flags().BoolVar(&noWait, "no-wait", false, "return once Azure accepted the request")
+	return cmd
+}
+
+// readLine reads one line without buffering ahead (so later prompts still
+// see their lines on piped input).
+func readLine(r io.Reader) (string, error) {
+	var b []byte
+	one := make([]byte, 1)
+	for {
+		n, err := r.Read(one)
+		if n == 1 {
+			if one[0] == '\n' {
+				return strings.TrimRight(string(b), "\r"), nil
+			}
+			b = append(b, one[0])
+		}
+		if err != nil {
+			return string(b), err
+		}
+	}
+}

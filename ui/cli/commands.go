@@ -241,6 +241,18 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if rep.Blocked() {
 		return exit(ExitInvalid, errors.New("blocked by preflight: nothing was sent (see the BLOCK findings above)"))
 	}
+	if interactive {
+		az, _, _ := wizard.Equivalents(p)
+		fmt.Fprintf(a.s.Err, "Equivalent command:\n%s\n", az)
+		ans, err := (prompter{in: a.s.In, out: a.s.Err}).line(fmt.Sprintf("Submit the %s of %s? [y/N]: ", p.Mode, p.Name))
+		if err != nil {
+			return err
+		}
+		if v := strings.ToLower(ans); v != "y" && v != "yes" {
+			fmt.Fprintln(a.s.Err, "nothing was sent")
+			return nil
+		}
+	}
 	op, err := wizard.Submit(a.ctx, s.Cloud, p, guard)
 	if err != nil {
 		return err

@@ -15,6 +15,3 @@ func (a *app) runWizard(p *wizard.Plan) error {
 	return errors.New("wizard: not wired yet")
 }
 
-// askMissing asks the plan's missing answers as plain numbered line
-// prompts (accessible mode).
-func (a *app) askMissing(p *wizard.Plan) error { return nil }

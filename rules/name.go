@@ -1,7 +1,33 @@
 package rules
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
 // ReservedNames are compute names the AML SDK refuses.
 var reservedNames = []string{"amlcompute", "local", "containerinstance"}
+
+// Compute name limits (SPEC §4.1).
+const (
+	NameMinLen = 3
+	NameMaxLen = 24
+)
+
+// Violation codes of ComputeName.
+const (
+	CodeNameEmpty          = "name-empty"
+	CodeNameTooShort       = "name-too-short"
+	CodeNameTooLong        = "name-too-long"
+	CodeNameFirstChar      = "name-first-char"
+	CodeNameChars          = "name-chars"
+	CodeNameLastChar       = "name-last-char"
+	CodeNameTrailingDigits = "name-trailing-digits"
+	CodeNameReserved       = "name-reserved"
+	CodeNameTaken          = "name-taken"
+)
 
 // ComputeName checks a compute name against SPEC §4.1 and returns one
 // Violation per broken rule (field "name"), in this order: empty, length
@@ -13,5 +39,77 @@ var reservedNames = []string{"amlcompute", "local", "containerinstance"}
 // against existing (case-insensitive: "already used in this workspace by
 // 'Aks-1'"). A nil result means the name is valid.
 func ComputeName(name string, existing []string) []Violation {
-	return nil // TODO(rules helper)
+	if name == "" {
+		return []Violation{nameViolation(CodeNameEmpty, "enter a name: 3 to 24 letters, digits or -, starting with a letter")}
+	}
+	var vs []Violation
+	n := utf8.RuneCountInString(name)
+	switch {
+	case n < NameMinLen:
+		vs = append(vs, nameViolation(CodeNameTooShort, fmt.Sprintf("%d characters at least (now %d)", NameMinLen, n)))
+	case n > NameMaxLen:
+		vs = append(vs, nameViolation(CodeNameTooLong, fmt.Sprintf("%d characters at most (now %d)", NameMaxLen, n)))
+	}
+	if !isASCIILetter(name[0]) {
+		vs = append(vs, nameViolation(CodeNameFirstChar, "must start with a letter"))
+	}
+	if bad := badRunes(name, func(r rune) bool {
+		return r < utf8.RuneSelf && (isASCIILetter(byte(r)) || isASCIIDigit(byte(r)) || r == '-')
+	}); bad != "" {
+		vs = append(vs, nameViolation(CodeNameChars, "only letters, digits and - are allowed (found "+bad+")"))
+	}
+	last := name[len(name)-1]
+	if !isASCIILetter(last) && !isASCIIDigit(last) {
+		vs = append(vs, nameViolation(CodeNameLastChar, "must end with a letter or digit"))
+	}
+	// The ARM pattern's look-ahead (?![a-zA-Z0-9-]*-\d+$): no trailing "-digits".
+	if trimmed := strings.TrimRight(name, "0123456789"); len(trimmed) < len(name) && strings.HasSuffix(trimmed, "-") {
+		vs = append(vs, nameViolation(CodeNameTrailingDigits, "must not end in - followed only by digits (like -1)"))
+	}
+	for _, r := range reservedNames {
+		if strings.EqualFold(name, r) {
+			vs = append(vs, nameViolation(CodeNameReserved, fmt.Sprintf("'%s' is reserved: pick another name", r)))
+		}
+	}
+	for _, e := range existing {
+		if strings.EqualFold(strings.TrimSpace(e), name) {
+			vs = append(vs, nameViolation(CodeNameTaken, "already used in this workspace by "+quote(strings.TrimSpace(e))+": pick another name"))
+			break
+		}
+	}
+	return vs
+}
+
+func nameViolation(code, msg string) Violation {
+	return Violation{Field: "name", Code: code, Message: msg}
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isASCIIDigit(c byte) bool  { return c >= '0' && c <= '9' }
+
+// badRunes lists (quoted, comma separated, at most five) the distinct runes
+// of s that ok rejects, or "" when there are none. Invalid UTF-8 shows as
+// U+FFFD; control characters are escaped.
+func badRunes(s string, ok func(rune) bool) string {
+	var out []string
+	seen := map[rune]bool{}
+	for _, r := range s {
+		if ok(r) || seen[r] {
+			continue
+		}
+		seen[r] = true
+		if len(out) == 5 {
+			out = append(out, "...")
+			break
+		}
+		out = append(out, quoteRune(r))
+	}
+	return strings.Join(out, ", ")
+}
+
+func quoteRune(r rune) string {
+	if r == ' ' {
+		return "' ' (space)"
+	}
+	return strconv.QuoteRune(r)
 }

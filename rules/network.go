@@ -1,6 +1,10 @@
 package rules
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
 
 // Load balancer types as the API spells them.
 const (
@@ -22,12 +26,53 @@ type Network struct {
 	LoadBalancerSubnet string
 }
 
-// Custom reports whether any VNet field is set.
-func (n Network) Custom() bool { return false /* TODO */ }
+// vnetFields are the six all-or-none custom VNet fields with their flag names.
+func (n Network) vnetFields() []struct{ flag, value string } {
+	return []struct{ flag, value string }{
+		{"vnet-resource-group", n.VNetResourceGroup},
+		{"vnet", n.VNet},
+		{"subnet", n.Subnet},
+		{"service-cidr", n.ServiceCIDR},
+		{"dns-service-ip", n.DNSServiceIP},
+		{"docker-bridge-cidr", n.DockerBridgeCIDR},
+	}
+}
+
+// Custom reports whether any VNet field is set (the six all-or-none fields;
+// SubnetPrefix and the load balancer fields do not count).
+func (n Network) Custom() bool {
+	for _, f := range n.vnetFields() {
+		if strings.TrimSpace(f.value) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Internal reports whether the load balancer is InternalLoadBalancer (any case).
+func (n Network) Internal() bool {
+	return strings.EqualFold(strings.TrimSpace(n.LoadBalancer), InternalLoadBalancer)
+}
 
 // ParseCIDR parses an IPv4/IPv6 CIDR; host bits may be set, as Azure accepts
 // "172.17.0.1/16" for the Docker bridge. Field names the flag for messages.
-func ParseCIDR(field, s string) (netip.Prefix, error) { return netip.Prefix{}, nil /* TODO */ }
+// The prefix is returned as written (not masked); surrounding spaces are
+// ignored. The error is a Violation with code "cidr-invalid".
+func ParseCIDR(field, s string) (netip.Prefix, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return netip.Prefix{}, Violation{Field: field, Code: "cidr-invalid", Message: "enter a CIDR range like 10.0.0.0/16"}
+	}
+	p, err := netip.ParsePrefix(t)
+	if err != nil {
+		msg := quote(t) + " is not a CIDR range: write it like 10.0.0.0/16"
+		if _, aerr := netip.ParseAddr(t); aerr == nil {
+			msg = quote(t) + " is an address, not a range: add the prefix length, like 10.0.0.0/16"
+		}
+		return netip.Prefix{}, Violation{Field: field, Code: "cidr-invalid", Message: msg}
+	}
+	return p, nil
+}
 
 // CheckNetwork returns Violations with the flag names as fields:
 // vnet-resource-group, vnet, subnet, service-cidr, dns-service-ip,
@@ -37,4 +82,128 @@ func ParseCIDR(field, s string) (netip.Prefix, error) { return netip.Prefix{}, n
 // docker bridge does not overlap the subnet (messages name both ranges),
 // load-balancer must be PublicIp or InternalLoadBalancer, and an internal
 // load balancer needs load-balancer-subnet.
-func CheckNetwork(n Network) []Violation { return nil /* TODO */ }
+//
+// The all-or-none violation (code "network-incomplete") is reported on the
+// first missing field. "The first address" is the network address (code
+// "dns-first-address"); the address after it, which Kubernetes gives to its
+// API service, is refused too (code "dns-kubernetes-address"). SubnetPrefix
+// may list several prefixes separated by commas or spaces; a prefix that
+// does not parse is ignored (it comes from Azure, not the user).
+func CheckNetwork(n Network) []Violation {
+	var vs []Violation
+	if n.Custom() {
+		var missing []string
+		for _, f := range n.vnetFields() {
+			if strings.TrimSpace(f.value) == "" {
+				missing = append(missing, f.flag)
+			}
+		}
+		if len(missing) > 0 {
+			vs = append(vs, Violation{Field: missing[0], Code: "network-incomplete",
+				Message: fmt.Sprintf("set all six custom VNet fields or none (missing: %s)", strings.Join(missing, ", "))})
+		}
+		vs = append(vs, checkRanges(n)...)
+	}
+	switch lb := strings.TrimSpace(n.LoadBalancer); {
+	case lb == "" || strings.EqualFold(lb, PublicIP):
+	case n.Internal():
+		if strings.TrimSpace(n.LoadBalancerSubnet) == "" {
+			vs = append(vs, Violation{Field: "load-balancer-subnet", Code: "load-balancer-subnet-missing",
+				Message: "an internal load balancer needs a subnet: set load-balancer-subnet to a subnet name of the VNet"})
+		}
+	default:
+		vs = append(vs, Violation{Field: "load-balancer", Code: "load-balancer-invalid",
+			Message: fmt.Sprintf("use %s or %s (found %s)", PublicIP, InternalLoadBalancer, quote(lb))})
+	}
+	return vs
+}
+
+// checkRanges checks the CIDRs and the DNS service IP that are set.
+func checkRanges(n Network) []Violation {
+	var vs []Violation
+	parse := func(field, s string) (netip.Prefix, bool) {
+		if strings.TrimSpace(s) == "" {
+			return netip.Prefix{}, false
+		}
+		p, err := ParseCIDR(field, s)
+		if err != nil {
+			vs = append(vs, err.(Violation))
+			return netip.Prefix{}, false
+		}
+		return p, true
+	}
+	svc, svcOK := parse("service-cidr", n.ServiceCIDR)
+	docker, dockerOK := parse("docker-bridge-cidr", n.DockerBridgeCIDR)
+
+	if s := strings.TrimSpace(n.DNSServiceIP); s != "" {
+		dns, err := netip.ParseAddr(s)
+		switch {
+		case err != nil:
+			vs = append(vs, Violation{Field: "dns-service-ip", Code: "ip-invalid",
+				Message: quote(s) + " is not an IP address: write it like 10.0.0.10"})
+		case svcOK:
+			vs = append(vs, checkDNS(svc, dns)...)
+		}
+	}
+
+	var subnets []netip.Prefix
+	for _, s := range strings.FieldsFunc(n.SubnetPrefix, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			subnets = append(subnets, p)
+		}
+	}
+	for _, sub := range subnets {
+		if svcOK && svc.Overlaps(sub) {
+			vs = append(vs, Violation{Field: "service-cidr", Code: "service-cidr-overlaps-subnet",
+				Message: fmt.Sprintf("service CIDR %s overlaps the subnet %s: pick a range outside the VNet", svc, sub)})
+		}
+	}
+	if svcOK && dockerOK && svc.Overlaps(docker) {
+		vs = append(vs, Violation{Field: "service-cidr", Code: "service-cidr-overlaps-docker-bridge",
+			Message: fmt.Sprintf("service CIDR %s overlaps the Docker bridge CIDR %s: pick ranges that do not overlap", svc, docker)})
+	}
+	for _, sub := range subnets {
+		if dockerOK && docker.Overlaps(sub) {
+			vs = append(vs, Violation{Field: "docker-bridge-cidr", Code: "docker-bridge-overlaps-subnet",
+				Message: fmt.Sprintf("Docker bridge CIDR %s overlaps the subnet %s: pick a range outside the VNet, like 172.17.0.1/16", docker, sub)})
+		}
+	}
+	return vs
+}
+
+// checkDNS checks the DNS service IP against the service CIDR.
+func checkDNS(svc netip.Prefix, dns netip.Addr) []Violation {
+	network := svc.Masked()
+	hint := ""
+	if a := nthAddr(network, 10); a.IsValid() && a != dns {
+		hint = ", like " + a.String()
+	}
+	v := Violation{Field: "dns-service-ip"}
+	switch {
+	case !network.Contains(dns):
+		v.Code = "dns-outside-service-cidr"
+		v.Message = fmt.Sprintf("%s is outside the service CIDR %s: pick an address inside it%s", dns, svc, hint)
+	case dns == network.Addr():
+		v.Code = "dns-first-address"
+		v.Message = fmt.Sprintf("%s is the first address of the service CIDR %s: pick another address inside it%s", dns, svc, hint)
+	case dns == nthAddr(network, 1):
+		v.Code = "dns-kubernetes-address"
+		v.Message = fmt.Sprintf("%s is taken by the Kubernetes API service in the service CIDR %s: pick another address inside it%s", dns, svc, hint)
+	default:
+		return nil
+	}
+	return []Violation{v}
+}
+
+// nthAddr is the n-th address after the start of p, or the zero Addr when p
+// is not that large.
+func nthAddr(p netip.Prefix, n int) netip.Addr {
+	a := p.Addr()
+	for range n {
+		a = a.Next()
+		if !a.IsValid() || !p.Contains(a) {
+			return netip.Addr{}
+		}
+	}
+	return a
+}

@@ -1,5 +1,11 @@
 package rules
 
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
 // Purpose is the AML clusterPurpose.
 type Purpose string
 
@@ -11,16 +17,61 @@ const (
 
 // ParsePurpose accepts production|prod|fastprod|devtest|dev-test (any case)
 // and returns a Violation on field "purpose" otherwise.
-func ParsePurpose(s string) (Purpose, error) { return Production, nil /* TODO */ }
+func ParsePurpose(s string) (Purpose, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "production", "prod", "fastprod":
+		return Production, nil
+	case "devtest", "dev-test":
+		return DevTest, nil
+	}
+	msg := "use production or dev-test"
+	if strings.TrimSpace(s) != "" {
+		msg += " (found " + quote(s) + ")"
+	}
+	return "", Violation{Field: "purpose", Code: "purpose-invalid", Message: msg}
+}
 
-// Label is "Production" or "Dev-test".
-func (p Purpose) Label() string { return string(p) /* TODO */ }
+// Label is "Production" or "Dev-test". The empty purpose is the API default,
+// production; any other value is returned as is.
+func (p Purpose) Label() string {
+	switch p {
+	case Production, "":
+		return "Production"
+	case DevTest:
+		return "Dev-test"
+	}
+	return string(p)
+}
+
+// word is the label in lower case, for use inside messages.
+func (p Purpose) word() string { return strings.ToLower(p.Label()) }
 
 // Threshold is the minimum size of a cluster for a purpose.
 type Threshold struct{ MinVCPUs, MinNodes int }
 
 // ThresholdFor: Production 12 vCPUs and 3 nodes; DevTest 2 vCPUs and 1 node.
-func ThresholdFor(p Purpose) Threshold { return Threshold{} /* TODO */ }
+// Any other purpose (the empty API default, DenseProd) gets production's.
+func ThresholdFor(p Purpose) Threshold {
+	if p == DevTest {
+		return Threshold{MinVCPUs: 2, MinNodes: 1}
+	}
+	return Threshold{MinVCPUs: 12, MinNodes: 3}
+}
+
+// Passes reports whether nodes and total vCPUs meet the threshold.
+func (t Threshold) Passes(nodes, totalVCPUs int) bool {
+	return nodes >= t.MinNodes && totalVCPUs >= t.MinVCPUs
+}
+
+// MinNodesFor is the smallest node count that passes with vcpusPerNode
+// vCPUs per node: max(MinNodes, ceil(MinVCPUs/vcpusPerNode)). It returns
+// MinNodes when vcpusPerNode is not positive (size unknown).
+func (t Threshold) MinNodesFor(vcpusPerNode int) int {
+	if vcpusPerNode <= 0 {
+		return t.MinNodes
+	}
+	return max(t.MinNodes, (t.MinVCPUs+vcpusPerNode-1)/vcpusPerNode)
+}
 
 // SizeCheck is the outcome the vCPU meter shows.
 type SizeCheck struct {
@@ -37,4 +88,67 @@ type SizeCheck struct {
 }
 
 // CheckSize applies SPEC §4.2 to nodes × vcpusPerNode of the named size.
-func CheckSize(p Purpose, size string, nodes, vcpusPerNode int) SizeCheck { return SizeCheck{} /* TODO */ }
+// A vcpusPerNode of 0 or less means the size is unknown: the check fails
+// with a violation on field "size" (code "size-unknown"). Nodes ≤ 0 is a
+// violation on "nodes" (code "nodes-invalid").
+func CheckSize(p Purpose, size string, nodes, vcpusPerNode int) SizeCheck {
+	th := ThresholdFor(p)
+	sc := SizeCheck{Threshold: th, MinNodes: th.MinNodesFor(vcpusPerNode)}
+	name := size
+	if strings.TrimSpace(name) == "" {
+		name = "this size"
+	}
+	if vcpusPerNode <= 0 {
+		sc.Rule = fmt.Sprintf("the vCPUs of %s are unknown: %s needs %d vCPUs and %s", name, p.word(), th.MinVCPUs, plural(th.MinNodes, "node"))
+		sc.Violations = append(sc.Violations, Violation{Field: "size", Code: "size-unknown",
+			Message: fmt.Sprintf("the vCPUs of %s are unknown: pick a size from the region's list", name)})
+		if nodes <= 0 {
+			sc.Violations = append(sc.Violations, nodesInvalid(p, th, nodes))
+		}
+		return sc
+	}
+	sc.TotalVCPUs = mulSat(max(nodes, 0), vcpusPerNode)
+	sc.Rule = fmt.Sprintf("%s has %s: %s or more", name, plural(vcpusPerNode, "vCPU"), plural(sc.MinNodes, "node"))
+	if nodes <= 0 {
+		sc.Violations = append(sc.Violations, nodesInvalid(p, th, nodes))
+		return sc
+	}
+	if sc.TotalVCPUs < th.MinVCPUs {
+		fix := fmt.Sprintf("use %s or more or a bigger size", plural(sc.MinNodes, "node"))
+		if p != DevTest && ThresholdFor(DevTest).Passes(nodes, sc.TotalVCPUs) {
+			fix = fmt.Sprintf("use %s or more, a bigger size or dev-test", plural(sc.MinNodes, "node"))
+		}
+		sc.Violations = append(sc.Violations, Violation{Field: "nodes", Code: "vcpus-below-threshold",
+			Message: fmt.Sprintf("%s needs %d vCPUs at least: %d × %d = %d; %s", p.word(), th.MinVCPUs, nodes, vcpusPerNode, sc.TotalVCPUs, fix)})
+	}
+	if nodes < th.MinNodes {
+		sc.Violations = append(sc.Violations, Violation{Field: "nodes", Code: "nodes-below-threshold",
+			Message: fmt.Sprintf("%s needs %d nodes at least (now %d)", p.word(), th.MinNodes, nodes)})
+	}
+	sc.OK = len(sc.Violations) == 0
+	return sc
+}
+
+func nodesInvalid(p Purpose, th Threshold, nodes int) Violation {
+	return Violation{Field: "nodes", Code: "nodes-invalid",
+		Message: fmt.Sprintf("the node count must be 1 or more (now %d); %s needs %s or more", nodes, p.word(), plural(th.MinNodes, "node"))}
+}
+
+// plural renders "1 node", "3 nodes".
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// mulSat multiplies non-negative a and b, saturating at math.MaxInt.
+func mulSat(a, b int) int {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	if a > math.MaxInt/b {
+		return math.MaxInt
+	}
+	return a * b
+}

@@ -3,4 +3,95 @@
 // JSON shapes, with paging, long-running operations, state persisted to a
 // JSON file, realistic fixtures, and latency/fault injection. It knows only
 // HTTP and JSON: it imports the standard library only.
+//
+// # Serving
+//
+// Handler is an http.Handler: mount it on an httptest server (TLS or
+// not), or give NewTransport(h) to the Azure SDK clients as their
+// policy.Transporter (no socket; https URLs such as
+// https://management.azure.com/... are served as if over TLS). Links the
+// simulator hands out (nextLink, Azure-AsyncOperation, Location) are
+// absolute and use the scheme and host of the request.
+//
+// Paths match case-insensitively; every request needs an api-version
+// query parameter (any value; 400 MissingApiVersionParameter otherwise).
+// Answers are JSON; errors use the ARM shape {"error":{"code","message"}}
+// with an x-ms-error-code header. Route keys (for faults) in brackets:
+//
+//	GET    /subscriptions                                                  [subscriptions]
+//	GET    /subscriptions/{sub}                                            [subscription]
+//	GET    /subscriptions/{sub}/locations                                  [locations]
+//	GET    /subscriptions/{sub}/providers/Microsoft.MachineLearningServices/workspaces  (paged) [workspaces]
+//	GET    /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces (paged) [workspaces]
+//	GET    .../workspaces/{ws}                                             [workspace]
+//	GET    .../workspaces/{ws}/computes                         (paged)    [computes]
+//	GET    .../workspaces/{ws}/computes/{name}                             [compute]
+//	PUT    .../workspaces/{ws}/computes/{name}    create or attach, 201 + Azure-AsyncOperation [compute]
+//	DELETE .../workspaces/{ws}/computes/{name}?underlyingResourceAction=Delete|Detach, 202/204 [compute]
+//	GET    /subscriptions/{sub}/providers/Microsoft.MachineLearningServices/locations/{loc}/vmSizes [vmsizes]
+//	GET    /subscriptions/{sub}/providers/Microsoft.MachineLearningServices/locations/{loc}/computeOperationsStatus/{id} [operations]
+//	GET    /subscriptions/{sub}/providers/Microsoft.MachineLearningServices/locations/{loc}/computeOperationsResults/{id} [operations]
+//	GET    /subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{loc}/kubernetesVersions [versions]
+//	GET    /subscriptions/{sub}/providers/Microsoft.ContainerService/managedClusters (paged) [clusters]
+//	GET    /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters (paged) [clusters]
+//	GET    /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name} [cluster]
+//	GET    /subscriptions/{sub}/providers/Microsoft.Compute/skus?$filter=location eq '{loc}' (paged) [skus]
+//	GET    /subscriptions/{sub}/providers/Microsoft.Compute/locations/{loc}/usages (paged) [usages]
+//
+// Lists come in pages with an absolute nextLink carrying $skiptoken.
+//
+// # Operations
+//
+// A create, attach, detach or delete runs by the clock (Options.Now) from
+// its start, which is persisted, so another process sees the same
+// progress: create 20 s, attach 10 s, detach 3 s, delete 6 s at Speed 1
+// (divided by Speed). The async status (computeOperationsStatus) says
+// InProgress, then Succeeded or Failed with the ARM error; the compute's
+// provisioningState goes Creating/Updating/Deleting → Succeeded, Failed
+// (with provisioningErrors) or gone. A successful create adds a managed
+// cluster (the compute's name plus five hex digits, in the workspace's
+// resource group) and its vCPUs to the family and regional usage.
+//
+// Rejected at PUT (400): computeType other than AKS, no location, a create
+// without agentVmSize/agentCount, an unknown or unoffered VM size, a node
+// size under 2 vCPUs, an invalid name, FastProd/DenseProd under 12 vCPUs
+// or 3 nodes; 404 for an attach to an unknown cluster; 409 for a name in
+// use. Failed asynchronously: a create over the family or regional quota
+// (QuotaExceeded) or with a size restricted for the subscription
+// (SkuNotAvailable); an attach of an unsupported Kubernetes version
+// (BadRequest / BadRequestFormat), of a stopped or failed cluster, or of a
+// private cluster with a public FQDN. Attaching a cluster attached
+// elsewhere succeeds, as in Azure.
+//
+// # State
+//
+// Options.StatePath keeps computes, operations, created clusters and usage
+// changes in one JSON file (mode 0600, directory 0700, written atomically)
+// that is reloaded whenever another Handler or process replaced it. A
+// request that reads or changes state holds a lock file beside it
+// (StatePath + ".lock", taken to be stale after 10 s), so processes do
+// not lose each other's changes.
+// DefaultStatePath honours AMLAKS_DEMO_STATE; Reset restores the fixtures.
+//
+// # Faults (AMLAKS_SIM_FAULTS)
+//
+// ParseFaults reads comma-separated key=value items:
+//
+//	latency=DURATION        add DURATION (e.g. 200ms) to every call; a cancelled request stops waiting
+//	throttle=ROUTE[:N]      429 TooManyRequests + Retry-After on the first N (default 1) calls of ROUTE
+//	retry-after=SECONDS     the Retry-After of throttled answers (default 1; 0 lets the client pick)
+//	unavailable=ROUTE[:N]   503 ServiceUnavailable on the first N calls of ROUTE (after the throttled ones)
+//	drop=ROUTE[:N]          drop the connection on the first N calls of ROUTE (before the others)
+//	fail=KIND[:N]           the next N operations of KIND that would succeed end Failed:
+//	                        create with QuotaExceeded, attach/detach/delete with InternalServerError
+//	slow=KIND[:FACTOR]      every operation of KIND takes FACTOR (default 3) times as long
+//
+// ROUTE is a route key above or "all"; KIND is create, attach, detach or
+// delete. Calls are counted per Handler (per process) and per route.
+// Example:
+//
+//	AMLAKS_SIM_FAULTS='latency=200ms,throttle=computes:2,retry-after=1,unavailable=skus:3,drop=workspaces:1,fail=create,slow=attach'
+//
+// An unknown key, route or kind, or a bad number, is an error naming the
+// item.
 package sim

@@ -1,13 +1,179 @@
-// Command amlaks creates or attaches an AKS inference cluster for an Azure
-// Machine Learning workspace.
+// Command amlaks creates a new Azure Kubernetes Service inference cluster
+// from an Azure Machine Learning workspace, or attaches an existing one.
+//
+// main.go is the only place that sees everything: it builds the Cloud (the
+// azure package over real Azure, or over the simulator for --demo), wires
+// context and signals, and turns the result into an exit code.
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/amlaks/amlaks/azure"
+	"github.com/amlaks/amlaks/azure/sim"
+	"github.com/amlaks/amlaks/ui/cli"
+	"github.com/amlaks/amlaks/wizard"
 )
 
+// Set by -ldflags "-X main.version=... -X main.commit=...".
+var (
+	version = ""
+	commit  = ""
+)
+
+func versionString() string {
+	v, c := version, commit
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && c == "" {
+				c = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if c == "" {
+		c = "unknown"
+	} else if len(c) > 12 {
+		c = c[:12]
+	}
+	return v + " (commit " + c + ")"
+}
+
 func main() {
-	fmt.Fprintln(os.Stderr, "amlaks: under construction")
-	os.Exit(2)
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is the in-process seam of the program: tests call it with their own
+// arguments and streams.
+func run(args []string, in io.Reader, out, errw io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	s := cli.Streams{In: in, Out: out, Err: errw, InTTY: isTTY(in), OutTTY: isTTY(out)}
+	return cli.Run(ctx, args, s, newSession, versionString())
+}
+
+func isTTY(f any) bool {
+	if x, ok := f.(interface{ Fd() uintptr }); ok {
+		return term.IsTerminal(x.Fd())
+	}
+	return false
+}
+
+// demoSubscription is the simulator's default subscription ("Contoso ML (demo)").
+const demoSubscription = "00000000-0000-4000-8000-000000000001"
+
+// newSession builds the Cloud for the global flags: the simulator for
+// --demo (same azure code, in-memory transport), else real Azure.
+func newSession(ctx context.Context, g cli.Globals) (*cli.Session, error) {
+	var debugLog io.Writer
+	closeFn := func() {}
+	if g.Debug != "" {
+		f, err := os.OpenFile(g.Debug, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("--debug: %w", err)
+		}
+		debugLog = f
+		closeFn = func() { f.Close() }
+	}
+	if g.Demo {
+		s, err := demoSession(g, debugLog)
+		if err != nil {
+			return nil, err
+		}
+		s.Close = closeFn
+		return s, nil
+	}
+	cfg, err := azure.LoadCLIConfig("")
+	if err != nil {
+		return nil, err
+	}
+	cl, _, err := azure.ResolveCloud(g.Cloud, cfg)
+	if err != nil {
+		return nil, err
+	}
+	cred, err := azure.NewCredential(cl)
+	if err != nil {
+		return nil, err
+	}
+	sub, src := g.Subscription, wizard.Flag
+	if sub == "" {
+		if sub = os.Getenv("AZURE_SUBSCRIPTION_ID"); sub != "" {
+			src = wizard.Env
+		} else if sub = cfg.DefaultSubscription; sub != "" {
+			src = wizard.AzCLI
+		}
+	}
+	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog})
+	if err != nil {
+		return nil, err
+	}
+	return &cli.Session{Cloud: c, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
+		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
+}
+
+// demoSession wires the azure package to the simulator through an
+// in-memory transport. AMLAKS_SIM_SPEED scales operation durations
+// (default 1: create ≈ 20 s); AMLAKS_SIM_FAULTS injects faults.
+func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
+	speed := 1.0
+	if v := os.Getenv("AMLAKS_SIM_SPEED"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 {
+			return nil, fmt.Errorf("AMLAKS_SIM_SPEED=%q: want a positive number", v)
+		}
+		speed = f
+	}
+	faults, err := sim.ParseFaults(os.Getenv("AMLAKS_SIM_FAULTS"))
+	if err != nil {
+		return nil, fmt.Errorf("AMLAKS_SIM_FAULTS: %w", err)
+	}
+	path := sim.DefaultStatePath()
+	h, err := sim.New(sim.Options{StatePath: path, Speed: speed, Faults: faults})
+	if err != nil {
+		return nil, err
+	}
+	sub, src := g.Subscription, wizard.Flag
+	if sub == "" {
+		if sub = os.Getenv("AZURE_SUBSCRIPTION_ID"); sub != "" {
+			src = wizard.Env
+		} else {
+			sub, src = demoSubscription, wizard.AzCLI
+		}
+	}
+	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
+	c, err := azure.New(azure.Options{
+		Credential:          azure.StaticCredential{},
+		Transport:           sim.NewTransport(h),
+		DefaultSubscription: sub,
+		DebugLog:            debugLog,
+		StateDir:            demoStateDir(path),
+		PollEvery:           scale(time.Second),
+		Expected:            map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &cli.Session{Cloud: c, Demo: true, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
+		Reset: func() error { return sim.Reset(path) }}, nil
+}
+
+// demoStateDir keeps demo resume tokens beside the demo state, apart from
+// real ones.
+func demoStateDir(statePath string) string {
+	return statePath + ".ops"
 }

@@ -167,7 +167,11 @@ func errorJSON(err error) map[string]any {
 	out := map[string]any{"message": err.Error()}
 	var we *wizard.Error
 	var inv *Invalid
+	var bl *blockedError
 	switch {
+	case errors.As(err, &bl):
+		out["code"] = "Blocked"
+		out["findings"] = findingsJSON(bl.findings)
 	case errors.As(err, &we):
 		out["code"] = we.Code
 		if we.Code == "" && we.Kind != nil {
@@ -252,7 +256,7 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 }
 
 // applyGlobals puts the global flags into a plan.
-func (a *app) applyGlobals(cmd *cobra.Command, p *wizard.Plan, s *Session) {
+func (a *app) applyGlobals(_ *cobra.Command, p *wizard.Plan, s *Session) {
 	switch {
 	case a.g.Subscription != "":
 		p.Subscription = a.g.Subscription

@@ -239,7 +239,7 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 		return a.printDryRun(p, rep)
 	}
 	if rep.Blocked() {
-		return exit(ExitInvalid, errors.New("blocked by preflight: nothing was sent (see the BLOCK findings above)"))
+		return exit(ExitInvalid, &blockedError{rep.Findings})
 	}
 	if interactive {
 		az, _, _ := wizard.Equivalents(p)
@@ -263,6 +263,19 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 		return a.printAccepted(op, rep)
 	}
 	return a.follow(op, rep.Findings)
+}
+
+// blockedError is a preflight with Block findings: nothing was sent.
+type blockedError struct{ findings []rules.Finding }
+
+func (e *blockedError) Error() string {
+	var n []string
+	for _, f := range e.findings {
+		if f.Severity == rules.Block {
+			n = append(n, f.Code)
+		}
+	}
+	return "blocked by preflight (" + strings.Join(n, ", ") + "): nothing was sent"
 }
 
 func title(s string) string {

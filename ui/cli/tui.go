@@ -2,16 +2,43 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 
+	"github.com/amlaks/amlaks/ui"
 	"github.com/amlaks/amlaks/wizard"
 )
 
 // runWizard opens the interactive wizard at the first open step of p (nil:
-// the whole wizard).
+// the whole wizard) and maps how it ended to an exit code.
 func (a *app) runWizard(p *wizard.Plan) error {
 	if !a.canPrompt() {
-		return exit(ExitInvalid, errors.New("the wizard needs a terminal: for scripts use `amlaks create --help` (or attach) with --yes"))
+		return exit(ExitInvalid, errors.New("the wizard needs a terminal: for scripts see `amlaks create --help` and `amlaks attach --help` (use --yes)"))
 	}
-	return errors.New("wizard: not wired yet")
+	s, err := a.session()
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		p = wizard.NewPlan(wizard.ModeCreate)
+		a.applyGlobals(nil, p, s)
+	}
+	res, err := ui.Run(a.ctx, ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, NoColor: a.g.NoColor}, a.s.In, a.s.Out)
+	if err != nil {
+		return err
+	}
+	if res.Summary != "" {
+		fmt.Fprintln(a.s.Out, res.Summary)
+	}
+	switch res.Status {
+	case ui.Succeeded:
+		return nil
+	case ui.Failed:
+		if res.Err != nil {
+			return res.Err
+		}
+		return exit(ExitFailure, errSilent)
+	case ui.Detached:
+		return exit(ExitInterrupted, errSilent)
+	}
+	return exit(ExitInterrupted, errSilent)
 }
-

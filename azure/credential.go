@@ -1,0 +1,35 @@
+package azure
+
+import (
+	"context"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+)
+
+// NewCredential returns azidentity's DefaultAzureCredential for the cloud
+// cfg (environment, workload identity, managed identity, Azure CLI, azd,
+// PowerShell; AZURE_TOKEN_CREDENTIALS narrows the chain). It makes no
+// network call; a missing sign-in shows up as ErrNoCredential on the first
+// call.
+func NewCredential(cfg cloud.Configuration) (azcore.TokenCredential, error) {
+	cred, err := azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{
+		ClientOptions: policy.ClientOptions{Cloud: cfg},
+	})
+	if err != nil {
+		return nil, mapError("sign in to Azure", err)
+	}
+	return cred, nil
+}
+
+// StaticCredential is a token credential that returns a fixed fake token.
+// It is for --demo, where the simulator ignores authentication.
+type StaticCredential struct{}
+
+// GetToken returns the fixed token "amlaks-demo", valid for an hour.
+func (StaticCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: "amlaks-demo", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}

@@ -1,0 +1,345 @@
+package azure
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/machinelearning/armmachinelearning/v4"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// armError is the ARM error body: {"error":{...}} or the bare object, and
+// also the async-operation status body {"status":"Failed","error":{...}}.
+type armError struct {
+	Code    string     `json:"code"`
+	Message string     `json:"message"`
+	Details []armError `json:"details"`
+}
+
+type armErrorBody struct {
+	Error   *armError `json:"error"`
+	Code    string    `json:"code"`
+	Message string    `json:"message"`
+}
+
+// mapError turns any error of the SDK, the credential or the network into a
+// *wizard.Error whose Kind is one of the port's Err* values. It is the only
+// place where SDK errors are looked at. op says what was being done
+// ("create compute aks-1"). Context cancellation is passed through wrapped,
+// so errors.Is(err, context.Canceled) still works.
+func mapError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var we *wizard.Error
+	if errors.As(err, &we) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		return mapResponseError(op, re, nil)
+	}
+	var afe *azidentity.AuthenticationFailedError
+	if errors.As(err, &afe) || credentialError(err) {
+		return &wizard.Error{Kind: wizard.ErrNoCredential, Op: op, Message: firstLine(err.Error()), Hint: hintNoCredential}
+	}
+	if networkError(err) {
+		return &wizard.Error{Kind: wizard.ErrNetwork, Op: op, Message: firstLine(err.Error()), Hint: hintNetwork}
+	}
+	return &wizard.Error{Kind: wizard.ErrServer, Op: op, Message: firstLine(err.Error()),
+		Hint: "Azure answered something amlaks did not expect: try again; run with --debug FILE to see the exchange"}
+}
+
+// mapResponseError maps an HTTP error answer. details are extra ARM errors
+// (the compute's provisioningErrors after a failed operation); they take
+// part in the classification and are returned in Details.
+func mapResponseError(op string, re *azcore.ResponseError, details []wizard.OpError) *wizard.Error {
+	e := &wizard.Error{Op: op, Status: re.StatusCode, Code: re.ErrorCode}
+	var body []armError
+	if re.RawResponse != nil {
+		if b, err := runtime.Payload(re.RawResponse); err == nil && len(b) > 0 {
+			var eb armErrorBody
+			if json.Unmarshal(b, &eb) == nil {
+				top := eb.Error
+				if top == nil && (eb.Code != "" || eb.Message != "") {
+					top = &armError{Code: eb.Code, Message: eb.Message}
+				}
+				if top != nil {
+					if e.Code == "" {
+						e.Code = top.Code
+					}
+					e.Message = top.Message
+					body = append(body, top.Details...)
+				}
+			}
+		}
+	}
+	if e.Message == "" {
+		e.Message = httpStatusText(re.StatusCode)
+	}
+	e.Details = dedupe(e, append(flatten(body), details...))
+	classify(e, re.StatusCode >= 200 && re.StatusCode < 300)
+	return e
+}
+
+// failedOp maps the error of an operation that ended Failed (or Canceled)
+// in Azure, with the compute's provisioning errors as details.
+func failedOp(op string, err error, provisioning []wizard.OpError) error {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		return mapResponseError(op, re, provisioning)
+	}
+	m := mapError(op, err)
+	var we *wizard.Error
+	if errors.As(m, &we) {
+		we.Details = append(we.Details, provisioning...)
+	}
+	return m
+}
+
+// dedupe lists each detail once, and drops those repeating the error
+// itself unless nothing else is left (a failed operation's error usually
+// reappears in the compute's provisioningErrors, which Details must show).
+func dedupe(e *wizard.Error, ds []wizard.OpError) []wizard.OpError {
+	top := wizard.OpError{Code: e.Code, Message: e.Message}
+	seen := map[wizard.OpError]bool{}
+	var out, same []wizard.OpError
+	for _, d := range ds {
+		if seen[d] {
+			continue
+		}
+		seen[d] = true
+		if d == top {
+			same = append(same, d)
+			continue
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		return same
+	}
+	return out
+}
+
+func flatten(es []armError) []wizard.OpError {
+	var out []wizard.OpError
+	var walk func([]armError)
+	walk = func(es []armError) {
+		for _, d := range es {
+			if d.Code != "" || d.Message != "" {
+				out = append(out, wizard.OpError{Code: d.Code, Message: d.Message})
+			}
+			walk(d.Details)
+		}
+	}
+	walk(es)
+	return out
+}
+
+// flattenSDK flattens the SDK's provisioningErrors.
+func flattenSDK(es []*armmachinelearning.ErrorResponse) []wizard.OpError {
+	var out []wizard.OpError
+	var walk func(d *armmachinelearning.ErrorDetail)
+	walk = func(d *armmachinelearning.ErrorDetail) {
+		if d == nil {
+			return
+		}
+		if str(d.Code) != "" || str(d.Message) != "" {
+			out = append(out, wizard.OpError{Code: str(d.Code), Message: str(d.Message)})
+		}
+		for _, c := range d.Details {
+			walk(c)
+		}
+	}
+	for _, e := range es {
+		if e != nil {
+			walk(e.Error)
+		}
+	}
+	return out
+}
+
+var (
+	reThreshold = regexp.MustCompile(`(?i)at least \d+ (cores|vcpus|machine)`)
+	reVersion   = regexp.MustCompile(`(?i)kubernetes version .*not supported|version .* is not supported`)
+	reQuotaWhat = regexp.MustCompile(`(?i)exceeding approved (.+?) (?:cores )?quota`)
+	reLocation  = regexp.MustCompile(`(?i)location: ([a-z0-9]+)`)
+	reQuotaNums = regexp.MustCompile(`(?i)current limit:\s*(\d+).*?current usage:\s*(\d+).*?additional required:\s*(\d+)`)
+	reAuthz     = regexp.MustCompile(`(?i)perform action '([^']+)' over scope '([^']+)'`)
+	reNamespace = regexp.MustCompile(`(?i)namespace '([^']+)'`)
+	reSupported = regexp.MustCompile(`(?im)supported versions are (.+?)\.?$`)
+)
+
+// classify sets Kind and Hint from the code, the status and the text of the
+// error and its details. lro marks the body of a failed operation (HTTP 2xx
+// with a Failed status), whose generic failures are ErrFailed.
+func classify(e *wizard.Error, lro bool) {
+	codes := []string{strings.ToLower(e.Code)}
+	text := strings.ToLower(e.Message)
+	for _, d := range e.Details {
+		codes = append(codes, strings.ToLower(d.Code))
+		text += "\n" + strings.ToLower(d.Message)
+	}
+	hasCode := func(cs ...string) bool {
+		for _, c := range codes {
+			for _, w := range cs {
+				if c == strings.ToLower(w) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	all := e.Message
+	for _, d := range e.Details {
+		all += "\n" + d.Message
+	}
+	switch {
+	case hasCode("MissingSubscriptionRegistration", "MissingRegistrationForResourceProvider", "SubscriptionNotRegistered", "Subscription Not Registered"):
+		e.Kind = wizard.ErrNotRegistered
+		ns := "Microsoft.MachineLearningServices"
+		if m := reNamespace.FindStringSubmatch(all); m != nil {
+			ns = m[1]
+		}
+		e.Hint = "the subscription is not registered for " + ns + ": run `az provider register -n " + ns + "` and try again in a few minutes"
+	case hasCode("RequestDisallowedByPolicy") || strings.Contains(text, "disallowed by policy"):
+		e.Kind = wizard.ErrPolicy
+		e.Hint = "an Azure Policy forbids this (often: public IP addresses): use an internal load balancer with a subnet, " +
+			"or create the cluster in AKS with a user-defined route for egress and attach it"
+	case hasCode("AuthorizationFailed", "LinkedAuthorizationFailed") || e.Status == 403:
+		e.Kind = wizard.ErrForbidden
+		h := "you lack a permission"
+		if m := reAuthz.FindStringSubmatch(all); m != nil {
+			h = "you may not perform " + m[1] + " on " + m[2]
+		}
+		e.Hint = h + ": ask for Contributor (or Owner) on that scope. Attaching needs Owner or Contributor on the cluster's resource group " +
+			"and the Azure Kubernetes Service Cluster Admin Role on the cluster; if access was just granted, run `az login` again"
+	case hasCode("InvalidAuthenticationToken", "ExpiredAuthenticationToken", "InvalidAuthenticationTokenTenant", "AuthenticationFailed") || e.Status == 401:
+		e.Kind = wizard.ErrNoCredential
+		e.Hint = hintNoCredential
+	case hasCode("QuotaExceeded", "OperationNotAllowed") && strings.Contains(text, "quota"),
+		hasCode("QuotaExceeded"),
+		strings.Contains(text, "exceeding approved"), strings.Contains(text, "exceeding quota"):
+		e.Kind = wizard.ErrQuota
+		h := "not enough vCPU quota"
+		flat := strings.ReplaceAll(all, "\n", " ")
+		if m := reQuotaNums.FindStringSubmatch(flat); m != nil {
+			what := "the quota"
+			if w := reQuotaWhat.FindStringSubmatch(flat); w != nil {
+				what = "the " + w[1] + " quota"
+			}
+			if l := reLocation.FindStringSubmatch(flat); l != nil {
+				what += " in " + l[1]
+			}
+			h = fmt.Sprintf("%s allows %s vCPUs, %s are in use and %s more are needed", what, m[1], m[2], m[3])
+		}
+		e.Hint = h + ": request a quota increase, pick another region or a smaller size, or use dev-test"
+	case reThreshold.MatchString(text):
+		e.Kind = wizard.ErrThreshold
+		e.Hint = "a production cluster needs at least 12 vCPUs in total and 3 nodes: add nodes, pick a bigger VM size, or use dev-test"
+	case hasCode("K8sVersionNotSupported", "AgentPoolK8sVersionNotSupported", "UnsupportedAliasMinorVersion") || reVersion.MatchString(text):
+		e.Kind = wizard.ErrVersion
+		h := "the cluster's Kubernetes version is not supported"
+		if m := reSupported.FindStringSubmatch(all); m != nil {
+			h += " (supported versions are " + strings.TrimSpace(m[1]) + ")"
+		}
+		e.Hint = h + ": upgrade the cluster; list the region's versions with `amlaks versions -l REGION`"
+	case hasCode("SkuNotAvailable"):
+		e.Kind = wizard.ErrBadRequest
+		if lro {
+			e.Kind = wizard.ErrFailed
+		}
+		e.Hint = "the VM size is not available for this subscription in this region: pick another size or region"
+	case e.Status == 404 || hasCode("NotFound", "ResourceNotFound", "ResourceGroupNotFound", "WorkspaceNotFound", "SubscriptionNotFound", "ParentResourceNotFound"):
+		e.Kind = wizard.ErrNotFound
+		e.Hint = "it does not exist (or you cannot see it): check the name, resource group and subscription"
+	case e.Status == 409 || hasCode("Conflict", "AlreadyExists", "ComputeAlreadyExists") || strings.Contains(text, "already exists") || strings.Contains(text, "reason: alreadyexists"):
+		e.Kind = wizard.ErrConflict
+		e.Hint = "the name is used in this workspace or by another compute in the region; pick another name"
+	case e.Status == 429 || hasCode("TooManyRequests"):
+		e.Kind = wizard.ErrThrottled
+		e.Hint = "Azure is throttling requests: wait a minute and try again"
+	case lro:
+		e.Kind = wizard.ErrFailed
+		e.Hint = "the operation failed in Azure; the errors below say why"
+		if len(e.Details) == 0 {
+			e.Hint = "the operation failed in Azure: run `amlaks status NAME` for the compute's errors, or try again"
+		}
+	case e.Status >= 500:
+		e.Kind = wizard.ErrServer
+		e.Hint = "Azure had a problem (HTTP " + fmt.Sprint(e.Status) + "): try again in a few minutes"
+	case e.Status >= 400:
+		e.Kind = wizard.ErrBadRequest
+		e.Hint = "Azure rejected the request: check the values shown in the message"
+	default:
+		e.Kind = wizard.ErrFailed
+		e.Hint = "the operation failed in Azure"
+	}
+}
+
+const (
+	hintNoCredential = "not signed in to Azure: run `az login` (or set the AZURE_* environment variables), or try --demo"
+	hintNetwork      = "cannot reach Azure: check the network connection, proxy (HTTPS_PROXY) and firewall, then try again"
+)
+
+// credentialError recognises azidentity's "credential unavailable" errors,
+// whose type is unexported, and the bearer-token policy's refusal.
+func credentialError(err error) bool {
+	s := err.Error()
+	for _, w := range []string{"DefaultAzureCredential", "AzureCLICredential", "credential unavailable",
+		"failed to acquire a token", "ManagedIdentityCredential", "EnvironmentCredential", "az login"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func networkError(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	var oe *net.OpError
+	if errors.As(err, &ne) || errors.As(err, &ue) || errors.As(err, &oe) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return true
+	}
+	s := strings.ToLower(err.Error())
+	for _, w := range []string{"connection reset", "connection refused", "no such host", "broken pipe", "tls:", "x509:", "eof"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+func httpStatusText(code int) string {
+	switch {
+	case code == 0:
+		return "no answer"
+	case code >= 500:
+		return fmt.Sprintf("server error (HTTP %d)", code)
+	default:
+		return fmt.Sprintf("HTTP %d", code)
+	}
+}

@@ -1,0 +1,128 @@
+package azure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+func respErr(status int, code, body string) *azcore.ResponseError {
+	h := http.Header{"Content-Type": {"application/json"}}
+	return &azcore.ResponseError{ErrorCode: code, StatusCode: status, RawResponse: &http.Response{
+		StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(body)),
+		Request: &http.Request{Method: "PUT"},
+	}}
+}
+
+func armBody(code, msg string) string {
+	return fmt.Sprintf(`{"error":{"code":%q,"message":%q}}`, code, msg)
+}
+
+func TestMapError(t *testing.T) {
+	cases := []struct {
+		name   string
+		err    error
+		kind   error
+		code   string
+		inHint []string
+	}{
+		{"not found", respErr(404, "ResourceNotFound", armBody("ResourceNotFound", "The Resource 'x' was not found.")), wizard.ErrNotFound, "ResourceNotFound", nil},
+		{"compute 404 code only", respErr(404, "", armBody("NotFound", "Compute aks-9 not found")), wizard.ErrNotFound, "NotFound", nil},
+		{"conflict", respErr(409, "Conflict", armBody("Conflict", "Compute with this name already exists.")), wizard.ErrConflict, "Conflict",
+			[]string{"pick another name"}},
+		{"already exists 400", respErr(400, "BadRequest", armBody("BadRequest", "Compute name 'aks-1' is not available. Reason: AlreadyExists")), wizard.ErrConflict, "BadRequest", nil},
+		{"quota", respErr(400, "QuotaExceeded", armBody("QuotaExceeded", "Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Additional details - Deployment Model: Resource Manager, Location: eastus, Current Limit: 10, Current Usage: 8, Additional Required: 12, (Minimum) New Limit Required: 20.")),
+			wizard.ErrQuota, "QuotaExceeded", []string{"allows 10 vCPUs, 8 are in use and 12 more", "quota increase", "another region", "smaller size", "dev-test"}},
+		{"threshold cores", respErr(400, "BadArgument", armBody("BadArgument", "Cluster should have at least 12 cores to operate")), wizard.ErrThreshold, "BadArgument", []string{"12 vCPUs", "dev-test"}},
+		{"threshold machines", respErr(400, "BadArgument", armBody("BadArgument", "At least 3 machine(s) are required for cluster with purpose 'FastProd'. Available machine(s) : 2")), wizard.ErrThreshold, "", nil},
+		{"version", respErr(400, "BadRequest", `{"error":{"code":"BadRequest","message":"The request is invalid","details":[{"code":"BadRequestFormat","message":"Specified kubernetes version 1.24.9 is not supported. Supported versions are between 1.29 - 1.32."}]}}`),
+			wizard.ErrVersion, "BadRequest", []string{"amlaks versions -l", "1.29 - 1.32"}},
+		{"policy", respErr(403, "RequestDisallowedByPolicy", armBody("RequestDisallowedByPolicy", "Resource 'kubernetes' was disallowed by policy. Policy identifiers: 'Public IP creation is not allowed'")),
+			wizard.ErrPolicy, "RequestDisallowedByPolicy", []string{"internal load balancer", "user-defined route"}},
+		{"authz", respErr(403, "AuthorizationFailed", armBody("AuthorizationFailed", "The client 'ada@contoso.example' with object id '1' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action' over scope '/subscriptions/s/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-shared' or the scope is invalid.")),
+			wizard.ErrForbidden, "AuthorizationFailed", []string{"listClusterAdminCredential", "/resourceGroups/rg-aks/", "Owner or Contributor", "Azure Kubernetes Service Cluster Admin Role"}},
+		{"401", respErr(401, "InvalidAuthenticationToken", armBody("InvalidAuthenticationToken", "The access token is invalid.")), wizard.ErrNoCredential, "", []string{"az login", "--demo"}},
+		{"registration", respErr(409, "MissingSubscriptionRegistration", armBody("MissingSubscriptionRegistration", "The subscription is not registered to use namespace 'Microsoft.MachineLearningServices'.")),
+			wizard.ErrNotRegistered, "", []string{"az provider register -n Microsoft.MachineLearningServices"}},
+		{"429", respErr(429, "TooManyRequests", armBody("TooManyRequests", "slow down")), wizard.ErrThrottled, "", nil},
+		{"503", respErr(503, "", "upstream unavailable"), wizard.ErrServer, "", nil},
+		{"400", respErr(400, "InvalidRequestContent", armBody("InvalidRequestContent", "bad json")), wizard.ErrBadRequest, "", nil},
+		{"lro failed generic", respErr(200, "InternalServerError", `{"status":"Failed","error":{"code":"InternalServerError","message":"An internal server error occurred."}}`), wizard.ErrFailed, "InternalServerError", nil},
+		{"lro failed quota", respErr(200, "QuotaExceeded", `{"status":"Failed","error":{"code":"QuotaExceeded","message":"Operation results in exceeding quota limits of Core. Maximum allowed: 10, Current in use: 8, Additional requested: 12."}}`), wizard.ErrQuota, "", nil},
+		{"credential unavailable", fmt.Errorf("wrapped: %w", azidentity.NewCredentialUnavailableError("AzureCLICredential: Azure CLI not found on path")), wizard.ErrNoCredential, "", []string{"az login"}},
+		{"auth failed", &azidentity.AuthenticationFailedError{}, wizard.ErrNoCredential, "", nil},
+		{"dial", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, wizard.ErrNetwork, "", []string{"network"}},
+		{"eof", fmt.Errorf("Get \"https://x\": %w", io.ErrUnexpectedEOF), wizard.ErrNetwork, "", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := mapError("create compute aks-1", c.err)
+			if !errors.Is(err, c.kind) {
+				t.Fatalf("kind: got %v, want %v", err, c.kind)
+			}
+			var we *wizard.Error
+			if !errors.As(err, &we) {
+				t.Fatalf("not a *wizard.Error: %T", err)
+			}
+			if we.Op != "create compute aks-1" || we.Hint == "" || we.Message == "" {
+				t.Errorf("incomplete: %+v", we)
+			}
+			if c.code != "" && we.Code != c.code {
+				t.Errorf("code %q, want %q", we.Code, c.code)
+			}
+			for _, w := range c.inHint {
+				if !strings.Contains(we.Hint, w) {
+					t.Errorf("hint %q lacks %q", we.Hint, w)
+				}
+			}
+		})
+	}
+}
+
+func TestMapErrorPassThrough(t *testing.T) {
+	if mapError("x", nil) != nil {
+		t.Error("nil")
+	}
+	err := mapError("list", context.Canceled)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancel lost: %v", err)
+	}
+	we := &wizard.Error{Kind: wizard.ErrConflict}
+	if got := mapError("x", fmt.Errorf("w: %w", we)); !errors.Is(got, wizard.ErrConflict) {
+		t.Errorf("already mapped: %v", got)
+	}
+}
+
+func TestFailedOpDetails(t *testing.T) {
+	lroErr := respErr(200, "BadRequest", `{"status":"Failed","error":{"code":"BadRequest","message":"The request is invalid"}}`)
+	details := []wizard.OpError{{Code: "BadRequestFormat", Message: "Specified kubernetes version 1.24.9 is not supported. Supported versions are between 1.29 - 1.32."}}
+	err := failedOp("attach compute aks-1", lroErr, details)
+	if !errors.Is(err, wizard.ErrVersion) {
+		t.Fatalf("kind from provisioning errors: %v", err)
+	}
+	var we *wizard.Error
+	errors.As(err, &we)
+	if len(we.Details) != 1 || we.Details[0].Code != "BadRequestFormat" {
+		t.Errorf("details %+v", we.Details)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	in := `Authorization: Bearer eyJhbGciOi.eyJzdWIiOi.sig {"key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----","accessToken":"abc"}`
+	out := redact(in)
+	for _, bad := range []string{"eyJhbGciOi", "MIIE", `"abc"`} {
+		if strings.Contains(out, bad) {
+			t.Errorf("%q survived: %s", bad, out)
+		}
+	}
+}

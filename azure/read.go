@@ -1,0 +1,453 @@
+package azure
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v8"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/machinelearning/armmachinelearning/v4"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// Subscriptions lists the subscriptions the credential can see, marking
+// Options.DefaultSubscription (ID or name).
+func (c *Client) Subscriptions(ctx context.Context) ([]wizard.Subscription, error) {
+	const op = "list subscriptions"
+	var out []wizard.Subscription
+	p := c.acct.NewListPager(nil)
+	for p.More() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, mapError(op, err)
+		}
+		for _, s := range page.Value {
+			if s == nil {
+				continue
+			}
+			x := wizard.Subscription{ID: str(s.SubscriptionID), Name: str(s.DisplayName), TenantID: str(s.TenantID)}
+			if s.State != nil {
+				x.State = string(*s.State)
+			}
+			if x.ID == "" {
+				x.ID = lastSegment(str(s.ID))
+			}
+			out = append(out, x)
+		}
+	}
+	if d := c.opts.DefaultSubscription; d != "" {
+		if m, err := MatchSubscription(out, d); err == nil {
+			for i := range out {
+				out[i].Default = out[i].ID == m.ID
+			}
+		}
+	}
+	return out, nil
+}
+
+// Regions lists the physical regions of sub, sorted by display name
+// (cached).
+func (c *Client) Regions(ctx context.Context, sub string) ([]wizard.Region, error) {
+	const op = "list regions"
+	v, err := c.cache.do(ctx, "regions|"+sub, func(ctx context.Context) (any, error) {
+		var out []wizard.Region
+		p := c.acct.NewListLocationsPager(sub, nil)
+		for p.More() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range page.Value {
+				if l == nil || l.Metadata == nil || l.Metadata.RegionType == nil ||
+					*l.Metadata.RegionType != armsubscriptions.RegionTypePhysical {
+					continue
+				}
+				if l.Type != nil && *l.Type != armsubscriptions.LocationTypeRegion {
+					continue
+				}
+				r := wizard.Region{Name: str(l.Name), DisplayName: str(l.DisplayName)}
+				for _, pr := range l.Metadata.PairedRegion {
+					if pr != nil && str(pr.Name) != "" {
+						r.Paired = append(r.Paired, str(pr.Name))
+					}
+				}
+				out = append(out, r)
+			}
+		}
+		sort.SliceStable(out, func(i, j int) bool { return out[i].DisplayName < out[j].DisplayName })
+		return out, nil
+	})
+	if err != nil {
+		return nil, mapError(op, err)
+	}
+	return v.([]wizard.Region), nil
+}
+
+// Workspaces lists the AML workspaces of sub (all pages).
+func (c *Client) Workspaces(ctx context.Context, sub string) ([]wizard.Workspace, error) {
+	const op = "list workspaces"
+	s, err := c.forSub(sub)
+	if err != nil {
+		return nil, err
+	}
+	var out []wizard.Workspace
+	p := s.workspaces.NewListBySubscriptionPager(nil)
+	for p.More() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, mapError(op, err)
+		}
+		for _, w := range page.Value {
+			if w == nil {
+				continue
+			}
+			id := str(w.ID)
+			out = append(out, wizard.Workspace{
+				WorkspaceRef: wizard.WorkspaceRef{SubscriptionID: sub, ResourceGroup: idPart(id, "resourceGroups"), Name: str(w.Name)},
+				ID:           id,
+				Region:       normRegion(str(w.Location)),
+			})
+		}
+	}
+	return out, nil
+}
+
+// Computes lists the compute targets of a workspace (all pages, any type).
+// VCPUs is filled for AKS computes from the SKUs of their regions.
+func (c *Client) Computes(ctx context.Context, ws wizard.WorkspaceRef) ([]wizard.Compute, error) {
+	op := "list computes of " + ws.Name
+	s, err := c.forSub(ws.SubscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	var out []wizard.Compute
+	p := s.computes.NewListPager(ws.ResourceGroup, ws.Name, nil)
+	for p.More() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, mapError(op, err)
+		}
+		for _, r := range page.Value {
+			if r != nil {
+				out = append(out, toCompute(r))
+			}
+		}
+	}
+	var regions []string
+	for _, x := range out {
+		if x.VMSize != "" && x.Region != "" && x.Nodes > 0 {
+			regions = append(regions, x.Region)
+		}
+	}
+	lists := c.sizeLists(ctx, ws.SubscriptionID, regions, true)
+	for i := range out {
+		fillVCPUs(&out[i], lists)
+	}
+	return out, nil
+}
+
+// Compute gets one compute by name; a missing one is ErrNotFound. VCPUs is
+// filled only when the region's sizes are already cached (this call backs
+// the name check as the user types and must stay fast).
+func (c *Client) Compute(ctx context.Context, ws wizard.WorkspaceRef, name string) (wizard.Compute, error) {
+	op := "get compute " + name
+	s, err := c.forSub(ws.SubscriptionID)
+	if err != nil {
+		return wizard.Compute{}, err
+	}
+	r, err := s.computes.Get(ctx, ws.ResourceGroup, ws.Name, name, nil)
+	if err != nil {
+		return wizard.Compute{}, mapError(op, err)
+	}
+	x := toCompute(&r.ComputeResource)
+	if x.VMSize != "" && x.Region != "" {
+		fillVCPUs(&x, c.sizeLists(ctx, ws.SubscriptionID, []string{x.Region}, false))
+	}
+	return x, nil
+}
+
+func fillVCPUs(x *wizard.Compute, lists map[string]wizard.SizeList) {
+	if x.VMSize == "" || x.Nodes <= 0 {
+		return
+	}
+	if l, ok := lists[normRegion(x.Region)]; ok {
+		if sz, ok := l.Find(x.VMSize); ok {
+			x.VCPUs = x.Nodes * sz.VCPUs
+		}
+	}
+}
+
+// toCompute converts any compute type; AKS fields are filled for AKS.
+func toCompute(r *armmachinelearning.ComputeResource) wizard.Compute {
+	x := wizard.Compute{ID: str(r.ID), Name: str(r.Name)}
+	if r.Properties == nil {
+		return x
+	}
+	b := r.Properties.GetCompute()
+	if b != nil {
+		if b.ComputeType != nil {
+			x.Type = string(*b.ComputeType)
+		}
+		if b.ProvisioningState != nil {
+			x.State = string(*b.ProvisioningState)
+		}
+		x.Region = normRegion(str(b.ComputeLocation))
+		x.ClusterID = str(b.ResourceID)
+		x.Attached = b.IsAttachedCompute != nil && *b.IsAttachedCompute
+		x.Description = str(b.Description)
+		x.Errors = flattenSDK(b.ProvisioningErrors)
+		if b.CreatedOn != nil {
+			x.CreatedOn = *b.CreatedOn
+		}
+	}
+	switch v := r.Properties.(type) {
+	case *armmachinelearning.AKS:
+		x.Type = string(armmachinelearning.ComputeTypeAKS)
+		if p := v.Properties; p != nil {
+			if p.AgentCount != nil {
+				x.Nodes = int(*p.AgentCount)
+			}
+			x.VMSize = str(p.AgentVMSize)
+			x.FQDN = str(p.ClusterFqdn)
+			if p.ClusterPurpose != nil {
+				x.Purpose = rules.Purpose(*p.ClusterPurpose)
+			}
+		}
+	case *armmachinelearning.AmlCompute:
+		if p := v.Properties; p != nil {
+			x.VMSize = str(p.VMSize)
+			if p.CurrentNodeCount != nil {
+				x.Nodes = int(*p.CurrentNodeCount)
+			}
+		}
+	}
+	return x
+}
+
+// Versions lists the AKS Kubernetes versions of a region, newest first
+// (cached).
+func (c *Client) Versions(ctx context.Context, sub, region string) ([]rules.Version, error) {
+	op := "list Kubernetes versions of " + region
+	s, err := c.forSub(sub)
+	if err != nil {
+		return nil, err
+	}
+	region = normRegion(region)
+	v, err := c.cache.do(ctx, "versions|"+sub+"|"+region, func(ctx context.Context) (any, error) {
+		r, err := s.clusters.ListKubernetesVersions(ctx, region, nil)
+		if err != nil {
+			return nil, err
+		}
+		var out []rules.Version
+		for _, k := range r.Values {
+			if k == nil {
+				continue
+			}
+			v := rules.Version{Version: str(k.Version), Default: boolv(k.IsDefault), Preview: boolv(k.IsPreview)}
+			if k.Capabilities != nil {
+				for _, sp := range k.Capabilities.SupportPlan {
+					if sp != nil {
+						v.SupportPlans = append(v.SupportPlans, string(*sp))
+					}
+				}
+			}
+			if len(k.PatchVersions) > 0 {
+				v.Patches = map[string][]string{}
+				for pv, up := range k.PatchVersions {
+					var ups []string
+					if up != nil {
+						for _, u := range up.Upgrades {
+							if u != nil {
+								ups = append(ups, *u)
+							}
+						}
+					}
+					v.Patches[pv] = ups
+				}
+			}
+			out = append(out, v)
+		}
+		sort.SliceStable(out, func(i, j int) bool { return versionLess(out[j].Version, out[i].Version) })
+		return out, nil
+	})
+	if err != nil {
+		return nil, mapError(op, err)
+	}
+	return v.([]rules.Version), nil
+}
+
+// versionLess compares dotted versions numerically (1.9 < 1.10).
+func versionLess(a, b string) bool {
+	as, bs := strings.Split(strings.TrimPrefix(a, "v"), "."), strings.Split(strings.TrimPrefix(b, "v"), ".")
+	for i := 0; i < len(as) || i < len(bs); i++ {
+		var x, y int
+		if i < len(as) {
+			x, _ = strconv.Atoi(as[i])
+		}
+		if i < len(bs) {
+			y, _ = strconv.Atoi(bs[i])
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}
+
+// Clusters lists the AKS managed clusters of sub (all pages). Pool vCPUs
+// come from the SKUs of each cluster's region, fetched in parallel through
+// the Sizes cache; a region whose sizes cannot be read leaves VCPUs 0.
+func (c *Client) Clusters(ctx context.Context, sub string) ([]wizard.Cluster, error) {
+	const op = "list AKS clusters"
+	s, err := c.forSub(sub)
+	if err != nil {
+		return nil, err
+	}
+	var out []wizard.Cluster
+	p := s.clusters.NewListPager(nil)
+	for p.More() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, mapError(op, err)
+		}
+		for _, m := range page.Value {
+			if m != nil {
+				out = append(out, toCluster(m))
+			}
+		}
+	}
+	var regions []string
+	for _, x := range out {
+		regions = append(regions, x.Region)
+	}
+	lists := c.sizeLists(ctx, sub, regions, true)
+	for i := range out {
+		l, ok := lists[out[i].Region]
+		if !ok {
+			continue
+		}
+		for j := range out[i].Pools {
+			if sz, ok := l.Find(out[i].Pools[j].Size); ok {
+				out[i].Pools[j].VCPUs = sz.VCPUs
+			}
+		}
+	}
+	return out, nil
+}
+
+func toCluster(m *armcontainerservice.ManagedCluster) wizard.Cluster {
+	id := str(m.ID)
+	x := wizard.Cluster{ID: id, Name: str(m.Name), ResourceGroup: idPart(id, "resourceGroups"), Region: normRegion(str(m.Location))}
+	p := m.Properties
+	if p == nil {
+		return x
+	}
+	x.Version = str(p.CurrentKubernetesVersion)
+	if x.Version == "" {
+		x.Version = str(p.KubernetesVersion)
+	}
+	for _, ap := range p.AgentPoolProfiles {
+		if ap == nil {
+			continue
+		}
+		pool := rules.Pool{Name: str(ap.Name), Size: str(ap.VMSize)}
+		if ap.Count != nil {
+			pool.Count = int(*ap.Count)
+		}
+		x.Pools = append(x.Pools, pool)
+	}
+	if a := p.APIServerAccessProfile; a != nil {
+		x.Private = boolv(a.EnablePrivateCluster)
+		x.PrivatePublicFQDN = x.Private && boolv(a.EnablePrivateClusterPublicFQDN)
+		for _, r := range a.AuthorizedIPRanges {
+			if r != nil {
+				x.AuthorizedIPRanges = append(x.AuthorizedIPRanges, *r)
+			}
+		}
+	}
+	if n := p.NetworkProfile; n != nil && n.LoadBalancerSKU != nil {
+		x.LoadBalancerSKU = strings.ToLower(string(*n.LoadBalancerSKU))
+	}
+	if p.PowerState != nil && p.PowerState.Code != nil {
+		x.PowerState = string(*p.PowerState.Code)
+	}
+	x.ProvisioningState = str(p.ProvisioningState)
+	x.FQDN = str(p.Fqdn)
+	if x.FQDN == "" {
+		x.FQDN = str(p.PrivateFQDN)
+	}
+	return x
+}
+
+// sizeLists returns the size lists of the given regions, fetched in
+// parallel (fetch) or only what the cache holds (!fetch). Failures are
+// left out.
+func (c *Client) sizeLists(ctx context.Context, sub string, regions []string, fetch bool) map[string]wizard.SizeList {
+	out := map[string]wizard.SizeList{}
+	seen := map[string]bool{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, r := range regions {
+		r = normRegion(r)
+		if r == "" || seen[r] {
+			continue
+		}
+		seen[r] = true
+		if !fetch {
+			if v, ok := c.cache.peek(sizesKey(sub, r)); ok {
+				out[r] = v.(wizard.SizeList)
+			}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l, err := c.Sizes(ctx, sub, r); err == nil {
+				mu.Lock()
+				out[r] = l
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// ---- small helpers ----
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func boolv(p *bool) bool { return p != nil && *p }
+
+// normRegion turns "East US" or "eastus" into "eastus".
+func normRegion(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
+
+// idPart returns the segment after key in an ARM ID (case-insensitive key;
+// a leading "/" is optional, as some AML answers omit it).
+func idPart(id, key string) string {
+	parts := strings.Split(strings.Trim(id, "/"), "/")
+	for i := 0; i+1 < len(parts); i++ {
+		if strings.EqualFold(parts[i], key) {
+			return parts[i+1]
+		}
+	}
+	return ""
+}
+
+func lastSegment(id string) string {
+	id = strings.TrimRight(id, "/")
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
+		return id[i+1:]
+	}
+	return id
+}

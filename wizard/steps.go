@@ -144,3 +144,9 @@ func indexOf(flow []StepID, id StepID) int {
 	}
 	return -1
 }
+
+// Skipped reports whether the wizard does not stop at step s for plan p
+// (the rule Next and Prev apply), so a front end with its own extra rules
+// (e.g. "ask the workspace until the flag's name is resolved") can walk
+// Flow itself.
+func Skipped(p *Plan, s StepID) bool { return skipped(p, s) }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,6 +66,39 @@ type Session struct {
 	Close func()
 	// DemoFallback builds a demo session, offered when no credential is found.
 	DemoFallback func() (*Session, error)
+	// Notes relays visible notices of the Azure layer ("throttled by
+	// Azure: retrying in 5 s"): printed to stderr in line mode, shown inside
+	// the wizard in the TUI.
+	Notes *NoteRelay
+}
+
+// NoteRelay forwards notices to whoever shows them now. Emit never blocks
+// for long: the sinks write a line or send without waiting.
+type NoteRelay struct {
+	mu   sync.Mutex
+	sink func(string)
+}
+
+// Emit passes a notice to the current sink (dropped when there is none).
+func (r *NoteRelay) Emit(s string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.sink != nil {
+		r.sink(s)
+	}
+}
+
+// Set replaces the sink.
+func (r *NoteRelay) Set(f func(string)) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.sink = f
+	r.mu.Unlock()
 }
 
 // Factory builds the session for the global flags.
@@ -206,6 +240,7 @@ func (a *app) session() (*Session, error) {
 		return nil, err
 	}
 	a.sess = s
+	s.Notes.Set(func(n string) { fmt.Fprintln(a.s.Err, n) })
 	return s, nil
 }
 

@@ -22,7 +22,15 @@ func (a *app) runWizard(p *wizard.Plan) error {
 		p = wizard.NewPlan(wizard.ModeCreate)
 		a.applyGlobals(nil, p, s)
 	}
-	res, err := ui.Run(a.ctx, ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, NoColor: a.g.NoColor}, a.s.In, a.s.Out)
+	notes := make(chan string, 16)
+	s.Notes.Set(func(n string) {
+		select {
+		case notes <- n:
+		default:
+		}
+	})
+	res, err := ui.Run(a.ctx, ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, NoColor: a.g.NoColor, Notices: notes}, a.s.In, a.s.Out)
+	s.Notes.Set(func(n string) { fmt.Fprintln(a.s.Err, n) })
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ type Cloud struct {
 	Specs    []wizard.ComputeSpec // bodies submitted
 	Outcome  error                // returned by Follow at the end (nil = success)
 	Progress []string             // states Follow sends before the end
+	// Running holds unfinished operations by compute name, returned by
+	// Pending (nil: none).
+	Running map[string]wizard.Operation
 }
 
 var _ wizard.Cloud = (*Cloud)(nil)
@@ -89,6 +92,11 @@ func New() *Cloud {
 			{ID: clusterID("rg-aks", "aks-private"), Name: "aks-private", ResourceGroup: "rg-aks", Region: "eastus", Version: "1.32.4", Private: true, Pools: []rules.Pool{{Name: "nodepool1", Size: "Standard_D4s_v3", Count: 3, VCPUs: 4}}, LoadBalancerSKU: "standard", PowerState: "Running", ProvisioningState: "Succeeded"},
 			{ID: clusterID("rg-aks", "aks-small"), Name: "aks-small", ResourceGroup: "rg-aks", Region: "eastus", Version: "1.31.7", Pools: []rules.Pool{{Name: "nodepool1", Size: "Standard_B2s", Count: 2, VCPUs: 2}}, LoadBalancerSKU: "standard", PowerState: "Running", ProvisioningState: "Succeeded"},
 			{ID: clusterID("rg-aks", "aks-legacy"), Name: "aks-legacy", ResourceGroup: "rg-aks", Region: "eastus", Version: "1.24.10", Pools: []rules.Pool{{Name: "nodepool1", Size: "Standard_D4s_v3", Count: 3, VCPUs: 4}}, LoadBalancerSKU: "standard", PowerState: "Running", ProvisioningState: "Succeeded"},
+			// added for the ui tests: the remaining attach outcomes of issue 5
+			{ID: clusterID("rg-aks", "aks-locked"), Name: "aks-locked", ResourceGroup: "rg-aks", Region: "eastus", Version: "1.32.4", AuthorizedIPRanges: []string{"203.0.113.0/24"}, Pools: []rules.Pool{{Name: "nodepool1", Size: "Standard_D4s_v3", Count: 3, VCPUs: 4}}, LoadBalancerSKU: "standard", PowerState: "Running", ProvisioningState: "Succeeded"},
+			{ID: clusterID("rg-aks", "aks-stopped"), Name: "aks-stopped", ResourceGroup: "rg-aks", Region: "eastus", Version: "1.32.4", Pools: []rules.Pool{{Name: "nodepool1", Size: "Standard_D4s_v3", Count: 3, VCPUs: 4}}, LoadBalancerSKU: "standard", PowerState: "Stopped", ProvisioningState: "Succeeded"},
+			{ID: clusterID("rg-gpu", "aks-gpu-weu"), Name: "aks-gpu-weu", ResourceGroup: "rg-gpu", Region: "westeurope", Version: "1.32.4", Pools: []rules.Pool{{Name: "gpupool", Size: "Standard_NC6s_v3", Count: 3, VCPUs: 6}}, LoadBalancerSKU: "standard", PowerState: "Running", ProvisioningState: "Succeeded"},
+			{ID: clusterID("rg-aks", "aks-preview"), Name: "aks-preview", ResourceGroup: "rg-aks", Region: "eastus", Version: "1.33.1", Pools: []rules.Pool{{Name: "nodepool1", Size: "Standard_D4s_v3", Count: 3, VCPUs: 4}}, LoadBalancerSKU: "standard", PowerState: "Running", ProvisioningState: "Succeeded"},
 		},
 		Errs:  map[string]error{},
 		Delay: map[string]time.Duration{},
@@ -243,6 +251,11 @@ func (c *Cloud) Detach(ctx context.Context, ws wizard.WorkspaceRef, name string)
 func (c *Cloud) Pending(ctx context.Context, ws wizard.WorkspaceRef, name string) (wizard.Operation, bool, error) {
 	if err := c.enter(ctx, "Pending"); err != nil {
 		return wizard.Operation{}, false, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if op, ok := c.Running[name]; ok {
+		return op, true, nil
 	}
 	return wizard.Operation{}, false, nil
 }

@@ -1,0 +1,221 @@
+package ui
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"testing"
+	"time"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
+)
+
+// toClusters walks to the cluster picker as production (or dev-test).
+func (d *driver) toClusters(devtest bool) {
+	d.t.Helper()
+	d.pickWorkspace()
+	d.press("down", "enter") // attach
+	d.wantStep(wizard.StepPurpose)
+	if devtest {
+		d.press("down")
+	}
+	d.press("enter")
+	d.wantStep(wizard.StepCluster)
+}
+
+// highlight filters the cluster table down to name.
+func (d *driver) highlight(name string) {
+	d.t.Helper()
+	d.press("ctrl+u")
+	d.typ(name)
+}
+
+func TestAttachOutcomes(t *testing.T) {
+	d := newDriver(t)
+	d.toClusters(false)
+	d.wantScreen("4/7 Cluster", "aks-shared", "aks-private", "aks-small", "aks-legacy")
+
+	d.highlight("aks-shared")
+	d.wantScreen("aks-shared blocked", "aks-inference in mlw-prod")
+	d.press("enter")
+	d.wantStep(wizard.StepCluster)
+	d.wantScreen("aks-shared cannot be attached")
+
+	d.highlight("aks-legacy")
+	d.wantScreen("aks-legacy blocked", "1.24", "1.30", "1.31", "1.32")
+	d.press("enter")
+	d.wantStep(wizard.StepCluster)
+
+	d.highlight("aks-small")
+	d.wantScreen("aks-small blocked", "dev-test")
+	d.press("enter")
+	d.wantStep(wizard.StepCluster)
+
+	d.highlight("aks-private")
+	d.wantScreen("aks-private attachable", "private")
+	d.press("enter")
+	d.wantStep(wizard.StepTLS)
+	if d.m.plan.Cluster == nil || d.m.plan.Cluster.Name != "aks-private" || !strings.HasSuffix(d.m.plan.ClusterID, "/aks-private") {
+		t.Fatalf("cluster %q", d.m.plan.ClusterID)
+	}
+	d.press("enter")
+	d.wantStep(wizard.StepName)
+	d.typ("aks-priv")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+	d.wantScreen("Attach AKS compute aks-priv", "aks-private (rg-aks, eastus", "takes about 5 min")
+	d.press("e")
+	d.wantScreen("az ml computetarget attach aks", "-n aks-priv")
+	d.press("esc")
+	d.wantStep(wizard.StepReview)
+	d.press("enter")
+	d.wantScreen("✓ Attached aks-priv")
+	if len(d.cloud.Specs) != 1 || !strings.HasSuffix(d.cloud.Specs[0].ClusterID, "/aks-private") {
+		t.Fatalf("specs %+v", d.cloud.Specs)
+	}
+}
+
+func TestAttachSmallAsDevTest(t *testing.T) {
+	d := newDriver(t)
+	d.toClusters(true)
+	d.highlight("aks-small")
+	d.wantNoScreen("aks-small blocked")
+	d.press("enter")
+	d.wantStep(wizard.StepTLS)
+	if d.m.plan.Purpose != rules.DevTest {
+		t.Fatal(d.m.plan.Purpose)
+	}
+	// back to purpose, production: aks-small is blocked now
+	d.press("esc", "esc")
+	d.wantStep(wizard.StepPurpose)
+	d.press("up", "enter")
+	d.highlight("aks-small")
+	d.wantScreen("aks-small blocked")
+}
+
+func TestAttachResourceIDWrongSegment(t *testing.T) {
+	d := newDriver(t)
+	d.toClusters(false)
+	d.press("ctrl+o")
+	bad := "/subscriptions/" + wizardtest.Sub + "/resourceGrups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-private"
+	d.typ(bad)
+	d.wantScreen("resourceGroups", "resourceGrups")
+	d.press("enter")
+	d.wantStep(wizard.StepCluster)
+	d.press("ctrl+u")
+	d.typ("/subscriptions/" + wizardtest.Sub + "/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-nope")
+	d.wantScreen("no AKS cluster aks-nope in resource group rg-aks")
+	d.press("ctrl+u")
+	d.typ("/subscriptions/" + wizardtest.Sub + "/resourcegroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-private")
+	d.wantScreen("✓ aks-private in rg-aks")
+	d.press("enter")
+	d.wantStep(wizard.StepTLS)
+
+	// a paste in the table switches to the resource ID input
+	d.press("esc")
+	d.wantStep(wizard.StepCluster)
+	d.press("esc") // leave the ID input
+	d.send(tea.PasteMsg{Content: " /subscriptions/" + wizardtest.Sub + "/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-small\n"})
+	d.wantScreen("✓ aks-small in rg-aks", "aks-small blocked")
+}
+
+func TestAttachDoubleSubmitGuard(t *testing.T) {
+	d := newDriver(t)
+	d.toClusters(false)
+	d.highlight("aks-private")
+	d.press("enter", "enter")
+	d.typ("aks-one")
+	d.press("enter")
+	d.cloud.Delay["Follow"] = 5 * time.Second
+	d.press("enter")
+	d.wantStep(wizard.StepSubmit)
+
+	// a second wizard in the same process, same guard: the cluster shows
+	// blocked while the first attach runs
+	d2 := newDriver(t, func(o *Options) { o.Guard = d.m.guard })
+	d2.toClusters(false)
+	d2.highlight("aks-private")
+	d2.wantScreen("already running from this session")
+	d2.press("enter")
+	d2.wantStep(wizard.StepCluster)
+}
+
+func TestBrowseVersionsSwitchRegion(t *testing.T) {
+	d := newDriver(t)
+	d.pickWorkspace()
+	d.press("down", "down", "enter")
+	d.wantStep(wizard.StepVersion)
+	d.wantScreen("East US (eastus)", "1.32", "default", "preview", "LTS")
+	d.press("right")
+	d.wantScreen("West US (westus)")
+	d.typ("north")
+	d.wantScreen("North Europe (northeurope)", "1.32")
+	d.press("enter")
+	if !d.m.quitting || d.m.Result().Status != Succeeded {
+		t.Fatal("enter did not end browsing")
+	}
+}
+
+func TestListDetachAndFollow(t *testing.T) {
+	d := newDriver(t)
+	d.pickWorkspace()
+	d.press("down", "down", "down", "enter")
+	d.wantStep(stepList)
+	d.wantScreen("Computes", "cpu-cluster", "AmlCompute", "aks-inference", "aks-shared")
+	d.press("d") // cpu-cluster is first: not AKS
+	d.wantScreen("only AKS computes can be detached")
+	d.press("down", "d")
+	d.wantScreen("Detach aks-inference?", "aks-shared", "itself is kept")
+	d.press("esc")
+	d.wantNoScreen("Detach aks-inference?")
+	d.press("d", "y")
+	d.wantScreen("✓ Detached aks-inference", "AKS cluster itself is kept")
+	d.press("enter")
+	d.wantStep(stepList)
+	d.wantNoScreen("aks-inference")
+	d.press("s")
+	d.wantScreen("no operation is running on cpu-cluster")
+}
+
+func TestAttachMoreOutcomes(t *testing.T) {
+	d := newDriver(t)
+	d.toClusters(false)
+	d.highlight("aks-locked")
+	d.wantScreen("aks-locked warning", "eastus", "westus")
+	d.highlight("aks-stopped")
+	d.wantScreen("aks-stopped blocked", "Stopped")
+	d.highlight("aks-gpu-weu")
+	d.wantScreen("aks-gpu-weu attachable", "westeurope")
+	d.highlight("aks-preview")
+	d.wantScreen("aks-preview warning", "preview")
+}
+
+func TestListFollowsRunningOperation(t *testing.T) {
+	d := newDriver(t)
+	d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "aks-busy", Type: "AKS", State: "Creating"})
+	d.cloud.Running = map[string]wizard.Operation{"aks-busy": {Kind: wizard.OpCreate, Workspace: wizardtest.WS.WorkspaceRef, Name: "aks-busy", Token: "t", Started: time.Now()}}
+	d.cloud.Progress = []string{"Creating"}
+	d.pickWorkspace()
+	d.press("down", "down", "down", "enter")
+	d.wantStep(stepList)
+	d.press("end", "s")
+	d.wantStep(wizard.StepSubmit)
+	d.wantScreen("✓ Created aks-busy")
+	d.press("enter")
+	d.wantStep(stepList)
+}
+
+func TestBrowseTypingNotBlockedWhileLoading(t *testing.T) {
+	d := newDriver(t)
+	d.pickWorkspace()
+	d.press("down", "down", "enter")
+	d.cloud.Delay["Versions"] = time.Second
+	for _, r := range "north" { // each key's fetch is still running when the next comes
+		d.update(keyMsg(string(r)))
+	}
+	if v := d.m.screens[wizard.StepVersion].(*versionScreen).find.Value(); v != "north" {
+		t.Fatalf("typed %q", v)
+	}
+}

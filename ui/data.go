@@ -1,0 +1,275 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// Request keys: one per thing the user is looking at. A newer request under
+// the same key makes older answers stale.
+const (
+	reqSubs        = "subs"
+	reqWorkspaces  = "workspaces"
+	reqRegions     = "regions"
+	reqComputes    = "computes"
+	reqVersions    = "versions" // the region being looked at (create, browse)
+	reqSizes       = "sizes"    // the region being looked at (create)
+	reqClusters    = "clusters"
+	reqAttachments = "attachments"
+)
+
+func (m *Model) fetchSubs(force bool) tea.Cmd {
+	c := m.cloud
+	return m.data.fetch(m.ctx, reqSubs, "subs", force, func(ctx context.Context) (any, error) { return c.Subscriptions(ctx) })
+}
+
+func (m *Model) fetchWorkspaces(force bool) tea.Cmd {
+	c, sub := m.cloud, m.plan.Subscription
+	return m.data.fetch(m.ctx, reqWorkspaces, "workspaces:"+sub, force, func(ctx context.Context) (any, error) { return c.Workspaces(ctx, sub) })
+}
+
+func (m *Model) fetchRegions(force bool) tea.Cmd {
+	c, sub := m.cloud, m.plan.Subscription
+	return m.data.fetch(m.ctx, reqRegions, "regions:"+sub, force, func(ctx context.Context) (any, error) { return c.Regions(ctx, sub) })
+}
+
+func (m *Model) fetchComputes(force bool) tea.Cmd {
+	c, ws := m.cloud, m.plan.WorkspaceRef()
+	return m.data.fetch(m.ctx, reqComputes, "computes:"+wsKey(ws), force, func(ctx context.Context) (any, error) { return c.Computes(ctx, ws) })
+}
+
+// fetchVersions loads a region's versions; reqKey is reqVersions for the
+// region being looked at, "versions@REGION" for the cluster picker.
+func (m *Model) fetchVersions(region, reqKey string, force bool) tea.Cmd {
+	if region == "" {
+		return nil
+	}
+	c, sub := m.cloud, m.plan.Subscription
+	return m.data.fetch(m.ctx, reqKey, "versions:"+strings.ToLower(region), force, func(ctx context.Context) (any, error) { return c.Versions(ctx, sub, region) })
+}
+
+func (m *Model) fetchSizes(region string, force bool) tea.Cmd {
+	if region == "" {
+		return nil
+	}
+	c, sub := m.cloud, m.plan.Subscription
+	return m.data.fetch(m.ctx, reqSizes, "sizes:"+strings.ToLower(region), force, func(ctx context.Context) (any, error) { return c.Sizes(ctx, sub, region) })
+}
+
+func (m *Model) fetchClusters(force bool) tea.Cmd {
+	c, sub := m.cloud, m.plan.Subscription
+	return m.data.fetch(m.ctx, reqClusters, "clusters:"+sub, force, func(ctx context.Context) (any, error) { return c.Clusters(ctx, sub) })
+}
+
+func (m *Model) fetchAttachments(force bool) tea.Cmd {
+	c, sub := m.cloud, m.plan.Subscription
+	return m.data.fetch(m.ctx, reqAttachments, "attachments:"+sub, force, func(ctx context.Context) (any, error) {
+		return wizard.AttachmentIndex(ctx, c, sub)
+	})
+}
+
+func wsKey(ws wizard.WorkspaceRef) string {
+	return strings.ToLower(ws.SubscriptionID + "/" + ws.ResourceGroup + "/" + ws.Name)
+}
+
+// Typed views of the store.
+
+func (m *Model) subsData() ([]wizard.Subscription, *slot) {
+	sl := m.data.get("subs")
+	v, _ := sl.val.([]wizard.Subscription)
+	return v, sl
+}
+
+func (m *Model) workspacesData() ([]wizard.Workspace, *slot) {
+	sl := m.data.get("workspaces:" + m.plan.Subscription)
+	v, _ := sl.val.([]wizard.Workspace)
+	return v, sl
+}
+
+func (m *Model) regionsData() ([]wizard.Region, *slot) {
+	sl := m.data.get("regions:" + m.plan.Subscription)
+	v, _ := sl.val.([]wizard.Region)
+	return v, sl
+}
+
+func (m *Model) computesData() ([]wizard.Compute, *slot) {
+	sl := m.data.get("computes:" + wsKey(m.plan.WorkspaceRef()))
+	v, _ := sl.val.([]wizard.Compute)
+	return v, sl
+}
+
+func (m *Model) versionsData(region string) ([]rules.Version, *slot) {
+	sl := m.data.get("versions:" + strings.ToLower(region))
+	v, _ := sl.val.([]rules.Version)
+	return v, sl
+}
+
+func (m *Model) sizesData(region string) (wizard.SizeList, *slot) {
+	sl := m.data.get("sizes:" + strings.ToLower(region))
+	v, _ := sl.val.(wizard.SizeList)
+	return v, sl
+}
+
+func (m *Model) clustersData() ([]wizard.Cluster, *slot) {
+	sl := m.data.get("clusters:" + m.plan.Subscription)
+	v, _ := sl.val.([]wizard.Cluster)
+	return v, sl
+}
+
+func (m *Model) attachmentsData() (wizard.Attachments, *slot) {
+	sl := m.data.get("attachments:" + m.plan.Subscription)
+	v, _ := sl.val.(wizard.Attachments)
+	return v, sl
+}
+
+// regionLabel is "East US (eastus)" when the display name is known.
+func (m *Model) regionLabel(name string) string {
+	regs, _ := m.regionsData()
+	if r, ok := wizard.FindRegion(regs, name); ok && r.DisplayName != "" {
+		return r.DisplayName + " (" + r.Name + ")"
+	}
+	return name
+}
+
+// onData reacts to fresh data: resolving the subscription and workspace
+// and prefetching what later steps need.
+func (m *Model) onData(msg dataMsg) tea.Cmd {
+	if msg.err != nil {
+		return nil
+	}
+	switch msg.reqKey {
+	case reqSubs:
+		return m.resolveSub()
+	case reqWorkspaces:
+		return m.resolveWorkspace()
+	case reqClusters:
+		return m.fetchClusterVersions()
+	}
+	return nil
+}
+
+// resolveSub takes the subscription from the plan (ID or name), the only
+// one, or the az CLI default; otherwise the step asks.
+func (m *Model) resolveSub() tea.Cmd {
+	subs, _ := m.subsData()
+	p := m.plan
+	if p.Subscription != "" {
+		for _, s := range subs {
+			if strings.EqualFold(s.ID, p.Subscription) || strings.EqualFold(s.Name, p.Subscription) {
+				p.Subscription = s.ID
+				if p.From(wizard.FSubscription) == wizard.Unset {
+					p.Mark(wizard.FSubscription, wizard.Flag)
+				}
+				return m.subChosen()
+			}
+		}
+		m.flash = "no subscription " + quoteUI(p.Subscription) + " for this sign-in: pick one"
+		p.Subscription = ""
+		return nil
+	}
+	if len(subs) == 1 {
+		p.Subscription = subs[0].ID
+		p.Mark(wizard.FSubscription, wizard.Only)
+		return m.subChosen()
+	}
+	for _, s := range subs {
+		if s.Default {
+			p.Subscription = s.ID
+			p.Mark(wizard.FSubscription, wizard.AzCLI)
+			return m.subChosen()
+		}
+	}
+	return nil
+}
+
+// subChosen fetches the subscription's workspaces and moves on.
+func (m *Model) subChosen() tea.Cmd {
+	m.subResolved = true
+	cmds := []tea.Cmd{m.fetchWorkspaces(false)}
+	if m.step == wizard.StepSubscription {
+		cmds = append(cmds, m.advance())
+	}
+	return tea.Batch(cmds...)
+}
+
+// resolveWorkspace takes the workspace named by a flag, or the only one.
+func (m *Model) resolveWorkspace() tea.Cmd {
+	all, _ := m.workspacesData()
+	p := m.plan
+	if m.wsResolved {
+		return nil
+	}
+	if p.Workspace.Name != "" {
+		if w, ok := wizard.FindWorkspace(all, p.Workspace.Name, p.Workspace.ResourceGroup); ok {
+			src := p.From(wizard.FWorkspace)
+			if src == wizard.Unset {
+				src = wizard.Flag
+			}
+			return m.setWorkspace(w, src)
+		}
+		m.flash = "no workspace " + quoteUI(p.Workspace.Name) + " in this subscription: pick one"
+		p.Workspace = wizard.Workspace{}
+		p.Mark(wizard.FWorkspace, wizard.Unset)
+		return nil
+	}
+	if len(all) == 1 {
+		return m.setWorkspace(all[0], wizard.Only)
+	}
+	return nil
+}
+
+// setWorkspace records the workspace, defaults the region to its region
+// and prefetches everything the next steps need, in parallel.
+func (m *Model) setWorkspace(w wizard.Workspace, src wizard.Source) tea.Cmd {
+	p := m.plan
+	changed := !strings.EqualFold(p.Workspace.ID, w.ID)
+	p.Workspace = w
+	p.Mark(wizard.FWorkspace, src)
+	m.wsResolved = true
+	if s := p.From(wizard.FRegion); s == wizard.Unset || s == wizard.Default || (changed && s == wizard.Asked) {
+		p.Region = w.Region
+		p.Mark(wizard.FRegion, wizard.Default)
+	}
+	cmds := []tea.Cmd{m.prefetch()}
+	if m.step == wizard.StepWorkspace && src != wizard.Asked {
+		cmds = append(cmds, m.advance())
+	}
+	return tea.Batch(cmds...)
+}
+
+// prefetch starts, in parallel, the calls of the later steps: regions,
+// computes, versions and sizes of the plan's region, and in attach mode
+// clusters and the attachment index.
+func (m *Model) prefetch() tea.Cmd {
+	cmds := []tea.Cmd{
+		m.fetchRegions(false),
+		m.fetchComputes(false),
+		m.fetchVersions(m.plan.Region, reqVersions, false),
+		m.fetchSizes(m.plan.Region, false),
+	}
+	if m.plan.Mode == wizard.ModeAttach {
+		cmds = append(cmds, m.fetchClusters(false), m.fetchAttachments(false))
+	}
+	return tea.Batch(cmds...)
+}
+
+// fetchClusterVersions loads the versions of every cluster region.
+func (m *Model) fetchClusterVersions() tea.Cmd {
+	cls, _ := m.clustersData()
+	seen := map[string]bool{}
+	var cmds []tea.Cmd
+	for _, cl := range cls {
+		r := strings.ToLower(cl.Region)
+		if r == "" || seen[r] {
+			continue
+		}
+		seen[r] = true
+		cmds = append(cmds, m.fetchVersions(r, "versions@"+r, false))
+	}
+	return tea.Batch(cmds...)
+}

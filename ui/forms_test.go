@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+func TestNetworkCustomValidatedAsTyped(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepNetwork)
+	d.wantScreen("Basic (AML-managed)", "Custom VNet", "Public IP")
+	d.press("right") // custom
+	d.wantScreen("VNet resource group", "Docker bridge CIDR")
+	d.press("tab")
+	d.typ("rg-net")
+	d.wantScreen("set all six custom VNet fields or none")
+	d.press("tab")
+	d.typ("vnet-ml")
+	d.press("tab")
+	d.typ("snet-aks")
+	d.press("tab")
+	d.typ("10.0.0.0/16")
+	d.press("tab")
+	d.typ("10.1.0.10")
+	d.wantScreen("10.1.0.10 is outside the service CIDR 10.0.0.0/16")
+	d.press("ctrl+u")
+	d.typ("10.0.0.10")
+	d.wantNoScreen("outside the service CIDR")
+	d.press("tab")
+	d.typ("10.0.5.1/24")
+	d.wantScreen("overlaps")
+	d.press("ctrl+u")
+	d.typ("172.17.0.1/16")
+	d.press("tab", "right") // internal LB
+	d.wantScreen("an internal load balancer needs a subnet")
+	d.press("enter")
+	d.wantStep(wizard.StepNetwork)
+	d.press("tab")
+	d.typ("snet-ilb")
+	d.press("enter")
+	d.wantStep(wizard.StepTLS)
+	n := d.m.plan.Network
+	if n.VNet != "vnet-ml" || n.DNSServiceIP != "10.0.0.10" || !n.Internal() || n.LoadBalancerSubnet != "snet-ilb" {
+		t.Fatalf("network %+v", n)
+	}
+	// the internal LB refuses a Microsoft certificate
+	d.press("right")
+	d.press("tab")
+	d.typ("myscoring")
+	d.wantScreen("a Microsoft certificate does not work with an internal load balancer")
+	// esc back keeps the network answers
+	d.press("esc")
+	d.wantStep(wizard.StepNetwork)
+	d.wantScreen("vnet-ml", "snet-ilb")
+}
+
+func writeCert(t *testing.T, dir string) (cert, key, otherKey string) {
+	t.Helper()
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	k2, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "scoring.contoso.com"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), DNSNames: []string{"scoring.contoso.com"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert = filepath.Join(dir, "cert.pem")
+	key = filepath.Join(dir, "key.pem")
+	otherKey = filepath.Join(dir, "other.pem")
+	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	kb, _ := x509.MarshalPKCS8PrivateKey(k)
+	os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600)
+	kb2, _ := x509.MarshalPKCS8PrivateKey(k2)
+	os.WriteFile(otherKey, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb2}), 0o600)
+	return
+}
+
+func TestTLSOwnCertificateFiles(t *testing.T) {
+	cert, key, other := writeCert(t, t.TempDir())
+	d := newDriver(t)
+	d.createTo(wizard.StepTLS)
+	d.press("2", "3") // wrong digit ignored? choose "Your own certificate"
+	d.press("tab")
+	d.typ(cert)
+	d.press("tab")
+	d.typ(other)
+	d.press("tab")
+	d.typ("scoring.contoso.com")
+	d.wantScreen("does not belong to the certificate")
+	d.press("enter") // refused: the focus goes to the key file
+	d.wantStep(wizard.StepTLS)
+	d.press("ctrl+u")
+	d.typ(key)
+	d.wantNoScreen("does not belong")
+	d.wantScreen("the key matches the certificate")
+	if strings.Contains(d.screen(), "PRIVATE KEY") {
+		t.Fatal("key material on screen")
+	}
+	d.press("enter")
+	d.wantStep(wizard.StepName)
+	tl := d.m.plan.TLS
+	if tl.Mode != rules.TLSCustom || len(tl.CertPEM) == 0 || len(tl.KeyPEM) == 0 || tl.CNAME != "scoring.contoso.com" {
+		t.Fatalf("tls %+v", tl.Mode)
+	}
+	d.typ("aks-tls")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+	if strings.Contains(d.screen(), "PRIVATE KEY") || strings.Contains(d.m.Result().Summary, "PRIVATE") {
+		t.Fatal("key material shown")
+	}
+}
+
+func TestTLSMissingFile(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepTLS)
+	d.press("3", "tab")
+	d.typ("/nonexistent/cert.pem")
+	d.wantScreen("cannot read /nonexistent/cert.pem")
+}

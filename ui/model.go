@@ -1,0 +1,708 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// Minimum terminal size; below it the wizard says so instead of drawing.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// stepList is the list-computes screen (not a numbered step of any flow).
+const stepList wizard.StepID = "list"
+
+// Model is the only tea.Model of the wizard: a router over the steps of
+// wizard.Flow. It holds the context, the Cloud, the Plan, the current step
+// and its screen, styles, keys, help and the window size. Answers live in
+// the *wizard.Plan; screens are kept per step so Esc and back-to-fix find
+// them as they were left.
+type Model struct {
+	ctx   context.Context
+	cloud wizard.Cloud
+	plan  *wizard.Plan
+	opts  Options
+	guard *wizard.Guard
+	every time.Duration
+
+	st     *styles
+	keys   keyMap
+	help   help.Model
+	spin   spinner.Model
+	dark   bool
+	width  int
+	height int
+
+	step     wizard.StepID
+	screens  map[wizard.StepID]screen
+	data     *store
+	op       *opState
+	showHelp bool
+	flash    string
+	spinning bool
+
+	// subResolved is set once the subscription is known to exist (from the
+	// list, or trusted from a flag); wsResolved once the workspace is.
+	subResolved bool
+	wsResolved  bool
+
+	debounce time.Duration
+	now      func() time.Time
+
+	quitting bool
+	res      Result
+	notice   string
+}
+
+// noticeMsg carries one message of Options.Notices.
+type noticeMsg struct {
+	text string
+	ok   bool
+}
+
+func noticeCmd(ch <-chan string) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, ok := <-ch
+		return noticeMsg{text: s, ok: ok}
+	}
+}
+
+// screen is one step's view. Screens are pointers kept by the router.
+type screen interface {
+	// enter runs when the step becomes the current one.
+	enter(m *Model) tea.Cmd
+	// update gets keys (after the router's global keys) and every data
+	// message (after the router stored it).
+	update(m *Model, msg tea.Msg) tea.Cmd
+	view(m *Model, w, h int) string
+	help(m *Model) []key.Binding
+	// typing reports a focused free-text field or filter: letters (q) are
+	// text there. '?' is help everywhere unless the screen has a
+	// literalQuestionMark method (file paths).
+	typing(m *Model) bool
+	// needs lists the data the step cannot be shown without.
+	needs(m *Model) []need
+}
+
+// escaper is a screen with an inner state that Esc leaves first.
+type escaper interface{ esc(m *Model) bool }
+
+// need is data a step waits for.
+type need struct {
+	what  string
+	sl    *slot
+	retry func() tea.Cmd
+}
+
+// New builds the wizard model. It does no I/O: Init starts the first calls.
+func New(ctx context.Context, opts Options) Model {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	plan := opts.Plan
+	if plan == nil {
+		plan = wizard.NewPlan(wizard.ModeCreate)
+	}
+	guard := opts.Guard
+	if guard == nil {
+		guard = &wizard.Guard{}
+	}
+	every := opts.PollEvery
+	if every <= 0 {
+		every = 2 * time.Second
+	}
+	w, h := opts.Width, opts.Height
+	if w <= 0 || h <= 0 {
+		w, h = 80, 24
+	}
+	m := Model{
+		ctx: ctx, cloud: opts.Cloud, plan: plan, opts: opts, guard: guard, every: every,
+		dark: true, width: w, height: h,
+		keys:     newKeyMap(),
+		help:     help.New(),
+		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		screens:  map[wizard.StepID]screen{},
+		data:     newStore(),
+		debounce: 300 * time.Millisecond,
+		now:      time.Now,
+	}
+	m.restyle()
+	// A subscription given as a GUID is trusted; a display name is looked
+	// up in the list first.
+	m.subResolved = isGUID(plan.Subscription) && plan.Given(wizard.FSubscription)
+	m.step = wizard.StepSubscription
+	if m.subResolved {
+		m.step = wizard.StepWorkspace
+	}
+	return m
+}
+
+func (m *Model) restyle() {
+	m.st = newStyles(m.dark, m.opts.NoColor)
+	m.help.Styles = m.st.Help
+	m.spin.Style = m.st.Info
+}
+
+// Init requests the background colour (never waited for) and starts the
+// first Cloud calls.
+func (m Model) Init() tea.Cmd {
+	if m.cloud == nil {
+		return tea.RequestBackgroundColor
+	}
+	return tea.Batch(tea.RequestBackgroundColor, m.startCmd(), noticeCmd(m.opts.Notices))
+}
+
+// startCmd issues the first fetches: subscriptions, or the workspaces of
+// the given subscription.
+func (m *Model) startCmd() tea.Cmd {
+	if !m.subResolved {
+		return m.fetchSubs(false)
+	}
+	return m.fetchWorkspaces(false)
+}
+
+// Update routes a message.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
+	defer func() {
+		if r := recover(); r != nil {
+			// Never let a bad input take the session down: say so and stay.
+			m.flash = fmt.Sprintf("internal error: %v (please report it)", r)
+			cmd = nil
+		}
+	}()
+	var cmds []tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return nil
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.restyle()
+		return nil
+	case spinner.TickMsg:
+		if !m.busy() {
+			m.spinning = false
+			return nil
+		}
+		var c tea.Cmd
+		m.spin, c = m.spin.Update(msg)
+		return c
+	case tickMsg:
+		return m.onTick(msg)
+	case noticeMsg:
+		if !msg.ok {
+			m.notice = ""
+			return nil
+		}
+		m.notice = msg.text
+		return noticeCmd(m.opts.Notices)
+	case tea.KeyPressMsg:
+		cmds = append(cmds, m.onKey(msg))
+	case tea.PasteMsg:
+		if m.op == nil || !m.op.confirm {
+			cmds = append(cmds, m.cur().update(m, msg))
+		}
+	case dataMsg:
+		if m.data.put(msg) {
+			cmds = append(cmds, m.onData(msg))
+			cmds = append(cmds, m.cur().update(m, msg))
+		}
+	case submittedMsg, followStartedMsg, progressMsg, followClosedMsg, pendingMsg:
+		cmds = append(cmds, m.onOp(msg))
+	default:
+		cmds = append(cmds, m.cur().update(m, msg))
+	}
+	cmds = append(cmds, m.startSpinner())
+	return tea.Batch(cmds...)
+}
+
+// busy reports whether anything is being waited for (the spinner turns).
+func (m *Model) busy() bool {
+	if m.data.loading() {
+		return true
+	}
+	if m.op != nil && (m.op.submitting || m.op.running) {
+		return true
+	}
+	if b, ok := m.cur().(interface{ busy() bool }); ok && b.busy() {
+		return true
+	}
+	return false
+}
+
+func (m *Model) startSpinner() tea.Cmd {
+	if m.spinning || !m.busy() {
+		return nil
+	}
+	m.spinning = true
+	return m.spin.Tick
+}
+
+// cur returns the screen of the current step, creating it on first use.
+func (m *Model) cur() screen { return m.screenOf(m.step) }
+
+func (m *Model) screenOf(id wizard.StepID) screen {
+	if s, ok := m.screens[id]; ok {
+		return s
+	}
+	s := newScreen(id)
+	m.screens[id] = s
+	return s
+}
+
+func newScreen(id wizard.StepID) screen {
+	switch id {
+	case wizard.StepSubscription:
+		return newSubscriptionScreen()
+	case wizard.StepWorkspace:
+		return newWorkspaceScreen()
+	case wizard.StepMode:
+		return newModeScreen()
+	case wizard.StepPurpose:
+		return newPurposeScreen()
+	case wizard.StepRegion:
+		return newRegionScreen()
+	case wizard.StepVersion:
+		return newVersionScreen()
+	case wizard.StepVMSize:
+		return newSizeScreen()
+	case wizard.StepNodes:
+		return newNodesScreen()
+	case wizard.StepNetwork:
+		return newNetworkScreen()
+	case wizard.StepTLS:
+		return newTLSScreen()
+	case wizard.StepName:
+		return newNameScreen()
+	case wizard.StepCluster:
+		return newClusterScreen()
+	case wizard.StepReview:
+		return newReviewScreen()
+	case wizard.StepSubmit:
+		return &submitScreen{}
+	case stepList:
+		return newListScreen()
+	}
+	return &submitScreen{}
+}
+
+// skip is wizard.Skipped with the router's own rules for the first
+// steps: the subscription and workspace are skipped once resolved (from a
+// flag, the az CLI default or as the only choice) and asked until then; the
+// mode is skipped when a flag gave it.
+func (m *Model) skip(s wizard.StepID) bool {
+	switch s {
+	case wizard.StepSubscription:
+		return m.subResolved && m.plan.From(wizard.FSubscription) != wizard.Asked
+	case wizard.StepWorkspace:
+		return m.wsResolved && m.plan.Given(wizard.FWorkspace)
+	}
+	return wizard.Skipped(m.plan, s)
+}
+
+func (m *Model) nextStep(cur wizard.StepID) wizard.StepID {
+	flow := wizard.Flow(m.plan.Mode)
+	i := slices.Index(flow, cur)
+	for j := i + 1; j < len(flow); j++ {
+		if !m.skip(flow[j]) {
+			return flow[j]
+		}
+	}
+	if m.plan.Mode == wizard.ModeList && cur != stepList {
+		return stepList
+	}
+	return ""
+}
+
+func (m *Model) prevStep(cur wizard.StepID) wizard.StepID {
+	flow := wizard.Flow(m.plan.Mode)
+	i := slices.Index(flow, cur)
+	if i < 0 {
+		i = len(flow) // the list comes after the whole flow
+	}
+	for j := i - 1; j >= 0; j-- {
+		if !m.skip(flow[j]) {
+			return flow[j]
+		}
+	}
+	return ""
+}
+
+// goTo makes id the current step.
+func (m *Model) goTo(id wizard.StepID) tea.Cmd {
+	if id == "" {
+		return nil
+	}
+	m.step = id
+	m.flash = ""
+	return m.cur().enter(m)
+}
+
+// advance moves to the step after the current one.
+func (m *Model) advance() tea.Cmd {
+	n := m.nextStep(m.step)
+	if n == "" {
+		return nil
+	}
+	return m.goTo(n)
+}
+
+// back moves to the previous step, keeping every answer.
+func (m *Model) back() tea.Cmd {
+	if m.step == wizard.StepSubmit {
+		return nil
+	}
+	p := m.prevStep(m.step)
+	if p == "" {
+		m.flash = "this is the first step: ctrl+c quits"
+		return nil
+	}
+	return m.goTo(p)
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	s := msg.String()
+	if m.op != nil && m.op.confirm {
+		return m.onConfirmKey(msg)
+	}
+	if s == "ctrl+c" {
+		if m.op != nil && (m.op.submitting || m.op.running) {
+			m.op.confirm = true
+			return nil
+		}
+		return m.quit(Quit)
+	}
+	m.flash = ""
+	if m.showHelp {
+		m.showHelp = false
+		return nil
+	}
+	typing := m.cur().typing(m)
+	_, literalQ := m.cur().(interface{ literalQuestionMark() })
+	if key.Matches(msg, k.Help) && !literalQ {
+		m.showHelp = true
+		return nil
+	}
+	// A step waiting for data or showing a load error takes only retry,
+	// back and quit.
+	for _, n := range m.cur().needs(m) {
+		if n.sl.err != nil {
+			switch {
+			case key.Matches(msg, k.Retry):
+				return n.retry()
+			case key.Matches(msg, k.Back):
+				return m.back()
+			case key.Matches(msg, k.Quit):
+				return m.quit(Quit)
+			}
+			return nil
+		}
+	}
+	for _, n := range m.cur().needs(m) {
+		if !n.sl.ok {
+			if key.Matches(msg, k.Back) {
+				return m.back()
+			}
+			return nil
+		}
+	}
+	if key.Matches(msg, k.Back) {
+		if e, ok := m.cur().(escaper); ok && e.esc(m) {
+			return nil
+		}
+		return m.back()
+	}
+	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != stepList && m.step != wizard.StepVersion {
+		return m.quit(Quit)
+	}
+	return m.cur().update(m, msg)
+}
+
+func (m *Model) onConfirmKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.StopWatching), msg.String() == "ctrl+c":
+		return m.stopWatching()
+	case key.Matches(msg, m.keys.KeepWatching):
+		m.op.confirm = false
+	}
+	return nil
+}
+
+// quit ends the program with status s (the operation's status once one
+// ended).
+func (m *Model) quit(s Status) tea.Cmd {
+	if m.op != nil && m.op.done {
+		if m.op.err != nil {
+			s = Failed
+		} else {
+			s = Succeeded
+		}
+	}
+	m.res = m.result(s)
+	m.quitting = true
+	return tea.Quit
+}
+
+// Result is how the run ended (valid once the program quit).
+func (m Model) Result() Result {
+	if !m.quitting {
+		return m.result(Quit)
+	}
+	return m.res
+}
+
+// View renders the frame: header, the step's body, help line.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "amlaks"
+	return v
+}
+
+func (m Model) render() (out string) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = fmt.Sprintf("internal error while drawing: %v", r)
+		}
+	}()
+	w, h := m.width, m.height
+	if w < minWidth || h < minHeight {
+		msg := fmt.Sprintf("make the terminal larger (needs %d×%d, have %d×%d)", minWidth, minHeight, w, h)
+		if w > 0 {
+			msg = lipgloss.NewStyle().Width(w).Render(msg)
+		}
+		return clip(msg, max(1, w), max(1, h))
+	}
+	mm := &m
+	header := mm.header(w)
+	footer := mm.footer(w)
+	bodyH := h - 3
+	var body string
+	switch {
+	case m.op != nil && m.op.confirm:
+		body = mm.confirmView(w)
+	case m.showHelp:
+		body = mm.fullHelp(w)
+	default:
+		body = mm.body(w, bodyH-1)
+	}
+	flash := ""
+	if m.flash != "" {
+		flash = m.st.Warn.Render(m.flash)
+	}
+	return header + "\n" + m.st.Muted.Render(strings.Repeat("─", w)) + "\n" +
+		clip(body, w, bodyH-1) + "\n" + ansi.Truncate(flash, w, "…") + "\n" + clip(footer, w, 1)
+}
+
+// body draws the current step, or what it waits for.
+func (m *Model) body(w, h int) string {
+	if m.cloud == nil {
+		return m.errorPanel("No connection to Azure", errors.New("the wizard was started without a Cloud"), w)
+	}
+	if m.notice != "" {
+		box := m.st.Frame.Render(wrap(m.notice, max(20, w-6)))
+		return box + "\n" + m.bodyOf(w, max(3, h-lipgloss.Height(box)-1))
+	}
+	return m.bodyOf(w, h)
+}
+
+func (m *Model) bodyOf(w, h int) string {
+	s := m.cur()
+	for _, n := range s.needs(m) {
+		if n.sl.err != nil {
+			return m.errorPanel("Could not load "+n.what, n.sl.err, w)
+		}
+	}
+	for _, n := range s.needs(m) {
+		if !n.sl.ok {
+			return m.spin.View() + " loading " + n.what + "…"
+		}
+	}
+	return s.view(m, w, h)
+}
+
+// errorPanel says what was being done, the error, its hint and the keys.
+func (m *Model) errorPanel(what string, err error, w int) string {
+	var b strings.Builder
+	b.WriteString(m.st.Error.Render("✗ "+what) + "\n\n")
+	b.WriteString(wrap(errText(err), w) + "\n")
+	if h := wizard.HintOf(err); h != "" {
+		b.WriteString("\n" + wrap(m.st.Info.Render("What to do: ")+h, w) + "\n")
+	}
+	b.WriteString("\n" + m.st.Key.Render("r") + " retry   " + m.st.Key.Render("esc") + " back   " + m.st.Key.Render("q") + " quit")
+	return b.String()
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func (m *Model) header(w int) string {
+	left := ""
+	title := wizard.StepOf(m.step).Title
+	switch {
+	case m.step == stepList:
+		title = "Computes"
+	case m.step == wizard.StepSubmit && m.op != nil:
+		title = map[wizard.OpKind]string{wizard.OpCreate: "Create", wizard.OpAttach: "Attach", wizard.OpDetach: "Detach"}[m.op.kind]
+		if m.op.fromList && m.op.kind != wizard.OpDetach {
+			title = "Follow " + string(m.op.kind)
+		}
+		if title == "" {
+			title = "Operation"
+		}
+	}
+	if n, total := wizard.Position(m.plan.Mode, m.step); n > 0 && m.plan.Mode != wizard.ModeList {
+		left = m.st.Step.Render(fmt.Sprintf("%d/%d", n, total)) + " " + m.st.Title.Render(title)
+	} else {
+		left = m.st.Title.Render(title)
+	}
+	var ctx []string
+	if m.plan.Workspace.Name != "" {
+		ctx = append(ctx, m.plan.Workspace.Name)
+	}
+	if m.plan.From(wizard.FMode) != wizard.Unset {
+		ctx = append(ctx, string(m.plan.Mode))
+	}
+	right := m.st.Context.Render(strings.Join(ctx, " · "))
+	if m.opts.Demo {
+		if right != "" {
+			right += " "
+		}
+		right += m.st.Badge.Render("SIMULATED")
+	}
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(left+" "+right, w, "…")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) footer(w int) string {
+	m.help.SetWidth(w)
+	return m.help.ShortHelpView(m.shortKeys())
+}
+
+func (m *Model) shortKeys() []key.Binding {
+	k := m.keys
+	if m.op != nil && m.op.confirm {
+		return []key.Binding{k.StopWatching, k.KeepWatching}
+	}
+	var ks []key.Binding
+	failed := false
+	for _, n := range m.cur().needs(m) {
+		if n.sl.err != nil {
+			failed = true
+		}
+	}
+	if failed {
+		ks = []key.Binding{k.Retry, k.Back, k.Quit}
+	} else {
+		ks = m.cur().help(m)
+		if m.step != wizard.StepSubmit {
+			ks = append(ks, k.Back)
+		}
+	}
+	if m.op != nil && !m.op.done && m.step == wizard.StepSubmit {
+		return append(ks, k.Help)
+	}
+	return append(ks, k.Help, k.Interrupt)
+}
+
+func (m *Model) fullHelp(w int) string {
+	k := m.keys
+	var b strings.Builder
+	b.WriteString(m.st.Title.Render("Keys") + "\n\n")
+	m.help.SetWidth(w)
+	b.WriteString(m.help.FullHelpView([][]key.Binding{
+		m.cur().help(m),
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Back, k.Help, k.Interrupt},
+	}))
+	b.WriteString("\n\n" + wrap(m.st.Muted.Render("Esc goes back one step and keeps every answer. In lists, typing filters. "+
+		"Ctrl+C during an operation asks before it stops watching; the operation itself goes on in Azure."), w))
+	b.WriteString("\n\n" + m.st.Muted.Render("any key closes this help"))
+	return b.String()
+}
+
+// clip cuts s to h lines of at most w cells and pads it to exactly h lines.
+func clip(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrap word-wraps s (which may hold styles) to width w at spaces only:
+// names, codes and flags with hyphens stay whole (x/ansi always breaks at
+// '-', so hyphens travel as U+2011 through it); words longer than a line
+// are cut.
+func wrap(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	const nbHyphen = "\u2011"
+	protected := strings.ReplaceAll(s, "-", nbHyphen)
+	return strings.ReplaceAll(ansi.Wrap(protected, w, " "), nbHyphen, "-")
+}
+
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hang wraps s to w with continuation lines indented by indent spaces.
+func hang(s string, w, indent int) string {
+	lines := strings.Split(wrap(s, max(10, w-indent)), "\n")
+	return strings.Join(lines, "\n"+strings.Repeat(" ", indent))
+}

@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+func TestStartResolvesDefaultSubscriptionAndAsksWorkspace(t *testing.T) {
+	d := newDriver(t)
+	d.wantStep(wizard.StepWorkspace)
+	if d.m.plan.Subscription != "00000000-0000-4000-8000-000000000001" || d.m.plan.From(wizard.FSubscription) != wizard.AzCLI {
+		t.Fatalf("subscription %q from %v", d.m.plan.Subscription, d.m.plan.From(wizard.FSubscription))
+	}
+	d.wantScreen("1/11 Workspace", "SIMULATED", "mlw-prod", "rg-ml-prod", "eastus", "mlw-research")
+}
+
+func TestWorkspaceFilterAndPrefetch(t *testing.T) {
+	d := newDriver(t)
+	d.typ("research")
+	d.wantNoScreen("rg-ml-prod")
+	d.press("backspace", "backspace", "backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
+	d.pickWorkspace()
+	for _, m := range []string{"Regions", "Computes", "Versions", "Sizes"} {
+		if d.cloud.CallCount(m) == 0 {
+			t.Errorf("%s not prefetched after the workspace", m)
+		}
+	}
+	if d.m.plan.Region != "eastus" || d.m.plan.From(wizard.FRegion) != wizard.Default {
+		t.Errorf("region %q from %v", d.m.plan.Region, d.m.plan.From(wizard.FRegion))
+	}
+	d.wantScreen("2/11 Mode", "Create new", "Attach existing", "Browse versions", "List computes")
+}
+
+func TestCreateStepsToNodes(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepVersion)
+	d.wantScreen("5/11 Kubernetes version", "1.32", "default")
+	d.press("enter")
+	d.wantStep(wizard.StepVMSize)
+	d.wantScreen("Standard_D3_v2", "standardDv2Family", "1 restricted hidden")
+	d.wantNoScreen("Standard_M8ms")
+	d.press("enter")
+	d.wantStep(wizard.StepNodes)
+	if d.m.plan.VMSize != "Standard_D3_v2" || d.m.plan.From(wizard.FVMSize) != wizard.Default {
+		t.Fatalf("size %q from %v", d.m.plan.VMSize, d.m.plan.From(wizard.FVMSize))
+	}
+}
+
+func TestVCPUMeter(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepNodes)
+	d.wantScreen("3 nodes × 4 vCPUs = 12 vCPUs", "Standard_D3_v2 has 4 vCPUs: 3 nodes or more", "12 of 12 needed",
+		"Standard Dv2 Family vCPUs: needs 12, 92 left of 100", "Total Regional vCPUs: needs 12, 74 left of 100")
+	d.press("-")
+	if d.m.plan.Nodes != 2 {
+		t.Fatalf("nodes = %d", d.m.plan.Nodes)
+	}
+	d.wantScreen("2 nodes × 4 vCPUs = 8 vCPUs", "8 of 12 needed", "Standard_D3_v2 has 4 vCPUs: 3 nodes or more",
+		"production needs 12 vCPUs at least: 2 × 4 = 8; use 3 nodes or more, a bigger size or dev-test")
+	d.press("enter")
+	d.wantStep(wizard.StepNodes) // does not advance below the threshold
+	d.wantScreen("not yet: production needs 12 vCPUs")
+	// typed: backspace then 3
+	d.press("backspace")
+	d.typ("3")
+	if d.m.plan.Nodes != 3 {
+		t.Fatalf("nodes = %d", d.m.plan.Nodes)
+	}
+	d.wantScreen("3 nodes × 4 vCPUs = 12 vCPUs")
+	d.press("+")
+	d.wantScreen("4 nodes × 4 vCPUs = 16 vCPUs")
+	d.press("enter")
+	d.wantStep(wizard.StepNetwork)
+}
+
+func TestNodesOverQuotaDoesNotAdvance(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepVMSize)
+	d.typ("F4s")
+	d.press("enter")
+	d.wantStep(wizard.StepNodes)
+	d.wantScreen("Standard FSv2 Family vCPUs: needs 12, 4 left of 10: request a quota increase")
+	d.press("enter")
+	d.wantStep(wizard.StepNodes)
+}
+
+func TestEscKeepsAnswers(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepPurpose)
+	d.press("down", "enter") // dev-test
+	if d.m.plan.Purpose != rules.DevTest {
+		t.Fatalf("purpose %q", d.m.plan.Purpose)
+	}
+	d.wantStep(wizard.StepRegion)
+	d.press("esc")
+	d.wantStep(wizard.StepPurpose)
+	d.wantScreen("› 2. Dev-test")
+	d.press("esc")
+	d.wantStep(wizard.StepMode)
+	d.press("enter", "enter")
+	d.wantStep(wizard.StepRegion)
+	if d.m.plan.Purpose != rules.DevTest {
+		t.Fatalf("purpose lost: %q", d.m.plan.Purpose)
+	}
+}
+
+func TestNameMessagesAsTyped(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepName)
+	d.typ("1")
+	d.wantScreen("must start with a letter")
+	d.press("backspace")
+	d.typ("abcdefghijklmnopqrstuvwxy") // 25
+	d.wantScreen("24 characters at most (now 25)")
+	d.press("ctrl+u")
+	if d.m.plan.Name != "" {
+		t.Fatalf("name %q", d.m.plan.Name)
+	}
+	// a compute created elsewhere after the list was read: only the GET knows
+	d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "gpu-serving", Type: "AKS"})
+	d.typ("gpu-serving")
+	d.wantScreen("already used in mlw-prod")
+	d.press("enter")
+	d.wantStep(wizard.StepName)
+	d.press("backspace")
+	d.typ("x")
+	d.wantScreen("gpu-servinx is free in mlw-prod")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+}
+
+func TestStaleRegionAnswerDropped(t *testing.T) {
+	d := newDriver(t)
+	d.pickWorkspace()
+	// the eastus prefetch has run; make westeurope different and pick it
+	we := d.cloud.SizeL["westeurope"]
+	we.Sizes = append(append([]wizard.VMSize(nil), we.Sizes...), wizard.VMSize{Name: "Standard_E2_westonly", VCPUs: 2, MemoryGB: 16, Family: "standardEv3Family"})
+	d.cloud.SizeL["westeurope"] = we
+	d.press("enter", "enter") // mode, purpose
+	d.wantStep(wizard.StepRegion)
+	d.typ("north")
+	cmdNorth := d.update(keyMsg("enter")) // northeurope: sizes not cached → request
+	d.wantStep(wizard.StepVersion)
+	d.press("esc")
+	d.press("ctrl+u")
+	d.typ("west europe")
+	d.press("enter") // westeurope request runs and answers
+	stale := collect(cmdNorth)
+	for _, msg := range stale {
+		d.update(msg) // the northeurope answers come late
+	}
+	if d.m.data.drops == 0 {
+		t.Fatal("late answers for the region left behind were not dropped")
+	}
+	if _, sl := d.m.sizesData("northeurope"); sl.ok {
+		t.Fatal("stale northeurope sizes were stored")
+	}
+	d.press("enter") // version → size
+	d.wantStep(wizard.StepVMSize)
+	d.wantScreen("West Europe", "Standard_E2_westonly")
+}
+
+func TestSmallTerminalAndResize(t *testing.T) {
+	d := newDriver(t)
+	d.send(tea_WindowSize(50, 12))
+	d.wantScreen("make the terminal larger (needs 60×16, have 50×12)")
+	d.send(tea_WindowSize(1, 1))
+	_ = d.screen()
+	d.send(tea_WindowSize(120, 40))
+	d.wantScreen("1/11 Workspace", "mlw-research")
+	lines := strings.Split(d.screen(), "\n")
+	if len(lines) != 40 {
+		t.Fatalf("%d lines at 120×40", len(lines))
+	}
+}
+
+func TestSizeRestrictedAndSort(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepVMSize)
+	d.wantNoScreen("Standard_M8ms")
+	d.press("ctrl+r")
+	d.typ("m8")
+	d.wantScreen("Standard_M8ms", "✗ Standard_M8ms: not available for this subscription in eastus")
+	d.press("enter")
+	d.wantStep(wizard.StepVMSize)
+	d.wantScreen("cannot be used here")
+	d.press("ctrl+u", "ctrl+r")
+	d.typ("nc6")
+	d.wantScreen("GPU size: choose it now — no second node pool can be added later")
+	d.press("ctrl+u", "tab", "tab") // sort by vCPUs, descending
+	lines := strings.Split(d.screen(), "\n")
+	first := ""
+	for i, l := range lines {
+		if strings.Contains(l, "vCPU") && strings.Contains(l, "↓") {
+			first = lines[i+1]
+		}
+	}
+	if !strings.Contains(first, "Standard_NC6s_v3") {
+		t.Fatalf("sorted by vCPUs, first row %q\n%s", first, d.screen())
+	}
+}
+
+func TestEveryCloudErrorGivesErrorScreen(t *testing.T) {
+	for _, method := range []string{"Subscriptions", "Workspaces", "Regions", "Versions", "Sizes"} {
+		t.Run(method, func(t *testing.T) {
+			d := newDriver(t, func(o *Options) {})
+			d.cloud.SetErr(method, &wizard.Error{Kind: wizard.ErrServer, Code: "InternalServerError", Message: "boom", Hint: "try again"})
+			// restart with the error in place
+			d.m = New(d.m.ctx, d.m.opts)
+			d.m.debounce = 0
+			d.run(d.m.Init())
+			for i := 0; i < 12 && !strings.Contains(d.screen(), "Could not load"); i++ {
+				if d.m.step == wizard.StepWorkspace {
+					d.typ("mlw-prod")
+				}
+				d.press("enter")
+			}
+			d.wantScreen("Could not load", "InternalServerError: boom", "try again", "r retry")
+			d.cloud.SetErr(method, nil)
+			d.press("r")
+			d.wantNoScreen("Could not load")
+		})
+	}
+}
+
+func TestHelpToggle(t *testing.T) {
+	d := newDriver(t)
+	d.press("?")
+	d.wantScreen("Keys", "any key closes this help")
+	d.press("x")
+	d.wantNoScreen("any key closes this help")
+	d.wantScreen("mlw-research")
+}

@@ -1,0 +1,347 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// opState is the operation being submitted or followed (create, attach,
+// detach, or one resumed from the list).
+type opState struct {
+	kind       wizard.OpKind
+	name       string
+	req        int
+	submitting bool // the PUT is in flight
+	running    bool // following the long-running operation
+	done       bool
+	op         *wizard.Operation
+	last       wizard.Progress
+	elapsed    time.Duration
+	expected   time.Duration
+	started    time.Time
+	cancel     context.CancelFunc
+	err        error
+	compute    *wizard.Compute
+	guardKey   string
+	confirm    bool // the Ctrl+C question is open
+	detached   bool // the user stopped watching
+	fromList   bool // started from the computes list (status, detach)
+}
+
+type (
+	submittedMsg struct {
+		req int
+		op  wizard.Operation
+		err error
+	}
+	followStartedMsg struct {
+		req int
+		ch  <-chan wizard.Progress
+	}
+	progressMsg struct {
+		req int
+		p   wizard.Progress
+		ch  <-chan wizard.Progress
+	}
+	followClosedMsg struct{ req int }
+	pendingMsg      struct {
+		req   int
+		name  string
+		op    wizard.Operation
+		found bool
+		err   error
+	}
+	tickMsg struct {
+		req int
+		t   time.Time
+	}
+)
+
+// submit sends the plan's create or attach once. The key is disabled while
+// a submit runs and wizard.Submit's Guard refuses a second one of the same
+// cluster or name.
+func (m *Model) submit() tea.Cmd {
+	if m.op != nil && (m.op.submitting || m.op.running) {
+		return nil
+	}
+	p := m.plan.Clone()
+	kind := wizard.OpCreate
+	if p.Mode == wizard.ModeAttach {
+		kind = wizard.OpAttach
+	}
+	req := m.data.next("op")
+	m.op = &opState{kind: kind, name: p.Name, req: req, submitting: true, guardKey: p.GuardKey(),
+		started: m.now(), expected: kind.Expected()}
+	ctx, c, g := m.ctx, m.cloud, m.guard
+	cmd := func() tea.Msg {
+		op, err := wizard.Submit(ctx, c, p, g)
+		return submittedMsg{req: req, op: op, err: err}
+	}
+	return tea.Batch(m.goTo(wizard.StepSubmit), cmd, m.tickCmd(req))
+}
+
+// startOp runs an operation that is not a submit (detach) from the list.
+func (m *Model) startOp(kind wizard.OpKind, name string, call func(context.Context) (wizard.Operation, error)) tea.Cmd {
+	if m.op != nil && (m.op.submitting || m.op.running) {
+		return nil
+	}
+	req := m.data.next("op")
+	m.op = &opState{kind: kind, name: name, req: req, submitting: true, started: m.now(), expected: kind.Expected(), fromList: true}
+	ctx := m.ctx
+	cmd := func() tea.Msg {
+		op, err := call(ctx)
+		return submittedMsg{req: req, op: op, err: err}
+	}
+	return tea.Batch(m.goTo(wizard.StepSubmit), cmd, m.tickCmd(req))
+}
+
+// resume looks for a running operation on a compute (Cloud.Pending) and
+// follows it.
+func (m *Model) resume(name string) tea.Cmd {
+	if m.op != nil && (m.op.submitting || m.op.running) {
+		return nil
+	}
+	req := m.data.next("pending")
+	ctx, c, ws := m.ctx, m.cloud, m.plan.WorkspaceRef()
+	return func() tea.Msg {
+		op, ok, err := c.Pending(ctx, ws, name)
+		return pendingMsg{req: req, name: name, op: op, found: ok, err: err}
+	}
+}
+
+func (m *Model) tickCmd(req int) tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{req: req, t: t} })
+}
+
+func (m *Model) onTick(msg tickMsg) tea.Cmd {
+	if m.op == nil || m.op.req != msg.req || m.op.done || m.op.detached {
+		return nil
+	}
+	m.op.elapsed = max(m.op.elapsed, msg.t.Sub(m.op.started))
+	return m.tickCmd(msg.req)
+}
+
+func (m *Model) followCmd(req int, op wizard.Operation) tea.Cmd {
+	fctx, cancel := context.WithCancel(m.ctx)
+	m.op.cancel = cancel
+	c, every := m.cloud, m.every
+	return func() tea.Msg {
+		return followStartedMsg{req: req, ch: c.Follow(fctx, op, every)}
+	}
+}
+
+func progressCmd(req int, ch <-chan wizard.Progress) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-ch
+		if !ok {
+			return followClosedMsg{req: req}
+		}
+		return progressMsg{req: req, p: p, ch: ch}
+	}
+}
+
+func (m *Model) onOp(msg tea.Msg) tea.Cmd {
+	if pm, ok := msg.(pendingMsg); ok {
+		return m.onPending(pm)
+	}
+	o := m.op
+	if o == nil {
+		return nil
+	}
+	switch msg := msg.(type) {
+	case submittedMsg:
+		if msg.req != o.req {
+			return nil
+		}
+		o.submitting = false
+		if msg.err != nil {
+			o.done, o.err = true, msg.err
+			return nil
+		}
+		op := msg.op
+		o.op = &op
+		if !op.Started.IsZero() {
+			o.started = op.Started
+		}
+		if o.detached {
+			return nil
+		}
+		o.running = true
+		return m.followCmd(o.req, op)
+	case followStartedMsg:
+		if msg.req != o.req || o.detached {
+			return nil
+		}
+		return progressCmd(msg.req, msg.ch)
+	case progressMsg:
+		if msg.req != o.req || o.detached {
+			return nil
+		}
+		p := msg.p
+		o.last = p
+		o.elapsed = max(o.elapsed, p.Elapsed)
+		if p.Expected > 0 {
+			o.expected = p.Expected
+		}
+		if !p.Done {
+			return progressCmd(msg.req, msg.ch)
+		}
+		o.running, o.done = false, true
+		o.err, o.compute = p.Err, p.Compute
+		if o.err == nil && p.State != "" && !strings.EqualFold(p.State, "Succeeded") {
+			o.err = &wizard.Error{Kind: wizard.ErrFailed, Op: string(o.kind) + " " + o.name, Message: "the operation ended " + p.State}
+		}
+		m.release()
+		if o.cancel != nil {
+			o.cancel()
+		}
+		if o.fromList {
+			return m.fetchComputes(true)
+		}
+		return nil
+	case followClosedMsg:
+		if msg.req != o.req || o.done || o.detached {
+			return nil
+		}
+		o.running, o.done = false, true
+		o.err = &wizard.Error{Kind: wizard.ErrNetwork, Op: "follow " + string(o.kind) + " of " + o.name,
+			Message: "stopped receiving progress before the operation ended",
+			Hint:    "it may still be running in Azure: run `amlaks status " + o.name + "`"}
+		m.release()
+	}
+	return nil
+}
+
+func (m *Model) onPending(msg pendingMsg) tea.Cmd {
+	if !m.data.isLatest("pending", msg.req) {
+		return nil
+	}
+	if msg.err != nil {
+		m.flash = "could not look for a running operation on " + msg.name + ": " + msg.err.Error()
+		return nil
+	}
+	if !msg.found {
+		m.flash = "no operation is running on " + msg.name
+		return nil
+	}
+	req := m.data.next("op")
+	op := msg.op
+	m.op = &opState{kind: op.Kind, name: op.Name, req: req, running: true, op: &op, started: op.Started,
+		expected: op.Kind.Expected(), fromList: true}
+	if m.op.started.IsZero() {
+		m.op.started = m.now()
+	}
+	return tea.Batch(m.goTo(wizard.StepSubmit), m.followCmd(req, op), m.tickCmd(req))
+}
+
+// release frees the double-submit guard once the operation ended.
+func (m *Model) release() {
+	if m.op != nil && m.op.guardKey != "" {
+		m.guard.Release(m.op.guardKey)
+		m.op.guardKey = ""
+	}
+}
+
+// stopWatching leaves the operation running in Azure and quits.
+func (m *Model) stopWatching() tea.Cmd {
+	o := m.op
+	o.confirm = false
+	o.detached = true
+	if o.cancel != nil {
+		o.cancel()
+	}
+	m.res = m.result(Detached)
+	m.quitting = true
+	return tea.Quit
+}
+
+// fixStep is the step that fixes a failed operation's error.
+func (m *Model) fixStep(err error) wizard.StepID {
+	var id wizard.StepID
+	switch {
+	case errors.Is(err, wizard.ErrQuota):
+		id = wizard.StepVMSize
+	case errors.Is(err, wizard.ErrThreshold):
+		id = wizard.StepNodes
+	case errors.Is(err, wizard.ErrConflict):
+		id = wizard.StepName
+	case errors.Is(err, wizard.ErrPolicy):
+		id = wizard.StepNetwork
+	case errors.Is(err, wizard.ErrVersion):
+		id = wizard.StepCluster
+		if m.plan.Mode != wizard.ModeAttach {
+			id = wizard.StepRegion
+		}
+	default:
+		return ""
+	}
+	for _, s := range wizard.Flow(m.plan.Mode) {
+		if s == id {
+			return id
+		}
+	}
+	return ""
+}
+
+// result builds the Result and its plain-text summary.
+func (m *Model) result(s Status) Result {
+	r := Result{Status: s}
+	o := m.op
+	if o != nil {
+		r.Op = o.op
+		r.Compute = o.compute
+		r.Err = o.err
+	}
+	ws := m.plan.Workspace.Name
+	var b strings.Builder
+	switch s {
+	case Succeeded:
+		if o == nil {
+			break
+		}
+		switch o.kind {
+		case wizard.OpCreate:
+			fmt.Fprintf(&b, "Created AKS compute %s in workspace %s.\n", o.name, ws)
+		case wizard.OpAttach:
+			fmt.Fprintf(&b, "Attached AKS compute %s to workspace %s.\n", o.name, ws)
+		case wizard.OpDetach:
+			fmt.Fprintf(&b, "Detached %s from workspace %s; the AKS cluster itself is kept.\n", o.name, ws)
+		}
+		if c := o.compute; c != nil {
+			fmt.Fprintf(&b, "  state: %s\n", c.State)
+			if c.FQDN != "" {
+				fmt.Fprintf(&b, "  FQDN:  %s\n", c.FQDN)
+			}
+		}
+		if o.kind != wizard.OpDetach {
+			fmt.Fprintf(&b, "  next:  deploy a model with --compute-target %s; check it with `amlaks status %s`\n", o.name, o.name)
+		}
+	case Failed:
+		if o == nil {
+			break
+		}
+		fmt.Fprintf(&b, "The %s of %s failed: %s\n", o.kind, o.name, errText(o.err))
+		if h := wizard.HintOf(o.err); h != "" {
+			fmt.Fprintf(&b, "  what to do: %s\n", h)
+		}
+	case Detached:
+		if o == nil {
+			break
+		}
+		fmt.Fprintf(&b, "Stopped watching the %s of %s; it continues in Azure.\n", o.kind, o.name)
+		fmt.Fprintf(&b, "  follow it again with: amlaks status %s -w %s\n", o.name, ws)
+	case Quit:
+		if o == nil {
+			b.WriteString("Nothing was submitted.\n")
+		}
+	}
+	r.Summary = strings.TrimRight(b.String(), "\n")
+	return r
+}

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// Options configure the wizard.
+type Options struct {
+	Cloud wizard.Cloud
+	// Plan is pre-filled by flags; nil means wizard.NewPlan(create) with
+	// the mode still to ask.
+	Plan *wizard.Plan
+	// Demo shows the SIMULATED badge on every screen.
+	Demo bool
+	// Guard is the double-submit guard (nil: the model makes its own).
+	Guard *wizard.Guard
+	// PollEvery is how often a running operation is polled (0: 2 s).
+	PollEvery time.Duration
+	// NoColor drops colours (NO_COLOR); bold, faint and reverse stay.
+	NoColor bool
+	// Width and Height are the initial window size (tests); 0 means
+	// 80×24 until the terminal reports its size.
+	Width, Height int
+	// Notices, when set, carries messages to show inside the UI instead of
+	// printing over it, e.g. the device-code sign-in prompt of the
+	// credential. The UI shows the latest one until an empty string comes.
+	Notices <-chan string
+}
+
+// Status is how a wizard run ended.
+type Status int
+
+// Statuses.
+const (
+	// Quit: the user left before anything was submitted (Ctrl+C or q).
+	Quit Status = iota
+	// Succeeded: the create, attach or detach finished successfully.
+	Succeeded
+	// Failed: the operation (or its submit) failed.
+	Failed
+	// Detached: the user stopped watching; the operation continues in
+	// Azure and `amlaks status NAME` resumes it.
+	Detached
+)
+
+// String names the status.
+func (s Status) String() string {
+	switch s {
+	case Quit:
+		return "quit"
+	case Succeeded:
+		return "succeeded"
+	case Failed:
+		return "failed"
+	case Detached:
+		return "detached"
+	}
+	return "unknown"
+}
+
+// Result is what Run returns.
+type Result struct {
+	Status  Status
+	Compute *wizard.Compute
+	Op      *wizard.Operation
+	Err     error
+	// Summary is plain text for the scrollback after the alt screen
+	// closes (what was done, and the `amlaks status NAME` hint).
+	Summary string
+}

@@ -1,0 +1,475 @@
+package ui
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sahilm/fuzzy"
+)
+
+// column is one column of a picker table.
+type column struct {
+	Title   string
+	Width   int  // minimum width
+	Flex    int  // share of the spare width
+	Right   bool // right-aligned (numbers)
+	Numeric bool // sorts by row.Num
+	Desc    bool // sorts descending by default
+	NoSort  bool
+}
+
+// row is one row of a picker.
+type row struct {
+	Cells  []string
+	Num    []float64 // numeric sort keys, parallel to Cells (Numeric columns)
+	Filter string    // what the filter matches
+	Dim    bool      // greyed (e.g. restricted)
+	Hidden bool      // hidden unless the picker shows hidden rows
+	Style  int       // 0 plain, 1 ok, 2 warn, 3 error: colours the first cell
+}
+
+// picker is a filterable, sortable table that renders only its visible
+// rows. Filtering is incremental: a pattern that extends the previous one
+// searches only the previous matches.
+type picker struct {
+	cols       []column
+	rows       []row
+	order      []int // all rows in sort order
+	base       []int // order without hidden rows (unless showHidden)
+	rank       []int // row → position in base (-1 hidden)
+	matches    []int // base filtered
+	cursor     int   // into matches
+	offset     int
+	filterable bool
+	filter     textinput.Model
+	lastFilter string
+	sortCol    int
+	sortDesc   bool
+	userSorted bool
+	showHidden bool
+	empty      string
+	// anchor is the row (first cell) the cursor returns to when the filter
+	// is cleared: the current answer.
+	anchor string
+}
+
+func newPicker(cols []column, filterable bool, placeholder string) *picker {
+	p := &picker{cols: cols, filterable: filterable, sortCol: -1}
+	if filterable {
+		p.filter = newInput("filter: ", placeholder)
+		p.filter.Focus()
+	}
+	return p
+}
+
+// newInput is a text input with a static cursor (no blink timers).
+func newInput(prompt, placeholder string) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = prompt
+	ti.Placeholder = placeholder
+	st := ti.Styles()
+	st.Cursor.Blink = false
+	ti.SetStyles(st)
+	return ti
+}
+
+// setRows replaces the rows, keeping the selected row (by first cell) when
+// it still exists.
+func (p *picker) setRows(rows []row) {
+	sel := p.selectedKey()
+	p.rows = rows
+	p.order = make([]int, len(rows))
+	for i := range rows {
+		p.order[i] = i
+	}
+	p.sortRows()
+	p.rebase()
+	p.lastFilter = "\x00" // force a full filter
+	p.refilter()
+	if sel != "" {
+		p.selectKey(sel)
+	}
+}
+
+func (p *picker) sortRows() {
+	if p.sortCol < 0 || p.sortCol >= len(p.cols) {
+		return
+	}
+	c, desc := p.sortCol, p.sortDesc
+	num := p.cols[c].Numeric
+	slices.SortStableFunc(p.order, func(a, b int) int {
+		var r int
+		if num {
+			r = cmp.Compare(numAt(p.rows[a], c), numAt(p.rows[b], c))
+		} else {
+			r = cmp.Compare(strings.ToLower(cellAt(p.rows[a], c)), strings.ToLower(cellAt(p.rows[b], c)))
+		}
+		if desc {
+			r = -r
+		}
+		return r
+	})
+}
+
+func numAt(r row, c int) float64 {
+	if c < len(r.Num) {
+		return r.Num[c]
+	}
+	return 0
+}
+
+func cellAt(r row, c int) string {
+	if c < len(r.Cells) {
+		return r.Cells[c]
+	}
+	return ""
+}
+
+func (p *picker) rebase() {
+	p.base = p.base[:0]
+	if cap(p.rank) < len(p.rows) {
+		p.rank = make([]int, len(p.rows))
+	}
+	p.rank = p.rank[:len(p.rows)]
+	for i := range p.rank {
+		p.rank[i] = -1
+	}
+	for _, i := range p.order {
+		if p.rows[i].Hidden && !p.showHidden {
+			continue
+		}
+		p.rank[i] = len(p.base)
+		p.base = append(p.base, i)
+	}
+}
+
+type rowSource struct {
+	rows []row
+	idx  []int
+}
+
+func (s rowSource) String(i int) string { return s.rows[s.idx[i]].Filter }
+func (s rowSource) Len() int            { return len(s.idx) }
+
+// refilter applies the filter text to base.
+func (p *picker) refilter() {
+	f := ""
+	if p.filterable {
+		f = strings.TrimSpace(p.filter.Value())
+	}
+	if f == p.lastFilter {
+		return
+	}
+	if f == "" {
+		p.matches = append(p.matches[:0], p.base...)
+	} else {
+		src := p.base
+		if p.lastFilter != "" && p.lastFilter != "\x00" && strings.HasPrefix(f, p.lastFilter) {
+			src = slices.Clone(p.matches)
+		}
+		found := fuzzy.FindFrom(f, rowSource{p.rows, src})
+		out := make([]int, len(found))
+		for i, m := range found {
+			out[i] = src[m.Index]
+		}
+		if p.userSorted {
+			slices.SortFunc(out, func(a, b int) int { return cmp.Compare(p.rank[a], p.rank[b]) })
+		}
+		p.matches = out
+	}
+	p.lastFilter = f
+	p.cursor, p.offset = 0, 0
+	if f == "" && p.anchor != "" {
+		p.selectKey(p.anchor)
+	}
+}
+
+// resort re-applies sort and hidden rows, keeping the selection.
+func (p *picker) resort() {
+	sel := p.selectedKey()
+	p.sortRows()
+	p.rebase()
+	p.lastFilter = "\x00"
+	p.refilter()
+	p.selectKey(sel)
+}
+
+// nextSort cycles the sort column.
+func (p *picker) nextSort() {
+	for i := 1; i <= len(p.cols); i++ {
+		c := (p.sortCol + i) % len(p.cols)
+		if c < 0 {
+			c = 0
+		}
+		if !p.cols[c].NoSort {
+			p.sortCol, p.sortDesc, p.userSorted = c, p.cols[c].Desc, true
+			break
+		}
+	}
+	p.resort()
+}
+
+func (p *picker) toggleHidden() {
+	p.showHidden = !p.showHidden
+	p.resort()
+}
+
+// selected returns the row index under the cursor, or -1.
+func (p *picker) selected() int {
+	if p.cursor < 0 || p.cursor >= len(p.matches) {
+		return -1
+	}
+	return p.matches[p.cursor]
+}
+
+func (p *picker) selectedKey() string {
+	if i := p.selected(); i >= 0 {
+		return cellAt(p.rows[i], 0)
+	}
+	return ""
+}
+
+// selectKey moves the cursor to the row whose first cell is k.
+func (p *picker) selectKey(k string) bool {
+	for j, i := range p.matches {
+		if strings.EqualFold(cellAt(p.rows[i], 0), k) {
+			p.cursor = j
+			return true
+		}
+	}
+	return false
+}
+
+func (p *picker) move(d int) {
+	if len(p.matches) == 0 {
+		p.cursor = 0
+		return
+	}
+	p.cursor = max(0, min(len(p.matches)-1, p.cursor+d))
+}
+
+// update handles navigation and filter typing; handled reports whether
+// the message was used.
+func (p *picker) update(msg tea.Msg, k keyMap, page int) (bool, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Up):
+			p.move(-1)
+			return true, nil
+		case key.Matches(msg, k.Down):
+			p.move(1)
+			return true, nil
+		case key.Matches(msg, k.PageUp):
+			p.move(-max(1, page))
+			return true, nil
+		case key.Matches(msg, k.PageDown):
+			p.move(max(1, page))
+			return true, nil
+		case key.Matches(msg, k.Home):
+			p.cursor = 0
+			return true, nil
+		case key.Matches(msg, k.End):
+			p.move(len(p.matches))
+			return true, nil
+		}
+		if !p.filterable || msg.String() == "enter" || msg.String() == "esc" || msg.String() == "tab" {
+			return false, nil
+		}
+		if msg.Text == "" && !isEditKey(msg.String()) {
+			return false, nil
+		}
+		var cmd tea.Cmd
+		p.filter, cmd = p.filter.Update(msg)
+		p.refilter()
+		return true, cmd
+	case tea.PasteMsg:
+		if !p.filterable {
+			return false, nil
+		}
+		var cmd tea.Cmd
+		p.filter, cmd = p.filter.Update(msg)
+		p.refilter()
+		return true, cmd
+	}
+	return false, nil
+}
+
+// isEditKey reports keys a text input uses without producing text.
+func isEditKey(s string) bool {
+	switch s {
+	case "backspace", "delete", "left", "right", "ctrl+a", "ctrl+e", "ctrl+u", "ctrl+k", "ctrl+w",
+		"alt+backspace", "ctrl+h", "ctrl+d", "ctrl+b", "ctrl+f", "alt+left", "alt+right", "ctrl+left", "ctrl+right":
+		return true
+	}
+	return false
+}
+
+// widths lays the columns out in width w.
+func (p *picker) widths(w int) []int {
+	ws := make([]int, len(p.cols))
+	used, flex := 2, 0 // cursor marker
+	for i, c := range p.cols {
+		ws[i] = c.Width
+		used += c.Width
+		if i > 0 {
+			used++
+		}
+		flex += c.Flex
+	}
+	spare := w - used
+	if spare > 0 && flex > 0 {
+		for i, c := range p.cols {
+			ws[i] += spare * c.Flex / flex
+		}
+	}
+	for spare < 0 {
+		// shrink the widest flexible columns first, then drop the last ones
+		shrunk := false
+		for i := range ws {
+			if p.cols[i].Flex > 0 && ws[i] > 6 {
+				ws[i]--
+				spare++
+				shrunk = true
+				if spare >= 0 {
+					break
+				}
+			}
+		}
+		if !shrunk {
+			for i := len(ws) - 1; i > 0 && spare < 0; i-- {
+				if ws[i] > 0 {
+					spare += ws[i] + 1
+					ws[i] = 0
+				}
+			}
+			break
+		}
+	}
+	return ws
+}
+
+func fit(s string, w int, right bool) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	pad := w - ansi.StringWidth(s)
+	if pad <= 0 {
+		return s
+	}
+	if right {
+		return strings.Repeat(" ", pad) + s
+	}
+	return s + strings.Repeat(" ", pad)
+}
+
+// view renders the filter line (when filterable), the header and at most
+// height-2 rows.
+func (p *picker) view(st *styles, w, height int) string {
+	var b strings.Builder
+	if p.filterable {
+		p.filter.SetWidth(max(10, w-len(p.filter.Prompt)-1))
+		b.WriteString(st.input(&p.filter))
+		b.WriteByte('\n')
+		height--
+	}
+	ws := p.widths(w)
+	var hdr strings.Builder
+	hdr.WriteString("  ")
+	for i, c := range p.cols {
+		if ws[i] == 0 {
+			continue
+		}
+		if i > 0 {
+			hdr.WriteByte(' ')
+		}
+		t := c.Title
+		if i == p.sortCol && p.userSorted {
+			arrow := "↑"
+			if p.sortDesc {
+				arrow = "↓"
+			}
+			t = fit(t, ws[i]-1, c.Right) + arrow
+			if c.Right {
+				t = strings.TrimLeft(t, " ")
+			}
+		}
+		hdr.WriteString(fit(t, ws[i], c.Right))
+	}
+	b.WriteString(st.Header.Render(strings.TrimRight(hdr.String(), " ")))
+	height--
+	if len(p.matches) == 0 {
+		b.WriteByte('\n')
+		msg := p.empty
+		if msg == "" {
+			msg = "nothing to show"
+		}
+		if p.filterable && p.filter.Value() != "" {
+			msg = "nothing matches " + quoteUI(p.filter.Value()) + ": backspace to widen the filter"
+		}
+		b.WriteString(st.Muted.Render("  " + msg))
+		return b.String()
+	}
+	height = max(1, height)
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if p.cursor >= p.offset+height {
+		p.offset = p.cursor - height + 1
+	}
+	p.offset = max(0, min(p.offset, len(p.matches)-height))
+	end := min(len(p.matches), p.offset+height)
+	for j := p.offset; j < end; j++ {
+		r := p.rows[p.matches[j]]
+		var line strings.Builder
+		if j == p.cursor {
+			line.WriteString("› ")
+		} else {
+			line.WriteString("  ")
+		}
+		for i, c := range p.cols {
+			if ws[i] == 0 {
+				continue
+			}
+			if i > 0 {
+				line.WriteByte(' ')
+			}
+			line.WriteString(fit(cellAt(r, i), ws[i], c.Right))
+		}
+		s := strings.TrimRight(line.String(), " ")
+		b.WriteByte('\n')
+		switch {
+		case j == p.cursor:
+			b.WriteString(st.Selected.Render(fit(s, w, false)))
+		case r.Dim:
+			b.WriteString(st.Dim.Render(s))
+		case r.Style == 1:
+			b.WriteString(st.OK.Render(s))
+		case r.Style == 2:
+			b.WriteString(st.Warn.Render(s))
+		case r.Style == 3:
+			b.WriteString(st.Error.Render(s))
+		default:
+			b.WriteString(s)
+		}
+	}
+	return b.String()
+}
+
+// count says "12 of 150" for the status line.
+func (p *picker) count() (shown, total int) { return len(p.matches), len(p.base) }
+
+func quoteUI(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return "'" + s + "'"
+}

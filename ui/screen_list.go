@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// listScreen is the workspace's computes, with a key to follow a running
+// operation and one to detach an AKS compute (after a confirmation that
+// says the cluster itself is kept).
+type listScreen struct {
+	p       *picker
+	last    string
+	comps   []wizard.Compute
+	confirm *wizard.Compute // detach question open
+}
+
+func newListScreen() screen {
+	return &listScreen{p: newPicker([]column{
+		{Title: "Name", Width: 12, Flex: 2},
+		{Title: "Type", Width: 10},
+		{Title: "State", Width: 9},
+		{Title: "Purpose", Width: 10},
+		{Title: "Nodes", Width: 5, Right: true, Numeric: true, Desc: true},
+		{Title: "vCPUs", Width: 5, Right: true, Numeric: true, Desc: true},
+		{Title: "Cluster", Width: 10, Flex: 2},
+	}, false, "")}
+}
+
+func (s *listScreen) enter(m *Model) tea.Cmd {
+	s.confirm = nil
+	s.sync(m)
+	return m.fetchComputes(true)
+}
+
+func (s *listScreen) sync(m *Model) {
+	cs, sl := m.computesData()
+	sig := slotSig(sl)
+	if sig == s.last {
+		return
+	}
+	s.last = sig
+	s.comps = cs
+	rows := make([]row, len(cs))
+	for i, c := range cs {
+		purpose, nodes, vcpus, cluster := "", "", "", ""
+		if strings.EqualFold(c.Type, "AKS") {
+			purpose = c.Purpose.Label()
+		}
+		if c.Nodes > 0 {
+			nodes = strconv.Itoa(c.Nodes)
+		}
+		if c.VCPUs > 0 {
+			vcpus = strconv.Itoa(c.VCPUs)
+		}
+		if id, err := rules.ParseClusterID(c.ClusterID); err == nil && c.ClusterID != "" {
+			cluster = id.Name
+		} else if c.ClusterID != "" {
+			cluster = c.ClusterID[strings.LastIndex(c.ClusterID, "/")+1:]
+		}
+		style := 0
+		switch c.State {
+		case "Failed":
+			style = 3
+		case "Creating", "Updating", "Deleting":
+			style = 2
+		}
+		rows[i] = row{Cells: []string{c.Name, c.Type, c.State, purpose, nodes, vcpus, cluster},
+			Num: []float64{0, 0, 0, 0, float64(c.Nodes), float64(c.VCPUs)}, Filter: c.Name, Style: style}
+	}
+	s.p.setRows(rows)
+}
+
+func (s *listScreen) selected() (wizard.Compute, bool) {
+	i := s.p.selected()
+	if i < 0 || i >= len(s.comps) {
+		return wizard.Compute{}, false
+	}
+	return s.comps[i], true
+}
+
+func (s *listScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	s.sync(m)
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	if s.confirm != nil {
+		switch {
+		case key.Matches(k, m.keys.Yes):
+			c := *s.confirm
+			s.confirm = nil
+			cloud, ws := m.cloud, m.plan.WorkspaceRef()
+			return m.startOp(wizard.OpDetach, c.Name, func(ctx context.Context) (wizard.Operation, error) {
+				return cloud.Detach(ctx, ws, c.Name)
+			})
+		case key.Matches(k, m.keys.No):
+			s.confirm = nil
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Detach):
+		c, ok := s.selected()
+		if !ok {
+			return nil
+		}
+		if !strings.EqualFold(c.Type, "AKS") {
+			m.flash = "only AKS computes can be detached here (" + c.Name + " is " + c.Type + ")"
+			return nil
+		}
+		s.confirm = &c
+		return nil
+	case key.Matches(k, m.keys.Status):
+		c, ok := s.selected()
+		if !ok {
+			return nil
+		}
+		return m.resume(c.Name)
+	case key.Matches(k, m.keys.Refresh):
+		return m.fetchComputes(true)
+	case key.Matches(k, m.keys.Quit):
+		return m.quit(Succeeded)
+	}
+	_, cmd := s.p.update(msg, m.keys, 5)
+	return cmd
+}
+
+func (s *listScreen) esc(m *Model) bool {
+	if s.confirm != nil {
+		s.confirm = nil
+		return true
+	}
+	return false
+}
+
+func (s *listScreen) view(m *Model, w, h int) string {
+	st := m.st
+	if c := s.confirm; c != nil {
+		cluster := "its AKS cluster"
+		if id, err := rules.ParseClusterID(c.ClusterID); err == nil && c.ClusterID != "" {
+			cluster = "the AKS cluster " + id.Name + " (" + id.ResourceGroup + ")"
+		}
+		text := st.Title.Render("Detach "+c.Name+"?") + "\n\n" +
+			wrap(fmt.Sprintf("%s is detached from %s. %s itself is kept: nothing is deleted, and it can be attached again.",
+				c.Name, m.plan.Workspace.Name, capitalize(cluster)), max(20, w-6)) + "\n\n" +
+			st.Key.Render("y") + " detach    " + st.Key.Render("n") + " / " + st.Key.Render("esc") + " keep it"
+		return st.Frame.Render(text)
+	}
+	var det string
+	if c, ok := s.selected(); ok {
+		var parts []string
+		switch {
+		case c.VMSize != "" && c.Nodes > 0:
+			parts = append(parts, fmt.Sprintf("%d × %s", c.Nodes, c.VMSize))
+		case c.VMSize != "":
+			parts = append(parts, c.VMSize)
+		}
+		if c.Region != "" {
+			parts = append(parts, c.Region)
+		}
+		if c.FQDN != "" {
+			parts = append(parts, c.FQDN)
+		}
+		if c.Attached {
+			parts = append(parts, "attached")
+		}
+		det = st.Header.Render(c.Name) + " " + st.Muted.Render(strings.Join(parts, " · "))
+		for _, e := range c.Errors {
+			det += "\n" + wrap(st.Error.Render("✗ "+e.Code+": "+e.Message), w)
+		}
+	}
+	head := st.Muted.Render("Compute targets of " + m.plan.Workspace.Name)
+	used := 2 + strings.Count(det, "\n") + 2
+	return head + "\n\n" + s.p.view(st, w, max(3, h-used)) + "\n\n" + det
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (s *listScreen) help(m *Model) []key.Binding {
+	k := m.keys
+	if s.confirm != nil {
+		return []key.Binding{withHelp(k.Yes, "detach"), withHelp(k.No, "keep")}
+	}
+	return []key.Binding{k.Status, k.Detach, k.Refresh, k.Quit}
+}
+func (s *listScreen) typing(m *Model) bool { return false }
+func (s *listScreen) needs(m *Model) []need {
+	_, sl := m.computesData()
+	return []need{{"the computes of " + m.plan.Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
+}

@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// nameScreen validates the compute name on every keystroke (rules) and,
+// debounced, asks Azure whether the name is taken (404 = free).
+type nameScreen struct {
+	in       textinput.Model
+	checking string // name being asked about
+	checked  string // name last answered
+	checkWS  string // workspace of that answer
+	taken    bool
+	checkErr error
+}
+
+type (
+	nameDueMsg struct {
+		req  int
+		name string
+	}
+	nameCheckMsg struct {
+		req   int
+		name  string
+		taken bool
+		err   error
+	}
+)
+
+const reqName = "name"
+
+func newNameScreen() screen {
+	in := newInput("name: ", "e.g. aks-inference-2")
+	in.CharLimit = 64
+	in.SetWidth(30)
+	return &nameScreen{in: in}
+}
+
+func (s *nameScreen) enter(m *Model) tea.Cmd {
+	s.in.SetValue(m.plan.Name)
+	s.in.CursorEnd()
+	s.in.Focus()
+	if s.checkWS != wsKey(m.plan.WorkspaceRef()) {
+		s.checked, s.taken, s.checkErr = "", false, nil
+	}
+	cmds := []tea.Cmd{m.fetchComputes(false)}
+	if m.plan.Name != "" && m.plan.Name != s.checked {
+		cmds = append(cmds, s.schedule(m))
+	}
+	return tea.Batch(cmds...)
+}
+
+// schedule starts the debounce for the current name.
+func (s *nameScreen) schedule(m *Model) tea.Cmd {
+	name := m.plan.Name
+	req := m.data.next(reqName)
+	s.checking = ""
+	if name == "" || len(rules.ComputeName(name, nil)) > 0 {
+		return nil
+	}
+	return tea.Tick(m.debounce, func(time.Time) tea.Msg { return nameDueMsg{req: req, name: name} })
+}
+
+func (s *nameScreen) busy() bool { return s.checking != "" }
+
+func (s *nameScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case nameDueMsg:
+		if !m.data.isLatest(reqName, msg.req) {
+			return nil
+		}
+		s.checking = msg.name
+		c, ctx, ws, req, name := m.cloud, m.ctx, m.plan.WorkspaceRef(), msg.req, msg.name
+		return func() tea.Msg {
+			_, err := c.Compute(ctx, ws, name)
+			if errors.Is(err, wizard.ErrNotFound) {
+				return nameCheckMsg{req: req, name: name}
+			}
+			if err != nil {
+				return nameCheckMsg{req: req, name: name, err: err}
+			}
+			return nameCheckMsg{req: req, name: name, taken: true}
+		}
+	case nameCheckMsg:
+		if !m.data.isLatest(reqName, msg.req) {
+			return nil
+		}
+		s.checking = ""
+		s.checked, s.taken, s.checkErr = msg.name, msg.taken, msg.err
+		s.checkWS = wsKey(m.plan.WorkspaceRef())
+		return nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Enter) {
+			if vs := s.problems(m); len(vs) > 0 {
+				m.flash = "not yet: " + vs[0]
+				return nil
+			}
+			m.plan.Mark(wizard.FName, wizard.Asked)
+			return m.advance()
+		}
+	}
+	before := s.in.Value()
+	var cmd tea.Cmd
+	s.in, cmd = s.in.Update(msg)
+	if v := s.in.Value(); v != before {
+		m.plan.Name = v
+		return tea.Batch(cmd, s.schedule(m))
+	}
+	return cmd
+}
+
+// problems is every message for the current name: the rules, then the
+// answer of the GET.
+func (s *nameScreen) problems(m *Model) []string {
+	name := m.plan.Name
+	cs, _ := m.computesData()
+	var out []string
+	localTaken := false
+	for _, v := range rules.ComputeName(name, wizard.ExistingNames(cs)) {
+		out = append(out, v.Message)
+		if v.Code == rules.CodeNameTaken {
+			localTaken = true
+		}
+	}
+	if s.checked == name && s.taken && name != "" && !localTaken {
+		out = append(out, "already used in "+m.plan.Workspace.Name+": pick another name")
+	}
+	return out
+}
+
+func (s *nameScreen) view(m *Model, w, h int) string {
+	st := m.st
+	var b strings.Builder
+	b.WriteString(wrap("Name the compute target: 3 to 24 letters, digits or -, starting with a letter, unique in "+m.plan.Workspace.Name+".", w) + "\n\n")
+	b.WriteString(st.input(&s.in) + "\n\n")
+	name := m.plan.Name
+	probs := s.problems(m)
+	for _, p := range probs {
+		b.WriteString(wrap(st.Error.Render("✗ "+p), w) + "\n")
+	}
+	if len(probs) == 0 && name != "" {
+		switch {
+		case s.checking == name:
+			b.WriteString(m.spin.View() + " checking whether " + name + " is free in " + m.plan.Workspace.Name + "…\n")
+		case s.checked == name && s.checkErr != nil:
+			b.WriteString(wrap(st.Warn.Render("! could not check the name ("+s.checkErr.Error()+"): the review checks it again"), w) + "\n")
+		case s.checked == name:
+			b.WriteString(st.OK.Render("✓ "+name+" is free in "+m.plan.Workspace.Name) + "\n")
+		default:
+			b.WriteString(st.OK.Render("✓ valid") + st.Muted.Render(" · checking with Azure when you pause typing") + "\n")
+		}
+	}
+	return b.String()
+}
+
+func (s *nameScreen) help(m *Model) []key.Binding {
+	return []key.Binding{withHelp(m.keys.Enter, "continue")}
+}
+func (s *nameScreen) typing(m *Model) bool  { return true }
+func (s *nameScreen) needs(m *Model) []need { return nil }

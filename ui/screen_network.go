@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// networkScreen is the optional "Advanced" networking step: basic, or the
+// six custom-VNet fields validated as typed (rules.CheckNetwork); public
+// IP or internal load balancer with its subnet.
+type networkScreen struct {
+	f                                  *form
+	mode, lb                           *formField
+	rg, vnet, subnet, svc, dns, bridge *formField
+	lbSubnet                           *formField
+	loaded                             bool
+}
+
+func newNetworkScreen() screen {
+	s := &networkScreen{}
+	s.mode = choiceField("vnet", "Network", "Basic (AML-managed)", "Custom VNet")
+	custom := func() bool { return s.mode.choice == 1 }
+	s.rg = textField("vnet-resource-group", "VNet resource group", "rg-network")
+	s.vnet = textField("vnet", "VNet", "vnet-ml")
+	s.subnet = textField("subnet", "Subnet", "snet-aks")
+	s.svc = textField("service-cidr", "Service CIDR", "10.0.0.0/16")
+	s.dns = textField("dns-service-ip", "DNS service IP", "10.0.0.10")
+	s.bridge = textField("docker-bridge-cidr", "Docker bridge CIDR", "172.17.0.1/16")
+	for _, f := range []*formField{s.rg, s.vnet, s.subnet, s.svc, s.dns, s.bridge} {
+		f.show = custom
+	}
+	s.lb = choiceField("load-balancer", "Load balancer", "Public IP", "Internal")
+	s.lbSubnet = textField("load-balancer-subnet", "Load balancer subnet", "snet-ilb")
+	s.lbSubnet.show = func() bool { return s.lb.choice == 1 }
+	s.f = &form{fields: []*formField{s.mode, s.rg, s.vnet, s.subnet, s.svc, s.dns, s.bridge, s.lb, s.lbSubnet}}
+	return s
+}
+
+func (s *networkScreen) enter(m *Model) tea.Cmd {
+	if !s.loaded {
+		n := m.plan.Network
+		s.loaded = true
+		if n.Custom() {
+			s.mode.choice = 1
+		}
+		s.rg.in.SetValue(n.VNetResourceGroup)
+		s.vnet.in.SetValue(n.VNet)
+		s.subnet.in.SetValue(n.Subnet)
+		s.svc.in.SetValue(n.ServiceCIDR)
+		s.dns.in.SetValue(n.DNSServiceIP)
+		s.bridge.in.SetValue(n.DockerBridgeCIDR)
+		if n.Internal() {
+			s.lb.choice = 1
+		}
+		s.lbSubnet.in.SetValue(n.LoadBalancerSubnet)
+	}
+	s.f.setFocus(s.f.focus)
+	return nil
+}
+
+// apply writes the form into the plan.
+func (s *networkScreen) apply(m *Model) {
+	n := rules.Network{SubnetPrefix: m.plan.Network.SubnetPrefix}
+	if s.mode.choice == 1 {
+		n.VNetResourceGroup, n.VNet, n.Subnet = s.rg.value(), s.vnet.value(), s.subnet.value()
+		n.ServiceCIDR, n.DNSServiceIP, n.DockerBridgeCIDR = s.svc.value(), s.dns.value(), s.bridge.value()
+	}
+	if s.lb.choice == 1 {
+		n.LoadBalancer = rules.InternalLoadBalancer
+		n.LoadBalancerSubnet = s.lbSubnet.value()
+	}
+	m.plan.Network = n
+}
+
+func (s *networkScreen) messages(m *Model) (map[string][]string, []rules.Violation) {
+	vs := rules.CheckNetwork(m.plan.Network)
+	out := map[string][]string{}
+	for _, v := range vs {
+		out[v.Field] = append(out[v.Field], v.Message)
+	}
+	return out, vs
+}
+
+func (s *networkScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
+		s.apply(m)
+		if _, vs := s.messages(m); len(vs) > 0 {
+			s.f.focusID(vs[0].Field)
+			m.flash = "not yet: " + vs[0].Message
+			return nil
+		}
+		m.plan.Mark(wizard.FNetwork, wizard.Asked)
+		return m.advance()
+	}
+	changed, cmd := s.f.update(msg, m.keys)
+	if changed {
+		s.apply(m)
+	}
+	return cmd
+}
+
+func (s *networkScreen) view(m *Model, w, h int) string {
+	msgs, _ := s.messages(m)
+	var b strings.Builder
+	b.WriteString(wrap(m.st.Muted.Render("Advanced and optional: Enter keeps the basic network AML manages. A custom VNet needs all six fields."), w) + "\n\n")
+	b.WriteString(s.f.view(m.st, w, msgs))
+	b.WriteString("\n")
+	var notes []string
+	if !m.plan.Network.Internal() {
+		notes = append(notes, "a public IP is created: an Azure Policy forbidding public IPs makes the create fail (use an internal load balancer, or create in AKS and attach)")
+	} else {
+		notes = append(notes, "an internal load balancer needs your own TLS certificate (a Microsoft one does not work with it)")
+	}
+	notes = append(notes, "need a Standard Load Balancer? create the cluster in AKS and attach it")
+	for _, n := range notes {
+		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(n), w) + "\n")
+	}
+	return b.String()
+}
+
+func (s *networkScreen) help(m *Model) []key.Binding {
+	k := m.keys
+	return []key.Binding{withHelp(k.Enter, "continue"), k.NextField, k.Toggle}
+}
+
+func (s *networkScreen) typing(m *Model) bool  { return s.f.focused().isText() }
+func (s *networkScreen) needs(m *Model) []need { return nil }

@@ -1,0 +1,341 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// pickScreen is a step that picks one row of a filterable table built
+// from fetched data (subscription, workspace, region).
+type pickScreen struct {
+	p      *picker
+	intro  func(m *Model) string
+	need   func(m *Model) need
+	rows   func(m *Model) (rows []row, preselect string)
+	choose func(m *Model, i int) tea.Cmd
+	detail func(m *Model, i int, w int) string
+	sig    func(m *Model) string
+	last   string
+}
+
+func (s *pickScreen) sync(m *Model) {
+	sig := s.sig(m)
+	if sig == s.last {
+		return
+	}
+	s.last = sig
+	rows, pre := s.rows(m)
+	s.p.anchor = pre
+	s.p.setRows(rows)
+	if pre != "" {
+		s.p.selectKey(pre)
+	}
+}
+
+func (s *pickScreen) enter(m *Model) tea.Cmd {
+	s.sync(m)
+	return nil
+}
+
+func (s *pickScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	s.sync(m)
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
+		i := s.p.selected()
+		if i < 0 {
+			m.flash = "nothing to choose: widen the filter"
+			return nil
+		}
+		return s.choose(m, i)
+	}
+	_, cmd := s.p.update(msg, m.keys, m.height-8)
+	return cmd
+}
+
+func (s *pickScreen) view(m *Model, w, h int) string {
+	s.sync(m)
+	var b strings.Builder
+	used := 0
+	if s.intro != nil {
+		in := wrap(s.intro(m), w)
+		b.WriteString(in + "\n\n")
+		used += strings.Count(in, "\n") + 2
+	}
+	det := ""
+	if s.detail != nil {
+		if i := s.p.selected(); i >= 0 {
+			det = s.detail(m, i, w)
+		}
+	}
+	if det != "" {
+		used += strings.Count(det, "\n") + 2
+	}
+	b.WriteString(s.p.view(m.st, w, max(3, h-used)))
+	if det != "" {
+		b.WriteString("\n\n" + det)
+	}
+	return b.String()
+}
+
+func (s *pickScreen) help(m *Model) []key.Binding {
+	return []key.Binding{m.keys.Enter, m.keys.Up, m.keys.Down}
+}
+
+func (s *pickScreen) typing(m *Model) bool { return true }
+
+func (s *pickScreen) needs(m *Model) []need {
+	if s.need == nil {
+		return nil
+	}
+	return []need{s.need(m)}
+}
+
+func slotSig(sl *slot) string { return fmt.Sprintf("%p/%d/%v", sl, sl.req, sl.ok) }
+
+func newSubscriptionScreen() screen {
+	return &pickScreen{
+		p: emptyText("this sign-in sees no subscription: run `az login` with another account", newPicker([]column{{Title: "Subscription", Width: 20, Flex: 2}, {Title: "ID", Width: 36}, {Title: "State", Width: 8}}, true, "type to filter")),
+		intro: func(m *Model) string {
+			return "Pick the subscription of the Azure Machine Learning workspace."
+		},
+		need: func(m *Model) need {
+			_, sl := m.subsData()
+			return need{"subscriptions", sl, func() tea.Cmd { return m.fetchSubs(true) }}
+		},
+		sig: func(m *Model) string { _, sl := m.subsData(); return slotSig(sl) },
+		rows: func(m *Model) ([]row, string) {
+			subs, _ := m.subsData()
+			rows := make([]row, 0, len(subs))
+			pre := ""
+			for _, s := range subs {
+				rows = append(rows, row{Cells: []string{s.Name, s.ID, s.State}, Filter: s.Name + " " + s.ID, Dim: s.State != "" && s.State != "Enabled"})
+				if s.ID == m.plan.Subscription || (pre == "" && s.Default) {
+					pre = s.Name
+				}
+			}
+			return rows, pre
+		},
+		choose: func(m *Model, i int) tea.Cmd {
+			subs, _ := m.subsData()
+			sub := subs[i]
+			if sub.ID != m.plan.Subscription {
+				m.wsResolved = false
+				if !m.plan.Given(wizard.FWorkspace) {
+					m.plan.Workspace = wizard.Workspace{}
+				}
+			}
+			m.plan.Subscription = sub.ID
+			m.plan.Mark(wizard.FSubscription, wizard.Asked)
+			m.subResolved = true
+			return tea.Batch(m.fetchWorkspaces(false), m.advance())
+		},
+	}
+}
+
+func newWorkspaceScreen() screen {
+	return &pickScreen{
+		p: emptyText("the subscription has no Azure ML workspace: create one first (studio, az ml workspace create)", newPicker([]column{{Title: "Workspace", Width: 18, Flex: 2}, {Title: "Resource group", Width: 16, Flex: 2}, {Title: "Region", Width: 14, Flex: 1}}, true, "type to filter")),
+		intro: func(m *Model) string {
+			return "Pick the Azure Machine Learning workspace the compute belongs to."
+		},
+		need: func(m *Model) need {
+			_, sl := m.workspacesData()
+			return need{"workspaces", sl, func() tea.Cmd { return m.fetchWorkspaces(true) }}
+		},
+		sig: func(m *Model) string { _, sl := m.workspacesData(); return m.plan.Subscription + slotSig(sl) },
+		rows: func(m *Model) ([]row, string) {
+			all, _ := m.workspacesData()
+			rows := make([]row, 0, len(all))
+			for _, w := range all {
+				rows = append(rows, row{Cells: []string{w.Name, w.ResourceGroup, w.Region}, Filter: w.Name + " " + w.ResourceGroup + " " + w.Region})
+			}
+			if len(rows) == 0 {
+				return rows, ""
+			}
+			return rows, m.plan.Workspace.Name
+		},
+		choose: func(m *Model, i int) tea.Cmd {
+			all, _ := m.workspacesData()
+			cmd := m.setWorkspace(all[i], wizard.Asked)
+			return tea.Batch(cmd, m.advance())
+		},
+	}
+}
+
+func newRegionScreen() screen {
+	return &pickScreen{
+		p: newPicker([]column{{Title: "Region", Width: 22, Flex: 2}, {Title: "Name", Width: 18, Flex: 1}, {Title: "Paired with", Width: 14, Flex: 1}}, true, "type to filter"),
+		intro: func(m *Model) string {
+			return fmt.Sprintf("Where the cluster runs. The workspace %s is in %s; another region works too.",
+				m.plan.Workspace.Name, m.regionLabel(m.plan.Workspace.Region))
+		},
+		need: func(m *Model) need {
+			_, sl := m.regionsData()
+			return need{"regions", sl, func() tea.Cmd { return m.fetchRegions(true) }}
+		},
+		sig: func(m *Model) string { _, sl := m.regionsData(); return slotSig(sl) },
+		rows: func(m *Model) ([]row, string) {
+			regs, _ := m.regionsData()
+			rows := make([]row, 0, len(regs))
+			pre := ""
+			for _, r := range regs {
+				rows = append(rows, row{Cells: []string{r.DisplayName, r.Name, strings.Join(r.Paired, ", ")}, Filter: r.DisplayName + " " + r.Name})
+				if strings.EqualFold(r.Name, m.plan.Region) {
+					pre = r.DisplayName
+				}
+			}
+			return rows, pre
+		},
+		detail: func(m *Model, i int, w int) string {
+			regs, _ := m.regionsData()
+			r := regs[i]
+			if strings.EqualFold(r.Name, m.plan.Workspace.Region) {
+				return m.st.Muted.Render("the workspace's region (default)")
+			}
+			return ""
+		},
+		choose: func(m *Model, i int) tea.Cmd {
+			regs, _ := m.regionsData()
+			return tea.Batch(m.setRegion(regs[i].Name), m.advance())
+		},
+	}
+}
+
+// setRegion records the cluster's region and loads its versions and
+// sizes (an answer for the region left behind is dropped as stale).
+func (m *Model) setRegion(region string) tea.Cmd {
+	p := m.plan
+	if !strings.EqualFold(p.Region, region) || p.From(wizard.FRegion) != wizard.Default {
+		p.Region = region
+		p.Mark(wizard.FRegion, wizard.Asked)
+		if strings.EqualFold(region, p.Workspace.Region) && p.From(wizard.FRegion) == wizard.Unset {
+			p.Mark(wizard.FRegion, wizard.Default)
+		}
+	}
+	return tea.Batch(m.fetchVersions(region, reqVersions, false), m.fetchSizes(region, false))
+}
+
+// choice is one option of a choiceScreen.
+type choice struct {
+	label, desc string
+	value       string
+}
+
+// choiceScreen asks one question with a few fixed answers.
+type choiceScreen struct {
+	title   func(m *Model) string
+	choices []choice
+	cursor  int
+	current func(m *Model) string
+	apply   func(m *Model, value string) tea.Cmd
+}
+
+func (s *choiceScreen) enter(m *Model) tea.Cmd {
+	cur := s.current(m)
+	for i, c := range s.choices {
+		if c.value == cur {
+			s.cursor = i
+		}
+	}
+	return nil
+}
+
+func (s *choiceScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Up):
+		s.cursor = max(0, s.cursor-1)
+	case key.Matches(k, m.keys.Down):
+		s.cursor = min(len(s.choices)-1, s.cursor+1)
+	case key.Matches(k, m.keys.Enter):
+		return s.apply(m, s.choices[s.cursor].value)
+	default:
+		// a digit picks directly
+		if t := k.String(); len(t) == 1 && t[0] >= '1' && int(t[0]-'1') < len(s.choices) {
+			s.cursor = int(t[0] - '1')
+			return s.apply(m, s.choices[s.cursor].value)
+		}
+	}
+	return nil
+}
+
+func (s *choiceScreen) view(m *Model, w, h int) string {
+	var b strings.Builder
+	b.WriteString(wrap(s.title(m), w) + "\n")
+	for i, c := range s.choices {
+		b.WriteString("\n")
+		label := fmt.Sprintf("%d. %s", i+1, c.label)
+		if i == s.cursor {
+			b.WriteString(m.st.Selected.Render("› " + label))
+		} else {
+			b.WriteString("  " + label)
+		}
+		b.WriteString("\n")
+		b.WriteString(wrap(m.st.Muted.Render("   "+c.desc), w) + "\n")
+	}
+	return b.String()
+}
+
+func (s *choiceScreen) help(m *Model) []key.Binding {
+	return []key.Binding{m.keys.Enter, m.keys.Up, m.keys.Down}
+}
+func (s *choiceScreen) typing(m *Model) bool  { return false }
+func (s *choiceScreen) needs(m *Model) []need { return nil }
+
+func newModeScreen() screen {
+	return &choiceScreen{
+		title: func(m *Model) string {
+			return fmt.Sprintf("What do you want to do with %s?", m.plan.Workspace.Name)
+		},
+		choices: []choice{
+			{"Create new", "create a new AKS inference cluster from the workspace (about 10 minutes)", string(wizard.ModeCreate)},
+			{"Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes)", string(wizard.ModeAttach)},
+			{"Browse versions", "see which Kubernetes versions a region offers", string(wizard.ModeBrowse)},
+			{"List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute", string(wizard.ModeList)},
+		},
+		current: func(m *Model) string { return string(m.plan.Mode) },
+		apply: func(m *Model, v string) tea.Cmd {
+			m.plan.Mode = wizard.Mode(v)
+			m.plan.Mark(wizard.FMode, wizard.Asked)
+			var cmds []tea.Cmd
+			switch m.plan.Mode {
+			case wizard.ModeAttach:
+				cmds = append(cmds, m.fetchClusters(false), m.fetchAttachments(false), m.fetchRegions(false))
+			case wizard.ModeList:
+				cmds = append(cmds, m.fetchComputes(false))
+			}
+			return tea.Batch(append(cmds, m.advance())...)
+		},
+	}
+}
+
+func newPurposeScreen() screen {
+	return &choiceScreen{
+		title: func(m *Model) string { return "What is the cluster for?" },
+		choices: []choice{
+			{"Production", "for production traffic: at least 12 vCPUs and 3 nodes in total (FastProd)", "FastProd"},
+			{"Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)", "DevTest"},
+		},
+		current: func(m *Model) string { return string(m.plan.Purpose) },
+		apply: func(m *Model, v string) tea.Cmd {
+			if string(m.plan.Purpose) != v || m.plan.From(wizard.FPurpose) != wizard.Default {
+				m.plan.Mark(wizard.FPurpose, wizard.Asked)
+			}
+			m.plan.Purpose = rules.Purpose(v)
+			return m.advance()
+		},
+	}
+}
+
+func emptyText(s string, p *picker) *picker {
+	p.empty = s
+	return p
+}

@@ -1,0 +1,426 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// sizeScreen is the VM size table: filterable as typed, sortable,
+// restricted sizes hidden unless shown greyed with their reason.
+type sizeScreen struct {
+	p     *picker
+	last  string
+	sizes []wizard.VMSize // rows, in the order given to the picker
+}
+
+func newSizeScreen() screen {
+	return &sizeScreen{p: newPicker([]column{
+		{Title: "VM size", Width: 24, Flex: 1},
+		{Title: "vCPUs", Width: 6, Right: true, Numeric: true, Desc: true},
+		{Title: "GiB", Width: 6, Right: true, Numeric: true, Desc: true},
+		{Title: "GPUs", Width: 4, Right: true, Numeric: true, Desc: true},
+		{Title: "Family", Width: 17, Flex: 1},
+		{Title: "Left", Width: 5, Right: true, Numeric: true, Desc: true},
+		{Title: "$/hour", Width: 6, Right: true, Numeric: true},
+		{Title: "", Width: 3, NoSort: true},
+	}, true, "type to filter, e.g. d4 or nc")}
+}
+
+func (s *sizeScreen) enter(m *Model) tea.Cmd {
+	s.sync(m)
+	return m.fetchSizes(m.plan.Region, false)
+}
+
+func (s *sizeScreen) sync(m *Model) {
+	l, sl := m.sizesData(m.plan.Region)
+	sig := m.plan.Region + slotSig(sl)
+	if sig == s.last {
+		return
+	}
+	s.last = sig
+	s.sizes = l.Sizes
+	s.p.anchor = m.plan.VMSize
+	s.p.setRows(sizeRows(l))
+	s.p.selectKey(m.plan.VMSize)
+}
+
+func sizeRows(l wizard.SizeList) []row {
+	rows := make([]row, len(l.Sizes))
+	for i, z := range l.Sizes {
+		left, leftN := "?", -1.0
+		if !l.QuotaUnknown && (z.FamilyQuota.Limit > 0 || z.FamilyQuota.Name != "") {
+			left, leftN = strconv.Itoa(z.FamilyQuota.Free()), float64(z.FamilyQuota.Free())
+		}
+		price, priceN := "", 1e9
+		if z.PricePerHour > 0 {
+			price, priceN = fmt.Sprintf("%.3f", z.PricePerHour), z.PricePerHour
+		}
+		gpus := ""
+		if z.GPUs > 0 {
+			gpus = strconv.Itoa(z.GPUs)
+		}
+		tag := ""
+		switch {
+		case z.Restricted != "":
+			tag = "✗"
+		case z.GPUs > 0:
+			tag = "GPU"
+		case z.FPGA:
+			tag = "FPG"
+		}
+		rows[i] = row{
+			Cells:  []string{z.Name, strconv.Itoa(z.VCPUs), trimFloat(z.MemoryGB), gpus, z.Family, left, price, tag},
+			Num:    []float64{0, float64(z.VCPUs), z.MemoryGB, float64(z.GPUs), 0, leftN, priceN, 0},
+			Filter: z.Name + " " + z.Family,
+			Hidden: z.Restricted != "",
+			Dim:    z.Restricted != "",
+		}
+	}
+	return rows
+}
+
+func trimFloat(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+func (s *sizeScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	s.sync(m)
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, m.keys.Enter):
+			i := s.p.selected()
+			if i < 0 || i >= len(s.sizes) {
+				m.flash = "no size matches: widen the filter"
+				return nil
+			}
+			z := s.sizes[i]
+			if z.Restricted != "" {
+				m.flash = z.Name + " cannot be used here: " + z.Restricted
+				return nil
+			}
+			if !strings.EqualFold(z.Name, m.plan.VMSize) || m.plan.From(wizard.FVMSize) != wizard.Default {
+				m.plan.Mark(wizard.FVMSize, wizard.Asked)
+			}
+			m.plan.VMSize = z.Name
+			return m.advance()
+		case key.Matches(k, m.keys.Sort):
+			s.p.nextSort()
+			return nil
+		case key.Matches(k, m.keys.Restricted):
+			s.p.toggleHidden()
+			return nil
+		}
+	}
+	_, cmd := s.p.update(msg, m.keys, 10)
+	return cmd
+}
+
+func (s *sizeScreen) view(m *Model, w, h int) string {
+	s.sync(m)
+	l, _ := m.sizesData(m.plan.Region)
+	shown, total := s.p.count()
+	hidden := 0
+	for _, z := range l.Sizes {
+		if z.Restricted != "" {
+			hidden++
+		}
+	}
+	head := fmt.Sprintf("VM sizes in %s for this subscription: %d of %d shown", m.regionLabel(m.plan.Region), shown, total)
+	if hidden > 0 && !s.p.showHidden {
+		head += fmt.Sprintf(", %d restricted hidden", hidden)
+	}
+	head += ". The size cannot be changed later."
+	var det strings.Builder
+	if i := s.p.selected(); i >= 0 && i < len(s.sizes) {
+		z := s.sizes[i]
+		switch {
+		case z.Restricted != "":
+			det.WriteString(m.st.Error.Render("✗ " + z.Name + ": " + z.Restricted))
+		case z.GPUs > 0 || z.FPGA:
+			kind := "GPU"
+			if z.FPGA {
+				kind = "FPGA"
+			}
+			det.WriteString(m.st.Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
+		}
+		if z.Restricted == "" {
+			if det.Len() > 0 {
+				det.WriteString("\n")
+			}
+			sc := rules.CheckSize(m.plan.Purpose, z.Name, m.plan.Nodes, z.VCPUs)
+			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", plural(m.plan.Nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
+			quota := ""
+			if !l.QuotaUnknown && sc.TotalVCPUs > 0 {
+				for _, q := range []rules.Quota{z.FamilyQuota, l.RegionQuota} {
+					if qc := rules.CheckQuota(q, sc.TotalVCPUs); !qc.OK && quota == "" {
+						quota = qc.Message
+					}
+				}
+			}
+			switch {
+			case sc.OK && quota == "":
+				det.WriteString(m.st.OK.Render("✓ ") + line)
+			case quota != "":
+				det.WriteString(m.st.Warn.Render("! ") + line + "\n" + m.st.Error.Render("✗ "+quota))
+			default:
+				det.WriteString(m.st.Warn.Render("! ") + line)
+			}
+		}
+	}
+	d := wrap(det.String(), w)
+	hd := wrap(m.st.Muted.Render(head), w)
+	used := strings.Count(hd, "\n") + 2 + strings.Count(d, "\n") + 2
+	return hd + "\n\n" + s.p.view(m.st, w, max(3, h-used)) + "\n\n" + d
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+func (s *sizeScreen) help(m *Model) []key.Binding {
+	r := m.keys.Restricted
+	if s.p.showHidden {
+		r = withHelp(r, "hide restricted")
+	}
+	return []key.Binding{m.keys.Enter, m.keys.Sort, r}
+}
+
+func (s *sizeScreen) typing(m *Model) bool { return true }
+
+func (s *sizeScreen) needs(m *Model) []need {
+	_, sl := m.sizesData(m.plan.Region)
+	r := m.plan.Region
+	return []need{{"VM sizes of " + m.regionLabel(r), sl, func() tea.Cmd { return m.fetchSizes(r, true) }}}
+}
+
+// nodesScreen asks the node count with the live vCPU meter.
+type nodesScreen struct {
+	in textinput.Model
+}
+
+func newNodesScreen() screen {
+	in := newInput("nodes: ", "3")
+	in.CharLimit = 4
+	in.SetWidth(6)
+	return &nodesScreen{in: in}
+}
+
+func (s *nodesScreen) enter(m *Model) tea.Cmd {
+	s.in.SetValue(strconv.Itoa(m.plan.Nodes))
+	s.in.CursorEnd()
+	s.in.Focus()
+	return m.fetchSizes(m.plan.Region, false)
+}
+
+func (s *nodesScreen) set(m *Model, n int) {
+	n = max(0, min(n, 9999))
+	if n != m.plan.Nodes {
+		m.plan.Mark(wizard.FNodes, wizard.Asked)
+	}
+	m.plan.Nodes = n
+	s.in.SetValue(strconv.Itoa(n))
+	s.in.CursorEnd()
+}
+
+// size returns the chosen size of the plan's region.
+func (m *Model) size() (wizard.VMSize, wizard.SizeList, bool) {
+	l, _ := m.sizesData(m.plan.Region)
+	z, ok := l.Find(m.plan.VMSize)
+	return z, l, ok
+}
+
+// sizeOK reports whether the node count passes the threshold and quota,
+// with the messages that say the fix.
+func (m *Model) sizeProblems() []string {
+	z, l, ok := m.size()
+	if !ok {
+		return []string{fmt.Sprintf("%s is not offered in %s: pick another size", m.plan.VMSize, m.plan.Region)}
+	}
+	var out []string
+	sc := rules.CheckSize(m.plan.Purpose, z.Name, m.plan.Nodes, z.VCPUs)
+	for _, v := range sc.Violations {
+		out = append(out, v.Message)
+	}
+	if !l.QuotaUnknown && sc.TotalVCPUs > 0 {
+		if fq := rules.CheckQuota(z.FamilyQuota, sc.TotalVCPUs); !fq.OK {
+			out = append(out, fq.Message)
+		}
+		if rq := rules.CheckQuota(l.RegionQuota, sc.TotalVCPUs); !rq.OK {
+			out = append(out, rq.Message)
+		}
+	}
+	return out
+}
+
+func (s *nodesScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, m.keys.Enter):
+			if probs := m.sizeProblems(); len(probs) > 0 {
+				m.flash = "not yet: " + probs[0]
+				return nil
+			}
+			if m.plan.From(wizard.FNodes) == wizard.Unset {
+				m.plan.Mark(wizard.FNodes, wizard.Asked)
+			}
+			return m.advance()
+		case key.Matches(msg, m.keys.Plus):
+			s.set(m, m.plan.Nodes+1)
+			return nil
+		case key.Matches(msg, m.keys.Minus):
+			s.set(m, m.plan.Nodes-1)
+			return nil
+		}
+		if msg.Text != "" && strings.Trim(msg.Text, "0123456789") != "" {
+			m.flash = "type digits, or use + and -"
+			return nil
+		}
+		var cmd tea.Cmd
+		s.in, cmd = s.in.Update(msg)
+		n, _ := strconv.Atoi(s.in.Value())
+		if n != m.plan.Nodes {
+			m.plan.Mark(wizard.FNodes, wizard.Asked)
+		}
+		m.plan.Nodes = n
+		return cmd
+	case tea.PasteMsg:
+		n, err := strconv.Atoi(strings.TrimSpace(msg.Content))
+		if err == nil {
+			s.set(m, n)
+		}
+	}
+	return nil
+}
+
+func (s *nodesScreen) view(m *Model, w, h int) string {
+	z, l, ok := m.size()
+	var b strings.Builder
+	if ok {
+		gpu := ""
+		if z.GPUs > 0 {
+			gpu = fmt.Sprintf(", %d GPU", z.GPUs)
+		}
+		b.WriteString(fmt.Sprintf("%s · %s, %s GiB%s · %s in %s · %s\n", m.st.Value.Render(z.Name), plural(z.VCPUs, "vCPU"), trimFloat(z.MemoryGB), gpu,
+			z.Family, m.plan.Region, m.plan.Purpose.Label()))
+	}
+	b.WriteString(wrap(m.st.Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w) + "\n\n")
+	b.WriteString(m.st.input(&s.in) + "  " + m.st.Muted.Render("type a number or use + / -") + "\n\n")
+	b.WriteString(vcpuMeter(m, z, l, ok, w))
+	return b.String()
+}
+
+// vcpuMeter draws nodes × vCPUs against the purpose threshold, the rule
+// sentence, and the family and regional quota bars (used + requested vs
+// limit). It is redrawn on every change of the node count.
+func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) string {
+	st := m.st
+	var b strings.Builder
+	nodes := m.plan.Nodes
+	sc := rules.CheckSize(m.plan.Purpose, m.plan.VMSize, nodes, z.VCPUs)
+	th := sc.Threshold
+	barW := max(10, min(40, w-34))
+	label := func(s string) string { return fit(s, 8, false) }
+
+	// vCPU bar with the threshold marker.
+	scale := max(sc.TotalVCPUs, th.MinVCPUs*3/2, 1)
+	fill := sc.TotalVCPUs * barW / scale
+	mark := min(barW-1, th.MinVCPUs*barW/scale)
+	var bar strings.Builder
+	for i := 0; i < barW; i++ {
+		switch {
+		case i == mark:
+			bar.WriteString(st.Value.Render("┃"))
+		case i < fill && sc.OK:
+			bar.WriteString(st.BarFill.Render("█"))
+		case i < fill:
+			bar.WriteString(st.BarOver.Render("█"))
+		default:
+			bar.WriteString(st.BarEmpty.Render("░"))
+		}
+	}
+	b.WriteString(label("vCPUs") + bar.String() + fmt.Sprintf(" %d of %d needed\n", sc.TotalVCPUs, th.MinVCPUs))
+	pad := strings.Repeat(" ", 8)
+	if known {
+		b.WriteString(pad + fmt.Sprintf("%s × %s = %d vCPUs (%s: %d vCPUs and %s at least)\n",
+			plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()), th.MinVCPUs, plural(th.MinNodes, "node")))
+	}
+	b.WriteString(pad + st.Value.Render(sc.Rule) + "\n")
+
+	// quota bars
+	if known {
+		b.WriteString("\n")
+		if l.QuotaUnknown {
+			b.WriteString(label("Quota") + st.Warn.Render("unknown: the usages of this region could not be read") + "\n")
+		} else {
+			for i, q := range []rules.Quota{z.FamilyQuota, l.RegionQuota} {
+				name := "Quota"
+				if i > 0 {
+					name = ""
+				}
+				qc := rules.CheckQuota(q, sc.TotalVCPUs)
+				b.WriteString(label(name) + quotaBar(st, q, sc.TotalVCPUs, barW) + fmt.Sprintf(" %d + %d of %d\n", q.Used, sc.TotalVCPUs, q.Limit))
+				msg := qc.Message
+				if qc.OK {
+					b.WriteString(pad + st.Muted.Render(msg) + "\n")
+				} else {
+					b.WriteString(wrap(pad+st.Error.Render(msg), w) + "\n")
+				}
+			}
+		}
+	}
+	b.WriteString("\n")
+	probs := m.sizeProblems()
+	if len(probs) == 0 {
+		b.WriteString(st.OK.Render("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()))) + "\n")
+	} else {
+		for _, p := range probs {
+			b.WriteString(wrap(st.Error.Render("✗ "+p), w) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func quotaBar(st *styles, q rules.Quota, req, w int) string {
+	scale := max(q.Limit, q.Used+req, 1)
+	used := q.Used * w / scale
+	end := (q.Used + req) * w / scale
+	over := q.Used+req > q.Limit
+	var b strings.Builder
+	for i := 0; i < w; i++ {
+		switch {
+		case i < used:
+			b.WriteString(st.Muted.Render("▒"))
+		case i < end && over:
+			b.WriteString(st.BarOver.Render("█"))
+		case i < end:
+			b.WriteString(st.BarReq.Render("█"))
+		default:
+			b.WriteString(st.BarEmpty.Render("░"))
+		}
+	}
+	return b.String()
+}
+
+func (s *nodesScreen) help(m *Model) []key.Binding {
+	return []key.Binding{withHelp(m.keys.Enter, "continue"), m.keys.Plus, m.keys.Minus}
+}
+func (s *nodesScreen) typing(m *Model) bool { return false }
+func (s *nodesScreen) needs(m *Model) []need {
+	_, sl := m.sizesData(m.plan.Region)
+	r := m.plan.Region
+	return []need{{"VM sizes of " + m.regionLabel(r), sl, func() tea.Cmd { return m.fetchSizes(r, true) }}}
+}

@@ -1,0 +1,219 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// submitScreen follows the operation: spinner, elapsed and expected time,
+// the polled state, "slower than usual"; then success (state, FQDN, next
+// steps) or failure (code, message, hint, back to the step that fixes it).
+type submitScreen struct{}
+
+func (s *submitScreen) enter(m *Model) tea.Cmd { return nil }
+
+func (s *submitScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyPressMsg)
+	o := m.op
+	if !ok || o == nil || !o.done {
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Fix) && o.err != nil:
+		if id := m.fixStep(o.err); id != "" && !o.fromList {
+			m.op = nil
+			return m.goTo(id)
+		}
+	case key.Matches(k, m.keys.Quit), key.Matches(k, m.keys.Enter) && o.err == nil:
+		if o.fromList {
+			m.op = nil
+			return m.goTo(stepList)
+		}
+		return m.quit(Succeeded)
+	}
+	return nil
+}
+
+func (s *submitScreen) esc(m *Model) bool {
+	o := m.op
+	if o == nil || !o.done {
+		return true // no going back while the operation runs
+	}
+	m.op = nil
+	if o.fromList {
+		m.goTo(stepList)
+	} else {
+		m.goTo(wizard.StepReview)
+	}
+	return true
+}
+
+func verbing(k wizard.OpKind) string {
+	switch k {
+	case wizard.OpCreate:
+		return "Creating"
+	case wizard.OpAttach:
+		return "Attaching"
+	case wizard.OpDetach:
+		return "Detaching"
+	}
+	return "Running"
+}
+
+// prep is the preposition between the compute and the workspace.
+func prep(k wizard.OpKind) string {
+	switch k {
+	case wizard.OpAttach:
+		return "to"
+	case wizard.OpDetach:
+		return "from"
+	}
+	return "in"
+}
+
+func pastTense(k wizard.OpKind) string {
+	switch k {
+	case wizard.OpCreate:
+		return "Created"
+	case wizard.OpAttach:
+		return "Attached"
+	case wizard.OpDetach:
+		return "Detached"
+	}
+	return "Finished"
+}
+
+func (s *submitScreen) view(m *Model, w, h int) string {
+	o := m.op
+	st := m.st
+	if o == nil {
+		return st.Muted.Render("nothing is running")
+	}
+	var b strings.Builder
+	ws := m.plan.Workspace.Name
+	if !o.done {
+		b.WriteString(fmt.Sprintf("%s AKS compute %s %s %s\n\n", verbing(o.kind), st.Value.Render(o.name), prep(o.kind), ws))
+		state := o.last.State
+		if o.submitting {
+			state = "sending the request"
+		}
+		if state == "" {
+			state = "accepted"
+		}
+		exp := o.expected
+		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.spin.View(), st.Value.Render(state), clock(o.elapsed), humanDur(exp)))
+		barW := max(10, min(50, w-12))
+		frac := 0.0
+		if exp > 0 {
+			frac = min(1, float64(o.elapsed)/float64(exp))
+		}
+		fill := int(frac * float64(barW))
+		b.WriteString(st.BarReq.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", barW-fill)) + fmt.Sprintf(" %3.0f%%\n", frac*100))
+		if exp > 0 && o.elapsed > exp {
+			b.WriteString(st.Warn.Render(fmt.Sprintf("slower than usual: %s past the usual %s; Azure is still working on it", clock(o.elapsed-exp), humanDur(exp))) + "\n")
+		}
+		if o.last.Note != "" {
+			b.WriteString(st.Muted.Render(o.last.Note) + "\n")
+		}
+		b.WriteString("\n")
+		if id := m.plan.Workspace.ID; id != "" {
+			b.WriteString(st.Muted.Render("workspace in the portal:") + "\n")
+			b.WriteString(st.Muted.Render(ansi.Hardwrap("https://portal.azure.com/#resource"+id+"/overview", w, false)) + "\n")
+		}
+		b.WriteString(wrap(st.Muted.Render("The operation runs in Azure: ctrl+c asks whether to stop watching (it goes on) or keep watching."), w))
+		return b.String()
+	}
+	if o.err == nil {
+		b.WriteString(st.OK.Render(fmt.Sprintf("✓ %s %s", pastTense(o.kind), o.name)) + fmt.Sprintf(" %s %s after %s\n\n", prep(o.kind), ws, clock(o.elapsed)))
+		if c := o.compute; c != nil {
+			b.WriteString("  state   " + st.Value.Render(c.State) + "\n")
+			if c.FQDN != "" {
+				b.WriteString("  FQDN    " + c.FQDN + "\n")
+			}
+			if c.VMSize != "" {
+				b.WriteString(fmt.Sprintf("  nodes   %d × %s\n", c.Nodes, c.VMSize))
+			}
+		}
+		b.WriteString("\n")
+		if o.kind == wizard.OpDetach {
+			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `amlaks attach`.", w) + "\n")
+		} else {
+			b.WriteString(st.Header.Render("Next steps") + "\n")
+			b.WriteString(hang(fmt.Sprintf("  • deploy a model to it: use compute target %s (az ml model deploy --ct %s, or AksWebservice in Python)", o.name, o.name), w, 4) + "\n")
+			b.WriteString(fmt.Sprintf("  • check it any time: amlaks status %s\n", o.name))
+			b.WriteString("  • see every compute of the workspace: amlaks list\n")
+		}
+		b.WriteString("\n" + st.Key.Render("enter") + " " + map[bool]string{true: "back to the list", false: "done"}[o.fromList])
+		return b.String()
+	}
+	b.WriteString(st.Error.Render(fmt.Sprintf("✗ The %s of %s failed", o.kind, o.name)) + "\n\n")
+	var we *wizard.Error
+	if errors.As(o.err, &we) {
+		if we.Code != "" {
+			b.WriteString("  code     " + st.Value.Render(we.Code) + "\n")
+		}
+		msg := we.Message
+		if msg == "" {
+			msg = we.Error()
+		}
+		b.WriteString(wrap("  message  "+msg, w) + "\n")
+		for _, d := range we.Details {
+			b.WriteString(wrap("  detail   "+d.Code+": "+d.Message, w) + "\n")
+		}
+		if we.Hint != "" {
+			b.WriteString("\n" + wrap(st.Info.Render("What it means and what to do: ")+we.Hint, w) + "\n")
+		}
+	} else {
+		b.WriteString(wrap("  "+o.err.Error(), w) + "\n")
+	}
+	b.WriteString("\n")
+	if id := m.fixStep(o.err); id != "" && !o.fromList {
+		b.WriteString(st.Key.Render("f") + " go back to " + wizard.StepOf(id).Title + " (every answer is kept)   ")
+	}
+	b.WriteString(st.Key.Render("esc") + " " + map[bool]string{true: "back to the list", false: "back to the review"}[o.fromList] + "   " + st.Key.Render("q") + " quit")
+	return b.String()
+}
+
+func clock(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+func (s *submitScreen) help(m *Model) []key.Binding {
+	k := m.keys
+	o := m.op
+	if o == nil || !o.done {
+		return []key.Binding{withHelp(k.Interrupt, "stop watching…")}
+	}
+	if o.err != nil {
+		if id := m.fixStep(o.err); id != "" && !o.fromList {
+			return []key.Binding{withHelp(k.Fix, "go to "+wizard.StepOf(id).Title), k.Back, k.Quit}
+		}
+		return []key.Binding{k.Back, k.Quit}
+	}
+	return []key.Binding{withHelp(k.Enter, "done")}
+}
+func (s *submitScreen) typing(m *Model) bool  { return false }
+func (s *submitScreen) needs(m *Model) []need { return nil }
+
+// confirmView is the Ctrl+C question while an operation runs.
+func (m *Model) confirmView(w int) string {
+	o := m.op
+	st := m.st
+	what := fmt.Sprintf("the %s of %s", o.kind, o.name)
+	text := st.Title.Render("Stop watching?") + "\n\n" +
+		wrap(fmt.Sprintf("Stopping does not cancel %s: it continues in Azure. `amlaks status %s` picks it up again.", what, o.name), max(20, w-6)) + "\n\n" +
+		st.Key.Render("s") + " stop watching    " + st.Key.Render("k") + " / " + st.Key.Render("esc") + " keep watching"
+	return st.Frame.Render(text)
+}

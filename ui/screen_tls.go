@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// tlsScreen is the optional TLS step: off, a Microsoft certificate for a
+// leaf domain label, or your own certificate and key files (read in a Cmd,
+// never shown) with a CNAME, checked with rules.CheckTLS as typed.
+type tlsScreen struct {
+	f                     *form
+	mode, leaf, overwrite *formField
+	cert, key, cname      *formField
+	fileErr               map[string]string // field → "cannot read …"
+	reading               map[string]string // field → path being read
+	loaded                bool
+}
+
+type (
+	fileDueMsg struct {
+		req         int
+		field, path string
+	}
+	fileMsg struct {
+		req         int
+		field, path string
+		data        []byte
+		err         error
+	}
+)
+
+func newTLSScreen() screen {
+	s := &tlsScreen{fileErr: map[string]string{}, reading: map[string]string{}}
+	s.mode = choiceField("ssl", "TLS", "Off", "Microsoft certificate", "Your own certificate")
+	ms := func() bool { return s.mode.choice == 1 }
+	own := func() bool { return s.mode.choice == 2 }
+	s.leaf = textField("ssl-leaf-domain-label", "Leaf domain label", "myscoring")
+	s.leaf.show = ms
+	s.overwrite = choiceField("ssl-overwrite-existing-domain", "Overwrite existing", "No", "Yes")
+	s.overwrite.show = ms
+	s.cert = textField("ssl-cert-file", "Certificate file", "cert.pem")
+	s.cert.show = own
+	s.key = textField("ssl-key-file", "Key file", "key.pem")
+	s.key.show = own
+	s.cname = textField("ssl-cname", "CNAME", "scoring.contoso.com")
+	s.cname.show = own
+	s.f = &form{fields: []*formField{s.mode, s.leaf, s.overwrite, s.cert, s.key, s.cname}}
+	return s
+}
+
+// literalQuestionMark: file paths may hold '?'.
+func (s *tlsScreen) literalQuestionMark() {}
+
+func (s *tlsScreen) enter(m *Model) tea.Cmd {
+	if s.loaded {
+		s.f.setFocus(s.f.focus)
+		return nil
+	}
+	s.loaded = true
+	t := m.plan.TLS
+	s.mode.choice = int(t.Mode)
+	s.leaf.in.SetValue(t.LeafDomainLabel)
+	if t.Overwrite {
+		s.overwrite.choice = 1
+	}
+	s.cert.in.SetValue(t.CertFile)
+	s.key.in.SetValue(t.KeyFile)
+	s.cname.in.SetValue(t.CNAME)
+	s.f.setFocus(0)
+	return tea.Batch(s.read(m, s.cert), s.read(m, s.key))
+}
+
+// read schedules (debounced) the read of a file field.
+func (s *tlsScreen) read(m *Model, f *formField) tea.Cmd {
+	path := f.value()
+	req := m.data.next("file:" + f.id)
+	delete(s.fileErr, f.id)
+	if path == "" {
+		delete(s.reading, f.id)
+		return nil
+	}
+	s.reading[f.id] = path
+	id := f.id
+	return tea.Tick(m.debounce, func(time.Time) tea.Msg { return fileDueMsg{req: req, field: id, path: path} })
+}
+
+func (s *tlsScreen) busy() bool { return len(s.reading) > 0 }
+
+// apply writes the form into the plan (PEM contents come from fileMsg).
+func (s *tlsScreen) apply(m *Model) {
+	t := m.plan.TLS
+	t.Mode = rules.TLSMode(s.mode.choice)
+	t.LeafDomainLabel = s.leaf.value()
+	t.Overwrite = s.overwrite.choice == 1
+	if t.CertFile != s.cert.value() {
+		t.CertPEM = nil
+	}
+	if t.KeyFile != s.key.value() {
+		t.KeyPEM = nil
+	}
+	t.CertFile, t.KeyFile, t.CNAME = s.cert.value(), s.key.value(), s.cname.value()
+	m.plan.TLS = t
+}
+
+func (s *tlsScreen) messages(m *Model) (map[string][]string, []string) {
+	out := map[string][]string{}
+	var all []string
+	for _, v := range rules.CheckTLS(m.plan.TLS, m.plan.Network.Internal(), m.now()) {
+		if e, ok := s.fileErr[v.Field]; ok && m.plan.TLS.Mode == rules.TLSCustom {
+			v.Message = e
+		}
+		if _, ok := s.reading[v.Field]; ok && m.plan.TLS.Mode == rules.TLSCustom {
+			continue // not read yet
+		}
+		if len(out[v.Field]) == 0 || out[v.Field][0] != v.Message {
+			out[v.Field] = append(out[v.Field], v.Message)
+			all = append(all, v.Message)
+		}
+	}
+	return out, all
+}
+
+func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case fileDueMsg:
+		if !m.data.isLatest("file:"+msg.field, msg.req) {
+			return nil
+		}
+		return func() tea.Msg {
+			b, err := os.ReadFile(msg.path)
+			return fileMsg{req: msg.req, field: msg.field, path: msg.path, data: b, err: err}
+		}
+	case fileMsg:
+		if !m.data.isLatest("file:"+msg.field, msg.req) {
+			return nil
+		}
+		delete(s.reading, msg.field)
+		if msg.err != nil {
+			why := msg.err
+			var pe *fs.PathError
+			if errors.As(msg.err, &pe) {
+				why = pe.Err
+			}
+			s.fileErr[msg.field] = "cannot read " + msg.path + ": " + why.Error()
+			msg.data = nil
+		}
+		switch msg.field {
+		case s.cert.id:
+			m.plan.TLS.CertPEM = msg.data
+		case s.key.id:
+			m.plan.TLS.KeyPEM = msg.data
+		}
+		return nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Enter) {
+			s.apply(m)
+			if len(s.reading) > 0 {
+				m.flash = "reading the certificate files…"
+				return nil
+			}
+			if fields, all := s.messages(m); len(all) > 0 {
+				for _, f := range s.f.fields {
+					if len(fields[f.id]) > 0 {
+						s.f.focusID(f.id)
+						break
+					}
+				}
+				m.flash = "not yet: " + all[0]
+				return nil
+			}
+			m.plan.Mark(wizard.FTLS, wizard.Asked)
+			return m.advance()
+		}
+	}
+	focus := s.f.focused()
+	changed, cmd := s.f.update(msg, m.keys)
+	if !changed {
+		return cmd
+	}
+	s.apply(m)
+	if focus == s.cert || focus == s.key {
+		return tea.Batch(cmd, s.read(m, focus))
+	}
+	return cmd
+}
+
+func (s *tlsScreen) view(m *Model, w, h int) string {
+	msgs, _ := s.messages(m)
+	var b strings.Builder
+	b.WriteString(wrap(m.st.Muted.Render("Optional: HTTPS for the scoring endpoint. Enter keeps it off."), w) + "\n\n")
+	b.WriteString(s.f.view(m.st, w, msgs))
+	b.WriteString("\n")
+	t := m.plan.TLS
+	switch t.Mode {
+	case rules.TLSMicrosoft:
+		b.WriteString(wrap(m.st.Muted.Render("The endpoint gets a name under the region's cloudapp domain with a certificate Microsoft renews."), w) + "\n")
+	case rules.TLSCustom:
+		for _, f := range []*formField{s.cert, s.key} {
+			if p, ok := s.reading[f.id]; ok {
+				b.WriteString(m.spin.View() + " reading " + p + "…\n")
+			}
+		}
+		if len(t.CertPEM) > 0 && len(t.KeyPEM) > 0 && len(msgs["ssl-cert-file"]) == 0 && len(msgs["ssl-key-file"]) == 0 {
+			b.WriteString(m.st.OK.Render("✓ certificate and key read; the key matches the certificate") + "\n")
+		}
+	}
+	if m.plan.Network.Internal() && t.Mode != rules.TLSCustom {
+		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")
+	}
+	return b.String()
+}
+
+func (s *tlsScreen) help(m *Model) []key.Binding {
+	k := m.keys
+	return []key.Binding{withHelp(k.Enter, "continue"), k.NextField, k.Toggle}
+}
+
+func (s *tlsScreen) typing(m *Model) bool  { return s.f.focused().isText() }
+func (s *tlsScreen) needs(m *Model) []need { return nil }

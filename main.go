@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"syscall"
@@ -80,6 +81,14 @@ const demoSubscription = "00000000-0000-4000-8000-000000000001"
 // newSession builds the Cloud for the global flags: the simulator for
 // --demo (same azure code, in-memory transport), else real Azure.
 func newSession(ctx context.Context, g cli.Globals) (*cli.Session, error) {
+	s, err := buildSession(g)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func buildSession(g cli.Globals) (*cli.Session, error) {
 	var debugLog io.Writer
 	closeFn := func() {}
 	if g.Debug != "" {
@@ -118,11 +127,12 @@ func newSession(ctx context.Context, g cli.Globals) (*cli.Session, error) {
 			src = wizard.AzCLI
 		}
 	}
-	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog})
+	notes := &cli.NoteRelay{}
+	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit})
 	if err != nil {
 		return nil, err
 	}
-	return &cli.Session{Cloud: c, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
+	return &cli.Session{Cloud: c, Notes: notes, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
 }
 
@@ -156,24 +166,33 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		}
 	}
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
+	notes := &cli.NoteRelay{}
+	ops := demoStateDir(path)
 	c, err := azure.New(azure.Options{
-		Credential:          azure.StaticCredential{},
-		Transport:           sim.NewTransport(h),
-		DefaultSubscription: sub,
-		DebugLog:            debugLog,
-		StateDir:            demoStateDir(path),
-		PollEvery:           scale(time.Second),
-		Expected:            map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)},
+		OnNote:                notes.Emit,
+		DisableRPRegistration: true,
+		Credential:            azure.StaticCredential{},
+		Transport:             sim.NewTransport(h),
+		DefaultSubscription:   sub,
+		DebugLog:              debugLog,
+		StateDir:              demoStateDir(path),
+		PollEvery:             scale(time.Second),
+		Expected:              map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &cli.Session{Cloud: c, Demo: true, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
-		Reset: func() error { return sim.Reset(path) }}, nil
+	return &cli.Session{Cloud: c, Notes: notes, Demo: true, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
+		Reset: func() error {
+			if err := os.RemoveAll(ops); err != nil {
+				return err
+			}
+			return sim.Reset(path)
+		}}, nil
 }
 
 // demoStateDir keeps demo resume tokens beside the demo state, apart from
 // real ones.
 func demoStateDir(statePath string) string {
-	return statePath + ".ops"
+	return filepath.Join(filepath.Dir(statePath), "demo-ops")
 }

@@ -168,6 +168,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
 	notes := &cli.NoteRelay{}
 	ops := demoStateDir(path)
+	expected := map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)}
 	c, err := azure.New(azure.Options{
 		OnNote:                notes.Emit,
 		DisableRPRegistration: true,
@@ -182,7 +183,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cli.Session{Cloud: c, Notes: notes, Demo: true, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
+	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
 		Reset: func() error {
 			if err := os.RemoveAll(ops); err != nil {
 				return err

@@ -10,7 +10,7 @@ type keyMap struct {
 	Sort, Restricted, Plus, Minus         key.Binding
 	NextField, PrevField, Toggle          key.Binding
 	Equivalents, NextTab                  key.Binding
-	Retry, Fix                            key.Binding
+	Retry, Fix, Demo                      key.Binding
 	PasteID                               key.Binding
 	Detach, Status, Refresh               key.Binding
 	StopWatching, KeepWatching            key.Binding
@@ -44,6 +44,7 @@ func newKeyMap() keyMap {
 		Equivalents:  b([]string{"e"}, "e", "az / python / REST"),
 		NextTab:      b([]string{"tab"}, "tab", "next view"),
 		Retry:        b([]string{"r"}, "r", "retry"),
+		Demo:         b([]string{"d"}, "d", "demo mode"),
 		Fix:          b([]string{"f"}, "f", "go fix it"),
 		PasteID:      b([]string{"ctrl+o"}, "ctrl+o", "paste resource ID"),
 		Detach:       b([]string{"d"}, "d", "detach"),

@@ -67,6 +67,49 @@ type Model struct {
 	quitting bool
 	res      Result
 	notice   string
+	// noticeSeq numbers notices so an expiry only clears its own.
+	noticeSeq int
+}
+
+// noticeTTL is how long a notice stays on screen.
+const noticeTTL = 8 * time.Second
+
+// noticeExpiredMsg clears notice number seq.
+type noticeExpiredMsg struct{ seq int }
+
+// demoMsg is the simulated Azure the user switched to after no sign-in
+// was found.
+type demoMsg struct {
+	demo Demo
+	err  error
+}
+
+// demoCmd builds the demo Cloud off the event loop (it reads the demo
+// state file).
+func (m *Model) demoCmd() tea.Cmd {
+	f := m.opts.DemoFallback
+	return func() tea.Msg {
+		d, err := f()
+		return demoMsg{demo: d, err: err}
+	}
+}
+
+// onDemo switches the session to the simulated Azure, keeping the answers
+// that do not depend on the subscription.
+func (m *Model) onDemo(msg demoMsg) tea.Cmd {
+	if msg.err != nil {
+		m.flash = "demo mode: " + msg.err.Error()
+		return nil
+	}
+	m.cloud = msg.demo.Cloud
+	m.opts.Demo = true
+	m.opts.Expected = msg.demo.Expected
+	m.data = newStore()
+	m.plan.Subscription = msg.demo.Subscription
+	m.plan.Mark(wizard.FSubscription, wizard.Only)
+	m.subResolved = true
+	m.step = wizard.StepWorkspace
+	return m.startCmd()
 }
 
 // noticeMsg carries one message of Options.Notices.
@@ -218,7 +261,19 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			return nil
 		}
 		m.notice = msg.text
-		return noticeCmd(m.opts.Notices)
+		m.noticeSeq++
+		seq := m.noticeSeq
+		// Retry notices are transient: they fade after a while unless a
+		// newer one replaced them (a sign-in prompt is re-sent while valid).
+		expire := tea.Tick(noticeTTL, func(time.Time) tea.Msg { return noticeExpiredMsg{seq} })
+		return tea.Batch(noticeCmd(m.opts.Notices), expire)
+	case noticeExpiredMsg:
+		if msg.seq == m.noticeSeq {
+			m.notice = ""
+		}
+		return nil
+	case demoMsg:
+		return m.onDemo(msg)
 	case tea.KeyPressMsg:
 		cmds = append(cmds, m.onKey(msg))
 	case tea.PasteMsg:
@@ -412,6 +467,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	for _, n := range m.cur().needs(m) {
 		if n.sl.err != nil {
 			switch {
+			case key.Matches(msg, k.Demo) && m.canOfferDemo(n.sl.err):
+				return m.demoCmd()
 			case key.Matches(msg, k.Retry):
 				return n.retry()
 			case key.Matches(msg, k.Back):
@@ -554,6 +611,9 @@ func (m *Model) errorPanel(what string, err error, w int) string {
 		b.WriteString("\n" + wrap(m.st.Info.Render("What to do: ")+h, w) + "\n")
 	}
 	b.WriteString("\n" + m.st.Key.Render("r") + " retry   " + m.st.Key.Render("esc") + " back   " + m.st.Key.Render("q") + " quit")
+	if m.canOfferDemo(err) {
+		b.WriteString("\n" + m.st.Key.Render("d") + " continue in demo mode (simulated Azure, no account needed)")
+	}
 	return b.String()
 }
 
@@ -705,4 +765,10 @@ func isGUID(s string) bool {
 func hang(s string, w, indent int) string {
 	lines := strings.Split(wrap(s, max(10, w-indent)), "\n")
 	return strings.Join(lines, "\n"+strings.Repeat(" ", indent))
+}
+
+// canOfferDemo: no Azure sign-in was found and the caller can build the
+// simulated Azure instead (SPEC §1).
+func (m *Model) canOfferDemo(err error) bool {
+	return m.opts.DemoFallback != nil && !m.opts.Demo && errors.Is(err, wizard.ErrNoCredential)
 }

@@ -78,7 +78,7 @@ func (m *Model) submit() tea.Cmd {
 	}
 	req := m.data.next("op")
 	m.op = &opState{kind: kind, name: p.Name, req: req, submitting: true, guardKey: p.GuardKey(),
-		started: m.now(), expected: kind.Expected()}
+		started: m.now(), expected: m.expected(kind)}
 	ctx, c, g := m.ctx, m.cloud, m.guard
 	cmd := func() tea.Msg {
 		op, err := wizard.Submit(ctx, c, p, g)
@@ -93,7 +93,7 @@ func (m *Model) startOp(kind wizard.OpKind, name string, call func(context.Conte
 		return nil
 	}
 	req := m.data.next("op")
-	m.op = &opState{kind: kind, name: name, req: req, submitting: true, started: m.now(), expected: kind.Expected(), fromList: true}
+	m.op = &opState{kind: kind, name: name, req: req, submitting: true, started: m.now(), expected: m.expected(kind), fromList: true}
 	ctx := m.ctx
 	cmd := func() tea.Msg {
 		op, err := call(ctx)
@@ -234,7 +234,7 @@ func (m *Model) onPending(msg pendingMsg) tea.Cmd {
 	req := m.data.next("op")
 	op := msg.op
 	m.op = &opState{kind: op.Kind, name: op.Name, req: req, running: true, op: &op, started: op.Started,
-		expected: op.Kind.Expected(), fromList: true}
+		expected: m.expected(op.Kind), fromList: true}
 	if m.op.started.IsZero() {
 		m.op.started = m.now()
 	}
@@ -344,4 +344,12 @@ func (m *Model) result(s Status) Result {
 	}
 	r.Summary = strings.TrimRight(b.String(), "\n")
 	return r
+}
+
+// expected is how long an operation of kind usually takes here.
+func (m *Model) expected(kind wizard.OpKind) time.Duration {
+	if d, ok := m.opts.Expected[kind]; ok && d > 0 {
+		return d
+	}
+	return kind.Expected()
 }

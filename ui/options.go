@@ -16,6 +16,9 @@ type Options struct {
 	Demo bool
 	// Guard is the double-submit guard (nil: the model makes its own).
 	Guard *wizard.Guard
+	// Expected overrides how long operations usually take (demo mode:
+	// seconds, not minutes); missing kinds use OpKind.Expected.
+	Expected map[wizard.OpKind]time.Duration
 	// PollEvery is how often a running operation is polled (0: 2 s).
 	PollEvery time.Duration
 	// NoColor drops colours (NO_COLOR); bold, faint and reverse stay.
@@ -23,6 +26,9 @@ type Options struct {
 	// Width and Height are the initial window size (tests); 0 means
 	// 80×24 until the terminal reports its size.
 	Width, Height int
+	// DemoFallback, when set, builds the simulated Azure and its default
+	// subscription: offered when no Azure sign-in is found.
+	DemoFallback func() (Demo, error)
 	// Notices, when set, carries messages to show inside the UI instead of
 	// printing over it, e.g. the device-code sign-in prompt of the
 	// credential. The UI shows the latest one until an empty string comes.
@@ -69,4 +75,11 @@ type Result struct {
 	// Summary is plain text for the scrollback after the alt screen
 	// closes (what was done, and the `amlaks status NAME` hint).
 	Summary string
+}
+
+// Demo is the simulated Azure offered when no sign-in is found.
+type Demo struct {
+	Cloud        wizard.Cloud
+	Subscription string
+	Expected     map[wizard.OpKind]time.Duration
 }

@@ -114,3 +114,53 @@ func TestNoColorAndBackground(t *testing.T) {
 		t.Errorf("bold/reverse dropped with NoColor: %q", v)
 	}
 }
+
+func TestNoCredentialOffersDemo(t *testing.T) {
+	demo := wizardtest.New()
+	d := newDriver(t, func(o *Options) {
+		o.Demo = false
+		c := wizardtest.New()
+		c.SetErr("Subscriptions", &wizard.Error{Kind: wizard.ErrNoCredential, Message: "DefaultAzureCredential: failed to acquire a token", Hint: "run `az login`"})
+		o.Cloud = c
+		o.DemoFallback = func() (Demo, error) { return Demo{Cloud: demo, Subscription: wizardtest.Sub}, nil }
+	})
+	d.wantScreen("Could not load subscriptions", "az login", "d continue in demo mode")
+	if strings.Contains(d.screen(), "SIMULATED") {
+		t.Fatal("SIMULATED badge before switching")
+	}
+	d.press("d")
+	d.wantStep(wizard.StepWorkspace)
+	d.wantScreen("SIMULATED", "mlw-prod")
+	if demo.CallCount("Workspaces") == 0 {
+		t.Fatal("the demo cloud was not used")
+	}
+}
+
+func TestOtherErrorsDoNotOfferDemo(t *testing.T) {
+	d := newDriver(t, func(o *Options) {
+		o.Demo = false
+		c := wizardtest.New()
+		c.SetErr("Subscriptions", &wizard.Error{Kind: wizard.ErrServer, Message: "boom"})
+		o.Cloud = c
+		o.DemoFallback = func() (Demo, error) { t.Fatal("demo built"); return Demo{}, nil }
+	})
+	d.wantScreen("Could not load subscriptions")
+	if strings.Contains(d.screen(), "demo mode") {
+		t.Fatal("demo offered for a server error")
+	}
+	d.press("d")
+}
+
+func TestNoticesFadeUnlessReplaced(t *testing.T) {
+	d := newDriver(t)
+	d.update(noticeMsg{text: "throttled by Azure: retrying in 1 s", ok: true})
+	d.wantScreen("throttled by Azure: retrying in 1 s")
+	first := d.m.noticeSeq
+	d.update(noticeMsg{text: "throttled by Azure: retrying in 2 s", ok: true})
+	d.update(noticeExpiredMsg{seq: first})
+	d.wantScreen("retrying in 2 s")
+	d.update(noticeExpiredMsg{seq: d.m.noticeSeq})
+	if strings.Contains(d.screen(), "retrying") {
+		t.Fatal("notice did not fade")
+	}
+}

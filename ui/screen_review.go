@@ -140,7 +140,7 @@ func (s *reviewScreen) view(m *Model, w, h int) string {
 	if p.Mode == wizard.ModeAttach {
 		verb, kind = "Attach", wizard.OpAttach
 	}
-	b.WriteString(fmt.Sprintf("%s AKS compute %s %s %s · takes about %s\n\n", verb, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(kind.Expected())))
+	b.WriteString(fmt.Sprintf("%s AKS compute %s %s %s · takes about %s\n\n", verb, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expected(kind))))
 	for _, r := range summaryRows(m, s.report) {
 		src := ""
 		if r.src != wizard.Unset {

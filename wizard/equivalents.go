@@ -165,7 +165,7 @@ func pyTLS(t rules.TLS, obj string) string {
 		}
 		return fmt.Sprintf("%s.enable_ssl(leaf_domain_label=%q%s)\n", obj, t.LeafDomainLabel, ow)
 	case rules.TLSCustom:
-		return fmt.Sprintf("%s.enable_ssl(ssl_cert_pem_file=%q, ssl_key_pem_file=%q, ssl_cname=%q)\n", obj, t.CertFile, t.KeyFile, t.CNAME)
+		return fmt.Sprintf("%s.enable_ssl(\n    ssl_cert_pem_file=%q,\n    ssl_key_pem_file=%q,\n    ssl_cname=%q,\n)\n", obj, t.CertFile, t.KeyFile, t.CNAME)
 	}
 	return ""
 }
@@ -178,7 +178,7 @@ func pyPurpose(p rules.Purpose) string {
 }
 
 func pyWorkspace(p *Plan) string {
-	return fmt.Sprintf("from azureml.core import Workspace\nfrom azureml.core.compute import AksCompute, ComputeTarget\n\nws = Workspace(subscription_id=%q, resource_group=%q, workspace_name=%q)\n",
+	return fmt.Sprintf("from azureml.core import Workspace\nfrom azureml.core.compute import AksCompute, ComputeTarget\n\nws = Workspace(\n    subscription_id=%q,\n    resource_group=%q,\n    workspace_name=%q,\n)\n",
 		p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name)
 }
 
@@ -197,7 +197,7 @@ func createPython(p *Plan) string {
 			n.VNetResourceGroup, n.VNet, n.Subnet, n.ServiceCIDR, n.DNSServiceIP, n.DockerBridgeCIDR)
 	}
 	b.WriteString(pyTLS(p.TLS, "prov_config"))
-	fmt.Fprintf(&b, "aks_target = ComputeTarget.create(workspace=ws, name=%q, provisioning_configuration=prov_config)\naks_target.wait_for_completion(show_output=True)\n", p.Name)
+	fmt.Fprintf(&b, "aks_target = ComputeTarget.create(\n    workspace=ws,\n    name=%q,\n    provisioning_configuration=prov_config,\n)\naks_target.wait_for_completion(show_output=True)\n", p.Name)
 	return b.String()
 }
 

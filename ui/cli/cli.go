@@ -58,6 +58,8 @@ type Session struct {
 	// DefaultSubscription is flag → AZURE_SUBSCRIPTION_ID → az CLI default, with its source.
 	DefaultSubscription string
 	SubscriptionSource  wizard.Source
+	// Expected is how long operations usually take here (demo: seconds).
+	Expected map[wizard.OpKind]time.Duration
 	// PollEvery is how often operations are polled.
 	PollEvery time.Duration
 	// Reset restores the simulator's fixtures (demo only).

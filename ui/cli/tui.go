@@ -29,7 +29,23 @@ func (a *app) runWizard(p *wizard.Plan) error {
 		default:
 		}
 	})
-	res, err := ui.Run(a.ctx, ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, NoColor: a.g.NoColor, Notices: notes}, a.s.In, a.s.Out)
+	opts := ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, Expected: s.Expected, NoColor: a.g.NoColor, Notices: notes}
+	if !s.Demo && s.DemoFallback != nil {
+		opts.DemoFallback = func() (ui.Demo, error) {
+			ds, err := s.DemoFallback()
+			if err != nil {
+				return ui.Demo{}, err
+			}
+			ds.Notes.Set(func(n string) {
+				select {
+				case notes <- n:
+				default:
+				}
+			})
+			return ui.Demo{Cloud: ds.Cloud, Subscription: ds.DefaultSubscription, Expected: ds.Expected}, nil
+		}
+	}
+	res, err := ui.Run(a.ctx, opts, a.s.In, a.s.Out)
 	s.Notes.Set(func(n string) { fmt.Fprintln(a.s.Err, n) })
 	if err != nil {
 		return err

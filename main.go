@@ -132,7 +132,14 @@ func buildSession(g cli.Globals) (*cli.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cli.Session{Cloud: c, Notes: notes, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
+	signIn := func(prompt func(string)) (wizard.Cloud, error) {
+		dc, err := azure.NewDeviceCodeCredential(cl, prompt)
+		if err != nil {
+			return nil, err
+		}
+		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit})
+	}
+	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
 }
 

@@ -33,3 +33,22 @@ type StaticCredential struct{}
 func (StaticCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	return azcore.AccessToken{Token: "amlaks-demo", ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
+
+// NewDeviceCodeCredential signs in with a device code for the cloud cfg.
+// prompt receives the sign-in instruction ("To sign in, use a web browser
+// to open the page ... and enter the code ...") so the caller can show it
+// inside its UI; azidentity's default prompt would print it over the
+// screen.
+func NewDeviceCodeCredential(cfg cloud.Configuration, prompt func(string)) (azcore.TokenCredential, error) {
+	cred, err := azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{
+		ClientOptions: policy.ClientOptions{Cloud: cfg},
+		UserPrompt: func(_ context.Context, m azidentity.DeviceCodeMessage) error {
+			prompt(m.Message)
+			return nil
+		},
+	})
+	if err != nil {
+		return nil, mapError("sign in with a device code", err)
+	}
+	return cred, nil
+}

@@ -10,7 +10,7 @@ type keyMap struct {
 	Sort, Restricted, Plus, Minus         key.Binding
 	NextField, PrevField, Toggle          key.Binding
 	Equivalents, NextTab                  key.Binding
-	Retry, Fix, Demo                      key.Binding
+	Retry, Fix, Demo, SignIn              key.Binding
 	PasteID                               key.Binding
 	Detach, Status, Refresh               key.Binding
 	StopWatching, KeepWatching            key.Binding
@@ -45,6 +45,7 @@ func newKeyMap() keyMap {
 		NextTab:      b([]string{"tab"}, "tab", "next view"),
 		Retry:        b([]string{"r"}, "r", "retry"),
 		Demo:         b([]string{"d"}, "d", "demo mode"),
+		SignIn:       b([]string{"s"}, "s", "device-code sign-in"),
 		Fix:          b([]string{"f"}, "f", "go fix it"),
 		PasteID:      b([]string{"ctrl+o"}, "ctrl+o", "paste resource ID"),
 		Detach:       b([]string{"d"}, "d", "detach"),

@@ -69,6 +69,10 @@ type Model struct {
 	notice   string
 	// noticeSeq numbers notices so an expiry only clears its own.
 	noticeSeq int
+	// signIn is the device-code instruction shown until sign-in succeeds;
+	// signInCh carries it from the credential's goroutine.
+	signIn   string
+	signInCh chan string
 }
 
 // noticeTTL is how long a notice stays on screen.
@@ -109,6 +113,58 @@ func (m *Model) onDemo(msg demoMsg) tea.Cmd {
 	m.plan.Mark(wizard.FSubscription, wizard.Only)
 	m.subResolved = true
 	m.step = wizard.StepWorkspace
+	return m.startCmd()
+}
+
+// signInMsg is the Cloud rebuilt over a device-code sign-in.
+type signInMsg struct {
+	cloud wizard.Cloud
+	err   error
+}
+
+// signInPromptMsg is the device-code instruction.
+type signInPromptMsg string
+
+func waitSignIn(ch <-chan string) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return signInPromptMsg(s)
+	}
+}
+
+// signInCmd builds the device-code Cloud off the event loop.
+func (m *Model) signInCmd() tea.Cmd {
+	f := m.opts.SignIn
+	ch := make(chan string, 4)
+	m.signInCh = ch
+	prompt := func(s string) {
+		select {
+		case ch <- s:
+		default:
+		}
+	}
+	build := func() tea.Msg {
+		c, err := f(prompt)
+		return signInMsg{cloud: c, err: err}
+	}
+	return tea.Batch(build, waitSignIn(ch))
+}
+
+// onSignIn retries the first calls with the device-code Cloud; the
+// instruction appears when the credential asks for it.
+func (m *Model) onSignIn(msg signInMsg) tea.Cmd {
+	if msg.err != nil {
+		m.flash = "sign-in: " + msg.err.Error()
+		return nil
+	}
+	m.cloud = msg.cloud
+	m.data = newStore()
 	return m.startCmd()
 }
 
@@ -274,6 +330,11 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 		return nil
 	case demoMsg:
 		return m.onDemo(msg)
+	case signInMsg:
+		return m.onSignIn(msg)
+	case signInPromptMsg:
+		m.signIn = string(msg)
+		return waitSignIn(m.signInCh)
 	case tea.KeyPressMsg:
 		cmds = append(cmds, m.onKey(msg))
 	case tea.PasteMsg:
@@ -281,6 +342,9 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			cmds = append(cmds, m.cur().update(m, msg))
 		}
 	case dataMsg:
+		if msg.err == nil && m.signIn != "" {
+			m.signIn = "" // an answer came back: the sign-in worked
+		}
 		if m.data.put(msg) {
 			cmds = append(cmds, m.onData(msg))
 			cmds = append(cmds, m.cur().update(m, msg))
@@ -469,6 +533,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			switch {
 			case key.Matches(msg, k.Demo) && m.canOfferDemo(n.sl.err):
 				return m.demoCmd()
+			case key.Matches(msg, k.SignIn) && m.canOfferSignIn(n.sl.err):
+				return m.signInCmd()
 			case key.Matches(msg, k.Retry):
 				return n.retry()
 			case key.Matches(msg, k.Back):
@@ -580,9 +646,16 @@ func (m *Model) body(w, h int) string {
 	if m.cloud == nil {
 		return m.errorPanel("No connection to Azure", errors.New("the wizard was started without a Cloud"), w)
 	}
+	var boxes []string
+	if m.signIn != "" {
+		boxes = append(boxes, m.st.Frame.Render(wrap("Sign in: "+m.signIn, max(20, w-6))))
+	}
 	if m.notice != "" {
-		box := m.st.Frame.Render(wrap(m.notice, max(20, w-6)))
-		return box + "\n" + m.bodyOf(w, max(3, h-lipgloss.Height(box)-1))
+		boxes = append(boxes, m.st.Frame.Render(wrap(m.notice, max(20, w-6))))
+	}
+	if len(boxes) > 0 {
+		top := strings.Join(boxes, "\n")
+		return top + "\n" + m.bodyOf(w, max(3, h-lipgloss.Height(top)-1))
 	}
 	return m.bodyOf(w, h)
 }
@@ -611,6 +684,9 @@ func (m *Model) errorPanel(what string, err error, w int) string {
 		b.WriteString("\n" + wrap(m.st.Info.Render("What to do: ")+h, w) + "\n")
 	}
 	b.WriteString("\n" + m.st.Key.Render("r") + " retry   " + m.st.Key.Render("esc") + " back   " + m.st.Key.Render("q") + " quit")
+	if m.canOfferSignIn(err) {
+		b.WriteString("\n" + m.st.Key.Render("s") + " sign in with a device code (a browser on any device)")
+	}
 	if m.canOfferDemo(err) {
 		b.WriteString("\n" + m.st.Key.Render("d") + " continue in demo mode (simulated Azure, no account needed)")
 	}
@@ -771,4 +847,10 @@ func hang(s string, w, indent int) string {
 // simulated Azure instead (SPEC §1).
 func (m *Model) canOfferDemo(err error) bool {
 	return m.opts.DemoFallback != nil && !m.opts.Demo && errors.Is(err, wizard.ErrNoCredential)
+}
+
+// canOfferSignIn: no Azure sign-in was found and a device-code sign-in can
+// be tried.
+func (m *Model) canOfferSignIn(err error) bool {
+	return m.opts.SignIn != nil && !m.opts.Demo && errors.Is(err, wizard.ErrNoCredential)
 }

@@ -26,6 +26,11 @@ type Options struct {
 	// Width and Height are the initial window size (tests); 0 means
 	// 80×24 until the terminal reports its size.
 	Width, Height int
+	// SignIn, when set, builds the Cloud again over a device-code sign-in:
+	// offered when no Azure sign-in is found. Its instruction ("open
+	// https://microsoft.com/devicelogin and enter the code ...") goes to
+	// prompt, which the wizard shows until the sign-in succeeds.
+	SignIn func(prompt func(string)) (wizard.Cloud, error)
 	// DemoFallback, when set, builds the simulated Azure and its default
 	// subscription: offered when no Azure sign-in is found.
 	DemoFallback func() (Demo, error)

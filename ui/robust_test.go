@@ -164,3 +164,31 @@ func TestNoticesFadeUnlessReplaced(t *testing.T) {
 		t.Fatal("notice did not fade")
 	}
 }
+
+func TestNoCredentialOffersDeviceCodeSignIn(t *testing.T) {
+	signedIn := wizardtest.New()
+	var prompted bool
+	d := newDriver(t, func(o *Options) {
+		o.Demo = false
+		c := wizardtest.New()
+		c.SetErr("Subscriptions", &wizard.Error{Kind: wizard.ErrNoCredential, Message: "no token"})
+		o.Cloud = c
+		o.SignIn = func(prompt func(string)) (wizard.Cloud, error) {
+			prompt("To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD1234 to authenticate.")
+			prompted = true
+			return signedIn, nil
+		}
+	})
+	d.wantScreen("s sign in with a device code")
+	d.press("s")
+	if !prompted || signedIn.CallCount("Subscriptions") == 0 {
+		t.Fatalf("sign-in not used: prompted %v, calls %d", prompted, signedIn.CallCount("Subscriptions"))
+	}
+	// the instruction was shown until the first answer arrived, then cleared
+	if d.m.signIn != "" {
+		t.Fatalf("sign-in prompt kept after success: %q", d.m.signIn)
+	}
+	d.wantStep(wizard.StepWorkspace)
+	d.update(signInPromptMsg("enter the code WXYZ"))
+	d.wantScreen("Sign in: enter the code WXYZ")
+}

@@ -66,6 +66,10 @@ type Session struct {
 	Reset func() error
 	// Close releases resources (debug log file).
 	Close func()
+	// SignIn builds the Cloud again over a device-code sign-in whose
+	// instruction goes to prompt (offered in the wizard when no credential
+	// is found); nil in demo mode.
+	SignIn func(prompt func(string)) (wizard.Cloud, error)
 	// DemoFallback builds a demo session, offered when no credential is found.
 	DemoFallback func() (*Session, error)
 	// Notes relays visible notices of the Azure layer ("throttled by

@@ -45,6 +45,7 @@ func (a *app) runWizard(p *wizard.Plan) error {
 			return ui.Demo{Cloud: ds.Cloud, Subscription: ds.DefaultSubscription, Expected: ds.Expected}, nil
 		}
 	}
+	opts.SignIn = s.SignIn
 	res, err := ui.Run(a.ctx, opts, a.s.In, a.s.Out)
 	s.Notes.Set(func(n string) { fmt.Fprintln(a.s.Err, n) })
 	if err != nil {

@@ -156,30 +156,12 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 		return r, err
 	}
 	r.Facts.Versions = vs
-	f := rules.AttachFacts{
-		Name:              p.Name,
-		ExistingNames:     ExistingNames(r.Facts.Computes),
-		NameTaken:         taken,
-		Purpose:           p.Purpose,
-		ClusterID:         cl.ID,
-		ClusterName:       cl.Name,
-		ClusterRegion:     cl.Region,
-		WorkspaceRegion:   p.Workspace.Region,
-		PairedRegions:     PairsOf(r.Facts.Regions, p.Workspace.Region),
-		Version:           cl.Version,
-		RegionVersions:    vs,
-		Pools:             cl.Pools,
-		Private:           cl.Private,
-		PrivatePublicFQDN: cl.PrivatePublicFQDN,
-		AuthorizedRanges:  cl.AuthorizedIPRanges,
-		LoadBalancerSKU:   cl.LoadBalancerSKU,
-		PowerState:        cl.PowerState,
-		ProvisioningState: cl.ProvisioningState,
-		AttachedAs:        attachedAs,
-		InFlight:          inFlight.Busy(cl.ID),
-		TLS:               p.TLS,
-		Now:               time.Now(),
-	}
+	f := clusterFacts(cl, p, vs, PairsOf(r.Facts.Regions, p.Workspace.Region), attachedAs)
+	f.Name = p.Name
+	f.ExistingNames = ExistingNames(r.Facts.Computes)
+	f.NameTaken = taken
+	f.InFlight = inFlight.Busy(cl.ID)
+	f.TLS = p.TLS
 	r.Findings = rules.AttachFindings(f)
 	return r, nil
 }
@@ -188,8 +170,15 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 // a name or TLS (those come later): the findings that are about the
 // cluster itself.
 func ClusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string, attachedAs []string) []rules.Finding {
-	f := rules.AttachFacts{
-		Name:              "placeholder",
+	f := clusterFacts(cl, p, versions, pairs, attachedAs)
+	f.Name = "placeholder"
+	return rules.AttachFindings(f)
+}
+
+// clusterFacts fills the attach facts that come from the cluster, the
+// purpose and the workspace region.
+func clusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string, attachedAs []string) rules.AttachFacts {
+	return rules.AttachFacts{
 		Purpose:           p.Purpose,
 		ClusterID:         cl.ID,
 		ClusterName:       cl.Name,
@@ -208,7 +197,6 @@ func ClusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string,
 		AttachedAs:        attachedAs,
 		Now:               time.Now(),
 	}
-	return rules.AttachFindings(f)
 }
 
 // AttachedAs lists the computes of every AML workspace of the subscription

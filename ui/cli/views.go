@@ -27,24 +27,22 @@ func newTable(w io.Writer, head ...string) *table {
 func (t *table) row(cells ...string) { fmt.Fprintln(t.tw, strings.Join(cells, "\t")) }
 func (t *table) flush()              { t.tw.Flush() }
 
-// workspacePlan resolves subscription and workspace for the commands that
-// work on one workspace (list, status, detach).
-func (a *app) workspacePlan(cmd *cobra.Command) (*wizard.Plan, error) {
+// planFor resolves the subscription (and, withWorkspace, the workspace)
+// of a command that needs no other answer (versions, sizes, list, status,
+// detach).
+func (a *app) planFor(cmd *cobra.Command, mode wizard.Mode, withWorkspace bool) (*wizard.Plan, error) {
 	s, err := a.session()
 	if err != nil {
 		return nil, err
 	}
-	p := wizard.NewPlan(wizard.ModeList)
+	p := wizard.NewPlan(mode)
 	a.applyGlobals(cmd, p, s)
 	vs, err := wizard.ResolveSubscription(a.ctx, s.Cloud, p)
+	if err == nil && len(vs) == 0 && withWorkspace {
+		vs, err = wizard.ResolveWorkspace(a.ctx, s.Cloud, p)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if len(vs) == 0 {
-		vs, err = wizard.ResolveWorkspace(a.ctx, s.Cloud, p)
-		if err != nil {
-			return nil, err
-		}
 	}
 	if len(vs) > 0 {
 		return nil, &Invalid{vs}
@@ -52,20 +50,16 @@ func (a *app) workspacePlan(cmd *cobra.Command) (*wizard.Plan, error) {
 	return p, nil
 }
 
-// subscriptionOf resolves only the subscription (versions, sizes).
+// workspacePlan resolves subscription and workspace.
+func (a *app) workspacePlan(cmd *cobra.Command) (*wizard.Plan, error) {
+	return a.planFor(cmd, wizard.ModeList, true)
+}
+
+// subscriptionOf resolves only the subscription.
 func (a *app) subscriptionOf(cmd *cobra.Command) (string, error) {
-	s, err := a.session()
+	p, err := a.planFor(cmd, wizard.ModeBrowse, false)
 	if err != nil {
 		return "", err
-	}
-	p := wizard.NewPlan(wizard.ModeBrowse)
-	a.applyGlobals(cmd, p, s)
-	vs, err := wizard.ResolveSubscription(a.ctx, s.Cloud, p)
-	if err != nil {
-		return "", err
-	}
-	if len(vs) > 0 {
-		return "", &Invalid{vs}
 	}
 	return p.Subscription, nil
 }

@@ -93,14 +93,8 @@ func ResolveWorkspace(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation,
 // reads the TLS files and checks every answer. It returns one Violation per
 // missing or bad flag, with the same messages the TUI shows.
 func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
-	vs, err := ResolveSubscription(ctx, c, p)
-	if err != nil || len(vs) > 0 {
-		return vs, err
-	}
-	vs, err = ResolveWorkspace(ctx, c, p)
-	if err != nil || len(vs) > 0 {
-		return vs, err
-	}
+	// what can be checked without Azure is checked first, so one message
+	// names every bad or missing flag
 	var out []rules.Violation
 	if p.Name == "" {
 		out = append(out, Missing(FName, "give the compute a name with --name"))
@@ -111,6 +105,21 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 		out = append(out, violationsOf(err)...)
 	} else {
 		out = append(out, rules.CheckTLS(p.TLS, p.Network.LoadBalancer == rules.InternalLoadBalancer, time.Now())...)
+	}
+	vs, err := ResolveSubscription(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		if vs, err = ResolveWorkspace(ctx, c, p); err != nil {
+			return nil, err
+		}
+	}
+	if len(vs) > 0 {
+		if p.Mode == ModeCreate {
+			out = append(out, offlineCreate(p)...)
+		}
+		return append(vs, out...), nil
 	}
 	if p.Mode == ModeAttach {
 		more, err := resolveCluster(ctx, c, p)
@@ -124,6 +133,16 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 		return nil, err
 	}
 	return append(out, more...), nil
+}
+
+// offlineCreate checks what needs no Azure answer when the workspace is
+// not known yet.
+func offlineCreate(p *Plan) []rules.Violation {
+	var out []rules.Violation
+	if p.Nodes <= 0 {
+		out = append(out, rules.Violation{Field: string(FNodes), Code: "nodes-invalid", Message: fmt.Sprintf("must be 1 or more (now %d)", p.Nodes)})
+	}
+	return append(out, rules.CheckNetwork(p.Network)...)
 }
 
 func violationsOf(err error) []rules.Violation {

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
+)
+
+func fakeFactory(c *wizardtest.Cloud) Factory {
+	return func(ctx context.Context, g Globals) (*Session, error) {
+		return &Session{Cloud: c, Demo: true, Notes: &NoteRelay{}, PollEvery: time.Millisecond,
+			DefaultSubscription: wizardtest.Sub, SubscriptionSource: wizard.AzCLI}, nil
+	}
+}
+
+func runTTY(t *testing.T, c *wizardtest.Cloud, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	s := Streams{In: strings.NewReader(stdin), Out: &out, Err: &errb, InTTY: true, OutTTY: true}
+	code := Run(context.Background(), args, s, fakeFactory(c), "test")
+	return code, out.String(), errb.String()
+}
+
+func TestAccessibleAsksMissingAnswersAsNumberedPrompts(t *testing.T) {
+	t.Setenv("ACCESSIBLE", "")
+	c := wizardtest.New()
+	// workspace 1 (mlw-prod), a bad name, a taken name, a good name, confirm
+	code, out, errs := runTTY(t, c, "1\n1bad\naks-inference\naks-acc\ny\n", "create", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"Workspace:", "  1. mlw-prod", "Enter a number between 1 and 2", "name: must start with a letter",
+		"already used in this workspace", "az ml computetarget create aks", "Submit the create of aks-acc? [y/N]"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("prompts lack %q:\n%s", want, errs)
+		}
+	}
+	if len(c.Specs) != 1 || c.Specs[0].Name != "aks-acc" || c.Specs[0].VMSize != "Standard_D3_v2" || c.Specs[0].Nodes != 3 {
+		t.Fatalf("sent %+v", c.Specs)
+	}
+	if strings.Contains(errs, "\x1b[") || strings.Contains(out, "\x1b[") {
+		t.Fatal("escape codes in accessible output")
+	}
+}
+
+func TestAccessibleDeclineSendsNothing(t *testing.T) {
+	c := wizardtest.New()
+	code, _, errs := runTTY(t, c, "1\naks-acc\nn\n", "create", "--accessible")
+	if code != 0 || len(c.Specs) != 0 || !strings.Contains(errs, "nothing was sent") {
+		t.Fatalf("exit %d, %d sent\n%s", code, len(c.Specs), errs)
+	}
+}
+
+func TestAccessibleAttachPicksCluster(t *testing.T) {
+	c := wizardtest.New()
+	// workspace 1, cluster 2 (aks-private), name, confirm
+	code, _, errs := runTTY(t, c, "1\n2\naks-priv\ny\n", "attach", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "AKS cluster to attach:") || !strings.Contains(errs, "INFO") {
+		t.Fatalf("prompts:\n%s", errs)
+	}
+	if len(c.Specs) != 1 || !strings.HasSuffix(c.Specs[0].ClusterID, "/aks-private") {
+		t.Fatalf("sent %+v", c.Specs)
+	}
+}
+
+func TestAccessibleEndOfInputIsAnError(t *testing.T) {
+	c := wizardtest.New()
+	code, _, errs := runTTY(t, c, "1\n", "create", "--accessible")
+	if code == 0 || len(c.Specs) != 0 || !strings.Contains(errs, "no answer") {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+}
+
+func TestNoTTYNeverPrompts(t *testing.T) {
+	c := wizardtest.New()
+	var out, errb bytes.Buffer
+	s := Streams{In: strings.NewReader("1\naks-x\ny\n"), Out: &out, Err: &errb}
+	code := Run(context.Background(), []string{"create", "--accessible"}, s, fakeFactory(c), "test")
+	if code != 2 || !strings.Contains(errb.String(), "--name: missing") || !strings.Contains(errb.String(), "--workspace: missing") {
+		t.Fatalf("exit %d\n%s", code, errb.String())
+	}
+	if len(c.Specs) != 0 {
+		t.Fatal("sent without answers")
+	}
+}
+
+func TestCompletionAndUsageErrors(t *testing.T) {
+	c := wizardtest.New()
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		code, out, errs := runTTY(t, c, "", "completion", sh)
+		if code != 0 || !strings.Contains(out, "amlaks") {
+			t.Errorf("completion %s: exit %d %s", sh, code, errs)
+		}
+	}
+	code, _, errs := runTTY(t, c, "", "create", "--nodez", "3")
+	if code != 2 || !strings.Contains(errs, "unknown flag: --nodez") {
+		t.Fatalf("unknown flag: exit %d %s", code, errs)
+	}
+	code, _, errs = runTTY(t, c, "", "list", "-o", "yaml")
+	if code != 2 || !strings.Contains(errs, "--output: must be table or json") {
+		t.Fatalf("bad output: exit %d %s", code, errs)
+	}
+}
+
+func TestFailedOperationExit1WithHint(t *testing.T) {
+	c := wizardtest.New()
+	c.Outcome = &wizard.Error{Kind: wizard.ErrQuota, Code: "QuotaExceeded", Message: "exceeding approved standardDv2Family Cores quota", Hint: "request a quota increase"}
+	var out, errb bytes.Buffer
+	s := Streams{In: strings.NewReader(""), Out: &out, Err: &errb}
+	code := Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q", "--yes"}, s, fakeFactory(c), "test")
+	if code != 1 || !strings.Contains(errb.String(), "QuotaExceeded") || !strings.Contains(errb.String(), "hint: request a quota increase") {
+		t.Fatalf("exit %d\n%s", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	c.Outcome = &wizard.Error{Kind: wizard.ErrQuota, Code: "QuotaExceeded", Message: "x", Hint: "h"}
+	code = Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q2", "--yes", "-o", "json"}, s, fakeFactory(c), "test")
+	if code != 1 || !strings.Contains(out.String(), `"code": "QuotaExceeded"`) || !strings.Contains(out.String(), `"hint": "h"`) {
+		t.Fatalf("json failure: exit %d\n%s", code, out.String())
+	}
+}

@@ -36,7 +36,7 @@ const (
 // digits and - are allowed (found '_')"), last character ("must end with a
 // letter or digit"), trailing -digits ("must not end in - followed only by
 // digits (like -1)"), reserved ("'local' is reserved"), and uniqueness
-// against existing (case-insensitive: "already used in this workspace by
+// against existing (case-insensitive: "already used in this workspace as
 // 'Aks-1'"). A nil result means the name is valid.
 func ComputeName(name string, existing []string) []Violation {
 	if name == "" {
@@ -73,7 +73,11 @@ func ComputeName(name string, existing []string) []Violation {
 	}
 	for _, e := range existing {
 		if strings.EqualFold(strings.TrimSpace(e), name) {
-			vs = append(vs, nameViolation(CodeNameTaken, "already used in this workspace by "+quote(strings.TrimSpace(e))+": pick another name"))
+			msg := "already used in this workspace: pick another name"
+			if strings.TrimSpace(e) != name {
+				msg = "already used in this workspace as " + quote(strings.TrimSpace(e)) + " (names ignore case): pick another name"
+			}
+			vs = append(vs, nameViolation(CodeNameTaken, msg))
 			break
 		}
 	}

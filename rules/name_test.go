@@ -49,7 +49,7 @@ func TestComputeName(t *testing.T) {
 		{"containerinstance", nil, []string{CodeNameReserved}, "reserved"},
 		{"locals", nil, nil, ""},
 		// uniqueness, case-insensitive
-		{"aks-one", []string{"other", "Aks-One"}, []string{CodeNameTaken}, "already used in this workspace by 'Aks-One'"},
+		{"aks-one", []string{"other", "Aks-One"}, []string{CodeNameTaken}, "already used in this workspace as 'Aks-One' (names ignore case)"},
 		{"aks-one", []string{"aks-on", "aks-onee"}, nil, ""},
 		{"aks-one", []string{" aks-one "}, []string{CodeNameTaken}, ""},
 		// several at once, in order

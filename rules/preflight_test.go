@@ -44,7 +44,7 @@ func TestCreateFindings(t *testing.T) {
 		{"name trailing digits", func(f *CreateFacts) { f.Name = "a-1" }, CodeNameInvalid, Block, nil, []string{"must not end in -"}, nil, 1},
 		{"name a-1b ok", func(f *CreateFacts) { f.Name = "a-1b" }, "", Info, []string{CodeNameInvalid}, nil, nil, 0},
 		{"name taken by GET", func(f *CreateFacts) { f.NameTaken = true }, CodeNameTaken, Block, nil, []string{"a compute named 'aks-inference' already exists"}, []string{"pick another name"}, 1},
-		{"name in list", func(f *CreateFacts) { f.ExistingNames = []string{"AKS-Inference"} }, CodeNameTaken, Block, nil, []string{"already used in this workspace by 'AKS-Inference'"}, nil, 1},
+		{"name in list", func(f *CreateFacts) { f.ExistingNames = []string{"AKS-Inference"} }, CodeNameTaken, Block, nil, []string{"already used in this workspace as 'AKS-Inference' (names ignore case)"}, nil, 1},
 		{"name in list and taken: once", func(f *CreateFacts) { f.ExistingNames, f.NameTaken = []string{"aks-inference"}, true }, CodeNameTaken, Block, nil, nil, nil, 1},
 		// threshold: 11/12 vCPUs, 2/3 nodes
 		{"11 vCPUs", func(f *CreateFacts) { f.VCPUs, f.Nodes = 1, 11 }, CodeBelowThreshold, Block, nil,

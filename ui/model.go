@@ -762,7 +762,7 @@ func (m *Model) shortKeys() []key.Binding {
 		ks = []key.Binding{k.Retry, k.Back, k.Quit}
 	} else {
 		ks = m.cur().help(m)
-		if m.step != wizard.StepSubmit {
+		if m.step != wizard.StepSubmit && !bindsKey(ks, "esc") {
 			ks = append(ks, k.Back)
 		}
 	}
@@ -818,6 +818,16 @@ func wrap(s string, w int) string {
 	return strings.ReplaceAll(ansi.Wrap(protected, w, " "), nbHyphen, "-")
 }
 
+// indent wraps s to w cells with every line indented by n spaces.
+func indent(s string, n, w int) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.Split(wrap(s, max(10, w-n)), "\n")
+	for i, l := range lines {
+		lines[i] = pad + l
+	}
+	return strings.Join(lines, "\n")
+}
+
 func isGUID(s string) bool {
 	if len(s) != 36 {
 		return false
@@ -853,4 +863,16 @@ func (m *Model) canOfferDemo(err error) bool {
 // be tried.
 func (m *Model) canOfferSignIn(err error) bool {
 	return m.opts.SignIn != nil && !m.opts.Demo && errors.Is(err, wizard.ErrNoCredential)
+}
+
+// bindsKey reports whether one of ks already answers to key.
+func bindsKey(ks []key.Binding, name string) bool {
+	for _, b := range ks {
+		for _, n := range b.Keys() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }

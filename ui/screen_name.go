@@ -127,7 +127,7 @@ func (s *nameScreen) problems(m *Model) []string {
 	var out []string
 	localTaken := false
 	for _, v := range rules.ComputeName(name, wizard.ExistingNames(cs)) {
-		out = append(out, v.Message)
+		out = append(out, strings.Replace(v.Message, "this workspace", m.plan.Workspace.Name, 1))
 		if v.Code == rules.CodeNameTaken {
 			localTaken = true
 		}

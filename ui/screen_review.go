@@ -311,7 +311,10 @@ func humanDur(d interface{ Minutes() float64 }) string {
 	if mins >= 1 {
 		return fmt.Sprintf("%.0f min", mins)
 	}
-	return fmt.Sprintf("%.0f s", mins*60)
+	if secs := mins * 60; secs >= 1 {
+		return fmt.Sprintf("%.0f s", secs)
+	}
+	return "under a second"
 }
 
 func (s *reviewScreen) eqView(m *Model, w, h int) string {

@@ -202,8 +202,12 @@ func (s *submitScreen) help(m *Model) []key.Binding {
 		}
 		return []key.Binding{k.Back, k.Quit}
 	}
+	if o.fromList {
+		return []key.Binding{withHelp(k.Enter, "back to the list")}
+	}
 	return []key.Binding{withHelp(k.Enter, "done")}
 }
+
 func (s *submitScreen) typing(m *Model) bool  { return false }
 func (s *submitScreen) needs(m *Model) []need { return nil }
 

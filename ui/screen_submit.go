@@ -164,9 +164,12 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		if msg == "" {
 			msg = we.Error()
 		}
-		b.WriteString(wrap("  message  "+msg, w) + "\n")
+		b.WriteString(labelled("message", msg, w) + "\n")
 		for _, d := range we.Details {
-			b.WriteString(wrap("  detail   "+d.Code+": "+d.Message, w) + "\n")
+			if d.Code == we.Code && d.Message == we.Message {
+				continue // the detail only repeats the error
+			}
+			b.WriteString(labelled("detail", d.Code+": "+d.Message, w) + "\n")
 		}
 		if we.Hint != "" {
 			b.WriteString("\n" + wrap(st.Info.Render("What it means and what to do: ")+we.Hint, w) + "\n")
@@ -220,4 +223,13 @@ func (m *Model) confirmView(w int) string {
 		wrap(fmt.Sprintf("Stopping does not cancel %s: it continues in Azure. `amlaks status %s` picks it up again.", what, o.name), max(20, w-6)) + "\n\n" +
 		st.Key.Render("s") + " stop watching    " + st.Key.Render("k") + " / " + st.Key.Render("esc") + " keep watching"
 	return st.Frame.Render(text)
+}
+
+// labelled renders "  label    text" with the text's wrapped lines
+// aligned under its first one.
+func labelled(label, text string, w int) string {
+	const col = 11
+	lines := strings.Split(indent(text, col, w), "\n")
+	lines[0] = "  " + label + strings.Repeat(" ", max(1, col-2-len(label))) + strings.TrimLeft(lines[0], " ")
+	return strings.Join(lines, "\n")
 }

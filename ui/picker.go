@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"github.com/amlaks/amlaks/wizard"
 	"slices"
 	"strings"
 
@@ -107,7 +108,7 @@ func (p *picker) sortRows() {
 		if num {
 			r = cmp.Compare(numAt(p.rows[a], c), numAt(p.rows[b], c))
 		} else {
-			r = cmp.Compare(strings.ToLower(cellAt(p.rows[a], c)), strings.ToLower(cellAt(p.rows[b], c)))
+			r = wizard.NaturalCompare(strings.ToLower(cellAt(p.rows[a], c)), strings.ToLower(cellAt(p.rows[b], c)))
 		}
 		if desc {
 			r = -r

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -187,6 +188,7 @@ func (a *app) sizesCmd() *cobra.Command {
 				}
 				rows = append(rows, s)
 			}
+			slices.SortStableFunc(rows, func(x, y wizard.VMSize) int { return wizard.NaturalCompare(x.Name, y.Name) })
 			if a.jsonOut {
 				out := []map[string]any{}
 				for _, s := range rows {

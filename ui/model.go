@@ -15,6 +15,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -439,7 +440,38 @@ func (m *Model) skip(s wizard.StepID) bool {
 	case wizard.StepWorkspace:
 		return m.wsResolved && m.plan.Given(wizard.FWorkspace)
 	}
-	return wizard.Skipped(m.plan, s)
+	return wizard.Skipped(m.plan, s) && !m.givenButWrong(s)
+}
+
+// givenButWrong reports a step whose answer came from a flag but fails its
+// check with what is known now (a name that is taken, too few nodes for
+// the size): the wizard stops there instead of skipping it, so the user
+// can fix it.
+func (m *Model) givenButWrong(s wizard.StepID) bool {
+	p := m.plan
+	switch s {
+	case wizard.StepName:
+		cs, _ := m.computesData()
+		return len(rules.ComputeName(p.Name, wizard.ExistingNames(cs))) > 0
+	case wizard.StepRegion:
+		regs, sl := m.regionsData()
+		if !sl.ok {
+			return false
+		}
+		_, ok := wizard.FindRegion(regs, p.Region)
+		return !ok
+	case wizard.StepVMSize, wizard.StepNodes:
+		l, sl := m.sizesData(p.Region)
+		if !sl.ok {
+			return false
+		}
+		size, ok := l.Find(p.VMSize)
+		if s == wizard.StepVMSize {
+			return !ok || size.Restricted != ""
+		}
+		return ok && !rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs).OK
+	}
+	return false
 }
 
 func (m *Model) nextStep(cur wizard.StepID) wizard.StepID {

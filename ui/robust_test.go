@@ -192,3 +192,35 @@ func TestNoCredentialOffersDeviceCodeSignIn(t *testing.T) {
 	d.update(signInPromptMsg("enter the code WXYZ"))
 	d.wantScreen("Sign in: enter the code WXYZ")
 }
+
+func TestFlagAnswersThatFailAreAskedAgain(t *testing.T) {
+	p := wizard.NewPlan(wizard.ModeCreate)
+	p.Mark(wizard.FMode, wizard.Flag)
+	p.Workspace.Name = "mlw-prod"
+	p.Mark(wizard.FWorkspace, wizard.Flag)
+	p.Nodes = 2
+	p.Mark(wizard.FNodes, wizard.Flag)
+	p.Name = "aks-inference"
+	p.Mark(wizard.FName, wizard.Flag)
+	d := newDriver(t, func(o *Options) { o.Plan = p })
+	d.wantStep(wizard.StepPurpose)
+	d.press("enter") // production
+	d.wantStep(wizard.StepRegion)
+	d.press("enter")
+	d.wantStep(wizard.StepVersion)
+	d.press("enter")
+	d.wantStep(wizard.StepVMSize)
+	d.typ("d3_v2")
+	d.press("enter")
+	// --nodes 2 was given, but 2 × 4 vCPUs is too small for production
+	d.wantStep(wizard.StepNodes)
+	d.wantScreen("nodes: 2", "3 nodes or more")
+	d.press("+", "enter")
+	d.wantStep(wizard.StepNetwork)
+	d.press("enter")
+	d.wantStep(wizard.StepTLS)
+	d.press("enter")
+	// --name aks-inference is taken
+	d.wantStep(wizard.StepName)
+	d.wantScreen("already used in mlw-prod")
+}

@@ -372,8 +372,10 @@ func (c *Client) follow(ctx context.Context, op wizard.Operation, every time.Dur
 		return
 	}
 	if op.Token == "" {
-		// Azure finished the operation in its first answer.
-		c.finish(ctx, s, op, nil, nil, send)
+		// No poller to resume: Azure finished the operation in its first
+		// answer, or it was started elsewhere (another machine, the studio).
+		// The compute's own provisioning state tells how it goes.
+		c.followCompute(ctx, s, op, every, send, wait)
 		return
 	}
 	l, err := c.resume(ctx, s, op)
@@ -533,4 +535,54 @@ func stateOf(resp *http.Response) string {
 		return v.Status
 	}
 	return v.Properties.ProvisioningState
+}
+
+// followCompute polls the compute itself until its provisioning state is
+// terminal (for a detach: until it is gone).
+func (c *Client) followCompute(ctx context.Context, s *subClients, op wizard.Operation, every time.Duration,
+	send func(wizard.Progress) bool, wait func(time.Duration) bool) {
+	label := opLabel(op.Kind, op.Name)
+	ws := op.Workspace
+	for {
+		g, err := s.computes.Get(ctx, ws.ResourceGroup, ws.Name, op.Name, nil)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			m := mapError(label, err)
+			switch {
+			case errors.Is(m, wizard.ErrNotFound) && op.Kind == wizard.OpDetach:
+				c.finish(ctx, s, op, nil, nil, send)
+				return
+			case errors.Is(m, wizard.ErrNetwork) || errors.Is(m, wizard.ErrServer) || errors.Is(m, wizard.ErrThrottled):
+				if !send(wizard.Progress{State: "InProgress", Note: "could not read the compute (" + m.Error() + "): trying again"}) || !wait(every) {
+					return
+				}
+				continue
+			}
+			send(wizard.Progress{Done: true, State: "Unknown", Err: m})
+			return
+		}
+		x := toCompute(&g.ComputeResource)
+		switch x.State {
+		case string(armmachinelearning.ProvisioningStateSucceeded):
+			if op.Kind != wizard.OpDetach {
+				c.finish(ctx, s, op, &g.ComputeResource, nil, send)
+				return
+			}
+		case string(armmachinelearning.ProvisioningStateFailed), string(armmachinelearning.ProvisioningStateCanceled):
+			c.forget(op)
+			err := &wizard.Error{Kind: wizard.ErrFailed, Op: label, Code: x.State, Message: "the compute ended " + x.State}
+			if len(x.Errors) > 0 {
+				err.Code, err.Message = x.Errors[0].Code, x.Errors[0].Message
+				classify(err, true)
+				err.Details = dedupe(err, x.Errors)
+			}
+			send(wizard.Progress{Done: true, State: x.State, Err: err})
+			return
+		}
+		if !send(wizard.Progress{State: x.State}) || !wait(every) {
+			return
+		}
+	}
 }

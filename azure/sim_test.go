@@ -781,3 +781,37 @@ func TestSimTransientFaults(t *testing.T) {
 		}
 	}
 }
+
+// An operation started elsewhere (no resume token on this machine) is
+// followed through the compute's own provisioning state.
+func TestSimFollowWithoutToken(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		o := sim.Options{Speed: 100}
+		if fail {
+			o.Faults = sim.Faults{Fail: map[string]int{"create": 1}}
+		}
+		h := newSim(t, o)
+		ctx := context.Background()
+		starter := memClient(t, h, func(o *Options) { o.StateDir = t.TempDir() })
+		started, err := starter.Submit(ctx, wsProd, submitSpecs[0].spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		other := memClient(t, h, func(o *Options) { o.StateDir = t.TempDir() })
+		if _, ok, _ := other.Pending(ctx, wsProd, started.Name); ok {
+			t.Fatal("the other machine has a token")
+		}
+		op := wizard.Operation{Kind: wizard.OpCreate, Workspace: wsProd, Name: started.Name, Started: time.Now()}
+		ps := drain(t, other.Follow(ctx, op, time.Millisecond))
+		last := ps[len(ps)-1]
+		if len(ps) < 2 || ps[0].State != "Creating" {
+			t.Errorf("fail=%v: no progress while creating: %+v", fail, ps[0])
+		}
+		switch {
+		case !fail && (!last.Done || last.Err != nil || last.Compute == nil || last.Compute.State != "Succeeded"):
+			t.Fatalf("final %+v", last)
+		case fail && (!last.Done || !errors.Is(last.Err, wizard.ErrQuota) || wizard.HintOf(last.Err) == ""):
+			t.Fatalf("failed final %+v", last)
+		}
+	}
+}

@@ -527,6 +527,11 @@ func (m *Model) back() tea.Cmd {
 		return nil
 	}
 	p := m.prevStep(m.step)
+	if p == "" && m.step == wizard.StepWorkspace && m.plan.From(wizard.FSubscription) != wizard.Flag {
+		// The subscription was taken (az CLI default or the only one):
+		// going back offers the list, to switch.
+		return tea.Batch(m.goTo(wizard.StepSubscription), m.fetchSubs(false))
+	}
 	if p == "" {
 		m.flash = "this is the first step: ctrl+c quits"
 		return nil

@@ -224,3 +224,25 @@ func TestFlagAnswersThatFailAreAskedAgain(t *testing.T) {
 	d.wantStep(wizard.StepName)
 	d.wantScreen("already used in mlw-prod")
 }
+
+func TestEscFromWorkspaceSwitchesSubscription(t *testing.T) {
+	d := newDriver(t)
+	d.wantStep(wizard.StepWorkspace)
+	d.press("esc")
+	d.wantStep(wizard.StepSubscription)
+	d.wantScreen("Contoso ML (demo)", "Contoso Sandbox (demo)")
+	d.typ("sandbox")
+	d.press("enter")
+	d.wantStep(wizard.StepWorkspace)
+	if d.m.plan.Subscription != "00000000-0000-4000-8000-000000000002" {
+		t.Fatalf("subscription %q", d.m.plan.Subscription)
+	}
+	// a subscription given by flag stays: esc says this is the first step
+	p := wizard.NewPlan(wizard.ModeCreate)
+	p.Subscription = wizardtest.Sub
+	p.Mark(wizard.FSubscription, wizard.Flag)
+	f := newDriver(t, func(o *Options) { o.Plan = p })
+	f.press("esc")
+	f.wantStep(wizard.StepWorkspace)
+	f.wantScreen("this is the first step")
+}

@@ -855,6 +855,16 @@ func wrap(s string, w int) string {
 	return strings.ReplaceAll(ansi.Wrap(protected, w, " "), nbHyphen, "-")
 }
 
+// paint renders each line of s on its own, so a style does not pad the
+// shorter lines of a block to the longest one.
+func paint(st lipgloss.Style, s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // indent wraps s to w cells with every line indented by n spaces.
 func indent(s string, n, w int) string {
 	pad := strings.Repeat(" ", n)

@@ -279,7 +279,7 @@ func (s *choiceScreen) view(m *Model, w, h int) string {
 			b.WriteString("  " + label)
 		}
 		b.WriteString("\n")
-		b.WriteString(m.st.Muted.Render(indent(c.desc, 3, w)) + "\n")
+		b.WriteString(paint(m.st.Muted, indent(c.desc, 3, w)) + "\n")
 	}
 	return b.String()
 }

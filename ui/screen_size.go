@@ -377,7 +377,7 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) 
 				if qc.OK {
 					b.WriteString(pad + st.Muted.Render(msg) + "\n")
 				} else {
-					b.WriteString(wrap(pad+st.Error.Render(msg), w) + "\n")
+					b.WriteString(paint(st.Error, indent(msg, len(pad), w)) + "\n")
 				}
 			}
 		}
@@ -388,7 +388,7 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) 
 		b.WriteString(st.OK.Render("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()))) + "\n")
 	} else {
 		for _, p := range probs {
-			b.WriteString(wrap(st.Error.Render("✗ "+p), w) + "\n")
+			b.WriteString(paint(st.Error, "✗ "+strings.TrimLeft(indent(p, 2, w), " ")) + "\n")
 		}
 	}
 	return b.String()

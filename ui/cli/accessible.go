@@ -53,6 +53,144 @@ func (q prompter) choose(title string, items []string, def int) (int, error) {
 	}
 }
 
+// askCreate asks purpose, region, VM size and node count unless flags
+// gave them; Enter keeps the default shown in brackets. Each answer is
+// checked before the next question.
+func (a *app) askCreate(q prompter, p *wizard.Plan) error {
+	c := a.sess.Cloud
+	if !p.Given(wizard.FPurpose) {
+		i, err := q.choose("Cluster purpose:", []string{
+			"Production (FastProd): at least 12 vCPUs and 3 nodes",
+			"Dev-test (DevTest): 2 vCPUs are enough; not for production traffic, no fault tolerance"}, 0)
+		if err != nil {
+			return err
+		}
+		p.Purpose = []rules.Purpose{rules.Production, rules.DevTest}[i]
+		p.Mark(wizard.FPurpose, wizard.Asked)
+	}
+	regions, err := c.Regions(a.ctx, p.Subscription)
+	if err != nil {
+		return err
+	}
+	if p.Region == "" {
+		p.Region = p.Workspace.Region
+	}
+	for !p.Given(wizard.FRegion) {
+		s, err := q.line(fmt.Sprintf("Region [%s]: ", p.Region))
+		if err != nil {
+			return err
+		}
+		if s == "" {
+			s = p.Region
+		}
+		if r, ok := wizard.FindRegion(regions, s); ok {
+			p.Region = r.Name
+			p.Mark(wizard.FRegion, wizard.Asked)
+			break
+		}
+		fmt.Fprintf(q.out, "region: unknown region %q: use a name like eastus or westeurope\n", s)
+	}
+	sizes, err := c.Sizes(a.ctx, p.Subscription, p.Region)
+	if err != nil {
+		return err
+	}
+	for asked := p.Given(wizard.FVMSize); !asked; {
+		s, err := q.line(fmt.Sprintf("VM size [%s] (`amlaks sizes -l %s` lists them): ", p.VMSize, p.Region))
+		if err != nil {
+			return err
+		}
+		if s == "" {
+			s = p.VMSize
+		}
+		z, ok := sizes.Find(s)
+		switch {
+		case !ok:
+			fmt.Fprintf(q.out, "vm-size: %s is not offered in %s\n", s, p.Region)
+		case z.Restricted != "":
+			fmt.Fprintf(q.out, "vm-size: %s: %s\n", z.Name, z.Restricted)
+		default:
+			p.VMSize = z.Name
+			p.Mark(wizard.FVMSize, wizard.Asked)
+			asked = true
+			if z.GPUs > 0 || z.FPGA {
+				fmt.Fprintln(q.out, "note: GPU/FPGA sizes must be chosen now: a second node pool cannot be added later")
+			}
+		}
+	}
+	z, _ := sizes.Find(p.VMSize)
+	for asked := p.Given(wizard.FNodes); !asked; {
+		sc := rules.CheckSize(p.Purpose, z.Name, max(p.Nodes, 1), z.VCPUs)
+		fmt.Fprintln(q.out, sc.Rule)
+		s, err := q.line(fmt.Sprintf("Node count [%d]: ", max(p.Nodes, sc.MinNodes)))
+		if err != nil {
+			return err
+		}
+		n := max(p.Nodes, sc.MinNodes)
+		if s != "" {
+			if n, err = strconv.Atoi(s); err != nil {
+				fmt.Fprintf(q.out, "nodes: %q is not a number\n", s)
+				continue
+			}
+		}
+		sc = rules.CheckSize(p.Purpose, z.Name, n, z.VCPUs)
+		qc := rules.CheckQuota(z.FamilyQuota, sc.TotalVCPUs)
+		for _, v := range sc.Violations {
+			fmt.Fprintln(q.out, "nodes: "+v.Message)
+		}
+		if !qc.OK && !sizes.QuotaUnknown {
+			fmt.Fprintln(q.out, "quota: "+qc.Message)
+		}
+		if sc.OK && (qc.OK || sizes.QuotaUnknown) {
+			p.Nodes = n
+			p.Mark(wizard.FNodes, wizard.Asked)
+			asked = true
+			fmt.Fprintf(q.out, "%d nodes × %d vCPUs = %d vCPUs: enough for %s\n", n, z.VCPUs, sc.TotalVCPUs, strings.ToLower(p.Purpose.Label()))
+		}
+	}
+	return nil
+}
+
+// runAccessible is the wizard as plain numbered line prompts (accessible
+// mode): what to do, then the same questions as the wizard.
+func (a *app) runAccessible() error {
+	s, err := a.session()
+	if err != nil {
+		return err
+	}
+	q := prompter{in: a.s.In, out: a.s.Err}
+	i, err := q.choose("What do you want to do?", []string{"Create a new AKS cluster", "Attach an existing AKS cluster", "Browse Kubernetes versions", "List computes"}, 0)
+	if err != nil {
+		return err
+	}
+	mode := []wizard.Mode{wizard.ModeCreate, wizard.ModeAttach, wizard.ModeBrowse, wizard.ModeList}[i]
+	p := wizard.NewPlan(mode)
+	p.Mark(wizard.FMode, wizard.Asked)
+	a.applyGlobals(nil, p, s)
+	switch mode {
+	case wizard.ModeCreate, wizard.ModeAttach:
+		return a.submit(nil, p, &submitFlags{}, nil)
+	case wizard.ModeBrowse:
+		if vs, err := wizard.ResolveSubscription(a.ctx, s.Cloud, p); err != nil || len(vs) > 0 {
+			if err != nil {
+				return err
+			}
+			return &Invalid{vs}
+		}
+		r, err := q.line("Region [eastus]: ")
+		if err != nil {
+			return err
+		}
+		if r == "" {
+			r = "eastus"
+		}
+		return a.printVersions(p.Subscription, r)
+	}
+	if err := a.askMissing(p); err != nil {
+		return err
+	}
+	return a.printList(p)
+}
+
 // askMissing asks the plan's missing answers as plain numbered line
 // prompts (accessible mode); the rest of the run is line mode.
 func (a *app) askMissing(p *wizard.Plan) error {
@@ -126,7 +264,12 @@ func (a *app) askMissing(p *wizard.Plan) error {
 		p.Cluster = &cls[i]
 		p.Mark(wizard.FCluster, wizard.Asked)
 	}
-	if p.Name == "" {
+	if p.Mode == wizard.ModeCreate {
+		if err := a.askCreate(q, p); err != nil {
+			return err
+		}
+	}
+	if p.Name == "" && (p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach) {
 		cs, err := c.Computes(a.ctx, p.WorkspaceRef())
 		if err != nil {
 			return err

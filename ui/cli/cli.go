@@ -278,7 +278,12 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, _ []string) error { return a.runWizard(nil) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.g.Accessible && a.canPrompt() {
+				return a.runAccessible()
+			}
+			return a.runWizard(nil)
+		},
 	}
 	root.SetVersionTemplate("amlaks {{.Version}}\n")
 	pf := root.PersistentFlags()

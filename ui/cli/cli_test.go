@@ -30,11 +30,13 @@ func TestAccessibleAsksMissingAnswersAsNumberedPrompts(t *testing.T) {
 	t.Setenv("ACCESSIBLE", "")
 	c := wizardtest.New()
 	// workspace 1 (mlw-prod), a bad name, a taken name, a good name, confirm
-	code, out, errs := runTTY(t, c, "1\n1bad\naks-inference\naks-acc\ny\n", "create", "--accessible")
+	// workspace 1, purpose/region/size/nodes defaults, then names
+	code, out, errs := runTTY(t, c, "1\n\n\n\n\n1bad\naks-inference\naks-acc\ny\n", "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	for _, want := range []string{"Workspace:", "  1. mlw-prod", "Enter a number between 1 and 2", "name: must start with a letter",
+	for _, want := range []string{"Workspace:", "  1. mlw-prod", "Enter a number between 1 and 2", "Cluster purpose:", "Region [eastus]:",
+		"VM size [Standard_D3_v2]", "Standard_D3_v2 has 4 vCPUs: 3 nodes or more", "Node count [3]:", "name: must start with a letter",
 		"already used in this workspace", "az ml computetarget create aks", "Submit the create of aks-acc? [y/N]"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("prompts lack %q:\n%s", want, errs)
@@ -50,7 +52,7 @@ func TestAccessibleAsksMissingAnswersAsNumberedPrompts(t *testing.T) {
 
 func TestAccessibleDeclineSendsNothing(t *testing.T) {
 	c := wizardtest.New()
-	code, _, errs := runTTY(t, c, "1\naks-acc\nn\n", "create", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n\n\n\n\naks-acc\nn\n", "create", "--accessible")
 	if code != 0 || len(c.Specs) != 0 || !strings.Contains(errs, "nothing was sent") {
 		t.Fatalf("exit %d, %d sent\n%s", code, len(c.Specs), errs)
 	}
@@ -125,5 +127,41 @@ func TestFailedOperationExit1WithHint(t *testing.T) {
 	code = Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q2", "--yes", "-o", "json"}, s, fakeFactory(c), "test")
 	if code != 1 || !strings.Contains(out.String(), `"code": "QuotaExceeded"`) || !strings.Contains(out.String(), `"hint": "h"`) {
 		t.Fatalf("json failure: exit %d\n%s", code, out.String())
+	}
+}
+
+func TestAccessibleWizardAsksAndChecksEachAnswer(t *testing.T) {
+	c := wizardtest.New()
+	// mode 1 (create), workspace 1, dev-test, bad region then westeurope,
+	// unknown size then D2_v2, 0 nodes then 1, name, confirm
+	in := "1\n1\n2\nmarsnorth\nwesteurope\nStandard_Nope\nStandard_D2_v2\n0\n1\naks-dev\ny\n"
+	code, _, errs := runTTY(t, c, in, "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"What do you want to do?", `unknown region "marsnorth"`, "vm-size: Standard_Nope is not offered in westeurope",
+		"nodes: ", "1 nodes × 2 vCPUs = 2 vCPUs: enough for dev-test"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("lacks %q:\n%s", want, errs)
+		}
+	}
+	if len(c.Specs) != 1 {
+		t.Fatalf("sent %d", len(c.Specs))
+	}
+	sp := c.Specs[0]
+	if sp.Purpose != "DevTest" || sp.ComputeLocation != "westeurope" || sp.VMSize != "Standard_D2_v2" || sp.Nodes != 1 || sp.Name != "aks-dev" {
+		t.Fatalf("spec %+v", sp)
+	}
+}
+
+func TestAccessibleBrowseAndList(t *testing.T) {
+	c := wizardtest.New()
+	code, out, errs := runTTY(t, c, "3\nwesteurope\n", "--accessible")
+	if code != 0 || !strings.Contains(out, "KubernetesVersion") || !strings.Contains(out, "1.32.4") {
+		t.Fatalf("browse: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = runTTY(t, c, "4\n1\n", "--accessible")
+	if code != 0 || !strings.Contains(out, "aks-inference") || strings.Contains(errs, "Compute name") {
+		t.Fatalf("list: exit %d\n%s\n%s", code, out, errs)
 	}
 }

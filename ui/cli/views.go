@@ -92,42 +92,48 @@ func (a *app) versionsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if region, err = a.regionOf(sub, region); err != nil {
-				return err
-			}
-			vs, err := a.sess.Cloud.Versions(a.ctx, sub, region)
-			if err != nil {
-				return err
-			}
-			vs = rules.SortVersions(vs)
-			if a.jsonOut {
-				var out []map[string]any
-				for _, v := range vs {
-					out = append(out, map[string]any{"version": v.Version, "isDefault": v.Default, "isPreview": v.Preview,
-						"supportPlan": v.SupportPlans, "patchVersions": v.Patches})
-				}
-				writeJSON(a.s.Out, map[string]any{"region": region, "values": out})
-				return nil
-			}
-			t := newTable(a.s.Out, "KubernetesVersion", "Default", "IsPreview", "SupportPlan", "Upgrades")
-			for _, v := range vs {
-				for _, pv := range sortedPatches(v.Patches) {
-					up := strings.Join(v.Patches[pv], ", ")
-					if up == "" {
-						up = "None available"
-					}
-					t.row(pv, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), up)
-				}
-				if len(v.Patches) == 0 {
-					t.row(v.Version, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), "None available")
-				}
-			}
-			t.flush()
-			return nil
+			return a.printVersions(sub, region)
 		},
 	}
 	cmd.Flags().StringVarP(&region, "region", "l", "", "region, e.g. eastus")
 	return cmd
+}
+
+// printVersions prints a region's Kubernetes versions (table or JSON).
+func (a *app) printVersions(sub, region string) error {
+	region, err := a.regionOf(sub, region)
+	if err != nil {
+		return err
+	}
+	vs, err := a.sess.Cloud.Versions(a.ctx, sub, region)
+	if err != nil {
+		return err
+	}
+	vs = rules.SortVersions(vs)
+	if a.jsonOut {
+		var out []map[string]any
+		for _, v := range vs {
+			out = append(out, map[string]any{"version": v.Version, "isDefault": v.Default, "isPreview": v.Preview,
+				"supportPlan": v.SupportPlans, "patchVersions": v.Patches})
+		}
+		writeJSON(a.s.Out, map[string]any{"region": region, "values": out})
+		return nil
+	}
+	t := newTable(a.s.Out, "KubernetesVersion", "Default", "IsPreview", "SupportPlan", "Upgrades")
+	for _, v := range vs {
+		for _, pv := range sortedPatches(v.Patches) {
+			up := strings.Join(v.Patches[pv], ", ")
+			if up == "" {
+				up = "None available"
+			}
+			t.row(pv, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), up)
+		}
+		if len(v.Patches) == 0 {
+			t.row(v.Version, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), "None available")
+		}
+	}
+	t.flush()
+	return nil
 }
 
 // sortedPatches orders patch versions newest first numerically.
@@ -265,26 +271,31 @@ func (a *app) listCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cs, err := a.sess.Cloud.Computes(a.ctx, p.WorkspaceRef())
-			if err != nil {
-				return err
-			}
-			if a.jsonOut {
-				out := []map[string]any{}
-				for _, c := range cs {
-					out = append(out, computeJSON(c, nil))
-				}
-				writeJSON(a.s.Out, map[string]any{"workspace": p.Workspace.Name, "computes": out})
-				return nil
-			}
-			t := newTable(a.s.Out, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER")
-			for _, c := range cs {
-				t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID))
-			}
-			t.flush()
-			return nil
+			return a.printList(p)
 		},
 	}
+}
+
+// printList prints the computes of the plan's workspace.
+func (a *app) printList(p *wizard.Plan) error {
+	cs, err := a.sess.Cloud.Computes(a.ctx, p.WorkspaceRef())
+	if err != nil {
+		return err
+	}
+	if a.jsonOut {
+		out := []map[string]any{}
+		for _, c := range cs {
+			out = append(out, computeJSON(c, nil))
+		}
+		writeJSON(a.s.Out, map[string]any{"workspace": p.Workspace.Name, "computes": out})
+		return nil
+	}
+	t := newTable(a.s.Out, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER")
+	for _, c := range cs {
+		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID))
+	}
+	t.flush()
+	return nil
 }
 
 func (a *app) statusCmd() *cobra.Command {

@@ -338,3 +338,33 @@ func TestResetRestoresFixtures(t *testing.T) {
 		t.Fatalf("reset without --demo: %s", r)
 	}
 }
+
+func TestDebugTraceRedactsSecrets(t *testing.T) {
+	demoEnv(t)
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "trace.log")
+	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
+	writeCert(t, cert, key)
+	r := runArgs(t, "", "--demo", "--debug", trace, "create", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "ml.contoso.com", "--yes")
+	if r.code != 0 {
+		t.Fatal(r)
+	}
+	fi, err := os.Stat(trace)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("trace: %v %v", fi, err)
+	}
+	b, _ := os.ReadFile(trace)
+	s := string(b)
+	if !strings.Contains(s, "PUT https://management.azure.com/subscriptions/") || !strings.Contains(s, "Authorization: REDACTED") {
+		t.Fatalf("trace lacks the PUT or the redacted header:\n%.2000s", s)
+	}
+	state, _ := os.ReadFile(os.Getenv("AMLAKS_DEMO_STATE"))
+	if !strings.Contains(string(state), "aks-tls") {
+		t.Fatal("state file lacks the compute")
+	}
+	for _, secret := range []string{"amlaks-demo", "BEGIN CERTIFICATE", "PRIVATE KEY"} {
+		if strings.Contains(s, secret) || strings.Contains(r.out+r.err, secret) || strings.Contains(string(state), secret) {
+			t.Errorf("%q leaked into the trace, the output or the demo state", secret)
+		}
+	}
+}

@@ -225,26 +225,7 @@ func resolveCluster(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, e
 		return nil, err
 	}
 	if p.ClusterID == "" {
-		var hits []Cluster
-		for _, cl := range clusters {
-			if strings.EqualFold(cl.Name, p.ClusterName) && (p.ClusterGroup == "" || strings.EqualFold(cl.ResourceGroup, p.ClusterGroup)) {
-				hits = append(hits, cl)
-			}
-		}
-		switch len(hits) {
-		case 1:
-			p.ClusterID = hits[0].ID
-			p.Cluster = &hits[0]
-			return nil, nil
-		case 0:
-			where := "this subscription"
-			if p.ClusterGroup != "" {
-				where = "resource group " + p.ClusterGroup
-			}
-			return []rules.Violation{{Field: "cluster", Code: "unknown", Message: fmt.Sprintf("no AKS cluster %q in %s: list them with `az aks list -o table`", p.ClusterName, where)}}, nil
-		default:
-			return []rules.Violation{{Field: "cluster-resource-group", Code: "ambiguous", Message: fmt.Sprintf("%d clusters are named %q: add --cluster-resource-group", len(hits), p.ClusterName)}}, nil
-		}
+		return p.ResolveClusterName(clusters), nil
 	}
 	cl, ok := FindCluster(clusters, id.String())
 	if !ok {
@@ -253,4 +234,29 @@ func resolveCluster(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, e
 	p.ClusterID = cl.ID
 	p.Cluster = &cl
 	return nil, nil
+}
+
+// ResolveClusterName turns ClusterName (and ClusterGroup, when given) into
+// ClusterID and Cluster using the subscription's clusters; it returns a
+// Violation when no cluster or several match.
+func (p *Plan) ResolveClusterName(clusters []Cluster) []rules.Violation {
+	var hits []Cluster
+	for _, cl := range clusters {
+		if strings.EqualFold(cl.Name, p.ClusterName) && (p.ClusterGroup == "" || strings.EqualFold(cl.ResourceGroup, p.ClusterGroup)) {
+			hits = append(hits, cl)
+		}
+	}
+	switch len(hits) {
+	case 1:
+		p.ClusterID = hits[0].ID
+		p.Cluster = &hits[0]
+		return nil
+	case 0:
+		where := "this subscription"
+		if p.ClusterGroup != "" {
+			where = "resource group " + p.ClusterGroup
+		}
+		return []rules.Violation{{Field: "cluster", Code: "unknown", Message: fmt.Sprintf("no AKS cluster %q in %s: list them with `az aks list -o table`", p.ClusterName, where)}}
+	}
+	return []rules.Violation{{Field: "cluster-resource-group", Code: "ambiguous", Message: fmt.Sprintf("%d clusters are named %q: add --cluster-resource-group", len(hits), p.ClusterName)}}
 }

@@ -279,8 +279,8 @@ func TestSimReads(t *testing.T) {
 			if nc, ok := sizes.Find("Standard_NC6s_v3"); !ok || nc.GPUs != 1 || nc.FamilyQuota.Limit != 0 {
 				t.Errorf("Standard_NC6s_v3 %+v", nc)
 			}
-			if !slices.IsSortedFunc(sizes.Sizes, func(a, b wizard.VMSize) int { return strings.Compare(a.Name, b.Name) }) {
-				t.Error("sizes not sorted")
+			if !slices.IsSortedFunc(sizes.Sizes, func(a, b wizard.VMSize) int { return wizard.NaturalCompare(a.Name, b.Name) }) {
+				t.Error("sizes not in natural order")
 			}
 			if n := rec.count("GET", "/providers/Microsoft.Compute/skus"); n < 2 {
 				t.Errorf("SKU list in %d page(s), want several", n)

@@ -172,7 +172,7 @@ func joinSizes(region string, aml []*armmachinelearning.VirtualMachineSize, skus
 		}
 		out.Sizes = append(out.Sizes, v)
 	}
-	sort.Slice(out.Sizes, func(i, j int) bool { return out.Sizes[i].Name < out.Sizes[j].Name })
+	sort.SliceStable(out.Sizes, func(i, j int) bool { return wizard.NaturalCompare(out.Sizes[i].Name, out.Sizes[j].Name) < 0 })
 	return out
 }
 

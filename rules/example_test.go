@@ -37,7 +37,7 @@ func ExampleCheckQuota() {
 	fmt.Println(rules.CheckQuota(q, 12).Message)
 	fmt.Println(rules.CheckQuota(q, 4).OK)
 	// Output:
-	// Standard Dv2 Family vCPUs: needs 12, 4 left of 10: request a quota increase, pick another region or size, or dev-test
+	// Standard Dv2 Family vCPUs: needs 12, 4 left of 10: request a quota increase, or pick another region or a smaller size
 	// true
 }
 

@@ -30,12 +30,12 @@ type QuotaCheck struct {
 	OK        bool
 	Requested int
 	Free      int
-	// Message e.g. "Standard Dv2 Family vCPUs: needs 12, 4 left of 10: request a quota increase, pick another region or size, or dev-test"
+	// Message e.g. "Standard Dv2 Family vCPUs: needs 12, 4 left of 10: request a quota increase, or pick another region or a smaller size"
 	Message string
 }
 
 // quotaFix is what to do when a quota bar is short.
-const quotaFix = "request a quota increase, pick another region or size, or dev-test"
+const quotaFix = "request a quota increase, or pick another region or a smaller size"
 
 // CheckQuota compares requested vCPUs with what is left of q. Requesting
 // exactly what is left is OK. When OK the Message reads

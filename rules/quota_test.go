@@ -21,7 +21,7 @@ func TestCheckQuota(t *testing.T) {
 		ok        bool
 		msg       string
 	}{
-		{dv2, 12, false, "Standard Dv2 Family vCPUs: needs 12, 4 left of 10: request a quota increase, pick another region or size, or dev-test"},
+		{dv2, 12, false, "Standard Dv2 Family vCPUs: needs 12, 4 left of 10: request a quota increase, or pick another region or a smaller size"},
 		{dv2, 5, false, "needs 5, 4 left of 10: request a quota increase"},
 		{dv2, 4, true, "Standard Dv2 Family vCPUs: needs 4, 4 left of 10"}, // equal is OK
 		{dv2, 3, true, "needs 3, 4 left of 10"},

@@ -138,11 +138,15 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 // offlineCreate checks what needs no Azure answer when the workspace is
 // not known yet.
 func offlineCreate(p *Plan) []rules.Violation {
-	var out []rules.Violation
+	return append(nodesCount(p), rules.CheckNetwork(p.Network)...)
+}
+
+// nodesCount checks what the node count needs whatever the size.
+func nodesCount(p *Plan) []rules.Violation {
 	if p.Nodes <= 0 {
-		out = append(out, rules.Violation{Field: string(FNodes), Code: "nodes-invalid", Message: fmt.Sprintf("must be 1 or more (now %d)", p.Nodes)})
+		return []rules.Violation{{Field: string(FNodes), Code: "nodes-invalid", Message: fmt.Sprintf("must be 1 or more (now %d)", p.Nodes)}}
 	}
-	return append(out, rules.CheckNetwork(p.Network)...)
+	return nil
 }
 
 func violationsOf(err error) []rules.Violation {
@@ -183,9 +187,11 @@ func resolveCreate(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, er
 	switch {
 	case !ok:
 		out = append(out, rules.Violation{Field: string(FVMSize), Code: "unknown", Message: fmt.Sprintf("%s is not offered in %s: list sizes with `amlaks sizes -l %s`", p.VMSize, p.Region, p.Region)})
+		out = append(out, nodesCount(p)...)
 	case size.Restricted != "":
 		p.VMSize = size.Name
 		out = append(out, rules.Violation{Field: string(FVMSize), Code: "restricted", Message: fmt.Sprintf("%s: %s; pick another size or region", size.Name, size.Restricted)})
+		out = append(out, nodesCount(p)...)
 	default:
 		p.VMSize = size.Name
 		out = append(out, rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs).Violations...)

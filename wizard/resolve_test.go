@@ -215,3 +215,18 @@ func TestErrorText(t *testing.T) {
 		t.Fatal("expected durations (SPEC §2.11)")
 	}
 }
+
+func TestResolveUnknownSizeStillChecksNodes(t *testing.T) {
+	p := createPlan("aks-x")
+	p.Workspace = wizard.Workspace{WorkspaceRef: wizard.WorkspaceRef{Name: "mlw-prod"}}
+	p.VMSize = "Standard_Foo"
+	p.Nodes = 0
+	vs, err := wizard.Resolve(context.Background(), wizardtest.New(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fields(vs)
+	if !strings.Contains(got, "vm-size: Standard_Foo is not offered") || !strings.Contains(got, "nodes: must be 1 or more (now 0)") {
+		t.Fatalf("violations:\n%s", got)
+	}
+}

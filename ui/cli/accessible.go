@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,17 +15,34 @@ import (
 // no animation, no colour. It reads one line at a time so piped answers
 // reach the right question.
 type prompter struct {
+	ctx context.Context
 	in  io.Reader
 	out io.Writer
 }
 
+// line asks one question. Ctrl+C (the context) ends the wait at once.
 func (q prompter) line(prompt string) (string, error) {
 	fmt.Fprint(q.out, prompt)
-	s, err := readLine(q.in)
-	if err != nil && s == "" {
-		return "", fmt.Errorf("no answer to %q: %w", strings.TrimSpace(prompt), err)
+	type answer struct {
+		s   string
+		err error
 	}
-	return strings.TrimSpace(s), nil
+	ch := make(chan answer, 1)
+	go func() {
+		s, err := readLine(q.in)
+		ch <- answer{s, err}
+	}()
+	var a answer
+	select {
+	case a = <-ch:
+	case <-q.ctx.Done():
+		fmt.Fprintln(q.out)
+		return "", q.ctx.Err()
+	}
+	if a.err != nil && a.s == "" {
+		return "", fmt.Errorf("no answer to %q: %w", strings.TrimSpace(prompt), a.err)
+	}
+	return strings.TrimSpace(a.s), nil
 }
 
 // choose shows a numbered list and returns the chosen index.
@@ -94,6 +112,23 @@ func (a *app) askCreate(q prompter, p *wizard.Plan) error {
 	if err != nil {
 		return err
 	}
+	for {
+		if err := a.askSize(q, p, sizes); err != nil {
+			return err
+		}
+		fits, err := a.askNodes(q, p, sizes)
+		if err != nil || fits {
+			return err
+		}
+		if p.Given(wizard.FVMSize) {
+			return &Invalid{[]rules.Violation{{Field: string(wizard.FVMSize), Code: "no-fit", Message: "no node count of " + p.VMSize + " fits the quota: pick another size or region"}}}
+		}
+		p.Mark(wizard.FVMSize, wizard.Default)
+	}
+}
+
+// askSize asks the VM size unless a flag gave it.
+func (a *app) askSize(q prompter, p *wizard.Plan, sizes wizard.SizeList) error {
 	for asked := p.Given(wizard.FVMSize); !asked; {
 		s, err := q.line(fmt.Sprintf("VM size [%s] (`amlaks sizes -l %s` lists them): ", p.VMSize, p.Region))
 		if err != nil {
@@ -117,15 +152,31 @@ func (a *app) askCreate(q prompter, p *wizard.Plan) error {
 			}
 		}
 	}
+	return nil
+}
+
+// askNodes asks the node count unless a flag gave it; false when no node
+// count of the size fits the quota (the size must change).
+func (a *app) askNodes(q prompter, p *wizard.Plan, sizes wizard.SizeList) (bool, error) {
 	z, _ := sizes.Find(p.VMSize)
+	first := rules.CheckSize(p.Purpose, z.Name, 1, z.VCPUs)
+	if !sizes.QuotaUnknown {
+		for _, qu := range []rules.Quota{z.FamilyQuota, sizes.RegionQuota} {
+			if qc := rules.CheckQuota(qu, first.MinNodes*z.VCPUs); !qc.OK {
+				fmt.Fprintf(q.out, "quota: even the smallest %s cluster (%d × %s) does not fit: %s\n", strings.ToLower(p.Purpose.Label()), first.MinNodes, z.Name, qc.Message)
+				return false, nil
+			}
+		}
+	}
 	for asked := p.Given(wizard.FNodes); !asked; {
 		sc := rules.CheckSize(p.Purpose, z.Name, max(p.Nodes, 1), z.VCPUs)
 		fmt.Fprintln(q.out, sc.Rule)
-		s, err := q.line(fmt.Sprintf("Node count [%d]: ", max(p.Nodes, sc.MinNodes)))
+		def := max(p.Nodes, sc.MinNodes)
+		s, err := q.line(fmt.Sprintf("Node count [%d]: ", def))
 		if err != nil {
-			return err
+			return false, err
 		}
-		n := max(p.Nodes, sc.MinNodes)
+		n := def
 		if s != "" {
 			if n, err = strconv.Atoi(s); err != nil {
 				fmt.Fprintf(q.out, "nodes: %q is not a number\n", s)
@@ -133,22 +184,36 @@ func (a *app) askCreate(q prompter, p *wizard.Plan) error {
 			}
 		}
 		sc = rules.CheckSize(p.Purpose, z.Name, n, z.VCPUs)
-		qc := rules.CheckQuota(z.FamilyQuota, sc.TotalVCPUs)
 		for _, v := range sc.Violations {
 			fmt.Fprintln(q.out, "nodes: "+v.Message)
 		}
-		if !qc.OK && !sizes.QuotaUnknown {
-			fmt.Fprintln(q.out, "quota: "+qc.Message)
+		quotaOK := true
+		if !sizes.QuotaUnknown {
+			for _, qu := range []rules.Quota{z.FamilyQuota, sizes.RegionQuota} {
+				if qc := rules.CheckQuota(qu, sc.TotalVCPUs); !qc.OK {
+					fmt.Fprintln(q.out, "quota: "+qc.Message)
+					quotaOK = false
+				}
+			}
 		}
-		if sc.OK && (qc.OK || sizes.QuotaUnknown) {
+		if sc.OK && quotaOK {
 			p.Nodes = n
 			p.Mark(wizard.FNodes, wizard.Asked)
 			asked = true
-			fmt.Fprintf(q.out, "%d nodes × %d vCPUs = %d vCPUs: enough for %s\n", n, z.VCPUs, sc.TotalVCPUs, strings.ToLower(p.Purpose.Label()))
+			fmt.Fprintf(q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", plural(n, "node"), z.VCPUs, sc.TotalVCPUs, strings.ToLower(p.Purpose.Label()))
 		}
 	}
-	return nil
+	return true, nil
 }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func (a *app) prompter() prompter { return prompter{ctx: a.ctx, in: a.s.In, out: a.s.Err} }
 
 // runAccessible is the wizard as plain numbered line prompts (accessible
 // mode): what to do, then the same questions as the wizard.
@@ -157,7 +222,10 @@ func (a *app) runAccessible() error {
 	if err != nil {
 		return err
 	}
-	q := prompter{in: a.s.In, out: a.s.Err}
+	q := a.prompter()
+	if s.Demo {
+		fmt.Fprintln(q.out, "SIMULATED Azure (demo mode): nothing here touches a real subscription.")
+	}
 	i, err := q.choose("What do you want to do?", []string{"Create a new AKS cluster", "Attach an existing AKS cluster", "Browse Kubernetes versions", "List computes"}, 0)
 	if err != nil {
 		return err
@@ -194,7 +262,7 @@ func (a *app) runAccessible() error {
 // askMissing asks the plan's missing answers as plain numbered line
 // prompts (accessible mode); the rest of the run is line mode.
 func (a *app) askMissing(p *wizard.Plan) error {
-	q := prompter{in: a.s.In, out: a.s.Err}
+	q := a.prompter()
 	c := a.sess.Cloud
 	if p.Subscription == "" {
 		subs, err := c.Subscriptions(a.ctx)

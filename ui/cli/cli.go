@@ -142,6 +142,8 @@ type app struct {
 	version string
 	sess    *Session
 	jsonOut bool
+	// lastWS is the workspace the command worked on, for follow-up hints.
+	lastWS wizard.WorkspaceRef
 }
 
 // Run executes amlaks with args and returns the exit code. Nothing here
@@ -197,7 +199,20 @@ func (a *app) printError(err error) {
 		writeJSON(a.s.Out, map[string]any{"error": errorJSON(err)})
 		return
 	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(a.s.Err, "amlaks: interrupted")
+		return
+	}
 	fmt.Fprintln(a.s.Err, "amlaks: "+err.Error())
+	var we *wizard.Error
+	if errors.As(err, &we) {
+		for _, d := range we.Details {
+			if d.Code == we.Code && d.Message == we.Message {
+				continue
+			}
+			fmt.Fprintf(a.s.Err, "  %s: %s\n", d.Code, d.Message)
+		}
+	}
 	if h := wizard.HintOf(err); h != "" {
 		fmt.Fprintln(a.s.Err, "hint: "+h)
 	}

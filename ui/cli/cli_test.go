@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -140,7 +141,7 @@ func TestAccessibleWizardAsksAndChecksEachAnswer(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	for _, want := range []string{"What do you want to do?", `unknown region "marsnorth"`, "vm-size: Standard_Nope is not offered in westeurope",
-		"nodes: ", "1 nodes × 2 vCPUs = 2 vCPUs: enough for dev-test"} {
+		"nodes: ", "1 node × 2 vCPUs = 2 vCPUs: enough for dev-test", "SIMULATED Azure", "Summary: create aks-dev in mlw-prod: Dev-test, westeurope, 1 × Standard_D2_v2"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("lacks %q:\n%s", want, errs)
 		}
@@ -163,5 +164,46 @@ func TestAccessibleBrowseAndList(t *testing.T) {
 	code, out, errs = runTTY(t, c, "4\n1\n", "--accessible")
 	if code != 0 || !strings.Contains(out, "aks-inference") || strings.Contains(errs, "Compute name") {
 		t.Fatalf("list: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestAccessibleSizeThatCannotFitIsAskedAgain(t *testing.T) {
+	c := wizardtest.New()
+	// workspace 1, production, eastus, a GPU size with quota 0, then D3_v2, 3 nodes, name, confirm
+	code, _, errs := runTTY(t, c, "1\n\n\nStandard_NC6s_v3\nStandard_D3_v2\n\naks-ok\ny\n", "create", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "note: GPU/FPGA sizes must be chosen now") || !strings.Contains(errs, "quota: even the smallest production cluster (3 × Standard_NC6s_v3) does not fit") {
+		t.Fatalf("prompts:\n%s", errs)
+	}
+	if len(c.Specs) != 1 || c.Specs[0].VMSize != "Standard_D3_v2" {
+		t.Fatalf("sent %+v", c.Specs)
+	}
+}
+
+// blockingReader never answers, like a terminal nobody types into.
+type blockingReader struct{ ch chan struct{} }
+
+func (b blockingReader) Read([]byte) (int, error) { <-b.ch; return 0, io.EOF }
+
+func TestAccessibleCtrlCExits130(t *testing.T) {
+	c := wizardtest.New()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb bytes.Buffer
+	in := blockingReader{make(chan struct{})}
+	defer close(in.ch)
+	s := Streams{In: in, Out: &out, Err: &errb, InTTY: true, OutTTY: true}
+	done := make(chan int)
+	go func() { done <- Run(ctx, []string{"--accessible"}, s, fakeFactory(c), "test") }()
+	time.Sleep(50 * time.Millisecond)
+	cancel() // what SIGINT does through signal.NotifyContext
+	select {
+	case code := <-done:
+		if code != 130 || !strings.Contains(errb.String(), "amlaks: interrupted") {
+			t.Fatalf("exit %d\n%s", code, errb.String())
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Ctrl+C did not end the prompt")
 	}
 }

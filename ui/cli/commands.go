@@ -243,8 +243,8 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	}
 	if interactive {
 		az, _, _ := wizard.Equivalents(p)
-		fmt.Fprintf(a.s.Err, "Equivalent command:\n%s\n", az)
-		ans, err := (prompter{in: a.s.In, out: a.s.Err}).line(fmt.Sprintf("Submit the %s of %s? [y/N]: ", p.Mode, p.Name))
+		fmt.Fprintf(a.s.Err, "Summary: %s\nEquivalent command:\n%s\n", summary(p, s.Demo), az)
+		ans, err := a.prompter().line(fmt.Sprintf("Submit the %s of %s? [y/N]: ", p.Mode, p.Name))
 		if err != nil {
 			return err
 		}
@@ -276,6 +276,50 @@ func (e *blockedError) Error() string {
 		}
 	}
 	return "blocked by preflight (" + strings.Join(n, ", ") + "): nothing was sent"
+}
+
+// command is an amlaks command line the user can paste: with --demo in
+// demo mode and the workspace it is about.
+func (a *app) command(args string, ws wizard.WorkspaceRef) string {
+	c := "amlaks "
+	if a.sess != nil && a.sess.Demo {
+		c += "--demo "
+	}
+	c += args
+	if ws.Name != "" {
+		c += " -w " + ws.Name
+	}
+	if ws.ResourceGroup != "" {
+		c += " -g " + ws.ResourceGroup
+	}
+	return c
+}
+
+// summary is the plan in one line, for the confirmation in line mode.
+func summary(p *wizard.Plan, demo bool) string {
+	var out string
+	if p.Mode == wizard.ModeAttach {
+		name := p.ClusterName
+		if p.Cluster != nil {
+			name = p.Cluster.Name + " (" + p.Cluster.Region + ")"
+		}
+		out = fmt.Sprintf("attach %s to %s as %s, %s", name, p.Workspace.Name, p.Name, p.Purpose.Label())
+	} else {
+		out = fmt.Sprintf("create %s in %s: %s, %s, %d × %s", p.Name, p.Workspace.Name, p.Purpose.Label(), p.Region, p.Nodes, p.VMSize)
+		if p.Network.Custom() {
+			out += ", custom VNet " + p.Network.VNet + "/" + p.Network.Subnet
+		}
+	}
+	switch p.TLS.Mode {
+	case rules.TLSMicrosoft:
+		out += ", TLS with a Microsoft certificate"
+	case rules.TLSCustom:
+		out += ", TLS with your certificate for " + p.TLS.CNAME
+	}
+	if demo {
+		out += " (SIMULATED Azure)"
+	}
+	return out
 }
 
 func title(s string) string {
@@ -327,15 +371,16 @@ func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 func (a *app) printAccepted(op wizard.Operation, rep wizard.Report) error {
 	if a.jsonOut {
 		writeJSON(a.s.Out, map[string]any{"name": op.Name, "operation": string(op.Kind), "state": "InProgress", "findings": findingsJSON(rep.Findings),
-			"follow": "amlaks status " + op.Name})
+			"follow": a.command("status "+op.Name, op.Workspace)})
 		return nil
 	}
-	fmt.Fprintf(a.s.Out, "%s of %s is running in Azure; follow it with: amlaks status %s -w %s\n", op.Kind, op.Name, op.Name, op.Workspace.Name)
+	fmt.Fprintf(a.s.Out, "%s of %s is running in Azure; follow it with: %s\n", op.Kind, op.Name, a.command("status "+op.Name, op.Workspace))
 	return nil
 }
 
 // follow streams an operation's progress to stderr and prints the result.
 func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
+	a.lastWS = op.Workspace
 	s := a.sess
 	last := ""
 	lastLine := time.Now()
@@ -356,10 +401,10 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 	}
 	if !final.Done {
 		if a.ctx.Err() != nil {
-			fmt.Fprintf(a.s.Err, "interrupted: stopped watching; the %s of %s continues in Azure. Resume with: amlaks status %s -w %s\n", op.Kind, op.Name, op.Name, op.Workspace.Name)
+			fmt.Fprintf(a.s.Err, "interrupted: stopped watching; the %s of %s continues in Azure. Resume with: %s\n", op.Kind, op.Name, a.command("status "+op.Name, op.Workspace))
 			return exit(ExitInterrupted, errSilent)
 		}
-		return exit(ExitFailure, errors.New("lost track of the operation; check it with: amlaks status "+op.Name))
+		return exit(ExitFailure, errors.New("lost track of the operation; check it with: "+a.command("status "+op.Name, op.Workspace)))
 	}
 	if final.Err != nil {
 		return final.Err
@@ -410,7 +455,7 @@ func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) {
 		fmt.Fprintf(a.s.Out, "cluster: %s\n", c.ClusterID)
 	}
 	if c.State == "Succeeded" {
-		fmt.Fprintf(a.s.Out, "next: deploy a model to it (compute target %q), or see it with: amlaks list\n", c.Name)
+		fmt.Fprintf(a.s.Out, "next: deploy a model to it (compute target %q); see the workspace's computes with: %s\n", c.Name, a.command("list", a.lastWS))
 	}
 }
 

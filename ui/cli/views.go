@@ -48,6 +48,7 @@ func (a *app) planFor(cmd *cobra.Command, mode wizard.Mode, withWorkspace bool) 
 	if len(vs) > 0 {
 		return nil, &Invalid{vs}
 	}
+	a.lastWS = p.WorkspaceRef()
 	return p, nil
 }
 
@@ -121,12 +122,13 @@ func (a *app) printVersions(sub, region string) error {
 	}
 	t := newTable(a.s.Out, "KubernetesVersion", "Default", "IsPreview", "SupportPlan", "Upgrades")
 	for _, v := range vs {
-		for _, pv := range sortedPatches(v.Patches) {
+		for i, pv := range sortedPatches(v.Patches) {
 			up := strings.Join(v.Patches[pv], ", ")
 			if up == "" {
 				up = "None available"
 			}
-			t.row(pv, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), up)
+			// a create on the default minor gets its newest patch
+			t.row(pv, yesNo(v.Default && i == 0), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), up)
 		}
 		if len(v.Patches) == 0 {
 			t.row(v.Version, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), "None available")
@@ -176,6 +178,9 @@ func (a *app) sizesCmd() *cobra.Command {
 		Example: "  amlaks sizes -l eastus --min-vcpus 4\n  amlaks sizes -l eastus --gpu --all -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if minVCPUs < 0 {
+				return &Invalid{[]rules.Violation{{Field: "min-vcpus", Code: "negative", Message: fmt.Sprintf("must be 0 or more (got %d)", minVCPUs)}}}
+			}
 			sub, err := a.subscriptionOf(cmd)
 			if err != nil {
 				return err
@@ -290,6 +295,10 @@ func (a *app) printList(p *wizard.Plan) error {
 		writeJSON(a.s.Out, map[string]any{"workspace": p.Workspace.Name, "computes": out})
 		return nil
 	}
+	if len(cs) == 0 {
+		fmt.Fprintf(a.s.Out, "no compute targets in %s yet: create one with `amlaks create -w %s`\n", p.Workspace.Name, p.Workspace.Name)
+		return nil
+	}
 	t := newTable(a.s.Out, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER")
 	for _, c := range cs {
 		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID))
@@ -304,7 +313,7 @@ func (a *app) statusCmd() *cobra.Command {
 		Use:     "status NAME",
 		Short:   "State of a compute; follows a running create, attach or detach to the end",
 		Example: "  amlaks status aks-prod-01 -w mlw-prod",
-		Args:    cobra.ExactArgs(1),
+		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := a.workspacePlan(cmd)
 			if err != nil {
@@ -359,7 +368,7 @@ func (a *app) detachCmd() *cobra.Command {
 		Long: `Detach removes the compute target from the workspace. The AKS cluster is never deleted.
 Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 		Example: "  amlaks detach aks-old -w mlw-prod --yes",
-		Args:    cobra.ExactArgs(1),
+		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := a.workspacePlan(cmd)
 			if err != nil {
@@ -371,15 +380,18 @@ Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 				return err
 			}
 			if !strings.EqualFold(c.Type, "AKS") {
-				return &Invalid{[]rules.Violation{{Field: "name", Code: "not-aks", Message: fmt.Sprintf("%s is a %s compute; amlaks detaches AKS computes only", c.Name, c.Type)}}}
+				return &Invalid{[]rules.Violation{{Field: "name", Code: "not-aks", Message: fmt.Sprintf("%s is %s %s compute; amlaks detaches AKS computes only", c.Name, article(c.Type), c.Type)}}}
 			}
 			if !yes {
 				if !a.canPrompt() {
 					return &Invalid{[]rules.Violation{wizard.Missing("yes", "detaching needs confirmation: add --yes")}}
 				}
 				fmt.Fprintf(a.s.Err, "Detach %s from %s? The AKS cluster %s is kept. [y/N] ", c.Name, p.Workspace.Name, clusterShort(c.ClusterID))
-				line, _ := readLine(a.s.In)
-				if l := strings.ToLower(strings.TrimSpace(line)); l != "y" && l != "yes" {
+				line, err := a.prompter().line("")
+				if err != nil {
+					return err
+				}
+				if l := strings.ToLower(line); l != "y" && l != "yes" {
 					fmt.Fprintln(a.s.Err, "not detached")
 					return nil
 				}
@@ -416,4 +428,24 @@ func readLine(r io.Reader) (string, error) {
 			return string(b), err
 		}
 	}
+}
+
+// article is "an" before a vowel, "a" otherwise.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+// nameArg makes a command take exactly one compute name, saying so when
+// it is missing.
+func nameArg(cmd *cobra.Command, args []string) error {
+	switch {
+	case len(args) == 0:
+		return &Invalid{[]rules.Violation{wizard.Missing("name", "give the compute's name: amlaks "+cmd.Name()+" NAME -w WORKSPACE")}}
+	case len(args) > 1:
+		return &Invalid{[]rules.Violation{{Field: "name", Code: "extra", Message: fmt.Sprintf("one compute name only (got %d: %s)", len(args), strings.Join(args, " "))}}}
+	}
+	return nil
 }

@@ -275,9 +275,12 @@ func classify(e *wizard.Error, lro bool) {
 		e.Hint = "Azure is throttling requests: wait a minute and try again"
 	case lro:
 		e.Kind = wizard.ErrFailed
-		e.Hint = "the operation failed in Azure; the errors below say why"
-		if len(e.Details) == 0 {
-			e.Hint = "the operation failed in Azure: run `amlaks status NAME` for the compute's errors, or try again"
+		e.Hint = "the operation failed in Azure: the error above says why; the failed compute keeps its name in the workspace, so detach it (`amlaks detach NAME`) before trying again"
+		for _, d := range e.Details {
+			if d.Code != e.Code || d.Message != e.Message {
+				e.Hint = "the operation failed in Azure; the errors below say why; the failed compute keeps its name in the workspace, so detach it (`amlaks detach NAME`) before trying again"
+				break
+			}
 		}
 	case e.Status >= 500:
 		e.Kind = wizard.ErrServer

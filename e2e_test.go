@@ -462,7 +462,7 @@ func TestE2EInterruptAndResume(t *testing.T) {
 	if code != 130 {
 		t.Fatalf("interrupted create: exit %d, want 130\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), msg)
 	}
-	for _, want := range []string{"continues", "amlaks status aks-int"} {
+	for _, want := range []string{"continues", "amlaks --demo status aks-int -w mlw-prod"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("interrupted create: stderr lacks %q:\n%s", want, msg)
 		}
@@ -507,7 +507,7 @@ func TestE2ECreateProduction(t *testing.T) {
 	r.keys("Enter")
 	r.waitFor("11/11 Review", "Create AKS compute aks-e2e-tmux in mlw-prod", "Standard_D3_v2 (4 vCPUs", "3 (12 vCPUs)", "enter submit the create")
 	r.keys("Enter")
-	r.waitForWithin(e2eOpWait, "✓ Created aks-e2e-tmux in mlw-prod", "Succeeded", "amlaks status aks-e2e-tmux")
+	r.waitForWithin(e2eOpWait, "✓ Created aks-e2e-tmux in mlw-prod", "Succeeded", "status aks-e2e-tmux -w mlw-prod")
 	r.keys("Enter")
 	screen := r.expectExit(0)
 	if !strings.Contains(screen, "Created AKS compute aks-e2e-tmux in workspace mlw-prod") {

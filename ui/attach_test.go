@@ -152,10 +152,25 @@ func TestBrowseVersionsSwitchRegion(t *testing.T) {
 	d.wantScreen("West US (westus)")
 	d.typ("north")
 	d.wantScreen("North Europe (northeurope)", "1.32")
-	d.press("enter")
-	if !d.m.quitting || d.m.Result().Status != Succeeded {
-		t.Fatal("enter did not end browsing")
+	// the arrows replace the typed text: the header never names two regions
+	d.press("right")
+	d.wantScreen("East US (eastus)")
+	d.wantNoScreen("north")
+	if v := d.m.screens[wizard.StepVersion].(*versionScreen).find.Value(); v != "" {
+		t.Fatalf("typed text kept: %q", v)
 	}
+	// nothing matches: said so, the region shown stays
+	d.typ("zzz")
+	d.wantScreen("no region matches 'zzz'", "East US (eastus)")
+	d.press("backspace", "backspace", "backspace")
+	d.wantNoScreen("no region matches")
+	// enter is done browsing: back to the mode, not out of the program
+	d.press("enter")
+	if d.m.quitting {
+		t.Fatal("enter quit the program")
+	}
+	d.wantStep(wizard.StepMode)
+	d.wantScreen("Browse versions")
 }
 
 func TestListDetachAndFollow(t *testing.T) {
@@ -165,9 +180,10 @@ func TestListDetachAndFollow(t *testing.T) {
 	d.wantStep(stepList)
 	d.wantScreen("Computes", "cpu-cluster", "AmlCompute", "aks-inference", "aks-shared")
 	d.press("d") // cpu-cluster is first: not AKS
-	d.wantScreen("only AKS computes can be detached")
+	d.wantScreen("cpu-cluster is an AmlCompute compute: amlaks detaches AKS computes only")
 	d.press("down", "d")
-	d.wantScreen("Detach aks-inference?", "aks-shared", "itself is kept")
+	d.wantScreen("Detach aks-inference?", "Detach aks-inference from mlw-prod?", "aks-shared", "itself is kept")
+	d.wantNoScreen("is detached from") // nothing happened yet
 	d.press("esc")
 	d.wantNoScreen("Detach aks-inference?")
 	d.press("d", "y")

@@ -148,6 +148,7 @@ func (m *Model) onData(msg dataMsg) tea.Cmd {
 	case reqWorkspaces:
 		return m.resolveWorkspace()
 	case reqClusters:
+		m.resolveClusterFlag()
 		return m.fetchClusterVersions()
 	}
 	return nil

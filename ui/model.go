@@ -74,6 +74,10 @@ type Model struct {
 	// signInCh carries it from the credential's goroutine.
 	signIn   string
 	signInCh chan string
+
+	// clusterWhy is why --cluster NAME [--cluster-resource-group RG] did
+	// not resolve to one of the subscription's clusters ("" otherwise).
+	clusterWhy string
 }
 
 // noticeTTL is how long a notice stays on screen.
@@ -343,20 +347,53 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			cmds = append(cmds, m.cur().update(m, msg))
 		}
 	case dataMsg:
-		if msg.err == nil && m.signIn != "" {
+		if msg.err == nil {
 			m.signIn = "" // an answer came back: the sign-in worked
 		}
 		if m.data.put(msg) {
 			cmds = append(cmds, m.onData(msg))
 			cmds = append(cmds, m.cur().update(m, msg))
 		}
+		if msg.err == nil {
+			m.answered()
+		}
 	case submittedMsg, followStartedMsg, progressMsg, followClosedMsg, pendingMsg:
 		cmds = append(cmds, m.onOp(msg))
+		if pm, ok := msg.(progressMsg); ok && pm.p.Err == nil {
+			m.answered()
+		}
 	default:
 		cmds = append(cmds, m.cur().update(m, msg))
+		switch msg := msg.(type) {
+		case preflightMsg:
+			if msg.err == nil {
+				m.answered()
+			}
+		case nameCheckMsg:
+			if msg.err == nil {
+				m.answered()
+			}
+		}
 	}
 	cmds = append(cmds, m.startSpinner())
 	return tea.Batch(cmds...)
+}
+
+// answered runs after a successful answer from Azure: a retry notice
+// (throttled, network error) is over once nothing is waited for any more,
+// so it goes now instead of at its 8 s fade. While another call is still
+// in flight it may be the one being retried: the notice stays.
+func (m *Model) answered() {
+	if m.notice == "" || m.data.loading() {
+		return
+	}
+	if m.op != nil && m.op.submitting {
+		return
+	}
+	if b, ok := m.cur().(interface{ busy() bool }); ok && b.busy() {
+		return
+	}
+	m.notice = ""
 }
 
 // busy reports whether anything is being waited for (the spinner turns).
@@ -445,33 +482,96 @@ func (m *Model) skip(s wizard.StepID) bool {
 
 // givenButWrong reports a step whose answer came from a flag but fails its
 // check with what is known now (a name that is taken, too few nodes for
-// the size): the wizard stops there instead of skipping it, so the user
-// can fix it.
+// the size, a --cluster that names no cluster): the wizard stops there
+// instead of skipping it, so the user can fix it.
 func (m *Model) givenButWrong(s wizard.StepID) bool {
+	if s == wizard.StepCluster {
+		// --cluster NAME not resolved (yet, or at all) to a cluster ID
+		return m.plan.Mode == wizard.ModeAttach && m.plan.ClusterID == ""
+	}
+	return m.flagWhy(s) != ""
+}
+
+// flagWhy says why the given answer of step s fails its check with what is
+// known now, naming the flag ("--vm-size Standard_Foo is not offered in
+// eastus: pick a size"); "" when it passes or cannot be checked yet.
+func (m *Model) flagWhy(s wizard.StepID) string {
 	p := m.plan
 	switch s {
 	case wizard.StepName:
 		cs, _ := m.computesData()
-		return len(rules.ComputeName(p.Name, wizard.ExistingNames(cs))) > 0
+		if vs := rules.ComputeName(p.Name, wizard.ExistingNames(cs)); len(vs) > 0 {
+			return m.givenAs(wizard.FName, p.Name) + ": " + strings.Replace(vs[0].Message, "this workspace", p.Workspace.Name, 1)
+		}
 	case wizard.StepRegion:
 		regs, sl := m.regionsData()
 		if !sl.ok {
-			return false
+			return ""
 		}
-		_, ok := wizard.FindRegion(regs, p.Region)
-		return !ok
+		if _, ok := wizard.FindRegion(regs, p.Region); !ok {
+			return m.givenAs(wizard.FRegion, p.Region) + " is not a region of this subscription: pick one"
+		}
 	case wizard.StepVMSize, wizard.StepNodes:
 		l, sl := m.sizesData(p.Region)
 		if !sl.ok {
-			return false
+			return ""
 		}
 		size, ok := l.Find(p.VMSize)
 		if s == wizard.StepVMSize {
-			return !ok || size.Restricted != ""
+			switch {
+			case !ok:
+				return m.givenAs(wizard.FVMSize, p.VMSize) + " is not offered in " + p.Region + ": pick a size"
+			case size.Restricted != "":
+				return m.givenAs(wizard.FVMSize, p.VMSize) + " cannot be used here (" + size.Restricted + "): pick another size"
+			}
+			return ""
 		}
-		return ok && !rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs).OK
+		if ok {
+			if sc := rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs); !sc.OK {
+				why := sc.Rule
+				if len(sc.Violations) > 0 {
+					why = sc.Violations[0].Message
+				}
+				return m.givenAs(wizard.FNodes, fmt.Sprint(p.Nodes)) + " with " + size.Name + ": " + why
+			}
+		}
+	case wizard.StepCluster:
+		if p.Mode == wizard.ModeAttach && p.ClusterID == "" {
+			return m.clusterWhy
+		}
 	}
-	return false
+	return ""
+}
+
+// givenAs names a given answer the way the user gave it: "--vm-size
+// Standard_Foo" for a flag, the bare value otherwise.
+func (m *Model) givenAs(f wizard.Field, v string) string {
+	if m.plan.From(f) == wizard.Flag {
+		return "--" + string(f) + " " + v
+	}
+	return v
+}
+
+// resolveClusterFlag turns --cluster NAME [--cluster-resource-group RG]
+// into the cluster's ID once the subscription's clusters are known; when
+// no cluster (or several) match, the cluster step is asked with the reason
+// as its flash and nothing preselected.
+func (m *Model) resolveClusterFlag() {
+	p := m.plan
+	if p.Mode != wizard.ModeAttach || p.ClusterID != "" || p.ClusterName == "" {
+		return
+	}
+	cls, sl := m.clustersData()
+	if !sl.ok {
+		return
+	}
+	m.clusterWhy = ""
+	if vs := p.ResolveClusterName(cls); len(vs) > 0 {
+		m.clusterWhy = vs[0].Message
+		if m.step == wizard.StepCluster {
+			m.flash = m.clusterWhy
+		}
+	}
 }
 
 func (m *Model) nextStep(cur wizard.StepID) wizard.StepID {
@@ -509,11 +609,16 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 	}
 	m.step = id
 	m.flash = ""
+	if wizard.Skipped(m.plan, id) {
+		// a flag answered this step but its answer fails: say why
+		m.flash = m.flagWhy(id)
+	}
 	return m.cur().enter(m)
 }
 
 // advance moves to the step after the current one.
 func (m *Model) advance() tea.Cmd {
+	m.resolveClusterFlag()
 	n := m.nextStep(m.step)
 	if n == "" {
 		return nil
@@ -660,7 +765,17 @@ func (m Model) render() (out string) {
 	mm := &m
 	header := mm.header(w)
 	footer := mm.footer(w)
-	bodyH := h - 3
+	// the flash wraps to at most 3 lines; the body gives them room
+	flash := ""
+	if m.flash != "" {
+		fl := strings.Split(wrap(m.flash, w), "\n")
+		if len(fl) > 3 {
+			fl = fl[:3]
+			fl[2] = ansi.Truncate(fl[2], w-1, "") + "…"
+		}
+		flash = paint(m.st.Warn, strings.Join(fl, "\n"))
+	}
+	bodyH := h - 3 - max(0, strings.Count(flash, "\n"))
 	var body string
 	switch {
 	case m.op != nil && m.op.confirm:
@@ -670,12 +785,8 @@ func (m Model) render() (out string) {
 	default:
 		body = mm.body(w, bodyH-1)
 	}
-	flash := ""
-	if m.flash != "" {
-		flash = m.st.Warn.Render(m.flash)
-	}
 	return header + "\n" + m.st.Muted.Render(strings.Repeat("─", w)) + "\n" +
-		clip(body, w, bodyH-1) + "\n" + ansi.Truncate(flash, w, "…") + "\n" + clip(footer, w, 1)
+		clip(body, w, bodyH-1) + "\n" + clip(flash, w, strings.Count(flash, "\n")+1) + "\n" + clip(footer, w, 1)
 }
 
 // body draws the current step, or what it waits for.
@@ -852,8 +963,15 @@ func wrap(s string, w int) string {
 	}
 	const nbHyphen = "\u2011"
 	protected := strings.ReplaceAll(s, "-", nbHyphen)
-	return strings.ReplaceAll(ansi.Wrap(protected, w, " "), nbHyphen, "-")
+	out := strings.ReplaceAll(ansi.Wrap(protected, w, " "), nbHyphen, "-")
+	return strings.ReplaceAll(out, nbSpace, " ")
 }
+
+// nbSpace joins the words of a command so wrap keeps it on one line.
+const nbSpace = "\u00a0"
+
+// unbroken makes wrap keep s (a command to copy) on one line when it fits.
+func unbroken(s string) string { return strings.ReplaceAll(s, " ", nbSpace) }
 
 // paint renders each line of s on its own, so a style does not pad the
 // shorter lines of a block to the longest one.

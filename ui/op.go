@@ -213,7 +213,7 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 		o.running, o.done = false, true
 		o.err = &wizard.Error{Kind: wizard.ErrNetwork, Op: "follow " + string(o.kind) + " of " + o.name,
 			Message: "stopped receiving progress before the operation ended",
-			Hint:    "it may still be running in Azure: run `amlaks status " + o.name + "`"}
+			Hint:    "it may still be running in Azure: run `" + m.cliCmd("status", o.name) + "`"}
 		m.release()
 	}
 	return nil
@@ -321,7 +321,7 @@ func (m *Model) result(s Status) Result {
 			}
 		}
 		if o.kind != wizard.OpDetach {
-			fmt.Fprintf(&b, "  next:  deploy a model with --compute-target %s; check it with `amlaks status %s`\n", o.name, o.name)
+			fmt.Fprintf(&b, "  next:  deploy a model with --compute-target %s; check it with `%s`\n", o.name, m.cliCmd("status", o.name))
 		}
 	case Failed:
 		if o == nil {
@@ -331,12 +331,15 @@ func (m *Model) result(s Status) Result {
 		if h := wizard.HintOf(o.err); h != "" {
 			fmt.Fprintf(&b, "  what to do: %s\n", h)
 		}
+		if n := m.failedComputeNote(false); n != "" {
+			fmt.Fprintf(&b, "  note: %s\n", n)
+		}
 	case Detached:
 		if o == nil {
 			break
 		}
 		fmt.Fprintf(&b, "Stopped watching the %s of %s; it continues in Azure.\n", o.kind, o.name)
-		fmt.Fprintf(&b, "  follow it again with: amlaks status %s -w %s\n", o.name, ws)
+		fmt.Fprintf(&b, "  follow it again with: %s\n", m.cliCmd("status", o.name))
 	case Quit:
 		if o == nil {
 			b.WriteString("Nothing was submitted.\n")
@@ -352,4 +355,43 @@ func (m *Model) expected(kind wizard.OpKind) time.Duration {
 		return d
 	}
 	return kind.Expected()
+}
+
+// cliCmd is an amlaks command line to run later, complete enough to work
+// on its own: --demo in demo mode, the subscription when it was not the
+// default one, and always the workspace and its resource group.
+func (m *Model) cliCmd(sub string, args ...string) string {
+	parts := []string{"amlaks"}
+	if m.opts.Demo {
+		parts = append(parts, "--demo")
+	}
+	parts = append(parts, sub)
+	parts = append(parts, args...)
+	p := m.plan
+	if ws := p.Workspace; ws.Name != "" {
+		parts = append(parts, "-w", ws.Name)
+		if ws.ResourceGroup != "" {
+			parts = append(parts, "-g", ws.ResourceGroup)
+		}
+	}
+	if s := p.From(wizard.FSubscription); p.Subscription != "" && (s == wizard.Asked || s == wizard.Flag) {
+		parts = append(parts, "--subscription", p.Subscription)
+	}
+	return strings.Join(parts, " ")
+}
+
+// failedComputeNote warns that a create or attach that failed in Azure
+// leaves its compute behind under the same name ("" when nothing was
+// created: the request itself was refused, or it was a detach).
+func (m *Model) failedComputeNote(screen bool) string {
+	o := m.op
+	if o == nil || !o.done || o.err == nil || o.op == nil || o.kind == wizard.OpDetach {
+		return ""
+	}
+	cmd := m.cliCmd("detach", o.name) + " --yes"
+	if screen {
+		cmd = unbroken(cmd)
+	}
+	return fmt.Sprintf("the failed compute %s stays in %s: detach it (`%s`) or pick another name before trying again",
+		o.name, m.plan.Workspace.Name, cmd)
 }

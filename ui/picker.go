@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"fmt"
 	"github.com/amlaks/amlaks/wizard"
 	"slices"
 	"strings"
@@ -57,6 +58,9 @@ type picker struct {
 	// anchor is the row (first cell) the cursor returns to when the filter
 	// is cleared: the current answer.
 	anchor string
+	// literal: the matches hold the filter as plain text (not fuzzy).
+	literal bool
+	lowered []string // rows' Filter in lower case
 }
 
 func newPicker(cols []column, filterable bool, placeholder string) *picker {
@@ -84,6 +88,7 @@ func newInput(prompt, placeholder string) textinput.Model {
 func (p *picker) setRows(rows []row) {
 	sel := p.selectedKey()
 	p.rows = rows
+	p.lowered = nil
 	p.order = make([]int, len(rows))
 	for i := range rows {
 		p.order[i] = i
@@ -157,7 +162,44 @@ type rowSource struct {
 func (s rowSource) String(i int) string { return s.rows[s.idx[i]].Filter }
 func (s rowSource) Len() int            { return len(s.idx) }
 
-// refilter applies the filter text to base.
+// filterWords splits a filter into its lower-case words.
+func filterWords(f string) []string { return strings.Fields(strings.ToLower(f)) }
+
+// hasAllWords reports whether every word occurs in s (lower case) as a
+// plain substring.
+func hasAllWords(s string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(s, w) {
+			return false
+		}
+	}
+	return len(words) > 0
+}
+
+// matchRank orders the indexes of src that match pattern: plain
+// substring matches (case-insensitive, every space-separated word must
+// occur) in src order when there is any; otherwise fuzzy matches, best
+// first.
+func matchRank(pattern string, src []string) []int {
+	words := filterWords(pattern)
+	var out []int
+	for i, s := range src {
+		if hasAllWords(strings.ToLower(s), words) {
+			out = append(out, i)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, m := range fuzzy.Find(pattern, src) {
+		out = append(out, m.Index)
+	}
+	return out
+}
+
+// refilter applies the filter text to base: rows holding every word of the
+// filter as plain text, in table order; only when none does, fuzzy matches
+// ranked best first.
 func (p *picker) refilter() {
 	f := ""
 	if p.filterable {
@@ -168,18 +210,40 @@ func (p *picker) refilter() {
 	}
 	if f == "" {
 		p.matches = append(p.matches[:0], p.base...)
+		p.literal = false
 	} else {
-		src := p.base
-		if p.lastFilter != "" && p.lastFilter != "\x00" && strings.HasPrefix(f, p.lastFilter) {
-			src = slices.Clone(p.matches)
+		// a filter that extends the previous one matches a subset of its
+		// matches (of the same kind)
+		narrower := p.lastFilter != "" && p.lastFilter != "\x00" && strings.HasPrefix(f, p.lastFilter)
+		prevLiteral := p.literal
+		words := filterWords(f)
+		var out []int
+		if !narrower || prevLiteral {
+			src := p.base
+			if narrower {
+				src = p.matches
+			}
+			for _, i := range src {
+				if hasAllWords(p.lower(i), words) {
+					out = append(out, i)
+				}
+			}
 		}
-		found := fuzzy.FindFrom(f, rowSource{p.rows, src})
-		out := make([]int, len(found))
-		for i, m := range found {
-			out[i] = src[m.Index]
-		}
-		if p.userSorted {
-			slices.SortFunc(out, func(a, b int) int { return cmp.Compare(p.rank[a], p.rank[b]) })
+		p.literal = len(out) > 0
+		if !p.literal {
+			src := p.base
+			if narrower && !prevLiteral {
+				// the previous filter matched nothing literally either
+				src = slices.Clone(p.matches)
+			}
+			found := fuzzy.FindFrom(f, rowSource{p.rows, src})
+			out = make([]int, len(found))
+			for i, m := range found {
+				out[i] = src[m.Index]
+			}
+			if p.userSorted {
+				slices.SortFunc(out, func(a, b int) int { return cmp.Compare(p.rank[a], p.rank[b]) })
+			}
 		}
 		p.matches = out
 	}
@@ -188,6 +252,17 @@ func (p *picker) refilter() {
 	if f == "" && p.anchor != "" {
 		p.selectKey(p.anchor)
 	}
+}
+
+// lower is row i's filter text in lower case (cached).
+func (p *picker) lower(i int) string {
+	if len(p.lowered) != len(p.rows) {
+		p.lowered = make([]string, len(p.rows))
+		for j, r := range p.rows {
+			p.lowered[j] = strings.ToLower(r.Filter)
+		}
+	}
+	return p.lowered[i]
 }
 
 // resort re-applies sort and hidden rows, keeping the selection.
@@ -420,6 +495,12 @@ func (p *picker) view(st *styles, w, height int) string {
 		return b.String()
 	}
 	height = max(1, height)
+	// rows above or below the window: one line says how many, in place
+	// of a row
+	scrolls := len(p.matches) > height && height >= 3
+	if scrolls {
+		height--
+	}
 	if p.cursor < p.offset {
 		p.offset = p.cursor
 	}
@@ -461,6 +542,17 @@ func (p *picker) view(st *styles, w, height int) string {
 		default:
 			b.WriteString(s)
 		}
+	}
+	if scrolls {
+		var parts []string
+		if p.offset > 0 {
+			parts = append(parts, fmt.Sprintf("↑ %d more", p.offset))
+		}
+		if n := len(p.matches) - end; n > 0 {
+			parts = append(parts, fmt.Sprintf("↓ %d more", n))
+		}
+		parts = append(parts, fmt.Sprintf("(%d–%d of %d)", p.offset+1, end, len(p.matches)))
+		b.WriteString("\n" + st.Muted.Render(ansi.Truncate("  "+strings.Join(parts, "   "), w, "…")))
 	}
 	return b.String()
 }

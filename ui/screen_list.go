@@ -114,7 +114,8 @@ func (s *listScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if !strings.EqualFold(c.Type, "AKS") {
-			m.flash = "only AKS computes can be detached here (" + c.Name + " is " + c.Type + ")"
+			typ := nonEmpty(c.Type, "unknown")
+			m.flash = fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS computes only", c.Name, article(typ), typ)
 			return nil
 		}
 		s.confirm = &c
@@ -150,8 +151,8 @@ func (s *listScreen) view(m *Model, w, h int) string {
 			cluster = "the AKS cluster " + id.Name + " (" + id.ResourceGroup + ")"
 		}
 		text := st.Title.Render("Detach "+c.Name+"?") + "\n\n" +
-			wrap(fmt.Sprintf("%s is detached from %s. %s itself is kept: nothing is deleted, and it can be attached again.",
-				c.Name, m.plan.Workspace.Name, capitalize(cluster)), max(20, w-6)) + "\n\n" +
+			wrap(fmt.Sprintf("%s itself is kept: nothing is deleted, and it can be attached again. Detach %s from %s?",
+				capitalize(cluster), c.Name, m.plan.Workspace.Name), max(20, w-6)) + "\n\n" +
 			st.Key.Render("y") + " detach    " + st.Key.Render("n") + " / " + st.Key.Render("esc") + " keep it"
 		return st.Frame.Render(text)
 	}
@@ -201,4 +202,12 @@ func (s *listScreen) typing(m *Model) bool { return false }
 func (s *listScreen) needs(m *Model) []need {
 	_, sl := m.computesData()
 	return []need{{"the computes of " + m.plan.Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
+}
+
+// article is "an" before a vowel sound ("an AmlCompute"), else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -40,7 +40,7 @@ type (
 const reqName = "name"
 
 func newNameScreen() screen {
-	in := newInput("name: ", "e.g. aks-inference-2")
+	in := newInput("name: ", "e.g. aks-prod-b")
 	in.CharLimit = 64
 	in.SetWidth(30)
 	return &nameScreen{in: in}

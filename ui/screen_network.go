@@ -77,6 +77,21 @@ func (s *networkScreen) apply(m *Model) {
 	m.plan.Network = n
 }
 
+const customEmptyMsg = "fill in the six custom VNet fields, or choose Basic"
+
+// customEmpty reports Custom VNet chosen with all six fields empty.
+func (s *networkScreen) customEmpty() bool {
+	if s.mode.choice != 1 {
+		return false
+	}
+	for _, f := range []*formField{s.rg, s.vnet, s.subnet, s.svc, s.dns, s.bridge} {
+		if f.value() != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func (s *networkScreen) messages(m *Model) (map[string][]string, []rules.Violation) {
 	vs := rules.CheckNetwork(m.plan.Network)
 	out := map[string][]string{}
@@ -89,6 +104,12 @@ func (s *networkScreen) messages(m *Model) (map[string][]string, []rules.Violati
 func (s *networkScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
 		s.apply(m)
+		if s.customEmpty() {
+			// Custom chosen but nothing typed: never fall back to basic silently
+			s.f.focusID(s.rg.id)
+			m.flash = "not yet: " + customEmptyMsg
+			return nil
+		}
 		if _, vs := s.messages(m); len(vs) > 0 {
 			s.f.focusID(vs[0].Field)
 			m.flash = "not yet: " + vs[0].Message

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,11 +47,24 @@ func (s *sizeScreen) sync(m *Model) {
 		return
 	}
 	s.last = sig
+	// natural order by name until the user sorts: D3_v2 before D13_v2
+	l.Sizes = slices.Clone(l.Sizes)
+	slices.SortStableFunc(l.Sizes, func(a, b wizard.VMSize) int {
+		return wizard.NaturalCompare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	s.sizes = l.Sizes
 	s.p.anchor = m.plan.VMSize
 	s.p.setRows(sizeRows(l))
-	s.p.selectKey(m.plan.VMSize)
+	if !s.p.selectKey(m.plan.VMSize) {
+		// a size that is not offered here (--vm-size Standard_Foo): start
+		// from the product default, not the first row
+		s.p.anchor = defaultVMSize
+		s.p.selectKey(defaultVMSize)
+	}
 }
+
+// defaultVMSize is the product's default size (SPEC §4.2).
+var defaultVMSize = wizard.NewPlan(wizard.ModeCreate).VMSize
 
 func sizeRows(l wizard.SizeList) []row {
 	rows := make([]row, len(l.Sizes))

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -111,12 +112,9 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		exp := o.expected
 		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.spin.View(), st.Value.Render(state), clock(o.elapsed), humanDur(exp)))
 		barW := max(10, min(50, w-12))
-		frac := 0.0
-		if exp > 0 {
-			frac = min(1, float64(o.elapsed)/float64(exp))
-		}
-		fill := int(frac * float64(barW))
-		b.WriteString(st.BarReq.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", barW-fill)) + fmt.Sprintf(" %3.0f%%\n", frac*100))
+		frac := runningFraction(o.elapsed, exp)
+		fill := min(barW-1, int(frac*float64(barW)))
+		b.WriteString(st.BarReq.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", barW-fill)) + fmt.Sprintf(" %3d%%\n", int(frac*100)))
 		if exp > 0 && o.elapsed > exp {
 			b.WriteString(st.Warn.Render(fmt.Sprintf("slower than usual: %s past the usual %s; Azure is still working on it", clock(o.elapsed-exp), humanDur(exp))) + "\n")
 		}
@@ -144,12 +142,12 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		}
 		b.WriteString("\n")
 		if o.kind == wizard.OpDetach {
-			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `amlaks attach`.", w) + "\n")
+			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `"+unbroken(m.cliCmd("attach"))+"`.", w) + "\n")
 		} else {
 			b.WriteString(st.Header.Render("Next steps") + "\n")
 			b.WriteString(hang(fmt.Sprintf("  • deploy a model to it: use compute target %s (az ml model deploy --ct %s, or AksWebservice in Python)", o.name, o.name), w, 4) + "\n")
-			b.WriteString(fmt.Sprintf("  • check it any time: amlaks status %s\n", o.name))
-			b.WriteString("  • see every compute of the workspace: amlaks list\n")
+			b.WriteString(hang("  • check it any time: "+unbroken(m.cliCmd("status", o.name)), w, 4) + "\n")
+			b.WriteString(hang("  • see every compute of the workspace: "+unbroken(m.cliCmd("list")), w, 4) + "\n")
 		}
 		b.WriteString("\n" + st.Key.Render("enter") + " " + map[bool]string{true: "back to the list", false: "done"}[o.fromList])
 		return b.String()
@@ -178,11 +176,30 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		b.WriteString(wrap("  "+o.err.Error(), w) + "\n")
 	}
 	b.WriteString("\n")
+	if n := m.failedComputeNote(true); n != "" {
+		b.WriteString(wrap(st.Warn.Render("! ")+n, w) + "\n\n")
+	}
 	if id := m.fixStep(o.err); id != "" && !o.fromList {
 		b.WriteString(st.Key.Render("f") + " go back to " + wizard.StepOf(id).Title + " (every answer is kept)   ")
 	}
 	b.WriteString(st.Key.Render("esc") + " " + map[bool]string{true: "back to the list", false: "back to the review"}[o.fromList] + "   " + st.Key.Render("q") + " quit")
 	return b.String()
+}
+
+// runningFraction estimates how far a running operation is from its
+// elapsed and usual time: linear up to 90 %, then approaching 99 %
+// asymptotically, so the bar never shows 100 % before the operation is done.
+func runningFraction(elapsed, expected time.Duration) float64 {
+	if expected <= 0 || elapsed <= 0 {
+		return 0
+	}
+	const knee, ceil = 0.9, 0.99
+	r := float64(elapsed) / float64(expected)
+	if r <= knee {
+		return r
+	}
+	// continuous and with the same slope at the knee
+	return ceil - (ceil-knee)*math.Exp(-(r-knee)/(ceil-knee))
 }
 
 func clock(d time.Duration) string {
@@ -220,7 +237,7 @@ func (m *Model) confirmView(w int) string {
 	st := m.st
 	what := fmt.Sprintf("the %s of %s", o.kind, o.name)
 	text := st.Title.Render("Stop watching?") + "\n\n" +
-		wrap(fmt.Sprintf("Stopping does not cancel %s: it continues in Azure. `amlaks status %s` picks it up again.", what, o.name), max(20, w-6)) + "\n\n" +
+		wrap(fmt.Sprintf("Stopping does not cancel %s: it continues in Azure. `%s` picks it up again.", what, unbroken(m.cliCmd("status", o.name))), max(20, w-6)) + "\n\n" +
 		st.Key.Render("s") + " stop watching    " + st.Key.Render("k") + " / " + st.Key.Render("esc") + " keep watching"
 	return st.Frame.Render(text)
 }

@@ -8,7 +8,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
@@ -22,6 +21,8 @@ type versionScreen struct {
 	region string // browse: the region looked at
 	last   string
 	find   textinput.Model // browse: typing jumps to the best matching region
+	// noMatch is the typed text when no region matches it.
+	noMatch string
 }
 
 func newVersionScreen() screen {
@@ -171,23 +172,35 @@ func (s *versionScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 				i = (i + 1) % len(regs)
 			}
 			s.region = regs[i].Name
+			// the arrows chose the region: the typed text no longer says it
+			s.find.SetValue("")
+			s.noMatch = ""
 			return s.load(m)
 		case key.Matches(k, m.keys.Enter):
-			return m.quit(Succeeded)
+			// done browsing: back to what to do with the workspace
+			return m.goTo(wizard.StepMode)
 		case k.Text != "" || isEditKey(k.String()):
 			before := s.find.Value()
 			s.find, _ = s.find.Update(msg)
-			if v := strings.TrimSpace(s.find.Value()); v != before && v != "" {
-				regs, _ := m.regionsData()
-				src := make([]string, len(regs))
-				for i, r := range regs {
-					src[i] = r.DisplayName + " " + r.Name
-				}
-				if hits := fuzzy.Find(v, src); len(hits) > 0 {
-					s.region = regs[hits[0].Index].Name
-					return s.load(m)
-				}
+			v := strings.TrimSpace(s.find.Value())
+			if v == "" {
+				s.noMatch = ""
+				return nil
 			}
+			if s.find.Value() == before {
+				return nil
+			}
+			regs, _ := m.regionsData()
+			src := make([]string, len(regs))
+			for i, r := range regs {
+				src[i] = r.DisplayName + " " + r.Name
+			}
+			if hits := matchRank(v, src); len(hits) > 0 {
+				s.noMatch = ""
+				s.region = regs[hits[0]].Name
+				return s.load(m)
+			}
+			s.noMatch = v
 			return nil
 		}
 	} else {
@@ -210,6 +223,9 @@ func (s *versionScreen) view(m *Model, w, h int) string {
 	label := m.regionLabel(r)
 	if s.browse(m) {
 		b.WriteString(m.st.Key.Render("←") + " " + m.st.Value.Render(label) + " " + m.st.Key.Render("→") + "   " + m.st.input(&s.find) + "\n")
+		if s.noMatch != "" {
+			b.WriteString(wrap(m.st.Warn.Render("no region matches "+quoteUI(s.noMatch))+m.st.Muted.Render(": backspace to change it; still showing "+label), w) + "\n")
+		}
 	} else {
 		def, ok := rules.DefaultVersion(vs)
 		if !ok {
@@ -257,7 +273,7 @@ func nonEmpty(s, alt string) string {
 
 func (s *versionScreen) help(m *Model) []key.Binding {
 	if s.browse(m) {
-		return []key.Binding{m.keys.Left, m.keys.Right, m.keys.Up, m.keys.Down, withHelp(m.keys.Enter, "done")}
+		return []key.Binding{m.keys.Left, m.keys.Right, m.keys.Up, m.keys.Down, withHelp(m.keys.Enter, "done: back to the mode")}
 	}
 	return []key.Binding{withHelp(m.keys.Enter, "continue"), m.keys.Up, m.keys.Down}
 }

@@ -25,13 +25,15 @@ func TestCreateSubmitSucceeds(t *testing.T) {
 	d.wantScreen("Create AKS compute aks-new in mlw-prod", "takes about 10 min", "Standard_D3_v2 (4 vCPUs, 14 GiB)", "enter submit")
 	d.press("enter")
 	d.wantStep(wizard.StepSubmit)
-	d.wantScreen("✓ Created aks-new in mlw-prod", "state   Succeeded", "amlaks status aks-new")
+	d.wantScreen("✓ Created aks-new in mlw-prod", "state   Succeeded", "amlaks --demo status aks-new -w mlw-prod -g rg-ml-prod",
+		"amlaks --demo list -w mlw-prod -g rg-ml-prod")
 	if len(d.cloud.Specs) != 1 || d.cloud.Specs[0].VMSize != "Standard_D3_v2" || d.cloud.Specs[0].Nodes != 3 || d.cloud.Specs[0].Name != "aks-new" {
 		t.Fatalf("specs %+v", d.cloud.Specs)
 	}
 	d.press("enter")
 	res := d.m.Result()
-	if res.Status != Succeeded || res.Compute == nil || res.Compute.State != "Succeeded" || !strings.Contains(res.Summary, "Created AKS compute aks-new") {
+	if res.Status != Succeeded || res.Compute == nil || res.Compute.State != "Succeeded" || !strings.Contains(res.Summary, "Created AKS compute aks-new") ||
+		!strings.Contains(res.Summary, "`amlaks --demo status aks-new -w mlw-prod -g rg-ml-prod`") {
 		t.Fatalf("result %+v", res)
 	}
 	if d.m.guard.Busy(d.m.plan.GuardKey()) {
@@ -86,7 +88,7 @@ func TestCtrlCDuringOperationAsks(t *testing.T) {
 	d.wantStep(wizard.StepSubmit)
 	d.wantScreen("Creating AKS compute aks-new", "usually about 10 min")
 	d.press("ctrl+c")
-	d.wantScreen("Stop watching?", "continues in Azure", "amlaks status aks-new")
+	d.wantScreen("Stop watching?", "continues in Azure", "amlaks --demo status aks-new -w mlw-prod -g rg-ml-prod")
 	if d.m.quitting {
 		t.Fatal("quit without asking")
 	}
@@ -97,7 +99,7 @@ func TestCtrlCDuringOperationAsks(t *testing.T) {
 		t.Fatal("did not stop watching")
 	}
 	res := d.m.Result()
-	if res.Status != Detached || res.Op == nil || !strings.Contains(res.Summary, "amlaks status aks-new") {
+	if res.Status != Detached || res.Op == nil || !strings.Contains(res.Summary, "amlaks --demo status aks-new -w mlw-prod -g rg-ml-prod") {
 		t.Fatalf("result %+v", res)
 	}
 }

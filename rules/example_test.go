@@ -95,6 +95,6 @@ func ExampleAttachFindings() {
 	// Output:
 	// BLOCK: aks-prod is already attached as aks-old in mlw-prod — detach it first (amlaks detach): a second attachment silently breaks the first; re-attaching to change TLS needs a detach too
 	// BLOCK: production needs 12 vCPUs and 3 nodes: this cluster has 2 nodes × 2 vCPUs = 4 vCPUs — attach it as dev-test (it passes: 4 ≥ 2 vCPUs), or scale the cluster in AKS
-	// WARN: the API server of aks-prod accepts only 1 authorized IP range: Azure ML must reach it from eastus and its pair westus (authorized IP ranges work only with a Standard Load Balancer) — add the Azure ML control-plane ranges of eastus and its pair westus (service tag AzureMachineLearning) to the cluster's authorized IP ranges
+	// WARN: the API server of aks-prod accepts calls only from its 1 authorized IP range: Azure ML must reach it from its control plane in eastus and its pair westus (authorized IP ranges work only with a Standard Load Balancer) — add the Azure ML control-plane ranges of eastus and its pair westus (service tag AzureMachineLearning) to the cluster's authorized IP ranges
 	// blocked: true
 }

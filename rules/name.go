@@ -51,7 +51,11 @@ func ComputeName(name string, existing []string) []Violation {
 		vs = append(vs, nameViolation(CodeNameTooLong, fmt.Sprintf("%d characters at most (now %d)", NameMaxLen, n)))
 	}
 	if !isASCIILetter(name[0]) {
-		vs = append(vs, nameViolation(CodeNameFirstChar, "must start with a letter"))
+		msg := "must start with a letter"
+		if name[0] >= utf8.RuneSelf {
+			msg = "must start with a letter a-z or A-Z (no accents)"
+		}
+		vs = append(vs, nameViolation(CodeNameFirstChar, msg))
 	}
 	if bad := badRunes(name, func(r rune) bool {
 		return r < utf8.RuneSelf && (isASCIILetter(byte(r)) || isASCIIDigit(byte(r)) || r == '-')

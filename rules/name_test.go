@@ -98,3 +98,10 @@ func FuzzComputeName(f *testing.F) {
 		}
 	})
 }
+
+func TestComputeNameAccentedFirstLetter(t *testing.T) {
+	vs := ComputeName("ésd", nil)
+	if len(vs) == 0 || vs[0].Message != "must start with a letter a-z or A-Z (no accents)" {
+		t.Fatalf("%v", vs)
+	}
+}

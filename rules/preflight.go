@@ -326,7 +326,7 @@ func AttachFindings(f AttachFacts) []Finding {
 		default:
 			pair = "its pairs " + joinAnd(pairs)
 		}
-		msg := fmt.Sprintf("the API server of %s accepts only %s: Azure ML must reach it from %s and %s",
+		msg := fmt.Sprintf("the API server of %s accepts calls only from its %s: Azure ML must reach it from its control plane in %s and %s",
 			cluster, plural(len(f.AuthorizedRanges), "authorized IP range"), ws, pair)
 		if strings.EqualFold(strings.TrimSpace(f.LoadBalancerSKU), "basic") {
 			msg += "; authorized IP ranges need a Standard Load Balancer and this cluster has a basic one"

@@ -569,6 +569,12 @@ func opNotFound(id string) reply {
 
 // serveOperationStatus is the Azure-AsyncOperation status of an operation.
 func (h *Handler) serveOperationStatus(r *http.Request, p []string) reply {
+	return h.withOp(r, p, func(op *operation) reply { return h.opStatus(op) })
+}
+
+// withOp finds operation p[2] of subscription p[0] with the state locked
+// and answers with f, or with the ARM error when there is none.
+func (h *Handler) withOp(r *http.Request, p []string, f func(op *operation) reply) reply {
 	if h.w.sub(p[0]) == nil {
 		return subNotFound(p[0])
 	}
@@ -583,6 +589,11 @@ func (h *Handler) serveOperationStatus(r *http.Request, p []string) reply {
 	if op == nil {
 		return opNotFound(p[2])
 	}
+	return f(op)
+}
+
+// opStatus is the Azure-AsyncOperation body of op.
+func (h *Handler) opStatus(op *operation) reply {
 	j := opStatusJSON{ID: fmt.Sprintf("/subscriptions/%s/providers/Microsoft.MachineLearningServices/locations/%s/computeOperationsStatus/%s",
 		op.Sub, op.Location, op.ID), Name: op.ID, Status: "InProgress", StartTime: op.Start.UTC().Format(time.RFC3339Nano)}
 	now := h.now()
@@ -602,20 +613,11 @@ func (h *Handler) serveOperationStatus(r *http.Request, p []string) reply {
 // serveOperationResult is the Location of a delete: 202 while it runs,
 // 204 when done, the ARM error if it failed.
 func (h *Handler) serveOperationResult(r *http.Request, p []string) reply {
-	if h.w.sub(p[0]) == nil {
-		return subNotFound(p[0])
-	}
-	if err := h.begin(r.Context()); err != nil {
-		return stateError(err)
-	}
-	defer h.end()
-	op, err := h.opLocked(p[0], p[2])
-	if err != nil {
-		return stateError(err)
-	}
-	if op == nil {
-		return opNotFound(p[2])
-	}
+	return h.withOp(r, p, func(op *operation) reply { return h.opResult(r, op) })
+}
+
+// opResult is the Location answer of op.
+func (h *Handler) opResult(r *http.Request, op *operation) reply {
 	if !op.Done && h.now().Before(op.end()) {
 		return reply{status: http.StatusAccepted, header: http.Header{"Location": {h.opURL(r, op, "computeOperationsResults")}}}
 	}

@@ -863,7 +863,16 @@ func (m *Model) header(w int) string {
 			title = "Operation"
 		}
 	}
-	if n, total := wizard.Position(m.plan.Mode, m.step); n > 0 && m.plan.Mode != wizard.ModeList {
+	signIn := false
+	for _, n := range m.needsNow() {
+		if n.sl.err != nil && errors.Is(n.sl.err, wizard.ErrNoCredential) {
+			// no credential: the step cannot even start, signing in is
+			// what is asked
+			title, signIn = "Sign in", true
+			break
+		}
+	}
+	if n, total := wizard.Position(m.plan.Mode, m.step); n > 0 && m.plan.Mode != wizard.ModeList && !signIn {
 		left = m.st.Step.Render(fmt.Sprintf("%d/%d", n, total)) + " " + m.st.Title.Render(title)
 	} else {
 		left = m.st.Title.Render(title)
@@ -887,6 +896,14 @@ func (m *Model) header(w int) string {
 		return ansi.Truncate(left+" "+right, w, "…")
 	}
 	return left + strings.Repeat(" ", gap) + right
+}
+
+// needsNow is what the current step needs loaded (none without a Cloud).
+func (m *Model) needsNow() []need {
+	if m.cloud == nil {
+		return nil
+	}
+	return m.cur().needs(m)
 }
 
 func (m *Model) footer(w int) string {

@@ -345,6 +345,11 @@ func (m *Model) result(s Status) Result {
 			b.WriteString("Nothing was submitted.\n")
 		}
 	}
+	if o != nil && s != Quit {
+		if u := m.portalURL(); u != "" {
+			fmt.Fprintf(&b, "  portal: %s\n", u)
+		}
+	}
 	r.Summary = strings.TrimRight(b.String(), "\n")
 	return r
 }

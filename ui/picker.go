@@ -16,9 +16,20 @@ import (
 
 // column is one column of a picker table.
 type column struct {
-	Title   string
-	Width   int  // minimum width
-	Flex    int  // share of the spare width
+	Title string
+	Width int // minimum width: a column never shrinks below it (or its content)
+	Max   int // cap on the natural width (0: the content's width); Flex columns may grow past it up to their content
+	Flex  int // share of the spare width, given only to content wider than Max
+	// Key marks the column that names a row: it is truncated only after
+	// every other column was compacted, shrunk or dropped.
+	Key bool
+	// Drop: the column may be left out when the table is too narrow,
+	// before the Key column is truncated (right to left).
+	Drop bool
+	// Short and Abbr compact the column before anything is truncated: the
+	// header becomes Short, each cell Abbr(cell).
+	Short   string
+	Abbr    func(string) string
 	Right   bool // right-aligned (numbers)
 	Numeric bool // sorts by row.Num
 	Desc    bool // sorts descending by default
@@ -61,6 +72,11 @@ type picker struct {
 	// literal: the matches hold the filter as plain text (not fuzzy).
 	literal bool
 	lowered []string // rows' Filter in lower case
+	// natW and abbrW: the widest cell of every column, as is and
+	// abbreviated (cached by setRows).
+	natW, abbrW []int
+	// compact: the columns shown abbreviated by the last layout.
+	compact []bool
 }
 
 func newPicker(cols []column, filterable bool, placeholder string) *picker {
@@ -89,6 +105,7 @@ func (p *picker) setRows(rows []row) {
 	sel := p.selectedKey()
 	p.rows = rows
 	p.lowered = nil
+	p.measure()
 	p.order = make([]int, len(rows))
 	for i := range rows {
 		p.order[i] = i
@@ -386,48 +403,157 @@ func isEditKey(s string) bool {
 	return false
 }
 
-// widths lays the columns out in width w.
-func (p *picker) widths(w int) []int {
-	ws := make([]int, len(p.cols))
-	used, flex := 2, 0 // cursor marker
-	for i, c := range p.cols {
-		ws[i] = c.Width
-		used += c.Width
-		if i > 0 {
-			used++
-		}
-		flex += c.Flex
-	}
-	spare := w - used
-	if spare > 0 && flex > 0 {
+// measure caches the widest cell of every column (hidden rows too, so
+// the layout does not jump when the filter or ctrl+r changes the rows).
+func (p *picker) measure() {
+	p.natW = make([]int, len(p.cols))
+	p.abbrW = make([]int, len(p.cols))
+	for _, r := range p.rows {
 		for i, c := range p.cols {
-			ws[i] += spare * c.Flex / flex
+			cell := cellAt(r, i)
+			p.natW[i] = max(p.natW[i], ansi.StringWidth(cell))
+			if c.Abbr != nil {
+				cell = c.Abbr(cell)
+			}
+			p.abbrW[i] = max(p.abbrW[i], ansi.StringWidth(cell))
 		}
 	}
-	for spare < 0 {
-		// shrink the widest flexible columns first, then drop the last ones
-		shrunk := false
-		for i := range ws {
-			if p.cols[i].Flex > 0 && ws[i] > 6 {
-				ws[i]--
-				spare++
-				shrunk = true
-				if spare >= 0 {
-					break
-				}
+}
+
+// title is column i's header as laid out (Short when compacted).
+func (p *picker) title(i int) string {
+	if i < len(p.compact) && p.compact[i] && p.cols[i].Short != "" {
+		return p.cols[i].Short
+	}
+	return p.cols[i].Title
+}
+
+// cell is row r's cell in column i as laid out (abbreviated when
+// compacted).
+func (p *picker) cell(r row, i int) string {
+	s := cellAt(r, i)
+	if i < len(p.compact) && p.compact[i] && p.cols[i].Abbr != nil {
+		s = p.cols[i].Abbr(s)
+	}
+	return s
+}
+
+// widths lays the columns out in width w (0: the column is left out).
+// Every column first gets the width it needs: its widest cell or its
+// header, whichever is wider, capped at Max. Spare width goes only to
+// flexible columns whose content is wider than that, so a wide terminal
+// shows no gaps. When the table is too wide, in this order: compact the
+// columns that have a Short header or Abbr cells (right to left), shrink
+// the widest non-Key column towards its minimum, leave out Drop columns
+// (right to left), shrink the Key column, and last leave out columns
+// from the right.
+func (p *picker) widths(w int) []int {
+	n := len(p.cols)
+	if len(p.natW) != n {
+		p.measure()
+	}
+	p.compact = make([]bool, n)
+	ws := make([]int, n)
+	need := make([]int, n) // uncapped
+	hdr := func(i int) int {
+		t := ansi.StringWidth(p.title(i))
+		if i == p.sortCol && p.userSorted {
+			t++ // the sort arrow
+		}
+		return t
+	}
+	for i, c := range p.cols {
+		need[i] = max(hdr(i), p.natW[i])
+		ws[i] = need[i]
+		if c.Max > 0 {
+			ws[i] = min(ws[i], max(c.Max, hdr(i)))
+		}
+	}
+	total := func() int {
+		t, k := 2, 0 // the cursor marker
+		for _, x := range ws {
+			if x > 0 {
+				t += x
+				k++
 			}
 		}
-		if !shrunk {
-			for i := len(ws) - 1; i > 0 && spare < 0; i-- {
-				if ws[i] > 0 {
-					spare += ws[i] + 1
-					ws[i] = 0
+		return t + max(0, k-1)
+	}
+	if spare := w - total(); spare >= 0 {
+		// flexible columns cut by Max grow back towards their content
+		for spare > 0 {
+			grew := false
+			for i, c := range p.cols {
+				if c.Flex > 0 && ws[i] < need[i] && spare > 0 {
+					g := min(need[i]-ws[i], max(1, spare*c.Flex/max(1, p.flexTotal())))
+					ws[i] += g
+					spare -= g
+					grew = true
 				}
 			}
-			break
+			if !grew {
+				break
+			}
 		}
+		return ws
+	}
+	// 1. compact
+	for i := n - 1; i >= 0 && total() > w; i-- {
+		c := p.cols[i]
+		if c.Short == "" && c.Abbr == nil {
+			continue
+		}
+		p.compact[i] = true
+		cw := max(hdr(i), p.abbrW[i])
+		if c.Abbr == nil {
+			cw = max(hdr(i), p.natW[i])
+		}
+		ws[i] = min(ws[i], cw)
+	}
+	// a column shrinks to its Width, never so far that a short header
+	// (up to 6 cells, like "Nodes") is cut
+	mins := make([]int, n)
+	for i := range ws {
+		mins[i] = min(ws[i], max(p.cols[i].Width, 1, min(hdr(i), 6)))
+	}
+	// shrink the widest allowed column, one cell at a time
+	shrink := func(ok func(i int) bool) {
+		for total() > w {
+			best := -1
+			for i := range ws {
+				if ws[i] > 0 && ok(i) && ws[i] > mins[i] && (best < 0 || ws[i] > ws[best]) {
+					best = i
+				}
+			}
+			if best < 0 {
+				return
+			}
+			ws[best]--
+		}
+	}
+	// 2. shrink the other columns
+	shrink(func(i int) bool { return !p.cols[i].Key })
+	// 3. leave out Drop columns
+	for i := n - 1; i > 0 && total() > w; i-- {
+		if p.cols[i].Drop {
+			ws[i] = 0
+		}
+	}
+	// 4. shrink the key column
+	shrink(func(i int) bool { return p.cols[i].Key })
+	// 5. leave out columns from the right
+	for i := n - 1; i > 0 && total() > w; i-- {
+		ws[i] = 0
 	}
 	return ws
+}
+
+func (p *picker) flexTotal() int {
+	f := 0
+	for _, c := range p.cols {
+		f += c.Flex
+	}
+	return f
 }
 
 func fit(s string, w int, right bool) string {
@@ -467,7 +593,7 @@ func (p *picker) view(st *styles, w, height int) string {
 		if i > 0 {
 			hdr.WriteByte(' ')
 		}
-		t := c.Title
+		t := p.title(i)
 		if i == p.sortCol && p.userSorted {
 			arrow := "↑"
 			if p.sortDesc {
@@ -524,7 +650,7 @@ func (p *picker) view(st *styles, w, height int) string {
 			if i > 0 {
 				line.WriteByte(' ')
 			}
-			line.WriteString(fit(cellAt(r, i), ws[i], c.Right))
+			line.WriteString(fit(p.cell(r, i), ws[i], c.Right))
 		}
 		s := strings.TrimRight(line.String(), " ")
 		b.WriteByte('\n')

@@ -30,17 +30,17 @@ func newClusterScreen() screen {
 	id := newInput("resource ID: ", "/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerService/managedClusters/…")
 	id.CharLimit = 1024
 	return &clusterScreen{id: id, p: newPicker([]column{
-		{Title: "Status", Width: 7},
-		{Title: "Cluster", Width: 10, Flex: 2},
-		{Title: "RG", Width: 6, Flex: 1},
-		{Title: "Region", Width: 10},
+		{Title: "Status", Width: 5, Abbr: abbrStatus},
+		{Title: "Cluster", Width: 10, Max: 40, Flex: 2, Key: true},
+		{Title: "RG", Width: 6, Max: 28, Flex: 1},
+		{Title: "Region", Width: 6, Max: 20},
 		{Title: "K8s", Width: 7},
-		{Title: "Nod", Width: 3, Right: true, Numeric: true, Desc: true},
-		{Title: "vCPU", Width: 4, Right: true, Numeric: true, Desc: true},
-		{Title: "Priv", Width: 4},
-		{Title: "IPs", Width: 3, Right: true},
-		{Title: "LB", Width: 5},
-		{Title: "Power", Width: 7},
+		{Title: "Nodes", Width: 3, Short: "Nod", Right: true, Numeric: true, Desc: true},
+		{Title: "vCPUs", Width: 4, Short: "vCPU", Right: true, Numeric: true, Desc: true},
+		{Title: "Priv", Width: 3, Short: "Prv", Abbr: abbrYesNo, Drop: true},
+		{Title: "IPs", Width: 3, Right: true, Drop: true},
+		{Title: "LB", Width: 3, Abbr: abbrLB, Drop: true},
+		{Title: "Power", Width: 3, Short: "Pwr", Abbr: abbrPower, Drop: true},
 	}, true, "type to filter; ctrl+o pastes a resource ID")}
 }
 
@@ -121,6 +121,44 @@ func (s *clusterScreen) selectCluster(name string) {
 			s.p.cursor = j
 		}
 	}
+}
+
+// abbreviations of the cluster table's cells when it is narrow
+func abbrStatus(s string) string {
+	switch s {
+	case "blocked":
+		return "block"
+	case "warning":
+		return "warn"
+	}
+	return s
+}
+
+func abbrYesNo(s string) string {
+	switch s {
+	case "yes":
+		return "y"
+	case "no":
+		return "n"
+	}
+	return s
+}
+
+func abbrLB(s string) string {
+	if strings.EqualFold(s, "basic") {
+		return "bsc"
+	}
+	return s
+}
+
+func abbrPower(s string) string {
+	switch strings.ToLower(s) {
+	case "running":
+		return "on"
+	case "stopped":
+		return "off"
+	}
+	return s
 }
 
 func badgeOf(fs []rules.Finding) (string, int) {

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
@@ -22,6 +23,7 @@ type reviewScreen struct {
 	showEq  bool
 	eqTab   int
 	scroll  int
+	hscroll int // equivalents: first column shown (code lines are never wrapped)
 }
 
 type preflightMsg struct {
@@ -90,7 +92,11 @@ func (s *reviewScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 			switch {
 			case key.Matches(msg, k.NextTab):
 				s.eqTab = (s.eqTab + 1) % 3
-				s.scroll = 0
+				s.scroll, s.hscroll = 0, 0
+			case key.Matches(msg, k.Left):
+				s.hscroll = max(0, s.hscroll-eqStep)
+			case key.Matches(msg, k.Right):
+				s.hscroll += eqStep
 			case key.Matches(msg, k.Up):
 				s.scroll = max(0, s.scroll-1)
 			case key.Matches(msg, k.Down):
@@ -102,7 +108,7 @@ func (s *reviewScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, k.Equivalents):
-			s.showEq, s.scroll = true, 0
+			s.showEq, s.scroll, s.hscroll = true, 0, 0
 		case key.Matches(msg, k.Retry) && s.err != nil:
 			return s.run(m)
 		case key.Matches(msg, k.Enter):
@@ -329,16 +335,37 @@ func (s *reviewScreen) eqView(m *Model, w, h int) string {
 		}
 	}
 	body := equivalents(m.plan, s.eqTab)
-	lines := strings.Split(wrap(body, w), "\n")
-	s.scroll = max(0, min(s.scroll, len(lines)-(h-3)))
+	// code is never wrapped: a line broken without its `\` does not paste.
+	// Lines wider than the screen are cut at its edge; ←/→ scroll sideways.
+	lines := strings.Split(body, "\n")
+	widest := 0
+	for _, l := range lines {
+		widest = max(widest, ansi.StringWidth(l))
+	}
+	note := "secrets are shown as <redacted>"
+	if widest > w {
+		s.hscroll = max(0, min(s.hscroll, widest-w))
+		note += fmt.Sprintf(" · lines are cut at the edge: ←/→ scroll sideways (columns %d–%d of %d)", s.hscroll+1, min(widest, s.hscroll+w), widest)
+		for i, l := range lines {
+			lines[i] = ansi.Cut(l, s.hscroll, s.hscroll+w)
+		}
+	} else {
+		s.hscroll = 0
+	}
+	note = wrap(note, w)
+	top := strings.Join(head, " ") + "\n" + st.Muted.Render(note) + "\n\n"
+	s.scroll = max(0, min(s.scroll, len(lines)-(h-strings.Count(top, "\n"))))
 	lines = lines[s.scroll:]
-	return strings.Join(head, " ") + "\n" + st.Muted.Render("secrets are shown as <redacted>") + "\n\n" + strings.Join(lines, "\n")
+	return top + strings.Join(lines, "\n")
 }
+
+// eqStep is how far ←/→ scroll the equivalents sideways.
+const eqStep = 20
 
 func (s *reviewScreen) help(m *Model) []key.Binding {
 	k := m.keys
 	if s.showEq {
-		return []key.Binding{k.NextTab, k.Up, k.Down, withHelp(k.Equivalents, "back to review")}
+		return []key.Binding{k.NextTab, k.Up, k.Down, withHelp(k.Left, "scroll left"), withHelp(k.Right, "scroll right"), withHelp(k.Equivalents, "back to review")}
 	}
 	sub := withHelp(k.Enter, "submit")
 	if s.blockedBy(m) != "" {

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
@@ -24,11 +25,11 @@ type sizeScreen struct {
 
 func newSizeScreen() screen {
 	return &sizeScreen{p: newPicker([]column{
-		{Title: "VM size", Width: 24, Flex: 1},
+		{Title: "VM size", Width: 16, Max: 30, Flex: 1, Key: true},
 		{Title: "vCPUs", Width: 6, Right: true, Numeric: true, Desc: true},
 		{Title: "GiB", Width: 6, Right: true, Numeric: true, Desc: true},
 		{Title: "GPUs", Width: 4, Right: true, Numeric: true, Desc: true},
-		{Title: "Family", Width: 17, Flex: 1},
+		{Title: "Family", Width: 10, Max: 30, Flex: 1},
 		{Title: "Left", Width: 5, Right: true, Numeric: true, Desc: true},
 		{Title: "$/hour", Width: 6, Right: true, Numeric: true},
 		{Title: "", Width: 3, NoSort: true},
@@ -322,32 +323,132 @@ func (s *nodesScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 
 func (s *nodesScreen) view(m *Model, w, h int) string {
 	z, l, ok := m.size()
-	var b strings.Builder
+	var secs []section
 	if ok {
 		gpu := ""
 		if z.GPUs > 0 {
 			gpu = fmt.Sprintf(", %d GPU", z.GPUs)
 		}
-		b.WriteString(fmt.Sprintf("%s · %s, %s GiB%s · %s in %s · %s\n", m.st.Value.Render(z.Name), plural(z.VCPUs, "vCPU"), trimFloat(z.MemoryGB), gpu,
-			z.Family, m.plan.Region, m.plan.Purpose.Label()))
+		secs = append(secs, section{prio: 5, name: "size", text: packParts(w, " · ", m.st.Value.Render(z.Name), plural(z.VCPUs, "vCPU")+", "+trimFloat(z.MemoryGB)+" GiB"+gpu,
+			z.Family+" in "+m.plan.Region, m.plan.Purpose.Label())})
 	}
-	b.WriteString(wrap(m.st.Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w) + "\n\n")
-	b.WriteString(m.st.input(&s.in) + "  " + m.st.Muted.Render("type a number or use + / -") + "\n\n")
-	b.WriteString(vcpuMeter(m, z, l, ok, w))
-	return b.String()
+	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.st.Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
+	secs = append(secs, section{prio: 0, gap: true, text: m.st.input(&s.in) + "  " + m.st.Muted.Render("type a number or use + / -")})
+	secs = append(secs, vcpuMeter(m, z, l, ok, w)...)
+	return fitSections(m.st, secs, w, h)
+}
+
+// section is one block of a screen that may be left out when the screen
+// is short: the highest prio goes first.
+type section struct {
+	text string
+	prio int    // 0 is never left out
+	gap  bool   // a blank line before it (dropped first when short)
+	name string // what the "↓ more" hint says is left out
+}
+
+// fitSections joins the sections in order within h lines: when they do
+// not fit, the blank lines go first, then the sections of the highest
+// prio, and a last line says what was left out.
+func fitSections(st *styles, secs []section, w, h int) string {
+	join := func(gaps bool, drop func(section) bool) (string, int) {
+		var b strings.Builder
+		n := 0
+		for _, s := range secs {
+			if drop(s) {
+				continue
+			}
+			if n > 0 {
+				b.WriteByte('\n')
+				if s.gap && gaps {
+					b.WriteByte('\n')
+				}
+			}
+			b.WriteString(s.text)
+			n++
+		}
+		out := b.String()
+		return out, strings.Count(out, "\n") + 1
+	}
+	keep := func(section) bool { return false }
+	if out, n := join(true, keep); n <= h || h <= 0 {
+		return out
+	}
+	if out, n := join(false, keep); n <= h {
+		return out
+	}
+	// leave out sections, highest prio first, keeping a line for the hint
+	maxPrio := 0
+	for _, s := range secs {
+		maxPrio = max(maxPrio, s.prio)
+	}
+	for p := maxPrio; p > 0; p-- {
+		drop := func(s section) bool { return s.prio >= p }
+		out, n := join(false, drop)
+		if n+1 <= h || p == 1 {
+			var names []string
+			for _, s := range secs {
+				if drop(s) && s.name != "" && !slices.Contains(names, s.name) {
+					names = append(names, s.name)
+				}
+			}
+			hint := "↓ more"
+			if len(names) > 0 {
+				hint += ": " + strings.Join(names, ", ")
+			}
+			if why := " (a taller window shows it)"; ansi.StringWidth(hint+why) <= w {
+				hint += why
+			}
+			return out + "\n" + st.Muted.Render(ansi.Truncate(hint, w, "…"))
+		}
+	}
+	out, _ := join(false, keep)
+	return out
+}
+
+// packParts joins parts with sep, starting a new line where the next part
+// would not fit in w (a part longer than a line is word-wrapped).
+func packParts(w int, sep string, parts ...string) string {
+	var lines []string
+	cur := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		switch {
+		case cur == "":
+			cur = p
+		case ansi.StringWidth(cur+sep+p) <= w:
+			cur += sep + p
+		default:
+			lines = append(lines, cur)
+			cur = p
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = wrap(l, w)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // vcpuMeter draws nodes × vCPUs against the purpose threshold, the rule
-// sentence, and the family and regional quota bars (used + requested vs
-// limit). It is redrawn on every change of the node count.
-func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) string {
+// sentence, the verdict, and the family and regional quota bars (used +
+// requested vs limit), as sections of falling importance. It is redrawn
+// on every change of the node count.
+func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) []section {
 	st := m.st
-	var b strings.Builder
+	var secs []section
 	nodes := m.plan.Nodes
 	sc := rules.CheckSize(m.plan.Purpose, m.plan.VMSize, nodes, z.VCPUs)
 	th := sc.Threshold
 	barW := max(10, min(40, w-34))
 	label := func(s string) string { return fit(s, 8, false) }
+	const pad = 8
 
 	// vCPU bar with the threshold marker.
 	scale := max(sc.TotalVCPUs, th.MinVCPUs*3/2, 1)
@@ -366,19 +467,35 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) 
 			bar.WriteString(st.BarEmpty.Render("░"))
 		}
 	}
-	b.WriteString(label("vCPUs") + bar.String() + fmt.Sprintf(" %d of %d needed\n", sc.TotalVCPUs, th.MinVCPUs))
-	pad := strings.Repeat(" ", 8)
+	var b strings.Builder
+	b.WriteString(label("vCPUs") + bar.String() + fmt.Sprintf(" %d of %d needed", sc.TotalVCPUs, th.MinVCPUs))
 	if known {
-		b.WriteString(pad + fmt.Sprintf("%s × %s = %d vCPUs (%s: %d vCPUs and %s at least)\n",
-			plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()), th.MinVCPUs, plural(th.MinNodes, "node")))
+		b.WriteString("\n" + indent(fmt.Sprintf("%s × %s = %d vCPUs (%s: %d vCPUs and %s at least)",
+			plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()), th.MinVCPUs, plural(th.MinNodes, "node")), pad, w))
 	}
-	b.WriteString(pad + st.Value.Render(sc.Rule) + "\n")
+	secs = append(secs, section{prio: 1, gap: true, text: b.String()})
+	secs = append(secs, section{prio: 2, name: "the size rule", text: paint(st.Value, indent(sc.Rule, pad, w))})
+
+	// the verdict
+	b.Reset()
+	probs := m.sizeProblems()
+	if len(probs) == 0 {
+		b.WriteString(paint(st.OK, hang("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label())), w, 2)))
+	} else {
+		for i, p := range probs {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(paint(st.Error, "✗ "+strings.TrimLeft(indent(p, 2, w), " ")))
+		}
+	}
+	verdict := section{prio: 1, gap: true, text: b.String()}
 
 	// quota bars
+	var quota []section
 	if known {
-		b.WriteString("\n")
 		if l.QuotaUnknown {
-			b.WriteString(label("Quota") + st.Warn.Render("unknown: the usages of this region could not be read") + "\n")
+			quota = append(quota, section{prio: 3, gap: true, name: "quota", text: label("Quota") + st.Warn.Render("unknown: the usages of this region could not be read")})
 		} else {
 			for i, q := range []rules.Quota{z.FamilyQuota, l.RegionQuota} {
 				name := "Quota"
@@ -386,26 +503,19 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) 
 					name = ""
 				}
 				qc := rules.CheckQuota(q, sc.TotalVCPUs)
+				b.Reset()
 				b.WriteString(label(name) + quotaBar(st, q, sc.TotalVCPUs, barW) + fmt.Sprintf(" %d + %d of %d\n", q.Used, sc.TotalVCPUs, q.Limit))
-				msg := qc.Message
 				if qc.OK {
-					b.WriteString(pad + st.Muted.Render(msg) + "\n")
+					b.WriteString(paint(st.Muted, indent(qc.Message, pad, w)))
 				} else {
-					b.WriteString(paint(st.Error, indent(msg, len(pad), w)) + "\n")
+					b.WriteString(paint(st.Error, indent(qc.Message, pad, w)))
 				}
+				what := []string{"family quota", "regional quota"}[i]
+				quota = append(quota, section{prio: 3 + i, gap: i == 0, name: what, text: b.String()})
 			}
 		}
 	}
-	b.WriteString("\n")
-	probs := m.sizeProblems()
-	if len(probs) == 0 {
-		b.WriteString(st.OK.Render("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()))) + "\n")
-	} else {
-		for _, p := range probs {
-			b.WriteString(paint(st.Error, "✗ "+strings.TrimLeft(indent(p, 2, w), " ")) + "\n")
-		}
-	}
-	return b.String()
+	return append(append(secs, verdict), quota...)
 }
 
 func quotaBar(st *styles, q rules.Quota, req, w int) string {

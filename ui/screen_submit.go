@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/amlaks/amlaks/wizard"
@@ -122,9 +123,9 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 			b.WriteString(st.Muted.Render(o.last.Note) + "\n")
 		}
 		b.WriteString("\n")
-		if id := m.plan.Workspace.ID; id != "" {
-			b.WriteString(st.Muted.Render("workspace in the portal:") + "\n")
-			b.WriteString(st.Muted.Render(ansi.Hardwrap("https://portal.azure.com/#resource"+id+"/overview", w, false)) + "\n")
+		if u := m.portalURL(); u != "" {
+			b.WriteString(st.Muted.Render("workspace in the portal (the full link is printed when the wizard ends):") + "\n")
+			b.WriteString(link(st.Muted, u, w) + "\n")
 		}
 		b.WriteString(wrap(st.Muted.Render("The operation runs in Azure: ctrl+c asks whether to stop watching (it goes on) or keep watching."), w))
 		return b.String()
@@ -249,4 +250,24 @@ func labelled(label, text string, w int) string {
 	lines := strings.Split(indent(text, col, w), "\n")
 	lines[0] = "  " + label + strings.Repeat(" ", max(1, col-2-len(label))) + strings.TrimLeft(lines[0], " ")
 	return strings.Join(lines, "\n")
+}
+
+// link renders url on a line of its own, never wrapped, as a terminal
+// hyperlink (OSC 8): the visible text is the whole URL when it fits in w,
+// else the URL cut with "…" (the link still opens the whole URL, and a
+// terminal without OSC 8 is not given a broken, half-wrapped one).
+func link(st lipgloss.Style, url string, w int) string {
+	text := url
+	if w > 0 && ansi.StringWidth(text) > w {
+		text = ansi.Truncate(text, w, "…")
+	}
+	return ansi.SetHyperlink(url) + st.Render(text) + ansi.ResetHyperlink()
+}
+
+// portalURL is the workspace's page in the Azure portal ("" when unknown).
+func (m *Model) portalURL() string {
+	if id := m.plan.Workspace.ID; id != "" {
+		return "https://portal.azure.com/#resource" + id + "/overview"
+	}
+	return ""
 }

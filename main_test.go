@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
 // demoEnv points the demo state at a fresh file and speeds the simulator
@@ -344,7 +346,7 @@ func TestDebugTraceRedactsSecrets(t *testing.T) {
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "trace.log")
 	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
-	writeCert(t, cert, key)
+	wizardtest.WriteCert(t, cert, key)
 	r := runArgs(t, "", "--demo", "--debug", trace, "create", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "ml.contoso.com", "--yes")
 	if r.code != 0 {
 		t.Fatal(r)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
@@ -337,6 +338,11 @@ func (a *app) askMissing(p *wizard.Plan) error {
 			return err
 		}
 	}
+	if p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach {
+		if err := a.askAdvanced(q, p); err != nil {
+			return err
+		}
+	}
 	if p.Name == "" && (p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach) {
 		cs, err := c.Computes(a.ctx, p.WorkspaceRef())
 		if err != nil {
@@ -356,6 +362,111 @@ func (a *app) askMissing(p *wizard.Plan) error {
 			for _, v := range vs {
 				fmt.Fprintln(q.out, "name: "+v.Message)
 			}
+		}
+	}
+	return nil
+}
+
+// askAdvanced offers the optional steps (custom VNet and load balancer for
+// a create, TLS for both) unless flags gave them; every answer is checked
+// with the same rules as the wizard and asked again until it passes.
+func (a *app) askAdvanced(q prompter, p *wizard.Plan) error {
+	askNet := p.Mode == wizard.ModeCreate && !p.Given(wizard.FNetwork)
+	askTLS := !p.Given(wizard.FTLS)
+	if !askNet && !askTLS {
+		return nil
+	}
+	ans, err := q.line("Advanced settings (custom VNet, internal load balancer, TLS)? [y/N]: ")
+	if err != nil || (strings.ToLower(ans) != "y" && strings.ToLower(ans) != "yes") {
+		return err
+	}
+	ask := func(prompt, def string) (string, error) {
+		if def != "" {
+			prompt += " [" + def + "]"
+		}
+		s, err := q.line(prompt + ": ")
+		if s == "" {
+			s = def
+		}
+		return s, err
+	}
+	for askNet {
+		n := rules.Network{LoadBalancer: rules.PublicIP}
+		var err error
+		if n.VNetResourceGroup, err = ask("VNet resource group (empty: the basic network AML manages)", ""); err != nil {
+			return err
+		}
+		if n.VNetResourceGroup != "" {
+			for _, f := range []struct {
+				prompt, def string
+				dst         *string
+			}{{"VNet name", "", &n.VNet}, {"Subnet name", "", &n.Subnet}, {"Service CIDR", "10.0.0.0/16", &n.ServiceCIDR},
+				{"DNS service IP", "10.0.0.10", &n.DNSServiceIP}, {"Docker bridge CIDR", "172.17.0.1/16", &n.DockerBridgeCIDR}} {
+				if *f.dst, err = ask(f.prompt, f.def); err != nil {
+					return err
+				}
+			}
+		}
+		i, err := q.choose("Load balancer:", []string{"Public IP", "Internal (needs your own TLS certificate if TLS is on)"}, 0)
+		if err != nil {
+			return err
+		}
+		if i == 1 {
+			n.LoadBalancer = rules.InternalLoadBalancer
+			if n.LoadBalancerSubnet, err = ask("Load balancer subnet", n.Subnet); err != nil {
+				return err
+			}
+		}
+		vs := rules.CheckNetwork(n)
+		for _, v := range vs {
+			fmt.Fprintln(q.out, v.Error())
+		}
+		if len(vs) == 0 {
+			p.Network = n
+			p.Mark(wizard.FNetwork, wizard.Asked)
+			break
+		}
+	}
+	for askTLS {
+		i, err := q.choose("TLS for the scoring endpoint:", []string{"Off", "Microsoft certificate for a leaf domain label", "Your own certificate (PEM files) and CNAME"}, 0)
+		if err != nil {
+			return err
+		}
+		t := rules.TLS{Mode: []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}[i]}
+		switch t.Mode {
+		case rules.TLSMicrosoft:
+			if t.LeafDomainLabel, err = ask("Leaf domain label", ""); err != nil {
+				return err
+			}
+			ow, err := ask("Overwrite an existing domain with that label? [y/N]", "")
+			if err != nil {
+				return err
+			}
+			t.Overwrite = strings.HasPrefix(strings.ToLower(ow), "y")
+		case rules.TLSCustom:
+			for _, f := range []struct {
+				prompt string
+				dst    *string
+			}{{"Certificate PEM file", &t.CertFile}, {"Key PEM file", &t.KeyFile}, {"CNAME", &t.CNAME}} {
+				if *f.dst, err = ask(f.prompt, ""); err != nil {
+					return err
+				}
+			}
+		}
+		trial := *p
+		trial.TLS = t
+		if err := trial.LoadTLSFiles(); err != nil {
+			fmt.Fprintln(q.out, err.Error())
+			continue
+		}
+		vs := rules.CheckTLS(trial.TLS, p.Network.LoadBalancer == rules.InternalLoadBalancer, time.Now())
+		for _, v := range vs {
+			fmt.Fprintln(q.out, v.Error())
+		}
+		if len(vs) == 0 {
+			p.TLS = trial.TLS
+			p.Mark(wizard.FTLS, wizard.Asked)
+			break
 		}
 	}
 	return nil

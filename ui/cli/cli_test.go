@@ -32,7 +32,7 @@ func TestAccessibleAsksMissingAnswersAsNumberedPrompts(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1 (mlw-prod), a bad name, a taken name, a good name, confirm
 	// workspace 1, purpose/region/size/nodes defaults, then names
-	code, out, errs := runTTY(t, c, "1\n\n\n\n\n1bad\naks-inference\naks-acc\ny\n", "create", "--accessible")
+	code, out, errs := runTTY(t, c, "1\n\n\n\n\n\n1bad\naks-inference\naks-acc\ny\n", "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
@@ -53,7 +53,7 @@ func TestAccessibleAsksMissingAnswersAsNumberedPrompts(t *testing.T) {
 
 func TestAccessibleDeclineSendsNothing(t *testing.T) {
 	c := wizardtest.New()
-	code, _, errs := runTTY(t, c, "1\n\n\n\n\naks-acc\nn\n", "create", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n\n\n\n\n\naks-acc\nn\n", "create", "--accessible")
 	if code != 0 || len(c.Specs) != 0 || !strings.Contains(errs, "nothing was sent") {
 		t.Fatalf("exit %d, %d sent\n%s", code, len(c.Specs), errs)
 	}
@@ -62,7 +62,7 @@ func TestAccessibleDeclineSendsNothing(t *testing.T) {
 func TestAccessibleAttachPicksCluster(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, cluster 2 (aks-private), name, confirm
-	code, _, errs := runTTY(t, c, "1\n2\naks-priv\ny\n", "attach", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n2\n\naks-priv\ny\n", "attach", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -135,7 +135,7 @@ func TestAccessibleWizardAsksAndChecksEachAnswer(t *testing.T) {
 	c := wizardtest.New()
 	// mode 1 (create), workspace 1, dev-test, bad region then westeurope,
 	// unknown size then D2_v2, 0 nodes then 1, name, confirm
-	in := "1\n1\n2\nmarsnorth\nwesteurope\nStandard_Nope\nStandard_D2_v2\n0\n1\naks-dev\ny\n"
+	in := "1\n1\n2\nmarsnorth\nwesteurope\nStandard_Nope\nStandard_D2_v2\n0\n1\n\naks-dev\ny\n"
 	code, _, errs := runTTY(t, c, in, "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
@@ -170,7 +170,7 @@ func TestAccessibleBrowseAndList(t *testing.T) {
 func TestAccessibleSizeThatCannotFitIsAskedAgain(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, production, eastus, a GPU size with quota 0, then D3_v2, 3 nodes, name, confirm
-	code, _, errs := runTTY(t, c, "1\n\n\nStandard_NC6s_v3\nStandard_D3_v2\n\naks-ok\ny\n", "create", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n\n\nStandard_NC6s_v3\nStandard_D3_v2\n\n\naks-ok\ny\n", "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -205,5 +205,41 @@ func TestAccessibleCtrlCExits130(t *testing.T) {
 		}
 	case <-time.After(3 * time.Second):
 		t.Fatal("Ctrl+C did not end the prompt")
+	}
+}
+
+func TestAccessibleAdvancedNetworkAndTLS(t *testing.T) {
+	c := wizardtest.New()
+	dir := t.TempDir()
+	cert, key := dir+"/c.pem", dir+"/k.pem"
+	wizardtest.WriteCert(t, cert, key)
+	in := strings.Join([]string{
+		"1", "", "", "", "", // workspace, purpose, region, size, nodes
+		"y",                                                     // advanced
+		"rg-net", "vnet1", "aks", "10.0.0.0/16", "10.0.0.0", "", // DNS = first address: refused
+		"2", "", // internal LB, subnet default
+		"rg-net", "vnet1", "aks", "", "", "", "2", "", // defaults pass
+		"2", "myscoring", "", // Microsoft cert with an internal LB: refused
+		"3", cert, key, "ml.contoso.com", // own certificate
+		"aks-adv", "y", ""}, "\n")
+	code, _, errs := runTTY(t, c, in, "create", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"dns-service-ip: 10.0.0.0 is the first address", "internal load balancer", "Summary: create aks-adv in mlw-prod", "custom VNet vnet1/aks", "TLS with your certificate for ml.contoso.com"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("lacks %q:\n%s", want, errs)
+		}
+	}
+	if len(c.Specs) != 1 {
+		t.Fatalf("sent %d", len(c.Specs))
+	}
+	sp := c.Specs[0]
+	if sp.Network.LoadBalancer != "InternalLoadBalancer" || sp.Network.LoadBalancerSubnet != "aks" || sp.Network.DNSServiceIP != "10.0.0.10" ||
+		sp.TLS.Mode != 2 || len(sp.TLS.KeyPEM) == 0 || sp.TLS.CNAME != "ml.contoso.com" {
+		t.Fatalf("spec %+v", sp)
+	}
+	if strings.Contains(errs, "PRIVATE KEY") {
+		t.Fatal("key material on screen")
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package wizardtest
 
 import (
 	"crypto/ecdsa"
@@ -13,9 +13,9 @@ import (
 	"time"
 )
 
-// writeCert writes a fresh self-signed certificate for ml.contoso.com and
-// its key as PEM files.
-func writeCert(t *testing.T, certPath, keyPath string) {
+// WriteCert writes a fresh self-signed certificate for ml.contoso.com,
+// valid for 30 days, and its private key as PEM files (mode 0600).
+func WriteCert(t testing.TB, certPath, keyPath string) {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -31,6 +31,10 @@ func writeCert(t *testing.T, certPath, keyPath string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600)
+	if err := os.WriteFile(certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }

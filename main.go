@@ -75,20 +75,9 @@ func isTTY(f any) bool {
 	return false
 }
 
-// demoSubscription is the simulator's default subscription ("Contoso ML (demo)").
-const demoSubscription = "00000000-0000-4000-8000-000000000001"
-
 // newSession builds the Cloud for the global flags: the simulator for
 // --demo (same azure code, in-memory transport), else real Azure.
-func newSession(ctx context.Context, g cli.Globals) (*cli.Session, error) {
-	s, err := buildSession(g)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-func buildSession(g cli.Globals) (*cli.Session, error) {
+func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 	var debugLog io.Writer
 	closeFn := func() {}
 	if g.Debug != "" {
@@ -96,8 +85,17 @@ func buildSession(g cli.Globals) (*cli.Session, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--debug: %w", err)
 		}
+		if err := f.Chmod(0o600); err != nil { // an existing file keeps its mode otherwise
+			f.Close()
+			return nil, fmt.Errorf("--debug: %w", err)
+		}
 		debugLog = f
 		closeFn = func() { f.Close() }
+		defer func() {
+			if err != nil {
+				f.Close()
+			}
+		}()
 	}
 	if g.Demo {
 		s, err := demoSession(g, debugLog)
@@ -169,7 +167,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		if sub = os.Getenv("AZURE_SUBSCRIPTION_ID"); sub != "" {
 			src = wizard.Env
 		} else {
-			sub, src = demoSubscription, wizard.AzCLI
+			sub, src = sim.DefaultSubscriptionID, wizard.AzCLI
 		}
 	}
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }

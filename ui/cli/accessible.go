@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/amlaks/amlaks/rules"
@@ -245,14 +248,23 @@ func (a *app) runAccessible() error {
 			}
 			return &Invalid{vs}
 		}
-		r, err := q.line("Region [eastus]: ")
+		regions, err := s.Cloud.Regions(a.ctx, p.Subscription)
 		if err != nil {
 			return err
 		}
-		if r == "" {
-			r = "eastus"
+		for {
+			r, err := q.line("Region [eastus]: ")
+			if err != nil {
+				return err
+			}
+			if r == "" {
+				r = "eastus"
+			}
+			if _, ok := wizard.FindRegion(regions, r); ok {
+				return a.printVersions(p.Subscription, r)
+			}
+			fmt.Fprintf(q.out, "region: unknown region %q: use a name like eastus or westeurope\n", r)
 		}
-		return a.printVersions(p.Subscription, r)
 	}
 	if err := a.askMissing(p); err != nil {
 		return err
@@ -321,13 +333,26 @@ func (a *app) askMissing(p *wizard.Plan) error {
 		if len(cls) == 0 {
 			return &Invalid{[]rules.Violation{{Field: "cluster", Code: "none", Message: "the subscription has no AKS cluster to attach: create one with `amlaks create`"}}}
 		}
-		var items []string
-		for _, cl := range cls {
-			items = append(items, fmt.Sprintf("%s  (resource group %s, %s, Kubernetes %s, %d nodes)", cl.Name, cl.ResourceGroup, cl.Region, cl.Version, cl.Nodes()))
-		}
-		i, err := q.choose("AKS cluster to attach:", items, -1)
+		badges, err := a.clusterBadges(p, cls)
 		if err != nil {
 			return err
+		}
+		var items []string
+		for i, cl := range cls {
+			items = append(items, fmt.Sprintf("[%s] %s  (resource group %s, %s, Kubernetes %s, %d nodes, %d vCPUs)", badgeOf(badges[i]), cl.Name, cl.ResourceGroup, cl.Region, cl.Version, cl.Nodes(), cl.VCPUs()))
+		}
+		var i int
+		for {
+			if i, err = q.choose("AKS cluster to attach:", items, -1); err != nil {
+				return err
+			}
+			for _, f := range badges[i] {
+				fmt.Fprintln(q.out, f.String())
+			}
+			if !rules.Blocked(badges[i]) {
+				break
+			}
+			fmt.Fprintf(q.out, "%s cannot be attached as %s: pick another cluster\n", cls[i].Name, strings.ToLower(p.Purpose.Label()))
 		}
 		p.ClusterID = cls[i].ID
 		p.Cluster = &cls[i]
@@ -398,12 +423,20 @@ func (a *app) askAdvanced(q prompter, p *wizard.Plan) error {
 		}
 		if n.VNetResourceGroup != "" {
 			for _, f := range []struct {
-				prompt, def string
-				dst         *string
-			}{{"VNet name", "", &n.VNet}, {"Subnet name", "", &n.Subnet}, {"Service CIDR", "10.0.0.0/16", &n.ServiceCIDR},
-				{"DNS service IP", "10.0.0.10", &n.DNSServiceIP}, {"Docker bridge CIDR", "172.17.0.1/16", &n.DockerBridgeCIDR}} {
-				if *f.dst, err = ask(f.prompt, f.def); err != nil {
-					return err
+				prompt, def, field string
+				dst                *string
+			}{{"VNet name", "", "vnet", &n.VNet}, {"Subnet name", "", "subnet", &n.Subnet}, {"Service CIDR", "10.0.0.0/16", "service-cidr", &n.ServiceCIDR},
+				{"DNS service IP", "10.0.0.10", "dns-service-ip", &n.DNSServiceIP}, {"Docker bridge CIDR", "172.17.0.1/16", "docker-bridge-cidr", &n.DockerBridgeCIDR}} {
+				for {
+					if *f.dst, err = ask(f.prompt, f.def); err != nil {
+						return err
+					}
+					// each value is checked as it is given, the relations between them below
+					if bad := fieldProblem(f.field, *f.dst); bad != "" {
+						fmt.Fprintln(q.out, f.field+": "+bad)
+						continue
+					}
+					break
 				}
 			}
 		}
@@ -433,6 +466,10 @@ func (a *app) askAdvanced(q prompter, p *wizard.Plan) error {
 			return err
 		}
 		t := rules.TLS{Mode: []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}[i]}
+		if t.Mode == rules.TLSMicrosoft && p.Network.LoadBalancer == rules.InternalLoadBalancer {
+			fmt.Fprintln(q.out, "ssl: a Microsoft certificate does not work with an internal load balancer: choose your own certificate, or Off")
+			continue
+		}
 		switch t.Mode {
 		case rules.TLSMicrosoft:
 			if t.LeafDomainLabel, err = ask("Leaf domain label", ""); err != nil {
@@ -470,4 +507,97 @@ func (a *app) askAdvanced(q prompter, p *wizard.Plan) error {
 		}
 	}
 	return nil
+}
+
+// clusterBadges evaluates every cluster for the plan's purpose, as the
+// wizard's picker does: versions of each cluster's region and the
+// attachments of every workspace are read in parallel.
+func (a *app) clusterBadges(p *wizard.Plan, cls []wizard.Cluster) ([][]rules.Finding, error) {
+	c := a.sess.Cloud
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		firstErr error
+		regions  []wizard.Region
+		idx      wizard.Attachments
+		versions = map[string][]rules.Version{}
+	)
+	run := func(f func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(); err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	run(func() (err error) { regions, err = c.Regions(a.ctx, p.Subscription); return })
+	run(func() (err error) { idx, err = wizard.AttachmentIndex(a.ctx, c, p.Subscription); return })
+	seen := map[string]bool{}
+	for _, cl := range cls {
+		if seen[cl.Region] {
+			continue
+		}
+		seen[cl.Region] = true
+		region := cl.Region
+		run(func() error {
+			vs, err := c.Versions(a.ctx, p.Subscription, region)
+			mu.Lock()
+			versions[region] = vs
+			mu.Unlock()
+			return err
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	pairs := wizard.PairsOf(regions, p.Workspace.Region)
+	out := make([][]rules.Finding, len(cls))
+	for i, cl := range cls {
+		out[i] = wizard.ClusterFacts(cl, p, versions[cl.Region], pairs, idx.Of(cl.ID))
+	}
+	return out, nil
+}
+
+// badgeOf is block, warn or ok.
+func badgeOf(fs []rules.Finding) string {
+	worst := "ok"
+	for _, f := range fs {
+		switch f.Severity {
+		case rules.Block:
+			return "block"
+		case rules.Warn:
+			worst = "warn"
+		}
+	}
+	return worst
+}
+
+// fieldProblem checks one custom-VNet value on its own: names present,
+// CIDRs and the DNS IP parse.
+func fieldProblem(field, v string) string {
+	switch field {
+	case "service-cidr", "docker-bridge-cidr":
+		if _, err := rules.ParseCIDR(field, v); err != nil {
+			var viol rules.Violation
+			if errors.As(err, &viol) {
+				return viol.Message
+			}
+			return err.Error()
+		}
+	case "dns-service-ip":
+		if _, err := netip.ParseAddr(v); err != nil {
+			return fmt.Sprintf("%q is not an IP address, like 10.0.0.10", v)
+		}
+	default:
+		if v == "" {
+			return "enter a name (all six custom VNet fields are needed)"
+		}
+	}
+	return ""
 }

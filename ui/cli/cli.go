@@ -195,7 +195,8 @@ func isUsageError(err error) bool {
 }
 
 func (a *app) printError(err error) {
-	if a.jsonOut {
+	// argument errors come before the pre-run hook has read -o
+	if a.jsonOut || a.g.Output == "json" {
 		writeJSON(a.s.Out, map[string]any{"error": errorJSON(err)})
 		return
 	}

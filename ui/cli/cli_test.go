@@ -219,14 +219,14 @@ func TestAccessibleAdvancedNetworkAndTLS(t *testing.T) {
 		"rg-net", "vnet1", "aks", "10.0.0.0/16", "10.0.0.0", "", // DNS = first address: refused
 		"2", "", // internal LB, subnet default
 		"rg-net", "vnet1", "aks", "", "", "", "2", "", // defaults pass
-		"2", "myscoring", "", // Microsoft cert with an internal LB: refused
+		"2",                              // Microsoft cert with an internal LB: refused at once
 		"3", cert, key, "ml.contoso.com", // own certificate
 		"aks-adv", "y", ""}, "\n")
 	code, _, errs := runTTY(t, c, in, "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	for _, want := range []string{"dns-service-ip: 10.0.0.0 is the first address", "internal load balancer", "Summary: create aks-adv in mlw-prod", "custom VNet vnet1/aks", "TLS with your certificate for ml.contoso.com"} {
+	for _, want := range []string{"dns-service-ip: 10.0.0.0 is the first address", "ssl: a Microsoft certificate does not work with an internal load balancer", "Summary: create aks-adv in mlw-prod", "custom VNet vnet1/aks", "TLS with your certificate for ml.contoso.com"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("lacks %q:\n%s", want, errs)
 		}
@@ -241,5 +241,59 @@ func TestAccessibleAdvancedNetworkAndTLS(t *testing.T) {
 	}
 	if strings.Contains(errs, "PRIVATE KEY") {
 		t.Fatal("key material on screen")
+	}
+}
+
+func TestAccessibleVNetFieldsCheckedAsGiven(t *testing.T) {
+	c := wizardtest.New()
+	in := strings.Join([]string{"1", "", "", "", "", "y",
+		"rg-net", "vnet1", "aks", "10.0.0.0/33", "", "nope", "", "", // bad CIDR and bad IP asked again at once
+		"1", // public LB
+		"1", // TLS off
+		"aks-net", "y", ""}, "\n")
+	code, _, errs := runTTY(t, c, in, "create", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "service-cidr: ") || !strings.Contains(errs, `dns-service-ip: "nope" is not an IP address`) {
+		t.Fatalf("prompts:\n%s", errs)
+	}
+	if len(c.Specs) != 1 || c.Specs[0].Network.ServiceCIDR != "10.0.0.0/16" || c.Specs[0].Network.DNSServiceIP != "10.0.0.10" {
+		t.Fatalf("sent %+v", c.Specs)
+	}
+}
+
+func TestAccessibleAttachRefusesBlockedClusterAndAsksAgain(t *testing.T) {
+	c := wizardtest.New()
+	// workspace 1, aks-shared (blocked: already attached), then aks-private, no advanced, name, confirm
+	code, _, errs := runTTY(t, c, "1\n1\n2\n\naks-priv\ny\n", "attach", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"[block] aks-shared", "[ok] aks-private", "already attached as aks-inference in mlw-prod", "aks-shared cannot be attached as production: pick another cluster"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("lacks %q:\n%s", want, errs)
+		}
+	}
+	if len(c.Specs) != 1 || !strings.HasSuffix(c.Specs[0].ClusterID, "/aks-private") {
+		t.Fatalf("sent %+v", c.Specs)
+	}
+}
+
+func TestAccessibleBrowseAsksRegionAgain(t *testing.T) {
+	c := wizardtest.New()
+	code, out, errs := runTTY(t, c, "3\n1\nwesteurope\n", "--accessible")
+	if code != 0 || !strings.Contains(errs, `unknown region "1"`) || !strings.Contains(out, "KubernetesVersion") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestArgErrorIsJSONWithOutputJSON(t *testing.T) {
+	c := wizardtest.New()
+	var out, errb bytes.Buffer
+	s := Streams{In: strings.NewReader(""), Out: &out, Err: &errb}
+	code := Run(context.Background(), []string{"status", "-w", "mlw-prod", "-o", "json"}, s, fakeFactory(c), "test")
+	if code != 2 || !strings.Contains(out.String(), `"code": "InvalidInput"`) || !strings.Contains(out.String(), "--name") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
 	}
 }

@@ -296,7 +296,7 @@ func (a *app) printList(p *wizard.Plan) error {
 		return nil
 	}
 	if len(cs) == 0 {
-		fmt.Fprintf(a.s.Out, "no compute targets in %s yet: create one with `amlaks create -w %s`\n", p.Workspace.Name, p.Workspace.Name)
+		fmt.Fprintf(a.s.Out, "no compute targets in %s yet: create one with `%s`\n", p.Workspace.Name, a.command("create", p.WorkspaceRef()))
 		return nil
 	}
 	t := newTable(a.s.Out, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER")
@@ -380,7 +380,7 @@ Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 				return err
 			}
 			if !strings.EqualFold(c.Type, "AKS") {
-				return &Invalid{[]rules.Violation{{Field: "name", Code: "not-aks", Message: fmt.Sprintf("%s is %s %s compute; amlaks detaches AKS computes only", c.Name, article(c.Type), c.Type)}}}
+				return exit(ExitInvalid, fmt.Errorf("%s is %s %s compute; amlaks detaches AKS computes only", c.Name, article(c.Type), c.Type))
 			}
 			if !yes {
 				if !a.canPrompt() {

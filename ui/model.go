@@ -209,6 +209,12 @@ type screen interface {
 // escaper is a screen with an inner state that Esc leaves first.
 type escaper interface{ esc(m *Model) bool }
 
+// cmdEscaper is an escaper whose Esc may start work (the review's
+// preflight when Esc leaves the operation screen for it).
+type cmdEscaper interface {
+	escCmd(m *Model) (bool, tea.Cmd)
+}
+
 // need is data a step waits for.
 type need struct {
 	what  string
@@ -696,6 +702,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	if key.Matches(msg, k.Back) {
+		if e, ok := m.cur().(cmdEscaper); ok {
+			if handled, cmd := e.escCmd(m); handled {
+				return cmd
+			}
+		}
 		if e, ok := m.cur().(escaper); ok && e.esc(m) {
 			return nil
 		}

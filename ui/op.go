@@ -163,7 +163,7 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 		o.submitting = false
 		if msg.err != nil {
 			o.done, o.err = true, msg.err
-			return nil
+			return m.opEnded()
 		}
 		op := msg.op
 		o.op = &op
@@ -202,10 +202,7 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 		if o.cancel != nil {
 			o.cancel()
 		}
-		if o.fromList {
-			return m.fetchComputes(true)
-		}
-		return nil
+		return m.opEnded()
 	case followClosedMsg:
 		if msg.req != o.req || o.done || o.detached {
 			return nil
@@ -215,8 +212,21 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 			Message: "stopped receiving progress before the operation ended",
 			Hint:    "it may still be running in Azure: run `" + m.cliCmd("status", o.name) + "`"}
 		m.release()
+		return m.opEnded()
 	}
 	return nil
+}
+
+// opEnded runs once an operation ended (success or failure): the
+// workspace's computes changed (a compute was created, failed or detached),
+// so the cached list is fetched again and the name step forgets its last
+// answer from Azure; the name step, the review and a flag's check then
+// agree on whether the name is taken.
+func (m *Model) opEnded() tea.Cmd {
+	if s, ok := m.screens[wizard.StepName].(*nameScreen); ok {
+		s.forget(m)
+	}
+	return m.fetchComputes(true)
 }
 
 func (m *Model) onPending(msg pendingMsg) tea.Cmd {

@@ -71,6 +71,13 @@ func (s *nameScreen) schedule(m *Model) tea.Cmd {
 	return tea.Tick(m.debounce, func(time.Time) tea.Msg { return nameDueMsg{req: req, name: name} })
 }
 
+// forget drops the last answer of the name check (and any check in
+// flight): the workspace's computes changed.
+func (s *nameScreen) forget(m *Model) {
+	m.data.next(reqName)
+	s.checking, s.checked, s.taken, s.checkErr, s.checkWS = "", "", false, nil, ""
+}
+
 func (s *nameScreen) busy() bool { return s.checking != "" }
 
 func (s *nameScreen) update(m *Model, msg tea.Msg) tea.Cmd {

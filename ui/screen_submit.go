@@ -18,9 +18,15 @@ import (
 // submitScreen follows the operation: spinner, elapsed and expected time,
 // the polled state, "slower than usual"; then success (state, FQDN, next
 // steps) or failure (code, message, hint, back to the step that fixes it).
-type submitScreen struct{}
+type submitScreen struct {
+	scroll    int // first body line shown on the success/failure screen
+	maxScroll int // the last view's largest useful scroll
+}
 
-func (s *submitScreen) enter(m *Model) tea.Cmd { return nil }
+func (s *submitScreen) enter(m *Model) tea.Cmd {
+	s.scroll = 0
+	return nil
+}
 
 func (s *submitScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyPressMsg)
@@ -29,6 +35,10 @@ func (s *submitScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(k, m.keys.Up):
+		s.scroll = max(0, s.scroll-1)
+	case key.Matches(k, m.keys.Down):
+		s.scroll = min(s.maxScroll, s.scroll+1)
 	case key.Matches(k, m.keys.Fix) && o.err != nil:
 		if id := m.fixStep(o.err); id != "" && !o.fromList {
 			m.op = nil
@@ -45,17 +55,24 @@ func (s *submitScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 }
 
 func (s *submitScreen) esc(m *Model) bool {
+	ok, _ := s.escCmd(m)
+	return ok
+}
+
+// escCmd leaves a finished operation for the list or the review and
+// returns what entering that step starts (the review's preflight: without
+// it the review would wait for a preflight that never runs).
+func (s *submitScreen) escCmd(m *Model) (bool, tea.Cmd) {
 	o := m.op
 	if o == nil || !o.done {
-		return true // no going back while the operation runs
+		return true, nil // no going back while the operation runs
 	}
 	m.op = nil
+	s.scroll = 0
 	if o.fromList {
-		m.goTo(stepList)
-	} else {
-		m.goTo(wizard.StepReview)
+		return true, m.goTo(stepList)
 	}
-	return true
+	return true, m.goTo(wizard.StepReview)
 }
 
 func verbing(k wizard.OpKind) string {
@@ -147,11 +164,11 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		} else {
 			b.WriteString(st.Header.Render("Next steps") + "\n")
 			b.WriteString(hang(fmt.Sprintf("  • deploy a model to it: use compute target %s (az ml model deploy --ct %s, or AksWebservice in Python)", o.name, o.name), w, 4) + "\n")
-			b.WriteString(hang("  • check it any time: "+unbroken(m.cliCmd("status", o.name)), w, 4) + "\n")
-			b.WriteString(hang("  • see every compute of the workspace: "+unbroken(m.cliCmd("list")), w, 4) + "\n")
+			b.WriteString(hangCmd("  • check it any time: ", m.cliCmd("status", o.name), w, 4) + "\n")
+			b.WriteString(hangCmd("  • see every compute of the workspace: ", m.cliCmd("list"), w, 4) + "\n")
 		}
-		b.WriteString("\n" + st.Key.Render("enter") + " " + map[bool]string{true: "back to the list", false: "done"}[o.fromList])
-		return b.String()
+		keys := st.Key.Render("enter") + " " + map[bool]string{true: "back to the list", false: "done"}[o.fromList]
+		return s.fit(b.String(), keys, w, h)
 	}
 	b.WriteString(st.Error.Render(fmt.Sprintf("✗ The %s of %s failed", o.kind, o.name)) + "\n\n")
 	var we *wizard.Error
@@ -180,11 +197,57 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 	if n := m.failedComputeNote(true); n != "" {
 		b.WriteString(wrap(st.Warn.Render("! ")+n, w) + "\n\n")
 	}
+	keys := ""
 	if id := m.fixStep(o.err); id != "" && !o.fromList {
-		b.WriteString(st.Key.Render("f") + " go back to " + wizard.StepOf(id).Title + " (every answer is kept)   ")
+		keys = st.Key.Render("f") + " go back to " + wizard.StepOf(id).Title + " (every answer is kept)   "
 	}
-	b.WriteString(st.Key.Render("esc") + " " + map[bool]string{true: "back to the list", false: "back to the review"}[o.fromList] + "   " + st.Key.Render("q") + " quit")
-	return b.String()
+	keys += st.Key.Render("esc") + " " + map[bool]string{true: "back to the list", false: "back to the review"}[o.fromList] + "   " + st.Key.Render("q") + " quit"
+	return s.fit(strings.TrimRight(b.String(), "\n"), wrap(keys, w), w, h)
+}
+
+// fit lays out a finished operation's body above its key line in h lines:
+// when the body is taller, it shows the part at s.scroll (↑/↓ scroll) and
+// says "↓ more" / "↑ more", and the key line always stays visible.
+func (s *submitScreen) fit(body, keys string, w, h int) string {
+	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	keyLines := strings.Count(keys, "\n") + 1
+	if h <= 0 || len(lines)+1+keyLines <= h {
+		s.maxScroll, s.scroll = 0, 0
+		return strings.Join(lines, "\n") + "\n\n" + keys
+	}
+	avail := max(1, h-keyLines-1) // one line says there is more
+	s.maxScroll = max(0, len(lines)-avail)
+	s.scroll = min(max(0, s.scroll), s.maxScroll)
+	shown := lines[s.scroll : s.scroll+avail]
+	var more []string
+	if s.scroll > 0 {
+		more = append(more, "↑ more")
+	}
+	if s.scroll < s.maxScroll {
+		more = append(more, "↓ more")
+	}
+	hint := strings.Join(more, " · ") + " (↑/↓ scroll)"
+	return strings.Join(shown, "\n") + "\n" + ansi.Truncate(hint, w, "") + "\n" + keys
+}
+
+// hangCmd writes prefix then the command cmd (to copy): on one line when
+// it fits; else the command goes on its own lines, indented by ind, broken
+// at spaces (a command split at a space still works when pasted) with its
+// continuation lines indented two more.
+func hangCmd(prefix, cmd string, w, ind int) string {
+	if full := prefix + unbroken(cmd); w <= 0 || ansi.StringWidth(full) <= w {
+		return hang(full, w, ind)
+	}
+	pad := strings.Repeat(" ", ind)
+	lines := strings.Split(wrap(cmd, max(10, w-ind-2)), "\n")
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = pad + l
+		} else {
+			lines[i] = pad + "  " + l
+		}
+	}
+	return hang(strings.TrimRight(prefix, " "), w, ind) + "\n" + strings.Join(lines, "\n")
 }
 
 // runningFraction estimates how far a running operation is from its

@@ -73,11 +73,17 @@ func TestFailureGoesBackToFix(t *testing.T) {
 	if d.m.plan.Name != "aks-new" || d.m.plan.VMSize != "Standard_D3_v2" || d.m.plan.Nodes != 3 {
 		t.Fatalf("answers lost: %+v", d.m.plan)
 	}
-	// walk forward again: every answer is still there
+	// walk forward again: every answer is still there; the failed
+	// compute keeps its name in the workspace, so the name step (with the
+	// computes fetched again after the operation) says so
 	d.cloud.Outcome = nil
 	d.press("enter", "enter", "enter", "enter", "enter")
+	d.wantStep(wizard.StepName)
+	d.wantScreen("already used in mlw-prod")
+	d.typ("2")
+	d.press("enter")
 	d.wantStep(wizard.StepReview)
-	d.wantScreen("aks-new")
+	d.wantScreen("aks-new2")
 }
 
 func TestCtrlCDuringOperationAsks(t *testing.T) {

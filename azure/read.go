@@ -3,7 +3,6 @@ package azure
 import (
 	"context"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -272,31 +271,13 @@ func (c *Client) Versions(ctx context.Context, sub, region string) ([]rules.Vers
 			}
 			out = append(out, v)
 		}
-		sort.SliceStable(out, func(i, j int) bool { return versionLess(out[j].Version, out[i].Version) })
+		sort.SliceStable(out, func(i, j int) bool { return rules.CompareVersions(out[j].Version, out[i].Version) < 0 })
 		return out, nil
 	})
 	if err != nil {
 		return nil, mapError(op, err)
 	}
 	return v.([]rules.Version), nil
-}
-
-// versionLess compares dotted versions numerically (1.9 < 1.10).
-func versionLess(a, b string) bool {
-	as, bs := strings.Split(strings.TrimPrefix(a, "v"), "."), strings.Split(strings.TrimPrefix(b, "v"), ".")
-	for i := 0; i < len(as) || i < len(bs); i++ {
-		var x, y int
-		if i < len(as) {
-			x, _ = strconv.Atoi(as[i])
-		}
-		if i < len(bs) {
-			y, _ = strconv.Atoi(bs[i])
-		}
-		if x != y {
-			return x < y
-		}
-	}
-	return false
 }
 
 // Clusters lists the AKS managed clusters of sub (all pages). Pool vCPUs

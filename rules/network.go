@@ -139,8 +139,7 @@ func checkRanges(n Network) []Violation {
 		dns, err := netip.ParseAddr(s)
 		switch {
 		case err != nil:
-			vs = append(vs, Violation{Field: "dns-service-ip", Code: "ip-invalid",
-				Message: quote(s) + " is not an IP address: write it like 10.0.0.10"})
+			vs = append(vs, CheckNetworkValue("dns-service-ip", s)...)
 		case svcOK:
 			vs = append(vs, checkDNS(svc, dns)...)
 		}
@@ -206,4 +205,26 @@ func nthAddr(p netip.Prefix, n int) netip.Addr {
 		}
 	}
 	return a
+}
+
+// CheckNetworkValue checks one custom-VNet value on its own, as it is
+// typed (field is the flag name): names are given, CIDRs and the DNS
+// service IP parse. The rules between the values are CheckNetwork's.
+func CheckNetworkValue(field, v string) []Violation {
+	v = strings.TrimSpace(v)
+	switch field {
+	case "service-cidr", "docker-bridge-cidr":
+		if _, err := ParseCIDR(field, v); err != nil {
+			return []Violation{err.(Violation)}
+		}
+	case "dns-service-ip":
+		if _, err := netip.ParseAddr(v); err != nil {
+			return []Violation{{Field: field, Code: "ip-invalid", Message: quote(v) + " is not an IP address: write it like 10.0.0.10"}}
+		}
+	default:
+		if v == "" {
+			return []Violation{{Field: field, Code: "missing", Message: "enter a name: all six custom VNet fields are needed"}}
+		}
+	}
+	return nil
 }

@@ -175,3 +175,31 @@ func FuzzParseCIDR(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckNetworkValue(t *testing.T) {
+	cases := []struct {
+		field, v, code string
+	}{
+		{"service-cidr", "10.0.0.0/16", ""},
+		{"service-cidr", "10.0.0.0/33", "cidr-invalid"},
+		{"docker-bridge-cidr", "172.17.0.1/16", ""},
+		{"docker-bridge-cidr", "172.17.0.1", "cidr-invalid"},
+		{"dns-service-ip", "10.0.0.10", ""},
+		{"dns-service-ip", "nope", "ip-invalid"},
+		{"vnet", "vnet1", ""},
+		{"subnet", "  ", "missing"},
+	}
+	for _, tc := range cases {
+		vs := CheckNetworkValue(tc.field, tc.v)
+		got := ""
+		if len(vs) > 0 {
+			got = vs[0].Code
+			if vs[0].Field != tc.field {
+				t.Errorf("%s %q: field %q", tc.field, tc.v, vs[0].Field)
+			}
+		}
+		if got != tc.code {
+			t.Errorf("%s %q: code %q, want %q", tc.field, tc.v, got, tc.code)
+		}
+	}
+}

@@ -104,11 +104,11 @@ func CreateFindings(f CreateFacts) []Finding {
 	if sizeUsable || f.Nodes <= 0 {
 		total := mulSat(max(f.Nodes, 0), max(f.VCPUs, 0))
 		if !th.Passes(f.Nodes, total) {
-			fix := fmt.Sprintf("use %s or more of %s, or a bigger size", plural(th.MinNodesFor(f.VCPUs), "node"), size)
+			fix := fmt.Sprintf("use %s or more of %s, or a bigger size", Plural(th.MinNodesFor(f.VCPUs), "node"), size)
 			if f.Purpose != DevTest && ThresholdFor(DevTest).Passes(f.Nodes, total) {
 				fix += fmt.Sprintf(", or pick dev-test (it passes: %d ≥ %d vCPUs)", total, ThresholdFor(DevTest).MinVCPUs)
 			}
-			add(CodeBelowThreshold, Block, thresholdMessage(f.Purpose, th, f.Nodes, fmt.Sprintf("%s × %s = %s", plural(f.Nodes, "node"), plural(f.VCPUs, "vCPU"), plural(total, "vCPU"))), fix)
+			add(CodeBelowThreshold, Block, thresholdMessage(f.Purpose, th, f.Nodes, fmt.Sprintf("%s × %s = %s", Plural(f.Nodes, "node"), Plural(f.VCPUs, "vCPU"), Plural(total, "vCPU"))), fix)
 		}
 	}
 
@@ -122,7 +122,7 @@ func CreateFindings(f CreateFacts) []Finding {
 			if dt := ThresholdFor(DevTest); f.Purpose != DevTest {
 				dtNodes := dt.MinNodesFor(f.VCPUs)
 				if dtv := mulSat(dtNodes, f.VCPUs); (f.FamilyQuota == (Quota{}) || dtv <= f.FamilyQuota.Free()) && (f.RegionQuota == (Quota{}) || dtv <= f.RegionQuota.Free()) {
-					fix = fmt.Sprintf("request a quota increase, pick another region or size, or pick dev-test (%s × %d = %d vCPUs fit)", plural(dtNodes, "node"), f.VCPUs, dtv)
+					fix = fmt.Sprintf("request a quota increase, pick another region or size, or pick dev-test (%s × %d = %d vCPUs fit)", Plural(dtNodes, "node"), f.VCPUs, dtv)
 				}
 			}
 			for _, q := range []struct {
@@ -140,7 +140,7 @@ func CreateFindings(f CreateFacts) []Finding {
 	}
 
 	if f.GPUs > 0 || f.FPGA {
-		what := plural(f.GPUs, "GPU")
+		what := Plural(f.GPUs, "GPU")
 		if f.FPGA {
 			what = "FPGAs"
 		}
@@ -172,7 +172,7 @@ func thresholdMessage(p Purpose, th Threshold, nodes int, has string) string {
 	if nodes <= 0 {
 		has = "no nodes"
 	}
-	return fmt.Sprintf("%s needs %s and %s: this cluster has %s", p.word(), plural(th.MinVCPUs, "vCPU"), plural(th.MinNodes, "node"), has)
+	return fmt.Sprintf("%s needs %s and %s: this cluster has %s", p.word(), Plural(th.MinVCPUs, "vCPU"), Plural(th.MinNodes, "node"), has)
 }
 
 // nameFindings turns the name violations and the GET result into findings.
@@ -327,7 +327,7 @@ func AttachFindings(f AttachFacts) []Finding {
 			pair = "its pairs " + joinAnd(pairs)
 		}
 		msg := fmt.Sprintf("the API server of %s accepts calls only from its %s: Azure ML must reach it from its control plane in %s and %s",
-			cluster, plural(len(f.AuthorizedRanges), "authorized IP range"), ws, pair)
+			cluster, Plural(len(f.AuthorizedRanges), "authorized IP range"), ws, pair)
 		if strings.EqualFold(strings.TrimSpace(f.LoadBalancerSKU), "basic") {
 			msg += "; authorized IP ranges need a Standard Load Balancer and this cluster has a basic one"
 		} else {
@@ -425,10 +425,10 @@ func poolFindings(p Purpose, pools []Pool) []Finding {
 	if th.Passes(nodes, total) {
 		return fs
 	}
-	has := fmt.Sprintf("%s with %s (%s)", plural(nodes, "node"), plural(total, "vCPU"), strings.Join(parts, ", "))
+	has := fmt.Sprintf("%s with %s (%s)", Plural(nodes, "node"), Plural(total, "vCPU"), strings.Join(parts, ", "))
 	if len(perNode) == 1 && !perNode[0] {
 		for per := range perNode {
-			has = fmt.Sprintf("%s × %s = %s", plural(nodes, "node"), plural(per, "vCPU"), plural(total, "vCPU"))
+			has = fmt.Sprintf("%s × %s = %s", Plural(nodes, "node"), Plural(per, "vCPU"), Plural(total, "vCPU"))
 		}
 	}
 	fix := "scale the cluster in AKS (more nodes or a bigger size)"

@@ -99,7 +99,7 @@ func CheckSize(p Purpose, size string, nodes, vcpusPerNode int) SizeCheck {
 		name = "this size"
 	}
 	if vcpusPerNode <= 0 {
-		sc.Rule = fmt.Sprintf("the vCPUs of %s are unknown: %s needs %d vCPUs and %s", name, p.word(), th.MinVCPUs, plural(th.MinNodes, "node"))
+		sc.Rule = fmt.Sprintf("the vCPUs of %s are unknown: %s needs %d vCPUs and %s", name, p.word(), th.MinVCPUs, Plural(th.MinNodes, "node"))
 		sc.Violations = append(sc.Violations, Violation{Field: "size", Code: "size-unknown",
 			Message: fmt.Sprintf("the vCPUs of %s are unknown: pick a size from the region's list", name)})
 		if nodes <= 0 {
@@ -108,15 +108,15 @@ func CheckSize(p Purpose, size string, nodes, vcpusPerNode int) SizeCheck {
 		return sc
 	}
 	sc.TotalVCPUs = mulSat(max(nodes, 0), vcpusPerNode)
-	sc.Rule = fmt.Sprintf("%s has %s: %s or more", name, plural(vcpusPerNode, "vCPU"), plural(sc.MinNodes, "node"))
+	sc.Rule = fmt.Sprintf("%s has %s: %s or more", name, Plural(vcpusPerNode, "vCPU"), Plural(sc.MinNodes, "node"))
 	if nodes <= 0 {
 		sc.Violations = append(sc.Violations, nodesInvalid(p, th, nodes))
 		return sc
 	}
 	if sc.TotalVCPUs < th.MinVCPUs {
-		fix := fmt.Sprintf("use %s or more or a bigger size", plural(sc.MinNodes, "node"))
+		fix := fmt.Sprintf("use %s or more or a bigger size", Plural(sc.MinNodes, "node"))
 		if p != DevTest && ThresholdFor(DevTest).Passes(nodes, sc.TotalVCPUs) {
-			fix = fmt.Sprintf("use %s or more, a bigger size or dev-test", plural(sc.MinNodes, "node"))
+			fix = fmt.Sprintf("use %s or more, a bigger size or dev-test", Plural(sc.MinNodes, "node"))
 		}
 		sc.Violations = append(sc.Violations, Violation{Field: "nodes", Code: "vcpus-below-threshold",
 			Message: fmt.Sprintf("%s needs %d vCPUs at least: %d × %d = %d; %s", p.word(), th.MinVCPUs, nodes, vcpusPerNode, sc.TotalVCPUs, fix)})
@@ -131,11 +131,11 @@ func CheckSize(p Purpose, size string, nodes, vcpusPerNode int) SizeCheck {
 
 func nodesInvalid(p Purpose, th Threshold, nodes int) Violation {
 	return Violation{Field: "nodes", Code: "nodes-invalid",
-		Message: fmt.Sprintf("the node count must be 1 or more (now %d); %s needs %s or more", nodes, p.word(), plural(th.MinNodes, "node"))}
+		Message: fmt.Sprintf("the node count must be 1 or more (now %d); %s needs %s or more", nodes, p.word(), Plural(th.MinNodes, "node"))}
 }
 
-// plural renders "1 node", "3 nodes".
-func plural(n int, unit string) string {
+// Plural renders "1 node", "3 nodes".
+func Plural(n int, unit string) string {
 	if n == 1 {
 		return "1 " + unit
 	}

@@ -257,7 +257,7 @@ func New(ctx context.Context, opts Options) Model {
 	m.restyle()
 	// A subscription given as a GUID is trusted; a display name is looked
 	// up in the list first.
-	m.subResolved = isGUID(plan.Subscription) && plan.Given(wizard.FSubscription)
+	m.subResolved = rules.IsGUID(plan.Subscription) && plan.Given(wizard.FSubscription)
 	m.step = wizard.StepSubscription
 	if m.subResolved {
 		m.step = wizard.StepWorkspace
@@ -1019,25 +1019,6 @@ func indent(s string, n, w int) string {
 		lines[i] = pad + l
 	}
 	return strings.Join(lines, "\n")
-}
-
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, r := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if r != '-' {
-				return false
-			}
-		default:
-			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // hang wraps s to w with continuation lines indented by indent spaces.

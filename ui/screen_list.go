@@ -115,7 +115,7 @@ func (s *listScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		}
 		if !strings.EqualFold(c.Type, "AKS") {
 			typ := nonEmpty(c.Type, "unknown")
-			m.flash = fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS computes only", c.Name, article(typ), typ)
+			m.flash = fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS computes only", c.Name, wizard.Article(typ), typ)
 			return nil
 		}
 		s.confirm = &c
@@ -202,12 +202,4 @@ func (s *listScreen) typing(m *Model) bool { return false }
 func (s *listScreen) needs(m *Model) []need {
 	_, sl := m.computesData()
 	return []need{{"the computes of " + m.plan.Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
-}
-
-// article is "an" before a vowel sound ("an AmlCompute"), else "a".
-func article(word string) string {
-	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
-		return "an"
-	}
-	return "a"
 }

@@ -224,7 +224,7 @@ func summaryRows(m *Model, rep *wizard.Report) []summaryRow {
 			cl = rep.Facts.Cluster
 		}
 		if cl != nil {
-			rows = append(rows, summaryRow{"Cluster", fmt.Sprintf("%s (%s, %s, Kubernetes %s, %s, %d vCPUs)", cl.Name, cl.ResourceGroup, cl.Region, cl.Version, plural(cl.Nodes(), "node"), cl.VCPUs()), p.From(wizard.FCluster)})
+			rows = append(rows, summaryRow{"Cluster", fmt.Sprintf("%s (%s, %s, Kubernetes %s, %s, %d vCPUs)", cl.Name, cl.ResourceGroup, cl.Region, cl.Version, rules.Plural(cl.Nodes(), "node"), cl.VCPUs()), p.From(wizard.FCluster)})
 		} else {
 			rows = append(rows, summaryRow{"Cluster", p.ClusterID, p.From(wizard.FCluster)})
 		}
@@ -243,7 +243,7 @@ func summaryRows(m *Model, rep *wizard.Report) []summaryRow {
 		rows = append(rows, summaryRow{"Kubernetes", ver, wizard.Unset})
 		size := p.VMSize
 		if z, _, ok := m.size(); ok {
-			size = fmt.Sprintf("%s (%d vCPUs, %s GiB)", z.Name, z.VCPUs, trimFloat(z.MemoryGB))
+			size = fmt.Sprintf("%s (%d vCPUs, %s GiB)", z.Name, z.VCPUs, wizard.Decimal(z.MemoryGB))
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)})
 			rows = append(rows, summaryRow{"Nodes", fmt.Sprintf("%d (%d vCPUs)", p.Nodes, p.Nodes*z.VCPUs), p.From(wizard.FNodes)})
 		} else {

@@ -92,7 +92,7 @@ func sizeRows(l wizard.SizeList) []row {
 			tag = "FPG"
 		}
 		rows[i] = row{
-			Cells:  []string{z.Name, strconv.Itoa(z.VCPUs), trimFloat(z.MemoryGB), gpus, z.Family, left, price, tag},
+			Cells:  []string{z.Name, strconv.Itoa(z.VCPUs), wizard.Decimal(z.MemoryGB), gpus, z.Family, left, price, tag},
 			Num:    []float64{0, float64(z.VCPUs), z.MemoryGB, float64(z.GPUs), 0, leftN, priceN, 0},
 			Filter: z.Name + " " + z.Family,
 			Hidden: z.Restricted != "",
@@ -100,12 +100,6 @@ func sizeRows(l wizard.SizeList) []row {
 		}
 	}
 	return rows
-}
-
-func trimFloat(f float64) string {
-	s := strconv.FormatFloat(f, 'f', 2, 64)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s
 }
 
 func (s *sizeScreen) update(m *Model, msg tea.Msg) tea.Cmd {
@@ -173,7 +167,7 @@ func (s *sizeScreen) view(m *Model, w, h int) string {
 				det.WriteString("\n")
 			}
 			sc := rules.CheckSize(m.plan.Purpose, z.Name, m.plan.Nodes, z.VCPUs)
-			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", plural(m.plan.Nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
+			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(m.plan.Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
 			quota := ""
 			if !l.QuotaUnknown && sc.TotalVCPUs > 0 {
 				for _, q := range []rules.Quota{z.FamilyQuota, l.RegionQuota} {
@@ -196,13 +190,6 @@ func (s *sizeScreen) view(m *Model, w, h int) string {
 	hd := wrap(m.st.Muted.Render(head), w)
 	used := strings.Count(hd, "\n") + 2 + strings.Count(d, "\n") + 2
 	return hd + "\n\n" + s.p.view(m.st, w, max(3, h-used)) + "\n\n" + d
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
 
 func (s *sizeScreen) help(m *Model) []key.Binding {
@@ -329,7 +316,7 @@ func (s *nodesScreen) view(m *Model, w, h int) string {
 		if z.GPUs > 0 {
 			gpu = fmt.Sprintf(", %d GPU", z.GPUs)
 		}
-		secs = append(secs, section{prio: 5, name: "size", text: packParts(w, " · ", m.st.Value.Render(z.Name), plural(z.VCPUs, "vCPU")+", "+trimFloat(z.MemoryGB)+" GiB"+gpu,
+		secs = append(secs, section{prio: 5, name: "size", text: packParts(w, " · ", m.st.Value.Render(z.Name), rules.Plural(z.VCPUs, "vCPU")+", "+wizard.Decimal(z.MemoryGB)+" GiB"+gpu,
 			z.Family+" in "+m.plan.Region, m.plan.Purpose.Label())})
 	}
 	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.st.Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
@@ -471,7 +458,7 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) 
 	b.WriteString(label("vCPUs") + bar.String() + fmt.Sprintf(" %d of %d needed", sc.TotalVCPUs, th.MinVCPUs))
 	if known {
 		b.WriteString("\n" + indent(fmt.Sprintf("%s × %s = %d vCPUs (%s: %d vCPUs and %s at least)",
-			plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()), th.MinVCPUs, plural(th.MinNodes, "node")), pad, w))
+			rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()), th.MinVCPUs, rules.Plural(th.MinNodes, "node")), pad, w))
 	}
 	secs = append(secs, section{prio: 1, gap: true, text: b.String()})
 	secs = append(secs, section{prio: 2, name: "the size rule", text: paint(st.Value, indent(sc.Rule, pad, w))})
@@ -480,7 +467,7 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) 
 	b.Reset()
 	probs := m.sizeProblems()
 	if len(probs) == 0 {
-		b.WriteString(paint(st.OK, hang("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", plural(nodes, "node"), plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label())), w, 2)))
+		b.WriteString(paint(st.OK, hang("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label())), w, 2)))
 	} else {
 		for i, p := range probs {
 			if i > 0 {

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -204,17 +202,10 @@ func (a *app) askNodes(q prompter, p *wizard.Plan, sizes wizard.SizeList) (bool,
 			p.Nodes = n
 			p.Mark(wizard.FNodes, wizard.Asked)
 			asked = true
-			fmt.Fprintf(q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", plural(n, "node"), z.VCPUs, sc.TotalVCPUs, strings.ToLower(p.Purpose.Label()))
+			fmt.Fprintf(q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", rules.Plural(n, "node"), z.VCPUs, sc.TotalVCPUs, strings.ToLower(p.Purpose.Label()))
 		}
 	}
 	return true, nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func (a *app) prompter() prompter { return prompter{ctx: a.ctx, in: a.s.In, out: a.s.Err} }
@@ -432,8 +423,8 @@ func (a *app) askAdvanced(q prompter, p *wizard.Plan) error {
 						return err
 					}
 					// each value is checked as it is given, the relations between them below
-					if bad := fieldProblem(f.field, *f.dst); bad != "" {
-						fmt.Fprintln(q.out, f.field+": "+bad)
+					if vs := rules.CheckNetworkValue(f.field, *f.dst); len(vs) > 0 {
+						fmt.Fprintln(q.out, vs[0].Error())
 						continue
 					}
 					break
@@ -576,28 +567,4 @@ func badgeOf(fs []rules.Finding) string {
 		}
 	}
 	return worst
-}
-
-// fieldProblem checks one custom-VNet value on its own: names present,
-// CIDRs and the DNS IP parse.
-func fieldProblem(field, v string) string {
-	switch field {
-	case "service-cidr", "docker-bridge-cidr":
-		if _, err := rules.ParseCIDR(field, v); err != nil {
-			var viol rules.Violation
-			if errors.As(err, &viol) {
-				return viol.Message
-			}
-			return err.Error()
-		}
-	case "dns-service-ip":
-		if _, err := netip.ParseAddr(v); err != nil {
-			return fmt.Sprintf("%q is not an IP address, like 10.0.0.10", v)
-		}
-	default:
-		if v == "" {
-			return "enter a name (all six custom VNet fields are needed)"
-		}
-	}
-	return ""
 }

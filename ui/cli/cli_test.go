@@ -255,7 +255,7 @@ func TestAccessibleVNetFieldsCheckedAsGiven(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	if !strings.Contains(errs, "service-cidr: ") || !strings.Contains(errs, `dns-service-ip: "nope" is not an IP address`) {
+	if !strings.Contains(errs, "service-cidr: ") || !strings.Contains(errs, `dns-service-ip: 'nope' is not an IP address`) {
 		t.Fatalf("prompts:\n%s", errs)
 	}
 	if len(c.Specs) != 1 || c.Specs[0].Network.ServiceCIDR != "10.0.0.0/16" || c.Specs[0].Network.DNSServiceIP != "10.0.0.10" {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -122,7 +121,7 @@ func (a *app) printVersions(sub, region string) error {
 	}
 	t := newTable(a.s.Out, "KubernetesVersion", "Default", "IsPreview", "SupportPlan", "Upgrades")
 	for _, v := range vs {
-		for i, pv := range sortedPatches(v.Patches) {
+		for i, pv := range sortedPatches(v) {
 			up := strings.Join(v.Patches[pv], ", ")
 			if up == "" {
 				up = "None available"
@@ -139,26 +138,10 @@ func (a *app) printVersions(sub, region string) error {
 }
 
 // sortedPatches orders patch versions newest first numerically.
-func sortedPatches(m map[string][]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return versionLess(out[j], out[i]) })
+func sortedPatches(v rules.Version) []string {
+	out := v.PatchList()
+	slices.Reverse(out)
 	return out
-}
-
-func versionLess(a, b string) bool {
-	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(pa) && i < len(pb); i++ {
-		var x, y int
-		fmt.Sscan(pa[i], &x)
-		fmt.Sscan(pb[i], &y)
-		if x != y {
-			return x < y
-		}
-	}
-	return len(pa) < len(pb)
 }
 
 func yesNo(b bool) string {
@@ -231,7 +214,7 @@ func (a *app) sizesCmd() *cobra.Command {
 				if !l.QuotaUnknown {
 					quota = fmt.Sprintf("%d/%d", s.FamilyQuota.Free(), s.FamilyQuota.Limit)
 				}
-				cells := []string{s.Name, fmt.Sprint(s.VCPUs), trimFloat(s.MemoryGB), gp, s.Family, quota, price}
+				cells := []string{s.Name, fmt.Sprint(s.VCPUs), wizard.Decimal(s.MemoryGB), gp, s.Family, quota, price}
 				if all {
 					cells = append(cells, s.Restricted)
 				}
@@ -250,12 +233,6 @@ func (a *app) sizesCmd() *cobra.Command {
 	fl.BoolVar(&gpu, "gpu", false, "only GPU and FPGA sizes")
 	fl.BoolVar(&all, "all", false, "include sizes restricted for this subscription, with the reason")
 	return cmd
-}
-
-func trimFloat(f float64) string {
-	s := fmt.Sprintf("%.2f", f)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s
 }
 
 func clusterShort(id string) string {
@@ -380,7 +357,7 @@ Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 				return err
 			}
 			if !strings.EqualFold(c.Type, "AKS") {
-				return exit(ExitInvalid, fmt.Errorf("%s is %s %s compute; amlaks detaches AKS computes only", c.Name, article(c.Type), c.Type))
+				return exit(ExitInvalid, fmt.Errorf("%s is %s %s compute; amlaks detaches AKS computes only", c.Name, wizard.Article(c.Type), c.Type))
 			}
 			if !yes {
 				if !a.canPrompt() {
@@ -428,14 +405,6 @@ func readLine(r io.Reader) (string, error) {
 			return string(b), err
 		}
 	}
-}
-
-// article is "an" before a vowel, "a" otherwise.
-func article(word string) string {
-	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
-		return "an"
-	}
-	return "a"
 }
 
 // nameArg makes a command take exactly one compute name, saying so when

@@ -141,7 +141,6 @@ type app struct {
 	f       Factory
 	version string
 	sess    *Session
-	jsonOut bool
 	// lastWS is the workspace the command worked on, for follow-up hints.
 	lastWS wizard.WorkspaceRef
 }
@@ -196,7 +195,7 @@ func isUsageError(err error) bool {
 
 func (a *app) printError(err error) {
 	// argument errors come before the pre-run hook has read -o
-	if a.jsonOut || a.g.Output == "json" {
+	if a.jsonOut() {
 		writeJSON(a.s.Out, map[string]any{"error": errorJSON(err)})
 		return
 	}
@@ -280,7 +279,6 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			a.jsonOut = a.g.Output == "json"
 			if os.Getenv("NO_COLOR") != "" {
 				a.g.NoColor = true
 			}
@@ -336,3 +334,7 @@ func (a *app) applyGlobals(_ *cobra.Command, p *wizard.Plan, s *Session) {
 
 // canPrompt reports whether the TUI may start.
 func (a *app) canPrompt() bool { return a.s.InTTY && a.s.OutTTY }
+
+// jsonOut reports -o json (read from the flag itself, so errors from
+// argument checks, which come before any hook, are JSON too).
+func (a *app) jsonOut() bool { return a.g.Output == "json" }

@@ -209,7 +209,7 @@ func needsAnswers(p *wizard.Plan) bool {
 // submit is the common path of create and attach.
 func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early []rules.Violation) error {
 	s := a.sess
-	interactive := a.canPrompt() && !f.yes && !f.dryRun && !a.jsonOut
+	interactive := a.canPrompt() && !f.yes && !f.dryRun && !a.jsonOut()
 	if interactive && len(early) == 0 {
 		if a.g.Accessible {
 			if err := a.askMissing(p); err != nil {
@@ -332,7 +332,7 @@ func title(s string) string {
 // printFindings writes Block/Warn/Info lines to stderr (table mode) so
 // stdout stays the result.
 func (a *app) printFindings(fs []rules.Finding) {
-	if a.jsonOut {
+	if a.jsonOut() {
 		return
 	}
 	for _, f := range fs {
@@ -351,7 +351,7 @@ func findingsJSON(fs []rules.Finding) []map[string]string {
 func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 	az, py, _ := wizard.Equivalents(p)
 	body := p.Spec().Body(p.Subscription, false)
-	if a.jsonOut {
+	if a.jsonOut() {
 		writeJSON(a.s.Out, map[string]any{
 			"dryRun": true, "blocked": rep.Blocked(), "findings": findingsJSON(rep.Findings),
 			"request": map[string]any{"method": "PUT", "path": p.RESTPath(), "body": body},
@@ -369,7 +369,7 @@ func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 }
 
 func (a *app) printAccepted(op wizard.Operation, rep wizard.Report) error {
-	if a.jsonOut {
+	if a.jsonOut() {
 		writeJSON(a.s.Out, map[string]any{"name": op.Name, "operation": string(op.Kind), "state": "InProgress", "findings": findingsJSON(rep.Findings),
 			"follow": a.command("status "+op.Name, op.Workspace)})
 		return nil
@@ -410,7 +410,7 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 		return final.Err
 	}
 	if op.Kind == wizard.OpDetach {
-		if a.jsonOut {
+		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"name": op.Name, "detached": true})
 		} else {
 			fmt.Fprintf(a.s.Out, "%s detached; the AKS cluster itself was kept\n", op.Name)
@@ -444,7 +444,7 @@ func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
 }
 
 func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) {
-	if a.jsonOut {
+	if a.jsonOut() {
 		writeJSON(a.s.Out, computeJSON(c, fs))
 		return
 	}

@@ -110,7 +110,7 @@ func (a *app) printVersions(sub, region string) error {
 		return err
 	}
 	vs = rules.SortVersions(vs)
-	if a.jsonOut {
+	if a.jsonOut() {
 		var out []map[string]any
 		for _, v := range vs {
 			out = append(out, map[string]any{"version": v.Version, "isDefault": v.Default, "isPreview": v.Preview,
@@ -183,7 +183,7 @@ func (a *app) sizesCmd() *cobra.Command {
 				rows = append(rows, s)
 			}
 			slices.SortStableFunc(rows, func(x, y wizard.VMSize) int { return wizard.NaturalCompare(x.Name, y.Name) })
-			if a.jsonOut {
+			if a.jsonOut() {
 				out := []map[string]any{}
 				for _, s := range rows {
 					m := map[string]any{"name": s.Name, "vCPUs": s.VCPUs, "memoryGB": s.MemoryGB, "gpus": s.GPUs, "fpga": s.FPGA, "family": s.Family,
@@ -264,7 +264,7 @@ func (a *app) printList(p *wizard.Plan) error {
 	if err != nil {
 		return err
 	}
-	if a.jsonOut {
+	if a.jsonOut() {
 		out := []map[string]any{}
 		for _, c := range cs {
 			out = append(out, computeJSON(c, nil))

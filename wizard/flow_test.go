@@ -223,6 +223,7 @@ func TestResolveClusterByName(t *testing.T) {
 	p.Workspace.Name = "mlw-prod"
 	p.Name = "aks-att"
 	p.ClusterName = "aks-small"
+	p.Purpose = rules.DevTest // 2 × 2 vCPUs: production would block at the cluster step
 	vs, err := wizard.Resolve(context.Background(), c, p)
 	if err != nil || len(vs) > 0 {
 		t.Fatalf("%v %v", vs, err)

@@ -3,8 +3,8 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/amlaks/amlaks/rules"
 )
@@ -14,39 +14,37 @@ func Missing(f Field, why string) rules.Violation {
 	return rules.Violation{Field: string(f), Code: "missing", Message: "missing: " + why}
 }
 
-// ResolveSubscription fills p.Subscription from the given value (GUID or
-// display name) or, when empty, the default or only subscription.
-func ResolveSubscription(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
-	subs, err := c.Subscriptions(ctx)
-	if err != nil {
-		return nil, err
-	}
+// DecideSubscription is the pure decider of the subscription step: it
+// turns the plan's subscription (ID or display name) into the ID from the
+// list, or takes the only one, or the az CLI default, marking where it came
+// from. It returns the step's violations afterwards (none when decided).
+func DecideSubscription(p *Plan, subs []Subscription) []rules.Violation {
+	k := Known{Subscriptions: subs, HaveSubscriptions: true}
 	if p.Subscription != "" {
 		for _, s := range subs {
 			if strings.EqualFold(s.ID, p.Subscription) || strings.EqualFold(s.Name, p.Subscription) {
 				p.Subscription = s.ID
-				return nil, nil
+				if p.From(FSubscription) == Unset {
+					p.Mark(FSubscription, Flag)
+				}
+				return nil
 			}
 		}
-		return []rules.Violation{{Field: string(FSubscription), Code: "unknown",
-			Message: fmt.Sprintf("no subscription %q for this sign-in (have: %s)", p.Subscription, subNames(subs))}}, nil
+		return checkSubscription(p, k)
 	}
 	if len(subs) == 1 {
 		p.Subscription = subs[0].ID
 		p.Mark(FSubscription, Only)
-		return nil, nil
+		return nil
 	}
 	for _, s := range subs {
 		if s.Default {
 			p.Subscription = s.ID
 			p.Mark(FSubscription, AzCLI)
-			return nil, nil
+			return nil
 		}
 	}
-	if len(subs) == 0 {
-		return []rules.Violation{{Field: string(FSubscription), Code: "none", Message: "this sign-in sees no subscription: run `az login` with another account"}}, nil
-	}
-	return []rules.Violation{Missing(FSubscription, "pick one of "+subNames(subs))}, nil
+	return checkSubscription(p, k)
 }
 
 func subNames(subs []Subscription) string {
@@ -57,88 +55,239 @@ func subNames(subs []Subscription) string {
 	return strings.Join(n, ", ")
 }
 
-// ResolveWorkspace fills p.Workspace from the given name (and resource
-// group) or, when none was given, the only workspace of the subscription.
-func ResolveWorkspace(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
-	all, err := c.Workspaces(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, w := range all {
-		names = append(names, w.Name)
-	}
+// DecideWorkspace is the pure decider of the workspace step: the
+// workspace named in the plan (narrowed by its resource group), or the only
+// one. It keeps where the name came from (a flag stays a flag) and returns
+// the step's violations afterwards.
+func DecideWorkspace(p *Plan, all []Workspace) []rules.Violation {
+	k := Known{Workspaces: all, HaveWorkspaces: true}
 	if p.Workspace.Name == "" {
 		if len(all) == 1 {
 			p.Workspace = all[0]
 			p.Mark(FWorkspace, Only)
-			return nil, nil
+			return nil
 		}
-		if len(all) == 0 {
-			return []rules.Violation{{Field: string(FWorkspace), Code: "none", Message: "the subscription has no Azure ML workspace: create one first"}}, nil
+		return checkWorkspace(p, k)
+	}
+	if w, ok := FindWorkspace(all, p.Workspace.Name, p.Workspace.ResourceGroup); ok {
+		p.Workspace = w
+		if p.From(FWorkspace) == Unset {
+			p.Mark(FWorkspace, Flag)
 		}
-		return []rules.Violation{Missing(FWorkspace, "pick one of "+strings.Join(names, ", "))}, nil
+		return nil
 	}
-	w, ok := FindWorkspace(all, p.Workspace.Name, p.Workspace.ResourceGroup)
-	if !ok {
-		return []rules.Violation{{Field: string(FWorkspace), Code: "unknown",
-			Message: fmt.Sprintf("no workspace %q in this subscription (have: %s)", p.Workspace.Name, strings.Join(names, ", "))}}, nil
-	}
-	p.Workspace = w
-	return nil, nil
+	return checkWorkspace(p, k)
 }
 
-// Resolve completes a plan without asking anybody (line mode): it resolves
-// subscription and workspace, applies defaults (the workspace's region),
-// reads the TLS files and checks every answer. It returns one Violation per
-// missing or bad flag, with the same messages the TUI shows.
-func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
-	// what can be checked without Azure is checked first, so one message
-	// names every bad or missing flag
-	var out []rules.Violation
-	if p.Name == "" {
-		out = append(out, Missing(FName, "give the compute a name with --name"))
-	} else {
-		out = append(out, rules.ComputeName(p.Name, nil)...)
+// DefaultRegion makes the workspace's region the plan's region unless the
+// user chose one (a flag, or an answer for this same workspace).
+func DefaultRegion(p *Plan, changedWorkspace bool) {
+	if s := p.From(FRegion); (s == Unset && p.Region == "") || s == Default || (changedWorkspace && s == Asked) {
+		p.Region = p.Workspace.Region
+		p.Mark(FRegion, Default)
 	}
+}
+
+// Needs lists the loads of p's flow whose inputs are known (the
+// subscription for its lists, the workspace for its computes, the region
+// for its sizes), in table order without repeats.
+func Needs(p *Plan) []Load {
+	var out []Load
+	for _, id := range Flow(p.Mode) {
+		for _, l := range StepOf(id).Loads {
+			if !slices.Contains(out, l) && ready(p, l) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+func ready(p *Plan, l Load) bool {
+	switch l {
+	case LoadSubscriptions:
+		return true
+	case LoadWorkspaces, LoadRegions, LoadClusters, LoadAttachments:
+		return p.Subscription != ""
+	case LoadComputes:
+		return p.Workspace.ID != ""
+	case LoadVersions, LoadSizes:
+		return p.Subscription != "" && p.Region != ""
+	}
+	return false
+}
+
+// Fetch makes the Cloud calls of loads into k, in parallel (the
+// synchronous front ends: line mode and the accessible mode; the TUI issues
+// each as a Cmd). Loads whose inputs are not known are left out.
+func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error {
+	var g group
+	var sizes SizeList
+	var haveSizes bool
+	for _, l := range loads {
+		if !ready(p, l) {
+			continue
+		}
+		switch l {
+		case LoadSubscriptions:
+			g.Go(func() (err error) {
+				k.Subscriptions, err = c.Subscriptions(ctx)
+				k.HaveSubscriptions = err == nil
+				return
+			})
+		case LoadWorkspaces:
+			g.Go(func() (err error) {
+				k.Workspaces, err = c.Workspaces(ctx, p.Subscription)
+				k.HaveWorkspaces = err == nil
+				return
+			})
+		case LoadRegions:
+			g.Go(func() (err error) { k.Regions, err = c.Regions(ctx, p.Subscription); return })
+		case LoadSizes:
+			g.Go(func() (err error) { sizes, err = c.Sizes(ctx, p.Subscription, p.Region); haveSizes = err == nil; return })
+		case LoadComputes:
+			g.Go(func() (err error) {
+				k.Computes, err = c.Computes(ctx, p.WorkspaceRef())
+				k.HaveComputes = err == nil
+				return
+			})
+		case LoadClusters:
+			g.Go(func() error {
+				cls, err := c.Clusters(ctx, p.Subscription)
+				if err != nil {
+					return err
+				}
+				vers, err := ClusterVersions(ctx, c, p.Subscription, cls)
+				k.Clusters, k.ClusterVersions, k.HaveClusters = cls, vers, err == nil
+				return err
+			})
+		case LoadAttachments:
+			g.Go(func() (err error) {
+				k.Attachments, err = AttachmentIndex(ctx, c, p.Subscription)
+				k.HaveAttachments = err == nil
+				return
+			})
+		case LoadVersions:
+			// the version step only shows them; nothing to check
+		}
+	}
+	err := g.Wait()
+	if haveSizes {
+		k.Sizes = &sizes
+	}
+	return err
+}
+
+// ClusterVersions loads the versions of every cluster region, in parallel.
+func ClusterVersions(ctx context.Context, c Cloud, sub string, cls []Cluster) (map[string][]rules.Version, error) {
+	var regions []string
+	for _, cl := range cls {
+		if r := strings.ToLower(cl.Region); r != "" && !slices.Contains(regions, r) {
+			regions = append(regions, r)
+		}
+	}
+	got := make([][]rules.Version, len(regions))
+	var g group
+	for i, r := range regions {
+		g.Go(func() (err error) { got[i], err = c.Versions(ctx, sub, r); return })
+	}
+	err := g.Wait()
+	out := make(map[string][]rules.Version, len(regions))
+	for i, r := range regions {
+		out[r] = got[i]
+	}
+	return out, err
+}
+
+// Resolve completes a plan without asking anybody (line mode): it fetches
+// what the flow's steps need, applies the deciders (subscription,
+// workspace, the workspace's region, --cluster NAME), reads the TLS files
+// and runs every step's check over the table. It returns one Violation per
+// missing or bad flag, with the same messages the TUI shows; what can be
+// checked without Azure is checked even when the workspace is unknown, so
+// one message names every bad flag.
+func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
+	var out []rules.Violation
 	if err := p.LoadTLSFiles(); err != nil {
 		out = append(out, violationsOf(err)...)
-	} else {
-		out = append(out, rules.CheckTLS(p.TLS, p.Network.LoadBalancer == rules.InternalLoadBalancer, time.Now())...)
 	}
-	vs, err := ResolveSubscription(ctx, c, p)
+	k, err := Gather(ctx, c, p)
 	if err != nil {
 		return nil, err
 	}
-	if len(vs) == 0 {
-		if vs, err = ResolveWorkspace(ctx, c, p); err != nil {
-			return nil, err
+	for _, id := range Flow(p.Mode) {
+		if id == StepTLS && len(out) > 0 {
+			continue // the files could not be read: that is the message
+		}
+		for _, v := range Check(p, id, k) {
+			if v.Code != "unresolved" { // a waiting state of the TUI, not an error
+				out = append(out, v)
+			}
 		}
 	}
-	if len(vs) > 0 {
-		if p.Mode == ModeCreate {
-			out = append(out, offlineCreate(p)...)
-		}
-		return append(vs, out...), nil
-	}
-	if p.Mode == ModeAttach {
-		more, err := resolveCluster(ctx, c, p)
-		if err != nil {
-			return nil, err
-		}
-		return append(out, more...), nil
-	}
-	more, err := resolveCreate(ctx, c, p)
-	if err != nil {
-		return nil, err
-	}
-	return append(out, more...), nil
+	return dedupe(out), nil
 }
 
-// offlineCreate checks what needs no Azure answer when the workspace is
-// not known yet.
-func offlineCreate(p *Plan) []rules.Violation {
-	return append(nodesCount(p), rules.CheckNetwork(p.Network)...)
+// Gather fetches, stage by stage, what the plan's flow needs and applies
+// the deciders in between: subscriptions → the subscription; workspaces →
+// the workspace and its region; then the rest in parallel. A stage that
+// cannot be decided stops the gathering (its check says why).
+func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
+	var k Known
+	if !rules.IsGUID(p.Subscription) || !p.Given(FSubscription) {
+		if err := Fetch(ctx, c, p, []Load{LoadSubscriptions}, &k); err != nil {
+			return k, err
+		}
+		if vs := DecideSubscription(p, k.Subscriptions); len(vs) > 0 {
+			return k, nil
+		}
+	}
+	if err := Fetch(ctx, c, p, []Load{LoadWorkspaces}, &k); err != nil {
+		return k, err
+	}
+	if vs := DecideWorkspace(p, k.Workspaces); len(vs) > 0 {
+		return k, nil
+	}
+	if p.Mode == ModeCreate {
+		DefaultRegion(p, false)
+	}
+	var rest []Load
+	for _, l := range Needs(p) {
+		if l != LoadSubscriptions && l != LoadWorkspaces {
+			rest = append(rest, l)
+		}
+	}
+	if err := Fetch(ctx, c, p, rest, &k); err != nil {
+		return k, err
+	}
+	if p.Mode == ModeCreate {
+		if r, ok := FindRegion(k.Regions, p.Region); ok {
+			p.Region = r.Name
+		}
+		if k.Sizes != nil {
+			if z, ok := k.Sizes.Find(p.VMSize); ok {
+				p.VMSize = z.Name
+			}
+		}
+	}
+	if p.Mode == ModeAttach && k.HaveClusters {
+		if p.ClusterID == "" && p.ClusterName != "" {
+			p.ResolveClusterName(k.Clusters)
+		} else if cl, ok := FindCluster(k.Clusters, p.ClusterID); ok {
+			p.ClusterID, p.Cluster = cl.ID, &cl
+		}
+	}
+	return k, nil
+}
+
+func dedupe(vs []rules.Violation) []rules.Violation {
+	var out []rules.Violation
+	for _, v := range vs {
+		if !slices.ContainsFunc(out, func(o rules.Violation) bool { return o.Field == v.Field && o.Message == v.Message }) {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // nodesCount checks what the node count needs whatever the size.
@@ -164,42 +313,6 @@ func violationsOf(err error) []rules.Violation {
 	return []rules.Violation{{Field: "input", Code: "error", Message: err.Error()}}
 }
 
-func resolveCreate(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
-	var out []rules.Violation
-	if p.Region == "" {
-		p.Region = p.Workspace.Region
-		p.Mark(FRegion, Default)
-	}
-	regions, err := c.Regions(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	if r, ok := findRegion(regions, p.Region); ok {
-		p.Region = r.Name
-	} else {
-		return append(out, rules.Violation{Field: "region", Code: "unknown", Message: fmt.Sprintf("unknown region %q: see the Name column of `az account list-locations -o table`", p.Region)}), nil
-	}
-	sizes, err := c.Sizes(ctx, p.Subscription, p.Region)
-	if err != nil {
-		return nil, err
-	}
-	size, ok := sizes.Find(p.VMSize)
-	switch {
-	case !ok:
-		out = append(out, rules.Violation{Field: string(FVMSize), Code: "unknown", Message: fmt.Sprintf("%s is not offered in %s: list sizes with `amlaks sizes -l %s`", p.VMSize, p.Region, p.Region)})
-		out = append(out, nodesCount(p)...)
-	case size.Restricted != "":
-		p.VMSize = size.Name
-		out = append(out, rules.Violation{Field: string(FVMSize), Code: "restricted", Message: fmt.Sprintf("%s: %s; pick another size or region", size.Name, size.Restricted)})
-		out = append(out, nodesCount(p)...)
-	default:
-		p.VMSize = size.Name
-		out = append(out, rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs).Violations...)
-	}
-	out = append(out, rules.CheckNetwork(p.Network)...)
-	return out, nil
-}
-
 func findRegion(all []Region, name string) (Region, bool) {
 	n := strings.ReplaceAll(strings.ToLower(name), " ", "")
 	for _, r := range all {
@@ -212,35 +325,6 @@ func findRegion(all []Region, name string) (Region, bool) {
 
 // FindRegion looks a region up by name or display name.
 func FindRegion(all []Region, name string) (Region, bool) { return findRegion(all, name) }
-
-// resolveCluster fills p.ClusterID/p.Cluster from --cluster-id or from
-// --cluster NAME (+ --cluster-resource-group).
-func resolveCluster(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
-	if p.ClusterID == "" && p.ClusterName == "" {
-		return []rules.Violation{Missing(FCluster, "give --cluster-id ID, or --cluster NAME --cluster-resource-group RG")}, nil
-	}
-	var id rules.ClusterID
-	if p.ClusterID != "" {
-		var err error
-		if id, err = rules.ParseClusterID(p.ClusterID); err != nil {
-			return violationsOf(err), nil
-		}
-	}
-	clusters, err := c.Clusters(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	if p.ClusterID == "" {
-		return p.ResolveClusterName(clusters), nil
-	}
-	cl, ok := FindCluster(clusters, id.String())
-	if !ok {
-		return []rules.Violation{{Field: string(FCluster), Code: "unknown", Message: fmt.Sprintf("no AKS cluster %s in resource group %s of subscription %s", id.Name, id.ResourceGroup, id.SubscriptionID)}}, nil
-	}
-	p.ClusterID = cl.ID
-	p.Cluster = &cl
-	return nil, nil
-}
 
 // ResolveClusterName turns ClusterName (and ClusterGroup, when given) into
 // ClusterID and Cluster using the subscription's clusters; it returns a
@@ -265,4 +349,25 @@ func (p *Plan) ResolveClusterName(clusters []Cluster) []rules.Violation {
 		return []rules.Violation{{Field: "cluster", Code: "unknown", Message: fmt.Sprintf("no AKS cluster %q in %s: list them with `az aks list -o table`", p.ClusterName, where)}}
 	}
 	return []rules.Violation{{Field: "cluster-resource-group", Code: "ambiguous", Message: fmt.Sprintf("%d clusters are named %q: add --cluster-resource-group", len(hits), p.ClusterName)}}
+}
+
+// ResolveSubscription fetches the subscriptions and decides (line mode's
+// and the accessible mode's synchronous composition of
+// DecideSubscription).
+func ResolveSubscription(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
+	subs, err := c.Subscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return DecideSubscription(p, subs), nil
+}
+
+// ResolveWorkspace fetches the subscription's workspaces and decides (see
+// DecideWorkspace).
+func ResolveWorkspace(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
+	all, err := c.Workspaces(ctx, p.Subscription)
+	if err != nil {
+		return nil, err
+	}
+	return DecideWorkspace(p, all), nil
 }

@@ -1,5 +1,14 @@
 package wizard
 
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/amlaks/amlaks/rules"
+)
+
 // StepID names a step of the wizard.
 type StepID string
 
@@ -14,96 +23,232 @@ const (
 	StepVMSize       StepID = "vm-size"
 	StepNodes        StepID = "nodes"
 	StepNetwork      StepID = "network"
+	StepCluster      StepID = "cluster"
 	StepTLS          StepID = "tls"
 	StepName         StepID = "name"
-	StepCluster      StepID = "cluster"
 	StepReview       StepID = "review"
 	StepSubmit       StepID = "submit"
+	StepList         StepID = "list"
 )
 
-// Step is one row of the step table.
+// Load names the Cloud call a step's choices or its check need. The TUI
+// issues it as a Cmd (prefetched as soon as its inputs are known); line
+// mode and the accessible mode call Fetch.
+type Load string
+
+// Loads.
+const (
+	LoadSubscriptions Load = "subscriptions"
+	LoadWorkspaces    Load = "workspaces"   // of the plan's subscription
+	LoadRegions       Load = "regions"      // of the plan's subscription
+	LoadVersions      Load = "versions"     // of the plan's region
+	LoadSizes         Load = "sizes"        // of the plan's region
+	LoadComputes      Load = "computes"     // of the plan's workspace (the name check)
+	LoadClusters      Load = "clusters"     // of the subscription, with the versions of their regions
+	LoadAttachments   Load = "attachments"  // every compute of every workspace of the subscription, by cluster
+)
+
+// Kind says how a step asks: the front ends pick their widget from it.
+type Kind int
+
+// Kinds of steps.
+const (
+	KindChoice Kind = iota // pick one of the loaded choices
+	KindText               // free text (the name)
+	KindNumber             // a whole number (nodes)
+	KindForm               // several fields (networking, TLS)
+	KindView               // shows something, answers nothing (versions, review)
+	KindAction             // does something (submit, the list)
+)
+
+// Step is one row of the step table: everything the TUI router, line mode
+// (Resolve) and the accessible mode need to walk the flow.
 type Step struct {
 	ID    StepID
 	Title string
-	// Field is the Plan field the step answers ("" for view-only steps);
-	// a step whose field was given by a flag is skipped.
+	// Field is the Plan field the step answers ("" for view-only steps).
 	Field Field
-	// Optional steps may be skipped with their defaults (networking, TLS).
-	Optional bool
+	// Flags answer the step on the command line (first one is named in
+	// messages).
+	Flags []string
+	// Modes whose flow holds the step; the table's order is the flow's.
+	Modes []Mode
+	// Numbered steps count in the indicator ("4/11 Region").
+	Numbered bool
+	Kind     Kind
+	// Loads are the Cloud calls its choices and its check need.
+	Loads []Load
+	// Answered reports whether the plan already holds an answer the wizard
+	// need not ask (nil: the step's field was given by a flag, the
+	// environment, the az CLI or as the only choice).
+	Answered func(p *Plan) bool
+	// Check checks the plan's answer with what is known so far; a check
+	// that needs facts not yet known passes on them. Nil: nothing to check.
+	Check func(p *Plan, k Known) []rules.Violation
+	// Help is the step's one-line help (the accessible mode's question
+	// description and the TUI's ? page).
+	Help string
 }
 
-var stepTable = map[StepID]Step{
-	StepSubscription: {StepSubscription, "Subscription", FSubscription, false},
-	StepWorkspace:    {StepWorkspace, "Workspace", FWorkspace, false},
-	StepMode:         {StepMode, "Mode", FMode, false},
-	StepPurpose:      {StepPurpose, "Cluster purpose", FPurpose, false},
-	StepRegion:       {StepRegion, "Region", FRegion, false},
-	StepVersion:      {StepVersion, "Kubernetes version", "", false},
-	StepVMSize:       {StepVMSize, "VM size", FVMSize, false},
-	StepNodes:        {StepNodes, "Node count", FNodes, false},
-	StepNetwork:      {StepNetwork, "Networking", FNetwork, true},
-	StepTLS:          {StepTLS, "TLS", FTLS, true},
-	StepName:         {StepName, "Name", FName, false},
-	StepCluster:      {StepCluster, "Cluster", FCluster, false},
-	StepReview:       {StepReview, "Review", "", false},
-	StepSubmit:       {StepSubmit, "Submit", "", false},
+// Flag is the step's first flag ("--vm-size"), "" when none.
+func (s Step) Flag() string {
+	if len(s.Flags) == 0 {
+		return ""
+	}
+	return s.Flags[0]
 }
+
+var (
+	createAttach = []Mode{ModeCreate, ModeAttach}
+	createOnly   = []Mode{ModeCreate}
+	attachOnly   = []Mode{ModeAttach}
+	allModes     = []Mode{ModeCreate, ModeAttach, ModeBrowse, ModeList}
+)
+
+// table is the flow: one row per step, in the order every mode walks them.
+var table = []Step{
+	{ID: StepSubscription, Title: "Subscription", Field: FSubscription, Flags: []string{"--subscription"}, Modes: allModes,
+		Kind: KindChoice, Loads: []Load{LoadSubscriptions}, Check: checkSubscription,
+		Help: "the Azure subscription of the workspace (default: the az CLI's)"},
+	{ID: StepWorkspace, Title: "Workspace", Field: FWorkspace, Flags: []string{"--workspace", "--resource-group"}, Modes: allModes, Numbered: true,
+		Kind: KindChoice, Loads: []Load{LoadWorkspaces}, Check: checkWorkspace,
+		Help: "the Azure ML workspace that gets the compute target"},
+	{ID: StepMode, Title: "Mode", Field: FMode, Modes: allModes, Numbered: true, Kind: KindChoice,
+		Help: "create a new cluster, attach an existing one, browse versions or list computes"},
+	{ID: StepPurpose, Title: "Cluster purpose", Field: FPurpose, Flags: []string{"--purpose"}, Modes: createAttach, Numbered: true,
+		Kind: KindChoice, Check: checkPurpose,
+		Help: "production needs 12 vCPUs and 3 nodes; dev-test 2 vCPUs, no fault tolerance"},
+	{ID: StepRegion, Title: "Region", Field: FRegion, Flags: []string{"--region"}, Modes: createOnly, Numbered: true,
+		Kind: KindChoice, Loads: []Load{LoadRegions}, Check: checkRegion,
+		Help: "where the cluster runs (default: the workspace's region)"},
+	{ID: StepVersion, Title: "Kubernetes version", Modes: []Mode{ModeCreate, ModeBrowse}, Numbered: true,
+		Kind: KindView, Loads: []Load{LoadVersions},
+		// create shows it as information; nothing to browse on the way when
+		// the region and the size came from flags
+		Answered: func(p *Plan) bool { return p.Mode == ModeCreate && p.Given(FRegion) && p.Given(FVMSize) },
+		Help:     "the version a create gets (the region's default) and the region's version table"},
+	{ID: StepVMSize, Title: "VM size", Field: FVMSize, Flags: []string{"--vm-size"}, Modes: createOnly, Numbered: true,
+		Kind: KindChoice, Loads: []Load{LoadSizes}, Check: checkVMSize,
+		Help: "the node size; it cannot be changed later (GPU sizes must be chosen now)"},
+	{ID: StepNodes, Title: "Node count", Field: FNodes, Flags: []string{"--nodes"}, Modes: createOnly, Numbered: true,
+		Kind: KindNumber, Loads: []Load{LoadSizes}, Check: checkNodes,
+		Help: "nodes × vCPUs of the size against the purpose's threshold and the quota"},
+	{ID: StepNetwork, Title: "Networking", Field: FNetwork,
+		Flags: []string{"--vnet", "--vnet-resource-group", "--subnet", "--service-cidr", "--dns-service-ip", "--docker-bridge-cidr", "--load-balancer", "--load-balancer-subnet"},
+		Modes: createOnly, Numbered: true, Kind: KindForm, Check: checkNetwork,
+		Help: "basic (AML-managed) or your own VNet; public or internal load balancer"},
+	{ID: StepCluster, Title: "Cluster", Field: FCluster, Flags: []string{"--cluster-id", "--cluster", "--cluster-resource-group"}, Modes: attachOnly, Numbered: true,
+		Kind: KindChoice, Loads: []Load{LoadClusters, LoadAttachments, LoadRegions}, Check: checkCluster,
+		Answered: func(p *Plan) bool { return p.Given(FCluster) && p.ClusterID != "" },
+		Help:     "the AKS cluster to attach, checked before anything is sent"},
+	{ID: StepTLS, Title: "TLS", Field: FTLS,
+		Flags: []string{"--ssl-cert-file", "--ssl-key-file", "--ssl-cname", "--ssl-leaf-domain-label", "--ssl-overwrite-domain"},
+		Modes: createAttach, Numbered: true, Kind: KindForm, Check: checkTLS,
+		Help: "off, a Microsoft certificate, or your own certificate and key"},
+	{ID: StepName, Title: "Name", Field: FName, Flags: []string{"--name"}, Modes: createAttach, Numbered: true,
+		Kind: KindText, Loads: []Load{LoadComputes}, Check: checkName,
+		Help: "3 to 24 letters, digits or -, starting with a letter, unique in the workspace"},
+	{ID: StepReview, Title: "Review", Modes: createAttach, Numbered: true, Kind: KindView,
+		Answered: func(*Plan) bool { return false },
+		Help:     "findings, the request body and the equivalent commands; submit"},
+	{ID: StepSubmit, Title: "Submit", Modes: createAttach, Kind: KindAction,
+		Answered: func(*Plan) bool { return false },
+		Help:     "send the request and follow the operation to its end"},
+	{ID: StepList, Title: "Computes", Modes: []Mode{ModeList}, Kind: KindAction,
+		Answered: func(*Plan) bool { return false }, Loads: []Load{LoadComputes},
+		Help: "the workspace's compute targets, with status and detach"},
+}
+
+// Steps returns the whole table (a copy).
+func Steps() []Step { return slices.Clone(table) }
 
 // StepOf returns the row of a step.
-func StepOf(id StepID) Step { return stepTable[id] }
-
-// Flow is the ordered list of steps of a mode. The numbered steps (the
-// indicator "4/11 Region") are all but Subscription and Submit.
-func Flow(m Mode) []StepID {
-	switch m {
-	case ModeAttach:
-		return []StepID{StepSubscription, StepWorkspace, StepMode, StepPurpose, StepCluster, StepTLS, StepName, StepReview, StepSubmit}
-	case ModeBrowse:
-		return []StepID{StepSubscription, StepWorkspace, StepMode, StepVersion}
-	case ModeList:
-		return []StepID{StepSubscription, StepWorkspace, StepMode}
+func StepOf(id StepID) Step {
+	for _, s := range table {
+		if s.ID == id {
+			return s
+		}
 	}
-	return []StepID{StepSubscription, StepWorkspace, StepMode, StepPurpose, StepRegion, StepVersion, StepVMSize, StepNodes, StepNetwork, StepTLS, StepName, StepReview, StepSubmit}
+	return Step{ID: id, Title: string(id)}
+}
+
+// Flow is the ordered list of steps of a mode.
+func Flow(m Mode) []StepID {
+	if m == "" {
+		m = ModeCreate
+	}
+	var out []StepID
+	for _, s := range table {
+		if slices.Contains(s.Modes, m) {
+			out = append(out, s.ID)
+		}
+	}
+	return out
 }
 
 // Position returns the 1-based number of a step among the numbered steps
 // of the mode and their count; 0 for unnumbered steps (subscription, submit).
 func Position(m Mode, id StepID) (n, total int) {
-	for _, s := range Flow(m) {
-		if s == StepSubscription || s == StepSubmit {
+	for _, sid := range Flow(m) {
+		if !StepOf(sid).Numbered {
 			continue
 		}
 		total++
-		if s == id {
+		if sid == id {
 			n = total
 		}
 	}
 	return n, total
 }
 
-// skipped reports whether the wizard should not stop at step s.
-func skipped(p *Plan, s StepID) bool {
-	switch s {
-	case StepSubmit, StepReview:
+// Skipped reports whether the wizard does not stop at step s: its answer
+// is already in the plan (a flag, the environment, the az CLI, the only
+// choice) and passes the step's check with what is known now. A given
+// answer that fails is asked, with the reason (Why).
+func Skipped(p *Plan, s StepID, k Known) bool {
+	st := StepOf(s)
+	if !answered(p, st) {
 		return false
-	case StepVersion:
-		// shown in create only as information; skipped when the region and
-		// size came from flags (nothing to browse on the way)
-		return p.Mode == ModeCreate && p.Given(FRegion) && p.Given(FVMSize)
-	case StepNodes:
-		return p.Given(FNodes)
 	}
-	f := stepTable[s].Field
-	return f != "" && p.Given(f)
+	return st.Check == nil || len(st.Check(p, k)) == 0
+}
+
+func answered(p *Plan, st Step) bool {
+	if st.Answered != nil {
+		return st.Answered(p)
+	}
+	return st.Field != "" && p.Given(st.Field)
+}
+
+// Why says why the given answer of step s fails its check with what is
+// known now, naming it the way it was given ("--vm-size Standard_Foo:
+// Standard_Foo is not offered in eastus…"); "" when it was not given or
+// passes.
+func Why(p *Plan, s StepID, k Known) string {
+	st := StepOf(s)
+	if !answered(p, st) && !(st.Field != "" && p.From(st.Field) == Flag) {
+		return ""
+	}
+	if st.Check == nil {
+		return ""
+	}
+	vs := st.Check(p, k)
+	if len(vs) == 0 {
+		return ""
+	}
+	msg := vs[0].Message
+	if p.From(st.Field) == Flag && st.Flag() != "" {
+		return st.Flag() + ": " + msg
+	}
+	return msg
 }
 
 // Next returns the step after cur in p's mode that still needs the user,
 // or "" at the end.
-func Next(p *Plan, cur StepID) StepID {
+func Next(p *Plan, cur StepID, k Known) StepID {
 	flow := Flow(p.Mode)
-	i := indexOf(flow, cur)
-	for j := i + 1; j < len(flow); j++ {
-		if !skipped(p, flow[j]) {
+	for j := slices.Index(flow, cur) + 1; j < len(flow); j++ {
+		if !Skipped(p, flow[j], k) {
 			return flow[j]
 		}
 	}
@@ -111,42 +256,245 @@ func Next(p *Plan, cur StepID) StepID {
 }
 
 // Prev returns the step before cur that the user answered (skipping steps
-// given by flags), or "" at the start.
-func Prev(p *Plan, cur StepID) StepID {
+// given up front), or "" at the start.
+func Prev(p *Plan, cur StepID, k Known) StepID {
 	flow := Flow(p.Mode)
-	i := indexOf(flow, cur)
+	i := slices.Index(flow, cur)
 	if i < 0 {
 		i = len(flow)
 	}
 	for j := i - 1; j >= 0; j-- {
-		if !skipped(p, flow[j]) {
+		if !Skipped(p, flow[j], k) {
 			return flow[j]
 		}
 	}
 	return ""
 }
 
-// First returns the first step that needs the user.
-func First(p *Plan) StepID {
+// Pending returns the first step of p's flow that still needs the user:
+// where the wizard opens, and what line mode reports as missing.
+func Pending(p *Plan, k Known) StepID {
 	for _, s := range Flow(p.Mode) {
-		if !skipped(p, s) {
+		if !Skipped(p, s, k) {
 			return s
 		}
 	}
-	return StepReview
+	return ""
 }
 
-func indexOf(flow []StepID, id StepID) int {
-	for i, s := range flow {
-		if s == id {
-			return i
+// Check runs step s's check (no violations when it has none).
+func Check(p *Plan, s StepID, k Known) []rules.Violation {
+	if c := StepOf(s).Check; c != nil {
+		return c(p, k)
+	}
+	return nil
+}
+
+// Known is what has been fetched from Azure so far, for the step checks.
+// A nil slice (or a zero SizeList) is "not known yet": checks that need it
+// pass on it.
+type Known struct {
+	Subscriptions []Subscription
+	Workspaces    []Workspace
+	Regions       []Region
+	Sizes         *SizeList // of the plan's region
+	Computes      []Compute // of the plan's workspace
+	Clusters      []Cluster
+	// ClusterVersions are the versions of each cluster region (lowercase).
+	ClusterVersions map[string][]rules.Version
+	Attachments     Attachments
+	// HaveComputes and HaveClusters tell an empty list from an unknown one;
+	// HaveAttachments likewise.
+	HaveSubscriptions, HaveWorkspaces, HaveComputes, HaveClusters, HaveAttachments bool
+}
+
+// --- the checks of the table -------------------------------------------
+
+func checkSubscription(p *Plan, k Known) []rules.Violation {
+	if p.Subscription == "" {
+		if k.HaveSubscriptions && len(k.Subscriptions) == 0 {
+			return []rules.Violation{{Field: string(FSubscription), Code: "none", Message: "this sign-in sees no subscription: run `az login` with another account"}}
+		}
+		return []rules.Violation{Missing(FSubscription, "pick one of "+subNames(k.Subscriptions))}
+	}
+	if !k.HaveSubscriptions {
+		if rules.IsGUID(p.Subscription) {
+			return nil // an ID is trusted until the list says otherwise
+		}
+		return []rules.Violation{{Field: string(FSubscription), Code: "unresolved", Message: fmt.Sprintf("looking up subscription %q", p.Subscription)}}
+	}
+	for _, s := range k.Subscriptions {
+		if strings.EqualFold(s.ID, p.Subscription) {
+			return nil
 		}
 	}
-	return -1
+	return []rules.Violation{{Field: string(FSubscription), Code: "unknown",
+		Message: fmt.Sprintf("no subscription %q for this sign-in (have: %s)", p.Subscription, subNames(k.Subscriptions))}}
 }
 
-// Skipped reports whether the wizard does not stop at step s for plan p
-// (the rule Next and Prev apply), so a front end with its own extra rules
-// (e.g. "ask the workspace until the flag's name is resolved") can walk
-// Flow itself.
-func Skipped(p *Plan, s StepID) bool { return skipped(p, s) }
+func checkWorkspace(p *Plan, k Known) []rules.Violation {
+	if p.Workspace.Name == "" {
+		switch {
+		case k.HaveWorkspaces && len(k.Workspaces) == 0:
+			return []rules.Violation{{Field: string(FWorkspace), Code: "none", Message: "the subscription has no Azure ML workspace: create one first"}}
+		case k.HaveWorkspaces:
+			return []rules.Violation{Missing(FWorkspace, "pick one of "+workspaceNames(k.Workspaces))}
+		}
+		return []rules.Violation{Missing(FWorkspace, "give the workspace with --workspace")}
+	}
+	if p.Workspace.ID != "" && (!k.HaveWorkspaces || containsWorkspace(k.Workspaces, p.Workspace.ID)) {
+		return nil
+	}
+	if !k.HaveWorkspaces {
+		return []rules.Violation{{Field: string(FWorkspace), Code: "unresolved", Message: fmt.Sprintf("looking up workspace %q", p.Workspace.Name)}}
+	}
+	return []rules.Violation{{Field: string(FWorkspace), Code: "unknown",
+		Message: fmt.Sprintf("no workspace %q in this subscription (have: %s)", p.Workspace.Name, workspaceNames(k.Workspaces))}}
+}
+
+func containsWorkspace(all []Workspace, id string) bool {
+	for _, w := range all {
+		if strings.EqualFold(w.ID, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func workspaceNames(all []Workspace) string {
+	names := make([]string, 0, len(all))
+	for _, w := range all {
+		names = append(names, w.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func checkPurpose(p *Plan, _ Known) []rules.Violation {
+	switch p.Purpose {
+	case rules.Production, rules.DevTest, "":
+		return nil
+	}
+	return []rules.Violation{{Field: string(FPurpose), Code: "purpose", Message: fmt.Sprintf("must be production or dev-test (got %q)", string(p.Purpose))}}
+}
+
+func checkRegion(p *Plan, k Known) []rules.Violation {
+	if p.Region == "" || k.Regions == nil {
+		return nil
+	}
+	if _, ok := FindRegion(k.Regions, p.Region); !ok {
+		return []rules.Violation{{Field: string(FRegion), Code: "unknown", Message: fmt.Sprintf("unknown region %q: see the Name column of `az account list-locations -o table`", p.Region)}}
+	}
+	return nil
+}
+
+func checkVMSize(p *Plan, k Known) []rules.Violation {
+	if k.Sizes == nil {
+		return nil
+	}
+	size, ok := k.Sizes.Find(p.VMSize)
+	switch {
+	case !ok:
+		return []rules.Violation{{Field: string(FVMSize), Code: "unknown", Message: fmt.Sprintf("%s is not offered in %s: list sizes with `amlaks sizes -l %s`", p.VMSize, p.Region, p.Region)}}
+	case size.Restricted != "":
+		return []rules.Violation{{Field: string(FVMSize), Code: "restricted", Message: fmt.Sprintf("%s: %s; pick another size or region", size.Name, size.Restricted)}}
+	}
+	return nil
+}
+
+func checkNodes(p *Plan, k Known) []rules.Violation {
+	if vs := nodesCount(p); len(vs) > 0 {
+		return vs
+	}
+	if k.Sizes == nil {
+		return nil
+	}
+	size, ok := k.Sizes.Find(p.VMSize)
+	if !ok || size.Restricted != "" {
+		return nil // the size step says why
+	}
+	sc := rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs)
+	if sc.OK {
+		return nil
+	}
+	if len(sc.Violations) > 0 {
+		return sc.Violations
+	}
+	return []rules.Violation{{Field: string(FNodes), Code: "threshold", Message: sc.Rule}}
+}
+
+func checkNetwork(p *Plan, _ Known) []rules.Violation { return rules.CheckNetwork(p.Network) }
+
+func checkTLS(p *Plan, _ Known) []rules.Violation {
+	if p.TLS.Mode == rules.TLSCustom && p.TLS.CertPEM == nil && p.TLS.KeyPEM == nil && (p.TLS.CertFile != "" || p.TLS.KeyFile != "") {
+		return nil // files not read yet: the front end reads them, then checks
+	}
+	return rules.CheckTLS(p.TLS, p.Network.LoadBalancer == rules.InternalLoadBalancer, now())
+}
+
+func checkName(p *Plan, k Known) []rules.Violation {
+	if p.Name == "" {
+		return []rules.Violation{Missing(FName, "give the compute a name with --name")}
+	}
+	var existing []string
+	if k.HaveComputes {
+		existing = ExistingNames(k.Computes)
+	}
+	vs := rules.ComputeName(p.Name, existing)
+	for i := range vs {
+		if p.Workspace.Name != "" {
+			vs[i].Message = strings.Replace(vs[i].Message, "this workspace", p.Workspace.Name, 1)
+		}
+	}
+	return vs
+}
+
+// checkCluster: the cluster is named, exists, and nothing about it blocks
+// an attach (so a blocked --cluster stops at this step, not at review).
+func checkCluster(p *Plan, k Known) []rules.Violation {
+	if p.ClusterID == "" && p.ClusterName == "" {
+		return []rules.Violation{Missing(FCluster, "give --cluster-id ID, or --cluster NAME --cluster-resource-group RG")}
+	}
+	if p.ClusterID != "" {
+		if _, err := rules.ParseClusterID(p.ClusterID); err != nil {
+			return violationsOf(err)
+		}
+	}
+	if !k.HaveClusters {
+		if p.ClusterID == "" {
+			return []rules.Violation{{Field: "cluster", Code: "unresolved", Message: fmt.Sprintf("looking up cluster %q", p.ClusterName)}}
+		}
+		return nil
+	}
+	var cl Cluster
+	if p.ClusterID == "" {
+		q := p.Clone()
+		if vs := q.ResolveClusterName(k.Clusters); len(vs) > 0 {
+			return vs
+		}
+		cl = *q.Cluster
+	} else {
+		var ok bool
+		if cl, ok = FindCluster(k.Clusters, p.ClusterID); !ok {
+			id, _ := rules.ParseClusterID(p.ClusterID)
+			return []rules.Violation{{Field: string(FCluster), Code: "unknown", Message: fmt.Sprintf("no AKS cluster %s in resource group %s of subscription %s", id.Name, id.ResourceGroup, id.SubscriptionID)}}
+		}
+	}
+	vs, haveVersions := k.ClusterVersions[strings.ToLower(cl.Region)]
+	if !haveVersions || !k.HaveAttachments {
+		return nil
+	}
+	var out []rules.Violation
+	for _, f := range ClusterFacts(cl, p, vs, PairsOf(k.Regions, p.Workspace.Region), k.Attachments.Of(cl.ID)) {
+		if f.Severity == rules.Block {
+			msg := cl.Name + ": " + f.Message
+			if f.Fix != "" {
+				msg += " — " + f.Fix
+			}
+			out = append(out, rules.Violation{Field: string(FCluster), Code: f.Code, Message: msg})
+		}
+	}
+	return out
+}
+
+// now is the clock of the certificate checks.
+func now() time.Time { return time.Now() }

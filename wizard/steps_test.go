@@ -6,33 +6,37 @@ import (
 
 func TestFlowNextPrevSkipsGivenSteps(t *testing.T) {
 	p := NewPlan(ModeCreate)
+	p.Subscription = "00000000-0000-4000-8000-000000000001"
 	p.Mark(FSubscription, AzCLI)
 	p.Mark(FMode, Flag)
-	if got := First(p); got != StepWorkspace {
-		t.Fatalf("First = %s, want workspace", got)
+	var k Known
+	if got := Pending(p, k); got != StepWorkspace {
+		t.Fatalf("Pending = %s, want workspace", got)
 	}
+	p.Workspace = Workspace{WorkspaceRef: WorkspaceRef{Name: "mlw"}, ID: "/x/mlw", Region: "eastus"}
 	p.Mark(FWorkspace, Flag)
+	p.Region = "eastus"
 	p.Mark(FRegion, Flag)
-	if got := First(p); got != StepPurpose {
-		t.Fatalf("First = %s, want purpose", got)
+	if got := Pending(p, k); got != StepPurpose {
+		t.Fatalf("Pending = %s, want purpose", got)
 	}
-	if got := Next(p, StepPurpose); got != StepVersion {
+	if got := Next(p, StepPurpose, k); got != StepVersion {
 		t.Fatalf("Next(purpose) = %s, want version (region given by flag)", got)
 	}
 	p.Mark(FVMSize, Flag)
-	if got := Next(p, StepPurpose); got != StepNodes {
+	if got := Next(p, StepPurpose, k); got != StepNodes {
 		t.Fatalf("Next(purpose) = %s, want nodes (version skipped when region and size are given)", got)
 	}
-	if got := Prev(p, StepNodes); got != StepPurpose {
+	if got := Prev(p, StepNodes, k); got != StepPurpose {
 		t.Fatalf("Prev(nodes) = %s, want purpose", got)
 	}
-	if got := Prev(p, StepPurpose); got != "" {
+	if got := Prev(p, StepPurpose, k); got != "" {
 		t.Fatalf("Prev(purpose) = %q, want start", got)
 	}
-	if got := Next(p, StepReview); got != StepSubmit {
+	if got := Next(p, StepReview, k); got != StepSubmit {
 		t.Fatalf("Next(review) = %s", got)
 	}
-	if got := Next(p, StepSubmit); got != "" {
+	if got := Next(p, StepSubmit, k); got != "" {
 		t.Fatalf("Next(submit) = %q, want end", got)
 	}
 }
@@ -44,6 +48,9 @@ func TestPositionCountsNumberedSteps(t *testing.T) {
 	}
 	if n, _ := Position(ModeCreate, StepSubmit); n != 0 {
 		t.Fatalf("submit is not numbered, got %d", n)
+	}
+	if n, total := Position(ModeAttach, StepCluster); n != 4 || total != 7 {
+		t.Fatalf("attach cluster = %d/%d, want 4/7", n, total)
 	}
 	n, total = Position(ModeAttach, StepCluster)
 	if n != 4 || total != 7 {

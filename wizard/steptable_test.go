@@ -1,0 +1,194 @@
+package wizard_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
+)
+
+// stepCase says, for one row of the step table, how a flag answers it
+// well, how it answers it badly, and the rule's message for the bad one.
+type stepCase struct {
+	good func(p *wizard.Plan)
+	bad  func(p *wizard.Plan)
+	msg  string // part of the check's message for the bad answer
+}
+
+// stepCases has one entry per step with a Field: a new row without an
+// entry fails TestEveryStepHasACase.
+var stepCases = map[wizard.StepID]stepCase{
+	wizard.StepSubscription: {
+		good: func(p *wizard.Plan) { p.Subscription = wizardtest.Sub },
+		bad:  func(p *wizard.Plan) { p.Subscription = "Nope Sub" }, // an ID is trusted until a call says otherwise
+		msg:  `no subscription "Nope Sub" for this sign-in`,
+	},
+	wizard.StepWorkspace: {
+		good: func(p *wizard.Plan) { p.Workspace = wizardtest.WS },
+		bad:  func(p *wizard.Plan) { p.Workspace = wizard.Workspace{WorkspaceRef: wizard.WorkspaceRef{Name: "mlw-nope"}} },
+		msg:  `no workspace "mlw-nope" in this subscription`,
+	},
+	wizard.StepMode: {
+		good: func(p *wizard.Plan) {},
+	},
+	wizard.StepPurpose: {
+		good: func(p *wizard.Plan) { p.Purpose = rules.DevTest; p.Nodes = 1 },
+		bad:  func(p *wizard.Plan) { p.Purpose = "DenseProd" },
+		msg:  "must be production or dev-test",
+	},
+	wizard.StepRegion: {
+		good: func(p *wizard.Plan) { p.Region = "westeurope" },
+		bad:  func(p *wizard.Plan) { p.Region = "marsnorth" },
+		msg:  `unknown region "marsnorth"`,
+	},
+	wizard.StepVMSize: {
+		good: func(p *wizard.Plan) { p.VMSize = "Standard_D4s_v3" },
+		bad:  func(p *wizard.Plan) { p.VMSize = "Standard_M8ms" },
+		msg:  "not available for this subscription in eastus",
+	},
+	wizard.StepNodes: {
+		good: func(p *wizard.Plan) { p.Nodes = 4 },
+		bad:  func(p *wizard.Plan) { p.Nodes = 2 },
+		msg:  "production needs",
+	},
+	wizard.StepNetwork: {
+		good: func(p *wizard.Plan) {
+			p.Network = rules.Network{VNetResourceGroup: "rg-net", VNet: "vnet", Subnet: "aks", ServiceCIDR: "10.0.0.0/16", DNSServiceIP: "10.0.0.10", DockerBridgeCIDR: "172.17.0.1/16"}
+		},
+		bad: func(p *wizard.Plan) {
+			p.Network = rules.Network{VNetResourceGroup: "rg-net", VNet: "vnet", Subnet: "aks", ServiceCIDR: "10.0.0.0/16", DNSServiceIP: "10.9.0.10", DockerBridgeCIDR: "172.17.0.1/16"}
+		},
+		msg: "10.9.0.10",
+	},
+	wizard.StepTLS: {
+		good: func(p *wizard.Plan) { p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: "myleaf"} },
+		bad: func(p *wizard.Plan) {
+			p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: "myleaf"}
+			p.Network.LoadBalancer = rules.InternalLoadBalancer
+			p.Network.LoadBalancerSubnet = "aks"
+		},
+		msg: "internal load balancer",
+	},
+	wizard.StepName: {
+		good: func(p *wizard.Plan) { p.Name = "aks-new" },
+		bad:  func(p *wizard.Plan) { p.Name = "aks-inference" },
+		msg:  "already used in mlw-prod",
+	},
+	wizard.StepCluster: {
+		good: func(p *wizard.Plan) { p.ClusterName = "aks-private" },
+		bad:  func(p *wizard.Plan) { p.ClusterName = "aks-shared" },
+		msg:  "aks-shared: ",
+	},
+}
+
+func TestEveryStepHasACase(t *testing.T) {
+	for _, s := range wizard.Steps() {
+		if s.Field == "" {
+			continue
+		}
+		if _, ok := stepCases[s.ID]; !ok {
+			t.Errorf("step %s has no case in stepCases: add how a flag answers it and what its check rejects", s.ID)
+		}
+	}
+}
+
+// known fetches what the flow needs for p, as line mode does.
+func known(t *testing.T, p *wizard.Plan) wizard.Known {
+	t.Helper()
+	k, err := wizard.Gather(t.Context(), wizardtest.New(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// TestStepTable runs, for every step of every mode's flow: a good given
+// answer skips the step; a bad given answer stops there with the rule's
+// message naming the flag; an unanswered step is asked; and line mode
+// (Resolve) reports the same message for the same flag.
+func TestStepTable(t *testing.T) {
+	for _, mode := range []wizard.Mode{wizard.ModeCreate, wizard.ModeAttach} {
+		for _, id := range wizard.Flow(mode) {
+			st := wizard.StepOf(id)
+			tc, ok := stepCases[id]
+			if st.Field == "" || !ok {
+				continue
+			}
+			t.Run(string(mode)+"/"+string(id), func(t *testing.T) {
+				base := func() *wizard.Plan {
+					p := wizard.NewPlan(mode)
+					p.Mark(wizard.FMode, wizard.Flag)
+					p.Subscription = wizardtest.Sub
+					p.Mark(wizard.FSubscription, wizard.Flag)
+					p.Workspace = wizardtest.WS
+					p.Mark(wizard.FWorkspace, wizard.Flag)
+					p.Name = "aks-new"
+					if mode == wizard.ModeAttach {
+						p.ClusterName = "aks-private"
+						p.Mark(wizard.FCluster, wizard.Flag)
+					}
+					return p
+				}
+				// good: skipped
+				p := base()
+				tc.good(p)
+				p.Mark(st.Field, wizard.Flag)
+				k := known(t, p)
+				if !wizard.Skipped(p, id, k) {
+					t.Fatalf("a good --%s does not skip the step: %v", st.Field, wizard.Check(p, id, k))
+				}
+				// not given: asked (unless it only shows something)
+				q := base()
+				if st.Field != wizard.FSubscription && st.Field != wizard.FWorkspace && st.Field != wizard.FMode && st.Field != wizard.FCluster {
+					if wizard.Skipped(q, id, known(t, q)) {
+						t.Fatalf("step %s is skipped without an answer", id)
+					}
+				}
+				if tc.bad == nil {
+					return
+				}
+				// bad: asked, with the rule's message naming the flag
+				b := base()
+				tc.bad(b)
+				b.Mark(st.Field, wizard.Flag)
+				kb := known(t, b)
+				if wizard.Skipped(b, id, kb) {
+					t.Fatalf("a bad answer skips step %s", id)
+				}
+				why := wizard.Why(b, id, kb)
+				if !strings.Contains(why, tc.msg) || (st.Flag() != "" && !strings.HasPrefix(why, st.Flag()+": ")) {
+					t.Fatalf("Why = %q, want %q naming %s", why, tc.msg, st.Flag())
+				}
+				if got := wizard.Pending(b, kb); got == "" || indexOf(wizard.Flow(mode), got) > indexOf(wizard.Flow(mode), id) {
+					t.Fatalf("Pending = %s, want %s or earlier", got, id)
+				}
+				// line mode names the same message
+				r := base()
+				tc.bad(r)
+				r.Mark(st.Field, wizard.Flag)
+				vs, err := wizard.Resolve(t.Context(), wizardtest.New(), r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var all []string
+				for _, v := range vs {
+					all = append(all, v.Message)
+				}
+				if !strings.Contains(strings.Join(all, "\n"), tc.msg) {
+					t.Fatalf("Resolve: %q, want %q", all, tc.msg)
+				}
+			})
+		}
+	}
+}
+
+func indexOf(flow []wizard.StepID, id wizard.StepID) int {
+	for i, s := range flow {
+		if s == id {
+			return i
+		}
+	}
+	return -1
+}

@@ -177,7 +177,7 @@ func TestListDetachAndFollow(t *testing.T) {
 	d := newDriver(t)
 	d.pickWorkspace()
 	d.press("down", "down", "down", "enter")
-	d.wantStep(stepList)
+	d.wantStep(wizard.StepList)
 	d.wantScreen("Computes", "cpu-cluster", "AmlCompute", "aks-inference", "aks-shared")
 	d.press("d") // cpu-cluster is first: not AKS
 	d.wantScreen("cpu-cluster is an AmlCompute compute: amlaks detaches AKS computes only")
@@ -189,7 +189,7 @@ func TestListDetachAndFollow(t *testing.T) {
 	d.press("d", "y")
 	d.wantScreen("✓ Detached aks-inference", "AKS cluster itself is kept")
 	d.press("enter")
-	d.wantStep(stepList)
+	d.wantStep(wizard.StepList)
 	d.wantNoScreen("aks-inference")
 	d.press("s")
 	d.wantScreen("no operation is running on cpu-cluster")
@@ -215,12 +215,12 @@ func TestListFollowsRunningOperation(t *testing.T) {
 	d.cloud.Progress = []string{"Creating"}
 	d.pickWorkspace()
 	d.press("down", "down", "down", "enter")
-	d.wantStep(stepList)
+	d.wantStep(wizard.StepList)
 	d.press("end", "s")
 	d.wantStep(wizard.StepSubmit)
 	d.wantScreen("✓ Created aks-busy")
 	d.press("enter")
-	d.wantStep(stepList)
+	d.wantStep(wizard.StepList)
 }
 
 func TestBrowseTypingNotBlockedWhileLoading(t *testing.T) {

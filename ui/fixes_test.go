@@ -220,14 +220,14 @@ func TestBadFlagAnswerSaysWhy(t *testing.T) {
 	d.wantStep(wizard.StepPurpose)
 	d.press("enter", "enter", "enter")
 	d.wantStep(wizard.StepVMSize)
-	d.wantScreen("--vm-size Standard_Foo is not offered in eastus: pick a size")
+	d.wantScreen("--vm-size Standard_Foo: Standard_Foo is not offered in eastus")
 	if k := d.m.screens[wizard.StepVMSize].(*sizeScreen).p.selectedKey(); k != "Standard_D3_v2" {
 		t.Fatalf("cursor on %q", k)
 	}
 	d.press("enter")
 	// --nodes 2 × 4 vCPUs is too small for production
 	d.wantStep(wizard.StepNodes)
-	d.wantScreen("--nodes 2 with Standard_D3_v2: production needs 12 vCPUs at least")
+	d.wantScreen("--nodes 2: production needs 12 vCPUs at least")
 	d.press("+")
 	d.wantNoScreen("--nodes 2 with")
 }

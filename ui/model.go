@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,9 +23,6 @@ const (
 	minWidth  = 60
 	minHeight = 16
 )
-
-// stepList is the list-computes screen (not a numbered step of any flow).
-const stepList wizard.StepID = "list"
 
 // Model is the only tea.Model of the wizard: a router over the steps of
 // wizard.Flow. It holds the context, the Cloud, the Plan, the current step
@@ -466,96 +462,61 @@ func newScreen(id wizard.StepID) screen {
 		return newReviewScreen()
 	case wizard.StepSubmit:
 		return &submitScreen{}
-	case stepList:
+	case wizard.StepList:
 		return newListScreen()
 	}
 	return &submitScreen{}
 }
 
-// skip is wizard.Skipped with the router's own rules for the first
-// steps: the subscription and workspace are skipped once resolved (from a
-// flag, the az CLI default or as the only choice) and asked until then; the
-// mode is skipped when a flag gave it.
-func (m *Model) skip(s wizard.StepID) bool {
-	switch s {
-	case wizard.StepSubscription:
-		return m.subResolved && m.plan.From(wizard.FSubscription) != wizard.Asked
-	case wizard.StepWorkspace:
-		return m.wsResolved && m.plan.Given(wizard.FWorkspace)
+// known is what the store holds for the plan, for the step table's
+// checks (the TUI's side of wizard.Known).
+func (m *Model) known() wizard.Known {
+	var k wizard.Known
+	if v, sl := m.subsData(); sl.ok {
+		k.Subscriptions, k.HaveSubscriptions = v, true
 	}
-	return wizard.Skipped(m.plan, s) && !m.givenButWrong(s)
+	if v, sl := m.workspacesData(); sl.ok && m.plan.Subscription != "" {
+		k.Workspaces, k.HaveWorkspaces = v, true
+	}
+	if v, sl := m.regionsData(); sl.ok {
+		k.Regions = v
+	}
+	if v, sl := m.sizesData(m.plan.Region); sl.ok && m.plan.Region != "" {
+		k.Sizes = &v
+	}
+	if v, sl := m.computesData(); sl.ok && m.plan.Workspace.ID != "" {
+		k.Computes, k.HaveComputes = v, true
+	}
+	if m.plan.Mode == wizard.ModeAttach {
+		if v, sl := m.clustersData(); sl.ok {
+			k.Clusters, k.HaveClusters = v, true
+			k.ClusterVersions = map[string][]rules.Version{}
+			for _, cl := range v {
+				r := strings.ToLower(cl.Region)
+				if vs, vsl := m.versionsData(r); vsl.ok {
+					k.ClusterVersions[r] = vs
+				}
+			}
+		}
+		if v, sl := m.attachmentsData(); sl.ok {
+			k.Attachments, k.HaveAttachments = v, true
+		}
+	}
+	return k
 }
 
-// givenButWrong reports a step whose answer came from a flag but fails its
-// check with what is known now (a name that is taken, too few nodes for
-// the size, a --cluster that names no cluster): the wizard stops there
-// instead of skipping it, so the user can fix it.
-func (m *Model) givenButWrong(s wizard.StepID) bool {
-	if s == wizard.StepCluster {
-		// --cluster NAME not resolved (yet, or at all) to a cluster ID
-		return m.plan.Mode == wizard.ModeAttach && m.plan.ClusterID == ""
-	}
-	return m.flagWhy(s) != ""
-}
+// skip reports whether the wizard does not stop at step s (the table's
+// rule: answered up front and passing its check with what is known).
+func (m *Model) skip(s wizard.StepID) bool { return wizard.Skipped(m.plan, s, m.known()) }
 
 // flagWhy says why the given answer of step s fails its check with what is
-// known now, naming the flag ("--vm-size Standard_Foo is not offered in
-// eastus: pick a size"); "" when it passes or cannot be checked yet.
+// known now, naming the flag; "" when it passes or cannot be checked yet.
 func (m *Model) flagWhy(s wizard.StepID) string {
-	p := m.plan
-	switch s {
-	case wizard.StepName:
-		cs, _ := m.computesData()
-		if vs := rules.ComputeName(p.Name, wizard.ExistingNames(cs)); len(vs) > 0 {
-			return m.givenAs(wizard.FName, p.Name) + ": " + strings.Replace(vs[0].Message, "this workspace", p.Workspace.Name, 1)
-		}
-	case wizard.StepRegion:
-		regs, sl := m.regionsData()
-		if !sl.ok {
-			return ""
-		}
-		if _, ok := wizard.FindRegion(regs, p.Region); !ok {
-			return m.givenAs(wizard.FRegion, p.Region) + " is not a region of this subscription: pick one"
-		}
-	case wizard.StepVMSize, wizard.StepNodes:
-		l, sl := m.sizesData(p.Region)
-		if !sl.ok {
-			return ""
-		}
-		size, ok := l.Find(p.VMSize)
-		if s == wizard.StepVMSize {
-			switch {
-			case !ok:
-				return m.givenAs(wizard.FVMSize, p.VMSize) + " is not offered in " + p.Region + ": pick a size"
-			case size.Restricted != "":
-				return m.givenAs(wizard.FVMSize, p.VMSize) + " cannot be used here (" + size.Restricted + "): pick another size"
-			}
-			return ""
-		}
-		if ok {
-			if sc := rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs); !sc.OK {
-				why := sc.Rule
-				if len(sc.Violations) > 0 {
-					why = sc.Violations[0].Message
-				}
-				return m.givenAs(wizard.FNodes, fmt.Sprint(p.Nodes)) + " with " + size.Name + ": " + why
-			}
-		}
-	case wizard.StepCluster:
-		if p.Mode == wizard.ModeAttach && p.ClusterID == "" {
-			return m.clusterWhy
-		}
+	why := wizard.Why(m.plan, s, m.known())
+	if s == wizard.StepCluster && why != "" && m.clusterWhy != "" {
+		return m.clusterWhy
 	}
-	return ""
-}
-
-// givenAs names a given answer the way the user gave it: "--vm-size
-// Standard_Foo" for a flag, the bare value otherwise.
-func (m *Model) givenAs(f wizard.Field, v string) string {
-	if m.plan.From(f) == wizard.Flag {
-		return "--" + string(f) + " " + v
-	}
-	return v
+	return why
 }
 
 // resolveClusterFlag turns --cluster NAME [--cluster-resource-group RG]
@@ -581,31 +542,11 @@ func (m *Model) resolveClusterFlag() {
 }
 
 func (m *Model) nextStep(cur wizard.StepID) wizard.StepID {
-	flow := wizard.Flow(m.plan.Mode)
-	i := slices.Index(flow, cur)
-	for j := i + 1; j < len(flow); j++ {
-		if !m.skip(flow[j]) {
-			return flow[j]
-		}
-	}
-	if m.plan.Mode == wizard.ModeList && cur != stepList {
-		return stepList
-	}
-	return ""
+	return wizard.Next(m.plan, cur, m.known())
 }
 
 func (m *Model) prevStep(cur wizard.StepID) wizard.StepID {
-	flow := wizard.Flow(m.plan.Mode)
-	i := slices.Index(flow, cur)
-	if i < 0 {
-		i = len(flow) // the list comes after the whole flow
-	}
-	for j := i - 1; j >= 0; j-- {
-		if !m.skip(flow[j]) {
-			return flow[j]
-		}
-	}
-	return ""
+	return wizard.Prev(m.plan, cur, m.known())
 }
 
 // goTo makes id the current step.
@@ -615,10 +556,8 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 	}
 	m.step = id
 	m.flash = ""
-	if wizard.Skipped(m.plan, id) {
-		// a flag answered this step but its answer fails: say why
-		m.flash = m.flagWhy(id)
-	}
+	// a flag answered this step but its answer fails: say why
+	m.flash = m.flagWhy(id)
 	return m.cur().enter(m)
 }
 
@@ -712,7 +651,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.back()
 	}
-	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != stepList && m.step != wizard.StepVersion {
+	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion {
 		return m.quit(Quit)
 	}
 	return m.cur().update(m, msg)
@@ -863,7 +802,7 @@ func (m *Model) header(w int) string {
 	left := ""
 	title := wizard.StepOf(m.step).Title
 	switch {
-	case m.step == stepList:
+	case m.step == wizard.StepList:
 		title = "Computes"
 	case m.step == wizard.StepSubmit && m.op != nil:
 		title = map[wizard.OpKind]string{wizard.OpCreate: "Create", wizard.OpAttach: "Attach", wizard.OpDetach: "Detach"}[m.op.kind]

@@ -81,7 +81,7 @@ func TestFlagNameTakenAfterFailureIsReachable(t *testing.T) {
 	d.wantStep(wizard.StepReview)
 	d.press("esc")
 	d.wantStep(wizard.StepName)
-	d.wantScreen("--name aks-ff: already used in mlw-prod")
+	d.wantScreen("--name aks-ff: aks-ff is already used in mlw-prod")
 	d.typ("2")
 	d.press("enter")
 	d.wantStep(wizard.StepReview)

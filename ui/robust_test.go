@@ -214,7 +214,7 @@ func TestFlagAnswersThatFailAreAskedAgain(t *testing.T) {
 	d.press("enter")
 	// --nodes 2 was given, but 2 × 4 vCPUs is too small for production
 	d.wantStep(wizard.StepNodes)
-	d.wantScreen("nodes: 2", "3 nodes or more", "--nodes 2 with Standard_D3_v2: production needs 12 vCPUs at least")
+	d.wantScreen("nodes: 2", "3 nodes or more", "--nodes 2: production needs 12 vCPUs at least")
 	d.press("+", "enter")
 	d.wantStep(wizard.StepNetwork)
 	d.press("enter")
@@ -222,7 +222,7 @@ func TestFlagAnswersThatFailAreAskedAgain(t *testing.T) {
 	d.press("enter")
 	// --name aks-inference is taken
 	d.wantStep(wizard.StepName)
-	d.wantScreen("already used in mlw-prod", "--name aks-inference: already used in mlw-prod: pick another name")
+	d.wantScreen("already used in mlw-prod", "--name aks-inference: aks-inference is already used in mlw-prod: pick another name")
 }
 
 func TestEscFromWorkspaceSwitchesSubscription(t *testing.T) {

@@ -47,7 +47,7 @@ func (s *submitScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	case key.Matches(k, m.keys.Quit), key.Matches(k, m.keys.Enter) && o.err == nil:
 		if o.fromList {
 			m.op = nil
-			return m.goTo(stepList)
+			return m.goTo(wizard.StepList)
 		}
 		return m.quit(Succeeded)
 	}
@@ -70,7 +70,7 @@ func (s *submitScreen) escCmd(m *Model) (bool, tea.Cmd) {
 	m.op = nil
 	s.scroll = 0
 	if o.fromList {
-		return true, m.goTo(stepList)
+		return true, m.goTo(wizard.StepList)
 	}
 	return true, m.goTo(wizard.StepReview)
 }

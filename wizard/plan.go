@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/amlaks/amlaks/rules"
@@ -167,4 +168,35 @@ func FindWorkspace(all []Workspace, name, rg string) (Workspace, bool) {
 		}
 	}
 	return Workspace{}, false
+}
+
+// Value is the plan's answer for field f as the user would type it ("" for
+// fields without a single value).
+func (p *Plan) Value(f Field) string {
+	switch f {
+	case FSubscription:
+		return p.Subscription
+	case FWorkspace:
+		return p.Workspace.Name
+	case FMode:
+		return string(p.Mode)
+	case FPurpose:
+		return string(p.Purpose)
+	case FRegion:
+		return p.Region
+	case FVMSize:
+		return p.VMSize
+	case FNodes:
+		return strconv.Itoa(p.Nodes)
+	case FName:
+		return p.Name
+	case FDescription:
+		return p.Description
+	case FCluster:
+		if p.ClusterID == "" {
+			return p.ClusterName
+		}
+		return p.ClusterID
+	}
+	return ""
 }

@@ -238,7 +238,11 @@ func Why(p *Plan, s StepID, k Known) string {
 	}
 	msg := vs[0].Message
 	if p.From(st.Field) == Flag && st.Flag() != "" {
-		return st.Flag() + ": " + msg
+		given := st.Flag()
+		if v := p.Value(st.Field); v != "" && st.ID != StepCluster {
+			given += " " + v
+		}
+		return given + ": " + msg
 	}
 	return msg
 }
@@ -441,8 +445,8 @@ func checkName(p *Plan, k Known) []rules.Violation {
 	}
 	vs := rules.ComputeName(p.Name, existing)
 	for i := range vs {
-		if p.Workspace.Name != "" {
-			vs[i].Message = strings.Replace(vs[i].Message, "this workspace", p.Workspace.Name, 1)
+		if p.Workspace.Name != "" && strings.Contains(vs[i].Message, "this workspace") {
+			vs[i].Message = p.Name + " is " + strings.Replace(vs[i].Message, "this workspace", p.Workspace.Name, 1)
 		}
 	}
 	return vs

@@ -154,38 +154,21 @@ func (m *Model) onData(msg dataMsg) tea.Cmd {
 	return nil
 }
 
-// resolveSub takes the subscription from the plan (ID or name), the only
-// one, or the az CLI default; otherwise the step asks.
+// resolveSub decides the subscription (wizard.DecideSubscription: the
+// plan's ID or name, the only one, or the az CLI default); otherwise the
+// step asks.
 func (m *Model) resolveSub() tea.Cmd {
 	subs, _ := m.subsData()
 	p := m.plan
-	if p.Subscription != "" {
-		for _, s := range subs {
-			if strings.EqualFold(s.ID, p.Subscription) || strings.EqualFold(s.Name, p.Subscription) {
-				p.Subscription = s.ID
-				if p.From(wizard.FSubscription) == wizard.Unset {
-					p.Mark(wizard.FSubscription, wizard.Flag)
-				}
-				return m.subChosen()
-			}
+	given := p.Subscription
+	if vs := wizard.DecideSubscription(p, subs); len(vs) > 0 {
+		if given != "" {
+			m.flash = "no subscription " + quoteUI(given) + " for this sign-in: pick one"
+			p.Subscription = ""
 		}
-		m.flash = "no subscription " + quoteUI(p.Subscription) + " for this sign-in: pick one"
-		p.Subscription = ""
 		return nil
 	}
-	if len(subs) == 1 {
-		p.Subscription = subs[0].ID
-		p.Mark(wizard.FSubscription, wizard.Only)
-		return m.subChosen()
-	}
-	for _, s := range subs {
-		if s.Default {
-			p.Subscription = s.ID
-			p.Mark(wizard.FSubscription, wizard.AzCLI)
-			return m.subChosen()
-		}
-	}
-	return nil
+	return m.subChosen()
 }
 
 // subChosen fetches the subscription's workspaces and moves on.
@@ -198,46 +181,33 @@ func (m *Model) subChosen() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// resolveWorkspace takes the workspace named by a flag, or the only one.
+// resolveWorkspace decides the workspace (wizard.DecideWorkspace: the
+// one named by a flag, or the only one).
 func (m *Model) resolveWorkspace() tea.Cmd {
 	all, _ := m.workspacesData()
 	p := m.plan
 	if m.wsResolved {
 		return nil
 	}
-	if p.Workspace.Name != "" {
-		if w, ok := wizard.FindWorkspace(all, p.Workspace.Name, p.Workspace.ResourceGroup); ok {
-			src := p.From(wizard.FWorkspace)
-			if src == wizard.Unset {
-				src = wizard.Flag
-			}
-			return m.setWorkspace(w, src)
+	given, before := p.Workspace.Name, p.Workspace.ID
+	if vs := wizard.DecideWorkspace(p, all); len(vs) > 0 {
+		if given != "" {
+			m.flash = "no workspace " + quoteUI(given) + " in this subscription: pick one"
+			p.Workspace = wizard.Workspace{}
+			p.Mark(wizard.FWorkspace, wizard.Unset)
 		}
-		m.flash = "no workspace " + quoteUI(p.Workspace.Name) + " in this subscription: pick one"
-		p.Workspace = wizard.Workspace{}
-		p.Mark(wizard.FWorkspace, wizard.Unset)
 		return nil
 	}
-	if len(all) == 1 {
-		return m.setWorkspace(all[0], wizard.Only)
-	}
-	return nil
+	return m.workspaceChosen(before)
 }
 
-// setWorkspace records the workspace, defaults the region to its region
-// and prefetches everything the next steps need, in parallel.
-func (m *Model) setWorkspace(w wizard.Workspace, src wizard.Source) tea.Cmd {
-	p := m.plan
-	changed := !strings.EqualFold(p.Workspace.ID, w.ID)
-	p.Workspace = w
-	p.Mark(wizard.FWorkspace, src)
+// workspaceChosen defaults the region to the workspace's and prefetches
+// everything the next steps need, in parallel.
+func (m *Model) workspaceChosen(before string) tea.Cmd {
 	m.wsResolved = true
-	if s := p.From(wizard.FRegion); s == wizard.Unset || s == wizard.Default || (changed && s == wizard.Asked) {
-		p.Region = w.Region
-		p.Mark(wizard.FRegion, wizard.Default)
-	}
+	wizard.DefaultRegion(m.plan, !strings.EqualFold(before, m.plan.Workspace.ID))
 	cmds := []tea.Cmd{m.prefetch()}
-	if m.step == wizard.StepWorkspace && src != wizard.Asked {
+	if m.step == wizard.StepWorkspace && m.plan.From(wizard.FWorkspace) != wizard.Asked {
 		cmds = append(cmds, m.advance())
 	}
 	return tea.Batch(cmds...)

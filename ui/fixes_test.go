@@ -101,8 +101,8 @@ func TestNetworkCustomEmptyDoesNotAdvance(t *testing.T) {
 	}
 	// the focus went to the first field: typing fills it
 	d.typ("rg-net")
-	if d.m.plan.Network.VNetResourceGroup != "rg-net" {
-		t.Fatalf("network %+v", d.m.plan.Network)
+	if n := d.m.screens[wizard.StepNetwork].(*networkScreen).net; n.VNetResourceGroup != "rg-net" {
+		t.Fatalf("network %+v", n)
 	}
 	// back to basic: enter goes on
 	d.press("shift+tab", "left", "enter")

@@ -214,12 +214,7 @@ func (s *clusterScreen) choose(m *Model, i int) tea.Cmd {
 			return nil
 		}
 	}
-	if m.plan.Cluster == nil || !rules.SameCluster(m.plan.ClusterID, cl.ID) {
-		m.plan.Mark(wizard.FCluster, wizard.Asked)
-	}
-	m.plan.ClusterID = cl.ID
-	m.plan.Cluster = &cl
-	return m.advance()
+	return answer(wizard.FCluster, cl)
 }
 
 func (s *clusterScreen) update(m *Model, msg tea.Msg) tea.Cmd {

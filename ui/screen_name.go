@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"strings"
 	"time"
 
@@ -46,6 +45,9 @@ func newNameScreen() screen {
 	return &nameScreen{in: in}
 }
 
+// value is the name being typed, spaces around it trimmed (pasted names).
+func (s *nameScreen) value() string { return strings.TrimSpace(s.in.Value()) }
+
 func (s *nameScreen) enter(m *Model) tea.Cmd {
 	s.in.SetValue(m.plan.Name)
 	s.in.CursorEnd()
@@ -54,7 +56,7 @@ func (s *nameScreen) enter(m *Model) tea.Cmd {
 		s.checked, s.taken, s.checkErr = "", false, nil
 	}
 	cmds := []tea.Cmd{m.fetchComputes(false)}
-	if m.plan.Name != "" && m.plan.Name != s.checked {
+	if s.value() != "" && s.value() != s.checked {
 		cmds = append(cmds, s.schedule(m))
 	}
 	return tea.Batch(cmds...)
@@ -62,7 +64,7 @@ func (s *nameScreen) enter(m *Model) tea.Cmd {
 
 // schedule starts the debounce for the current name.
 func (s *nameScreen) schedule(m *Model) tea.Cmd {
-	name := m.plan.Name
+	name := s.value()
 	req := m.data.next(reqName)
 	s.checking = ""
 	if name == "" || len(rules.ComputeName(name, nil)) > 0 {
@@ -89,14 +91,8 @@ func (s *nameScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		s.checking = msg.name
 		c, ctx, ws, req, name := m.cloud, m.ctx, m.plan.WorkspaceRef(), msg.req, msg.name
 		return func() tea.Msg {
-			_, err := c.Compute(ctx, ws, name)
-			if errors.Is(err, wizard.ErrNotFound) {
-				return nameCheckMsg{req: req, name: name}
-			}
-			if err != nil {
-				return nameCheckMsg{req: req, name: name, err: err}
-			}
-			return nameCheckMsg{req: req, name: name, taken: true}
+			taken, err := wizard.NameTaken(ctx, c, ws, name)
+			return nameCheckMsg{req: req, name: name, taken: taken, err: err}
 		}
 	case nameCheckMsg:
 		if !m.data.isLatest(reqName, msg.req) {
@@ -112,15 +108,13 @@ func (s *nameScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 				m.flash = "not yet: " + vs[0]
 				return nil
 			}
-			m.plan.Mark(wizard.FName, wizard.Asked)
-			return m.advance()
+			return answer(wizard.FName, s.value())
 		}
 	}
 	before := s.in.Value()
 	var cmd tea.Cmd
 	s.in, cmd = s.in.Update(msg)
 	if v := s.in.Value(); v != before {
-		m.plan.Name = v
 		return tea.Batch(cmd, s.schedule(m))
 	}
 	return cmd
@@ -129,7 +123,7 @@ func (s *nameScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 // problems is every message for the current name: the rules, then the
 // answer of the GET.
 func (s *nameScreen) problems(m *Model) []string {
-	name := m.plan.Name
+	name := s.value()
 	cs, _ := m.computesData()
 	var out []string
 	localTaken := false
@@ -150,7 +144,7 @@ func (s *nameScreen) view(m *Model, w, h int) string {
 	var b strings.Builder
 	b.WriteString(wrap("Name the compute target: 3 to 24 letters, digits or -, starting with a letter, unique in "+m.plan.Workspace.Name+".", w) + "\n\n")
 	b.WriteString(st.input(&s.in) + "\n\n")
-	name := m.plan.Name
+	name := s.value()
 	probs := s.problems(m)
 	for _, p := range probs {
 		b.WriteString(wrap(st.Error.Render("✗ "+p), w) + "\n")

@@ -19,6 +19,7 @@ type networkScreen struct {
 	rg, vnet, subnet, svc, dns, bridge *formField
 	lbSubnet                           *formField
 	loaded                             bool
+	net                                rules.Network // the answer being edited
 }
 
 func newNetworkScreen() screen {
@@ -58,12 +59,13 @@ func (s *networkScreen) enter(m *Model) tea.Cmd {
 			s.lb.choice = 1
 		}
 		s.lbSubnet.in.SetValue(n.LoadBalancerSubnet)
+		s.net = n
 	}
 	s.f.setFocus(s.f.focus)
 	return nil
 }
 
-// apply writes the form into the plan.
+// apply reads the form into the screen's answer.
 func (s *networkScreen) apply(m *Model) {
 	n := rules.Network{SubnetPrefix: m.plan.Network.SubnetPrefix}
 	if s.mode.choice == 1 {
@@ -74,7 +76,7 @@ func (s *networkScreen) apply(m *Model) {
 		n.LoadBalancer = rules.InternalLoadBalancer
 		n.LoadBalancerSubnet = s.lbSubnet.value()
 	}
-	m.plan.Network = n
+	s.net = n
 }
 
 const customEmptyMsg = "fill in the six custom VNet fields, or choose Basic"
@@ -93,7 +95,7 @@ func (s *networkScreen) customEmpty() bool {
 }
 
 func (s *networkScreen) messages(m *Model) (map[string][]string, []rules.Violation) {
-	vs := rules.CheckNetwork(m.plan.Network)
+	vs := rules.CheckNetwork(s.net)
 	out := map[string][]string{}
 	for _, v := range vs {
 		out[v.Field] = append(out[v.Field], v.Message)
@@ -115,8 +117,7 @@ func (s *networkScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 			m.flash = "not yet: " + vs[0].Message
 			return nil
 		}
-		m.plan.Mark(wizard.FNetwork, wizard.Asked)
-		return m.advance()
+		return answer(wizard.FNetwork, s.net)
 	}
 	changed, cmd := s.f.update(msg, m.keys)
 	if changed {
@@ -132,7 +133,7 @@ func (s *networkScreen) view(m *Model, w, h int) string {
 	b.WriteString(s.f.view(m.st, w, msgs))
 	b.WriteString("\n")
 	var notes []string
-	if !m.plan.Network.Internal() {
+	if !s.net.Internal() {
 		notes = append(notes, "a public IP is created: an Azure Policy forbidding public IPs makes the create fail (use an internal load balancer, or create in AKS and attach)")
 	} else {
 		notes = append(notes, "an internal load balancer needs your own TLS certificate (a Microsoft one does not work with it)")

@@ -122,17 +122,7 @@ func newSubscriptionScreen() screen {
 		},
 		choose: func(m *Model, i int) tea.Cmd {
 			subs, _ := m.subsData()
-			sub := subs[i]
-			if sub.ID != m.plan.Subscription {
-				m.wsResolved = false
-				if !m.plan.Given(wizard.FWorkspace) {
-					m.plan.Workspace = wizard.Workspace{}
-				}
-			}
-			m.plan.Subscription = sub.ID
-			m.plan.Mark(wizard.FSubscription, wizard.Asked)
-			m.subResolved = true
-			return tea.Batch(m.fetchWorkspaces(false), m.advance())
+			return answer(wizard.FSubscription, subs[i].ID)
 		},
 	}
 }
@@ -161,8 +151,7 @@ func newWorkspaceScreen() screen {
 		},
 		choose: func(m *Model, i int) tea.Cmd {
 			all, _ := m.workspacesData()
-			cmd := m.setWorkspace(all[i], wizard.Asked)
-			return tea.Batch(cmd, m.advance())
+			return answer(wizard.FWorkspace, all[i])
 		},
 	}
 }
@@ -201,23 +190,9 @@ func newRegionScreen() screen {
 		},
 		choose: func(m *Model, i int) tea.Cmd {
 			regs, _ := m.regionsData()
-			return tea.Batch(m.setRegion(regs[i].Name), m.advance())
+			return answer(wizard.FRegion, regs[i].Name)
 		},
 	}
-}
-
-// setRegion records the cluster's region and loads its versions and
-// sizes (an answer for the region left behind is dropped as stale).
-func (m *Model) setRegion(region string) tea.Cmd {
-	p := m.plan
-	if !strings.EqualFold(p.Region, region) || p.From(wizard.FRegion) != wizard.Default {
-		p.Region = region
-		p.Mark(wizard.FRegion, wizard.Asked)
-		if strings.EqualFold(region, p.Workspace.Region) && p.From(wizard.FRegion) == wizard.Unset {
-			p.Mark(wizard.FRegion, wizard.Default)
-		}
-	}
-	return tea.Batch(m.fetchVersions(region, reqVersions, false), m.fetchSizes(region, false))
 }
 
 // choice is one option of a choiceScreen.
@@ -302,18 +277,7 @@ func newModeScreen() screen {
 			{"List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute", string(wizard.ModeList)},
 		},
 		current: func(m *Model) string { return string(m.plan.Mode) },
-		apply: func(m *Model, v string) tea.Cmd {
-			m.plan.Mode = wizard.Mode(v)
-			m.plan.Mark(wizard.FMode, wizard.Asked)
-			var cmds []tea.Cmd
-			switch m.plan.Mode {
-			case wizard.ModeAttach:
-				cmds = append(cmds, m.fetchClusters(false), m.fetchAttachments(false), m.fetchRegions(false))
-			case wizard.ModeList:
-				cmds = append(cmds, m.fetchComputes(false))
-			}
-			return tea.Batch(append(cmds, m.advance())...)
-		},
+		apply: func(m *Model, v string) tea.Cmd { return answer(wizard.FMode, wizard.Mode(v)) },
 	}
 }
 
@@ -325,13 +289,7 @@ func newPurposeScreen() screen {
 			{"Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)", "DevTest"},
 		},
 		current: func(m *Model) string { return string(m.plan.Purpose) },
-		apply: func(m *Model, v string) tea.Cmd {
-			if string(m.plan.Purpose) != v || m.plan.From(wizard.FPurpose) != wizard.Default {
-				m.plan.Mark(wizard.FPurpose, wizard.Asked)
-			}
-			m.plan.Purpose = rules.Purpose(v)
-			return m.advance()
-		},
+		apply: func(m *Model, v string) tea.Cmd { return answer(wizard.FPurpose, rules.Purpose(v)) },
 	}
 }
 

@@ -117,11 +117,7 @@ func (s *sizeScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 				m.flash = z.Name + " cannot be used here: " + z.Restricted
 				return nil
 			}
-			if !strings.EqualFold(z.Name, m.plan.VMSize) || m.plan.From(wizard.FVMSize) != wizard.Default {
-				m.plan.Mark(wizard.FVMSize, wizard.Asked)
-			}
-			m.plan.VMSize = z.Name
-			return m.advance()
+			return answer(wizard.FVMSize, z.Name)
 		case key.Matches(k, m.keys.Sort):
 			s.p.nextSort()
 			return nil
@@ -208,9 +204,11 @@ func (s *sizeScreen) needs(m *Model) []need {
 	return []need{{"VM sizes of " + m.regionLabel(r), sl, func() tea.Cmd { return m.fetchSizes(r, true) }}}
 }
 
-// nodesScreen asks the node count with the live vCPU meter.
+// nodesScreen asks the node count with the live vCPU meter. The count
+// being typed is its own (n); Enter answers it.
 type nodesScreen struct {
 	in textinput.Model
+	n  int
 }
 
 func newNodesScreen() screen {
@@ -221,7 +219,8 @@ func newNodesScreen() screen {
 }
 
 func (s *nodesScreen) enter(m *Model) tea.Cmd {
-	s.in.SetValue(strconv.Itoa(m.plan.Nodes))
+	s.n = m.plan.Nodes
+	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()
 	return m.fetchSizes(m.plan.Region, false)
@@ -229,10 +228,7 @@ func (s *nodesScreen) enter(m *Model) tea.Cmd {
 
 func (s *nodesScreen) set(m *Model, n int) {
 	n = max(0, min(n, 9999))
-	if n != m.plan.Nodes {
-		m.plan.Mark(wizard.FNodes, wizard.Asked)
-	}
-	m.plan.Nodes = n
+	s.n = n
 	s.in.SetValue(strconv.Itoa(n))
 	s.in.CursorEnd()
 }
@@ -246,13 +242,13 @@ func (m *Model) size() (wizard.VMSize, wizard.SizeList, bool) {
 
 // sizeOK reports whether the node count passes the threshold and quota,
 // with the messages that say the fix.
-func (m *Model) sizeProblems() []string {
+func (m *Model) sizeProblems(nodes int) []string {
 	z, l, ok := m.size()
 	if !ok {
 		return []string{fmt.Sprintf("%s is not offered in %s: pick another size", m.plan.VMSize, m.plan.Region)}
 	}
 	var out []string
-	sc := rules.CheckSize(m.plan.Purpose, z.Name, m.plan.Nodes, z.VCPUs)
+	sc := rules.CheckSize(m.plan.Purpose, z.Name, nodes, z.VCPUs)
 	for _, v := range sc.Violations {
 		out = append(out, v.Message)
 	}
@@ -272,19 +268,16 @@ func (s *nodesScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.keys.Enter):
-			if probs := m.sizeProblems(); len(probs) > 0 {
+			if probs := m.sizeProblems(s.n); len(probs) > 0 {
 				m.flash = "not yet: " + probs[0]
 				return nil
 			}
-			if m.plan.From(wizard.FNodes) == wizard.Unset {
-				m.plan.Mark(wizard.FNodes, wizard.Asked)
-			}
-			return m.advance()
+			return answer(wizard.FNodes, s.n)
 		case key.Matches(msg, m.keys.Plus):
-			s.set(m, m.plan.Nodes+1)
+			s.set(m, s.n+1)
 			return nil
 		case key.Matches(msg, m.keys.Minus):
-			s.set(m, m.plan.Nodes-1)
+			s.set(m, s.n-1)
 			return nil
 		}
 		if msg.Text != "" && strings.Trim(msg.Text, "0123456789") != "" {
@@ -293,11 +286,7 @@ func (s *nodesScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		}
 		var cmd tea.Cmd
 		s.in, cmd = s.in.Update(msg)
-		n, _ := strconv.Atoi(s.in.Value())
-		if n != m.plan.Nodes {
-			m.plan.Mark(wizard.FNodes, wizard.Asked)
-		}
-		m.plan.Nodes = n
+		s.n, _ = strconv.Atoi(s.in.Value())
 		return cmd
 	case tea.PasteMsg:
 		n, err := strconv.Atoi(strings.TrimSpace(msg.Content))
@@ -321,7 +310,7 @@ func (s *nodesScreen) view(m *Model, w, h int) string {
 	}
 	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.st.Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
 	secs = append(secs, section{prio: 0, gap: true, text: m.st.input(&s.in) + "  " + m.st.Muted.Render("type a number or use + / -")})
-	secs = append(secs, vcpuMeter(m, z, l, ok, w)...)
+	secs = append(secs, vcpuMeter(m, z, l, ok, w, s.n)...)
 	return fitSections(m.st, secs, w, h)
 }
 
@@ -427,10 +416,9 @@ func packParts(w int, sep string, parts ...string) string {
 // sentence, the verdict, and the family and regional quota bars (used +
 // requested vs limit), as sections of falling importance. It is redrawn
 // on every change of the node count.
-func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) []section {
+func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes int) []section {
 	st := m.st
 	var secs []section
-	nodes := m.plan.Nodes
 	sc := rules.CheckSize(m.plan.Purpose, m.plan.VMSize, nodes, z.VCPUs)
 	th := sc.Threshold
 	barW := max(10, min(40, w-34))
@@ -465,7 +453,7 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w int) 
 
 	// the verdict
 	b.Reset()
-	probs := m.sizeProblems()
+	probs := m.sizeProblems(nodes)
 	if len(probs) == 0 {
 		b.WriteString(paint(st.OK, hang("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label())), w, 2)))
 	} else {

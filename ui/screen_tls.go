@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ type tlsScreen struct {
 	fileErr               map[string]string // field → "cannot read …"
 	reading               map[string]string // field → path being read
 	loaded                bool
+	tls                   rules.TLS // the answer being edited
 }
 
 type (
@@ -68,6 +70,7 @@ func (s *tlsScreen) enter(m *Model) tea.Cmd {
 	}
 	s.loaded = true
 	t := m.plan.TLS
+	s.tls = t
 	s.mode.choice = int(t.Mode)
 	s.leaf.in.SetValue(t.LeafDomainLabel)
 	if t.Overwrite {
@@ -82,7 +85,7 @@ func (s *tlsScreen) enter(m *Model) tea.Cmd {
 
 // read schedules (debounced) the read of a file field.
 func (s *tlsScreen) read(m *Model, f *formField) tea.Cmd {
-	path := f.value()
+	path := expandHome(f.value())
 	req := m.data.next("file:" + f.id)
 	delete(s.fileErr, f.id)
 	if path == "" {
@@ -98,28 +101,28 @@ func (s *tlsScreen) busy() bool { return len(s.reading) > 0 }
 
 // apply writes the form into the plan (PEM contents come from fileMsg).
 func (s *tlsScreen) apply(m *Model) {
-	t := m.plan.TLS
+	t := s.tls
 	t.Mode = rules.TLSMode(s.mode.choice)
 	t.LeafDomainLabel = s.leaf.value()
 	t.Overwrite = s.overwrite.choice == 1
-	if t.CertFile != s.cert.value() {
+	if t.CertFile != expandHome(s.cert.value()) {
 		t.CertPEM = nil
 	}
-	if t.KeyFile != s.key.value() {
+	if t.KeyFile != expandHome(s.key.value()) {
 		t.KeyPEM = nil
 	}
-	t.CertFile, t.KeyFile, t.CNAME = s.cert.value(), s.key.value(), s.cname.value()
-	m.plan.TLS = t
+	t.CertFile, t.KeyFile, t.CNAME = expandHome(s.cert.value()), expandHome(s.key.value()), s.cname.value()
+	s.tls = t
 }
 
 func (s *tlsScreen) messages(m *Model) (map[string][]string, []string) {
 	out := map[string][]string{}
 	var all []string
-	for _, v := range rules.CheckTLS(m.plan.TLS, m.plan.Network.Internal(), m.now()) {
-		if e, ok := s.fileErr[v.Field]; ok && m.plan.TLS.Mode == rules.TLSCustom {
+	for _, v := range rules.CheckTLS(s.tls, m.plan.Network.Internal(), m.now()) {
+		if e, ok := s.fileErr[v.Field]; ok && s.tls.Mode == rules.TLSCustom {
 			v.Message = e
 		}
-		if _, ok := s.reading[v.Field]; ok && m.plan.TLS.Mode == rules.TLSCustom {
+		if _, ok := s.reading[v.Field]; ok && s.tls.Mode == rules.TLSCustom {
 			continue // not read yet
 		}
 		if len(out[v.Field]) == 0 || out[v.Field][0] != v.Message {
@@ -156,9 +159,9 @@ func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		}
 		switch msg.field {
 		case s.cert.id:
-			m.plan.TLS.CertPEM = msg.data
+			s.tls.CertPEM = msg.data
 		case s.key.id:
-			m.plan.TLS.KeyPEM = msg.data
+			s.tls.KeyPEM = msg.data
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -178,8 +181,7 @@ func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 				m.flash = "not yet: " + all[0]
 				return nil
 			}
-			m.plan.Mark(wizard.FTLS, wizard.Asked)
-			return m.advance()
+			return answer(wizard.FTLS, s.tls)
 		}
 	}
 	focus := s.f.focused()
@@ -200,7 +202,7 @@ func (s *tlsScreen) view(m *Model, w, h int) string {
 	b.WriteString(wrap(m.st.Muted.Render("Optional: HTTPS for the scoring endpoint. Enter keeps it off."), w) + "\n\n")
 	b.WriteString(s.f.view(m.st, w, msgs))
 	b.WriteString("\n")
-	t := m.plan.TLS
+	t := s.tls
 	switch t.Mode {
 	case rules.TLSMicrosoft:
 		b.WriteString(wrap(m.st.Muted.Render("The endpoint gets a name under the region's cloudapp domain with a certificate Microsoft renews."), w) + "\n")
@@ -227,3 +229,16 @@ func (s *tlsScreen) help(m *Model) []key.Binding {
 
 func (s *tlsScreen) typing(m *Model) bool  { return s.f.focused().isText() }
 func (s *tlsScreen) needs(m *Model) []need { return nil }
+
+// expandHome turns a leading ~/ into the user's home directory, as a shell
+// would (a path typed in a form field never goes through one).
+func expandHome(p string) string {
+	if p != "~" && !strings.HasPrefix(p, "~/") {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return p
+	}
+	return filepath.Join(home, strings.TrimPrefix(p, "~"))
+}

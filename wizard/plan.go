@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -199,4 +200,76 @@ func (p *Plan) Value(f Field) string {
 		return p.ClusterID
 	}
 	return ""
+}
+
+// Answer records an answer given in the wizard: the value goes into the
+// plan and the field is marked Asked — unless the user only confirmed a
+// default (Enter on the preselected value), which stays Default. A value
+// of the wrong type for the field is an error, never a panic.
+func (p *Plan) Answer(f Field, v any) error {
+	before := p.Value(f)
+	ok := true
+	switch f {
+	case FSubscription:
+		var s string
+		s, ok = v.(string)
+		p.Subscription = s
+	case FWorkspace:
+		var w Workspace
+		w, ok = v.(Workspace)
+		p.Workspace = w
+	case FMode:
+		var m Mode
+		m, ok = v.(Mode)
+		p.Mode = m
+	case FPurpose:
+		var pu rules.Purpose
+		pu, ok = v.(rules.Purpose)
+		p.Purpose = pu
+	case FRegion:
+		var r string
+		r, ok = v.(string)
+		p.Region = r
+	case FVMSize:
+		var s string
+		s, ok = v.(string)
+		p.VMSize = s
+	case FNodes:
+		var n int
+		n, ok = v.(int)
+		p.Nodes = n
+	case FNetwork:
+		var n rules.Network
+		n, ok = v.(rules.Network)
+		n.SubnetPrefix = p.Network.SubnetPrefix
+		p.Network = n
+	case FTLS:
+		var t rules.TLS
+		t, ok = v.(rules.TLS)
+		p.TLS = t
+	case FName:
+		var s string
+		s, ok = v.(string)
+		p.Name = strings.TrimSpace(s)
+	case FCluster:
+		var cl Cluster
+		cl, ok = v.(Cluster)
+		if ok {
+			p.ClusterID, p.Cluster = cl.ID, &cl
+		}
+	default:
+		return fmt.Errorf("%s is not a field the wizard asks", f)
+	}
+	if !ok {
+		return fmt.Errorf("answer for %s has the wrong type %T", f, v)
+	}
+	if p.From(f) == Default && before == p.Value(f) && before != "" {
+		return nil // confirmed the default: still the default
+	}
+	if f == FRegion && p.From(f) == Unset && strings.EqualFold(p.Region, p.Workspace.Region) {
+		p.Mark(f, Default)
+		return nil
+	}
+	p.Mark(f, Asked)
+	return nil
 }

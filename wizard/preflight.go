@@ -56,8 +56,9 @@ func (g *group) Go(f func() error) {
 
 func (g *group) Wait() error { g.wg.Wait(); return g.err }
 
-// nameTaken asks Azure for the name: 404 means free.
-func nameTaken(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (bool, error) {
+// NameTaken asks Azure for the name: 404 means free. Names that break the
+// naming rules are not asked about.
+func NameTaken(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (bool, error) {
 	if name == "" || len(rules.ComputeName(name, nil)) > 0 {
 		return false, nil
 	}
@@ -87,7 +88,7 @@ func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 	ws := p.WorkspaceRef()
 	var g group
 	g.Go(func() (err error) { r.Facts.Computes, err = c.Computes(ctx, ws); return })
-	g.Go(func() (err error) { taken, err = nameTaken(ctx, c, ws, p.Name); return })
+	g.Go(func() (err error) { taken, err = NameTaken(ctx, c, ws, p.Name); return })
 	g.Go(func() (err error) { r.Facts.Sizes, err = c.Sizes(ctx, p.Subscription, p.Region); return })
 	g.Go(func() (err error) { r.Facts.Versions, err = c.Versions(ctx, p.Subscription, p.Region); return })
 	if err := g.Wait(); err != nil {
@@ -131,7 +132,7 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 	ws := p.WorkspaceRef()
 	var g group
 	g.Go(func() (err error) { r.Facts.Computes, err = c.Computes(ctx, ws); return })
-	g.Go(func() (err error) { taken, err = nameTaken(ctx, c, ws, p.Name); return })
+	g.Go(func() (err error) { taken, err = NameTaken(ctx, c, ws, p.Name); return })
 	g.Go(func() (err error) { r.Facts.Regions, err = c.Regions(ctx, p.Subscription); return })
 	g.Go(func() (err error) {
 		if p.Cluster != nil && strings.EqualFold(p.Cluster.ID, p.ClusterID) {

@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/amlaks/amlaks/wizard"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// body draws the current step, or what it waits for.
+func (m *Model) body(w, h int) string {
+	if m.cloud == nil {
+		return m.errorPanel("No connection to Azure", errors.New("the wizard was started without a Cloud"), w)
+	}
+	var boxes []string
+	if m.signIn != "" {
+		boxes = append(boxes, m.st.Frame.Render(wrap("Sign in: "+m.signIn, max(20, w-6))))
+	}
+	if m.notice != "" {
+		boxes = append(boxes, m.st.Frame.Render(wrap(m.notice, max(20, w-6))))
+	}
+	if len(boxes) > 0 {
+		top := strings.Join(boxes, "\n")
+		return top + "\n" + m.bodyOf(w, max(3, h-lipgloss.Height(top)-1))
+	}
+	return m.bodyOf(w, h)
+}
+
+func (m *Model) bodyOf(w, h int) string {
+	s := m.cur()
+	for _, n := range s.needs(m) {
+		if n.sl.err != nil {
+			return m.errorPanel("Could not load "+n.what, n.sl.err, w)
+		}
+	}
+	for _, n := range s.needs(m) {
+		if !n.sl.ok {
+			return m.spin.View() + " loading " + n.what + "…"
+		}
+	}
+	return s.view(m, w, h)
+}
+
+// errorPanel says what was being done, the error, its hint and the keys.
+func (m *Model) errorPanel(what string, err error, w int) string {
+	var b strings.Builder
+	b.WriteString(m.st.Error.Render("✗ "+what) + "\n\n")
+	b.WriteString(wrap(errText(err), w) + "\n")
+	if h := wizard.HintOf(err); h != "" {
+		b.WriteString("\n" + wrap(m.st.Info.Render("What to do: ")+h, w) + "\n")
+	}
+	b.WriteString("\n" + m.st.Key.Render("r") + " retry   " + m.st.Key.Render("esc") + " back   " + m.st.Key.Render("q") + " quit")
+	if m.canOfferSignIn(err) {
+		b.WriteString("\n" + m.st.Key.Render("s") + " sign in with a device code (a browser on any device)")
+	}
+	if m.canOfferDemo(err) {
+		b.WriteString("\n" + m.st.Key.Render("d") + " continue in demo mode (simulated Azure, no account needed)")
+	}
+	return b.String()
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func (m *Model) header(w int) string {
+	left := ""
+	title := wizard.StepOf(m.step).Title
+	switch {
+	case m.step == wizard.StepList:
+		title = "Computes"
+	case m.step == wizard.StepSubmit && m.op != nil:
+		title = map[wizard.OpKind]string{wizard.OpCreate: "Create", wizard.OpAttach: "Attach", wizard.OpDetach: "Detach"}[m.op.kind]
+		if m.op.fromList && m.op.kind != wizard.OpDetach {
+			title = "Follow " + string(m.op.kind)
+		}
+		if title == "" {
+			title = "Operation"
+		}
+	}
+	signIn := false
+	for _, n := range m.needsNow() {
+		if n.sl.err != nil && errors.Is(n.sl.err, wizard.ErrNoCredential) {
+			// no credential: the step cannot even start, signing in is
+			// what is asked
+			title, signIn = "Sign in", true
+			break
+		}
+	}
+	if n, total := wizard.Position(m.plan.Mode, m.step); n > 0 && m.plan.Mode != wizard.ModeList && !signIn {
+		left = m.st.Step.Render(fmt.Sprintf("%d/%d", n, total)) + " " + m.st.Title.Render(title)
+	} else {
+		left = m.st.Title.Render(title)
+	}
+	var ctx []string
+	if m.plan.Workspace.Name != "" {
+		ctx = append(ctx, m.plan.Workspace.Name)
+	}
+	if m.plan.From(wizard.FMode) != wizard.Unset {
+		ctx = append(ctx, string(m.plan.Mode))
+	}
+	right := m.st.Context.Render(strings.Join(ctx, " · "))
+	if m.opts.Demo {
+		if right != "" {
+			right += " "
+		}
+		right += m.st.Badge.Render("SIMULATED")
+	}
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(left+" "+right, w, "…")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// needsNow is what the current step needs loaded (none without a Cloud).
+func (m *Model) needsNow() []need {
+	if m.cloud == nil {
+		return nil
+	}
+	return m.cur().needs(m)
+}
+
+func (m *Model) footer(w int) string {
+	m.help.SetWidth(w)
+	return m.help.ShortHelpView(m.shortKeys())
+}
+
+func (m *Model) shortKeys() []key.Binding {
+	k := m.keys
+	if m.op != nil && m.op.confirm {
+		return []key.Binding{k.StopWatching, k.KeepWatching}
+	}
+	var ks []key.Binding
+	failed := false
+	for _, n := range m.cur().needs(m) {
+		if n.sl.err != nil {
+			failed = true
+		}
+	}
+	if failed {
+		ks = []key.Binding{k.Retry, k.Back, k.Quit}
+	} else {
+		ks = m.cur().help(m)
+		if m.step != wizard.StepSubmit && !bindsKey(ks, "esc") {
+			ks = append(ks, k.Back)
+		}
+	}
+	if m.op != nil && !m.op.done && m.step == wizard.StepSubmit {
+		return append(ks, k.Help)
+	}
+	return append(ks, k.Help, k.Interrupt)
+}
+
+func (m *Model) fullHelp(w int) string {
+	k := m.keys
+	var b strings.Builder
+	b.WriteString(m.st.Title.Render("Keys") + "\n\n")
+	m.help.SetWidth(w)
+	b.WriteString(m.help.FullHelpView([][]key.Binding{
+		m.cur().help(m),
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Back, k.Help, k.Interrupt},
+	}))
+	b.WriteString("\n\n" + wrap(m.st.Muted.Render("Esc goes back one step and keeps every answer. In lists, typing filters. "+
+		"Ctrl+C during an operation asks before it stops watching; the operation itself goes on in Azure."), w))
+	b.WriteString("\n\n" + m.st.Muted.Render("any key closes this help"))
+	return b.String()
+}

@@ -1,0 +1,272 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// known is what the store holds for the plan, for the step table's
+// checks (the TUI's side of wizard.Known).
+func (m *Model) known() wizard.Known {
+	var k wizard.Known
+	if v, sl := m.subsData(); sl.ok {
+		k.Subscriptions, k.HaveSubscriptions = v, true
+	}
+	if v, sl := m.workspacesData(); sl.ok && m.plan.Subscription != "" {
+		k.Workspaces, k.HaveWorkspaces = v, true
+	}
+	if v, sl := m.regionsData(); sl.ok {
+		k.Regions = v
+	}
+	if v, sl := m.sizesData(m.plan.Region); sl.ok && m.plan.Region != "" {
+		k.Sizes = &v
+	}
+	if v, sl := m.computesData(); sl.ok && m.plan.Workspace.ID != "" {
+		k.Computes, k.HaveComputes = v, true
+	}
+	if m.plan.Mode == wizard.ModeAttach {
+		if v, sl := m.clustersData(); sl.ok {
+			k.Clusters, k.HaveClusters = v, true
+			k.ClusterVersions = map[string][]rules.Version{}
+			for _, cl := range v {
+				r := strings.ToLower(cl.Region)
+				if vs, vsl := m.versionsData(r); vsl.ok {
+					k.ClusterVersions[r] = vs
+				}
+			}
+		}
+		if v, sl := m.attachmentsData(); sl.ok {
+			k.Attachments, k.HaveAttachments = v, true
+		}
+	}
+	return k
+}
+
+// skip reports whether the wizard does not stop at step s (the table's
+// rule: answered up front and passing its check with what is known).
+func (m *Model) skip(s wizard.StepID) bool { return wizard.Skipped(m.plan, s, m.known()) }
+
+// flagWhy says why the given answer of step s fails its check with what is
+// known now, naming the flag; "" when it passes or cannot be checked yet.
+func (m *Model) flagWhy(s wizard.StepID) string {
+	why := wizard.Why(m.plan, s, m.known())
+	if s == wizard.StepCluster && why != "" && m.clusterWhy != "" {
+		return m.clusterWhy
+	}
+	return why
+}
+
+// resolveClusterFlag turns --cluster NAME [--cluster-resource-group RG]
+// into the cluster's ID once the subscription's clusters are known; when
+// no cluster (or several) match, the cluster step is asked with the reason
+// as its flash and nothing preselected.
+func (m *Model) resolveClusterFlag() {
+	p := m.plan
+	if p.Mode != wizard.ModeAttach || p.ClusterID != "" || p.ClusterName == "" {
+		return
+	}
+	cls, sl := m.clustersData()
+	if !sl.ok {
+		return
+	}
+	m.clusterWhy = ""
+	if vs := p.ResolveClusterName(cls); len(vs) > 0 {
+		m.clusterWhy = vs[0].Message
+		if m.step == wizard.StepCluster {
+			m.flash = m.clusterWhy
+		}
+	}
+}
+
+func (m *Model) nextStep(cur wizard.StepID) wizard.StepID {
+	return wizard.Next(m.plan, cur, m.known())
+}
+
+func (m *Model) prevStep(cur wizard.StepID) wizard.StepID {
+	return wizard.Prev(m.plan, cur, m.known())
+}
+
+// goTo makes id the current step.
+func (m *Model) goTo(id wizard.StepID) tea.Cmd {
+	if id == "" {
+		return nil
+	}
+	m.step = id
+	m.flash = ""
+	// a flag answered this step but its answer fails: say why
+	m.flash = m.flagWhy(id)
+	return m.cur().enter(m)
+}
+
+// advance moves to the step after the current one.
+func (m *Model) advance() tea.Cmd {
+	m.resolveClusterFlag()
+	n := m.nextStep(m.step)
+	if n == "" {
+		return nil
+	}
+	return m.goTo(n)
+}
+
+// back moves to the previous step, keeping every answer.
+func (m *Model) back() tea.Cmd {
+	if m.step == wizard.StepSubmit {
+		return nil
+	}
+	p := m.prevStep(m.step)
+	if p == "" && m.step == wizard.StepWorkspace && m.plan.From(wizard.FSubscription) != wizard.Flag {
+		// The subscription was taken (az CLI default or the only one):
+		// going back offers the list, to switch.
+		return tea.Batch(m.goTo(wizard.StepSubscription), m.fetchSubs(false))
+	}
+	if p == "" {
+		m.flash = "this is the first step: ctrl+c quits"
+		return nil
+	}
+	return m.goTo(p)
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	s := msg.String()
+	if m.op != nil && m.op.confirm {
+		return m.onConfirmKey(msg)
+	}
+	if s == "ctrl+c" {
+		if m.op != nil && (m.op.submitting || m.op.running) {
+			m.op.confirm = true
+			return nil
+		}
+		return m.quit(Quit)
+	}
+	m.flash = ""
+	if m.showHelp {
+		m.showHelp = false
+		return nil
+	}
+	typing := m.cur().typing(m)
+	_, literalQ := m.cur().(interface{ literalQuestionMark() })
+	if key.Matches(msg, k.Help) && !literalQ {
+		m.showHelp = true
+		return nil
+	}
+	// A step waiting for data or showing a load error takes only retry,
+	// back and quit.
+	for _, n := range m.cur().needs(m) {
+		if n.sl.err != nil {
+			switch {
+			case key.Matches(msg, k.Demo) && m.canOfferDemo(n.sl.err):
+				return m.demoCmd()
+			case key.Matches(msg, k.SignIn) && m.canOfferSignIn(n.sl.err):
+				return m.signInCmd()
+			case key.Matches(msg, k.Retry):
+				return n.retry()
+			case key.Matches(msg, k.Back):
+				return m.back()
+			case key.Matches(msg, k.Quit):
+				return m.quit(Quit)
+			}
+			return nil
+		}
+	}
+	for _, n := range m.cur().needs(m) {
+		if !n.sl.ok {
+			if key.Matches(msg, k.Back) {
+				return m.back()
+			}
+			return nil
+		}
+	}
+	if key.Matches(msg, k.Back) {
+		if e, ok := m.cur().(cmdEscaper); ok {
+			if handled, cmd := e.escCmd(m); handled {
+				return cmd
+			}
+		}
+		if e, ok := m.cur().(escaper); ok && e.esc(m) {
+			return nil
+		}
+		return m.back()
+	}
+	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion {
+		return m.quit(Quit)
+	}
+	return m.cur().update(m, msg)
+}
+
+func (m *Model) onConfirmKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.StopWatching), msg.String() == "ctrl+c":
+		return m.stopWatching()
+	case key.Matches(msg, m.keys.KeepWatching):
+		m.op.confirm = false
+	}
+	return nil
+}
+
+// quit ends the program with status s (the operation's status once one
+// ended).
+func (m *Model) quit(s Status) tea.Cmd {
+	if m.op != nil && m.op.done {
+		if m.op.err != nil {
+			s = Failed
+		} else {
+			s = Succeeded
+		}
+	}
+	m.res = m.result(s)
+	m.quitting = true
+	return tea.Quit
+}
+
+// answerMsg is a screen's answer to its step. Screens never write the
+// plan: the router alone records the answer (wizard.Plan.Answer marks where
+// it came from), starts what the answer makes fetchable, and advances.
+type answerMsg struct {
+	field wizard.Field
+	value any
+}
+
+// answer is the Cmd a screen returns to answer its step.
+func answer(f wizard.Field, v any) tea.Cmd {
+	return func() tea.Msg { return answerMsg{field: f, value: v} }
+}
+
+// onAnswer records a screen's answer and moves on.
+func (m *Model) onAnswer(a answerMsg) tea.Cmd {
+	p := m.plan
+	prevSub, prevWS := p.Subscription, p.Workspace.ID
+	if err := p.Answer(a.field, a.value); err != nil {
+		m.flash = "internal error: " + err.Error() + " (please report it)"
+		return nil
+	}
+	var cmds []tea.Cmd
+	switch a.field {
+	case wizard.FSubscription:
+		m.subResolved = true
+		if p.Subscription != prevSub {
+			m.wsResolved = false
+			if !p.Given(wizard.FWorkspace) {
+				p.Workspace = wizard.Workspace{}
+			}
+		}
+		cmds = append(cmds, m.fetchWorkspaces(false))
+	case wizard.FWorkspace:
+		cmds = append(cmds, m.workspaceChosen(prevWS))
+	case wizard.FMode:
+		switch p.Mode {
+		case wizard.ModeAttach:
+			cmds = append(cmds, m.fetchClusters(false), m.fetchAttachments(false), m.fetchRegions(false))
+		case wizard.ModeList:
+			cmds = append(cmds, m.fetchComputes(false))
+		}
+	case wizard.FRegion:
+		cmds = append(cmds, m.fetchVersions(p.Region, reqVersions, false), m.fetchSizes(p.Region, false))
+	}
+	cmds = append(cmds, m.advance())
+	return tea.Batch(cmds...)
+}

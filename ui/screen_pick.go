@@ -277,7 +277,7 @@ func newModeScreen() screen {
 			{"List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute", string(wizard.ModeList)},
 		},
 		current: func(m *Model) string { return string(m.plan.Mode) },
-		apply: func(m *Model, v string) tea.Cmd { return answer(wizard.FMode, wizard.Mode(v)) },
+		apply:   func(m *Model, v string) tea.Cmd { return answer(wizard.FMode, wizard.Mode(v)) },
 	}
 }
 
@@ -289,7 +289,7 @@ func newPurposeScreen() screen {
 			{"Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)", "DevTest"},
 		},
 		current: func(m *Model) string { return string(m.plan.Purpose) },
-		apply: func(m *Model, v string) tea.Cmd { return answer(wizard.FPurpose, rules.Purpose(v)) },
+		apply:   func(m *Model, v string) tea.Cmd { return answer(wizard.FPurpose, rules.Purpose(v)) },
 	}
 }
 

@@ -144,7 +144,11 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 		case LoadRegions:
 			g.Go(func() (err error) { k.Regions, err = c.Regions(ctx, p.Subscription); return })
 		case LoadSizes:
-			g.Go(func() (err error) { sizes, err = c.Sizes(ctx, p.Subscription, p.Region); haveSizes = err == nil; return })
+			g.Go(func() (err error) {
+				sizes, err = c.Sizes(ctx, p.Subscription, p.Region)
+				haveSizes = err == nil
+				return
+			})
 		case LoadComputes:
 			g.Go(func() (err error) {
 				k.Computes, err = c.Computes(ctx, p.WorkspaceRef())

@@ -28,7 +28,7 @@ func TestResolveSubscription(t *testing.T) {
 		given, want, violation string
 		from                   wizard.Source
 	}{
-		{"", wizardtest.Sub, "", wizard.AzCLI},                                               // the default
+		{"", wizardtest.Sub, "", wizard.AzCLI},                                              // the default
 		{"contoso sandbox (demo)", "00000000-0000-4000-8000-000000000002", "", wizard.Flag}, // by name, any case
 		{"00000000-0000-4000-8000-000000000002", "00000000-0000-4000-8000-000000000002", "", wizard.Flag},
 		{"nope", "", `no subscription "nope" for this sign-in (have: Contoso ML (demo)`, wizard.Unset},

@@ -39,13 +39,13 @@ type Load string
 // Loads.
 const (
 	LoadSubscriptions Load = "subscriptions"
-	LoadWorkspaces    Load = "workspaces"   // of the plan's subscription
-	LoadRegions       Load = "regions"      // of the plan's subscription
-	LoadVersions      Load = "versions"     // of the plan's region
-	LoadSizes         Load = "sizes"        // of the plan's region
-	LoadComputes      Load = "computes"     // of the plan's workspace (the name check)
-	LoadClusters      Load = "clusters"     // of the subscription, with the versions of their regions
-	LoadAttachments   Load = "attachments"  // every compute of every workspace of the subscription, by cluster
+	LoadWorkspaces    Load = "workspaces"  // of the plan's subscription
+	LoadRegions       Load = "regions"     // of the plan's subscription
+	LoadVersions      Load = "versions"    // of the plan's region
+	LoadSizes         Load = "sizes"       // of the plan's region
+	LoadComputes      Load = "computes"    // of the plan's workspace (the name check)
+	LoadClusters      Load = "clusters"    // of the subscription, with the versions of their regions
+	LoadAttachments   Load = "attachments" // every compute of every workspace of the subscription, by cluster
 )
 
 // Kind says how a step asks: the front ends pick their widget from it.

@@ -27,8 +27,10 @@ var stepCases = map[wizard.StepID]stepCase{
 	},
 	wizard.StepWorkspace: {
 		good: func(p *wizard.Plan) { p.Workspace = wizardtest.WS },
-		bad:  func(p *wizard.Plan) { p.Workspace = wizard.Workspace{WorkspaceRef: wizard.WorkspaceRef{Name: "mlw-nope"}} },
-		msg:  `no workspace "mlw-nope" in this subscription`,
+		bad: func(p *wizard.Plan) {
+			p.Workspace = wizard.Workspace{WorkspaceRef: wizard.WorkspaceRef{Name: "mlw-nope"}}
+		},
+		msg: `no workspace "mlw-nope" in this subscription`,
 	},
 	wizard.StepMode: {
 		good: func(p *wizard.Plan) {},

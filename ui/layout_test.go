@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/amlaks/amlaks/rules"
@@ -306,5 +307,29 @@ func TestSummaryCarriesTheFullPortalLink(t *testing.T) {
 	r := m.result(Succeeded)
 	if !strings.Contains(r.Summary, "portal: https://portal.azure.com/#resource"+wizardtest.WS.ID+"/overview") {
 		t.Fatalf("summary:\n%s", r.Summary)
+	}
+}
+
+// Keys do nothing while the window is too small to show what they would
+// do: Enter at a hidden review submits nothing; Ctrl+C still quits.
+func TestKeysIgnoredWhileTooSmall(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepName)
+	d.typ("aks-hidden")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+	d.send(tea.WindowSizeMsg{Width: 50, Height: 14})
+	d.wantScreen("make the terminal larger")
+	d.press("enter")
+	d.send(tea.PasteMsg{Content: "x"})
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	d.wantStep(wizard.StepReview)
+	if n := len(d.cloud.Specs); n != 0 {
+		t.Fatalf("%d submits sent while the review was hidden", n)
+	}
+	d.send(tea.WindowSizeMsg{Width: 50, Height: 14})
+	d.press("ctrl+c")
+	if !d.m.quitting {
+		t.Fatal("ctrl+c must still quit while the window is too small")
 	}
 }

@@ -235,8 +235,16 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 		m.signIn = string(msg)
 		return waitSignIn(m.signInCh)
 	case tea.KeyPressMsg:
+		if m.tooSmall() && msg.String() != "ctrl+c" {
+			// the user cannot see what a key would do (a submit at review):
+			// nothing acts until the wizard can draw itself again
+			return nil
+		}
 		cmds = append(cmds, m.onKey(msg))
 	case tea.PasteMsg:
+		if m.tooSmall() {
+			return nil
+		}
 		if m.op == nil || !m.op.confirm {
 			cmds = append(cmds, m.cur().update(m, msg))
 		}
@@ -366,7 +374,7 @@ func (m Model) render() (out string) {
 		}
 	}()
 	w, h := m.width, m.height
-	if w < minWidth || h < minHeight {
+	if m.tooSmall() {
 		msg := fmt.Sprintf("make the terminal larger (needs %d×%d, have %d×%d)", minWidth, minHeight, w, h)
 		if w > 0 {
 			msg = lipgloss.NewStyle().Width(w).Render(msg)
@@ -399,3 +407,7 @@ func (m Model) render() (out string) {
 	return header + "\n" + m.st.Muted.Render(strings.Repeat("─", w)) + "\n" +
 		clip(body, w, bodyH-1) + "\n" + clip(flash, w, strings.Count(flash, "\n")+1) + "\n" + clip(footer, w, 1)
 }
+
+// tooSmall reports a window below the minimum size: the wizard shows
+// "make the terminal larger" and takes no key but Ctrl+C.
+func (m Model) tooSmall() bool { return m.width < minWidth || m.height < minHeight }

@@ -3,9 +3,10 @@ package ui
 import (
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"

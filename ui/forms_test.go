@@ -130,3 +130,37 @@ func TestTLSMissingFile(t *testing.T) {
 	d.typ("/nonexistent/cert.pem")
 	d.wantScreen("cannot read /nonexistent/cert.pem")
 }
+
+// B3: the name's placeholder is a valid name.
+func TestNamePlaceholderIsValid(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepName)
+	d.wantScreen("e.g. aks-prod-b")
+	if vs := rules.ComputeName("aks-prod-b", nil); len(vs) > 0 {
+		t.Fatalf("placeholder invalid: %v", vs)
+	}
+}
+
+// B4: Custom VNet with every field empty does not fall back to basic.
+func TestNetworkCustomEmptyDoesNotAdvance(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepNetwork)
+	d.press("right") // custom
+	d.press("enter")
+	d.wantStep(wizard.StepNetwork)
+	d.wantScreen("fill in the six custom VNet fields, or choose Basic")
+	if d.m.plan.From(wizard.FNetwork) == wizard.Asked {
+		t.Fatal("network marked answered")
+	}
+	// the focus went to the first field: typing fills it
+	d.typ("rg-net")
+	if n := d.m.screens[wizard.StepNetwork].(*networkScreen).net; n.VNetResourceGroup != "rg-net" {
+		t.Fatalf("network %+v", n)
+	}
+	// back to basic: enter goes on
+	d.press("shift+tab", "left", "enter")
+	d.wantStep(wizard.StepTLS)
+	if d.m.plan.Network.Custom() {
+		t.Fatalf("network %+v", d.m.plan.Network)
+	}
+}

@@ -333,3 +333,24 @@ func TestKeysIgnoredWhileTooSmall(t *testing.T) {
 		t.Fatal("ctrl+c must still quit while the window is too small")
 	}
 }
+
+// hangCmd breaks a command only at spaces and indents its continuation.
+func TestHangCmdWrapsAtSpaces(t *testing.T) {
+	cmd := "amlaks --demo status aks-small60 -w mlw-prod -g rg-ml-prod"
+	got := hangCmd("  • check it any time: ", cmd, 40, 4)
+	ls := strings.Split(got, "\n")
+	if len(ls) < 3 {
+		t.Fatalf("not wrapped:\n%s", got)
+	}
+	for _, l := range ls[1:] {
+		if !strings.HasPrefix(l, "    ") || len([]rune(l)) > 40 {
+			t.Fatalf("bad line %q in\n%s", l, got)
+		}
+	}
+	if j := strings.Join(strings.Fields(strings.Join(ls[1:], " ")), " "); j != cmd {
+		t.Fatalf("command %q, want %q", j, cmd)
+	}
+	if one := hangCmd("  • check: ", "amlaks list", 60, 4); one != "  • check: amlaks"+nbSpace+"list" && one != "  • check: amlaks list" {
+		t.Fatalf("short command %q", one)
+	}
+}

@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"image/color"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
 func TestStartResolvesDefaultSubscriptionAndAsksWorkspace(t *testing.T) {
@@ -235,4 +239,81 @@ func TestHelpToggle(t *testing.T) {
 	d.press("x")
 	d.wantNoScreen("any key closes this help")
 	d.wantScreen("mlw-research")
+}
+
+// TestNoPanicOnRandomInput sends random keys, pastes and window sizes
+// through every step; the model must never hit its panic guard.
+func TestNoPanicOnRandomInput(t *testing.T) {
+	keys := []string{"enter", "enter", "enter", "esc", "up", "down", "left", "right", "tab", "shift+tab", "backspace", "space",
+		"ctrl+r", "ctrl+o", "ctrl+u", "+", "-", "?", "a", "k", "1", "2", "3", "d", "y", "s", "e", "f", "r", "/", "é", "_", "0"}
+	for seed := range 6 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 7))
+		d := newDriver(t)
+		if seed%2 == 1 {
+			d.cloud.Errs["Sizes"] = &wizard.Error{Kind: wizard.ErrServer, Message: "boom"}
+		}
+		for i := 0; i < 400; i++ {
+			switch x := rng.IntN(40); {
+			case x == 0:
+				d.send(tea.WindowSizeMsg{Width: rng.IntN(130), Height: rng.IntN(45)})
+			case x == 1:
+				d.send(tea.PasteMsg{Content: "/subscriptions/" + wizardtest.Sub + "/resourceGroups/rg-aks/providers/x\x00\n"})
+			default:
+				d.send(keyMsg(keys[rng.IntN(len(keys))]))
+			}
+			if d.m.quitting {
+				break
+			}
+			if strings.Contains(d.m.flash, "internal error") || strings.Contains(d.screen(), "internal error") {
+				t.Fatalf("seed %d step %s: %s\n%s", seed, d.m.step, d.m.flash, d.screen())
+			}
+		}
+	}
+}
+
+func TestNoColorAndBackground(t *testing.T) {
+	d := newDriver(t, func(o *Options) { o.NoColor = false })
+	if !strings.Contains(d.m.View().Content, "\x1b[") {
+		t.Fatal("no styling with colours on")
+	}
+	colored := d.m.View().Content
+	d.send(tea.BackgroundColorMsg{Color: color.White})
+	if d.m.dark {
+		t.Fatal("light background not taken")
+	}
+	if d.m.View().Content == colored {
+		t.Error("light theme renders like the dark one")
+	}
+	nc := newDriver(t) // NoColor: true in the driver's defaults
+	v := nc.m.View().Content
+	for _, sgr := range []string{"38;2;", "48;2;", "38;5;", "[3"} {
+		if strings.Contains(v, "\x1b"+strings.TrimPrefix(sgr, "[")) || strings.Contains(v, "\x1b["+sgr) {
+			t.Fatalf("colour %q with NoColor:\n%q", sgr, v)
+		}
+	}
+	if !strings.Contains(v, "\x1b[1m") && !strings.Contains(v, "\x1b[7m") && !strings.Contains(v, ";1m") {
+		t.Errorf("bold/reverse dropped with NoColor: %q", v)
+	}
+}
+
+func TestEscFromWorkspaceSwitchesSubscription(t *testing.T) {
+	d := newDriver(t)
+	d.wantStep(wizard.StepWorkspace)
+	d.press("esc")
+	d.wantStep(wizard.StepSubscription)
+	d.wantScreen("Contoso ML (demo)", "Contoso Sandbox (demo)")
+	d.typ("sandbox")
+	d.press("enter")
+	d.wantStep(wizard.StepWorkspace)
+	if d.m.plan.Subscription != "00000000-0000-4000-8000-000000000002" {
+		t.Fatalf("subscription %q", d.m.plan.Subscription)
+	}
+	// a subscription given by flag stays: esc says this is the first step
+	p := wizard.NewPlan(wizard.ModeCreate)
+	p.Subscription = wizardtest.Sub
+	p.Mark(wizard.FSubscription, wizard.Flag)
+	f := newDriver(t, func(o *Options) { o.Plan = p })
+	f.press("esc")
+	f.wantStep(wizard.StepWorkspace)
+	f.wantScreen("this is the first step")
 }

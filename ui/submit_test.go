@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -170,4 +171,159 @@ func TestNilCloud(t *testing.T) {
 	if !strings.Contains(m.render(), "No connection to Azure") {
 		t.Fatal(m.render())
 	}
+}
+
+// B8: past its usual time the bar of a running operation stays below 100 %.
+func TestSubmitBarNeverFullWhileRunning(t *testing.T) {
+	d := newDriver(t)
+	d.toReview("aks-new")
+	d.cloud.Delay["Follow"] = 5 * time.Second
+	d.press("enter")
+	ch := make(chan wizard.Progress)
+	d.send(progressMsg{req: d.m.op.req, ch: ch, p: wizard.Progress{State: "Creating", Elapsed: 25 * time.Second, Expected: 20 * time.Second}})
+	d.wantScreen("Creating · 25s elapsed · usually about 20 s", "slower than usual")
+	d.wantNoScreen("100%")
+	for _, r := range []float64{0, 0.5, 0.9, 1, 1.25, 3, 100} {
+		f := runningFraction(time.Duration(r*float64(time.Minute)), time.Minute)
+		if f < 0 || f > 0.99 || int(f*100) > 99 {
+			t.Errorf("fraction(%v) = %v", r, f)
+		}
+		if r <= 0.9 && math.Abs(f-r) > 1e-9 {
+			t.Errorf("fraction(%v) = %v, want linear", r, f)
+		}
+	}
+	if a, b := runningFraction(65*time.Second, time.Minute), runningFraction(70*time.Second, time.Minute); !(a < b) {
+		t.Errorf("not increasing: %v %v", a, b)
+	}
+}
+
+// Follow-up commands carry the workspace, and --demo in demo mode.
+func TestFollowUpCommandsAreComplete(t *testing.T) {
+	d := newDriver(t, func(o *Options) { o.Demo = false })
+	d.toReview("aks-new")
+	d.press("enter")
+	d.wantScreen("amlaks status aks-new -w mlw-prod -g rg-ml-prod", "amlaks list -w mlw-prod -g rg-ml-prod")
+	d.wantNoScreen("--demo", "--subscription")
+	d.press("enter")
+	if s := d.m.Result().Summary; !strings.Contains(s, "`amlaks status aks-new -w mlw-prod -g rg-ml-prod`") {
+		t.Fatalf("summary %q", s)
+	}
+	// a subscription picked in the wizard (not the az CLI default) is named
+	e := newDriver(t)
+	e.press("esc")
+	e.typ("sandbox")
+	e.press("enter")
+	if got := e.m.cliCmd("status", "x"); got != "amlaks --demo status x --subscription 00000000-0000-4000-8000-000000000002" {
+		t.Fatalf("cliCmd %q", got)
+	}
+}
+
+// B8 (failure): a create that failed in Azure leaves its compute: the
+// failure screen says so, with the detach command.
+func TestFailureSaysFailedComputeStays(t *testing.T) {
+	d := newDriver(t)
+	d.cloud.Outcome = &wizard.Error{Kind: wizard.ErrQuota, Code: "QuotaExceeded", Message: "exceeding approved standardDv2Family Cores quota"}
+	d.toReview("aks-new")
+	d.press("enter")
+	d.wantScreen("the failed compute aks-new stays in mlw-prod: detach it (`amlaks --demo detach aks-new -w mlw-prod -g rg-ml-prod --yes`) or pick another name before trying again",
+		"f go back to VM size")
+	d.press("q")
+	if s := d.m.Result().Summary; !strings.Contains(s, "the failed compute aks-new stays in mlw-prod") {
+		t.Fatalf("summary %q", s)
+	}
+	// a refused request created nothing: no such note
+	e := newDriver(t)
+	e.toReview("aks-new")
+	e.cloud.SetErr("Submit", &wizard.Error{Kind: wizard.ErrConflict, Code: "Conflict", Message: "compute aks-new exists in region"})
+	e.press("enter")
+	e.wantScreen("Conflict")
+	e.wantNoScreen("stays in")
+}
+
+// Esc from a failed operation back to the review runs the preflight again
+// and it finishes (it used to spin "running the preflight checks…" for
+// ever: the Cmd that entering the review returns was dropped).
+func TestEscFromFailureRunsPreflight(t *testing.T) {
+	d := newDriver(t)
+	d.cloud.Outcome = &wizard.Error{Kind: wizard.ErrFailed, Code: "InternalError", Message: "the create failed"}
+	d.toReview("aks-gg")
+	d.press("enter")
+	d.wantScreen("✗ The create of aks-gg failed")
+	before := d.cloud.CallCount("Submit")
+	d.press("esc")
+	d.wantStep(wizard.StepReview)
+	rs := d.m.screens[wizard.StepReview].(*reviewScreen)
+	if rs.loading || (rs.report == nil && rs.err == nil) {
+		t.Fatalf("preflight did not finish: loading=%v report=%v err=%v", rs.loading, rs.report, rs.err)
+	}
+	d.wantNoScreen("running the preflight checks", "wait for the preflight checks")
+	// the failed compute keeps the name: the fresh preflight says so
+	d.wantScreen("BLOCK")
+	if n := d.cloud.CallCount("Submit"); n != before {
+		t.Fatalf("Submit called again (%d)", n)
+	}
+}
+
+// After an operation ends the computes of the workspace are fetched again
+// and the name check is forgotten: the name step and the review agree that
+// the name is now taken.
+func TestOperationEndRefreshesComputesAndNameCheck(t *testing.T) {
+	d := newDriver(t)
+	d.toReview("aks-new")
+	calls := d.cloud.CallCount("Computes")
+	d.press("enter")
+	d.wantScreen("✓ Created aks-new in mlw-prod")
+	if n := d.cloud.CallCount("Computes"); n <= calls {
+		t.Fatalf("computes not fetched again after the operation (%d calls, %d before)", n, calls)
+	}
+	ns := d.m.screens[wizard.StepName].(*nameScreen)
+	if ns.checked != "" || ns.taken {
+		t.Fatalf("name check not forgotten: checked=%q taken=%v", ns.checked, ns.taken)
+	}
+	d.press("esc") // back to the review
+	d.wantStep(wizard.StepReview)
+	d.wantScreen("BLOCK")
+	d.press("esc")
+	d.wantStep(wizard.StepName)
+	d.wantNoScreen("is free in mlw-prod")
+	d.wantScreen("already used in mlw-prod")
+}
+
+// At 60×16 the success screen wraps its commands at spaces (continuation
+// indented) and keeps the key line visible, with "↓ more" and ↑/↓ scrolling
+// for the rest.
+func TestSuccessScreenFitsSmallWindow(t *testing.T) {
+	d := newDriver(t)
+	d.cloud.Progress = []string{"Creating"}
+	d.toReview("aks-small60")
+	d.press("enter")
+	d.wantScreen("✓ Created aks-small60")
+	d.send(tea_WindowSize(60, 16))
+	scr := d.screen()
+	lines := strings.Split(scr, "\n")
+	if len(lines) != 16 {
+		t.Fatalf("%d lines:\n%s", len(lines), scr)
+	}
+	d.wantScreen("enter done", "↓ more")
+	// scroll to the end: every command is whole once joined at its breaks
+	var all []string
+	for i := 0; i < 20; i++ {
+		all = append(all, strings.Split(d.screen(), "\n")...)
+		d.press("down")
+	}
+	d.wantScreen("enter done", "↑ more")
+	d.wantNoScreen("↓ more")
+	flat := strings.Join(strings.Fields(strings.Join(all, "\n")), " ")
+	for _, cmd := range []string{"amlaks --demo status aks-small60 -w mlw-prod -g rg-ml-prod", "amlaks --demo list -w mlw-prod -g rg-ml-prod"} {
+		if !strings.Contains(flat, cmd) {
+			t.Fatalf("command %q not shown whole:\n%s", cmd, strings.Join(all, "\n"))
+		}
+	}
+	for _, l := range all {
+		if strings.Contains(l, "amlaks") && !strings.HasPrefix(l, "    amlaks") && !strings.Contains(l, ": amlaks") {
+			t.Fatalf("command line not indented: %q", l)
+		}
+	}
+	d.press("up")
+	d.wantScreen("↓ more")
 }

@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
+)
+
+// Retry notices go as soon as an answer arrives after them.
+func TestNoticeClearedByNextAnswer(t *testing.T) {
+	d := newDriver(t)
+	d.update(noticeMsg{text: "throttled by Azure: retrying in 2 s", ok: true})
+	d.wantScreen("throttled by Azure: retrying in 2 s")
+	// another call still in flight may be the one retried: the notice stays
+	pending := d.m.fetchComputes(true)
+	d.run(d.m.fetchRegions(true))
+	d.wantScreen("throttled by Azure: retrying in 2 s")
+	// its answer ends the wait
+	d.run(pending)
+	d.wantNoScreen("retrying")
+	// an error answer keeps it
+	d.update(noticeMsg{text: "network error: retrying in 800 ms", ok: true})
+	d.update(dataMsg{reqKey: "x", cacheKey: "x", err: &wizard.Error{Kind: wizard.ErrNetwork, Message: "boom"}})
+	d.wantScreen("network error: retrying in 800 ms")
+	// progress of an operation clears it too
+	d.toReview("aks-new")
+	d.cloud.Delay["Follow"] = 5 * time.Second
+	d.press("enter")
+	d.update(noticeMsg{text: "throttled by Azure: retrying in 2 s", ok: true})
+	d.wantScreen("retrying in 2 s")
+	d.send(progressMsg{req: d.m.op.req, ch: make(chan wizard.Progress), p: wizard.Progress{State: "Creating"}})
+	d.wantNoScreen("retrying in 2 s")
+}
+
+func TestNoCredentialOffersDemo(t *testing.T) {
+	demo := wizardtest.New()
+	d := newDriver(t, func(o *Options) {
+		o.Demo = false
+		c := wizardtest.New()
+		c.SetErr("Subscriptions", &wizard.Error{Kind: wizard.ErrNoCredential, Message: "DefaultAzureCredential: failed to acquire a token", Hint: "run `az login`"})
+		o.Cloud = c
+		o.DemoFallback = func() (Demo, error) { return Demo{Cloud: demo, Subscription: wizardtest.Sub}, nil }
+	})
+	d.wantScreen("Could not load subscriptions", "az login", "d continue in demo mode")
+	if strings.Contains(d.screen(), "SIMULATED") {
+		t.Fatal("SIMULATED badge before switching")
+	}
+	d.press("d")
+	d.wantStep(wizard.StepWorkspace)
+	d.wantScreen("SIMULATED", "mlw-prod")
+	if demo.CallCount("Workspaces") == 0 {
+		t.Fatal("the demo cloud was not used")
+	}
+}
+
+func TestOtherErrorsDoNotOfferDemo(t *testing.T) {
+	d := newDriver(t, func(o *Options) {
+		o.Demo = false
+		c := wizardtest.New()
+		c.SetErr("Subscriptions", &wizard.Error{Kind: wizard.ErrServer, Message: "boom"})
+		o.Cloud = c
+		o.DemoFallback = func() (Demo, error) { t.Fatal("demo built"); return Demo{}, nil }
+	})
+	d.wantScreen("Could not load subscriptions")
+	if strings.Contains(d.screen(), "demo mode") {
+		t.Fatal("demo offered for a server error")
+	}
+	d.press("d")
+}
+
+func TestNoticesFadeUnlessReplaced(t *testing.T) {
+	d := newDriver(t)
+	d.update(noticeMsg{text: "throttled by Azure: retrying in 1 s", ok: true})
+	d.wantScreen("throttled by Azure: retrying in 1 s")
+	first := d.m.noticeSeq
+	d.update(noticeMsg{text: "throttled by Azure: retrying in 2 s", ok: true})
+	d.update(noticeExpiredMsg{seq: first})
+	d.wantScreen("retrying in 2 s")
+	d.update(noticeExpiredMsg{seq: d.m.noticeSeq})
+	if strings.Contains(d.screen(), "retrying") {
+		t.Fatal("notice did not fade")
+	}
+}
+
+func TestNoCredentialOffersDeviceCodeSignIn(t *testing.T) {
+	signedIn := wizardtest.New()
+	var prompted bool
+	d := newDriver(t, func(o *Options) {
+		o.Demo = false
+		c := wizardtest.New()
+		c.SetErr("Subscriptions", &wizard.Error{Kind: wizard.ErrNoCredential, Message: "no token"})
+		o.Cloud = c
+		o.SignIn = func(prompt func(string)) (wizard.Cloud, error) {
+			prompt("To sign in, use a web browser to open the page https://microsoft.com/devicelogin and enter the code ABCD1234 to authenticate.")
+			prompted = true
+			return signedIn, nil
+		}
+	})
+	d.wantScreen("s sign in with a device code")
+	d.press("s")
+	if !prompted || signedIn.CallCount("Subscriptions") == 0 {
+		t.Fatalf("sign-in not used: prompted %v, calls %d", prompted, signedIn.CallCount("Subscriptions"))
+	}
+	// the instruction was shown until the first answer arrived, then cleared
+	if d.m.signIn != "" {
+		t.Fatalf("sign-in prompt kept after success: %q", d.m.signIn)
+	}
+	d.wantStep(wizard.StepWorkspace)
+	d.update(signInPromptMsg("enter the code WXYZ"))
+	d.wantScreen("Sign in: enter the code WXYZ")
+}

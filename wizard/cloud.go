@@ -99,6 +99,7 @@ type Compute struct {
 	Description string
 	Errors      []OpError // provisioningErrors
 	CreatedOn   time.Time
+	Namespace   string // Kubernetes computes
 }
 
 // OpError is an ARM error (code, message, nested details flattened).
@@ -154,6 +155,10 @@ type Cluster struct {
 	PowerState         string // "Running" | "Stopped"
 	ProvisioningState  string
 	FQDN               string
+	// Identity is "SystemAssigned", "UserAssigned" or "ServicePrincipal"
+	// (no managed identity: the Azure ML extension cannot use it).
+	Identity string
+	Tags     map[string]string
 }
 
 // Nodes is the sum of pool counts.
@@ -186,6 +191,13 @@ type ComputeSpec struct {
 	ClusterID       string // attach only: the AKS resource ID
 	Network         rules.Network
 	TLS             rules.TLS
+	// Type is the compute type: ComputeAKS (legacy, the zero value's
+	// meaning) or ComputeKubernetes (attach only: resourceId + namespace).
+	Type      ComputeType
+	Namespace string // Kubernetes: the namespace the compute uses ("default")
+	// Identity is the Kubernetes compute's identity: "" or
+	// "SystemAssigned", or a user-assigned identity's resource ID.
+	Identity string
 }
 
 // Attach reports whether the spec is an attach.
@@ -199,6 +211,11 @@ const (
 	OpCreate OpKind = "create"
 	OpAttach OpKind = "attach"
 	OpDetach OpKind = "detach"
+	// OpCluster and OpExtension are the first two phases of a Kubernetes
+	// create; Operation.Target names the cluster.
+	OpCluster   OpKind = "cluster"
+	OpExtension OpKind = "extension"
+	OpDelete    OpKind = "delete-cluster"
 )
 
 // Operation is a running long-running operation on a compute.
@@ -208,6 +225,9 @@ type Operation struct {
 	Name      string
 	Token     string // SDK resume token; opaque
 	Started   time.Time
+	// Target is the resource a cluster or extension phase works on (the
+	// cluster's resource ID); empty for compute operations.
+	Target string
 }
 
 // Expected is how long an operation usually takes against real Azure
@@ -219,6 +239,10 @@ func (k OpKind) Expected() time.Duration {
 		return 10 * time.Minute
 	case OpAttach:
 		return 5 * time.Minute
+	case OpCluster:
+		return 8 * time.Minute
+	case OpExtension:
+		return 6 * time.Minute
 	}
 	return time.Minute
 }

@@ -1,0 +1,139 @@
+package wizard
+
+import (
+	"context"
+
+	"github.com/amlaks/amlaks/rules"
+)
+
+// The current path (SPEC §2b, azure-facts §9): an AKS cluster created in
+// AKS, the Microsoft.AzureML.Kubernetes extension installed on it, and the
+// cluster attached to the workspace as computeType Kubernetes. These are
+// the port's types and calls for it; the azure package implements them
+// over armcontainerservice/v8, armkubernetesconfiguration/v2 and
+// armmachinelearning/v4, against Azure or the simulator.
+
+// ComputeType is the kind of compute target a create or attach makes.
+type ComputeType string
+
+// Compute types.
+const (
+	// ComputeKubernetes is the current path (the default).
+	ComputeKubernetes ComputeType = "Kubernetes"
+	// ComputeAKS is the legacy v1 "AKS compute" of the 2020 article.
+	ComputeAKS ComputeType = "AKS"
+)
+
+// APIAccess is how the AKS API server is reached.
+type APIAccess string
+
+// API server access kinds.
+const (
+	APIPublic     APIAccess = "public"
+	APIAuthorized APIAccess = "authorized" // public, limited to authorized IP ranges
+	APIPrivate    APIAccess = "private"
+)
+
+// Router is the inference router's Kubernetes service type.
+type Router string
+
+// Inference router kinds (inferenceRouterServiceType; internal is a
+// LoadBalancer with internalLoadBalancerProvider=azure).
+const (
+	RouterLoadBalancer Router = "loadbalancer"
+	RouterInternal     Router = "internal"
+	RouterNodePort     Router = "nodeport"
+	RouterClusterIP    Router = "clusterip"
+)
+
+// ExtensionName is the name amlaks gives the Azure ML extension.
+const ExtensionName = "azureml"
+
+// ExtensionType is the Azure ML cluster extension's type.
+const ExtensionType = "Microsoft.AzureML.Kubernetes"
+
+// TagCreatedBy marks the resources amlaks creates (value "amlaks"), so a
+// re-run recognises its own cluster and `detach --delete-cluster` deletes
+// only what amlaks made.
+const TagCreatedBy = "created-by"
+
+// ClusterSpec is the AKS managed cluster a Kubernetes create makes.
+type ClusterSpec struct {
+	SubscriptionID    string
+	ResourceGroup     string
+	Name              string
+	Location          string
+	DNSPrefix         string
+	KubernetesVersion string // "1.32.4" or "1.32"
+	VMSize            string
+	Nodes             int
+	APIAccess         APIAccess
+	AuthorizedRanges  []string
+	Tags              map[string]string
+}
+
+// ID is the cluster's resource ID.
+func (s ClusterSpec) ID() string {
+	return rules.ClusterID{SubscriptionID: s.SubscriptionID, ResourceGroup: s.ResourceGroup, Name: s.Name}.String()
+}
+
+// ExtensionSpec is the Microsoft.AzureML.Kubernetes extension to install.
+type ExtensionSpec struct {
+	ClusterID     string
+	Name          string // ExtensionName unless given
+	Region        string // the cluster's region (the scoring domain)
+	Purpose       rules.Purpose
+	Router        Router
+	RouterHA      bool
+	AllowInsecure bool      // required without TLS
+	TLS           rules.TLS // own certificate + CNAME: sent only as protected settings
+}
+
+// Extension is the state of the Azure ML extension on a cluster.
+type Extension struct {
+	ID       string
+	Name     string
+	Type     string
+	Version  string
+	State    string // provisioningState: Succeeded, Failed, Creating, ...
+	Errors   []OpError
+	Settings map[string]string // configurationSettings (never the protected ones)
+}
+
+// Healthy reports an extension that finished installing.
+func (e Extension) Healthy() bool { return e.State == "Succeeded" }
+
+// Request is what a call sends: method, path (with api-version) and the
+// JSON body with secrets replaced by "<redacted>". It is produced by the
+// code that builds the SDK request, so what is shown is what is sent.
+type Request struct {
+	Method string
+	Path   string
+	Body   []byte
+}
+
+// KubernetesCloud is the part of the port the current path needs. The
+// azure package's Client implements it next to Cloud.
+type KubernetesCloud interface {
+	// Providers returns the registrationState of each resource provider
+	// namespace ("Registered", "NotRegistered", "Registering").
+	Providers(ctx context.Context, sub string, namespaces []string) (map[string]string, error)
+	// RegisterProvider starts the registration of a namespace.
+	RegisterProvider(ctx context.Context, sub, namespace string) error
+	// Cluster gets one AKS cluster by resource ID (ErrNotFound when absent).
+	Cluster(ctx context.Context, id string) (Cluster, error)
+	// CreateCluster starts the AKS create (long-running; follow it with
+	// Follow). The request is ClusterRequest's.
+	CreateCluster(ctx context.Context, spec ClusterSpec) (Operation, error)
+	// ClusterRequest is the create request, as it will be sent.
+	ClusterRequest(spec ClusterSpec) (Request, error)
+	// Extension gets the Azure ML extension of a cluster (ok false when
+	// none is installed).
+	Extension(ctx context.Context, clusterID string) (Extension, bool, error)
+	// InstallExtension starts the extension's install (long-running).
+	InstallExtension(ctx context.Context, spec ExtensionSpec) (Operation, error)
+	// ExtensionRequest is the install request, as it will be sent.
+	ExtensionRequest(spec ExtensionSpec) (Request, error)
+	// DeleteCluster starts the delete of a cluster amlaks created.
+	DeleteCluster(ctx context.Context, id string) (Operation, error)
+}

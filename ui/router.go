@@ -46,10 +46,6 @@ func (m *Model) known() wizard.Known {
 	return k
 }
 
-// skip reports whether the wizard does not stop at step s (the table's
-// rule: answered up front and passing its check with what is known).
-func (m *Model) skip(s wizard.StepID) bool { return wizard.Skipped(m.plan, s, m.known()) }
-
 // flagWhy says why the given answer of step s fails its check with what is
 // known now, naming the flag; "" when it passes or cannot be checked yet.
 func (m *Model) flagWhy(s wizard.StepID) string {

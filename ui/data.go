@@ -23,24 +23,47 @@ const (
 	reqAttachments = "attachments"
 )
 
+// Cache keys: one builder each, used by the fetch and by the read.
+func keySubs() string                           { return "subs" }
+func keyWorkspaces(sub string) string           { return "workspaces:" + sub }
+func keyRegions(sub string) string              { return "regions:" + sub }
+func keyComputes(ws wizard.WorkspaceRef) string { return "computes:" + wsKey(ws) }
+func keyVersions(region string) string          { return "versions:" + strings.ToLower(region) }
+func keySizes(region string) string             { return "sizes:" + strings.ToLower(region) }
+func keyClusters(sub string) string             { return "clusters:" + sub }
+func keyAttachments(sub string) string          { return "attachments:" + sub }
+
+// fetchOf issues a typed Cloud call under a request key and a cache key.
+func fetchOf[T any](m *Model, reqKey, cacheKey string, force bool, fn func(context.Context) (T, error)) tea.Cmd {
+	return m.data.fetch(m.ctx, reqKey, cacheKey, force, func(ctx context.Context) (any, error) { return fn(ctx) })
+}
+
+// loaded reads a typed answer from the store (the zero value until it
+// arrives).
+func loaded[T any](m *Model, cacheKey string) (T, *slot) {
+	sl := m.data.get(cacheKey)
+	v, _ := sl.val.(T)
+	return v, sl
+}
+
 func (m *Model) fetchSubs(force bool) tea.Cmd {
 	c := m.cloud
-	return m.data.fetch(m.ctx, reqSubs, "subs", force, func(ctx context.Context) (any, error) { return c.Subscriptions(ctx) })
+	return fetchOf(m, reqSubs, keySubs(), force, c.Subscriptions)
 }
 
 func (m *Model) fetchWorkspaces(force bool) tea.Cmd {
 	c, sub := m.cloud, m.plan.Subscription
-	return m.data.fetch(m.ctx, reqWorkspaces, "workspaces:"+sub, force, func(ctx context.Context) (any, error) { return c.Workspaces(ctx, sub) })
+	return fetchOf(m, reqWorkspaces, keyWorkspaces(sub), force, func(ctx context.Context) ([]wizard.Workspace, error) { return c.Workspaces(ctx, sub) })
 }
 
 func (m *Model) fetchRegions(force bool) tea.Cmd {
 	c, sub := m.cloud, m.plan.Subscription
-	return m.data.fetch(m.ctx, reqRegions, "regions:"+sub, force, func(ctx context.Context) (any, error) { return c.Regions(ctx, sub) })
+	return fetchOf(m, reqRegions, keyRegions(sub), force, func(ctx context.Context) ([]wizard.Region, error) { return c.Regions(ctx, sub) })
 }
 
 func (m *Model) fetchComputes(force bool) tea.Cmd {
 	c, ws := m.cloud, m.plan.WorkspaceRef()
-	return m.data.fetch(m.ctx, reqComputes, "computes:"+wsKey(ws), force, func(ctx context.Context) (any, error) { return c.Computes(ctx, ws) })
+	return fetchOf(m, reqComputes, keyComputes(ws), force, func(ctx context.Context) ([]wizard.Compute, error) { return c.Computes(ctx, ws) })
 }
 
 // fetchVersions loads a region's versions; reqKey is reqVersions for the
@@ -50,7 +73,7 @@ func (m *Model) fetchVersions(region, reqKey string, force bool) tea.Cmd {
 		return nil
 	}
 	c, sub := m.cloud, m.plan.Subscription
-	return m.data.fetch(m.ctx, reqKey, "versions:"+strings.ToLower(region), force, func(ctx context.Context) (any, error) { return c.Versions(ctx, sub, region) })
+	return fetchOf(m, reqKey, keyVersions(region), force, func(ctx context.Context) ([]rules.Version, error) { return c.Versions(ctx, sub, region) })
 }
 
 func (m *Model) fetchSizes(region string, force bool) tea.Cmd {
@@ -58,17 +81,17 @@ func (m *Model) fetchSizes(region string, force bool) tea.Cmd {
 		return nil
 	}
 	c, sub := m.cloud, m.plan.Subscription
-	return m.data.fetch(m.ctx, reqSizes, "sizes:"+strings.ToLower(region), force, func(ctx context.Context) (any, error) { return c.Sizes(ctx, sub, region) })
+	return fetchOf(m, reqSizes, keySizes(region), force, func(ctx context.Context) (wizard.SizeList, error) { return c.Sizes(ctx, sub, region) })
 }
 
 func (m *Model) fetchClusters(force bool) tea.Cmd {
 	c, sub := m.cloud, m.plan.Subscription
-	return m.data.fetch(m.ctx, reqClusters, "clusters:"+sub, force, func(ctx context.Context) (any, error) { return c.Clusters(ctx, sub) })
+	return fetchOf(m, reqClusters, keyClusters(sub), force, func(ctx context.Context) ([]wizard.Cluster, error) { return c.Clusters(ctx, sub) })
 }
 
 func (m *Model) fetchAttachments(force bool) tea.Cmd {
 	c, sub := m.cloud, m.plan.Subscription
-	return m.data.fetch(m.ctx, reqAttachments, "attachments:"+sub, force, func(ctx context.Context) (any, error) {
+	return fetchOf(m, reqAttachments, keyAttachments(sub), force, func(ctx context.Context) (wizard.Attachments, error) {
 		return wizard.AttachmentIndex(ctx, c, sub)
 	})
 }
@@ -80,51 +103,35 @@ func wsKey(ws wizard.WorkspaceRef) string {
 // Typed views of the store.
 
 func (m *Model) subsData() ([]wizard.Subscription, *slot) {
-	sl := m.data.get("subs")
-	v, _ := sl.val.([]wizard.Subscription)
-	return v, sl
+	return loaded[[]wizard.Subscription](m, keySubs())
 }
 
 func (m *Model) workspacesData() ([]wizard.Workspace, *slot) {
-	sl := m.data.get("workspaces:" + m.plan.Subscription)
-	v, _ := sl.val.([]wizard.Workspace)
-	return v, sl
+	return loaded[[]wizard.Workspace](m, keyWorkspaces(m.plan.Subscription))
 }
 
 func (m *Model) regionsData() ([]wizard.Region, *slot) {
-	sl := m.data.get("regions:" + m.plan.Subscription)
-	v, _ := sl.val.([]wizard.Region)
-	return v, sl
+	return loaded[[]wizard.Region](m, keyRegions(m.plan.Subscription))
 }
 
 func (m *Model) computesData() ([]wizard.Compute, *slot) {
-	sl := m.data.get("computes:" + wsKey(m.plan.WorkspaceRef()))
-	v, _ := sl.val.([]wizard.Compute)
-	return v, sl
+	return loaded[[]wizard.Compute](m, keyComputes(m.plan.WorkspaceRef()))
 }
 
 func (m *Model) versionsData(region string) ([]rules.Version, *slot) {
-	sl := m.data.get("versions:" + strings.ToLower(region))
-	v, _ := sl.val.([]rules.Version)
-	return v, sl
+	return loaded[[]rules.Version](m, keyVersions(region))
 }
 
 func (m *Model) sizesData(region string) (wizard.SizeList, *slot) {
-	sl := m.data.get("sizes:" + strings.ToLower(region))
-	v, _ := sl.val.(wizard.SizeList)
-	return v, sl
+	return loaded[wizard.SizeList](m, keySizes(region))
 }
 
 func (m *Model) clustersData() ([]wizard.Cluster, *slot) {
-	sl := m.data.get("clusters:" + m.plan.Subscription)
-	v, _ := sl.val.([]wizard.Cluster)
-	return v, sl
+	return loaded[[]wizard.Cluster](m, keyClusters(m.plan.Subscription))
 }
 
 func (m *Model) attachmentsData() (wizard.Attachments, *slot) {
-	sl := m.data.get("attachments:" + m.plan.Subscription)
-	v, _ := sl.val.(wizard.Attachments)
-	return v, sl
+	return loaded[wizard.Attachments](m, keyAttachments(m.plan.Subscription))
 }
 
 // regionLabel is "East US (eastus)" when the display name is known.

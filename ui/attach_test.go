@@ -183,10 +183,13 @@ func TestListDetachAndFollow(t *testing.T) {
 	d.press("d") // cpu-cluster is first: not AKS
 	d.wantScreen("cpu-cluster is an AmlCompute compute: amlaks detaches AKS computes only")
 	d.press("down", "d")
-	d.wantScreen("Detach aks-inference?", "Detach aks-inference from mlw-prod?", "aks-shared", "itself is kept")
+	d.wantScreen("Detach aks-inference from mlw-prod?", "aks-shared", "itself is kept", "keeps costing", "Keep it")
 	d.wantNoScreen("is detached from") // nothing happened yet
 	d.press("esc")
-	d.wantNoScreen("Detach aks-inference?")
+	d.wantNoScreen("Detach aks-inference from")
+	d.press("d", "n")
+	d.wantNoScreen("Detach aks-inference from")
+	d.wantNoScreen("is detached from")
 	d.press("d", "y")
 	d.wantScreen("✓ Detached aks-inference", "AKS cluster itself is kept")
 	d.press("enter")

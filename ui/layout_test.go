@@ -328,7 +328,7 @@ func TestKeysIgnoredWhileTooSmall(t *testing.T) {
 		t.Fatalf("%d submits sent while the review was hidden", n)
 	}
 	d.send(tea.WindowSizeMsg{Width: 50, Height: 14})
-	d.press("ctrl+c")
+	d.press("ctrl+c", "ctrl+c") // the second one leaves (answers were given)
 	if !d.m.quitting {
 		t.Fatal("ctrl+c must still quit while the window is too small")
 	}

@@ -62,6 +62,9 @@ type Model struct {
 
 	quitting bool
 	res      Result
+	// dialog is the open yes/no question (detach, leaving the wizard),
+	// nil when none.
+	dialog *dialog
 	notice   string
 	// noticeSeq numbers notices so an expiry only clears its own.
 	noticeSeq int
@@ -240,6 +243,10 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			// nothing acts until the wizard can draw itself again
 			return nil
 		}
+		if m.dialog != nil {
+			cmds = append(cmds, m.onDialog(msg))
+			break
+		}
 		cmds = append(cmds, m.onKey(msg))
 	case tea.PasteMsg:
 		if m.tooSmall() {
@@ -265,6 +272,9 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			m.answered()
 		}
 	default:
+		if m.dialog != nil {
+			cmds = append(cmds, m.onDialog(msg)) // huh's own messages
+		}
 		cmds = append(cmds, m.cur().update(m, msg))
 		switch msg := msg.(type) {
 		case preflightMsg:
@@ -399,6 +409,8 @@ func (m Model) render() (out string) {
 	switch {
 	case m.op != nil && m.op.confirm:
 		body = mm.confirmView(w)
+	case m.dialog != nil:
+		body = mm.dialogView(w)
 	case m.showHelp:
 		body = mm.fullHelp(w)
 	default:

@@ -137,7 +137,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.op.confirm = true
 			return nil
 		}
-		return m.quit(Quit)
+		return m.leave()
 	}
 	m.flash = ""
 	if m.showHelp {
@@ -189,7 +189,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.back()
 	}
 	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion {
-		return m.quit(Quit)
+		return m.leave()
 	}
 	return m.cur().update(m, msg)
 }
@@ -265,4 +265,46 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 	}
 	cmds = append(cmds, m.advance())
 	return tea.Batch(cmds...)
+}
+
+// leave quits the wizard before anything was submitted. With answers
+// given it prints the `amlaks create …` command that pre-answers them, and
+// past the third step it asks first (a second Ctrl+C leaves).
+func (m *Model) leave() tea.Cmd {
+	cmd := m.answersCommand()
+	if cmd == "" {
+		return m.quit(Quit)
+	}
+	if n, _ := wizard.Position(m.plan.Mode, m.step); n <= 3 {
+		return m.quitKeeping(cmd)
+	}
+	d := newDialog("Leave the wizard?",
+		"Nothing was sent to Azure. Your answers are kept in this command, which opens the wizard at the first step still open:\n\n"+cmd,
+		"Leave", "Stay", false, func(m *Model) tea.Cmd { return m.quitKeeping(cmd) }, nil)
+	d.ctrlCYes = true
+	return m.open(d)
+}
+
+// quitKeeping quits and leaves the command with the answers in the
+// scrollback.
+func (m *Model) quitKeeping(cmd string) tea.Cmd {
+	c := m.quit(Quit)
+	m.res.Summary = "Nothing was sent. To go on where you left:\n  " + cmd
+	return c
+}
+
+// answersCommand is wizard.Command for a create or attach with at least
+// one answer given in the wizard, "" otherwise.
+func (m *Model) answersCommand() string {
+	p := m.plan
+	if p.Mode != wizard.ModeCreate && p.Mode != wizard.ModeAttach {
+		return ""
+	}
+	for _, f := range []wizard.Field{wizard.FWorkspace, wizard.FPurpose, wizard.FRegion, wizard.FVMSize, wizard.FNodes,
+		wizard.FNetwork, wizard.FTLS, wizard.FName, wizard.FCluster} {
+		if p.From(f) == wizard.Asked {
+			return wizard.Command(p, m.opts.Demo)
+		}
+	}
+	return ""
 }

@@ -20,7 +20,6 @@ type listScreen struct {
 	p       *picker
 	last    string
 	comps   []wizard.Compute
-	confirm *wizard.Compute // detach question open
 }
 
 func newListScreen() screen {
@@ -36,7 +35,6 @@ func newListScreen() screen {
 }
 
 func (s *listScreen) enter(m *Model) tea.Cmd {
-	s.confirm = nil
 	s.sync(m)
 	return m.fetchComputes(true)
 }
@@ -93,20 +91,6 @@ func (s *listScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if s.confirm != nil {
-		switch {
-		case key.Matches(k, m.keys.Yes):
-			c := *s.confirm
-			s.confirm = nil
-			cloud, ws := m.cloud, m.plan.WorkspaceRef()
-			return m.startOp(wizard.OpDetach, c.Name, func(ctx context.Context) (wizard.Operation, error) {
-				return cloud.Detach(ctx, ws, c.Name)
-			})
-		case key.Matches(k, m.keys.No):
-			s.confirm = nil
-		}
-		return nil
-	}
 	switch {
 	case key.Matches(k, m.keys.Detach):
 		c, ok := s.selected()
@@ -118,8 +102,7 @@ func (s *listScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 			m.flash = fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS computes only", c.Name, wizard.Article(typ), typ)
 			return nil
 		}
-		s.confirm = &c
-		return nil
+		return m.open(detachDialog(m, c))
 	case key.Matches(k, m.keys.Status):
 		c, ok := s.selected()
 		if !ok {
@@ -135,27 +118,8 @@ func (s *listScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (s *listScreen) esc(m *Model) bool {
-	if s.confirm != nil {
-		s.confirm = nil
-		return true
-	}
-	return false
-}
-
 func (s *listScreen) view(m *Model, w, h int) string {
 	st := m.st
-	if c := s.confirm; c != nil {
-		cluster := "its AKS cluster"
-		if id, err := rules.ParseClusterID(c.ClusterID); err == nil && c.ClusterID != "" {
-			cluster = "the AKS cluster " + id.Name + " (" + id.ResourceGroup + ")"
-		}
-		text := st.Title.Render("Detach "+c.Name+"?") + "\n\n" +
-			wrap(fmt.Sprintf("%s itself is kept: nothing is deleted, and it can be attached again. Detach %s from %s?",
-				capitalize(cluster), c.Name, m.plan.Workspace.Name), max(20, w-6)) + "\n\n" +
-			st.Key.Render("y") + " detach    " + st.Key.Render("n") + " / " + st.Key.Render("esc") + " keep it"
-		return st.Frame.Render(text)
-	}
 	var det string
 	if c, ok := s.selected(); ok {
 		var parts []string
@@ -193,13 +157,28 @@ func capitalize(s string) string {
 
 func (s *listScreen) help(m *Model) []key.Binding {
 	k := m.keys
-	if s.confirm != nil {
-		return []key.Binding{withHelp(k.Yes, "detach"), withHelp(k.No, "keep")}
-	}
 	return []key.Binding{k.Status, k.Detach, k.Refresh, k.Quit}
 }
 func (s *listScreen) typing(m *Model) bool { return false }
 func (s *listScreen) needs(m *Model) []need {
 	_, sl := m.computesData()
 	return []need{{"the computes of " + m.plan.Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
+}
+
+// detachDialog asks before detaching c (a huh confirm): the cluster is
+// kept, nothing is deleted, and it keeps costing.
+func detachDialog(m *Model, c wizard.Compute) *dialog {
+	cluster := "its AKS cluster"
+	if id, err := rules.ParseClusterID(c.ClusterID); err == nil && c.ClusterID != "" {
+		cluster = "the AKS cluster " + id.Name + " (" + id.ResourceGroup + ")"
+	}
+	desc := fmt.Sprintf("%s itself is kept: nothing is deleted, it can be attached again, and it keeps costing until you delete it in AKS.",
+		capitalize(cluster))
+	cloud, ws := m.cloud, m.plan.WorkspaceRef()
+	return newDialog(fmt.Sprintf("Detach %s from %s?", c.Name, m.plan.Workspace.Name), desc, "Detach", "Keep it", false,
+		func(m *Model) tea.Cmd {
+			return m.startOp(wizard.OpDetach, c.Name, func(ctx context.Context) (wizard.Operation, error) {
+				return cloud.Detach(ctx, ws, c.Name)
+			})
+		}, nil)
 }

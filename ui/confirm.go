@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+)
+
+// dialog is a modal yes/no question on a huh Confirm embedded in the
+// router (STACK.md §3): the answer lives on the heap (huh binds a
+// pointer, and Bubble Tea copies the model), Ctrl+C and Esc are handled
+// here, and the form's own messages are routed back to it while it is open.
+type dialog struct {
+	title string
+	form  *huh.Form
+	yes   *bool
+	onYes func(m *Model) tea.Cmd
+	onNo  func(m *Model) tea.Cmd
+	// ctrlCYes: a second Ctrl+C answers yes (leaving the wizard).
+	ctrlCYes bool
+}
+
+// newDialog builds the question; def is the preselected answer.
+func newDialog(title, desc, yes, no string, def bool, onYes, onNo func(m *Model) tea.Cmd) *dialog {
+	v := def
+	c := huh.NewConfirm().Title(title).Description(desc).Affirmative(yes).Negative(no).Value(&v)
+	f := huh.NewForm(huh.NewGroup(c)).WithShowHelp(false).WithTheme(huh.ThemeFunc(huh.ThemeBase))
+	return &dialog{title: title, form: f, yes: &v, onYes: onYes, onNo: onNo}
+}
+
+// open shows d; its Init focuses the field.
+func (m *Model) open(d *dialog) tea.Cmd {
+	m.dialog = d
+	d.form.WithWidth(max(30, min(m.width-8, 72))).WithHeight(max(6, m.height-8))
+	return d.form.Init()
+}
+
+// onDialog gives msg to the open dialog and ends it when answered.
+func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
+	d := m.dialog
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case k.String() == "ctrl+c" && d.ctrlCYes:
+			m.dialog = nil
+			return d.onYes(m)
+		case k.String() == "ctrl+c", key.Matches(k, m.keys.Back):
+			m.dialog = nil
+			if d.onNo != nil {
+				return d.onNo(m)
+			}
+			return nil
+		}
+	}
+	fm, cmd := d.form.Update(msg)
+	if f, ok := fm.(*huh.Form); ok {
+		d.form = f
+	}
+	switch d.form.State {
+	case huh.StateCompleted:
+		m.dialog = nil
+		if *d.yes {
+			return d.onYes(m)
+		}
+		if d.onNo != nil {
+			return d.onNo(m)
+		}
+		return nil
+	case huh.StateAborted:
+		m.dialog = nil
+		if d.onNo != nil {
+			return d.onNo(m)
+		}
+		return nil
+	}
+	return cmd
+}
+
+func (m *Model) dialogView(w int) string {
+	v := strings.TrimRight(m.dialog.form.View(), "\n ")
+	hint := m.st.Key.Render("←/→") + " choose   " + m.st.Key.Render("enter") + " confirm   " +
+		m.st.Key.Render("y") + "/" + m.st.Key.Render("n") + " answer   " + m.st.Key.Render("esc") + " back"
+	return m.st.Frame.Render(v + "\n\n" + hint)
+}

@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// Leaving past the third step asks first; the answers are printed as the
+// command that pre-answers them.
+func TestLeavingAsksAndKeepsAnswers(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepNodes)
+	d.press("+", "enter") // 4 nodes, asked
+	d.wantStep(wizard.StepNetwork)
+	d.press("ctrl+c")
+	d.wantScreen("Leave the wizard?", "amlaks --demo create -w mlw-prod -g rg-ml-prod --nodes 4")
+	if d.m.quitting {
+		t.Fatal("left without asking")
+	}
+	d.press("n") // stay
+	d.wantStep(wizard.StepNetwork)
+	d.wantNoScreen("Leave the wizard?")
+	if d.m.quitting {
+		t.Fatal("n must stay")
+	}
+	d.press("ctrl+c")
+	d.wantScreen("Leave the wizard?")
+	d.press("esc")
+	d.wantNoScreen("Leave the wizard?")
+	d.press("ctrl+c", "ctrl+c")
+	if !d.m.quitting {
+		t.Fatal("a second ctrl+c leaves")
+	}
+	if r := d.m.Result(); r.Status != Quit || !strings.Contains(r.Summary, "amlaks --demo create -w mlw-prod -g rg-ml-prod --nodes 4") {
+		t.Fatalf("result %v %q", r.Status, r.Summary)
+	}
+}
+
+// The dialog answers with enter too (huh's confirm), and "y" leaves.
+func TestLeavingWithY(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepNetwork)
+	d.press("q")
+	d.wantScreen("Leave the wizard?")
+	d.press("y")
+	if !d.m.quitting || !strings.Contains(d.m.Result().Summary, "-w mlw-prod") {
+		t.Fatalf("y must leave with the command: %q", d.m.Result().Summary)
+	}
+}
+
+// Before the fourth step, leaving does not ask, but still keeps the
+// answers; without answers it just quits.
+func TestLeavingEarlyKeepsAnswersWithoutAsking(t *testing.T) {
+	d := newDriver(t)
+	d.pickWorkspace()
+	d.press("ctrl+c")
+	if !d.m.quitting || !strings.Contains(d.m.Result().Summary, "amlaks --demo create -w mlw-prod") {
+		t.Fatalf("summary %q", d.m.Result().Summary)
+	}
+	e := newDriver(t)
+	e.press("ctrl+c")
+	if !e.m.quitting || strings.Contains(e.m.Result().Summary, "amlaks") {
+		t.Fatalf("nothing answered: %q", e.m.Result().Summary)
+	}
+}

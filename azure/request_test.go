@@ -263,3 +263,19 @@ func TestRequestEndpointFollowsTheCloud(t *testing.T) {
 		t.Errorf("String:\n%s", r.String())
 	}
 }
+
+// BenchmarkRequest: the review's REST view calls Request on every render.
+func BenchmarkRequest(b *testing.B) {
+	cl := memClient(b, newSim(b, simSpeedy), nil)
+	cert, key := testPEM(b, "ml.contoso.com")
+	spec := wizard.ComputeSpec{Name: "aks-new", Location: "eastus", ComputeLocation: "eastus", Purpose: rules.Production, Nodes: 3, VMSize: "Standard_D3_v2",
+		Network: rules.Network{VNetResourceGroup: "rg-net", VNet: "vnet-ml", Subnet: "aks", ServiceCIDR: "10.0.0.0/16", DNSServiceIP: "10.0.0.10",
+			DockerBridgeCIDR: "172.17.0.1/16", LoadBalancer: rules.InternalLoadBalancer, LoadBalancerSubnet: "aks"},
+		TLS: rules.TLS{Mode: rules.TLSCustom, CertPEM: cert, KeyPEM: key, CNAME: "ml.contoso.com"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cl.Request(wsProd, spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

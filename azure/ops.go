@@ -22,7 +22,7 @@ import (
 )
 
 // computeBody builds the PUT body of a create (no resourceId) or an attach
-// (resourceId = the AKS cluster; no size, count or networking). It is the
+// (resourceId = the AKS cluster; no size, count or VNet). It is the
 // only builder: Submit sends it and Request shows it. Defaults are written
 // out (purpose FastProd, load balancer PublicIp) so the body shown says what
 // Azure is asked for; the load balancer subnet goes only with an internal

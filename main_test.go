@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -151,6 +152,19 @@ func TestCreateDryRunBody(t *testing.T) {
 	req := m["request"].(map[string]any)
 	if !strings.HasSuffix(strings.Split(req["path"].(string), "?")[0], "/workspaces/mlw-prod/computes/aks-dry") {
 		t.Fatalf("path %v", req["path"])
+	}
+	if want := "https://management.azure.com" + req["path"].(string); req["method"] != "PUT" || req["url"] != want || !strings.HasSuffix(want, "?api-version=2024-04-01") {
+		t.Errorf("request %v %v, want PUT %s", req["method"], req["url"], want)
+	}
+	// The whole body, as TestDryRunPrintsTheBodySent sees it go out.
+	var wire map[string]any
+	if err := json.Unmarshal([]byte(`{"location":"eastus","properties":{"computeLocation":"eastus","computeType":"AKS",
+		"properties":{"agentCount":3,"agentVmSize":"Standard_D3_v2","clusterPurpose":"FastProd","loadBalancerType":"PublicIp"}}}`), &wire); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(req["body"], any(wire)) {
+		b, _ := json.Marshal(req["body"])
+		t.Errorf("body %s", b)
 	}
 	body := req["body"].(map[string]any)
 	props := body["properties"].(map[string]any)

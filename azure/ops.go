@@ -22,21 +22,28 @@ import (
 )
 
 // computeBody builds the PUT body of a create (no resourceId) or an attach
-// (resourceId = the AKS cluster; no size or count).
+// (resourceId = the AKS cluster; no size, count or VNet). It is the
+// only builder: Submit sends it and Request shows it. Defaults are written
+// out (purpose FastProd, load balancer PublicIp) so the body shown says what
+// Azure is asked for; the load balancer subnet goes only with an internal
+// load balancer.
 func computeBody(sub string, spec wizard.ComputeSpec) armmachinelearning.ComputeResource {
 	purpose := spec.Purpose
 	if purpose == "" {
 		purpose = rules.Production
 	}
 	lb := spec.Network.LoadBalancer
-	if lb == "" {
+	switch {
+	case lb == "" || strings.EqualFold(lb, rules.PublicIP):
 		lb = rules.PublicIP
+	case strings.EqualFold(lb, rules.InternalLoadBalancer):
+		lb = rules.InternalLoadBalancer
 	}
 	props := &armmachinelearning.AKSSchemaProperties{
 		ClusterPurpose:   to.Ptr(armmachinelearning.ClusterPurpose(purpose)),
 		LoadBalancerType: to.Ptr(armmachinelearning.LoadBalancerType(lb)),
 	}
-	if strings.EqualFold(lb, rules.InternalLoadBalancer) && spec.Network.LoadBalancerSubnet != "" {
+	if lb == rules.InternalLoadBalancer && spec.Network.LoadBalancerSubnet != "" {
 		props.LoadBalancerSubnet = to.Ptr(spec.Network.LoadBalancerSubnet)
 	}
 	aks := &armmachinelearning.AKS{

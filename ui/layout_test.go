@@ -240,7 +240,7 @@ func TestLayoutEquivalentsUnwrapped(t *testing.T) {
 	d.press("enter")
 	d.wantStep(wizard.StepReview)
 	d.press("e")
-	code := strings.Split(equivalents(d.m.plan, 0), "\n")
+	code := strings.Split(equivalents(d.m.cloud, d.m.plan, 0), "\n")
 	check := func(from int) {
 		t.Helper()
 		lines := strings.Split(d.screen(), "\n")

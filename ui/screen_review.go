@@ -334,7 +334,7 @@ func (s *reviewScreen) eqView(m *Model, w, h int) string {
 			head = append(head, st.Muted.Render(" "+t+" "))
 		}
 	}
-	body := equivalents(m.plan, s.eqTab)
+	body := equivalents(m.cloud, m.plan, s.eqTab)
 	// code is never wrapped: a line broken without its `\` does not paste.
 	// Lines wider than the screen are cut at its edge; ←/→ scroll sideways.
 	lines := strings.Split(body, "\n")

@@ -39,6 +39,11 @@ type Cloud interface {
 	// returns once Azure accepted it. The operation's resume token is saved
 	// so a later process can follow it (Pending).
 	Submit(ctx context.Context, ws WorkspaceRef, spec ComputeSpec) (Operation, error)
+	// Request is the HTTP request Submit would send for spec, built by the
+	// same code (method, URL with the api-version, body as marshalled for
+	// the wire), with secrets Redacted. Unlike the other methods it makes
+	// no network call and may be called anywhere (a View too).
+	Request(ws WorkspaceRef, spec ComputeSpec) (Request, error)
 	// Detach starts the detach of an AKS compute (the cluster is kept).
 	Detach(ctx context.Context, ws WorkspaceRef, name string) (Operation, error)
 	// Pending returns the saved, unfinished operation on a compute started

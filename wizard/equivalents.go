@@ -13,70 +13,6 @@ import (
 // request is shown.
 const Redacted = "<redacted>"
 
-// APIVersion is the AML api-version the SDK module (armmachinelearning v4) sends.
-const APIVersion = "2024-04-01"
-
-// RESTPath is the ARM path of the compute (no host, with api-version).
-func (p *Plan) RESTPath() string {
-	w := p.Workspace
-	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.MachineLearningServices/workspaces/%s/computes/%s?api-version=%s",
-		w.SubscriptionID, w.ResourceGroup, w.Name, p.Name, APIVersion)
-}
-
-// SubnetID builds the ARM ID of the custom VNet subnet.
-func SubnetID(sub string, n rules.Network) string {
-	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Network/virtualNetworks/%s/subnets/%s",
-		sub, n.VNetResourceGroup, n.VNet, n.Subnet)
-}
-
-// Body is the PUT body of the create or attach, in the JSON shape the SDK
-// sends (azure-facts §1); secrets are Redacted unless reveal is true.
-func (s ComputeSpec) Body(sub string, reveal bool) map[string]any {
-	inner := map[string]any{"clusterPurpose": string(s.Purpose)}
-	if !s.Attach() {
-		inner["agentCount"] = s.Nodes
-		inner["agentVmSize"] = s.VMSize
-		lb := s.Network.LoadBalancer
-		if lb == "" {
-			lb = rules.PublicIP
-		}
-		inner["loadBalancerType"] = lb
-		if s.Network.LoadBalancerSubnet != "" {
-			inner["loadBalancerSubnet"] = s.Network.LoadBalancerSubnet
-		}
-		if s.Network.Custom() {
-			inner["aksNetworkingConfiguration"] = map[string]any{
-				"subnetId":         SubnetID(sub, s.Network),
-				"serviceCidr":      s.Network.ServiceCIDR,
-				"dnsServiceIP":     s.Network.DNSServiceIP,
-				"dockerBridgeCidr": s.Network.DockerBridgeCIDR,
-			}
-		}
-	}
-	secret := func(b []byte) string {
-		if reveal {
-			return string(b)
-		}
-		return Redacted
-	}
-	switch s.TLS.Mode {
-	case rules.TLSMicrosoft:
-		inner["sslConfiguration"] = map[string]any{"status": "Auto", "leafDomainLabel": s.TLS.LeafDomainLabel, "overwriteExistingDomain": s.TLS.Overwrite}
-	case rules.TLSCustom:
-		inner["sslConfiguration"] = map[string]any{"status": "Enabled", "cert": secret(s.TLS.CertPEM), "key": secret(s.TLS.KeyPEM), "cname": s.TLS.CNAME}
-	}
-	props := map[string]any{"computeType": "AKS", "properties": inner}
-	if s.Description != "" {
-		props["description"] = s.Description
-	}
-	if s.Attach() {
-		props["resourceId"] = s.ClusterID
-	} else {
-		props["computeLocation"] = s.ComputeLocation
-	}
-	return map[string]any{"location": s.Location, "properties": props}
-}
-
 // JSON renders v indented, without HTML escaping (so "<redacted>" stays
 // readable), ending in a newline.
 func JSON(v any) []byte {
@@ -91,15 +27,14 @@ func JSON(v any) []byte {
 }
 
 // Equivalents returns what the plan looks like elsewhere: the `az ml
-// computetarget` command (CLI v1 extension azure-cli-ml), the Python
-// AksCompute (SDK v1) snippet, and the REST request. Secrets are redacted.
-func Equivalents(p *Plan) (az, python, rest string) {
-	spec := p.Spec()
-	rest = "PUT https://management.azure.com" + p.RESTPath() + "\n" + string(JSON(spec.Body(p.Subscription, false)))
-	if spec.Attach() {
-		return attachAz(p), attachPython(p), rest
+// computetarget` command (CLI v1 extension azure-cli-ml) and the Python
+// AksCompute (SDK v1) snippet. They name the TLS files, never their
+// contents. The REST request is the Cloud's (Cloud.Request), not built here.
+func Equivalents(p *Plan) (az, python string) {
+	if p.Spec().Attach() {
+		return attachAz(p), attachPython(p)
 	}
-	return createAz(p), createPython(p), rest
+	return createAz(p), createPython(p)
 }
 
 func shq(s string) string {

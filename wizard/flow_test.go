@@ -2,7 +2,6 @@ package wizard_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -236,8 +235,8 @@ func TestResolveClusterByName(t *testing.T) {
 func TestEquivalentsCreate(t *testing.T) {
 	p := createPlan("aks-new")
 	p.Subscription = wizardtest.Sub
-	p.TLS = rules.TLS{Mode: rules.TLSCustom, CertFile: "c.pem", KeyFile: "k.pem", CNAME: "x.contoso.com", CertPEM: []byte("CERT"), KeyPEM: []byte("SECRET-KEY")}
-	az, py, rest := wizard.Equivalents(p)
+	p.TLS = rules.TLS{Mode: rules.TLSCustom, CertFile: "c.pem", KeyFile: "k.pem", CNAME: "x.contoso.com", CertPEM: []byte("CERT-BYTES"), KeyPEM: []byte("SECRET-KEY")}
+	az, py := wizard.Equivalents(p)
 	for _, want := range []string{"az ml computetarget create aks", "--name aks-new", "--vm-size Standard_D3_v2", "--agent-count 3", "--cluster-purpose FastProd", "--ssl-key-file k.pem"} {
 		if !strings.Contains(az, want) {
 			t.Errorf("az command lacks %q:\n%s", want, az)
@@ -246,32 +245,22 @@ func TestEquivalentsCreate(t *testing.T) {
 	if !strings.Contains(py, "AksCompute.provisioning_configuration(") || !strings.Contains(py, "FAST_PROD") {
 		t.Errorf("python:\n%s", py)
 	}
-	if strings.Contains(rest, "SECRET-KEY") || strings.Contains(rest, "CERT\"") || !strings.Contains(rest, wizard.Redacted) {
-		t.Fatalf("secret in REST view:\n%s", rest)
-	}
-	body := p.Spec().Body(p.Subscription, false)
-	props := body["properties"].(map[string]any)
-	inner := props["properties"].(map[string]any)
-	if props["computeType"] != "AKS" || props["computeLocation"] != "eastus" || props["resourceId"] != nil ||
-		inner["agentCount"] != 3 || inner["agentVmSize"] != "Standard_D3_v2" || inner["clusterPurpose"] != "FastProd" || inner["loadBalancerType"] != "PublicIp" {
-		b, _ := json.Marshal(body)
-		t.Fatalf("body %s", b)
+	// The equivalents name the files; the request body (with its secrets
+	// redacted) is the Cloud's: azure.TestRequestIsWhatIsSent.
+	for _, s := range []string{az, py} {
+		if strings.Contains(s, "SECRET-KEY") || strings.Contains(s, "CERT-BYTES") {
+			t.Fatalf("secret in an equivalent:\n%s", s)
+		}
 	}
 }
 
 func TestEquivalentsAttach(t *testing.T) {
 	p := attachPlan("aks-small", rules.DevTest)
-	az, py, _ := wizard.Equivalents(p)
+	az, py := wizard.Equivalents(p)
 	if !strings.Contains(az, "az ml computetarget attach aks -n aks-att -i /subscriptions/") || !strings.Contains(az, "-g rg-ml-prod -w mlw-prod") {
 		t.Errorf("az:\n%s", az)
 	}
 	if !strings.Contains(py, `cluster_name="aks-small"`) || !strings.Contains(py, "DEV_TEST") {
 		t.Errorf("python:\n%s", py)
-	}
-	body := p.Spec().Body(p.Subscription, false)
-	props := body["properties"].(map[string]any)
-	inner := props["properties"].(map[string]any)
-	if props["resourceId"] != p.ClusterID || props["computeLocation"] != nil || inner["agentCount"] != nil || inner["clusterPurpose"] != "DevTest" {
-		t.Fatalf("attach body %v", body)
 	}
 }

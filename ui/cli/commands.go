@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -242,7 +243,7 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 		return exit(ExitInvalid, &blockedError{rep.Findings})
 	}
 	if interactive {
-		az, _, _ := wizard.Equivalents(p)
+		az, _ := wizard.Equivalents(p)
 		fmt.Fprintf(a.s.Err, "Summary: %s\nEquivalent command:\n%s\n", summary(p, s.Demo), az)
 		ans, err := a.prompter().line(fmt.Sprintf("Submit the %s of %s? [y/N]: ", p.Mode, p.Name))
 		if err != nil {
@@ -349,17 +350,20 @@ func findingsJSON(fs []rules.Finding) []map[string]string {
 }
 
 func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
-	az, py, _ := wizard.Equivalents(p)
-	body := p.Spec().Body(p.Subscription, false)
+	az, py := wizard.Equivalents(p)
+	// The request Submit would send, built by the Cloud's own code.
+	req, err := a.sess.Cloud.Request(p.WorkspaceRef(), p.Spec())
+	if err != nil {
+		return err
+	}
 	if a.jsonOut() {
 		writeJSON(a.s.Out, map[string]any{
 			"dryRun": true, "blocked": rep.Blocked(), "findings": findingsJSON(rep.Findings),
-			"request": map[string]any{"method": "PUT", "path": p.RESTPath(), "body": body},
+			"request": map[string]any{"method": req.Method, "url": req.URL(), "path": req.Path, "body": json.RawMessage(req.Body)},
 			"az":      az, "python": py,
 		})
 	} else {
-		fmt.Fprintf(a.s.Out, "PUT %s\n", p.RESTPath())
-		writeJSON(a.s.Out, body)
+		fmt.Fprint(a.s.Out, req.String())
 		fmt.Fprintf(a.s.Out, "\n# equivalent Azure CLI (v1 ml extension):\n%s\n", az)
 	}
 	if rep.Blocked() {

@@ -6,6 +6,7 @@ package wizardtest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -237,6 +238,26 @@ func (c *Cloud) Submit(ctx context.Context, ws wizard.WorkspaceRef, spec wizard.
 	c.Comps[ws.Name] = append(c.Comps[ws.Name], wizard.Compute{Name: spec.Name, Type: "AKS", State: state, Purpose: spec.Purpose,
 		Nodes: spec.Nodes, VMSize: spec.VMSize, Region: spec.ComputeLocation, ClusterID: spec.ClusterID})
 	return wizard.Operation{Kind: kind, Workspace: ws, Name: spec.Name, Token: "fake-token", Started: time.Now()}, nil
+}
+
+// Request implements wizard.Cloud with a stand-in: a small JSON summary of
+// the spec (not Azure's body shape, which only the azure package builds),
+// TLS contents never included. Tests of the screens that show a request
+// assert that they show exactly what this returns. Errs["Request"] makes
+// it fail.
+func (c *Cloud) Request(ws wizard.WorkspaceRef, spec wizard.ComputeSpec) (wizard.Request, error) {
+	if err := c.enter(context.Background(), "Request"); err != nil {
+		return wizard.Request{}, err
+	}
+	tls := spec.TLS.Mode.String()
+	if spec.TLS.Mode == rules.TLSCustom {
+		tls += " " + wizard.Redacted
+	}
+	body := fmt.Sprintf("{\n  \"fake\": \"wizardtest\",\n  \"name\": %q,\n  \"purpose\": %q,\n  \"cluster\": %q,\n  \"tls\": %q\n}",
+		spec.Name, spec.Purpose, spec.ClusterID, tls)
+	return wizard.Request{Method: "PUT", Endpoint: "https://management.example",
+		Path: "/subscriptions/" + ws.SubscriptionID + "/resourceGroups/" + ws.ResourceGroup + "/workspaces/" + ws.Name + "/computes/" + spec.Name + "?api-version=fake",
+		Body: []byte(body)}, nil
 }
 
 // Detach implements wizard.Cloud.

@@ -103,15 +103,6 @@ type Extension struct {
 // Healthy reports an extension that finished installing.
 func (e Extension) Healthy() bool { return e.State == "Succeeded" }
 
-// Request is what a call sends: method, path (with api-version) and the
-// JSON body with secrets replaced by "<redacted>". It is produced by the
-// code that builds the SDK request, so what is shown is what is sent.
-type Request struct {
-	Method string
-	Path   string
-	Body   []byte
-}
-
 // KubernetesCloud is the part of the port the current path needs. The
 // azure package's Client implements it next to Cloud.
 type KubernetesCloud interface {

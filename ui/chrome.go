@@ -100,6 +100,9 @@ func (m *Model) header(w int) string {
 		left = m.st.Title.Render(title)
 	}
 	var ctx []string
+	if m.plan.Subscription != "" && m.step != wizard.StepSubscription {
+		ctx = append(ctx, m.subscriptionLabel())
+	}
 	if m.plan.Workspace.Name != "" {
 		ctx = append(ctx, m.plan.Workspace.Name)
 	}
@@ -173,4 +176,20 @@ func (m *Model) fullHelp(w int) string {
 		"Ctrl+C during an operation asks before it stops watching; the operation itself goes on in Azure."), w))
 	b.WriteString("\n\n" + m.st.Muted.Render("any key closes this help"))
 	return b.String()
+}
+
+// subscriptionLabel names the plan's subscription: its display name when
+// the list is known, else its ID shortened to its ends.
+func (m *Model) subscriptionLabel() string {
+	subs, _ := m.subsData()
+	for _, s := range subs {
+		if strings.EqualFold(s.ID, m.plan.Subscription) {
+			return s.Name
+		}
+	}
+	id := m.plan.Subscription
+	if len(id) == 36 {
+		return id[:8] + "…" + id[32:]
+	}
+	return id
 }

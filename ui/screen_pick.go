@@ -131,7 +131,11 @@ func newWorkspaceScreen() screen {
 	return &pickScreen{
 		p: emptyText("the subscription has no Azure ML workspace: create one first (studio, az ml workspace create)", newPicker([]column{{Title: "Workspace", Width: 18, Flex: 2}, {Title: "Resource group", Width: 16, Flex: 2}, {Title: "Region", Width: 14, Flex: 1}}, true, "type to filter")),
 		intro: func(m *Model) string {
-			return "Pick the Azure Machine Learning workspace the compute belongs to."
+			intro := "Pick the Azure Machine Learning workspace the compute belongs to, in subscription " + m.subscriptionLabel() + "."
+			if m.plan.From(wizard.FSubscription) != wizard.Flag {
+				intro += " Esc switches the subscription."
+			}
+			return intro
 		},
 		need: func(m *Model) need {
 			_, sl := m.workspacesData()

@@ -17,8 +17,9 @@ type CreateFacts struct {
 	Purpose      Purpose
 	Region       string
 	VMSize       string
-	SizeKnown    bool // the size is in the region's list
-	VCPUs        int  // per node
+	SizeKnown    bool    // the size is in the region's list
+	VCPUs        int     // per node
+	MemoryGB     float64 // per node (GiB); 0 when unknown
 	GPUs         int
 	FPGA         bool
 	Restricted   string // non-empty: the size is restricted for the subscription here (reason)
@@ -62,6 +63,7 @@ const (
 	CodeInFlight           = "in-flight"
 	CodeStandardLBInfo     = "standard-lb-info"
 	CodePublicIPPolicyInfo = "public-ip-policy-info"
+	CodeSizeBelowMinimum   = CodeSizeBelowAKSMinimum
 )
 
 // CreateFindings applies SPEC §4.5 (create): name free and valid; vCPU /
@@ -69,8 +71,10 @@ const (
 // region (Block when unknown or restricted); family and total regional
 // quota (Block "needs 12, 4 left of 10: ..."); GPU/FPGA note (Info: must be
 // chosen now, no second pool later); networking and TLS violations (Block);
-// Info for the standard-LB and public-IP-policy limitations when the load
-// balancer is public; Info naming the Kubernetes version that will be used.
+// node size below the AKS minimum of 2 vCPUs and 4 GiB (Block); Info that
+// the cluster gets a Standard Load Balancer and, when the load balancer is
+// public, that a policy forbidding public IPs makes the create fail; Info
+// naming the Kubernetes version that will be used.
 //
 // Findings come Block first, then Warn, then Info; codes are the Code*
 // constants (name violations: CodeNameInvalid, or CodeNameTaken for a
@@ -94,6 +98,12 @@ func CreateFindings(f CreateFacts) []Finding {
 	case f.VCPUs <= 0:
 		add(CodeSizeUnknown, Block, fmt.Sprintf("the vCPUs of %s are unknown", size),
 			"pick another size from the list of "+region)
+	}
+	if f.SizeKnown {
+		if msg, low := nodeBelowMinimum(size, f.VCPUs, f.MemoryGB); low {
+			add(CodeSizeBelowMinimum, Block, msg,
+				fmt.Sprintf("pick a size with at least %s and %s (amlaks sizes -l %s --min-vcpus %d)", Plural(MinNodeVCPUs, "vCPU"), gib(MinNodeMemoryGiB), orDefault(f.Region, "REGION"), MinNodeVCPUs))
+		}
 	}
 	if r := strings.TrimSpace(f.Restricted); r != "" {
 		add(CodeSizeRestricted, Block, fmt.Sprintf("%s is restricted for this subscription in %s (%s)", size, region, r),
@@ -154,8 +164,7 @@ func CreateFindings(f CreateFacts) []Finding {
 		add(CodeTLS, Block, v.Error(), "change "+v.Field+" in the TLS answers")
 	}
 	if !f.Network.Internal() {
-		add(CodeStandardLBInfo, Info, "a cluster created from Azure ML cannot be given a Standard Load Balancer",
-			"if you need one, create the cluster in AKS and attach it")
+		add(CodeStandardLBInfo, Info, "the cluster gets a Standard Load Balancer with a public IP (every AKS cluster has had a Standard one since the Basic load balancer retired on 2025-09-30)", "")
 		add(CodePublicIPPolicyInfo, Info, "the cluster gets a public IP: an Azure Policy that forbids public IPs makes the create fail",
 			"use an internal load balancer, or create the cluster in AKS with a user-defined route and attach it")
 	}

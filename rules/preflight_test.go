@@ -98,8 +98,11 @@ func TestCreateFindings(t *testing.T) {
 			f.TLS = TLS{Mode: TLSMicrosoft, LeafDomainLabel: "abc"}
 		}, CodeTLS, Block, nil, []string{"ssl-leaf-domain-label: a Microsoft certificate does not work with an internal load balancer"}, nil, 1},
 		{"tls expired", func(f *CreateFacts) {
-			f.TLS = TLS{Mode: TLSCustom, CertPEM: fx.expired, KeyPEM: fx.keyPEM, CNAME: "a.b"}
+			f.TLS = TLS{Mode: TLSCustom, CertPEM: fx.expired, KeyPEM: fx.keyPEM, CNAME: "scoring.contoso.com"}
 		}, CodeTLS, Block, nil, []string{"ssl-cert-file", "expired"}, nil, 1},
+		{"tls cname not covered", func(f *CreateFacts) {
+			f.TLS = TLS{Mode: TLSCustom, CertFile: "c.pem", CertPEM: fx.certPEM, KeyPEM: fx.keyPEM, CNAME: "other.contoso.com"}
+		}, CodeTLS, Block, nil, []string{"ssl-cname: the certificate in 'c.pem' covers scoring.contoso.com; not other.contoso.com"}, []string{"ssl-cname"}, 1},
 		{"no default version", func(f *CreateFacts) { f.DefaultVersion = "" }, CodeVersionUsed, Info, nil, []string{"the default Kubernetes version of eastus"}, nil, 0},
 		{"no region", func(f *CreateFacts) { f.Region, f.SizeKnown = "", false }, CodeSizeUnknown, Block, nil, []string{"not offered in this region"}, nil, 1},
 	}

@@ -253,8 +253,11 @@ type AttachFacts struct {
 	// or running from this process (double-submit guard).
 	InFlight bool
 
-	TLS TLS
-	Now time.Time
+	// Network holds the load balancer the attach asks for (only
+	// LoadBalancer and LoadBalancerSubnet apply to an attach).
+	Network Network
+	TLS     TLS
+	Now     time.Time
 }
 
 // AttachFindings applies SPEC §4.5 (attach): version supported in the
@@ -271,7 +274,9 @@ type AttachFacts struct {
 // constants. An empty Version or RegionVersions gives a Warn
 // (CodeVersionUnknown); an empty ProvisioningState or PowerState is not
 // judged. Pools with unknown vCPUs give a Warn (CodeSizeUnknown) and count
-// as 0 vCPUs. TLS is checked as for a public load balancer.
+// as 0 vCPUs. The load balancer asked for is checked (an internal one
+// needs its subnet: CodeNetwork), and TLS against it (a Microsoft
+// certificate does not work with an internal load balancer).
 func AttachFindings(f AttachFacts) []Finding {
 	var fs []Finding
 	add := func(code string, sev Severity, msg, fix string) {
@@ -358,7 +363,10 @@ func AttachFindings(f AttachFacts) []Finding {
 		add(CodeOtherRegion, Info, fmt.Sprintf("%s is in %s and the workspace in %s: allowed", cluster, strings.TrimSpace(f.ClusterRegion), strings.TrimSpace(f.WorkspaceRegion)), "")
 	}
 
-	for _, v := range CheckTLS(f.TLS, false, f.Now) {
+	for _, v := range CheckNetwork(Network{LoadBalancer: f.Network.LoadBalancer, LoadBalancerSubnet: f.Network.LoadBalancerSubnet}) {
+		add(CodeNetwork, Block, v.Error(), "change "+v.Field+" in the load balancer answers")
+	}
+	for _, v := range CheckTLS(f.TLS, f.Network.Internal(), f.Now) {
 		add(CodeTLS, Block, v.Error(), "change "+v.Field+" in the TLS answers")
 	}
 	return sortFindings(fs)

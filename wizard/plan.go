@@ -140,6 +140,9 @@ func (p *Plan) Spec() ComputeSpec {
 	}
 	if p.Mode == ModeAttach {
 		s.ClusterID = p.ClusterID
+		// an attach may ask for an internal load balancer (AKSSchema
+		// loadBalancerType/loadBalancerSubnet apply to attach too)
+		s.Network = rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet}
 		return s
 	}
 	s.ComputeLocation = p.Region

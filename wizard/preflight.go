@@ -107,6 +107,7 @@ func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 		VMSize:         p.VMSize,
 		SizeKnown:      known,
 		VCPUs:          size.VCPUs,
+		MemoryGB:       size.MemoryGB,
 		GPUs:           size.GPUs,
 		FPGA:           size.FPGA,
 		Restricted:     size.Restricted,
@@ -162,6 +163,7 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 	f.NameTaken = taken
 	f.InFlight = inFlight.Busy(cl.ID)
 	f.TLS = p.TLS
+	f.Network = rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet}
 	r.Findings = rules.AttachFindings(f)
 	return r, nil
 }

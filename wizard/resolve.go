@@ -69,8 +69,24 @@ func ResolveWorkspace(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation,
 		names = append(names, w.Name)
 	}
 	if p.Workspace.Name == "" {
-		if len(all) == 1 {
-			p.Workspace = all[0]
+		// a create or attach can only go to a workspace that takes an
+		// AKS compute: hubs and projects are not candidates
+		candidates := all
+		if p.Mode == ModeCreate || p.Mode == ModeAttach {
+			candidates, names = nil, nil
+			for _, w := range all {
+				if ok, _ := WorkspaceUsable(w); ok {
+					candidates, names = append(candidates, w), append(names, w.Name)
+				}
+			}
+			if len(candidates) == 0 && len(all) > 0 {
+				_, why := WorkspaceUsable(all[0])
+				return []rules.Violation{{Field: string(FWorkspace), Code: "workspace-kind",
+					Message: "the subscription has no Azure Machine Learning workspace that takes an AKS compute: " + why}}, nil
+			}
+		}
+		if len(candidates) == 1 {
+			p.Workspace = candidates[0]
 			p.Mark(FWorkspace, Only)
 			return nil, nil
 		}
@@ -83,6 +99,18 @@ func ResolveWorkspace(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation,
 	if !ok {
 		return []rules.Violation{{Field: string(FWorkspace), Code: "unknown",
 			Message: fmt.Sprintf("no workspace %q in this subscription (have: %s)", p.Workspace.Name, strings.Join(names, ", "))}}, nil
+	}
+	if ok, why := WorkspaceUsable(w); !ok && (p.Mode == ModeCreate || p.Mode == ModeAttach) {
+		var usable []string
+		for _, x := range all {
+			if u, _ := WorkspaceUsable(x); u {
+				usable = append(usable, x.Name)
+			}
+		}
+		if len(usable) > 0 {
+			why += " (this subscription has " + strings.Join(usable, ", ") + ")"
+		}
+		return []rules.Violation{{Field: string(FWorkspace), Code: "workspace-kind", Message: why}}, nil
 	}
 	p.Workspace = w
 	return nil, nil
@@ -104,7 +132,7 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 	if err := p.LoadTLSFiles(); err != nil {
 		out = append(out, violationsOf(err)...)
 	} else {
-		out = append(out, rules.CheckTLS(p.TLS, p.Network.LoadBalancer == rules.InternalLoadBalancer, time.Now())...)
+		out = append(out, rules.CheckTLS(p.TLS, p.Network.Internal(), time.Now())...)
 	}
 	vs, err := ResolveSubscription(ctx, c, p)
 	if err != nil {
@@ -126,6 +154,7 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, rules.CheckNetwork(rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet})...)
 		return append(out, more...), nil
 	}
 	more, err := resolveCreate(ctx, c, p)
@@ -194,6 +223,7 @@ func resolveCreate(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, er
 		out = append(out, nodesCount(p)...)
 	default:
 		p.VMSize = size.Name
+		out = append(out, rules.CheckNodeSize(size.Name, size.VCPUs, size.MemoryGB)...)
 		out = append(out, rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs).Violations...)
 	}
 	out = append(out, rules.CheckNetwork(p.Network)...)

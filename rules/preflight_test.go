@@ -23,6 +23,11 @@ func TestCreateFindingsBaseline(t *testing.T) {
 		t.Fatalf("codes = %q, want %q", got, want)
 	}
 	contains(t, "version", fs[2].Message, "Kubernetes 1.32", "eastus")
+	// every AKS cluster has a Standard load balancer since Basic retired (2025-09-30)
+	contains(t, "lb note", fs[0].Message, "gets a Standard Load Balancer", "2025-09-30")
+	if strings.Contains(fs[0].Message+fs[0].Fix, "cannot") {
+		t.Errorf("out-of-date LB advice: %v", fs[0])
+	}
 	if Blocked(fs) {
 		t.Error("baseline blocked")
 	}

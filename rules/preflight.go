@@ -118,7 +118,7 @@ func CreateFindings(f CreateFacts) []Finding {
 			if f.Purpose != DevTest && ThresholdFor(DevTest).Passes(f.Nodes, total) {
 				fix += fmt.Sprintf(", or pick dev-test (it passes: %d ≥ %d vCPUs)", total, ThresholdFor(DevTest).MinVCPUs)
 			}
-			add(CodeBelowThreshold, Block, thresholdMessage(f.Purpose, th, f.Nodes, fmt.Sprintf("%s × %s = %s", Plural(f.Nodes, "node"), Plural(f.VCPUs, "vCPU"), Plural(total, "vCPU"))), fix)
+			add(CodeBelowThreshold, Block, thresholdMessage(f.Purpose, th, f.Nodes, NodesTimesVCPUs(f.Nodes, f.VCPUs)), fix)
 		}
 	}
 
@@ -445,7 +445,7 @@ func poolFindings(p Purpose, pools []Pool) []Finding {
 	has := fmt.Sprintf("%s with %s (%s)", Plural(nodes, "node"), Plural(total, "vCPU"), strings.Join(parts, ", "))
 	if len(perNode) == 1 && !perNode[0] {
 		for per := range perNode {
-			has = fmt.Sprintf("%s × %s = %s", Plural(nodes, "node"), Plural(per, "vCPU"), Plural(total, "vCPU"))
+			has = NodesTimesVCPUs(nodes, per)
 		}
 	}
 	fix := "scale the cluster in AKS (more nodes or a bigger size)"

@@ -77,7 +77,9 @@ func ParseCIDR(field, s string) (netip.Prefix, error) {
 // CheckNetwork returns Violations with the flag names as fields:
 // vnet-resource-group, vnet, subnet, service-cidr, dns-service-ip,
 // docker-bridge-cidr (all or none: "set all six custom VNet fields or none (missing: subnet, dns-service-ip)"),
-// each CIDR parses, the DNS IP lies inside the service CIDR and is not its
+// each CIDR parses, the ranges and the DNS IP are IPv4 (the API's patterns;
+// code "ipv6-not-supported") outside the ranges AKS reserves
+// (ReservedRanges; code "cidr-reserved"), the DNS IP lies inside the service CIDR and is not its
 // first address, the service CIDR overlaps neither subnet nor docker bridge,
 // docker bridge does not overlap the subnet (messages name both ranges),
 // load-balancer must be PublicIp or InternalLoadBalancer, and an internal
@@ -223,7 +225,8 @@ func nthAddr(p netip.Prefix, n int) netip.Addr {
 
 // CheckNetworkValue checks one custom-VNet value on its own, as it is
 // typed (field is the flag name): names are given, CIDRs and the DNS
-// service IP parse. The rules between the values are CheckNetwork's.
+// service IP parse, are IPv4 and lie outside the ranges AKS reserves. The
+// rules between the values are CheckNetwork's.
 func CheckNetworkValue(field, v string) []Violation {
 	v = strings.TrimSpace(v)
 	switch field {

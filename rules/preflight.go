@@ -64,6 +64,7 @@ const (
 	CodeStandardLBInfo     = "standard-lb-info"
 	CodePublicIPPolicyInfo = "public-ip-policy-info"
 	CodeSizeBelowMinimum   = CodeSizeBelowAKSMinimum
+	CodeWorkspaceKind      = "workspace-kind" // an AI Foundry hub or project: no AKS compute
 )
 
 // CreateFindings applies SPEC §4.5 (create): name free and valid; vCPU /

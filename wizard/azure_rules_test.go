@@ -160,3 +160,21 @@ func TestAttachMicrosoftCertificateWithInternalLoadBalancerBlocked(t *testing.T)
 		t.Fatalf("%v %v", vs, err)
 	}
 }
+
+func TestPreflightBlocksHubWorkspace(t *testing.T) {
+	c := wizardtest.New()
+	c.WSs = append(c.WSs, hub)
+	c.Comps["ai-hub"] = nil
+	for _, mode := range []wizard.Mode{wizard.ModeCreate, wizard.ModeAttach} {
+		p := wizard.NewPlan(mode)
+		p.Subscription, p.Workspace, p.Name, p.Region = wizardtest.Sub, hub, "aks-ai", "eastus"
+		p.ClusterID = c.Clus[1].ID
+		rep, err := wizard.Preflight(context.Background(), c, p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.Blocked() || rep.Findings[0].Code != rules.CodeWorkspaceKind || !strings.Contains(rep.Findings[0].Message, "ai-hub is an Azure AI Foundry hub") || rep.Findings[0].Fix == "" {
+			t.Errorf("%s: %v", mode, rep.Findings)
+		}
+	}
+}

@@ -74,11 +74,22 @@ func nameTaken(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (bool
 // Preflight gathers the facts of the plan from Azure, every independent
 // call in parallel, and applies the rules of SPEC §4.5. inFlight is the
 // double-submit guard (may be nil).
+//
+// A workspace that takes no AKS compute (an Azure AI Foundry hub or
+// project, see WorkspaceUsable) is the first Block finding.
 func Preflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
+	var r Report
+	var err error
 	if p.Mode == ModeAttach {
-		return attachPreflight(ctx, c, p, inFlight)
+		r, err = attachPreflight(ctx, c, p, inFlight)
+	} else {
+		r, err = createPreflight(ctx, c, p)
 	}
-	return createPreflight(ctx, c, p)
+	if ok, why := WorkspaceUsable(p.Workspace); !ok && err == nil {
+		r.Findings = append([]rules.Finding{{Code: rules.CodeWorkspaceKind, Severity: rules.Block, Message: why,
+			Fix: "pick an Azure Machine Learning workspace (kind Default) of the subscription"}}, r.Findings...)
+	}
+	return r, err
 }
 
 func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {

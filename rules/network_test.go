@@ -260,3 +260,14 @@ func FuzzCheckNetworkValue(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckNetwork is the whole custom-VNet check with the reserved
+// ranges and IPv4 rules, as the review and line mode run it.
+func BenchmarkCheckNetwork(b *testing.B) {
+	n := vnet()
+	for b.Loop() {
+		if vs := CheckNetwork(n); len(vs) > 0 {
+			b.Fatal(vs)
+		}
+	}
+}

@@ -279,3 +279,15 @@ func FuzzCNAMECoverage(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckTLSCustom is the TLS check the form runs on every change:
+// parse certificate and key, match them, check the CNAME is covered.
+func BenchmarkCheckTLSCustom(b *testing.B) {
+	k := ecKey(b)
+	t := TLS{Mode: TLSCustom, CertPEM: makeCertNames(b, k, "x", "a.example.com", "*.b.example.com"), KeyPEM: pkcs8PEM(b, k), CNAME: "c.b.example.com"}
+	for b.Loop() {
+		if vs := CheckTLS(t, false, tlsNow); len(vs) > 0 {
+			b.Fatal(vs)
+		}
+	}
+}

@@ -90,7 +90,7 @@
 //	unavailable=ROUTE[:N]   503 ServiceUnavailable on the first N calls of ROUTE (after the throttled ones)
 //	drop=ROUTE[:N]          drop the connection on the first N calls of ROUTE (before the others)
 //	fail=KIND[:N]           the next N operations of KIND that would succeed end Failed:
-//	                        create with QuotaExceeded, attach/detach/delete with InternalServerError
+//	                        create with the wrapped QuotaExceeded (BadArgument), attach/detach/delete with InternalServerError
 //	slow=KIND[:FACTOR]      every operation of KIND takes FACTOR (default 3) times as long
 //
 // ROUTE is a route key above or "all"; KIND is create, attach, detach or

@@ -165,7 +165,7 @@ func CreateFindings(f CreateFacts) []Finding {
 		add(CodeTLS, Block, v.Error(), "change "+v.Field+" in the TLS answers")
 	}
 	if !f.Network.Internal() {
-		add(CodeStandardLBInfo, Info, "the cluster gets a Standard Load Balancer with a public IP (AKS retired the Basic one on 2025-09-30)", "")
+		add(CodeStandardLBInfo, Info, "the cluster gets a Standard Load Balancer, as every AKS cluster does since the Basic one retired on 2025-09-30", "")
 		add(CodePublicIPPolicyInfo, Info, "the cluster gets a public IP: an Azure Policy that forbids public IPs makes the create fail",
 			"use an internal load balancer, or create the cluster in AKS with a user-defined route and attach it")
 	}

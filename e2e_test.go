@@ -590,9 +590,11 @@ func TestE2EBadInputAndResize(t *testing.T) {
 	}
 
 	r.keys("C-c")
+	r.waitFor("Leave the wizard?", "amlaks --demo create -w mlw-prod")
+	r.keys("C-c")
 	screen = r.expectExit(130)
-	if !strings.Contains(screen, "Nothing was submitted") {
-		t.Errorf("Ctrl+C: no \"Nothing was submitted\":\n%s", screen)
+	if !strings.Contains(screen, "Nothing was sent") || !strings.Contains(screen, "amlaks --demo create -w mlw-prod") {
+		t.Errorf("Ctrl+C: no \"Nothing was sent\" with the command that keeps the answers:\n%s", screen)
 	}
 	if _, ok := listComputes(t, state)["1bad_"]; ok {
 		t.Error("a compute 1bad_ exists")
@@ -609,7 +611,7 @@ func TestE2EAttach(t *testing.T) {
 	attach := func(r *tmuxRun, devtest bool, cluster, detail, name string, reviewTexts ...string) {
 		t.Helper()
 		pickWorkspaceAndMode(r, 2)
-		r.waitFor("3/7 Cluster purpose", "› 1. Production")
+		r.waitFor("3/8 Cluster purpose", "› 1. Production")
 		use := "production"
 		if devtest {
 			r.keys("Down")
@@ -617,17 +619,19 @@ func TestE2EAttach(t *testing.T) {
 			use = "dev-test"
 		}
 		r.keys("Enter")
-		r.waitFor("4/7 Cluster", "checked for "+use+" use in mlw-prod", "aks-legacy")
+		r.waitFor("4/8 Cluster", "checked for "+use+" use in mlw-prod", "aks-legacy")
 		r.text(cluster)
 		r.waitFor("filter: "+cluster, cluster+" attachable", detail)
 		r.keys("Enter")
-		r.waitFor("5/7 TLS")
+		r.waitFor("5/8 Networking", "Load balancer", "Public IP")
 		r.keys("Enter")
-		r.waitFor("6/7 Name", "name: e.g.")
+		r.waitFor("6/8 TLS")
+		r.keys("Enter")
+		r.waitFor("7/8 Name", "name: e.g.")
 		r.text(name)
 		r.waitFor("name: "+name, "✓ "+name+" is free in mlw-prod")
 		r.keys("Enter")
-		r.waitFor(append([]string{"7/7 Review", "Attach AKS compute " + name + " to mlw-prod", "enter submit the attach"}, reviewTexts...)...)
+		r.waitFor(append([]string{"8/8 Review", "Attach AKS compute " + name + " to mlw-prod", "enter submit the attach"}, reviewTexts...)...)
 		r.keys("Enter")
 		r.waitForWithin(e2eOpWait, "✓ Attached "+name+" to mlw-prod", "Succeeded")
 		r.keys("Enter")
@@ -648,15 +652,17 @@ func TestE2EAttach(t *testing.T) {
 	// 3. aks-shared is refused: blocked badge, the reason, no way on.
 	r := srv.start(100, 30, state)
 	pickWorkspaceAndMode(r, 2)
-	r.waitFor("3/7 Cluster purpose", "› 1. Production")
+	r.waitFor("3/8 Cluster purpose", "› 1. Production")
 	r.keys("Enter")
-	r.waitFor("4/7 Cluster", "checked for production use in mlw-prod", "aks-legacy")
+	r.waitFor("4/8 Cluster", "checked for production use in mlw-prod", "aks-legacy")
 	r.text("aks-shared")
 	r.waitFor("filter: aks-shared", "blocked aks-shared", "aks-shared blocked", "already attached as aks-inference in mlw-prod")
 	r.keys("Enter")
 	r.waitUntil("aks-shared refused on Enter", e2eWait, func(s string) bool {
-		return strings.Contains(s, "4/7 Cluster") && strings.Contains(s, "aks-shared cannot be attached")
-	}, "5/7 TLS", "7/7 Review")
+		return strings.Contains(s, "4/8 Cluster") && strings.Contains(s, "aks-shared cannot be attached")
+	}, "5/8 Networking", "8/8 Review")
+	r.keys("C-c")
+	r.waitFor("Leave the wizard?")
 	r.keys("C-c")
 	r.expectExit(130)
 
@@ -684,7 +690,7 @@ func TestE2EListDetach(t *testing.T) {
 	r.keys("Down")
 	r.waitFor("› aks-inference")
 	r.keys("d")
-	r.waitFor("Detach aks-inference?", "aks-shared (rg-aks) itself is kept", "nothing is deleted")
+	r.waitFor("Detach aks-inference from mlw-prod?", "itself is kept", "keeps costing")
 	r.keys("y")
 	r.waitForWithin(e2eOpWait, "✓ Detached aks-inference from mlw-prod", "The AKS cluster itself is kept")
 	r.keys("Enter")

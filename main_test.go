@@ -223,14 +223,19 @@ func TestCreateBadFlagsExit2NamingEachFlag(t *testing.T) {
 
 func TestCreateThresholdBoundary(t *testing.T) {
 	demoEnv(t)
-	// Standard_A1_v2 has 1 vCPU: 11 nodes = 11 vCPUs fails, 12 passes.
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "11", "--dry-run")
+	// Standard_D2_v2 has 2 vCPUs (the AKS minimum per node): 5 nodes = 10 vCPUs fails, 6 = 12 passes.
+	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-d2", "--vm-size", "Standard_D2_v2", "--nodes", "5", "--dry-run")
 	if r.code != 2 || !strings.Contains(r.err, "12") {
-		t.Fatalf("11 vCPUs: %s", r)
+		t.Fatalf("10 vCPUs: %s", r)
 	}
-	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "12", "--dry-run")
+	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-d2", "--vm-size", "Standard_D2_v2", "--nodes", "6", "--dry-run")
 	if r.code != 0 {
 		t.Fatalf("12 vCPUs: %s", r)
+	}
+	// 12 × 1 vCPU meets the threshold but not the AKS minimum per node
+	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "12", "--dry-run")
+	if r.code != 2 || !strings.Contains(r.err, "AKS needs at least 2 vCPUs and 4 GiB per node") {
+		t.Fatalf("12 × A1_v2: %s", r)
 	}
 	// dev-test: 1 × 2 vCPUs passes
 	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-dev", "--purpose", "devtest", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--dry-run")

@@ -233,7 +233,9 @@ func classify(e *wizard.Error, lro bool) {
 		e.Hint = hintNoCredential
 	case hasCode("QuotaExceeded", "OperationNotAllowed") && strings.Contains(text, "quota"),
 		hasCode("QuotaExceeded"),
-		strings.Contains(text, "exceeding approved"), strings.Contains(text, "exceeding quota"):
+		strings.Contains(text, "exceeding approved"), strings.Contains(text, "exceeding quota"),
+		// AKS's QuotaExceeded wrapped by AML in BadArgument → InvalidTemplateDeployment
+		strings.Contains(text, "'quotaexceeded'"), strings.Contains(text, `"code": "quotaexceeded"`):
 		e.Kind = wizard.ErrQuota
 		h := "not enough vCPU quota"
 		flat := strings.ReplaceAll(all, "\n", " ")

@@ -43,6 +43,13 @@ func TestMapError(t *testing.T) {
 		{"already exists 400", respErr(400, "BadRequest", armBody("BadRequest", "Compute name 'aks-1' is not available. Reason: AlreadyExists")), wizard.ErrConflict, "BadRequest", nil},
 		{"quota", respErr(400, "QuotaExceeded", armBody("QuotaExceeded", "Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Additional details - Deployment Model: Resource Manager, Location: eastus, Current Limit: 10, Current Usage: 8, Additional Required: 12, (Minimum) New Limit Required: 20.")),
 			wizard.ErrQuota, "QuotaExceeded", []string{"allows 10 vCPUs, 8 are in use and 12 more", "quota increase", "another region", "smaller size", "dev-test"}},
+		// the real shape of an AML create that hit the quota: AKS's QuotaExceeded
+		// inside the template deployment AML runs, under BadArgument, all in one
+		// message (microsoft/computervision-recipes#499)
+		{"quota wrapped in BadArgument", respErr(200, "BadArgument", `{"status":"Failed","error":{"code":"BadArgument","message":`+fmt.Sprintf("%q", wrappedQuota)+`}}`),
+			wizard.ErrQuota, "BadArgument", []string{"the Total Regional quota in eastus2 allows 4 vCPUs, 0 are in use and 12 more are needed", "quota increase"}},
+		{"quota wrapped without figures", respErr(400, "BadArgument", armBody("BadArgument", "InvalidTemplateDeployment: Details: Error code: 'QuotaExceeded'. Target: ''. Message: 'Provisioning failed.'")),
+			wizard.ErrQuota, "BadArgument", []string{"not enough vCPU quota", "quota increase"}},
 		{"threshold cores", respErr(400, "BadArgument", armBody("BadArgument", "Cluster should have at least 12 cores to operate")), wizard.ErrThreshold, "BadArgument", []string{"12 vCPUs", "dev-test"}},
 		{"threshold machines", respErr(400, "BadArgument", armBody("BadArgument", "At least 3 machine(s) are required for cluster with purpose 'FastProd'. Available machine(s) : 2")), wizard.ErrThreshold, "", nil},
 		{"version", respErr(400, "BadRequest", `{"error":{"code":"BadRequest","message":"The request is invalid","details":[{"code":"BadRequestFormat","message":"Specified kubernetes version 1.24.9 is not supported. Supported versions are between 1.29 - 1.32."}]}}`),
@@ -126,3 +133,13 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+// wrappedQuota is the provisioning error of microsoft/computervision-recipes#499
+// (request IDs kept, the support link shortened).
+const wrappedQuota = "InvalidTemplateDeployment: Details: RequestId: 9618e9b6-5a5e-4b84-92c0-2b7b69144777\n" +
+	"Error code: 'InvalidTemplateDeployment'. Target: ''. Message: 'The template deployment 'caae618f-2c9f-4619-b088-48ba57333c1f' is not valid according to the validation procedure. " +
+	"The tracking id is '9618e9b6-5a5e-4b84-92c0-2b7b69144777'. See inner errors for details.'\n" +
+	"    Error code: 'QuotaExceeded'. Target: ''. Message: 'Provisioning of resource(s) for container service imgclass-aks-cpu9fe63651 in resource group docs-aml failed. Message: {\n" +
+	"      \"code\": \"QuotaExceeded\",\n" +
+	"      \"message\": \"Provisioning of resource(s) for container service imgclass-aks-cpu9fe63651 in resource group docs-aml failed. Message: Operation could not be completed as it results in exceeding approved Total Regional Cores quota. " +
+	"Additional details - Deployment Model: Resource Manager, Location: eastus2, Current Limit: 4, Current Usage: 0, Additional Required: 12, (Minimum) New Limit Required: 12. Submit a request for Quota increase at https://aka.ms/ProdportalCRP\"\n    }'"

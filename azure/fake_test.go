@@ -136,7 +136,14 @@ var submitSpecs = []struct {
 		ClusterID: "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-small"},
 		`{"location":"eastus","properties":{"computeType":"AKS",
 			"resourceId":"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-small",
-			"properties":{"clusterPurpose":"DevTest","loadBalancerType":"PublicIp"}}}`},
+			"properties":{"clusterPurpose":"DevTest"}}}`},
+	// an attach may ask for an internal load balancer (AKSSchema applies to attach too)
+	{"attach internal load balancer", wizard.ComputeSpec{Name: "aks-ilb", Location: "eastus", Purpose: rules.Production,
+		ClusterID: "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-private",
+		Network:   rules.Network{LoadBalancer: rules.InternalLoadBalancer, LoadBalancerSubnet: "snet-ilb"}},
+		`{"location":"eastus","properties":{"computeType":"AKS",
+			"resourceId":"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-private",
+			"properties":{"clusterPurpose":"FastProd","loadBalancerType":"InternalLoadBalancer","loadBalancerSubnet":"snet-ilb"}}}`},
 }
 
 func TestSubmitBodyFake(t *testing.T) {

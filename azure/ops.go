@@ -24,8 +24,9 @@ import (
 // computeBody builds the PUT body of a create (no resourceId) or an attach
 // (resourceId = the AKS cluster; no size, count or VNet). It is the
 // only builder: Submit sends it and Request shows it. Defaults are written
-// out (purpose FastProd, load balancer PublicIp) so the body shown says what
-// Azure is asked for; the load balancer subnet goes only with an internal
+// out (purpose FastProd, a create's load balancer PublicIp) so the body
+// shown says what Azure is asked for; an attach names a load balancer only
+// when one was chosen; the load balancer subnet goes only with an internal
 // load balancer.
 func computeBody(sub string, spec wizard.ComputeSpec) armmachinelearning.ComputeResource {
 	purpose := spec.Purpose
@@ -42,6 +43,12 @@ func computeBody(sub string, spec wizard.ComputeSpec) armmachinelearning.Compute
 	props := &armmachinelearning.AKSSchemaProperties{
 		ClusterPurpose:   to.Ptr(armmachinelearning.ClusterPurpose(purpose)),
 		LoadBalancerType: to.Ptr(armmachinelearning.LoadBalancerType(lb)),
+	}
+	if spec.Attach() && spec.Network.LoadBalancer == "" {
+		// an attach asks for a load balancer only when one was chosen, as
+		// azureml-core's attach payload does (azure-facts §9): the
+		// cluster's own stays as it is
+		props.LoadBalancerType = nil
 	}
 	if lb == rules.InternalLoadBalancer && spec.Network.LoadBalancerSubnet != "" {
 		props.LoadBalancerSubnet = to.Ptr(spec.Network.LoadBalancerSubnet)

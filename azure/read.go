@@ -110,6 +110,7 @@ func (c *Client) Workspaces(ctx context.Context, sub string) ([]wizard.Workspace
 				WorkspaceRef: wizard.WorkspaceRef{SubscriptionID: sub, ResourceGroup: idPart(id, "resourceGroups"), Name: str(w.Name)},
 				ID:           id,
 				Region:       normRegion(str(w.Location)),
+				Kind:         str(w.Kind),
 			})
 		}
 	}

@@ -209,8 +209,9 @@ func TestSimReads(t *testing.T) {
 			for _, w := range wss {
 				got[w.Name] = w
 			}
-			if len(wss) != 2 || got["mlw-prod"].WorkspaceRef != wsProd || got["mlw-prod"].Region != "eastus" ||
-				got["mlw-research"].ResourceGroup != "rg-research" || got["mlw-research"].Region != "westeurope" {
+			if len(wss) != 4 || got["mlw-prod"].WorkspaceRef != wsProd || got["mlw-prod"].Region != "eastus" || got["mlw-prod"].Kind != "Default" ||
+				got["mlw-research"].ResourceGroup != "rg-research" || got["mlw-research"].Region != "westeurope" ||
+				got["aif-hub"].Kind != "Hub" || got["aif-project"].Kind != "Project" {
 				t.Errorf("workspaces %+v", wss)
 			}
 			wss, err = c.Workspaces(ctx, sub2)
@@ -345,7 +346,7 @@ func TestSimSubmitBodies(t *testing.T) {
 				{submitSpecs[1].spec, strings.ReplaceAll(submitSpecs[1].body, "00000000-0000-4000-8000-000000000001", sub1)},
 				{wizard.ComputeSpec{Name: "aks-att", Location: "eastus", Purpose: rules.DevTest, ClusterID: aksSmall},
 					`{"location":"eastus","properties":{"computeType":"AKS","resourceId":"` + aksSmall + `",
-						"properties":{"clusterPurpose":"DevTest","loadBalancerType":"PublicIp"}}}`},
+						"properties":{"clusterPurpose":"DevTest"}}}`},
 			}
 			for _, s := range specs {
 				op, err := c.Submit(ctx, wsProd, s.spec)
@@ -406,6 +407,13 @@ func TestSimLROFailure(t *testing.T) {
 	errors.As(last.Err, &we)
 	if len(we.Details) == 0 || we.Hint == "" {
 		t.Errorf("error %+v", *we)
+	}
+	// the simulator answers in Azure's wrapped shape (BadArgument →
+	// InvalidTemplateDeployment … 'QuotaExceeded'); the hint still has the
+	// limit, the usage and what is required
+	if we.Code != "BadArgument" || !strings.Contains(we.Message, "InvalidTemplateDeployment") ||
+		!strings.Contains(we.Hint, "the standardDv2Family quota in eastus allows 100 vCPUs") || !strings.Contains(we.Hint, "12 more are needed") {
+		t.Errorf("wrapped quota: code %q hint %q", we.Code, we.Hint)
 	}
 	if _, ok, _ := c.Pending(ctx, wsProd, "aks-new"); ok {
 		t.Error("token kept after failure")

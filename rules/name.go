@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -62,8 +63,12 @@ func ComputeName(name string, existing []string) []Violation {
 	}); bad != "" {
 		vs = append(vs, nameViolation(CodeNameChars, "only letters, digits and - are allowed (found "+bad+")"))
 	}
+	// A non-ASCII letter or digit at the end (aks-né) is already named by
+	// the characters rule: "must end with a letter or digit" would only
+	// confuse, as é is a letter.
+	lastRune, _ := utf8.DecodeLastRuneInString(name)
 	last := name[len(name)-1]
-	if !isASCIILetter(last) && !isASCIIDigit(last) {
+	if !isASCIILetter(last) && !isASCIIDigit(last) && !(lastRune >= utf8.RuneSelf && (unicode.IsLetter(lastRune) || unicode.IsDigit(lastRune))) {
 		vs = append(vs, nameViolation(CodeNameLastChar, "must end with a letter or digit"))
 	}
 	// The ARM pattern's look-ahead (?![a-zA-Z0-9-]*-\d+$): no trailing "-digits".

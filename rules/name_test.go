@@ -30,6 +30,9 @@ func TestComputeName(t *testing.T) {
 		{"ab_c", nil, []string{CodeNameChars}, "only letters, digits and - are allowed (found '_')"},
 		{"ab c", nil, []string{CodeNameChars}, "(space)"},
 		{"abé1", nil, []string{CodeNameChars}, "'é'"},
+		{"aks-né", nil, []string{CodeNameChars}, "only letters, digits and - are allowed (found 'é')"}, // only the real error
+		{"aks-n٣", nil, []string{CodeNameChars}, "'٣'"},
+		{"aks-€", nil, []string{CodeNameChars, CodeNameLastChar}, "'€'"},
 		{"a.b_c", nil, []string{CodeNameChars}, "'.', '_'"},
 		{"a\x00bc", nil, []string{CodeNameChars}, `'\x00'`},
 		{"a!@#$%^&*", nil, []string{CodeNameChars, CodeNameLastChar}, "..."},

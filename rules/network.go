@@ -77,7 +77,9 @@ func ParseCIDR(field, s string) (netip.Prefix, error) {
 // CheckNetwork returns Violations with the flag names as fields:
 // vnet-resource-group, vnet, subnet, service-cidr, dns-service-ip,
 // docker-bridge-cidr (all or none: "set all six custom VNet fields or none (missing: subnet, dns-service-ip)"),
-// each CIDR parses, the DNS IP lies inside the service CIDR and is not its
+// each CIDR parses, the ranges and the DNS IP are IPv4 (the API's patterns;
+// code "ipv6-not-supported") outside the ranges AKS reserves
+// (ReservedRanges; code "cidr-reserved"), the DNS IP lies inside the service CIDR and is not its
 // first address, the service CIDR overlaps neither subnet nor docker bridge,
 // docker bridge does not overlap the subnet (messages name both ranges),
 // load-balancer must be PublicIp or InternalLoadBalancer, and an internal
@@ -134,12 +136,26 @@ func checkRanges(n Network) []Violation {
 	}
 	svc, svcOK := parse("service-cidr", n.ServiceCIDR)
 	docker, dockerOK := parse("docker-bridge-cidr", n.DockerBridgeCIDR)
+	// Azure's rules on a single value (IPv4 only, reserved ranges): a
+	// range that breaks one takes no part in the checks between values.
+	if svcOK {
+		if more := checkAzureRange("service-cidr", svc); len(more) > 0 {
+			vs, svcOK = append(vs, more...), false
+		}
+	}
+	if dockerOK {
+		if more := checkAzureRange("docker-bridge-cidr", docker); len(more) > 0 {
+			vs, dockerOK = append(vs, more...), false
+		}
+	}
 
 	if s := strings.TrimSpace(n.DNSServiceIP); s != "" {
 		dns, err := netip.ParseAddr(s)
 		switch {
 		case err != nil:
 			vs = append(vs, CheckNetworkValue("dns-service-ip", s)...)
+		case len(checkAzureAddr("dns-service-ip", dns)) > 0:
+			vs = append(vs, checkAzureAddr("dns-service-ip", dns)...)
 		case svcOK:
 			vs = append(vs, checkDNS(svc, dns)...)
 		}
@@ -209,21 +225,102 @@ func nthAddr(p netip.Prefix, n int) netip.Addr {
 
 // CheckNetworkValue checks one custom-VNet value on its own, as it is
 // typed (field is the flag name): names are given, CIDRs and the DNS
-// service IP parse. The rules between the values are CheckNetwork's.
+// service IP parse, are IPv4 and lie outside the ranges AKS reserves. The
+// rules between the values are CheckNetwork's.
 func CheckNetworkValue(field, v string) []Violation {
 	v = strings.TrimSpace(v)
 	switch field {
 	case "service-cidr", "docker-bridge-cidr":
-		if _, err := ParseCIDR(field, v); err != nil {
+		p, err := ParseCIDR(field, v)
+		if err != nil {
 			return []Violation{err.(Violation)}
 		}
+		return checkAzureRange(field, p)
 	case "dns-service-ip":
-		if _, err := netip.ParseAddr(v); err != nil {
+		a, err := netip.ParseAddr(v)
+		if err != nil {
 			return []Violation{{Field: field, Code: "ip-invalid", Message: quote(v) + " is not an IP address: write it like 10.0.0.10"}}
 		}
+		return checkAzureAddr(field, a)
 	default:
 		if v == "" {
 			return []Violation{{Field: field, Code: "missing", Message: "enter a name: all six custom VNet fields are needed"}}
+		}
+	}
+	return nil
+}
+
+// ReservedRanges are the address ranges an AKS cluster cannot use for its
+// service, pod or VNet ranges ("AKS clusters can't use 169.254.0.0/16,
+// 172.30.0.0/16, 172.31.0.0/16, or 192.0.2.0/24": learn.microsoft.com
+// azure/aks/configure-kubenet, Prerequisites).
+var ReservedRanges = []netip.Prefix{
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("172.30.0.0/16"),
+	netip.MustParsePrefix("172.31.0.0/16"),
+	netip.MustParsePrefix("192.0.2.0/24"),
+}
+
+// reservedList is "169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16 and 192.0.2.0/24".
+func reservedList() string {
+	var s []string
+	for _, r := range ReservedRanges {
+		s = append(s, r.String())
+	}
+	return joinAnd(s)
+}
+
+// example is a valid value of field, for messages.
+func example(field string) string {
+	switch field {
+	case "docker-bridge-cidr":
+		return "172.17.0.1/16"
+	case "dns-service-ip":
+		return "10.0.0.10"
+	}
+	return "10.0.0.0/16"
+}
+
+// what names field in messages.
+func what(field string) string {
+	switch field {
+	case "docker-bridge-cidr":
+		return "the Docker bridge CIDR"
+	case "dns-service-ip":
+		return "the DNS service IP"
+	}
+	return "the service CIDR"
+}
+
+// checkAzureRange applies Azure's rules on one range: IPv4 only (the API's
+// patterns for serviceCidr and dockerBridgeCidr are IPv4 CIDRs) and no
+// overlap with a reserved range (codes "ipv6-not-supported",
+// "cidr-reserved").
+func checkAzureRange(field string, p netip.Prefix) []Violation {
+	if !p.Addr().Is4() {
+		return []Violation{{Field: field, Code: "ipv6-not-supported",
+			Message: fmt.Sprintf("%s is an IPv6 range: Azure ML takes IPv4 only for %s; write it like %s", p, what(field), example(field))}}
+	}
+	for _, r := range ReservedRanges {
+		if p.Overlaps(r) {
+			return []Violation{{Field: field, Code: "cidr-reserved",
+				Message: fmt.Sprintf("%s overlaps %s, which AKS reserves (it cannot use %s): pick another range, like %s", p, r, reservedList(), example(field))}}
+		}
+	}
+	return nil
+}
+
+// checkAzureAddr is checkAzureRange for the DNS service IP (the API's
+// pattern for dnsServiceIP is an IPv4 address).
+func checkAzureAddr(field string, a netip.Addr) []Violation {
+	if !a.Is4() {
+		return []Violation{{Field: field, Code: "ipv6-not-supported",
+			Message: fmt.Sprintf("%s is an IPv6 address: Azure ML takes IPv4 only for %s; write it like %s", a, what(field), example(field))}}
+	}
+	for _, r := range ReservedRanges {
+		if r.Contains(a) {
+			return []Violation{{Field: field, Code: "cidr-reserved",
+				Message: fmt.Sprintf("%s lies in %s, which AKS reserves (it cannot use %s): pick an address of another range, like %s", a, r, reservedList(), example(field))}}
 		}
 	}
 	return nil

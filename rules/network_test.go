@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -99,7 +100,20 @@ func TestCheckNetwork(t *testing.T) {
 		{"dns = second host address", func(n *Network) { n.DNSServiceIP = "10.0.0.2" }, nil, nil, nil},
 		{"dns first address in tiny range", func(n *Network) { n.ServiceCIDR, n.DNSServiceIP = "10.0.0.0/30", "10.0.0.0" },
 			[]string{"dns-first-address"}, nil, nil},
-		{"dns ipv4 in ipv6 range", func(n *Network) { n.ServiceCIDR = "fd00::/108" }, []string{"dns-outside-service-cidr"}, nil, nil},
+		{"ipv6 service cidr refused", func(n *Network) { n.ServiceCIDR = "fd00::/108" }, []string{"ipv6-not-supported"}, []string{"service-cidr"},
+			[]string{"fd00::/108 is an IPv6 range: Azure ML takes IPv4 only for the service CIDR; write it like 10.0.0.0/16"}},
+		{"ipv6 docker bridge refused", func(n *Network) { n.DockerBridgeCIDR = "fd01::1/64" }, []string{"ipv6-not-supported"}, []string{"docker-bridge-cidr"}, []string{"like 172.17.0.1/16"}},
+		{"ipv6 dns ip refused", func(n *Network) { n.DNSServiceIP = "fd00::10" }, []string{"ipv6-not-supported"}, []string{"dns-service-ip"}, []string{"fd00::10 is an IPv6 address"}},
+		{"ipv4-mapped ipv6 is not ipv4", func(n *Network) { n.DNSServiceIP = "::ffff:10.0.0.10" }, []string{"ipv6-not-supported"}, nil, nil},
+		// reserved ranges (AKS docs: 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24)
+		{"service cidr link-local reserved", func(n *Network) { n.ServiceCIDR, n.DNSServiceIP = "169.254.0.0/16", "169.254.0.10" },
+			[]string{"cidr-reserved", "cidr-reserved"}, []string{"service-cidr", "dns-service-ip"},
+			[]string{"169.254.0.0/16 overlaps 169.254.0.0/16, which AKS reserves (it cannot use 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16 and 192.0.2.0/24)"}},
+		{"service cidr inside 172.30", func(n *Network) { n.ServiceCIDR, n.DNSServiceIP = "172.30.4.0/24", "172.30.4.10" }, []string{"cidr-reserved", "cidr-reserved"}, nil, []string{"172.30.0.0/16"}},
+		{"service cidr covering 172.31", func(n *Network) { n.ServiceCIDR, n.DNSServiceIP = "172.16.0.0/12", "172.16.0.10" }, []string{"cidr-reserved"}, nil, []string{"172.31.0.0/16"}},
+		{"docker bridge in 192.0.2", func(n *Network) { n.DockerBridgeCIDR = "192.0.2.1/24" }, []string{"cidr-reserved"}, []string{"docker-bridge-cidr"}, []string{"192.0.2.0/24"}},
+		{"adjacent to reserved is fine", func(n *Network) { n.ServiceCIDR, n.DNSServiceIP = "172.29.0.0/16", "172.29.0.10" }, nil, nil, nil},
+		{"just below 169.254 is fine", func(n *Network) { n.DockerBridgeCIDR = "169.253.0.1/16" }, nil, nil, nil},
 		{"dns with bad service cidr is not judged", func(n *Network) { n.ServiceCIDR, n.DNSServiceIP = "x", "1.2.3.4" }, []string{"cidr-invalid"}, nil, nil},
 		// overlaps: overlapping vs adjacent
 		{"service overlaps subnet", func(n *Network) { n.SubnetPrefix = "10.0.128.0/17" },
@@ -188,6 +202,11 @@ func TestCheckNetworkValue(t *testing.T) {
 		{"dns-service-ip", "nope", "ip-invalid"},
 		{"vnet", "vnet1", ""},
 		{"subnet", "  ", "missing"},
+		{"service-cidr", "169.254.0.0/16", "cidr-reserved"},
+		{"service-cidr", "fd00::/108", "ipv6-not-supported"},
+		{"docker-bridge-cidr", "172.31.0.1/16", "cidr-reserved"},
+		{"dns-service-ip", "192.0.2.10", "cidr-reserved"},
+		{"dns-service-ip", "fd00::a", "ipv6-not-supported"},
 	}
 	for _, tc := range cases {
 		vs := CheckNetworkValue(tc.field, tc.v)
@@ -200,6 +219,55 @@ func TestCheckNetworkValue(t *testing.T) {
 		}
 		if got != tc.code {
 			t.Errorf("%s %q: code %q, want %q", tc.field, tc.v, got, tc.code)
+		}
+	}
+}
+
+// FuzzCheckNetworkValue: a value that passes is what the API's IPv4
+// patterns accept and lies outside every reserved range.
+func FuzzCheckNetworkValue(f *testing.F) {
+	for _, s := range []string{"10.0.0.0/16", "169.254.1.0/24", "fd00::/108", "172.30.0.0/15", "192.0.2.1", "::ffff:1.2.3.4", "10.0.0.10", " 172.17.0.1/16 ", "1.2.3.4/0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		for _, field := range []string{"service-cidr", "docker-bridge-cidr", "dns-service-ip"} {
+			vs := CheckNetworkValue(field, v)
+			checkStyle(t, vs)
+			if len(vs) > 0 {
+				continue
+			}
+			var p netip.Prefix
+			if field == "dns-service-ip" {
+				a, err := netip.ParseAddr(strings.TrimSpace(v))
+				if err != nil {
+					t.Fatalf("%s %q passed but does not parse", field, v)
+				}
+				p = netip.PrefixFrom(a, a.BitLen())
+			} else {
+				var err error
+				if p, err = netip.ParsePrefix(strings.TrimSpace(v)); err != nil {
+					t.Fatalf("%s %q passed but does not parse", field, v)
+				}
+			}
+			if !p.Addr().Is4() {
+				t.Errorf("%s %q passed but is not IPv4", field, v)
+			}
+			for _, r := range ReservedRanges {
+				if p.Overlaps(r) {
+					t.Errorf("%s %q passed but overlaps the reserved %s", field, v, r)
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkCheckNetwork is the whole custom-VNet check with the reserved
+// ranges and IPv4 rules, as the review and line mode run it.
+func BenchmarkCheckNetwork(b *testing.B) {
+	n := vnet()
+	for b.Loop() {
+		if vs := CheckNetwork(n); len(vs) > 0 {
+			b.Fatal(vs)
 		}
 	}
 }

@@ -17,8 +17,9 @@ type CreateFacts struct {
 	Purpose      Purpose
 	Region       string
 	VMSize       string
-	SizeKnown    bool // the size is in the region's list
-	VCPUs        int  // per node
+	SizeKnown    bool    // the size is in the region's list
+	VCPUs        int     // per node
+	MemoryGB     float64 // per node (GiB); 0 when unknown
 	GPUs         int
 	FPGA         bool
 	Restricted   string // non-empty: the size is restricted for the subscription here (reason)
@@ -62,6 +63,8 @@ const (
 	CodeInFlight           = "in-flight"
 	CodeStandardLBInfo     = "standard-lb-info"
 	CodePublicIPPolicyInfo = "public-ip-policy-info"
+	CodeSizeBelowMinimum   = CodeSizeBelowAKSMinimum
+	CodeWorkspaceKind      = "workspace-kind" // an AI Foundry hub or project: no AKS compute
 )
 
 // CreateFindings applies SPEC §4.5 (create): name free and valid; vCPU /
@@ -69,8 +72,10 @@ const (
 // region (Block when unknown or restricted); family and total regional
 // quota (Block "needs 12, 4 left of 10: ..."); GPU/FPGA note (Info: must be
 // chosen now, no second pool later); networking and TLS violations (Block);
-// Info for the standard-LB and public-IP-policy limitations when the load
-// balancer is public; Info naming the Kubernetes version that will be used.
+// node size below the AKS minimum of 2 vCPUs and 4 GiB (Block); Info that
+// the cluster gets a Standard Load Balancer and, when the load balancer is
+// public, that a policy forbidding public IPs makes the create fail; Info
+// naming the Kubernetes version that will be used.
 //
 // Findings come Block first, then Warn, then Info; codes are the Code*
 // constants (name violations: CodeNameInvalid, or CodeNameTaken for a
@@ -95,6 +100,12 @@ func CreateFindings(f CreateFacts) []Finding {
 		add(CodeSizeUnknown, Block, fmt.Sprintf("the vCPUs of %s are unknown", size),
 			"pick another size from the list of "+region)
 	}
+	if f.SizeKnown {
+		if msg, low := nodeBelowMinimum(size, f.VCPUs, f.MemoryGB); low {
+			add(CodeSizeBelowMinimum, Block, msg,
+				fmt.Sprintf("pick a size with at least %s and %s (amlaks sizes -l %s --min-vcpus %d)", Plural(MinNodeVCPUs, "vCPU"), gib(MinNodeMemoryGiB), orDefault(f.Region, "REGION"), MinNodeVCPUs))
+		}
+	}
 	if r := strings.TrimSpace(f.Restricted); r != "" {
 		add(CodeSizeRestricted, Block, fmt.Sprintf("%s is restricted for this subscription in %s (%s)", size, region, r),
 			"pick another size or region, or ask Azure support to lift the restriction")
@@ -108,7 +119,7 @@ func CreateFindings(f CreateFacts) []Finding {
 			if f.Purpose != DevTest && ThresholdFor(DevTest).Passes(f.Nodes, total) {
 				fix += fmt.Sprintf(", or pick dev-test (it passes: %d ≥ %d vCPUs)", total, ThresholdFor(DevTest).MinVCPUs)
 			}
-			add(CodeBelowThreshold, Block, thresholdMessage(f.Purpose, th, f.Nodes, fmt.Sprintf("%s × %s = %s", Plural(f.Nodes, "node"), Plural(f.VCPUs, "vCPU"), Plural(total, "vCPU"))), fix)
+			add(CodeBelowThreshold, Block, thresholdMessage(f.Purpose, th, f.Nodes, NodesTimesVCPUs(f.Nodes, f.VCPUs)), fix)
 		}
 	}
 
@@ -154,8 +165,7 @@ func CreateFindings(f CreateFacts) []Finding {
 		add(CodeTLS, Block, v.Error(), "change "+v.Field+" in the TLS answers")
 	}
 	if !f.Network.Internal() {
-		add(CodeStandardLBInfo, Info, "a cluster created from Azure ML cannot be given a Standard Load Balancer",
-			"if you need one, create the cluster in AKS and attach it")
+		add(CodeStandardLBInfo, Info, "the cluster gets a Standard Load Balancer, as every AKS cluster does since the Basic one retired on 2025-09-30", "")
 		add(CodePublicIPPolicyInfo, Info, "the cluster gets a public IP: an Azure Policy that forbids public IPs makes the create fail",
 			"use an internal load balancer, or create the cluster in AKS with a user-defined route and attach it")
 	}
@@ -244,8 +254,11 @@ type AttachFacts struct {
 	// or running from this process (double-submit guard).
 	InFlight bool
 
-	TLS TLS
-	Now time.Time
+	// Network holds the load balancer the attach asks for (only
+	// LoadBalancer and LoadBalancerSubnet apply to an attach).
+	Network Network
+	TLS     TLS
+	Now     time.Time
 }
 
 // AttachFindings applies SPEC §4.5 (attach): version supported in the
@@ -262,7 +275,9 @@ type AttachFacts struct {
 // constants. An empty Version or RegionVersions gives a Warn
 // (CodeVersionUnknown); an empty ProvisioningState or PowerState is not
 // judged. Pools with unknown vCPUs give a Warn (CodeSizeUnknown) and count
-// as 0 vCPUs. TLS is checked as for a public load balancer.
+// as 0 vCPUs. The load balancer asked for is checked (an internal one
+// needs its subnet: CodeNetwork), and TLS against it (a Microsoft
+// certificate does not work with an internal load balancer).
 func AttachFindings(f AttachFacts) []Finding {
 	var fs []Finding
 	add := func(code string, sev Severity, msg, fix string) {
@@ -349,7 +364,10 @@ func AttachFindings(f AttachFacts) []Finding {
 		add(CodeOtherRegion, Info, fmt.Sprintf("%s is in %s and the workspace in %s: allowed", cluster, strings.TrimSpace(f.ClusterRegion), strings.TrimSpace(f.WorkspaceRegion)), "")
 	}
 
-	for _, v := range CheckTLS(f.TLS, false, f.Now) {
+	for _, v := range CheckNetwork(Network{LoadBalancer: f.Network.LoadBalancer, LoadBalancerSubnet: f.Network.LoadBalancerSubnet}) {
+		add(CodeNetwork, Block, v.Error(), "change "+v.Field+" in the load balancer answers")
+	}
+	for _, v := range CheckTLS(f.TLS, f.Network.Internal(), f.Now) {
 		add(CodeTLS, Block, v.Error(), "change "+v.Field+" in the TLS answers")
 	}
 	return sortFindings(fs)
@@ -428,7 +446,7 @@ func poolFindings(p Purpose, pools []Pool) []Finding {
 	has := fmt.Sprintf("%s with %s (%s)", Plural(nodes, "node"), Plural(total, "vCPU"), strings.Join(parts, ", "))
 	if len(perNode) == 1 && !perNode[0] {
 		for per := range perNode {
-			has = fmt.Sprintf("%s × %s = %s", Plural(nodes, "node"), Plural(per, "vCPU"), Plural(total, "vCPU"))
+			has = NodesTimesVCPUs(nodes, per)
 		}
 	}
 	fix := "scale the cluster in AKS (more nodes or a bigger size)"

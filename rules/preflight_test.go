@@ -23,6 +23,11 @@ func TestCreateFindingsBaseline(t *testing.T) {
 		t.Fatalf("codes = %q, want %q", got, want)
 	}
 	contains(t, "version", fs[2].Message, "Kubernetes 1.32", "eastus")
+	// every AKS cluster has a Standard load balancer since Basic retired (2025-09-30)
+	contains(t, "lb note", fs[0].Message, "gets a Standard Load Balancer", "2025-09-30")
+	if strings.Contains(fs[0].Message+fs[0].Fix, "cannot") {
+		t.Errorf("out-of-date LB advice: %v", fs[0])
+	}
 	if Blocked(fs) {
 		t.Error("baseline blocked")
 	}
@@ -46,18 +51,26 @@ func TestCreateFindings(t *testing.T) {
 		{"name taken by GET", func(f *CreateFacts) { f.NameTaken = true }, CodeNameTaken, Block, nil, []string{"a compute named 'aks-inference' already exists"}, []string{"pick another name"}, 1},
 		{"name in list", func(f *CreateFacts) { f.ExistingNames = []string{"AKS-Inference"} }, CodeNameTaken, Block, nil, []string{"already used in this workspace as 'AKS-Inference' (names ignore case)"}, nil, 1},
 		{"name in list and taken: once", func(f *CreateFacts) { f.ExistingNames, f.NameTaken = []string{"aks-inference"}, true }, CodeNameTaken, Block, nil, nil, nil, 1},
-		// threshold: 11/12 vCPUs, 2/3 nodes
-		{"11 vCPUs", func(f *CreateFacts) { f.VCPUs, f.Nodes = 1, 11 }, CodeBelowThreshold, Block, nil,
-			[]string{"production needs 12 vCPUs and 3 nodes: this cluster has 11 nodes × 1 vCPU = 11 vCPUs"},
-			[]string{"use 12 nodes or more of Standard_D3_v2", "or pick dev-test (it passes: 11 ≥ 2 vCPUs)"}, 1},
-		{"12 vCPUs", func(f *CreateFacts) { f.VCPUs, f.Nodes = 1, 12 }, "", Info, []string{CodeBelowThreshold}, nil, nil, 0},
+		// threshold: 10/12 vCPUs (2-vCPU nodes, the AKS minimum), 2/3 nodes
+		{"10 vCPUs", func(f *CreateFacts) { f.VCPUs, f.Nodes = 2, 5 }, CodeBelowThreshold, Block, nil,
+			[]string{"production needs 12 vCPUs and 3 nodes: this cluster has 5 nodes × 2 vCPUs = 10 vCPUs"},
+			[]string{"use 6 nodes or more of Standard_D3_v2", "or pick dev-test (it passes: 10 ≥ 2 vCPUs)"}, 1},
+		{"12 vCPUs", func(f *CreateFacts) { f.VCPUs, f.Nodes = 2, 6 }, "", Info, []string{CodeBelowThreshold}, nil, nil, 0},
 		{"2 nodes", func(f *CreateFacts) { f.VCPUs, f.Nodes = 8, 2 }, CodeBelowThreshold, Block, nil, []string{"2 nodes × 8 vCPUs = 16 vCPUs"}, []string{"use 3 nodes or more"}, 1},
 		{"3 nodes", func(f *CreateFacts) { f.VCPUs, f.Nodes = 8, 3 }, "", Info, []string{CodeBelowThreshold}, nil, nil, 0},
 		{"0 nodes", func(f *CreateFacts) { f.Nodes = 0 }, CodeBelowThreshold, Block, []string{CodeQuotaFamily}, []string{"this cluster has no nodes"}, nil, 1},
 		{"dev-test 1 vCPU", func(f *CreateFacts) { f.Purpose, f.VCPUs, f.Nodes = DevTest, 1, 1 }, CodeBelowThreshold, Block, nil,
-			[]string{"dev-test needs 2 vCPUs and 1 node: this cluster has 1 node × 1 vCPU = 1 vCPU"}, []string{"use 2 nodes or more"}, 1},
+			[]string{"dev-test needs 2 vCPUs and 1 node: this cluster has 1 node × 1 vCPU = 1 vCPU"}, []string{"use 2 nodes or more"}, 2},
 		{"dev-test 2 vCPUs", func(f *CreateFacts) { f.Purpose, f.VCPUs, f.Nodes = DevTest, 2, 1 }, "", Info, []string{CodeBelowThreshold}, nil, nil, 0},
-		{"production, dev-test fails too", func(f *CreateFacts) { f.VCPUs, f.Nodes = 1, 1 }, CodeBelowThreshold, Block, nil, nil, nil, 1},
+		{"production, dev-test fails too", func(f *CreateFacts) { f.VCPUs, f.Nodes = 1, 1 }, CodeBelowThreshold, Block, nil, nil, nil, 2},
+		// the AKS minimum per node: 2 vCPUs and 4 GiB
+		{"B1s below the AKS minimum", func(f *CreateFacts) { f.VMSize, f.VCPUs, f.MemoryGB, f.Nodes = "Standard_B1s", 1, 1, 12 }, CodeSizeBelowMinimum, Block, []string{CodeBelowThreshold},
+			[]string{"Standard_B1s has 1 vCPU and 1 GiB: AKS needs at least 2 vCPUs and 4 GiB per node"}, []string{"at least 2 vCPUs and 4 GiB", "amlaks sizes -l eastus --min-vcpus 2"}, 1},
+		{"A1_v2 memory below the minimum", func(f *CreateFacts) { f.VMSize, f.VCPUs, f.MemoryGB, f.Nodes = "Standard_A2_v2", 2, 3.5, 6 }, CodeSizeBelowMinimum, Block, nil,
+			[]string{"Standard_A2_v2 has 2 vCPUs and 3.5 GiB"}, nil, 1},
+		{"2 vCPUs and 4 GiB is the minimum", func(f *CreateFacts) { f.VCPUs, f.MemoryGB, f.Nodes = 2, 4, 6 }, "", Info, []string{CodeSizeBelowMinimum}, nil, nil, 0},
+		{"memory unknown is not judged", func(f *CreateFacts) { f.MemoryGB = 0 }, "", Info, []string{CodeSizeBelowMinimum}, nil, nil, 0},
+		{"unknown size is not judged twice", func(f *CreateFacts) { f.SizeKnown, f.VCPUs, f.MemoryGB = false, 1, 1 }, CodeSizeUnknown, Block, []string{CodeSizeBelowMinimum}, nil, nil, -1},
 		// size
 		{"size not in region", func(f *CreateFacts) { f.SizeKnown = false }, CodeSizeUnknown, Block, []string{CodeBelowThreshold, CodeQuotaFamily},
 			[]string{"Standard_D3_v2 is not offered in eastus"}, []string{"amlaks sizes -l eastus"}, 1},
@@ -90,8 +103,11 @@ func TestCreateFindings(t *testing.T) {
 			f.TLS = TLS{Mode: TLSMicrosoft, LeafDomainLabel: "abc"}
 		}, CodeTLS, Block, nil, []string{"ssl-leaf-domain-label: a Microsoft certificate does not work with an internal load balancer"}, nil, 1},
 		{"tls expired", func(f *CreateFacts) {
-			f.TLS = TLS{Mode: TLSCustom, CertPEM: fx.expired, KeyPEM: fx.keyPEM, CNAME: "a.b"}
+			f.TLS = TLS{Mode: TLSCustom, CertPEM: fx.expired, KeyPEM: fx.keyPEM, CNAME: "scoring.contoso.com"}
 		}, CodeTLS, Block, nil, []string{"ssl-cert-file", "expired"}, nil, 1},
+		{"tls cname not covered", func(f *CreateFacts) {
+			f.TLS = TLS{Mode: TLSCustom, CertFile: "c.pem", CertPEM: fx.certPEM, KeyPEM: fx.keyPEM, CNAME: "other.contoso.com"}
+		}, CodeTLS, Block, nil, []string{"ssl-cname: the certificate in 'c.pem' covers scoring.contoso.com; not other.contoso.com"}, []string{"ssl-cname"}, 1},
 		{"no default version", func(f *CreateFacts) { f.DefaultVersion = "" }, CodeVersionUsed, Info, nil, []string{"the default Kubernetes version of eastus"}, nil, 0},
 		{"no region", func(f *CreateFacts) { f.Region, f.SizeKnown = "", false }, CodeSizeUnknown, Block, nil, []string{"not offered in this region"}, nil, 1},
 	}

@@ -152,3 +152,9 @@ func mulSat(a, b int) int {
 	}
 	return a * b
 }
+
+// NodesTimesVCPUs renders a cluster's size with singular and plural right:
+// "3 nodes × 1 vCPU = 3 vCPUs", "1 node × 4 vCPUs = 4 vCPUs".
+func NodesTimesVCPUs(nodes, vcpusPerNode int) string {
+	return fmt.Sprintf("%s × %s = %s", Plural(nodes, "node"), Plural(vcpusPerNode, "vCPU"), Plural(mulSat(max(nodes, 0), max(vcpusPerNode, 0)), "vCPU"))
+}

@@ -129,3 +129,19 @@ func TestMulSat(t *testing.T) {
 		}
 	}
 }
+
+func TestNodesTimesVCPUsSingularAndPlural(t *testing.T) {
+	for _, tc := range []struct {
+		nodes, vcpus int
+		want         string
+	}{
+		{3, 1, "3 nodes × 1 vCPU = 3 vCPUs"},
+		{1, 4, "1 node × 4 vCPUs = 4 vCPUs"},
+		{1, 1, "1 node × 1 vCPU = 1 vCPU"},
+		{0, 4, "0 nodes × 4 vCPUs = 0 vCPUs"},
+	} {
+		if got := NodesTimesVCPUs(tc.nodes, tc.vcpus); got != tc.want {
+			t.Errorf("NodesTimesVCPUs(%d, %d) = %q, want %q", tc.nodes, tc.vcpus, got, tc.want)
+		}
+	}
+}

@@ -51,7 +51,8 @@ type TLS struct {
 // custom needs cert, key and cname; the cert PEM parses as an X.509
 // certificate, the key PEM as a private key that matches the certificate's
 // public key; the certificate is not expired at now (nor not yet valid);
-// cname is a valid DNS name; a Microsoft certificate does not work with an
+// cname is a valid DNS name that the certificate covers (CertCovers:
+// x509 VerifyHostname semantics, wildcards included); a Microsoft certificate does not work with an
 // internal load balancer, which needs your own certificate. No message ever
 // contains key material.
 //
@@ -140,8 +141,43 @@ func checkCustomTLS(t TLS, now time.Time) []Violation {
 	case !validDNSName(cname):
 		vs = append(vs, Violation{Field: "ssl-cname", Code: "tls-cname-invalid",
 			Message: quote(cname) + " is not a DNS name: use labels of letters, digits and -, like scoring.contoso.com"})
+	case cert != nil:
+		if ok, names := CertCovers(cert, cname); !ok {
+			covers := "no host name (clients ignore the subject's common name)"
+			if len(names) > 0 {
+				covers = strings.Join(names, ", ")
+			}
+			vs = append(vs, Violation{Field: "ssl-cname", Code: "tls-cname-not-covered",
+				Message: fmt.Sprintf("the certificate in %s covers %s; not %s: clients would get a hostname mismatch; use a certificate for %s or a CNAME it covers",
+					certName, covers, strings.TrimSuffix(cname, "."), strings.TrimSuffix(cname, "."))})
+		}
 	}
 	return vs
+}
+
+// CertCovers reports whether a client connecting to host accepts cert, by
+// the rules of x509.Certificate.VerifyHostname (subject alternative names
+// only, a wildcard covers exactly one left-most label, case-insensitive),
+// and returns the names the certificate covers (DNS names, then IP
+// addresses) for messages.
+func CertCovers(cert *x509.Certificate, host string) (bool, []string) {
+	names := append([]string(nil), cert.DNSNames...)
+	for _, ip := range cert.IPAddresses {
+		names = append(names, ip.String())
+	}
+	return cert.VerifyHostname(strings.TrimSpace(host)) == nil, names
+}
+
+// TLSReadLine is the confirmation a TLS form shows once your own
+// certificate, key and CNAME all pass CheckTLS: "certificate and key read;
+// the key matches the certificate, which covers scoring.contoso.com". It is
+// "" whenever CheckTLS reports anything, or the mode is not TLSCustom, so a
+// screen never confirms what the preflight would block.
+func TLSReadLine(t TLS, internalLB bool, now time.Time) string {
+	if t.Mode != TLSCustom || len(CheckTLS(t, internalLB, now)) > 0 {
+		return ""
+	}
+	return "certificate and key read; the key matches the certificate, which covers " + strings.TrimSuffix(strings.TrimSpace(t.CNAME), ".")
 }
 
 func fileName(path, fallback string) string {

@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -154,7 +155,7 @@ func TestCheckTLS(t *testing.T) {
 		{"cname empty label", custom(func(c *TLS) { c.CNAME = "a..b" }), false, tlsNow, []string{"tls-cname-invalid"}, ""},
 		{"cname hyphen label", custom(func(c *TLS) { c.CNAME = "-a.b" }), false, tlsNow, []string{"tls-cname-invalid"}, ""},
 		{"cname 64-char label", custom(func(c *TLS) { c.CNAME = strings.Repeat("a", 64) + ".com" }), false, tlsNow, []string{"tls-cname-invalid"}, ""},
-		{"cname 63-char label", custom(func(c *TLS) { c.CNAME = strings.Repeat("a", 63) + ".com" }), false, tlsNow, nil, ""},
+		{"cname 63-char label is a DNS name", custom(func(c *TLS) { c.CNAME = strings.Repeat("a", 63) + ".com" }), false, tlsNow, []string{"tls-cname-not-covered"}, ""},
 		{"cname too long", custom(func(c *TLS) { c.CNAME = strings.Repeat("abcdefghi.", 26) + "com" }), false, tlsNow, []string{"tls-cname-invalid"}, ""},
 		{"cname dot only", custom(func(c *TLS) { c.CNAME = "." }), false, tlsNow, []string{"tls-cname-invalid"}, ""},
 		{"zero now uses the clock", custom(func(c *TLS) { c.CertPEM = fx.expired }), false, time.Time{}, []string{"tls-cert-expired"}, ""},
@@ -162,6 +163,9 @@ func TestCheckTLS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := CheckTLS(tt.tls, tt.internal, tt.now)
+			if line := TLSReadLine(tt.tls, tt.internal, tt.now); (line != "") != (tt.tls.Mode == TLSCustom && len(got) == 0) {
+				t.Errorf("TLSReadLine = %q with violations %v", line, got)
+			}
 			wantCodes(t, got, tt.codes...)
 			checkStyle(t, got)
 			if tt.msg != "" && len(got) > 0 {
@@ -190,5 +194,100 @@ func TestTLSModeString(t *testing.T) {
 func TestPublicKeyMatchesNonSigner(t *testing.T) {
 	if publicKeyMatches(struct{}{}, nil) {
 		t.Error("non-signer matched")
+	}
+}
+
+// makeCertNames is a self-signed certificate for names (DNS names; an IP
+// literal becomes an IP SAN) with key k, valid around tlsNow.
+func makeCertNames(t testing.TB, k *ecdsa.PrivateKey, cn string, names ...string) []byte {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: cn},
+		NotBefore: tlsNow.Add(-time.Hour), NotAfter: tlsNow.Add(time.Hour)}
+	for _, n := range names {
+		if ip := net.ParseIP(n); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, n)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+func TestCheckTLSCNAMECoverage(t *testing.T) {
+	k := ecKey(t)
+	multi := makeCertNames(t, k, "a.example.com", "a.example.com", "*.b.example.com", "10.0.0.1")
+	cnOnly := makeCertNames(t, k, "scoring.contoso.com")
+	for _, tc := range []struct {
+		name, cname string
+		cert        []byte
+		msg         string // "" = covered
+	}{
+		{"exact name", "a.example.com", multi, ""},
+		{"upper case", "A.Example.COM", multi, ""},
+		{"trailing dot", "a.example.com.", multi, ""},
+		{"wildcard covers one label", "c.b.example.com", multi, ""},
+		{"wildcard does not cover two labels", "x.c.b.example.com", multi, "covers a.example.com, *.b.example.com, 10.0.0.1; not x.c.b.example.com"},
+		{"wildcard does not cover the apex", "b.example.com", multi, "not b.example.com"},
+		{"other name", "c.example.com", multi, "the certificate in 'cert.pem' covers a.example.com, *.b.example.com, 10.0.0.1; not c.example.com: clients would get a hostname mismatch"},
+		{"common name only", "scoring.contoso.com", cnOnly, "covers no host name (clients ignore the subject's common name); not scoring.contoso.com"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tls := TLS{Mode: TLSCustom, CertFile: "cert.pem", CertPEM: tc.cert, KeyPEM: pkcs8PEM(t, k), CNAME: tc.cname}
+			vs := CheckTLS(tls, false, tlsNow)
+			checkStyle(t, vs)
+			line := TLSReadLine(tls, false, tlsNow)
+			if tc.msg == "" {
+				wantCodes(t, vs)
+				if !strings.Contains(line, "which covers "+strings.TrimSuffix(tc.cname, ".")) {
+					t.Errorf("read line %q", line)
+				}
+				return
+			}
+			wantCodes(t, vs, "tls-cname-not-covered")
+			if vs[0].Field != "ssl-cname" {
+				t.Errorf("field %q", vs[0].Field)
+			}
+			contains(t, "message", vs[0].Message, tc.msg)
+			if line != "" {
+				t.Errorf("read line shown for a CNAME the certificate does not cover: %q", line)
+			}
+		})
+	}
+}
+
+// FuzzCNAMECoverage: CheckTLS accepts a CNAME exactly when it is a DNS name
+// that x509 VerifyHostname accepts for the certificate.
+func FuzzCNAMECoverage(f *testing.F) {
+	k := ecKey(f)
+	cert := makeCertNames(f, k, "x", "a.example.com", "*.b.example.com")
+	parsed, _ := parseCertPEM(cert, "c")
+	key := pkcs8PEM(f, k)
+	for _, s := range []string{"a.example.com", "c.b.example.com", "b.example.com", "*.b.example.com", "A.EXAMPLE.COM.", "", "..", "x.c.b.example.com", "a.example.com.."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cname string) {
+		vs := CheckTLS(TLS{Mode: TLSCustom, CertPEM: cert, KeyPEM: key, CNAME: cname}, false, tlsNow)
+		checkStyle(t, vs)
+		trimmed := strings.TrimSpace(cname)
+		want := trimmed != "" && validDNSName(trimmed) && parsed.VerifyHostname(trimmed) == nil
+		if got := len(vs) == 0; got != want {
+			t.Errorf("CNAME %q: accepted %v, want %v (%v)", cname, got, want, vs)
+		}
+	})
+}
+
+// BenchmarkCheckTLSCustom is the TLS check the form runs on every change:
+// parse certificate and key, match them, check the CNAME is covered.
+func BenchmarkCheckTLSCustom(b *testing.B) {
+	k := ecKey(b)
+	t := TLS{Mode: TLSCustom, CertPEM: makeCertNames(b, k, "x", "a.example.com", "*.b.example.com"), KeyPEM: pkcs8PEM(b, k), CNAME: "c.b.example.com"}
+	for b.Loop() {
+		if vs := CheckTLS(t, false, tlsNow); len(vs) > 0 {
+			b.Fatal(vs)
+		}
 	}
 }

@@ -36,7 +36,7 @@ func (d *driver) highlight(name string) {
 func TestAttachOutcomes(t *testing.T) {
 	d := newDriver(t)
 	d.toClusters(false)
-	d.wantScreen("4/7 Cluster", "aks-shared", "aks-private", "aks-small", "aks-legacy")
+	d.wantScreen("4/8 Cluster", "aks-shared", "aks-private", "aks-small", "aks-legacy")
 
 	d.highlight("aks-shared")
 	d.wantScreen("aks-shared blocked", "aks-inference in mlw-prod")
@@ -56,6 +56,8 @@ func TestAttachOutcomes(t *testing.T) {
 
 	d.highlight("aks-private")
 	d.wantScreen("aks-private attachable", "private")
+	d.press("enter")
+	d.wantStep(wizard.StepNetwork) // an attach asks the load balancer
 	d.press("enter")
 	d.wantStep(wizard.StepTLS)
 	if d.m.plan.Cluster == nil || d.m.plan.Cluster.Name != "aks-private" || !strings.HasSuffix(d.m.plan.ClusterID, "/aks-private") {
@@ -84,12 +86,14 @@ func TestAttachSmallAsDevTest(t *testing.T) {
 	d.highlight("aks-small")
 	d.wantNoScreen("aks-small blocked")
 	d.press("enter")
+	d.wantStep(wizard.StepNetwork) // an attach asks the load balancer
+	d.press("enter")
 	d.wantStep(wizard.StepTLS)
 	if d.m.plan.Purpose != rules.DevTest {
 		t.Fatal(d.m.plan.Purpose)
 	}
 	// back to purpose, production: aks-small is blocked now
-	d.press("esc", "esc")
+	d.press("esc", "esc", "esc")
 	d.wantStep(wizard.StepPurpose)
 	d.press("up", "enter")
 	d.highlight("aks-small")
@@ -112,10 +116,12 @@ func TestAttachResourceIDWrongSegment(t *testing.T) {
 	d.typ("/subscriptions/" + wizardtest.Sub + "/resourcegroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-private")
 	d.wantScreen("✓ aks-private in rg-aks")
 	d.press("enter")
+	d.wantStep(wizard.StepNetwork) // an attach asks the load balancer
+	d.press("enter")
 	d.wantStep(wizard.StepTLS)
 
 	// a paste in the table switches to the resource ID input
-	d.press("esc")
+	d.press("esc", "esc")
 	d.wantStep(wizard.StepCluster)
 	d.press("esc") // leave the ID input
 	d.send(tea.PasteMsg{Content: " /subscriptions/" + wizardtest.Sub + "/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-small\n"})
@@ -126,7 +132,7 @@ func TestAttachDoubleSubmitGuard(t *testing.T) {
 	d := newDriver(t)
 	d.toClusters(false)
 	d.highlight("aks-private")
-	d.press("enter", "enter")
+	d.press("enter", "enter", "enter")
 	d.typ("aks-one")
 	d.press("enter")
 	d.cloud.Delay["Follow"] = 5 * time.Second

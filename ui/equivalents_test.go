@@ -14,7 +14,7 @@ func TestEquivalentsRESTIsTheCloudsRequest(t *testing.T) {
 	d := newDriver(t, sized(160, 40))
 	d.toClusters(false)
 	d.highlight("aks-private")
-	d.press("enter", "enter")
+	d.press("enter", "enter", "enter") // cluster, load balancer, TLS
 	d.wantStep(wizard.StepName)
 	d.typ("aks-priv")
 	d.press("enter")

@@ -22,6 +22,8 @@ func TestAttachClusterFlagWrongGroupAsksCluster(t *testing.T) {
 	}
 	d.highlight("aks-private")
 	d.press("enter")
+	d.wantStep(wizard.StepNetwork) // an attach asks the load balancer
+	d.press("enter")
 	d.wantStep(wizard.StepTLS)
 	d.press("enter")
 	d.wantStep(wizard.StepReview) // the name came from the flag
@@ -40,6 +42,8 @@ func TestAttachClusterFlagResolves(t *testing.T) {
 	if !strings.HasSuffix(d.m.plan.ClusterID, "/aks-private") {
 		t.Fatalf("cluster not resolved: %q (step %s)", d.m.plan.ClusterID, d.m.step)
 	}
+	d.wantStep(wizard.StepNetwork) // an attach asks the load balancer
+	d.press("enter")
 	d.wantStep(wizard.StepTLS)
 	d.press("enter")
 	d.wantStep(wizard.StepReview)

@@ -234,7 +234,7 @@ func TestLayoutEquivalentsUnwrapped(t *testing.T) {
 	d := newDriver(t, sized(60, 30))
 	d.toClusters(false)
 	d.highlight("aks-private")
-	d.press("enter", "enter")
+	d.press("enter", "enter", "enter")
 	d.wantStep(wizard.StepName)
 	d.typ("aks-priv")
 	d.press("enter")

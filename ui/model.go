@@ -65,7 +65,7 @@ type Model struct {
 	// dialog is the open yes/no question (detach, leaving the wizard),
 	// nil when none.
 	dialog *dialog
-	notice   string
+	notice string
 	// noticeSeq numbers notices so an expiry only clears its own.
 	noticeSeq int
 	// signIn is the device-code instruction shown until sign-in succeeds;

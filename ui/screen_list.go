@@ -17,9 +17,9 @@ import (
 // operation and one to detach an AKS compute (after a confirmation that
 // says the cluster itself is kept).
 type listScreen struct {
-	p       *picker
-	last    string
-	comps   []wizard.Compute
+	p     *picker
+	last  string
+	comps []wizard.Compute
 }
 
 func newListScreen() screen {

@@ -20,12 +20,14 @@ type networkScreen struct {
 	lbSubnet                           *formField
 	loaded                             bool
 	net                                rules.Network // the answer being edited
+	attach                             bool          // an attach asks the load balancer only
 }
 
 func newNetworkScreen() screen {
 	s := &networkScreen{}
 	s.mode = choiceField("vnet", "Network", "Basic (AML-managed)", "Custom VNet")
-	custom := func() bool { return s.mode.choice == 1 }
+	s.mode.show = func() bool { return !s.attach }
+	custom := func() bool { return s.mode.choice == 1 && !s.attach }
 	s.rg = textField("vnet-resource-group", "VNet resource group", "rg-network")
 	s.vnet = textField("vnet", "VNet", "vnet-ml")
 	s.subnet = textField("subnet", "Subnet", "snet-aks")
@@ -43,6 +45,9 @@ func newNetworkScreen() screen {
 }
 
 func (s *networkScreen) enter(m *Model) tea.Cmd {
+	if attach := m.plan.Mode == wizard.ModeAttach; attach != s.attach {
+		s.attach, s.loaded = attach, false
+	}
 	if !s.loaded {
 		n := m.plan.Network
 		s.loaded = true
@@ -60,6 +65,9 @@ func (s *networkScreen) enter(m *Model) tea.Cmd {
 		}
 		s.lbSubnet.in.SetValue(n.LoadBalancerSubnet)
 		s.net = n
+		if s.attach {
+			s.f.focusID(s.lb.id)
+		}
 	}
 	s.f.setFocus(s.f.focus)
 	return nil
@@ -68,7 +76,7 @@ func (s *networkScreen) enter(m *Model) tea.Cmd {
 // apply reads the form into the screen's answer.
 func (s *networkScreen) apply(m *Model) {
 	n := rules.Network{SubnetPrefix: m.plan.Network.SubnetPrefix}
-	if s.mode.choice == 1 {
+	if s.mode.choice == 1 && !s.attach {
 		n.VNetResourceGroup, n.VNet, n.Subnet = s.rg.value(), s.vnet.value(), s.subnet.value()
 		n.ServiceCIDR, n.DNSServiceIP, n.DockerBridgeCIDR = s.svc.value(), s.dns.value(), s.bridge.value()
 	}
@@ -83,7 +91,7 @@ const customEmptyMsg = "fill in the six custom VNet fields, or choose Basic"
 
 // customEmpty reports Custom VNet chosen with all six fields empty.
 func (s *networkScreen) customEmpty() bool {
-	if s.mode.choice != 1 {
+	if s.mode.choice != 1 || s.attach {
 		return false
 	}
 	for _, f := range []*formField{s.rg, s.vnet, s.subnet, s.svc, s.dns, s.bridge} {
@@ -129,7 +137,11 @@ func (s *networkScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 func (s *networkScreen) view(m *Model, w, h int) string {
 	msgs, _ := s.messages(m)
 	var b strings.Builder
-	b.WriteString(wrap(m.st.Muted.Render("Advanced and optional: Enter keeps the basic network AML manages. A custom VNet needs all six fields."), w) + "\n\n")
+	intro := "Advanced and optional: Enter keeps the basic network AML manages. A custom VNet needs all six fields."
+	if s.attach {
+		intro = "Optional: the load balancer of the scoring endpoint. Enter keeps a public IP; internal keeps it inside the cluster's VNet."
+	}
+	b.WriteString(wrap(m.st.Muted.Render(intro), w) + "\n\n")
 	b.WriteString(s.f.view(m.st, w, msgs))
 	b.WriteString("\n")
 	var notes []string
@@ -138,7 +150,7 @@ func (s *networkScreen) view(m *Model, w, h int) string {
 	} else {
 		notes = append(notes, "an internal load balancer needs your own TLS certificate (a Microsoft one does not work with it)")
 	}
-	notes = append(notes, "need a Standard Load Balancer? create the cluster in AKS and attach it")
+	notes = append(notes, "the cluster gets a Standard Load Balancer, as every AKS cluster does since the Basic one retired on 2025-09-30")
 	for _, n := range notes {
 		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(n), w) + "\n")
 	}

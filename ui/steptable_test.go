@@ -49,12 +49,12 @@ var uiStepCases = map[wizard.StepID]uiStepCase{
 	},
 	wizard.StepNetwork: {
 		good: func(p *wizard.Plan) {
-			p.Network = rules.Network{VNetResourceGroup: "rg-net", VNet: "vnet", Subnet: "aks", ServiceCIDR: "10.0.0.0/16", DNSServiceIP: "10.0.0.10", DockerBridgeCIDR: "172.17.0.1/16"}
+			p.Network = rules.Network{LoadBalancer: rules.InternalLoadBalancer, LoadBalancerSubnet: "snet-ilb"}
 		},
 		bad: func(p *wizard.Plan) {
-			p.Network = rules.Network{VNetResourceGroup: "rg-net", VNet: "vnet", Subnet: "aks", ServiceCIDR: "10.0.0.0/16", DNSServiceIP: "10.9.0.10", DockerBridgeCIDR: "172.17.0.1/16"}
+			p.Network = rules.Network{LoadBalancer: rules.InternalLoadBalancer}
 		},
-		msg: "10.9.0.10",
+		msg: "an internal load balancer needs a subnet",
 	},
 	wizard.StepTLS: {
 		good: func(p *wizard.Plan) { p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: "myleaf"} },
@@ -69,7 +69,7 @@ var uiStepCases = map[wizard.StepID]uiStepCase{
 	wizard.StepCluster: {
 		good: func(p *wizard.Plan) { p.ClusterName = "aks-private" },
 		bad:  func(p *wizard.Plan) { p.ClusterName = "aks-shared" },
-		msg:  "aks-shared: ",
+		msg:  "aks-shared is already attached as aks-inference in mlw-prod",
 	},
 }
 

@@ -2,6 +2,8 @@ package wizard
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/amlaks/amlaks/rules"
@@ -84,6 +86,25 @@ type Workspace struct {
 	WorkspaceRef
 	ID     string
 	Region string // "eastus"
+	// Kind is the workspace resource's kind: "Default" (or empty) for an
+	// Azure Machine Learning workspace, "Hub" and "Project" for Azure AI
+	// Foundry hubs and projects, "FeatureStore", ...
+	Kind string
+}
+
+// WorkspaceUsable says whether an AKS compute can be created in or
+// attached to ws, and why not: Azure AI Foundry hubs and projects (kind
+// Hub or Project) take no AKS compute, only Azure Machine Learning
+// workspaces do. The reason is a sentence that names the workspace, its
+// kind and what to do instead.
+func WorkspaceUsable(ws Workspace) (bool, string) {
+	switch k := strings.TrimSpace(ws.Kind); {
+	case strings.EqualFold(k, "Hub"):
+		return false, fmt.Sprintf("%s is an Azure AI Foundry hub (kind Hub): hubs take no AKS inference cluster; pick an Azure Machine Learning workspace (kind Default)", ws.Name)
+	case strings.EqualFold(k, "Project"):
+		return false, fmt.Sprintf("%s is an Azure AI Foundry project (kind Project): projects take no AKS inference cluster; pick an Azure Machine Learning workspace (kind Default)", ws.Name)
+	}
+	return true, ""
 }
 
 // Compute is a compute target of a workspace (any type; AKS fields filled

@@ -85,6 +85,9 @@ func attachAz(p *Plan) string {
 	if p.Purpose == rules.DevTest {
 		s += "\n# cluster purpose DevTest: the CLI v1 attach has no flag for it; use the Python snippet or the REST body"
 	}
+	if p.Network.Internal() {
+		s += "\n# internal load balancer: the CLI v1 attach has no flag for it; use the Python snippet or the REST body"
+	}
 	if p.TLS.Mode != rules.TLSOff {
 		s += "\n# TLS: enable it after attaching with AksCompute.update() (see the Python snippet)"
 	}
@@ -140,8 +143,12 @@ func attachPython(p *Plan) string {
 	var b strings.Builder
 	b.WriteString(pyWorkspace(p))
 	id, _ := rules.ParseClusterID(p.ClusterID)
-	fmt.Fprintf(&b, "attach_config = AksCompute.attach_configuration(\n    resource_group=%q,\n    cluster_name=%q,\n    cluster_purpose=%s,\n)\n",
+	fmt.Fprintf(&b, "attach_config = AksCompute.attach_configuration(\n    resource_group=%q,\n    cluster_name=%q,\n    cluster_purpose=%s,\n",
 		id.ResourceGroup, id.Name, pyPurpose(p.Purpose))
+	if n := p.Network; n.Internal() {
+		fmt.Fprintf(&b, "    load_balancer_type=\"InternalLoadBalancer\",\n    load_balancer_subnet=%q,\n", n.LoadBalancerSubnet)
+	}
+	b.WriteString(")\n")
 	b.WriteString(pyTLS(p.TLS, "attach_config"))
 	fmt.Fprintf(&b, "aks_target = ComputeTarget.attach(ws, %q, attach_config)\naks_target.wait_for_completion(show_output=True)\n", p.Name)
 	return b.String()

@@ -142,6 +142,9 @@ func (p *Plan) Spec() ComputeSpec {
 	}
 	if p.Mode == ModeAttach {
 		s.ClusterID = p.ClusterID
+		// an attach may ask for an internal load balancer (AKSSchema
+		// loadBalancerType/loadBalancerSubnet apply to attach too)
+		s.Network = rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet}
 		return s
 	}
 	s.ComputeLocation = p.Region
@@ -272,4 +275,15 @@ func (p *Plan) Answer(f Field, v any) error {
 	}
 	p.Mark(f, Asked)
 	return nil
+}
+
+// DetachCostNote is what a detach leaves behind: the cluster is kept and
+// keeps costing (shown on the detach confirmation and its result).
+const DetachCostNote = "it keeps running, and costing, until you delete it in AKS (az aks delete)"
+
+// DeployHint is the next step after a create or attach, with the same
+// flag everywhere: "deploy a model with --compute-target aks-1 (az ml
+// model deploy --compute-target aks-1, or AksWebservice in Python)".
+func DeployHint(name string) string {
+	return "deploy a model with --compute-target " + name + " (az ml model deploy --compute-target " + name + ", or AksWebservice in Python)"
 }

@@ -75,11 +75,22 @@ func NameTaken(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (bool
 // Preflight gathers the facts of the plan from Azure, every independent
 // call in parallel, and applies the rules of SPEC §4.5. inFlight is the
 // double-submit guard (may be nil).
+//
+// A workspace that takes no AKS compute (an Azure AI Foundry hub or
+// project, see WorkspaceUsable) is the first Block finding.
 func Preflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
+	var r Report
+	var err error
 	if p.Mode == ModeAttach {
-		return attachPreflight(ctx, c, p, inFlight)
+		r, err = attachPreflight(ctx, c, p, inFlight)
+	} else {
+		r, err = createPreflight(ctx, c, p)
 	}
-	return createPreflight(ctx, c, p)
+	if ok, why := WorkspaceUsable(p.Workspace); !ok && err == nil {
+		r.Findings = append([]rules.Finding{{Code: rules.CodeWorkspaceKind, Severity: rules.Block, Message: why,
+			Fix: "pick an Azure Machine Learning workspace (kind Default) of the subscription"}}, r.Findings...)
+	}
+	return r, err
 }
 
 func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
@@ -108,6 +119,7 @@ func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 		VMSize:         p.VMSize,
 		SizeKnown:      known,
 		VCPUs:          size.VCPUs,
+		MemoryGB:       size.MemoryGB,
 		GPUs:           size.GPUs,
 		FPGA:           size.FPGA,
 		Restricted:     size.Restricted,
@@ -163,6 +175,7 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 	f.NameTaken = taken
 	f.InFlight = inFlight.Busy(cl.ID)
 	f.TLS = p.TLS
+	f.Network = rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet}
 	r.Findings = rules.AttachFindings(f)
 	return r, nil
 }

@@ -62,8 +62,24 @@ func subNames(subs []Subscription) string {
 func DecideWorkspace(p *Plan, all []Workspace) []rules.Violation {
 	k := Known{Workspaces: all, HaveWorkspaces: true}
 	if p.Workspace.Name == "" {
-		if len(all) == 1 {
-			p.Workspace = all[0]
+		// a create or attach can only go to a workspace that takes an
+		// AKS compute: hubs and projects are not candidates
+		candidates := all
+		if p.Mode == ModeCreate || p.Mode == ModeAttach {
+			candidates = nil
+			for _, w := range all {
+				if ok, _ := WorkspaceUsable(w); ok {
+					candidates = append(candidates, w)
+				}
+			}
+			if len(candidates) == 0 && len(all) > 0 {
+				_, why := WorkspaceUsable(all[0])
+				return []rules.Violation{{Field: string(FWorkspace), Code: "workspace-kind",
+					Message: "the subscription has no Azure Machine Learning workspace that takes an AKS compute: " + why}}
+			}
+		}
+		if len(candidates) == 1 {
+			p.Workspace = candidates[0]
 			p.Mark(FWorkspace, Only)
 			return nil
 		}
@@ -74,7 +90,6 @@ func DecideWorkspace(p *Plan, all []Workspace) []rules.Violation {
 		if p.From(FWorkspace) == Unset {
 			p.Mark(FWorkspace, Flag)
 		}
-		return nil
 	}
 	return checkWorkspace(p, k)
 }
@@ -224,7 +239,9 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 			continue // the files could not be read: that is the message
 		}
 		for _, v := range Check(p, id, k) {
-			if v.Code != "unresolved" { // a waiting state of the TUI, not an error
+			// "unresolved" is a waiting state of the TUI; a Block is the
+			// preflight's to report
+			if v.Code != "unresolved" && !strings.HasPrefix(v.Code, CodeBlocked) {
 				out = append(out, v)
 			}
 		}

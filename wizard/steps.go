@@ -133,14 +133,14 @@ var table = []Step{
 	{ID: StepNodes, Title: "Node count", Field: FNodes, Flags: []string{"--nodes"}, Modes: createOnly, Numbered: true,
 		Kind: KindNumber, Loads: []Load{LoadSizes}, Check: checkNodes,
 		Help: "nodes × vCPUs of the size against the purpose's threshold and the quota"},
-	{ID: StepNetwork, Title: "Networking", Field: FNetwork,
-		Flags: []string{"--vnet", "--vnet-resource-group", "--subnet", "--service-cidr", "--dns-service-ip", "--docker-bridge-cidr", "--load-balancer", "--load-balancer-subnet"},
-		Modes: createOnly, Numbered: true, Kind: KindForm, Check: checkNetwork,
-		Help: "basic (AML-managed) or your own VNet; public or internal load balancer"},
 	{ID: StepCluster, Title: "Cluster", Field: FCluster, Flags: []string{"--cluster-id", "--cluster", "--cluster-resource-group"}, Modes: attachOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadClusters, LoadAttachments, LoadRegions}, Check: checkCluster,
 		Answered: func(p *Plan) bool { return p.Given(FCluster) && p.ClusterID != "" },
 		Help:     "the AKS cluster to attach, checked before anything is sent"},
+	{ID: StepNetwork, Title: "Networking", Field: FNetwork,
+		Flags: []string{"--vnet", "--vnet-resource-group", "--subnet", "--service-cidr", "--dns-service-ip", "--docker-bridge-cidr", "--load-balancer", "--load-balancer-subnet"},
+		Modes: createAttach, Numbered: true, Kind: KindForm, Check: checkNetwork,
+		Help: "create: basic (AML-managed) or your own VNet; create and attach: public or internal load balancer"},
 	{ID: StepTLS, Title: "TLS", Field: FTLS,
 		Flags: []string{"--ssl-cert-file", "--ssl-key-file", "--ssl-cname", "--ssl-leaf-domain-label", "--ssl-overwrite-domain"},
 		Modes: createAttach, Numbered: true, Kind: KindForm, Check: checkTLS,
@@ -294,6 +294,11 @@ func Check(p *Plan, s StepID, k Known) []rules.Violation {
 	return nil
 }
 
+// CodeBlocked prefixes the code of a step violation that is a preflight
+// Block (the cluster step's): the wizard stops at the step, line mode
+// reports it through the preflight as a BLOCK finding.
+const CodeBlocked = "blocked:"
+
 // Known is what has been fetched from Azure so far, for the step checks.
 // A nil slice (or a zero SizeList) is "not known yet": checks that need it
 // pass on it.
@@ -346,14 +351,30 @@ func checkWorkspace(p *Plan, k Known) []rules.Violation {
 		}
 		return []rules.Violation{Missing(FWorkspace, "give the workspace with --workspace")}
 	}
-	if p.Workspace.ID != "" && (!k.HaveWorkspaces || containsWorkspace(k.Workspaces, p.Workspace.ID)) {
-		return nil
-	}
 	if !k.HaveWorkspaces {
+		if p.Workspace.ID != "" {
+			return nil // decided earlier; trusted until the list says otherwise
+		}
 		return []rules.Violation{{Field: string(FWorkspace), Code: "unresolved", Message: fmt.Sprintf("looking up workspace %q", p.Workspace.Name)}}
 	}
-	return []rules.Violation{{Field: string(FWorkspace), Code: "unknown",
-		Message: fmt.Sprintf("no workspace %q in this subscription (have: %s)", p.Workspace.Name, workspaceNames(k.Workspaces))}}
+	w, ok := FindWorkspace(k.Workspaces, p.Workspace.Name, p.Workspace.ResourceGroup)
+	if !ok {
+		return []rules.Violation{{Field: string(FWorkspace), Code: "unknown",
+			Message: fmt.Sprintf("no workspace %q in this subscription (have: %s)", p.Workspace.Name, workspaceNames(k.Workspaces))}}
+	}
+	if ok, why := WorkspaceUsable(w); !ok && (p.Mode == ModeCreate || p.Mode == ModeAttach) {
+		var usable []string
+		for _, x := range k.Workspaces {
+			if u, _ := WorkspaceUsable(x); u {
+				usable = append(usable, x.Name)
+			}
+		}
+		if len(usable) > 0 {
+			why += " (this subscription has " + strings.Join(usable, ", ") + ")"
+		}
+		return []rules.Violation{{Field: string(FWorkspace), Code: "workspace-kind", Message: why}}
+	}
+	return nil
 }
 
 func containsWorkspace(all []Workspace, id string) bool {
@@ -402,7 +423,7 @@ func checkVMSize(p *Plan, k Known) []rules.Violation {
 	case size.Restricted != "":
 		return []rules.Violation{{Field: string(FVMSize), Code: "restricted", Message: fmt.Sprintf("%s: %s; pick another size or region", size.Name, size.Restricted)}}
 	}
-	return nil
+	return rules.CheckNodeSize(size.Name, size.VCPUs, size.MemoryGB)
 }
 
 func checkNodes(p *Plan, k Known) []rules.Violation {
@@ -426,7 +447,13 @@ func checkNodes(p *Plan, k Known) []rules.Violation {
 	return []rules.Violation{{Field: string(FNodes), Code: "threshold", Message: sc.Rule}}
 }
 
-func checkNetwork(p *Plan, _ Known) []rules.Violation { return rules.CheckNetwork(p.Network) }
+func checkNetwork(p *Plan, _ Known) []rules.Violation {
+	if p.Mode == ModeAttach {
+		// an attach chooses only the load balancer (azure-facts §9)
+		return rules.CheckNetwork(rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet})
+	}
+	return rules.CheckNetwork(p.Network)
+}
 
 func checkTLS(p *Plan, _ Known) []rules.Violation {
 	if p.TLS.Mode == rules.TLSCustom && p.TLS.CertPEM == nil && p.TLS.KeyPEM == nil && (p.TLS.CertFile != "" || p.TLS.KeyFile != "") {
@@ -490,11 +517,20 @@ func checkCluster(p *Plan, k Known) []rules.Violation {
 	var out []rules.Violation
 	for _, f := range ClusterFacts(cl, p, vs, PairsOf(k.Regions, p.Workspace.Region), k.Attachments.Of(cl.ID)) {
 		if f.Severity == rules.Block {
-			msg := cl.Name + ": " + f.Message
+			msg := f.Message
+			if !strings.Contains(msg, cl.Name) {
+				msg = cl.Name + ": " + msg
+			}
 			if f.Fix != "" {
 				msg += " — " + f.Fix
 			}
-			out = append(out, rules.Violation{Field: string(FCluster), Code: f.Code, Message: msg})
+			field := string(FCluster)
+			if p.ClusterName != "" {
+				field = "cluster"
+			}
+			// CodeBlocked marks a preflight Block: line mode leaves it to
+			// the preflight, which prints it as a finding
+			out = append(out, rules.Violation{Field: field, Code: CodeBlocked + f.Code, Message: msg})
 		}
 	}
 	return out

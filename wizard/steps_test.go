@@ -49,18 +49,15 @@ func TestPositionCountsNumberedSteps(t *testing.T) {
 	if n, _ := Position(ModeCreate, StepSubmit); n != 0 {
 		t.Fatalf("submit is not numbered, got %d", n)
 	}
-	if n, total := Position(ModeAttach, StepCluster); n != 4 || total != 7 {
-		t.Fatalf("attach cluster = %d/%d, want 4/7", n, total)
-	}
 	n, total = Position(ModeAttach, StepCluster)
-	if n != 4 || total != 7 {
-		t.Fatalf("attach cluster = %d/%d, want 4/7", n, total)
+	if n != 4 || total != 8 {
+		t.Fatalf("attach cluster = %d/%d, want 4/8 (the load balancer is asked in attach too)", n, total)
 	}
 }
 
 func TestAttachFlowHasNoSizeSteps(t *testing.T) {
 	for _, s := range Flow(ModeAttach) {
-		if s == StepVMSize || s == StepNodes || s == StepRegion || s == StepNetwork {
+		if s == StepVMSize || s == StepNodes || s == StepRegion {
 			t.Errorf("attach flow contains %s", s)
 		}
 	}

@@ -57,12 +57,12 @@ var stepCases = map[wizard.StepID]stepCase{
 	},
 	wizard.StepNetwork: {
 		good: func(p *wizard.Plan) {
-			p.Network = rules.Network{VNetResourceGroup: "rg-net", VNet: "vnet", Subnet: "aks", ServiceCIDR: "10.0.0.0/16", DNSServiceIP: "10.0.0.10", DockerBridgeCIDR: "172.17.0.1/16"}
+			p.Network = rules.Network{LoadBalancer: rules.InternalLoadBalancer, LoadBalancerSubnet: "snet-ilb"}
 		},
 		bad: func(p *wizard.Plan) {
-			p.Network = rules.Network{VNetResourceGroup: "rg-net", VNet: "vnet", Subnet: "aks", ServiceCIDR: "10.0.0.0/16", DNSServiceIP: "10.9.0.10", DockerBridgeCIDR: "172.17.0.1/16"}
+			p.Network = rules.Network{LoadBalancer: rules.InternalLoadBalancer}
 		},
-		msg: "10.9.0.10",
+		msg: "an internal load balancer needs a subnet",
 	},
 	wizard.StepTLS: {
 		good: func(p *wizard.Plan) { p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: "myleaf"} },
@@ -81,7 +81,7 @@ var stepCases = map[wizard.StepID]stepCase{
 	wizard.StepCluster: {
 		good: func(p *wizard.Plan) { p.ClusterName = "aks-private" },
 		bad:  func(p *wizard.Plan) { p.ClusterName = "aks-shared" },
-		msg:  "aks-shared: ",
+		msg:  "aks-shared is already attached as aks-inference in mlw-prod",
 	},
 }
 
@@ -177,6 +177,16 @@ func TestStepTable(t *testing.T) {
 				var all []string
 				for _, v := range vs {
 					all = append(all, v.Message)
+				}
+				if id == wizard.StepCluster {
+					// a blocked cluster is the preflight's to report, as a BLOCK finding
+					rep, err := wizard.Preflight(t.Context(), wizardtest.New(), r, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, f := range rep.Findings {
+						all = append(all, f.Message)
+					}
 				}
 				if !strings.Contains(strings.Join(all, "\n"), tc.msg) {
 					t.Fatalf("Resolve: %q, want %q", all, tc.msg)

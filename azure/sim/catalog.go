@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -177,7 +178,7 @@ func renderWorkspace(ws *workspace) workspaceJSON {
 	rgID := "/subscriptions/" + ws.Sub + "/resourceGroups/" + ws.RG
 	flat := strings.ReplaceAll(ws.Name, "-", "")
 	j := workspaceJSON{ID: rgID + "/providers/Microsoft.MachineLearningServices/workspaces/" + ws.Name, Name: ws.Name,
-		Type: "Microsoft.MachineLearningServices/workspaces", Location: ws.Location, Kind: "Default",
+		Type: "Microsoft.MachineLearningServices/workspaces", Location: ws.Location, Kind: cmp.Or(ws.Kind, "Default"),
 		Tags: map[string]string{"env": strings.TrimPrefix(ws.Name, "mlw-")}}
 	j.Identity.Type, j.Identity.PrincipalID, j.Identity.TenantID = "SystemAssigned", shortHash(ws.Name)+"-0000-4000-8000-00000000d00d", TenantID
 	j.SKU.Name, j.SKU.Tier = "Basic", "Basic"

@@ -190,16 +190,22 @@ func TestCreateQuotaExceeded(t *testing.T) {
 	st := e.finish(resp, 20*time.Second)
 	want := "Operation could not be completed as it results in exceeding approved standardFSv2Family Cores quota. Additional details - " +
 		"Deployment Model: Resource Manager, Location: eastus, Current Limit: 10, Current Usage: 6, Additional Required: 12, (Minimum) New Limit Required: 18."
-	if jstr(st, "status") != "Failed" || jstr(st, "error", "code") != "QuotaExceeded" || jstr(st, "error", "message") != want {
+	// Azure's real shape: AKS's QuotaExceeded inside the template
+	// deployment AML runs, under BadArgument, all in one message
+	msg := jstr(st, "error", "message")
+	if jstr(st, "status") != "Failed" || jstr(st, "error", "code") != "BadArgument" || !strings.HasPrefix(msg, "InvalidTemplateDeployment: Details: RequestId: ") ||
+		!strings.Contains(msg, "Error code: 'QuotaExceeded'") || !strings.Contains(msg, `"code": "QuotaExceeded"`) ||
+		!strings.Contains(msg, "Provisioning of resource(s) for container service aks-fsv2") || !strings.Contains(msg, want) {
 		t.Errorf("status: %v", st)
 	}
 	c := e.get(mlw+"/computes/aks-fsv2", 200)
-	if jstr(c, "properties", "provisioningState") != "Failed" || jstr(c, "properties", "provisioningErrors", 0, "error", "code") != "QuotaExceeded" {
+	if jstr(c, "properties", "provisioningState") != "Failed" || jstr(c, "properties", "provisioningErrors", 0, "error", "code") != "BadArgument" ||
+		!strings.Contains(jstr(c, "properties", "provisioningErrors", 0, "error", "message"), want) {
 		t.Errorf("compute: %v", c)
 	}
 	// GPU families have no quota in eastus; the regional limit binds too.
 	resp, _ = e.put("aks-gpu", createBody("Standard_NC6s_v3", 3, "FastProd"), 201)
-	if st := e.finish(resp, 20*time.Second); jstr(st, "error", "code") != "QuotaExceeded" ||
+	if st := e.finish(resp, 20*time.Second); jstr(st, "error", "code") != "BadArgument" ||
 		!strings.Contains(jstr(st, "error", "message"), "standardNCSv3Family Cores quota") {
 		t.Errorf("GPU: %v", st)
 	}

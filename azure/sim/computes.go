@@ -219,9 +219,15 @@ func (h *Handler) putCompute(r *http.Request, ws *workspace, name string) reply 
 	if location == "" {
 		return errReply(http.StatusBadRequest, "LocationRequired", "The location property is required for this definition.")
 	}
+	if k := ws.Kind; k == "Hub" || k == "Project" {
+		return badRequest(fmt.Sprintf("Workspace '%s' is of kind %s: AKS computes can only be created in or attached to an Azure Machine Learning workspace.", ws.Name, k))
+	}
 	props := in.Properties.Properties
 	if props == nil {
 		props = &aksPropsIn{}
+	}
+	if rep, ok := checkNetworking(props.AksNetworkingConfiguration); !ok {
+		return rep
 	}
 	purpose := "FastProd"
 	if v := str(props.ClusterPurpose); v != "" {
@@ -336,10 +342,23 @@ func internalError() armError {
 	return armError{Code: "InternalServerError", Message: "An internal server error occurred. Please try again. If the problem persists, contact support."}
 }
 
-func quotaError(label, region string, limit, used, need int) armError {
-	return armError{Code: "QuotaExceeded", Message: fmt.Sprintf("Operation could not be completed as it results in exceeding approved %s Cores quota. "+
+// quotaError is a quota failure as an AML create reports it: AKS's
+// QuotaExceeded wrapped in the ARM template deployment that AML runs, under
+// the code BadArgument, all of it inside one message string (the shape of
+// microsoft/computervision-recipes#499).
+func quotaError(label, region, cluster, rg string, limit, used, need int) armError {
+	inner := fmt.Sprintf("Operation could not be completed as it results in exceeding approved %s Cores quota. "+
 		"Additional details - Deployment Model: Resource Manager, Location: %s, Current Limit: %d, Current Usage: %d, "+
-		"Additional Required: %d, (Minimum) New Limit Required: %d.", label, region, limit, used, need, used+need)}
+		"Additional Required: %d, (Minimum) New Limit Required: %d. Submit a request for Quota increase at https://aka.ms/ProdportalCRP "+
+		"by specifying parameters listed in the ‘Details’ section for deployment to succeed. Please read more about quota limits at "+
+		"https://docs.microsoft.com/en-us/azure/azure-supportability/regional-quota-requests.", label, region, limit, used, need, used+need)
+	prov := fmt.Sprintf("Provisioning of resource(s) for container service %s in resource group %s failed.", cluster, rg)
+	req, dep := newID(), newID()
+	return armError{Code: "BadArgument", Message: fmt.Sprintf("InvalidTemplateDeployment: Details: RequestId: %s\n"+
+		"Error code: 'InvalidTemplateDeployment'. Target: ''. Message: 'The template deployment '%s' is not valid according to the validation procedure. "+
+		"The tracking id is '%s'. See inner errors for details.'\n"+
+		"    Error code: 'QuotaExceeded'. Target: ''. Message: '%s Message: {\n      \"code\": \"QuotaExceeded\",\n      \"message\": \"%s Message: %s\"\n    }'",
+		req, dep, req, prov, prov, inner)}
 }
 
 // purposeCheck is the service's synchronous threshold check.
@@ -381,7 +400,7 @@ func (h *Handler) createLocked(ws *workspace, c *computeRec, props *aksPropsIn, 
 	if !h.w.offered(size, rg.Name) {
 		return nil, badRequest(fmt.Sprintf("The VM size '%s' is not available in location '%s'.", size.Name, rg.Name))
 	}
-	if size.VCPUs < 2 {
+	if size.VCPUs < 2 || size.MemoryGB < 4 { // AKS system pools: at least 2 vCPUs and 4 GiB
 		return nil, badRequest(fmt.Sprintf("The VM SKU chosen for this cluster %s does not have enough CPU/memory to run as an AKS node.", size.Name))
 	}
 	if rep, ok := purposeCheck(purpose, count, count*size.VCPUs); !ok {
@@ -395,6 +414,7 @@ func (h *Handler) createLocked(ws *workspace, c *computeRec, props *aksPropsIn, 
 	op := h.newOpLocked("create", c, ws.Location)
 
 	need := count * size.VCPUs
+	clusterName := clusterNameFor(c.Name)
 	u := h.usageLocked(sub, rg.Name)
 	famLimit, coresLimit := h.w.limit(sub, rg.Name, size.Family), h.w.limit(sub, rg.Name, "cores")
 	famUsed, coresUsed := max(u[size.Family], 0), max(u["cores"], 0)
@@ -402,14 +422,14 @@ func (h *Handler) createLocked(ws *workspace, c *computeRec, props *aksPropsIn, 
 		op.fail(invalid("SkuNotAvailable", fmt.Sprintf("The requested VM size %s is currently not available in location '%s' for subscription '%s'. "+
 			"Please try another size or deploy to a different location or zones. See https://aka.ms/azureskunotavailable for details.", size.Name, rg.Name, sub.ID)))
 	} else if famUsed+need > famLimit {
-		op.fail(quotaError(size.Family, rg.Name, famLimit, famUsed, need))
+		op.fail(quotaError(size.Family, rg.Name, clusterName, ws.RG, famLimit, famUsed, need))
 	} else if coresUsed+need > coresLimit {
-		op.fail(quotaError("Total Regional", rg.Name, coresLimit, coresUsed, need))
+		op.fail(quotaError("Total Regional", rg.Name, clusterName, ws.RG, coresLimit, coresUsed, need))
 	} else if h.f.takeFail("create") {
-		op.fail(quotaError(size.Family, rg.Name, famLimit, max(famUsed, famLimit-need+1, 0), need))
+		op.fail(quotaError(size.Family, rg.Name, clusterName, ws.RG, famLimit, max(famUsed, famLimit-need+1, 0), need))
 	}
 	if op.Outcome == "Succeeded" {
-		cl := &cluster{Sub: ws.Sub, RG: ws.RG, Name: clusterNameFor(c.Name), Location: rg.Name,
+		cl := &cluster{Sub: ws.Sub, RG: ws.RG, Name: clusterName, Location: rg.Name,
 			Version: defaultPatch(h.w.versionsFor(rg.Name)), PowerState: "Running", ProvisioningState: "Succeeded",
 			Pools:           []pool{{Name: "agentpool", Count: count, VMSize: size.Name, Mode: "System"}},
 			LoadBalancerSKU: "standard", NetworkPlugin: "kubenet", OutboundType: "loadBalancer",

@@ -54,10 +54,17 @@
 //
 // Rejected at PUT (400): computeType other than AKS, no location, a create
 // without agentVmSize/agentCount, an unknown or unoffered VM size, a node
-// size under 2 vCPUs, an invalid name, FastProd/DenseProd under 12 vCPUs
-// or 3 nodes; 404 for an attach to an unknown cluster; 409 for a name in
+// size under 2 vCPUs or 4 GiB (the AKS system pool minimum), an invalid
+// name, FastProd/DenseProd under 12 vCPUs or 3 nodes, an
+// aksNetworkingConfiguration value that breaks the API's IPv4 patterns
+// (InvalidRequestContent) or lies in a range AKS reserves (169.254.0.0/16,
+// 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24), a PUT into an AI Foundry
+// hub or project (workspace kind Hub/Project; fixtures aif-hub and
+// aif-project); 404 for an attach to an unknown cluster; 409 for a name in
 // use. Failed asynchronously: a create over the family or regional quota
-// (QuotaExceeded) or with a size restricted for the subscription
+// (in Azure's wrapped shape: BadArgument whose message is the
+// InvalidTemplateDeployment with the inner 'QuotaExceeded' and its
+// Current Limit / Current Usage / Additional Required) or with a size restricted for the subscription
 // (SkuNotAvailable); an attach of an unsupported Kubernetes version
 // (BadRequest / BadRequestFormat), of a stopped or failed cluster, or of a
 // private cluster with a public FQDN. Attaching a cluster attached
@@ -83,7 +90,7 @@
 //	unavailable=ROUTE[:N]   503 ServiceUnavailable on the first N calls of ROUTE (after the throttled ones)
 //	drop=ROUTE[:N]          drop the connection on the first N calls of ROUTE (before the others)
 //	fail=KIND[:N]           the next N operations of KIND that would succeed end Failed:
-//	                        create with QuotaExceeded, attach/detach/delete with InternalServerError
+//	                        create with the wrapped QuotaExceeded (BadArgument), attach/detach/delete with InternalServerError
 //	slow=KIND[:FACTOR]      every operation of KIND takes FACTOR (default 3) times as long
 //
 // ROUTE is a route key above or "all"; KIND is create, attach, detach or

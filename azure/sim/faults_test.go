@@ -154,7 +154,7 @@ func TestFaultFailCreate(t *testing.T) {
 	e := newEnv(t, Options{Faults: f})
 	resp, _ := e.put("aks-doomed", createBody("Standard_D3_v2", 3, "FastProd"), 201)
 	st := e.finish(resp, 20*time.Second)
-	if jstr(st, "status") != "Failed" || jstr(st, "error", "code") != "QuotaExceeded" ||
+	if jstr(st, "status") != "Failed" || jstr(st, "error", "code") != "BadArgument" ||
 		!strings.Contains(jstr(st, "error", "message"), "standardDv2Family Cores quota") {
 		t.Errorf("forced failure: %v", st)
 	}

@@ -34,6 +34,9 @@ type workspace struct {
 	FriendlyName, Description string
 	WorkspaceID               string
 	Created                   time.Time
+	// Kind is the resource's kind: "" (rendered "Default") for an Azure
+	// Machine Learning workspace, "Hub" or "Project" for Azure AI Foundry.
+	Kind string
 }
 
 // pool is one agent pool of a managed cluster.
@@ -189,6 +192,13 @@ func workspaceTable() []workspace {
 		{Sub: SandboxSubscriptionID, RG: "rg-sandbox", Name: "mlw-sandbox", Location: "westus2", FriendlyName: "Sandbox",
 			Description: "Personal sandbox", WorkspaceID: "c4d2e8f0-6a1b-4c3d-8e5f-7a9b1c3d5e03",
 			Created: time.Date(2025, 6, 2, 8, 30, 0, 0, time.UTC)},
+		// Azure AI Foundry: a hub and a project of it; neither takes an AKS compute
+		{Sub: DefaultSubscriptionID, RG: "rg-ai-foundry", Name: "aif-hub", Location: "eastus", FriendlyName: "AI Foundry hub",
+			Description: "Shared AI Foundry hub", WorkspaceID: "5b8d1f3a-2c4e-4a6b-9d8f-1e3a5c7b9d04", Kind: "Hub",
+			Created: time.Date(2025, 9, 12, 10, 0, 0, 0, time.UTC)},
+		{Sub: DefaultSubscriptionID, RG: "rg-ai-foundry", Name: "aif-project", Location: "eastus", FriendlyName: "AI Foundry project",
+			Description: "Chat app project of aif-hub", WorkspaceID: "9e2c4a6b-8d1f-4b3e-a5c7-2f4b6d8e0a05", Kind: "Project",
+			Created: time.Date(2025, 9, 12, 10, 30, 0, 0, time.UTC)},
 	}
 }
 

@@ -69,10 +69,15 @@ func TestLocations(t *testing.T) {
 func TestWorkspacesPaging(t *testing.T) {
 	e := newEnv(t, Options{})
 	items, pages := e.list("/subscriptions/" + sub1 + "/providers/Microsoft.MachineLearningServices/workspaces")
-	if len(items) != 2 || pages < 2 {
+	if len(items) != 4 || pages < 2 {
 		t.Fatalf("%d workspaces in %d pages", len(items), pages)
 	}
 	ws := byName(items)
+	for name, kind := range map[string]string{"mlw-prod": "Default", "mlw-research": "Default", "aif-hub": "Hub", "aif-project": "Project"} {
+		if got := jstr(ws[name], "kind"); got != kind {
+			t.Errorf("%s: kind %q, want %q", name, got, kind)
+		}
+	}
 	prod := ws["mlw-prod"]
 	if jstr(prod, "id") != mlw || jstr(prod, "location") != "eastus" || jstr(prod, "type") != "Microsoft.MachineLearningServices/workspaces" ||
 		jstr(prod, "properties", "friendlyName") == "" || jstr(prod, "properties", "provisioningState") != "Succeeded" {

@@ -128,6 +128,10 @@ func (e *Invalid) Error() string {
 	var b strings.Builder
 	b.WriteString("invalid input:")
 	for _, v := range e.Violations {
+		if v.Field == "" { // not about a flag (a missing argument)
+			fmt.Fprintf(&b, "\n  %s", v.Message)
+			continue
+		}
 		fmt.Fprintf(&b, "\n  --%s: %s", v.Field, v.Message)
 	}
 	return b.String()
@@ -143,13 +147,16 @@ type app struct {
 	sess    *Session
 	// lastWS is the workspace the command worked on, for follow-up hints.
 	lastWS wizard.WorkspaceRef
+	// args are the command-line arguments (flag errors look for -o json).
+	args []string
 }
 
 // Run executes amlaks with args and returns the exit code. Nothing here
 // calls os.Exit, so tests drive it in-process.
 func Run(ctx context.Context, args []string, s Streams, f Factory, version string) int {
-	a := &app{ctx: ctx, s: s, f: f, version: version}
+	a := &app{ctx: ctx, s: s, f: f, version: version, args: args}
 	root := a.rootCmd()
+	root.SetFlagErrorFunc(a.flagError)
 	root.SetArgs(args)
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
@@ -240,7 +247,11 @@ func errorJSON(err error) map[string]any {
 		out["code"] = "InvalidInput"
 		var vs []map[string]string
 		for _, v := range inv.Violations {
-			vs = append(vs, map[string]string{"flag": "--" + v.Field, "code": v.Code, "message": v.Message})
+			m := map[string]string{"code": v.Code, "message": v.Message}
+			if v.Field != "" {
+				m["flag"] = "--" + v.Field
+			}
+			vs = append(vs, m)
 		}
 		out["violations"] = vs
 	default:

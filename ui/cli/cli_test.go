@@ -293,7 +293,8 @@ func TestArgErrorIsJSONWithOutputJSON(t *testing.T) {
 	var out, errb bytes.Buffer
 	s := Streams{In: strings.NewReader(""), Out: &out, Err: &errb}
 	code := Run(context.Background(), []string{"status", "-w", "mlw-prod", "-o", "json"}, s, fakeFactory(c), "test")
-	if code != 2 || !strings.Contains(out.String(), `"code": "InvalidInput"`) || !strings.Contains(out.String(), "--name") {
+	if code != 2 || !strings.Contains(out.String(), `"code": "InvalidInput"`) || !strings.Contains(out.String(), "give the compute name: amlaks status NAME") ||
+		strings.Contains(out.String(), "--name") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
 	}
 }

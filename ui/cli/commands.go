@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +29,7 @@ type submitFlags struct {
 func (f *submitFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.name, "name", "n", "", "compute name: 3-24 letters, digits and -, starting with a letter")
-	fl.StringVar(&f.purpose, "purpose", "", "production (FastProd, the default) or devtest (DevTest)")
+	fl.StringVar(&f.purpose, "purpose", "", "production (the default; also prod, FastProd) or dev-test (also devtest, DevTest)")
 	fl.StringVar(&f.description, "description", "", "description of the compute")
 	fl.StringVar(&f.leaf, "ssl-leaf-domain-label", "", "TLS with a Microsoft certificate for this leaf domain label")
 	fl.BoolVar(&f.overwrite, "ssl-overwrite-domain", false, "overwrite an existing domain with the same leaf label")
@@ -94,7 +97,7 @@ wizard's steps; with --yes, or without a terminal, nothing is asked and missing 
 flags are reported together (exit 2). Defaults: production, 3 × Standard_D3_v2, the
 workspace's region.`,
 		Example: `  amlaks create -w mlw-prod -n aks-prod-01 --yes
-  amlaks create -w mlw-prod -n aks-dev --purpose devtest --vm-size Standard_D2_v2 --nodes 1 --yes
+  amlaks create -w mlw-prod -n aks-dev --purpose dev-test --vm-size Standard_D2_v2 --nodes 1 --yes
   amlaks create -w mlw-prod -n aks-prod-01 --dry-run -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -121,14 +124,7 @@ workspace's region.`,
 			}
 			p.Network = rules.Network{VNetResourceGroup: vnetRG, VNet: vnet, Subnet: subnet, ServiceCIDR: svcCIDR, DNSServiceIP: dnsIP,
 				DockerBridgeCIDR: bridge, LoadBalancerSubnet: lbSubnet}
-			switch strings.ToLower(lb) {
-			case "", "public", "publicip":
-				p.Network.LoadBalancer = rules.PublicIP
-			case "internal", "internalloadbalancer":
-				p.Network.LoadBalancer = rules.InternalLoadBalancer
-			default:
-				vs = append(vs, rules.Violation{Field: "load-balancer", Code: "bad", Message: fmt.Sprintf("must be public or internal (got %q)", lb)})
-			}
+			vs = append(vs, setLoadBalancer(p, lb)...)
 			if p.Network.Custom() || ch("load-balancer") || ch("load-balancer-subnet") {
 				p.Mark(wizard.FNetwork, wizard.Flag)
 			}
@@ -153,7 +149,7 @@ workspace's region.`,
 
 func (a *app) attachCmd() *cobra.Command {
 	var f submitFlags
-	var clusterID, cluster, clusterRG string
+	var clusterID, cluster, clusterRG, lb, lbSubnet string
 	cmd := &cobra.Command{
 		Use:   "attach",
 		Short: "Attach an existing AKS cluster to a workspace",
@@ -162,7 +158,8 @@ Every rule is checked first: supported Kubernetes version, size against the purp
 authorized IP ranges, private clusters, and whether the cluster is already attached
 somewhere (a second attachment breaks the first).`,
 		Example: `  amlaks attach -w mlw-prod -n aks-priv --cluster aks-private --cluster-resource-group rg-aks --yes
-  amlaks attach -w mlw-prod -n aks-dev --cluster-id /subscriptions/.../managedClusters/aks-small --purpose devtest --yes`,
+  amlaks attach -w mlw-prod -n aks-dev --cluster-id /subscriptions/.../managedClusters/aks-small --purpose dev-test --yes
+  amlaks attach -w mlw-prod -n aks-ilb --cluster aks-shared --load-balancer internal --load-balancer-subnet snet-ilb --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := a.session()
@@ -188,6 +185,12 @@ somewhere (a second attachment breaks the first).`,
 			case clusterRG != "":
 				vs = append(vs, rules.Violation{Field: "cluster", Code: "missing", Message: "missing: --cluster-resource-group needs --cluster NAME"})
 			}
+			// an attach may ask for an internal load balancer in a subnet of the cluster's VNet
+			p.Network.LoadBalancerSubnet = lbSubnet
+			vs = append(vs, setLoadBalancer(p, lb)...)
+			if cmd.Flags().Changed("load-balancer") || cmd.Flags().Changed("load-balancer-subnet") {
+				p.Mark(wizard.FNetwork, wizard.Flag)
+			}
 			return a.submit(cmd, p, &f, vs)
 		},
 	}
@@ -196,7 +199,77 @@ somewhere (a second attachment breaks the first).`,
 	fl.StringVar(&clusterID, "cluster-id", "", "resource ID of the AKS cluster")
 	fl.StringVar(&cluster, "cluster", "", "name of the AKS cluster (with --cluster-resource-group when ambiguous)")
 	fl.StringVar(&clusterRG, "cluster-resource-group", "", "resource group of the AKS cluster")
+	fl.StringVar(&lb, "load-balancer", "public", "public or internal (no public IP: needs --load-balancer-subnet)")
+	fl.StringVar(&lbSubnet, "load-balancer-subnet", "", "subnet of the cluster's VNet for the internal load balancer")
 	return cmd
+}
+
+// setLoadBalancer puts --load-balancer into the plan: public (the
+// default; also PublicIp) or internal (also InternalLoadBalancer).
+func setLoadBalancer(p *wizard.Plan, lb string) []rules.Violation {
+	switch strings.ToLower(strings.TrimSpace(lb)) {
+	case "", "public", "publicip":
+		p.Network.LoadBalancer = rules.PublicIP
+	case "internal", "internalloadbalancer":
+		p.Network.LoadBalancer = rules.InternalLoadBalancer
+	default:
+		return []rules.Violation{{Field: "load-balancer", Code: "bad", Message: fmt.Sprintf("must be public or internal (got %q)", lb)}}
+	}
+	return nil
+}
+
+// reBadFlag matches pflag's "invalid argument "abc" for "-n, --nodes" flag: strconv.ParseInt: ...".
+var reBadFlag = regexp.MustCompile(`^invalid argument "((?:[^"\\]|\\.)*)" for "(?:-\w, )?--([\w-]+)" flag: `)
+
+// flagError turns a flag that does not parse into an Invalid naming the
+// flag and the value expected (`--nodes: "abc" is not a whole number`),
+// never Go's strconv text; with -o json anywhere on the line the error
+// object goes to stdout as JSON (the flag itself may not be parsed yet).
+func (a *app) flagError(cmd *cobra.Command, err error) error {
+	if wantsJSON(a.args) {
+		a.g.Output = "json"
+	}
+	m := reBadFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err // unknown flag, missing value: cobra's words are clear
+	}
+	val, uerr := strconv.Unquote(`"` + m[1] + `"`)
+	if uerr != nil {
+		val = m[1]
+	}
+	what := "is not a valid value"
+	if f := cmd.Flags().Lookup(m[2]); f != nil {
+		switch f.Value.Type() {
+		case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+			what = "is not a whole number"
+			if f.DefValue != "" && f.DefValue != "0" {
+				what += " (like " + f.DefValue + ")"
+			}
+		case "bool":
+			what = "is not true or false"
+		case "duration":
+			what = "is not a duration (like 30s or 5m)"
+		}
+	}
+	return &Invalid{[]rules.Violation{{Field: m[2], Code: "flag-invalid", Message: fmt.Sprintf("%q %s", val, what)}}}
+}
+
+// wantsJSON reports whether args ask for -o json (in any of pflag's
+// spellings), read before the flags are parsed.
+func wantsJSON(args []string) bool {
+	for i, x := range args {
+		switch {
+		case x == "--":
+			return false
+		case x == "-o" || x == "--output":
+			if i+1 < len(args) && args[i+1] == "json" {
+				return true
+			}
+		case x == "-ojson" || x == "-o=json" || x == "--output=json":
+			return true
+		}
+	}
+	return false
 }
 
 // needsAnswers reports whether the plan still has questions for the TUI.
@@ -244,7 +317,11 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	}
 	if interactive {
 		az, _ := wizard.Equivalents(p)
-		fmt.Fprintf(a.s.Err, "Summary: %s\nEquivalent command:\n%s\n", summary(p, s.Demo), az)
+		fmt.Fprintf(a.s.Err, "Summary: %s\n", summary(p, s.Demo))
+		if c := costText(p, rep); c != "" {
+			fmt.Fprintf(a.s.Err, "Cost: %s\n", c)
+		}
+		fmt.Fprintf(a.s.Err, "Equivalent command:\n%s\n", az)
 		ans, err := a.prompter().line(fmt.Sprintf("Submit the %s of %s? [y/N]: ", p.Mode, p.Name))
 		if err != nil {
 			return err
@@ -349,6 +426,30 @@ func findingsJSON(fs []rules.Finding) []map[string]string {
 	return out
 }
 
+// costText is the monthly cost of a create's nodes ("≈ $502/month for 3 ×
+// Standard_D3_v2 at $0.229/h; compute only: 730 hours a month"), "" for an
+// attach or when the price is unknown.
+func costText(p *wizard.Plan, rep wizard.Report) string {
+	if p.Mode != wizard.ModeCreate {
+		return ""
+	}
+	line := rules.CostLine(p.Nodes, p.VMSize, rep.Facts.Size.PricePerHour)
+	if line == "" {
+		return ""
+	}
+	return line + "; VMs only (Linux pay-as-you-go, 730 hours a month): disks, load balancer and traffic come on top"
+}
+
+// costJSON is the cost object of the JSON output (nil when unknown).
+func costJSON(p *wizard.Plan, rep wizard.Report) map[string]any {
+	if costText(p, rep) == "" {
+		return nil
+	}
+	price := rep.Facts.Size.PricePerHour
+	return map[string]any{"monthly": math.Round(rules.MonthlyCost(p.Nodes, price)*100) / 100, "currency": "USD", "hoursPerMonth": rules.HoursPerMonth,
+		"nodes": p.Nodes, "vmSize": p.VMSize, "pricePerHour": price, "text": rules.CostLine(p.Nodes, p.VMSize, price)}
+}
+
 func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 	az, py := wizard.Equivalents(p)
 	// The request Submit would send, built by the Cloud's own code.
@@ -357,14 +458,21 @@ func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 		return err
 	}
 	if a.jsonOut() {
-		writeJSON(a.s.Out, map[string]any{
+		out := map[string]any{
 			"dryRun": true, "blocked": rep.Blocked(), "findings": findingsJSON(rep.Findings),
 			"request": map[string]any{"method": req.Method, "url": req.URL(), "path": req.Path, "body": json.RawMessage(req.Body)},
 			"az":      az, "python": py,
-		})
+		}
+		if c := costJSON(p, rep); c != nil {
+			out["cost"] = c
+		}
+		writeJSON(a.s.Out, out)
 	} else {
 		fmt.Fprint(a.s.Out, req.String())
 		fmt.Fprintf(a.s.Out, "\n# equivalent Azure CLI (v1 ml extension):\n%s\n", az)
+		if c := costText(p, rep); c != "" {
+			fmt.Fprintf(a.s.Out, "\n# cost: %s\n", c)
+		}
 	}
 	if rep.Blocked() {
 		return exit(ExitInvalid, errSilent)
@@ -415,9 +523,9 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 	}
 	if op.Kind == wizard.OpDetach {
 		if a.jsonOut() {
-			writeJSON(a.s.Out, map[string]any{"name": op.Name, "detached": true})
+			writeJSON(a.s.Out, map[string]any{"name": op.Name, "detached": true, "clusterKept": true, "note": wizard.DetachCostNote})
 		} else {
-			fmt.Fprintf(a.s.Out, "%s detached; the AKS cluster itself was kept\n", op.Name)
+			fmt.Fprintf(a.s.Out, "%s detached; the AKS cluster itself was kept: %s\n", op.Name, wizard.DetachCostNote)
 		}
 		return nil
 	}
@@ -459,7 +567,7 @@ func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) {
 		fmt.Fprintf(a.s.Out, "cluster: %s\n", c.ClusterID)
 	}
 	if c.State == "Succeeded" {
-		fmt.Fprintf(a.s.Out, "next: deploy a model to it (compute target %q); see the workspace's computes with: %s\n", c.Name, a.command("list", a.lastWS))
+		fmt.Fprintf(a.s.Out, "next: %s; see the workspace's computes with: %s\n", wizard.DeployHint(c.Name), a.command("list", a.lastWS))
 	}
 }
 

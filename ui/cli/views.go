@@ -363,7 +363,7 @@ Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 				if !a.canPrompt() {
 					return &Invalid{[]rules.Violation{wizard.Missing("yes", "detaching needs confirmation: add --yes")}}
 				}
-				fmt.Fprintf(a.s.Err, "Detach %s from %s? The AKS cluster %s is kept. [y/N] ", c.Name, p.Workspace.Name, clusterShort(c.ClusterID))
+				fmt.Fprintf(a.s.Err, "Detach %s from %s? The AKS cluster %s is kept: %s. [y/N] ", c.Name, p.Workspace.Name, clusterShort(c.ClusterID), wizard.DetachCostNote)
 				line, err := a.prompter().line("")
 				if err != nil {
 					return err
@@ -380,7 +380,13 @@ Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 			if noWait {
 				return a.printAccepted(op, wizard.Report{})
 			}
-			return a.follow(op, nil)
+			if err := a.follow(op, nil); err != nil {
+				return err
+			}
+			if id, err := rules.ParseClusterID(c.ClusterID); err == nil && !a.jsonOut() {
+				fmt.Fprintf(a.s.Err, "to stop paying for it: az aks delete -g %s -n %s --subscription %s\n", id.ResourceGroup, id.Name, id.SubscriptionID)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
@@ -412,7 +418,8 @@ func readLine(r io.Reader) (string, error) {
 func nameArg(cmd *cobra.Command, args []string) error {
 	switch {
 	case len(args) == 0:
-		return &Invalid{[]rules.Violation{wizard.Missing("name", "give the compute's name: amlaks "+cmd.Name()+" NAME -w WORKSPACE")}}
+		// the name is an argument, not a flag: no "--name" in the message
+		return &Invalid{[]rules.Violation{{Code: "missing", Message: "give the compute name: amlaks " + cmd.Name() + " NAME"}}}
 	case len(args) > 1:
 		return &Invalid{[]rules.Violation{{Field: "name", Code: "extra", Message: fmt.Sprintf("one compute name only (got %d: %s)", len(args), strings.Join(args, " "))}}}
 	}

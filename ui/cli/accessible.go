@@ -152,8 +152,10 @@ func (q asker) choose(done <-chan struct{}, title string, labels []string, cur i
 	v := max(cur, 0)
 	sel := huh.NewSelect[int]().Title(title).Options(opts...).Value(&v).
 		Validate(func(i int) error { return q.check(func() error { return ok(i) }) })
-	err := q.run(done, sel, func() bool { return ok(v) == nil })
-	return v, err
+	if err := q.run(done, sel, func() bool { return ok(v) == nil }); err != nil {
+		return 0, err // v may still be written by an abandoned prompt
+	}
+	return v, nil
 }
 
 func (q asker) text(done <-chan struct{}, title, def string, ok func(string) error) (string, error) {
@@ -169,16 +171,20 @@ func (q asker) text(done <-chan struct{}, title, def string, ok func(string) err
 	}
 	in := huh.NewInput().Title(title + ":").Value(&v).Validate(func(s string) error { return q.check(func() error { return ok(or(s)) }) })
 	in.CharLimit(4096)
-	err := q.run(done, in, func() bool { return ok(or(v)) == nil })
-	return or(v), err
+	if err := q.run(done, in, func() bool { return ok(or(v)) == nil }); err != nil {
+		return "", err
+	}
+	return or(v), nil
 }
 
 // yesNo accepts y, yes, n or no (any case); Enter keeps No; anything
 // else is asked again.
 func (q asker) yesNo(done <-chan struct{}, title string) (bool, error) {
 	var v bool
-	err := q.run(done, huh.NewConfirm().Title(title).Value(&v), func() bool { return true })
-	return v, err
+	if err := q.run(done, huh.NewConfirm().Title(title).Value(&v), func() bool { return true }); err != nil {
+		return false, err
+	}
+	return v, nil
 }
 
 // walker walks the flow of one plan.
@@ -247,7 +253,11 @@ type lockedWriter struct {
 	w  io.Writer
 }
 
-func (l *lockedWriter) Write(b []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.w.Write(b) }
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
 
 // load fetches what the checks of the flow need, stage by stage like
 // wizard.Gather, again whenever an answer changed the inputs of a load.
@@ -267,7 +277,26 @@ func (w *walker) load() error {
 			wizard.DefaultRegion(p, false)
 		}
 	}
-	return w.fetch(w.stale(wizard.Needs(p)))
+	if err := w.fetch(w.stale(wizard.Needs(p))); err != nil {
+		return err
+	}
+	// names given by flags become the listed ones (as Gather does)
+	if r, ok := wizard.FindRegion(w.k.Regions, p.Region); ok && p.Mode == wizard.ModeCreate {
+		p.Region = r.Name
+	}
+	if w.k.Sizes != nil {
+		if z, ok := w.k.Sizes.Find(p.VMSize); ok {
+			p.VMSize = z.Name
+		}
+	}
+	if w.k.HaveClusters && p.Mode == wizard.ModeAttach && p.Given(wizard.FCluster) {
+		if cl, ok := wizard.FindCluster(w.k.Clusters, p.ClusterID); ok {
+			p.ClusterID, p.Cluster = cl.ID, &cl
+		} else if p.ClusterID == "" && p.ClusterName != "" {
+			p.ResolveClusterName(w.k.Clusters)
+		}
+	}
+	return nil
 }
 
 func (w *walker) key(l wizard.Load) string {
@@ -427,7 +456,7 @@ func (w *walker) choose(id wizard.StepID) error {
 			fmt.Fprintln(w.q.out, f.String())
 		}
 	case id == wizard.StepVMSize:
-		if z, _ := w.k.Sizes.Find(w.p.VMSize); z.GPUs > 0 || z.FPGA {
+		if z := w.size(w.p.VMSize); z.GPUs > 0 || z.FPGA {
 			fmt.Fprintln(w.q.out, "note: GPU/FPGA sizes must be chosen now: a second node pool cannot be added later")
 		}
 	}
@@ -484,7 +513,9 @@ func (w *walker) options(id wizard.StepID) []option {
 			return nil
 		}
 		sizes := slices.Clone(k.Sizes.Sizes)
-		slices.SortStableFunc(sizes, func(a, b wizard.VMSize) int { return wizard.NaturalCompare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+		slices.SortStableFunc(sizes, func(a, b wizard.VMSize) int {
+			return wizard.NaturalCompare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		})
 		for _, z := range sizes {
 			out = append(out, option{sizeLabel(z, k.Sizes.QuotaUnknown), strings.EqualFold(z.Name, p.VMSize), func(q *wizard.Plan) { q.VMSize = z.Name }})
 		}
@@ -521,6 +552,15 @@ func sizeLabel(z wizard.VMSize, quotaUnknown bool) string {
 	return l
 }
 
+// size is the named size of the plan's region (zero when unknown).
+func (w *walker) size(name string) wizard.VMSize {
+	var z wizard.VMSize
+	if w.k.Sizes != nil {
+		z, _ = w.k.Sizes.Find(name)
+	}
+	return z
+}
+
 // findings are a cluster's own findings for the plan (the picker's badge).
 func (w *walker) findings(cl wizard.Cluster) []rules.Finding {
 	return wizard.ClusterFacts(cl, w.p, w.k.ClusterVersions[strings.ToLower(cl.Region)], wizard.PairsOf(w.k.Regions, w.p.Workspace.Region), w.k.Attachments.Of(cl.ID))
@@ -545,7 +585,7 @@ func (w *walker) text(id wizard.StepID) error {
 	p, st := w.p, wizard.StepOf(id)
 	set := func(q *wizard.Plan, s string) error { q.Name = s; return nil }
 	if id == wizard.StepNodes {
-		z, _ := w.k.Sizes.Find(p.VMSize)
+		z := w.size(p.VMSize)
 		fmt.Fprintln(w.q.out, rules.CheckSize(p.Purpose, z.Name, max(p.Nodes, 1), z.VCPUs).Rule)
 		set = func(q *wizard.Plan, s string) (err error) {
 			if q.Nodes, err = strconv.Atoi(s); err != nil {
@@ -572,7 +612,7 @@ func (w *walker) text(id wizard.StepID) error {
 		p.Mark(st.Field, wizard.Asked)
 	}
 	if id == wizard.StepNodes {
-		z, _ := w.k.Sizes.Find(p.VMSize)
+		z := w.size(p.VMSize)
 		fmt.Fprintf(w.q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), z.VCPUs, p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
 	}
 	return nil

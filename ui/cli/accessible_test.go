@@ -152,7 +152,7 @@ func TestAccessibleCreateThroughEveryStep(t *testing.T) {
 		"0", "1", // 0 nodes: asked again; 1
 		"2", "rg-net", "vnet1", "aks", "", "", "", // custom VNet, defaults
 		"2", "", // internal load balancer, its subnet = the VNet's
-		"2",                                          // a Microsoft certificate with an internal LB: asked again
+		"2",                                                       // a Microsoft certificate with an internal LB: asked again
 		"3", "~/c.pem", "~/nope.pem", "~/k.pem", "ml.contoso.com", // own certificate; a missing key file asked again
 		"1bad", "aks-inference", "aks-all", // bad name, taken name, good name
 		"maybe", "y", ""}, "\n")
@@ -258,8 +258,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string             { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestAccessibleAsksEachStepUnlessItsFlagAnswersIt is generated from the
 // table: for every step of the create and attach flows that answers a
@@ -505,4 +509,25 @@ func (running) Follow(ctx context.Context, op wizard.Operation, _ time.Duration)
 	ch <- wizard.Progress{State: "Creating"}
 	go func() { <-ctx.Done(); close(ch) }()
 	return ch
+}
+
+func TestAccessibleUnreadableCertFlagIsAskedKeepingTheFlags(t *testing.T) {
+	c := wizardtest.New()
+	dir := t.TempDir()
+	wizardtest.WriteCert(t, dir+"/c.pem", dir+"/k.pem")
+	// the TLS step opens on "your own certificate" with the flags' values:
+	// Enter keeps the mode, the certificate and the CNAME; the key is fixed
+	code, _, errs := runPiped(t, c, "\n\n"+dir+"/k.pem\n\ny\n", "create", "--accessible", "-w", "mlw-prod", "-n", "aks-c", "--purpose", "devtest",
+		"--region", "eastus", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--load-balancer", "public",
+		"--ssl-cert-file", dir+"/c.pem", "--ssl-key-file", dir+"/missing.pem", "--ssl-cname", "ml.contoso.com")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	why, q := strings.Index(errs, "ssl-key-file: cannot read "+dir+"/missing.pem"), strings.Index(errs, "TLS \n")
+	if why < 0 || q < why || !strings.Contains(errs, "CNAME [ml.contoso.com]:") {
+		t.Fatalf("not asked with the reason and the flags' values:\n%s", errs)
+	}
+	if len(c.Specs) != 1 || c.Specs[0].TLS.CNAME != "ml.contoso.com" || len(c.Specs[0].TLS.KeyPEM) == 0 {
+		t.Fatalf("sent %+v", c.Specs)
+	}
 }

@@ -27,19 +27,21 @@ import (
 
 // walker walks the flow of one plan.
 type walker struct {
-	a     *app
-	q     asker
-	p     *wizard.Plan
-	k     wizard.Known
-	got   map[wizard.Load]string // the inputs each load was fetched for
-	f     *submitFlags
-	guard *wizard.Guard
+	a      *app
+	q      asker
+	p      *wizard.Plan
+	k      wizard.Known
+	got    map[wizard.Load]string // the inputs each load was fetched for
+	f      *submitFlags
+	guard  *wizard.Guard
+	backTo wizard.StepID
 	// tlsWhy is why the certificate files given by flags could not be read.
 	tlsWhy string
 }
 
-// errDone ends the walk without an error (the user declined to submit).
-var errDone = errors.New("done")
+// errDone ends the walk without an error (the user declined to submit);
+// errBack goes back to walker.backTo (the TUI's Esc).
+var errDone, errBack = errors.New("done"), errors.New("back")
 
 // runAccessible is the whole wizard as accessible prompts (no command).
 func (a *app) runAccessible() error {
@@ -62,6 +64,9 @@ func (a *app) accessible(p *wizard.Plan, f *submitFlags) error {
 	a.s.Err = &lockedWriter{w: a.s.Err}
 	w := &walker{a: a, p: p, f: f, guard: &wizard.Guard{}, got: map[wizard.Load]string{},
 		q: asker{in: a.lines(), out: &colorprofile.Writer{Forward: a.s.Err, Profile: colorprofile.NoTTY}}}
+	if !a.s.InTTY {
+		w.q.in.echo = w.q.out
+	}
 	if s.Demo {
 		fmt.Fprintln(w.q.out, "SIMULATED Azure (demo mode): nothing here touches a real subscription.")
 	}
@@ -69,15 +74,15 @@ func (a *app) accessible(p *wizard.Plan, f *submitFlags) error {
 		w.tlsWhy = strings.ReplaceAll(err.Error(), "\n", "; ")
 		p.Mark(wizard.FTLS, wizard.Unset) // asked, with the reason, the flags as its answers
 	}
-	for cur := wizard.StepID(""); ; {
-		if err := w.load(); err != nil {
-			return err
-		}
-		if cur = wizard.Next(p, cur, w.k); cur == "" {
-			return nil
-		}
+	if err := w.load(); err != nil {
+		return err
+	}
+	for cur := wizard.Next(p, "", w.k); cur != ""; {
 		err := w.ask(cur)
 		switch {
+		case errors.Is(err, errBack):
+			cur = w.backTo
+			continue
 		case errors.Is(err, errDone):
 			return nil
 		case errors.Is(err, errEOF):
@@ -85,7 +90,12 @@ func (a *app) accessible(p *wizard.Plan, f *submitFlags) error {
 		case err != nil:
 			return err
 		}
+		if err := w.load(); err != nil {
+			return err
+		}
+		cur = wizard.Next(p, cur, w.k)
 	}
+	return nil
 }
 
 // load fetches what the checks of the flow need, stage by stage like
@@ -225,7 +235,7 @@ func (w *walker) verdict(id wizard.StepID, trial *wizard.Plan) error {
 
 // quota: the node count must fit the quota, as the TUI's node meter
 // requires; a size whose smallest cluster cannot fit is refused at once
-// (the accessible mode has no Esc back to the size).
+// (the node count, a line prompt, offers no way back to the size).
 func (w *walker) quota(id wizard.StepID, p *wizard.Plan) error {
 	if w.k.Sizes == nil || w.k.Sizes.QuotaUnknown {
 		return nil
@@ -270,13 +280,28 @@ func (w *walker) choose(id wizard.StepID) error {
 			labels[i] += " (current)"
 		}
 	}
+	// the TUI's Esc: back to the step before that asked something
+	back := wizard.Prev(w.p, id, w.k)
+	for back != "" && wizard.StepOf(back).Kind == wizard.KindView {
+		back = wizard.Prev(w.p, back, w.k)
+	}
+	if back != "" {
+		labels = append(labels, "Back to "+w.label(back))
+	}
 	i, err := w.q.choose(w.a.ctx.Done(), w.label(id), labels, cur, func(i int) error {
+		if i == len(opts) {
+			return nil
+		}
 		trial := w.p.Clone()
 		opts[i].set(trial)
 		return w.verdict(id, trial)
 	})
 	if err != nil {
 		return err
+	}
+	if i == len(opts) {
+		w.backTo = back
+		return errBack
 	}
 	before := w.p.Value(st.Field)
 	opts[i].set(w.p)

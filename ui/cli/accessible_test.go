@@ -75,14 +75,21 @@ func TestAccessiblePipedAttachAsksPurposeBeforeCluster(t *testing.T) {
 	}
 
 	// as production, aks-small is refused with the rule's message and
-	// asked again at once; the end of the script ends the run (130)
+	// asked again at once; "Back" (the TUI's Esc) returns to the purpose,
+	// keeping the answers before it
 	c = wizardtest.New()
-	code, _, errs = runPiped(t, c, "1\n2\n1\n3\n", "--accessible")
-	if code != ExitInterrupted || len(c.Specs) != 0 {
-		t.Fatalf("exit %d, sent %d\n%s", code, len(c.Specs), errs)
+	code, _, errs = runPiped(t, c, "1\n2\n1\n3\n9\n2\n3\n1\naks-dev\ny\n", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	if !strings.Contains(errs, "[block] aks-small") || !strings.Contains(errs, "aks-small: ") || strings.Count(errs, "Enter a number between 1 and 8") != 2 {
-		t.Fatalf("blocked cluster not asked again with the reason:\n%s", errs)
+	if !strings.Contains(errs, "[block] aks-small") || !strings.Contains(errs, "aks-small: production needs 12 vCPUs") || !strings.Contains(errs, "9. Back to 3/7 Cluster purpose") {
+		t.Fatalf("blocked cluster not asked again with the reason and a way back:\n%s", errs)
+	}
+	if got, want := asked(errs), []string{"Workspace", "Mode", "Cluster purpose", "Cluster", "Cluster purpose", "Cluster", "TLS", "Name"}; !slices.Equal(got, want) {
+		t.Errorf("questions %q, want %q\n%s", got, want, errs)
+	}
+	if len(c.Specs) != 1 || c.Specs[0].Purpose != "DevTest" || !strings.HasSuffix(c.Specs[0].ClusterID, "/aks-small") {
+		t.Fatalf("sent %+v", c.Specs)
 	}
 }
 

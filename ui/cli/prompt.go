@@ -24,6 +24,8 @@ type lineReader struct {
 	pending []byte
 	eof     bool // a Read met the end of input
 	given   int  // bytes handed out since reset
+	// echo shows piped answers after their prompt, as a terminal would
+	echo io.Writer
 }
 
 func (r *lineReader) Read(p []byte) (int, error) {
@@ -32,6 +34,9 @@ func (r *lineReader) Read(p []byte) (int, error) {
 	if len(r.pending) == 0 {
 		line, err := r.br.ReadSlice('\n')
 		r.pending = append(r.pending[:0], line...)
+		if r.echo != nil && len(line) > 0 {
+			fmt.Fprintln(r.echo, strings.TrimRight(string(line), "\r\n"))
+		}
 		if err != nil && !errors.Is(err, bufio.ErrBufferFull) && len(line) == 0 {
 			r.eof = true
 			return 0, err

@@ -112,7 +112,7 @@ func (w *walker) load() error {
 		if err := w.fetch(ws); err != nil {
 			return err
 		}
-		if p.From(wizard.FWorkspace) != wizard.Asked && len(wizard.DecideWorkspace(p, w.k.Workspaces)) == 0 {
+		if (p.From(wizard.FWorkspace) != wizard.Asked || p.Workspace.ID == "") && len(wizard.DecideWorkspace(p, w.k.Workspaces)) == 0 {
 			wizard.DefaultRegion(p, false)
 		}
 	}
@@ -198,6 +198,11 @@ func (w *walker) ask(id wizard.StepID) error {
 	done := w.a.ctx.Done()
 	switch st := wizard.StepOf(id); st.Kind {
 	case wizard.KindChoice:
+		if id == wizard.StepSubscription && !w.k.HaveSubscriptions {
+			if err := w.fetch([]wizard.Load{wizard.LoadSubscriptions}); err != nil {
+				return err
+			}
+		}
 		return w.choose(id)
 	case wizard.KindText, wizard.KindNumber:
 		return w.text(id)
@@ -284,6 +289,9 @@ func (w *walker) choose(id wizard.StepID) error {
 	back := wizard.Prev(w.p, id, w.k)
 	for back != "" && wizard.StepOf(back).Kind == wizard.KindView {
 		back = wizard.Prev(w.p, back, w.k)
+	}
+	if back == "" && id == wizard.StepWorkspace && w.p.From(wizard.FSubscription) != wizard.Flag {
+		back = wizard.StepSubscription // taken from the az CLI: offer the list, as the TUI does
 	}
 	if back != "" {
 		labels = append(labels, "Back to "+w.label(back))

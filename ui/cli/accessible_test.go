@@ -538,3 +538,18 @@ func TestAccessibleUnreadableCertFlagIsAskedKeepingTheFlags(t *testing.T) {
 		t.Fatalf("sent %+v", c.Specs)
 	}
 }
+
+func TestAccessibleBackFromWorkspaceOffersTheSubscriptions(t *testing.T) {
+	c := wizardtest.New()
+	c.WSs = append(c.WSs, wizard.Workspace{WorkspaceRef: wizard.WorkspaceRef{SubscriptionID: "00000000-0000-4000-8000-000000000002", ResourceGroup: "rg-sandbox", Name: "mlw-sandbox"},
+		ID: "/subscriptions/00000000-0000-4000-8000-000000000002/resourceGroups/rg-sandbox/providers/Microsoft.MachineLearningServices/workspaces/mlw-sandbox", Region: "westus"})
+	// the az CLI's subscription: workspace → Back → the Sandbox subscription,
+	// whose only workspace is taken; list mode lists it
+	code, out, errs := runPiped(t, c, "3\n2\n4\n", "--accessible")
+	if code != 0 || !strings.Contains(errs, "3. Back to Subscription") || !strings.Contains(errs, "Contoso Sandbox (demo)") || !strings.Contains(out, "no compute targets in mlw-sandbox") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if got, want := asked(errs), []string{"Workspace", "Subscription", "Mode"}; !slices.Equal(got, want) {
+		t.Errorf("questions %q, want %q\n%s", got, want, errs)
+	}
+}

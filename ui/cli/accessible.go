@@ -517,6 +517,22 @@ func cmp(a, b string) string {
 	return b
 }
 
+// settle asks again, alone, each field that only the whole section shows
+// wrong (check), until it passes.
+func (w *walker) settle(done <-chan struct{}, fs []field, bad func(field) error, check func() []rules.Violation) error {
+	for vs := check(); len(vs) > 0; vs = check() {
+		fmt.Fprintln(w.q.out, vs[0].Error())
+		i := slices.IndexFunc(fs, func(f field) bool { return f.id == vs[0].Field })
+		if i < 0 {
+			return &Invalid{vs}
+		}
+		if err := w.askFields(done, fs[i:i+1], bad); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // network asks the networking step: basic or a custom VNet (six fields),
 // then the load balancer; a field that fails is asked again alone.
 func (w *walker) network(done <-chan struct{}) error {
@@ -569,16 +585,8 @@ func (w *walker) network(done <-chan struct{}) error {
 			return err
 		}
 	}
-	// what only the whole section shows: ask that field again, alone
-	for vs := rules.CheckNetwork(n); len(vs) > 0; vs = rules.CheckNetwork(n) {
-		fmt.Fprintln(w.q.out, vs[0].Error())
-		i := slices.IndexFunc(fs, func(f field) bool { return f.id == vs[0].Field })
-		if i < 0 {
-			return &Invalid{vs}
-		}
-		if err := w.askFields(done, fs[i:i+1], bad); err != nil {
-			return err
-		}
+	if err := w.settle(done, fs, bad, func() []rules.Violation { return rules.CheckNetwork(n) }); err != nil {
+		return err
 	}
 	w.p.Network = n
 	w.p.Mark(wizard.FNetwork, wizard.Asked)
@@ -592,8 +600,10 @@ func (w *walker) tls(done <-chan struct{}) error {
 	t := w.p.TLS
 	internal := w.p.Network.Internal()
 	mode, err := w.q.choose(done, w.label(wizard.StepTLS), []string{"Off", "Microsoft certificate for a leaf domain label", "Your own certificate (PEM files) and CNAME"}, int(t.Mode), func(i int) error {
-		if rules.TLSMode(i) == rules.TLSMicrosoft && internal {
-			return errors.New("a Microsoft certificate does not work with an internal load balancer: choose your own certificate, or Off")
+		for _, v := range rules.CheckTLS(rules.TLS{Mode: rules.TLSMode(i), LeafDomainLabel: "x"}, internal, time.Now()) {
+			if v.Code == "tls-microsoft-internal-lb" {
+				return errors.New(v.Message)
+			}
 		}
 		return nil
 	})
@@ -613,24 +623,28 @@ func (w *walker) tls(done <-chan struct{}) error {
 		}
 		return nil
 	}
+	fs := []field{{"ssl-leaf-domain-label", "Leaf domain label", "", &t.LeafDomainLabel},
+		{"ssl-cert-file", "Certificate PEM file", "", &t.CertFile}, {"ssl-key-file", "Key PEM file", "", &t.KeyFile}, {"ssl-cname", "CNAME", "", &t.CNAME}}
 	switch t.Mode {
 	case rules.TLSMicrosoft:
-		if err := w.askFields(done, []field{{"ssl-leaf-domain-label", "Leaf domain label", "", &t.LeafDomainLabel}}, bad); err != nil {
+		if err := w.askFields(done, fs[:1], bad); err != nil {
 			return err
 		}
 		if t.Overwrite, err = w.q.yesNo(done, "Overwrite an existing domain with that label?"); err != nil {
 			return err
 		}
 	case rules.TLSCustom:
-		fs := []field{{"ssl-cert-file", "Certificate PEM file", "", &t.CertFile}, {"ssl-key-file", "Key PEM file", "", &t.KeyFile}, {"ssl-cname", "CNAME", "", &t.CNAME}}
-		if err := w.askFields(done, fs, bad); err != nil {
+		if err := w.askFields(done, fs[1:], bad); err != nil {
 			return err
 		}
-		for _, f := range fs[:2] {
-			if err := readPEM(f.dst, map[string]*[]byte{"ssl-cert-file": &t.CertPEM, "ssl-key-file": &t.KeyPEM}[f.id]); err != nil {
-				return err
+		for _, f := range fs[1:3] {
+			if err := bad(f); err != nil { // reads the files the answers name
+				fmt.Fprintln(w.q.out, err)
 			}
 		}
+	}
+	if err := w.settle(done, fs, bad, func() []rules.Violation { return rules.CheckTLS(t, internal, time.Now()) }); err != nil {
+		return err
 	}
 	w.p.TLS = t
 	w.p.Mark(wizard.FTLS, wizard.Asked)

@@ -190,6 +190,9 @@ func (w *walker) ask(id wizard.StepID) error {
 	if why != "" {
 		fmt.Fprintln(w.q.out, why)
 	}
+	if st := wizard.StepOf(id); st.Kind != wizard.KindView && st.Kind != wizard.KindAction && id != wizard.StepNodes {
+		fmt.Fprintln(w.q.out, st.Title+": "+st.Help)
+	}
 	done := w.a.ctx.Done()
 	switch st := wizard.StepOf(id); st.Kind {
 	case wizard.KindChoice:
@@ -277,17 +280,10 @@ func (w *walker) choose(id wizard.StepID) error {
 		labels[i] = o.label
 		if o.cur && cur < 0 {
 			cur = i
-			labels[i] += " (current)"
+			labels[i] += map[bool]string{true: " (default)", false: " (current)"}[w.p.From(st.Field) <= wizard.Default]
 		}
 	}
-	// the TUI's Esc: back to the step before that asked something
-	back := wizard.Prev(w.p, id, w.k)
-	for back != "" && wizard.StepOf(back).Kind == wizard.KindView {
-		back = wizard.Prev(w.p, back, w.k)
-	}
-	if back == "" && id == wizard.StepWorkspace && w.p.From(wizard.FSubscription) != wizard.Flag {
-		back = wizard.StepSubscription // taken from the az CLI: offer the list, as the TUI does
-	}
+	back := w.back(id)
 	if back != "" {
 		labels = append(labels, "Back to "+w.label(back))
 	}
@@ -322,6 +318,20 @@ func (w *walker) choose(id wizard.StepID) error {
 		}
 	}
 	return nil
+}
+
+// back is where the TUI's Esc goes from id: the step before that asked
+// something; from the workspace, the subscription list unless a flag
+// named the subscription.
+func (w *walker) back(id wizard.StepID) wizard.StepID {
+	back := wizard.Prev(w.p, id, w.k)
+	for back != "" && wizard.StepOf(back).Kind == wizard.KindView {
+		back = wizard.Prev(w.p, back, w.k)
+	}
+	if back == "" && id == wizard.StepWorkspace && w.p.From(wizard.FSubscription) != wizard.Flag {
+		back = wizard.StepSubscription
+	}
+	return back
 }
 
 // options are the answers of a choice step, from what was loaded.
@@ -454,10 +464,15 @@ func (w *walker) text(id wizard.StepID) error {
 			}
 			return nil
 		}
-	} else {
-		fmt.Fprintln(w.q.out, st.Help)
+	}
+	back := w.back(id)
+	if back != "" {
+		fmt.Fprintf(w.q.out, "(< goes back to %s)\n", w.label(back))
 	}
 	ans, err := w.q.text(w.a.ctx.Done(), w.label(id), p.Value(st.Field), func(s string) error {
+		if s == "<" && back != "" {
+			return nil
+		}
 		trial := p.Clone()
 		if err := set(trial, s); err != nil {
 			return err
@@ -466,6 +481,10 @@ func (w *walker) text(id wizard.StepID) error {
 	})
 	if err != nil {
 		return err
+	}
+	if ans == "<" && back != "" {
+		w.backTo = back
+		return errBack
 	}
 	before := p.Value(st.Field)
 	_ = set(p, ans)

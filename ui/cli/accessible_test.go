@@ -553,3 +553,19 @@ func TestAccessibleBackFromWorkspaceOffersTheSubscriptions(t *testing.T) {
 		t.Errorf("questions %q, want %q\n%s", got, want, errs)
 	}
 }
+
+func TestAccessibleLessThanGoesBackFromALinePrompt(t *testing.T) {
+	c := wizardtest.New()
+	// node count 3, then at the name "<" goes back to the node count: 2
+	code, _, errs := runPiped(t, c, "\n<\n2\naks-b\ny\n", "create", "--accessible", "-w", "mlw-prod", "--purpose", "devtest", "--region", "eastus",
+		"--vm-size", "Standard_D2_v2", "--load-balancer", "public", "--ssl-leaf-domain-label", "myscoring")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if got, want := asked(errs), []string{"Node count", "Name", "Node count", "Name"}; !slices.Equal(got, want) || !strings.Contains(errs, "(< goes back to 7/11 Node count)") {
+		t.Fatalf("questions %q, want %q\n%s", got, want, errs)
+	}
+	if len(c.Specs) != 1 || c.Specs[0].Nodes != 2 || c.Specs[0].Name != "aks-b" {
+		t.Fatalf("sent %+v", c.Specs)
+	}
+}

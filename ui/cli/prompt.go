@@ -112,6 +112,7 @@ func (q asker) run(done <-chan struct{}, f huh.Field, valid func() bool) error {
 				errc <- fmt.Errorf("prompt failed: %v", r)
 			}
 		}()
+		// huh v2.0.3 ignores the context in accessible mode: done ends the wait
 		errc <- form.RunWithContext(context.Background())
 	}()
 	select {

@@ -387,8 +387,17 @@ func (w *walker) options(id wizard.StepID) []option {
 		slices.SortStableFunc(sizes, func(a, b wizard.VMSize) int {
 			return wizard.NaturalCompare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 		})
+		hidden := 0
 		for _, z := range sizes {
-			out = append(out, option{sizeLabel(z, k.Sizes.QuotaUnknown), strings.EqualFold(z.Name, p.VMSize), func(q *wizard.Plan) { q.VMSize = z.Name }})
+			cur := strings.EqualFold(z.Name, p.VMSize)
+			if z.Restricted != "" && !cur {
+				hidden++ // hidden as in the TUI's table
+				continue
+			}
+			out = append(out, option{sizeLabel(z, k.Sizes.QuotaUnknown), cur, func(q *wizard.Plan) { q.VMSize = z.Name }})
+		}
+		if hidden > 0 {
+			fmt.Fprintf(w.q.out, "%s not available to this subscription in %s left out\n", rules.Plural(hidden, "size"), p.Region)
 		}
 	case wizard.StepCluster:
 		for _, cl := range k.Clusters {

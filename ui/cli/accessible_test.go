@@ -155,7 +155,7 @@ func TestAccessibleCreateThroughEveryStep(t *testing.T) {
 	in := strings.Join([]string{
 		"1", "1", "2", // mlw-prod, create, dev-test
 		"3",      // region westeurope (the workspace's is eastus)
-		"6", "2", // Standard_M8ms is restricted: asked again; Standard_D2_v2
+		"2",      // Standard_D2_v2 (the restricted Standard_M8ms is left out)
 		"0", "1", // 0 nodes: asked again; 1
 		"2", "rg-net", "vnet1", "aks", "", "", "", // custom VNet, defaults
 		"2", "", // internal load balancer, its subnet = the VNet's
@@ -172,7 +172,7 @@ func TestAccessibleCreateThroughEveryStep(t *testing.T) {
 		t.Errorf("questions %q, want %q\n%s", got, want, errs)
 	}
 	for _, s := range []string{"5/11 Kubernetes version", "a create in westeurope gets Kubernetes 1.32", "11/11 Review",
-		"Standard_M8ms: not available for this subscription", "must be 1 or more", "a Microsoft certificate does not work with an internal load balancer",
+		"1 size not available to this subscription in westeurope left out", "must be 1 or more", "a Microsoft certificate does not work with an internal load balancer",
 		"ssl-key-file: cannot read " + home + "/nope.pem", "must start with a letter", "aks-inference is already used in mlw-prod",
 		"invalid input", "Summary: create aks-all in mlw-prod: Dev-test, westeurope, 1 × Standard_D2_v2, custom VNet vnet1/aks, TLS with your certificate for ml.contoso.com",
 		"Request: PUT /subscriptions/", `"agentVmSize": "Standard_D2_v2"`, "az ml computetarget create aks"} {
@@ -381,6 +381,17 @@ func TestAccessibleFailingFlagIsAskedWithTheReason(t *testing.T) {
 	if len(c.Specs) != 1 || c.Specs[0].Nodes != 3 {
 		t.Fatalf("sent %+v", c.Specs)
 	}
+
+	// a restricted --vm-size: shown (and refused) among the sizes, then 2
+	c = wizardtest.New()
+	code, _, errs = runPiped(t, c, "\n\n2\n\n\n\n\ny\n", "create", "--accessible", "-w", "mlw-prod", "-n", "aks-n", "--purpose", "devtest", "--vm-size", "standard_m8ms")
+	if code != 0 || !strings.Contains(errs, "--vm-size Standard_M8ms: Standard_M8ms: not available for this subscription in eastus") ||
+		strings.Count(errs, "Standard_M8ms  8 vCPUs") != 1 || strings.Count(errs, "Enter a number between 1 and 8") != 2 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if len(c.Specs) != 1 || c.Specs[0].VMSize != "Standard_D2_v2" {
+		t.Fatalf("sent %+v", c.Specs)
+	}
 }
 
 func TestAccessibleWithoutAnswersNeverPrompts(t *testing.T) {
@@ -415,7 +426,7 @@ func TestAccessibleBrowseAndList(t *testing.T) {
 func TestAccessibleSizeThatCannotFitIsAskedAgain(t *testing.T) {
 	c := wizardtest.New()
 	// production; Standard_NC6s_v3 (GPU quota 0) refused, then Enter keeps Standard_D3_v2
-	code, _, errs := runPiped(t, c, "1\n\n\n7\n\n\n\n\n\naks-ok\ny\n", "create", "--accessible")
+	code, _, errs := runPiped(t, c, "1\n\n\n6\n\n\n\n\n\naks-ok\ny\n", "create", "--accessible")
 	if code != 0 || !strings.Contains(errs, "even the smallest production cluster (3 × Standard_NC6s_v3) does not fit the quota") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}

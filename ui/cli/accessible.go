@@ -1,558 +1,449 @@
 package cli
 
 import (
-	"context"
+	"errors"
 	"fmt"
-	"io"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
+
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// prompter asks plain line questions (accessible mode): numbered choices,
-// no animation, no colour. It reads one line at a time so piped answers
-// reach the right question.
-type prompter struct {
-	ctx context.Context
-	in  io.Reader
-	out io.Writer
+// The accessible mode (--accessible, ACCESSIBLE=1, TERM=dumb) walks the
+// same step table as the TUI (wizard.Flow, wizard.Next) and asks each step
+// as a huh field run in huh's accessible mode: numbered choices and plain
+// line prompts on stderr, no colour, no animation. Every answer is checked
+// with the step's check as it is given and asked again at once when it
+// fails, keeping every earlier answer.
+
+// walker walks the flow of one plan.
+type walker struct {
+	a      *app
+	q      asker
+	p      *wizard.Plan
+	k      wizard.Known
+	got    map[wizard.Load]string // the inputs each load was fetched for
+	f      *submitFlags
+	guard  *wizard.Guard
+	backTo wizard.StepID
+	// tlsWhy is why the certificate files given by flags could not be read.
+	tlsWhy string
 }
 
-// line asks one question. Ctrl+C (the context) ends the wait at once.
-func (q prompter) line(prompt string) (string, error) {
-	fmt.Fprint(q.out, prompt)
-	type answer struct {
-		s   string
-		err error
-	}
-	ch := make(chan answer, 1)
-	go func() {
-		s, err := readLine(q.in)
-		ch <- answer{s, err}
-	}()
-	var a answer
-	select {
-	case a = <-ch:
-	case <-q.ctx.Done():
-		fmt.Fprintln(q.out)
-		return "", q.ctx.Err()
-	}
-	if a.err != nil && a.s == "" {
-		return "", fmt.Errorf("no answer to %q: %w", strings.TrimSpace(prompt), a.err)
-	}
-	return strings.TrimSpace(a.s), nil
-}
+// errDone ends the walk without an error (the user declined to submit);
+// errBack goes back to walker.backTo (the TUI's Esc).
+var errDone, errBack = errors.New("done"), errors.New("back")
 
-// choose shows a numbered list and returns the chosen index.
-func (q prompter) choose(title string, items []string, def int) (int, error) {
-	fmt.Fprintln(q.out, title)
-	for i, it := range items {
-		fmt.Fprintf(q.out, "  %d. %s\n", i+1, it)
-	}
-	for {
-		prompt := fmt.Sprintf("Enter a number between 1 and %d", len(items))
-		if def >= 0 {
-			prompt += fmt.Sprintf(" [%d]", def+1)
-		}
-		s, err := q.line(prompt + ": ")
-		if err != nil {
-			return 0, err
-		}
-		if s == "" && def >= 0 {
-			return def, nil
-		}
-		n, err := strconv.Atoi(s)
-		if err == nil && n >= 1 && n <= len(items) {
-			return n - 1, nil
-		}
-		fmt.Fprintf(q.out, "%q is not a number between 1 and %d\n", s, len(items))
-	}
-}
-
-// askCreate asks purpose, region, VM size and node count unless flags
-// gave them; Enter keeps the default shown in brackets. Each answer is
-// checked before the next question.
-func (a *app) askCreate(q prompter, p *wizard.Plan) error {
-	c := a.sess.Cloud
-	if !p.Given(wizard.FPurpose) {
-		i, err := q.choose("Cluster purpose:", []string{
-			"Production (FastProd): at least 12 vCPUs and 3 nodes",
-			"Dev-test (DevTest): 2 vCPUs are enough; not for production traffic, no fault tolerance"}, 0)
-		if err != nil {
-			return err
-		}
-		p.Purpose = []rules.Purpose{rules.Production, rules.DevTest}[i]
-		p.Mark(wizard.FPurpose, wizard.Asked)
-	}
-	regions, err := c.Regions(a.ctx, p.Subscription)
-	if err != nil {
-		return err
-	}
-	if p.Region == "" {
-		p.Region = p.Workspace.Region
-	}
-	for !p.Given(wizard.FRegion) {
-		s, err := q.line(fmt.Sprintf("Region [%s]: ", p.Region))
-		if err != nil {
-			return err
-		}
-		if s == "" {
-			s = p.Region
-		}
-		if r, ok := wizard.FindRegion(regions, s); ok {
-			p.Region = r.Name
-			p.Mark(wizard.FRegion, wizard.Asked)
-			break
-		}
-		fmt.Fprintf(q.out, "region: unknown region %q: use a name like eastus or westeurope\n", s)
-	}
-	sizes, err := c.Sizes(a.ctx, p.Subscription, p.Region)
-	if err != nil {
-		return err
-	}
-	for {
-		if err := a.askSize(q, p, sizes); err != nil {
-			return err
-		}
-		fits, err := a.askNodes(q, p, sizes)
-		if err != nil || fits {
-			return err
-		}
-		if p.Given(wizard.FVMSize) {
-			return &Invalid{[]rules.Violation{{Field: string(wizard.FVMSize), Code: "no-fit", Message: "no node count of " + p.VMSize + " fits the quota: pick another size or region"}}}
-		}
-		p.Mark(wizard.FVMSize, wizard.Default)
-	}
-}
-
-// askSize asks the VM size unless a flag gave it.
-func (a *app) askSize(q prompter, p *wizard.Plan, sizes wizard.SizeList) error {
-	for asked := p.Given(wizard.FVMSize); !asked; {
-		s, err := q.line(fmt.Sprintf("VM size [%s] (`amlaks sizes -l %s` lists them): ", p.VMSize, p.Region))
-		if err != nil {
-			return err
-		}
-		if s == "" {
-			s = p.VMSize
-		}
-		z, ok := sizes.Find(s)
-		switch {
-		case !ok:
-			fmt.Fprintf(q.out, "vm-size: %s is not offered in %s\n", s, p.Region)
-		case z.Restricted != "":
-			fmt.Fprintf(q.out, "vm-size: %s: %s\n", z.Name, z.Restricted)
-		default:
-			p.VMSize = z.Name
-			p.Mark(wizard.FVMSize, wizard.Asked)
-			asked = true
-			if z.GPUs > 0 || z.FPGA {
-				fmt.Fprintln(q.out, "note: GPU/FPGA sizes must be chosen now: a second node pool cannot be added later")
-			}
-		}
-	}
-	return nil
-}
-
-// askNodes asks the node count unless a flag gave it; false when no node
-// count of the size fits the quota (the size must change).
-func (a *app) askNodes(q prompter, p *wizard.Plan, sizes wizard.SizeList) (bool, error) {
-	z, _ := sizes.Find(p.VMSize)
-	first := rules.CheckSize(p.Purpose, z.Name, 1, z.VCPUs)
-	if !sizes.QuotaUnknown {
-		for _, qu := range []rules.Quota{z.FamilyQuota, sizes.RegionQuota} {
-			if qc := rules.CheckQuota(qu, first.MinNodes*z.VCPUs); !qc.OK {
-				fmt.Fprintf(q.out, "quota: even the smallest %s cluster (%d × %s) does not fit: %s\n", strings.ToLower(p.Purpose.Label()), first.MinNodes, z.Name, qc.Message)
-				return false, nil
-			}
-		}
-	}
-	for asked := p.Given(wizard.FNodes); !asked; {
-		sc := rules.CheckSize(p.Purpose, z.Name, max(p.Nodes, 1), z.VCPUs)
-		fmt.Fprintln(q.out, sc.Rule)
-		def := max(p.Nodes, sc.MinNodes)
-		s, err := q.line(fmt.Sprintf("Node count [%d]: ", def))
-		if err != nil {
-			return false, err
-		}
-		n := def
-		if s != "" {
-			if n, err = strconv.Atoi(s); err != nil {
-				fmt.Fprintf(q.out, "nodes: %q is not a number\n", s)
-				continue
-			}
-		}
-		sc = rules.CheckSize(p.Purpose, z.Name, n, z.VCPUs)
-		for _, v := range sc.Violations {
-			fmt.Fprintln(q.out, "nodes: "+v.Message)
-		}
-		quotaOK := true
-		if !sizes.QuotaUnknown {
-			for _, qu := range []rules.Quota{z.FamilyQuota, sizes.RegionQuota} {
-				if qc := rules.CheckQuota(qu, sc.TotalVCPUs); !qc.OK {
-					fmt.Fprintln(q.out, "quota: "+qc.Message)
-					quotaOK = false
-				}
-			}
-		}
-		if sc.OK && quotaOK {
-			p.Nodes = n
-			p.Mark(wizard.FNodes, wizard.Asked)
-			asked = true
-			fmt.Fprintf(q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", rules.Plural(n, "node"), z.VCPUs, sc.TotalVCPUs, strings.ToLower(p.Purpose.Label()))
-		}
-	}
-	return true, nil
-}
-
-func (a *app) prompter() prompter { return prompter{ctx: a.ctx, in: a.s.In, out: a.s.Err} }
-
-// runAccessible is the wizard as plain numbered line prompts (accessible
-// mode): what to do, then the same questions as the wizard.
+// runAccessible is the whole wizard as accessible prompts (no command).
 func (a *app) runAccessible() error {
 	s, err := a.session()
 	if err != nil {
 		return err
 	}
-	q := a.prompter()
-	if s.Demo {
-		fmt.Fprintln(q.out, "SIMULATED Azure (demo mode): nothing here touches a real subscription.")
-	}
-	i, err := q.choose("What do you want to do?", []string{"Create a new AKS cluster", "Attach an existing AKS cluster", "Browse Kubernetes versions", "List computes"}, 0)
+	p := wizard.NewPlan(wizard.ModeCreate)
+	a.applyGlobals(nil, p, s)
+	return a.accessible(p, &submitFlags{})
+}
+
+// accessible asks every step of p's flow that flags did not answer, then
+// reviews, submits and follows, as the TUI does.
+func (a *app) accessible(p *wizard.Plan, f *submitFlags) error {
+	s, err := a.session()
 	if err != nil {
 		return err
 	}
-	mode := []wizard.Mode{wizard.ModeCreate, wizard.ModeAttach, wizard.ModeBrowse, wizard.ModeList}[i]
-	p := wizard.NewPlan(mode)
-	p.Mark(wizard.FMode, wizard.Asked)
-	a.applyGlobals(nil, p, s)
-	switch mode {
-	case wizard.ModeCreate, wizard.ModeAttach:
-		return a.submit(nil, p, &submitFlags{}, nil)
-	case wizard.ModeBrowse:
-		if vs, err := wizard.ResolveSubscription(a.ctx, s.Cloud, p); err != nil || len(vs) > 0 {
-			if err != nil {
-				return err
-			}
-			return &Invalid{vs}
-		}
-		regions, err := s.Cloud.Regions(a.ctx, p.Subscription)
-		if err != nil {
-			return err
-		}
-		for {
-			r, err := q.line("Region [eastus]: ")
-			if err != nil {
-				return err
-			}
-			if r == "" {
-				r = "eastus"
-			}
-			if _, ok := wizard.FindRegion(regions, r); ok {
-				return a.printVersions(p.Subscription, r)
-			}
-			fmt.Fprintf(q.out, "region: unknown region %q: use a name like eastus or westeurope\n", r)
-		}
+	a.s.Err = &lockedWriter{w: a.s.Err}
+	w := &walker{a: a, p: p, f: f, guard: &wizard.Guard{}, got: map[wizard.Load]string{},
+		q: asker{in: a.lines(), out: &colorprofile.Writer{Forward: a.s.Err, Profile: colorprofile.NoTTY}}}
+	if !a.s.InTTY {
+		w.q.in.echo = w.q.out
 	}
-	if err := a.askMissing(p); err != nil {
+	if s.Demo {
+		fmt.Fprintln(w.q.out, "SIMULATED Azure (demo mode): nothing here touches a real subscription.")
+	}
+	if err := p.LoadTLSFiles(); err != nil {
+		w.tlsWhy = strings.ReplaceAll(err.Error(), "\n", "; ")
+		p.Mark(wizard.FTLS, wizard.Unset) // asked, with the reason, the flags as its answers
+	}
+	if err := w.load(); err != nil {
 		return err
 	}
-	return a.printList(p)
+	for cur := wizard.Next(p, "", w.k); cur != ""; {
+		err := w.ask(cur)
+		switch {
+		case errors.Is(err, errBack):
+			cur = w.backTo
+			continue
+		case errors.Is(err, errDone):
+			return nil
+		case errors.Is(err, errEOF):
+			return exit(ExitInterrupted, fmt.Errorf("end of input at %s: nothing was sent", wizard.StepOf(cur).Title))
+		case err != nil:
+			return err
+		}
+		if err := w.load(); err != nil {
+			return err
+		}
+		cur = wizard.Next(p, cur, w.k)
+	}
+	return nil
 }
 
-// askMissing asks the plan's missing answers as plain numbered line
-// prompts (accessible mode); the rest of the run is line mode.
-func (a *app) askMissing(p *wizard.Plan) error {
-	q := a.prompter()
-	c := a.sess.Cloud
-	if p.Subscription == "" {
-		subs, err := c.Subscriptions(a.ctx)
-		if err != nil {
+// load fetches what the checks of the flow need, stage by stage like
+// wizard.Gather, again whenever an answer changed the inputs of a load.
+func (w *walker) load() error {
+	p, sub := w.p, []wizard.Load{wizard.LoadSubscriptions}
+	if !(rules.IsGUID(p.Subscription) && p.Given(wizard.FSubscription)) && w.stale(sub) != nil {
+		if err := w.fetch(sub); err != nil {
 			return err
 		}
-		if len(subs) > 1 {
-			var items []string
-			for _, s := range subs {
-				items = append(items, s.Name+"  "+s.ID)
-			}
-			i, err := q.choose("Subscription:", items, -1)
-			if err != nil {
-				return err
-			}
-			p.Subscription = subs[i].ID
-			p.Mark(wizard.FSubscription, wizard.Asked)
+		wizard.DecideSubscription(p, w.k.Subscriptions)
+	}
+	if ws := []wizard.Load{wizard.LoadWorkspaces}; w.stale(ws) != nil {
+		if err := w.fetch(ws); err != nil {
+			return err
+		}
+		if (p.From(wizard.FWorkspace) != wizard.Asked || p.Workspace.ID == "") && len(wizard.DecideWorkspace(p, w.k.Workspaces)) == 0 {
+			wizard.DefaultRegion(p, false)
 		}
 	}
-	if vs, err := wizard.ResolveSubscription(a.ctx, c, p); err != nil || len(vs) > 0 {
-		if err != nil {
-			return err
-		}
-		return &Invalid{vs}
+	if err := w.fetch(w.stale(wizard.Needs(p))); err != nil {
+		return err
 	}
-	if p.Workspace.Name == "" {
-		wss, err := c.Workspaces(a.ctx, p.Subscription)
-		if err != nil {
-			return err
-		}
-		if len(wss) > 1 {
-			var items []string
-			for _, w := range wss {
-				items = append(items, fmt.Sprintf("%s  (resource group %s, %s)", w.Name, w.ResourceGroup, w.Region))
-			}
-			i, err := q.choose("Workspace:", items, -1)
-			if err != nil {
-				return err
-			}
-			p.Workspace = wss[i]
-			p.Mark(wizard.FWorkspace, wizard.Asked)
+	// names given by flags become the listed ones (as Gather does)
+	if r, ok := wizard.FindRegion(w.k.Regions, p.Region); ok && p.Mode == wizard.ModeCreate {
+		p.Region = r.Name
+	}
+	if w.k.Sizes != nil {
+		if z, ok := w.k.Sizes.Find(p.VMSize); ok {
+			p.VMSize = z.Name
 		}
 	}
-	if vs, err := wizard.ResolveWorkspace(a.ctx, c, p); err != nil || len(vs) > 0 {
-		if err != nil {
-			return err
-		}
-		return &Invalid{vs}
-	}
-	if p.Mode == wizard.ModeAttach && p.ClusterID == "" && p.ClusterName == "" {
-		cls, err := c.Clusters(a.ctx, p.Subscription)
-		if err != nil {
-			return err
-		}
-		if len(cls) == 0 {
-			return &Invalid{[]rules.Violation{{Field: "cluster", Code: "none", Message: "the subscription has no AKS cluster to attach: create one with `amlaks create`"}}}
-		}
-		badges, err := a.clusterBadges(p, cls)
-		if err != nil {
-			return err
-		}
-		var items []string
-		for i, cl := range cls {
-			items = append(items, fmt.Sprintf("[%s] %s  (resource group %s, %s, Kubernetes %s, %d nodes, %d vCPUs)", badgeOf(badges[i]), cl.Name, cl.ResourceGroup, cl.Region, cl.Version, cl.Nodes(), cl.VCPUs()))
-		}
-		var i int
-		for {
-			if i, err = q.choose("AKS cluster to attach:", items, -1); err != nil {
-				return err
-			}
-			for _, f := range badges[i] {
-				fmt.Fprintln(q.out, f.String())
-			}
-			if !rules.Blocked(badges[i]) {
-				break
-			}
-			fmt.Fprintf(q.out, "%s cannot be attached as %s: pick another cluster\n", cls[i].Name, strings.ToLower(p.Purpose.Label()))
-		}
-		p.ClusterID = cls[i].ID
-		p.Cluster = &cls[i]
-		p.Mark(wizard.FCluster, wizard.Asked)
-	}
-	if p.Mode == wizard.ModeCreate {
-		if err := a.askCreate(q, p); err != nil {
-			return err
-		}
-	}
-	if p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach {
-		if err := a.askAdvanced(q, p); err != nil {
-			return err
-		}
-	}
-	if p.Name == "" && (p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach) {
-		cs, err := c.Computes(a.ctx, p.WorkspaceRef())
-		if err != nil {
-			return err
-		}
-		for {
-			s, err := q.line("Compute name (3-24 letters, digits and -, starting with a letter): ")
-			if err != nil {
-				return err
-			}
-			vs := rules.ComputeName(s, wizard.ExistingNames(cs))
-			if len(vs) == 0 {
-				p.Name = s
-				p.Mark(wizard.FName, wizard.Asked)
-				break
-			}
-			for _, v := range vs {
-				fmt.Fprintln(q.out, "name: "+v.Message)
-			}
+	if w.k.HaveClusters && p.Mode == wizard.ModeAttach && p.Given(wizard.FCluster) {
+		if cl, ok := wizard.FindCluster(w.k.Clusters, p.ClusterID); ok {
+			p.ClusterID, p.Cluster = cl.ID, &cl
+		} else if p.ClusterID == "" && p.ClusterName != "" {
+			p.ResolveClusterName(w.k.Clusters)
 		}
 	}
 	return nil
 }
 
-// askAdvanced offers the optional steps (custom VNet and load balancer for
-// a create, TLS for both) unless flags gave them; every answer is checked
-// with the same rules as the wizard and asked again until it passes.
-func (a *app) askAdvanced(q prompter, p *wizard.Plan) error {
-	askNet := p.Mode == wizard.ModeCreate && !p.Given(wizard.FNetwork)
-	askTLS := !p.Given(wizard.FTLS)
-	if !askNet && !askTLS {
+func (w *walker) key(l wizard.Load) string {
+	p := w.p
+	switch l {
+	case wizard.LoadWorkspaces, wizard.LoadRegions, wizard.LoadClusters, wizard.LoadAttachments:
+		return p.Subscription
+	case wizard.LoadComputes:
+		return p.Workspace.ID
+	case wizard.LoadSizes, wizard.LoadVersions:
+		if p.Region == "" {
+			return ""
+		}
+		return p.Subscription + "/" + strings.ToLower(p.Region)
+	}
+	return "-"
+}
+
+// stale keeps the loads whose inputs are known and changed since fetched.
+func (w *walker) stale(ls []wizard.Load) []wizard.Load {
+	var out []wizard.Load
+	for _, l := range ls {
+		if k := w.key(l); k != "" && w.got[l] != k {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (w *walker) fetch(ls []wizard.Load) error {
+	if len(ls) == 0 {
 		return nil
 	}
-	ans, err := q.line("Advanced settings (custom VNet, internal load balancer, TLS)? [y/N]: ")
-	if err != nil || (strings.ToLower(ans) != "y" && strings.ToLower(ans) != "yes") {
+	if err := wizard.Fetch(w.a.ctx, w.a.sess.Cloud, w.p, ls, &w.k); err != nil {
 		return err
 	}
-	ask := func(prompt, def string) (string, error) {
-		if def != "" {
-			prompt += " [" + def + "]"
-		}
-		s, err := q.line(prompt + ": ")
-		if s == "" {
-			s = def
-		}
-		return s, err
+	for _, l := range ls {
+		w.got[l] = w.key(l)
 	}
-	for askNet {
-		n := rules.Network{LoadBalancer: rules.PublicIP}
-		var err error
-		if n.VNetResourceGroup, err = ask("VNet resource group (empty: the basic network AML manages)", ""); err != nil {
-			return err
-		}
-		if n.VNetResourceGroup != "" {
-			for _, f := range []struct {
-				prompt, def, field string
-				dst                *string
-			}{{"VNet name", "", "vnet", &n.VNet}, {"Subnet name", "", "subnet", &n.Subnet}, {"Service CIDR", "10.0.0.0/16", "service-cidr", &n.ServiceCIDR},
-				{"DNS service IP", "10.0.0.10", "dns-service-ip", &n.DNSServiceIP}, {"Docker bridge CIDR", "172.17.0.1/16", "docker-bridge-cidr", &n.DockerBridgeCIDR}} {
-				for {
-					if *f.dst, err = ask(f.prompt, f.def); err != nil {
-						return err
-					}
-					// each value is checked as it is given, the relations between them below
-					if vs := rules.CheckNetworkValue(f.field, *f.dst); len(vs) > 0 {
-						fmt.Fprintln(q.out, vs[0].Error())
-						continue
-					}
-					break
-				}
-			}
-		}
-		i, err := q.choose("Load balancer:", []string{"Public IP", "Internal (needs your own TLS certificate if TLS is on)"}, 0)
-		if err != nil {
-			return err
-		}
-		if i == 1 {
-			n.LoadBalancer = rules.InternalLoadBalancer
-			if n.LoadBalancerSubnet, err = ask("Load balancer subnet", n.Subnet); err != nil {
+	return nil
+}
+
+// label is the step as the TUI's header names it: "3/7 Cluster purpose".
+func (w *walker) label(id wizard.StepID) string {
+	if n, total := wizard.Position(w.p.Mode, id); n > 0 && w.p.Mode != wizard.ModeList {
+		return fmt.Sprintf("%d/%d %s", n, total, wizard.StepOf(id).Title)
+	}
+	return wizard.StepOf(id).Title
+}
+
+// ask asks one step, as its kind says.
+func (w *walker) ask(id wizard.StepID) error {
+	why := wizard.Why(w.p, id, w.k)
+	if id == wizard.StepTLS && w.tlsWhy != "" {
+		why = w.tlsWhy
+	}
+	if why != "" {
+		fmt.Fprintln(w.q.out, why)
+	}
+	if st := wizard.StepOf(id); st.Kind != wizard.KindView && st.Kind != wizard.KindAction && id != wizard.StepNodes {
+		fmt.Fprintln(w.q.out, st.Title+": "+st.Help)
+	}
+	done := w.a.ctx.Done()
+	switch st := wizard.StepOf(id); st.Kind {
+	case wizard.KindChoice:
+		if id == wizard.StepSubscription && !w.k.HaveSubscriptions {
+			if err := w.fetch([]wizard.Load{wizard.LoadSubscriptions}); err != nil {
 				return err
 			}
 		}
-		vs := rules.CheckNetwork(n)
-		for _, v := range vs {
-			fmt.Fprintln(q.out, v.Error())
+		return w.choose(id)
+	case wizard.KindText, wizard.KindNumber:
+		return w.text(id)
+	case wizard.KindForm:
+		if id == wizard.StepNetwork {
+			return w.network(done)
 		}
-		if len(vs) == 0 {
-			p.Network = n
-			p.Mark(wizard.FNetwork, wizard.Asked)
-			break
+		return w.tls(done)
+	case wizard.KindView:
+		if id == wizard.StepReview {
+			return w.review(done)
+		}
+		return w.versions(done)
+	case wizard.KindAction:
+		if id == wizard.StepList {
+			return w.a.printList(w.p)
+		}
+		return w.submit()
+	}
+	return nil
+}
+
+// verdict is the step's check over a trial plan, as an error.
+func (w *walker) verdict(id wizard.StepID, trial *wizard.Plan) error {
+	for _, v := range wizard.Check(trial, id, w.k) {
+		if v.Code != "unresolved" {
+			return errors.New(v.Message)
 		}
 	}
-	for askTLS {
-		i, err := q.choose("TLS for the scoring endpoint:", []string{"Off", "Microsoft certificate for a leaf domain label", "Your own certificate (PEM files) and CNAME"}, 0)
-		if err != nil {
-			return err
-		}
-		t := rules.TLS{Mode: []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}[i]}
-		if t.Mode == rules.TLSMicrosoft && p.Network.LoadBalancer == rules.InternalLoadBalancer {
-			fmt.Fprintln(q.out, "ssl: a Microsoft certificate does not work with an internal load balancer: choose your own certificate, or Off")
-			continue
-		}
-		switch t.Mode {
-		case rules.TLSMicrosoft:
-			if t.LeafDomainLabel, err = ask("Leaf domain label", ""); err != nil {
-				return err
+	if id == wizard.StepVMSize || id == wizard.StepNodes {
+		return w.quota(id, trial)
+	}
+	return nil
+}
+
+// quota: the node count must fit the quota, as the TUI's node meter
+// requires; a size whose smallest cluster cannot fit is refused at once
+// (the node count, a line prompt, offers no way back to the size).
+func (w *walker) quota(id wizard.StepID, p *wizard.Plan) error {
+	if w.k.Sizes == nil || w.k.Sizes.QuotaUnknown {
+		return nil
+	}
+	z, ok := w.k.Sizes.Find(p.VMSize)
+	if !ok {
+		return nil
+	}
+	n := p.Nodes
+	if id == wizard.StepVMSize {
+		n = rules.CheckSize(p.Purpose, z.Name, 1, z.VCPUs).MinNodes
+	}
+	for _, q := range []rules.Quota{z.FamilyQuota, w.k.Sizes.RegionQuota} {
+		if qc := rules.CheckQuota(q, n*z.VCPUs); !qc.OK {
+			if id == wizard.StepVMSize {
+				return fmt.Errorf("even the smallest %s cluster (%d × %s) does not fit the quota: %s", strings.ToLower(p.Purpose.Label()), n, z.Name, qc.Message)
 			}
-			ow, err := ask("Overwrite an existing domain with that label? [y/N]", "")
-			if err != nil {
-				return err
-			}
-			t.Overwrite = strings.HasPrefix(strings.ToLower(ow), "y")
-		case rules.TLSCustom:
-			for _, f := range []struct {
-				prompt string
-				dst    *string
-			}{{"Certificate PEM file", &t.CertFile}, {"Key PEM file", &t.KeyFile}, {"CNAME", &t.CNAME}} {
-				if *f.dst, err = ask(f.prompt, ""); err != nil {
-					return err
-				}
-			}
-		}
-		trial := *p
-		trial.TLS = t
-		if err := trial.LoadTLSFiles(); err != nil {
-			fmt.Fprintln(q.out, err.Error())
-			continue
-		}
-		vs := rules.CheckTLS(trial.TLS, p.Network.LoadBalancer == rules.InternalLoadBalancer, time.Now())
-		for _, v := range vs {
-			fmt.Fprintln(q.out, v.Error())
-		}
-		if len(vs) == 0 {
-			p.TLS = trial.TLS
-			p.Mark(wizard.FTLS, wizard.Asked)
-			break
+			return errors.New(qc.Message)
 		}
 	}
 	return nil
 }
 
-// clusterBadges evaluates every cluster for the plan's purpose, as the
-// wizard's picker does: versions of each cluster's region and the
-// attachments of every workspace are read in parallel.
-func (a *app) clusterBadges(p *wizard.Plan, cls []wizard.Cluster) ([][]rules.Finding, error) {
-	c := a.sess.Cloud
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		firstErr error
-		regions  []wizard.Region
-		idx      wizard.Attachments
-		versions = map[string][]rules.Version{}
-	)
-	run := func(f func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := f(); err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-			}
-		}()
+// option is one answer of a choice step.
+type option struct {
+	label string
+	cur   bool
+	set   func(p *wizard.Plan)
+}
+
+func (w *walker) choose(id wizard.StepID) error {
+	st := wizard.StepOf(id)
+	opts := w.options(id)
+	if len(opts) == 0 {
+		return &Invalid{wizard.Check(w.p, id, w.k)}
 	}
-	run(func() (err error) { regions, err = c.Regions(a.ctx, p.Subscription); return })
-	run(func() (err error) { idx, err = wizard.AttachmentIndex(a.ctx, c, p.Subscription); return })
-	seen := map[string]bool{}
-	for _, cl := range cls {
-		if seen[cl.Region] {
-			continue
+	labels, cur := make([]string, len(opts)), -1
+	for i, o := range opts {
+		labels[i] = o.label
+		if o.cur && cur < 0 {
+			cur = i
+			labels[i] += map[bool]string{true: " (default)", false: " (current)"}[w.p.From(st.Field) <= wizard.Default]
 		}
-		seen[cl.Region] = true
-		region := cl.Region
-		run(func() error {
-			vs, err := c.Versions(a.ctx, p.Subscription, region)
-			mu.Lock()
-			versions[region] = vs
-			mu.Unlock()
-			return err
+	}
+	back := w.back(id)
+	if back != "" {
+		labels = append(labels, "Back to "+w.label(back))
+	}
+	i, err := w.q.choose(w.a.ctx.Done(), w.label(id), labels, cur, func(i int) error {
+		if i == len(opts) {
+			return nil
+		}
+		trial := w.p.Clone()
+		opts[i].set(trial)
+		return w.verdict(id, trial)
+	})
+	if err != nil {
+		return err
+	}
+	if i == len(opts) {
+		w.backTo = back
+		return errBack
+	}
+	before := w.p.Value(st.Field)
+	opts[i].set(w.p)
+	if w.p.Value(st.Field) != before || w.p.From(st.Field) != wizard.Default {
+		w.p.Mark(st.Field, wizard.Asked)
+	}
+	switch {
+	case id == wizard.StepCluster && w.p.Cluster != nil:
+		for _, f := range w.findings(*w.p.Cluster) {
+			fmt.Fprintln(w.q.out, f.String())
+		}
+	case id == wizard.StepVMSize:
+		if z := w.size(w.p.VMSize); z.GPUs > 0 || z.FPGA {
+			fmt.Fprintln(w.q.out, "note: GPU/FPGA sizes must be chosen now: a second node pool cannot be added later")
+		}
+	}
+	return nil
+}
+
+// back is where the TUI's Esc goes from id: the step before that asked
+// something; from the workspace, the subscription list unless a flag
+// named the subscription.
+func (w *walker) back(id wizard.StepID) wizard.StepID {
+	back := wizard.Prev(w.p, id, w.k)
+	for back != "" && wizard.StepOf(back).Kind == wizard.KindView {
+		back = wizard.Prev(w.p, back, w.k)
+	}
+	if back == "" && id == wizard.StepWorkspace && w.p.From(wizard.FSubscription) != wizard.Flag {
+		back = wizard.StepSubscription
+	}
+	return back
+}
+
+// options are the answers of a choice step, from what was loaded.
+func (w *walker) options(id wizard.StepID) []option {
+	p, k := w.p, w.k
+	var out []option
+	switch id {
+	case wizard.StepSubscription:
+		for _, s := range k.Subscriptions {
+			out = append(out, option{s.Name + "  " + s.ID + "  " + s.State, s.ID == p.Subscription, func(q *wizard.Plan) {
+				if s.ID != q.Subscription && !q.Given(wizard.FWorkspace) {
+					q.Workspace = wizard.Workspace{}
+				}
+				q.Subscription = s.ID
+			}})
+		}
+	case wizard.StepWorkspace:
+		for _, ws := range k.Workspaces {
+			out = append(out, option{fmt.Sprintf("%s  (resource group %s, %s)", ws.Name, ws.ResourceGroup, ws.Region), strings.EqualFold(ws.ID, p.Workspace.ID), func(q *wizard.Plan) {
+				changed := !strings.EqualFold(q.Workspace.ID, ws.ID)
+				q.Workspace = ws
+				wizard.DefaultRegion(q, changed)
+			}})
+		}
+	case wizard.StepMode:
+		for _, m := range [][2]string{{"create", "Create new: a new AKS inference cluster from the workspace (about 10 minutes)"},
+			{"attach", "Attach existing: an AKS cluster of the subscription (about 5 minutes)"},
+			{"browse", "Browse versions: the Kubernetes versions a region offers"},
+			{"list", "List computes: the workspace's compute targets"}} {
+			out = append(out, option{m[1], string(p.Mode) == m[0], func(q *wizard.Plan) { q.Mode = wizard.Mode(m[0]) }})
+		}
+	case wizard.StepPurpose:
+		for _, pp := range []struct {
+			v     rules.Purpose
+			label string
+		}{{rules.Production, "Production: for production traffic: at least 12 vCPUs and 3 nodes in total (FastProd)"},
+			{rules.DevTest, "Dev-test: for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)"}} {
+			out = append(out, option{pp.label, p.Purpose == pp.v, func(q *wizard.Plan) { q.Purpose = pp.v }})
+		}
+	case wizard.StepRegion:
+		for _, r := range k.Regions {
+			l := r.DisplayName + " (" + r.Name + ")"
+			if strings.EqualFold(r.Name, p.Workspace.Region) {
+				l += ", the workspace's region"
+			}
+			out = append(out, option{l, strings.EqualFold(r.Name, p.Region), func(q *wizard.Plan) { q.Region = r.Name }})
+		}
+	case wizard.StepVMSize:
+		if k.Sizes == nil {
+			return nil
+		}
+		sizes := slices.Clone(k.Sizes.Sizes)
+		slices.SortStableFunc(sizes, func(a, b wizard.VMSize) int {
+			return wizard.NaturalCompare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 		})
+		hidden := 0
+		for _, z := range sizes {
+			cur := strings.EqualFold(z.Name, p.VMSize)
+			if z.Restricted != "" && !cur {
+				hidden++ // hidden as in the TUI's table
+				continue
+			}
+			out = append(out, option{sizeLabel(z, k.Sizes.QuotaUnknown), cur, func(q *wizard.Plan) { q.VMSize = z.Name }})
+		}
+		if hidden > 0 {
+			fmt.Fprintf(w.q.out, "%s not available to this subscription in %s left out\n", rules.Plural(hidden, "size"), p.Region)
+		}
+	case wizard.StepCluster:
+		for _, cl := range k.Clusters {
+			l := fmt.Sprintf("[%s] %s  (resource group %s, %s, Kubernetes %s, %d nodes, %d vCPUs)", badgeOf(w.findings(cl)), cl.Name, cl.ResourceGroup, cl.Region, cl.Version, cl.Nodes(), cl.VCPUs())
+			for _, f := range w.findings(cl) {
+				if f.Severity != rules.Info {
+					l += "\n     " + f.String()
+				}
+			}
+			out = append(out, option{l, p.ClusterID != "" && rules.SameCluster(cl.ID, p.ClusterID), func(q *wizard.Plan) {
+				q.ClusterID, q.ClusterName, q.ClusterGroup, q.Cluster = cl.ID, "", "", &cl
+			}})
+		}
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	return out
+}
+
+func sizeLabel(z wizard.VMSize, quotaUnknown bool) string {
+	l := fmt.Sprintf("%s  %s, %s GiB", z.Name, rules.Plural(z.VCPUs, "vCPU"), wizard.Decimal(z.MemoryGB))
+	if z.PricePerHour > 0 {
+		l += fmt.Sprintf(", $%.3f/h", z.PricePerHour)
 	}
-	pairs := wizard.PairsOf(regions, p.Workspace.Region)
-	out := make([][]rules.Finding, len(cls))
-	for i, cl := range cls {
-		out[i] = wizard.ClusterFacts(cl, p, versions[cl.Region], pairs, idx.Of(cl.ID))
+	if !quotaUnknown && z.FamilyQuota.Name != "" {
+		l += fmt.Sprintf(", %d vCPUs of quota left", z.FamilyQuota.Free())
 	}
-	return out, nil
+	if z.GPUs > 0 {
+		l += ", " + rules.Plural(z.GPUs, "GPU")
+	}
+	if z.Restricted != "" {
+		l += "; not available: " + z.Restricted
+	}
+	return l
+}
+
+// size is the named size of the plan's region (zero when unknown).
+func (w *walker) size(name string) wizard.VMSize {
+	var z wizard.VMSize
+	if w.k.Sizes != nil {
+		z, _ = w.k.Sizes.Find(name)
+	}
+	return z
+}
+
+// findings are a cluster's own findings for the plan (the picker's badge).
+func (w *walker) findings(cl wizard.Cluster) []rules.Finding {
+	return wizard.ClusterFacts(cl, w.p, w.k.ClusterVersions[strings.ToLower(cl.Region)], wizard.PairsOf(w.k.Regions, w.p.Workspace.Region), w.k.Attachments.Of(cl.ID))
 }
 
 // badgeOf is block, warn or ok.
@@ -567,4 +458,51 @@ func badgeOf(fs []rules.Finding) string {
 		}
 	}
 	return worst
+}
+
+// text asks the name or the node count.
+func (w *walker) text(id wizard.StepID) error {
+	p, st := w.p, wizard.StepOf(id)
+	set := func(q *wizard.Plan, s string) error { q.Name = s; return nil }
+	if id == wizard.StepNodes {
+		z := w.size(p.VMSize)
+		fmt.Fprintln(w.q.out, rules.CheckSize(p.Purpose, z.Name, max(p.Nodes, 1), z.VCPUs).Rule)
+		set = func(q *wizard.Plan, s string) (err error) {
+			if q.Nodes, err = strconv.Atoi(s); err != nil {
+				return fmt.Errorf("%q is not a whole number", s)
+			}
+			return nil
+		}
+	}
+	back := w.back(id)
+	if back != "" {
+		fmt.Fprintf(w.q.out, "(< goes back to %s)\n", w.label(back))
+	}
+	ans, err := w.q.text(w.a.ctx.Done(), w.label(id), p.Value(st.Field), func(s string) error {
+		if s == "<" && back != "" {
+			return nil
+		}
+		trial := p.Clone()
+		if err := set(trial, s); err != nil {
+			return err
+		}
+		return w.verdict(id, trial)
+	})
+	if err != nil {
+		return err
+	}
+	if ans == "<" && back != "" {
+		w.backTo = back
+		return errBack
+	}
+	before := p.Value(st.Field)
+	_ = set(p, ans)
+	if p.Value(st.Field) != before || p.From(st.Field) != wizard.Default {
+		p.Mark(st.Field, wizard.Asked)
+	}
+	if id == wizard.StepNodes {
+		z := w.size(p.VMSize)
+		fmt.Fprintf(w.q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), z.VCPUs, p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
+	}
+	return nil
 }

@@ -304,7 +304,9 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if a.g.Accessible && a.canPrompt() {
+			// the accessible mode asks on a terminal or from piped answers;
+			// the TUI never starts without a terminal
+			if a.canAsk() {
 				return a.runAccessible()
 			}
 			return a.runWizard(nil)

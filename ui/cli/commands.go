@@ -283,13 +283,11 @@ func needsAnswers(p *wizard.Plan) bool {
 // submit is the common path of create and attach.
 func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early []rules.Violation) error {
 	s := a.sess
-	interactive := a.canPrompt() && !f.yes && !f.dryRun && !a.jsonOut()
-	if interactive && len(early) == 0 {
-		if a.g.Accessible {
-			if err := a.askMissing(p); err != nil {
-				return err
-			}
-		} else {
+	if !f.yes && !f.dryRun && !a.jsonOut() && len(early) == 0 {
+		if a.canAsk() {
+			return a.accessible(p, f)
+		}
+		if a.canPrompt() && !a.g.Accessible {
 			return a.runWizard(p)
 		}
 	}
@@ -314,22 +312,6 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	}
 	if rep.Blocked() {
 		return exit(ExitInvalid, &blockedError{rep.Findings})
-	}
-	if interactive {
-		az, _ := wizard.Equivalents(p)
-		fmt.Fprintf(a.s.Err, "Summary: %s\n", summary(p, s.Demo))
-		if c := costText(p, rep); c != "" {
-			fmt.Fprintf(a.s.Err, "Cost: %s\n", c)
-		}
-		fmt.Fprintf(a.s.Err, "Equivalent command:\n%s\n", az)
-		ans, err := a.prompter().line(fmt.Sprintf("Submit the %s of %s? [y/N]: ", p.Mode, p.Name))
-		if err != nil {
-			return err
-		}
-		if v := strings.ToLower(ans); v != "y" && v != "yes" {
-			fmt.Fprintln(a.s.Err, "nothing was sent")
-			return nil
-		}
 	}
 	op, err := wizard.Submit(a.ctx, s.Cloud, p, guard)
 	if err != nil {

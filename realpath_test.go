@@ -319,3 +319,42 @@ func TestRealPathNotSignedIn(t *testing.T) {
 		t.Errorf("not signed in after %v, want under a second", d)
 	}
 }
+
+// BenchmarkRealPath measures the wall time of a command on the real
+// sign-in path: cold (no token, no catalog kept: one az run of 0.6 s) and
+// warm (a second run: no az). Run with -benchtime=5x.
+func BenchmarkRealPath(b *testing.B) {
+	for _, c := range realPathCommands {
+		if c.name == "sizes" {
+			continue
+		}
+		b.Run(c.name+"/cold", func(b *testing.B) {
+			rp := newRealPath(b)
+			runs := 0
+			for b.Loop() {
+				os.Setenv("XDG_CACHE_HOME", b.TempDir()) // nothing kept
+				r, n := rp.run(c.args...)
+				if r.code != 0 {
+					b.Fatal(r)
+				}
+				runs += n
+			}
+			b.ReportMetric(float64(runs)/float64(b.N), "az-runs/op")
+		})
+		b.Run(c.name+"/warm", func(b *testing.B) {
+			rp := newRealPath(b)
+			if r, _ := rp.run(c.args...); r.code != 0 {
+				b.Fatal(r)
+			}
+			runs := 0
+			for b.Loop() {
+				r, n := rp.run(c.args...)
+				if r.code != 0 {
+					b.Fatal(r)
+				}
+				runs += n
+			}
+			b.ReportMetric(float64(runs)/float64(b.N), "az-runs/op")
+		})
+	}
+}

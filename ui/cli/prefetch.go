@@ -27,7 +27,9 @@ func (a *app) prefetch(p *wizard.Plan, region string, reads ...read) {
 	if s == nil || !rules.IsGUID(sub) {
 		return
 	}
+	// the goroutines read copies: the command goes on filling p
 	c, ctx := s.Cloud, a.ctx
+	name, rg := p.Workspace.Name, p.Workspace.ResourceGroup
 	var versions, sizes bool
 	for _, r := range reads {
 		switch r {
@@ -53,13 +55,13 @@ func (a *app) prefetch(p *wizard.Plan, region string, reads ...read) {
 	case !versions && !sizes:
 	case region != "":
 		regional(region)
-	case p.Workspace.Name != "":
+	case name != "":
 		go func() {
 			all, err := c.Workspaces(ctx, sub)
 			if err != nil {
 				return
 			}
-			if w, ok := wizard.FindWorkspace(all, p.Workspace.Name, p.Workspace.ResourceGroup); ok && w.Region != "" {
+			if w, ok := wizard.FindWorkspace(all, name, rg); ok && w.Region != "" {
 				regional(w.Region)
 			}
 		}()

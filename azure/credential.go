@@ -122,9 +122,9 @@ func (c *chain) cliFirst() bool {
 // credSet is a selection of credentials, in chain order.
 type credSet []string
 
-func selectCredentials(o CredentialOptions) (credSet, error) {
-	v, set := os.LookupEnv("AZURE_TOKEN_CREDENTIALS")
-	if set {
+func selectCredentials() (credSet, error) {
+	// an empty value selects nothing: taken as unset (azidentity rejects it)
+	if v := os.Getenv("AZURE_TOKEN_CREDENTIALS"); v != "" {
 		switch {
 		case v == "dev":
 			return credSet{credNameAzureCLI, credNameAzureDevCLI, credNamePowerShell}, nil
@@ -198,7 +198,7 @@ func RunsInAzure() bool {
 }
 
 func newChain(o CredentialOptions) (*chain, error) {
-	names, err := selectCredentials(o)
+	names, err := selectCredentials()
 	if err != nil {
 		return nil, err
 	}

@@ -212,6 +212,8 @@ func TestChainSelection(t *testing.T) {
 		}
 	}
 	eq("default", names(), credNameAzureCLI, credNameAzureDevCLI)
+	t.Setenv("AZURE_TOKEN_CREDENTIALS", "")
+	eq("empty", names(), credNameAzureCLI, credNameAzureDevCLI)
 	t.Setenv("AZURE_TENANT_ID", "00000000-0000-4000-8000-0000000000aa")
 	t.Setenv("AZURE_CLIENT_ID", "00000000-0000-4000-8000-0000000000bb")
 	eq("incomplete environment", names(), credNameAzureCLI, credNameAzureDevCLI)

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/amlaks/amlaks/azure/sim"
+	"github.com/amlaks/amlaks/ui/cli"
 )
 
 // The httptest certificate is the same for every server: trusting it once,
@@ -356,5 +357,49 @@ func BenchmarkRealPath(b *testing.B) {
 			}
 			b.ReportMetric(float64(runs)/float64(b.N), "az-runs/op")
 		})
+	}
+}
+
+// TestStartSignIn: the token fetch starts before cobra parses anything,
+// except where no Azure call can follow (demo, help, version).
+func TestStartSignIn(t *testing.T) {
+	rp := newRealPath(t)
+	for _, args := range [][]string{{"--demo", "versions"}, {"versions", "--help"}, {"--version"}, {"-h"}, {"--demo=true"}, {"completion", "bash"}} {
+		if s := startSignIn(args); s != nil {
+			t.Errorf("%v: a sign-in was started", args)
+		}
+	}
+	t.Setenv("AMLAKS_DEMO", "1")
+	if startSignIn([]string{"versions"}) != nil {
+		t.Error("AMLAKS_DEMO=1: a sign-in was started")
+	}
+	t.Setenv("AMLAKS_DEMO", "")
+	if startSignIn([]string{"--cloud", "Mars"}) != nil {
+		t.Error("an unknown cloud: a sign-in was started (newSession reports the error)")
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := rp.azRuns(); n != 0 {
+		t.Fatalf("az ran %d times", n)
+	}
+	s := startSignIn([]string{"--no-token-cache", "list", "-w", "mlw-prod"})
+	if s == nil || !s.noCache || s.cloudName != "AmlaksSim" {
+		t.Fatalf("got %+v", s)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for rp.azRuns() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if rp.azRuns() != 1 {
+		t.Fatal("the token fetch did not start")
+	}
+	// the session takes the early sign-in when the flags agree, not otherwise
+	if got, _ := signInFor(s, cli.Globals{NoTokenCache: true}); got != s {
+		t.Error("the early sign-in was not used")
+	}
+	if got, _ := signInFor(s, cli.Globals{}); got == s {
+		t.Error("the early sign-in was used although the cache setting differs")
+	}
+	if _, err := signInFor(s, cli.Globals{NoTokenCache: true, Cloud: "Mars"}); err == nil {
+		t.Error("an unknown --cloud is not an error")
 	}
 }

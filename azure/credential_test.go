@@ -434,3 +434,25 @@ func TestTokenDiskOnlyForAzFirst(t *testing.T) {
 		t.Error("no CacheDir (the opt-out), yet a token cache")
 	}
 }
+
+// TestCachingHoldsFailure: calls that come just after a failed fetch (the
+// other reads of the same step) get its error without running az again.
+func TestCachingHoldsFailure(t *testing.T) {
+	f := &fakeSource{err: errors.New("not signed in")}
+	c := newCaching(f.get, nil, 0)
+	for i := 0; i < 3; i++ {
+		if _, err := c.GetToken(context.Background(), armScope); err == nil || err.Error() != "not signed in" {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if n := f.n.Load(); n != 1 {
+		t.Errorf("3 calls after a failure made %d fetches", n)
+	}
+	c.mu.Lock()
+	c.toks[tokenKey(armScope)].lastFail = time.Now().Add(-holdFailure)
+	c.mu.Unlock()
+	c.GetToken(context.Background(), armScope)
+	if n := f.n.Load(); n != 2 {
+		t.Errorf("after the hold: %d fetches, want 2", n)
+	}
+}

@@ -23,6 +23,10 @@ const (
 	// retryRefresh is the shortest interval between two background
 	// refreshes that failed.
 	retryRefresh = 30 * time.Second
+	// holdFailure: for this long after a fetch failed, callers get its
+	// error without a new fetch (the calls of one step that come just after
+	// a "not signed in" must not run az again each).
+	holdFailure = 2 * time.Second
 )
 
 // tokenSource fetches a token and says which credential gave it
@@ -52,6 +56,7 @@ type tokenEntry struct {
 	have      bool
 	fl        *tokenFlight
 	lastFail  time.Time
+	failErr   error
 	diskTried bool
 }
 
@@ -142,6 +147,11 @@ func (c *CachingCredential) GetToken(ctx context.Context, opts policy.TokenReque
 		return t, nil
 	}
 	fl := e.fl
+	if fl == nil && e.failErr != nil && now.Sub(e.lastFail) < holdFailure {
+		err := e.failErr
+		c.mu.Unlock()
+		return azcore.AccessToken{}, err
+	}
 	if fl == nil {
 		fl = c.start(ctx, key, e, opts)
 	}
@@ -204,9 +214,9 @@ func (c *CachingCredential) start(ctx context.Context, key string, e *tokenEntry
 		c.mu.Lock()
 		fl.tok, fl.err = t, err
 		if err == nil {
-			e.tok, e.have = t, true
+			e.tok, e.have, e.failErr = t, true, nil
 		} else {
-			e.lastFail = time.Now()
+			e.lastFail, e.failErr = time.Now(), err
 		}
 		e.fl = nil
 		c.mu.Unlock()

@@ -62,10 +62,11 @@ func main() {
 // run is the in-process seam of the program: tests call it with their own
 // arguments and streams.
 func run(args []string, in io.Reader, out, errw io.Writer) int {
+	early := startSignIn(args) // the first token fetch starts now
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s := cli.Streams{In: in, Out: out, Err: errw, InTTY: isTTY(in), OutTTY: isTTY(out)}
-	return cli.Run(ctx, args, s, newSession, versionString())
+	return cli.Run(ctx, args, s, sessionFactory(early), versionString())
 }
 
 func isTTY(f any) bool {
@@ -77,7 +78,17 @@ func isTTY(f any) bool {
 
 // newSession builds the Cloud for the global flags: the simulator for
 // --demo (same azure code, in-memory transport), else real Azure.
-func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
+func newSession(ctx context.Context, g cli.Globals) (*cli.Session, error) {
+	return sessionFactory(nil)(ctx, g)
+}
+
+// sessionFactory builds sessions that use the sign-in started early when
+// it fits the flags.
+func sessionFactory(early *signIn) cli.Factory {
+	return func(ctx context.Context, g cli.Globals) (*cli.Session, error) { return buildSession(ctx, g, early) }
+}
+
+func buildSession(_ context.Context, g cli.Globals, early *signIn) (s *cli.Session, err error) {
 	var debugLog io.Writer
 	closeFn := func() {}
 	if g.Debug != "" {
@@ -105,18 +116,11 @@ func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 		s.Close = closeFn
 		return s, nil
 	}
-	cfg, err := azure.LoadCLIConfig("")
+	si, err := signInFor(early, g)
 	if err != nil {
 		return nil, err
 	}
-	cl, _, err := azure.ResolveCloud(g.Cloud, cfg)
-	if err != nil {
-		return nil, err
-	}
-	cred, err := azure.NewCredential(cl)
-	if err != nil {
-		return nil, err
-	}
+	cfg, cl, cred := si.cfg, si.cl, si.cred
 	sub, src := g.Subscription, wizard.Flag
 	if sub == "" {
 		if sub = os.Getenv("AZURE_SUBSCRIPTION_ID"); sub != "" {
@@ -126,7 +130,8 @@ func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 		}
 	}
 	notes := &cli.NoteRelay{}
-	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit})
+	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
+		CatalogDir: catalogDir(), Refresh: g.Refresh})
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +140,8 @@ func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 		if err != nil {
 			return nil, err
 		}
-		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit})
+		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
+			CatalogDir: catalogDir(), Refresh: g.Refresh})
 	}
 	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil

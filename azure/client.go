@@ -63,6 +63,13 @@ type Options struct {
 	// DisableRPRegistration turns off the SDK's automatic resource-provider
 	// registration (tests and the simulator).
 	DisableRPRegistration bool
+	// CatalogDir keeps regions, Kubernetes versions and VM SKUs across runs
+	// (DefaultCacheDir()/catalog; lifetimes: RegionsLifetime, …); "" keeps
+	// them in memory only (demo mode).
+	CatalogDir string
+	// Refresh reads no catalog kept across runs (--refresh); what is
+	// fetched is kept for the next run.
+	Refresh bool
 }
 
 // Client implements wizard.Cloud over the Azure SDK. It is safe for
@@ -72,6 +79,10 @@ type Client struct {
 	armOpts  *arm.ClientOptions
 	stateDir string
 	cache    *memo
+	// short shares the subscription and workspace lists between the calls
+	// of one command (a prefetch and the resolution that follows it).
+	short *memo
+	disk  *catalogDisk
 
 	mu   sync.Mutex
 	subs map[string]*subClients
@@ -112,7 +123,16 @@ func New(opts Options) (*Client, error) {
 		}
 		dir = d
 	}
-	c := &Client{opts: opts, stateDir: dir, subs: map[string]*subClients{}, cache: newMemo(opts.CacheTTL)}
+	// one token per scope for every SDK client of this Client
+	opts.Credential = NewCachingCredential(opts.Credential)
+	short := shortTTL
+	if opts.CacheTTL < 0 {
+		short = -1
+	}
+	c := &Client{opts: opts, stateDir: dir, subs: map[string]*subClients{}, cache: newMemo(opts.CacheTTL), short: newMemo(short)}
+	if opts.CatalogDir != "" {
+		c.disk = &catalogDisk{dir: opts.CatalogDir, cloud: opts.Cloud.Services[cloud.ResourceManager].Endpoint, refresh: opts.Refresh}
+	}
 	n := &notePolicy{retry: opts.Retry, onNote: opts.OnNote}
 	c.armOpts = &arm.ClientOptions{
 		ClientOptions: policy.ClientOptions{

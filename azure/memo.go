@@ -24,6 +24,11 @@ type flight struct {
 
 func newMemo(ttl time.Duration) *memo { return &memo{ttl: ttl, m: map[string]*flight{}} }
 
+// shortTTL is how long the subscription and workspace lists are shared:
+// long enough for one command or wizard step, short enough that a list
+// shown again is a new one.
+const shortTTL = 15 * time.Second
+
 // fetchTimeout bounds a shared fetch, which does not stop when the caller
 // that started it goes away.
 const fetchTimeout = 3 * time.Minute

@@ -2,6 +2,7 @@ package azure
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,12 +19,20 @@ import (
 // Options.DefaultSubscription (ID or name).
 func (c *Client) Subscriptions(ctx context.Context) ([]wizard.Subscription, error) {
 	const op = "list subscriptions"
+	v, err := c.short.do(ctx, "subscriptions", c.fetchSubscriptions)
+	if err != nil {
+		return nil, mapError(op, err)
+	}
+	return slices.Clone(v.([]wizard.Subscription)), nil
+}
+
+func (c *Client) fetchSubscriptions(ctx context.Context) (any, error) {
 	var out []wizard.Subscription
 	p := c.acct.NewListPager(nil)
 	for p.More() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, mapError(op, err)
+			return nil, err
 		}
 		for _, s := range page.Value {
 			if s == nil {
@@ -55,6 +64,10 @@ func (c *Client) Regions(ctx context.Context, sub string) ([]wizard.Region, erro
 	const op = "list regions"
 	v, err := c.cache.do(ctx, "regions|"+sub, func(ctx context.Context) (any, error) {
 		var out []wizard.Region
+		key := "regions|" + sub
+		if c.disk.get(key, RegionsLifetime, &out) {
+			return out, nil
+		}
 		p := c.acct.NewListLocationsPager(sub, nil)
 		for p.More() {
 			page, err := p.NextPage(ctx)
@@ -79,6 +92,7 @@ func (c *Client) Regions(ctx context.Context, sub string) ([]wizard.Region, erro
 			}
 		}
 		sort.SliceStable(out, func(i, j int) bool { return out[i].DisplayName < out[j].DisplayName })
+		c.disk.put(key, out)
 		return out, nil
 	})
 	if err != nil {
@@ -94,12 +108,20 @@ func (c *Client) Workspaces(ctx context.Context, sub string) ([]wizard.Workspace
 	if err != nil {
 		return nil, err
 	}
+	v, err := c.short.do(ctx, "workspaces|"+sub, func(ctx context.Context) (any, error) { return fetchWorkspaces(ctx, s, sub) })
+	if err != nil {
+		return nil, mapError(op, err)
+	}
+	return slices.Clone(v.([]wizard.Workspace)), nil
+}
+
+func fetchWorkspaces(ctx context.Context, s *subClients, sub string) ([]wizard.Workspace, error) {
 	var out []wizard.Workspace
 	p := s.workspaces.NewListBySubscriptionPager(nil)
 	for p.More() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, mapError(op, err)
+			return nil, err
 		}
 		for _, w := range page.Value {
 			if w == nil {
@@ -238,7 +260,12 @@ func (c *Client) Versions(ctx context.Context, sub, region string) ([]rules.Vers
 		return nil, err
 	}
 	region = normRegion(region)
-	v, err := c.cache.do(ctx, "versions|"+sub+"|"+region, func(ctx context.Context) (any, error) {
+	key := "versions|" + sub + "|" + region
+	v, err := c.cache.do(ctx, key, func(ctx context.Context) (any, error) {
+		var kept []rules.Version
+		if c.disk.get(key, VersionsLifetime, &kept) {
+			return kept, nil
+		}
 		r, err := s.clusters.ListKubernetesVersions(ctx, region, nil)
 		if err != nil {
 			return nil, err
@@ -273,6 +300,7 @@ func (c *Client) Versions(ctx context.Context, sub, region string) ([]rules.Vers
 			out = append(out, v)
 		}
 		sort.SliceStable(out, func(i, j int) bool { return rules.CompareVersions(out[j].Version, out[i].Version) < 0 })
+		c.disk.put(key, out)
 		return out, nil
 	})
 	if err != nil {

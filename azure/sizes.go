@@ -31,7 +31,7 @@ func (c *Client) Sizes(ctx context.Context, sub, region string) (wizard.SizeList
 	}
 	region = normRegion(region)
 	v, err := c.cache.do(ctx, sizesKey(sub, region), func(ctx context.Context) (any, error) {
-		return fetchSizes(ctx, s, region)
+		return c.fetchSizes(ctx, s, sub, region)
 	})
 	if err != nil {
 		return wizard.SizeList{}, mapError(op, err)
@@ -39,7 +39,15 @@ func (c *Client) Sizes(ctx context.Context, sub, region string) (wizard.SizeList
 	return v.(wizard.SizeList), nil
 }
 
-func fetchSizes(ctx context.Context, s *subClients, region string) (wizard.SizeList, error) {
+// skuCatalog is what Sizes keeps across runs: the region's VM SKUs
+// (trimmed to what joinSizes reads) and AML's sizes with their prices.
+// Quota (usages) is always read live.
+type skuCatalog struct {
+	AML  []*armmachinelearning.VirtualMachineSize `json:"aml"`
+	SKUs []*armcompute.ResourceSKU                `json:"skus"`
+}
+
+func (c *Client) fetchSizes(ctx context.Context, s *subClients, sub, region string) (wizard.SizeList, error) {
 	var (
 		wg       sync.WaitGroup
 		aml      []*armmachinelearning.VirtualMachineSize
@@ -49,6 +57,23 @@ func fetchSizes(ctx context.Context, s *subClients, region string) (wizard.SizeL
 		usages   []*armcompute.Usage
 		usageErr error
 	)
+	key := "skus|" + sub + "|" + region
+	var kept skuCatalog
+	if c.disk.get(key, SKUsLifetime, &kept) {
+		p := s.usages.NewListPager(region, nil)
+		for p.More() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				usageErr = err
+				break
+			}
+			usages = append(usages, page.Value...)
+		}
+		if ctx.Err() != nil {
+			return wizard.SizeList{}, ctx.Err()
+		}
+		return joinSizes(region, kept.AML, kept.SKUs, usages, usageErr != nil), nil
+	}
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
@@ -87,8 +112,32 @@ func fetchSizes(ctx context.Context, s *subClients, region string) (wizard.SizeL
 	if skuErr != nil {
 		return wizard.SizeList{}, skuErr
 	}
-	_ = amlErr // prices are optional: a region without AML still lists sizes
+	// prices are optional: a region without AML still lists sizes (and is
+	// not kept, so the prices come back next time)
+	if amlErr == nil {
+		c.disk.put(key, skuCatalog{AML: aml, SKUs: trimSKUs(skus)})
+	}
 	return joinSizes(region, aml, skus, usages, usageErr != nil), nil
+}
+
+// trimSKUs keeps what joinSizes reads: on real Azure a region's SKU list is
+// several MB, most of it zone details and capabilities amlaks ignores.
+func trimSKUs(skus []*armcompute.ResourceSKU) []*armcompute.ResourceSKU {
+	out := make([]*armcompute.ResourceSKU, 0, len(skus))
+	for _, k := range skus {
+		t := &armcompute.ResourceSKU{Name: k.Name, Family: k.Family, ResourceType: k.ResourceType, Restrictions: k.Restrictions}
+		for _, cp := range k.Capabilities {
+			if cp == nil || cp.Name == nil {
+				continue
+			}
+			switch strings.ToLower(*cp.Name) {
+			case "vcpus", "memorygb", "gpus":
+				t.Capabilities = append(t.Capabilities, cp)
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // joinSizes builds the size list of a region: one entry per VM SKU of the

@@ -49,6 +49,11 @@ type Globals struct {
 	NoColor       bool
 	Accessible    bool
 	Debug         string
+	// NoTokenCache keeps the Azure token in memory only (--no-token-cache,
+	// also AMLAKS_NO_TOKEN_CACHE=1).
+	NoTokenCache bool
+	// Refresh reads no catalog kept from an earlier run (--refresh).
+	Refresh bool
 }
 
 // Session is what a Factory built: the Cloud and facts about it.
@@ -323,6 +328,8 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 	pf.BoolVar(&a.g.NoColor, "no-color", false, "no colours (also NO_COLOR)")
 	pf.BoolVar(&a.g.Accessible, "accessible", false, "plain line prompts, no animation (also ACCESSIBLE=1, TERM=dumb)")
 	pf.StringVar(&a.g.Debug, "debug", "", "write an HTTP trace to `FILE` (secrets redacted)")
+	pf.BoolVar(&a.g.NoTokenCache, "no-token-cache", false, "keep no Azure access token across runs (also AMLAKS_NO_TOKEN_CACHE=1)")
+	pf.BoolVar(&a.g.Refresh, "refresh", false, "fetch regions, Kubernetes versions and VM sizes again instead of using those kept from earlier runs")
 
 	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd())
 	return root

@@ -294,6 +294,12 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if len(early) > 0 {
 		return &Invalid{early}
 	}
+	if p.Mode == wizard.ModeCreate {
+		// the region flag, else the workspace's
+		a.prefetch(p, p.Region, readWorkspaces, readRegions, readVersions, readSizes)
+	} else {
+		a.prefetch(p, "", readWorkspaces)
+	}
 	vs, err := wizard.Resolve(a.ctx, s.Cloud, p)
 	if err != nil {
 		return err

@@ -37,6 +37,9 @@ func (a *app) planFor(cmd *cobra.Command, mode wizard.Mode, withWorkspace bool) 
 	}
 	p := wizard.NewPlan(mode)
 	a.applyGlobals(cmd, p, s)
+	if withWorkspace {
+		a.prefetch(p, "", readWorkspaces)
+	}
 	vs, err := wizard.ResolveSubscription(a.ctx, s.Cloud, p)
 	if err == nil && len(vs) == 0 && withWorkspace {
 		vs, err = wizard.ResolveWorkspace(a.ctx, s.Cloud, p)
@@ -88,6 +91,7 @@ func (a *app) versionsCmd() *cobra.Command {
 		Example: "  amlaks versions -l eastus\n  amlaks versions -l westeurope -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.prefetchFor(region, readRegions, readVersions)
 			sub, err := a.subscriptionOf(cmd)
 			if err != nil {
 				return err
@@ -164,6 +168,7 @@ func (a *app) sizesCmd() *cobra.Command {
 			if minVCPUs < 0 {
 				return &Invalid{[]rules.Violation{{Field: "min-vcpus", Code: "negative", Message: fmt.Sprintf("must be 0 or more (got %d)", minVCPUs)}}}
 			}
+			a.prefetchFor(region, readRegions, readSizes)
 			sub, err := a.subscriptionOf(cmd)
 			if err != nil {
 				return err

@@ -1,0 +1,184 @@
+package azure
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+)
+
+// tokenDisk keeps access tokens obtained from the Azure CLI across runs,
+// one 0600 file per cloud, tenant, signed-in account and scope under
+// <user cache dir>/amlaks/tokens. Only the access token is kept (the az CLI
+// keeps its refresh tokens to itself). An entry is dropped when the az
+// profile changes (az login, az logout, az account set rewrite
+// azureProfile.json or clouds.config), and never used within minLife of
+// its expiry.
+//
+// azidentity's persistent cache (azidentity/cache) does not apply here: it
+// serves only the MSAL-based credentials (client secret/certificate,
+// device code, browser, workload identity); AzureCLICredential caches
+// nothing, not even in memory (azidentity TOKEN_CACHING.MD, and
+// AzureCLICredential.GetToken runs `az account get-access-token` on every
+// call).
+type tokenDisk struct {
+	dir    string // …/amlaks/tokens
+	cloud  string // cloud name, e.g. AzureCloud
+	cliDir string // az configuration directory
+}
+
+// diskToken is the file content.
+type diskToken struct {
+	Cloud     string    `json:"cloud"`
+	Tenant    string    `json:"tenant"`
+	Account   string    `json:"account"`
+	Scope     string    `json:"scope"`
+	Profile   string    `json:"profile"` // sha256 of the az profile files
+	Token     string    `json:"accessToken"`
+	ExpiresOn time.Time `json:"expiresOn"`
+}
+
+// DefaultCacheDir is os.UserCacheDir()/amlaks ($XDG_CACHE_HOME/amlaks or
+// ~/.cache/amlaks on Linux).
+func DefaultCacheDir() (string, error) {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "amlaks"), nil
+}
+
+// cliIdentity is who the az CLI is signed in as, from its profile files.
+type cliIdentity struct {
+	tenant, account, hash string
+}
+
+// readCLIIdentity reads azureProfile.json (and clouds.config, where az
+// keeps the current subscription of each cloud) in dir: the default
+// subscription of cloudName gives tenant and account; the hash of both
+// files changes with every az login, az logout and az account set.
+func readCLIIdentity(dir, cloudName string) (cliIdentity, bool) {
+	prof, err := os.ReadFile(filepath.Join(dir, "azureProfile.json"))
+	if err != nil {
+		return cliIdentity{}, false
+	}
+	clouds, _ := os.ReadFile(filepath.Join(dir, "clouds.config"))
+	h := sha256.New()
+	h.Write(prof)
+	h.Write([]byte{0})
+	h.Write(clouds)
+	var p struct {
+		Subscriptions []struct {
+			TenantID        string `json:"tenantId"`
+			IsDefault       bool   `json:"isDefault"`
+			EnvironmentName string `json:"environmentName"`
+			User            struct {
+				Name string `json:"name"`
+			} `json:"user"`
+		} `json:"subscriptions"`
+	}
+	if json.Unmarshal(bytes.TrimPrefix(prof, []byte("\xef\xbb\xbf")), &p) != nil {
+		return cliIdentity{}, false
+	}
+	for _, s := range p.Subscriptions {
+		if s.IsDefault && (s.EnvironmentName == "" || strings.EqualFold(s.EnvironmentName, cloudName)) && s.User.Name != "" {
+			return cliIdentity{tenant: s.TenantID, account: s.User.Name, hash: hex.EncodeToString(h.Sum(nil))}, true
+		}
+	}
+	return cliIdentity{}, false
+}
+
+// path returns the file of a token request for the signed-in identity.
+func (d *tokenDisk) path(opts policy.TokenRequestOptions) (string, diskToken, bool) {
+	if len(opts.Scopes) != 1 {
+		return "", diskToken{}, false
+	}
+	id, ok := readCLIIdentity(d.cliDir, d.cloud)
+	if !ok {
+		return "", diskToken{}, false
+	}
+	tenant := opts.TenantID
+	if tenant == "" {
+		tenant = id.tenant
+	}
+	want := diskToken{Cloud: d.cloud, Tenant: tenant, Account: id.account, Scope: opts.Scopes[0], Profile: id.hash}
+	sum := sha256.Sum256([]byte(strings.Join([]string{want.Cloud, want.Tenant, want.Account, want.Scope}, "\x00")))
+	return filepath.Join(d.dir, hex.EncodeToString(sum[:16])+".json"), want, true
+}
+
+// load returns the kept token of opts when it belongs to the current az
+// sign-in and has more than minLife left.
+func (d *tokenDisk) load(opts policy.TokenRequestOptions) (azcore.AccessToken, bool) {
+	p, want, ok := d.path(opts)
+	if !ok {
+		return azcore.AccessToken{}, false
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return azcore.AccessToken{}, false
+	}
+	var got diskToken
+	if json.Unmarshal(b, &got) != nil || got.Token == "" {
+		os.Remove(p)
+		return azcore.AccessToken{}, false
+	}
+	if got.Cloud != want.Cloud || got.Tenant != want.Tenant || got.Account != want.Account || got.Scope != want.Scope ||
+		got.Profile != want.Profile || !got.ExpiresOn.After(time.Now()) {
+		os.Remove(p) // another sign-in, or expired
+		return azcore.AccessToken{}, false
+	}
+	if time.Until(got.ExpiresOn) <= minLife {
+		return azcore.AccessToken{}, false
+	}
+	return azcore.AccessToken{Token: got.Token, ExpiresOn: got.ExpiresOn}, true
+}
+
+// store writes the token of opts (0600, atomically). Failures are ignored:
+// the cache only saves time.
+func (d *tokenDisk) store(opts policy.TokenRequestOptions, t azcore.AccessToken) {
+	p, e, ok := d.path(opts)
+	if !ok || time.Until(t.ExpiresOn) <= minLife {
+		return
+	}
+	e.Token, e.ExpiresOn = t.Token, t.ExpiresOn.UTC()
+	b, err := json.Marshal(e)
+	if err != nil {
+		return
+	}
+	writePrivate(p, b)
+}
+
+// writePrivate writes b to path through a 0600 temporary file in the same
+// directory (created 0700) and a rename, so readers never see half a file.
+func writePrivate(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.Write(b)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}

@@ -236,6 +236,12 @@ func answer(f wizard.Field, v any) tea.Cmd {
 func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 	p := m.plan
 	prevSub, prevWS := p.Subscription, p.Workspace.ID
+	if mode, ok := a.value.(wizard.Mode); ok && a.field == wizard.FMode && (mode == wizard.ModeCreate || mode == wizard.ModeAttach) {
+		if usable, why := wizard.WorkspaceUsable(p.Workspace); !usable {
+			m.flash = why // hubs and projects list computes and browse versions only
+			return nil
+		}
+	}
 	if err := p.Answer(a.field, a.value); err != nil {
 		m.flash = "internal error: " + err.Error() + " (please report it)"
 		return nil

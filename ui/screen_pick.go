@@ -146,15 +146,26 @@ func newWorkspaceScreen() screen {
 			all, _ := m.workspacesData()
 			rows := make([]row, 0, len(all))
 			for _, w := range all {
-				rows = append(rows, row{Cells: []string{w.Name, w.ResourceGroup, w.Region}, Filter: w.Name + " " + w.ResourceGroup + " " + w.Region})
+				usable, _ := wizard.WorkspaceUsable(w)
+				rows = append(rows, row{Cells: []string{w.Name, w.ResourceGroup, w.Region}, Filter: w.Name + " " + w.ResourceGroup + " " + w.Region,
+					Dim: !usable && m.plan.Mode != wizard.ModeList && m.plan.Mode != wizard.ModeBrowse})
 			}
 			if len(rows) == 0 {
 				return rows, ""
 			}
 			return rows, m.plan.Workspace.Name
 		},
+		detail: func(m *Model, i int, w int) string {
+			all, _ := m.workspacesData()
+			if ok, why := wizard.WorkspaceUsable(all[i]); !ok {
+				return m.st.Warn.Render(wrap(why+"; it can still list its computes and browse versions", w))
+			}
+			return ""
+		},
 		choose: func(m *Model, i int) tea.Cmd {
 			all, _ := m.workspacesData()
+			// a hub or project can list computes but takes no AKS compute:
+			// the mode step refuses create and attach for it
 			return answer(wizard.FWorkspace, all[i])
 		},
 	}

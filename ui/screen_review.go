@@ -166,7 +166,7 @@ func (s *reviewScreen) view(m *Model, w, h int) string {
 			b.WriteString(strings.TrimRight("  "+label+" "+fit(l, vw, false)+tail, " ") + "\n")
 		}
 	}
-	b.WriteString("\n")
+	b.WriteString(st.Muted.Render(fit("  right: asked = chosen here · default = kept as offered · flag = command line", w, false)) + "\n\n")
 	switch {
 	case s.loading:
 		b.WriteString(m.spin.View() + " running the preflight checks…\n")
@@ -245,7 +245,8 @@ func summaryRows(m *Model, rep *wizard.Report) []summaryRow {
 		if z, _, ok := m.size(); ok {
 			size = fmt.Sprintf("%s (%d vCPUs, %s GiB)", z.Name, z.VCPUs, wizard.Decimal(z.MemoryGB))
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)})
-			rows = append(rows, summaryRow{"Nodes", fmt.Sprintf("%d (%d vCPUs)", p.Nodes, p.Nodes*z.VCPUs), p.From(wizard.FNodes)})
+			rows = append(rows, summaryRow{"Nodes", fmt.Sprintf("%d (%s)", p.Nodes, rules.Plural(p.Nodes*z.VCPUs, "vCPU")), p.From(wizard.FNodes)})
+			rows = append(rows, summaryRow{"Cost", costText(p.Nodes, z), wizard.Unset})
 		} else {
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)}, summaryRow{"Nodes", fmt.Sprint(p.Nodes), p.From(wizard.FNodes)})
 		}
@@ -375,3 +376,11 @@ func (s *reviewScreen) help(m *Model) []key.Binding {
 }
 func (s *reviewScreen) typing(m *Model) bool  { return false }
 func (s *reviewScreen) needs(m *Model) []need { return nil }
+
+// costText is the monthly cost of the nodes, or why it is not shown.
+func costText(nodes int, z wizard.VMSize) string {
+	if line := rules.CostLine(nodes, z.Name, z.PricePerHour); line != "" {
+		return line + " (VMs only, Linux pay-as-you-go)"
+	}
+	return "price not known here: see the Azure pricing calculator for " + z.Name
+}

@@ -464,6 +464,9 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w, node
 			b.WriteString(paint(st.Error, "✗ "+strings.TrimLeft(indent(p, 2, w), " ")))
 		}
 	}
+	if nodes > 0 {
+		b.WriteString("\n" + paint(st.Muted, indent("cost: "+costText(nodes, z), 2, w)))
+	}
 	verdict := section{prio: 1, gap: true, text: b.String()}
 
 	// quota bars

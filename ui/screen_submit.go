@@ -163,7 +163,7 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `"+unbroken(m.cliCmd("attach"))+"`.", w) + "\n")
 		} else {
 			b.WriteString(st.Header.Render("Next steps") + "\n")
-			b.WriteString(hang(fmt.Sprintf("  • deploy a model to it: use compute target %s (az ml model deploy --ct %s, or AksWebservice in Python)", o.name, o.name), w, 4) + "\n")
+			b.WriteString(hang("  • "+wizard.DeployHint(o.name), w, 4) + "\n")
 			b.WriteString(hangCmd("  • check it any time: ", m.cliCmd("status", o.name), w, 4) + "\n")
 			b.WriteString(hangCmd("  • see every compute of the workspace: ", m.cliCmd("list"), w, 4) + "\n")
 		}

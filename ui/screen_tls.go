@@ -212,8 +212,8 @@ func (s *tlsScreen) view(m *Model, w, h int) string {
 				b.WriteString(m.spin.View() + " reading " + p + "…\n")
 			}
 		}
-		if len(t.CertPEM) > 0 && len(t.KeyPEM) > 0 && len(msgs["ssl-cert-file"]) == 0 && len(msgs["ssl-key-file"]) == 0 {
-			b.WriteString(m.st.OK.Render("✓ certificate and key read; the key matches the certificate") + "\n")
+		if line := rules.TLSReadLine(t, m.plan.Network.Internal(), m.now()); line != "" && len(s.reading) == 0 {
+			b.WriteString(wrap(m.st.OK.Render(line), w) + "\n")
 		}
 	}
 	if m.plan.Network.Internal() && t.Mode != rules.TLSCustom {

@@ -112,3 +112,23 @@ func TestNoCredentialOffersDeviceCodeSignIn(t *testing.T) {
 	d.update(signInPromptMsg("enter the code WXYZ"))
 	d.wantScreen("Sign in: enter the code WXYZ")
 }
+
+// An AI Foundry hub is shown greyed with why; it lists computes but a
+// create or attach is refused at the mode step, with the reason.
+func TestHubWorkspaceTakesNoAKSCompute(t *testing.T) {
+	d := newDriver(t, func(o *Options) {
+		c := o.Cloud.(*wizardtest.Cloud)
+		c.WSs = append(c.WSs, wizard.Workspace{WorkspaceRef: wizard.WorkspaceRef{SubscriptionID: wizardtest.Sub, ResourceGroup: "rg-ai", Name: "aif-hub"},
+			ID: "/subscriptions/" + wizardtest.Sub + "/resourceGroups/rg-ai/providers/Microsoft.MachineLearningServices/workspaces/aif-hub", Region: "eastus", Kind: "Hub"})
+	})
+	d.wantStep(wizard.StepWorkspace)
+	d.typ("aif-hub")
+	d.wantScreen("aif-hub is an Azure AI Foundry hub", "it can still list its computes")
+	d.press("enter")
+	d.wantStep(wizard.StepMode)
+	d.press("enter") // create
+	d.wantStep(wizard.StepMode)
+	d.wantScreen("hubs take no AKS inference cluster")
+	d.press("down", "down", "down", "enter") // list computes: fine
+	d.wantStep(wizard.StepList)
+}

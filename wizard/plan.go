@@ -273,6 +273,16 @@ func (p *Plan) Answer(f Field, v any) error {
 		p.Mark(f, Default)
 		return nil
 	}
+	if p.From(f) == Unset || p.From(f) == Default {
+		// Enter on an optional step's offer (basic network, public IP, no
+		// TLS) keeps the default: it was not a choice
+		switch {
+		case f == FNetwork && !p.Network.Custom() && !p.Network.Internal(),
+			f == FTLS && p.TLS.Mode == rules.TLSOff:
+			p.Mark(f, Default)
+			return nil
+		}
+	}
 	p.Mark(f, Asked)
 	return nil
 }

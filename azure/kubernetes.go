@@ -551,7 +551,7 @@ type k8sPoller interface {
 type sdkPoller[T any] struct{ p *runtime.Poller[T] }
 
 func (s sdkPoller[T]) Poll(ctx context.Context) (*http.Response, error) { return s.p.Poll(ctx) }
-func (s sdkPoller[T]) Done() bool                                     { return s.p.Done() }
+func (s sdkPoller[T]) Done() bool                                       { return s.p.Done() }
 func (s sdkPoller[T]) result(ctx context.Context) error {
 	_, err := s.p.Result(ctx)
 	return err
@@ -736,4 +736,3 @@ func (c *Client) followK8s(ctx context.Context, op wizard.Operation, every time.
 		}
 	}
 }
-

@@ -233,7 +233,6 @@ func cleanName(s string) string {
 	}, strings.ToLower(s))
 }
 
-
 // save writes the operation's resume token (dir 0700, file 0600). A failure
 // does not fail the operation, which runs in Azure anyway: it is reported
 // through OnNote.

@@ -1188,3 +1188,10 @@ func validNamespace(n string) bool {
 	}
 	return n[0] != '-' && n[len(n)-1] != '-'
 }
+
+// BaseDuration is how long an operation of kind takes at Speed 1 (kinds
+// of OperationKinds; for the demo's expected durations).
+func BaseDuration(kind string) time.Duration {
+	return map[string]time.Duration{"create": createDuration, "attach": attachDuration, "detach": detachDuration, "delete": deleteDuration,
+		"cluster": clusterCreateDuration, "extension": extensionCreateDuration, "delete-cluster": clusterDeleteDuration}[kind]
+}

@@ -303,7 +303,20 @@ func TestKubernetesCreatePhases(t *testing.T) {
 				t.Errorf("Computes: %v %v", cps, err)
 			}
 
-			// detach --delete-cluster: the cluster amlaks created goes.
+			// detach keeps the cluster; --delete-cluster: the cluster amlaks created goes.
+			xop, err := c.Detach(ctx, wsProd, "k8s-cur")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if last := drain(t, c.Follow(ctx, xop, time.Millisecond)); !last[len(last)-1].Done || last[len(last)-1].Err != nil {
+				t.Fatalf("detach final %+v", last[len(last)-1])
+			}
+			if _, err := c.Compute(ctx, wsProd, "k8s-cur"); !errors.Is(err, wizard.ErrNotFound) {
+				t.Errorf("after detach: %v", err)
+			}
+			if _, err := c.Cluster(ctx, spec.ID()); err != nil {
+				t.Errorf("detach removed the cluster: %v", err)
+			}
 			dop, err := c.DeleteCluster(ctx, spec.ID())
 			if err != nil {
 				t.Fatal(err)
@@ -568,5 +581,37 @@ func TestKubernetesResume(t *testing.T) {
 	ps = drain(t, third.Follow(ctx, op, time.Millisecond))
 	if last := ps[len(ps)-1]; !last.Done || last.Err != nil || last.State != "Succeeded" {
 		t.Fatalf("with token %+v", last)
+	}
+}
+
+// BenchmarkKubernetesRequests builds the printed cluster and extension
+// requests (review redraws them).
+func BenchmarkKubernetesRequests(b *testing.B) {
+	c := memClient(b, newSim(b, simSpeedy), nil)
+	cs := wizard.ClusterSpec{SubscriptionID: sub1, ResourceGroup: "rg-ml-prod", Name: "aks-cur", Location: "eastus", KubernetesVersion: "1.32",
+		VMSize: "Standard_D4s_v5", Nodes: 3, APIAccess: wizard.APIAuthorized, AuthorizedRanges: []string{"203.0.113.0/24"}}
+	es := wizard.ExtensionSpec{ClusterID: cs.ID(), Region: "eastus", Router: wizard.RouterLoadBalancer, RouterHA: true,
+		TLS: rules.TLS{Mode: rules.TLSCustom, CertPEM: certPEM, KeyPEM: keyPEM, CNAME: "scoring.contoso.com"}}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.ClusterRequest(cs); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.ExtensionRequest(es); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkKubernetesExtensionRead is one Extension call (list of a
+// cluster's extensions) through the SDK and the in-memory simulator.
+func BenchmarkKubernetesExtensionRead(b *testing.B) {
+	c := memClient(b, newSim(b, simSpeedy), nil)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, ok, err := c.Extension(ctx, mlGroup+sim.ClusterExtReady); err != nil || !ok {
+			b.Fatal(err)
+		}
 	}
 }

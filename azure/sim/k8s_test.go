@@ -59,6 +59,7 @@ func TestClusterCreateValidation(t *testing.T) {
 		{"unknown size", "c1", func(m map[string]any) { pool0(m)["vmSize"] = "Standard_Nope" }, 400, "InvalidParameter", "vmSize"},
 		{"restricted size", "c1", func(m map[string]any) { pool0(m)["vmSize"] = "Standard_M8ms" }, 400, "BadRequest", "is not allowed in your subscription in location 'eastus'"},
 		{"too small", "c1", func(m map[string]any) { pool0(m)["vmSize"] = "Standard_B1ms" }, 400, "InvalidParameter", "does not have enough CPU/memory"},
+		{"too little memory", "c1", func(m map[string]any) { pool0(m)["vmSize"] = "Standard_B2ats_v2" }, 400, "InvalidParameter", "at least 2 vCPUs and 4 GiB"},
 		{"basic lb", "c1", func(m map[string]any) { props(m)["networkProfile"] = map[string]any{"loadBalancerSku": "basic"} }, 400, "InvalidParameter", "retired"},
 		{"no identity", "c1", func(m map[string]any) { delete(m, "identity") }, 400, "InvalidParameter", "managed identity"},
 		{"bad range", "c1", func(m map[string]any) {

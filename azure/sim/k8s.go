@@ -311,16 +311,25 @@ func (h *Handler) putCluster(r *http.Request, sub *subscription, rgName, name st
 	if !h.w.resourceGroupExists(sub.ID, rgName) {
 		return rgNotFound(rgName)
 	}
+	var failed *cluster
 	if cur := h.clusterLocked(sub.ID, rgName, name); cur != nil {
 		if op := h.pendingLocked(cur.id(), ""); op != nil {
 			return errReply(http.StatusConflict, "OperationNotAllowed", fmt.Sprintf(
 				"Operation is not allowed because there's an in progress %s operation on managed cluster '%s'. Please wait for it to finish before starting a new operation.",
 				strings.TrimPrefix(op.Kind, "cluster-"), cur.Name))
 		}
-		return okReply(h.renderClusterLocked(cur))
+		if cur.ProvisioningState != "Failed" || !h.dropCreatedLocked(cur) {
+			return okReply(h.renderClusterLocked(cur))
+		}
+		// A PUT on a failed cluster (one created here) provisions it again.
+		failed = cur
 	}
-	rep, c, need := h.validateCluster(sub, rgName, name, &in)
+	rep, c := h.validateCluster(sub, rgName, name, &in)
 	if c == nil {
+		if failed != nil { // refused: the failed cluster stays as it was
+			h.st.Clusters = append(h.st.Clusters, failed)
+			h.addUsageLocked(failed, 1)
+		}
 		return rep
 	}
 	op := &operation{ID: newID(), Kind: opClusterCreate, Sub: sub.ID, RG: rgName, Location: c.Location, Start: h.now().UTC(),
@@ -335,7 +344,6 @@ func (h *Handler) putCluster(r *http.Request, sub *subscription, rgName, name st
 	h.st.Operations = append(h.st.Operations, op)
 	h.st.Clusters = append(h.st.Clusters, c)
 	h.addUsageLocked(c, 1) // the nodes exist (and count) from the start, failed or not
-	_ = need
 	h.dirty = true
 	if err := h.saveLocked(); err != nil {
 		return stateError(err)
@@ -346,30 +354,30 @@ func (h *Handler) putCluster(r *http.Request, sub *subscription, rgName, name st
 
 // validateCluster applies AKS's synchronous checks; it returns the cluster
 // to create (nil with the error reply otherwise).
-func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *managedClusterIn) (reply, *cluster, int) {
+func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *managedClusterIn) (reply, *cluster) {
 	location := strings.ToLower(strings.ReplaceAll(str(in.Location), " ", ""))
 	if location == "" {
-		return errReply(http.StatusBadRequest, "LocationRequired", "The location property is required for this definition."), nil, 0
+		return errReply(http.StatusBadRequest, "LocationRequired", "The location property is required for this definition."), nil
 	}
 	rg := h.w.physical(location)
 	vs := h.w.versionsFor(location)
 	if rg == nil || vs == nil {
 		return errReply(http.StatusBadRequest, "LocationNotAvailableForResourceType", fmt.Sprintf(
-			"The provided location '%s' is not available for resource type 'Microsoft.ContainerService/managedClusters'.", location)), nil, 0
+			"The provided location '%s' is not available for resource type 'Microsoft.ContainerService/managedClusters'.", location)), nil
 	}
 	p := in.Properties
 	if p == nil {
-		return invalidParam("properties", "The managed cluster properties are required."), nil, 0
+		return invalidParam("properties", "The managed cluster properties are required."), nil
 	}
 	if !validDNSPrefix(p.DNSPrefix) {
 		return invalidParam("dnsPrefix", fmt.Sprintf("The value of parameter dnsPrefix '%s' is invalid: it must be 1-54 letters, digits and '-', "+
-			"starting and ending with a letter or digit. Please see https://aka.ms/aks-naming-rules for more details.", p.DNSPrefix)), nil, 0
+			"starting and ending with a letter or digit. Please see https://aka.ms/aks-naming-rules for more details.", p.DNSPrefix)), nil
 	}
 	version, ok := resolveVersion(vs, strings.TrimSpace(p.KubernetesVersion))
 	if !ok {
 		return errReply(http.StatusBadRequest, "K8sVersionNotSupported", fmt.Sprintf(
 			"Version %s is not supported in this region. Please use [az aks get-versions] command to get the supported version list in this region. "+
-				"For more information, please check https://aka.ms/supported-version-list", p.KubernetesVersion)), nil, 0
+				"For more information, please check https://aka.ms/supported-version-list", p.KubernetesVersion)), nil
 	}
 	system := false
 	var pools []pool
@@ -377,30 +385,30 @@ func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *ma
 		target := fmt.Sprintf("agentPoolProfiles[%d]", i)
 		if !validPoolName(ap.Name) {
 			return invalidParam(target+".name", fmt.Sprintf("The value of parameter agentPoolProfile.name '%s' is invalid: a Linux agent pool name "+
-				"is 1-12 lower-case letters and digits, starting with a letter. Please see https://aka.ms/aks-naming-rules for more details.", ap.Name)), nil, 0
+				"is 1-12 lower-case letters and digits, starting with a letter. Please see https://aka.ms/aks-naming-rules for more details.", ap.Name)), nil
 		}
 		count := 1
 		if ap.Count != nil {
 			count = *ap.Count
 		}
 		if count < 1 || count > 1000 {
-			return invalidParam(target+".count", fmt.Sprintf("The value of parameter agentPoolProfile.count %d is invalid: a system pool has 1 to 1000 nodes.", count)), nil, 0
+			return invalidParam(target+".count", fmt.Sprintf("The value of parameter agentPoolProfile.count %d is invalid: a system pool has 1 to 1000 nodes.", count)), nil
 		}
 		if ap.OSType != "" && !strings.EqualFold(ap.OSType, "Linux") && strings.EqualFold(ap.Mode, "System") {
-			return invalidParam(target+".osType", "System node pools must use the Linux OS type."), nil, 0
+			return invalidParam(target+".osType", "System node pools must use the Linux OS type."), nil
 		}
 		size := h.w.size(ap.VMSize)
 		if size == nil {
-			return invalidParam(target+".vmSize", fmt.Sprintf("The value of parameter agentPoolProfile.vmSize '%s' is invalid: it is not an Azure VM size.", ap.VMSize)), nil, 0
+			return invalidParam(target+".vmSize", fmt.Sprintf("The value of parameter agentPoolProfile.vmSize '%s' is invalid: it is not an Azure VM size.", ap.VMSize)), nil
 		}
 		if restricted, _ := h.w.restricted(sub, size, rg.Name); restricted || !h.w.offered(size, rg.Name) {
 			return errReply(http.StatusBadRequest, "BadRequest", fmt.Sprintf(
 				"The VM size of %s is not allowed in your subscription in location '%s'. Please see https://aka.ms/aks/quotas-skus-regions for more details.",
-				size.Name, rg.Name)), nil, 0
+				size.Name, rg.Name)), nil
 		}
 		if size.VCPUs < 2 || size.MemoryGB < 4 {
 			return invalidParam(target+".vmSize", fmt.Sprintf("The VM SKU chosen for this cluster %s does not have enough CPU/memory to run as an AKS node. "+
-				"System node pools need at least 2 vCPUs and 4 GiB of memory.", size.Name)), nil, 0
+				"System node pools need at least 2 vCPUs and 4 GiB of memory.", size.Name)), nil
 		}
 		mode := "User"
 		if strings.EqualFold(ap.Mode, "System") {
@@ -409,7 +417,7 @@ func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *ma
 		pools = append(pools, pool{Name: ap.Name, Count: count, VMSize: size.Name, Mode: mode})
 	}
 	if !system {
-		return errReply(http.StatusBadRequest, "MustDefineAtLeastOneSystemPool", "Must define at least one system pool."), nil, 0
+		return errReply(http.StatusBadRequest, "MustDefineAtLeastOneSystemPool", "Must define at least one system pool."), nil
 	}
 	lb := "standard"
 	if np := p.NetworkProfile; np != nil && np.LoadBalancerSku != "" {
@@ -417,24 +425,24 @@ func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *ma
 		case "standard":
 		case "basic":
 			return invalidParam("networkProfile.loadBalancerSku", "The Basic load balancer SKU was retired on 30 September 2025; "+
-				"new clusters use the 'standard' load balancer SKU."), nil, 0
+				"new clusters use the 'standard' load balancer SKU."), nil
 		default:
-			return invalidParam("networkProfile.loadBalancerSku", fmt.Sprintf("The value of parameter networkProfile.loadBalancerSku '%s' is invalid: use 'standard'.", np.LoadBalancerSku)), nil, 0
+			return invalidParam("networkProfile.loadBalancerSku", fmt.Sprintf("The value of parameter networkProfile.loadBalancerSku '%s' is invalid: use 'standard'.", np.LoadBalancerSku)), nil
 		}
 	}
 	spID := ""
 	switch {
 	case in.Identity != nil && in.Identity.Type != "":
 		if _, ok := canon(in.Identity.Type, "SystemAssigned", "UserAssigned"); !ok {
-			return invalidParam("identity.type", fmt.Sprintf("The value of parameter identity.type '%s' is invalid: use SystemAssigned or UserAssigned.", in.Identity.Type)), nil, 0
+			return invalidParam("identity.type", fmt.Sprintf("The value of parameter identity.type '%s' is invalid: use SystemAssigned or UserAssigned.", in.Identity.Type)), nil
 		}
 	case p.ServicePrincipalProfile != nil && p.ServicePrincipalProfile.ClientID != "" && !strings.EqualFold(p.ServicePrincipalProfile.ClientID, "msi"):
 		if p.ServicePrincipalProfile.Secret == "" {
-			return invalidParam("servicePrincipalProfile.secret", "The service principal secret is required with a service principal client id."), nil, 0
+			return invalidParam("servicePrincipalProfile.secret", "The service principal secret is required with a service principal client id."), nil
 		}
 		spID = p.ServicePrincipalProfile.ClientID // the secret is dropped here
 	default:
-		return invalidParam("identity", "A managed cluster needs a managed identity (identity.type SystemAssigned) or a service principal."), nil, 0
+		return invalidParam("identity", "A managed cluster needs a managed identity (identity.type SystemAssigned) or a service principal."), nil
 	}
 	var ranges []string
 	private := false
@@ -444,13 +452,13 @@ func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *ma
 			cidr = strings.TrimSpace(cidr)
 			if _, _, err := net.ParseCIDR(cidr); err != nil {
 				if net.ParseIP(cidr) == nil {
-					return invalidParam("apiServerAccessProfile.authorizedIPRanges", fmt.Sprintf("The authorized IP range '%s' is not a valid IPv4 address or CIDR.", cidr)), nil, 0
+					return invalidParam("apiServerAccessProfile.authorizedIPRanges", fmt.Sprintf("The authorized IP range '%s' is not a valid IPv4 address or CIDR.", cidr)), nil
 				}
 			}
 			ranges = append(ranges, cidr)
 		}
 		if private && len(ranges) > 0 {
-			return invalidParam("apiServerAccessProfile", "API server authorized IP ranges are not supported with a private cluster."), nil, 0
+			return invalidParam("apiServerAccessProfile", "API server authorized IP ranges are not supported with a private cluster."), nil
 		}
 	}
 	// Quota: AKS checks vCPU quota before it creates anything.
@@ -466,21 +474,32 @@ func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *ma
 		left := h.w.limit(sub, rg.Name, fam) - max(u[fam], 0)
 		if need[fam] > left {
 			return errReply(http.StatusBadRequest, "ErrCode_InsufficientVCPUQuota", fmt.Sprintf(
-				"Insufficient vcpu quota requested %d, remaining %d for family %s for region %s.", need[fam], max(left, 0), fam, rg.Name)), nil, 0
+				"Insufficient vcpu quota requested %d, remaining %d for family %s for region %s.", need[fam], max(left, 0), fam, rg.Name)), nil
 		}
 	}
 	if left := h.w.limit(sub, rg.Name, "cores") - max(u["cores"], 0); total > left {
 		return errReply(http.StatusBadRequest, "ErrCode_InsufficientVCPUQuota", fmt.Sprintf(
-			"Insufficient regional vcpu quota left for location %s. left regional vcpu quota %d, requested quota %d.", rg.Name, max(left, 0), total)), nil, 0
+			"Insufficient regional vcpu quota left for location %s. left regional vcpu quota %d, requested quota %d.", rg.Name, max(left, 0), total)), nil
 	}
 	c := &cluster{Sub: sub.ID, RG: rgName, Name: name, Location: rg.Name, Version: version, PowerState: "Running",
 		ProvisioningState: "Succeeded", Pools: pools, AuthorizedIPRanges: ranges, Private: private, LoadBalancerSKU: lb,
 		NetworkPlugin: "azure", OutboundType: "loadBalancer", ServiceCidr: "10.0.0.0/16", DNSServiceIP: "10.0.0.10",
 		Tags: in.Tags, SPClientID: spID, DNSPrefix: p.DNSPrefix}
-	if private {
-		c.OutboundType = "loadBalancer"
+	return reply{}, c
+}
+
+// dropCreatedLocked removes a cluster created by a PUT (not a fixture) and
+// gives its usage back; it reports whether it did.
+func (h *Handler) dropCreatedLocked(c *cluster) bool {
+	for i, x := range h.st.Clusters {
+		if x == c {
+			h.addUsageLocked(c, -1)
+			h.st.Clusters = append(h.st.Clusters[:i], h.st.Clusters[i+1:]...)
+			h.dirty = true
+			return true
+		}
 	}
-	return reply{}, c, total
+	return false
 }
 
 // deleteCluster starts the delete of a cluster (202 + Azure-AsyncOperation

@@ -172,6 +172,26 @@ func TestClusterCreateFault(t *testing.T) {
 	if c := e.get(aksRGsub+"aks-bad", 200); jstr(c, "properties", "provisioningState") != "Failed" {
 		t.Errorf("cluster %v", jstr(c, "properties", "provisioningState"))
 	}
+	before := usageOf(e, "eastus")
+	// A refused PUT leaves the failed cluster as it was.
+	if resp, _ := e.do("PUT", aksRGsub+"aks-bad?api-version=2025-09-01", clusterBody(func(m map[string]any) { delete(m, "identity") })); resp.StatusCode != 400 {
+		t.Errorf("bad re-PUT %d", resp.StatusCode)
+	}
+	if c := e.get(aksRGsub+"aks-bad", 200); jstr(c, "properties", "provisioningState") != "Failed" {
+		t.Errorf("after a refused PUT: %v", jstr(c, "properties", "provisioningState"))
+	}
+	// A PUT on the failed cluster provisions it again (the fault is used up).
+	resp, _ = e.do("PUT", aksRGsub+"aks-bad?api-version=2025-09-01", clusterBody(nil))
+	if resp.StatusCode != 201 {
+		t.Fatalf("retry PUT %d", resp.StatusCode)
+	}
+	e.clock.Advance(clusterCreateDuration)
+	if c := e.get(aksRGsub+"aks-bad", 200); jstr(c, "properties", "provisioningState") != "Succeeded" {
+		t.Errorf("after retry %v", jstr(c, "properties", "provisioningState"))
+	}
+	if u := usageOf(e, "eastus"); u["cores"] != before["cores"] {
+		t.Errorf("usage counted twice: %v → %v", before["cores"], u["cores"])
+	}
 }
 
 func TestClusterFixtures(t *testing.T) {

@@ -21,7 +21,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v7"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v8"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/kubernetesconfiguration/armkubernetesconfiguration/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/machinelearning/armmachinelearning/v4"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armsubscriptions"
 
 	"github.com/amlaks/amlaks/wizard"
@@ -99,6 +101,8 @@ type subClients struct {
 	skus       *armcompute.ResourceSKUsClient
 	usages     *armcompute.UsageClient
 	clusters   *armcontainerservice.ManagedClustersClient
+	extensions *armkubernetesconfiguration.ExtensionsClient
+	providers  *armresources.ProvidersClient
 }
 
 // New returns a Client. It makes no network call.
@@ -199,6 +203,10 @@ func (c *Client) forSub(sub string) (*subClients, error) {
 	s.usages, e = armcompute.NewUsageClient(sub, cred, o)
 	join(e)
 	s.clusters, e = armcontainerservice.NewManagedClustersClient(sub, cred, o)
+	join(e)
+	s.extensions, e = armkubernetesconfiguration.NewExtensionsClient(sub, cred, o)
+	join(e)
+	s.providers, e = armresources.NewProvidersClient(sub, cred, o)
 	join(e)
 	if err != nil {
 		return nil, mapError("connect to Azure", err)

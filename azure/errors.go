@@ -182,7 +182,29 @@ var (
 	reAuthz     = regexp.MustCompile(`(?i)perform action '([^']+)' over scope '([^']+)'`)
 	reNamespace = regexp.MustCompile(`(?i)namespace '([^']+)'`)
 	reSupported = regexp.MustCompile(`(?im)supported versions are (.+?)\.?$`)
+	// AKS's quota answers (ErrCode_InsufficientVCPUQuota).
+	reAKSQuota    = regexp.MustCompile(`(?i)requested (\d+), remaining (\d+) for family (\S+) for region ([a-z0-9]+)`)
+	reAKSRegional = regexp.MustCompile(`(?i)quota left for location ([a-z0-9]+)\. left regional vcpu quota (\d+), requested quota (\d+)`)
 )
+
+// extensionHint explains a failed Azure ML extension install from the
+// failure's text (lower case).
+func extensionHint(text string) string {
+	keep := "; the cluster is kept (and keeps costing): fix the cause, then retry the extension only by running the same amlaks command again"
+	switch {
+	case strings.Contains(text, "anti-affinity") || strings.Contains(text, "at least 3 nodes"):
+		return "the HA inference router needs at least 3 nodes: scale the cluster to 3 nodes, or turn the HA router off (inferenceRouterHA=False)" + keep
+	case strings.Contains(text, "service principal"):
+		return "the Azure ML extension needs a cluster with a managed identity: `az aks update --enable-managed-identity -n CLUSTER -g RG`" + keep
+	case strings.Contains(text, "allowinsecureconnections") || strings.Contains(text, "ssl"):
+		return "give a TLS certificate, key and CNAME, or allow insecure (HTTP) connections explicitly" + keep
+	case strings.Contains(text, "power state") || strings.Contains(text, "unable to reach"):
+		return "the cluster is stopped or unreachable: start it (`az aks start`)" + keep
+	case strings.Contains(text, "polic"):
+		return "an Azure Policy or admission policy blocked the extension's resources: ask for an exemption for the azureml namespace" + keep
+	}
+	return "the Azure ML extension failed to install (general help: https://aka.ms/k8s-extensions-TSG, Azure ML: https://aka.ms/arcmltsg)" + keep
+}
 
 // classify sets Kind and Hint from the code, the status and the text of the
 // error and its details. lro marks the body of a failed operation (HTTP 2xx
@@ -215,7 +237,8 @@ func classify(e *wizard.Error, lro bool) {
 		if m := reNamespace.FindStringSubmatch(all); m != nil {
 			ns = m[1]
 		}
-		e.Hint = "the subscription is not registered for " + ns + ": run `az provider register -n " + ns + "` and try again in a few minutes"
+		e.Hint = "the subscription is not registered for " + ns + ": let amlaks register it (it offers to), or run `az provider register -n " + ns +
+			"`; registration takes a few minutes, then try again"
 	case hasCode("RequestDisallowedByPolicy") || strings.Contains(text, "disallowed by policy"):
 		e.Kind = wizard.ErrPolicy
 		e.Hint = "an Azure Policy forbids this (often: public IP addresses): use an internal load balancer with a subnet, " +
@@ -231,6 +254,39 @@ func classify(e *wizard.Error, lro bool) {
 	case hasCode("InvalidAuthenticationToken", "ExpiredAuthenticationToken", "InvalidAuthenticationTokenTenant", "AuthenticationFailed") || e.Status == 401:
 		e.Kind = wizard.ErrNoCredential
 		e.Hint = hintNoCredential
+	case hasCode("ErrCode_InsufficientVCPUQuota", "InsufficientVCPUQuota"):
+		e.Kind = wizard.ErrQuota
+		h := "not enough vCPU quota for the cluster's nodes"
+		flat := strings.ReplaceAll(all, "\n", " ")
+		if m := reAKSQuota.FindStringSubmatch(flat); m != nil {
+			h = fmt.Sprintf("the %s quota in %s has %s vCPUs left and the nodes need %s", m[3], m[4], m[2], m[1])
+		} else if m := reAKSRegional.FindStringSubmatch(flat); m != nil {
+			h = fmt.Sprintf("the regional vCPU quota in %s has %s vCPUs left and the nodes need %s", m[1], m[2], m[3])
+		}
+		e.Hint = h + ": request a quota increase, pick another region, a smaller size or fewer nodes"
+	case hasCode("ExtensionOperationFailed"):
+		e.Kind = wizard.ErrFailed
+		e.Hint = extensionHint(text)
+	case hasCode("OutboundConnFailVMExtensionError"):
+		e.Kind = wizard.ErrFailed
+		e.Hint = "the cluster's nodes could not reach the internet (egress blocked by a firewall, route or NSG): allow AKS's required outbound traffic " +
+			"(https://aka.ms/aks-required-ports-and-addresses), then delete the failed cluster and create it again"
+	case hasCode("MustDefineAtLeastOneSystemPool"):
+		e.Kind = wizard.ErrBadRequest
+		e.Hint = "AKS needs one node pool with mode System: this is a bug in the request, please report it"
+	case strings.Contains(text, "azure machine learning extension") && (strings.Contains(text, "not installed") || strings.Contains(text, "provisioningstate") || strings.Contains(text, "being installed")):
+		e.Kind = wizard.ErrFailed
+		if !lro {
+			e.Kind = wizard.ErrBadRequest
+		}
+		e.Hint = "a Kubernetes compute needs the Azure ML extension installed and healthy on the cluster: install or reinstall it " +
+			"(amlaks attach --install-extension), wait for it to succeed, then detach the failed compute (`amlaks detach NAME`) and attach again"
+	case hasCode("OperationNotAllowed") && strings.Contains(text, "in progress"):
+		e.Kind = wizard.ErrConflict
+		e.Hint = "another operation is running on the cluster: wait for it to finish (amlaks status) and try again"
+	case hasCode("BadRequest") && strings.Contains(text, "vm size of") && strings.Contains(text, "not allowed"):
+		e.Kind = wizard.ErrBadRequest
+		e.Hint = "the VM size is not available for this subscription in this region: pick another size or region"
 	case hasCode("QuotaExceeded", "OperationNotAllowed") && strings.Contains(text, "quota"),
 		hasCode("QuotaExceeded"),
 		strings.Contains(text, "exceeding approved"), strings.Contains(text, "exceeding quota"),
@@ -259,7 +315,11 @@ func classify(e *wizard.Error, lro bool) {
 		if m := reSupported.FindStringSubmatch(all); m != nil {
 			h += " (supported versions are " + strings.TrimSpace(m[1]) + ")"
 		}
-		e.Hint = h + ": upgrade the cluster; list the region's versions with `amlaks versions -l REGION`"
+		if hasCode("K8sVersionNotSupported") {
+			e.Hint = "AKS does not offer this Kubernetes version in the region: pick one of `amlaks versions -l REGION`"
+		} else {
+			e.Hint = h + ": upgrade the cluster; list the region's versions with `amlaks versions -l REGION`"
+		}
 	case hasCode("SkuNotAvailable"):
 		e.Kind = wizard.ErrBadRequest
 		if lro {
@@ -287,6 +347,9 @@ func classify(e *wizard.Error, lro bool) {
 	case e.Status >= 500:
 		e.Kind = wizard.ErrServer
 		e.Hint = "Azure had a problem (HTTP " + fmt.Sprint(e.Status) + "): try again in a few minutes"
+	case e.Status >= 400 && hasCode("InvalidParameter") && strings.Contains(text, "aks-naming-rules"):
+		e.Kind = wizard.ErrBadRequest
+		e.Hint = "AKS rejected a name: fix the field named in the message (rules: https://aka.ms/aks-naming-rules)"
 	case e.Status >= 400:
 		e.Kind = wizard.ErrBadRequest
 		e.Hint = "Azure rejected the request: check the values shown in the message"

@@ -29,6 +29,9 @@ import (
 // when one was chosen; the load balancer subnet goes only with an internal
 // load balancer.
 func computeBody(sub string, spec wizard.ComputeSpec) armmachinelearning.ComputeResource {
+	if spec.Type == wizard.ComputeKubernetes {
+		return kubernetesComputeBody(spec)
+	}
 	purpose := spec.Purpose
 	if purpose == "" {
 		purpose = rules.Production
@@ -98,6 +101,31 @@ func computeBody(sub string, spec wizard.ComputeSpec) armmachinelearning.Compute
 		}
 	}
 	return armmachinelearning.ComputeResource{Location: to.Ptr(spec.Location), Properties: aks}
+}
+
+// kubernetesComputeBody is the attach of a cluster as a Kubernetes compute
+// (KubernetesCompute.json): resourceId, the namespace ("default" unless
+// given) and the compute's identity (system-assigned unless a
+// user-assigned identity's resource ID is given).
+func kubernetesComputeBody(spec wizard.ComputeSpec) armmachinelearning.ComputeResource {
+	ns := spec.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	k := &armmachinelearning.Kubernetes{
+		ComputeType: to.Ptr(armmachinelearning.ComputeTypeKubernetes),
+		ResourceID:  to.Ptr(spec.ClusterID),
+		Properties:  &armmachinelearning.KubernetesProperties{Namespace: to.Ptr(ns)},
+	}
+	if spec.Description != "" {
+		k.Description = to.Ptr(spec.Description)
+	}
+	id := &armmachinelearning.ManagedServiceIdentity{Type: to.Ptr(armmachinelearning.ManagedServiceIdentityTypeSystemAssigned)}
+	if ua := spec.Identity; ua != "" && !strings.EqualFold(ua, "SystemAssigned") {
+		id = &armmachinelearning.ManagedServiceIdentity{Type: to.Ptr(armmachinelearning.ManagedServiceIdentityTypeUserAssigned),
+			UserAssignedIdentities: map[string]*armmachinelearning.UserAssignedIdentity{ua: {}}}
+	}
+	return armmachinelearning.ComputeResource{Location: to.Ptr(spec.Location), Identity: id, Properties: k}
 }
 
 // customNetwork reports whether any custom-VNet field is set (the same test
@@ -190,20 +218,33 @@ type savedOp struct {
 	Name          string        `json:"name"`
 	Started       time.Time     `json:"started"`
 	Token         string        `json:"token"`
+	Target        string        `json:"target,omitempty"`
 }
 
 func (c *Client) opPath(ws wizard.WorkspaceRef, name string) string {
-	clean := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			switch {
-			case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.':
-				return r
-			}
-			return '-'
-		}, strings.ToLower(s))
-	}
-	f := clean(ws.SubscriptionID) + "_" + clean(ws.ResourceGroup) + "_" + clean(ws.Name) + "_" + clean(name) + ".json"
+	f := cleanName(ws.SubscriptionID) + "_" + cleanName(ws.ResourceGroup) + "_" + cleanName(ws.Name) + "_" + cleanName(name) + ".json"
 	return filepath.Join(c.stateDir, "ops", f)
+}
+
+// pathOf is where op's token is kept: compute operations by workspace and
+// compute name (Pending), cluster and extension operations by cluster and
+// kind.
+func (c *Client) pathOf(op wizard.Operation) string {
+	if op.Target != "" && k8sKind(op.Kind) {
+		return filepath.Join(c.stateDir, "ops", "cluster_"+cleanName(op.Target)+"_"+cleanName(string(op.Kind))+".json")
+	}
+	return c.opPath(op.Workspace, op.Name)
+}
+
+// cleanName keeps a file name portable.
+func cleanName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.':
+			return r
+		}
+		return '-'
+	}, strings.ToLower(s))
 }
 
 // save writes the operation's resume token (dir 0700, file 0600). A failure
@@ -216,12 +257,12 @@ func (c *Client) save(op wizard.Operation) {
 }
 
 func (c *Client) writeOp(op wizard.Operation) error {
-	path := c.opPath(op.Workspace, op.Name)
+	path := c.pathOf(op)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
 	b, err := json.Marshal(savedOp{Kind: op.Kind, Subscription: op.Workspace.SubscriptionID, ResourceGroup: op.Workspace.ResourceGroup,
-		Workspace: op.Workspace.Name, Name: op.Name, Started: op.Started, Token: op.Token})
+		Workspace: op.Workspace.Name, Name: op.Name, Started: op.Started, Token: op.Token, Target: op.Target})
 	if err != nil {
 		return err
 	}
@@ -247,7 +288,7 @@ func (c *Client) writeOp(op wizard.Operation) error {
 // forget deletes the saved operation if it is still op (a newer one on the
 // same name is kept).
 func (c *Client) forget(op wizard.Operation) {
-	path := c.opPath(op.Workspace, op.Name)
+	path := c.pathOf(op)
 	saved, ok, err := c.readOp(path)
 	if err != nil || !ok || saved.Token == op.Token {
 		_ = os.Remove(path)
@@ -266,7 +307,7 @@ func (c *Client) readOp(path string) (wizard.Operation, bool, error) {
 	if err := json.Unmarshal(b, &s); err != nil || s.Token == "" {
 		return wizard.Operation{}, false, fmt.Errorf("read the saved operation %s: not an amlaks operation file", path)
 	}
-	return wizard.Operation{Kind: s.Kind, Name: s.Name, Token: s.Token, Started: s.Started,
+	return wizard.Operation{Kind: s.Kind, Name: s.Name, Token: s.Token, Started: s.Started, Target: s.Target,
 		Workspace: wizard.WorkspaceRef{SubscriptionID: s.Subscription, ResourceGroup: s.ResourceGroup, Name: s.Workspace}}, true, nil
 }
 
@@ -347,6 +388,9 @@ func (c *Client) follow(ctx context.Context, op wizard.Operation, every time.Dur
 		every = c.opts.PollEvery
 	}
 	label := opLabel(op.Kind, op.Name)
+	if k8sKind(op.Kind) {
+		label = k8sLabel(op)
+	}
 	var mu sync.Mutex
 	var note string
 	ctx = withNoteSink(ctx, func(s string) { mu.Lock(); note = s; mu.Unlock() })
@@ -380,6 +424,10 @@ func (c *Client) follow(ctx context.Context, op wizard.Operation, every time.Dur
 		}
 	}
 
+	if k8sKind(op.Kind) {
+		c.followK8s(ctx, op, every, send, wait)
+		return
+	}
 	s, err := c.forSub(op.Workspace.SubscriptionID)
 	if err != nil {
 		send(wizard.Progress{Done: true, State: "Failed", Err: err})

@@ -240,6 +240,14 @@ func toCompute(r *armmachinelearning.ComputeResource) wizard.Compute {
 				x.Purpose = rules.Purpose(*p.ClusterPurpose)
 			}
 		}
+	case *armmachinelearning.Kubernetes:
+		x.Type = string(armmachinelearning.ComputeTypeKubernetes)
+		if p := v.Properties; p != nil {
+			x.Namespace = str(p.Namespace)
+		}
+		if x.Namespace == "" {
+			x.Namespace = "default"
+		}
 	case *armmachinelearning.AmlCompute:
 		if p := v.Properties; p != nil {
 			x.VMSize = str(p.VMSize)
@@ -353,9 +361,28 @@ func (c *Client) Clusters(ctx context.Context, sub string) ([]wizard.Cluster, er
 func toCluster(m *armcontainerservice.ManagedCluster) wizard.Cluster {
 	id := str(m.ID)
 	x := wizard.Cluster{ID: id, Name: str(m.Name), ResourceGroup: idPart(id, "resourceGroups"), Region: normRegion(str(m.Location))}
+	if len(m.Tags) > 0 {
+		x.Tags = map[string]string{}
+		for k, v := range m.Tags {
+			if v != nil {
+				x.Tags[k] = *v
+			}
+		}
+	}
+	if m.Identity != nil && m.Identity.Type != nil && *m.Identity.Type != armcontainerservice.ResourceIdentityTypeNone {
+		x.Identity = string(*m.Identity.Type)
+	}
 	p := m.Properties
 	if p == nil {
 		return x
+	}
+	// A cluster without a managed identity runs on a service principal:
+	// servicePrincipalProfile.clientId is its client id ("msi" on
+	// managed-identity clusters).
+	if x.Identity == "" {
+		if sp := p.ServicePrincipalProfile; sp != nil && str(sp.ClientID) != "" && !strings.EqualFold(str(sp.ClientID), "msi") {
+			x.Identity = "ServicePrincipal"
+		}
 	}
 	x.Version = str(p.CurrentKubernetesVersion)
 	if x.Version == "" {

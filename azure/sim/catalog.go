@@ -391,11 +391,7 @@ type clusterJSON struct {
 		Name string `json:"name"`
 		Tier string `json:"tier"`
 	} `json:"sku"`
-	Identity struct {
-		Type        string `json:"type"`
-		PrincipalID string `json:"principalId"`
-		TenantID    string `json:"tenantId"`
-	} `json:"identity"`
+	Identity   *identityJSON `json:"identity,omitempty"`
 	Properties struct {
 		ProvisioningState        string          `json:"provisioningState"`
 		PowerState               powerStateJSON  `json:"powerState"`
@@ -406,10 +402,13 @@ type clusterJSON struct {
 		AzurePortalFQDN          string          `json:"azurePortalFQDN,omitempty"`
 		PrivateFQDN              string          `json:"privateFQDN,omitempty"`
 		AgentPoolProfiles        []agentPoolJSON `json:"agentPoolProfiles"`
-		NodeResourceGroup        string          `json:"nodeResourceGroup"`
-		EnableRBAC               bool            `json:"enableRBAC"`
-		SupportPlan              string          `json:"supportPlan"`
-		NetworkProfile           struct {
+		ServicePrincipalProfile  struct {
+			ClientID string `json:"clientId"`
+		} `json:"servicePrincipalProfile"`
+		NodeResourceGroup string `json:"nodeResourceGroup"`
+		EnableRBAC        bool   `json:"enableRBAC"`
+		SupportPlan       string `json:"supportPlan"`
+		NetworkProfile    struct {
 			NetworkPlugin   string `json:"networkPlugin"`
 			LoadBalancerSku string `json:"loadBalancerSku"`
 			OutboundType    string `json:"outboundType"`
@@ -426,8 +425,16 @@ type clusterJSON struct {
 func renderCluster(c *cluster) clusterJSON {
 	j := clusterJSON{ID: c.id(), Location: c.Location, Name: c.Name, Type: "Microsoft.ContainerService/ManagedClusters", Tags: c.Tags}
 	j.SKU.Name, j.SKU.Tier = "Base", "Free"
-	j.Identity.Type, j.Identity.PrincipalID, j.Identity.TenantID = "SystemAssigned", c.hash()+"-5d1e-4c7a-9b3f-"+shortHash(c.Name)+"0a0b", TenantID
 	pr := &j.Properties
+	if c.SPClientID != "" {
+		// A cluster on a service principal: no identity; AKS shows the
+		// principal's client id (never its secret).
+		pr.ServicePrincipalProfile.ClientID = c.SPClientID
+	} else {
+		// Managed identity clusters show servicePrincipalProfile.clientId "msi".
+		j.Identity = &identityJSON{Type: "SystemAssigned", PrincipalID: c.hash() + "-5d1e-4c7a-9b3f-" + shortHash(c.Name) + "0a0b", TenantID: TenantID}
+		pr.ServicePrincipalProfile.ClientID = "msi"
+	}
 	pr.ProvisioningState = c.ProvisioningState
 	pr.PowerState = powerStateJSON{c.PowerState}
 	pr.KubernetesVersion, pr.CurrentKubernetesVersion = c.Version, c.Version
@@ -479,7 +486,7 @@ func (h *Handler) serveClusters(r *http.Request, p []string) reply {
 	var out []clusterJSON
 	for _, c := range h.clustersLocked(p[0]) {
 		if !byRG || strings.EqualFold(c.RG, p[1]) {
-			out = append(out, renderCluster(c))
+			out = append(out, h.renderClusterLocked(c))
 		}
 	}
 	h.end()
@@ -490,8 +497,15 @@ func (h *Handler) serveClusters(r *http.Request, p []string) reply {
 }
 
 func (h *Handler) serveCluster(r *http.Request, p []string) reply {
-	if h.w.sub(p[0]) == nil {
+	sub := h.w.sub(p[0])
+	if sub == nil {
 		return subNotFound(p[0])
+	}
+	switch r.Method {
+	case http.MethodPut:
+		return h.putCluster(r, sub, p[1], p[2])
+	case http.MethodDelete:
+		return h.deleteCluster(r, sub, p[1], p[2])
 	}
 	if err := h.begin(r.Context()); err != nil {
 		return stateError(err)
@@ -499,7 +513,7 @@ func (h *Handler) serveCluster(r *http.Request, p []string) reply {
 	c := h.clusterLocked(p[0], p[1], p[2])
 	var j clusterJSON
 	if c != nil {
-		j = renderCluster(c)
+		j = h.renderClusterLocked(c)
 	}
 	h.end()
 	if c == nil {

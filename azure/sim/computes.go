@@ -18,6 +18,7 @@ type computeJSON struct {
 	Type       string            `json:"type"`
 	Location   string            `json:"location"`
 	Tags       map[string]string `json:"tags,omitempty"`
+	Identity   *identityJSON     `json:"identity,omitempty"`
 	Properties computePropsJSON  `json:"properties"`
 }
 
@@ -42,7 +43,7 @@ func computeID(sub, rg, ws, name string) string {
 
 func renderCompute(c *computeRec) computeJSON {
 	j := computeJSON{ID: computeID(c.Sub, c.RG, c.Workspace, c.Name), Name: c.Name,
-		Type: "Microsoft.MachineLearningServices/workspaces/computes", Location: c.Location, Tags: c.Tags}
+		Type: "Microsoft.MachineLearningServices/workspaces/computes", Location: c.Location, Tags: c.Tags, Identity: c.Identity}
 	pr := &j.Properties
 	pr.ComputeType, pr.ComputeLocation, pr.ProvisioningState = c.Type, c.ComputeLocation, c.State
 	pr.Description = c.Description
@@ -58,6 +59,9 @@ func renderCompute(c *computeRec) computeJSON {
 	switch {
 	case c.AKS != nil:
 		cp := *c.AKS
+		pr.Properties = &cp
+	case c.K8s != nil:
+		cp := *c.K8s
 		pr.Properties = &cp
 	case len(c.AML) > 0:
 		pr.Properties = c.AML
@@ -162,13 +166,17 @@ type computeIn struct {
 	Location   *string           `json:"location"`
 	Tags       map[string]string `json:"tags"`
 	Properties *struct {
-		ComputeType      *string     `json:"computeType"`
-		ComputeLocation  *string     `json:"computeLocation"`
-		Description      *string     `json:"description"`
-		ResourceID       *string     `json:"resourceId"`
-		DisableLocalAuth *bool       `json:"disableLocalAuth"`
-		Properties       *aksPropsIn `json:"properties"`
+		ComputeType      *string         `json:"computeType"`
+		ComputeLocation  *string         `json:"computeLocation"`
+		Description      *string         `json:"description"`
+		ResourceID       *string         `json:"resourceId"`
+		DisableLocalAuth *bool           `json:"disableLocalAuth"`
+		Properties       json.RawMessage `json:"properties"`
 	} `json:"properties"`
+	Identity *struct {
+		Type                   string         `json:"type"`
+		UserAssignedIdentities map[string]any `json:"userAssignedIdentities"`
+	} `json:"identity"`
 }
 
 func badRequest(msg string) reply { return errReply(http.StatusBadRequest, "BadRequest", msg) }
@@ -212,8 +220,9 @@ func (h *Handler) putCompute(r *http.Request, ws *workspace, name string) reply 
 	if in.Properties == nil || str(in.Properties.ComputeType) == "" {
 		return badRequest("The compute properties are required and must include computeType.")
 	}
-	if ct := str(in.Properties.ComputeType); ct != "AKS" {
-		return badRequest(fmt.Sprintf("Compute type '%s' is not supported here: only AKS computes can be created or attached (computeType \"AKS\").", ct))
+	ct := str(in.Properties.ComputeType)
+	if ct != "AKS" && ct != "Kubernetes" {
+		return badRequest(fmt.Sprintf("Compute type '%s' is not supported here: only AKS and Kubernetes computes can be created or attached (computeType \"AKS\" or \"Kubernetes\").", ct))
 	}
 	location := str(in.Location)
 	if location == "" {
@@ -222,9 +231,14 @@ func (h *Handler) putCompute(r *http.Request, ws *workspace, name string) reply 
 	if k := ws.Kind; k == "Hub" || k == "Project" {
 		return badRequest(fmt.Sprintf("Workspace '%s' is of kind %s: AKS computes can only be created in or attached to an Azure Machine Learning workspace.", ws.Name, k))
 	}
-	props := in.Properties.Properties
-	if props == nil {
-		props = &aksPropsIn{}
+	if ct == "Kubernetes" {
+		return h.putKubernetesCompute(r, ws, name, &in)
+	}
+	props := &aksPropsIn{}
+	if len(in.Properties.Properties) > 0 && string(in.Properties.Properties) != "null" {
+		if err := json.Unmarshal(in.Properties.Properties, props); err != nil {
+			return errReply(http.StatusBadRequest, "InvalidRequestContent", "The request content was invalid and could not be deserialized: "+err.Error())
+		}
 	}
 	if rep, ok := checkNetworking(props.AksNetworkingConfiguration); !ok {
 		return rep
@@ -544,7 +558,7 @@ func (h *Handler) deleteCompute(r *http.Request, ws *workspace, name string) rep
 				"Compute '%s' has an operation in progress (%s). Try again when it has finished.", c.Name, c.State))
 		}
 	}
-	if kind == "detach" && c.Type != "AKS" {
+	if kind == "detach" && c.Type != "AKS" && c.Type != "Kubernetes" {
 		return badRequest(fmt.Sprintf("Detach is not supported for compute type '%s'; use underlyingResourceAction=Delete.", c.Type))
 	}
 	op := h.newOpLocked(kind, c, ws.Location)

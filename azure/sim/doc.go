@@ -38,14 +38,65 @@
 //	GET    /subscriptions/{sub}/providers/Microsoft.Compute/skus?$filter=location eq '{loc}' (paged) [skus]
 //	GET    /subscriptions/{sub}/providers/Microsoft.Compute/locations/{loc}/usages (paged) [usages]
 //
+// The current path (azure-facts §9):
+//
+//	PUT    .../managedClusters/{name}         create, 201 + Azure-AsyncOperation (200: exists already) [cluster]
+//	DELETE .../managedClusters/{name}         202 + Azure-AsyncOperation + Location, 204 if absent [cluster]
+//	GET    /subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{loc}/operations/{id} [operations]
+//	GET    /subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{loc}/operationresults/{id} [operations]
+//	GET    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions (paged) [extensions]
+//	GET    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name} [extension]
+//	PUT    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}  201 + Azure-AsyncOperation [extension]
+//	DELETE {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}  202 + Azure-AsyncOperation [extension]
+//	GET    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}/operations/{id} [operations]
+//	GET    /subscriptions/{sub}/providers/{namespace}                     registrationState [providers]
+//	POST   /subscriptions/{sub}/providers/{namespace}/register            Registering, Registered 5 s later [providers]
+//
+// A managedClusters PUT is checked as AKS does, synchronously (400): the
+// name (1–63 letters, digits, '-', '_'), dnsPrefix (1–54), at least one
+// agent pool with mode System (MustDefineAtLeastOneSystemPool), pool names
+// (1–12 lower-case letters and digits), a Kubernetes version the region
+// offers ("", "1.32" or "1.32.7"; K8sVersionNotSupported), a VM size that
+// exists, is offered and not restricted here, with ≥ 2 vCPUs and 4 GiB, the
+// standard load balancer only, a managed identity or a service principal,
+// valid authorized IP ranges (not with a private cluster), then the family
+// and regional vCPU quota (ErrCode_InsufficientVCPUQuota). The cluster is
+// listed at once (Creating) and its vCPUs count in usages; a delete gives
+// them back. Without a registration of Microsoft.ContainerService (or
+// Microsoft.KubernetesConfiguration for extensions) calls answer 409
+// MissingSubscriptionRegistration.
+//
+// An extension PUT starts the install; what the Helm install would meet on
+// the cluster ends it Failed with ExtensionOperationFailed: a stopped or
+// not-yet-succeeded cluster, a cluster on a service principal, neither
+// inference nor training enabled, an unknown inferenceRouterServiceType,
+// no TLS without allowInsecureConnections=True, scoringFe.sslCert/sslKey
+// that are not base64 PEM, the HA router on fewer than 3 nodes.
+// configurationProtectedSettings are never stored nor returned (always {}).
+// One extension per type per cluster (409 otherwise); a PUT over a failed
+// one reinstalls it.
+//
+// A Kubernetes compute PUT (computeType Kubernetes, resourceId,
+// properties.namespace, identity) is accepted; the attach then fails
+// (BadRequest / BadArgument) when the cluster is stopped or has no Azure ML
+// extension, or one that is not Succeeded. The wording of that failure is
+// modelled: the exact Azure message was not found in public sources.
+//
+// Fixtures: aks-ml-ready (extension healthy), aks-ml-plain (none),
+// aks-ml-failed (extension Failed), aks-ml-sp (service principal) in
+// rg-aks-ml; the sandbox subscription has not registered
+// Microsoft.KubernetesConfiguration (nor Microsoft.Kubernetes,
+// Microsoft.Relay).
+//
 // Lists come in pages with an absolute nextLink carrying $skiptoken.
 //
 // # Operations
 //
 // A create, attach, detach or delete runs by the clock (Options.Now) from
 // its start, which is persisted, so another process sees the same
-// progress: create 20 s, attach 10 s, detach 3 s, delete 6 s at Speed 1
-// (divided by Speed). The async status (computeOperationsStatus) says
+// progress: create 20 s, attach 10 s, detach 3 s, delete 6 s, cluster
+// create 24 s, cluster delete 8 s, extension install 12 s, extension
+// delete 4 s at Speed 1 (divided by Speed; BaseDuration). The async status (computeOperationsStatus) says
 // InProgress, then Succeeded or Failed with the ARM error; the compute's
 // provisioningState goes Creating/Updating/Deleting → Succeeded, Failed
 // (with provisioningErrors) or gone. A successful create adds a managed
@@ -90,11 +141,13 @@
 //	unavailable=ROUTE[:N]   503 ServiceUnavailable on the first N calls of ROUTE (after the throttled ones)
 //	drop=ROUTE[:N]          drop the connection on the first N calls of ROUTE (before the others)
 //	fail=KIND[:N]           the next N operations of KIND that would succeed end Failed:
-//	                        create with the wrapped QuotaExceeded (BadArgument), attach/detach/delete with InternalServerError
+//	                        create with the wrapped QuotaExceeded (BadArgument), attach/detach/delete with InternalServerError,
+//	                        cluster with OutboundConnFailVMExtensionError, extension with
+//	                        ExtensionOperationFailed, delete-cluster with InternalOperationError
 //	slow=KIND[:FACTOR]      every operation of KIND takes FACTOR (default 3) times as long
 //
-// ROUTE is a route key above or "all"; KIND is create, attach, detach or
-// delete. Calls are counted per Handler (per process) and per route.
+// ROUTE is a route key above or "all"; KIND is create, attach, detach,
+// delete, cluster, extension or delete-cluster. Calls are counted per Handler (per process) and per route.
 // Example:
 //
 //	AMLAKS_SIM_FAULTS='latency=200ms,throttle=computes:2,retry-after=1,unavailable=skus:3,drop=workspaces:1,fail=create,slow=attach'

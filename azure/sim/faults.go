@@ -35,7 +35,9 @@ type Faults struct {
 	// net/http server closes the connection.
 	Drop map[string]int
 	// Fail makes the next N operations of a kind end Failed: a create
-	// with QuotaExceeded, the others with InternalServerError.
+	// with QuotaExceeded, a cluster with OutboundConnFailVMExtensionError,
+	// an extension with ExtensionOperationFailed, the others with an
+	// internal error.
 	Fail map[string]int
 	// Slow multiplies the duration of every operation of a kind (≥ 1).
 	Slow map[string]float64
@@ -45,11 +47,15 @@ type Faults struct {
 // (besides "all").
 func RouteKeys() []string {
 	return []string{"subscriptions", "subscription", "locations", "workspaces", "workspace", "computes", "compute",
-		"vmsizes", "versions", "clusters", "cluster", "skus", "usages", "operations"}
+		"vmsizes", "versions", "clusters", "cluster", "skus", "usages", "operations", "extensions", "extension", "providers"}
 }
 
 // OperationKinds returns the operation kinds of Faults.Fail and Faults.Slow.
-func OperationKinds() []string { return []string{"create", "attach", "detach", "delete"} }
+// cluster (a managedClusters create), extension (an extension install) and
+// delete-cluster are the current path's.
+func OperationKinds() []string {
+	return []string{"create", "attach", "detach", "delete", "cluster", "extension", "delete-cluster"}
+}
 
 // ParseFaults parses the AMLAKS_SIM_FAULTS syntax: comma-separated
 // key=value items (see the package doc). "" gives no faults. An invalid

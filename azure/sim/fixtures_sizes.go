@@ -149,6 +149,9 @@ func sizeCatalog() []vmSize {
 			{"Standard_B2s", 2, 4, 8, 0.0416, 0}, {"Standard_B2ms", 2, 8, 16, 0.0832, 0}, {"Standard_B4ms", 4, 16, 32, 0.166, 0},
 			{"Standard_B8ms", 8, 32, 64, 0.333, 0}, {"Standard_B12ms", 12, 48, 96, 0.499, 0}, {"Standard_B16ms", 16, 64, 128, 0.666, 0},
 			{"Standard_B20ms", 20, 80, 160, 0.832, 0}}},
+		// B v2 (AMD): B2ats_v2 has 2 vCPUs but 1 GiB, under AKS's 4 GiB per node.
+		{family: "standardBasv2Family", class: "burstable", premium: true, hyperV: "V2", perCore: 2, rows: []sizeRow{
+			{"Standard_B2ats_v2", 2, 1, 0, 0.0094, 0}, {"Standard_B2als_v2", 2, 4, 0, 0.0376, 0}, {"Standard_B2as_v2", 2, 8, 0, 0.0752, 0}}},
 		{family: "standardAv2Family", class: "general", lowPri: true, hyperV: "V1", perCore: 1, acus: 100, rows: []sizeRow{
 			{"Standard_A1_v2", 1, 2, 10, 0.043, 0}, {"Standard_A2_v2", 2, 4, 20, 0.091, 0}, {"Standard_A4_v2", 4, 8, 40, 0.191, 0},
 			{"Standard_A8_v2", 8, 16, 80, 0.4, 0}, {"Standard_A2m_v2", 2, 16, 20, 0.119, 0}, {"Standard_A4m_v2", 4, 32, 40, 0.249, 0},

@@ -163,6 +163,14 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("GET", "/subscriptions/"+sub1+"/providers/Microsoft.Compute/skus?api-version=1&$filter=location%20eq%20%27", "")
 	f.Add("GET", "/subscriptions/%2F/providers/Microsoft.MachineLearningServices/locations/%00/computeOperationsStatus/x?api-version=1", "")
 	f.Add("GET", "//subscriptions///locations?api-version=1&$skiptoken=-1", "")
+	aks := "/subscriptions/" + sub1 + "/resourceGroups/rg-ml-prod/providers/Microsoft.ContainerService/managedClusters/"
+	f.Add("PUT", aks+"c1?api-version=1", `{"location":"eastus","identity":{"type":"SystemAssigned"},"properties":{"dnsPrefix":"c1","agentPoolProfiles":[{"name":"system","mode":"System","count":3,"vmSize":"Standard_D4s_v5"}]}}`)
+	f.Add("PUT", aks+"c2?api-version=1", `{"location":"eastus","properties":{"dnsPrefix":"c","agentPoolProfiles":[null,{"count":-1}],"apiServerAccessProfile":{"authorizedIPRanges":[""]}}}`)
+	f.Add("DELETE", aks+"c1?api-version=1", "")
+	f.Add("PUT", mlRG+ClusterNoExt+extPath+"azureml?api-version=1", `{"properties":{"extensionType":"Microsoft.AzureML.Kubernetes","configurationSettings":{"enableInference":null},"configurationProtectedSettings":{"scoringFe.sslCert":"%%%"}}}`)
+	f.Add("GET", mlRG+ClusterNoExt+extPath+"azureml/operations/x?api-version=1", "")
+	f.Add("POST", "/subscriptions/"+sub2+"/providers/Microsoft.KubernetesConfiguration/register?api-version=1", "")
+	f.Add("PUT", mlw+"/computes/k8s-x?api-version=1", `{"location":"eastus","identity":{"type":"UserAssigned"},"properties":{"computeType":"Kubernetes","resourceId":"`+mlRG+ClusterExtReady+`","properties":{"namespace":7}}}`)
 	h, err := New(Options{})
 	if err != nil {
 		f.Fatal(err)

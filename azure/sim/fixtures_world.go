@@ -68,13 +68,22 @@ type cluster struct {
 	SubnetID           string            `json:"subnetId,omitempty"`
 	CreatedByAML       bool              `json:"createdByAml,omitempty"`
 	Tags               map[string]string `json:"tags,omitempty"`
+	// SPClientID is set for a cluster on a service principal (no managed
+	// identity); DNSPrefix overrides the name-derived prefix.
+	SPClientID string `json:"spClientId,omitempty"`
+	DNSPrefix  string `json:"dnsPrefix,omitempty"`
 }
 
 func (c *cluster) id() string {
 	return fmt.Sprintf("/subscriptions/%s/resourcegroups/%s/providers/Microsoft.ContainerService/managedClusters/%s", c.Sub, c.RG, c.Name)
 }
 
-func (c *cluster) dnsPrefix() string { return c.Name + "-dns" }
+func (c *cluster) dnsPrefix() string {
+	if c.DNSPrefix != "" {
+		return c.DNSPrefix
+	}
+	return c.Name + "-dns"
+}
 
 func (c *cluster) hash() string { return shortHash(c.Sub + "/" + c.RG + "/" + c.Name) }
 
@@ -148,7 +157,7 @@ func subscriptionTable() []subscription {
 			ID: DefaultSubscriptionID, Name: "Contoso ML (demo)", QuotaID: "EnterpriseAgreement_2014-09-01", SpendingLimit: "Off",
 			CoresLimit: 100, FamilyLimit: 100,
 			Limits: map[string]int{
-				"eastus/cores":                       150,
+				"eastus/cores":                       160, // a default create fits next to every fixture cluster, with room for a few more nodes
 				"eastus/standardFSv2Family":          10, // the tight family: 6 used, 4 left
 				"eastus/standardBSFamily":            20,
 				"westeurope/standardNCSv3Family":     24, // aks-gpu-weu uses 18
@@ -228,7 +237,7 @@ func clusterTable() []cluster {
 		c.ServiceCidr, c.DNSServiceIP = "10.0.0.0/16", "10.0.0.10"
 		return c
 	}
-	return []cluster{
+	return append([]cluster{
 		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-shared", Location: "eastus", Version: "1.32.7", Pools: sys(3, "Standard_D4s_v3"),
 			Tags: map[string]string{"team": "platform"}}),
 		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-legacy", Location: "eastus", Version: "1.24.10", Pools: sys(3, "Standard_DS3_v2"),
@@ -247,7 +256,7 @@ func clusterTable() []cluster {
 		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-failed", Location: "eastus", Version: "1.32.5", Pools: sys(3, "Standard_D4s_v3"),
 			ProvisioningState: "Failed"}),
 		std(cluster{Sub: sub2, RG: "rg-sandbox", Name: "aks-sandbox", Location: "westus2", Version: "1.33.3", Pools: sys(3, "Standard_D4s_v3")}),
-	}
+	}, k8sClusters(std)...)
 }
 
 // initialComputes returns the computes that exist before anything runs:

@@ -35,6 +35,9 @@ const (
 	aksProvider = "providers/microsoft.containerservice"
 	crpProvider = "providers/microsoft.compute"
 	wsPath      = "subscriptions/*/resourcegroups/*/" + mlProvider + "/workspaces/*"
+
+	k8sConfProvider = "providers/microsoft.kubernetesconfiguration"
+	clusterPath     = "subscriptions/*/resourcegroups/*/" + aksProvider + "/managedclusters/*"
 )
 
 func routes() []route {
@@ -56,9 +59,16 @@ func routes() []route {
 		r("versions", "subscriptions/*/"+aksProvider+"/locations/*/kubernetesversions", "GET", (*Handler).serveVersions),
 		r("clusters", "subscriptions/*/"+aksProvider+"/managedclusters", "GET", (*Handler).serveClusters),
 		r("clusters", "subscriptions/*/resourcegroups/*/"+aksProvider+"/managedclusters", "GET", (*Handler).serveClusters),
-		r("cluster", "subscriptions/*/resourcegroups/*/"+aksProvider+"/managedclusters/*", "GET", (*Handler).serveCluster),
+		r("cluster", "subscriptions/*/resourcegroups/*/"+aksProvider+"/managedclusters/*", "GET PUT DELETE", (*Handler).serveCluster),
+		r("operations", "subscriptions/*/"+aksProvider+"/locations/*/operations/*", "GET", (*Handler).serveAKSOperation),
+		r("operations", "subscriptions/*/"+aksProvider+"/locations/*/operationresults/*", "GET", (*Handler).serveAKSOperationResult),
+		r("extensions", clusterPath+"/"+k8sConfProvider+"/extensions", "GET", (*Handler).serveExtensions),
+		r("extension", clusterPath+"/"+k8sConfProvider+"/extensions/*", "GET PUT DELETE", (*Handler).serveExtension),
+		r("operations", clusterPath+"/"+k8sConfProvider+"/extensions/*/operations/*", "GET", (*Handler).serveExtensionOperation),
 		r("skus", "subscriptions/*/"+crpProvider+"/skus", "GET", (*Handler).serveSKUs),
 		r("usages", "subscriptions/*/"+crpProvider+"/locations/*/usages", "GET", (*Handler).serveUsages),
+		r("providers", "subscriptions/*/providers/*", "GET", (*Handler).serveProvider),
+		r("providers", "subscriptions/*/providers/*/register", "POST", (*Handler).serveRegister),
 	}
 }
 

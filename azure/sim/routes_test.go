@@ -358,7 +358,7 @@ func TestUsages(t *testing.T) {
 	if f := u["standardFSv2Family"]; jnum(f, "limit") != 10 || jnum(f, "currentValue") != 6 || jstr(f, "name", "localizedValue") != "Standard FSv2 Family vCPUs" {
 		t.Errorf("tight family: %v", f)
 	}
-	if c := u["cores"]; jnum(c, "limit") != 150 || jnum(c, "currentValue") <= 0 || jstr(c, "name", "localizedValue") != "Total Regional vCPUs" {
+	if c := u["cores"]; jnum(c, "limit") != 160 || jnum(c, "currentValue") <= 0 || jstr(c, "name", "localizedValue") != "Total Regional vCPUs" {
 		t.Errorf("cores: %v", c)
 	}
 	if d := u["standardDv2Family"]; jnum(d, "limit")-jnum(d, "currentValue") < 12 {

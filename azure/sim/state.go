@@ -15,7 +15,7 @@ import (
 
 // stateVersion changes when the state file format or the fixtures change
 // incompatibly; an older file is replaced by fresh fixtures.
-const stateVersion = 1
+const stateVersion = 2
 
 // maxOperations bounds the finished operations kept in the state file.
 const maxOperations = 200
@@ -27,13 +27,21 @@ type state struct {
 	Version    int            `json:"version"`
 	Computes   []*computeRec  `json:"computes"`
 	Operations []*operation   `json:"operations"`
-	Clusters   []*cluster     `json:"clusters"`   // created by AML
+	Clusters   []*cluster     `json:"clusters"`   // created by AML or by a managedClusters PUT
 	Usage      map[string]int `json:"usageDelta"` // "sub|region|name" → change
+	// Deleted lists fixture clusters deleted by a managedClusters DELETE
+	// (lower-case ids).
+	Deleted []string `json:"deletedClusters,omitempty"`
+	// Extensions are the cluster extensions (fixture ones included).
+	Extensions []*extensionRec `json:"extensions"`
+	// Providers are the resource provider registrations that differ from
+	// the fixtures ("sub|namespace", lower case).
+	Providers map[string]*providerRec `json:"providers,omitempty"`
 }
 
 func freshState() *state {
 	return &state{Version: stateVersion, Computes: initialComputes(), Operations: []*operation{},
-		Clusters: []*cluster{}, Usage: map[string]int{}}
+		Clusters: []*cluster{}, Usage: map[string]int{}, Extensions: initialExtensions(), Providers: map[string]*providerRec{}}
 }
 
 // computeRec is a compute as stored. Certificates and keys are never
@@ -56,6 +64,8 @@ type computeRec struct {
 	ModifiedOn       time.Time         `json:"modifiedOn"`
 	OpID             string            `json:"operation,omitempty"`
 	AKS              *aksProps         `json:"aks,omitempty"`
+	K8s              *k8sProps         `json:"kubernetes,omitempty"`
+	Identity         *identityJSON     `json:"identity,omitempty"`
 	AML              json.RawMessage   `json:"amlCompute,omitempty"`
 	Tags             map[string]string `json:"tags,omitempty"`
 }
@@ -119,6 +129,10 @@ type operation struct {
 	Error     *armError     `json:"error,omitempty"`
 	Cluster   *cluster      `json:"cluster,omitempty"` // create: appears on success; delete: removed on success
 	Done      bool          `json:"done"`
+	// Target is the cluster (lower-case id) of a cluster or extension
+	// operation; Extension names the extension of an extension operation.
+	Target    string `json:"target,omitempty"`
+	Extension string `json:"extension,omitempty"`
 }
 
 func (o *operation) end() time.Time { return o.Start.Add(o.Duration) }
@@ -167,6 +181,16 @@ func (st *state) normalize() {
 	if st.Usage == nil {
 		st.Usage = map[string]int{}
 	}
+	if st.Providers == nil {
+		st.Providers = map[string]*providerRec{}
+	}
+	exts := st.Extensions[:0]
+	for _, e := range st.Extensions {
+		if e != nil && e.Name != "" && e.Cluster != "" {
+			exts = append(exts, e)
+		}
+	}
+	st.Extensions = exts
 	cs := st.Computes[:0]
 	for _, c := range st.Computes {
 		if c != nil && c.Name != "" {
@@ -408,6 +432,10 @@ func (h *Handler) findOpLocked(id string) *operation {
 // finishLocked applies op's end: the compute's final state, the cluster
 // that appears or goes, the usage that follows.
 func (h *Handler) finishLocked(op *operation) {
+	if op.Target != "" {
+		h.finishK8sLocked(op)
+		return
+	}
 	i := h.findComputeLocked(op.Sub, op.RG, op.Workspace, op.Compute)
 	var c *computeRec
 	if i >= 0 && h.st.Computes[i].OpID == op.ID {
@@ -482,7 +510,7 @@ func usageKey(sub, region, name string) string {
 func (h *Handler) clustersLocked(sub string) []*cluster {
 	var out []*cluster
 	for i := range h.w.clusters {
-		if strings.EqualFold(h.w.clusters[i].Sub, sub) {
+		if strings.EqualFold(h.w.clusters[i].Sub, sub) && !h.deletedLocked(h.w.clusters[i].id()) {
 			out = append(out, &h.w.clusters[i])
 		}
 	}

@@ -1,0 +1,96 @@
+package sim
+
+import (
+	"strings"
+	"time"
+)
+
+// Fixtures of the current path (azure-facts §9): clusters with the Azure ML
+// extension healthy, without it, with it failed, one on a service
+// principal, and provider registrations (the sandbox subscription has not
+// registered Microsoft.KubernetesConfiguration).
+
+// Names of the current-path fixture clusters (resource group rg-aks-ml in
+// the default subscription, eastus).
+const (
+	// ClusterExtReady has the Azure ML extension installed and healthy.
+	ClusterExtReady = "aks-ml-ready"
+	// ClusterNoExt is a healthy cluster with no Azure ML extension.
+	ClusterNoExt = "aks-ml-plain"
+	// ClusterExtFailed has the Azure ML extension in provisioningState
+	// Failed.
+	ClusterExtFailed = "aks-ml-failed"
+	// ClusterSP runs on a service principal (no managed identity).
+	ClusterSP = "aks-ml-sp"
+	// ClusterMLGroup is their resource group.
+	ClusterMLGroup = "rg-aks-ml"
+)
+
+// extensionVersion is the Azure ML extension version the simulator
+// installs.
+const extensionVersion = "1.1.64"
+
+// k8sClusters are appended to clusterTable.
+func k8sClusters(std func(cluster) cluster) []cluster {
+	sub1 := DefaultSubscriptionID
+	pools := func(n int, size string) []pool {
+		return []pool{{Name: "system", Count: n, VMSize: size, Mode: "System"}}
+	}
+	return []cluster{
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtReady, Location: "eastus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4s_v5"), Tags: map[string]string{"team": "ml-platform"}}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoExt, Location: "eastus", Version: "1.32.6",
+			Pools: pools(3, "Standard_D4as_v5")}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtFailed, Location: "eastus", Version: "1.31.11",
+			Pools: pools(3, "Standard_D4s_v5")}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterSP, Location: "eastus", Version: "1.32.7",
+			Pools: pools(3, "Standard_E4s_v5"), SPClientID: "7c1f3a52-90d4-4b8e-a6f1-2e5d8c9b0a17"}),
+	}
+}
+
+// initialExtensions are the fixture extensions (state, so a delete or a
+// reinstall persists).
+func initialExtensions() []*extensionRec {
+	installed := time.Date(2025, 9, 8, 5, 10, 57, 0, time.UTC)
+	id := func(name string) string {
+		return strings.ToLower((&cluster{Sub: DefaultSubscriptionID, RG: ClusterMLGroup, Name: name}).id())
+	}
+	settings := func() map[string]string {
+		return map[string]string{"enableInference": "True", "enableTraining": "False", "inferenceRouterServiceType": "LoadBalancer",
+			"inferenceRouterHA": "True", "allowInsecureConnections": "True", "clusterPurpose": "FastProd"}
+	}
+	return []*extensionRec{
+		{Cluster: id(ClusterExtReady), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
+			State: "Succeeded", Created: installed, Modified: installed},
+		{Cluster: id(ClusterExtFailed), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
+			State: "Failed", Created: installed, Modified: installed,
+			Error: &armError{Code: "ExtensionOperationFailed", Message: "The extension operation failed with the following error:  " +
+				"Error: [ InnerError: [Helm installation failed : Unable to create/update Kubernetes resources for the extension : " +
+				"InnerError [release azureml failed, and has been uninstalled due to atomic being set: failed pre-install: pod healthcheck failed]]] " +
+				"occurred while doing the operation : [Create] on the config, For general troubleshooting visit: https://aka.ms/k8s-extensions-TSG, " +
+				"For more application specific troubleshooting visit: Troubleshooting: https://aka.ms/arcmltsg."}},
+	}
+}
+
+// knownProviders are the resource provider namespaces the simulator knows
+// (any other is InvalidResourceNamespace).
+var knownProviders = []string{
+	"Microsoft.ContainerService", "Microsoft.KubernetesConfiguration", "Microsoft.MachineLearningServices",
+	"Microsoft.Kubernetes", "Microsoft.Relay", "Microsoft.Compute", "Microsoft.Network", "Microsoft.Storage",
+	"Microsoft.KeyVault", "Microsoft.ContainerRegistry", "Microsoft.Insights", "Microsoft.OperationalInsights",
+}
+
+// fixtureRegistration is a namespace's registrationState before anything
+// is registered: the sandbox subscription has never used cluster
+// extensions or Arc.
+func fixtureRegistration(sub, ns string) string {
+	if strings.EqualFold(sub, SandboxSubscriptionID) {
+		switch strings.ToLower(ns) {
+		case "microsoft.kubernetesconfiguration", "microsoft.kubernetes", "microsoft.relay":
+			return "NotRegistered"
+		}
+	}
+	return "Registered"
+}

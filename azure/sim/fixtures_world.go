@@ -158,7 +158,7 @@ func subscriptionTable() []subscription {
 			CoresLimit: 100, FamilyLimit: 100,
 			Limits: map[string]int{
 				"eastus/cores":                       160, // a default create fits next to every fixture cluster, with room for a few more nodes
-				"eastus/standardFSv2Family":          10, // the tight family: 6 used, 4 left
+				"eastus/standardFSv2Family":          10,  // the tight family: 6 used, 4 left
 				"eastus/standardBSFamily":            20,
 				"westeurope/standardNCSv3Family":     24, // aks-gpu-weu uses 18
 				"westeurope/standardNCASv3_T4Family": 16,

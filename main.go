@@ -65,7 +65,37 @@ func run(args []string, in io.Reader, out, errw io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s := cli.Streams{In: in, Out: out, Err: errw, InTTY: isTTY(in), OutTTY: isTTY(out)}
-	return cli.Run(ctx, args, s, newSession, versionString())
+	factory := func(ctx context.Context, g cli.Globals) (*cli.Session, error) { return newSessionTo(ctx, g, errw) }
+	return cli.Run(ctx, args, s, factory, versionString())
+}
+
+// appVersion is the version in the User-Agent of every request
+// ("amlaks/v1.2.0", "amlaks/dev").
+func appVersion() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok && v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	if v == "" {
+		v = "dev"
+	}
+	return v
+}
+
+// openDebug returns where the --debug trace goes: the --debug-file, else
+// stderr; nil without --debug.
+func openDebug(g cli.Globals, errw io.Writer) (io.Writer, func(), error) {
+	if !g.Debug && g.DebugFile == "" {
+		return nil, func() {}, nil
+	}
+	if g.DebugFile == "" {
+		return errw, azure.StopDebugLog, nil
+	}
+	f, err := openDebugFile(g.DebugFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { azure.StopDebugLog(); f.Close() }, nil
 }
 
 func isTTY(f any) bool {
@@ -77,26 +107,21 @@ func isTTY(f any) bool {
 
 // newSession builds the Cloud for the global flags: the simulator for
 // --demo (same azure code, in-memory transport), else real Azure.
-func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
-	var debugLog io.Writer
-	closeFn := func() {}
-	if g.Debug != "" {
-		f, err := os.OpenFile(g.Debug, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("--debug: %w", err)
-		}
-		if err := f.Chmod(0o600); err != nil { // an existing file keeps its mode otherwise
-			f.Close()
-			return nil, fmt.Errorf("--debug: %w", err)
-		}
-		debugLog = f
-		closeFn = func() { f.Close() }
-		defer func() {
-			if err != nil {
-				f.Close()
-			}
-		}()
+func newSession(ctx context.Context, g cli.Globals) (*cli.Session, error) {
+	return newSessionTo(ctx, g, os.Stderr)
+}
+
+// newSessionTo is newSession with the --debug trace going to errw.
+func newSessionTo(_ context.Context, g cli.Globals, errw io.Writer) (s *cli.Session, err error) {
+	debugLog, closeFn, err := openDebug(g, errw)
+	if err != nil {
+		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			closeFn()
+		}
+	}()
 	if g.Demo {
 		s, err := demoSession(g, debugLog)
 		if err != nil {
@@ -109,7 +134,7 @@ func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 	if err != nil {
 		return nil, err
 	}
-	cl, _, err := azure.ResolveCloud(g.Cloud, cfg)
+	cl, cloudName, err := azure.ResolveCloud(g.Cloud, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +151,7 @@ func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 		}
 	}
 	notes := &cli.NoteRelay{}
-	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit})
+	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit, ApplicationID: "amlaks/" + appVersion()})
 	if err != nil {
 		return nil, err
 	}
@@ -135,9 +160,10 @@ func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 		if err != nil {
 			return nil, err
 		}
-		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit})
+		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit, ApplicationID: "amlaks/" + appVersion()})
 	}
 	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
+		Portal:       azure.PortalURL(cloudName),
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
 }
 
@@ -176,6 +202,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	expected := map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)}
 	c, err := azure.New(azure.Options{
 		OnNote:                notes.Emit,
+		ApplicationID:         "amlaks/" + appVersion(),
 		DisableRPRegistration: true,
 		Credential:            azure.StaticCredential{},
 		Transport:             sim.NewTransport(h),
@@ -188,7 +215,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
+	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, Portal: azure.PortalURL(azure.CloudPublic), DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
 		Reset: func() error {
 			if err := os.RemoveAll(ops); err != nil {
 				return err

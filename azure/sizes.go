@@ -87,8 +87,10 @@ func fetchSizes(ctx context.Context, s *subClients, region string) (wizard.SizeL
 	if skuErr != nil {
 		return wizard.SizeList{}, skuErr
 	}
-	_ = amlErr // prices are optional: a region without AML still lists sizes
-	return joinSizes(region, aml, skus, usages, usageErr != nil), nil
+	// prices are optional: a region without AML still lists sizes
+	l := joinSizes(region, aml, skus, usages, usageErr != nil)
+	l.PricesUnknown = amlErr != nil
+	return l, nil
 }
 
 // joinSizes builds the size list of a region: one entry per VM SKU of the

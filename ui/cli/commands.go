@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -172,6 +173,12 @@ somewhere (a second attachment breaks the first).`,
 			p.Mark(wizard.FMode, wizard.Flag)
 			a.applyGlobals(cmd, p, s)
 			vs := f.fill(cmd, p)
+			if looksLikeID(cluster) || strings.Contains(strings.ToLower(cluster), "/managedclusters/") {
+				// --cluster takes a resource ID as well
+				if clusterID == "" {
+					clusterID, cluster = cluster, ""
+				}
+			}
 			switch {
 			case clusterID != "" && cluster != "":
 				vs = append(vs, rules.Violation{Field: "cluster-id", Code: "both", Message: "give --cluster-id or --cluster, not both"})
@@ -193,7 +200,7 @@ somewhere (a second attachment breaks the first).`,
 	f.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&clusterID, "cluster-id", "", "resource ID of the AKS cluster")
-	fl.StringVar(&cluster, "cluster", "", "name of the AKS cluster (with --cluster-resource-group when ambiguous)")
+	fl.StringVar(&cluster, "cluster", "", "name or resource ID of the AKS cluster (with --cluster-resource-group when a name is ambiguous)")
 	fl.StringVar(&clusterRG, "cluster-resource-group", "", "resource group of the AKS cluster")
 	return cmd
 }
@@ -332,8 +339,8 @@ func title(s string) string {
 // printFindings writes Block/Warn/Info lines to stderr (table mode) so
 // stdout stays the result.
 func (a *app) printFindings(fs []rules.Finding) {
-	if a.jsonOut() {
-		return
+	if a.structured() {
+		return // they are part of the result
 	}
 	for _, f := range fs {
 		fmt.Fprintln(a.s.Err, f.String())
@@ -351,16 +358,17 @@ func findingsJSON(fs []rules.Finding) []map[string]string {
 func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 	az, py, _ := wizard.Equivalents(p)
 	body := p.Spec().Body(p.Subscription, false)
-	if a.jsonOut() {
-		writeJSON(a.s.Out, map[string]any{
-			"dryRun": true, "blocked": rep.Blocked(), "findings": findingsJSON(rep.Findings),
-			"request": map[string]any{"method": "PUT", "path": p.RESTPath(), "body": body},
-			"az":      az, "python": py,
-		})
-	} else {
-		fmt.Fprintf(a.s.Out, "PUT %s\n", p.RESTPath())
-		writeJSON(a.s.Out, body)
-		fmt.Fprintf(a.s.Out, "\n# equivalent Azure CLI (v1 ml extension):\n%s\n", az)
+	err := a.emit(map[string]any{
+		"dryRun": true, "blocked": rep.Blocked(), "findings": findingsJSON(rep.Findings),
+		"request": map[string]any{"method": "PUT", "path": p.RESTPath(), "body": body},
+		"az":      az, "python": py,
+	}, func(w io.Writer) {
+		fmt.Fprintf(w, "PUT %s\n", p.RESTPath())
+		writeJSON(w, body)
+		fmt.Fprintf(w, "\n# equivalent Azure CLI (v1 ml extension):\n%s\n", az)
+	})
+	if err != nil {
+		return err
 	}
 	if rep.Blocked() {
 		return exit(ExitInvalid, errSilent)
@@ -369,13 +377,14 @@ func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 }
 
 func (a *app) printAccepted(op wizard.Operation, rep wizard.Report) error {
-	if a.jsonOut() {
-		writeJSON(a.s.Out, map[string]any{"name": op.Name, "operation": string(op.Kind), "state": "InProgress", "findings": findingsJSON(rep.Findings),
-			"follow": a.command("status "+op.Name, op.Workspace)})
-		return nil
-	}
-	fmt.Fprintf(a.s.Out, "%s of %s is running in Azure; follow it with: %s\n", op.Kind, op.Name, a.command("status "+op.Name, op.Workspace))
-	return nil
+	follow := a.command("status "+op.Name, op.Workspace)
+	return a.emit(map[string]any{"name": op.Name, "operation": string(op.Kind), "state": "InProgress", "findings": findingsJSON(rep.Findings),
+		"follow": follow}, func(w io.Writer) {
+		t := newTable(w, "NAME", "OPERATION", "STATE")
+		t.row(op.Name, string(op.Kind), "InProgress")
+		t.flush()
+		fmt.Fprintf(a.s.Err, "the %s of %s goes on in Azure; follow it with: %s\n", op.Kind, op.Name, follow)
+	})
 }
 
 // follow streams an operation's progress to stderr and prints the result.
@@ -410,18 +419,14 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 		return final.Err
 	}
 	if op.Kind == wizard.OpDetach {
-		if a.jsonOut() {
-			writeJSON(a.s.Out, map[string]any{"name": op.Name, "detached": true})
-		} else {
-			fmt.Fprintf(a.s.Out, "%s detached; the AKS cluster itself was kept\n", op.Name)
-		}
-		return nil
+		return a.emit(map[string]any{"name": op.Name, "detached": true}, func(w io.Writer) {
+			fmt.Fprintf(w, "%s detached; the AKS cluster itself was kept\n", op.Name)
+		})
 	}
 	if final.Compute == nil {
 		return nil
 	}
-	a.printCompute(*final.Compute, fs)
-	return nil
+	return a.printCompute(*final.Compute, fs)
 }
 
 func round(d time.Duration) time.Duration {
@@ -443,20 +448,19 @@ func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
 	return m
 }
 
-func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) {
-	if a.jsonOut() {
-		writeJSON(a.s.Out, computeJSON(c, fs))
-		return
+func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) error {
+	err := a.emit(computeJSON(c, fs), func(w io.Writer) {
+		t := newTable(w, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VM SIZE", "REGION", "FQDN")
+		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), c.VMSize, c.Region, c.FQDN)
+		t.flush()
+		if c.ClusterID != "" {
+			fmt.Fprintf(w, "cluster: %s\n", c.ClusterID)
+		}
+	})
+	if err == nil && c.State == "Succeeded" && a.g.Output == fmtTable {
+		fmt.Fprintf(a.s.Err, "next: deploy a model to it (compute target %q); see the workspace's computes with: %s\n", c.Name, a.command("list", a.lastWS))
 	}
-	t := newTable(a.s.Out, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VM SIZE", "REGION", "FQDN")
-	t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), c.VMSize, c.Region, c.FQDN)
-	t.flush()
-	if c.ClusterID != "" {
-		fmt.Fprintf(a.s.Out, "cluster: %s\n", c.ClusterID)
-	}
-	if c.State == "Succeeded" {
-		fmt.Fprintf(a.s.Out, "next: deploy a model to it (compute target %q); see the workspace's computes with: %s\n", c.Name, a.command("list", a.lastWS))
-	}
+	return err
 }
 
 func purposeLabel(p rules.Purpose) string {
@@ -495,8 +499,9 @@ func (a *app) resetCmd() *cobra.Command {
 			if err := s.Reset(); err != nil {
 				return err
 			}
-			fmt.Fprintln(a.s.Out, "simulated Azure restored to its fixtures")
-			return nil
+			return a.emit(map[string]any{"reset": true}, func(w io.Writer) {
+				fmt.Fprintln(w, "simulated Azure restored to its fixtures")
+			})
 		},
 	}
 }

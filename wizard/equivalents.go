@@ -133,7 +133,7 @@ func tlsAz(t rules.TLS) []string {
 	case rules.TLSMicrosoft:
 		a := []string{"--ssl-leaf-domain-label " + shq(t.LeafDomainLabel)}
 		if t.Overwrite {
-			a = append(a, "--ssl-overwrite-existing-domain")
+			a = append(a, "--ssl-overwrite-domain")
 		}
 		return a
 	case rules.TLSCustom:
@@ -204,9 +204,10 @@ func createPython(p *Plan) string {
 func attachPython(p *Plan) string {
 	var b strings.Builder
 	b.WriteString(pyWorkspace(p))
-	id, _ := rules.ParseClusterID(p.ClusterID)
-	fmt.Fprintf(&b, "attach_config = AksCompute.attach_configuration(\n    resource_group=%q,\n    cluster_name=%q,\n    cluster_purpose=%s,\n)\n",
-		id.ResourceGroup, id.Name, pyPurpose(p.Purpose))
+	// resource_id works for a cluster in any subscription; resource_group +
+	// cluster_name would look in the workspace's subscription only
+	fmt.Fprintf(&b, "attach_config = AksCompute.attach_configuration(\n    resource_id=%q,\n    cluster_purpose=%s,\n)\n",
+		p.ClusterID, pyPurpose(p.Purpose))
 	b.WriteString(pyTLS(p.TLS, "attach_config"))
 	fmt.Fprintf(&b, "aks_target = ComputeTarget.attach(ws, %q, attach_config)\naks_target.wait_for_completion(show_output=True)\n", p.Name)
 	return b.String()

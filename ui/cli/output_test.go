@@ -125,9 +125,9 @@ func TestResourceIDParsing(t *testing.T) {
 	}
 	for in, want := range map[string]string{
 		"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGrups/rg/providers/Microsoft.MachineLearningServices/workspaces/w": "segment 3 of",
-		"/subscriptions/abc/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w":                                   "is not a GUID",
-		"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg":                                                           "not a workspace or compute resource ID",
-		"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Storage/workspaces/w":                   "should be Microsoft.MachineLearningServices",
+		"/subscriptions/abc/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w":                                 "is not a GUID",
+		"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg":                                                         "not a workspace or compute resource ID",
+		"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Storage/workspaces/w":                "should be Microsoft.MachineLearningServices",
 	} {
 		if _, err := parseMLID(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", in, err, want)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -16,7 +17,15 @@ import (
 
 // completeTimeout bounds one completion request: a shell waits for it, so
 // a slow sign-in or a throttled call gives no candidates instead of a hang.
+// AMLAKS_COMPLETION_TIMEOUT (a Go duration, e.g. 5s) changes it.
 const completeTimeout = 2500 * time.Millisecond
+
+func completionTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("AMLAKS_COMPLETION_TIMEOUT")); err == nil && d > 0 {
+		return d
+	}
+	return completeTimeout
+}
 
 // completer answers a completion request from the Cloud (its caches make
 // the second TAB fast): candidates starting with what was typed, nothing
@@ -30,7 +39,7 @@ func (a *app) complete(fn completer) cobra.CompletionFunc {
 		// a completion never writes a trace (nor truncates a --debug-file)
 		a.g.Debug, a.g.DebugFile, a.g.Output, a.g.Query = false, "", fmtTable, ""
 		_ = a.workspaceFromID()
-		ctx, cancel := context.WithTimeout(a.ctx, completeTimeout)
+		ctx, cancel := context.WithTimeout(a.ctx, completionTimeout())
 		defer cancel()
 		saved := a.ctx
 		a.ctx = ctx

@@ -317,19 +317,20 @@ func listComputes(t *testing.T, state string) map[string]e2eCompute {
 	if r.code != 0 {
 		t.Fatalf("list failed:\n%s", r)
 	}
-	var doc struct {
-		Workspace string       `json:"workspace"`
-		Computes  []e2eCompute `json:"computes"`
+	// a JSON array of computes, each naming its workspace
+	var doc []struct {
+		e2eCompute
+		Workspace string `json:"workspace"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
-		t.Fatalf("list -o json is not JSON: %v\n%s", err, r)
-	}
-	if doc.Workspace != "mlw-prod" {
-		t.Fatalf("list -o json: workspace %q\n%s", doc.Workspace, r)
+		t.Fatalf("list -o json is not a JSON array: %v\n%s", err, r)
 	}
 	m := map[string]e2eCompute{}
-	for _, c := range doc.Computes {
-		m[c.Name] = c
+	for _, c := range doc {
+		if c.Workspace != "mlw-prod" {
+			t.Fatalf("list -o json: workspace %q\n%s", c.Workspace, r)
+		}
+		m[c.Name] = c.e2eCompute
 	}
 	return m
 }

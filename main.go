@@ -66,7 +66,36 @@ func run(args []string, in io.Reader, out, errw io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s := cli.Streams{In: in, Out: out, Err: errw, InTTY: isTTY(in), OutTTY: isTTY(out)}
-	return cli.Run(ctx, args, s, sessionFactory(early), versionString())
+	return cli.Run(ctx, args, s, sessionFactory(early, errw), versionString())
+}
+
+// appVersion is the version in the User-Agent of every request
+// ("amlaks/v1.2.0", "amlaks/dev").
+func appVersion() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok && v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	if v == "" {
+		v = "dev"
+	}
+	return v
+}
+
+// openDebug returns where the --debug trace goes: the --debug-file, else
+// stderr; nil without --debug.
+func openDebug(g cli.Globals, errw io.Writer) (io.Writer, func(), error) {
+	if !g.Debug && g.DebugFile == "" {
+		return nil, func() {}, nil
+	}
+	if g.DebugFile == "" {
+		return errw, azure.StopDebugLog, nil
+	}
+	f, err := openDebugFile(g.DebugFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { azure.StopDebugLog(); f.Close() }, nil
 }
 
 func isTTY(f any) bool {
@@ -79,35 +108,32 @@ func isTTY(f any) bool {
 // newSession builds the Cloud for the global flags: the simulator for
 // --demo (same azure code, in-memory transport), else real Azure.
 func newSession(ctx context.Context, g cli.Globals) (*cli.Session, error) {
-	return sessionFactory(nil)(ctx, g)
+	return newSessionTo(ctx, g, os.Stderr)
+}
+
+// newSessionTo is newSession with the --debug trace going to errw.
+func newSessionTo(ctx context.Context, g cli.Globals, errw io.Writer) (*cli.Session, error) {
+	return sessionFactory(nil, errw)(ctx, g)
 }
 
 // sessionFactory builds sessions that use the sign-in started early when
-// it fits the flags.
-func sessionFactory(early *signIn) cli.Factory {
-	return func(ctx context.Context, g cli.Globals) (*cli.Session, error) { return buildSession(ctx, g, early) }
+// it fits the flags; the --debug trace goes to errw.
+func sessionFactory(early *signIn, errw io.Writer) cli.Factory {
+	return func(ctx context.Context, g cli.Globals) (*cli.Session, error) {
+		return buildSession(ctx, g, early, errw)
+	}
 }
 
-func buildSession(_ context.Context, g cli.Globals, early *signIn) (s *cli.Session, err error) {
-	var debugLog io.Writer
-	closeFn := func() {}
-	if g.Debug != "" {
-		f, err := os.OpenFile(g.Debug, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("--debug: %w", err)
-		}
-		if err := f.Chmod(0o600); err != nil { // an existing file keeps its mode otherwise
-			f.Close()
-			return nil, fmt.Errorf("--debug: %w", err)
-		}
-		debugLog = f
-		closeFn = func() { f.Close() }
-		defer func() {
-			if err != nil {
-				f.Close()
-			}
-		}()
+func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Writer) (s *cli.Session, err error) {
+	debugLog, closeFn, err := openDebug(g, errw)
+	if err != nil {
+		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			closeFn()
+		}
+	}()
 	if g.Demo {
 		s, err := demoSession(g, debugLog)
 		if err != nil {
@@ -131,7 +157,7 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn) (s *cli.Sessi
 	}
 	notes := &cli.NoteRelay{}
 	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
-		CatalogDir: catalogDir(), Refresh: g.Refresh})
+		CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion()})
 	if err != nil {
 		return nil, err
 	}
@@ -141,9 +167,10 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn) (s *cli.Sessi
 			return nil, err
 		}
 		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
-			CatalogDir: catalogDir(), Refresh: g.Refresh})
+			CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion()})
 	}
 	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
+		Portal:       azure.PortalURL(si.cloudName),
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
 }
 
@@ -182,6 +209,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	expected := map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)}
 	c, err := azure.New(azure.Options{
 		OnNote:                notes.Emit,
+		ApplicationID:         "amlaks/" + appVersion(),
 		DisableRPRegistration: true,
 		Credential:            azure.StaticCredential{},
 		Transport:             sim.NewTransport(h),
@@ -194,7 +222,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
+	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, Portal: azure.PortalURL(azure.CloudPublic), DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
 		Reset: func() error {
 			if err := os.RemoveAll(ops); err != nil {
 				return err

@@ -55,6 +55,15 @@ func mustJSON(t *testing.T, s string) map[string]any {
 	return m
 }
 
+func mustJSONArray(t *testing.T, s string) []any {
+	t.Helper()
+	var a []any
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, s)
+	}
+	return a
+}
+
 func TestVersionFlag(t *testing.T) {
 	r := runArgs(t, "", "--version")
 	if r.code != 0 || !strings.HasPrefix(r.out, "amlaks ") || !strings.Contains(r.out, "commit") {
@@ -84,8 +93,7 @@ func TestVersionsTableAndJSON(t *testing.T) {
 		t.Fatalf("no default row:\n%s", r.out)
 	}
 	j := runArgs(t, "", "--demo", "versions", "-l", "East US", "-o", "json")
-	m := mustJSON(t, j.out)
-	vals := m["values"].([]any)
+	vals := mustJSONArray(t, j.out)
 	defaults, previews := 0, 0
 	for _, v := range vals {
 		v := v.(map[string]any)
@@ -107,7 +115,7 @@ func TestSizesFilters(t *testing.T) {
 	if r.code != 0 {
 		t.Fatal(r)
 	}
-	all := mustJSON(t, r.out)["sizes"].([]any)
+	all := mustJSONArray(t, r.out)
 	var d3 map[string]any
 	for _, s := range all {
 		s := s.(map[string]any)
@@ -122,7 +130,7 @@ func TestSizesFilters(t *testing.T) {
 		t.Fatalf("Standard_D3_v2: %v", d3)
 	}
 	g := runArgs(t, "", "--demo", "sizes", "-l", "eastus", "--gpu", "--min-vcpus", "6", "-o", "json")
-	for _, s := range mustJSON(t, g.out)["sizes"].([]any) {
+	for _, s := range mustJSONArray(t, g.out) {
 		s := s.(map[string]any)
 		if s["gpus"].(float64) == 0 && s["fpga"] != true || s["vCPUs"].(float64) < 6 {
 			t.Fatalf("filter let through %v", s)
@@ -366,7 +374,7 @@ func TestDebugTraceRedactsSecrets(t *testing.T) {
 	trace := filepath.Join(dir, "trace.log")
 	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
 	wizardtest.WriteCert(t, cert, key)
-	r := runArgs(t, "", "--demo", "--debug", trace, "create", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "ml.contoso.com", "--yes")
+	r := runArgs(t, "", "--demo", "--debug-file", trace, "create", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "ml.contoso.com", "--yes")
 	if r.code != 0 {
 		t.Fatal(r)
 	}

@@ -27,7 +27,7 @@ func wizardToSizeStep(t *testing.T) time.Duration {
 	t.Helper()
 	start := time.Now()
 	early := startSignIn(nil)
-	s, err := buildSession(context.Background(), cli.Globals{}, early)
+	s, err := buildSession(context.Background(), cli.Globals{}, early, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

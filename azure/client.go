@@ -72,6 +72,9 @@ type Options struct {
 	// Refresh reads no catalog kept across runs (--refresh); what is
 	// fetched is kept for the next run.
 	Refresh bool
+	// ApplicationID starts the User-Agent of every request
+	// ("amlaks/v1.2.0"), so amlaks's calls can be told apart in logs.
+	ApplicationID string
 }
 
 // Client implements wizard.Cloud over the Azure SDK. It is safe for
@@ -146,6 +149,7 @@ func New(opts Options) (*Client, error) {
 			PerCallPolicies:  []policy.Policy{tryCounterPolicy{}},
 			PerRetryPolicies: []policy.Policy{n},
 			Logging:          policy.LogOptions{IncludeBody: false},
+			Telemetry:        policy.TelemetryOptions{ApplicationID: opts.ApplicationID},
 		},
 		DisableRPRegistration: opts.DisableRPRegistration,
 	}
@@ -386,6 +390,10 @@ func redact(s string) string {
 	s = reSecret.ReplaceAllString(s, "${1}<redacted>")
 	return s
 }
+
+// StopDebugLog removes the trace listener of Options.DebugLog (the
+// session is over).
+func StopDebugLog() { azlog.SetListener(nil) }
 
 // installDebugLog sets azcore's (process-wide) log listener to write a
 // redacted HTTP trace to w.

@@ -117,7 +117,9 @@ func (c *Client) fetchSizes(ctx context.Context, s *subClients, sub, region stri
 	if amlErr == nil {
 		c.disk.put(key, skuCatalog{AML: aml, SKUs: trimSKUs(skus)})
 	}
-	return joinSizes(region, aml, skus, usages, usageErr != nil), nil
+	l := joinSizes(region, aml, skus, usages, usageErr != nil)
+	l.PricesUnknown = amlErr != nil
+	return l, nil
 }
 
 // trimSKUs keeps what joinSizes reads: on real Azure a region's SKU list is

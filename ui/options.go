@@ -3,6 +3,8 @@ package ui
 import (
 	"time"
 
+	"github.com/charmbracelet/colorprofile"
+
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -23,6 +25,13 @@ type Options struct {
 	PollEvery time.Duration
 	// NoColor drops colours (NO_COLOR); bold, faint and reverse stay.
 	NoColor bool
+	// ColorProfile, when set, is the colour profile the program renders
+	// with (the command line decides it from the terminal, NO_COLOR,
+	// CLICOLOR and CLICOLOR_FORCE); Unknown lets Bubble Tea detect it.
+	ColorProfile colorprofile.Profile
+	// Portal is the Azure portal of the cloud in use
+	// ("https://portal.azure.us"); "" means https://portal.azure.com.
+	Portal string
 	// Width and Height are the initial window size (tests); 0 means
 	// 80×24 until the terminal reports its size.
 	Width, Height int

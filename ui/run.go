@@ -23,7 +23,10 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) (Result
 		tea.WithOutput(out),
 		tea.WithFilter(interruptAsKey),
 	}
-	if opts.NoColor {
+	switch {
+	case opts.ColorProfile != colorprofile.Unknown:
+		popts = append(popts, tea.WithColorProfile(opts.ColorProfile))
+	case opts.NoColor:
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
 	if opts.Width > 0 && opts.Height > 0 {

@@ -330,7 +330,11 @@ func link(st lipgloss.Style, url string, w int) string {
 // portalURL is the workspace's page in the Azure portal ("" when unknown).
 func (m *Model) portalURL() string {
 	if id := m.plan.Workspace.ID; id != "" {
-		return "https://portal.azure.com/#resource" + id + "/overview"
+		base := m.opts.Portal
+		if base == "" {
+			base = "https://portal.azure.com"
+		}
+		return base + "/#resource" + id + "/overview"
 	}
 	return ""
 }

@@ -154,6 +154,8 @@ type SizeList struct {
 	RegionQuota rules.Quota // "cores"
 	// QuotaUnknown is set when usages could not be read (sizes still listed).
 	QuotaUnknown bool
+	// PricesUnknown is set when AML's VM sizes (prices) could not be read.
+	PricesUnknown bool
 }
 
 // Find returns the named size (case-insensitive).

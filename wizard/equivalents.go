@@ -68,7 +68,7 @@ func tlsAz(t rules.TLS) []string {
 	case rules.TLSMicrosoft:
 		a := []string{"--ssl-leaf-domain-label " + shq(t.LeafDomainLabel)}
 		if t.Overwrite {
-			a = append(a, "--ssl-overwrite-existing-domain")
+			a = append(a, "--ssl-overwrite-domain")
 		}
 		return a
 	case rules.TLSCustom:
@@ -142,9 +142,9 @@ func createPython(p *Plan) string {
 func attachPython(p *Plan) string {
 	var b strings.Builder
 	b.WriteString(pyWorkspace(p))
-	id, _ := rules.ParseClusterID(p.ClusterID)
-	fmt.Fprintf(&b, "attach_config = AksCompute.attach_configuration(\n    resource_group=%q,\n    cluster_name=%q,\n    cluster_purpose=%s,\n",
-		id.ResourceGroup, id.Name, pyPurpose(p.Purpose))
+	// resource_id works for a cluster in any subscription; resource_group +
+	// cluster_name would look in the workspace's subscription only
+	fmt.Fprintf(&b, "attach_config = AksCompute.attach_configuration(\n    resource_id=%q,\n    cluster_purpose=%s,\n", p.ClusterID, pyPurpose(p.Purpose))
 	if n := p.Network; n.Internal() {
 		fmt.Fprintf(&b, "    load_balancer_type=\"InternalLoadBalancer\",\n    load_balancer_subnet=%q,\n", n.LoadBalancerSubnet)
 	}

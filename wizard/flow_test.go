@@ -254,13 +254,30 @@ func TestEquivalentsCreate(t *testing.T) {
 	}
 }
 
+func TestEquivalentsTLSOverwriteFlag(t *testing.T) {
+	p := attachPlan("aks-small", rules.DevTest)
+	p.Mode = wizard.ModeCreate
+	p.ClusterID = ""
+	p.Region, p.VMSize, p.Nodes = "eastus", "Standard_D3_v2", 3
+	p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: "ml", Overwrite: true}
+	az, py := wizard.Equivalents(p)
+	// az ml computetarget create/update aks spell it --ssl-overwrite-domain
+	if !strings.Contains(az, "--ssl-overwrite-domain") || strings.Contains(az, "overwrite-existing") {
+		t.Errorf("az:\n%s", az)
+	}
+	if !strings.Contains(py, "overwrite_existing_domain=True") {
+		t.Errorf("python:\n%s", py)
+	}
+}
+
 func TestEquivalentsAttach(t *testing.T) {
 	p := attachPlan("aks-small", rules.DevTest)
 	az, py := wizard.Equivalents(p)
 	if !strings.Contains(az, "az ml computetarget attach aks -n aks-att -i /subscriptions/") || !strings.Contains(az, "-g rg-ml-prod -w mlw-prod") {
 		t.Errorf("az:\n%s", az)
 	}
-	if !strings.Contains(py, `cluster_name="aks-small"`) || !strings.Contains(py, "DEV_TEST") {
+	// resource_id= finds a cluster in another subscription too
+	if !strings.Contains(py, `resource_id="`+p.ClusterID+`"`) || strings.Contains(py, "cluster_name=") || !strings.Contains(py, "DEV_TEST") {
 		t.Errorf("python:\n%s", py)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	jmespath "github.com/jmespath-community/go-jmespath"
 	"github.com/spf13/cobra"
 
 	"github.com/amlaks/amlaks/rules"
@@ -48,12 +49,17 @@ type Globals struct {
 	Output        string
 	NoColor       bool
 	Accessible    bool
-	Debug         string
 	// NoTokenCache keeps the Azure token in memory only (--no-token-cache,
 	// also AMLAKS_NO_TOKEN_CACHE=1).
 	NoTokenCache bool
 	// Refresh reads no catalog kept from an earlier run (--refresh).
 	Refresh bool
+	// Query is the JMESPath expression of --query.
+	Query string
+	// Debug (--debug, AMLAKS_DEBUG=1) writes an HTTP trace with secrets
+	// redacted: to DebugFile when set (--debug-file), else to stderr.
+	Debug     bool
+	DebugFile string
 }
 
 // Session is what a Factory built: the Cloud and facts about it.
@@ -71,6 +77,9 @@ type Session struct {
 	Reset func() error
 	// Close releases resources (debug log file).
 	Close func()
+	// Portal is the Azure portal of the cloud in use
+	// ("https://portal.azure.cn"); "" when unknown.
+	Portal string
 	// SignIn builds the Cloud again over a device-code sign-in whose
 	// instruction goes to prompt (offered in the wizard when no credential
 	// is found); nil in demo mode.
@@ -154,22 +163,52 @@ type app struct {
 	lastWS wizard.WorkspaceRef
 	// args are the command-line arguments (flag errors look for -o json).
 	args []string
+	// query is the compiled --query.
+	query jmespath.JMESPath
+	// rawOut is stdout as given (the wizard draws on it); s.Out and s.Err
+	// are watched so a failed write is an exit 1.
+	rawOut     io.Writer
+	outW, errW *watchedWriter
+	// completing is set while answering a shell completion request.
+	completing bool
 }
 
 // Run executes amlaks with args and returns the exit code. Nothing here
 // calls os.Exit, so tests drive it in-process.
 func Run(ctx context.Context, args []string, s Streams, f Factory, version string) int {
-	a := &app{ctx: ctx, s: s, f: f, version: version, args: args}
+	a := &app{ctx: ctx, s: s, f: f, version: version, rawOut: s.Out, args: args}
+	a.outW, a.errW = &watchedWriter{w: s.Out}, &watchedWriter{w: s.Err}
+	a.s.Out, a.s.Err = a.outW, a.errW
 	root := a.rootCmd()
 	root.SetFlagErrorFunc(a.flagError)
 	root.SetArgs(args)
 	root.SetIn(s.In)
-	root.SetOut(s.Out)
-	root.SetErr(s.Err)
+	root.SetOut(a.s.Out)
+	root.SetErr(a.s.Err)
 	err := root.ExecuteContext(ctx)
 	if a.sess != nil && a.sess.Close != nil {
 		a.sess.Close()
 	}
+	werr := a.outW.failed()
+	if werr != nil && err != nil && errors.Is(err, werr) {
+		err = exit(ExitFailure, errSilent) // said once, below
+	}
+	code := a.exitCode(err)
+	// a result that could not be written is a failure (a full disk, a
+	// closed stream), whatever the command did
+	if werr != nil {
+		fmt.Fprintf(a.s.Err, "amlaks: could not write the output to stdout: %v\n", werr)
+		code = max(code, ExitFailure)
+	}
+	if a.errW.failed() != nil {
+		code = max(code, ExitFailure)
+	}
+	return code
+}
+
+// exitCode maps how the command ended to the exit code, reporting the
+// error.
+func (a *app) exitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -207,9 +246,10 @@ func isUsageError(err error) bool {
 
 func (a *app) printError(err error) {
 	// argument errors come before the pre-run hook has read -o
-	if a.jsonOut() {
-		writeJSON(a.s.Out, map[string]any{"error": errorJSON(err)})
-		return
+	if a.structured() {
+		if e := a.render(a.s.Out, mustNormalize(map[string]any{"error": errorJSON(err)})); e == nil {
+			return
+		}
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(a.s.Err, "amlaks: interrupted")
@@ -269,15 +309,17 @@ func (a *app) session() (*Session, error) {
 	if a.sess != nil {
 		return a.sess, nil
 	}
-	if a.g.Output != "table" && a.g.Output != "json" {
-		return nil, &Invalid{[]rules.Violation{{Field: "output", Code: "bad", Message: fmt.Sprintf("must be table or json (got %q)", a.g.Output)}}}
+	if err := a.checkOutput(); err != nil {
+		return nil, err
 	}
 	s, err := a.f(a.ctx, a.g)
 	if err != nil {
 		return nil, err
 	}
 	a.sess = s
-	s.Notes.Set(func(n string) { fmt.Fprintln(a.s.Err, n) })
+	if !a.completing {
+		s.Notes.Set(func(n string) { fmt.Fprintln(a.s.Err, n) })
+	}
 	return s, nil
 }
 
@@ -295,18 +337,11 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			if os.Getenv("NO_COLOR") != "" {
-				a.g.NoColor = true
+			a.readEnv()
+			if err := a.checkOutput(); err != nil {
+				return err
 			}
-			if v := os.Getenv("ACCESSIBLE"); v != "" && v != "0" || os.Getenv("TERM") == "dumb" {
-				a.g.Accessible = true
-			}
-			if !a.g.Demo {
-				if v := os.Getenv("AMLAKS_DEMO"); v != "" && v != "0" {
-					a.g.Demo = true
-				}
-			}
-			return nil
+			return a.workspaceFromID()
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// the accessible mode asks on a terminal or from piped answers;
@@ -324,15 +359,41 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 	pf.StringVarP(&a.g.ResourceGroup, "resource-group", "g", "", "resource group of the workspace")
 	pf.StringVar(&a.g.Cloud, "cloud", "", "AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud registered with `az cloud register` (default: the az CLI's active cloud)")
 	pf.BoolVar(&a.g.Demo, "demo", false, "use the built-in simulated Azure (no account, no network; also AMLAKS_DEMO=1)")
-	pf.StringVarP(&a.g.Output, "output", "o", "table", "output format: table or json")
-	pf.BoolVar(&a.g.NoColor, "no-color", false, "no colours (also NO_COLOR)")
+	pf.StringVarP(&a.g.Output, "output", "o", fmtTable, "output format: json, jsonc, yaml, table, tsv or none")
+	pf.StringVar(&a.g.Query, "query", "", "JMESPath query applied to the JSON result, e.g. \"[?type=='AKS'].name\" (https://jmespath.org)")
+	pf.BoolVar(&a.g.NoColor, "no-color", false, "no colours (also NO_COLOR, CLICOLOR=0; CLICOLOR_FORCE=1 forces them)")
 	pf.BoolVar(&a.g.Accessible, "accessible", false, "plain line prompts, no animation (also ACCESSIBLE=1, TERM=dumb)")
-	pf.StringVar(&a.g.Debug, "debug", "", "write an HTTP trace to `FILE` (secrets redacted)")
 	pf.BoolVar(&a.g.NoTokenCache, "no-token-cache", false, "keep no Azure access token across runs (also AMLAKS_NO_TOKEN_CACHE=1)")
 	pf.BoolVar(&a.g.Refresh, "refresh", false, "fetch regions, Kubernetes versions and VM sizes again instead of using those kept from earlier runs")
+	pf.BoolVar(&a.g.Debug, "debug", false, "print an HTTP trace to stderr, secrets redacted (also AMLAKS_DEBUG=1)")
+	pf.StringVar(&a.g.DebugFile, "debug-file", "", "write the --debug trace to `FILE` instead (created 0600; links and non-regular files are refused)")
 
-	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd())
+	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd(),
+		a.completionCmd(root), a.genDocsCmd(root))
+	root.SetGlobalNormalizationFunc(azAliases)
+	a.registerCompletions(root)
 	return root
+}
+
+// readEnv applies the environment variables that stand for flags.
+func (a *app) readEnv() {
+	if os.Getenv("NO_COLOR") != "" {
+		a.g.NoColor = true
+	}
+	if v := os.Getenv("ACCESSIBLE"); v != "" && v != "0" || os.Getenv("TERM") == "dumb" {
+		a.g.Accessible = true
+	}
+	if !a.g.Demo {
+		if v := os.Getenv("AMLAKS_DEMO"); v != "" && v != "0" {
+			a.g.Demo = true
+		}
+	}
+	if v := os.Getenv("AMLAKS_DEBUG"); v != "" && v != "0" {
+		a.g.Debug = true
+	}
+	if a.g.DebugFile != "" {
+		a.g.Debug = true
+	}
 }
 
 // applyGlobals puts the global flags into a plan.
@@ -354,7 +415,3 @@ func (a *app) applyGlobals(_ *cobra.Command, p *wizard.Plan, s *Session) {
 
 // canPrompt reports whether the TUI may start.
 func (a *app) canPrompt() bool { return a.s.InTTY && a.s.OutTTY }
-
-// jsonOut reports -o json (read from the flag itself, so errors from
-// argument checks, which come before any hook, are JSON too).
-func (a *app) jsonOut() bool { return a.g.Output == "json" }

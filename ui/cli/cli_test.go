@@ -38,8 +38,8 @@ func TestCompletionAndUsageErrors(t *testing.T) {
 	if code != 2 || !strings.Contains(errs, "unknown flag: --nodez") {
 		t.Fatalf("unknown flag: exit %d %s", code, errs)
 	}
-	code, _, errs = runTTY(t, c, "", "list", "-o", "yaml")
-	if code != 2 || !strings.Contains(errs, "--output: must be table or json") {
+	code, _, errs = runTTY(t, c, "", "list", "-o", "xml")
+	if code != 2 || !strings.Contains(errs, "--output: must be json, jsonc, yaml, table, tsv or none") {
 		t.Fatalf("bad output: exit %d %s", code, errs)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"regexp"
@@ -170,6 +171,12 @@ somewhere (a second attachment breaks the first).`,
 			p.Mark(wizard.FMode, wizard.Flag)
 			a.applyGlobals(cmd, p, s)
 			vs := f.fill(cmd, p)
+			if looksLikeID(cluster) || strings.Contains(strings.ToLower(cluster), "/managedclusters/") {
+				// --cluster takes a resource ID as well
+				if clusterID == "" {
+					clusterID, cluster = cluster, ""
+				}
+			}
 			switch {
 			case clusterID != "" && cluster != "":
 				vs = append(vs, rules.Violation{Field: "cluster-id", Code: "both", Message: "give --cluster-id or --cluster, not both"})
@@ -197,7 +204,7 @@ somewhere (a second attachment breaks the first).`,
 	f.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&clusterID, "cluster-id", "", "resource ID of the AKS cluster")
-	fl.StringVar(&cluster, "cluster", "", "name of the AKS cluster (with --cluster-resource-group when ambiguous)")
+	fl.StringVar(&cluster, "cluster", "", "name or resource ID of the AKS cluster (with --cluster-resource-group when a name is ambiguous)")
 	fl.StringVar(&clusterRG, "cluster-resource-group", "", "resource group of the AKS cluster")
 	fl.StringVar(&lb, "load-balancer", "public", "public or internal (no public IP: needs --load-balancer-subnet)")
 	fl.StringVar(&lbSubnet, "load-balancer-subnet", "", "subnet of the cluster's VNet for the internal load balancer")
@@ -398,8 +405,8 @@ func title(s string) string {
 // printFindings writes Block/Warn/Info lines to stderr (table mode) so
 // stdout stays the result.
 func (a *app) printFindings(fs []rules.Finding) {
-	if a.jsonOut() {
-		return
+	if a.structured() {
+		return // they are part of the result
 	}
 	for _, f := range fs {
 		fmt.Fprintln(a.s.Err, f.String())
@@ -445,22 +452,23 @@ func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 	if err != nil {
 		return err
 	}
-	if a.jsonOut() {
-		out := map[string]any{
-			"dryRun": true, "blocked": rep.Blocked(), "findings": findingsJSON(rep.Findings),
-			"request": map[string]any{"method": req.Method, "url": req.URL(), "path": req.Path, "body": json.RawMessage(req.Body)},
-			"az":      az, "python": py,
-		}
-		if c := costJSON(p, rep); c != nil {
-			out["cost"] = c
-		}
-		writeJSON(a.s.Out, out)
-	} else {
-		fmt.Fprint(a.s.Out, req.String())
-		fmt.Fprintf(a.s.Out, "\n# equivalent Azure CLI (v1 ml extension):\n%s\n", az)
+	out := map[string]any{
+		"dryRun": true, "blocked": rep.Blocked(), "findings": findingsJSON(rep.Findings),
+		"request": map[string]any{"method": req.Method, "url": req.URL(), "path": req.Path, "body": json.RawMessage(req.Body)},
+		"az":      az, "python": py,
+	}
+	if c := costJSON(p, rep); c != nil {
+		out["cost"] = c
+	}
+	err = a.emit(out, func(w io.Writer) {
+		fmt.Fprint(w, req.String())
+		fmt.Fprintf(w, "\n# equivalent Azure CLI (v1 ml extension):\n%s\n", az)
 		if c := costText(p, rep); c != "" {
-			fmt.Fprintf(a.s.Out, "\n# cost: %s\n", c)
+			fmt.Fprintf(w, "\n# cost: %s\n", c)
 		}
+	})
+	if err != nil {
+		return err
 	}
 	if rep.Blocked() {
 		return exit(ExitInvalid, errSilent)
@@ -469,13 +477,14 @@ func (a *app) printDryRun(p *wizard.Plan, rep wizard.Report) error {
 }
 
 func (a *app) printAccepted(op wizard.Operation, rep wizard.Report) error {
-	if a.jsonOut() {
-		writeJSON(a.s.Out, map[string]any{"name": op.Name, "operation": string(op.Kind), "state": "InProgress", "findings": findingsJSON(rep.Findings),
-			"follow": a.command("status "+op.Name, op.Workspace)})
-		return nil
-	}
-	fmt.Fprintf(a.s.Out, "%s of %s is running in Azure; follow it with: %s\n", op.Kind, op.Name, a.command("status "+op.Name, op.Workspace))
-	return nil
+	follow := a.command("status "+op.Name, op.Workspace)
+	return a.emit(map[string]any{"name": op.Name, "operation": string(op.Kind), "state": "InProgress", "findings": findingsJSON(rep.Findings),
+		"follow": follow}, func(w io.Writer) {
+		t := newTable(w, "NAME", "OPERATION", "STATE")
+		t.row(op.Name, string(op.Kind), "InProgress")
+		t.flush()
+		fmt.Fprintf(a.s.Err, "the %s of %s goes on in Azure; follow it with: %s\n", op.Kind, op.Name, follow)
+	})
 }
 
 // follow streams an operation's progress to stderr and prints the result.
@@ -510,18 +519,14 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 		return final.Err
 	}
 	if op.Kind == wizard.OpDetach {
-		if a.jsonOut() {
-			writeJSON(a.s.Out, map[string]any{"name": op.Name, "detached": true, "clusterKept": true, "note": wizard.DetachCostNote})
-		} else {
-			fmt.Fprintf(a.s.Out, "%s detached; the AKS cluster itself was kept: %s\n", op.Name, wizard.DetachCostNote)
-		}
-		return nil
+		return a.emit(map[string]any{"name": op.Name, "detached": true, "clusterKept": true, "note": wizard.DetachCostNote}, func(w io.Writer) {
+			fmt.Fprintf(w, "%s detached; the AKS cluster itself was kept: %s\n", op.Name, wizard.DetachCostNote)
+		})
 	}
 	if final.Compute == nil {
 		return nil
 	}
-	a.printCompute(*final.Compute, fs)
-	return nil
+	return a.printCompute(*final.Compute, fs)
 }
 
 func round(d time.Duration) time.Duration {
@@ -543,20 +548,19 @@ func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
 	return m
 }
 
-func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) {
-	if a.jsonOut() {
-		writeJSON(a.s.Out, computeJSON(c, fs))
-		return
+func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) error {
+	err := a.emit(computeJSON(c, fs), func(w io.Writer) {
+		t := newTable(w, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VM SIZE", "REGION", "FQDN")
+		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), c.VMSize, c.Region, c.FQDN)
+		t.flush()
+		if c.ClusterID != "" {
+			fmt.Fprintf(w, "cluster: %s\n", c.ClusterID)
+		}
+	})
+	if err == nil && c.State == "Succeeded" && a.g.Output == fmtTable {
+		fmt.Fprintf(a.s.Err, "next: %s; see the workspace's computes with: %s\n", wizard.DeployHint(c.Name), a.command("list", a.lastWS))
 	}
-	t := newTable(a.s.Out, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VM SIZE", "REGION", "FQDN")
-	t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), c.VMSize, c.Region, c.FQDN)
-	t.flush()
-	if c.ClusterID != "" {
-		fmt.Fprintf(a.s.Out, "cluster: %s\n", c.ClusterID)
-	}
-	if c.State == "Succeeded" {
-		fmt.Fprintf(a.s.Out, "next: %s; see the workspace's computes with: %s\n", wizard.DeployHint(c.Name), a.command("list", a.lastWS))
-	}
+	return err
 }
 
 func purposeLabel(p rules.Purpose) string {
@@ -595,8 +599,9 @@ func (a *app) resetCmd() *cobra.Command {
 			if err := s.Reset(); err != nil {
 				return err
 			}
-			fmt.Fprintln(a.s.Out, "simulated Azure restored to its fixtures")
-			return nil
+			return a.emit(map[string]any{"reset": true}, func(w io.Writer) {
+				fmt.Fprintln(w, "simulated Azure restored to its fixtures")
+			})
 		},
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/charmbracelet/colorprofile"
+
 	"github.com/amlaks/amlaks/ui"
 	"github.com/amlaks/amlaks/wizard"
 )
@@ -29,7 +31,9 @@ func (a *app) runWizard(p *wizard.Plan) error {
 		default:
 		}
 	})
-	opts := ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, Expected: s.Expected, NoColor: a.g.NoColor, Notices: notes}
+	prof := a.colorProfile()
+	opts := ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, Expected: s.Expected, Notices: notes,
+		NoColor: prof <= colorprofile.ASCII, ColorProfile: prof, Portal: s.Portal}
 	if !s.Demo && s.DemoFallback != nil {
 		opts.DemoFallback = func() (ui.Demo, error) {
 			ds, err := s.DemoFallback()
@@ -46,7 +50,7 @@ func (a *app) runWizard(p *wizard.Plan) error {
 		}
 	}
 	opts.SignIn = s.SignIn
-	res, err := ui.Run(a.ctx, opts, a.s.In, a.s.Out)
+	res, err := ui.Run(a.ctx, opts, a.s.In, a.rawOut)
 	s.Notes.Set(func(n string) { fmt.Fprintln(a.s.Err, n) })
 	if err != nil {
 		return err

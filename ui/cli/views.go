@@ -114,16 +114,17 @@ func (a *app) printVersions(sub, region string) error {
 		return err
 	}
 	vs = rules.SortVersions(vs)
-	if a.jsonOut() {
-		var out []map[string]any
-		for _, v := range vs {
-			out = append(out, map[string]any{"version": v.Version, "isDefault": v.Default, "isPreview": v.Preview,
-				"supportPlan": v.SupportPlans, "patchVersions": v.Patches})
-		}
-		writeJSON(a.s.Out, map[string]any{"region": region, "values": out})
-		return nil
+	out := []map[string]any{}
+	for _, v := range vs {
+		out = append(out, map[string]any{"version": v.Version, "isDefault": v.Default, "isPreview": v.Preview,
+			"supportPlan": v.SupportPlans, "patchVersions": v.Patches, "region": region})
 	}
-	t := newTable(a.s.Out, "KubernetesVersion", "Default", "IsPreview", "SupportPlan", "Upgrades")
+	return a.emit(out, func(w io.Writer) { versionsTable(w, vs) })
+}
+
+// versionsTable is az aks get-versions -o table: a row per patch version.
+func versionsTable(w io.Writer, vs []rules.Version) {
+	t := newTable(w, "KubernetesVersion", "Default", "IsPreview", "SupportPlan", "Upgrades")
 	for _, v := range vs {
 		for i, pv := range sortedPatches(v) {
 			up := strings.Join(v.Patches[pv], ", ")
@@ -138,7 +139,6 @@ func (a *app) printVersions(sub, region string) error {
 		}
 	}
 	t.flush()
-	return nil
 }
 
 // sortedPatches orders patch versions newest first numerically.
@@ -188,48 +188,7 @@ func (a *app) sizesCmd() *cobra.Command {
 				rows = append(rows, s)
 			}
 			slices.SortStableFunc(rows, func(x, y wizard.VMSize) int { return wizard.NaturalCompare(x.Name, y.Name) })
-			if a.jsonOut() {
-				out := []map[string]any{}
-				for _, s := range rows {
-					m := map[string]any{"name": s.Name, "vCPUs": s.VCPUs, "memoryGB": s.MemoryGB, "gpus": s.GPUs, "fpga": s.FPGA, "family": s.Family,
-						"quotaLeft": s.FamilyQuota.Free(), "quotaLimit": s.FamilyQuota.Limit, "pricePerHour": s.PricePerHour}
-					if s.Restricted != "" {
-						m["restricted"] = s.Restricted
-					}
-					out = append(out, m)
-				}
-				writeJSON(a.s.Out, map[string]any{"region": region, "regionalQuotaLeft": l.RegionQuota.Free(), "regionalQuotaLimit": l.RegionQuota.Limit, "sizes": out})
-				return nil
-			}
-			head := []string{"NAME", "VCPUS", "MEMORY GIB", "GPUS", "FAMILY", "QUOTA LEFT", "PRICE/H"}
-			if all {
-				head = append(head, "RESTRICTED")
-			}
-			t := newTable(a.s.Out, head...)
-			for _, s := range rows {
-				gp := fmt.Sprint(s.GPUs)
-				if s.FPGA {
-					gp = "FPGA"
-				}
-				price := "-"
-				if s.PricePerHour > 0 {
-					price = fmt.Sprintf("$%.3f", s.PricePerHour)
-				}
-				quota := "?"
-				if !l.QuotaUnknown {
-					quota = fmt.Sprintf("%d/%d", s.FamilyQuota.Free(), s.FamilyQuota.Limit)
-				}
-				cells := []string{s.Name, fmt.Sprint(s.VCPUs), wizard.Decimal(s.MemoryGB), gp, s.Family, quota, price}
-				if all {
-					cells = append(cells, s.Restricted)
-				}
-				t.row(cells...)
-			}
-			t.flush()
-			if !l.QuotaUnknown {
-				fmt.Fprintf(a.s.Err, "%d sizes; regional vCPU quota left in %s: %d of %d\n", len(rows), region, l.RegionQuota.Free(), l.RegionQuota.Limit)
-			}
-			return nil
+			return a.printSizes(l, rows, all)
 		},
 	}
 	fl := cmd.Flags()
@@ -269,44 +228,50 @@ func (a *app) printList(p *wizard.Plan) error {
 	if err != nil {
 		return err
 	}
-	if a.jsonOut() {
-		out := []map[string]any{}
-		for _, c := range cs {
-			out = append(out, computeJSON(c, nil))
-		}
-		writeJSON(a.s.Out, map[string]any{"workspace": p.Workspace.Name, "computes": out})
-		return nil
-	}
-	if len(cs) == 0 {
-		fmt.Fprintf(a.s.Out, "no compute targets in %s yet: create one with `%s`\n", p.Workspace.Name, a.command("create", p.WorkspaceRef()))
-		return nil
-	}
-	t := newTable(a.s.Out, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER")
+	out := []map[string]any{}
 	for _, c := range cs {
-		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID))
+		m := computeJSON(c, nil)
+		m["workspace"] = p.Workspace.Name
+		m["resourceGroup"] = p.Workspace.ResourceGroup
+		out = append(out, m)
 	}
-	t.flush()
-	return nil
+	if len(cs) == 0 && a.g.Output != fmtNone {
+		fmt.Fprintf(a.s.Err, "no compute targets in %s yet: create one with `%s`\n", p.Workspace.Name, a.command("create", p.WorkspaceRef()))
+	}
+	return a.emit(out, func(w io.Writer) {
+		if len(cs) == 0 {
+			return
+		}
+		t := newTable(w, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER")
+		for _, c := range cs {
+			t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID))
+		}
+		t.flush()
+	})
 }
 
 func (a *app) statusCmd() *cobra.Command {
 	var noWait bool
 	cmd := &cobra.Command{
-		Use:     "status NAME",
+		Use:     "status NAME|ID",
 		Short:   "State of a compute; follows a running create, attach or detach to the end",
 		Example: "  amlaks status aks-prod-01 -w mlw-prod",
 		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			name, err := a.computeArg(args[0])
+			if err != nil {
+				return err
+			}
 			p, err := a.workspacePlan(cmd)
 			if err != nil {
 				return err
 			}
 			ws := p.WorkspaceRef()
-			op, ok, err := a.sess.Cloud.Pending(a.ctx, ws, args[0])
+			op, ok, err := a.sess.Cloud.Pending(a.ctx, ws, name)
 			if err != nil {
 				return err
 			}
-			c, cerr := a.sess.Cloud.Compute(a.ctx, ws, args[0])
+			c, cerr := a.sess.Cloud.Compute(a.ctx, ws, name)
 			if cerr != nil && !(ok && errors.Is(cerr, wizard.ErrNotFound)) {
 				return cerr
 			}
@@ -318,7 +283,9 @@ func (a *app) statusCmd() *cobra.Command {
 				// started elsewhere (no token here): poll the compute itself
 				return a.follow(wizard.Operation{Kind: opKindOf(c.State), Workspace: ws, Name: c.Name}, nil)
 			}
-			a.printCompute(c, nil)
+			if err := a.printCompute(c, nil); err != nil {
+				return err
+			}
 			if c.State == "Failed" {
 				for _, e := range c.Errors {
 					fmt.Fprintf(a.s.Err, "error: %s: %s\n", e.Code, e.Message)
@@ -345,19 +312,23 @@ func opKindOf(state string) wizard.OpKind {
 func (a *app) detachCmd() *cobra.Command {
 	var yes, noWait bool
 	cmd := &cobra.Command{
-		Use:   "detach NAME",
+		Use:   "detach NAME|ID",
 		Short: "Detach an AKS compute from the workspace (the cluster itself is kept)",
 		Long: `Detach removes the compute target from the workspace. The AKS cluster is never deleted.
 Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 		Example: "  amlaks detach aks-old -w mlw-prod --yes",
 		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			name, err := a.computeArg(args[0])
+			if err != nil {
+				return err
+			}
 			p, err := a.workspacePlan(cmd)
 			if err != nil {
 				return err
 			}
 			ws := p.WorkspaceRef()
-			c, err := a.sess.Cloud.Compute(a.ctx, ws, args[0])
+			c, err := a.sess.Cloud.Compute(a.ctx, ws, name)
 			if err != nil {
 				return err
 			}
@@ -429,4 +400,76 @@ func nameArg(cmd *cobra.Command, args []string) error {
 		return &Invalid{[]rules.Violation{{Field: "name", Code: "extra", Message: fmt.Sprintf("one compute name only (got %d: %s)", len(args), strings.Join(args, " "))}}}
 	}
 	return nil
+}
+
+// printSizes prints the sizes of a region. A quota or price that could not
+// be read is said so: a note on stderr and no column (table), null values
+// and quotaUnknown/pricesUnknown (structured).
+func (a *app) printSizes(l wizard.SizeList, rows []wizard.VMSize, all bool) error {
+	out := []map[string]any{}
+	for _, s := range rows {
+		m := map[string]any{"name": s.Name, "vCPUs": s.VCPUs, "memoryGB": s.MemoryGB, "gpus": s.GPUs, "fpga": s.FPGA, "family": s.Family,
+			"region": l.Region, "quotaLeft": nil, "quotaLimit": nil, "regionalQuotaLeft": nil, "regionalQuotaLimit": nil, "pricePerHour": nil}
+		if l.QuotaUnknown {
+			m["quotaUnknown"] = true
+		} else {
+			m["quotaLeft"], m["quotaLimit"] = s.FamilyQuota.Free(), s.FamilyQuota.Limit
+			m["regionalQuotaLeft"], m["regionalQuotaLimit"] = l.RegionQuota.Free(), l.RegionQuota.Limit
+		}
+		if l.PricesUnknown {
+			m["pricesUnknown"] = true
+		} else if s.PricePerHour > 0 {
+			m["pricePerHour"] = s.PricePerHour
+		}
+		if s.Restricted != "" {
+			m["restricted"] = s.Restricted
+		}
+		out = append(out, m)
+	}
+	if a.g.Output != fmtNone {
+		if l.QuotaUnknown {
+			fmt.Fprintf(a.s.Err, "note: the vCPU quota of %s could not be read (compute usages failed): quota is not shown; check it with `az vm list-usage -l %s -o table`\n", l.Region, l.Region)
+		}
+		if l.PricesUnknown {
+			fmt.Fprintf(a.s.Err, "note: prices of %s could not be read (Azure ML VM sizes failed): prices are not shown\n", l.Region)
+		}
+	}
+	return a.emit(out, func(w io.Writer) {
+		head := []string{"NAME", "VCPUS", "MEMORY GIB", "GPUS", "FAMILY"}
+		if !l.QuotaUnknown {
+			head = append(head, "QUOTA LEFT")
+		}
+		if !l.PricesUnknown {
+			head = append(head, "PRICE/H")
+		}
+		if all {
+			head = append(head, "RESTRICTED")
+		}
+		t := newTable(w, head...)
+		for _, s := range rows {
+			gp := fmt.Sprint(s.GPUs)
+			if s.FPGA {
+				gp = "FPGA"
+			}
+			cells := []string{s.Name, fmt.Sprint(s.VCPUs), wizard.Decimal(s.MemoryGB), gp, s.Family}
+			if !l.QuotaUnknown {
+				cells = append(cells, fmt.Sprintf("%d/%d", s.FamilyQuota.Free(), s.FamilyQuota.Limit))
+			}
+			if !l.PricesUnknown {
+				price := "-" // not in Azure ML's price list
+				if s.PricePerHour > 0 {
+					price = fmt.Sprintf("$%.3f", s.PricePerHour)
+				}
+				cells = append(cells, price)
+			}
+			if all {
+				cells = append(cells, s.Restricted)
+			}
+			t.row(cells...)
+		}
+		t.flush()
+		if !l.QuotaUnknown {
+			fmt.Fprintf(a.s.Err, "%d sizes; regional vCPU quota left in %s: %d of %d\n", len(rows), l.Region, l.RegionQuota.Free(), l.RegionQuota.Limit)
+		}
+	})
 }

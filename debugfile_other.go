@@ -1,0 +1,14 @@
+//go:build !unix
+
+package main
+
+import "io/fs"
+
+// Windows has no O_NOFOLLOW: the Lstat check before opening refuses links.
+const (
+	noFollow = 0
+	nonBlock = 0
+)
+
+// ownedByMe: file modes mean little on Windows; the mode is left alone.
+func ownedByMe(fs.FileInfo) bool { return false }

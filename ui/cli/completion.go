@@ -1,0 +1,428 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// completeTimeout bounds one completion request: a shell waits for it, so
+// a slow sign-in or a throttled call gives no candidates instead of a hang.
+// AMLAKS_COMPLETION_TIMEOUT (a Go duration, e.g. 5s) changes it.
+const completeTimeout = 2500 * time.Millisecond
+
+func completionTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("AMLAKS_COMPLETION_TIMEOUT")); err == nil && d > 0 {
+		return d
+	}
+	return completeTimeout
+}
+
+// completer answers a completion request from the Cloud (its caches make
+// the second TAB fast): candidates starting with what was typed, nothing
+// (and no file names) on any failure, nothing printed besides.
+type completer func(ctx context.Context, cmd *cobra.Command, args []string, s *Session) ([]string, error)
+
+func (a *app) complete(fn completer) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		a.completing = true
+		a.readEnv()
+		// a completion never writes a trace (nor truncates a --debug-file)
+		a.g.Debug, a.g.DebugFile, a.g.Output, a.g.Query = false, "", fmtTable, ""
+		_ = a.workspaceFromID()
+		ctx, cancel := context.WithTimeout(a.ctx, completionTimeout())
+		defer cancel()
+		saved := a.ctx
+		a.ctx = ctx
+		defer func() { a.ctx = saved }()
+		s, err := a.session()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		s.Notes.Set(nil)
+		cands, err := fn(ctx, cmd, args, s)
+		if err != nil || ctx.Err() != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return withPrefix(cands, toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// withPrefix keeps the candidates ("value\tdescription") whose value starts
+// with prefix, ignoring case, sorted naturally.
+func withPrefix(cands []string, prefix string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, c := range cands {
+		v, _, _ := strings.Cut(c, "\t")
+		if seen[v] || !strings.HasPrefix(strings.ToLower(v), strings.ToLower(prefix)) {
+			continue
+		}
+		seen[v] = true
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return wizard.NaturalCompare(out[i], out[j]) < 0 })
+	return out
+}
+
+func fixed(vals ...string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return withPrefix(vals, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
+	}
+}
+
+func fileExt(exts ...string) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return exts, cobra.ShellCompDirectiveFilterFileExt
+	}
+}
+
+// completionPlan resolves the subscription (and, withWorkspace, the
+// workspace) from the flags typed so far, as the commands do.
+func (a *app) completionPlan(ctx context.Context, s *Session, withWorkspace bool) (*wizard.Plan, error) {
+	p := wizard.NewPlan(wizard.ModeBrowse)
+	a.applyGlobals(nil, p, s)
+	vs, err := wizard.ResolveSubscription(ctx, s.Cloud, p)
+	if err == nil && len(vs) == 0 && withWorkspace {
+		vs, err = wizard.ResolveWorkspace(ctx, s.Cloud, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) > 0 {
+		return nil, &Invalid{vs}
+	}
+	return p, nil
+}
+
+func (a *app) completeSubscriptions(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
+	subs, err := s.Cloud.Subscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, sub := range subs {
+		out = append(out, sub.ID+"\t"+sub.Name, sub.Name+"\t"+sub.ID)
+	}
+	return out, nil
+}
+
+func (a *app) completeWorkspaces(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
+	p, err := a.completionPlan(ctx, s, false)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Cloud.Workspaces(ctx, p.Subscription)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, w := range all {
+		if a.g.ResourceGroup != "" && !strings.EqualFold(a.g.ResourceGroup, w.ResourceGroup) {
+			continue
+		}
+		out = append(out, w.Name+"\t"+w.ResourceGroup+", "+w.Region)
+	}
+	return out, nil
+}
+
+func (a *app) completeGroups(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
+	p, err := a.completionPlan(ctx, s, false)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Cloud.Workspaces(ctx, p.Subscription)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string][]string{}
+	for _, w := range all {
+		if a.g.Workspace != "" && !strings.EqualFold(a.g.Workspace, w.Name) {
+			continue
+		}
+		names[w.ResourceGroup] = append(names[w.ResourceGroup], w.Name)
+	}
+	var out []string
+	for g, ws := range names {
+		out = append(out, g+"\tworkspaces "+strings.Join(ws, ", "))
+	}
+	return out, nil
+}
+
+func (a *app) completeRegions(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
+	p, err := a.completionPlan(ctx, s, false)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.Cloud.Regions(ctx, p.Subscription)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Name+"\t"+r.DisplayName)
+	}
+	return out, nil
+}
+
+// completeSizes offers the usable sizes of the region given with -l, else
+// of the workspace's region.
+func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string, s *Session) ([]string, error) {
+	region := ""
+	if f := cmd.Flags().Lookup("region"); f != nil && f.Changed {
+		region = f.Value.String()
+	}
+	p, err := a.completionPlan(ctx, s, region == "")
+	if err != nil {
+		return nil, err
+	}
+	if region == "" {
+		region = p.Workspace.Region
+	} else if rs, err := s.Cloud.Regions(ctx, p.Subscription); err == nil {
+		if r, ok := wizard.FindRegion(rs, region); ok {
+			region = r.Name
+		}
+	}
+	l, err := s.Cloud.Sizes(ctx, p.Subscription, region)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, z := range l.Sizes {
+		if z.Restricted != "" {
+			continue
+		}
+		d := fmt.Sprintf("%d vCPUs, %s GiB", z.VCPUs, wizard.Decimal(z.MemoryGB))
+		if z.GPUs > 0 {
+			d += fmt.Sprintf(", %d GPU", z.GPUs)
+		}
+		out = append(out, z.Name+"\t"+d)
+	}
+	return out, nil
+}
+
+// completeComputes offers the computes of the workspace (AKS ones only
+// when aksOnly); a command that has its NAME completes nothing more.
+func (a *app) completeComputes(aksOnly bool) completer {
+	return func(ctx context.Context, _ *cobra.Command, args []string, s *Session) ([]string, error) {
+		if len(args) > 0 {
+			return nil, nil
+		}
+		p, err := a.completionPlan(ctx, s, true)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := s.Cloud.Computes(ctx, p.WorkspaceRef())
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, c := range cs {
+			if aksOnly && !strings.EqualFold(c.Type, "AKS") {
+				continue
+			}
+			out = append(out, c.Name+"\t"+c.Type+", "+c.State)
+		}
+		return out, nil
+	}
+}
+
+// completeClusters offers the AKS clusters of the subscription: names,
+// resource groups or resource IDs.
+func (a *app) completeClusters(what string) completer {
+	return func(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
+		p, err := a.completionPlan(ctx, s, false)
+		if err != nil {
+			return nil, err
+		}
+		cls, err := s.Cloud.Clusters(ctx, p.Subscription)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, c := range cls {
+			switch what {
+			case "id":
+				out = append(out, c.ID)
+			case "group":
+				out = append(out, c.ResourceGroup)
+			default:
+				out = append(out, c.Name+"\t"+c.ResourceGroup+", "+c.Region+", Kubernetes "+c.Version)
+			}
+		}
+		return out, nil
+	}
+}
+
+// registerCompletions attaches the dynamic completions to every command
+// that has the flag.
+func (a *app) registerCompletions(root *cobra.Command) {
+	reg := func(cmd *cobra.Command, flag string, f cobra.CompletionFunc) {
+		if cmd.Flags().Lookup(flag) != nil || cmd.PersistentFlags().Lookup(flag) != nil {
+			// the only errors are a missing flag (checked) or a second registration
+			_ = cmd.RegisterFlagCompletionFunc(flag, f)
+		}
+	}
+	reg(root, "subscription", a.complete(a.completeSubscriptions))
+	reg(root, "workspace", a.complete(a.completeWorkspaces))
+	reg(root, "resource-group", a.complete(a.completeGroups))
+	reg(root, "output", fixed(outputFormats...))
+	reg(root, "cloud", fixed("AzureCloud\tAzure (global)", "AzureChinaCloud\tAzure operated by 21Vianet", "AzureUSGovernment\tAzure Government"))
+	reg(root, "query", cobra.NoFileCompletions)
+	for _, cmd := range root.Commands() {
+		reg(cmd, "region", a.complete(a.completeRegions))
+		reg(cmd, "vm-size", a.complete(a.completeSizes))
+		reg(cmd, "purpose", fixed("production\tFastProd: 12 vCPUs or more, the default", "devtest\tDevTest: 2 vCPUs or more, one node is enough"))
+		reg(cmd, "load-balancer", fixed("public\ta public IP (the default)", "internal\tan internal load balancer in your VNet"))
+		reg(cmd, "cluster", a.complete(a.completeClusters("name")))
+		reg(cmd, "cluster-resource-group", a.complete(a.completeClusters("group")))
+		reg(cmd, "cluster-id", a.complete(a.completeClusters("id")))
+		reg(cmd, "ssl-cert-file", fileExt("pem", "crt"))
+		reg(cmd, "ssl-key-file", fileExt("pem", "key"))
+		for _, f := range []string{"name", "description", "ssl-leaf-domain-label", "ssl-cname", "vnet-resource-group", "vnet", "subnet",
+			"service-cidr", "dns-service-ip", "docker-bridge-cidr", "load-balancer-subnet", "nodes", "min-vcpus"} {
+			reg(cmd, f, cobra.NoFileCompletions)
+		}
+		switch cmd.Name() {
+		case "status":
+			cmd.ValidArgsFunction = a.complete(a.completeComputes(false))
+		case "detach":
+			cmd.ValidArgsFunction = a.complete(a.completeComputes(true))
+		}
+	}
+}
+
+// completionCmd replaces cobra's default: the bash script works without
+// the bash-completion package.
+func (a *app) completionCmd(root *cobra.Command) *cobra.Command {
+	var noDesc bool
+	cmd := &cobra.Command{
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Print the shell completion script",
+		Long: `Print the completion script of a shell. Completions know Azure: TAB after -w, -g, -l,
+--vm-size, --cluster, --subscription or after status/detach offers your workspaces, regions,
+sizes, clusters and computes (from the simulated Azure with --demo).
+
+  bash:        source <(amlaks completion bash)      # add to ~/.bashrc; no bash-completion package needed
+  zsh:         amlaks completion zsh > "${fpath[1]}/_amlaks"   # then restart zsh (compinit must be on)
+  fish:        amlaks completion fish > ~/.config/fish/completions/amlaks.fish
+  PowerShell:  amlaks completion powershell | Out-String | Invoke-Expression   # add to $PROFILE`,
+		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
+		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return writeCompletion(root, args[0], a.s.Out, !noDesc)
+		},
+	}
+	cmd.Flags().BoolVar(&noDesc, "no-descriptions", false, "no descriptions beside the candidates")
+	return cmd
+}
+
+// writeCompletion writes the completion script of shell.
+func writeCompletion(root *cobra.Command, shell string, w io.Writer, desc bool) error {
+	switch shell {
+	case "bash":
+		var b strings.Builder
+		if err := root.GenBashCompletionV2(&b, desc); err != nil {
+			return err
+		}
+		s, err := standaloneBash(b.String(), root.Name())
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(w, s)
+		return err
+	case "zsh":
+		if desc {
+			return root.GenZshCompletion(w)
+		}
+		return root.GenZshCompletionNoDesc(w)
+	case "fish":
+		return root.GenFishCompletion(w, desc)
+	case "powershell":
+		if desc {
+			return root.GenPowerShellCompletionWithDesc(w)
+		}
+		return root.GenPowerShellCompletion(w)
+	}
+	return &Invalid{[]rules.Violation{{Field: "shell", Code: "bad", Message: fmt.Sprintf("bash, zsh, fish or powershell (got %q)", shell)}}}
+}
+
+// bashShims stand in for the two functions of the bash-completion package
+// that cobra's script calls, when that package is not loaded: words are
+// split at blanks only (so --flag=value and host:port stay one word), and
+// file completion honours an extension filter.
+const bashShims = `
+# amlaks: stand-ins for bash-completion's _get_comp_words_by_ref and
+# _filedir, used only when that package is not loaded.
+__PROG_comp_words() {
+    if declare -F _get_comp_words_by_ref >/dev/null 2>&1; then
+        _get_comp_words_by_ref "$@"
+        return
+    fi
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local -a ws=()
+    read -r -a ws <<< "$line"
+    if [[ -z "$line" || "$line" =~ [[:space:]]$ ]]; then
+        ws+=("")
+    fi
+    words=("${ws[@]}")
+    cword=$(( ${#ws[@]} - 1 ))
+    cur="${ws[cword]}"
+    prev=""
+    if (( cword > 0 )); then
+        prev="${ws[cword-1]}"
+    fi
+}
+
+__PROG_filedir() {
+    if declare -F _filedir >/dev/null 2>&1; then
+        _filedir "$@"
+        return
+    fi
+    local IFS=$'\n'
+    if [[ "${1-}" == -d ]]; then
+        COMPREPLY=( $(compgen -d -- "$cur") )
+        return
+    fi
+    local -a found=( $(compgen -d -- "$cur") )
+    if [[ -n "${1-}" ]]; then
+        local restore
+        restore=$(shopt -p extglob)
+        shopt -s extglob
+        found+=( $(compgen -f -X "!*.@(${1%|})" -- "$cur") )
+        eval "$restore"
+    else
+        found+=( $(compgen -f -- "$cur") )
+    fi
+    COMPREPLY=( "${found[@]}" )
+}
+`
+
+// standaloneBash makes cobra's bash script independent of the
+// bash-completion package: its two calls into that package go through the
+// shims above.
+func standaloneBash(script, prog string) (string, error) {
+	n1 := strings.Count(script, `_get_comp_words_by_ref "$@" cur prev words cword`)
+	script = strings.ReplaceAll(script, `_get_comp_words_by_ref "$@" cur prev words cword`, `__`+prog+`_comp_words "$@" cur prev words cword`)
+	n2 := strings.Count(script, "_filedir")
+	script = strings.ReplaceAll(script, "_filedir", "__"+prog+"_filedir")
+	if n1 != 1 || n2 == 0 {
+		return "", fmt.Errorf("the bash completion script of this cobra version has changed: cannot make it standalone")
+	}
+	shims := strings.ReplaceAll(bashShims, "__PROG_", "__"+prog+"_")
+	// the shims go after the header comment
+	i := strings.Index(script, "\n__"+prog+"_debug()")
+	if i < 0 {
+		return "", fmt.Errorf("the bash completion script of this cobra version has changed: no debug function")
+	}
+	return script[:i] + shims + script[i:], nil
+}

@@ -76,6 +76,9 @@ func NameTaken(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (bool
 // call in parallel, and applies the rules of SPEC §4.5. inFlight is the
 // double-submit guard (may be nil).
 func Preflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
+	if p.Kubernetes() {
+		return kubernetesPreflight(ctx, c, p, inFlight)
+	}
 	if p.Mode == ModeAttach {
 		return attachPreflight(ctx, c, p, inFlight)
 	}
@@ -171,6 +174,9 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 // a name or TLS (those come later): the findings that are about the
 // cluster itself.
 func ClusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string, attachedAs []string) []rules.Finding {
+	if p.Kubernetes() {
+		return ClusterFindings(cl, p, versions, pairs, attachedAs, Extension{}, false, false)
+	}
 	f := clusterFacts(cl, p, versions, pairs, attachedAs)
 	f.Name = "placeholder"
 	return rules.AttachFindings(f)
@@ -241,7 +247,7 @@ func AttachmentIndex(ctx context.Context, c Cloud, sub string) (Attachments, err
 			mu.Lock()
 			defer mu.Unlock()
 			for _, cp := range cs {
-				if cp.ClusterID == "" || !strings.EqualFold(cp.Type, "AKS") {
+				if cp.ClusterID == "" || !strings.EqualFold(cp.Type, "AKS") && !strings.EqualFold(cp.Type, string(ComputeKubernetes)) {
 					continue
 				}
 				key := cp.ClusterID
@@ -249,7 +255,7 @@ func AttachmentIndex(ctx context.Context, c Cloud, sub string) (Attachments, err
 					key = id.String()
 				}
 				key = strings.ToLower(key)
-				out[key] = append(out[key], cp.Name+" in "+w.Name)
+				out[key] = append(out[key], attachmentEntry(cp, w.Name))
 			}
 			return nil
 		})

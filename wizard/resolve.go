@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -93,7 +94,7 @@ func DefaultRegion(p *Plan, changedWorkspace bool) {
 // for its sizes), in table order without repeats.
 func Needs(p *Plan) []Load {
 	var out []Load
-	for _, id := range Flow(p.Mode) {
+	for _, id := range FlowFor(p) {
 		for _, l := range StepOf(id).Loads {
 			if !slices.Contains(out, l) && ready(p, l) {
 				out = append(out, l)
@@ -113,6 +114,8 @@ func ready(p *Plan, l Load) bool {
 		return p.Workspace.ID != ""
 	case LoadVersions, LoadSizes:
 		return p.Subscription != "" && p.Region != ""
+	case LoadExtensions, LoadProviders:
+		return p.Subscription != "" && p.Kubernetes() && (p.Mode == ModeCreate || p.Mode == ModeAttach)
 	}
 	return false
 }
@@ -124,6 +127,10 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 	var g group
 	var sizes SizeList
 	var haveSizes bool
+	wantExt := slices.Contains(loads, LoadExtensions) && ready(p, LoadExtensions)
+	if wantExt && !slices.Contains(loads, LoadClusters) {
+		loads = append(slices.Clone(loads), LoadClusters)
+	}
 	for _, l := range loads {
 		if !ready(p, l) {
 			continue
@@ -163,6 +170,21 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				}
 				vers, err := ClusterVersions(ctx, c, p.Subscription, cls)
 				k.Clusters, k.ClusterVersions, k.HaveClusters = cls, vers, err == nil
+				if err != nil || !wantExt {
+					return err
+				}
+				k.Extensions, err = ExtensionIndex(ctx, c, cls)
+				k.HaveExtensions = err == nil
+				return err
+			})
+		case LoadProviders:
+			g.Go(func() (err error) {
+				kc, err := kubeCloud(c)
+				if err != nil {
+					return err
+				}
+				k.Providers, err = kc.Providers(ctx, p.Subscription, Providers)
+				k.HaveProviders = err == nil
 				return err
 			})
 		case LoadAttachments:
@@ -172,7 +194,14 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				return
 			})
 		case LoadVersions:
-			// the version step only shows them; nothing to check
+			g.Go(func() (err error) {
+				k.Versions, err = c.Versions(ctx, p.Subscription, p.Region)
+				k.HaveVersions = err == nil
+				if errors.Is(err, ErrNotFound) {
+					return nil // an unknown region: the region step says so
+				}
+				return
+			})
 		}
 	}
 	err := g.Wait()
@@ -180,6 +209,25 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 		k.Sizes = &sizes
 	}
 	return err
+}
+
+// DefaultKubernetesVersion makes the region's default version the plan's
+// unless the user chose one.
+func DefaultKubernetesVersion(p *Plan, vs []rules.Version) {
+	if s := p.From(FKubernetesVer); s == Unset || s == Default {
+		if d, ok := rules.DefaultVersion(vs); ok {
+			p.KubernetesVersion = newestPatch(d)
+			p.Mark(FKubernetesVer, Default)
+		}
+	}
+}
+
+func newestPatch(v rules.Version) string {
+	l := v.PatchList()
+	if len(l) == 0 {
+		return v.Version
+	}
+	return l[len(l)-1]
 }
 
 // ClusterVersions loads the versions of every cluster region, in parallel.
@@ -219,7 +267,7 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range Flow(p.Mode) {
+	for _, id := range FlowFor(p) {
 		if id == StepTLS && len(out) > 0 {
 			continue // the files could not be read: that is the message
 		}
@@ -267,6 +315,9 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 	if p.Mode == ModeCreate {
 		if r, ok := FindRegion(k.Regions, p.Region); ok {
 			p.Region = r.Name
+		}
+		if p.Kubernetes() && k.HaveVersions {
+			DefaultKubernetesVersion(p, k.Versions)
 		}
 		if k.Sizes != nil {
 			if z, ok := k.Sizes.Find(p.VMSize); ok {

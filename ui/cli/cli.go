@@ -143,6 +143,8 @@ type app struct {
 	sess    *Session
 	// lastWS is the workspace the command worked on, for follow-up hints.
 	lastWS wizard.WorkspaceRef
+	// keptNote is the cluster a Kubernetes detach keeps (it keeps costing).
+	keptNote string
 }
 
 // Run executes amlaks with args and returns the exit code. Nothing here

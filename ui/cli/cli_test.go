@@ -32,7 +32,7 @@ func TestAccessibleAsksMissingAnswersAsNumberedPrompts(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1 (mlw-prod), a bad name, a taken name, a good name, confirm
 	// workspace 1, purpose/region/size/nodes defaults, then names
-	code, out, errs := runTTY(t, c, "1\n\n\n\n\n\n1bad\naks-inference\naks-acc\ny\n", "create", "--accessible")
+	code, out, errs := runTTY(t, c, "1\n\n\n\n\n\n1bad\naks-inference\naks-acc\ny\n", "create", "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
@@ -53,7 +53,7 @@ func TestAccessibleAsksMissingAnswersAsNumberedPrompts(t *testing.T) {
 
 func TestAccessibleDeclineSendsNothing(t *testing.T) {
 	c := wizardtest.New()
-	code, _, errs := runTTY(t, c, "1\n\n\n\n\n\naks-acc\nn\n", "create", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n\n\n\n\n\naks-acc\nn\n", "create", "--accessible", "--compute-type", "AKS")
 	if code != 0 || len(c.Specs) != 0 || !strings.Contains(errs, "nothing was sent") {
 		t.Fatalf("exit %d, %d sent\n%s", code, len(c.Specs), errs)
 	}
@@ -62,7 +62,7 @@ func TestAccessibleDeclineSendsNothing(t *testing.T) {
 func TestAccessibleAttachPicksCluster(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, cluster 2 (aks-private), name, confirm
-	code, _, errs := runTTY(t, c, "1\n2\n\naks-priv\ny\n", "attach", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n2\n\naks-priv\ny\n", "attach", "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -76,7 +76,7 @@ func TestAccessibleAttachPicksCluster(t *testing.T) {
 
 func TestAccessibleEndOfInputIsAnError(t *testing.T) {
 	c := wizardtest.New()
-	code, _, errs := runTTY(t, c, "1\n", "create", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n", "create", "--accessible", "--compute-type", "AKS")
 	if code == 0 || len(c.Specs) != 0 || !strings.Contains(errs, "no answer") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -118,14 +118,14 @@ func TestFailedOperationExit1WithHint(t *testing.T) {
 	c.Outcome = &wizard.Error{Kind: wizard.ErrQuota, Code: "QuotaExceeded", Message: "exceeding approved standardDv2Family Cores quota", Hint: "request a quota increase"}
 	var out, errb bytes.Buffer
 	s := Streams{In: strings.NewReader(""), Out: &out, Err: &errb}
-	code := Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q", "--yes"}, s, fakeFactory(c), "test")
+	code := Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q", "--yes", "--compute-type", "AKS"}, s, fakeFactory(c), "test")
 	if code != 1 || !strings.Contains(errb.String(), "QuotaExceeded") || !strings.Contains(errb.String(), "hint: request a quota increase") {
 		t.Fatalf("exit %d\n%s", code, errb.String())
 	}
 	out.Reset()
 	errb.Reset()
 	c.Outcome = &wizard.Error{Kind: wizard.ErrQuota, Code: "QuotaExceeded", Message: "x", Hint: "h"}
-	code = Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q2", "--yes", "-o", "json"}, s, fakeFactory(c), "test")
+	code = Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q2", "--yes", "-o", "json", "--compute-type", "AKS"}, s, fakeFactory(c), "test")
 	if code != 1 || !strings.Contains(out.String(), `"code": "QuotaExceeded"`) || !strings.Contains(out.String(), `"hint": "h"`) {
 		t.Fatalf("json failure: exit %d\n%s", code, out.String())
 	}
@@ -133,9 +133,9 @@ func TestFailedOperationExit1WithHint(t *testing.T) {
 
 func TestAccessibleWizardAsksAndChecksEachAnswer(t *testing.T) {
 	c := wizardtest.New()
-	// mode 1 (create), workspace 1, dev-test, bad region then westeurope,
+	// mode 1 (create), compute type 2 (AKS, legacy), workspace 1, dev-test, bad region then westeurope,
 	// unknown size then D2_v2, 0 nodes then 1, name, confirm
-	in := "1\n1\n2\nmarsnorth\nwesteurope\nStandard_Nope\nStandard_D2_v2\n0\n1\n\naks-dev\ny\n"
+	in := "1\n2\n1\n2\nmarsnorth\nwesteurope\nStandard_Nope\nStandard_D2_v2\n0\n1\n\naks-dev\ny\n"
 	code, _, errs := runTTY(t, c, in, "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
@@ -170,7 +170,7 @@ func TestAccessibleBrowseAndList(t *testing.T) {
 func TestAccessibleSizeThatCannotFitIsAskedAgain(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, production, eastus, a GPU size with quota 0, then D3_v2, 3 nodes, name, confirm
-	code, _, errs := runTTY(t, c, "1\n\n\nStandard_NC6s_v3\nStandard_D3_v2\n\n\naks-ok\ny\n", "create", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n\n\nStandard_NC6s_v3\nStandard_D3_v2\n\n\naks-ok\ny\n", "create", "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -222,7 +222,7 @@ func TestAccessibleAdvancedNetworkAndTLS(t *testing.T) {
 		"2",                              // Microsoft cert with an internal LB: refused at once
 		"3", cert, key, "ml.contoso.com", // own certificate
 		"aks-adv", "y", ""}, "\n")
-	code, _, errs := runTTY(t, c, in, "create", "--accessible")
+	code, _, errs := runTTY(t, c, in, "create", "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -251,7 +251,7 @@ func TestAccessibleVNetFieldsCheckedAsGiven(t *testing.T) {
 		"1", // public LB
 		"1", // TLS off
 		"aks-net", "y", ""}, "\n")
-	code, _, errs := runTTY(t, c, in, "create", "--accessible")
+	code, _, errs := runTTY(t, c, in, "create", "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -266,7 +266,7 @@ func TestAccessibleVNetFieldsCheckedAsGiven(t *testing.T) {
 func TestAccessibleAttachRefusesBlockedClusterAndAsksAgain(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, aks-shared (blocked: already attached), then aks-private, no advanced, name, confirm
-	code, _, errs := runTTY(t, c, "1\n1\n2\n\naks-priv\ny\n", "attach", "--accessible")
+	code, _, errs := runTTY(t, c, "1\n1\n2\n\naks-priv\ny\n", "attach", "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}

@@ -1,0 +1,320 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// The current path in line mode (SPEC §2b): dry-run phases, phase-by-phase
+// submit with progress on stderr, and the Kubernetes parts of list,
+// status and detach.
+
+// submitKubernetes is submit's second half for a Kubernetes compute: the
+// report is in; print the phases (dry run) or run them.
+func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report, guard *wizard.Guard, interactive bool) error {
+	s := a.sess
+	phases, err := wizard.Phases(s.Cloud, p)
+	if err != nil {
+		return err
+	}
+	if f.dryRun {
+		return a.printPhases(p, rep, phases)
+	}
+	if rep.Blocked() {
+		return exit(ExitInvalid, &blockedError{rep.Findings})
+	}
+	if interactive {
+		fmt.Fprintf(a.s.Err, "Summary: %s\nPhases:\n", summary(p, s.Demo))
+		for i, ph := range phases {
+			fmt.Fprintf(a.s.Err, "  %d. %s\n", i+1, ph.Title)
+		}
+		ans, err := a.prompter().line(fmt.Sprintf("Submit the %s of %s? [y/N]: ", p.Mode, p.Name))
+		if err != nil {
+			return err
+		}
+		if v := strings.ToLower(ans); v != "y" && v != "yes" {
+			fmt.Fprintln(a.s.Err, "nothing was sent")
+			return nil
+		}
+	}
+	a.lastWS = p.WorkspaceRef()
+	total := len(phases)
+	index := map[wizard.PhaseKind]int{}
+	for i, ph := range phases {
+		index[ph.Kind] = i + 1
+	}
+	last := map[wizard.PhaseKind]string{}
+	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, func(pp wizard.PhaseProgress) {
+		n := index[pp.Phase]
+		head := fmt.Sprintf("[%d/%d %s]", n, total, pp.Phase)
+		switch {
+		case pp.Skipped:
+			fmt.Fprintf(a.s.Err, "%s done already: %s\n", head, pp.Note)
+		case pp.State != last[pp.Phase] || pp.Done:
+			extra := ""
+			if pp.Expected > 0 {
+				extra = fmt.Sprintf(", about %s expected", round(pp.Expected))
+			}
+			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed%s)\n", head, pp.State, round(pp.Elapsed), extra)
+		}
+		last[pp.Phase] = pp.State
+	})
+	var ie *wizard.Interrupted
+	var pe *wizard.PhaseError
+	switch {
+	case errors.As(err, &ie):
+		fmt.Fprintf(a.s.Err, "interrupted: %s\n", ie.Error())
+		return exit(ExitInterrupted, errSilent)
+	case errors.As(err, &pe):
+		if a.jsonOut() {
+			writeJSON(a.s.Out, map[string]any{"error": map[string]any{"code": "PhaseFailed", "phase": string(pe.Phase), "exists": pe.Exists,
+				"next": pe.Next, "message": pe.Err.Error()}})
+			return exit(ExitFailure, errSilent)
+		}
+		if pe.Exists != "" {
+			fmt.Fprintf(a.s.Err, "exists now: %s\n", pe.Exists)
+		}
+		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\nnext: %s\n", pe.Phase, pe.Err, pe.Next)
+		return exit(ExitFailure, errSilent)
+	case err != nil:
+		return err
+	}
+	if cp != nil {
+		a.printCompute(*cp, rep.Findings)
+	}
+	return nil
+}
+
+// phaseJSON is one phase for -o json: the body parsed, so it nests.
+func phaseJSON(ph wizard.Phase) map[string]any {
+	var body any
+	if err := json.Unmarshal(ph.Request.Body, &body); err != nil {
+		body = string(ph.Request.Body)
+	}
+	m := map[string]any{"kind": string(ph.Kind), "title": ph.Title,
+		"request": map[string]any{"method": ph.Request.Method, "path": ph.Request.Path, "body": body}, "az": ph.Equivalent}
+	if ph.Python != "" {
+		m["python"] = ph.Python
+	}
+	return m
+}
+
+// printPhases is the dry run of a Kubernetes plan: every phase's request
+// and equivalent; exit 2 when blocked.
+func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Phase) error {
+	if a.jsonOut() {
+		var out []map[string]any
+		for _, ph := range phases {
+			out = append(out, phaseJSON(ph))
+		}
+		writeJSON(a.s.Out, map[string]any{"dryRun": true, "computeType": string(wizard.ComputeKubernetes), "blocked": rep.Blocked(),
+			"findings": findingsJSON(rep.Findings), "phases": out})
+	} else {
+		for i, ph := range phases {
+			fmt.Fprintf(a.s.Out, "# phase %d/%d: %s\n%s %s\n", i+1, len(phases), ph.Title, ph.Request.Method, ph.Request.Path)
+			var v any
+			if json.Unmarshal(ph.Request.Body, &v) == nil {
+				writeJSON(a.s.Out, v)
+			} else {
+				fmt.Fprintf(a.s.Out, "%s\n", ph.Request.Body)
+			}
+			fmt.Fprintf(a.s.Out, "# equivalent:\n%s\n", ph.Equivalent)
+			if ph.Python != "" {
+				fmt.Fprintf(a.s.Out, "# azure-ai-ml (Python SDK v2):\n%s", ph.Python)
+			}
+			fmt.Fprintln(a.s.Out)
+		}
+	}
+	if rep.Blocked() {
+		return exit(ExitInvalid, errSilent)
+	}
+	return nil
+}
+
+// typeLabel names a compute type in list and status.
+func typeLabel(t string) string {
+	if strings.EqualFold(t, "AKS") {
+		return "AKS (legacy)"
+	}
+	return t
+}
+
+// extensionOf reads the Azure ML extension of a Kubernetes compute's
+// cluster ("" when the Cloud has no Kubernetes side or the compute is
+// not Kubernetes).
+func (a *app) extensionOf(c wizard.Compute) (wizard.Extension, bool, bool) {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok || !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" {
+		return wizard.Extension{}, false, false
+	}
+	e, found, err := kc.Extension(a.ctx, c.ClusterID)
+	if err != nil {
+		return wizard.Extension{}, false, false
+	}
+	return e, found, true
+}
+
+func extensionLabel(e wizard.Extension, found, known bool) string {
+	switch {
+	case !known:
+		return "-"
+	case !found:
+		return "missing"
+	}
+	return e.State + " " + e.Version
+}
+
+func extensionJSON(e wizard.Extension, found bool) map[string]any {
+	if !found {
+		return map[string]any{"installed": false}
+	}
+	m := map[string]any{"installed": true, "state": e.State, "version": e.Version, "type": e.Type}
+	if len(e.Errors) > 0 {
+		m["errors"] = e.Errors
+	}
+	return m
+}
+
+// statusPhases prints every phase of a Kubernetes compute: the cluster,
+// the extension, the attach.
+func (a *app) statusPhases(c wizard.Compute) {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok || c.ClusterID == "" {
+		return
+	}
+	cl, cerr := kc.Cluster(a.ctx, c.ClusterID)
+	e, found, eerr := kc.Extension(a.ctx, c.ClusterID)
+	clusterState := "missing"
+	owner := ""
+	switch {
+	case cerr == nil:
+		clusterState = cl.ProvisioningState + ", " + cl.PowerState
+		if cl.Tags[wizard.TagCreatedBy] == "amlaks" {
+			owner = " (created by amlaks)"
+		}
+	case !errors.Is(cerr, wizard.ErrNotFound):
+		clusterState = "unknown: " + cerr.Error()
+	}
+	extState := "missing"
+	switch {
+	case eerr != nil:
+		extState = "unknown: " + eerr.Error()
+	case found:
+		extState = e.State + " " + e.Version
+	}
+	if a.jsonOut() {
+		return // the JSON carries them (statusJSON)
+	}
+	fmt.Fprintf(a.s.Out, "phases:\n  cluster    %s%s\n  extension  %s\n  attach     %s (namespace %s)\n", clusterState, owner, extState, c.State, orDash(c.Namespace))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// deleteCluster deletes the cluster of a detached Kubernetes compute,
+// only when amlaks created it.
+func (a *app) deleteCluster(id string) error {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok {
+		return errors.New("this Azure connection cannot delete clusters")
+	}
+	op, err := kc.DeleteCluster(a.ctx, id)
+	if err != nil {
+		return err
+	}
+	var final wizard.Progress
+	for pr := range a.sess.Cloud.Follow(a.ctx, op, a.sess.PollEvery) {
+		fmt.Fprintf(a.s.Err, "delete cluster %s: %s (%s elapsed)\n", clusterShort(id), pr.State, round(pr.Elapsed))
+		final = pr
+	}
+	if !final.Done {
+		return exit(ExitInterrupted, fmt.Errorf("stopped watching the delete of %s; it continues in Azure", clusterShort(id)))
+	}
+	return final.Err
+}
+
+// ownCluster checks that amlaks created the cluster (its tag).
+func (a *app) ownCluster(id string) (wizard.Cluster, error) {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok {
+		return wizard.Cluster{}, errors.New("this Azure connection cannot read clusters")
+	}
+	cl, err := kc.Cluster(a.ctx, id)
+	if err != nil {
+		return cl, err
+	}
+	if cl.Tags[wizard.TagCreatedBy] != "amlaks" {
+		return cl, &Invalid{[]rules.Violation{{Field: "delete-cluster", Code: "not-ours",
+			Message: fmt.Sprintf("%s was not created by amlaks (no %s=amlaks tag): amlaks deletes only the clusters it created; delete it in AKS if you mean to", cl.Name, wizard.TagCreatedBy)}}}
+	}
+	return cl, nil
+}
+
+// askComputeType asks the compute type in accessible mode unless a flag
+// gave it.
+func (a *app) askComputeType(p *wizard.Plan) error {
+	if p.Given(wizard.FComputeType) || p.From(wizard.FComputeType) == wizard.Asked {
+		return nil
+	}
+	i, err := a.prompter().choose("Compute type:", []string{
+		"Kubernetes compute: AKS + the Azure ML extension (current, recommended)",
+		"AKS compute (legacy v1, as in the 2020 article): " + strings.TrimPrefix(wizard.Legacy, "AKS compute is the legacy v1 path: ")}, 0)
+	if err != nil {
+		return err
+	}
+	p.ComputeType = []wizard.ComputeType{wizard.ComputeKubernetes, wizard.ComputeAKS}[i]
+	p.Mark(wizard.FComputeType, wizard.Asked)
+	return nil
+}
+
+// askKubernetes asks, in accessible mode, the current path's answers that
+// have no safe default: plain HTTP without a certificate, and installing
+// the extension on an attached cluster that lacks it.
+func (a *app) askKubernetes(p *wizard.Plan) error {
+	if !p.Kubernetes() {
+		return nil
+	}
+	q := a.prompter()
+	if p.Mode == wizard.ModeAttach && !p.Given(wizard.FInstallExtension) {
+		if kc, ok := a.sess.Cloud.(wizard.KubernetesCloud); ok && p.ClusterID != "" {
+			e, found, err := kc.Extension(a.ctx, p.ClusterID)
+			if err != nil {
+				return err
+			}
+			if !found || e.State == "Failed" {
+				what := "is not installed"
+				if found {
+					what = "failed"
+				}
+				ans, err := q.line("The Azure ML extension " + what + " on the cluster. Install it now? [y/N]: ")
+				if err != nil {
+					return err
+				}
+				p.InstallExtension = strings.EqualFold(ans, "y") || strings.EqualFold(ans, "yes")
+				p.Mark(wizard.FInstallExtension, wizard.Asked)
+			}
+		}
+	}
+	installing := p.Mode == wizard.ModeCreate || p.InstallExtension
+	if installing && p.TLS.Mode == rules.TLSOff && !p.Given(wizard.FAllowInsecure) {
+		ans, err := q.line("No TLS certificate: allow insecure (plain HTTP) scoring connections? [y/N]: ")
+		if err != nil {
+			return err
+		}
+		p.AllowInsecure = strings.EqualFold(ans, "y") || strings.EqualFold(ans, "yes")
+		p.Mark(wizard.FAllowInsecure, wizard.Asked)
+	}
+	return nil
+}
+
+var _ = time.Second

@@ -21,7 +21,7 @@ type submitFlags struct {
 	cname                      string
 	overwrite                  bool
 	// the current path (SPEC §2b)
-	computeType, namespace, identity, router string
+	computeType, namespace, identity, router   string
 	routerHA, allowInsecure, registerProviders bool
 }
 

@@ -408,7 +408,7 @@ func TestE2EInterruptAndResume(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--demo", "create", "-w", "mlw-prod", "-n", "aks-int", "--yes")
+	cmd := exec.CommandContext(ctx, bin, "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-int", "--yes")
 	cmd.Env = e2eEnv("AMLAKS_DEMO_STATE="+state, "AMLAKS_SIM_SPEED=1")
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
@@ -709,7 +709,7 @@ func TestE2EScriptCreateThenList(t *testing.T) {
 	state := demoState(t)
 
 	// stdin is /dev/null in every run here.
-	r := runAmlaks(t, state, "10", "--demo", "create", "-w", "mlw-prod", "-n", "aks-script", "--yes")
+	r := runAmlaks(t, state, "10", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-script", "--yes")
 	if r.code != 0 || !strings.Contains(r.stdout, "aks-script") || !strings.Contains(r.stdout, "Succeeded") {
 		t.Fatalf("create:\n%s", r)
 	}
@@ -717,7 +717,7 @@ func TestE2EScriptCreateThenList(t *testing.T) {
 		t.Fatalf("list -o json: aks-script = %+v (found %v), want Succeeded", c, ok)
 	}
 
-	r = runAmlaks(t, state, "10", "--demo", "create", "-w", "mlw-prod", "-n", "aks-script", "--yes")
+	r = runAmlaks(t, state, "10", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-script", "--yes")
 	if r.code != 2 || !strings.Contains(r.stderr, "aks-script") || !strings.Contains(r.stderr, "already used") {
 		t.Fatalf("second create of the same name: want exit 2 naming aks-script:\n%s", r)
 	}
@@ -728,9 +728,9 @@ func TestE2EScriptCreateThenList(t *testing.T) {
 	// Missing answers with --yes and no terminal: reported, never asked,
 	// even in accessible (line prompt) mode.
 	for _, args := range [][]string{
-		{"--demo", "create", "-w", "mlw-prod", "--yes"},
+		{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "--yes"},
 		{"--demo", "--accessible", "create", "-w", "mlw-prod", "--yes"},
-		{"--demo", "create", "-w", "mlw-prod"},
+		{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod"},
 	} {
 		r = runAmlaks(t, state, "10", args...)
 		if r.code != 2 || !strings.Contains(r.stderr, "--name") {

@@ -143,7 +143,7 @@ func TestListShowsFixtures(t *testing.T) {
 
 func TestCreateDryRunBody(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-dry", "--dry-run", "-o", "json")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-dry", "--dry-run", "-o", "json")
 	if r.code != 0 {
 		t.Fatal(r)
 	}
@@ -193,7 +193,7 @@ func TestCreateBadFlagsExit2NamingEachFlag(t *testing.T) {
 		{[]string{"--nodes", "1"}, []string{"--name: missing", "--nodes:"}},
 	}
 	for _, tc := range cases {
-		args := append([]string{"--demo", "create", "-w", "mlw-prod", "--yes"}, tc.args...)
+		args := append([]string{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "--yes"}, tc.args...)
 		r := runArgs(t, "", args...)
 		if r.code != 2 {
 			t.Errorf("%v: %s", tc.args, r)
@@ -210,16 +210,16 @@ func TestCreateBadFlagsExit2NamingEachFlag(t *testing.T) {
 func TestCreateThresholdBoundary(t *testing.T) {
 	demoEnv(t)
 	// Standard_A1_v2 has 1 vCPU: 11 nodes = 11 vCPUs fails, 12 passes.
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "11", "--dry-run")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "11", "--dry-run")
 	if r.code != 2 || !strings.Contains(r.err, "12") {
 		t.Fatalf("11 vCPUs: %s", r)
 	}
-	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "12", "--dry-run")
+	r = runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "12", "--dry-run")
 	if r.code != 0 {
 		t.Fatalf("12 vCPUs: %s", r)
 	}
 	// dev-test: 1 × 2 vCPUs passes
-	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-dev", "--purpose", "devtest", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--dry-run")
+	r = runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-dev", "--purpose", "devtest", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--dry-run")
 	if r.code != 0 {
 		t.Fatalf("dev-test 1×2: %s", r)
 	}
@@ -227,7 +227,7 @@ func TestCreateThresholdBoundary(t *testing.T) {
 
 func TestCreateThenListAndStatus(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-e2e-one", "--yes", "-o", "json")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-e2e-one", "--yes", "-o", "json")
 	if r.code != 0 {
 		t.Fatal(r)
 	}
@@ -246,7 +246,7 @@ func TestCreateThenListAndStatus(t *testing.T) {
 	if s.code != 0 || !strings.Contains(s.out, "Succeeded") {
 		t.Fatal(s)
 	}
-	again := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "AKS-E2E-ONE", "--yes")
+	again := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "AKS-E2E-ONE", "--yes")
 	if again.code != 2 || !strings.Contains(again.err, "aks-e2e-one") {
 		t.Fatalf("same name again: %s", again)
 	}
@@ -268,12 +268,12 @@ func TestAttachOutcomes(t *testing.T) {
 		{"aks-gpu-weu", "production", 0, "westeurope"},
 	}
 	for _, tc := range cases {
-		r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-"+strings.TrimPrefix(tc.cluster, "aks-"), "--cluster", tc.cluster, "--purpose", tc.purpose, "--dry-run")
+		r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-"+strings.TrimPrefix(tc.cluster, "aks-"), "--cluster", tc.cluster, "--purpose", tc.purpose, "--dry-run")
 		if r.code != tc.code || !strings.Contains(strings.ToLower(r.err), strings.ToLower(tc.want)) {
 			t.Errorf("%s as %s: want exit %d mentioning %q\n%s", tc.cluster, tc.purpose, tc.code, tc.want, r)
 		}
 	}
-	r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-small", "--cluster", "aks-small", "--purpose", "devtest", "--yes", "-o", "json")
+	r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-small", "--cluster", "aks-small", "--purpose", "devtest", "--yes", "-o", "json")
 	if r.code != 0 {
 		t.Fatal(r)
 	}
@@ -284,7 +284,7 @@ func TestAttachOutcomes(t *testing.T) {
 
 func TestAttachBadResourceID(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-x", "--cluster-id", "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGrups/rg/providers/Microsoft.ContainerService/managedClusters/x", "--yes")
+	r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-x", "--cluster-id", "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGrups/rg/providers/Microsoft.ContainerService/managedClusters/x", "--yes")
 	if r.code != 2 || !strings.Contains(r.err, "--cluster-id") || !strings.Contains(r.err, "resourceGrups") {
 		t.Fatal(r)
 	}
@@ -305,7 +305,7 @@ func TestDetachKeepsCluster(t *testing.T) {
 		t.Fatal(l)
 	}
 	// the cluster is attachable again now
-	a := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "aks-again", "--cluster", "aks-shared", "--dry-run")
+	a := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-again", "--cluster", "aks-shared", "--dry-run")
 	if a.code != 0 {
 		t.Fatal(a)
 	}
@@ -347,7 +347,7 @@ func TestDebugTraceRedactsSecrets(t *testing.T) {
 	trace := filepath.Join(dir, "trace.log")
 	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
 	wizardtest.WriteCert(t, cert, key)
-	r := runArgs(t, "", "--demo", "--debug", trace, "create", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "ml.contoso.com", "--yes")
+	r := runArgs(t, "", "--demo", "--debug", trace, "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "ml.contoso.com", "--yes")
 	if r.code != 0 {
 		t.Fatal(r)
 	}

@@ -14,6 +14,11 @@ import (
 // Legacy is what the wizard and --help say once about the AKS compute type.
 const Legacy = "AKS compute is the legacy v1 path: Azure ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 (azure-ai-ml) cannot use it; prefer --compute-type Kubernetes"
 
+// TagCompute marks the cluster a Kubernetes create makes with the compute
+// it is for ("WORKSPACE/NAME"), so `amlaks status NAME` finds the phases of
+// a create that stopped before the attach.
+const TagCompute = "amlaks-compute"
+
 // Kubernetes reports whether the plan is on the current path (a Kubernetes
 // compute); the zero compute type is the legacy AKS compute, as for
 // ComputeSpec.
@@ -112,7 +117,7 @@ func (p *Plan) ClusterSpec() ClusterSpec {
 	}
 	s := ClusterSpec{SubscriptionID: sub, ResourceGroup: p.NewClusterGroup(), Name: p.NewClusterName(), Location: p.Region,
 		DNSPrefix: rules.DNSPrefix(p.NewClusterName()), KubernetesVersion: p.KubernetesVersion, VMSize: p.VMSize, Nodes: p.Nodes,
-		APIAccess: p.APIAccess, Tags: map[string]string{TagCreatedBy: "amlaks"}}
+		APIAccess: p.APIAccess, Tags: map[string]string{TagCreatedBy: "amlaks", TagCompute: p.Workspace.Name + "/" + p.Name}}
 	if p.APIAccess == APIAuthorized {
 		s.AuthorizedRanges = append([]string(nil), p.AuthorizedRanges...)
 	}

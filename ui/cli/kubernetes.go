@@ -181,37 +181,99 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 	return m
 }
 
-// statusPhases prints every phase of a Kubernetes compute: the cluster,
-// the extension, the attach.
-func (a *app) statusPhases(c wizard.Compute) {
+// phaseStatus is every phase of a Kubernetes compute: the cluster, the
+// extension, the attach.
+func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
 	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
 	if !ok || c.ClusterID == "" {
-		return
+		return nil
 	}
 	cl, cerr := kc.Cluster(a.ctx, c.ClusterID)
 	e, found, eerr := kc.Extension(a.ctx, c.ClusterID)
-	clusterState := "missing"
-	owner := ""
+	cluster := map[string]string{"phase": "cluster", "state": "missing", "id": c.ClusterID}
 	switch {
 	case cerr == nil:
-		clusterState = cl.ProvisioningState + ", " + cl.PowerState
+		cluster["state"] = cl.ProvisioningState
+		cluster["power"] = cl.PowerState
 		if cl.Tags[wizard.TagCreatedBy] == "amlaks" {
-			owner = " (created by amlaks)"
+			cluster["createdBy"] = "amlaks"
 		}
 	case !errors.Is(cerr, wizard.ErrNotFound):
-		clusterState = "unknown: " + cerr.Error()
+		cluster["state"] = "unknown: " + cerr.Error()
 	}
-	extState := "missing"
+	ext := map[string]string{"phase": "extension", "state": "missing"}
 	switch {
 	case eerr != nil:
-		extState = "unknown: " + eerr.Error()
+		ext["state"] = "unknown: " + eerr.Error()
 	case found:
-		extState = e.State + " " + e.Version
+		ext["state"], ext["version"] = e.State, e.Version
+		if len(e.Errors) > 0 {
+			ext["error"] = e.Errors[0].Code + ": " + e.Errors[0].Message
+		}
 	}
-	if a.jsonOut() {
-		return // the JSON carries them (statusJSON)
+	ns := c.Namespace
+	if ns == "" {
+		ns = "default"
 	}
-	fmt.Fprintf(a.s.Out, "phases:\n  cluster    %s%s\n  extension  %s\n  attach     %s (namespace %s)\n", clusterState, owner, extState, c.State, orDash(c.Namespace))
+	return []map[string]string{cluster, ext, {"phase": "attach", "state": c.State, "namespace": ns}}
+}
+
+// printPhaseStatus prints phaseStatus as lines under the compute.
+func (a *app) printPhaseStatus(ph []map[string]string) {
+	if len(ph) == 0 {
+		return
+	}
+	fmt.Fprintln(a.s.Out, "phases:")
+	for _, m := range ph {
+		line := m["state"]
+		switch m["phase"] {
+		case "cluster":
+			if m["power"] != "" {
+				line += ", " + m["power"]
+			}
+			if m["createdBy"] != "" {
+				line += " (created by amlaks)"
+			}
+		case "extension":
+			if m["version"] != "" {
+				line += " " + m["version"]
+			}
+			if m["error"] != "" {
+				line += " — " + m["error"]
+			}
+		case "attach":
+			line += " (namespace " + m["namespace"] + ")"
+		}
+		fmt.Fprintf(a.s.Out, "  %-10s %s\n", m["phase"], line)
+	}
+}
+
+// unfinishedCreate shows the phases of a Kubernetes create that stopped
+// before its attach: the cluster amlaks tagged for this compute, and its
+// extension. It reports whether it found one.
+func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
+	if _, ok := a.sess.Cloud.(wizard.KubernetesCloud); !ok {
+		return false, nil
+	}
+	cls, err := a.sess.Cloud.Clusters(a.ctx, p.Subscription)
+	if err != nil {
+		return false, err
+	}
+	for _, cl := range cls {
+		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+name) {
+			continue
+		}
+		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"})
+		if a.jsonOut() {
+			writeJSON(a.s.Out, map[string]any{"name": name, "type": string(wizard.ComputeKubernetes), "state": "Unfinished", "phases": ph})
+		} else {
+			fmt.Fprintf(a.s.Out, "%s is not attached yet: the create stopped after some of its phases\n", name)
+			a.printPhaseStatus(ph)
+			fmt.Fprintln(a.s.Out, "next: re-run the same create command to continue from the first unfinished phase")
+		}
+		return true, exit(ExitFailure, errSilent)
+	}
+	return false, nil
 }
 
 func orDash(s string) string {

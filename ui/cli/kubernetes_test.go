@@ -159,7 +159,6 @@ func TestKubernetesCreateDryRunBodies(t *testing.T) {
 	}
 }
 
-
 // TestKubernetesBlockExit2NothingSent: every Block of the current path
 // exits 2 and sends nothing.
 func TestKubernetesBlockExit2NothingSent(t *testing.T) {
@@ -172,7 +171,9 @@ func TestKubernetesBlockExit2NothingSent(t *testing.T) {
 		{"no TLS and no explicit insecure", nil, []string{"create", "-n", "k8s-a"}, "--allow-insecure-connections: without TLS"},
 		{"HA router on 2 nodes", nil, []string{"create", "-n", "k8s-a", "--allow-insecure-connections", "--purpose", "devtest", "--nodes", "2", "--router-ha"},
 			"the high-availability inference router needs 3 nodes (now 2): use 3 nodes or more, or turn HA off"},
-		{"provider not registered", func(c *wizardtest.Cloud) { c.Provs[wizardtest.Sub]["Microsoft.KubernetesConfiguration"] = "NotRegistered" },
+		{"provider not registered", func(c *wizardtest.Cloud) {
+			c.Provs[wizardtest.Sub]["Microsoft.KubernetesConfiguration"] = "NotRegistered"
+		},
 			[]string{"create", "-n", "k8s-a", "--allow-insecure-connections"}, "Microsoft.KubernetesConfiguration is not registered"},
 		{"cluster on a service principal", nil, []string{"attach", "-n", "k8s-a", "--cluster", wizardtest.ClusterSP}, "aks-sp runs on a service principal"},
 		{"extension missing without --install-extension", nil, []string{"attach", "-n", "k8s-a", "--cluster", wizardtest.ClusterBare},
@@ -275,6 +276,14 @@ func TestKubernetesCreateRunsThreePhases(t *testing.T) {
 		!strings.Contains(out, "attach     Succeeded (namespace default)") {
 		t.Fatalf("status:\n%s", out)
 	}
+	code, out, _ = runLine(t, c, "status", "k8s-dev", "-w", "mlw-prod", "-o", "json")
+	var st struct {
+		Phases []map[string]string `json:"phases"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || len(st.Phases) != 3 || st.Phases[0]["createdBy"] != "amlaks" ||
+		st.Phases[1]["state"] != "Succeeded" || st.Phases[2]["namespace"] != "default" {
+		t.Fatalf("status json: %d\n%s", code, out)
+	}
 }
 
 // regexpLine reports a line holding every part, in order.
@@ -312,6 +321,12 @@ func TestKubernetesStopMidExtensionThenContinue(t *testing.T) {
 	}
 	if len(c.Specs) != 0 || len(c.ClusterSpecs) != 1 || len(c.ExtensionSpecs) != 1 {
 		t.Fatalf("after the stop: %d clusters, %d extensions, %d computes", len(c.ClusterSpecs), len(c.ExtensionSpecs), len(c.Specs))
+	}
+	// status shows the phases of the unfinished create
+	code, out, _ = runLine(t, c, "status", "k8s-resume", "-w", "mlw-prod")
+	if code != 1 || !strings.Contains(out, "k8s-resume is not attached yet") || !strings.Contains(out, "cluster    Succeeded, Running (created by amlaks)") ||
+		!strings.Contains(out, "attach     missing") {
+		t.Fatalf("status of the unfinished create: exit %d\n%s", code, out)
 	}
 	c.StopAfter = nil
 	code, out, errs = runLine(t, c, args...)

@@ -332,6 +332,11 @@ func (a *app) statusCmd() *cobra.Command {
 				return err
 			}
 			c, cerr := a.sess.Cloud.Compute(a.ctx, ws, args[0])
+			if errors.Is(cerr, wizard.ErrNotFound) && !ok {
+				if done, err := a.unfinishedCreate(p, args[0]); done || err != nil {
+					return err
+				}
+			}
 			if cerr != nil && !(ok && errors.Is(cerr, wizard.ErrNotFound)) {
 				return cerr
 			}
@@ -343,9 +348,18 @@ func (a *app) statusCmd() *cobra.Command {
 				// started elsewhere (no token here): poll the compute itself
 				return a.follow(wizard.Operation{Kind: opKindOf(c.State), Workspace: ws, Name: c.Name}, nil)
 			}
-			a.printCompute(c, nil)
 			if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
-				a.statusPhases(c)
+				ph := a.phaseStatus(c)
+				if a.jsonOut() {
+					m := computeJSON(c, nil)
+					m["phases"] = ph
+					writeJSON(a.s.Out, m)
+				} else {
+					a.printCompute(c, nil)
+					a.printPhaseStatus(ph)
+				}
+			} else {
+				a.printCompute(c, nil)
 			}
 			if c.State == "Failed" {
 				for _, e := range c.Errors {

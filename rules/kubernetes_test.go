@@ -192,3 +192,73 @@ func TestNodeSizeAndCount(t *testing.T) {
 		t.Errorf("no HA on 1 node: %v", vs)
 	}
 }
+
+func TestKubernetesFindings(t *testing.T) {
+	reg := map[string]string{"Microsoft.ContainerService": "Registered", "Microsoft.KubernetesConfiguration": "Registered"}
+	tests := []struct {
+		name string
+		f    KubernetesFacts
+		code string
+		sev  Severity
+		msg  string // part of message + fix
+	}{
+		{"provider missing", KubernetesFacts{Providers: map[string]string{"Microsoft.ContainerService": "Registered", "Microsoft.KubernetesConfiguration": "NotRegistered"}},
+			CodeProviders, Block, "Microsoft.KubernetesConfiguration is not registered in this subscription — run the same command with --register-providers, or `az provider register -n Microsoft.KubernetesConfiguration`"},
+		{"both providers missing", KubernetesFacts{Providers: map[string]string{}},
+			CodeProviders, Block, "providers Microsoft.ContainerService and Microsoft.KubernetesConfiguration are not registered"},
+		{"provider registered on the way", KubernetesFacts{Providers: map[string]string{"Microsoft.ContainerService": "Registering"}, RegisterProviders: true},
+			CodeProviders, Info, "amlaks registers them first"},
+		{"service principal", KubernetesFacts{Providers: reg, Cluster: "aks-sp", Identity: "ServicePrincipal"},
+			CodeServicePrincipal, Block, "aks-sp runs on a service principal, not a managed identity"},
+		{"extension missing, not asked", KubernetesFacts{Cluster: "c", ExtensionKnown: true},
+			CodeExtensionMissing, Block, "not installed on c — add --install-extension"},
+		{"extension missing, install", KubernetesFacts{Cluster: "c", ExtensionKnown: true, InstallExtension: true},
+			CodeExtensionMissing, Info, "it will be installed"},
+		{"extension failed", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Failed", ExtensionError: "X: y"},
+			CodeExtensionFailed, Block, "failed (X: y) — add --install-extension to reinstall it"},
+		{"extension failed, reinstall", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Failed", InstallExtension: true},
+			CodeExtensionFailed, Warn, "it will be reinstalled"},
+		{"extension healthy", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Succeeded", ExtensionVersion: "1.1.64"},
+			CodeExtensionInstalled, Info, "extension 1.1.64 is installed on c (Succeeded)"},
+		{"HA on 2 nodes", KubernetesFacts{Create: true, Cluster: "c", Nodes: 2, RouterHA: true},
+			CodeRouterHA, Block, "needs 3 nodes and c has 2 — use 3 nodes or more, or turn HA off"},
+		{"authorized ranges", KubernetesFacts{Create: true, AuthorizedRanges: []string{"203.0.113.0/24"}, WorkspaceRegion: "eastus", PairedRegions: []string{"westus"}},
+			CodeAuthorizedRanges, Warn, "control plane in eastus and westus"},
+		{"attached as AKS", KubernetesFacts{Cluster: "c", LegacyAttached: []string{"aks-1 in mlw"}},
+			CodeAttachedLegacy, Block, "c is attached as an AKS (v1) compute: aks-1 in mlw — detach it first"},
+		{"attached as Kubernetes elsewhere", KubernetesFacts{Cluster: "c", Workspace: "mlw", Namespace: "default", KubernetesAttached: []KubernetesAttachment{{"k1", "mlw-2", "default"}}},
+			CodeAttachedKubernetes, Info, "also attached as k1 in mlw-2 (namespace default): allowed"},
+		{"same workspace and namespace", KubernetesFacts{Cluster: "c", Workspace: "mlw", Namespace: "default", KubernetesAttached: []KubernetesAttachment{{"k1", "mlw", "default"}}},
+			CodeAttachedKubernetes, Warn, "in namespace default too: both computes would share it — give another --namespace"},
+		{"insecure", KubernetesFacts{Create: true, TLSOff: true, AllowInsecure: true},
+			CodeInsecure, Warn, "plain HTTP"},
+		{"preview version", KubernetesFacts{Create: true, Version: "1.33", VersionPreview: true},
+			CodeVersionPreview, Warn, "Kubernetes 1.33 is a preview"},
+		{"foreign cluster exists", KubernetesFacts{Create: true, Cluster: "c", ClusterExists: true},
+			CodeClusterExists, Block, "c already exists and amlaks did not create it"},
+		{"own cluster exists", KubernetesFacts{Create: true, Cluster: "c", ClusterExists: true, ClusterOurs: true},
+			CodeClusterExists, Info, "a re-run continues"},
+		{"node too small", KubernetesFacts{Create: true, VMSize: "Standard_B1s", VCPUs: 1, MemoryGB: 1},
+			CodeNodeTooSmall, Block, "at least 2 vCPUs and 4 GiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := KubernetesFindings(tt.f)
+			for _, f := range fs {
+				if f.Code == tt.code && f.Severity == tt.sev && strings.Contains(f.String(), tt.msg) {
+					return
+				}
+			}
+			t.Fatalf("want %s %s %q in %v", tt.sev, tt.code, tt.msg, fs)
+		})
+	}
+	// nothing to say about a healthy, registered, managed-identity cluster
+	if fs := KubernetesFindings(KubernetesFacts{Providers: reg, Identity: "SystemAssigned", Nodes: 3, RouterHA: true}); len(fs) != 0 {
+		t.Fatalf("unexpected %v", fs)
+	}
+	// Block first
+	fs := KubernetesFindings(KubernetesFacts{Create: true, TLSOff: true, AllowInsecure: true, Cluster: "c", Nodes: 1, RouterHA: true})
+	if len(fs) < 2 || fs[0].Severity != Block {
+		t.Fatalf("order %v", fs)
+	}
+}

@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -194,13 +193,15 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				return
 			})
 		case LoadVersions:
-			g.Go(func() (err error) {
-				k.Versions, err = c.Versions(ctx, p.Subscription, p.Region)
-				k.HaveVersions = err == nil
-				if errors.Is(err, ErrNotFound) {
-					return nil // an unknown region: the region step says so
-				}
-				return
+			if !p.Kubernetes() || p.Mode != ModeCreate {
+				continue // the legacy version step only shows them
+			}
+			g.Go(func() error {
+				vs, err := c.Versions(ctx, p.Subscription, p.Region)
+				// an error leaves them unknown: an unknown region is the
+				// region step's message, and the preflight asks again
+				k.Versions, k.HaveVersions = vs, err == nil
+				return nil
 			})
 		}
 	}

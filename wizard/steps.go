@@ -217,9 +217,10 @@ func StepOf(id StepID) Step {
 	return Step{ID: id, Title: string(id)}
 }
 
-// Flow is the ordered list of steps of a mode on the default compute type
-// (Kubernetes); FlowFor follows the plan's compute type.
-func Flow(m Mode) []StepID { return flow(m, ComputeKubernetes) }
+// Flow is the ordered list of steps of a mode on the legacy AKS compute
+// (today's steps plus the compute type), which the TUI walks until it has
+// the current path's screens; FlowFor follows the plan's compute type.
+func Flow(m Mode) []StepID { return flow(m, ComputeAKS) }
 
 // FlowFor is the ordered list of steps of the plan's mode and compute type
 // (the legacy AKS compute keeps today's steps, plus the compute type).
@@ -249,7 +250,8 @@ func flow(m Mode, t ComputeType) []StepID {
 }
 
 // Position returns the 1-based number of a step among the numbered steps
-// of the mode and their count; 0 for unnumbered steps (subscription, submit).
+// of the mode's Flow and their count; 0 for unnumbered steps (subscription,
+// submit). PositionFor counts the plan's own flow.
 func Position(m Mode, id StepID) (n, total int) { return position(Flow(m), id) }
 
 // PositionFor is Position over the plan's flow (its compute type).

@@ -56,11 +56,15 @@ func TestPositionCountsNumberedSteps(t *testing.T) {
 	if n, total := PositionFor(legacy(ModeAttach), StepCluster); n != 5 || total != 8 {
 		t.Fatalf("legacy attach cluster = %d/%d, want 5/8", n, total)
 	}
+	if n, total := Position(ModeAttach, StepCluster); n != 5 || total != 8 {
+		t.Fatalf("Position (the legacy flow) attach cluster = %d/%d, want 5/8", n, total)
+	}
 	// the current path (the default)
-	if n, total := Position(ModeCreate, StepK8sVersion); n != 6 || total != 15 {
+	k8s := func(m Mode) *Plan { p := NewPlan(m); p.ComputeType = ComputeKubernetes; return p }
+	if n, total := PositionFor(k8s(ModeCreate), StepK8sVersion); n != 6 || total != 15 {
 		t.Fatalf("kubernetes create version = %d/%d, want 6/15", n, total)
 	}
-	if n, total := Position(ModeAttach, StepIdentity); n != 9 || total != 11 {
+	if n, total := PositionFor(k8s(ModeAttach), StepIdentity); n != 9 || total != 11 {
 		t.Fatalf("kubernetes attach identity = %d/%d, want 9/11", n, total)
 	}
 }

@@ -451,3 +451,46 @@ func TestLegacyComputeTypeSaysWhy(t *testing.T) {
 		t.Fatalf("help:\n%s", out)
 	}
 }
+
+func TestAccessibleKubernetesCreateAsksTypeAndInsecure(t *testing.T) {
+	c := wizardtest.New()
+	// compute type 1 (Kubernetes), workspace 1, purpose/region/size/nodes
+	// defaults, no advanced, name, allow insecure, confirm
+	code, out, errs := runTTY(t, c, "1\n1\n\n\n\n\n\nk8s-acc\ny\ny\n", "create", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"Compute type:", "1. Kubernetes compute: AKS + the Azure ML extension (current, recommended)",
+		"2. AKS compute (legacy v1, as in the 2020 article): Azure ML SDK v1 support ended 2026-06-30",
+		"allow insecure (plain HTTP) scoring connections? [y/N]", "Phases:", "1. create AKS cluster k8s-acc in rg-ml-prod", "Submit the create of k8s-acc? [y/N]"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("prompts lack %q:\n%s", want, errs)
+		}
+	}
+	if len(c.ClusterSpecs) != 1 || len(c.ExtensionSpecs) != 1 || !c.ExtensionSpecs[0].AllowInsecure || len(c.Specs) != 1 {
+		t.Fatalf("sent %d clusters %d extensions %d computes", len(c.ClusterSpecs), len(c.ExtensionSpecs), len(c.Specs))
+	}
+}
+
+func TestAccessibleKubernetesAttachAsksToInstall(t *testing.T) {
+	c := wizardtest.New()
+	// compute type 1, workspace 1, purpose default, cluster aks-noext, no
+	// advanced, name, install yes, insecure yes, confirm
+	idx := 0
+	for i, cl := range c.Clus {
+		if cl.Name == wizardtest.ClusterBare {
+			idx = i + 1
+		}
+	}
+	in := "1\n1\n\n" + itoa(idx) + "\n\nk8s-att\ny\ny\ny\n"
+	code, out, errs := runTTY(t, c, in, "attach", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "The Azure ML extension is not installed on the cluster. Install it now? [y/N]") || !strings.Contains(errs, "it will be installed") {
+		t.Fatalf("prompts:\n%s", errs)
+	}
+	if len(c.ExtensionSpecs) != 1 || len(c.Specs) != 1 || c.Specs[0].ClusterID != wizardtest.K8sClusterID(wizardtest.ClusterBare) {
+		t.Fatalf("sent %d extensions %+v", len(c.ExtensionSpecs), c.Specs)
+	}
+}

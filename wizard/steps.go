@@ -131,7 +131,7 @@ var table = []Step{
 	{ID: StepMode, Title: "Mode", Field: FMode, Modes: allModes, Numbered: true, Kind: KindChoice,
 		Help: "create a new cluster, attach an existing one, browse versions or list computes"},
 	{ID: StepComputeType, Title: "Compute type", Field: FComputeType, Flags: []string{"--compute-type"}, Modes: createAttach, Numbered: true,
-		Kind: KindChoice, Check: checkComputeType,
+		Kind: KindChoice, Loads: []Load{LoadProviders}, Check: checkComputeType,
 		Help: "Kubernetes compute: AKS + the Azure ML extension (current, recommended); or AKS compute (legacy v1, as in the 2020 article)"},
 	{ID: StepPurpose, Title: "Cluster purpose", Field: FPurpose, Flags: []string{"--purpose"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Check: checkPurpose,

@@ -476,6 +476,18 @@ func summary(p *wizard.Plan, demo bool) string {
 			out += ", custom VNet " + p.Network.VNet + "/" + p.Network.Subnet
 		}
 	}
+	if p.Kubernetes() {
+		if p.Mode == wizard.ModeCreate {
+			out += fmt.Sprintf(", Kubernetes %s on AKS cluster %s/%s", p.KubernetesVersion, p.NewClusterGroup(), p.NewClusterName())
+		}
+		out += fmt.Sprintf(", Kubernetes compute in namespace %s, %s identity, router %s", p.Namespace, p.IdentityLabel(), wizard.RouterLabel(p.Router))
+		if p.HA() {
+			out += " (HA)"
+		}
+		if p.TLS.Mode == rules.TLSOff && (p.Mode == wizard.ModeCreate || p.InstallExtension) {
+			out += ", no TLS (insecure connections allowed)"
+		}
+	}
 	switch p.TLS.Mode {
 	case rules.TLSMicrosoft:
 		out += ", TLS with a Microsoft certificate"

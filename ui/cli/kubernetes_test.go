@@ -494,3 +494,26 @@ func TestAccessibleKubernetesAttachAsksToInstall(t *testing.T) {
 		t.Fatalf("sent %d extensions %+v", len(c.ExtensionSpecs), c.Specs)
 	}
 }
+
+func TestKubernetesDryRunTable(t *testing.T) {
+	c := wizardtest.New()
+	code, out, errs := runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-t", "--allow-insecure-connections", "--api-access", "private", "--dry-run")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"# phase 1/3: create AKS cluster k8s-t in rg-ml-prod", `"enablePrivateCluster": true`, "--enable-private-cluster",
+		"# phase 2/3: install the Azure ML extension on k8s-t", `"allowInsecureConnections": "True"`,
+		"# phase 3/3: attach k8s-t to mlw-prod as Kubernetes compute k8s-t", `"computeType": "Kubernetes"`, "# azure-ai-ml (Python SDK v2):"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, out)
+		}
+	}
+	if sent(c) != 0 {
+		t.Fatal("a dry run sent something")
+	}
+	// blocked dry run: exit 2, still prints the phases
+	code, out, _ = runLine(t, c, "attach", "-w", "mlw-prod", "-n", "k8s-u", "--cluster", wizardtest.ClusterBare, "--dry-run")
+	if code != 2 || !strings.Contains(out, "# phase 1/1: attach aks-noext") || sent(c) != 0 {
+		t.Fatalf("blocked dry run: exit %d\n%s", code, out)
+	}
+}

@@ -208,3 +208,25 @@ func findingText(fs []rules.Finding) string {
 	}
 	return b.String()
 }
+
+// BenchmarkKubernetesPlan measures the synchronous work of a Kubernetes
+// create in line mode against the in-memory fake: Resolve, Preflight and
+// the phases' requests and equivalents.
+func BenchmarkKubernetesPlan(b *testing.B) {
+	c := wizardtest.New()
+	for b.Loop() {
+		p := wizard.NewPlan(wizard.ModeCreate)
+		p.Subscription, p.Workspace, p.Name, p.AllowInsecure = wizardtest.Sub, wizardtest.WS, "k8s-bench", true
+		p.Mark(wizard.FSubscription, wizard.Flag)
+		p.Mark(wizard.FWorkspace, wizard.Flag)
+		if vs, err := wizard.Resolve(b.Context(), c, p); err != nil || len(vs) > 0 {
+			b.Fatal(err, vs)
+		}
+		if _, err := wizard.Preflight(b.Context(), c, p, nil); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := wizard.Phases(c, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -118,11 +118,15 @@ func IsSystemIdentity(s string) bool {
 	return s == "" || s == "system" || s == "systemassigned"
 }
 
-func checkIdentity(p *Plan, _ Known) []rules.Violation {
-	if IsSystemIdentity(p.Identity) {
+func checkIdentity(p *Plan, _ Known) []rules.Violation { return CheckIdentity(p.Identity) }
+
+// CheckIdentity checks a compute identity: system, or a user-assigned
+// identity's resource ID.
+func CheckIdentity(identity string) []rules.Violation {
+	if IsSystemIdentity(identity) {
 		return nil
 	}
-	parts := strings.Split(strings.Trim(p.Identity, "/"), "/")
+	parts := strings.Split(strings.Trim(identity, "/"), "/")
 	if len(parts) == 8 && strings.EqualFold(parts[0], "subscriptions") && rules.IsGUID(parts[1]) && strings.EqualFold(parts[2], "resourceGroups") &&
 		strings.EqualFold(parts[4], "providers") && strings.EqualFold(parts[5], "Microsoft.ManagedIdentity") &&
 		strings.EqualFold(parts[6], "userAssignedIdentities") && parts[3] != "" && parts[7] != "" {

@@ -140,6 +140,9 @@ func (f *submitFlags) fillK8s(cmd *cobra.Command, p *wizard.Plan) []rules.Violat
 			p.Identity = ""
 		}
 		p.Mark(wizard.FIdentity, wizard.Flag)
+		if p.Mode == wizard.ModeCreate { // the identity step is the attach's: check it here
+			vs = append(vs, wizard.CheckIdentity(p.Identity)...)
+		}
 	}
 	if ch("router") {
 		r, err := wizard.ParseRouter(f.router)

@@ -190,6 +190,8 @@ func TestKubernetesBlockExit2NothingSent(t *testing.T) {
 		{"legacy flag on Kubernetes", nil, []string{"create", "-n", "k8s-a", "--vnet", "v", "--allow-insecure-connections"}, "--vnet: is for the legacy AKS compute"},
 		{"Kubernetes flag on legacy", nil, []string{"create", "-n", "aks-a", "--compute-type", "AKS", "--namespace", "x"}, "--namespace: is for Kubernetes computes"},
 		{"Microsoft certificate on Kubernetes", nil, []string{"create", "-n", "k8s-a", "--ssl-leaf-domain-label", "leaf"}, "--ssl-leaf-domain-label: is for the legacy AKS compute"},
+		{"bad identity on create", nil, []string{"create", "-n", "k8s-a", "--identity", "id-ml", "--allow-insecure-connections"}, "--identity: must be system or a user-assigned identity's resource ID"},
+		{"bad identity on attach", nil, []string{"attach", "-n", "k8s-a", "--cluster", wizardtest.ClusterReady, "--identity", "id-ml"}, "--identity: must be system or a user-assigned"},
 		{"bad compute type", nil, []string{"create", "-n", "k8s-a", "--compute-type", "v1"}, `--compute-type: must be Kubernetes or AKS (got "v1")`},
 		{"unsupported version", nil, []string{"create", "-n", "k8s-a", "--kubernetes-version", "1.20", "--allow-insecure-connections"}, "--kubernetes-version: 1.20 is not offered in eastus"},
 		{"node below AKS minimum size", func(c *wizardtest.Cloud) {

@@ -126,7 +126,10 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 	var g group
 	var sizes SizeList
 	var haveSizes bool
-	wantExt := slices.Contains(loads, LoadExtensions) && ready(p, LoadExtensions)
+	_, isKube := c.(KubernetesCloud)
+	// a Cloud without the current path's side leaves these unknown: the
+	// preflight says so, after every flag was checked
+	wantExt := slices.Contains(loads, LoadExtensions) && ready(p, LoadExtensions) && isKube
 	if wantExt && !slices.Contains(loads, LoadClusters) {
 		loads = append(slices.Clone(loads), LoadClusters)
 	}
@@ -177,6 +180,9 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				return err
 			})
 		case LoadProviders:
+			if !isKube {
+				continue
+			}
 			g.Go(func() (err error) {
 				kc, err := kubeCloud(c)
 				if err != nil {

@@ -309,8 +309,8 @@ several workspaces; namespaces (--namespace, default "default") keep their workl
 
 --compute-type AKS is the legacy v1 path: Azure ML SDK v1 support ended 2026-06-30, CLI v1 on
 2025-09-30, and SDK v2 cannot use an AKS compute; a second AKS attachment breaks the first.`,
-		Example: `  amlaks attach -w mlw-prod -n k8s-ml --cluster aks-ml-ok --cluster-resource-group rg-k8s --yes
-  amlaks attach -w mlw-prod -n k8s-new --cluster aks-noext --install-extension --allow-insecure-connections --yes
+		Example: `  amlaks attach -w mlw-prod -n k8s-ml --cluster aks-ml-ready --cluster-resource-group rg-aks-ml --yes
+  amlaks attach -w mlw-prod -n k8s-new --cluster aks-ml-plain --install-extension --allow-insecure-connections --yes
   amlaks attach -w mlw-prod -n aks-priv --cluster aks-private --cluster-resource-group rg-aks --compute-type AKS --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -175,11 +175,11 @@ func TestKubernetesBlockExit2NothingSent(t *testing.T) {
 			c.Provs[wizardtest.Sub]["Microsoft.KubernetesConfiguration"] = "NotRegistered"
 		},
 			[]string{"create", "-n", "k8s-a", "--allow-insecure-connections"}, "Microsoft.KubernetesConfiguration is not registered"},
-		{"cluster on a service principal", nil, []string{"attach", "-n", "k8s-a", "--cluster", wizardtest.ClusterSP}, "aks-sp runs on a service principal"},
+		{"cluster on a service principal", nil, []string{"attach", "-n", "k8s-a", "--cluster", wizardtest.ClusterSP}, "aks-ml-sp runs on a service principal"},
 		{"extension missing without --install-extension", nil, []string{"attach", "-n", "k8s-a", "--cluster", wizardtest.ClusterBare},
-			"the Azure ML extension is not installed on aks-noext — add --install-extension"},
+			"the Azure ML extension is not installed on aks-ml-plain — add --install-extension"},
 		{"extension failed without --install-extension", nil, []string{"attach", "-n", "k8s-a", "--cluster", wizardtest.ClusterBroken},
-			"the Azure ML extension on aks-extfail failed (ExtensionOperationFailed: helm install failed"},
+			"the Azure ML extension on aks-ml-failed failed (ExtensionOperationFailed: helm install failed"},
 		{"cluster attached as an AKS compute", nil, []string{"attach", "-n", "k8s-a", "--cluster", "aks-shared"}, "aks-shared is attached as an AKS (v1) compute: aks-inference in mlw-prod"},
 		{"stopped cluster", nil, []string{"attach", "-n", "k8s-a", "--cluster", "aks-stopped", "--install-extension", "--allow-insecure-connections"}, "aks-stopped is stopped"},
 		{"existing cluster not made by amlaks", nil, []string{"create", "-n", "k8s-a", "--cluster", "aks-shared", "--cluster-resource-group", "rg-aks", "--allow-insecure-connections"},
@@ -375,7 +375,7 @@ func TestKubernetesAttachInstallsExtension(t *testing.T) {
 	if len(c.ClusterSpecs) != 0 || len(c.ExtensionSpecs) != 1 || len(c.Specs) != 1 {
 		t.Fatalf("sent %d clusters, %d extensions, %d computes", len(c.ClusterSpecs), len(c.ExtensionSpecs), len(c.Specs))
 	}
-	if !strings.Contains(errs, "INFO: the Azure ML extension is not installed on aks-noext: it will be installed") || !strings.Contains(errs, "[1/2 extension] Succeeded") {
+	if !strings.Contains(errs, "INFO: the Azure ML extension is not installed on aks-ml-plain: it will be installed") || !strings.Contains(errs, "[1/2 extension] Succeeded") {
 		t.Fatalf("stderr:\n%s", errs)
 	}
 	if sp := c.Specs[0]; sp.Namespace != "team-b" || sp.ClusterID != wizardtest.K8sClusterID(wizardtest.ClusterBare) || sp.Type != wizard.ComputeKubernetes {
@@ -385,15 +385,15 @@ func TestKubernetesAttachInstallsExtension(t *testing.T) {
 	// cluster in another namespace is allowed (Info)
 	c2 := wizardtest.New()
 	code, _, errs = runLine(t, c2, "attach", "-w", "mlw-prod", "-n", "k8s-ok", "--cluster", wizardtest.ClusterReady, "--yes")
-	if code != 0 || len(c2.ExtensionSpecs) != 0 || len(c2.Specs) != 1 || !strings.Contains(errs, "INFO: the Azure ML extension 1.1.64 is installed on aks-ml-ok") {
+	if code != 0 || len(c2.ExtensionSpecs) != 0 || len(c2.Specs) != 1 || !strings.Contains(errs, "INFO: the Azure ML extension 1.1.64 is installed on aks-ml-ready") {
 		t.Fatalf("exit %d, %d extensions\n%s", code, len(c2.ExtensionSpecs), errs)
 	}
 	code, _, errs = runLine(t, c2, "attach", "-w", "mlw-prod", "-n", "k8s-ok2", "--cluster", wizardtest.ClusterReady, "--namespace", "team-c", "--yes")
-	if code != 0 || !strings.Contains(errs, "INFO: aks-ml-ok is also attached as k8s-ok in mlw-prod (namespace default): allowed") {
+	if code != 0 || !strings.Contains(errs, "INFO: aks-ml-ready is also attached as k8s-ok in mlw-prod (namespace default): allowed") {
 		t.Fatalf("second attach: exit %d\n%s", code, errs)
 	}
 	code, _, errs = runLine(t, c2, "attach", "-w", "mlw-prod", "-n", "k8s-ok3", "--cluster", wizardtest.ClusterReady, "--yes")
-	if code != 0 || !strings.Contains(errs, "WARN: aks-ml-ok is already attached as k8s-ok in mlw-prod, in namespace default too") {
+	if code != 0 || !strings.Contains(errs, "WARN: aks-ml-ready is already attached as k8s-ok in mlw-prod, in namespace default too") {
 		t.Fatalf("same namespace: exit %d\n%s", code, errs)
 	}
 }
@@ -422,7 +422,7 @@ func TestKubernetesDetachKeepsOrDeletesCluster(t *testing.T) {
 	}
 	calls := c.CallCount("Detach")
 	code, _, errs = runLine(t, c, "detach", "k8s-ok", "-w", "mlw-prod", "--delete-cluster", "--yes")
-	if code != 2 || !strings.Contains(errs, "aks-ml-ok was not created by amlaks") || c.CallCount("Detach") != calls || len(c.Deleted) != 0 {
+	if code != 2 || !strings.Contains(errs, "aks-ml-ready was not created by amlaks") || c.CallCount("Detach") != calls || len(c.Deleted) != 0 {
 		t.Fatalf("delete of a foreign cluster: exit %d\n%s", code, errs)
 	}
 	// needs confirmation without --yes
@@ -476,7 +476,7 @@ func TestAccessibleKubernetesCreateAsksTypeAndInsecure(t *testing.T) {
 
 func TestAccessibleKubernetesAttachAsksToInstall(t *testing.T) {
 	c := wizardtest.New()
-	// compute type 1, workspace 1, purpose default, cluster aks-noext, no
+	// compute type 1, workspace 1, purpose default, cluster aks-ml-plain, no
 	// advanced, name, install yes, insecure yes, confirm
 	idx := 0
 	for i, cl := range c.Clus {
@@ -515,7 +515,7 @@ func TestKubernetesDryRunTable(t *testing.T) {
 	}
 	// blocked dry run: exit 2, still prints the phases
 	code, out, _ = runLine(t, c, "attach", "-w", "mlw-prod", "-n", "k8s-u", "--cluster", wizardtest.ClusterBare, "--dry-run")
-	if code != 2 || !strings.Contains(out, "# phase 1/1: attach aks-noext") || sent(c) != 0 {
+	if code != 2 || !strings.Contains(out, "# phase 1/1: attach aks-ml-plain") || sent(c) != 0 {
 		t.Fatalf("blocked dry run: exit %d\n%s", code, out)
 	}
 }

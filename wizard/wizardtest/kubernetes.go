@@ -23,16 +23,20 @@ const Sub2 = "00000000-0000-4000-8000-000000000002"
 
 var _ wizard.KubernetesCloud = (*Cloud)(nil)
 
-// Fixture clusters of the current path (in Sub, resource group rg-k8s).
+// Fixture clusters of the current path (in Sub, resource group
+// rg-aks-ml), named as the simulator's.
 const (
-	ClusterReady  = "aks-ml-ok"   // extension installed and healthy
-	ClusterBare   = "aks-noext"   // no extension
-	ClusterBroken = "aks-extfail" // extension failed
-	ClusterSP     = "aks-sp"      // on a service principal
+	ClusterReady  = "aks-ml-ready"  // extension installed and healthy
+	ClusterBare   = "aks-ml-plain"  // no extension
+	ClusterBroken = "aks-ml-failed" // extension failed
+	ClusterSP     = "aks-ml-sp"     // on a service principal
 )
 
-// K8sClusterID is the resource ID of a fixture cluster in rg-k8s.
-func K8sClusterID(name string) string { return clusterID("rg-k8s", name) }
+// K8sGroup is the resource group of the current path's fixture clusters.
+const K8sGroup = "rg-aks-ml"
+
+// K8sClusterID is the resource ID of a fixture cluster in K8sGroup.
+func K8sClusterID(name string) string { return clusterID(K8sGroup, name) }
 
 func k8sFixtures(c *Cloud) {
 	pool := []rules.Pool{{Name: "system", Size: "Standard_D4s_v3", Count: 3, VCPUs: 4}}
@@ -42,7 +46,7 @@ func k8sFixtures(c *Cloud) {
 		if n == ClusterSP {
 			ident = "ServicePrincipal"
 		}
-		c.Clus = append(c.Clus, wizard.Cluster{ID: id, Name: n, ResourceGroup: "rg-k8s", Region: "eastus", Version: "1.32.4", Pools: pool,
+		c.Clus = append(c.Clus, wizard.Cluster{ID: id, Name: n, ResourceGroup: K8sGroup, Region: "eastus", Version: "1.32.4", Pools: pool,
 			LoadBalancerSKU: "standard", PowerState: "Running", ProvisioningState: "Succeeded", Identity: ident, FQDN: n + "-dns.hcp.eastus.azmk8s.io"})
 	}
 	ext := func(id, state string) wizard.Extension {

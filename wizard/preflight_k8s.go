@@ -49,6 +49,52 @@ func ExtensionIndex(ctx context.Context, c Cloud, cls []Cluster) (map[string]Ext
 	return out, g.Wait()
 }
 
+// Continues reports whether cp is the plan's own compute from an earlier
+// run: a Kubernetes compute of the same name on the same cluster, which a
+// re-run continues (retries or keeps) instead of refusing the name.
+func Continues(p *Plan, cp Compute) bool {
+	return p.Kubernetes() && strings.EqualFold(cp.Name, p.Name) && strings.EqualFold(cp.Type, string(ComputeKubernetes)) &&
+		rules.SameCluster(cp.ClusterID, p.TargetClusterID())
+}
+
+// otherComputes leaves out the plan's own compute (Continues).
+func otherComputes(p *Plan, cs []Compute) []Compute {
+	var out []Compute
+	for _, cp := range cs {
+		if !Continues(p, cp) {
+			out = append(out, cp)
+		}
+	}
+	return out
+}
+
+// continueFindings drops the name findings about the plan's own compute
+// from an earlier run and says the re-run continues.
+func continueFindings(ctx context.Context, c Cloud, p *Plan, fs []rules.Finding) ([]rules.Finding, error) {
+	cp, err := c.Compute(ctx, p.WorkspaceRef(), p.Name)
+	if errors.Is(err, ErrNotFound) {
+		return fs, nil
+	}
+	if err != nil {
+		return fs, err
+	}
+	if !Continues(p, cp) {
+		return fs, nil
+	}
+	var out []rules.Finding
+	for _, f := range fs {
+		if f.Code != rules.CodeNameTaken {
+			out = append(out, f)
+		}
+	}
+	what := "a re-run retries the attach"
+	if cp.State == "Succeeded" {
+		what = "nothing is left to do"
+	}
+	return append(out, rules.Finding{Code: rules.CodeClusterExists, Severity: rules.Info,
+		Message: fmt.Sprintf("compute %s already points at this cluster (%s) from an earlier run: %s", cp.Name, cp.State, what)}), nil
+}
+
 // kubernetesMark tags the attachment entries of Kubernetes computes.
 const kubernetesMark = " (Kubernetes, namespace "
 
@@ -138,7 +184,11 @@ func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard)
 		return r, provErr
 	}
 	pf := rules.KubernetesFindings(rules.KubernetesFacts{Providers: provs, RegisterProviders: p.RegisterProviders})
-	r.Findings = rules.SortFindings(append(r.Findings, pf...))
+	fs, err := continueFindings(ctx, c, p, append(r.Findings, pf...))
+	if err != nil {
+		return r, err
+	}
+	r.Findings = rules.SortFindings(fs)
 	return r, nil
 }
 
@@ -147,10 +197,14 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 	if err != nil {
 		return r, err
 	}
-	// the version is chosen here: drop the legacy "a create cannot choose"
+	// keep the findings that apply to a cluster created in AKS: name, size,
+	// threshold, quota, GPU, TLS (the version is chosen here; the network
+	// and load balancer notes are the legacy create's)
 	var fs []rules.Finding
 	for _, f := range r.Findings {
-		if f.Code != rules.CodeVersionUsed {
+		switch f.Code {
+		case rules.CodeNameInvalid, rules.CodeNameTaken, rules.CodeBelowThreshold, rules.CodeQuotaFamily, rules.CodeQuotaRegion,
+			rules.CodeQuotaUnknown, rules.CodeSizeRestricted, rules.CodeSizeUnknown, rules.CodeGPUNote, rules.CodeTLS:
 			fs = append(fs, f)
 		}
 	}
@@ -425,11 +479,18 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		if err != nil {
 			return nil, err
 		}
+		var started []string
 		for _, ns := range Providers {
 			if !strings.EqualFold(provs[ns], "Registered") {
 				if err := kc.RegisterProvider(ctx, p.Subscription, ns); err != nil {
 					return nil, err
 				}
+				started = append(started, ns)
+			}
+		}
+		if len(started) > 0 {
+			if err := waitRegistered(ctx, kc, p.Subscription, started, every, on); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -541,6 +602,44 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		return nil, fail(PhaseAttach, err)
 	}
 	return final, nil
+}
+
+// PhaseProviders is the provider registration before the phases.
+const PhaseProviders PhaseKind = "providers"
+
+// waitRegistered polls the providers until each is Registered (a
+// registration takes a few minutes in Azure).
+func waitRegistered(ctx context.Context, kc KubernetesCloud, sub string, namespaces []string, every time.Duration, on func(PhaseProgress)) error {
+	start := time.Now()
+	if every <= 0 {
+		every = time.Second
+	}
+	for {
+		provs, err := kc.Providers(ctx, sub, namespaces)
+		if err != nil {
+			return err
+		}
+		var waiting []string
+		for _, ns := range namespaces {
+			if !strings.EqualFold(provs[ns], "Registered") {
+				waiting = append(waiting, ns+" "+provs[ns])
+			}
+		}
+		done := len(waiting) == 0
+		state := "Registered"
+		if !done {
+			state = strings.Join(waiting, ", ")
+		}
+		on(PhaseProgress{Phase: PhaseProviders, Progress: Progress{State: state, Elapsed: time.Since(start), Done: done}})
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return &Interrupted{Phase: PhaseProviders}
+		case <-time.After(every):
+		}
+	}
 }
 
 func follow(ctx context.Context, c Cloud, op Operation, every time.Duration, ph PhaseKind, on func(PhaseProgress)) error {

@@ -526,7 +526,7 @@ func checkName(p *Plan, k Known) []rules.Violation {
 	}
 	var existing []string
 	if k.HaveComputes {
-		existing = ExistingNames(k.Computes)
+		existing = ExistingNames(otherComputes(p, k.Computes))
 	}
 	vs := rules.ComputeName(p.Name, existing)
 	for i := range vs {

@@ -51,8 +51,10 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 	}
 	last := map[wizard.PhaseKind]string{}
 	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, func(pp wizard.PhaseProgress) {
-		n := index[pp.Phase]
-		head := fmt.Sprintf("[%d/%d %s]", n, total, pp.Phase)
+		head := "[" + string(pp.Phase) + "]"
+		if n, ok := index[pp.Phase]; ok {
+			head = fmt.Sprintf("[%d/%d %s]", n, total, pp.Phase)
+		}
 		switch {
 		case pp.Skipped:
 			fmt.Fprintf(a.s.Err, "%s done already: %s\n", head, pp.Note)
@@ -296,7 +298,9 @@ func (a *app) deleteCluster(id string) error {
 	}
 	var final wizard.Progress
 	for pr := range a.sess.Cloud.Follow(a.ctx, op, a.sess.PollEvery) {
-		fmt.Fprintf(a.s.Err, "delete cluster %s: %s (%s elapsed)\n", clusterShort(id), pr.State, round(pr.Elapsed))
+		if pr.State != final.State || pr.Done {
+			fmt.Fprintf(a.s.Err, "delete cluster %s: %s (%s elapsed)\n", clusterShort(id), pr.State, round(pr.Elapsed))
+		}
 		final = pr
 	}
 	if !final.Done {

@@ -402,7 +402,8 @@ func TestRegisterProvidersFlag(t *testing.T) {
 	c := wizardtest.New()
 	c.Provs[wizardtest.Sub]["Microsoft.KubernetesConfiguration"] = "NotRegistered"
 	code, _, errs := runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-reg", "--allow-insecure-connections", "--register-providers", "--yes")
-	if code != 0 || len(c.Registered) != 1 || c.Registered[0] != "Microsoft.KubernetesConfiguration" || !strings.Contains(errs, "amlaks registers it first") {
+	if code != 0 || len(c.Registered) != 1 || c.Registered[0] != "Microsoft.KubernetesConfiguration" || !strings.Contains(errs, "amlaks registers it first") ||
+		!strings.Contains(errs, "[providers] Microsoft.KubernetesConfiguration Registering") || !strings.Contains(errs, "[providers] Registered") {
 		t.Fatalf("exit %d, registered %v\n%s", code, c.Registered, errs)
 	}
 }
@@ -517,5 +518,32 @@ func TestKubernetesDryRunTable(t *testing.T) {
 	code, out, _ = runLine(t, c, "attach", "-w", "mlw-prod", "-n", "k8s-u", "--cluster", wizardtest.ClusterBare, "--dry-run")
 	if code != 2 || !strings.Contains(out, "# phase 1/1: attach aks-ml-plain") || sent(c) != 0 {
 		t.Fatalf("blocked dry run: exit %d\n%s", code, out)
+	}
+}
+
+// TestKubernetesAttachFailureThenRetry: a failed attach phase keeps the
+// cluster and the extension; the same command retries the attach (the
+// failed compute of the earlier run does not block its own name).
+func TestKubernetesAttachFailureThenRetry(t *testing.T) {
+	c := wizardtest.New()
+	c.Outcome = errors.New("InternalServerError: attach failed")
+	args := []string{"create", "-w", "mlw-prod", "-n", "k8s-att", "--allow-insecure-connections", "--yes"}
+	code, _, errs := runLine(t, c, args...)
+	if code != 1 || !strings.Contains(errs, "exists now: cluster k8s-att created, extension installed") || !strings.Contains(errs, "retry the attach only") {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	c.Outcome = nil
+	code, _, errs = runLine(t, c, args...)
+	if code != 0 || !strings.Contains(errs, "INFO: compute k8s-att already points at this cluster (Failed) from an earlier run: a re-run retries the attach") ||
+		!strings.Contains(errs, "[1/3 cluster] done already") || !strings.Contains(errs, "[2/3 extension] done already") {
+		t.Fatalf("retry: exit %d\n%s", code, errs)
+	}
+	if len(c.ClusterSpecs) != 1 || len(c.ExtensionSpecs) != 1 || len(c.Specs) != 2 {
+		t.Fatalf("sent %d clusters %d extensions %d computes", len(c.ClusterSpecs), len(c.ExtensionSpecs), len(c.Specs))
+	}
+	// a compute of that name on another cluster still blocks the name
+	code, _, errs = runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-att", "--cluster", "other-cluster", "--allow-insecure-connections", "--yes")
+	if code != 2 || !strings.Contains(errs, "already used in mlw-prod") {
+		t.Fatalf("name of another cluster's compute: exit %d\n%s", code, errs)
 	}
 }

@@ -261,8 +261,17 @@ func (c *Cloud) Submit(ctx context.Context, ws wizard.WorkspaceRef, spec wizard.
 				Message: "the Azure ML extension is not installed or not healthy on " + spec.ClusterID}
 		}
 	}
-	c.Comps[ws.Name] = append(c.Comps[ws.Name], wizard.Compute{Name: spec.Name, Type: typ, State: state, Purpose: spec.Purpose,
-		Nodes: spec.Nodes, VMSize: spec.VMSize, Region: spec.ComputeLocation, ClusterID: spec.ClusterID, Namespace: spec.Namespace, Attached: spec.Attach()})
+	cp := wizard.Compute{Name: spec.Name, Type: typ, State: state, Purpose: spec.Purpose,
+		Nodes: spec.Nodes, VMSize: spec.VMSize, Region: spec.ComputeLocation, ClusterID: spec.ClusterID, Namespace: spec.Namespace, Attached: spec.Attach()}
+	replaced := false
+	for i := range c.Comps[ws.Name] {
+		if strings.EqualFold(c.Comps[ws.Name][i].Name, spec.Name) && typ == "Kubernetes" { // a PUT again (a re-run's retry)
+			c.Comps[ws.Name][i], replaced = cp, true
+		}
+	}
+	if !replaced {
+		c.Comps[ws.Name] = append(c.Comps[ws.Name], cp)
+	}
 	return wizard.Operation{Kind: kind, Workspace: ws, Name: spec.Name, Token: "fake-token", Started: time.Now()}, nil
 }
 

@@ -96,6 +96,11 @@ func (c *Cloud) Providers(ctx context.Context, sub string, namespaces []string) 
 		}
 		out[ns] = st
 	}
+	for ns, st := range c.Provs[strings.ToLower(sub)] {
+		if st == "Registering" {
+			c.Provs[strings.ToLower(sub)][ns] = "Registered" // at the next look
+		}
+	}
 	return out, nil
 }
 
@@ -110,7 +115,7 @@ func (c *Cloud) RegisterProvider(ctx context.Context, sub, namespace string) err
 	if c.Provs[sub] == nil {
 		c.Provs[sub] = map[string]string{}
 	}
-	c.Provs[sub][namespace] = "Registered"
+	c.Provs[sub][namespace] = "Registering" // Registered at the next look
 	c.Registered = append(c.Registered, namespace)
 	return nil
 }

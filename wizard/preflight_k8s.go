@@ -231,6 +231,19 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 	if exists {
 		r.Facts.Cluster = &cl
 	}
+	if kf.ClusterOurs {
+		// the cluster of an earlier run is made: its vCPUs are already in
+		// the usage, so the quota findings of making it no longer apply
+		kept := fs[:0]
+		for _, f := range fs {
+			switch f.Code {
+			case rules.CodeQuotaFamily, rules.CodeQuotaRegion, rules.CodeQuotaUnknown:
+				continue
+			}
+			kept = append(kept, f)
+		}
+		fs = kept
+	}
 	r.Findings = rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))
 	return r, nil
 }

@@ -331,6 +331,11 @@ func TestKubernetesStopMidExtensionThenContinue(t *testing.T) {
 		t.Fatalf("status of the unfinished create: exit %d\n%s", code, out)
 	}
 	c.StopAfter = nil
+	// the cluster's vCPUs now count in the usage: the re-run is not
+	// refused for the quota it already used
+	l := c.SizeL["eastus"]
+	l.RegionQuota.Used = l.RegionQuota.Limit
+	c.SizeL["eastus"] = l
 	code, out, errs = runLine(t, c, args...)
 	if code != 0 {
 		t.Fatalf("re-run: exit %d\n%s\n%s", code, out, errs)

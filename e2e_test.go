@@ -369,9 +369,9 @@ func demoState(t *testing.T) string {
 // screen: mlw-prod, then the n-th mode (1 Create new … 4 List computes).
 func pickWorkspaceAndMode(r *tmuxRun, mode int) {
 	r.t.Helper()
-	r.waitFor("1/11 Workspace", "› mlw-prod")
+	r.waitFor("1/12 Workspace", "› mlw-prod")
 	r.keys("Enter")
-	r.waitFor("2/11 Mode", "› 1. Create new")
+	r.waitFor("2/12 Mode", "› 1. Create new")
 	for i := 2; i <= mode; i++ {
 		r.keys("Down")
 		r.waitFor(fmt.Sprintf("› %d. ", i))
@@ -384,17 +384,17 @@ func pickWorkspaceAndMode(r *tmuxRun, mode int) {
 func createToNodeStep(r *tmuxRun) {
 	r.t.Helper()
 	pickWorkspaceAndMode(r, 1)
-	r.waitFor("3/11 Cluster purpose", "› 1. Production")
+	r.waitFor("4/12 Cluster purpose", "› 1. Production")
 	r.keys("Enter")
-	r.waitFor("4/11 Region", "› East US", "eastus")
+	r.waitFor("5/12 Region", "› East US", "eastus")
 	r.keys("Enter")
-	r.waitFor("5/11 Kubernetes version", "gets Kubernetes")
+	r.waitFor("6/12 Kubernetes version", "gets Kubernetes")
 	r.keys("Enter")
-	r.waitFor("6/11 VM size", "VM sizes in East US (eastus)", "› Standard_")
+	r.waitFor("7/12 VM size", "VM sizes in East US (eastus)", "› Standard_")
 	r.text("d3_v2")
 	r.waitFor("filter: d3_v2", "› Standard_D3_v2 ")
 	r.keys("Enter")
-	r.waitFor("7/11 Node count", "Standard_D3_v2 · 4 vCPUs", "nodes: 3", "12 of 12 needed")
+	r.waitFor("8/12 Node count", "Standard_D3_v2 · 4 vCPUs", "nodes: 3", "12 of 12 needed")
 }
 
 // ---------------------------------------------------------------- tests
@@ -409,7 +409,7 @@ func TestE2EInterruptAndResume(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--demo", "create", "-w", "mlw-prod", "-n", "aks-int", "--yes")
+	cmd := exec.CommandContext(ctx, bin, "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-int", "--yes")
 	cmd.Env = e2eEnv("AMLAKS_DEMO_STATE="+state, "AMLAKS_SIM_SPEED=1")
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
@@ -493,20 +493,20 @@ func TestE2ECreateProduction(t *testing.T) {
 	t.Parallel()
 	state := demoState(t)
 	srv := newTmuxServer(t)
-	r := srv.start(80, 24, state)
+	r := srv.start(80, 24, state, "--compute-type", "AKS")
 
 	createToNodeStep(r)
 	r.waitFor("3 nodes × 4 vCPUs = 12 vCPUs", "is enough for production")
 	r.keys("Enter")
-	r.waitFor("8/11 Networking", "Basic (AML-managed)")
+	r.waitFor("9/12 Networking", "Basic (AML-managed)")
 	r.keys("Enter")
-	r.waitFor("9/11 TLS")
+	r.waitFor("10/12 TLS")
 	r.keys("Enter")
-	r.waitFor("10/11 Name", "name: e.g.")
+	r.waitFor("11/12 Name", "name: e.g.")
 	r.text("aks-e2e-tmux")
 	r.waitFor("name: aks-e2e-tmux", "✓ aks-e2e-tmux is free in mlw-prod")
 	r.keys("Enter")
-	r.waitFor("11/11 Review", "Create AKS compute aks-e2e-tmux in mlw-prod", "Standard_D3_v2 (4 vCPUs", "3 (12 vCPUs)", "enter submit the create")
+	r.waitFor("12/12 Review", "Create AKS compute aks-e2e-tmux in mlw-prod", "Standard_D3_v2 (4 vCPUs", "3 (12 vCPUs)", "enter submit the create")
 	r.keys("Enter")
 	r.waitForWithin(e2eOpWait, "✓ Created aks-e2e-tmux in mlw-prod", "Succeeded", "status aks-e2e-tmux -w mlw-prod")
 	r.keys("Enter")
@@ -531,7 +531,7 @@ func TestE2EBadInputAndResize(t *testing.T) {
 	t.Parallel()
 	state := demoState(t)
 	srv := newTmuxServer(t)
-	r := srv.start(80, 24, state)
+	r := srv.start(80, 24, state, "--compute-type", "AKS")
 
 	createToNodeStep(r)
 	r.keys("-")
@@ -540,15 +540,15 @@ func TestE2EBadInputAndResize(t *testing.T) {
 	// Enter must not advance: "+" after it still lands on the node step.
 	r.keys("Enter")
 	r.keys("+")
-	r.waitUntil("nodes: 3 on 7/11 after Enter at 2 nodes", e2eWait, func(s string) bool {
-		return strings.Contains(s, "7/11 Node count") && strings.Contains(s, "nodes: 3")
-	}, "8/11 Networking")
+	r.waitUntil("nodes: 3 on 8/12 after Enter at 2 nodes", e2eWait, func(s string) bool {
+		return strings.Contains(s, "8/12 Node count") && strings.Contains(s, "nodes: 3")
+	}, "9/12 Networking")
 	r.keys("Enter")
-	r.waitFor("8/11 Networking")
+	r.waitFor("9/12 Networking")
 	r.keys("Enter")
-	r.waitFor("9/11 TLS")
+	r.waitFor("10/12 TLS")
 	r.keys("Enter")
-	r.waitFor("10/11 Name", "name: e.g.")
+	r.waitFor("11/12 Name", "name: e.g.")
 
 	// The messages appear while typing, before Enter.
 	r.text("1")
@@ -563,15 +563,15 @@ func TestE2EBadInputAndResize(t *testing.T) {
 	}
 	r.keys("Enter")
 	r.waitUntil("Enter refused on the name step", e2eWait, func(s string) bool {
-		return strings.Contains(s, "10/11 Name") && strings.Contains(s, "not yet: must start with a letter")
-	}, "11/11 Review")
+		return strings.Contains(s, "11/12 Name") && strings.Contains(s, "not yet: must start with a letter")
+	}, "12/12 Review")
 
 	// Too small, then larger: the screen re-flows, answers kept.
 	r.resize(50, 12)
 	r.waitFor("make the terminal larger", "have 50×12")
 	r.resize(120, 40)
 	screen = r.waitUntil("the name step re-flowed at 120×40", e2eWait, func(s string) bool {
-		if !strings.Contains(s, "10/11 Name") || !strings.Contains(s, "name: 1bad_") || !strings.Contains(s, "must start with a letter") {
+		if !strings.Contains(s, "11/12 Name") || !strings.Contains(s, "name: 1bad_") || !strings.Contains(s, "must start with a letter") {
 			return false
 		}
 		for _, line := range strings.Split(s, "\n") {
@@ -612,7 +612,7 @@ func TestE2EAttach(t *testing.T) {
 	attach := func(r *tmuxRun, devtest bool, cluster, detail, name string, reviewTexts ...string) {
 		t.Helper()
 		pickWorkspaceAndMode(r, 2)
-		r.waitFor("3/8 Cluster purpose", "› 1. Production")
+		r.waitFor("4/9 Cluster purpose", "› 1. Production")
 		use := "production"
 		if devtest {
 			r.keys("Down")
@@ -620,19 +620,19 @@ func TestE2EAttach(t *testing.T) {
 			use = "dev-test"
 		}
 		r.keys("Enter")
-		r.waitFor("4/8 Cluster", "checked for "+use+" use in mlw-prod", "aks-legacy")
+		r.waitFor("5/9 Cluster", "checked for "+use+" use in mlw-prod", "aks-legacy")
 		r.text(cluster)
 		r.waitFor("filter: "+cluster, cluster+" attachable", detail)
 		r.keys("Enter")
-		r.waitFor("5/8 Networking", "Load balancer", "Public IP")
+		r.waitFor("6/9 Networking", "Load balancer", "Public IP")
 		r.keys("Enter")
-		r.waitFor("6/8 TLS")
+		r.waitFor("7/9 TLS")
 		r.keys("Enter")
-		r.waitFor("7/8 Name", "name: e.g.")
+		r.waitFor("8/9 Name", "name: e.g.")
 		r.text(name)
 		r.waitFor("name: "+name, "✓ "+name+" is free in mlw-prod")
 		r.keys("Enter")
-		r.waitFor(append([]string{"8/8 Review", "Attach AKS compute " + name + " to mlw-prod", "enter submit the attach"}, reviewTexts...)...)
+		r.waitFor(append([]string{"9/9 Review", "Attach AKS compute " + name + " to mlw-prod", "enter submit the attach"}, reviewTexts...)...)
 		r.keys("Enter")
 		r.waitForWithin(e2eOpWait, "✓ Attached "+name+" to mlw-prod", "Succeeded")
 		r.keys("Enter")
@@ -643,25 +643,25 @@ func TestE2EAttach(t *testing.T) {
 	}
 
 	// 1. aks-private as production: the private note, then success.
-	attach(srv.start(100, 30, state), false, "aks-private", "aks-private is a private cluster", "aks-priv",
+	attach(srv.start(100, 30, state, "--compute-type", "AKS"), false, "aks-private", "aks-private is a private cluster", "aks-priv",
 		"Production (FastProd)", "aks-private (rg-aks", "aks-private is a private cluster")
 
 	// 2. aks-small as dev-test.
-	attach(srv.start(100, 30, state), true, "aks-small", "nothing stands in the way", "aks-dev",
+	attach(srv.start(100, 30, state, "--compute-type", "AKS"), true, "aks-small", "nothing stands in the way", "aks-dev",
 		"Dev-test (DevTest)", "aks-small (rg-aks")
 
 	// 3. aks-shared is refused: blocked badge, the reason, no way on.
-	r := srv.start(100, 30, state)
+	r := srv.start(100, 30, state, "--compute-type", "AKS")
 	pickWorkspaceAndMode(r, 2)
-	r.waitFor("3/8 Cluster purpose", "› 1. Production")
+	r.waitFor("4/9 Cluster purpose", "› 1. Production")
 	r.keys("Enter")
-	r.waitFor("4/8 Cluster", "checked for production use in mlw-prod", "aks-legacy")
+	r.waitFor("5/9 Cluster", "checked for production use in mlw-prod", "aks-legacy")
 	r.text("aks-shared")
 	r.waitFor("filter: aks-shared", "blocked aks-shared", "aks-shared blocked", "already attached as aks-inference in mlw-prod")
 	r.keys("Enter")
 	r.waitUntil("aks-shared refused on Enter", e2eWait, func(s string) bool {
-		return strings.Contains(s, "4/8 Cluster") && strings.Contains(s, "aks-shared cannot be attached")
-	}, "5/8 Networking", "8/8 Review")
+		return strings.Contains(s, "5/9 Cluster") && strings.Contains(s, "aks-shared cannot be attached")
+	}, "6/9 Networking", "9/9 Review")
 	r.keys("C-c")
 	r.waitFor("Leave the wizard?")
 	r.keys("C-c")
@@ -684,7 +684,7 @@ func TestE2EListDetach(t *testing.T) {
 	t.Parallel()
 	state := demoState(t)
 	srv := newTmuxServer(t)
-	r := srv.start(100, 30, state)
+	r := srv.start(100, 30, state, "--compute-type", "AKS")
 
 	pickWorkspaceAndMode(r, 4)
 	r.waitFor("Compute targets of mlw-prod", "› cpu-cluster", "aks-inference")
@@ -716,7 +716,7 @@ func TestE2EScriptCreateThenList(t *testing.T) {
 	state := demoState(t)
 
 	// stdin is /dev/null in every run here.
-	r := runAmlaks(t, state, "10", "--demo", "create", "-w", "mlw-prod", "-n", "aks-script", "--yes")
+	r := runAmlaks(t, state, "10", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-script", "--yes")
 	if r.code != 0 || !strings.Contains(r.stdout, "aks-script") || !strings.Contains(r.stdout, "Succeeded") {
 		t.Fatalf("create:\n%s", r)
 	}
@@ -724,7 +724,7 @@ func TestE2EScriptCreateThenList(t *testing.T) {
 		t.Fatalf("list -o json: aks-script = %+v (found %v), want Succeeded", c, ok)
 	}
 
-	r = runAmlaks(t, state, "10", "--demo", "create", "-w", "mlw-prod", "-n", "aks-script", "--yes")
+	r = runAmlaks(t, state, "10", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-script", "--yes")
 	if r.code != 2 || !strings.Contains(r.stderr, "aks-script") || !strings.Contains(r.stderr, "already used") {
 		t.Fatalf("second create of the same name: want exit 2 naming aks-script:\n%s", r)
 	}
@@ -735,9 +735,9 @@ func TestE2EScriptCreateThenList(t *testing.T) {
 	// Missing answers with --yes and no terminal: reported, never asked,
 	// even in accessible (line prompt) mode.
 	for _, args := range [][]string{
-		{"--demo", "create", "-w", "mlw-prod", "--yes"},
+		{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "--yes"},
 		{"--demo", "--accessible", "create", "-w", "mlw-prod", "--yes"},
-		{"--demo", "create", "-w", "mlw-prod"},
+		{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod"},
 	} {
 		r = runAmlaks(t, state, "10", args...)
 		if r.code != 2 || !strings.Contains(r.stderr, "--name") {

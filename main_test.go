@@ -152,7 +152,7 @@ func TestListShowsFixtures(t *testing.T) {
 
 func TestCreateDryRunBody(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-dry", "--dry-run", "-o", "json")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-dry", "--dry-run", "-o", "json")
 	if r.code != 0 {
 		t.Fatal(r)
 	}
@@ -215,7 +215,7 @@ func TestCreateBadFlagsExit2NamingEachFlag(t *testing.T) {
 		{[]string{"--nodes", "1"}, []string{"--name: missing", "--nodes:"}},
 	}
 	for _, tc := range cases {
-		args := append([]string{"--demo", "create", "-w", "mlw-prod", "--yes"}, tc.args...)
+		args := append([]string{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "--yes"}, tc.args...)
 		r := runArgs(t, "", args...)
 		if r.code != 2 {
 			t.Errorf("%v: %s", tc.args, r)
@@ -232,21 +232,21 @@ func TestCreateBadFlagsExit2NamingEachFlag(t *testing.T) {
 func TestCreateThresholdBoundary(t *testing.T) {
 	demoEnv(t)
 	// Standard_D2_v2 has 2 vCPUs (the AKS minimum per node): 5 nodes = 10 vCPUs fails, 6 = 12 passes.
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-d2", "--vm-size", "Standard_D2_v2", "--nodes", "5", "--dry-run")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-d2", "--vm-size", "Standard_D2_v2", "--nodes", "5", "--dry-run")
 	if r.code != 2 || !strings.Contains(r.err, "12") {
 		t.Fatalf("10 vCPUs: %s", r)
 	}
-	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-d2", "--vm-size", "Standard_D2_v2", "--nodes", "6", "--dry-run")
+	r = runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-d2", "--vm-size", "Standard_D2_v2", "--nodes", "6", "--dry-run")
 	if r.code != 0 {
 		t.Fatalf("12 vCPUs: %s", r)
 	}
 	// 12 × 1 vCPU meets the threshold but not the AKS minimum per node
-	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "12", "--dry-run")
+	r = runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-a1", "--vm-size", "Standard_A1_v2", "--nodes", "12", "--dry-run")
 	if r.code != 2 || !strings.Contains(r.err, "AKS needs at least 2 vCPUs and 4 GiB per node") {
 		t.Fatalf("12 × A1_v2: %s", r)
 	}
 	// dev-test: 1 × 2 vCPUs passes
-	r = runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-dev", "--purpose", "devtest", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--dry-run")
+	r = runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-dev", "--purpose", "devtest", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--dry-run")
 	if r.code != 0 {
 		t.Fatalf("dev-test 1×2: %s", r)
 	}
@@ -254,7 +254,7 @@ func TestCreateThresholdBoundary(t *testing.T) {
 
 func TestCreateThenListAndStatus(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-e2e-one", "--yes", "-o", "json")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-e2e-one", "--yes", "-o", "json")
 	if r.code != 0 {
 		t.Fatal(r)
 	}
@@ -273,7 +273,7 @@ func TestCreateThenListAndStatus(t *testing.T) {
 	if s.code != 0 || !strings.Contains(s.out, "Succeeded") {
 		t.Fatal(s)
 	}
-	again := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "AKS-E2E-ONE", "--yes")
+	again := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "AKS-E2E-ONE", "--yes")
 	if again.code != 2 || !strings.Contains(again.err, "aks-e2e-one") {
 		t.Fatalf("same name again: %s", again)
 	}
@@ -295,12 +295,12 @@ func TestAttachOutcomes(t *testing.T) {
 		{"aks-gpu-weu", "production", 0, "westeurope"},
 	}
 	for _, tc := range cases {
-		r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-"+strings.TrimPrefix(tc.cluster, "aks-"), "--cluster", tc.cluster, "--purpose", tc.purpose, "--dry-run")
+		r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-"+strings.TrimPrefix(tc.cluster, "aks-"), "--cluster", tc.cluster, "--purpose", tc.purpose, "--dry-run")
 		if r.code != tc.code || !strings.Contains(strings.ToLower(r.err), strings.ToLower(tc.want)) {
 			t.Errorf("%s as %s: want exit %d mentioning %q\n%s", tc.cluster, tc.purpose, tc.code, tc.want, r)
 		}
 	}
-	r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-small", "--cluster", "aks-small", "--purpose", "devtest", "--yes", "-o", "json")
+	r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-small", "--cluster", "aks-small", "--purpose", "devtest", "--yes", "-o", "json")
 	if r.code != 0 {
 		t.Fatal(r)
 	}
@@ -311,7 +311,7 @@ func TestAttachOutcomes(t *testing.T) {
 
 func TestAttachBadResourceID(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-x", "--cluster-id", "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGrups/rg/providers/Microsoft.ContainerService/managedClusters/x", "--yes")
+	r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-x", "--cluster-id", "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGrups/rg/providers/Microsoft.ContainerService/managedClusters/x", "--yes")
 	if r.code != 2 || !strings.Contains(r.err, "--cluster-id") || !strings.Contains(r.err, "resourceGrups") {
 		t.Fatal(r)
 	}
@@ -332,7 +332,7 @@ func TestDetachKeepsCluster(t *testing.T) {
 		t.Fatal(l)
 	}
 	// the cluster is attachable again now
-	a := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "aks-again", "--cluster", "aks-shared", "--dry-run")
+	a := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-again", "--cluster", "aks-shared", "--dry-run")
 	if a.code != 0 {
 		t.Fatal(a)
 	}
@@ -374,7 +374,7 @@ func TestDebugTraceRedactsSecrets(t *testing.T) {
 	trace := filepath.Join(dir, "trace.log")
 	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
 	wizardtest.WriteCert(t, cert, key)
-	r := runArgs(t, "", "--demo", "--debug-file", trace, "create", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "ml.contoso.com", "--yes")
+	r := runArgs(t, "", "--demo", "--debug-file", trace, "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "ml.contoso.com", "--yes")
 	if r.code != 0 {
 		t.Fatal(r)
 	}

@@ -80,6 +80,7 @@ func TestResolveRefusesSizeBelowAKSMinimum(t *testing.T) {
 	l.Sizes = append(l.Sizes, wizard.VMSize{Name: "Standard_B1s", Family: "standardBSFamily", VCPUs: 1, MemoryGB: 1, PricePerHour: 0.0104, FamilyQuota: l.Sizes[0].FamilyQuota})
 	c.SizeL["eastus"] = l
 	p := wizard.NewPlan(wizard.ModeCreate)
+	p.ComputeType = wizard.ComputeAKS // the legacy path's rules
 	p.Workspace.Name, p.Name, p.VMSize, p.Nodes = "mlw-prod", "aks-b1s", "standard_b1s", 12
 	vs, err := wizard.Resolve(context.Background(), c, p)
 	if err != nil {
@@ -108,6 +109,7 @@ func TestAttachAsksForInternalLoadBalancer(t *testing.T) {
 	ctx := context.Background()
 	c := wizardtest.New()
 	p := wizard.NewPlan(wizard.ModeAttach)
+	p.ComputeType = wizard.ComputeAKS // the legacy path's rules
 	p.Workspace.Name, p.Name, p.ClusterName = "mlw-prod", "aks-int", "aks-private"
 	p.Network = rules.Network{LoadBalancer: rules.InternalLoadBalancer, LoadBalancerSubnet: "snet-ilb"}
 	if vs, err := wizard.Resolve(ctx, c, p); err != nil || len(vs) > 0 {
@@ -148,6 +150,7 @@ func TestAttachAsksForInternalLoadBalancer(t *testing.T) {
 func TestAttachMicrosoftCertificateWithInternalLoadBalancerBlocked(t *testing.T) {
 	c := wizardtest.New()
 	p := wizard.NewPlan(wizard.ModeAttach)
+	p.ComputeType = wizard.ComputeAKS // the legacy path's rules
 	p.Workspace.Name, p.Name, p.ClusterName = "mlw-prod", "aks-int", "aks-private"
 	p.Network = rules.Network{LoadBalancer: rules.InternalLoadBalancer, LoadBalancerSubnet: "snet-ilb"}
 	p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: "myscoring"}

@@ -13,6 +13,8 @@ import (
 
 func createPlan(name string) *wizard.Plan {
 	p := wizard.NewPlan(wizard.ModeCreate)
+	p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
 	p.Subscription = wizardtest.Sub
 	p.Workspace = wizardtest.WS
 	p.Region = "eastus"
@@ -81,6 +83,8 @@ func TestCreatePreflightBlocks(t *testing.T) {
 
 func attachPlan(cluster string, purpose rules.Purpose) *wizard.Plan {
 	p := wizard.NewPlan(wizard.ModeAttach)
+	p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
 	p.Subscription = wizardtest.Sub
 	p.Workspace = wizardtest.WS
 	p.Name = "aks-att"
@@ -175,6 +179,8 @@ func TestSubmitReleasesGuardOnError(t *testing.T) {
 func TestResolveNamesEveryBadFlag(t *testing.T) {
 	c := wizardtest.New()
 	p := wizard.NewPlan(wizard.ModeCreate)
+	p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
 	p.Workspace.Name = "mlw-prod"
 	p.Name = "9bad_name"
 	p.Nodes = 2
@@ -200,6 +206,8 @@ func TestResolveNamesEveryBadFlag(t *testing.T) {
 func TestResolveMissingNameAndUnknownRegion(t *testing.T) {
 	c := wizardtest.New()
 	p := wizard.NewPlan(wizard.ModeCreate)
+	p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
 	p.Workspace.Name = "mlw-prod"
 	p.Region = "marsnorth"
 	vs, err := wizard.Resolve(context.Background(), c, p)
@@ -219,6 +227,8 @@ func TestResolveMissingNameAndUnknownRegion(t *testing.T) {
 func TestResolveClusterByName(t *testing.T) {
 	c := wizardtest.New()
 	p := wizard.NewPlan(wizard.ModeAttach)
+	p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
 	p.Workspace.Name = "mlw-prod"
 	p.Name = "aks-att"
 	p.ClusterName = "aks-small"

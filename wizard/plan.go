@@ -55,6 +55,17 @@ const (
 	FName         Field = "name"
 	FCluster      Field = "cluster-id"
 	FDescription  Field = "description"
+	// The current path (SPEC §2b).
+	FComputeType      Field = "compute-type"
+	FKubernetesVer    Field = "kubernetes-version"
+	FNewCluster       Field = "cluster" // create: the AKS cluster to make (name + resource group)
+	FAPIAccess        Field = "api-access"
+	FRouter           Field = "router"
+	FRouterHA         Field = "router-ha"
+	FAllowInsecure    Field = "allow-insecure-connections"
+	FNamespace        Field = "namespace"
+	FIdentity         Field = "identity"
+	FInstallExtension Field = "install-extension"
 )
 
 // Plan is every answer of a create or attach and where each came from.
@@ -79,16 +90,34 @@ type Plan struct {
 	ClusterGroup string
 	Cluster      *Cluster
 
+	// The current path (SPEC §2b); see kubernetes_plan.go.
+	ComputeType       ComputeType
+	KubernetesVersion string // create: "1.32" or "1.32.4"; the region's default unless chosen
+	APIAccess         APIAccess
+	AuthorizedRanges  []string
+	Router            Router
+	RouterHA          bool // meaningful when FRouterHA was set; HA() otherwise follows the node count
+	AllowInsecure     bool
+	Namespace         string
+	Identity          string // "" (system-assigned) or a user-assigned identity's resource ID
+	InstallExtension  bool   // attach: install the Azure ML extension when it is missing or failed
+	RegisterProviders bool   // register missing resource providers before submitting
+
 	from map[Field]Source
 }
 
 // NewPlan returns a plan with the product defaults (production,
 // 3 × Standard_D3_v2) marked as Default.
 func NewPlan(mode Mode) *Plan {
-	p := &Plan{Mode: mode, Purpose: rules.Production, VMSize: "Standard_D3_v2", Nodes: 3}
+	p := &Plan{Mode: mode, Purpose: rules.Production, VMSize: "Standard_D3_v2", Nodes: 3,
+		ComputeType: ComputeKubernetes, APIAccess: APIPublic, Router: RouterLoadBalancer, Namespace: "default"}
 	p.Mark(FPurpose, Default)
 	p.Mark(FVMSize, Default)
 	p.Mark(FNodes, Default)
+	p.Mark(FComputeType, Default)
+	p.Mark(FAPIAccess, Default)
+	p.Mark(FRouter, Default)
+	p.Mark(FNamespace, Default)
 	return p
 }
 
@@ -125,6 +154,7 @@ func (p *Plan) Clone() *Plan {
 		cl := *p.Cluster
 		c.Cluster = &cl
 	}
+	c.AuthorizedRanges = append([]string(nil), p.AuthorizedRanges...)
 	return &c
 }
 
@@ -139,6 +169,13 @@ func (p *Plan) Spec() ComputeSpec {
 		Description: p.Description,
 		Purpose:     p.Purpose,
 		TLS:         p.TLS,
+	}
+	if p.Kubernetes() {
+		s.Type = ComputeKubernetes
+		s.ClusterID = p.TargetClusterID()
+		s.Namespace = p.Namespace
+		s.Identity = p.Identity
+		return s
 	}
 	if p.Mode == ModeAttach {
 		s.ClusterID = p.ClusterID
@@ -202,7 +239,7 @@ func (p *Plan) Value(f Field) string {
 		}
 		return p.ClusterID
 	}
-	return ""
+	return p.k8sValue(f)
 }
 
 // Answer records an answer given in the wizard: the value goes into the
@@ -261,7 +298,11 @@ func (p *Plan) Answer(f Field, v any) error {
 			p.ClusterID, p.Cluster = cl.ID, &cl
 		}
 	default:
-		return fmt.Errorf("%s is not a field the wizard asks", f)
+		var handled bool
+		handled, ok = p.k8sAnswer(f, v)
+		if !handled {
+			return fmt.Errorf("%s is not a field the wizard asks", f)
+		}
 	}
 	if !ok {
 		return fmt.Errorf("answer for %s has the wrong type %T", f, v)

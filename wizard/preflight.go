@@ -81,9 +81,12 @@ func NameTaken(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (bool
 func Preflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
 	var r Report
 	var err error
-	if p.Mode == ModeAttach {
+	switch {
+	case p.Kubernetes():
+		r, err = kubernetesPreflight(ctx, c, p, inFlight)
+	case p.Mode == ModeAttach:
 		r, err = attachPreflight(ctx, c, p, inFlight)
-	} else {
+	default:
 		r, err = createPreflight(ctx, c, p)
 	}
 	if ok, why := WorkspaceUsable(p.Workspace); !ok && err == nil {
@@ -184,6 +187,9 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 // a name or TLS (those come later): the findings that are about the
 // cluster itself.
 func ClusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string, attachedAs []string) []rules.Finding {
+	if p.Kubernetes() {
+		return ClusterFindings(cl, p, versions, pairs, attachedAs, Extension{}, false, false)
+	}
 	f := clusterFacts(cl, p, versions, pairs, attachedAs)
 	f.Name = "placeholder"
 	return rules.AttachFindings(f)
@@ -254,7 +260,7 @@ func AttachmentIndex(ctx context.Context, c Cloud, sub string) (Attachments, err
 			mu.Lock()
 			defer mu.Unlock()
 			for _, cp := range cs {
-				if cp.ClusterID == "" || !strings.EqualFold(cp.Type, "AKS") {
+				if cp.ClusterID == "" || !strings.EqualFold(cp.Type, "AKS") && !strings.EqualFold(cp.Type, string(ComputeKubernetes)) {
 					continue
 				}
 				key := cp.ClusterID
@@ -262,7 +268,7 @@ func AttachmentIndex(ctx context.Context, c Cloud, sub string) (Attachments, err
 					key = id.String()
 				}
 				key = strings.ToLower(key)
-				out[key] = append(out[key], cp.Name+" in "+w.Name)
+				out[key] = append(out[key], attachmentEntry(cp, w.Name))
 			}
 			return nil
 		})

@@ -108,7 +108,7 @@ func DefaultRegion(p *Plan, changedWorkspace bool) {
 // for its sizes), in table order without repeats.
 func Needs(p *Plan) []Load {
 	var out []Load
-	for _, id := range Flow(p.Mode) {
+	for _, id := range FlowFor(p) {
 		for _, l := range StepOf(id).Loads {
 			if !slices.Contains(out, l) && ready(p, l) {
 				out = append(out, l)
@@ -128,6 +128,8 @@ func ready(p *Plan, l Load) bool {
 		return p.Workspace.ID != ""
 	case LoadVersions, LoadSizes:
 		return p.Subscription != "" && p.Region != ""
+	case LoadExtensions, LoadProviders:
+		return p.Subscription != "" && p.Kubernetes() && (p.Mode == ModeCreate || p.Mode == ModeAttach)
 	}
 	return false
 }
@@ -139,6 +141,13 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 	var g group
 	var sizes SizeList
 	var haveSizes bool
+	_, isKube := c.(KubernetesCloud)
+	// a Cloud without the current path's side leaves these unknown: the
+	// preflight says so, after every flag was checked
+	wantExt := slices.Contains(loads, LoadExtensions) && ready(p, LoadExtensions) && isKube
+	if wantExt && !slices.Contains(loads, LoadClusters) {
+		loads = append(slices.Clone(loads), LoadClusters)
+	}
 	for _, l := range loads {
 		if !ready(p, l) {
 			continue
@@ -178,6 +187,24 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				}
 				vers, err := ClusterVersions(ctx, c, p.Subscription, cls)
 				k.Clusters, k.ClusterVersions, k.HaveClusters = cls, vers, err == nil
+				if err != nil || !wantExt {
+					return err
+				}
+				k.Extensions, err = ExtensionIndex(ctx, c, cls)
+				k.HaveExtensions = err == nil
+				return err
+			})
+		case LoadProviders:
+			if !isKube {
+				continue
+			}
+			g.Go(func() (err error) {
+				kc, err := kubeCloud(c)
+				if err != nil {
+					return err
+				}
+				k.Providers, err = kc.Providers(ctx, p.Subscription, Providers)
+				k.HaveProviders = err == nil
 				return err
 			})
 		case LoadAttachments:
@@ -187,7 +214,16 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				return
 			})
 		case LoadVersions:
-			// the version step only shows them; nothing to check
+			if !p.Kubernetes() || p.Mode != ModeCreate {
+				continue // the legacy version step only shows them
+			}
+			g.Go(func() error {
+				vs, err := c.Versions(ctx, p.Subscription, p.Region)
+				// an error leaves them unknown: an unknown region is the
+				// region step's message, and the preflight asks again
+				k.Versions, k.HaveVersions = vs, err == nil
+				return nil
+			})
 		}
 	}
 	err := g.Wait()
@@ -195,6 +231,25 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 		k.Sizes = &sizes
 	}
 	return err
+}
+
+// DefaultKubernetesVersion makes the region's default version the plan's
+// unless the user chose one.
+func DefaultKubernetesVersion(p *Plan, vs []rules.Version) {
+	if s := p.From(FKubernetesVer); s == Unset || s == Default {
+		if d, ok := rules.DefaultVersion(vs); ok {
+			p.KubernetesVersion = newestPatch(d)
+			p.Mark(FKubernetesVer, Default)
+		}
+	}
+}
+
+func newestPatch(v rules.Version) string {
+	l := v.PatchList()
+	if len(l) == 0 {
+		return v.Version
+	}
+	return l[len(l)-1]
 }
 
 // ClusterVersions loads the versions of every cluster region, in parallel.
@@ -234,7 +289,7 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range Flow(p.Mode) {
+	for _, id := range FlowFor(p) {
 		if id == StepTLS && len(out) > 0 {
 			continue // the files could not be read: that is the message
 		}
@@ -284,6 +339,9 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 	if p.Mode == ModeCreate {
 		if r, ok := FindRegion(k.Regions, p.Region); ok {
 			p.Region = r.Name
+		}
+		if p.Kubernetes() && k.HaveVersions {
+			DefaultKubernetesVersion(p, k.Versions)
 		}
 		if k.Sizes != nil {
 			if z, ok := k.Sizes.Find(p.VMSize); ok {

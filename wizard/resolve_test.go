@@ -35,6 +35,8 @@ func TestResolveSubscription(t *testing.T) {
 	}
 	for _, tc := range cases {
 		p := wizard.NewPlan(wizard.ModeCreate)
+		p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+		p.Mark(wizard.FComputeType, wizard.Flag)
 		p.Subscription = tc.given
 		vs, err := wizard.ResolveSubscription(ctx, c, p)
 		if err != nil {
@@ -53,6 +55,8 @@ func TestResolveSubscription(t *testing.T) {
 	// no default among several: the flag is missing; only one: taken
 	c.Subs[0].Default = false
 	p := wizard.NewPlan(wizard.ModeCreate)
+	p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
 	vs, _ := wizard.ResolveSubscription(ctx, c, p)
 	if !strings.Contains(fields(vs), "subscription: missing: pick one of Contoso ML (demo)") {
 		t.Errorf("no default: %s", fields(vs))
@@ -75,6 +79,8 @@ func TestResolveWorkspace(t *testing.T) {
 	ctx := context.Background()
 	c := wizardtest.New()
 	p := wizard.NewPlan(wizard.ModeCreate)
+	p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
 	p.Subscription = wizardtest.Sub
 	vs, _ := wizard.ResolveWorkspace(ctx, c, p)
 	if !strings.Contains(fields(vs), "workspace: missing: pick one of mlw-prod, mlw-research") {
@@ -103,6 +109,8 @@ func TestResolveWorkspace(t *testing.T) {
 func TestResolveWithoutWorkspaceStillChecksOfflineFlags(t *testing.T) {
 	c := wizardtest.New()
 	p := wizard.NewPlan(wizard.ModeCreate)
+	p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
 	p.Name = "1bad_"
 	p.Nodes = 0
 	p.Network = rules.Network{ServiceCIDR: "10.0.0.0/16"}
@@ -146,6 +154,8 @@ func TestResolveClusterErrors(t *testing.T) {
 	c := wizardtest.New()
 	attach := func(edit func(p *wizard.Plan)) string {
 		p := wizard.NewPlan(wizard.ModeAttach)
+		p.ComputeType = wizard.ComputeAKS // the legacy flow: --compute-type AKS
+		p.Mark(wizard.FComputeType, wizard.Flag)
 		p.Workspace.Name = "mlw-prod"
 		p.Name = "aks-att"
 		edit(p)

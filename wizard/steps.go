@@ -29,6 +29,14 @@ const (
 	StepReview       StepID = "review"
 	StepSubmit       StepID = "submit"
 	StepList         StepID = "list"
+	// The current path (SPEC §2b).
+	StepComputeType StepID = "compute-type"
+	StepK8sVersion  StepID = "kubernetes-version"
+	StepNewCluster  StepID = "new-cluster"
+	StepAPIAccess   StepID = "api-access"
+	StepRouter      StepID = "router"
+	StepNamespace   StepID = "namespace"
+	StepIdentity    StepID = "identity"
 )
 
 // Load names the Cloud call a step's choices or its check need. The TUI
@@ -46,6 +54,8 @@ const (
 	LoadComputes      Load = "computes"    // of the plan's workspace (the name check)
 	LoadClusters      Load = "clusters"    // of the subscription, with the versions of their regions
 	LoadAttachments   Load = "attachments" // every compute of every workspace of the subscription, by cluster
+	LoadExtensions    Load = "extensions"  // the Azure ML extension of every cluster (Kubernetes plans)
+	LoadProviders     Load = "providers"   // registration of the resource providers (Kubernetes plans)
 )
 
 // Kind says how a step asks: the front ends pick their widget from it.
@@ -73,6 +83,9 @@ type Step struct {
 	Flags []string
 	// Modes whose flow holds the step; the table's order is the flow's.
 	Modes []Mode
+	// Types are the compute types whose create and attach flows hold the
+	// step (nil: both).
+	Types []ComputeType
 	// Numbered steps count in the indicator ("4/11 Region").
 	Numbered bool
 	Kind     Kind
@@ -103,6 +116,8 @@ var (
 	createOnly   = []Mode{ModeCreate}
 	attachOnly   = []Mode{ModeAttach}
 	allModes     = []Mode{ModeCreate, ModeAttach, ModeBrowse, ModeList}
+	k8sOnly      = []ComputeType{ComputeKubernetes}
+	legacyOnly   = []ComputeType{ComputeAKS}
 )
 
 // table is the flow: one row per step, in the order every mode walks them.
@@ -115,36 +130,66 @@ var table = []Step{
 		Help: "the Azure ML workspace that gets the compute target"},
 	{ID: StepMode, Title: "Mode", Field: FMode, Modes: allModes, Numbered: true, Kind: KindChoice,
 		Help: "create a new cluster, attach an existing one, browse versions or list computes"},
+	{ID: StepComputeType, Title: "Compute type", Field: FComputeType, Flags: []string{"--compute-type"}, Modes: createAttach, Numbered: true,
+		Kind: KindChoice, Loads: []Load{LoadProviders}, Check: checkComputeType,
+		Help: "Kubernetes compute: AKS + the Azure ML extension (current, recommended); or AKS compute (legacy v1, as in the 2020 article)"},
 	{ID: StepPurpose, Title: "Cluster purpose", Field: FPurpose, Flags: []string{"--purpose"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Check: checkPurpose,
 		Help: "production needs 12 vCPUs and 3 nodes; dev-test 2 vCPUs, no fault tolerance"},
 	{ID: StepRegion, Title: "Region", Field: FRegion, Flags: []string{"--region"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadRegions}, Check: checkRegion,
 		Help: "where the cluster runs (default: the workspace's region)"},
-	{ID: StepVersion, Title: "Kubernetes version", Modes: []Mode{ModeCreate, ModeBrowse}, Numbered: true,
+	{ID: StepVersion, Title: "Kubernetes version", Modes: []Mode{ModeCreate, ModeBrowse}, Types: legacyOnly, Numbered: true,
 		Kind: KindView, Loads: []Load{LoadVersions},
 		// create shows it as information; nothing to browse on the way when
 		// the region and the size came from flags
-		Answered: func(p *Plan) bool { return p.Mode == ModeCreate && p.Given(FRegion) && p.Given(FVMSize) },
-		Help:     "the version a create gets (the region's default) and the region's version table"},
+		Answered: func(p *Plan) bool {
+			return p.Mode == ModeCreate && (p.Kubernetes() || p.Given(FRegion) && p.Given(FVMSize))
+		},
+		Help: "the version a create gets (the region's default) and the region's version table"},
+	{ID: StepK8sVersion, Title: "Kubernetes version", Field: FKubernetesVer, Flags: []string{"--kubernetes-version"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
+		Kind: KindChoice, Loads: []Load{LoadVersions}, Check: checkK8sVersion,
+		Help: "the cluster's Kubernetes version: the region's default preselected, LTS marked, previews warned"},
 	{ID: StepVMSize, Title: "VM size", Field: FVMSize, Flags: []string{"--vm-size"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadSizes}, Check: checkVMSize,
 		Help: "the node size; it cannot be changed later (GPU sizes must be chosen now)"},
 	{ID: StepNodes, Title: "Node count", Field: FNodes, Flags: []string{"--nodes"}, Modes: createOnly, Numbered: true,
 		Kind: KindNumber, Loads: []Load{LoadSizes}, Check: checkNodes,
 		Help: "nodes × vCPUs of the size against the purpose's threshold and the quota"},
+	{ID: StepNewCluster, Title: "AKS cluster", Field: FNewCluster, Flags: []string{"--cluster", "--cluster-resource-group"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
+		Kind: KindForm, Loads: []Load{LoadClusters}, Check: checkNewCluster,
+		Help: "the AKS cluster's name (1-63 letters, digits, - or _) and resource group (default: the workspace's)"},
+	{ID: StepAPIAccess, Title: "API server access", Field: FAPIAccess, Flags: []string{"--api-access", "--authorized-ip-ranges"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
+		Kind: KindChoice, Check: checkAPIAccess,
+		Help: "public, public limited to authorized IP ranges, or private"},
 	{ID: StepCluster, Title: "Cluster", Field: FCluster, Flags: []string{"--cluster-id", "--cluster", "--cluster-resource-group"}, Modes: attachOnly, Numbered: true,
-		Kind: KindChoice, Loads: []Load{LoadClusters, LoadAttachments, LoadRegions}, Check: checkCluster,
+		Kind: KindChoice, Loads: []Load{LoadClusters, LoadAttachments, LoadRegions, LoadExtensions}, Check: checkCluster,
 		Answered: func(p *Plan) bool { return p.Given(FCluster) && p.ClusterID != "" },
 		Help:     "the AKS cluster to attach, checked before anything is sent"},
 	{ID: StepNetwork, Title: "Networking", Field: FNetwork,
 		Flags: []string{"--vnet", "--vnet-resource-group", "--subnet", "--service-cidr", "--dns-service-ip", "--docker-bridge-cidr", "--load-balancer", "--load-balancer-subnet"},
-		Modes: createAttach, Numbered: true, Kind: KindForm, Check: checkNetwork,
+		Modes: createAttach, Types: legacyOnly, Numbered: true, Kind: KindForm, Check: checkNetwork,
 		Help: "create: basic (AML-managed) or your own VNet; create and attach: public or internal load balancer"},
+	{ID: StepRouter, Title: "Inference router", Field: FRouter, Flags: []string{"--router", "--router-ha"}, Modes: createAttach, Types: k8sOnly, Numbered: true,
+		Kind: KindChoice, Check: checkRouter,
+		Answered: func(p *Plan) bool { return p.Given(FRouter) || p.Mode == ModeAttach && !p.InstallExtension },
+		Help:     "how scoring requests reach the cluster: LoadBalancer (public or internal), NodePort or ClusterIP; HA from 3 nodes"},
 	{ID: StepTLS, Title: "TLS", Field: FTLS,
-		Flags: []string{"--ssl-cert-file", "--ssl-key-file", "--ssl-cname", "--ssl-leaf-domain-label", "--ssl-overwrite-domain"},
+		Flags: []string{"--ssl-cert-file", "--ssl-key-file", "--ssl-cname", "--ssl-leaf-domain-label", "--ssl-overwrite-domain", "--allow-insecure-connections"},
 		Modes: createAttach, Numbered: true, Kind: KindForm, Check: checkTLS,
-		Help: "off, a Microsoft certificate, or your own certificate and key"},
+		Answered: func(p *Plan) bool {
+			if !p.Kubernetes() {
+				return p.Given(FTLS)
+			}
+			return p.Given(FTLS) || p.Given(FAllowInsecure) || p.Mode == ModeAttach && !p.InstallExtension
+		},
+		Help: "off, a Microsoft certificate, or your own certificate and key (Kubernetes: your own certificate, or none with insecure connections allowed)"},
+	{ID: StepNamespace, Title: "Namespace", Field: FNamespace, Flags: []string{"--namespace"}, Modes: createAttach, Types: k8sOnly, Numbered: true,
+		Kind: KindText, Check: checkNamespace,
+		Help: "the Kubernetes namespace the compute runs in (default: default); it must exist in the cluster"},
+	{ID: StepIdentity, Title: "Identity", Field: FIdentity, Flags: []string{"--identity"}, Modes: attachOnly, Types: k8sOnly, Numbered: true,
+		Kind: KindChoice, Check: checkIdentity,
+		Help: "the compute's managed identity: system-assigned (default) or a user-assigned identity's resource ID"},
 	{ID: StepName, Title: "Name", Field: FName, Flags: []string{"--name"}, Modes: createAttach, Numbered: true,
 		Kind: KindText, Loads: []Load{LoadComputes}, Check: checkName,
 		Help: "3 to 24 letters, digits or -, starting with a letter, unique in the workspace"},
@@ -172,24 +217,48 @@ func StepOf(id StepID) Step {
 	return Step{ID: id, Title: string(id)}
 }
 
-// Flow is the ordered list of steps of a mode.
-func Flow(m Mode) []StepID {
+// Flow is the ordered list of steps of a mode on the legacy AKS compute
+// (today's steps plus the compute type), which the TUI walks until it has
+// the current path's screens; FlowFor follows the plan's compute type.
+func Flow(m Mode) []StepID { return flow(m, ComputeAKS) }
+
+// FlowFor is the ordered list of steps of the plan's mode and compute type
+// (the legacy AKS compute keeps today's steps, plus the compute type).
+func FlowFor(p *Plan) []StepID {
+	t := p.ComputeType
+	if t == "" {
+		t = ComputeAKS
+	}
+	return flow(p.Mode, t)
+}
+
+func flow(m Mode, t ComputeType) []StepID {
 	if m == "" {
 		m = ModeCreate
 	}
 	var out []StepID
 	for _, s := range table {
-		if slices.Contains(s.Modes, m) {
-			out = append(out, s.ID)
+		if !slices.Contains(s.Modes, m) {
+			continue
 		}
+		if s.Types != nil && (m == ModeCreate || m == ModeAttach) && !slices.Contains(s.Types, t) {
+			continue
+		}
+		out = append(out, s.ID)
 	}
 	return out
 }
 
 // Position returns the 1-based number of a step among the numbered steps
-// of the mode and their count; 0 for unnumbered steps (subscription, submit).
-func Position(m Mode, id StepID) (n, total int) {
-	for _, sid := range Flow(m) {
+// of the mode's Flow and their count; 0 for unnumbered steps (subscription,
+// submit). PositionFor counts the plan's own flow.
+func Position(m Mode, id StepID) (n, total int) { return position(Flow(m), id) }
+
+// PositionFor is Position over the plan's flow (its compute type).
+func PositionFor(p *Plan, id StepID) (n, total int) { return position(FlowFor(p), id) }
+
+func position(fl []StepID, id StepID) (n, total int) {
+	for _, sid := range fl {
 		if !StepOf(sid).Numbered {
 			continue
 		}
@@ -250,7 +319,7 @@ func Why(p *Plan, s StepID, k Known) string {
 // Next returns the step after cur in p's mode that still needs the user,
 // or "" at the end.
 func Next(p *Plan, cur StepID, k Known) StepID {
-	flow := Flow(p.Mode)
+	flow := FlowFor(p)
 	for j := slices.Index(flow, cur) + 1; j < len(flow); j++ {
 		if !Skipped(p, flow[j], k) {
 			return flow[j]
@@ -262,7 +331,7 @@ func Next(p *Plan, cur StepID, k Known) StepID {
 // Prev returns the step before cur that the user answered (skipping steps
 // given up front), or "" at the start.
 func Prev(p *Plan, cur StepID, k Known) StepID {
-	flow := Flow(p.Mode)
+	flow := FlowFor(p)
 	i := slices.Index(flow, cur)
 	if i < 0 {
 		i = len(flow)
@@ -278,7 +347,7 @@ func Prev(p *Plan, cur StepID, k Known) StepID {
 // Pending returns the first step of p's flow that still needs the user:
 // where the wizard opens, and what line mode reports as missing.
 func Pending(p *Plan, k Known) StepID {
-	for _, s := range Flow(p.Mode) {
+	for _, s := range FlowFor(p) {
 		if !Skipped(p, s, k) {
 			return s
 		}
@@ -312,6 +381,14 @@ type Known struct {
 	// ClusterVersions are the versions of each cluster region (lowercase).
 	ClusterVersions map[string][]rules.Version
 	Attachments     Attachments
+	// Versions are the versions of the plan's region (the Kubernetes
+	// version step); Extensions the Azure ML extension of each cluster
+	// (lower-case ID; absent: none installed); Providers the registration
+	// state of the current path's resource providers.
+	Versions                                    []rules.Version
+	Extensions                                  map[string]Extension
+	Providers                                   map[string]string
+	HaveVersions, HaveExtensions, HaveProviders bool
 	// HaveComputes and HaveClusters tell an empty list from an unknown one;
 	// HaveAttachments likewise.
 	HaveSubscriptions, HaveWorkspaces, HaveComputes, HaveClusters, HaveAttachments bool
@@ -430,6 +507,11 @@ func checkNodes(p *Plan, k Known) []rules.Violation {
 	if vs := nodesCount(p); len(vs) > 0 {
 		return vs
 	}
+	if p.Kubernetes() {
+		if vs := k8sNodes(p, k); len(vs) > 0 {
+			return vs
+		}
+	}
 	if k.Sizes == nil {
 		return nil
 	}
@@ -456,6 +538,9 @@ func checkNetwork(p *Plan, _ Known) []rules.Violation {
 }
 
 func checkTLS(p *Plan, _ Known) []rules.Violation {
+	if p.Kubernetes() {
+		return checkK8sTLS(p)
+	}
 	if p.TLS.Mode == rules.TLSCustom && p.TLS.CertPEM == nil && p.TLS.KeyPEM == nil && (p.TLS.CertFile != "" || p.TLS.KeyFile != "") {
 		return nil // files not read yet: the front end reads them, then checks
 	}
@@ -468,7 +553,7 @@ func checkName(p *Plan, k Known) []rules.Violation {
 	}
 	var existing []string
 	if k.HaveComputes {
-		existing = ExistingNames(k.Computes)
+		existing = ExistingNames(otherComputes(p, k.Computes))
 	}
 	vs := rules.ComputeName(p.Name, existing)
 	for i := range vs {
@@ -515,7 +600,8 @@ func checkCluster(p *Plan, k Known) []rules.Violation {
 		return nil
 	}
 	var out []rules.Violation
-	for _, f := range ClusterFacts(cl, p, vs, PairsOf(k.Regions, p.Workspace.Region), k.Attachments.Of(cl.ID)) {
+	ext, haveExt := k.Extensions[strings.ToLower(cl.ID)]
+	for _, f := range ClusterFindings(cl, p, vs, PairsOf(k.Regions, p.Workspace.Region), k.Attachments.Of(cl.ID), ext, haveExt && k.HaveExtensions, k.HaveExtensions) {
 		if f.Severity == rules.Block {
 			msg := f.Message
 			if !strings.Contains(msg, cl.Name) {

@@ -1,11 +1,14 @@
 package wizard
 
 import (
+	"strings"
 	"testing"
 )
 
 func TestFlowNextPrevSkipsGivenSteps(t *testing.T) {
 	p := NewPlan(ModeCreate)
+	p.ComputeType = ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(FComputeType, Flag)
 	p.Subscription = "00000000-0000-4000-8000-000000000001"
 	p.Mark(FSubscription, AzCLI)
 	p.Mark(FMode, Flag)
@@ -42,16 +45,59 @@ func TestFlowNextPrevSkipsGivenSteps(t *testing.T) {
 }
 
 func TestPositionCountsNumberedSteps(t *testing.T) {
-	n, total := Position(ModeCreate, StepRegion)
-	if n != 4 || total != 11 {
-		t.Fatalf("create region = %d/%d, want 4/11 (SPEC §2)", n, total)
+	legacy := func(m Mode) *Plan { p := NewPlan(m); p.ComputeType = ComputeAKS; return p }
+	// the legacy flow: today's steps plus the compute type
+	if n, total := PositionFor(legacy(ModeCreate), StepRegion); n != 5 || total != 12 {
+		t.Fatalf("legacy create region = %d/%d, want 5/12", n, total)
 	}
 	if n, _ := Position(ModeCreate, StepSubmit); n != 0 {
 		t.Fatalf("submit is not numbered, got %d", n)
 	}
-	n, total = Position(ModeAttach, StepCluster)
-	if n != 4 || total != 8 {
-		t.Fatalf("attach cluster = %d/%d, want 4/8 (the load balancer is asked in attach too)", n, total)
+	if n, total := PositionFor(legacy(ModeAttach), StepCluster); n != 5 || total != 9 {
+		t.Fatalf("legacy attach cluster = %d/%d, want 5/9 (the load balancer is asked in attach too)", n, total)
+	}
+	if n, total := Position(ModeAttach, StepCluster); n != 5 || total != 9 {
+		t.Fatalf("Position (the legacy flow) attach cluster = %d/%d, want 5/9", n, total)
+	}
+	// the current path (the default)
+	k8s := func(m Mode) *Plan { p := NewPlan(m); p.ComputeType = ComputeKubernetes; return p }
+	if n, total := PositionFor(k8s(ModeCreate), StepK8sVersion); n != 6 || total != 15 {
+		t.Fatalf("kubernetes create version = %d/%d, want 6/15", n, total)
+	}
+	if n, total := PositionFor(k8s(ModeAttach), StepIdentity); n != 9 || total != 11 {
+		t.Fatalf("kubernetes attach identity = %d/%d, want 9/11", n, total)
+	}
+}
+
+func TestFlowsByComputeType(t *testing.T) {
+	want := map[ComputeType]map[Mode]string{
+		ComputeAKS: {
+			ModeCreate: "subscription workspace mode compute-type purpose region version vm-size nodes network tls name review submit",
+			ModeAttach: "subscription workspace mode compute-type purpose cluster network tls name review submit",
+		},
+		ComputeKubernetes: {
+			ModeCreate: "subscription workspace mode compute-type purpose region kubernetes-version vm-size nodes new-cluster api-access router tls namespace name review submit",
+			ModeAttach: "subscription workspace mode compute-type purpose cluster router tls namespace identity name review submit",
+		},
+	}
+	for ct, modes := range want {
+		for m, w := range modes {
+			p := NewPlan(m)
+			p.ComputeType = ct
+			var got []string
+			for _, s := range FlowFor(p) {
+				got = append(got, string(s))
+			}
+			if g := strings.Join(got, " "); g != w {
+				t.Errorf("%s %s:\n got %s\nwant %s", ct, m, g, w)
+			}
+		}
+	}
+	// browse and list do not depend on the compute type
+	b := NewPlan(ModeBrowse)
+	b.ComputeType = ComputeKubernetes
+	if got := FlowFor(b); len(got) != 4 || got[3] != StepVersion {
+		t.Errorf("browse flow %v", got)
 	}
 }
 
@@ -65,6 +111,8 @@ func TestAttachFlowHasNoSizeSteps(t *testing.T) {
 
 func TestPlanSourcesAndClone(t *testing.T) {
 	p := NewPlan(ModeCreate)
+	p.ComputeType = ComputeAKS // the legacy flow: --compute-type AKS
+	p.Mark(FComputeType, Flag)
 	if p.From(FVMSize) != Default || p.VMSize != "Standard_D3_v2" || p.Nodes != 3 {
 		t.Fatalf("defaults: %+v", p)
 	}

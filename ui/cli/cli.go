@@ -171,6 +171,10 @@ type app struct {
 	outW, errW *watchedWriter
 	// completing is set while answering a shell completion request.
 	completing bool
+	// keptNote is the cluster a Kubernetes detach keeps (it keeps costing).
+	keptNote string
+	// rootComputeType is the wizard's --compute-type.
+	rootComputeType string
 }
 
 // Run executes amlaks with args and returns the exit code. Nothing here
@@ -349,9 +353,25 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 			if a.canAsk() {
 				return a.runAccessible()
 			}
-			return a.runWizard(nil)
+			if !cmd.Flags().Changed("compute-type") {
+				return a.runWizard(nil)
+			}
+			ct, err := wizard.ParseComputeType(a.rootComputeType)
+			if err != nil {
+				return &Invalid{[]rules.Violation{asViolation(err, "compute-type")}}
+			}
+			s, err := a.session()
+			if err != nil {
+				return err
+			}
+			p := wizard.NewPlan(wizard.ModeCreate)
+			a.applyGlobals(nil, p, s)
+			p.ComputeType = ct
+			p.Mark(wizard.FComputeType, wizard.Flag)
+			return a.runWizard(p)
 		},
 	}
+	root.Flags().StringVar(&a.rootComputeType, "compute-type", "Kubernetes", "the wizard's compute type: Kubernetes (current) or AKS (legacy v1: SDK v1 support ended 2026-06-30, CLI v1 2025-09-30, SDK v2 cannot use it)")
 	root.SetVersionTemplate("amlaks {{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.g.Subscription, "subscription", "", "subscription ID or name (default: $AZURE_SUBSCRIPTION_ID, then the az CLI default)")

@@ -49,14 +49,14 @@ func TestFailedOperationExit1WithHint(t *testing.T) {
 	c.Outcome = &wizard.Error{Kind: wizard.ErrQuota, Code: "QuotaExceeded", Message: "exceeding approved standardDv2Family Cores quota", Hint: "request a quota increase"}
 	var out, errb bytes.Buffer
 	s := Streams{In: strings.NewReader(""), Out: &out, Err: &errb}
-	code := Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q", "--yes"}, s, fakeFactory(c), "test")
+	code := Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q", "--yes", "--compute-type", "AKS"}, s, fakeFactory(c), "test")
 	if code != 1 || !strings.Contains(errb.String(), "QuotaExceeded") || !strings.Contains(errb.String(), "hint: request a quota increase") {
 		t.Fatalf("exit %d\n%s", code, errb.String())
 	}
 	out.Reset()
 	errb.Reset()
 	c.Outcome = &wizard.Error{Kind: wizard.ErrQuota, Code: "QuotaExceeded", Message: "x", Hint: "h"}
-	code = Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q2", "--yes", "-o", "json"}, s, fakeFactory(c), "test")
+	code = Run(context.Background(), []string{"create", "-w", "mlw-prod", "-n", "aks-q2", "--yes", "-o", "json", "--compute-type", "AKS"}, s, fakeFactory(c), "test")
 	if code != 1 || !strings.Contains(out.String(), `"code": "QuotaExceeded"`) || !strings.Contains(out.String(), `"hint": "h"`) {
 		t.Fatalf("json failure: exit %d\n%s", code, out.String())
 	}

@@ -25,6 +25,9 @@ type submitFlags struct {
 	leaf, certFile, keyFile    string
 	cname                      string
 	overwrite                  bool
+	// the current path (SPEC §2b)
+	computeType, namespace, identity, router   string
+	routerHA, allowInsecure, registerProviders bool
 }
 
 func (f *submitFlags) register(cmd *cobra.Command) {
@@ -39,8 +42,23 @@ func (f *submitFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.cname, "ssl-cname", "", "CNAME the certificate is for")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "no prompts: fail on missing answers instead of asking")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "resolve and preflight only: print findings, REST body and az command")
-	fl.BoolVar(&f.noWait, "no-wait", false, "return once Azure accepted the request")
+	fl.BoolVar(&f.noWait, "no-wait", false, "return once Azure accepted the request (AKS compute only)")
+	fl.StringVar(&f.computeType, "compute-type", "Kubernetes", "Kubernetes (AKS + the Azure ML extension, current) or AKS (legacy v1: SDK v1 support ended 2026-06-30, CLI v1 2025-09-30, SDK v2 cannot use it)")
+	fl.StringVar(&f.namespace, "namespace", "default", "Kubernetes compute: the namespace it runs in (must exist in the cluster)")
+	fl.StringVar(&f.identity, "identity", "system", "Kubernetes compute: system, or a user-assigned identity's resource ID")
+	fl.StringVar(&f.router, "router", "loadbalancer", "Kubernetes compute: inference router service — loadbalancer, internal, nodeport or clusterip")
+	fl.BoolVar(&f.routerHA, "router-ha", true, "Kubernetes compute: run the inference router highly available (needs 3 nodes; default: on from 3 nodes)")
+	fl.BoolVar(&f.allowInsecure, "allow-insecure-connections", false, "Kubernetes compute: allow plain HTTP scoring (required without your own TLS certificate)")
+	fl.BoolVar(&f.registerProviders, "register-providers", false, "Kubernetes compute: register Microsoft.ContainerService and Microsoft.KubernetesConfiguration when they are not")
 }
+
+// k8sOnlyFlags are the flags of the current path only.
+var k8sOnlyFlags = []string{"namespace", "identity", "router", "router-ha", "allow-insecure-connections", "register-providers",
+	"kubernetes-version", "api-access", "authorized-ip-ranges", "install-extension"}
+
+// legacyOnlyFlags are the flags of the legacy AKS compute only.
+var legacyOnlyFlags = []string{"vnet", "vnet-resource-group", "subnet", "service-cidr", "dns-service-ip", "docker-bridge-cidr", "load-balancer",
+	"load-balancer-subnet", "ssl-leaf-domain-label", "ssl-overwrite-domain", "no-wait"}
 
 // fill puts the shared flags into the plan and returns violations of
 // values that are wrong whatever Azure says.
@@ -64,6 +82,28 @@ func (f *submitFlags) fill(cmd *cobra.Command, p *wizard.Plan) []rules.Violation
 		p.Description = f.description
 		p.Mark(wizard.FDescription, wizard.Flag)
 	}
+	ct, err := wizard.ParseComputeType(f.computeType)
+	if err != nil {
+		return append(vs, asViolation(err, "compute-type"))
+	}
+	p.ComputeType = ct
+	if ch("compute-type") {
+		p.Mark(wizard.FComputeType, wizard.Flag)
+	}
+	if ct == wizard.ComputeAKS {
+		for _, n := range k8sOnlyFlags {
+			if cmd.Flags().Lookup(n) != nil && ch(n) {
+				vs = append(vs, rules.Violation{Field: n, Code: "kubernetes-only", Message: "is for Kubernetes computes: drop it, or use --compute-type Kubernetes"})
+			}
+		}
+	} else {
+		for _, n := range legacyOnlyFlags {
+			if cmd.Flags().Lookup(n) != nil && ch(n) {
+				vs = append(vs, rules.Violation{Field: n, Code: "aks-only", Message: "is for the legacy AKS compute (--compute-type AKS); a Kubernetes compute " + k8sInstead(n)})
+			}
+		}
+		vs = append(vs, f.fillK8s(cmd, p)...)
+	}
 	custom := f.certFile != "" || f.keyFile != "" || f.cname != ""
 	switch {
 	case f.leaf != "" && custom:
@@ -78,6 +118,58 @@ func (f *submitFlags) fill(cmd *cobra.Command, p *wizard.Plan) []rules.Violation
 	return vs
 }
 
+// k8sInstead says what a Kubernetes compute uses instead of a legacy flag.
+func k8sInstead(flag string) string {
+	switch {
+	case strings.HasPrefix(flag, "ssl-"):
+		return "takes your own certificate (--ssl-cert-file, --ssl-key-file, --ssl-cname) or --allow-insecure-connections"
+	case strings.HasPrefix(flag, "load-balancer"):
+		return "sets its inference router with --router (internal: an internal load balancer)"
+	case flag == "no-wait":
+		return "runs phase by phase: stop with Ctrl+C and re-run the same command to continue"
+	}
+	return "gets its network from AKS (create the cluster in your VNet with az aks create, then attach it)"
+}
+
+// fillK8s puts the current path's shared flags into the plan.
+func (f *submitFlags) fillK8s(cmd *cobra.Command, p *wizard.Plan) []rules.Violation {
+	var vs []rules.Violation
+	ch := cmd.Flags().Changed
+	if ch("namespace") {
+		p.Namespace = strings.TrimSpace(f.namespace)
+		p.Mark(wizard.FNamespace, wizard.Flag)
+	}
+	if ch("identity") {
+		p.Identity = strings.TrimSpace(f.identity)
+		if wizard.IsSystemIdentity(p.Identity) {
+			p.Identity = ""
+		}
+		p.Mark(wizard.FIdentity, wizard.Flag)
+		if p.Mode == wizard.ModeCreate { // the identity step is the attach's: check it here
+			vs = append(vs, wizard.CheckIdentity(p.Identity)...)
+		}
+	}
+	if ch("router") {
+		r, err := wizard.ParseRouter(f.router)
+		if err != nil {
+			vs = append(vs, asViolation(err, "router"))
+		} else {
+			p.Router = r
+			p.Mark(wizard.FRouter, wizard.Flag)
+		}
+	}
+	if ch("router-ha") {
+		p.RouterHA = f.routerHA
+		p.Mark(wizard.FRouterHA, wizard.Flag)
+	}
+	if ch("allow-insecure-connections") {
+		p.AllowInsecure = f.allowInsecure
+		p.Mark(wizard.FAllowInsecure, wizard.Flag)
+	}
+	p.RegisterProviders = f.registerProviders
+	return vs
+}
+
 func asViolation(err error, field string) rules.Violation {
 	var v rules.Violation
 	if errors.As(err, &v) {
@@ -89,17 +181,27 @@ func asViolation(err error, field string) rules.Violation {
 func (a *app) createCmd() *cobra.Command {
 	var f submitFlags
 	var region, size, vnetRG, vnet, subnet, svcCIDR, dnsIP, bridge, lb, lbSubnet string
+	var k8sVersion, cluster, clusterRG, apiAccess, ranges string
 	var nodes int
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a new AKS inference cluster in a workspace",
-		Long: `Create a new AKS cluster from the workspace (AML compute type AKS). Flags pre-answer the
-wizard's steps; with --yes, or without a terminal, nothing is asked and missing or invalid
-flags are reported together (exit 2). Defaults: production, 3 × Standard_D3_v2, the
-workspace's region.`,
-		Example: `  amlaks create -w mlw-prod -n aks-prod-01 --yes
-  amlaks create -w mlw-prod -n aks-dev --purpose dev-test --vm-size Standard_D2_v2 --nodes 1 --yes
-  amlaks create -w mlw-prod -n aks-prod-01 --dry-run -o json`,
+		Long: `Create a new AKS inference cluster for the workspace. Flags pre-answer the wizard's steps;
+with --yes, or without a terminal, nothing is asked and missing or invalid flags are reported
+together (exit 2). Defaults: production, 3 × Standard_D3_v2, the workspace's region.
+
+--compute-type Kubernetes (the default, current): amlaks creates the AKS cluster in AKS
+(--cluster NAME in --cluster-resource-group RG; defaults: the compute's name and the
+workspace's group), installs the Azure ML extension on it, then attaches it as a Kubernetes
+compute — three phases; stopping and re-running the same command continues from the first
+unfinished one. Without your own TLS certificate, --allow-insecure-connections is required.
+
+--compute-type AKS is the legacy v1 path of the 2020 article (AML creates the cluster): Azure
+ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 cannot use an AKS compute.`,
+		Example: `  amlaks create -w mlw-prod -n aks-prod-01 --allow-insecure-connections --yes
+  amlaks create -w mlw-prod -n aks-prod-01 --kubernetes-version 1.32 --ssl-cert-file c.pem --ssl-key-file k.pem --ssl-cname ml.contoso.com --yes
+  amlaks create -w mlw-prod -n aks-dev --purpose dev-test --vm-size Standard_D3_v2 --nodes 1 --allow-insecure-connections --dry-run -o json
+  amlaks create -w mlw-prod -n aks-legacy --compute-type AKS --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := a.session()
@@ -129,6 +231,39 @@ workspace's region.`,
 			if p.Network.Custom() || ch("load-balancer") || ch("load-balancer-subnet") {
 				p.Mark(wizard.FNetwork, wizard.Flag)
 			}
+			if p.Kubernetes() {
+				p.Network = rules.Network{}
+				if ch("kubernetes-version") {
+					p.KubernetesVersion = strings.TrimPrefix(strings.TrimSpace(k8sVersion), "v")
+					p.Mark(wizard.FKubernetesVer, wizard.Flag)
+				}
+				if ch("cluster") || ch("cluster-resource-group") {
+					p.ClusterName, p.ClusterGroup = strings.TrimSpace(cluster), strings.TrimSpace(clusterRG)
+					p.Mark(wizard.FNewCluster, wizard.Flag)
+				}
+				if ch("api-access") || ch("authorized-ip-ranges") {
+					acc, err := wizard.ParseAPIAccess(apiAccess)
+					if err != nil {
+						vs = append(vs, asViolation(err, "api-access"))
+					}
+					p.APIAccess = acc
+					if ch("authorized-ip-ranges") {
+						if !ch("api-access") {
+							p.APIAccess = wizard.APIAuthorized
+						}
+						rs, rvs := rules.ParseIPRanges(ranges)
+						vs = append(vs, rvs...)
+						p.AuthorizedRanges = rs
+					}
+					p.Mark(wizard.FAPIAccess, wizard.Flag)
+				}
+			} else {
+				for _, n := range []string{"cluster", "cluster-resource-group"} {
+					if ch(n) {
+						vs = append(vs, rules.Violation{Field: n, Code: "kubernetes-only", Message: "names the AKS cluster a Kubernetes create makes; the legacy AKS compute gets one from AML"})
+					}
+				}
+			}
 			return a.submit(cmd, p, &f, vs)
 		},
 	}
@@ -145,22 +280,37 @@ workspace's region.`,
 	fl.StringVar(&bridge, "docker-bridge-cidr", "", "custom VNet: Docker bridge address, e.g. 172.17.0.1/16")
 	fl.StringVar(&lb, "load-balancer", "public", "public or internal")
 	fl.StringVar(&lbSubnet, "load-balancer-subnet", "", "subnet of the internal load balancer")
+	fl.StringVar(&k8sVersion, "kubernetes-version", "", "Kubernetes compute: the cluster's Kubernetes version (default: the region's; see amlaks versions)")
+	fl.StringVar(&cluster, "cluster", "", "Kubernetes compute: name of the AKS cluster to create (default: the compute's name)")
+	fl.StringVar(&clusterRG, "cluster-resource-group", "", "Kubernetes compute: its resource group (default: the workspace's)")
+	fl.StringVar(&apiAccess, "api-access", "public", "Kubernetes compute: API server access — public, authorized or private")
+	fl.StringVar(&ranges, "authorized-ip-ranges", "", "Kubernetes compute: comma-separated IPv4 ranges for --api-access authorized")
 	return cmd
 }
 
 func (a *app) attachCmd() *cobra.Command {
 	var f submitFlags
 	var clusterID, cluster, clusterRG, lb, lbSubnet string
+	var install bool
 	cmd := &cobra.Command{
 		Use:   "attach",
 		Short: "Attach an existing AKS cluster to a workspace",
 		Long: `Attach an existing AKS cluster (which may be in another region than the workspace).
 Every rule is checked first: supported Kubernetes version, size against the purpose,
 authorized IP ranges, private clusters, and whether the cluster is already attached
-somewhere (a second attachment breaks the first).`,
-		Example: `  amlaks attach -w mlw-prod -n aks-priv --cluster aks-private --cluster-resource-group rg-aks --yes
-  amlaks attach -w mlw-prod -n aks-dev --cluster-id /subscriptions/.../managedClusters/aks-small --purpose dev-test --yes
-  amlaks attach -w mlw-prod -n aks-ilb --cluster aks-shared --load-balancer internal --load-balancer-subnet snet-ilb --yes`,
+somewhere.
+
+--compute-type Kubernetes (the default, current): the cluster needs the Azure ML extension;
+--install-extension installs (or reinstalls a failed) one first — without it a missing
+extension stops here and nothing is changed on your cluster. One cluster may be attached to
+several workspaces; namespaces (--namespace, default "default") keep their workloads apart.
+
+--compute-type AKS is the legacy v1 path: Azure ML SDK v1 support ended 2026-06-30, CLI v1 on
+2025-09-30, and SDK v2 cannot use an AKS compute; a second AKS attachment breaks the first.`,
+		Example: `  amlaks attach -w mlw-prod -n k8s-ml --cluster aks-ml-ready --cluster-resource-group rg-aks-ml --yes
+  amlaks attach -w mlw-prod -n k8s-new --cluster aks-ml-plain --install-extension --allow-insecure-connections --yes
+  amlaks attach -w mlw-prod -n aks-priv --cluster aks-private --cluster-resource-group rg-aks --compute-type AKS --yes
+  amlaks attach -w mlw-prod -n aks-ilb --cluster aks-shared --load-balancer internal --load-balancer-subnet snet-ilb --compute-type AKS --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := a.session()
@@ -192,11 +342,19 @@ somewhere (a second attachment breaks the first).`,
 			case clusterRG != "":
 				vs = append(vs, rules.Violation{Field: "cluster", Code: "missing", Message: "missing: --cluster-resource-group needs --cluster NAME"})
 			}
-			// an attach may ask for an internal load balancer in a subnet of the cluster's VNet
-			p.Network.LoadBalancerSubnet = lbSubnet
-			vs = append(vs, setLoadBalancer(p, lb)...)
-			if cmd.Flags().Changed("load-balancer") || cmd.Flags().Changed("load-balancer-subnet") {
-				p.Mark(wizard.FNetwork, wizard.Flag)
+			if p.Kubernetes() {
+				p.InstallExtension = install
+				if cmd.Flags().Changed("install-extension") {
+					p.Mark(wizard.FInstallExtension, wizard.Flag)
+				}
+			} else {
+				// a legacy attach may ask for an internal load balancer in a
+				// subnet of the cluster's VNet
+				p.Network.LoadBalancerSubnet = lbSubnet
+				vs = append(vs, setLoadBalancer(p, lb)...)
+				if cmd.Flags().Changed("load-balancer") || cmd.Flags().Changed("load-balancer-subnet") {
+					p.Mark(wizard.FNetwork, wizard.Flag)
+				}
 			}
 			return a.submit(cmd, p, &f, vs)
 		},
@@ -208,6 +366,7 @@ somewhere (a second attachment breaks the first).`,
 	fl.StringVar(&clusterRG, "cluster-resource-group", "", "resource group of the AKS cluster")
 	fl.StringVar(&lb, "load-balancer", "public", "public or internal (no public IP: needs --load-balancer-subnet)")
 	fl.StringVar(&lbSubnet, "load-balancer-subnet", "", "subnet of the cluster's VNet for the internal load balancer")
+	fl.BoolVar(&install, "install-extension", false, "Kubernetes compute: install the Azure ML extension when it is missing, or reinstall a failed one")
 	return cmd
 }
 
@@ -320,6 +479,12 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 		return err
 	}
 	a.printFindings(rep.Findings)
+	if p.Kubernetes() {
+		return a.submitKubernetes(p, f, rep, guard)
+	}
+	if p.From(wizard.FComputeType) == wizard.Flag && !a.jsonOut() {
+		fmt.Fprintln(a.s.Err, "note: "+wizard.Legacy)
+	}
 	if f.dryRun {
 		return a.printDryRun(p, rep)
 	}
@@ -381,6 +546,18 @@ func summary(p *wizard.Plan, demo bool) string {
 		out = fmt.Sprintf("create %s in %s: %s, %s, %d × %s", p.Name, p.Workspace.Name, p.Purpose.Label(), p.Region, p.Nodes, p.VMSize)
 		if p.Network.Custom() {
 			out += ", custom VNet " + p.Network.VNet + "/" + p.Network.Subnet
+		}
+	}
+	if p.Kubernetes() {
+		if p.Mode == wizard.ModeCreate {
+			out += fmt.Sprintf(", Kubernetes %s on AKS cluster %s/%s", p.KubernetesVersion, p.NewClusterGroup(), p.NewClusterName())
+		}
+		out += fmt.Sprintf(", Kubernetes compute in namespace %s, %s identity, router %s", p.Namespace, p.IdentityLabel(), wizard.RouterLabel(p.Router))
+		if p.HA() {
+			out += " (HA)"
+		}
+		if p.TLS.Mode == rules.TLSOff && (p.Mode == wizard.ModeCreate || p.InstallExtension) {
+			out += ", no TLS (insecure connections allowed)"
 		}
 	}
 	switch p.TLS.Mode {
@@ -519,7 +696,15 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 		return final.Err
 	}
 	if op.Kind == wizard.OpDetach {
-		return a.emit(map[string]any{"name": op.Name, "detached": true, "clusterKept": true, "note": wizard.DetachCostNote}, func(w io.Writer) {
+		m := map[string]any{"name": op.Name, "detached": true, "clusterKept": true, "note": wizard.DetachCostNote}
+		if a.keptNote != "" {
+			m["cluster"] = a.keptNote
+		}
+		return a.emit(m, func(w io.Writer) {
+			if a.keptNote != "" {
+				fmt.Fprintf(w, "%s detached; the AKS cluster %s was kept and keeps costing (delete it in AKS, or detach with --delete-cluster when amlaks created it)\n", op.Name, clusterShort(a.keptNote))
+				return
+			}
 			fmt.Fprintf(w, "%s detached; the AKS cluster itself was kept: %s\n", op.Name, wizard.DetachCostNote)
 		})
 	}
@@ -537,8 +722,11 @@ func round(d time.Duration) time.Duration {
 }
 
 func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
-	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "state": c.State, "purpose": string(c.Purpose),
+	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "computeType": typeLabel(c.Type), "state": c.State, "purpose": string(c.Purpose),
 		"nodes": c.Nodes, "vmSize": c.VMSize, "vCPUs": c.VCPUs, "region": c.Region, "clusterId": c.ClusterID, "fqdn": c.FQDN, "attached": c.Attached}
+	if c.Namespace != "" {
+		m["namespace"] = c.Namespace
+	}
 	if fs != nil {
 		m["findings"] = findingsJSON(fs)
 	}

@@ -228,11 +228,33 @@ func (a *app) printList(p *wizard.Plan) error {
 	if err != nil {
 		return err
 	}
+	type ext struct {
+		e            wizard.Extension
+		found, known bool
+	}
+	// each Kubernetes compute's extension, read in parallel
+	exts := make([]ext, len(cs))
+	var anyK8s bool
+	done := make(chan struct{}, len(cs))
+	for i, c := range cs {
+		go func() {
+			e, found, known := a.extensionOf(c)
+			exts[i] = ext{e, found, known}
+			done <- struct{}{}
+		}()
+		anyK8s = anyK8s || strings.EqualFold(c.Type, string(wizard.ComputeKubernetes))
+	}
+	for range cs {
+		<-done
+	}
 	out := []map[string]any{}
-	for _, c := range cs {
+	for i, c := range cs {
 		m := computeJSON(c, nil)
 		m["workspace"] = p.Workspace.Name
 		m["resourceGroup"] = p.Workspace.ResourceGroup
+		if exts[i].known {
+			m["extension"] = extensionJSON(exts[i].e, exts[i].found)
+		}
 		out = append(out, m)
 	}
 	if len(cs) == 0 && a.g.Output != fmtNone {
@@ -242,9 +264,17 @@ func (a *app) printList(p *wizard.Plan) error {
 		if len(cs) == 0 {
 			return
 		}
-		t := newTable(w, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER")
-		for _, c := range cs {
-			t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID))
+		head := []string{"NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER"}
+		if anyK8s {
+			head = append(head, "EXTENSION")
+		}
+		t := newTable(w, head...)
+		for i, c := range cs {
+			cells := []string{c.Name, typeLabel(c.Type), c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID)}
+			if anyK8s {
+				cells = append(cells, extensionLabel(exts[i].e, exts[i].found, exts[i].known))
+			}
+			t.row(cells...)
 		}
 		t.flush()
 	})
@@ -272,6 +302,11 @@ func (a *app) statusCmd() *cobra.Command {
 				return err
 			}
 			c, cerr := a.sess.Cloud.Compute(a.ctx, ws, name)
+			if errors.Is(cerr, wizard.ErrNotFound) && !ok {
+				if done, err := a.unfinishedCreate(p, name); done || err != nil {
+					return err
+				}
+			}
 			if cerr != nil && !(ok && errors.Is(cerr, wizard.ErrNotFound)) {
 				return cerr
 			}
@@ -283,7 +318,21 @@ func (a *app) statusCmd() *cobra.Command {
 				// started elsewhere (no token here): poll the compute itself
 				return a.follow(wizard.Operation{Kind: opKindOf(c.State), Workspace: ws, Name: c.Name}, nil)
 			}
-			if err := a.printCompute(c, nil); err != nil {
+			if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
+				ph := a.phaseStatus(c)
+				m := computeJSON(c, nil)
+				m["phases"] = ph
+				if err := a.emit(m, func(w io.Writer) {
+					t := newTable(w, "NAME", "TYPE", "STATE", "NAMESPACE", "CLUSTER")
+					t.row(c.Name, typeLabel(c.Type), c.State, c.Namespace, clusterShort(c.ClusterID))
+					t.flush()
+				}); err != nil {
+					return err
+				}
+				if !a.jsonOut() {
+					a.printPhaseStatus(ph)
+				}
+			} else if err := a.printCompute(c, nil); err != nil {
 				return err
 			}
 			if c.State == "Failed" {
@@ -310,13 +359,15 @@ func opKindOf(state string) wizard.OpKind {
 }
 
 func (a *app) detachCmd() *cobra.Command {
-	var yes, noWait bool
+	var yes, noWait, deleteCluster bool
 	cmd := &cobra.Command{
 		Use:   "detach NAME|ID",
-		Short: "Detach an AKS compute from the workspace (the cluster itself is kept)",
-		Long: `Detach removes the compute target from the workspace. The AKS cluster is never deleted.
-Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
-		Example: "  amlaks detach aks-old -w mlw-prod --yes",
+		Short: "Detach an AKS or Kubernetes compute from the workspace (the cluster is kept)",
+		Long: `Detach removes the compute target from the workspace. The AKS cluster is kept (and keeps
+costing) unless --delete-cluster is given for a Kubernetes compute whose cluster amlaks
+created (tagged created-by=amlaks); that delete is confirmed like the detach.
+Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers from it.`,
+		Example: "  amlaks detach aks-old -w mlw-prod --yes\n  amlaks detach k8s-dev -w mlw-prod --delete-cluster --yes",
 		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name, err := a.computeArg(args[0])
@@ -332,14 +383,30 @@ Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 			if err != nil {
 				return err
 			}
-			if !strings.EqualFold(c.Type, "AKS") {
-				return exit(ExitInvalid, fmt.Errorf("%s is %s %s compute; amlaks detaches AKS computes only", c.Name, wizard.Article(c.Type), c.Type))
+			k8s := strings.EqualFold(c.Type, string(wizard.ComputeKubernetes))
+			if !strings.EqualFold(c.Type, "AKS") && !k8s {
+				return exit(ExitInvalid, fmt.Errorf("%s is %s %s compute; amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(c.Type), c.Type))
+			}
+			if deleteCluster && !k8s {
+				return &Invalid{[]rules.Violation{{Field: "delete-cluster", Code: "legacy", Message: c.Name + " is a legacy AKS compute: amlaks deletes only the clusters it created for Kubernetes computes"}}}
+			}
+			if deleteCluster {
+				if _, err := a.ownCluster(c.ClusterID); err != nil {
+					return err
+				}
+			}
+			kept := "The AKS cluster " + clusterShort(c.ClusterID) + " is kept"
+			if k8s && !deleteCluster {
+				kept += " (it keeps costing; --delete-cluster removes a cluster amlaks created)"
+			}
+			if deleteCluster {
+				kept = "Then the AKS cluster " + clusterShort(c.ClusterID) + " is DELETED"
 			}
 			if !yes {
 				if !a.canPrompt() {
 					return &Invalid{[]rules.Violation{wizard.Missing("yes", "detaching needs confirmation: add --yes")}}
 				}
-				fmt.Fprintf(a.s.Err, "Detach %s from %s? The AKS cluster %s is kept: %s. [y/N] ", c.Name, p.Workspace.Name, clusterShort(c.ClusterID), wizard.DetachCostNote)
+				fmt.Fprintf(a.s.Err, "Detach %s from %s? %s. [y/N] ", c.Name, p.Workspace.Name, kept)
 				line, err := a.prompter().line("")
 				if err != nil {
 					return err
@@ -353,18 +420,31 @@ Before attaching the cluster again, remove the azureml-fe leftovers from it.`,
 			if err != nil {
 				return err
 			}
-			if noWait {
+			if noWait && !deleteCluster {
 				return a.printAccepted(op, wizard.Report{})
+			}
+			if k8s {
+				a.keptNote = c.ClusterID
 			}
 			if err := a.follow(op, nil); err != nil {
 				return err
 			}
-			if id, err := rules.ParseClusterID(c.ClusterID); err == nil && !a.jsonOut() {
-				fmt.Fprintf(a.s.Err, "to stop paying for it: az aks delete -g %s -n %s --subscription %s\n", id.ResourceGroup, id.Name, id.SubscriptionID)
+			if !deleteCluster {
+				if id, err := rules.ParseClusterID(c.ClusterID); err == nil && !a.jsonOut() {
+					fmt.Fprintf(a.s.Err, "to stop paying for it: az aks delete -g %s -n %s --subscription %s\n", id.ResourceGroup, id.Name, id.SubscriptionID)
+				}
+				return nil
+			}
+			if err := a.deleteCluster(c.ClusterID); err != nil {
+				return err
+			}
+			if !a.jsonOut() {
+				fmt.Fprintf(a.s.Out, "AKS cluster %s deleted\n", clusterShort(c.ClusterID))
 			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&deleteCluster, "delete-cluster", false, "Kubernetes compute: also delete its AKS cluster, when amlaks created it")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&noWait, "no-wait", false, "return once Azure accepted the request")
 	return cmd

@@ -37,6 +37,22 @@ type Cloud struct {
 	// Running holds unfinished operations by compute name, returned by
 	// Pending (nil: none).
 	Running map[string]wizard.Operation
+
+	// The current path (kubernetes.go).
+	Provs          map[string]map[string]string // registrationState by subscription (lower case) and namespace
+	Exts           map[string]wizard.Extension  // the Azure ML extension by cluster ID (lower case)
+	ClusterSpecs   []wizard.ClusterSpec         // AKS creates sent
+	ExtensionSpecs []wizard.ExtensionSpec       // extension installs sent
+	Deleted        []string                     // clusters whose delete was sent
+	Registered     []string                     // providers registered
+	// PhaseOutcome fails the cluster, extension or delete operation of
+	// that kind at its end; PhaseProgress overrides Progress per kind.
+	PhaseOutcome  map[wizard.OpKind]error
+	PhaseProgress map[wizard.OpKind][]string
+	// StopAfter, when it returns true for an operation and a state, stops
+	// watching there (as Ctrl+C would); the operation finishes "in Azure".
+	StopAfter func(op wizard.Operation, state string) bool
+	bg        []wizard.Operation
 }
 
 var _ wizard.Cloud = (*Cloud)(nil)
@@ -73,7 +89,7 @@ func New() *Cloud {
 	}}
 	west := sizes
 	west.Region = "westeurope"
-	return &Cloud{
+	c := &Cloud{
 		Subs: []wizard.Subscription{{ID: Sub, Name: "Contoso ML (demo)", State: "Enabled", Default: true},
 			{ID: "00000000-0000-4000-8000-000000000002", Name: "Contoso Sandbox (demo)", State: "Enabled"}},
 		Regs: []wizard.Region{{Name: "eastus", DisplayName: "East US", Paired: []string{"westus"}},
@@ -103,6 +119,8 @@ func New() *Cloud {
 		Delay: map[string]time.Duration{},
 		Calls: map[string]int{},
 	}
+	k8sFixtures(c)
+	return c
 }
 
 func (c *Cloud) enter(ctx context.Context, method string) error {
@@ -235,8 +253,26 @@ func (c *Cloud) Submit(ctx context.Context, ws wizard.WorkspaceRef, spec wizard.
 	if spec.Attach() {
 		kind, state = wizard.OpAttach, "Updating"
 	}
-	c.Comps[ws.Name] = append(c.Comps[ws.Name], wizard.Compute{Name: spec.Name, Type: "AKS", State: state, Purpose: spec.Purpose,
-		Nodes: spec.Nodes, VMSize: spec.VMSize, Region: spec.ComputeLocation, ClusterID: spec.ClusterID})
+	typ := "AKS"
+	if spec.Type == wizard.ComputeKubernetes {
+		typ = "Kubernetes"
+		if _, ok := c.Exts[c.key(spec.ClusterID)]; !ok || !c.Exts[c.key(spec.ClusterID)].Healthy() {
+			// Azure refuses a Kubernetes attach without a healthy extension
+			return wizard.Operation{}, &wizard.Error{Kind: wizard.ErrBadRequest, Code: "BadRequest", Status: 400,
+				Message: "the Azure ML extension is not installed or not healthy on " + spec.ClusterID}
+		}
+	}
+	cp := wizard.Compute{Name: spec.Name, Type: typ, State: state, Purpose: spec.Purpose,
+		Nodes: spec.Nodes, VMSize: spec.VMSize, Region: spec.ComputeLocation, ClusterID: spec.ClusterID, Namespace: spec.Namespace, Attached: spec.Attach()}
+	replaced := false
+	for i := range c.Comps[ws.Name] {
+		if strings.EqualFold(c.Comps[ws.Name][i].Name, spec.Name) && typ == "Kubernetes" { // a PUT again (a re-run's retry)
+			c.Comps[ws.Name][i], replaced = cp, true
+		}
+	}
+	if !replaced {
+		c.Comps[ws.Name] = append(c.Comps[ws.Name], cp)
+	}
 	return wizard.Operation{Kind: kind, Workspace: ws, Name: spec.Name, Token: "fake-token", Started: time.Now()}, nil
 }
 
@@ -285,6 +321,15 @@ func (c *Cloud) Pending(ctx context.Context, ws wizard.WorkspaceRef, name string
 // (c.Outcome), setting the compute's final state.
 func (c *Cloud) Follow(ctx context.Context, op wizard.Operation, every time.Duration) <-chan wizard.Progress {
 	ch := make(chan wizard.Progress, len(c.Progress)+1)
+	switch op.Kind {
+	case wizard.OpCluster, wizard.OpExtension, wizard.OpDelete:
+		go func() {
+			defer close(ch)
+			_ = c.enter(ctx, "Follow")
+			c.followTarget(ctx, op, ch)
+		}()
+		return ch
+	}
 	go func() {
 		defer close(ch)
 		_ = c.enter(ctx, "Follow")

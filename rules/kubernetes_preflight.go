@@ -1,0 +1,194 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+)
+
+// KubernetesAttachment is a Kubernetes compute already on a cluster.
+type KubernetesAttachment struct {
+	Compute, Workspace, Namespace string
+}
+
+// KubernetesFacts is what the current path's preflight looks at besides
+// the create and attach facts of SPEC §4.5.
+type KubernetesFacts struct {
+	Cluster string // the AKS cluster's name
+	Create  bool   // the cluster is created by this run
+
+	// Providers maps namespace → registrationState (nil: unknown).
+	Providers         map[string]string
+	RegisterProviders bool // --register-providers: register them first
+
+	Identity string // the cluster's: SystemAssigned, UserAssigned, ServicePrincipal ("" unknown)
+
+	// The Azure ML extension on an existing cluster.
+	ExtensionKnown   bool // it was looked up
+	ExtensionPresent bool
+	ExtensionState   string
+	ExtensionVersion string
+	ExtensionError   string
+	InstallExtension bool // install or reinstall it when missing or failed
+
+	Nodes    int
+	RouterHA bool
+
+	// A create's API server access.
+	AuthorizedRanges []string
+	WorkspaceRegion  string
+	PairedRegions    []string
+
+	// Computes already on the cluster in any workspace of the subscription.
+	LegacyAttached     []string // AKS computes: "NAME in WORKSPACE"
+	KubernetesAttached []KubernetesAttachment
+	Workspace          string // this plan's workspace
+	Namespace          string // this plan's namespace
+
+	TLSOff        bool
+	AllowInsecure bool
+
+	// A create's node size and version.
+	VMSize         string
+	VCPUs          int
+	MemoryGB       float64
+	Version        string
+	VersionPreview bool
+	VersionDefault bool
+
+	// A create whose cluster already exists: made by amlaks (a re-run
+	// continues) or not (Block).
+	ClusterExists bool
+	ClusterOurs   bool
+}
+
+// KubernetesFindings applies the current path's preflight (issue 10):
+// providers registered (Block with the fix); a cluster on a service
+// principal (Block); the extension missing or failed without
+// InstallExtension (Block: nothing is changed on a cluster unasked), or
+// to be installed (Info); the HA router on fewer than 3 nodes (Block, both
+// fixes); a create's authorized IP ranges without the AML control plane
+// of the workspace region and its pair (Warn naming both); the cluster
+// attached as an AKS compute anywhere (Block) or as a Kubernetes compute
+// (Info, or Warn when the same workspace and namespace); no TLS (Warn:
+// insecure connections); a create's node size (AKS minimum Block,
+// extension recommendation Warn) and preview version (Warn).
+func KubernetesFindings(f KubernetesFacts) []Finding {
+	var fs []Finding
+	add := func(code string, sev Severity, msg, fix string) {
+		fs = append(fs, Finding{Code: code, Severity: sev, Message: msg, Fix: fix})
+	}
+	cluster := orDefault(f.Cluster, "the cluster")
+	var missing []string
+	for _, ns := range []string{"Microsoft.ContainerService", "Microsoft.KubernetesConfiguration"} {
+		if st, ok := f.Providers[ns]; f.Providers != nil && (!ok || !strings.EqualFold(st, "Registered")) {
+			missing = append(missing, ns)
+		}
+	}
+	if len(missing) > 0 {
+		what := joinAnd(missing)
+		if f.RegisterProviders {
+			add(CodeProviders, Info, fmt.Sprintf("the resource %s %s %s not registered in this subscription: amlaks registers %s first", plural(len(missing), "provider", "providers"), what, isAre(len(missing)), itThem(len(missing))), "")
+		} else {
+			var cmds []string
+			for _, ns := range missing {
+				cmds = append(cmds, "az provider register -n "+ns)
+			}
+			add(CodeProviders, Block, fmt.Sprintf("the resource %s %s %s not registered in this subscription", plural(len(missing), "provider", "providers"), what, isAre(len(missing))),
+				"run the same command with --register-providers, or `"+strings.Join(cmds, " && ")+"`")
+		}
+	}
+	if strings.EqualFold(f.Identity, "ServicePrincipal") {
+		add(CodeServicePrincipal, Block, cluster+" runs on a service principal, not a managed identity: the Azure ML extension needs a managed identity",
+			"move it to a managed identity (az aks update --enable-managed-identity -g RG -n "+cluster+") or pick another cluster")
+	}
+	if f.ExtensionKnown && !f.Create {
+		switch {
+		case !f.ExtensionPresent && f.InstallExtension:
+			add(CodeExtensionMissing, Info, "the Azure ML extension is not installed on "+cluster+": it will be installed, then the cluster attached", "")
+		case !f.ExtensionPresent:
+			add(CodeExtensionMissing, Block, "the Azure ML extension is not installed on "+cluster,
+				"add --install-extension to install it (amlaks changes nothing on your cluster unasked)")
+		case strings.EqualFold(f.ExtensionState, "Failed") && f.InstallExtension:
+			add(CodeExtensionFailed, Warn, "the Azure ML extension on "+cluster+" failed"+errSuffix(f.ExtensionError)+": it will be reinstalled", "")
+		case strings.EqualFold(f.ExtensionState, "Failed"):
+			add(CodeExtensionFailed, Block, "the Azure ML extension on "+cluster+" failed"+errSuffix(f.ExtensionError),
+				"add --install-extension to reinstall it")
+		case strings.EqualFold(f.ExtensionState, "Succeeded"):
+			add(CodeExtensionInstalled, Info, fmt.Sprintf("the Azure ML extension %s is installed on %s (Succeeded)", f.ExtensionVersion, cluster), "")
+		default:
+			add(CodeExtensionInstalled, Info, fmt.Sprintf("the Azure ML extension on %s is %s: amlaks waits for it", cluster, orDefault(f.ExtensionState, "in progress")), "")
+		}
+	}
+	installing := f.Create || f.InstallExtension && (!f.ExtensionPresent || strings.EqualFold(f.ExtensionState, "Failed"))
+	if installing && f.RouterHA && f.Nodes > 0 && f.Nodes < RouterHAMinimumNodes {
+		add(CodeRouterHA, Block, fmt.Sprintf("the high-availability inference router needs 3 nodes and %s has %d", cluster, f.Nodes),
+			"use 3 nodes or more, or turn HA off (--router-ha=false; not for production)")
+	}
+	if f.Create && len(f.AuthorizedRanges) > 0 {
+		pair := "its paired region"
+		if len(f.PairedRegions) > 0 {
+			pair = joinAnd(f.PairedRegions)
+		}
+		add(CodeAuthorizedRanges, Warn, fmt.Sprintf("the API server will accept calls only from %s: Azure ML must reach it from its control plane in %s and %s",
+			joinAnd(f.AuthorizedRanges), orDefault(f.WorkspaceRegion, "the workspace region"), pair),
+			fmt.Sprintf("add the Azure ML control-plane ranges of %s and %s (service tag AzureMachineLearning) to --authorized-ip-ranges", orDefault(f.WorkspaceRegion, "the workspace region"), pair))
+	}
+	if len(f.LegacyAttached) > 0 {
+		add(CodeAttachedLegacy, Block, cluster+" is attached as an AKS (v1) compute: "+joinAnd(f.LegacyAttached),
+			"detach it first (amlaks detach) and remove the v1 azureml-fe leftovers: the extension cannot run beside them")
+	}
+	for _, a := range f.KubernetesAttached {
+		where := a.Compute + " in " + a.Workspace
+		if strings.EqualFold(a.Workspace, f.Workspace) && a.Namespace == f.Namespace {
+			add(CodeAttachedKubernetes, Warn, fmt.Sprintf("%s is already attached as %s, in namespace %s too: both computes would share it", cluster, where, orDefault(a.Namespace, "default")),
+				"give another --namespace to keep the workloads apart")
+			continue
+		}
+		add(CodeAttachedKubernetes, Info, fmt.Sprintf("%s is also attached as %s (namespace %s): allowed, one cluster may serve several workspaces", cluster, where, orDefault(a.Namespace, "default")), "")
+	}
+	if (f.Create || installing) && f.TLSOff && f.AllowInsecure {
+		add(CodeInsecure, Warn, "scoring requests go over plain HTTP: allowInsecureConnections is set because no TLS certificate is given",
+			"give your own certificate (--ssl-cert-file, --ssl-key-file, --ssl-cname) for production")
+	}
+	if f.Create {
+		fs = append(fs, NodeSize(f.VMSize, f.VCPUs, f.MemoryGB)...)
+		switch {
+		case f.VersionPreview:
+			add(CodeVersionPreview, Warn, "Kubernetes "+f.Version+" is a preview in this region: no SLA", "pick the region's default for production")
+		case f.Version != "":
+			d := ""
+			if f.VersionDefault {
+				d = ", the region's default"
+			}
+			add(CodeVersionUsed, Info, "the cluster will run Kubernetes "+f.Version+d, "")
+		}
+		if f.ClusterExists && f.ClusterOurs {
+			add(CodeClusterExists, Info, cluster+" already exists and amlaks created it: a re-run continues from the first unfinished phase", "")
+		} else if f.ClusterExists {
+			add(CodeClusterExists, Block, cluster+" already exists and amlaks did not create it",
+				"pick another --cluster, or attach it: amlaks attach --cluster "+cluster)
+		}
+	}
+	return SortFindings(fs)
+}
+
+// SortFindings orders findings Block, Warn, Info (stable).
+func SortFindings(fs []Finding) []Finding { return sortFindings(fs) }
+
+func errSuffix(e string) string {
+	if e == "" {
+		return ""
+	}
+	return " (" + e + ")"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func isAre(n int) string { return plural(n, "is", "are") }
+
+func itThem(n int) string { return plural(n, "it", "them") }

@@ -1,0 +1,264 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestAKSClusterName(t *testing.T) {
+	tests := []struct {
+		name string
+		code string // "" = valid
+		msg  string
+	}{
+		{"a", "", ""},
+		{"aks-prod_01", "", ""},
+		{"A1", "", ""},
+		{strings.Repeat("a", 63), "", ""},
+		{strings.Repeat("a", 64), "cluster-name-invalid", "63 characters at most (now 64)"},
+		{"", "cluster-name-empty", "give the AKS cluster a name"},
+		{"-aks", "cluster-name-invalid", "must start and end with a letter or digit"},
+		{"aks_", "cluster-name-invalid", "must start and end with a letter or digit"},
+		{"aks.prod", "cluster-name-invalid", "found '.'"},
+		{"aks prod", "cluster-name-invalid", "(space)"},
+		{"aksé", "cluster-name-invalid", "'é'"},
+	}
+	for _, tt := range tests {
+		vs := AKSClusterName(tt.name)
+		if tt.code == "" {
+			if len(vs) != 0 {
+				t.Errorf("%q: unexpected %v", tt.name, vs)
+			}
+			continue
+		}
+		if len(vs) != 1 || vs[0].Code != tt.code || !strings.Contains(vs[0].Message, tt.msg) || vs[0].Field != "cluster" {
+			t.Errorf("%q: got %+v, want %s %q", tt.name, vs, tt.code, tt.msg)
+		}
+	}
+}
+
+var aksNameRE = regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$`)
+
+func FuzzAKSClusterName(f *testing.F) {
+	for _, s := range []string{"a", "aks-1", "-a", "a_", "é", strings.Repeat("x", 64)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		vs := AKSClusterName(name)
+		want := aksNameRE.MatchString(name)
+		if want != (len(vs) == 0) {
+			t.Fatalf("%q: regexp says %v, rule says %v", name, want, vs)
+		}
+		if len(vs) > 0 && !utf8.ValidString(vs[0].Message) {
+			t.Fatalf("message not UTF-8: %q", vs[0].Message)
+		}
+		if d := DNSPrefix(name); want && (len(d) > 54 || !regexp.MustCompile(`^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$`).MatchString(d)) {
+			t.Fatalf("DNSPrefix(%q) = %q breaks the dnsPrefix rule", name, d)
+		}
+	})
+}
+
+func TestDNSPrefix(t *testing.T) {
+	for in, want := range map[string]string{"aks_prod": "aks-prod", strings.Repeat("a", 60): strings.Repeat("a", 54), "a" + strings.Repeat("_", 53) + "b": "a", "": "aks"} {
+		if got := DNSPrefix(in); got != want {
+			t.Errorf("DNSPrefix(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNamespace(t *testing.T) {
+	tests := []struct{ ns, code, msg string }{
+		{"default", "", ""},
+		{"team-a", "", ""},
+		{"a", "", ""},
+		{"0ns9", "", ""},
+		{strings.Repeat("n", 63), "", ""},
+		{strings.Repeat("n", 64), "namespace-too-long", "63 characters at most (now 64)"},
+		{"", "namespace-empty", "default: default"},
+		{"Team", "namespace-chars", "use lower case"},
+		{"team_a", "namespace-chars", "'_'"},
+		{"team.a", "namespace-chars", "'.'"},
+		{"-team", "namespace-dash", "start and end"},
+		{"team-", "namespace-dash", "start and end"},
+	}
+	for _, tt := range tests {
+		vs := Namespace(tt.ns)
+		if tt.code == "" {
+			if len(vs) != 0 {
+				t.Errorf("%q: unexpected %v", tt.ns, vs)
+			}
+			continue
+		}
+		if len(vs) != 1 || vs[0].Code != tt.code || !strings.Contains(vs[0].Message, tt.msg) || vs[0].Field != "namespace" {
+			t.Errorf("%q: got %+v, want %s %q", tt.ns, vs, tt.code, tt.msg)
+		}
+	}
+}
+
+var rfc1123 = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
+func FuzzNamespace(f *testing.F) {
+	for _, s := range []string{"default", "a-b", "-", "A", "é", strings.Repeat("a", 64)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, ns string) {
+		if want, got := rfc1123.MatchString(ns), len(Namespace(ns)) == 0; want != got {
+			t.Fatalf("%q: RFC 1123 says %v, rule says %v (%v)", ns, want, got, Namespace(ns))
+		}
+	})
+}
+
+func TestParseIPRanges(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+		code string
+		msg  string
+	}{
+		{"203.0.113.0/24", []string{"203.0.113.0/24"}, "", ""},
+		{"203.0.113.0/24, 198.51.100.7", []string{"203.0.113.0/24", "198.51.100.7/32"}, "", ""},
+		{" 10.0.0.0/8 ,, 192.168.1.0/24 ", []string{"10.0.0.0/8", "192.168.1.0/24"}, "", ""},
+		{"", nil, "range-empty", "at least one range"},
+		{",", nil, "range-empty", "at least one range"},
+		{"203.0.113.5/24", nil, "range-host-bits", "use 203.0.113.0/24"},
+		{"2001:db8::/32", nil, "range-invalid", "not an IPv4 range"},
+		{"300.1.1.1", nil, "range-invalid", "not an IPv4 address"},
+		{"office", nil, "range-invalid", "'office'"},
+	}
+	for _, tt := range tests {
+		got, vs := ParseIPRanges(tt.in)
+		if tt.code == "" {
+			if len(vs) != 0 || strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("%q: got %v %v, want %v", tt.in, got, vs, tt.want)
+			}
+			continue
+		}
+		if len(vs) == 0 || vs[0].Code != tt.code || !strings.Contains(vs[0].Message, tt.msg) || vs[0].Field != "authorized-ip-ranges" {
+			t.Errorf("%q: got %+v, want %s %q", tt.in, vs, tt.code, tt.msg)
+		}
+	}
+	many := strings.Repeat("10.0.0.1,", 201)
+	if _, vs := ParseIPRanges(many); len(vs) != 1 || vs[0].Code != "range-too-many" {
+		t.Errorf("201 ranges: %v", vs)
+	}
+}
+
+func FuzzParseIPRanges(f *testing.F) {
+	for _, s := range []string{"203.0.113.0/24", "1.2.3.4, 5.6.7.8/32", "::1", "x", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, vs := ParseIPRanges(s)
+		if len(got) == 0 && len(vs) == 0 {
+			t.Fatalf("%q: neither ranges nor violations", s)
+		}
+		for _, r := range got { // every accepted range round-trips
+			again, vs2 := ParseIPRanges(r)
+			if len(vs2) != 0 || len(again) != 1 || again[0] != r {
+				t.Fatalf("%q: accepted %q does not round-trip (%v %v)", s, r, again, vs2)
+			}
+		}
+	})
+}
+
+func TestNodeSizeAndCount(t *testing.T) {
+	if fs := NodeSize("Standard_B1s", 1, 1); len(fs) != 1 || fs[0].Severity != Block || !strings.Contains(fs[0].Message, "at least 2 vCPUs and 4 GiB") {
+		t.Errorf("B1s: %v", fs)
+	}
+	if fs := NodeSize("Standard_B2s", 2, 4); len(fs) != 1 || fs[0].Severity != Warn || !strings.Contains(fs[0].Message, "recommends 4 vCPUs and 14 GiB") {
+		t.Errorf("B2s: %v", fs)
+	}
+	if fs := NodeSize("Standard_F4s_v2", 4, 8); len(fs) != 1 || fs[0].Code != CodeNodeSmall {
+		t.Errorf("F4s_v2 (8 GiB): %v", fs)
+	}
+	if fs := NodeSize("Standard_D3_v2", 4, 14); len(fs) != 0 {
+		t.Errorf("D3_v2: %v", fs)
+	}
+	for n, code := range map[int]string{0: "nodes-invalid", -1: "nodes-invalid", 1: "", 1000: "", 1001: "nodes-too-many"} {
+		vs := NodeCount(n)
+		if (code == "") != (len(vs) == 0) || code != "" && vs[0].Code != code {
+			t.Errorf("NodeCount(%d) = %v, want %q", n, vs, code)
+		}
+	}
+	if vs := RouterHA(true, 2); len(vs) != 1 || !strings.Contains(vs[0].Message, "use 3 nodes or more, or turn HA off") {
+		t.Errorf("HA on 2 nodes: %v", vs)
+	}
+	if vs := RouterHA(true, 3); len(vs) != 0 {
+		t.Errorf("HA on 3 nodes: %v", vs)
+	}
+	if vs := RouterHA(false, 1); len(vs) != 0 {
+		t.Errorf("no HA on 1 node: %v", vs)
+	}
+}
+
+func TestKubernetesFindings(t *testing.T) {
+	reg := map[string]string{"Microsoft.ContainerService": "Registered", "Microsoft.KubernetesConfiguration": "Registered"}
+	tests := []struct {
+		name string
+		f    KubernetesFacts
+		code string
+		sev  Severity
+		msg  string // part of message + fix
+	}{
+		{"provider missing", KubernetesFacts{Providers: map[string]string{"Microsoft.ContainerService": "Registered", "Microsoft.KubernetesConfiguration": "NotRegistered"}},
+			CodeProviders, Block, "Microsoft.KubernetesConfiguration is not registered in this subscription — run the same command with --register-providers, or `az provider register -n Microsoft.KubernetesConfiguration`"},
+		{"both providers missing", KubernetesFacts{Providers: map[string]string{}},
+			CodeProviders, Block, "providers Microsoft.ContainerService and Microsoft.KubernetesConfiguration are not registered"},
+		{"provider registered on the way", KubernetesFacts{Providers: map[string]string{"Microsoft.ContainerService": "Registering"}, RegisterProviders: true},
+			CodeProviders, Info, "amlaks registers them first"},
+		{"service principal", KubernetesFacts{Providers: reg, Cluster: "aks-sp", Identity: "ServicePrincipal"},
+			CodeServicePrincipal, Block, "aks-sp runs on a service principal, not a managed identity"},
+		{"extension missing, not asked", KubernetesFacts{Cluster: "c", ExtensionKnown: true},
+			CodeExtensionMissing, Block, "not installed on c — add --install-extension"},
+		{"extension missing, install", KubernetesFacts{Cluster: "c", ExtensionKnown: true, InstallExtension: true},
+			CodeExtensionMissing, Info, "it will be installed"},
+		{"extension failed", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Failed", ExtensionError: "X: y"},
+			CodeExtensionFailed, Block, "failed (X: y) — add --install-extension to reinstall it"},
+		{"extension failed, reinstall", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Failed", InstallExtension: true},
+			CodeExtensionFailed, Warn, "it will be reinstalled"},
+		{"extension healthy", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Succeeded", ExtensionVersion: "1.1.64"},
+			CodeExtensionInstalled, Info, "extension 1.1.64 is installed on c (Succeeded)"},
+		{"HA on 2 nodes", KubernetesFacts{Create: true, Cluster: "c", Nodes: 2, RouterHA: true},
+			CodeRouterHA, Block, "needs 3 nodes and c has 2 — use 3 nodes or more, or turn HA off"},
+		{"authorized ranges", KubernetesFacts{Create: true, AuthorizedRanges: []string{"203.0.113.0/24"}, WorkspaceRegion: "eastus", PairedRegions: []string{"westus"}},
+			CodeAuthorizedRanges, Warn, "control plane in eastus and westus"},
+		{"attached as AKS", KubernetesFacts{Cluster: "c", LegacyAttached: []string{"aks-1 in mlw"}},
+			CodeAttachedLegacy, Block, "c is attached as an AKS (v1) compute: aks-1 in mlw — detach it first"},
+		{"attached as Kubernetes elsewhere", KubernetesFacts{Cluster: "c", Workspace: "mlw", Namespace: "default", KubernetesAttached: []KubernetesAttachment{{"k1", "mlw-2", "default"}}},
+			CodeAttachedKubernetes, Info, "also attached as k1 in mlw-2 (namespace default): allowed"},
+		{"same workspace and namespace", KubernetesFacts{Cluster: "c", Workspace: "mlw", Namespace: "default", KubernetesAttached: []KubernetesAttachment{{"k1", "mlw", "default"}}},
+			CodeAttachedKubernetes, Warn, "in namespace default too: both computes would share it — give another --namespace"},
+		{"insecure", KubernetesFacts{Create: true, TLSOff: true, AllowInsecure: true},
+			CodeInsecure, Warn, "plain HTTP"},
+		{"preview version", KubernetesFacts{Create: true, Version: "1.33", VersionPreview: true},
+			CodeVersionPreview, Warn, "Kubernetes 1.33 is a preview"},
+		{"foreign cluster exists", KubernetesFacts{Create: true, Cluster: "c", ClusterExists: true},
+			CodeClusterExists, Block, "c already exists and amlaks did not create it"},
+		{"own cluster exists", KubernetesFacts{Create: true, Cluster: "c", ClusterExists: true, ClusterOurs: true},
+			CodeClusterExists, Info, "a re-run continues"},
+		{"node too small", KubernetesFacts{Create: true, VMSize: "Standard_B1s", VCPUs: 1, MemoryGB: 1},
+			CodeNodeTooSmall, Block, "at least 2 vCPUs and 4 GiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := KubernetesFindings(tt.f)
+			for _, f := range fs {
+				if f.Code == tt.code && f.Severity == tt.sev && strings.Contains(f.String(), tt.msg) {
+					return
+				}
+			}
+			t.Fatalf("want %s %s %q in %v", tt.sev, tt.code, tt.msg, fs)
+		})
+	}
+	// nothing to say about a healthy, registered, managed-identity cluster
+	if fs := KubernetesFindings(KubernetesFacts{Providers: reg, Identity: "SystemAssigned", Nodes: 3, RouterHA: true}); len(fs) != 0 {
+		t.Fatalf("unexpected %v", fs)
+	}
+	// Block first
+	fs := KubernetesFindings(KubernetesFacts{Create: true, TLSOff: true, AllowInsecure: true, Cluster: "c", Nodes: 1, RouterHA: true})
+	if len(fs) < 2 || fs[0].Severity != Block {
+		t.Fatalf("order %v", fs)
+	}
+}

@@ -1,0 +1,315 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// The current path in line mode (SPEC §2b): dry-run phases, phase-by-phase
+// submit with progress on stderr, and the Kubernetes parts of list,
+// status and detach.
+
+// submitKubernetes is submit's second half for a Kubernetes compute: the
+// report is in; print the phases (dry run) or run them.
+func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report, guard *wizard.Guard) error {
+	s := a.sess
+	phases, err := wizard.Phases(s.Cloud, p)
+	if err != nil {
+		return err
+	}
+	if f.dryRun {
+		return a.printPhases(p, rep, phases)
+	}
+	if rep.Blocked() {
+		return exit(ExitInvalid, &blockedError{rep.Findings})
+	}
+	a.lastWS = p.WorkspaceRef()
+	total := len(phases)
+	index := map[wizard.PhaseKind]int{}
+	for i, ph := range phases {
+		index[ph.Kind] = i + 1
+	}
+	last := map[wizard.PhaseKind]string{}
+	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, func(pp wizard.PhaseProgress) {
+		head := "[" + string(pp.Phase) + "]"
+		if n, ok := index[pp.Phase]; ok {
+			head = fmt.Sprintf("[%d/%d %s]", n, total, pp.Phase)
+		}
+		switch {
+		case pp.Skipped:
+			fmt.Fprintf(a.s.Err, "%s done already: %s\n", head, pp.Note)
+		case pp.State != last[pp.Phase] || pp.Done:
+			extra := ""
+			if pp.Expected > 0 {
+				extra = fmt.Sprintf(", about %s expected", round(pp.Expected))
+			}
+			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed%s)\n", head, pp.State, round(pp.Elapsed), extra)
+		}
+		last[pp.Phase] = pp.State
+	})
+	var ie *wizard.Interrupted
+	var pe *wizard.PhaseError
+	switch {
+	case errors.As(err, &ie):
+		fmt.Fprintf(a.s.Err, "interrupted: %s\n", ie.Error())
+		return exit(ExitInterrupted, errSilent)
+	case errors.As(err, &pe):
+		if a.jsonOut() {
+			writeJSON(a.s.Out, map[string]any{"error": map[string]any{"code": "PhaseFailed", "phase": string(pe.Phase), "exists": pe.Exists,
+				"next": pe.Next, "message": pe.Err.Error()}})
+			return exit(ExitFailure, errSilent)
+		}
+		if pe.Exists != "" {
+			fmt.Fprintf(a.s.Err, "exists now: %s\n", pe.Exists)
+		}
+		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\nnext: %s\n", pe.Phase, pe.Err, pe.Next)
+		return exit(ExitFailure, errSilent)
+	case err != nil:
+		return err
+	}
+	if cp != nil {
+		a.printCompute(*cp, rep.Findings)
+	}
+	return nil
+}
+
+// phaseJSON is one phase for -o json: the body parsed, so it nests.
+func phaseJSON(ph wizard.Phase) map[string]any {
+	var body any
+	if err := json.Unmarshal(ph.Request.Body, &body); err != nil {
+		body = string(ph.Request.Body)
+	}
+	m := map[string]any{"kind": string(ph.Kind), "title": ph.Title,
+		"request": map[string]any{"method": ph.Request.Method, "path": ph.Request.Path, "body": body}, "az": ph.Equivalent}
+	if ph.Python != "" {
+		m["python"] = ph.Python
+	}
+	return m
+}
+
+// printPhases is the dry run of a Kubernetes plan: every phase's request
+// and equivalent; exit 2 when blocked.
+func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Phase) error {
+	if a.jsonOut() {
+		var out []map[string]any
+		for _, ph := range phases {
+			out = append(out, phaseJSON(ph))
+		}
+		writeJSON(a.s.Out, map[string]any{"dryRun": true, "computeType": string(wizard.ComputeKubernetes), "blocked": rep.Blocked(),
+			"findings": findingsJSON(rep.Findings), "phases": out})
+	} else {
+		for i, ph := range phases {
+			fmt.Fprintf(a.s.Out, "# phase %d/%d: %s\n%s %s\n", i+1, len(phases), ph.Title, ph.Request.Method, ph.Request.Path)
+			var v any
+			if json.Unmarshal(ph.Request.Body, &v) == nil {
+				writeJSON(a.s.Out, v)
+			} else {
+				fmt.Fprintf(a.s.Out, "%s\n", ph.Request.Body)
+			}
+			fmt.Fprintf(a.s.Out, "# equivalent:\n%s\n", ph.Equivalent)
+			if ph.Python != "" {
+				fmt.Fprintf(a.s.Out, "# azure-ai-ml (Python SDK v2):\n%s", ph.Python)
+			}
+			fmt.Fprintln(a.s.Out)
+		}
+	}
+	if rep.Blocked() {
+		return exit(ExitInvalid, errSilent)
+	}
+	return nil
+}
+
+// typeLabel names a compute type in list and status.
+func typeLabel(t string) string {
+	if strings.EqualFold(t, "AKS") {
+		return "AKS (legacy)"
+	}
+	return t
+}
+
+// extensionOf reads the Azure ML extension of a Kubernetes compute's
+// cluster ("" when the Cloud has no Kubernetes side or the compute is
+// not Kubernetes).
+func (a *app) extensionOf(c wizard.Compute) (wizard.Extension, bool, bool) {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok || !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" {
+		return wizard.Extension{}, false, false
+	}
+	e, found, err := kc.Extension(a.ctx, c.ClusterID)
+	if err != nil {
+		return wizard.Extension{}, false, false
+	}
+	return e, found, true
+}
+
+func extensionLabel(e wizard.Extension, found, known bool) string {
+	switch {
+	case !known:
+		return "-"
+	case !found:
+		return "missing"
+	}
+	return e.State + " " + e.Version
+}
+
+func extensionJSON(e wizard.Extension, found bool) map[string]any {
+	if !found {
+		return map[string]any{"installed": false}
+	}
+	m := map[string]any{"installed": true, "state": e.State, "version": e.Version, "type": e.Type}
+	if len(e.Errors) > 0 {
+		m["errors"] = e.Errors
+	}
+	return m
+}
+
+// phaseStatus is every phase of a Kubernetes compute: the cluster, the
+// extension, the attach.
+func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok || c.ClusterID == "" {
+		return nil
+	}
+	cl, cerr := kc.Cluster(a.ctx, c.ClusterID)
+	e, found, eerr := kc.Extension(a.ctx, c.ClusterID)
+	cluster := map[string]string{"phase": "cluster", "state": "missing", "id": c.ClusterID}
+	switch {
+	case cerr == nil:
+		cluster["state"] = cl.ProvisioningState
+		cluster["power"] = cl.PowerState
+		if cl.Tags[wizard.TagCreatedBy] == "amlaks" {
+			cluster["createdBy"] = "amlaks"
+		}
+	case !errors.Is(cerr, wizard.ErrNotFound):
+		cluster["state"] = "unknown: " + cerr.Error()
+	}
+	ext := map[string]string{"phase": "extension", "state": "missing"}
+	switch {
+	case eerr != nil:
+		ext["state"] = "unknown: " + eerr.Error()
+	case found:
+		ext["state"], ext["version"] = e.State, e.Version
+		if len(e.Errors) > 0 {
+			ext["error"] = e.Errors[0].Code + ": " + e.Errors[0].Message
+		}
+	}
+	ns := c.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	return []map[string]string{cluster, ext, {"phase": "attach", "state": c.State, "namespace": ns}}
+}
+
+// printPhaseStatus prints phaseStatus as lines under the compute.
+func (a *app) printPhaseStatus(ph []map[string]string) {
+	if len(ph) == 0 {
+		return
+	}
+	fmt.Fprintln(a.s.Out, "phases:")
+	for _, m := range ph {
+		line := m["state"]
+		switch m["phase"] {
+		case "cluster":
+			if m["power"] != "" {
+				line += ", " + m["power"]
+			}
+			if m["createdBy"] != "" {
+				line += " (created by amlaks)"
+			}
+		case "extension":
+			if m["version"] != "" {
+				line += " " + m["version"]
+			}
+			if m["error"] != "" {
+				line += " — " + m["error"]
+			}
+		case "attach":
+			line += " (namespace " + m["namespace"] + ")"
+		}
+		fmt.Fprintf(a.s.Out, "  %-10s %s\n", m["phase"], line)
+	}
+}
+
+// unfinishedCreate shows the phases of a Kubernetes create that stopped
+// before its attach: the cluster amlaks tagged for this compute, and its
+// extension. It reports whether it found one.
+func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
+	if _, ok := a.sess.Cloud.(wizard.KubernetesCloud); !ok {
+		return false, nil
+	}
+	cls, err := a.sess.Cloud.Clusters(a.ctx, p.Subscription)
+	if err != nil {
+		return false, err
+	}
+	for _, cl := range cls {
+		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+name) {
+			continue
+		}
+		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"})
+		if a.jsonOut() {
+			writeJSON(a.s.Out, map[string]any{"name": name, "type": string(wizard.ComputeKubernetes), "state": "Unfinished", "phases": ph})
+		} else {
+			fmt.Fprintf(a.s.Out, "%s is not attached yet: the create stopped after some of its phases\n", name)
+			a.printPhaseStatus(ph)
+			fmt.Fprintln(a.s.Out, "next: re-run the same create command to continue from the first unfinished phase")
+		}
+		return true, exit(ExitFailure, errSilent)
+	}
+	return false, nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// deleteCluster deletes the cluster of a detached Kubernetes compute,
+// only when amlaks created it.
+func (a *app) deleteCluster(id string) error {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok {
+		return errors.New("this Azure connection cannot delete clusters")
+	}
+	op, err := kc.DeleteCluster(a.ctx, id)
+	if err != nil {
+		return err
+	}
+	var final wizard.Progress
+	for pr := range a.sess.Cloud.Follow(a.ctx, op, a.sess.PollEvery) {
+		if pr.State != final.State || pr.Done {
+			fmt.Fprintf(a.s.Err, "delete cluster %s: %s (%s elapsed)\n", clusterShort(id), pr.State, round(pr.Elapsed))
+		}
+		final = pr
+	}
+	if !final.Done {
+		return exit(ExitInterrupted, fmt.Errorf("stopped watching the delete of %s; it continues in Azure", clusterShort(id)))
+	}
+	return final.Err
+}
+
+// ownCluster checks that amlaks created the cluster (its tag).
+func (a *app) ownCluster(id string) (wizard.Cluster, error) {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok {
+		return wizard.Cluster{}, errors.New("this Azure connection cannot read clusters")
+	}
+	cl, err := kc.Cluster(a.ctx, id)
+	if err != nil {
+		return cl, err
+	}
+	if cl.Tags[wizard.TagCreatedBy] != "amlaks" {
+		return cl, &Invalid{[]rules.Violation{{Field: "delete-cluster", Code: "not-ours",
+			Message: fmt.Sprintf("%s was not created by amlaks (no %s=amlaks tag): amlaks deletes only the clusters it created; delete it in AKS if you mean to", cl.Name, wizard.TagCreatedBy)}}}
+	}
+	return cl, nil
+}
+
+var _ = time.Second

@@ -1,0 +1,231 @@
+package wizard
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/amlaks/amlaks/rules"
+)
+
+// The plan's side of the current path (SPEC §2b): the compute type and
+// what a Kubernetes create or attach needs besides today's answers.
+
+// Legacy is what the wizard and --help say once about the AKS compute type.
+const Legacy = "AKS compute is the legacy v1 path: Azure ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 (azure-ai-ml) cannot use it; prefer --compute-type Kubernetes"
+
+// TagCompute marks the cluster a Kubernetes create makes with the compute
+// it is for ("WORKSPACE/NAME"), so `amlaks status NAME` finds the phases of
+// a create that stopped before the attach.
+const TagCompute = "amlaks-compute"
+
+// Kubernetes reports whether the plan is on the current path (a Kubernetes
+// compute); the zero compute type is the legacy AKS compute, as for
+// ComputeSpec.
+func (p *Plan) Kubernetes() bool { return p.ComputeType == ComputeKubernetes }
+
+// ParseComputeType accepts Kubernetes|k8s|AKS (any case).
+func ParseComputeType(s string) (ComputeType, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "kubernetes", "k8s":
+		return ComputeKubernetes, nil
+	case "aks":
+		return ComputeAKS, nil
+	}
+	return "", rules.Violation{Field: string(FComputeType), Code: "compute-type", Message: fmt.Sprintf("must be Kubernetes or AKS (got %q)", s)}
+}
+
+// ParseAPIAccess accepts public|authorized|private.
+func ParseAPIAccess(s string) (APIAccess, error) {
+	switch a := APIAccess(strings.ToLower(strings.TrimSpace(s))); a {
+	case APIPublic, APIAuthorized, APIPrivate:
+		return a, nil
+	}
+	return "", rules.Violation{Field: string(FAPIAccess), Code: "api-access", Message: fmt.Sprintf("must be public, authorized or private (got %q)", s)}
+}
+
+// ParseRouter accepts loadbalancer|internal|nodeport|clusterip.
+func ParseRouter(s string) (Router, error) {
+	switch r := Router(strings.ToLower(strings.TrimSpace(s))); r {
+	case RouterLoadBalancer, RouterInternal, RouterNodePort, RouterClusterIP:
+		return r, nil
+	}
+	return "", rules.Violation{Field: string(FRouter), Code: "router", Message: fmt.Sprintf("must be loadbalancer, internal, nodeport or clusterip (got %q)", s)}
+}
+
+// RouterLabel names a router kind for people.
+func RouterLabel(r Router) string {
+	switch r {
+	case RouterInternal:
+		return "LoadBalancer (internal)"
+	case RouterNodePort:
+		return "NodePort"
+	case RouterClusterIP:
+		return "ClusterIP"
+	}
+	return "LoadBalancer (public)"
+}
+
+// HA is whether the inference router runs highly available: as answered,
+// or, by default, from 3 nodes (the extension's prerequisite).
+func (p *Plan) HA() bool {
+	if p.From(FRouterHA) != Unset {
+		return p.RouterHA
+	}
+	if p.Mode == ModeAttach && p.Cluster != nil {
+		return p.Cluster.Nodes() >= rules.RouterHAMinimumNodes
+	}
+	return p.Nodes >= rules.RouterHAMinimumNodes
+}
+
+// NewClusterName is the AKS cluster a Kubernetes create makes: --cluster,
+// or the compute's name.
+func (p *Plan) NewClusterName() string {
+	if p.ClusterName != "" {
+		return p.ClusterName
+	}
+	return p.Name
+}
+
+// NewClusterGroup is the resource group of the cluster a Kubernetes create
+// makes: --cluster-resource-group, or the workspace's.
+func (p *Plan) NewClusterGroup() string {
+	if p.ClusterGroup != "" {
+		return p.ClusterGroup
+	}
+	return p.Workspace.ResourceGroup
+}
+
+// TargetClusterID is the cluster the Kubernetes compute attaches: the one
+// a create makes, or the one picked for an attach.
+func (p *Plan) TargetClusterID() string {
+	if p.Mode == ModeAttach {
+		return p.ClusterID
+	}
+	sub := p.Workspace.SubscriptionID
+	if sub == "" {
+		sub = p.Subscription
+	}
+	return rules.ClusterID{SubscriptionID: sub, ResourceGroup: p.NewClusterGroup(), Name: p.NewClusterName()}.String()
+}
+
+// ClusterSpec is the AKS create of a Kubernetes create.
+func (p *Plan) ClusterSpec() ClusterSpec {
+	sub := p.Workspace.SubscriptionID
+	if sub == "" {
+		sub = p.Subscription
+	}
+	s := ClusterSpec{SubscriptionID: sub, ResourceGroup: p.NewClusterGroup(), Name: p.NewClusterName(), Location: p.Region,
+		DNSPrefix: rules.DNSPrefix(p.NewClusterName()), KubernetesVersion: p.KubernetesVersion, VMSize: p.VMSize, Nodes: p.Nodes,
+		APIAccess: p.APIAccess, Tags: map[string]string{TagCreatedBy: "amlaks", TagCompute: p.Workspace.Name + "/" + p.Name}}
+	if p.APIAccess == APIAuthorized {
+		s.AuthorizedRanges = append([]string(nil), p.AuthorizedRanges...)
+	}
+	return s
+}
+
+// ExtensionSpec is the Azure ML extension install of the plan.
+func (p *Plan) ExtensionSpec() ExtensionSpec {
+	region := p.Region
+	if p.Mode == ModeAttach && p.Cluster != nil {
+		region = p.Cluster.Region
+	}
+	return ExtensionSpec{ClusterID: p.TargetClusterID(), Name: ExtensionName, Region: region, Purpose: p.Purpose,
+		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS}
+}
+
+// IdentityLabel is the compute identity for people.
+func (p *Plan) IdentityLabel() string {
+	if p.Identity == "" || strings.EqualFold(p.Identity, "SystemAssigned") || strings.EqualFold(p.Identity, "system") {
+		return "system-assigned"
+	}
+	return "user-assigned " + p.Identity
+}
+
+func (p *Plan) k8sValue(f Field) string {
+	switch f {
+	case FComputeType:
+		return string(p.ComputeType)
+	case FKubernetesVer:
+		return p.KubernetesVersion
+	case FNewCluster:
+		return p.ClusterName
+	case FAPIAccess:
+		return string(p.APIAccess)
+	case FRouter:
+		return string(p.Router)
+	case FRouterHA:
+		return strconv.FormatBool(p.RouterHA)
+	case FAllowInsecure:
+		return strconv.FormatBool(p.AllowInsecure)
+	case FNamespace:
+		return p.Namespace
+	case FIdentity:
+		return p.Identity
+	case FInstallExtension:
+		return strconv.FormatBool(p.InstallExtension)
+	}
+	return ""
+}
+
+// NewCluster is the answer of the create's cluster step.
+type NewCluster struct{ Name, ResourceGroup string }
+
+// APIAnswer is the answer of the API access step.
+type APIAnswer struct {
+	Access APIAccess
+	Ranges []string
+}
+
+// RouterAnswer is the answer of the router step.
+type RouterAnswer struct {
+	Router Router
+	HA     bool
+}
+
+func (p *Plan) k8sAnswer(f Field, v any) (handled, ok bool) {
+	switch f {
+	case FComputeType:
+		var t ComputeType
+		t, ok = v.(ComputeType)
+		p.ComputeType = t
+	case FKubernetesVer:
+		var s string
+		s, ok = v.(string)
+		p.KubernetesVersion = s
+	case FNewCluster:
+		var c NewCluster
+		c, ok = v.(NewCluster)
+		p.ClusterName, p.ClusterGroup = strings.TrimSpace(c.Name), strings.TrimSpace(c.ResourceGroup)
+	case FAPIAccess:
+		var a APIAnswer
+		a, ok = v.(APIAnswer)
+		p.APIAccess, p.AuthorizedRanges = a.Access, a.Ranges
+	case FRouter:
+		var r RouterAnswer
+		r, ok = v.(RouterAnswer)
+		p.Router, p.RouterHA = r.Router, r.HA
+		if ok {
+			p.Mark(FRouterHA, Asked)
+		}
+	case FAllowInsecure, FInstallExtension:
+		var b bool
+		b, ok = v.(bool)
+		if f == FAllowInsecure {
+			p.AllowInsecure = b
+		} else {
+			p.InstallExtension = b
+		}
+	case FNamespace:
+		var s string
+		s, ok = v.(string)
+		p.Namespace = strings.TrimSpace(s)
+	case FIdentity:
+		var s string
+		s, ok = v.(string)
+		p.Identity = strings.TrimSpace(s)
+	default:
+		return false, false
+	}
+	return true, ok
+}

@@ -1,0 +1,683 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/amlaks/amlaks/rules"
+)
+
+// Providers are the resource providers the current path needs registered
+// (besides Microsoft.MachineLearningServices, which the workspace proves).
+var Providers = []string{"Microsoft.ContainerService", "Microsoft.KubernetesConfiguration"}
+
+// kubeCloud returns the Kubernetes side of the port.
+func kubeCloud(c Cloud) (KubernetesCloud, error) {
+	if kc, ok := c.(KubernetesCloud); ok {
+		return kc, nil
+	}
+	return nil, &Error{Kind: ErrBadRequest, Op: "kubernetes compute", Message: "this Azure connection cannot create Kubernetes computes",
+		Hint: "use --compute-type AKS"}
+}
+
+// ExtensionIndex reads the Azure ML extension of every cluster, in
+// parallel (lower-case cluster ID → extension; absent: none installed).
+func ExtensionIndex(ctx context.Context, c Cloud, cls []Cluster) (map[string]Extension, error) {
+	kc, err := kubeCloud(c)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Extension{}
+	var mu sync.Mutex
+	var g group
+	for _, cl := range cls {
+		g.Go(func() error {
+			e, ok, err := kc.Extension(ctx, cl.ID)
+			if err != nil || !ok {
+				return err
+			}
+			mu.Lock()
+			out[strings.ToLower(cl.ID)] = e
+			mu.Unlock()
+			return nil
+		})
+	}
+	return out, g.Wait()
+}
+
+// Continues reports whether cp is the plan's own compute from an earlier
+// run: a Kubernetes compute of the same name on the same cluster, which a
+// re-run continues (retries or keeps) instead of refusing the name.
+func Continues(p *Plan, cp Compute) bool {
+	return p.Kubernetes() && strings.EqualFold(cp.Name, p.Name) && strings.EqualFold(cp.Type, string(ComputeKubernetes)) &&
+		rules.SameCluster(cp.ClusterID, p.TargetClusterID())
+}
+
+// otherComputes leaves out the plan's own compute (Continues).
+func otherComputes(p *Plan, cs []Compute) []Compute {
+	var out []Compute
+	for _, cp := range cs {
+		if !Continues(p, cp) {
+			out = append(out, cp)
+		}
+	}
+	return out
+}
+
+// continueFindings drops the name findings about the plan's own compute
+// from an earlier run and says the re-run continues.
+func continueFindings(ctx context.Context, c Cloud, p *Plan, fs []rules.Finding) ([]rules.Finding, error) {
+	cp, err := c.Compute(ctx, p.WorkspaceRef(), p.Name)
+	if errors.Is(err, ErrNotFound) {
+		return fs, nil
+	}
+	if err != nil {
+		return fs, err
+	}
+	if !Continues(p, cp) {
+		return fs, nil
+	}
+	var out []rules.Finding
+	for _, f := range fs {
+		if f.Code != rules.CodeNameTaken {
+			out = append(out, f)
+		}
+	}
+	what := "a re-run retries the attach"
+	if cp.State == "Succeeded" {
+		what = "nothing is left to do"
+	}
+	return append(out, rules.Finding{Code: rules.CodeClusterExists, Severity: rules.Info,
+		Message: fmt.Sprintf("compute %s already points at this cluster (%s) from an earlier run: %s", cp.Name, cp.State, what)}), nil
+}
+
+// kubernetesMark tags the attachment entries of Kubernetes computes.
+const kubernetesMark = " (Kubernetes, namespace "
+
+// SplitAttachments separates the AKS (v1) computes on a cluster from the
+// Kubernetes ones.
+func SplitAttachments(list []string) (legacy []string, k8s []rules.KubernetesAttachment) {
+	for _, a := range list {
+		i := strings.Index(a, kubernetesMark)
+		if i < 0 {
+			legacy = append(legacy, a)
+			continue
+		}
+		name, ws, _ := strings.Cut(a[:i], " in ")
+		k8s = append(k8s, rules.KubernetesAttachment{Compute: name, Workspace: ws, Namespace: strings.TrimSuffix(a[i+len(kubernetesMark):], ")")})
+	}
+	return legacy, k8s
+}
+
+func attachmentEntry(cp Compute, ws string) string {
+	if strings.EqualFold(cp.Type, string(ComputeKubernetes)) {
+		ns := cp.Namespace
+		if ns == "" {
+			ns = "default"
+		}
+		return cp.Name + " in " + ws + kubernetesMark + ns + ")"
+	}
+	return cp.Name + " in " + ws
+}
+
+// ClusterFindings is ClusterFacts for either compute type: for a
+// Kubernetes plan, the cluster's findings add the current path's (service
+// principal, the extension's state when extKnown, AKS computes on it
+// block, Kubernetes computes on it are allowed).
+func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attachedAs []string, ext Extension, haveExt, extKnown bool) []rules.Finding {
+	if !p.Kubernetes() {
+		f := clusterFacts(cl, p, versions, pairs, attachedAs)
+		f.Name = "placeholder"
+		return rules.AttachFindings(f)
+	}
+	legacy, k8s := SplitAttachments(attachedAs)
+	f := clusterFacts(cl, p, versions, pairs, nil)
+	f.Name = "placeholder"
+	fs := rules.AttachFindings(f)
+	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, extKnown)
+	kf.InstallExtension = true // picking a cluster without a healthy extension installs it
+	return rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))
+}
+
+func kubernetesClusterFacts(cl Cluster, p *Plan, legacy []string, k8s []rules.KubernetesAttachment, ext Extension, haveExt, extKnown bool) rules.KubernetesFacts {
+	kf := rules.KubernetesFacts{Cluster: cl.Name, Identity: cl.Identity, ExtensionKnown: extKnown, ExtensionPresent: haveExt,
+		ExtensionState: ext.State, ExtensionVersion: ext.Version, InstallExtension: p.InstallExtension, Nodes: cl.Nodes(), RouterHA: p.HA(),
+		LegacyAttached: legacy, KubernetesAttached: k8s, Workspace: p.Workspace.Name, Namespace: p.Namespace,
+		TLSOff: p.TLS.Mode == rules.TLSOff, AllowInsecure: p.AllowInsecure}
+	if p.From(FRouterHA) == Unset {
+		kf.RouterHA = cl.Nodes() >= rules.RouterHAMinimumNodes
+	}
+	if len(ext.Errors) > 0 {
+		kf.ExtensionError = ext.Errors[0].Code + ": " + ext.Errors[0].Message
+	}
+	return kf
+}
+
+// kubernetesPreflight is the preflight of a Kubernetes create or attach:
+// today's findings (name, size and quota for a create; the cluster's for
+// an attach) plus the current path's.
+func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
+	kc, err := kubeCloud(c)
+	if err != nil {
+		return Report{}, err
+	}
+	var provs map[string]string
+	var provErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); provs, provErr = kc.Providers(ctx, p.Subscription, Providers) }()
+	var r Report
+	if p.Mode == ModeAttach {
+		r, err = kubernetesAttachPreflight(ctx, c, kc, p, inFlight)
+	} else {
+		r, err = kubernetesCreatePreflight(ctx, c, kc, p)
+	}
+	wg.Wait()
+	if err != nil {
+		return r, err
+	}
+	if provErr != nil {
+		return r, provErr
+	}
+	pf := rules.KubernetesFindings(rules.KubernetesFacts{Providers: provs, RegisterProviders: p.RegisterProviders})
+	fs, err := continueFindings(ctx, c, p, append(r.Findings, pf...))
+	if err != nil {
+		return r, err
+	}
+	r.Findings = rules.SortFindings(fs)
+	return r, nil
+}
+
+func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan) (Report, error) {
+	r, err := createPreflight(ctx, c, p)
+	if err != nil {
+		return r, err
+	}
+	// keep the findings that apply to a cluster created in AKS: name, size,
+	// threshold, quota, GPU, TLS (the version is chosen here; the network
+	// and load balancer notes are the legacy create's)
+	var fs []rules.Finding
+	for _, f := range r.Findings {
+		switch f.Code {
+		case rules.CodeNameInvalid, rules.CodeNameTaken, rules.CodeBelowThreshold, rules.CodeQuotaFamily, rules.CodeQuotaRegion,
+			rules.CodeQuotaUnknown, rules.CodeSizeRestricted, rules.CodeSizeUnknown, rules.CodeGPUNote, rules.CodeTLS:
+			fs = append(fs, f)
+		}
+	}
+	cl, err := kc.Cluster(ctx, p.TargetClusterID())
+	exists := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return r, err
+	}
+	regions, err := c.Regions(ctx, p.Subscription)
+	if err != nil {
+		return r, err
+	}
+	r.Facts.Regions = regions
+	st := rules.CheckVersion(r.Facts.Versions, p.KubernetesVersion)
+	kf := rules.KubernetesFacts{Cluster: p.NewClusterName(), Create: true, Nodes: p.Nodes, RouterHA: p.HA(),
+		WorkspaceRegion: p.Workspace.Region, PairedRegions: PairsOf(regions, p.Workspace.Region),
+		Namespace: p.Namespace, Workspace: p.Workspace.Name, TLSOff: p.TLS.Mode == rules.TLSOff, AllowInsecure: p.AllowInsecure,
+		VMSize: r.Facts.Size.Name, VCPUs: r.Facts.Size.VCPUs, MemoryGB: r.Facts.Size.MemoryGB,
+		Version: p.KubernetesVersion, VersionPreview: st.Preview, VersionDefault: p.From(FKubernetesVer) == Default,
+		ClusterExists: exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks"}
+	if p.APIAccess == APIAuthorized {
+		kf.AuthorizedRanges = p.AuthorizedRanges
+	}
+	if exists {
+		r.Facts.Cluster = &cl
+	}
+	if kf.ClusterOurs {
+		// the cluster of an earlier run is made: its vCPUs are already in
+		// the usage, so the quota findings of making it no longer apply
+		kept := fs[:0]
+		for _, f := range fs {
+			switch f.Code {
+			case rules.CodeQuotaFamily, rules.CodeQuotaRegion, rules.CodeQuotaUnknown:
+				continue
+			}
+			kept = append(kept, f)
+		}
+		fs = kept
+	}
+	r.Findings = rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))
+	return r, nil
+}
+
+func kubernetesAttachPreflight(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan, inFlight *Guard) (Report, error) {
+	var r Report
+	var taken bool
+	var clusters []Cluster
+	var attachedAs []string
+	var ext Extension
+	var haveExt bool
+	ws := p.WorkspaceRef()
+	var g group
+	g.Go(func() (err error) { r.Facts.Computes, err = c.Computes(ctx, ws); return })
+	g.Go(func() (err error) { taken, err = NameTaken(ctx, c, ws, p.Name); return })
+	g.Go(func() (err error) { r.Facts.Regions, err = c.Regions(ctx, p.Subscription); return })
+	g.Go(func() (err error) {
+		if p.Cluster != nil && strings.EqualFold(p.Cluster.ID, p.ClusterID) {
+			clusters = []Cluster{*p.Cluster}
+			return nil
+		}
+		clusters, err = c.Clusters(ctx, p.Subscription)
+		return
+	})
+	g.Go(func() (err error) { attachedAs, err = AttachedAs(ctx, c, p.Subscription, p.ClusterID); return })
+	g.Go(func() (err error) { ext, haveExt, err = kc.Extension(ctx, p.ClusterID); return })
+	if err := g.Wait(); err != nil {
+		return r, err
+	}
+	cl, ok := FindCluster(clusters, p.ClusterID)
+	if !ok {
+		return r, &Error{Kind: ErrNotFound, Op: "find cluster", Message: "no AKS cluster " + p.ClusterID + " in this subscription",
+			Hint: "check --cluster-id, or pick one from `amlaks attach` without it"}
+	}
+	r.Facts.Cluster = &cl
+	vs, err := c.Versions(ctx, p.Subscription, cl.Region)
+	if err != nil {
+		return r, err
+	}
+	r.Facts.Versions = vs
+	legacy, k8s := SplitAttachments(attachedAs)
+	f := clusterFacts(cl, p, vs, PairsOf(r.Facts.Regions, p.Workspace.Region), nil)
+	f.Name = p.Name
+	f.ExistingNames = ExistingNames(r.Facts.Computes)
+	f.NameTaken = taken
+	f.InFlight = inFlight.Busy(cl.ID)
+	fs := rules.AttachFindings(f) // TLS: the extension's, checked below
+	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, true)
+	r.Findings = rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))
+	return r, nil
+}
+
+// PhaseKind names a phase of a Kubernetes submit.
+type PhaseKind string
+
+// Phases of a Kubernetes create (cluster, extension, attach) or attach
+// (extension when needed, attach).
+const (
+	PhaseCluster   PhaseKind = "cluster"
+	PhaseExtension PhaseKind = "extension"
+	PhaseAttach    PhaseKind = "attach"
+)
+
+// Phase is one step of a Kubernetes submit: its request, as it will be
+// sent, and its equivalent command.
+type Phase struct {
+	Kind       PhaseKind
+	Title      string // "create AKS cluster aks-prod in rg-ml-prod"
+	Request    Request
+	Equivalent string // az command
+	Python     string // azure-ai-ml (attach) or "" when there is none
+}
+
+// Phases lists what submitting the plan sends, in order: for a create the
+// cluster, the extension and the attach; for an attach the extension (when
+// InstallExtension) and the attach. Requests come from the port's request
+// builders (secrets redacted).
+func Phases(c Cloud, p *Plan) ([]Phase, error) {
+	kc, err := kubeCloud(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []Phase
+	if p.Mode == ModeCreate {
+		req, err := kc.ClusterRequest(p.ClusterSpec())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Phase{Kind: PhaseCluster, Title: fmt.Sprintf("create AKS cluster %s in %s", p.NewClusterName(), p.NewClusterGroup()),
+			Request: req, Equivalent: AKSCreateAz(p)})
+	}
+	if p.Mode == ModeCreate || p.InstallExtension {
+		req, err := kc.ExtensionRequest(p.ExtensionSpec())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Phase{Kind: PhaseExtension, Title: "install the Azure ML extension on " + clusterName(p),
+			Request: req, Equivalent: ExtensionAz(p)})
+	}
+	// the attach request comes from the Cloud's own builder, as a legacy
+	// submit's does: what is shown is what is sent
+	req, err := c.Request(p.WorkspaceRef(), p.Spec())
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, Phase{Kind: PhaseAttach, Title: fmt.Sprintf("attach %s to %s as Kubernetes compute %s", clusterName(p), p.Workspace.Name, p.Name),
+		Request: req, Equivalent: KubernetesAttachAz(p), Python: KubernetesPython(p)})
+	return out, nil
+}
+
+func clusterName(p *Plan) string {
+	if id, err := rules.ParseClusterID(p.TargetClusterID()); err == nil {
+		return id.Name
+	}
+	return p.NewClusterName()
+}
+
+// PhaseState is what exists of one phase now.
+type PhaseState struct {
+	Kind   PhaseKind
+	Done   bool
+	State  string // Succeeded, Creating, Failed, missing, ...
+	Detail string
+}
+
+// PhaseProgress is one observation of RunPhases.
+type PhaseProgress struct {
+	Phase PhaseKind
+	Progress
+	Skipped bool // already done: nothing sent
+}
+
+// PhaseStates looks at what exists of each phase of the plan: the cluster
+// (exists, Succeeded, tagged by amlaks), the extension (Succeeded), the
+// compute (exists and Succeeded).
+func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
+	kc, err := kubeCloud(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []PhaseState
+	id := p.TargetClusterID()
+	if p.Mode == ModeCreate {
+		cl, err := kc.Cluster(ctx, id)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			out = append(out, PhaseState{Kind: PhaseCluster, State: "missing"})
+		case err != nil:
+			return nil, err
+		case cl.Tags[TagCreatedBy] != "amlaks":
+			out = append(out, PhaseState{Kind: PhaseCluster, State: cl.ProvisioningState, Detail: "exists and was not created by amlaks"})
+		default:
+			out = append(out, PhaseState{Kind: PhaseCluster, State: cl.ProvisioningState, Done: cl.ProvisioningState == "Succeeded"})
+		}
+	}
+	e, ok, err := kc.Extension(ctx, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	es := PhaseState{Kind: PhaseExtension, State: "missing"}
+	if ok {
+		es = PhaseState{Kind: PhaseExtension, State: e.State, Done: e.Healthy(), Detail: e.Version}
+		if len(e.Errors) > 0 {
+			es.Detail = e.Errors[0].Code + ": " + e.Errors[0].Message
+		}
+	}
+	out = append(out, es)
+	cp, err := c.Compute(ctx, p.WorkspaceRef(), p.Name)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		out = append(out, PhaseState{Kind: PhaseAttach, State: "missing"})
+	case err != nil:
+		return nil, err
+	default:
+		out = append(out, PhaseState{Kind: PhaseAttach, State: cp.State, Done: cp.State == "Succeeded"})
+	}
+	return out, nil
+}
+
+// PhaseError is a failure of one phase: what exists now and what to do.
+type PhaseError struct {
+	Phase PhaseKind
+	Err   error
+	// Exists says what the earlier phases left ("cluster aks-prod created").
+	Exists string
+	// Next says what to do ("re-run the same command to retry the
+	// extension only").
+	Next string
+}
+
+func (e *PhaseError) Error() string {
+	s := string(e.Phase) + " failed: " + e.Err.Error()
+	if e.Exists != "" {
+		s = e.Exists + ", " + s
+	}
+	return s + "; " + e.Next
+}
+
+func (e *PhaseError) Unwrap() error { return e.Err }
+
+// Interrupted is RunPhases stopped watching (ctx done) in a phase: the
+// operation goes on in Azure.
+type Interrupted struct{ Phase PhaseKind }
+
+func (e *Interrupted) Error() string {
+	return "stopped watching the " + string(e.Phase) + " phase; it continues in Azure: re-run the same command to continue from there"
+}
+
+// RunPhases submits a Kubernetes plan phase by phase: it registers the
+// missing providers when asked, then for each phase looks at what exists
+// first (done phases are skipped; one still running in Azure is waited
+// for) and sends what is missing, following each operation to its end. A
+// re-run of the same plan continues from the first unfinished phase. A
+// failure keeps the earlier phases and returns a *PhaseError saying what
+// exists and what to do.
+func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Duration, on func(PhaseProgress)) (*Compute, error) {
+	kc, err := kubeCloud(c)
+	if err != nil {
+		return nil, err
+	}
+	if on == nil {
+		on = func(PhaseProgress) {}
+	}
+	key := p.GuardKey()
+	if !g.Acquire(key) {
+		return nil, &Error{Kind: ErrConflict, Op: "submit", Message: "a submit of " + key + " is already running from this session",
+			Hint: "wait for it to finish; two attachments of one cluster break the first"}
+	}
+	defer g.Release(key)
+	if p.RegisterProviders {
+		provs, err := kc.Providers(ctx, p.Subscription, Providers)
+		if err != nil {
+			return nil, err
+		}
+		var started []string
+		for _, ns := range Providers {
+			if !strings.EqualFold(provs[ns], "Registered") {
+				if err := kc.RegisterProvider(ctx, p.Subscription, ns); err != nil {
+					return nil, err
+				}
+				started = append(started, ns)
+			}
+		}
+		if len(started) > 0 {
+			if err := waitRegistered(ctx, kc, p.Subscription, started, every, on); err != nil {
+				return nil, err
+			}
+		}
+	}
+	states, err := PhaseStates(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	stateOf := func(k PhaseKind) PhaseState {
+		for _, s := range states {
+			if s.Kind == k {
+				return s
+			}
+		}
+		return PhaseState{Kind: k, State: "missing"}
+	}
+	id := p.TargetClusterID()
+	var exists []string
+	fail := func(ph PhaseKind, err error) error {
+		var ie *Interrupted
+		if errors.As(err, &ie) {
+			return err
+		}
+		pe := &PhaseError{Phase: ph, Err: err, Exists: strings.Join(exists, ", ")}
+		switch ph {
+		case PhaseCluster:
+			pe.Next = "fix the cause and re-run the same command: the cluster is created again"
+		case PhaseExtension:
+			pe.Next = "re-run the same command to retry the extension only"
+			if p.Mode == ModeAttach {
+				pe.Next = "re-run the same command to retry the extension install"
+			}
+		case PhaseAttach:
+			pe.Next = "re-run the same command to retry the attach only"
+		}
+		return pe
+	}
+	// cluster
+	if p.Mode == ModeCreate {
+		st := stateOf(PhaseCluster)
+		switch {
+		case st.Done:
+			on(PhaseProgress{Phase: PhaseCluster, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "cluster " + p.NewClusterName() + " exists (created by amlaks)"}})
+		case st.Detail != "":
+			return nil, fail(PhaseCluster, &Error{Kind: ErrConflict, Message: "AKS cluster " + p.NewClusterName() + " " + st.Detail, Hint: "pick another --cluster, or attach it"})
+		case st.State == "Creating" || st.State == "Updating":
+			if err := waitFor(ctx, every, PhaseCluster, on, func() (string, error) {
+				cl, err := kc.Cluster(ctx, id)
+				return cl.ProvisioningState, err
+			}); err != nil {
+				return nil, fail(PhaseCluster, err)
+			}
+		default:
+			op, err := kc.CreateCluster(ctx, p.ClusterSpec())
+			if err != nil {
+				return nil, fail(PhaseCluster, err)
+			}
+			if err := follow(ctx, c, op, every, PhaseCluster, on); err != nil {
+				return nil, fail(PhaseCluster, err)
+			}
+		}
+		exists = append(exists, "cluster "+p.NewClusterName()+" created")
+	}
+	// extension
+	if est := stateOf(PhaseExtension); est.Done {
+		on(PhaseProgress{Phase: PhaseExtension, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "the Azure ML extension is installed"}})
+	} else if est.State == "Creating" || est.State == "Updating" {
+		if err := waitFor(ctx, every, PhaseExtension, on, func() (string, error) {
+			e, _, err := kc.Extension(ctx, id)
+			return e.State, err
+		}); err != nil {
+			return nil, fail(PhaseExtension, err)
+		}
+	} else {
+		if p.Mode == ModeAttach && !p.InstallExtension {
+			return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension is " + est.State + " on " + clusterName(p),
+				Hint: "add --install-extension to install it"}
+		}
+		op, err := kc.InstallExtension(ctx, p.ExtensionSpec())
+		if err != nil {
+			return nil, fail(PhaseExtension, err)
+		}
+		if err := follow(ctx, c, op, every, PhaseExtension, on); err != nil {
+			return nil, fail(PhaseExtension, err)
+		}
+	}
+	if p.Mode == ModeCreate || p.InstallExtension {
+		exists = append(exists, "extension installed")
+	}
+	// attach
+	if ast := stateOf(PhaseAttach); ast.Done {
+		cp, err := c.Compute(ctx, p.WorkspaceRef(), p.Name)
+		if err != nil {
+			return nil, err
+		}
+		on(PhaseProgress{Phase: PhaseAttach, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Compute: &cp, Note: "compute " + p.Name + " is attached"}})
+		return &cp, nil
+	}
+	op, err := c.Submit(ctx, p.WorkspaceRef(), p.Spec())
+	if err != nil {
+		return nil, fail(PhaseAttach, err)
+	}
+	var final *Compute
+	if err := follow(ctx, c, op, every, PhaseAttach, func(pp PhaseProgress) {
+		if pp.Done {
+			final = pp.Compute
+		}
+		on(pp)
+	}); err != nil {
+		return nil, fail(PhaseAttach, err)
+	}
+	return final, nil
+}
+
+// PhaseProviders is the provider registration before the phases.
+const PhaseProviders PhaseKind = "providers"
+
+// waitRegistered polls the providers until each is Registered (a
+// registration takes a few minutes in Azure).
+func waitRegistered(ctx context.Context, kc KubernetesCloud, sub string, namespaces []string, every time.Duration, on func(PhaseProgress)) error {
+	start := time.Now()
+	if every <= 0 {
+		every = time.Second
+	}
+	for {
+		provs, err := kc.Providers(ctx, sub, namespaces)
+		if err != nil {
+			return err
+		}
+		var waiting []string
+		for _, ns := range namespaces {
+			if !strings.EqualFold(provs[ns], "Registered") {
+				waiting = append(waiting, ns+" "+provs[ns])
+			}
+		}
+		done := len(waiting) == 0
+		state := "Registered"
+		if !done {
+			state = strings.Join(waiting, ", ")
+		}
+		on(PhaseProgress{Phase: PhaseProviders, Progress: Progress{State: state, Elapsed: time.Since(start), Done: done}})
+		if done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return &Interrupted{Phase: PhaseProviders}
+		case <-time.After(every):
+		}
+	}
+}
+
+func follow(ctx context.Context, c Cloud, op Operation, every time.Duration, ph PhaseKind, on func(PhaseProgress)) error {
+	var last Progress
+	for pr := range c.Follow(ctx, op, every) {
+		on(PhaseProgress{Phase: ph, Progress: pr})
+		last = pr
+	}
+	if !last.Done {
+		return &Interrupted{Phase: ph}
+	}
+	return last.Err
+}
+
+// waitFor polls a phase that is still running in Azure (started by an
+// earlier run) until it ends.
+func waitFor(ctx context.Context, every time.Duration, ph PhaseKind, on func(PhaseProgress), get func() (string, error)) error {
+	start := time.Now()
+	if every <= 0 {
+		every = time.Second
+	}
+	for {
+		st, err := get()
+		if err != nil {
+			return err
+		}
+		done := st == "Succeeded" || st == "Failed" || st == "Canceled"
+		pr := Progress{State: st, Elapsed: time.Since(start), Done: done, Note: "still running in Azure from an earlier run"}
+		if done && st != "Succeeded" {
+			pr.Err = &Error{Kind: ErrFailed, Message: string(ph) + " ended " + st}
+		}
+		on(PhaseProgress{Phase: ph, Progress: pr})
+		if done {
+			return pr.Err
+		}
+		select {
+		case <-ctx.Done():
+			return &Interrupted{Phase: ph}
+		case <-time.After(every):
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/amlaks/amlaks/azure"
@@ -126,7 +127,8 @@ func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 		}
 	}
 	notes := &cli.NoteRelay{}
-	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit})
+	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
+		FollowTimeout: g.Timeout, Retry: retryFromEnv()})
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +137,8 @@ func newSession(_ context.Context, g cli.Globals) (s *cli.Session, err error) {
 		if err != nil {
 			return nil, err
 		}
-		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit})
+		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
+			FollowTimeout: g.Timeout, Retry: retryFromEnv()})
 	}
 	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
@@ -184,6 +187,8 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		StateDir:              demoStateDir(path),
 		PollEvery:             scale(time.Second),
 		Expected:              map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)},
+		FollowTimeout:         g.Timeout,
+		Retry:                 retryFromEnv(),
 	})
 	if err != nil {
 		return nil, err
@@ -195,6 +200,17 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 			}
 			return sim.Reset(path)
 		}}, nil
+}
+
+// retryFromEnv reads AMLAKS_TRY_TIMEOUT (the per-request timeout, a Go
+// duration; default azure.DefaultTryTimeout). An unparsable value is
+// ignored: the default bound stays.
+func retryFromEnv() policy.RetryOptions {
+	var o policy.RetryOptions
+	if d, err := time.ParseDuration(os.Getenv("AMLAKS_TRY_TIMEOUT")); err == nil && d > 0 {
+		o.TryTimeout = d
+	}
+	return o
 }
 
 // demoStateDir keeps demo resume tokens beside the demo state, apart from

@@ -208,6 +208,10 @@ type Operation struct {
 	Name      string
 	Token     string // SDK resume token; opaque
 	Started   time.Time
+	// Concurrent lists other attachments of the cluster seen right after
+	// an attach's PUT (another machine attaching it at the same time):
+	// warnings to show, set by Submit.
+	Concurrent []string
 }
 
 // Expected is how long an operation usually takes against real Azure

@@ -101,7 +101,10 @@ func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 	} else {
 		out = append(out, rules.ComputeName(p.Name, nil)...)
 	}
-	if err := p.LoadTLSFiles(); err != nil {
+	if err := p.LoadTLSFilesContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		out = append(out, violationsOf(err)...)
 	} else {
 		out = append(out, rules.CheckTLS(p.TLS, p.Network.LoadBalancer == rules.InternalLoadBalancer, time.Now())...)
@@ -143,10 +146,7 @@ func offlineCreate(p *Plan) []rules.Violation {
 
 // nodesCount checks what the node count needs whatever the size.
 func nodesCount(p *Plan) []rules.Violation {
-	if p.Nodes <= 0 {
-		return []rules.Violation{{Field: string(FNodes), Code: "nodes-invalid", Message: fmt.Sprintf("must be 1 or more (now %d)", p.Nodes)}}
-	}
-	return nil
+	return rules.CheckNodeCount(int64(p.Nodes))
 }
 
 func violationsOf(err error) []rules.Violation {

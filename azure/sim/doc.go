@@ -82,6 +82,7 @@
 //	retry-after=SECONDS     the Retry-After of throttled answers (default 1; 0 lets the client pick)
 //	unavailable=ROUTE[:N]   503 ServiceUnavailable on the first N calls of ROUTE (after the throttled ones)
 //	drop=ROUTE[:N]          drop the connection on the first N calls of ROUTE (before the others)
+//	drop-after-put=ROUTE[:N] serve the first N PUTs of ROUTE (they take effect), then drop the connection
 //	fail=KIND[:N]           the next N operations of KIND that would succeed end Failed:
 //	                        create with QuotaExceeded, attach/detach/delete with InternalServerError
 //	slow=KIND[:FACTOR]      every operation of KIND takes FACTOR (default 3) times as long

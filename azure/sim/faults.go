@@ -34,6 +34,10 @@ type Faults struct {
 	// in-memory Transport returns an error wrapping io.ErrUnexpectedEOF; a
 	// net/http server closes the connection.
 	Drop map[string]int
+	// DropAfterPut serves the first N PUTs of a route — they take effect —
+	// and then drops the connection instead of answering (the client
+	// cannot tell whether its request landed).
+	DropAfterPut map[string]int
 	// Fail makes the next N operations of a kind end Failed: a create
 	// with QuotaExceeded, the others with InternalServerError.
 	Fail map[string]int
@@ -83,12 +87,12 @@ func ParseFaults(s string) (Faults, error) {
 				return bad("retry-after wants whole seconds (0 or more)")
 			}
 			f.RetryAfter = n
-		case "throttle", "unavailable", "drop":
+		case "throttle", "unavailable", "drop", "drop-after-put":
 			name, n, err := nameCount(v, append(RouteKeys(), "all"), "route")
 			if err != nil {
 				return bad("%v", err)
 			}
-			m := map[string]*map[string]int{"throttle": &f.Throttle, "unavailable": &f.Unavailable, "drop": &f.Drop}[k]
+			m := map[string]*map[string]int{"throttle": &f.Throttle, "unavailable": &f.Unavailable, "drop": &f.Drop, "drop-after-put": &f.DropAfterPut}[k]
 			if *m == nil {
 				*m = map[string]int{}
 			}
@@ -121,7 +125,7 @@ func ParseFaults(s string) (Faults, error) {
 			}
 			f.Slow[name] = x
 		default:
-			return bad("unknown fault %q (want latency, throttle, retry-after, unavailable, drop, fail or slow)", k)
+			return bad("unknown fault %q (want latency, throttle, retry-after, unavailable, drop, drop-after-put, fail or slow)", k)
 		}
 	}
 	return f, nil
@@ -163,7 +167,7 @@ func (f Faults) validate() error {
 		return fmt.Errorf("sim: faults: negative retry-after %d", f.RetryAfter)
 	}
 	routes, opKinds := append(RouteKeys(), "all"), OperationKinds()
-	for what, m := range map[string]map[string]int{"throttle": f.Throttle, "unavailable": f.Unavailable, "drop": f.Drop} {
+	for what, m := range map[string]map[string]int{"throttle": f.Throttle, "unavailable": f.Unavailable, "drop": f.Drop, "drop-after-put": f.DropAfterPut} {
 		for _, k := range sortedKeys(m) {
 			if !contains(routes, k) {
 				return fmt.Errorf("sim: faults: %s: unknown route %q", what, k)
@@ -199,7 +203,7 @@ func (f Faults) clone() Faults {
 		return out
 	}
 	g := f
-	g.Throttle, g.Unavailable, g.Drop, g.Fail = cp(f.Throttle), cp(f.Unavailable), cp(f.Drop), cp(f.Fail)
+	g.Throttle, g.Unavailable, g.Drop, g.Fail, g.DropAfterPut = cp(f.Throttle), cp(f.Unavailable), cp(f.Drop), cp(f.Fail), cp(f.DropAfterPut)
 	if f.Slow != nil {
 		g.Slow = make(map[string]float64, len(f.Slow))
 		for k, v := range f.Slow {
@@ -218,7 +222,7 @@ func (f Faults) String() string {
 	for _, kv := range []struct {
 		key string
 		m   map[string]int
-	}{{"throttle", f.Throttle}, {"unavailable", f.Unavailable}, {"drop", f.Drop}, {"fail", f.Fail}} {
+	}{{"throttle", f.Throttle}, {"unavailable", f.Unavailable}, {"drop", f.Drop}, {"drop-after-put", f.DropAfterPut}, {"fail", f.Fail}} {
 		for _, k := range sortedKeys(kv.m) {
 			items = append(items, fmt.Sprintf("%s=%s:%d", kv.key, k, kv.m[k]))
 		}
@@ -246,12 +250,14 @@ type faultState struct {
 	mu    sync.Mutex
 	f     Faults
 	calls map[string]int
+	puts  map[string]int
 	fails map[string]int
 }
 
 func (s *faultState) init(f Faults) {
 	s.f = f
 	s.calls = map[string]int{}
+	s.puts = map[string]int{}
 	s.fails = map[string]int{}
 	for k, v := range f.Fail {
 		s.fails[k] = v
@@ -284,6 +290,19 @@ func (s *faultState) next(key string) faultKind {
 		return faultUnavailable
 	}
 	return faultNone
+}
+
+// dropAfterPut numbers a PUT of route key and says whether its answer is
+// to be dropped.
+func (s *faultState) dropAfterPut(key string) bool {
+	n := countFor(s.f.DropAfterPut, key)
+	if n == 0 {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.puts[key]++
+	return s.puts[key] <= n
 }
 
 // takeFail consumes one forced failure of kind, if any is left.

@@ -21,12 +21,16 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// Exit codes (SPEC §1).
+// Exit codes (SPEC §1). ExitStoppedWatching: amlaks stopped following an
+// operation (its --timeout passed, or an error it could not get past)
+// without Azure saying it ended; it may still be running, and `amlaks
+// status NAME` picks it up again.
 const (
-	ExitOK          = 0
-	ExitFailure     = 1
-	ExitInvalid     = 2
-	ExitInterrupted = 130
+	ExitOK              = 0
+	ExitFailure         = 1
+	ExitInvalid         = 2
+	ExitStoppedWatching = 3
+	ExitInterrupted     = 130
 )
 
 // Streams are the process's standard streams and whether they are terminals.
@@ -49,6 +53,9 @@ type Globals struct {
 	NoColor       bool
 	Accessible    bool
 	Debug         string
+	// Timeout is how long an operation is followed before amlaks stops
+	// watching it (exit 3); 0 means the Cloud's default.
+	Timeout time.Duration
 }
 
 // Session is what a Factory built: the Cloud and facts about it.
@@ -256,6 +263,9 @@ func (a *app) session() (*Session, error) {
 	if a.g.Output != "table" && a.g.Output != "json" {
 		return nil, &Invalid{[]rules.Violation{{Field: "output", Code: "bad", Message: fmt.Sprintf("must be table or json (got %q)", a.g.Output)}}}
 	}
+	if a.g.Timeout < 0 {
+		return nil, &Invalid{[]rules.Violation{{Field: "timeout", Code: "bad", Message: fmt.Sprintf("must be a positive duration such as 45m (got %s)", a.g.Timeout)}}}
+	}
 	s, err := a.f(a.ctx, a.g)
 	if err != nil {
 		return nil, err
@@ -273,7 +283,11 @@ func (a *app) rootCmd() *cobra.Command {
 Learning workspace, or attaches an existing one, checking every rule before anything is sent.
 
 Without a command it opens the interactive wizard. Try it without an Azure account:
-  amlaks --demo`,
+  amlaks --demo
+
+Exit codes: 0 success · 1 Azure or operation failure · 2 invalid input or a blocking
+finding (nothing sent) · 3 stopped watching: the operation may still be running
+(` + "`amlaks status NAME`" + `) · 130 interrupted`,
 		Version:       a.version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -310,6 +324,7 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 	pf.BoolVar(&a.g.NoColor, "no-color", false, "no colours (also NO_COLOR)")
 	pf.BoolVar(&a.g.Accessible, "accessible", false, "plain line prompts, no animation (also ACCESSIBLE=1, TERM=dumb)")
 	pf.StringVar(&a.g.Debug, "debug", "", "write an HTTP trace to `FILE` (secrets redacted)")
+	pf.DurationVar(&a.g.Timeout, "timeout", 0, "stop watching an operation after this long, e.g. 45m (default: 3 × its usual duration, at least 30s); it may still run: exit 3")
 
 	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd())
 	return root

@@ -188,12 +188,13 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		PollEvery:             scale(time.Second),
 		Expected:              map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)},
 		FollowTimeout:         g.Timeout,
-		Retry:                 retryFromEnv(),
+		Retry:                 demoRetry(scale),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
+		LockDir: filepath.Join(filepath.Dir(path), "locks"),
 		Reset: func() error {
 			if err := os.RemoveAll(ops); err != nil {
 				return err
@@ -210,6 +211,14 @@ func retryFromEnv() policy.RetryOptions {
 	if d, err := time.ParseDuration(os.Getenv("AMLAKS_TRY_TIMEOUT")); err == nil && d > 0 {
 		o.TryTimeout = d
 	}
+	return o
+}
+
+// demoRetry is retryFromEnv with the retry back-off scaled like the
+// simulated Azure's durations (0.8 s at speed 1).
+func demoRetry(scale func(time.Duration) time.Duration) policy.RetryOptions {
+	o := retryFromEnv()
+	o.RetryDelay = max(scale(800*time.Millisecond), time.Millisecond)
 	return o
 }
 

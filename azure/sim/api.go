@@ -136,6 +136,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, r, errReply(http.StatusServiceUnavailable, "ServiceUnavailable",
 			"The service is temporarily unavailable. Please try again later."))
 		return
+	case faultUnauthorized:
+		writeReply(w, r, errReply(http.StatusUnauthorized, "ExpiredAuthenticationToken",
+			"The access token expiry UTC time is earlier than current UTC time."))
+		return
+	}
+	dropAfter := false
+	if r.Method == http.MethodPut {
+		var dropBefore bool
+		if dropBefore, dropAfter = h.f.putFault(rt.key); dropBefore {
+			dropConnection(w, r)
+			return
+		}
 	}
 	if r.URL.Query().Get("api-version") == "" {
 		writeReply(w, r, errReply(http.StatusBadRequest, "MissingApiVersionParameter",
@@ -150,7 +162,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := rt.serve(h, r, params)
-	if r.Method == http.MethodPut && h.f.dropAfterPut(rt.key) {
+	if dropAfter {
 		// The PUT took effect; its answer is lost.
 		dropConnection(w, r)
 		return

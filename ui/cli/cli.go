@@ -69,6 +69,9 @@ type Session struct {
 	Expected map[wizard.OpKind]time.Duration
 	// PollEvery is how often operations are polled.
 	PollEvery time.Duration
+	// LockDir holds the cross-process attach locks ("" = the user cache
+	// directory; the demo keeps its own beside its state).
+	LockDir string
 	// Reset restores the simulator's fixtures (demo only).
 	Reset func() error
 	// Close releases resources (debug log file).

@@ -240,7 +240,7 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if len(vs) > 0 {
 		return &Invalid{vs}
 	}
-	guard := &wizard.Guard{}
+	guard := &wizard.Guard{LockDir: s.LockDir}
 	rep, err := wizard.Preflight(a.ctx, s.Cloud, p, guard)
 	if err != nil {
 		return err

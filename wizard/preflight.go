@@ -289,13 +289,14 @@ const MaxPEMFile = 1 << 20
 // once). The error is the violation of flag, naming the file.
 func ReadPEMFile(ctx context.Context, flag, path string) ([]byte, error) {
 	b, err := files.ReadRegular(ctx, path, MaxPEMFile)
+	var nr *files.NotRegularError
 	switch {
 	case err == nil:
 		return b, nil
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
-	case errors.Is(err, files.ErrNotRegular):
-		return nil, rules.Violation{Field: flag, Code: "file", Message: fmt.Sprintf("%s is %s, not a PEM file: give a regular file", path, strings.TrimPrefix(err.Error(), files.ErrNotRegular.Error()+" "))}
+	case errors.As(err, &nr):
+		return nil, rules.Violation{Field: flag, Code: "file", Message: fmt.Sprintf("%s is %s, not a PEM file: give a regular file", path, nr.What)}
 	case errors.Is(err, files.ErrTooLarge):
 		return nil, rules.Violation{Field: flag, Code: "file", Message: fmt.Sprintf("%s is larger than 1 MiB, far more than a PEM certificate or key: check the path", path)}
 	}

@@ -22,6 +22,15 @@ import (
 // ErrNotRegular is returned for a path that is not a regular file.
 var ErrNotRegular = errors.New("not a regular file")
 
+// NotRegularError says what the path is instead of a regular file; it
+// matches ErrNotRegular.
+type NotRegularError struct {
+	What string // "a named pipe", "a character device", "a directory", ...
+}
+
+func (e *NotRegularError) Error() string        { return ErrNotRegular.Error() + " (" + e.What + ")" }
+func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegular }
+
 // ErrTooLarge is returned for a file longer than the cap.
 var ErrTooLarge = errors.New("file too large")
 
@@ -39,7 +48,7 @@ func ReadRegular(ctx context.Context, path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, kind(fi.Mode()))
+		return nil, &NotRegularError{What: kind(fi.Mode())}
 	}
 	f, err := openNoBlock(path)
 	if err != nil {
@@ -52,7 +61,7 @@ func ReadRegular(ctx context.Context, path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w (%s)", ErrNotRegular, kind(fi.Mode()))
+		return nil, &NotRegularError{What: kind(fi.Mode())}
 	}
 	if fi.Size() > max {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d are read", ErrTooLarge, fi.Size(), max)

@@ -355,6 +355,9 @@ const maxSignInText = 300
 // that names the cause (a credential chain lists one line per credential).
 func signInError(op string, err error) *wizard.Error {
 	full := err.Error()
+	if len(full) > 64<<10 {
+		full = full[:64<<10] // az may print megabytes; the cause is near the start
+	}
 	line := firstLine(full)
 	pick := func(words ...string) (string, bool) {
 		for _, l := range strings.Split(full, "\n") {

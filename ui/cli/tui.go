@@ -29,7 +29,8 @@ func (a *app) runWizard(p *wizard.Plan) error {
 		default:
 		}
 	})
-	opts := ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, Expected: s.Expected, NoColor: a.g.NoColor, Notices: notes}
+	opts := ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, Expected: s.Expected, NoColor: a.g.NoColor, Notices: notes,
+		Guard: &wizard.Guard{LockDir: s.LockDir}}
 	if !s.Demo && s.DemoFallback != nil {
 		opts.DemoFallback = func() (ui.Demo, error) {
 			ds, err := s.DemoFallback()
@@ -58,6 +59,9 @@ func (a *app) runWizard(p *wizard.Plan) error {
 	case ui.Succeeded:
 		return nil
 	case ui.Failed:
+		if errors.Is(res.Err, wizard.ErrStoppedWatching) {
+			return exit(ExitStoppedWatching, res.Err)
+		}
 		if res.Err != nil {
 			return res.Err
 		}

@@ -425,7 +425,7 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 	}
 	if !final.Done {
 		if a.ctx.Err() != nil {
-			fmt.Fprintf(a.s.Err, "interrupted: lost track, the %s of %s may still be running: %s\n", op.Kind, op.Name, a.command("status "+op.Name, op.Workspace))
+			fmt.Fprintf(a.s.Err, "interrupted: lost track, the %s of %s may still be running (it continues in Azure without amlaks): %s\n", op.Kind, op.Name, a.command("status "+op.Name, op.Workspace))
 			return exit(ExitInterrupted, errSilent)
 		}
 		return a.lostTrack(op.Name, op.Workspace, errors.New("the operation's progress ended without an outcome"))

@@ -225,6 +225,9 @@ func TestCorruptResumeTokenFollowsCompute(t *testing.T) {
 // gets the already-attached BLOCK (before: both succeeded in 4 of 6 runs).
 func TestConcurrentAttachGoroutines(t *testing.T) {
 	demoEnv(t)
+	// latency makes both preflights overlap, so without the lock both
+	// attaches pass them (the old code failed this test in most runs)
+	t.Setenv("AMLAKS_SIM_FAULTS", "latency=40ms")
 	var wg sync.WaitGroup
 	res := make([]result, 2)
 	for i := range res {
@@ -252,6 +255,7 @@ func checkOneAttached(t *testing.T, a, b result) {
 	if ok != 1 || blocked != 1 {
 		t.Fatalf("want one success and one already-attached BLOCK:\n%s\n%s", a, b)
 	}
+	t.Setenv("AMLAKS_SIM_FAULTS", "")
 	l := runArgs(t, "", "--demo", "list", "-w", "mlw-prod", "-o", "json")
 	if n := strings.Count(l.out, "/managedClusters/aks-private"); n != 1 {
 		t.Fatalf("aks-private attached %d times:\n%s", n, l.out)
@@ -262,6 +266,7 @@ func checkOneAttached(t *testing.T, a, b result) {
 // binary re-executed), sharing the demo state: exactly one succeeds.
 func TestConcurrentAttachProcesses(t *testing.T) {
 	demoEnv(t)
+	t.Setenv("AMLAKS_SIM_FAULTS", "latency=40ms")
 	var wg sync.WaitGroup
 	res := make([]result, 2)
 	for i := range res {

@@ -339,6 +339,7 @@ func (m *Model) result(s Status) Result {
 		}
 		if errors.Is(o.err, wizard.ErrStoppedWatching) {
 			fmt.Fprintf(&b, "Lost track of the %s of %s, it may still be running: %s\n", o.kind, o.name, errText(o.err))
+			fmt.Fprintf(&b, "  follow it again with: %s\n", m.cliCmd("status", o.name))
 		} else {
 			fmt.Fprintf(&b, "The %s of %s failed: %s\n", o.kind, o.name, errText(o.err))
 		}

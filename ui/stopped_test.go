@@ -20,7 +20,7 @@ func TestStoppedWatchingIsNotAFailure(t *testing.T) {
 		Hint:    "lost track, the operation may still be running: `amlaks status aks-lost`"}
 	d.toReview("aks-lost")
 	d.press("enter")
-	d.wantScreen("Lost track of the create of aks-lost: it may still be running", "amlaks status aks-lost")
+	d.wantScreen("Lost track of the create of aks-lost: it may still be running", "follow it again with: amlaks", "status aks-lost")
 	d.wantNoScreen("failed", "stays in")
 	d.m.quit(Failed)
 	if !errors.Is(d.m.res.Err, wizard.ErrStoppedWatching) {

@@ -161,14 +161,14 @@ func TestDryRunPrintsTheBodySent(t *testing.T) {
 	}
 	var cases []tc
 	for _, m := range tlsModes {
-		cases = append(cases, tc{"create basic, " + m.name, append([]string{"create", "-n", "aks-basic"}, m.flags...)})
+		cases = append(cases, tc{"create basic, " + m.name, append([]string{"create", "--compute-type", "AKS", "-n", "aks-basic"}, m.flags...)})
 	}
 	cases = append(cases,
-		tc{"create dev-test", []string{"create", "-n", "aks-dev", "--purpose", "devtest", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--description", "try <this> & that"}},
-		tc{"create custom vnet", append([]string{"create", "-n", "aks-vnet"}, vnet...)},
-		tc{"create internal lb with subnet", append([]string{"create", "-n", "aks-ilb", "--load-balancer", "internal", "--load-balancer-subnet", "aks"}, vnet...)},
-		tc{"create internal lb with own cert", append(append([]string{"create", "-n", "aks-ilb", "--load-balancer", "internal", "--load-balancer-subnet", "aks"}, vnet...), tlsModes[2].flags...)},
-		tc{"create public lb with a stray subnet", []string{"create", "-n", "aks-stray", "--load-balancer", "public", "--load-balancer-subnet", "stray"}},
+		tc{"create dev-test", []string{"create", "--compute-type", "AKS", "-n", "aks-dev", "--purpose", "devtest", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--description", "try <this> & that"}},
+		tc{"create custom vnet", append([]string{"create", "--compute-type", "AKS", "-n", "aks-vnet"}, vnet...)},
+		tc{"create internal lb with subnet", append([]string{"create", "--compute-type", "AKS", "-n", "aks-ilb", "--load-balancer", "internal", "--load-balancer-subnet", "aks"}, vnet...)},
+		tc{"create internal lb with own cert", append(append([]string{"create", "--compute-type", "AKS", "-n", "aks-ilb", "--load-balancer", "internal", "--load-balancer-subnet", "aks"}, vnet...), tlsModes[2].flags...)},
+		tc{"create public lb with a stray subnet", []string{"create", "--compute-type", "AKS", "-n", "aks-stray", "--load-balancer", "public", "--load-balancer-subnet", "stray"}},
 	)
 	for _, p := range []struct {
 		name    string
@@ -180,7 +180,7 @@ func TestDryRunPrintsTheBodySent(t *testing.T) {
 		{"purpose unset", "aks-private", nil},
 	} {
 		for _, m := range tlsModes {
-			args := append([]string{"attach", "-n", "aks-att", "--cluster", p.cluster, "--cluster-resource-group", "rg-aks"}, p.flags...)
+			args := append([]string{"attach", "--compute-type", "AKS", "-n", "aks-att", "--cluster", p.cluster, "--cluster-resource-group", "rg-aks"}, p.flags...)
 			cases = append(cases, tc{"attach " + p.name + ", " + m.name, append(args, m.flags...)})
 		}
 	}

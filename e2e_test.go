@@ -41,6 +41,10 @@ var e2eBinary struct {
 }
 
 func TestMain(m *testing.M) {
+	if args := os.Getenv("AMLAKS_TEST_CHILD_ARGS"); args != "" {
+		// a child process of a multi-process test: be amlaks
+		os.Exit(run(strings.Split(args, "\x1f"), os.Stdin, os.Stdout, os.Stderr))
+	}
 	code := m.Run()
 	if e2eBinary.dir != "" {
 		os.RemoveAll(e2eBinary.dir)
@@ -111,6 +115,7 @@ type tmuxServer struct {
 	socket string // the -L name
 	path   string // the socket file, known once the server runs
 	n      int
+	env    []string // extra KEY=VALUE for the binary (e.g. AMLAKS_SIM_FAULTS)
 }
 
 func newTmuxServer(t *testing.T) *tmuxServer {
@@ -151,8 +156,11 @@ func (s *tmuxServer) start(w, h int, state string, args ...string) *tmuxRun {
 	bin := amlaksBinary(t)
 	s.n++
 	r := &tmuxRun{srv: s, t: t, session: fmt.Sprintf("run%d", s.n)}
-	cmdline := "env TERM=xterm-256color AMLAKS_DEMO_STATE=" + shellQuote(state) +
-		" AMLAKS_SIM_SPEED=10 " + shellQuote(bin) + " --demo"
+	cmdline := "env TERM=xterm-256color AMLAKS_DEMO_STATE=" + shellQuote(state) + " AMLAKS_SIM_SPEED=10 "
+	for _, kv := range s.env {
+		cmdline += shellQuote(kv) + " "
+	}
+	cmdline += shellQuote(bin) + " --demo"
 	for _, a := range args {
 		cmdline += " " + shellQuote(a)
 	}

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/amlaks/amlaks/azure"
@@ -157,7 +158,8 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Write
 	}
 	notes := &cli.NoteRelay{}
 	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
-		CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion()})
+		CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion(),
+		FollowTimeout: g.Timeout, Retry: retryFromEnv()})
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +169,8 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Write
 			return nil, err
 		}
 		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
-			CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion()})
+			CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion(),
+			FollowTimeout: g.Timeout, Retry: retryFromEnv()})
 	}
 	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
 		Portal:       azure.PortalURL(si.cloudName),
@@ -218,17 +221,39 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		StateDir:              demoStateDir(path),
 		PollEvery:             scale(time.Second),
 		Expected:              map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)},
+		FollowTimeout:         g.Timeout,
+		Retry:                 demoRetry(scale),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, Portal: azure.PortalURL(azure.CloudPublic), DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
+		LockDir: filepath.Join(filepath.Dir(path), "locks"),
 		Reset: func() error {
 			if err := os.RemoveAll(ops); err != nil {
 				return err
 			}
 			return sim.Reset(path)
 		}}, nil
+}
+
+// retryFromEnv reads AMLAKS_TRY_TIMEOUT (the per-request timeout, a Go
+// duration; default azure.DefaultTryTimeout). An unparsable value is
+// ignored: the default bound stays.
+func retryFromEnv() policy.RetryOptions {
+	var o policy.RetryOptions
+	if d, err := time.ParseDuration(os.Getenv("AMLAKS_TRY_TIMEOUT")); err == nil && d > 0 {
+		o.TryTimeout = d
+	}
+	return o
+}
+
+// demoRetry is retryFromEnv with the retry back-off scaled like the
+// simulated Azure's durations (0.8 s at speed 1).
+func demoRetry(scale func(time.Duration) time.Duration) policy.RetryOptions {
+	o := retryFromEnv()
+	o.RetryDelay = max(scale(800*time.Millisecond), time.Millisecond)
+	return o
 }
 
 // demoStateDir keeps demo resume tokens beside the demo state, apart from

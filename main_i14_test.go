@@ -44,11 +44,11 @@ func TestCompletionsKnowAzure(t *testing.T) {
 		directive  string
 		exactCount int
 	}{
-		{args: []string{"--demo", "create", "-l", "east"}, want: []string{"eastus", "eastus2", "eastasia"}, not: []string{"westeurope"}, directive: ":4"},
+		{args: []string{"--demo", "create", "--compute-type", "AKS", "-l", "east"}, want: []string{"eastus", "eastus2", "eastasia"}, not: []string{"westeurope"}, directive: ":4"},
 		{args: []string{"--demo", "versions", "--region", "westeu"}, want: []string{"westeurope"}, directive: ":4"},
-		{args: []string{"--demo", "create", "-l", "eastus", "--vm-size", "Standard_D"}, want: []string{"Standard_D3_v2", "Standard_D2_v2"}, not: []string{"Standard_A1_v2", "Standard_NC6s_v3"}, directive: ":4"},
+		{args: []string{"--demo", "create", "--compute-type", "AKS", "-l", "eastus", "--vm-size", "Standard_D"}, want: []string{"Standard_D3_v2", "Standard_D2_v2"}, not: []string{"Standard_A1_v2", "Standard_NC6s_v3"}, directive: ":4"},
 		// no -l: the sizes of the workspace's region
-		{args: []string{"--demo", "create", "-w", "mlw-prod", "--vm-size", "Standard_D3"}, want: []string{"Standard_D3_v2"}, directive: ":4"},
+		{args: []string{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "--vm-size", "Standard_D3"}, want: []string{"Standard_D3_v2"}, directive: ":4"},
 		{args: []string{"--demo", "status", "-w", "mlw-prod", ""}, want: []string{"aks-inference", "cpu-cluster"}, directive: ":4"},
 		{args: []string{"--demo", "detach", "-w", "mlw-prod", ""}, want: []string{"aks-inference"}, not: []string{"cpu-cluster"}, directive: ":4"},
 		{args: []string{"--demo", "status", "-w", "mlw-prod", "aks-inference", ""}, exactCount: 0, directive: ":4"},
@@ -56,14 +56,14 @@ func TestCompletionsKnowAzure(t *testing.T) {
 		{args: []string{"--demo", "list", "-g", ""}, want: []string{"rg-ml-prod", "rg-research"}, directive: ":4"},
 		{args: []string{"--demo", "list", "--subscription", "Contoso S"}, want: []string{"Contoso Sandbox (demo)"}, not: []string{"Contoso ML (demo)"}, directive: ":4"},
 		{args: []string{"--demo", "list", "--subscription", "00000000-0000-4000-8000-00000000000"}, want: []string{"00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"}, directive: ":4"},
-		{args: []string{"--demo", "attach", "--cluster", "aks-pri"}, want: []string{"aks-private", "aks-private-fqdn"}, not: []string{"aks-shared"}, directive: ":4"},
-		{args: []string{"--demo", "attach", "--cluster-resource-group", ""}, want: []string{"rg-aks", "rg-gpu"}, directive: ":4"},
-		{args: []string{"--demo", "attach", "--purpose", ""}, want: []string{"production", "devtest"}, directive: ":36"},
+		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--cluster", "aks-pri"}, want: []string{"aks-private", "aks-private-fqdn"}, not: []string{"aks-shared"}, directive: ":4"},
+		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--cluster-resource-group", ""}, want: []string{"rg-aks", "rg-gpu"}, directive: ":4"},
+		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--purpose", ""}, want: []string{"production", "devtest"}, directive: ":36"},
 		{args: []string{"--demo", "list", "-o", "t"}, want: []string{"table", "tsv"}, not: []string{"json"}, directive: ":36"},
-		{args: []string{"--demo", "create", "--ssl-cert-file", ""}, want: []string{"pem", "crt"}, directive: ":8"},
-		{args: []string{"--demo", "create", "--ssl-key-file", ""}, want: []string{"pem", "key"}, directive: ":8"},
+		{args: []string{"--demo", "create", "--compute-type", "AKS", "--ssl-cert-file", ""}, want: []string{"pem", "crt"}, directive: ":8"},
+		{args: []string{"--demo", "create", "--compute-type", "AKS", "--ssl-key-file", ""}, want: []string{"pem", "key"}, directive: ":8"},
 		// az's flag names complete too
-		{args: []string{"--demo", "create", "--location", "westus"}, want: []string{"westus", "westus2"}, directive: ":4"},
+		{args: []string{"--demo", "create", "--compute-type", "AKS", "--location", "westus"}, want: []string{"westus", "westus2"}, directive: ":4"},
 	}
 	for _, tc := range cases {
 		vals, dir := complete(t, tc.args...)
@@ -259,7 +259,7 @@ func TestErrorsStayObjectsInStructuredFormats(t *testing.T) {
 
 func TestResultsOnStdoutHintsOnStderr(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-hint", "--yes")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-hint", "--yes")
 	if r.code != 0 || strings.Contains(r.out, "next:") || !strings.Contains(r.err, "next: deploy a model") || !strings.Contains(r.out, "aks-hint") {
 		t.Fatal(r)
 	}
@@ -376,7 +376,7 @@ func TestResourceIDsWhereNamesGo(t *testing.T) {
 	if m := mustJSON(t, r.out); r.code != 0 || m["name"] != "aks-inference" {
 		t.Fatalf("status ID: %s", r)
 	}
-	r = runArgs(t, "", "--demo", "attach", "-w", ws, "-n", "att-id", "--cluster",
+	r = runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", ws, "-n", "att-id", "--cluster",
 		"/subscriptions/"+sub+"/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-small", "--purpose", "devtest", "--dry-run", "-o", "json")
 	if r.code != 0 || !strings.Contains(strings.ToLower(r.out), strings.ToLower(`"resourceId": "/subscriptions/`+sub+`/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-small"`)) {
 		t.Fatalf("--cluster ID: %s", r)
@@ -393,7 +393,7 @@ func TestResourceIDsWhereNamesGo(t *testing.T) {
 
 func TestAzFlagNamesAreHiddenAliases(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "--workspace-name", "mlw-prod", "--resource-group", "rg-ml-prod", "--name", "aks-az",
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "--workspace-name", "mlw-prod", "--resource-group", "rg-ml-prod", "--name", "aks-az",
 		"--location", "westeurope", "--agent-count", "4", "--size", "Standard_D3_v2", "--cluster-purpose", "production", "--dry-run", "-o", "json")
 	if r.code != 0 {
 		t.Fatal(r)
@@ -402,7 +402,7 @@ func TestAzFlagNamesAreHiddenAliases(t *testing.T) {
 	if inner["computeLocation"] != "westeurope" || inner["properties"].(map[string]any)["agentCount"].(float64) != 4 {
 		t.Fatalf("aliases not applied: %v", inner)
 	}
-	h := runArgs(t, "", "create", "--help")
+	h := runArgs(t, "", "create", "--compute-type", "AKS", "--help")
 	var hidden []string
 	for _, a := range []string{"--location", "--agent-count", "--workspace-name", "--cluster-purpose"} {
 		if strings.Contains(h.out, a) {

@@ -13,7 +13,7 @@ import (
 
 func TestCreateB1sRefusedBeforeSubmit(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-b1s", "--vm-size", "Standard_B1s", "--nodes", "12", "--yes")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-b1s", "--vm-size", "Standard_B1s", "--nodes", "12", "--yes")
 	if r.code != 2 || !strings.Contains(r.err, "--vm-size: too small for AKS: Standard_B1s has 1 vCPU and 1 GiB: AKS needs at least 2 vCPUs and 4 GiB per node") ||
 		!strings.Contains(r.err, "pick a bigger size") {
 		t.Fatal(r)
@@ -26,7 +26,7 @@ func TestCreateB1sRefusedBeforeSubmit(t *testing.T) {
 func TestCreateReservedAndIPv6NetworkRefused(t *testing.T) {
 	demoEnv(t)
 	vnet := func(svc, dns, bridge string) []string {
-		return []string{"--demo", "create", "-w", "mlw-prod", "-n", "aks-net", "--vnet-resource-group", "rg-net", "--vnet", "vnet", "--subnet", "aks",
+		return []string{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-net", "--vnet-resource-group", "rg-net", "--vnet", "vnet", "--subnet", "aks",
 			"--service-cidr", svc, "--dns-service-ip", dns, "--docker-bridge-cidr", bridge, "--yes"}
 	}
 	for _, tc := range []struct {
@@ -49,7 +49,7 @@ func TestCreateReservedAndIPv6NetworkRefused(t *testing.T) {
 func TestCreateCNAMENotCoveredByCertificateRefused(t *testing.T) {
 	demoEnv(t)
 	cert, key := writeDemoCert(t) // covers ml.contoso.com
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "scoring.contoso.com", "--yes")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-tls", "--ssl-cert-file", cert, "--ssl-key-file", key, "--ssl-cname", "scoring.contoso.com", "--yes")
 	if r.code != 2 || !strings.Contains(r.err, "--ssl-cname: the certificate in") || !strings.Contains(r.err, "covers ml.contoso.com; not scoring.contoso.com") {
 		t.Fatal(r)
 	}
@@ -58,13 +58,13 @@ func TestCreateCNAMENotCoveredByCertificateRefused(t *testing.T) {
 func TestCreateInHubOrProjectRefusedWithReason(t *testing.T) {
 	demoEnv(t)
 	for _, ws := range []string{"aif-hub", "aif-project"} {
-		r := runArgs(t, "", "--demo", "create", "-w", ws, "-n", "aks-ai", "--yes")
+		r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", ws, "-n", "aks-ai", "--yes")
 		if r.code != 2 || !strings.Contains(r.err, "--workspace: "+ws+" is an Azure AI Foundry") || !strings.Contains(r.err, "take no AKS inference cluster") ||
 			!strings.Contains(r.err, "mlw-prod") {
 			t.Errorf("%s: %s", ws, r)
 		}
 	}
-	r := runArgs(t, "", "--demo", "attach", "-w", "aif-hub", "-n", "aks-ai", "--cluster", "aks-shared", "--yes", "-o", "json")
+	r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "aif-hub", "-n", "aks-ai", "--cluster", "aks-shared", "--yes", "-o", "json")
 	if m := mustJSON(t, r.out); r.code != 2 || !strings.Contains(r.out, "workspace-kind") || m["error"] == nil {
 		t.Fatal(r)
 	}
@@ -72,18 +72,18 @@ func TestCreateInHubOrProjectRefusedWithReason(t *testing.T) {
 
 func TestCreateDryRunShowsMonthlyCost(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-cost", "--dry-run")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-cost", "--dry-run")
 	if r.code != 0 || !strings.Contains(r.out, "# cost: ≈ $502/month for 3 × Standard_D3_v2 at $0.229/h") {
 		t.Fatal(r)
 	}
-	j := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-cost", "--nodes", "4", "--dry-run", "-o", "json")
+	j := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-cost", "--nodes", "4", "--dry-run", "-o", "json")
 	cost, _ := mustJSON(t, j.out)["cost"].(map[string]any)
 	if j.code != 0 || cost == nil || cost["monthly"].(float64) != 668.68 || cost["hoursPerMonth"].(float64) != 730 || cost["currency"] != "USD" ||
 		cost["text"] != "≈ $669/month for 4 × Standard_D3_v2 at $0.229/h" {
 		t.Fatalf("cost %v\n%s", cost, j)
 	}
 	// an attach has no price to show
-	a := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-cost", "--cluster", "aks-private", "--dry-run", "-o", "json")
+	a := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-cost", "--cluster", "aks-private", "--dry-run", "-o", "json")
 	if _, ok := mustJSON(t, a.out)["cost"]; ok || a.code != 0 {
 		t.Fatal(a)
 	}
@@ -100,7 +100,7 @@ func TestDetachSaysTheClusterKeepsCosting(t *testing.T) {
 
 func TestAttachInternalLoadBalancerBody(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-ilb", "--cluster", "aks-private", "--load-balancer", "internal", "--load-balancer-subnet", "snet-ilb", "--dry-run", "-o", "json")
+	r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-ilb", "--cluster", "aks-private", "--load-balancer", "internal", "--load-balancer-subnet", "snet-ilb", "--dry-run", "-o", "json")
 	if r.code != 0 {
 		t.Fatal(r)
 	}
@@ -109,12 +109,12 @@ func TestAttachInternalLoadBalancerBody(t *testing.T) {
 		t.Fatalf("body %v", inner)
 	}
 	// without the subnet: refused, nothing sent
-	r = runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-ilb", "--cluster", "aks-private", "--load-balancer", "internal", "--yes")
+	r = runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-ilb", "--cluster", "aks-private", "--load-balancer", "internal", "--yes")
 	if r.code != 2 || !strings.Contains(r.err, "--load-balancer-subnet: an internal load balancer needs a subnet") {
 		t.Fatal(r)
 	}
 	// and it goes through to the simulator
-	r = runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-ilb", "--cluster", "aks-private", "--load-balancer", "internal", "--load-balancer-subnet", "snet-ilb", "--yes", "-o", "json")
+	r = runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-ilb", "--cluster", "aks-private", "--load-balancer", "internal", "--load-balancer-subnet", "snet-ilb", "--yes", "-o", "json")
 	if r.code != 0 || mustJSON(t, r.out)["state"] != "Succeeded" {
 		t.Fatal(r)
 	}
@@ -122,11 +122,11 @@ func TestAttachInternalLoadBalancerBody(t *testing.T) {
 
 func TestBlockedClusterFlagReportedAtOnceNothingSent(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-stopped", "--cluster", "aks-stopped", "--yes")
+	r := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-stopped", "--cluster", "aks-stopped", "--yes")
 	if r.code != 2 || !strings.Contains(r.err, "BLOCK: aks-stopped is stopped") || !strings.Contains(r.err, "nothing was sent") || strings.Contains(r.err, "accepted") {
 		t.Fatal(r)
 	}
-	j := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "att-stopped", "--cluster", "aks-stopped", "--yes", "-o", "json")
+	j := runArgs(t, "", "--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "att-stopped", "--cluster", "aks-stopped", "--yes", "-o", "json")
 	if e, _ := mustJSON(t, j.out)["error"].(map[string]any); j.code != 2 || e["code"] != "Blocked" {
 		t.Fatal(j)
 	}
@@ -138,9 +138,9 @@ func TestBlockedClusterFlagReportedAtOnceNothingSent(t *testing.T) {
 func TestFlagErrorNamesFlagNotStrconv(t *testing.T) {
 	demoEnv(t)
 	for _, args := range [][]string{
-		{"--demo", "create", "-w", "mlw-prod", "-n", "aks-x", "--nodes", "abc", "-o", "json"},
-		{"--demo", "-o", "json", "create", "-w", "mlw-prod", "-n", "aks-x", "--nodes=abc"},
-		{"--demo", "create", "--nodes", "abc", "--output=json"},
+		{"--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-x", "--nodes", "abc", "-o", "json"},
+		{"--demo", "-o", "json", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-x", "--nodes=abc"},
+		{"--demo", "create", "--compute-type", "AKS", "--nodes", "abc", "--output=json"},
 	} {
 		r := runArgs(t, "", args...)
 		if r.code != 2 || strings.Contains(r.out+r.err, "strconv") || strings.Contains(r.out+r.err, "invalid syntax") {
@@ -148,7 +148,7 @@ func TestFlagErrorNamesFlagNotStrconv(t *testing.T) {
 			continue
 		}
 		e, _ := mustJSON(t, r.out)["error"].(map[string]any)
-		if e == nil || e["code"] != "InvalidInput" || !strings.Contains(r.out, `--nodes: \"abc\" is not a whole number (like 3)`) {
+		if e == nil || e["code"] != "InvalidInput" || !strings.Contains(r.out, `--nodes: must be a whole number from 1 to 1000 (got \"abc\")`) {
 			t.Errorf("%v: %s", args, r)
 		}
 	}
@@ -175,17 +175,17 @@ func TestPurposeAcceptsEverySpellingSaysOne(t *testing.T) {
 		if strings.Contains(strings.ToLower(p), "dev") {
 			want = "DevTest"
 		}
-		r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-p", "--purpose", p, "--dry-run", "-o", "json")
+		r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-p", "--purpose", p, "--dry-run", "-o", "json")
 		inner := mustJSON(t, r.out)["request"].(map[string]any)["body"].(map[string]any)["properties"].(map[string]any)["properties"].(map[string]any)
 		if r.code != 0 || inner["clusterPurpose"] != want {
 			t.Errorf("--purpose %s: %s", p, r)
 		}
 	}
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-p", "--purpose", "bogus", "--yes")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-p", "--purpose", "bogus", "--yes")
 	if r.code != 2 || !strings.Contains(r.err, "--purpose: use production or dev-test (found 'bogus')") {
 		t.Fatal(r)
 	}
-	h := runArgs(t, "", "create", "--help")
+	h := runArgs(t, "", "create", "--compute-type", "AKS", "--help")
 	if !strings.Contains(h.out, "dev-test") || strings.Contains(h.out, "--purpose devtest") {
 		t.Fatal(h)
 	}
@@ -193,7 +193,7 @@ func TestPurposeAcceptsEverySpellingSaysOne(t *testing.T) {
 
 func TestNameWithAccentGetsOnlyTheRealError(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-né", "--yes")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-né", "--yes")
 	if r.code != 2 || !strings.Contains(r.err, "--name: only letters, digits and - are allowed (found 'é')") || strings.Contains(r.err, "must end with a letter or digit") {
 		t.Fatal(r)
 	}
@@ -201,7 +201,7 @@ func TestNameWithAccentGetsOnlyTheRealError(t *testing.T) {
 
 func TestNextStepSaysComputeTarget(t *testing.T) {
 	demoEnv(t)
-	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "aks-next", "--yes")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-next", "--yes")
 	if r.code != 0 || !strings.Contains(r.err, "deploy a model with --compute-target aks-next (az ml model deploy --compute-target aks-next") || strings.Contains(r.out+r.err, "--ct ") {
 		t.Fatal(r)
 	}

@@ -177,7 +177,7 @@ var realPathCommands = []struct {
 	{"versions", []string{"versions", "-l", "eastus"}, "KubernetesVersion"},
 	{"sizes", []string{"sizes", "-l", "eastus"}, "Standard_D3_v2"},
 	{"list", []string{"list", "-w", "mlw-prod"}, "aks-inference"},
-	{"create-dry-run", []string{"create", "-w", "mlw-prod", "-n", "aks-dry", "--dry-run"}, "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-prod/computes/aks-dry?api-version="},
+	{"create-dry-run", []string{"create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-dry", "--dry-run"}, "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-prod/computes/aks-dry?api-version="},
 }
 
 // TestRealPathAzRuns: each command runs az at most once on a cold start

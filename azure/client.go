@@ -42,9 +42,15 @@ type Options struct {
 	// StateDir keeps the resume tokens of running operations; "" means the
 	// user state directory ($XDG_STATE_HOME/amlaks or ~/.local/state/amlaks).
 	StateDir string
-	// Retry tunes the SDK retry policy (zero value: 3 retries, 0.8 s
-	// exponential back-off, Retry-After honoured).
+	// Retry tunes the SDK retry policy. Zero fields get amlaks's bounds:
+	// MaxRetries DefaultMaxRetries, TryTimeout DefaultTryTimeout,
+	// MaxRetryDelay DefaultMaxRetryDelay (RetryDelay: the SDK's 0.8 s,
+	// doubling; Retry-After honoured up to MaxRetryDelay).
 	Retry policy.RetryOptions
+	// FollowTimeout is how long Follow watches an operation before it
+	// stops watching (ErrStoppedWatching); 0 means FollowFactor × the
+	// expected duration, at least MinFollow (--timeout).
+	FollowTimeout time.Duration
 	// PollEvery is the shortest interval between two polls of an operation
 	// in Follow; 0 means 2 s.
 	PollEvery time.Duration
@@ -130,6 +136,7 @@ func New(opts Options) (*Client, error) {
 		}
 		dir = d
 	}
+	opts.Retry = bounded(opts.Retry)
 	// one token per scope for every SDK client of this Client
 	opts.Credential = NewCachingCredential(opts.Credential)
 	short := shortTTL
@@ -162,6 +169,30 @@ func New(opts Options) (*Client, error) {
 	}
 	c.acct = acct
 	return c, nil
+}
+
+// Bounds of every request (SDK retry policy), unless Options.Retry says
+// otherwise. A call makes at most 1 + DefaultMaxRetries tries of at most
+// DefaultTryTimeout each, waiting at most DefaultMaxRetryDelay between
+// them; a server asking for a longer Retry-After is not retried.
+const (
+	DefaultMaxRetries    = 3
+	DefaultTryTimeout    = 30 * time.Second
+	DefaultMaxRetryDelay = 60 * time.Second
+)
+
+// bounded fills the zero fields of o with amlaks's bounds.
+func bounded(o policy.RetryOptions) policy.RetryOptions {
+	if o.MaxRetries == 0 {
+		o.MaxRetries = DefaultMaxRetries
+	}
+	if o.TryTimeout == 0 {
+		o.TryTimeout = DefaultTryTimeout
+	}
+	if o.MaxRetryDelay == 0 {
+		o.MaxRetryDelay = DefaultMaxRetryDelay
+	}
+	return o
 }
 
 // DefaultStateDir is $XDG_STATE_HOME/amlaks, else ~/.local/state/amlaks.
@@ -230,13 +261,24 @@ func (c *Client) expected(k wizard.OpKind) time.Duration {
 
 type tryCounterKey struct{}
 
-type tryCounter struct{ n int }
+// tryCounter counts the tries of one call. uncertain is set when a try
+// may have reached Azure without its answer reaching amlaks (a transport
+// error, a timeout, a 5xx): what a retried PUT then gets (409) says
+// nothing of the first try.
+type tryCounter struct {
+	n         int
+	uncertain bool
+}
 
 // tryCounterPolicy runs once per call (before the retry policy) and gives
-// the per-try notePolicy a counter to know which try it sees.
+// the per-try notePolicy a counter to know which try it sees. A caller
+// that wants to read the counter afterwards puts its own in the context.
 type tryCounterPolicy struct{}
 
 func (tryCounterPolicy) Do(req *policy.Request) (*http.Response, error) {
+	if _, ok := req.Raw().Context().Value(tryCounterKey{}).(*tryCounter); ok {
+		return req.Next()
+	}
 	ctx := context.WithValue(req.Raw().Context(), tryCounterKey{}, &tryCounter{})
 	return req.WithContext(ctx).Next()
 }
@@ -263,11 +305,15 @@ type nonRetriable interface{ NonRetriable() }
 func (p *notePolicy) Do(req *policy.Request) (*http.Response, error) {
 	ctx := req.Raw().Context()
 	try := 1
-	if tc, ok := ctx.Value(tryCounterKey{}).(*tryCounter); ok {
+	tc, _ := ctx.Value(tryCounterKey{}).(*tryCounter)
+	if tc != nil {
 		tc.n++
 		try = tc.n
 	}
 	resp, err := req.Next()
+	if tc != nil && (err != nil || resp.StatusCode >= 500) {
+		tc.uncertain = true
+	}
 	if ctx.Err() != nil {
 		return resp, err
 	}
@@ -283,7 +329,7 @@ func (p *notePolicy) Do(req *policy.Request) (*http.Response, error) {
 		return resp, err
 	}
 	if o.MaxRetryDelay == 0 {
-		o.MaxRetryDelay = 60 * time.Second
+		o.MaxRetryDelay = DefaultMaxRetryDelay
 	}
 	if o.RetryDelay == 0 {
 		o.RetryDelay = 800 * time.Millisecond

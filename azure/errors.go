@@ -33,6 +33,36 @@ type armErrorBody struct {
 	Message string    `json:"message"`
 }
 
+// Clean escapes the control characters of a text that came from Azure (or
+// anything between: a proxy, a custom cloud) so that it cannot drive a
+// terminal: ESC, BEL and the other C0 controls except newline and tab,
+// DEL, and the C1 controls U+0080–U+009F become visible escapes such as
+// \x1b and \u009b. Text without them is returned as is.
+func Clean(s string) string {
+	i := strings.IndexFunc(s, isControl)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case !isControl(r):
+			b.WriteRune(r)
+		case r < 0x80:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r <= 0x9f
+}
+
 // mapError turns any error of the SDK, the credential or the network into a
 // *wizard.Error whose Kind is one of the port's Err* values. It is the only
 // place where SDK errors are looked at. op says what was being done
@@ -46,21 +76,31 @@ func mapError(op string, err error) error {
 	if errors.As(err, &we) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s: %w", op, err)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// amlaks sets no deadline on a whole call: this is the per-try
+		// timeout of the retry policy, after its last try.
+		return &wizard.Error{Kind: wizard.ErrNetwork, Op: op, Message: "Azure did not answer in time (every try timed out)",
+			Hint: "Azure or the network is slow: try again later; AMLAKS_TRY_TIMEOUT sets the per-request timeout (default " +
+				fmtDelay(DefaultTryTimeout) + ")"}
 	}
 	var re *azcore.ResponseError
 	if errors.As(err, &re) {
 		return mapResponseError(op, re, nil)
 	}
 	var afe *azidentity.AuthenticationFailedError
-	if errors.As(err, &afe) || credentialError(err) {
-		return &wizard.Error{Kind: wizard.ErrNoCredential, Op: op, Message: firstLine(err.Error()), Hint: hintNoCredential}
+	var syn *json.SyntaxError
+	if errors.As(err, &afe) || credentialError(err) || errors.As(err, &syn) && !strings.Contains(err.Error(), "unmarshalling type") {
+		// (azidentity returns az's unparseable output as a bare JSON error;
+		// the SDK's own body errors say "unmarshalling type".)
+		return signInError(op, err)
 	}
 	if networkError(err) {
-		return &wizard.Error{Kind: wizard.ErrNetwork, Op: op, Message: firstLine(err.Error()), Hint: hintNetwork}
+		return &wizard.Error{Kind: wizard.ErrNetwork, Op: op, Message: Clean(firstLine(err.Error())), Hint: hintNetwork}
 	}
-	return &wizard.Error{Kind: wizard.ErrServer, Op: op, Message: firstLine(err.Error()),
+	return &wizard.Error{Kind: wizard.ErrServer, Op: op, Message: Clean(firstLine(err.Error())),
 		Hint: "Azure answered something amlaks did not expect: try again; run with --debug FILE to see the exchange"}
 }
 
@@ -91,6 +131,7 @@ func mapResponseError(op string, re *azcore.ResponseError, details []wizard.OpEr
 	if e.Message == "" {
 		e.Message = httpStatusText(re.StatusCode)
 	}
+	e.Code, e.Message = Clean(e.Code), Clean(e.Message)
 	e.Details = dedupe(e, append(flatten(body), details...))
 	classify(e, re.StatusCode >= 200 && re.StatusCode < 300)
 	return e
@@ -141,7 +182,7 @@ func flatten(es []armError) []wizard.OpError {
 	walk = func(es []armError) {
 		for _, d := range es {
 			if d.Code != "" || d.Message != "" {
-				out = append(out, wizard.OpError{Code: d.Code, Message: d.Message})
+				out = append(out, wizard.OpError{Code: Clean(d.Code), Message: Clean(d.Message)})
 			}
 			walk(d.Details)
 		}
@@ -357,6 +398,67 @@ func classify(e *wizard.Error, lro bool) {
 		e.Kind = wizard.ErrFailed
 		e.Hint = "the operation failed in Azure"
 	}
+}
+
+// Sign-in causes, each with its own hint (issue 12: a hung az, garbage
+// output and a missing az must not all read "run az login").
+const (
+	hintSignInTimeout = "az did not answer in time: run `az account get-access-token` in a shell to see why " +
+		"(a proxy, a pending MFA prompt, a slow network), then try again"
+	hintNoAz = "the Azure CLI (az) is not installed or not on PATH: install it (https://aka.ms/azcli) and run `az login`, " +
+		"or set the AZURE_* environment variables, or try --demo"
+	hintSignInGarbage = "az printed something that is not a token: run `az account get-access-token` to see it " +
+		"(an old az or a wrapper writing to stdout), update az, then try again"
+)
+
+// maxSignInText caps the message kept from a sign-in error (az may print
+// megabytes).
+const maxSignInText = 300
+
+// signInError maps a credential error, keeping its cause: timeout, az not
+// installed, unparseable answer, or not signed in. The message is the line
+// that names the cause (a credential chain lists one line per credential).
+func signInError(op string, err error) *wizard.Error {
+	full := err.Error()
+	if len(full) > 64<<10 {
+		full = full[:64<<10] // az may print megabytes; the cause is near the start
+	}
+	line := firstLine(full)
+	pick := func(words ...string) (string, bool) {
+		for _, l := range strings.Split(full, "\n") {
+			ll := strings.ToLower(l)
+			for _, w := range words {
+				if strings.Contains(ll, w) {
+					return strings.TrimSpace(l), true
+				}
+			}
+		}
+		return "", false
+	}
+	e := &wizard.Error{Kind: wizard.ErrNoCredential, Op: op, Hint: hintNoCredential}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn) || errors.As(err, &typ):
+		e.Message, e.Hint = "the sign-in answer is not a token: "+line, hintSignInGarbage
+	default:
+		if l, ok := pick("executable not found", "is not recognized", "az: not found", "command not found"); ok {
+			e.Message, e.Hint = l, hintNoAz
+		} else if l, ok := pick("deadline exceeded", "signal: killed", "timed out", "timeout"); ok {
+			e.Message, e.Hint = l, hintSignInTimeout
+		} else if l, ok := pick("invalid character", "error parsing token", "unexpected end of json", "cannot unmarshal"); ok {
+			e.Message, e.Hint = l, hintSignInGarbage
+		} else if l, ok := pick("az login", "aadsts", "azureclicredential"); ok {
+			e.Message = l
+		} else {
+			e.Message = line
+		}
+	}
+	e.Message = Clean(e.Message)
+	if len(e.Message) > maxSignInText {
+		e.Message = e.Message[:maxSignInText] + "…"
+	}
+	return e
 }
 
 const (

@@ -16,7 +16,7 @@ func TestImports(t *testing.T) {
 	for _, imp := range p.Imports {
 		switch {
 		case !strings.Contains(strings.SplitN(imp, "/", 2)[0], "."): // standard library
-		case imp == "github.com/amlaks/amlaks/wizard", imp == "github.com/amlaks/amlaks/rules":
+		case imp == "github.com/amlaks/amlaks/wizard", imp == "github.com/amlaks/amlaks/rules", imp == "github.com/amlaks/amlaks/wizard/files":
 		case strings.HasPrefix(imp, "github.com/Azure/azure-sdk-for-go/sdk/"):
 		default:
 			t.Errorf("package azure imports %s", imp)

@@ -13,12 +13,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/machinelearning/armmachinelearning/v4"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // computeBody builds the PUT body of a create (no resourceId) or an attach
@@ -156,22 +158,43 @@ func opLabel(kind wizard.OpKind, name string) string {
 
 // Submit sends the create or attach PUT and returns once Azure accepted it.
 // The resume token is saved under StateDir/ops (0600) for Pending.
+//
+// A PUT whose fate is in doubt — the connection dropped after it was sent,
+// or Azure failed (5xx) on a try, and the SDK's retry then got a 409 or
+// gave up — is settled by a GET of the compute (settle): if the compute is
+// ours and still being created, the submit was accepted and the compute's
+// own state is followed; if it belongs to someone else, the conflict is
+// reported; if it cannot be read, amlaks says it lost track
+// (ErrStoppedWatching) rather than guess.
 func (c *Client) Submit(ctx context.Context, ws wizard.WorkspaceRef, spec wizard.ComputeSpec) (wizard.Operation, error) {
 	kind := wizard.OpCreate
 	if spec.Attach() {
 		kind = wizard.OpAttach
 	}
 	label := opLabel(kind, spec.Name)
+	if !spec.Attach() && (spec.Nodes < 0 || spec.Nodes > rules.MaxNodesPerPool) {
+		// agentCount is an int32 in the API: never let a larger number be
+		// cut to 32 bits on the way (issue 12).
+		return wizard.Operation{}, &wizard.Error{Kind: wizard.ErrBadRequest, Op: label, Code: "InvalidNodeCount",
+			Message: fmt.Sprintf("%d nodes: AKS allows 1 to %d nodes in a node pool", spec.Nodes, rules.MaxNodesPerPool),
+			Hint:    "use --nodes between 1 and " + fmt.Sprint(rules.MaxNodesPerPool)}
+	}
 	s, err := c.forSub(ws.SubscriptionID)
 	if err != nil {
 		return wizard.Operation{}, err
 	}
 	started := time.Now()
-	p, err := s.computes.BeginCreateOrUpdate(ctx, ws.ResourceGroup, ws.Name, spec.Name, computeBody(ws.SubscriptionID, spec), nil)
-	if err != nil {
-		return wizard.Operation{}, mapError(label, err)
-	}
+	tc := &tryCounter{}
+	p, err := s.computes.BeginCreateOrUpdate(context.WithValue(ctx, tryCounterKey{}, tc), ws.ResourceGroup, ws.Name, spec.Name,
+		computeBody(ws.SubscriptionID, spec), nil)
 	op := wizard.Operation{Kind: kind, Workspace: ws, Name: spec.Name, Started: started}
+	if err != nil {
+		m := mapError(label, err)
+		if ctx.Err() == nil && tc.uncertain && (errors.Is(m, wizard.ErrConflict) || transient(m)) {
+			return c.settle(ctx, s, op, spec, m)
+		}
+		return wizard.Operation{}, m
+	}
 	if !p.Done() {
 		tok, err := p.ResumeToken()
 		if err != nil {
@@ -181,6 +204,80 @@ func (c *Client) Submit(ctx context.Context, ws wizard.WorkspaceRef, spec wizard
 		c.save(op)
 	}
 	return op, nil
+}
+
+// createSkew is how much older than the submit a compute may say it was
+// created and still count as ours (clocks of this machine and Azure differ).
+const createSkew = 10 * time.Minute
+
+// settle decides a PUT whose fate is in doubt (putErr is what the SDK
+// returned) by reading the compute.
+//
+// "Ours" is decided from the body, as nothing else is sent that Azure
+// would echo: same compute type (AKS); for an attach the same cluster
+// resource ID; for a create the same VM size, node count and region; and,
+// when Azure says when the compute was created, not before this submit
+// (less createSkew). A compute that matches but is older is someone else's
+// (or an earlier run's), so the conflict stands.
+func (c *Client) settle(ctx context.Context, s *subClients, op wizard.Operation, spec wizard.ComputeSpec, putErr error) (wizard.Operation, error) {
+	label := opLabel(op.Kind, op.Name)
+	ws := op.Workspace
+	g, err := s.computes.Get(ctx, ws.ResourceGroup, ws.Name, op.Name, nil)
+	if err != nil {
+		m := mapError(label, err)
+		if errors.Is(m, wizard.ErrNotFound) {
+			return wizard.Operation{}, putErr // it did not land
+		}
+		if ctx.Err() != nil {
+			return wizard.Operation{}, m
+		}
+		return wizard.Operation{}, &wizard.Error{Kind: wizard.ErrStoppedWatching, Op: label,
+			Message: "the request was sent but its answer was lost (" + putErr.Error() + "), and the compute cannot be read (" + m.Error() + ")",
+			Hint:    "lost track, the operation may still be running: `amlaks status " + op.Name + "`"}
+	}
+	x := toCompute(&g.ComputeResource)
+	if !ours(x, spec, op.Started) {
+		if errors.Is(putErr, wizard.ErrConflict) {
+			return wizard.Operation{}, putErr
+		}
+		return wizard.Operation{}, &wizard.Error{Kind: wizard.ErrConflict, Op: label, Code: "Conflict",
+			Message: "a compute named " + op.Name + " exists and is not the one just requested",
+			Hint:    "the name is used in this workspace; pick another name"}
+	}
+	if c.opts.OnNote != nil {
+		c.opts.OnNote("the answer to the request was lost, but Azure has the compute as requested (" + x.State + "): following it")
+	}
+	op.Token = "" // followed through the compute's own state
+	c.save(op)
+	return op, nil
+}
+
+func ours(x wizard.Compute, spec wizard.ComputeSpec, started time.Time) bool {
+	if !strings.EqualFold(x.Type, string(armmachinelearning.ComputeTypeAKS)) {
+		return false
+	}
+	if !x.CreatedOn.IsZero() && x.CreatedOn.Before(started.Add(-createSkew)) {
+		return false
+	}
+	if x.CreatedOn.IsZero() && x.State != "Creating" && x.State != "Updating" {
+		return false // nothing tells it is new
+	}
+	if spec.Attach() {
+		return x.Attached && rules.SameCluster(x.ClusterID, spec.ClusterID)
+	}
+	if x.Attached {
+		return false
+	}
+	if spec.VMSize != "" && x.VMSize != "" && !strings.EqualFold(spec.VMSize, x.VMSize) {
+		return false
+	}
+	if spec.Nodes > 0 && x.Nodes > 0 && spec.Nodes != x.Nodes {
+		return false
+	}
+	if spec.ComputeLocation != "" && x.Region != "" && normRegion(spec.ComputeLocation) != x.Region {
+		return false
+	}
+	return true
 }
 
 // Detach starts the detach of a compute (underlyingResourceAction=Detach:
@@ -295,28 +392,48 @@ func (c *Client) forget(op wizard.Operation) {
 	}
 }
 
+// maxOpFile caps the size of a saved operation file.
+const maxOpFile = 1 << 20
+
 func (c *Client) readOp(path string) (wizard.Operation, bool, error) {
-	b, err := os.ReadFile(path)
+	b, err := files.ReadRegular(context.Background(), path, maxOpFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return wizard.Operation{}, false, nil
 	}
 	if err != nil {
-		return wizard.Operation{}, false, fmt.Errorf("read the saved operation: %w", err)
+		return wizard.Operation{}, false, fmt.Errorf("read the saved operation %s: %w", path, err)
 	}
 	var s savedOp
-	if err := json.Unmarshal(b, &s); err != nil || s.Token == "" {
+	if err := json.Unmarshal(b, &s); err != nil || s.Kind == "" || s.Name == "" {
 		return wizard.Operation{}, false, fmt.Errorf("read the saved operation %s: not an amlaks operation file", path)
 	}
 	return wizard.Operation{Kind: s.Kind, Name: s.Name, Token: s.Token, Started: s.Started, Target: s.Target,
 		Workspace: wizard.WorkspaceRef{SubscriptionID: s.Subscription, ResourceGroup: s.ResourceGroup, Name: s.Workspace}}, true, nil
 }
 
-// Pending returns the saved, unfinished operation on a compute, if any.
+// Pending returns the saved, unfinished operation on a compute, if any. A
+// saved operation that cannot be read (corrupt, truncated, not a file) is
+// reported through OnNote and set aside as NAME.json.corrupt; the caller
+// then follows the compute's own state.
 func (c *Client) Pending(ctx context.Context, ws wizard.WorkspaceRef, name string) (wizard.Operation, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return wizard.Operation{}, false, err
 	}
-	return c.readOp(c.opPath(ws, name))
+	path := c.opPath(ws, name)
+	op, ok, err := c.readOp(path)
+	if err == nil {
+		return op, ok, nil
+	}
+	aside := path + ".corrupt"
+	_ = os.RemoveAll(aside)
+	if rerr := os.Rename(path, aside); rerr != nil {
+		return wizard.Operation{}, false, &wizard.Error{Kind: wizard.ErrBadRequest, Op: "read the saved operation of " + name,
+			Message: err.Error(), Hint: "remove " + path + " and run the command again"}
+	}
+	if c.opts.OnNote != nil {
+		c.opts.OnNote("the saved operation of " + name + " is unreadable (" + err.Error() + "); set aside as " + aside + "; following the compute's own state")
+	}
+	return wizard.Operation{}, false, nil
 }
 
 // ---- following ----
@@ -368,18 +485,138 @@ func (c *Client) resume(ctx context.Context, s *subClients, op wizard.Operation)
 	return putLRO{p}, nil
 }
 
-// maxPollWait caps a Retry-After on a poll answer.
+// maxPollWait caps a Retry-After on a poll answer and the back-off after
+// failed polls.
 const maxPollWait = 60 * time.Second
+
+// Follow stops watching an operation after FollowFactor × its expected
+// duration, at least MinFollow, unless Options.FollowTimeout is set.
+const (
+	FollowFactor = 3
+	MinFollow    = 30 * time.Second
+)
+
+// FollowTimeout is how long Follow watches an operation of kind k.
+func (c *Client) FollowTimeout(k wizard.OpKind) time.Duration {
+	if c.opts.FollowTimeout > 0 {
+		return c.opts.FollowTimeout
+	}
+	return max(FollowFactor*c.expected(k), MinFollow)
+}
+
+// transient reports errors that say nothing about the operation: the
+// network, Azure's servers, throttling, and sign-in (a token that could
+// not be refreshed for a while, e.g. az failing).
+func transient(err error) bool {
+	return errors.Is(err, wizard.ErrNetwork) || errors.Is(err, wizard.ErrServer) || errors.Is(err, wizard.ErrThrottled) ||
+		errors.Is(err, wizard.ErrNoCredential)
+}
+
+// lroFailed reports an error that is Azure's verdict on the operation
+// (the poller read a Failed or Canceled status: an error whose HTTP status
+// is the 2xx of the poll), as opposed to an error on the way.
+func lroFailed(err error) bool {
+	var re *azcore.ResponseError
+	return errors.As(err, &re) && re.StatusCode >= 200 && re.StatusCode < 300
+}
 
 // Follow polls op every `every` (at least Options.PollEvery) and sends one
 // Progress per poll, then a final one with Done set, then closes the
-// channel. The saved token is deleted once the operation ended. Cancelling
-// ctx closes the channel only: the operation goes on in Azure and its token
-// is kept for Pending.
+// channel. It ends in one of three ways: Azure says Succeeded (Compute
+// set), Azure says Failed or Canceled (Err wraps ErrFailed or the mapped
+// kind, with Azure's errors), or amlaks stops watching — its deadline
+// (FollowTimeout) passed or an error it cannot get past — and Err wraps
+// ErrStoppedWatching. The saved token is deleted only in the first two
+// cases. Network, server, throttling and sign-in errors are retried with
+// back-off until the deadline. Cancelling ctx closes the channel without a
+// final Progress: the operation goes on in Azure and its token is kept.
 func (c *Client) Follow(ctx context.Context, op wizard.Operation, every time.Duration) <-chan wizard.Progress {
 	ch := make(chan wizard.Progress, 1)
 	go c.follow(ctx, op, every, ch)
 	return ch
+}
+
+// watch is one Follow: the caller's ctx (cancelled by a signal), the
+// deadline's dctx, and the channel.
+type watch struct {
+	c     *Client
+	s     *subClients
+	op    wizard.Operation
+	label string
+	every time.Duration
+	limit time.Duration
+	ctx   context.Context
+	dctx  context.Context
+	ch    chan<- wizard.Progress
+	fails int
+
+	mu   sync.Mutex
+	note string
+}
+
+func (w *watch) send(p wizard.Progress) bool {
+	p.Elapsed = time.Since(w.op.Started)
+	if w.op.Started.IsZero() {
+		p.Elapsed = 0
+	}
+	p.Expected = w.c.expected(w.op.Kind)
+	w.mu.Lock()
+	if p.Note == "" {
+		p.Note = w.note
+	}
+	w.note = ""
+	w.mu.Unlock()
+	select {
+	case w.ch <- p:
+		return true
+	case <-w.ctx.Done():
+		return false
+	}
+}
+
+// stop sends the final "stopped watching" Progress (the token is kept).
+func (w *watch) stop(why string) {
+	w.send(wizard.Progress{Done: true, State: "Unknown", Err: &wizard.Error{Kind: wizard.ErrStoppedWatching, Op: w.label,
+		Message: "stopped watching: " + why,
+		Hint:    "lost track, the operation may still be running: `amlaks status " + w.op.Name + "`"}})
+}
+
+// over reports whether the follow must end now: the caller's ctx is done
+// (nothing more is sent) or the deadline passed (a final "stopped
+// watching" is sent).
+func (w *watch) over() bool {
+	if w.ctx.Err() != nil {
+		return true
+	}
+	if w.dctx.Err() != nil {
+		w.stop("no end after " + fmtDelay(w.limit) + " (the limit; change it with --timeout)")
+		return true
+	}
+	return false
+}
+
+// wait sleeps d or until the deadline or ctx; false when the follow must end.
+func (w *watch) wait(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-w.dctx.Done():
+		return !w.over()
+	}
+}
+
+// retry reports a transient error and waits with back-off (every, 2×, 4×
+// … up to maxPollWait); false when the follow must end.
+func (w *watch) retry(state, what string, err error) bool {
+	w.fails++
+	d := w.every << min(w.fails-1, 10)
+	d = min(max(d, w.every), maxPollWait)
+	if !w.send(wizard.Progress{State: state, Note: what + " (" + err.Error() + "): trying again in " + fmtDelay(d)}) {
+		return false
+	}
+	return w.wait(d)
 }
 
 func (c *Client) follow(ctx context.Context, op wizard.Operation, every time.Duration, ch chan<- wizard.Progress) {
@@ -387,191 +624,167 @@ func (c *Client) follow(ctx context.Context, op wizard.Operation, every time.Dur
 	if every < c.opts.PollEvery {
 		every = c.opts.PollEvery
 	}
-	label := opLabel(op.Kind, op.Name)
-	if k8sKind(op.Kind) {
-		label = k8sLabel(op)
-	}
-	var mu sync.Mutex
-	var note string
-	ctx = withNoteSink(ctx, func(s string) { mu.Lock(); note = s; mu.Unlock() })
-	send := func(p wizard.Progress) bool {
-		p.Elapsed = time.Since(op.Started)
-		if op.Started.IsZero() {
-			p.Elapsed = 0
-		}
-		p.Expected = c.expected(op.Kind)
-		mu.Lock()
-		if p.Note == "" {
-			p.Note = note
-		}
-		note = ""
-		mu.Unlock()
-		select {
-		case ch <- p:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
-	wait := func(d time.Duration) bool {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
+	w := &watch{c: c, op: op, label: followLabel(op), every: every, limit: c.FollowTimeout(op.Kind), ch: ch}
+	w.ctx = withNoteSink(ctx, func(s string) { w.mu.Lock(); w.note = s; w.mu.Unlock() })
+	var cancel context.CancelFunc
+	w.dctx, cancel = context.WithTimeout(w.ctx, w.limit)
+	defer cancel()
 
 	if k8sKind(op.Kind) {
-		c.followK8s(ctx, op, every, send, wait)
+		c.followK8s(w.dctx, op, every, w.send, w.wait)
 		return
 	}
 	s, err := c.forSub(op.Workspace.SubscriptionID)
 	if err != nil {
-		send(wizard.Progress{Done: true, State: "Failed", Err: err})
+		w.stop(err.Error())
 		return
 	}
+	w.s = s
 	if op.Token == "" {
 		// No poller to resume: Azure finished the operation in its first
-		// answer, or it was started elsewhere (another machine, the studio).
-		// The compute's own provisioning state tells how it goes.
-		c.followCompute(ctx, s, op, every, send, wait)
+		// answer, or it was started elsewhere (another machine, the studio),
+		// or the submit was settled by reading the compute. The compute's own
+		// provisioning state tells how it goes.
+		w.followCompute()
 		return
 	}
-	l, err := c.resume(ctx, s, op)
-	if err != nil {
-		if ctx.Err() == nil {
-			send(wizard.Progress{Done: true, State: "Failed", Err: mapError(label, err)})
+	var l lro
+	for {
+		l, err = c.resume(w.dctx, s, op)
+		if w.over() {
+			return
 		}
+		if err == nil {
+			break
+		}
+		if m := mapError(w.label, err); transient(m) {
+			if !w.retry("InProgress", "could not resume the operation", m) {
+				return
+			}
+			continue
+		}
+		// A token this SDK cannot read: the compute says how it goes.
+		w.followCompute()
 		return
 	}
 	state := "InProgress"
 	for {
-		resp, err := l.Poll(ctx)
-		if ctx.Err() != nil {
+		resp, err := l.Poll(w.dctx)
+		if w.over() {
 			return
 		}
 		if err != nil {
-			m := mapError(label, err)
-			if errors.Is(m, wizard.ErrNetwork) || errors.Is(m, wizard.ErrServer) || errors.Is(m, wizard.ErrThrottled) {
+			m := mapError(w.label, err)
+			if transient(m) {
 				// The operation goes on in Azure; poll again.
-				if !send(wizard.Progress{State: state, Note: "could not poll the operation (" + m.Error() + "): trying again"}) || !wait(every) {
+				if !w.retry(state, "could not poll the operation", m) {
 					return
 				}
 				continue
 			}
-			// The operation failed (some services answer the poll with the error).
-			c.finish(ctx, s, op, nil, err, send)
+			// Any other error on the poll (a status URL that is gone, a
+			// refusal) says nothing of the outcome: the compute does.
+			w.followCompute()
 			return
 		}
+		w.fails = 0
 		if st := stateOf(resp); st != "" {
 			state = st
 		}
 		if l.Done() {
-			res, err := l.result(ctx)
-			if ctx.Err() != nil {
+			res, err := l.result(w.dctx)
+			if w.over() {
 				return
 			}
-			c.finish(ctx, s, op, res, err, send)
+			switch {
+			case err != nil && lroFailed(err):
+				w.failed(err)
+			case err != nil, op.Kind != wizard.OpDetach && (res == nil || res.Properties == nil):
+				// Ended, but the final read failed or was empty: the
+				// compute's own state says how.
+				w.followCompute()
+			default:
+				w.succeeded(res)
+			}
 			return
 		}
 		if strings.EqualFold(state, "InProgress") {
 			// The async status says only InProgress; the compute says
 			// Creating, Updating or Deleting, which the user understands.
 			ws := op.Workspace
-			if g, err := s.computes.Get(ctx, ws.ResourceGroup, ws.Name, op.Name, nil); err == nil {
+			if g, err := s.computes.Get(w.dctx, ws.ResourceGroup, ws.Name, op.Name, nil); err == nil {
 				if ps := toCompute(&g.ComputeResource).State; ps != "" {
 					state = ps
 				}
 			}
-			if ctx.Err() != nil {
+			if w.over() {
 				return
 			}
 		}
-		if !send(wizard.Progress{State: state}) {
+		if !w.send(wizard.Progress{State: state}) {
 			return
 		}
 		d := every
 		if ra := retryAfter(resp); ra > d {
 			d = min(ra, maxPollWait)
 		}
-		if !wait(d) {
+		if !w.wait(d) {
 			return
 		}
 	}
 }
 
-// finish sends the final Progress of an operation that ended with result
-// res or error lroErr, and forgets its token.
-func (c *Client) finish(ctx context.Context, s *subClients, op wizard.Operation, res *armmachinelearning.ComputeResource,
-	lroErr error, send func(wizard.Progress) bool) {
-	label := opLabel(op.Kind, op.Name)
-	ws := op.Workspace
-	if lroErr != nil {
-		// The compute keeps the reasons in provisioningErrors.
-		var details []wizard.OpError
-		g, gerr := s.computes.Get(ctx, ws.ResourceGroup, ws.Name, op.Name, nil)
-		if ctx.Err() != nil {
+// failed sends the final Progress of an operation Azure says failed, with
+// the compute's provisioning errors, and forgets its token.
+func (w *watch) failed(lroErr error) {
+	ws := w.op.Workspace
+	var details []wizard.OpError
+	if w.op.Kind != wizard.OpDetach {
+		// The compute keeps the reasons in provisioningErrors (best effort).
+		if g, err := w.s.computes.Get(w.dctx, ws.ResourceGroup, ws.Name, w.op.Name, nil); err == nil {
+			details = toCompute(&g.ComputeResource).Errors
+		}
+		if w.ctx.Err() != nil {
 			return
 		}
-		// A status URL that is gone (an old token) says nothing about the
-		// outcome: the compute does.
-		statusGone := errors.Is(mapError(label, lroErr), wizard.ErrNotFound)
-		switch {
-		case gerr == nil:
-			x := toCompute(&g.ComputeResource)
-			if statusGone && op.Kind != wizard.OpDetach && x.State == string(armmachinelearning.ProvisioningStateSucceeded) {
-				c.finish(ctx, s, op, &g.ComputeResource, nil, send)
-				return
-			}
-			details = x.Errors
-		case statusGone && op.Kind == wizard.OpDetach && errors.Is(mapError(label, gerr), wizard.ErrNotFound):
-			c.finish(ctx, s, op, nil, nil, send)
-			return
-		}
-		c.forget(op)
-		state := "Failed"
-		if strings.Contains(strings.ToLower(lroErr.Error()), "canceled") {
-			state = "Canceled"
-		}
-		send(wizard.Progress{Done: true, State: state, Err: failedOp(label, lroErr, details)})
-		return
 	}
+	w.c.forget(w.op)
+	state := "Failed"
+	if strings.Contains(strings.ToLower(lroErr.Error()), "canceled") {
+		state = "Canceled"
+	}
+	w.send(wizard.Progress{Done: true, State: state, Err: failedOp(w.label, lroErr, details)})
+}
+
+// succeeded sends the final Progress of an operation that ended well (res
+// is the compute; nil for a detach) and forgets its token.
+func (w *watch) succeeded(res *armmachinelearning.ComputeResource) {
+	c, op := w.c, w.op
 	if op.Kind == wizard.OpDetach {
 		c.forget(op)
-		send(wizard.Progress{Done: true, State: "Succeeded"})
+		w.send(wizard.Progress{Done: true, State: "Succeeded"})
 		return
-	}
-	if res == nil || res.Properties == nil {
-		g, err := s.computes.Get(ctx, ws.ResourceGroup, ws.Name, op.Name, nil)
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil {
-			send(wizard.Progress{Done: true, State: "Unknown", Err: mapError(label, err)})
-			return
-		}
-		res = &g.ComputeResource
 	}
 	x := toCompute(res)
 	if x.Region != "" {
-		fillVCPUs(&x, c.sizeLists(ctx, ws.SubscriptionID, []string{x.Region}, false))
+		fillVCPUs(&x, c.sizeLists(w.dctx, op.Workspace.SubscriptionID, []string{x.Region}, false))
+	}
+	if w.ctx.Err() != nil {
+		return
 	}
 	c.forget(op)
 	if x.State == string(armmachinelearning.ProvisioningStateFailed) || x.State == string(armmachinelearning.ProvisioningStateCanceled) {
 		// Finished without an LRO error, but the compute says otherwise.
-		e := &wizard.Error{Op: label, Code: "ProvisioningFailed", Message: "the compute's provisioning state is " + x.State, Details: x.Errors}
+		e := &wizard.Error{Op: w.label, Code: "ProvisioningFailed", Message: "the compute's provisioning state is " + x.State, Details: x.Errors}
 		classify(e, true)
-		send(wizard.Progress{Done: true, State: x.State, Err: e})
+		w.send(wizard.Progress{Done: true, State: x.State, Err: e})
 		return
 	}
 	state := x.State
 	if state == "" {
 		state = "Succeeded"
 	}
-	send(wizard.Progress{Done: true, State: state, Compute: &x})
+	w.send(wizard.Progress{Done: true, State: state, Compute: &x})
 }
 
 // stateOf reads the state of a poll answer: the async-operation status, or
@@ -601,50 +814,64 @@ func stateOf(resp *http.Response) string {
 
 // followCompute polls the compute itself until its provisioning state is
 // terminal (for a detach: until it is gone).
-func (c *Client) followCompute(ctx context.Context, s *subClients, op wizard.Operation, every time.Duration,
-	send func(wizard.Progress) bool, wait func(time.Duration) bool) {
-	label := opLabel(op.Kind, op.Name)
-	ws := op.Workspace
+func (w *watch) followCompute() {
+	ws, op := w.op.Workspace, w.op
 	for {
-		g, err := s.computes.Get(ctx, ws.ResourceGroup, ws.Name, op.Name, nil)
-		if ctx.Err() != nil {
+		g, err := w.s.computes.Get(w.dctx, ws.ResourceGroup, ws.Name, op.Name, nil)
+		if w.over() {
 			return
 		}
 		if err != nil {
-			m := mapError(label, err)
+			m := mapError(w.label, err)
 			switch {
 			case errors.Is(m, wizard.ErrNotFound) && op.Kind == wizard.OpDetach:
-				c.finish(ctx, s, op, nil, nil, send)
+				w.succeeded(nil)
 				return
-			case errors.Is(m, wizard.ErrNetwork) || errors.Is(m, wizard.ErrServer) || errors.Is(m, wizard.ErrThrottled):
-				if !send(wizard.Progress{State: "InProgress", Note: "could not read the compute (" + m.Error() + "): trying again"}) || !wait(every) {
+			case transient(m):
+				if !w.retry("InProgress", "could not read the compute", m) {
 					return
 				}
 				continue
+			case errors.Is(m, wizard.ErrNotFound):
+				w.stop("the compute " + op.Name + " does not exist (any more), so the operation cannot be followed")
+				return
 			}
-			send(wizard.Progress{Done: true, State: "Unknown", Err: m})
+			w.stop("cannot read the compute: " + m.Error())
 			return
 		}
+		w.fails = 0
 		x := toCompute(&g.ComputeResource)
 		switch x.State {
 		case string(armmachinelearning.ProvisioningStateSucceeded):
 			if op.Kind != wizard.OpDetach {
-				c.finish(ctx, s, op, &g.ComputeResource, nil, send)
+				w.succeeded(&g.ComputeResource)
 				return
 			}
 		case string(armmachinelearning.ProvisioningStateFailed), string(armmachinelearning.ProvisioningStateCanceled):
-			c.forget(op)
-			err := &wizard.Error{Kind: wizard.ErrFailed, Op: label, Code: x.State, Message: "the compute ended " + x.State}
+			w.c.forget(op)
+			err := &wizard.Error{Kind: wizard.ErrFailed, Op: w.label, Code: x.State, Message: "the compute ended " + x.State}
 			if len(x.Errors) > 0 {
 				err.Code, err.Message = x.Errors[0].Code, x.Errors[0].Message
 				classify(err, true)
 				err.Details = dedupe(err, x.Errors)
 			}
-			send(wizard.Progress{Done: true, State: x.State, Err: err})
+			w.send(wizard.Progress{Done: true, State: x.State, Err: err})
 			return
 		}
-		if !send(wizard.Progress{State: x.State}) || !wait(every) {
+		state := x.State
+		if state == "" {
+			state = "InProgress"
+		}
+		if !w.send(wizard.Progress{State: state}) || !w.wait(w.every) {
 			return
 		}
 	}
+}
+
+// followLabel names what an operation does, for notes and errors.
+func followLabel(op wizard.Operation) string {
+	if k8sKind(op.Kind) {
+		return k8sLabel(op)
+	}
+	return opLabel(op.Kind, op.Name)
 }

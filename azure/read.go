@@ -457,11 +457,14 @@ func (c *Client) sizeLists(ctx context.Context, sub string, regions []string, fe
 
 // ---- small helpers ----
 
+// str reads a string of an SDK model. Every text Azure sends passes here,
+// so control characters are escaped here (Clean) before they can reach a
+// terminal.
 func str(p *string) string {
 	if p == nil {
 		return ""
 	}
-	return *p
+	return Clean(*p)
 }
 
 func boolv(p *bool) bool { return p != nil && *p }

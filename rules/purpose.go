@@ -113,6 +113,10 @@ func CheckSize(p Purpose, size string, nodes, vcpusPerNode int) SizeCheck {
 		sc.Violations = append(sc.Violations, nodesInvalid(p, th, nodes))
 		return sc
 	}
+	if nodes > MaxNodesPerPool {
+		sc.Violations = append(sc.Violations, CheckNodeCount(int64(nodes))...)
+		return sc
+	}
 	if sc.TotalVCPUs < th.MinVCPUs {
 		fix := fmt.Sprintf("use %s or more or a bigger size", Plural(sc.MinNodes, "node"))
 		if p != DevTest && ThresholdFor(DevTest).Passes(nodes, sc.TotalVCPUs) {
@@ -127,6 +131,27 @@ func CheckSize(p Purpose, size string, nodes, vcpusPerNode int) SizeCheck {
 	}
 	sc.OK = len(sc.Violations) == 0
 	return sc
+}
+
+// MaxNodesPerPool is the AKS limit on the nodes of one node pool (Virtual
+// Machine Scale Sets pools): 1000, per "Quotas, virtual machine size
+// restrictions, and region availability in AKS"
+// (https://learn.microsoft.com/azure/aks/quotas-skus-regions). A create
+// makes one pool, so it is also the most nodes a create may ask for.
+const MaxNodesPerPool = 1000
+
+// CheckNodeCount checks a node count as given (int64, so a number that
+// would not fit the API's int32 agentCount is refused, never cut):
+// 1 ≤ n ≤ MaxNodesPerPool. The violation is on field "nodes".
+func CheckNodeCount(n int64) []Violation {
+	switch {
+	case n < 1:
+		return []Violation{{Field: "nodes", Code: "nodes-invalid", Message: fmt.Sprintf("must be 1 or more (now %d)", n)}}
+	case n > MaxNodesPerPool:
+		return []Violation{{Field: "nodes", Code: "nodes-too-many",
+			Message: fmt.Sprintf("must be %d or fewer: AKS allows at most %d nodes in a node pool (now %d)", MaxNodesPerPool, MaxNodesPerPool, n)}}
+	}
+	return nil
 }
 
 func nodesInvalid(p Purpose, th Threshold, nodes int) Violation {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -55,6 +56,24 @@ func TestLabelAndThreshold(t *testing.T) {
 	}
 }
 
+func TestCheckNodeCount(t *testing.T) {
+	for _, tt := range []struct {
+		n    int64
+		code string
+	}{{1, ""}, {1000, ""}, {0, "nodes-invalid"}, {-1, "nodes-invalid"}, {1001, "nodes-too-many"}, {4294967299, "nodes-too-many"}, {math.MaxInt64, "nodes-too-many"}} {
+		vs := CheckNodeCount(tt.n)
+		if tt.code == "" {
+			wantCodes(t, vs)
+			continue
+		}
+		wantCodes(t, vs, tt.code)
+		checkStyle(t, vs)
+		if !strings.Contains(vs[0].Message, fmt.Sprint(tt.n)) {
+			t.Errorf("%d: message %q does not name the value", tt.n, vs[0].Message)
+		}
+	}
+}
+
 func TestCheckSize(t *testing.T) {
 	tests := []struct {
 		p             Purpose
@@ -84,8 +103,11 @@ func TestCheckSize(t *testing.T) {
 		// unknown size: no panic, no division by zero
 		{Production, 3, 0, false, 0, 3, []string{"size-unknown"}, "the vCPUs of Standard_X are unknown", "pick a size"},
 		{DevTest, 0, -1, false, 0, 1, []string{"size-unknown", "nodes-invalid"}, "", ""},
-		// overflow saturates
-		{Production, math.MaxInt, 4, true, math.MaxInt, 3, nil, "", ""},
+		// the AKS per-pool maximum (1000), on and beside the boundary; the
+		// total still saturates instead of overflowing
+		{Production, 1000, 4, true, 4000, 3, nil, "", ""},
+		{Production, 1001, 4, false, 4004, 3, []string{"nodes-too-many"}, "", "must be 1000 or fewer: AKS allows at most 1000 nodes in a node pool (now 1001)"},
+		{Production, math.MaxInt, 4, false, math.MaxInt, 3, []string{"nodes-too-many"}, "", "1000 or fewer"},
 	}
 	for _, tt := range tests {
 		sc := CheckSize(tt.p, "Standard_X", tt.nodes, tt.vcpus)

@@ -337,7 +337,12 @@ func (m *Model) result(s Status) Result {
 		if o == nil {
 			break
 		}
-		fmt.Fprintf(&b, "The %s of %s failed: %s\n", o.kind, o.name, errText(o.err))
+		if errors.Is(o.err, wizard.ErrStoppedWatching) {
+			fmt.Fprintf(&b, "Lost track of the %s of %s, it may still be running: %s\n", o.kind, o.name, errText(o.err))
+			fmt.Fprintf(&b, "  follow it again with: %s\n", m.cliCmd("status", o.name))
+		} else {
+			fmt.Fprintf(&b, "The %s of %s failed: %s\n", o.kind, o.name, errText(o.err))
+		}
 		if h := wizard.HintOf(o.err); h != "" {
 			fmt.Fprintf(&b, "  what to do: %s\n", h)
 		}
@@ -400,7 +405,7 @@ func (m *Model) cliCmd(sub string, args ...string) string {
 // created: the request itself was refused, or it was a detach).
 func (m *Model) failedComputeNote(screen bool) string {
 	o := m.op
-	if o == nil || !o.done || o.err == nil || o.op == nil || o.kind == wizard.OpDetach {
+	if o == nil || !o.done || o.err == nil || o.op == nil || o.kind == wizard.OpDetach || errors.Is(o.err, wizard.ErrStoppedWatching) {
 		return ""
 	}
 	cmd := m.cliCmd("detach", o.name) + " --yes"

@@ -170,7 +170,14 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		keys := st.Key.Render("enter") + " " + map[bool]string{true: "back to the list", false: "done"}[o.fromList]
 		return s.fit(b.String(), keys, w, h)
 	}
-	b.WriteString(st.Error.Render(fmt.Sprintf("✗ The %s of %s failed", o.kind, o.name)) + "\n\n")
+	if errors.Is(o.err, wizard.ErrStoppedWatching) {
+		// Not a failure: amlaks stopped watching (deadline, an error it
+		// could not get past); the operation may still run (issue 12).
+		b.WriteString(st.Warn.Render(fmt.Sprintf("? Lost track of the %s of %s: it may still be running", o.kind, o.name)) + "\n\n")
+		b.WriteString(hangCmd("  follow it again with: ", m.cliCmd("status", o.name), w, 4) + "\n\n")
+	} else {
+		b.WriteString(st.Error.Render(fmt.Sprintf("✗ The %s of %s failed", o.kind, o.name)) + "\n\n")
+	}
 	var we *wizard.Error
 	if errors.As(o.err, &we) {
 		if we.Code != "" {

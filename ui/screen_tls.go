@@ -13,6 +13,7 @@ import (
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // tlsScreen is the optional TLS step: off, a Microsoft certificate for a
@@ -140,7 +141,8 @@ func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return func() tea.Msg {
-			b, err := os.ReadFile(msg.path)
+			// A regular file of at most 1 MiB: a FIFO or /dev/zero fails at once.
+			b, err := files.ReadRegular(m.ctx, msg.path, wizard.MaxPEMFile)
 			return fileMsg{req: msg.req, field: msg.field, path: msg.path, data: b, err: err}
 		}
 	case fileMsg:

@@ -256,6 +256,10 @@ type Operation struct {
 	// Target is the resource a cluster or extension phase works on (the
 	// cluster's resource ID); empty for compute operations.
 	Target string
+	// Concurrent lists other attachments of the cluster seen right after
+	// an attach's PUT (another machine attaching it at the same time):
+	// warnings to show, set by Submit.
+	Concurrent []string
 }
 
 // Expected is how long an operation usually takes against real Azure

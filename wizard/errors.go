@@ -21,6 +21,11 @@ var (
 	ErrBadRequest    = errors.New("bad request")
 	ErrNetwork       = errors.New("network error")
 	ErrFailed        = errors.New("operation failed")
+	// ErrStoppedWatching: amlaks stopped following an operation (its
+	// deadline passed, or an error it cannot get past) without Azure
+	// saying it ended; the operation may still be running and its resume
+	// token is kept.
+	ErrStoppedWatching = errors.New("stopped watching")
 )
 
 // Error is an Azure error mapped onto the port: Kind is one of the Err*

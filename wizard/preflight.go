@@ -2,14 +2,18 @@ package wizard
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // Facts is what a preflight looked at, kept for the review screen and the
@@ -296,24 +300,57 @@ func PairsOf(regions []Region, region string) []string {
 	return nil
 }
 
-// LoadTLSFiles reads the certificate and key files named in the plan into
-// the PEM fields (custom TLS only). Errors name the flag.
-func (p *Plan) LoadTLSFiles() error {
+// MaxPEMFile caps a TLS certificate or key file: 1 MiB is ample for a PEM
+// pair.
+const MaxPEMFile = 1 << 20
+
+// ReadPEMFile reads a TLS certificate or key file: a regular file of at
+// most MaxPEMFile bytes, read under ctx (a FIFO or /dev/zero fails at
+// once). The error is the violation of flag, naming the file.
+func ReadPEMFile(ctx context.Context, flag, path string) ([]byte, error) {
+	b, err := files.ReadRegular(ctx, path, MaxPEMFile)
+	var nr *files.NotRegularError
+	switch {
+	case err == nil:
+		return b, nil
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.As(err, &nr):
+		return nil, rules.Violation{Field: flag, Code: "file", Message: fmt.Sprintf("%s is %s, not a PEM file: give a regular file", path, nr.What)}
+	case errors.Is(err, files.ErrTooLarge):
+		return nil, rules.Violation{Field: flag, Code: "file", Message: fmt.Sprintf("%s is larger than 1 MiB, far more than a PEM certificate or key: check the path", path)}
+	}
+	return nil, rules.Violation{Field: flag, Code: "file", Message: fmt.Sprintf("cannot read %s: %v", path, unwrapPath(err))}
+}
+
+// LoadTLSFiles is LoadTLSFilesContext without a context.
+func (p *Plan) LoadTLSFiles() error { return p.LoadTLSFilesContext(context.Background()) }
+
+// LoadTLSFilesContext reads the certificate and key files named in the
+// plan into the PEM fields (custom TLS only) with ReadPEMFile. Errors name
+// the flag.
+func (p *Plan) LoadTLSFilesContext(ctx context.Context) error {
 	if p.TLS.Mode != rules.TLSCustom {
 		return nil
 	}
 	var errs []error
 	if p.TLS.CertFile != "" {
-		b, err := os.ReadFile(p.TLS.CertFile)
+		b, err := ReadPEMFile(ctx, "ssl-cert-file", p.TLS.CertFile)
 		if err != nil {
-			errs = append(errs, rules.Violation{Field: "ssl-cert-file", Code: "file", Message: fmt.Sprintf("cannot read %s: %v", p.TLS.CertFile, unwrapPath(err))})
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			errs = append(errs, err)
 		}
 		p.TLS.CertPEM = b
 	}
 	if p.TLS.KeyFile != "" {
-		b, err := os.ReadFile(p.TLS.KeyFile)
+		b, err := ReadPEMFile(ctx, "ssl-key-file", p.TLS.KeyFile)
 		if err != nil {
-			errs = append(errs, rules.Violation{Field: "ssl-key-file", Code: "file", Message: fmt.Sprintf("cannot read %s: %v", p.TLS.KeyFile, unwrapPath(err))})
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			errs = append(errs, err)
 		}
 		p.TLS.KeyPEM = b
 	}
@@ -329,9 +366,14 @@ func unwrapPath(err error) error {
 }
 
 // Guard prevents two attachments of one cluster (or two submits of one
-// compute) from this process at once. The zero value is ready; a nil
-// Guard is never busy.
+// compute) at once: within this process by a set of busy keys, and across
+// processes on this machine by an OS file lock per cluster (see Submit).
+// The zero value is ready; a nil Guard is never busy and takes no lock.
 type Guard struct {
+	// LockDir holds the cross-process lock files; "" means
+	// os.UserCacheDir()/amlaks/locks.
+	LockDir string
+
 	mu   sync.Mutex
 	busy map[string]bool
 }
@@ -374,22 +416,128 @@ func (g *Guard) Busy(key string) bool {
 	return g.busy[strings.ToLower(key)]
 }
 
+// LockPath is the lock file of key: the lower-case key hashed (SHA-256)
+// into a file name under LockDir.
+func (g *Guard) LockPath(key string) (string, error) {
+	dir := ""
+	if g != nil {
+		dir = g.LockDir
+	}
+	if dir == "" {
+		d, err := os.UserCacheDir()
+		if err != nil {
+			return "", err
+		}
+		dir = filepath.Join(d, "amlaks", "locks")
+	}
+	sum := sha256.Sum256([]byte(strings.ToLower(key)))
+	return filepath.Join(dir, hex.EncodeToString(sum[:16])+".lock"), nil
+}
+
+// BlockedError is a submit refused by the final re-check made under the
+// cluster's lock: nothing was sent. Findings are Block findings (e.g.
+// rules.CodeAlreadyAttached when another process attached the cluster
+// meanwhile).
+type BlockedError struct{ Findings []rules.Finding }
+
+func (e *BlockedError) Error() string {
+	var n []string
+	for _, f := range e.Findings {
+		n = append(n, f.Message)
+	}
+	return "blocked by the final check: " + strings.Join(n, "; ") + ": nothing was sent"
+}
+
 // Submit sends the plan's create or attach once: the guard refuses a
 // second submit of the same cluster (attach) or name (create) while the
 // first is running. The caller releases the key (GuardKey) when the
 // operation ends.
+//
+// An attach also holds the cluster's OS file lock (Guard.LockPath; flock
+// or LockFileEx, released by the kernel if the process dies) from a final
+// re-read of the attachment index through the PUT, so two processes on
+// this machine cannot both attach one cluster: the second waits, then
+// finds the first's attachment and gets the already-attached BLOCK
+// (*BlockedError). Right after the PUT, still under the lock, the index is
+// read again: attachments of the cluster other than this one (another
+// machine, which no local lock can stop) are returned in
+// Operation.Concurrent.
 func Submit(ctx context.Context, c Cloud, p *Plan, g *Guard) (Operation, error) {
 	key := p.GuardKey()
 	if !g.Acquire(key) {
 		return Operation{}, &Error{Kind: ErrConflict, Op: "submit", Message: "an attach or create of " + key + " is already running from this session",
 			Hint: "wait for it to finish; two attachments of one cluster break the first"}
 	}
-	op, err := c.Submit(ctx, p.WorkspaceRef(), p.Spec())
+	op, err := submit(ctx, c, p, g)
 	if err != nil {
 		g.Release(key)
 		return op, err
 	}
 	return op, nil
+}
+
+func submit(ctx context.Context, c Cloud, p *Plan, g *Guard) (Operation, error) {
+	if p.Mode != ModeAttach || g == nil {
+		return c.Submit(ctx, p.WorkspaceRef(), p.Spec())
+	}
+	label := "attach compute " + p.Name
+	path, err := g.LockPath(p.GuardKey())
+	if err != nil {
+		return Operation{}, &Error{Kind: ErrBadRequest, Op: label, Message: "no place for the cluster's lock file: " + err.Error(),
+			Hint: "set XDG_CACHE_HOME (or HOME) to a writable directory"}
+	}
+	lk, err := files.Lock(ctx, path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Operation{}, ctx.Err()
+		}
+		return Operation{}, &Error{Kind: ErrBadRequest, Op: label, Message: "cannot take the cluster's lock " + path + ": " + err.Error(),
+			Hint: "check that the directory is writable (or set XDG_CACHE_HOME)"}
+	}
+	defer lk.Unlock()
+	// The final preflight re-check, under the lock: the attachment index as
+	// it is now (another process may have attached the cluster since the
+	// preflight).
+	attached, err := AttachedAs(ctx, c, p.Subscription, p.ClusterID)
+	if err != nil {
+		return Operation{}, err
+	}
+	if fs := alreadyAttached(p, attached); len(fs) > 0 {
+		return Operation{}, &BlockedError{Findings: fs}
+	}
+	op, err := c.Submit(ctx, p.WorkspaceRef(), p.Spec())
+	if err != nil {
+		return op, err
+	}
+	if after, err := AttachedAs(ctx, c, p.Subscription, p.ClusterID); err == nil {
+		self := strings.ToLower(p.Name + " in " + p.Workspace.Name)
+		for _, a := range after {
+			if strings.ToLower(a) != self {
+				op.Concurrent = append(op.Concurrent, "the cluster is also attached as "+a+
+					" (from elsewhere, at the same time): two attachments break each other; detach one (amlaks detach)")
+			}
+		}
+	}
+	return op, nil
+}
+
+// alreadyAttached is the already-attached Block finding of the plan's
+// cluster, as the preflight words it.
+func alreadyAttached(p *Plan, attachedAs []string) []rules.Finding {
+	if len(attachedAs) == 0 {
+		return nil
+	}
+	f := rules.AttachFacts{ClusterID: p.ClusterID, ClusterName: p.ClusterName, AttachedAs: attachedAs, Name: p.Name}
+	if p.Cluster != nil {
+		f.ClusterName = p.Cluster.Name
+	}
+	var out []rules.Finding
+	for _, x := range rules.AttachFindings(f) {
+		if x.Code == rules.CodeAlreadyAttached {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // GuardKey is the double-submit key: the cluster ID for attach, the

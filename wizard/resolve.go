@@ -282,7 +282,10 @@ func ClusterVersions(ctx context.Context, c Cloud, sub string, cls []Cluster) (m
 // one message names every bad flag.
 func Resolve(ctx context.Context, c Cloud, p *Plan) ([]rules.Violation, error) {
 	var out []rules.Violation
-	if err := p.LoadTLSFiles(); err != nil {
+	if err := p.LoadTLSFilesContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		out = append(out, violationsOf(err)...)
 	}
 	k, err := Gather(ctx, c, p)
@@ -371,10 +374,7 @@ func dedupe(vs []rules.Violation) []rules.Violation {
 
 // nodesCount checks what the node count needs whatever the size.
 func nodesCount(p *Plan) []rules.Violation {
-	if p.Nodes <= 0 {
-		return []rules.Violation{{Field: string(FNodes), Code: "nodes-invalid", Message: fmt.Sprintf("must be 1 or more (now %d)", p.Nodes)}}
-	}
-	return nil
+	return rules.CheckNodeCount(int64(p.Nodes))
 }
 
 func violationsOf(err error) []rules.Violation {

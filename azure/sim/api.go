@@ -59,12 +59,13 @@ type Handler struct {
 	st      *state
 	seen    os.FileInfo // the state file as last read or written
 	release func()      // drops the state file lock held by begin
+	cleaned bool        // stale temp files were removed
 	dirty   bool
 }
 
 // New returns a simulator seeded with the fixtures, or with the state
-// persisted at opts.StatePath. A corrupt state file is an error (Reset
-// restores it).
+// persisted at opts.StatePath. A corrupt state file makes every request
+// fail with 400 DemoStateCorrupt until Reset restores it.
 func New(opts Options) (*Handler, error) {
 	speed := opts.Speed
 	if speed == 0 {
@@ -84,8 +85,11 @@ func New(opts Options) (*Handler, error) {
 	h.f.init(opts.Faults)
 	h.st = freshState()
 	if opts.StatePath != "" {
+		// A state file that cannot be used does not stop New (so that
+		// `amlaks --demo reset` can run): every request reports it, with
+		// the advice to reset, until it is replaced.
 		st, fi, err := readState(opts.StatePath)
-		if err != nil {
+		if err != nil && !errors.Is(err, errStateCorrupt) {
 			return nil, err
 		}
 		if st != nil {
@@ -132,6 +136,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, r, errReply(http.StatusServiceUnavailable, "ServiceUnavailable",
 			"The service is temporarily unavailable. Please try again later."))
 		return
+	case faultUnauthorized:
+		writeReply(w, r, errReply(http.StatusUnauthorized, "ExpiredAuthenticationToken",
+			"The access token expiry UTC time is earlier than current UTC time."))
+		return
+	}
+	dropAfter := false
+	if r.Method == http.MethodPut {
+		var dropBefore bool
+		if dropBefore, dropAfter = h.f.putFault(rt.key); dropBefore {
+			dropConnection(w, r)
+			return
+		}
 	}
 	if r.URL.Query().Get("api-version") == "" {
 		writeReply(w, r, errReply(http.StatusBadRequest, "MissingApiVersionParameter",
@@ -145,11 +161,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReply(w, r, rep)
 		return
 	}
-	writeReply(w, r, rt.serve(h, r, params))
+	rep := rt.serve(h, r, params)
+	if dropAfter {
+		// The PUT took effect; its answer is lost.
+		dropConnection(w, r)
+		return
+	}
+	writeReply(w, r, rep)
 }
 
 // Reset restores the fixtures: it writes a fresh state file at path (mode
-// 0600, directory 0700). Handlers sharing the file see it on their next
+// 0600, directory 0700), whatever is there now — a truncated or non-JSON
+// file, a file without permissions, a directory — and removes temp files
+// left by crashed writers. Handlers sharing the file see it on their next
 // request.
 func Reset(path string) error {
 	if path == "" {
@@ -160,6 +184,14 @@ func Reset(path string) error {
 		return err
 	}
 	defer release()
+	removeStaleTemps(path)
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		// A directory (or link, FIFO) where the file should be: the rename
+		// below cannot replace it.
+		if err := os.RemoveAll(path); err != nil {
+			return fmt.Errorf("sim: reset: remove %s: %w", path, err)
+		}
+	}
 	_, err = writeState(path, freshState())
 	return err
 }

@@ -528,6 +528,10 @@ func stateError(err error) reply {
 	if errors.Is(err, errStateConflict) {
 		return errReply(http.StatusServiceUnavailable, "ServiceUnavailable", err.Error())
 	}
+	if errors.Is(err, errStateCorrupt) {
+		// Not retriable: only a reset helps.
+		return errReply(http.StatusBadRequest, "DemoStateCorrupt", err.Error())
+	}
 	return errReply(http.StatusInternalServerError, "InternalServerError", err.Error())
 }
 

@@ -140,6 +140,9 @@
 //	retry-after=SECONDS     the Retry-After of throttled answers (default 1; 0 lets the client pick)
 //	unavailable=ROUTE[:N]   503 ServiceUnavailable on the first N calls of ROUTE (after the throttled ones)
 //	drop=ROUTE[:N]          drop the connection on the first N calls of ROUTE (before the others)
+//	unauthorized=ROUTE[:N]  401 ExpiredAuthenticationToken on the first N calls of ROUTE (after the others)
+//	drop-before-put=ROUTE[:N] drop the connection of the first N PUTs of ROUTE before serving them
+//	drop-after-put=ROUTE[:N] serve the first N PUTs of ROUTE (they take effect), then drop the connection
 //	fail=KIND[:N]           the next N operations of KIND that would succeed end Failed:
 //	                        create with the wrapped QuotaExceeded (BadArgument), attach/detach/delete with InternalServerError,
 //	                        cluster with OutboundConnFailVMExtensionError, extension with

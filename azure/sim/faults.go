@@ -34,6 +34,17 @@ type Faults struct {
 	// in-memory Transport returns an error wrapping io.ErrUnexpectedEOF; a
 	// net/http server closes the connection.
 	Drop map[string]int
+	// DropBeforePut drops the connection of the first N PUTs of a route
+	// before they are served (they take no effect).
+	DropBeforePut map[string]int
+	// Unauthorized answers 401 ExpiredAuthenticationToken to the first N
+	// calls of a route (after any dropped ones): a sign-in that fails for a
+	// while, as when az cannot refresh the token.
+	Unauthorized map[string]int
+	// DropAfterPut serves the first N PUTs of a route — they take effect —
+	// and then drops the connection instead of answering (the client
+	// cannot tell whether its request landed).
+	DropAfterPut map[string]int
 	// Fail makes the next N operations of a kind end Failed: a create
 	// with QuotaExceeded, a cluster with OutboundConnFailVMExtensionError,
 	// an extension with ExtensionOperationFailed, the others with an
@@ -89,12 +100,13 @@ func ParseFaults(s string) (Faults, error) {
 				return bad("retry-after wants whole seconds (0 or more)")
 			}
 			f.RetryAfter = n
-		case "throttle", "unavailable", "drop":
+		case "throttle", "unavailable", "drop", "drop-after-put", "drop-before-put", "unauthorized":
 			name, n, err := nameCount(v, append(RouteKeys(), "all"), "route")
 			if err != nil {
 				return bad("%v", err)
 			}
-			m := map[string]*map[string]int{"throttle": &f.Throttle, "unavailable": &f.Unavailable, "drop": &f.Drop}[k]
+			m := map[string]*map[string]int{"throttle": &f.Throttle, "unavailable": &f.Unavailable, "drop": &f.Drop, "drop-after-put": &f.DropAfterPut,
+				"drop-before-put": &f.DropBeforePut, "unauthorized": &f.Unauthorized}[k]
 			if *m == nil {
 				*m = map[string]int{}
 			}
@@ -127,7 +139,7 @@ func ParseFaults(s string) (Faults, error) {
 			}
 			f.Slow[name] = x
 		default:
-			return bad("unknown fault %q (want latency, throttle, retry-after, unavailable, drop, fail or slow)", k)
+			return bad("unknown fault %q (want latency, throttle, retry-after, unavailable, unauthorized, drop, drop-before-put, drop-after-put, fail or slow)", k)
 		}
 	}
 	return f, nil
@@ -169,7 +181,8 @@ func (f Faults) validate() error {
 		return fmt.Errorf("sim: faults: negative retry-after %d", f.RetryAfter)
 	}
 	routes, opKinds := append(RouteKeys(), "all"), OperationKinds()
-	for what, m := range map[string]map[string]int{"throttle": f.Throttle, "unavailable": f.Unavailable, "drop": f.Drop} {
+	for what, m := range map[string]map[string]int{"throttle": f.Throttle, "unavailable": f.Unavailable, "drop": f.Drop, "drop-after-put": f.DropAfterPut,
+		"drop-before-put": f.DropBeforePut, "unauthorized": f.Unauthorized} {
 		for _, k := range sortedKeys(m) {
 			if !contains(routes, k) {
 				return fmt.Errorf("sim: faults: %s: unknown route %q", what, k)
@@ -205,7 +218,8 @@ func (f Faults) clone() Faults {
 		return out
 	}
 	g := f
-	g.Throttle, g.Unavailable, g.Drop, g.Fail = cp(f.Throttle), cp(f.Unavailable), cp(f.Drop), cp(f.Fail)
+	g.Throttle, g.Unavailable, g.Drop, g.Fail, g.DropAfterPut = cp(f.Throttle), cp(f.Unavailable), cp(f.Drop), cp(f.Fail), cp(f.DropAfterPut)
+	g.DropBeforePut, g.Unauthorized = cp(f.DropBeforePut), cp(f.Unauthorized)
 	if f.Slow != nil {
 		g.Slow = make(map[string]float64, len(f.Slow))
 		for k, v := range f.Slow {
@@ -224,7 +238,7 @@ func (f Faults) String() string {
 	for _, kv := range []struct {
 		key string
 		m   map[string]int
-	}{{"throttle", f.Throttle}, {"unavailable", f.Unavailable}, {"drop", f.Drop}, {"fail", f.Fail}} {
+	}{{"throttle", f.Throttle}, {"unavailable", f.Unavailable}, {"drop", f.Drop}, {"drop-before-put", f.DropBeforePut}, {"drop-after-put", f.DropAfterPut}, {"unauthorized", f.Unauthorized}, {"fail", f.Fail}} {
 		for _, k := range sortedKeys(kv.m) {
 			items = append(items, fmt.Sprintf("%s=%s:%d", kv.key, k, kv.m[k]))
 		}
@@ -245,6 +259,7 @@ const (
 	faultDrop
 	faultThrottle
 	faultUnavailable
+	faultUnauthorized
 )
 
 // faultState counts calls per route and forced failures left.
@@ -252,12 +267,14 @@ type faultState struct {
 	mu    sync.Mutex
 	f     Faults
 	calls map[string]int
+	puts  map[string]int
 	fails map[string]int
 }
 
 func (s *faultState) init(f Faults) {
 	s.f = f
 	s.calls = map[string]int{}
+	s.puts = map[string]int{}
 	s.fails = map[string]int{}
 	for k, v := range f.Fail {
 		s.fails[k] = v
@@ -274,7 +291,8 @@ func countFor(m map[string]int, key string) int {
 // next numbers a call of route key and says which fault, if any, it gets.
 func (s *faultState) next(key string) faultKind {
 	d, t, u := countFor(s.f.Drop, key), countFor(s.f.Throttle, key), countFor(s.f.Unavailable, key)
-	if d+t+u == 0 {
+	a := countFor(s.f.Unauthorized, key)
+	if d+t+u+a == 0 {
 		return faultNone
 	}
 	s.mu.Lock()
@@ -288,8 +306,24 @@ func (s *faultState) next(key string) faultKind {
 		return faultThrottle
 	case n <= d+t+u:
 		return faultUnavailable
+	case n <= d+t+u+a:
+		return faultUnauthorized
 	}
 	return faultNone
+}
+
+// putFault numbers a PUT of route key (call it once per PUT) and says
+// whether to drop it before serving it, or its answer after.
+func (s *faultState) putFault(key string) (before, after bool) {
+	b, a := countFor(s.f.DropBeforePut, key), countFor(s.f.DropAfterPut, key)
+	if a+b == 0 {
+		return false, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.puts[key]++
+	n := s.puts[key]
+	return n <= b, n > b && n <= b+a
 }
 
 // takeFail consumes one forced failure of kind, if any is left.

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // stateVersion changes when the state file format or the fixtures change
@@ -137,6 +139,10 @@ type operation struct {
 
 func (o *operation) end() time.Time { return o.Start.Add(o.Duration) }
 
+// errStateCorrupt: the state file cannot be used (not JSON, truncated, not
+// a regular file, unreadable); `amlaks --demo reset` replaces it.
+var errStateCorrupt = errors.New("run `amlaks --demo reset` to restore the fixtures")
+
 // errStateConflict: another Handler wrote the state file meanwhile.
 var errStateConflict = errors.New("sim: the demo state changed meanwhile (another amlaks process); retry")
 
@@ -148,29 +154,32 @@ func readState(path string) (*state, os.FileInfo, error) {
 		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("sim: demo state: %w", err)
+		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, fmt.Errorf("sim: demo state: %w", err)
+		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("sim: demo state %s is not a regular file (%w)", path, errStateCorrupt)
 	}
 	b, err := io.ReadAll(io.LimitReader(f, 64<<20))
 	if err != nil {
-		return nil, nil, fmt.Errorf("sim: demo state: %w", err)
+		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
 	}
 	var probe struct {
 		Version int `json:"version"`
 	}
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, nil, fmt.Errorf("sim: demo state %s is corrupt (run `amlaks --demo reset`): %w", path, err)
+		return nil, nil, fmt.Errorf("sim: demo state %s is corrupt (%w): %v", path, errStateCorrupt, err)
 	}
 	if probe.Version != stateVersion {
 		return freshState(), fi, nil
 	}
 	st := &state{}
 	if err := json.Unmarshal(b, st); err != nil {
-		return nil, nil, fmt.Errorf("sim: demo state %s is corrupt (run `amlaks --demo reset`): %w", path, err)
+		return nil, nil, fmt.Errorf("sim: demo state %s is corrupt (%w): %v", path, errStateCorrupt, err)
 	}
 	st.normalize()
 	return st, fi, nil
@@ -260,37 +269,29 @@ func sameFile(a, b os.FileInfo) bool {
 	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
-// staleLock is when a lock file is taken to be left by a crashed process.
-const staleLock = 10 * time.Second
-
-// lockFile takes the cross-process lock beside the state file (path.lock,
-// created exclusively), waiting while another process holds it.
+// lockFile takes the cross-process lock beside the state file (path.lock):
+// an OS file lock (flock, LockFileEx), which the kernel releases when the
+// holding process dies — a crash or kill -9 never leaves a lock that stalls
+// the next command, and a lock file's mtime means nothing.
 func lockFile(ctx context.Context, path string) (release func(), err error) {
-	lock := path + ".lock"
-	wait := time.Millisecond
-	for {
-		f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err == nil {
-			f.Close()
-			return func() { os.Remove(lock) }, nil
-		}
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-				return nil, fmt.Errorf("sim: demo state: %w", err)
-			}
-			continue
-		case !errors.Is(err, fs.ErrExist):
-			return nil, fmt.Errorf("sim: demo state lock: %w", err)
-		}
-		if fi, err := os.Stat(lock); err == nil && time.Since(fi.ModTime()) > staleLock {
-			os.Remove(lock)
-			continue
-		}
-		if !sleepCtx(ctx, wait) {
+	l, err := files.Lock(ctx, path+".lock")
+	if err != nil {
+		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		wait = min(2*wait, 20*time.Millisecond)
+		return nil, fmt.Errorf("sim: demo state lock: %w", err)
+	}
+	return l.Unlock, nil
+}
+
+// removeStaleTemps deletes .demo-state-*.tmp files beside the state file.
+// The caller holds the lock, and every writer writes its temp file under
+// the lock, so any temp file seen now was left by a process that died
+// between writing it and renaming it.
+func removeStaleTemps(path string) {
+	tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".demo-state-*.tmp"))
+	for _, t := range tmps {
+		_ = os.Remove(t)
 	}
 }
 
@@ -305,6 +306,10 @@ func (h *Handler) begin(ctx context.Context) error {
 			return err
 		}
 		h.release = release
+		if !h.cleaned {
+			removeStaleTemps(h.opts.StatePath)
+			h.cleaned = true
+		}
 	}
 	if err := h.syncLocked(); err != nil {
 		h.end()

@@ -77,8 +77,10 @@ func TestStateFileMode(t *testing.T) {
 	if di.Mode().Perm() != 0o700 {
 		t.Errorf("dir mode %v", di.Mode().Perm())
 	}
+	// the state and its lock file (an OS lock: the file stays, the lock
+	// goes with the process); no temp files
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
+	if len(entries) != 2 || entries[0].Name() != "demo-state.json" || entries[1].Name() != "demo-state.json.lock" {
 		t.Errorf("leftover files: %v", entries)
 	}
 }
@@ -106,8 +108,10 @@ func TestCorruptState(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(Options{StatePath: path}); err == nil || !strings.Contains(err.Error(), "reset") {
-		t.Errorf("New on a corrupt file: %v", err)
+	// New works (so reset can run); requests say to reset, without retries
+	c := newEnv(t, Options{StatePath: path})
+	if m := c.get(mlw+"/computes", 400); errCode(m) != "DemoStateCorrupt" || !strings.Contains(fmt.Sprint(m), "amlaks --demo reset") {
+		t.Errorf("corrupt at start: %v", m)
 	}
 	// another format version: fresh fixtures
 	if err := os.WriteFile(path, []byte(`{"version":999,"computes":[]}`), 0o600); err != nil {
@@ -119,8 +123,80 @@ func TestCorruptState(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`[1,2`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if m := e.get(mlw+"/computes", 500); errCode(m) != "InternalServerError" {
+	if m := e.get(mlw+"/computes", 400); errCode(m) != "DemoStateCorrupt" {
 		t.Errorf("corrupt at run time: %v", m)
+	}
+}
+
+// TestResetAnyBrokenState: reset replaces a state file of every broken
+// shape with the fixtures, and removes temp files left by a crash.
+func TestResetAnyBrokenState(t *testing.T) {
+	shapes := map[string]func(path string) error{
+		"truncated": func(p string) error { return os.WriteFile(p, []byte(`{"version":1,"computes":[{"name":"x"`), 0o600) },
+		"not JSON":  func(p string) error { return os.WriteFile(p, []byte("\x00\x01garbage"), 0o600) },
+		"empty":     func(p string) error { return os.WriteFile(p, nil, 0o600) },
+		"wrong types": func(p string) error {
+			return os.WriteFile(p, []byte(`{"version":1,"computes":"nope","operations":7}`), 0o600)
+		},
+		"directory": func(p string) error { return os.MkdirAll(filepath.Join(p, "sub"), 0o700) },
+		"no permissions": func(p string) error {
+			if err := os.WriteFile(p, []byte(`{"version":1}`), 0o600); err != nil {
+				return err
+			}
+			return os.Chmod(p, 0)
+		},
+	}
+	for name, mk := range shapes {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "demo-state.json")
+			if err := mk(path); err != nil {
+				t.Fatal(err)
+			}
+			stale := filepath.Join(dir, ".demo-state-123.tmp")
+			if err := os.WriteFile(stale, []byte("{"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := New(Options{StatePath: path}); err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			if err := Reset(path); err != nil {
+				t.Fatalf("Reset: %v", err)
+			}
+			e := newEnv(t, Options{StatePath: path})
+			e.get(mlw+"/computes/aks-inference", 200)
+			if _, err := os.Stat(stale); !os.IsNotExist(err) {
+				t.Errorf("stale temp file kept: %v", err)
+			}
+		})
+	}
+}
+
+// TestStaleTempsRemovedAndLockMtimeIgnored: temp files of a writer that
+// died are removed by the next request; a lock file with a future mtime
+// (the old mtime-based lock would wait forever) does not stall anything.
+func TestStaleTempsRemovedAndLockMtimeIgnored(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "demo-state.json")
+	if err := Reset(path); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, ".demo-state-999.tmp")
+	if err := os.WriteFile(stale, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	future := time.Now().Add(24 * time.Hour)
+	if err := os.Chtimes(path+".lock", future, future); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, Options{StatePath: path})
+	start := time.Now()
+	e.get(mlw+"/computes", 200)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("request took %v with a future-dated lock file", d)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temp file kept: %v", err)
 	}
 }
 

@@ -22,12 +22,16 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// Exit codes (SPEC §1).
+// Exit codes (SPEC §1). ExitStoppedWatching: amlaks stopped following an
+// operation (its --timeout passed, or an error it could not get past)
+// without Azure saying it ended; it may still be running, and `amlaks
+// status NAME` picks it up again.
 const (
-	ExitOK          = 0
-	ExitFailure     = 1
-	ExitInvalid     = 2
-	ExitInterrupted = 130
+	ExitOK              = 0
+	ExitFailure         = 1
+	ExitInvalid         = 2
+	ExitStoppedWatching = 3
+	ExitInterrupted     = 130
 )
 
 // Streams are the process's standard streams and whether they are terminals.
@@ -60,6 +64,9 @@ type Globals struct {
 	// redacted: to DebugFile when set (--debug-file), else to stderr.
 	Debug     bool
 	DebugFile string
+	// Timeout is how long an operation is followed before amlaks stops
+	// watching it (exit 3); 0 means the Cloud's default.
+	Timeout time.Duration
 }
 
 // Session is what a Factory built: the Cloud and facts about it.
@@ -73,6 +80,9 @@ type Session struct {
 	Expected map[wizard.OpKind]time.Duration
 	// PollEvery is how often operations are polled.
 	PollEvery time.Duration
+	// LockDir holds the cross-process attach locks ("" = the user cache
+	// directory; the demo keeps its own beside its state).
+	LockDir string
 	// Reset restores the simulator's fixtures (demo only).
 	Reset func() error
 	// Close releases resources (debug log file).
@@ -316,6 +326,9 @@ func (a *app) session() (*Session, error) {
 	if err := a.checkOutput(); err != nil {
 		return nil, err
 	}
+	if a.g.Timeout < 0 {
+		return nil, &Invalid{[]rules.Violation{{Field: "timeout", Code: "bad", Message: fmt.Sprintf("must be a positive duration such as 45m (got %s)", a.g.Timeout)}}}
+	}
 	s, err := a.f(a.ctx, a.g)
 	if err != nil {
 		return nil, err
@@ -335,7 +348,11 @@ func (a *app) rootCmd() *cobra.Command {
 Learning workspace, or attaches an existing one, checking every rule before anything is sent.
 
 Without a command it opens the interactive wizard. Try it without an Azure account:
-  amlaks --demo`,
+  amlaks --demo
+
+Exit codes: 0 success · 1 Azure or operation failure · 2 invalid input or a blocking
+finding (nothing sent) · 3 stopped watching: the operation may still be running
+(` + "`amlaks status NAME`" + `) · 130 interrupted`,
 		Version:       a.version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -387,6 +404,7 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 	pf.BoolVar(&a.g.Refresh, "refresh", false, "fetch regions, Kubernetes versions and VM sizes again instead of using those kept from earlier runs")
 	pf.BoolVar(&a.g.Debug, "debug", false, "print an HTTP trace to stderr, secrets redacted (also AMLAKS_DEBUG=1)")
 	pf.StringVar(&a.g.DebugFile, "debug-file", "", "write the --debug trace to `FILE` instead (created 0600; links and non-regular files are refused)")
+	pf.DurationVar(&a.g.Timeout, "timeout", 0, "stop watching an operation after this long, e.g. 45m (default: 3 × its usual duration, at least 30s); it may still run: exit 3")
 
 	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd(),
 		a.completionCmd(root), a.genDocsCmd(root))

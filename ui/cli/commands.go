@@ -182,7 +182,7 @@ func (a *app) createCmd() *cobra.Command {
 	var f submitFlags
 	var region, size, vnetRG, vnet, subnet, svcCIDR, dnsIP, bridge, lb, lbSubnet string
 	var k8sVersion, cluster, clusterRG, apiAccess, ranges string
-	var nodes int
+	var nodes string
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a new AKS inference cluster in a workspace",
@@ -222,8 +222,18 @@ ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 cannot use 
 				p.Mark(wizard.FVMSize, wizard.Flag)
 			}
 			if ch("nodes") {
-				p.Nodes = nodes
-				p.Mark(wizard.FNodes, wizard.Flag)
+				// Parsed as int64 and range-checked before it becomes an
+				// int: 4294967299 is refused, not cut to 3.
+				n, err := strconv.ParseInt(strings.TrimSpace(nodes), 10, 64)
+				switch {
+				case err != nil:
+					vs = append(vs, rules.Violation{Field: "nodes", Code: "nodes-invalid", Message: fmt.Sprintf("must be a whole number from 1 to %d (got %q)", rules.MaxNodesPerPool, nodes)})
+				case len(rules.CheckNodeCount(n)) > 0:
+					vs = append(vs, rules.CheckNodeCount(n)...)
+				default:
+					p.Nodes = int(n)
+					p.Mark(wizard.FNodes, wizard.Flag)
+				}
 			}
 			p.Network = rules.Network{VNetResourceGroup: vnetRG, VNet: vnet, Subnet: subnet, ServiceCIDR: svcCIDR, DNSServiceIP: dnsIP,
 				DockerBridgeCIDR: bridge, LoadBalancerSubnet: lbSubnet}
@@ -271,7 +281,7 @@ ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 cannot use 
 	fl := cmd.Flags()
 	fl.StringVarP(&region, "region", "l", "", "region of the cluster (default: the workspace's)")
 	fl.StringVar(&size, "vm-size", "Standard_D3_v2", "VM size of the nodes (cannot be changed later)")
-	fl.IntVar(&nodes, "nodes", 3, "number of nodes")
+	fl.StringVar(&nodes, "nodes", "3", fmt.Sprintf("number of nodes (1 to %d, the AKS limit per node pool)", rules.MaxNodesPerPool))
 	fl.StringVar(&vnetRG, "vnet-resource-group", "", "custom VNet: resource group of the virtual network")
 	fl.StringVar(&vnet, "vnet", "", "custom VNet: virtual network name")
 	fl.StringVar(&subnet, "subnet", "", "custom VNet: subnet name")
@@ -473,7 +483,7 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if len(vs) > 0 {
 		return &Invalid{vs}
 	}
-	guard := &wizard.Guard{}
+	guard := &wizard.Guard{LockDir: s.LockDir}
 	rep, err := wizard.Preflight(a.ctx, s.Cloud, p, guard)
 	if err != nil {
 		return err
@@ -492,8 +502,21 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 		return exit(ExitInvalid, &blockedError{rep.Findings})
 	}
 	op, err := wizard.Submit(a.ctx, s.Cloud, p, guard)
+	var be *wizard.BlockedError
+	if errors.As(err, &be) {
+		// The final re-check under the cluster's lock found what the
+		// preflight could not see yet (another process attaching it).
+		a.printFindings(be.Findings)
+		return exit(ExitInvalid, &blockedError{be.Findings})
+	}
+	if errors.Is(err, wizard.ErrStoppedWatching) {
+		return a.lostTrack(p.Name, p.WorkspaceRef(), err)
+	}
 	if err != nil {
 		return err
+	}
+	for _, w := range op.Concurrent {
+		fmt.Fprintln(a.s.Err, "WARN  "+w)
 	}
 	defer guard.Release(p.GuardKey())
 	fmt.Fprintf(a.s.Err, "%s of %s accepted by Azure\n", title(string(op.Kind)), op.Name)
@@ -687,10 +710,13 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 	}
 	if !final.Done {
 		if a.ctx.Err() != nil {
-			fmt.Fprintf(a.s.Err, "interrupted: stopped watching; the %s of %s continues in Azure. Resume with: %s\n", op.Kind, op.Name, a.command("status "+op.Name, op.Workspace))
+			fmt.Fprintf(a.s.Err, "interrupted: lost track, the %s of %s may still be running (it continues in Azure without amlaks): %s\n", op.Kind, op.Name, a.command("status "+op.Name, op.Workspace))
 			return exit(ExitInterrupted, errSilent)
 		}
-		return exit(ExitFailure, errors.New("lost track of the operation; check it with: "+a.command("status "+op.Name, op.Workspace)))
+		return a.lostTrack(op.Name, op.Workspace, errors.New("the operation's progress ended without an outcome"))
+	}
+	if errors.Is(final.Err, wizard.ErrStoppedWatching) {
+		return a.lostTrack(op.Name, op.Workspace, final.Err)
 	}
 	if final.Err != nil {
 		return final.Err
@@ -712,6 +738,20 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 		return nil
 	}
 	return a.printCompute(*final.Compute, fs)
+}
+
+// lostTrack ends a command that stopped watching an operation without an
+// outcome (deadline, an error it cannot get past): exit 3, the status
+// command to run, the resume token kept.
+func (a *app) lostTrack(name string, ws wizard.WorkspaceRef, err error) error {
+	hint := "lost track, the operation may still be running: " + a.command("status "+name, ws)
+	var we *wizard.Error
+	if errors.As(err, &we) {
+		cp := *we
+		cp.Hint = hint
+		return exit(ExitStoppedWatching, &cp)
+	}
+	return exit(ExitStoppedWatching, &wizard.Error{Kind: wizard.ErrStoppedWatching, Op: name, Message: err.Error(), Hint: hint})
 }
 
 func round(d time.Duration) time.Duration {

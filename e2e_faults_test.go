@@ -28,7 +28,7 @@ func TestE2EWizardLostTrack(t *testing.T) {
 	r.text("aks-lost")
 	r.waitFor("✓ aks-lost is free in mlw-prod")
 	r.keys("Enter")
-	r.waitFor("11/11 Review", "enter submit the create")
+	r.waitFor("12/12 Review", "enter submit the create")
 	r.keys("Enter")
 	screen := r.waitForWithin(e2eOpWait, "Lost track of the create of aks-lost: it may still be running", "amlaks --demo status aks-lost")
 	for _, bad := range []string{"failed", "already used", "pick another name"} {

@@ -36,7 +36,7 @@ func (d *driver) highlight(name string) {
 func TestAttachOutcomes(t *testing.T) {
 	d := newDriver(t)
 	d.toClusters(false)
-	d.wantScreen("4/8 Cluster", "aks-shared", "aks-private", "aks-small", "aks-legacy")
+	d.wantScreen("5/9 Cluster", "aks-shared", "aks-private", "aks-small", "aks-legacy")
 
 	d.highlight("aks-shared")
 	d.wantScreen("aks-shared blocked", "aks-inference in mlw-prod")
@@ -211,7 +211,7 @@ func TestAttachMoreOutcomes(t *testing.T) {
 	d.highlight("aks-locked")
 	d.wantScreen("aks-locked warning", "eastus", "westus")
 	d.highlight("aks-stopped")
-	d.wantScreen("aks-stopped blocked", "Stopped")
+	d.wantScreen("aks-stopped blocked", "aks-stopped is stopped")
 	d.highlight("aks-gpu-weu")
 	d.wantScreen("aks-gpu-weu attachable", "westeurope")
 	d.highlight("aks-preview")

@@ -94,7 +94,7 @@ func (m *Model) header(w int) string {
 			break
 		}
 	}
-	if n, total := wizard.Position(m.plan.Mode, m.step); n > 0 && m.plan.Mode != wizard.ModeList && !signIn {
+	if n, total := wizard.PositionFor(m.plan, m.step); n > 0 && m.plan.Mode != wizard.ModeList && !signIn {
 		left = m.st.Step.Render(fmt.Sprintf("%d/%d", n, total)) + " " + m.st.Title.Render(title)
 	} else {
 		left = m.st.Title.Render(title)

@@ -98,7 +98,7 @@ func TestFlagsSkipSteps(t *testing.T) {
 	p.Mark(wizard.FPurpose, wizard.Flag)
 	d := newDriver(t, func(o *Options) { o.Plan = p })
 	d.wantStep(wizard.StepRegion)
-	d.wantScreen("4/11 Region")
+	d.wantScreen("5/12 Region")
 	if d.cloud.CallCount("Subscriptions") != 0 {
 		t.Error("subscriptions listed although given")
 	}

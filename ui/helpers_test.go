@@ -32,6 +32,15 @@ func newDriver(t testing.TB, mutate ...func(*Options)) *driver {
 	for _, f := range mutate {
 		f(&opts)
 	}
+	// the model tests written for the article's flow run it as a flag would
+	// (--compute-type AKS); the current path's tests say Kubernetes
+	if opts.Plan == nil {
+		opts.Plan = wizard.NewPlan(wizard.ModeCreate)
+	}
+	if opts.Plan.From(wizard.FComputeType) == wizard.Default {
+		opts.Plan.ComputeType = wizard.ComputeAKS
+		opts.Plan.Mark(wizard.FComputeType, wizard.Flag)
+	}
 	m := New(context.Background(), opts)
 	m.debounce = time.Millisecond
 	d := &driver{t: t, m: m, cloud: c}
@@ -234,3 +243,19 @@ func (d *driver) createTo(id wizard.StepID) {
 }
 
 func tea_WindowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// legacyPlan is a plan of the article's flow, as --compute-type AKS gives.
+func legacyPlan(mode wizard.Mode) *wizard.Plan {
+	p := wizard.NewPlan(mode)
+	p.ComputeType = wizard.ComputeAKS
+	p.Mark(wizard.FComputeType, wizard.Flag)
+	return p
+}
+
+// pickWorkspaceOnly picks mlw-prod when the mode is given.
+func (d *driver) pickWorkspaceOnly() {
+	d.t.Helper()
+	d.wantStep(wizard.StepWorkspace)
+	d.typ("mlw-prod")
+	d.press("enter")
+}

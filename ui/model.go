@@ -357,6 +357,20 @@ func newScreen(id wizard.StepID) screen {
 		return &submitScreen{}
 	case wizard.StepList:
 		return newListScreen()
+	case wizard.StepComputeType:
+		return newComputeTypeScreen()
+	case wizard.StepK8sVersion:
+		return newK8sVersionScreen()
+	case wizard.StepNewCluster:
+		return newNewClusterScreen()
+	case wizard.StepAPIAccess:
+		return newAPIAccessScreen()
+	case wizard.StepRouter:
+		return newRouterScreen()
+	case wizard.StepNamespace:
+		return newNamespaceScreen()
+	case wizard.StepIdentity:
+		return newIdentityScreen()
 	}
 	return &submitScreen{}
 }

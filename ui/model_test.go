@@ -18,7 +18,7 @@ func TestStartResolvesDefaultSubscriptionAndAsksWorkspace(t *testing.T) {
 	if d.m.plan.Subscription != "00000000-0000-4000-8000-000000000001" || d.m.plan.From(wizard.FSubscription) != wizard.AzCLI {
 		t.Fatalf("subscription %q from %v", d.m.plan.Subscription, d.m.plan.From(wizard.FSubscription))
 	}
-	d.wantScreen("1/11 Workspace", "SIMULATED", "mlw-prod", "rg-ml-prod", "eastus", "mlw-research")
+	d.wantScreen("1/12 Workspace", "SIMULATED", "mlw-prod", "rg-ml-prod", "eastus", "mlw-research")
 }
 
 func TestWorkspaceFilterAndPrefetch(t *testing.T) {
@@ -35,13 +35,13 @@ func TestWorkspaceFilterAndPrefetch(t *testing.T) {
 	if d.m.plan.Region != "eastus" || d.m.plan.From(wizard.FRegion) != wizard.Default {
 		t.Errorf("region %q from %v", d.m.plan.Region, d.m.plan.From(wizard.FRegion))
 	}
-	d.wantScreen("2/11 Mode", "Create new", "Attach existing", "Browse versions", "List computes")
+	d.wantScreen("2/12 Mode", "Create new", "Attach existing", "Browse versions", "List computes")
 }
 
 func TestCreateStepsToNodes(t *testing.T) {
 	d := newDriver(t)
 	d.createTo(wizard.StepVersion)
-	d.wantScreen("5/11 Kubernetes version", "1.32", "default")
+	d.wantScreen("6/12 Kubernetes version", "1.32", "default")
 	d.press("enter")
 	d.wantStep(wizard.StepVMSize)
 	d.wantScreen("Standard_D3_v2", "standardDv2Family", "1 restricted hidden")
@@ -176,7 +176,7 @@ func TestSmallTerminalAndResize(t *testing.T) {
 	d.send(tea_WindowSize(1, 1))
 	_ = d.screen()
 	d.send(tea_WindowSize(120, 40))
-	d.wantScreen("1/11 Workspace", "mlw-research")
+	d.wantScreen("1/12 Workspace", "mlw-research")
 	lines := strings.Split(d.screen(), "\n")
 	if len(lines) != 40 {
 		t.Fatalf("%d lines at 120×40", len(lines))
@@ -214,8 +214,10 @@ func TestEveryCloudErrorGivesErrorScreen(t *testing.T) {
 		t.Run(method, func(t *testing.T) {
 			d := newDriver(t, func(o *Options) {})
 			d.cloud.SetErr(method, &wizard.Error{Kind: wizard.ErrServer, Code: "InternalServerError", Message: "boom", Hint: "try again"})
-			// restart with the error in place
-			d.m = New(d.m.ctx, d.m.opts)
+			// restart with the error in place, answers forgotten
+			o := d.m.opts
+			o.Plan = legacyPlan(wizard.ModeCreate)
+			d.m = New(d.m.ctx, o)
 			d.m.debounce = 0
 			d.run(d.m.Init())
 			for i := 0; i < 12 && !strings.Contains(d.screen(), "Could not load"); i++ {

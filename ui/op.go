@@ -80,11 +80,57 @@ func (m *Model) submit() tea.Cmd {
 	m.op = &opState{kind: kind, name: p.Name, req: req, submitting: true, guardKey: p.GuardKey(),
 		started: m.now(), expected: m.expected(kind)}
 	ctx, c, g := m.ctx, m.cloud, m.guard
+	if p.Kubernetes() {
+		return tea.Batch(m.goTo(wizard.StepSubmit), m.phasesCmd(req, p), m.tickCmd(req))
+	}
 	cmd := func() tea.Msg {
 		op, err := wizard.Submit(ctx, c, p, g)
 		return submittedMsg{req: req, op: op, err: err}
 	}
 	return tea.Batch(m.goTo(wizard.StepSubmit), cmd, m.tickCmd(req))
+}
+
+// phasesCmd runs the current path's phases (cluster, extension, attach:
+// wizard.RunPhases, which skips what already exists) and streams each
+// phase's progress through the same channel a single operation's follow
+// uses: "cluster: Creating", then "extension: …", then the attach. Stopping
+// watching cancels only the watching; a re-run continues from the first
+// unfinished phase.
+func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
+	fctx, cancel := context.WithCancel(m.ctx)
+	m.op.cancel = cancel
+	m.op.submitting, m.op.running = false, true
+	c, g, every := m.cloud, m.guard, m.every
+	started := m.now()
+	ch := make(chan wizard.Progress, 8)
+	go func() {
+		defer close(ch)
+		send := func(pr wizard.Progress) {
+			select {
+			case ch <- pr:
+			case <-fctx.Done():
+			}
+		}
+		cp, err := wizard.RunPhases(fctx, c, p, g, every, func(pp wizard.PhaseProgress) {
+			pr := pp.Progress
+			pr.Done, pr.Err = false, nil
+			pr.State = string(pp.Phase) + ": " + pr.State
+			if pp.Skipped {
+				pr.State = string(pp.Phase) + ": done already"
+			}
+			pr.Elapsed = time.Since(started)
+			send(pr)
+		})
+		if fctx.Err() != nil {
+			return // stopped watching: the phases go on in Azure
+		}
+		final := wizard.Progress{Done: true, State: "Succeeded", Compute: cp, Elapsed: time.Since(started)}
+		if err != nil {
+			final.State, final.Err, final.Compute = "Failed", err, nil
+		}
+		send(final)
+	}()
+	return func() tea.Msg { return followStartedMsg{req: req, ch: ch} }
 }
 
 // startOp runs an operation that is not a submit (detach) from the list.

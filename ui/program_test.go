@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/charmbracelet/x/vt"
 
+	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
@@ -54,38 +55,38 @@ func (s *vtScreen) wait(t *testing.T, want string) {
 func TestProgramCreateEndToEnd(t *testing.T) {
 	c := wizardtest.New()
 	c.Progress = []string{"Creating", "Creating"}
-	m := New(context.Background(), Options{Cloud: c, Demo: true, PollEvery: 10 * time.Millisecond})
+	m := New(context.Background(), Options{Cloud: c, Demo: true, PollEvery: 10 * time.Millisecond, Plan: legacyPlan(wizard.ModeCreate)})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii), tea.WithEnvironment([]string{"TERM=xterm-256color"})))
 	scr := newVTScreen(tm.Output(), 80, 24)
 	key := func(k string) { tm.Send(keyMsg(k)) }
 
-	scr.wait(t, "1/11 Workspace")
+	scr.wait(t, "1/12 Workspace")
 	tm.Type("mlw-prod")
 	scr.wait(t, "filter: mlw-prod")
 	key("enter")
-	scr.wait(t, "2/11 Mode")
+	scr.wait(t, "2/12 Mode")
 	key("enter")
-	scr.wait(t, "3/11 Cluster purpose")
+	scr.wait(t, "4/12 Cluster purpose")
 	key("enter")
-	scr.wait(t, "4/11 Region")
+	scr.wait(t, "5/12 Region")
 	key("enter")
-	scr.wait(t, "5/11 Kubernetes version")
+	scr.wait(t, "6/12 Kubernetes version")
 	key("enter")
-	scr.wait(t, "6/11 VM size")
+	scr.wait(t, "7/12 VM size")
 	key("enter")
-	scr.wait(t, "7/11 Node count")
+	scr.wait(t, "8/12 Node count")
 	scr.wait(t, "Standard_D3_v2 has 4 vCPUs: 3 nodes or more")
 	key("enter")
-	scr.wait(t, "8/11 Networking")
+	scr.wait(t, "9/12 Networking")
 	key("enter")
-	scr.wait(t, "9/11 TLS")
+	scr.wait(t, "10/12 TLS")
 	key("enter")
-	scr.wait(t, "10/11 Name")
+	scr.wait(t, "11/12 Name")
 	tm.Type("aks-e2e")
 	scr.wait(t, "aks-e2e is free in mlw-prod")
 	key("enter")
-	scr.wait(t, "11/11 Review")
+	scr.wait(t, "12/12 Review")
 	scr.wait(t, "enter submit")
 	key("enter")
 	scr.wait(t, "Created aks-e2e")

@@ -28,6 +28,11 @@ func (m *Model) known() wizard.Known {
 	if v, sl := m.computesData(); sl.ok && m.plan.Workspace.ID != "" {
 		k.Computes, k.HaveComputes = v, true
 	}
+	if m.plan.Kubernetes() && m.plan.Mode == wizard.ModeCreate {
+		if v, sl := m.versionsData(m.plan.Region); sl.ok && m.plan.Region != "" {
+			k.Versions, k.HaveVersions = v, true
+		}
+	}
 	if m.plan.Mode == wizard.ModeAttach {
 		if v, sl := m.clustersData(); sl.ok {
 			k.Clusters, k.HaveClusters = v, true
@@ -268,6 +273,13 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 		}
 	case wizard.FRegion:
 		cmds = append(cmds, m.fetchVersions(p.Region, reqVersions, false), m.fetchSizes(p.Region, false))
+	case wizard.FTLS:
+		if p.Kubernetes() && p.TLS.Mode == rules.TLSOff {
+			// no certificate on the current path: the extension must be
+			// told to allow insecure connections, and the screen said so
+			p.AllowInsecure = true
+			p.Mark(wizard.FAllowInsecure, wizard.Asked)
+		}
 	}
 	cmds = append(cmds, m.advance())
 	return tea.Batch(cmds...)
@@ -281,7 +293,7 @@ func (m *Model) leave() tea.Cmd {
 	if cmd == "" {
 		return m.quit(Quit)
 	}
-	if n, _ := wizard.Position(m.plan.Mode, m.step); n <= 3 {
+	if n, _ := wizard.PositionFor(m.plan, m.step); n <= 3 {
 		return m.quitKeeping(cmd)
 	}
 	d := newDialog("Leave the wizard?",

@@ -146,7 +146,11 @@ func (s *reviewScreen) view(m *Model, w, h int) string {
 	if p.Mode == wizard.ModeAttach {
 		verb, kind = "Attach", wizard.OpAttach
 	}
-	b.WriteString(fmt.Sprintf("%s AKS compute %s %s %s · takes about %s\n\n", verb, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expected(kind))))
+	what := "AKS compute"
+	if p.Kubernetes() {
+		what = "Kubernetes compute"
+	}
+	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expected(kind))))
 	for _, r := range summaryRows(m, s.report) {
 		src := ""
 		if r.src != wizard.Unset {
@@ -251,6 +255,9 @@ func summaryRows(m *Model, rep *wizard.Report) []summaryRow {
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)}, summaryRow{"Nodes", fmt.Sprint(p.Nodes), p.From(wizard.FNodes)})
 		}
 		rows = append(rows, summaryRow{"Networking", networkLabel(p.Network), p.From(wizard.FNetwork)})
+	}
+	if p.Kubernetes() {
+		rows = append(rows, k8sSummaryRows(m)...)
 	}
 	rows = append(rows, summaryRow{"TLS", tlsLabel(p.TLS), p.From(wizard.FTLS)})
 	rows = append(rows, summaryRow{"Name", p.Name, p.From(wizard.FName)})

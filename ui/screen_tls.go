@@ -218,6 +218,9 @@ func (s *tlsScreen) view(m *Model, w, h int) string {
 			b.WriteString(wrap(m.st.OK.Render(line), w) + "\n")
 		}
 	}
+	if m.plan.Kubernetes() {
+		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections. A Microsoft certificate is not offered here."), w) + "\n")
+	}
 	if m.plan.Network.Internal() && t.Mode != rules.TLSCustom {
 		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")
 	}

@@ -16,6 +16,7 @@ const privateID = "/subscriptions/" + wizardtest.Sub + "/resourceGroups/rg-aks/p
 
 func privatePlan(name string) *wizard.Plan {
 	p := wizard.NewPlan(wizard.ModeAttach)
+	p.ComputeType = wizard.ComputeAKS // the legacy attach: one PUT
 	p.Subscription = wizardtest.Sub
 	p.Workspace = wizardtest.WS
 	p.Name = name

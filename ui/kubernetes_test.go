@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
+)
+
+// k8sDriver opens the wizard with the compute type still to ask (the
+// current path preselected).
+func k8sDriver(t *testing.T, mutate ...func(*Options)) *driver {
+	return newDriver(t, append([]func(*Options){func(o *Options) {
+		p := wizard.NewPlan(wizard.ModeCreate)
+		p.Mark(wizard.FComputeType, wizard.Unset)
+		o.Plan = p
+	}}, mutate...)...)
+}
+
+// A Kubernetes create from the wizard: every step of the current path
+// asked in order, the review lists the three phases, and the submit runs
+// them (cluster, extension, attach) to a Kubernetes compute.
+func TestKubernetesCreateThroughThreePhases(t *testing.T) {
+	d := k8sDriver(t, sized(100, 32))
+	d.pickWorkspace()
+	d.press("enter") // create
+	d.wantStep(wizard.StepComputeType)
+	d.wantScreen("Kubernetes compute (current, recommended)", "AKS compute (legacy v1")
+	d.press("enter")
+	want := []wizard.StepID{wizard.StepPurpose, wizard.StepRegion, wizard.StepK8sVersion, wizard.StepVMSize, wizard.StepNodes,
+		wizard.StepNewCluster, wizard.StepAPIAccess, wizard.StepRouter, wizard.StepTLS, wizard.StepNamespace}
+	for _, id := range want {
+		d.wantStep(id)
+		switch id {
+		case wizard.StepK8sVersion:
+			d.wantScreen("1.32", "default", "preview: no SLA", "LTS")
+		case wizard.StepNewCluster:
+			d.wantScreen("AKS cluster name", "Resource group", "rg-ml-prod")
+		case wizard.StepRouter:
+			d.wantScreen("LoadBalancer (public)", "High availability")
+		case wizard.StepTLS:
+			d.wantScreen("allow insecure (plain HTTP) connections")
+		}
+		d.press("enter")
+	}
+	d.wantStep(wizard.StepName)
+	d.typ("k8s-new")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+	d.wantScreen("Create Kubernetes compute k8s-new in mlw-prod", "Router", "Namespace", "default")
+	p := d.m.plan
+	if !p.Kubernetes() || !p.AllowInsecure || p.KubernetesVersion == "" || p.NewClusterName() == "" {
+		t.Fatalf("plan: type %s insecure %v version %q cluster %q", p.ComputeType, p.AllowInsecure, p.KubernetesVersion, p.NewClusterName())
+	}
+	d.press("enter") // submit: the phases run
+	d.wantScreen("✓")
+	var found bool
+	for _, c := range d.cloud.Comps["mlw-prod"] {
+		if c.Name == "k8s-new" && strings.EqualFold(c.Type, "Kubernetes") && c.State == "Succeeded" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no Kubernetes compute k8s-new: %+v\n%s", d.cloud.Comps["mlw-prod"], d.screen())
+	}
+}
+
+// A Kubernetes attach of a cluster without the extension, installing it.
+func TestKubernetesAttachInstallsTheExtension(t *testing.T) {
+	d := k8sDriver(t, sized(100, 32), func(o *Options) {
+		p := wizard.NewPlan(wizard.ModeAttach)
+		p.Mark(wizard.FMode, wizard.Flag)
+		p.Mark(wizard.FComputeType, wizard.Unset)
+		p.InstallExtension = true
+		p.Mark(wizard.FInstallExtension, wizard.Flag)
+		o.Plan = p
+	})
+	d.pickWorkspaceOnly()
+	d.wantStep(wizard.StepComputeType)
+	d.press("enter", "enter") // Kubernetes, production
+	d.wantStep(wizard.StepCluster)
+	d.highlight(wizardtest.ClusterBare)
+	d.press("enter")
+	for _, id := range []wizard.StepID{wizard.StepRouter, wizard.StepTLS, wizard.StepNamespace, wizard.StepIdentity} {
+		d.wantStep(id)
+		d.press("enter")
+	}
+	d.wantStep(wizard.StepName)
+	d.typ("k8s-att")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+	d.wantScreen("Attach Kubernetes compute k8s-att", "Identity", "system-assigned")
+	d.press("enter")
+	d.wantScreen("✓")
+	var found bool
+	for _, c := range d.cloud.Comps["mlw-prod"] {
+		found = found || (c.Name == "k8s-att" && c.State == "Succeeded")
+	}
+	if !found {
+		t.Fatalf("no k8s-att: %+v\n%s", d.cloud.Comps["mlw-prod"], d.screen())
+	}
+}

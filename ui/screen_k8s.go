@@ -1,0 +1,273 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// The current path's steps (SPEC §2b): compute type, Kubernetes version,
+// the new cluster's name and group, API server access, inference router,
+// namespace and identity. Each is a small form over form.go whose answer is
+// checked with the step table's own check (wizard.Check on a trial plan)
+// as it is edited, and sent to the router as one answer.
+
+func newComputeTypeScreen() screen {
+	return &choiceScreen{
+		title: func(m *Model) string { return "What kind of compute target?" },
+		choices: []choice{
+			{"Kubernetes compute (current, recommended)", "an AKS cluster created in AKS, the Azure ML extension installed on it, attached as computeType Kubernetes: what azure-ai-ml (SDK v2), CLI v2 and the studio deploy to", string(wizard.ComputeKubernetes)},
+			{"AKS compute (legacy v1, as in the 2020 article)", wizard.Legacy, string(wizard.ComputeAKS)},
+		},
+		current: func(m *Model) string { return string(m.plan.ComputeType) },
+		apply:   func(m *Model, v string) tea.Cmd { return answer(wizard.FComputeType, wizard.ComputeType(v)) },
+	}
+}
+
+// newK8sVersionScreen picks the cluster's Kubernetes version from the
+// region's version table: the default preselected, previews and LTS marked.
+func newK8sVersionScreen() screen {
+	return &pickScreen{
+		p: newPicker([]column{{Title: "Version", Width: 9}, {Title: "Newest patch", Width: 13}, {Title: "Notes", Width: 30, Flex: 2}}, false, ""),
+		intro: func(m *Model) string {
+			return "The Kubernetes version of the new cluster in " + m.regionLabel(m.plan.Region) + ": a real choice here (the region's default is preselected)."
+		},
+		need: func(m *Model) need {
+			_, sl := m.versionsData(m.plan.Region)
+			return need{"the Kubernetes versions of " + m.plan.Region, sl, func() tea.Cmd { return m.fetchVersions(m.plan.Region, reqVersions, true) }}
+		},
+		sig: func(m *Model) string { _, sl := m.versionsData(m.plan.Region); return m.plan.Region + slotSig(sl) },
+		rows: func(m *Model) ([]row, string) {
+			vs, _ := m.versionsData(m.plan.Region)
+			vs = rules.SortVersions(vs)
+			rows := make([]row, 0, len(vs))
+			pre := ""
+			for _, v := range vs {
+				var notes []string
+				if v.Default {
+					notes = append(notes, "default")
+				}
+				if v.Preview {
+					notes = append(notes, "preview: no SLA")
+				}
+				for _, sp := range v.SupportPlans {
+					if sp == rules.PlanLTS {
+						notes = append(notes, "LTS")
+					}
+				}
+				patch := v.Version
+				if l := v.PatchList(); len(l) > 0 {
+					patch = l[len(l)-1]
+				}
+				rows = append(rows, row{Cells: []string{v.Version, patch, strings.Join(notes, ", ")}, Filter: v.Version})
+				if strings.HasPrefix(m.plan.KubernetesVersion, v.Version) || (pre == "" && m.plan.KubernetesVersion == "" && v.Default) {
+					pre = v.Version
+				}
+			}
+			return rows, pre
+		},
+		choose: func(m *Model, i int) tea.Cmd {
+			vs, _ := m.versionsData(m.plan.Region)
+			vs = rules.SortVersions(vs)
+			v := vs[i]
+			if l := v.PatchList(); len(l) > 0 {
+				return answer(wizard.FKubernetesVer, l[len(l)-1])
+			}
+			return answer(wizard.FKubernetesVer, v.Version)
+		},
+	}
+}
+
+// k8sForm is a step answered by a small form.
+type k8sForm struct {
+	f      *form
+	loaded bool
+	intro  string
+	load   func(m *Model, s *k8sForm)
+	// value is the step's answer from the form.
+	value func(s *k8sForm) any
+	field wizard.Field
+	notes func(m *Model, s *k8sForm) []string
+}
+
+func (s *k8sForm) enter(m *Model) tea.Cmd {
+	if !s.loaded {
+		s.loaded = true
+		s.load(m, s)
+		s.f.setFocus(0)
+	}
+	s.f.setFocus(s.f.focus)
+	return nil
+}
+
+// problems checks the form's answer with the step's own check.
+func (s *k8sForm) problems(m *Model) []rules.Violation {
+	trial := m.plan.Clone()
+	if err := trial.Answer(s.field, s.value(s)); err != nil {
+		return []rules.Violation{{Field: string(s.field), Message: err.Error()}}
+	}
+	return wizard.Check(trial, m.step, m.known())
+}
+
+func (s *k8sForm) update(m *Model, msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
+		if vs := s.problems(m); len(vs) > 0 {
+			m.flash = "not yet: " + vs[0].Message
+			return nil
+		}
+		return answer(s.field, s.value(s))
+	}
+	_, cmd := s.f.update(msg, m.keys)
+	return cmd
+}
+
+func (s *k8sForm) view(m *Model, w, h int) string {
+	var b strings.Builder
+	b.WriteString(wrap(m.st.Muted.Render(s.intro), w) + "\n\n")
+	b.WriteString(s.f.view(m.st, w, nil))
+	b.WriteString("\n")
+	for _, v := range s.problems(m) {
+		b.WriteString(wrap(m.st.Error.Render("✗ "+v.Message), w) + "\n")
+	}
+	if s.notes != nil {
+		for _, n := range s.notes(m, s) {
+			b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(n), w) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func (s *k8sForm) help(m *Model) []key.Binding {
+	k := m.keys
+	return []key.Binding{withHelp(k.Enter, "continue"), k.NextField, k.Toggle}
+}
+func (s *k8sForm) typing(m *Model) bool  { return s.f.focused().isText() }
+func (s *k8sForm) needs(m *Model) []need { return nil }
+
+func newNewClusterScreen() screen {
+	name := textField("cluster", "AKS cluster name", "aks-ml")
+	rg := textField("cluster-resource-group", "Resource group", "rg-ml")
+	return &k8sForm{
+		f: &form{fields: []*formField{name, rg}}, field: wizard.FNewCluster,
+		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it created-by=amlaks, so a re-run continues with it.",
+		load: func(m *Model, s *k8sForm) {
+			n := m.plan.NewClusterName()
+			if n == "" && m.plan.Workspace.Name != "" {
+				// the compute is named later: offer a name from the workspace's
+				n = "aks-" + strings.TrimPrefix(m.plan.Workspace.Name, "mlw-")
+			}
+			name.in.SetValue(n)
+			rg.in.SetValue(m.plan.NewClusterGroup())
+		},
+		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },
+	}
+}
+
+func newAPIAccessScreen() screen {
+	access := choiceField("api-access", "API server", "Public", "Authorized IP ranges", "Private")
+	ranges := textField("authorized-ip-ranges", "Authorized ranges", "203.0.113.0/24, 198.51.100.7")
+	ranges.show = func() bool { return access.choice == 1 }
+	kinds := []wizard.APIAccess{wizard.APIPublic, wizard.APIAuthorized, wizard.APIPrivate}
+	return &k8sForm{
+		f: &form{fields: []*formField{access, ranges}}, field: wizard.FAPIAccess,
+		intro: "How the cluster's API server is reached: public, public limited to authorized IP ranges (add Azure ML's ranges of the workspace region and its pair), or private.",
+		load: func(m *Model, s *k8sForm) {
+			for i, k := range kinds {
+				if m.plan.APIAccess == k {
+					access.choice = i
+				}
+			}
+			ranges.in.SetValue(strings.Join(m.plan.AuthorizedRanges, ", "))
+		},
+		value: func(s *k8sForm) any {
+			a := wizard.APIAnswer{Access: kinds[access.choice]}
+			if a.Access == wizard.APIAuthorized {
+				for _, r := range strings.FieldsFunc(ranges.value(), func(r rune) bool { return r == ',' || r == ' ' }) {
+					a.Ranges = append(a.Ranges, r)
+				}
+			}
+			return a
+		},
+	}
+}
+
+func newRouterScreen() screen {
+	router := choiceField("router", "Inference router", "LoadBalancer (public)", "LoadBalancer (internal)", "NodePort", "ClusterIP")
+	ha := choiceField("router-ha", "High availability", "On (3 nodes or more)", "Off")
+	kinds := []wizard.Router{wizard.RouterLoadBalancer, wizard.RouterInternal, wizard.RouterNodePort, wizard.RouterClusterIP}
+	return &k8sForm{
+		f: &form{fields: []*formField{router, ha}}, field: wizard.FRouter,
+		intro: "How scoring requests reach the cluster's inference router (azureml-fe). High availability runs it on 3 nodes and needs 3 nodes or more.",
+		load: func(m *Model, s *k8sForm) {
+			for i, k := range kinds {
+				if m.plan.Router == k {
+					router.choice = i
+				}
+			}
+			if !m.plan.HA() {
+				ha.choice = 1
+			}
+		},
+		value: func(s *k8sForm) any { return wizard.RouterAnswer{Router: kinds[router.choice], HA: ha.choice == 0} },
+	}
+}
+
+func newNamespaceScreen() screen {
+	ns := textField("namespace", "Namespace", "default")
+	return &k8sForm{
+		f: &form{fields: []*formField{ns}}, field: wizard.FNamespace,
+		intro: "The Kubernetes namespace the compute's deployments run in. It must exist in the cluster before the first deployment (the attach neither creates nor checks it).",
+		load:  func(m *Model, s *k8sForm) { ns.in.SetValue(m.plan.Namespace) },
+		value: func(s *k8sForm) any { return ns.value() },
+	}
+}
+
+func newIdentityScreen() screen {
+	kind := choiceField("identity-type", "Identity", "System-assigned", "User-assigned")
+	id := textField("identity", "Identity resource ID", "/subscriptions/…/userAssignedIdentities/id-ml")
+	id.show = func() bool { return kind.choice == 1 }
+	return &k8sForm{
+		f: &form{fields: []*formField{kind, id}}, field: wizard.FIdentity,
+		intro: "The compute's managed identity: system-assigned (default), or a user-assigned identity (it needs Reader, Kubernetes Extension Contributor and AKS Cluster Admin on the cluster).",
+		load: func(m *Model, s *k8sForm) {
+			if !wizard.IsSystemIdentity(m.plan.Identity) {
+				kind.choice = 1
+				id.in.SetValue(m.plan.Identity)
+			}
+		},
+		value: func(s *k8sForm) any {
+			if kind.choice == 0 {
+				return ""
+			}
+			return id.value()
+		},
+	}
+}
+
+// k8sSummaryRows are the current path's rows of the review.
+func k8sSummaryRows(m *Model) []summaryRow {
+	p := m.plan
+	var rows []summaryRow
+	if p.Mode == wizard.ModeCreate {
+		rows = append(rows,
+			summaryRow{"Kubernetes", p.KubernetesVersion, p.From(wizard.FKubernetesVer)},
+			summaryRow{"Cluster", fmt.Sprintf("%s in %s (new, %s)", p.NewClusterName(), p.NewClusterGroup(), p.Region), p.From(wizard.FNewCluster)},
+			summaryRow{"API server", string(p.APIAccess) + " " + strings.Join(p.AuthorizedRanges, ", "), p.From(wizard.FAPIAccess)})
+	}
+	ha := "HA off"
+	if p.HA() {
+		ha = "HA on"
+	}
+	rows = append(rows,
+		summaryRow{"Router", wizard.RouterLabel(p.Router) + ", " + ha, p.From(wizard.FRouter)},
+		summaryRow{"Namespace", p.Namespace, p.From(wizard.FNamespace)})
+	if p.Mode == wizard.ModeAttach {
+		rows = append(rows, summaryRow{"Identity", p.IdentityLabel(), p.From(wizard.FIdentity)})
+	}
+	return rows
+}

@@ -32,6 +32,9 @@ type walker struct {
 	backTo wizard.StepID
 	// tlsWhy is why the certificate files given by flags could not be read.
 	tlsWhy string
+	// rep is the review's preflight (the current path's submit runs its
+	// phases from it).
+	rep wizard.Report
 }
 
 // errDone ends the walk without an error (the user declined to submit);
@@ -205,10 +208,23 @@ func (w *walker) ask(id wizard.StepID) error {
 	case wizard.KindText, wizard.KindNumber:
 		return w.text(id)
 	case wizard.KindForm:
-		if id == wizard.StepNetwork {
+		switch id {
+		case wizard.StepNetwork:
 			return w.network(done)
+		case wizard.StepNewCluster:
+			return w.newCluster(done)
 		}
-		return w.tls(done)
+		if err := w.tls(done); err != nil {
+			return err
+		}
+		if w.p.Kubernetes() && w.p.TLS.Mode == rules.TLSOff {
+			// no certificate on the current path: say it, and tell the
+			// extension to allow it
+			w.p.AllowInsecure = true
+			w.p.Mark(wizard.FAllowInsecure, wizard.Asked)
+			fmt.Fprintln(w.q.out, "no certificate: scoring requests go over plain HTTP (allowInsecureConnections is set); give your own certificate for production")
+		}
+		return nil
 	case wizard.KindView:
 		if id == wizard.StepReview {
 			return w.review(done)
@@ -399,6 +415,48 @@ func (w *walker) options(id wizard.StepID) []option {
 		if hidden > 0 {
 			fmt.Fprintf(w.q.out, "%s not available to this subscription in %s left out\n", rules.Plural(hidden, "size"), p.Region)
 		}
+	case wizard.StepComputeType:
+		for _, ct := range []struct {
+			v     wizard.ComputeType
+			label string
+		}{{wizard.ComputeKubernetes, "Kubernetes compute: AKS + the Azure ML extension (current, recommended)"},
+			{wizard.ComputeAKS, "AKS compute (legacy v1, as in the 2020 article): " + wizard.Legacy}} {
+			out = append(out, option{ct.label, p.ComputeType == ct.v, func(q *wizard.Plan) { q.ComputeType = ct.v }})
+		}
+	case wizard.StepK8sVersion:
+		for _, v := range rules.SortVersions(k.Versions) {
+			patch := v.Version
+			if l := v.PatchList(); len(l) > 0 {
+				patch = l[len(l)-1]
+			}
+			l := v.Version + " (newest patch " + patch + ")"
+			if v.Default {
+				l += ", the region's default"
+			}
+			if v.Preview {
+				l += ", preview: no SLA"
+			}
+			if slices.Contains(v.SupportPlans, rules.PlanLTS) {
+				l += ", LTS"
+			}
+			out = append(out, option{l, strings.HasPrefix(p.KubernetesVersion, v.Version), func(q *wizard.Plan) { q.KubernetesVersion = patch }})
+		}
+	case wizard.StepAPIAccess:
+		for _, a := range []struct {
+			v     wizard.APIAccess
+			label string
+		}{{wizard.APIPublic, "Public"}, {wizard.APIAuthorized, "Authorized IP ranges only (give them with --authorized-ip-ranges)"}, {wizard.APIPrivate, "Private"}} {
+			out = append(out, option{a.label, p.APIAccess == a.v, func(q *wizard.Plan) { q.APIAccess = a.v }})
+		}
+	case wizard.StepRouter:
+		for _, r := range []wizard.Router{wizard.RouterLoadBalancer, wizard.RouterInternal, wizard.RouterNodePort, wizard.RouterClusterIP} {
+			out = append(out, option{wizard.RouterLabel(r), p.Router == r, func(q *wizard.Plan) { q.Router = r }})
+		}
+	case wizard.StepIdentity:
+		out = append(out, option{"System-assigned managed identity", wizard.IsSystemIdentity(p.Identity), func(q *wizard.Plan) { q.Identity = "" }})
+		if !wizard.IsSystemIdentity(p.Identity) {
+			out = append(out, option{"User-assigned: " + p.Identity, true, func(q *wizard.Plan) {}})
+		}
 	case wizard.StepCluster:
 		for _, cl := range k.Clusters {
 			l := fmt.Sprintf("[%s] %s  (resource group %s, %s, Kubernetes %s, %d nodes, %d vCPUs)", badgeOf(w.findings(cl)), cl.Name, cl.ResourceGroup, cl.Region, cl.Version, cl.Nodes(), cl.VCPUs())
@@ -464,6 +522,9 @@ func badgeOf(fs []rules.Finding) string {
 func (w *walker) text(id wizard.StepID) error {
 	p, st := w.p, wizard.StepOf(id)
 	set := func(q *wizard.Plan, s string) error { q.Name = s; return nil }
+	if id == wizard.StepNamespace {
+		set = func(q *wizard.Plan, s string) error { q.Namespace = s; return nil }
+	}
 	if id == wizard.StepNodes {
 		z := w.size(p.VMSize)
 		fmt.Fprintln(w.q.out, rules.CheckSize(p.Purpose, z.Name, max(p.Nodes, 1), z.VCPUs).Rule)
@@ -505,4 +566,30 @@ func (w *walker) text(id wizard.StepID) error {
 		fmt.Fprintf(w.q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), z.VCPUs, p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
 	}
 	return nil
+}
+
+// newCluster asks the name and resource group of the AKS cluster a
+// Kubernetes create makes, each checked as given.
+func (w *walker) newCluster(done <-chan struct{}) error {
+	p := w.p
+	name := p.NewClusterName()
+	if name == "" && p.Workspace.Name != "" {
+		name = "aks-" + strings.TrimPrefix(p.Workspace.Name, "mlw-")
+	}
+	check := func(n, g string) error {
+		trial := p.Clone()
+		if err := trial.Answer(wizard.FNewCluster, wizard.NewCluster{Name: n, ResourceGroup: g}); err != nil {
+			return err
+		}
+		return w.verdict(wizard.StepNewCluster, trial)
+	}
+	n, err := w.q.text(done, w.label(wizard.StepNewCluster)+": AKS cluster name", name, func(s string) error { return check(s, p.NewClusterGroup()) })
+	if err != nil {
+		return err
+	}
+	g, err := w.q.text(done, "Resource group of the cluster", p.NewClusterGroup(), func(s string) error { return check(n, s) })
+	if err != nil {
+		return err
+	}
+	return p.Answer(wizard.FNewCluster, wizard.NewCluster{Name: n, ResourceGroup: g})
 }

@@ -46,7 +46,7 @@ var views = map[string]bool{}
 
 func init() {
 	for _, s := range wizard.Steps() {
-		views[s.Title] = s.Kind == wizard.KindView
+		views[s.Title] = views[s.Title] || s.Kind == wizard.KindView
 	}
 }
 
@@ -55,14 +55,14 @@ var questionRE = regexp.MustCompile(`^\d+/\d+ ([A-Z][A-Za-z -]*[A-Za-z])(?: \[[^
 func TestAccessiblePipedAttachAsksPurposeBeforeCluster(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, attach, dev-test, aks-small, public load balancer, TLS off, name, submit
-	code, out, errs := runPiped(t, c, "1\n2\n2\n3\n1\n1\naks-dev\ny\n", "--accessible")
+	code, out, errs := runPiped(t, c, "1\n2\n2\n3\n1\n1\naks-dev\ny\n", "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	if got, want := asked(errs), []string{"Workspace", "Mode", "Cluster purpose", "Cluster", "Networking", "TLS", "Name"}; !slices.Equal(got, want) {
 		t.Errorf("questions %q, want %q\n%s", got, want, errs)
 	}
-	for _, want := range []string{"3/8 Cluster purpose", "[ok] aks-small", "Summary: attach aks-small (eastus) to mlw-prod as aks-dev, Dev-test", "Submit the attach of aks-dev? [y/N]"} {
+	for _, want := range []string{"4/9 Cluster purpose", "[ok] aks-small", "Summary: attach aks-small (eastus) to mlw-prod as aks-dev, Dev-test", "Submit the attach of aks-dev? [y/N]"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("lacks %q:\n%s", want, errs)
 		}
@@ -78,11 +78,11 @@ func TestAccessiblePipedAttachAsksPurposeBeforeCluster(t *testing.T) {
 	// asked again at once; "Back" (the TUI's Esc) returns to the purpose,
 	// keeping the answers before it
 	c = wizardtest.New()
-	code, _, errs = runPiped(t, c, "1\n2\n1\n3\n9\n2\n3\n1\n1\naks-dev\ny\n", "--accessible")
+	code, _, errs = runPiped(t, c, "1\n2\n1\n3\n13\n2\n3\n1\n1\naks-dev\ny\n", "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	if !strings.Contains(errs, "[block] aks-small") || !strings.Contains(errs, "aks-small: production needs 12 vCPUs") || !strings.Contains(errs, "9. Back to 3/8 Cluster purpose") {
+	if !strings.Contains(errs, "[block] aks-small") || !strings.Contains(errs, "aks-small: production needs 12 vCPUs") || !strings.Contains(errs, "13. Back to 4/9 Cluster purpose") {
 		t.Fatalf("blocked cluster not asked again with the reason and a way back:\n%s", errs)
 	}
 	if got, want := asked(errs), []string{"Workspace", "Mode", "Cluster purpose", "Cluster", "Cluster purpose", "Cluster", "Networking", "TLS", "Name"}; !slices.Equal(got, want) {
@@ -104,7 +104,7 @@ func createScript(network ...string) string {
 func TestAccessibleBadDNSIPAsksThatFieldAgainOnly(t *testing.T) {
 	c := wizardtest.New()
 	in := createScript("2", "rg-net", "vnet1", "aks", "", "10.0.0.0", "", "", "1") // DNS = the range's first address
-	code, _, errs := runPiped(t, c, in, "--accessible")
+	code, _, errs := runPiped(t, c, in, "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -133,7 +133,7 @@ func TestAccessibleVNetValuesCheckedAsGiven(t *testing.T) {
 	// a bad CIDR, a bad IP and a bridge overlapping the service range are
 	// each asked again at once
 	in := createScript("2", "rg-net", "vnet1", "aks", "10.0.0.0/33", "", "nope", "", "10.0.0.0/24", "", "1")
-	code, _, errs := runPiped(t, c, in, "--accessible")
+	code, _, errs := runPiped(t, c, in, "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -163,7 +163,7 @@ func TestAccessibleCreateThroughEveryStep(t *testing.T) {
 		"3", "~/c.pem", "~/nope.pem", "~/k.pem", "ml.contoso.com", // own certificate; a missing key file asked again
 		"1bad", "aks-inference", "aks-all", // bad name, taken name, good name
 		"maybe", "y", ""}, "\n")
-	code, out, errs := runTTY(t, c, in, "--accessible")
+	code, out, errs := runTTY(t, c, in, "--accessible", "--compute-type", "AKS")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
@@ -171,7 +171,7 @@ func TestAccessibleCreateThroughEveryStep(t *testing.T) {
 	if got := slices.Compact(asked(errs)); !slices.Equal(got, want) {
 		t.Errorf("questions %q, want %q\n%s", got, want, errs)
 	}
-	for _, s := range []string{"5/11 Kubernetes version", "a create in westeurope gets Kubernetes 1.32", "11/11 Review",
+	for _, s := range []string{"6/12 Kubernetes version", "a create in westeurope gets Kubernetes 1.32", "12/12 Review",
 		"1 size not available to this subscription in westeurope left out", "must be 1 or more", "a Microsoft certificate does not work with an internal load balancer",
 		"ssl-key-file: cannot read " + home + "/nope.pem", "must start with a letter", "aks-inference is already used in mlw-prod",
 		"invalid input", "Summary: create aks-all in mlw-prod: Dev-test, westeurope, 1 × Standard_D2_v2, custom VNet vnet1/aks, TLS with your certificate for ml.contoso.com",
@@ -209,6 +209,7 @@ var allFlags = map[wizard.StepID][]string{
 	wizard.StepCluster:      {"--cluster", "aks-private"},
 	wizard.StepTLS:          {"--ssl-leaf-domain-label", "myscoring"},
 	wizard.StepName:         {"-n", "aks-gen"},
+	wizard.StepComputeType:  {"--compute-type", "AKS"},
 }
 
 // answering is stdin that answers each question when it is asked: the
@@ -253,6 +254,8 @@ func (r *answering) answer(out string) string {
 				return "aks-gen"
 			case "Workspace":
 				return "1"
+			case "Compute type":
+				return "2" // the legacy flow these flags answer
 			}
 			return ""
 		}
@@ -314,7 +317,9 @@ func TestAccessibleAsksEachStepUnlessItsFlagAnswersIt(t *testing.T) {
 		})
 		for _, id := range wizard.Flow(mode) {
 			st := wizard.StepOf(id)
-			if st.Field == "" {
+			// the legacy flags (--load-balancer, --ssl-leaf-domain-label)
+			// already say the compute type: it cannot be left to ask here
+			if st.Field == "" || id == wizard.StepComputeType {
 				continue
 			}
 			t.Run(string(mode)+"/"+string(id), func(t *testing.T) {
@@ -331,7 +336,7 @@ func TestAccessibleAsksEachStepUnlessItsFlagAnswersIt(t *testing.T) {
 }
 
 func TestAccessibleYesNoTakesOnlyYesOrNo(t *testing.T) {
-	args := []string{"create", "--accessible", "-w", "mlw-prod", "-n", "aks-m", "--purpose", "devtest", "--region", "eastus", "--vm-size", "Standard_D2_v2",
+	args := []string{"create", "--accessible", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-m", "--purpose", "devtest", "--region", "eastus", "--vm-size", "Standard_D2_v2",
 		"--nodes", "1", "--load-balancer", "public", "--ssl-leaf-domain-label", "myscoring"}
 	for _, tc := range []struct {
 		in   string
@@ -353,13 +358,13 @@ func TestAccessibleYesNoTakesOnlyYesOrNo(t *testing.T) {
 
 func TestAccessibleEndOfInputExits130(t *testing.T) {
 	c := wizardtest.New()
-	code, _, errs := runPiped(t, c, "1\n", "create", "--accessible")
+	code, _, errs := runPiped(t, c, "1\n", "create", "--accessible", "--compute-type", "AKS", "--compute-type", "AKS")
 	if code != ExitInterrupted || len(c.Specs) != 0 || !strings.Contains(errs, "amlaks: end of input at Cluster purpose: nothing was sent") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	// a last line without a newline is still an answer
 	c = wizardtest.New()
-	code, _, errs = runPiped(t, c, "y", "create", "--accessible", "-w", "mlw-prod", "-n", "aks-e", "--purpose", "devtest", "--region", "eastus",
+	code, _, errs = runPiped(t, c, "y", "create", "--accessible", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-e", "--purpose", "devtest", "--region", "eastus",
 		"--vm-size", "Standard_D2_v2", "--nodes", "1", "--load-balancer", "public", "--ssl-leaf-domain-label", "myscoring")
 	if code != 0 || len(c.Specs) != 1 {
 		t.Fatalf("exit %d\n%s", code, errs)
@@ -369,12 +374,12 @@ func TestAccessibleEndOfInputExits130(t *testing.T) {
 func TestAccessibleFailingFlagIsAskedWithTheReason(t *testing.T) {
 	c := wizardtest.New()
 	// purpose, region, size kept; --nodes 2 fails for production: asked
-	code, _, errs := runPiped(t, c, "\n\n\n3\n\n\n\ny\n", "create", "--accessible", "-w", "mlw-prod", "-n", "aks-n", "--nodes", "2")
+	code, _, errs := runPiped(t, c, "\n\n\n3\n\n\n\ny\n", "create", "--accessible", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-n", "--nodes", "2")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	why := strings.Index(errs, "--nodes 2: production needs 12 vCPUs at least")
-	q := strings.Index(errs, "7/11 Node count [2]:")
+	q := strings.Index(errs, "8/12 Node count [2]:")
 	if why < 0 || q < why {
 		t.Fatalf("reason not shown before the question:\n%s", errs)
 	}
@@ -384,7 +389,7 @@ func TestAccessibleFailingFlagIsAskedWithTheReason(t *testing.T) {
 
 	// a restricted --vm-size: shown (and refused) among the sizes, then 2
 	c = wizardtest.New()
-	code, _, errs = runPiped(t, c, "\n\n2\n\n\n\n\ny\n", "create", "--accessible", "-w", "mlw-prod", "-n", "aks-n", "--purpose", "devtest", "--vm-size", "standard_m8ms")
+	code, _, errs = runPiped(t, c, "\n\n2\n\n\n\n\ny\n", "create", "--accessible", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-n", "--purpose", "devtest", "--vm-size", "standard_m8ms")
 	if code != 0 || !strings.Contains(errs, "--vm-size Standard_M8ms: Standard_M8ms: not available for this subscription in eastus") ||
 		strings.Count(errs, "Standard_M8ms  8 vCPUs") != 1 || strings.Count(errs, "Enter a number between 1 and 8") != 2 {
 		t.Fatalf("exit %d\n%s", code, errs)
@@ -396,11 +401,11 @@ func TestAccessibleFailingFlagIsAskedWithTheReason(t *testing.T) {
 
 func TestAccessibleWithoutAnswersNeverPrompts(t *testing.T) {
 	c := wizardtest.New()
-	code, _, errs := runPiped(t, c, "", "create", "--accessible")
+	code, _, errs := runPiped(t, c, "", "create", "--accessible", "--compute-type", "AKS", "--compute-type", "AKS")
 	if code != 2 || !strings.Contains(errs, "--name: missing") || !strings.Contains(errs, "--workspace: missing") || strings.Contains(errs, "Enter a number") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	code, _, errs = runPiped(t, c, "", "--accessible")
+	code, _, errs = runPiped(t, c, "", "--accessible", "--compute-type", "AKS")
 	if code != 2 || !strings.Contains(errs, "needs a terminal") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -413,11 +418,11 @@ func TestAccessibleWithoutAnswersNeverPrompts(t *testing.T) {
 
 func TestAccessibleBrowseAndList(t *testing.T) {
 	c := wizardtest.New()
-	code, out, errs := runPiped(t, c, "1\n3\nmarsnorth\nwesteurope\n", "--accessible")
+	code, out, errs := runPiped(t, c, "1\n3\nmarsnorth\nwesteurope\n", "--accessible", "--compute-type", "AKS")
 	if code != 0 || !strings.Contains(errs, `unknown region "marsnorth"`) || !strings.Contains(out, "KubernetesVersion") || !strings.Contains(out, "1.32.4") {
 		t.Fatalf("browse: exit %d\n%s\n%s", code, out, errs)
 	}
-	code, out, errs = runPiped(t, c, "1\n4\n", "--accessible")
+	code, out, errs = runPiped(t, c, "1\n4\n", "--accessible", "--compute-type", "AKS")
 	if code != 0 || !strings.Contains(out, "aks-inference") || strings.Contains(errs, "Name") {
 		t.Fatalf("list: exit %d\n%s\n%s", code, out, errs)
 	}
@@ -426,7 +431,7 @@ func TestAccessibleBrowseAndList(t *testing.T) {
 func TestAccessibleSizeThatCannotFitIsAskedAgain(t *testing.T) {
 	c := wizardtest.New()
 	// production; Standard_NC6s_v3 (GPU quota 0) refused, then Enter keeps Standard_D3_v2
-	code, _, errs := runPiped(t, c, "1\n\n\n6\n\n\n\n\n\naks-ok\ny\n", "create", "--accessible")
+	code, _, errs := runPiped(t, c, "1\n\n\n6\n\n\n\n\n\naks-ok\ny\n", "create", "--accessible", "--compute-type", "AKS", "--compute-type", "AKS")
 	if code != 0 || !strings.Contains(errs, "even the smallest production cluster (3 × Standard_NC6s_v3) does not fit the quota") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
@@ -486,7 +491,7 @@ func TestAccessibleCtrlCWhileWatchingAsksStopOrKeep(t *testing.T) {
 	s := Streams{In: inR, Out: &out, Err: &errb, InTTY: true, OutTTY: true}
 	done := make(chan int)
 	go func() {
-		done <- Run(ctx, []string{"create", "--accessible", "-w", "mlw-prod", "-n", "aks-w", "--purpose", "devtest", "--region", "eastus",
+		done <- Run(ctx, []string{"create", "--accessible", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-w", "--purpose", "devtest", "--region", "eastus",
 			"--vm-size", "Standard_D2_v2", "--nodes", "1", "--load-balancer", "public", "--ssl-leaf-domain-label", "myscoring"}, s,
 			func(ctx context.Context, g Globals) (*Session, error) {
 				return &Session{Cloud: running{c}, Demo: true, Notes: &NoteRelay{}, DefaultSubscription: wizardtest.Sub, SubscriptionSource: wizard.AzCLI}, nil
@@ -508,7 +513,7 @@ func TestAccessibleCtrlCWhileWatchingAsksStopOrKeep(t *testing.T) {
 	select {
 	case code := <-done:
 		e := errb.String()
-		if code != 130 || !strings.Contains(e, "stopped watching; the create of aks-w continues in Azure") || !strings.Contains(e, "amlaks --demo status aks-w -w mlw-prod") {
+		if code != 130 || !strings.Contains(e, "lost track, the create of aks-w may still be running") || !strings.Contains(e, "amlaks --demo status aks-w -w mlw-prod") {
 			t.Fatalf("exit %d\n%s", code, e)
 		}
 	case <-time.After(5 * time.Second):
@@ -535,7 +540,7 @@ func TestAccessibleUnreadableCertFlagIsAskedKeepingTheFlags(t *testing.T) {
 	wizardtest.WriteCert(t, dir+"/c.pem", dir+"/k.pem")
 	// the TLS step opens on "your own certificate" with the flags' values:
 	// Enter keeps the mode, the certificate and the CNAME; the key is fixed
-	code, _, errs := runPiped(t, c, "\n\n"+dir+"/k.pem\n\ny\n", "create", "--accessible", "-w", "mlw-prod", "-n", "aks-c", "--purpose", "devtest",
+	code, _, errs := runPiped(t, c, "\n\n"+dir+"/k.pem\n\ny\n", "create", "--accessible", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-c", "--purpose", "devtest",
 		"--region", "eastus", "--vm-size", "Standard_D2_v2", "--nodes", "1", "--load-balancer", "public",
 		"--ssl-cert-file", dir+"/c.pem", "--ssl-key-file", dir+"/missing.pem", "--ssl-cname", "ml.contoso.com")
 	if code != 0 {
@@ -556,7 +561,7 @@ func TestAccessibleBackFromWorkspaceOffersTheSubscriptions(t *testing.T) {
 		ID: "/subscriptions/00000000-0000-4000-8000-000000000002/resourceGroups/rg-sandbox/providers/Microsoft.MachineLearningServices/workspaces/mlw-sandbox", Region: "westus"})
 	// the az CLI's subscription: workspace → Back → the Sandbox subscription,
 	// whose only workspace is taken; list mode lists it
-	code, out, errs := runPiped(t, c, "3\n2\n4\n", "--accessible")
+	code, out, errs := runPiped(t, c, "3\n2\n4\n", "--accessible", "--compute-type", "AKS")
 	if code != 0 || !strings.Contains(errs, "3. Back to Subscription") || !strings.Contains(errs, "Contoso Sandbox (demo)") || !strings.Contains(errs, "no compute targets in mlw-sandbox") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
@@ -568,12 +573,12 @@ func TestAccessibleBackFromWorkspaceOffersTheSubscriptions(t *testing.T) {
 func TestAccessibleLessThanGoesBackFromALinePrompt(t *testing.T) {
 	c := wizardtest.New()
 	// node count 3, then at the name "<" goes back to the node count: 2
-	code, _, errs := runPiped(t, c, "\n<\n2\naks-b\ny\n", "create", "--accessible", "-w", "mlw-prod", "--purpose", "devtest", "--region", "eastus",
+	code, _, errs := runPiped(t, c, "\n<\n2\naks-b\ny\n", "create", "--accessible", "--compute-type", "AKS", "-w", "mlw-prod", "--purpose", "devtest", "--region", "eastus",
 		"--vm-size", "Standard_D2_v2", "--load-balancer", "public", "--ssl-leaf-domain-label", "myscoring")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	if got, want := asked(errs), []string{"Node count", "Name", "Node count", "Name"}; !slices.Equal(got, want) || !strings.Contains(errs, "(< goes back to 7/11 Node count)") {
+	if got, want := asked(errs), []string{"Node count", "Name", "Node count", "Name"}; !slices.Equal(got, want) || !strings.Contains(errs, "(< goes back to 8/12 Node count)") {
 		t.Fatalf("questions %q, want %q\n%s", got, want, errs)
 	}
 	if len(c.Specs) != 1 || c.Specs[0].Nodes != 2 || c.Specs[0].Name != "aks-b" {

@@ -66,13 +66,25 @@ func (w *walker) review(done <-chan struct{}) error {
 	if c := costText(p, rep); c != "" {
 		fmt.Fprintf(out, "Cost: %s\n", c)
 	}
-	// the request Submit sends, built by the Cloud's own code
-	req, err := w.a.sess.Cloud.Request(p.WorkspaceRef(), p.Spec())
-	if err != nil {
-		return err
+	w.rep = rep
+	if p.Kubernetes() {
+		// the phases and what each sends, built by the Cloud's own code
+		phases, err := wizard.Phases(w.a.sess.Cloud, p)
+		if err != nil {
+			return err
+		}
+		for i, ph := range phases {
+			fmt.Fprintf(out, "Phase %d of %d: %s\nRequest: %sEquivalent command:\n%s\n", i+1, len(phases), ph.Title, ph.Request.String(), ph.Equivalent)
+		}
+	} else {
+		// the request Submit sends, built by the Cloud's own code
+		req, err := w.a.sess.Cloud.Request(p.WorkspaceRef(), p.Spec())
+		if err != nil {
+			return err
+		}
+		az, _ := wizard.Equivalents(p)
+		fmt.Fprintf(out, "Request: %sEquivalent command:\n%s\n", req.String(), az)
 	}
-	az, _ := wizard.Equivalents(p)
-	fmt.Fprintf(out, "Request: %sEquivalent command:\n%s\n", req.String(), az)
 	if rep.Blocked() {
 		return exit(ExitInvalid, &blockedError{rep.Findings})
 	}
@@ -87,6 +99,13 @@ func (w *walker) review(done <-chan struct{}) error {
 // submit sends the request and follows the operation.
 func (w *walker) submit() error {
 	a := w.a
+	if w.p.Kubernetes() {
+		f := w.f
+		if f == nil {
+			f = &submitFlags{}
+		}
+		return a.submitKubernetes(w.p, f, w.rep, w.guard)
+	}
 	op, err := wizard.Submit(a.ctx, a.sess.Cloud, w.p, w.guard)
 	if err != nil {
 		return err

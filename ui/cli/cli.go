@@ -365,17 +365,13 @@ finding (nothing sent) · 3 stopped watching: the operation may still be running
 			return a.workspaceFromID()
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// the accessible mode asks on a terminal or from piped answers;
-			// the TUI never starts without a terminal
-			if a.canAsk() {
-				return a.runAccessible()
-			}
-			if !cmd.Flags().Changed("compute-type") {
-				return a.runWizard(nil)
-			}
+			given := cmd.Flags().Changed("compute-type")
 			ct, err := wizard.ParseComputeType(a.rootComputeType)
 			if err != nil {
 				return &Invalid{[]rules.Violation{asViolation(err, "compute-type")}}
+			}
+			if !given && !a.canAsk() {
+				return a.runWizard(nil)
 			}
 			s, err := a.session()
 			if err != nil {
@@ -383,8 +379,15 @@ finding (nothing sent) · 3 stopped watching: the operation may still be running
 			}
 			p := wizard.NewPlan(wizard.ModeCreate)
 			a.applyGlobals(nil, p, s)
-			p.ComputeType = ct
-			p.Mark(wizard.FComputeType, wizard.Flag)
+			if given {
+				p.ComputeType = ct
+				p.Mark(wizard.FComputeType, wizard.Flag)
+			}
+			// the accessible mode asks on a terminal or from piped answers;
+			// the TUI never starts without a terminal
+			if a.canAsk() {
+				return a.accessible(p, &submitFlags{})
+			}
 			return a.runWizard(p)
 		},
 	}

@@ -254,10 +254,8 @@ func TestKubernetesCreateRunsThreePhases(t *testing.T) {
 		t.Fatalf("list:\n%s", out)
 	}
 	code, out, _ = runLine(t, c, "list", "-w", "mlw-prod", "-o", "json")
-	var l struct {
-		Computes []map[string]any `json:"computes"`
-	}
-	if code != 0 || json.Unmarshal([]byte(out), &l) != nil {
+	var l struct{ Computes []map[string]any }
+	if code != 0 || json.Unmarshal([]byte(out), &l.Computes) != nil {
 		t.Fatalf("list json: %d\n%s", code, out)
 	}
 	var found bool
@@ -462,15 +460,16 @@ func TestLegacyComputeTypeSaysWhy(t *testing.T) {
 
 func TestAccessibleKubernetesCreateAsksTypeAndInsecure(t *testing.T) {
 	c := wizardtest.New()
-	// compute type 1 (Kubernetes), workspace 1, purpose/region/size/nodes
-	// defaults, no advanced, name, allow insecure, confirm
-	code, out, errs := runTTY(t, c, "1\n1\n\n\n\n\n\nk8s-acc\ny\ny\n", "create", "--accessible")
+	// workspace 1, compute type 1 (Kubernetes), then the offers of purpose,
+	// region, version, size, nodes, cluster name and group, API access,
+	// router, TLS (off: plain HTTP) and namespace; the name; confirm
+	code, out, errs := runTTY(t, c, "1\n1\n\n\n\n\n\n\n\n\n\n\n\nk8s-acc\ny\n", "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	for _, want := range []string{"Compute type:", "1. Kubernetes compute: AKS + the Azure ML extension (current, recommended)",
-		"2. AKS compute (legacy v1, as in the 2020 article): Azure ML SDK v1 support ended 2026-06-30",
-		"allow insecure (plain HTTP) scoring connections? [y/N]", "Phases:", "1. create AKS cluster k8s-acc in rg-ml-prod", "Submit the create of k8s-acc? [y/N]"} {
+	for _, want := range []string{"Compute type", "1. Kubernetes compute: AKS + the Azure ML extension (current, recommended)",
+		"2. AKS compute (legacy v1, as in the 2020 article): AKS compute is the legacy v1 path", "Kubernetes version", "AKS cluster name",
+		"scoring requests go over plain HTTP", "Phase 1 of 3: create AKS cluster", "Submit the create of k8s-acc?"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("prompts lack %q:\n%s", want, errs)
 		}
@@ -482,21 +481,24 @@ func TestAccessibleKubernetesCreateAsksTypeAndInsecure(t *testing.T) {
 
 func TestAccessibleKubernetesAttachAsksToInstall(t *testing.T) {
 	c := wizardtest.New()
-	// compute type 1, workspace 1, purpose default, cluster aks-ml-plain, no
-	// advanced, name, install yes, insecure yes, confirm
 	idx := 0
 	for i, cl := range c.Clus {
 		if cl.Name == wizardtest.ClusterBare {
 			idx = i + 1
 		}
 	}
-	in := "1\n1\n\n" + itoa(idx) + "\n\nk8s-att\ny\ny\ny\n"
-	code, out, errs := runTTY(t, c, in, "attach", "--accessible")
+	// workspace 1, compute type 1, purpose default, the cluster without the
+	// extension (--install-extension installs it), router, TLS, namespace,
+	// identity offers, the name, confirm
+	in := "1\n1\n\n" + itoa(idx) + "\n\n\n\n\nk8s-att\ny\n"
+	code, out, errs := runTTY(t, c, in, "attach", "--accessible", "--install-extension")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	if !strings.Contains(errs, "The Azure ML extension is not installed on the cluster. Install it now? [y/N]") || !strings.Contains(errs, "it will be installed") {
-		t.Fatalf("prompts:\n%s", errs)
+	for _, want := range []string{"Inference router", "Identity", "Phase 1 of 2: install the Azure ML extension"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("prompts lack %q:\n%s", want, errs)
+		}
 	}
 	if len(c.ExtensionSpecs) != 1 || len(c.Specs) != 1 || c.Specs[0].ClusterID != wizardtest.K8sClusterID(wizardtest.ClusterBare) {
 		t.Fatalf("sent %d extensions %+v", len(c.ExtensionSpecs), c.Specs)

@@ -285,6 +285,23 @@ func (c *Cloud) Request(ws wizard.WorkspaceRef, spec wizard.ComputeSpec) (wizard
 	if err := c.enter(context.Background(), "Request"); err != nil {
 		return wizard.Request{}, err
 	}
+	if spec.Type == wizard.ComputeKubernetes {
+		// a Kubernetes attach in the real body's shape (azure-facts §9.5);
+		// the bytes Azure gets are asserted in azure's own tests
+		ns := spec.Namespace
+		if ns == "" {
+			ns = "default"
+		}
+		id := `{"type": "SystemAssigned"}`
+		if !wizard.IsSystemIdentity(spec.Identity) {
+			id = fmt.Sprintf(`{"type": "UserAssigned", "userAssignedIdentities": {%q: {}}}`, spec.Identity)
+		}
+		body := fmt.Sprintf(`{"location": %q, "identity": %s, "properties": {"computeType": "Kubernetes", "resourceId": %q, "properties": {"namespace": %q}}}`,
+			spec.Location, id, spec.ClusterID, ns)
+		return wizard.Request{Method: "PUT", Endpoint: "https://management.example",
+			Path: "/subscriptions/" + ws.SubscriptionID + "/resourceGroups/" + ws.ResourceGroup + "/workspaces/" + ws.Name + "/computes/" + spec.Name + "?api-version=fake",
+			Body: []byte(body)}, nil
+	}
 	tls := spec.TLS.Mode.String()
 	if spec.TLS.Mode == rules.TLSCustom {
 		tls += " " + wizard.Redacted

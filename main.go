@@ -209,7 +209,8 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
 	notes := &cli.NoteRelay{}
 	ops := demoStateDir(path)
-	expected := map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)}
+	expected := map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second),
+		wizard.OpCluster: scale(sim.BaseDuration("cluster")), wizard.OpExtension: scale(sim.BaseDuration("extension")), wizard.OpDelete: scale(sim.BaseDuration("delete-cluster"))}
 	c, err := azure.New(azure.Options{
 		OnNote:                notes.Emit,
 		ApplicationID:         "amlaks/" + appVersion(),
@@ -220,7 +221,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		DebugLog:              debugLog,
 		StateDir:              demoStateDir(path),
 		PollEvery:             scale(time.Second),
-		Expected:              map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second)},
+		Expected:              expected,
 		FollowTimeout:         g.Timeout,
 		Retry:                 demoRetry(scale),
 	})

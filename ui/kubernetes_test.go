@@ -38,7 +38,7 @@ func TestKubernetesCreateThroughThreePhases(t *testing.T) {
 		case wizard.StepNewCluster:
 			d.wantScreen("AKS cluster name", "Resource group", "rg-ml-prod")
 		case wizard.StepRouter:
-			d.wantScreen("LoadBalancer (public)", "High availability")
+			d.wantScreen("Public LB", "Internal LB", "NodePort", "High availability")
 		case wizard.StepTLS:
 			d.wantScreen("allow insecure (plain HTTP) connections")
 		}

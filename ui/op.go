@@ -364,9 +364,9 @@ func (m *Model) result(s Status) Result {
 		}
 		switch o.kind {
 		case wizard.OpCreate:
-			fmt.Fprintf(&b, "Created AKS compute %s in workspace %s.\n", o.name, ws)
+			fmt.Fprintf(&b, "Created %s %s in workspace %s.\n", m.computeWord(), o.name, ws)
 		case wizard.OpAttach:
-			fmt.Fprintf(&b, "Attached AKS compute %s to workspace %s.\n", o.name, ws)
+			fmt.Fprintf(&b, "Attached %s %s to workspace %s.\n", m.computeWord(), o.name, ws)
 		case wizard.OpDetach:
 			fmt.Fprintf(&b, "Detached %s from workspace %s; the AKS cluster itself is kept.\n", o.name, ws)
 		}
@@ -377,7 +377,11 @@ func (m *Model) result(s Status) Result {
 			}
 		}
 		if o.kind != wizard.OpDetach {
-			fmt.Fprintf(&b, "  next:  deploy a model with --compute-target %s; check it with `%s`\n", o.name, m.cliCmd("status", o.name))
+			deploy := "deploy a model with --compute-target " + o.name
+			if m.plan.Kubernetes() {
+				deploy = "deploy a model to a Kubernetes online endpoint with compute: azureml:" + o.name
+			}
+			fmt.Fprintf(&b, "  next:  %s; check it with `%s`\n", deploy, m.cliCmd("status", o.name))
 		}
 	case Failed:
 		if o == nil {

@@ -197,8 +197,8 @@ func newAPIAccessScreen() screen {
 }
 
 func newRouterScreen() screen {
-	router := choiceField("router", "Inference router", "LoadBalancer (public)", "LoadBalancer (internal)", "NodePort", "ClusterIP")
-	ha := choiceField("router-ha", "High availability", "On (3 nodes or more)", "Off")
+	router := choiceField("router", "Inference router", "Public LB", "Internal LB", "NodePort", "ClusterIP")
+	ha := choiceField("router-ha", "High availability", "On (3+ nodes)", "Off")
 	kinds := []wizard.Router{wizard.RouterLoadBalancer, wizard.RouterInternal, wizard.RouterNodePort, wizard.RouterClusterIP}
 	return &k8sForm{
 		f: &form{fields: []*formField{router, ha}}, field: wizard.FRouter,

@@ -244,7 +244,9 @@ func summaryRows(m *Model, rep *wizard.Report) []summaryRow {
 				}
 			}
 		}
-		rows = append(rows, summaryRow{"Kubernetes", ver, wizard.Unset})
+		if !p.Kubernetes() { // the current path's version is its own row
+			rows = append(rows, summaryRow{"Kubernetes", ver, wizard.Unset})
+		}
 		size := p.VMSize
 		if z, _, ok := m.size(); ok {
 			size = fmt.Sprintf("%s (%d vCPUs, %s GiB)", z.Name, z.VCPUs, wizard.Decimal(z.MemoryGB))
@@ -254,12 +256,18 @@ func summaryRows(m *Model, rep *wizard.Report) []summaryRow {
 		} else {
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)}, summaryRow{"Nodes", fmt.Sprint(p.Nodes), p.From(wizard.FNodes)})
 		}
-		rows = append(rows, summaryRow{"Networking", networkLabel(p.Network), p.From(wizard.FNetwork)})
+		if !p.Kubernetes() {
+			rows = append(rows, summaryRow{"Networking", networkLabel(p.Network), p.From(wizard.FNetwork)})
+		}
 	}
 	if p.Kubernetes() {
 		rows = append(rows, k8sSummaryRows(m)...)
 	}
-	rows = append(rows, summaryRow{"TLS", tlsLabel(p.TLS), p.From(wizard.FTLS)})
+	tls := tlsLabel(p.TLS)
+	if p.Kubernetes() && p.TLS.Mode == rules.TLSOff {
+		tls = "off: plain HTTP (allowInsecureConnections)"
+	}
+	rows = append(rows, summaryRow{"TLS", tls, p.From(wizard.FTLS)})
 	rows = append(rows, summaryRow{"Name", p.Name, p.From(wizard.FName)})
 	return rows
 }

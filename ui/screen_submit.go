@@ -119,7 +119,7 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 	var b strings.Builder
 	ws := m.plan.Workspace.Name
 	if !o.done {
-		b.WriteString(fmt.Sprintf("%s AKS compute %s %s %s\n\n", verbing(o.kind), st.Value.Render(o.name), prep(o.kind), ws))
+		b.WriteString(fmt.Sprintf("%s %s %s %s %s\n\n", verbing(o.kind), m.computeWord(), st.Value.Render(o.name), prep(o.kind), ws))
 		state := o.last.State
 		if o.submitting {
 			state = "sending the request"
@@ -163,7 +163,11 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `"+unbroken(m.cliCmd("attach"))+"`.", w) + "\n")
 		} else {
 			b.WriteString(st.Header.Render("Next steps") + "\n")
-			b.WriteString(hang("  • "+wizard.DeployHint(o.name), w, 4) + "\n")
+			hint := wizard.DeployHint(o.name)
+			if m.plan.Kubernetes() {
+				hint = "deploy a model with a Kubernetes online endpoint whose YAML says compute: azureml:" + o.name + " (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)"
+			}
+			b.WriteString(hang("  • "+hint, w, 4) + "\n")
 			b.WriteString(hangCmd("  • check it any time: ", m.cliCmd("status", o.name), w, 4) + "\n")
 			b.WriteString(hangCmd("  • see every compute of the workspace: ", m.cliCmd("list"), w, 4) + "\n")
 		}
@@ -344,4 +348,12 @@ func (m *Model) portalURL() string {
 		return base + "/#resource" + id + "/overview"
 	}
 	return ""
+}
+
+// computeWord names the kind of compute of the plan.
+func (m *Model) computeWord() string {
+	if m.plan.Kubernetes() {
+		return "Kubernetes compute"
+	}
+	return "AKS compute"
 }

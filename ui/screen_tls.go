@@ -173,6 +173,10 @@ func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 				m.flash = "reading the certificate files…"
 				return nil
 			}
+			if m.plan.Kubernetes() && s.tls.Mode == rules.TLSMicrosoft {
+				m.flash = "not yet: a Kubernetes compute takes your own certificate, or none (plain HTTP): pick one of those"
+				return nil
+			}
 			if fields, all := s.messages(m); len(all) > 0 {
 				for _, f := range s.f.fields {
 					if len(fields[f.id]) > 0 {
@@ -219,7 +223,7 @@ func (s *tlsScreen) view(m *Model, w, h int) string {
 		}
 	}
 	if m.plan.Kubernetes() {
-		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections. A Microsoft certificate is not offered here."), w) + "\n")
+		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections. A Microsoft certificate is only for the legacy AKS compute."), w) + "\n")
 	}
 	if m.plan.Network.Internal() && t.Mode != rules.TLSCustom {
 		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")

@@ -460,17 +460,17 @@ type watchedWriter struct {
 	err error
 }
 
+// Write is safe for concurrent use: notes of calls made in parallel (retry
+// notices) and the command's own lines reach the same stream.
 func (w *watchedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	n, err := w.w.Write(p)
 	if err == nil && n < len(p) {
 		err = io.ErrShortWrite
 	}
-	if err != nil {
-		w.mu.Lock()
-		if w.err == nil {
-			w.err = err
-		}
-		w.mu.Unlock()
+	if err != nil && w.err == nil {
+		w.err = err
 	}
 	return n, err
 }

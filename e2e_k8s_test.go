@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// k8sListEntry is a compute of `list -o json` with its extension.
+type k8sListEntry struct {
+	Name      string `json:"name"`
+	Type      string `json:"type"`
+	State     string `json:"state"`
+	Extension *struct {
+		Installed bool   `json:"installed"`
+		State     string `json:"state"`
+	} `json:"extension"`
+}
+
+func k8sList(t *testing.T, state string) map[string]k8sListEntry {
+	t.Helper()
+	r := runAmlaks(t, state, "10", "--demo", "list", "-w", "mlw-prod", "-o", "json")
+	var doc []k8sListEntry
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &doc) != nil {
+		t.Fatalf("list:\n%s", r)
+	}
+	m := map[string]k8sListEntry{}
+	for _, c := range doc {
+		m[c.Name] = c
+	}
+	return m
+}
+
+// TestE2EKubernetesCreateWizard: the built binary in tmux, the current path
+// from the wizard: every step of a Kubernetes create, the review, the three
+// phases (cluster, extension, attach) to Succeeded, then `list -o json`
+// shows a Kubernetes compute with the extension Succeeded.
+func TestE2EKubernetesCreateWizard(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	srv := newTmuxServer(t)
+	r := srv.start(100, 30, state)
+
+	r.waitFor("1/15 Workspace", "› mlw-prod")
+	r.keys("Enter")
+	r.waitFor("2/15 Mode", "› 1. Create new")
+	r.keys("Enter")
+	r.waitFor("3/15 Compute type", "› 1. Kubernetes compute (current, recommended)")
+	r.keys("Enter")
+	for _, step := range []string{"4/15 Cluster purpose", "5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
+		"9/15 AKS cluster", "10/15 API server access", "11/15 Inference router", "12/15 TLS", "13/15 Namespace"} {
+		r.waitFor(step)
+		r.keys("Enter")
+	}
+	r.waitFor("14/15 Name", "name: e.g.")
+	r.text("k8s-tmux")
+	r.waitFor("✓ k8s-tmux is free in mlw-prod")
+	r.keys("Enter")
+	r.waitFor("15/15 Review", "Create Kubernetes compute k8s-tmux in mlw-prod", "off: plain HTTP (allowInsecureConnections)")
+	r.keys("Enter")
+	r.waitForWithin(2*e2eOpWait, "✓ Created k8s-tmux in mlw-prod", "Kubernetes online endpoint")
+	r.keys("Enter")
+	if screen := r.expectExit(0); !strings.Contains(screen, "Created Kubernetes compute k8s-tmux in workspace mlw-prod") {
+		t.Errorf("no result line after the wizard:\n%s", screen)
+	}
+	c, ok := k8sList(t, state)["k8s-tmux"]
+	if !ok || c.Type != "Kubernetes" || c.State != "Succeeded" || c.Extension == nil || c.Extension.State != "Succeeded" {
+		t.Fatalf("list -o json: k8s-tmux = %+v (found %v)", c, ok)
+	}
+}
+
+// TestE2EKubernetesStopMidExtensionThenContinue: a line-mode create is
+// interrupted during the extension phase; the same command again
+// continues from the first unfinished phase (the cluster is not created
+// twice) and finishes.
+func TestE2EKubernetesStopMidExtensionThenContinue(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	bin := amlaksBinary(t)
+	args := []string{"--demo", "create", "-w", "mlw-prod", "-n", "k8s-resume", "--allow-insecure-connections", "--yes"}
+	cmd := e2eCommand(t, bin, state, "10", args...)
+	var errb syncedBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(e2eOpWait)
+	for !strings.Contains(errb.String(), "extension") || !strings.Contains(errb.String(), "[2/3") {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("the extension phase never started:\n%s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 && code != 3 {
+		t.Fatalf("interrupted create: exit %d, want 130 (or 3: lost track)\n%s", code, errb.String())
+	}
+	r := runAmlaks(t, state, "10", args...)
+	if r.code != 0 || !strings.Contains(r.stderr, "done already") {
+		t.Fatalf("the same command again: want it to continue after the cluster phase:\n%s", r)
+	}
+	if c := k8sList(t, state)["k8s-resume"]; c.Type != "Kubernetes" || c.State != "Succeeded" {
+		t.Fatalf("k8s-resume = %+v", c)
+	}
+}
+
+// e2eCommand is the built binary with the demo state and speed of a test.
+func e2eCommand(t *testing.T, bin, state, speed string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = e2eEnv("AMLAKS_DEMO_STATE="+state, "AMLAKS_SIM_SPEED="+speed)
+	return cmd
+}
+
+// syncedBuffer is a buffer a child process writes while the test reads it.
+type syncedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncedBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncedBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -175,7 +175,9 @@ func (m *Model) startCmd() tea.Cmd {
 	if !m.subResolved {
 		return m.fetchSubs(false)
 	}
-	return m.fetchWorkspaces(false)
+	// the subscription is known; its list comes along, in parallel, so the
+	// header can name it (and Esc can offer the others at once)
+	return tea.Batch(m.fetchWorkspaces(false), m.fetchSubs(false))
 }
 
 // Update routes a message.

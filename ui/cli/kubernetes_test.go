@@ -197,7 +197,7 @@ func TestKubernetesBlockExit2NothingSent(t *testing.T) {
 		{"node below AKS minimum size", func(c *wizardtest.Cloud) {
 			l := c.SizeL["eastus"]
 			l.Sizes = append(l.Sizes, wizard.VMSize{Name: "Standard_B1s", Family: "standardBSFamily", VCPUs: 1, MemoryGB: 1, FamilyQuota: l.Sizes[0].FamilyQuota})
-			c.SizeL["eastus"] = l
+			c.SetSizes("eastus", l)
 		}, []string{"create", "-n", "k8s-a", "--purpose", "devtest", "--vm-size", "Standard_B1s", "--nodes", "2", "--allow-insecure-connections"}, "an AKS node needs at least 2 vCPUs and 4 GiB"},
 	}
 	for _, tt := range tests {
@@ -333,7 +333,7 @@ func TestKubernetesStopMidExtensionThenContinue(t *testing.T) {
 	// refused for the quota it already used
 	l := c.SizeL["eastus"]
 	l.RegionQuota.Used = l.RegionQuota.Limit
-	c.SizeL["eastus"] = l
+	c.SetSizes("eastus", l)
 	code, out, errs = runLine(t, c, args...)
 	if code != 0 {
 		t.Fatalf("re-run: exit %d\n%s\n%s", code, out, errs)

@@ -22,7 +22,7 @@ func TestSizesSayWhenQuotaAndPricesCouldNotBeRead(t *testing.T) {
 	c := wizardtest.New()
 	l := c.SizeL["eastus"]
 	l.QuotaUnknown, l.PricesUnknown = true, true
-	c.SizeL["eastus"] = l
+	c.SetSizes("eastus", l)
 	code, out, errs := runPlain(t, c, "sizes", "-l", "eastus")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errs)

@@ -225,7 +225,9 @@ func (c *Cloud) Sizes(ctx context.Context, sub, region string) (wizard.SizeList,
 	if err := c.enter(ctx, "Sizes"); err != nil {
 		return wizard.SizeList{}, err
 	}
+	c.mu.Lock()
 	l, ok := c.SizeL[region]
+	c.mu.Unlock()
 	if !ok {
 		return wizard.SizeList{Region: region}, nil
 	}
@@ -388,4 +390,12 @@ func (c *Cloud) Follow(ctx context.Context, op wizard.Operation, every time.Dura
 		}
 	}()
 	return ch
+}
+
+// SetSizes replaces a region's sizes while calls may be running (a
+// command's prefetch can outlive it in an in-process test).
+func (c *Cloud) SetSizes(region string, l wizard.SizeList) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.SizeL[region] = l
 }

@@ -228,7 +228,7 @@ func newChain(o CredentialOptions) (*chain, error) {
 				}
 			}
 		case credNameAzureCLI:
-			cred, err = azidentity.NewAzureCLICredential(nil)
+			cred = &azCLICredential{} // our own az runner: a hung az is killed with its children
 		case credNameAzureDevCLI:
 			cred, err = azidentity.NewAzureDeveloperCLICredential(nil)
 		case credNamePowerShell:

@@ -132,8 +132,15 @@ func (m *Model) needsNow() []need {
 }
 
 func (m *Model) footer(w int) string {
+	m.help.SetWidth(0)
+	ks := m.shortKeys()
+	// the last keys (? help, ctrl+c) always show: the step's own keys give
+	// way, last first, until the line fits
+	for len(ks) > 3 && lipgloss.Width(m.help.ShortHelpView(ks)) > w {
+		ks = append(ks[:len(ks)-3], ks[len(ks)-2:]...)
+	}
 	m.help.SetWidth(w)
-	return m.help.ShortHelpView(m.shortKeys())
+	return m.help.ShortHelpView(ks)
 }
 
 func (m *Model) shortKeys() []key.Binding {
@@ -167,11 +174,15 @@ func (m *Model) fullHelp(w int) string {
 	var b strings.Builder
 	b.WriteString(m.st.Title.Render("Keys") + "\n\n")
 	m.help.SetWidth(w)
-	b.WriteString(m.help.FullHelpView([][]key.Binding{
-		m.cur().help(m),
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Back, k.Help, k.Interrupt},
-	}))
+	own := m.cur().help(m)
+	// each key once: the navigation group leaves out what the step lists
+	var nav []key.Binding
+	for _, b := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End} {
+		if !bindsKey(own, b.Keys()[0]) {
+			nav = append(nav, b)
+		}
+	}
+	b.WriteString(m.help.FullHelpView([][]key.Binding{own, nav, {k.Back, k.Help, k.Interrupt}}))
 	b.WriteString("\n\n" + wrap(m.st.Muted.Render("Esc goes back one step and keeps every answer. In lists, typing filters. "+
 		"Ctrl+C during an operation asks before it stops watching; the operation itself goes on in Azure."), w))
 	b.WriteString("\n\n" + m.st.Muted.Render("any key closes this help"))

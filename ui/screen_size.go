@@ -212,7 +212,7 @@ type nodesScreen struct {
 }
 
 func newNodesScreen() screen {
-	in := newInput("nodes: ", "3")
+	in := newInput("nodes: ", "")
 	in.CharLimit = 4
 	in.SetWidth(6)
 	return &nodesScreen{in: in}
@@ -220,6 +220,12 @@ func newNodesScreen() screen {
 
 func (s *nodesScreen) enter(m *Model) tea.Cmd {
 	s.n = m.plan.Nodes
+	if z, _, ok := m.size(); ok && z.VCPUs > 0 && m.plan.From(wizard.FNodes) == wizard.Default {
+		// an untouched default follows the size: the smallest count that
+		// meets the purpose's threshold
+		th := rules.ThresholdFor(m.plan.Purpose)
+		s.n = max(th.MinNodes, (th.MinVCPUs+z.VCPUs-1)/z.VCPUs)
+	}
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()

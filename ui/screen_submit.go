@@ -128,11 +128,14 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 			state = "accepted"
 		}
 		exp := o.expected
-		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.spin.View(), st.Value.Render(state), clock(o.elapsed), humanDur(exp)))
-		barW := max(10, min(50, w-12))
+		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.spin.View(), st.Value.Render(stateWords(o.kind, state)), clock(o.elapsed), humanDur(exp)))
+		// time, not progress: Azure reports no percentage, so the bar is the
+		// elapsed time against the usual duration, and says so
+		barW := max(10, min(50, w-24))
 		frac := runningFraction(o.elapsed, exp)
 		fill := min(barW-1, int(frac*float64(barW)))
-		b.WriteString(st.BarReq.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", barW-fill)) + fmt.Sprintf(" %3d%%\n", int(frac*100)))
+		b.WriteString(st.BarReq.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", barW-fill)) +
+			st.Muted.Render(fmt.Sprintf(" %s of ~%s", clock(o.elapsed), humanDur(exp))) + "\n")
 		if exp > 0 && o.elapsed > exp {
 			b.WriteString(st.Warn.Render(fmt.Sprintf("slower than usual: %s past the usual %s; Azure is still working on it", clock(o.elapsed-exp), humanDur(exp))) + "\n")
 		}
@@ -356,4 +359,17 @@ func (m *Model) computeWord() string {
 		return "Kubernetes compute"
 	}
 	return "AKS compute"
+}
+
+// stateWords says what an operation does in the user's words, with the
+// state Azure reports: a detach is "Deleting" and an attach "Updating" in
+// the compute's provisioning state.
+func stateWords(k wizard.OpKind, state string) string {
+	switch {
+	case k == wizard.OpDetach && strings.EqualFold(state, "Deleting"):
+		return "Detaching (Azure: Deleting the compute entry; the cluster stays)"
+	case k == wizard.OpAttach && strings.EqualFold(state, "Updating"):
+		return "Attaching (Azure: Updating)"
+	}
+	return state
 }

@@ -327,3 +327,34 @@ func TestSuccessScreenFitsSmallWindow(t *testing.T) {
 	d.press("up")
 	d.wantScreen("↓ more")
 }
+
+// Progress is time, not an invented percentage; a detach says Detaching.
+func TestProgressShowsTimeNotPercentage(t *testing.T) {
+	if got := stateWords(wizard.OpDetach, "Deleting"); !strings.HasPrefix(got, "Detaching") {
+		t.Fatalf("detach state %q", got)
+	}
+	if got := stateWords(wizard.OpAttach, "Updating"); !strings.HasPrefix(got, "Attaching") {
+		t.Fatalf("attach state %q", got)
+	}
+	d := newDriver(t)
+	d.createTo(wizard.StepName)
+	d.typ("aks-time")
+	d.press("enter")
+	d.cloud.Delay["Follow"] = 5 * time.Second
+	d.press("enter")
+	d.wantStep(wizard.StepSubmit)
+	if s := d.screen(); strings.Contains(s, "%") || !strings.Contains(s, " of ~") {
+		t.Fatalf("progress:\n%s", s)
+	}
+}
+
+// The node count follows a new size while it is still the default: the
+// smallest count that meets the purpose is offered.
+func TestNodeCountFollowsTheSize(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepVMSize)
+	d.typ("d2_v2")
+	d.press("enter")
+	d.wantStep(wizard.StepNodes)
+	d.wantScreen("nodes: 6", "6 nodes × 2 vCPUs = 12 vCPUs")
+}

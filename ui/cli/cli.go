@@ -397,7 +397,7 @@ finding (nothing sent) · 3 stopped watching: the operation may still be running
 	pf.StringVar(&a.g.Subscription, "subscription", "", "subscription ID or name (default: $AZURE_SUBSCRIPTION_ID, then the az CLI default)")
 	pf.StringVarP(&a.g.Workspace, "workspace", "w", "", "Azure ML workspace name")
 	pf.StringVarP(&a.g.ResourceGroup, "resource-group", "g", "", "resource group of the workspace")
-	pf.StringVar(&a.g.Cloud, "cloud", "", "AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud registered with `az cloud register` (default: the az CLI's active cloud)")
+	pf.StringVar(&a.g.Cloud, "cloud", "", "AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud registered with az cloud register (default: the az CLI's active cloud)")
 	pf.BoolVar(&a.g.Demo, "demo", false, "use the built-in simulated Azure (no account, no network; also AMLAKS_DEMO=1)")
 	pf.StringVarP(&a.g.Output, "output", "o", fmtTable, "output format: json, jsonc, yaml, table, tsv or none")
 	pf.StringVar(&a.g.Query, "query", "", "JMESPath query applied to the JSON result, e.g. \"[?type=='AKS'].name\" (https://jmespath.org)")

@@ -599,10 +599,10 @@ func TestE2EBadInputAndResize(t *testing.T) {
 	}
 
 	r.keys("C-c")
-	r.waitFor("Leave the wizard?", "amlaks --demo create -w mlw-prod")
+	r.waitFor("Leave the wizard?", "amlaks --demo create --compute-type AKS")
 	r.keys("C-c")
 	screen = r.expectExit(130)
-	if !strings.Contains(screen, "Nothing was sent") || !strings.Contains(screen, "amlaks --demo create -w mlw-prod") {
+	if !strings.Contains(screen, "Nothing was sent") || !strings.Contains(screen, "amlaks --demo create --compute-type AKS -w mlw-prod") {
 		t.Errorf("Ctrl+C: no \"Nothing was sent\" with the command that keeps the answers:\n%s", screen)
 	}
 	if _, ok := listComputes(t, state)["1bad_"]; ok {

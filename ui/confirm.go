@@ -20,6 +20,9 @@ type dialog struct {
 	onNo  func(m *Model) tea.Cmd
 	// ctrlCYes: a second Ctrl+C answers yes (leaving the wizard).
 	ctrlCYes bool
+	// command is shown under the question, kept whole (a command to copy:
+	// huh's wrap would break it at a hyphen).
+	command string
 }
 
 // newDialog builds the question; def is the preselected answer.
@@ -79,6 +82,9 @@ func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
 
 func (m *Model) dialogView(w int) string {
 	v := strings.TrimRight(m.dialog.form.View(), "\n ")
+	if c := m.dialog.command; c != "" {
+		v += "\n\n" + hangCmd("", c, max(30, min(m.width-8, 72)), 2)
+	}
 	hint := m.st.Key.Render("←/→") + " choose   " + m.st.Key.Render("enter") + " confirm   " +
 		m.st.Key.Render("y") + "/" + m.st.Key.Render("n") + " answer   " + m.st.Key.Render("esc") + " back"
 	return m.st.Frame.Render(v + "\n\n" + hint)

@@ -15,7 +15,7 @@ func TestLeavingAsksAndKeepsAnswers(t *testing.T) {
 	d.press("+", "enter") // 4 nodes, asked
 	d.wantStep(wizard.StepNetwork)
 	d.press("ctrl+c")
-	d.wantScreen("Leave the wizard?", "amlaks --demo create -w mlw-prod -g rg-ml-prod --nodes 4")
+	d.wantScreen("Leave the wizard?", "--compute-type AKS", "--nodes 4")
 	if d.m.quitting {
 		t.Fatal("left without asking")
 	}
@@ -33,7 +33,7 @@ func TestLeavingAsksAndKeepsAnswers(t *testing.T) {
 	if !d.m.quitting {
 		t.Fatal("a second ctrl+c leaves")
 	}
-	if r := d.m.Result(); r.Status != Quit || !strings.Contains(r.Summary, "amlaks --demo create -w mlw-prod -g rg-ml-prod --nodes 4") {
+	if r := d.m.Result(); r.Status != Quit || !strings.Contains(r.Summary, "amlaks --demo create --compute-type AKS -w mlw-prod -g rg-ml-prod --nodes 4") {
 		t.Fatalf("result %v %q", r.Status, r.Summary)
 	}
 }
@@ -56,7 +56,7 @@ func TestLeavingEarlyKeepsAnswersWithoutAsking(t *testing.T) {
 	d := newDriver(t)
 	d.pickWorkspace()
 	d.press("ctrl+c")
-	if !d.m.quitting || !strings.Contains(d.m.Result().Summary, "amlaks --demo create -w mlw-prod") {
+	if !d.m.quitting || !strings.Contains(d.m.Result().Summary, "amlaks --demo create --compute-type AKS -w mlw-prod") {
 		t.Fatalf("summary %q", d.m.Result().Summary)
 	}
 	e := newDriver(t)

@@ -297,9 +297,9 @@ func (m *Model) leave() tea.Cmd {
 		return m.quitKeeping(cmd)
 	}
 	d := newDialog("Leave the wizard?",
-		"Nothing was sent to Azure. Your answers are kept in this command, which opens the wizard at the first step still open:\n\n"+cmd,
+		"Nothing was sent to Azure. Your answers are kept in the command below, which opens the wizard at the first step still open.",
 		"Leave", "Stay", false, func(m *Model) tea.Cmd { return m.quitKeeping(cmd) }, nil)
-	d.ctrlCYes = true
+	d.ctrlCYes, d.command = true, cmd
 	return m.open(d)
 }
 

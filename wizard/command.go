@@ -34,6 +34,9 @@ func Command(p *Plan, demo bool) string {
 			args = append(args, flag, shellWord(v))
 		}
 	}
+	if given(FComputeType) && p.ComputeType != "" {
+		add("--compute-type", string(p.ComputeType))
+	}
 	if given(FSubscription) {
 		add("--subscription", p.Subscription)
 	}

@@ -22,11 +22,13 @@ func TestCommandPreAnswersGivenAnswers(t *testing.T) {
 		t.Fatalf("Command =\n%s\nwant\n%s", got, want)
 	}
 	a := NewPlan(ModeAttach)
+	a.ComputeType = ComputeAKS
+	a.Mark(FComputeType, Flag)
 	a.Workspace = p.Workspace
 	a.Mark(FWorkspace, Flag)
 	a.Answer(FCluster, Cluster{ID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c"})
 	a.Answer(FTLS, rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: "leaf", Overwrite: true})
-	if got := Command(a, false); got != "amlaks attach -w mlw-prod -g rg-ml-prod --cluster-id /subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c --ssl-leaf-domain-label leaf --ssl-overwrite-domain" {
+	if got := Command(a, false); got != "amlaks attach --compute-type AKS -w mlw-prod -g rg-ml-prod --cluster-id /subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c --ssl-leaf-domain-label leaf --ssl-overwrite-domain" {
 		t.Fatalf("attach: %s", got)
 	}
 }

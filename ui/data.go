@@ -21,6 +21,7 @@ const (
 	reqSizes       = "sizes"    // the region being looked at (create)
 	reqClusters    = "clusters"
 	reqAttachments = "attachments"
+	reqExtensions  = "extensions"
 )
 
 // Cache keys: one builder each, used by the fetch and by the read.
@@ -32,6 +33,7 @@ func keyVersions(region string) string          { return "versions:" + strings.T
 func keySizes(region string) string             { return "sizes:" + strings.ToLower(region) }
 func keyClusters(sub string) string             { return "clusters:" + sub }
 func keyAttachments(sub string) string          { return "attachments:" + sub }
+func keyExtensions(sub string) string           { return "extensions:" + sub }
 
 // fetchOf issues a typed Cloud call under a request key and a cache key.
 func fetchOf[T any](m *Model, reqKey, cacheKey string, force bool, fn func(context.Context) (T, error)) tea.Cmd {
@@ -100,6 +102,27 @@ func wsKey(ws wizard.WorkspaceRef) string {
 	return strings.ToLower(ws.SubscriptionID + "/" + ws.ResourceGroup + "/" + ws.Name)
 }
 
+// fetchExtensions reads the Azure ML extension of every cluster of the
+// subscription (the current path's picker badges), once the clusters are
+// known.
+func (m *Model) fetchExtensions(force bool) tea.Cmd {
+	cls, sl := m.clustersData()
+	if !sl.ok || !m.plan.Kubernetes() || m.plan.Mode != wizard.ModeAttach {
+		return nil
+	}
+	if _, ok := m.cloud.(wizard.KubernetesCloud); !ok {
+		return nil
+	}
+	c, sub := m.cloud, m.plan.Subscription
+	return fetchOf(m, reqExtensions, keyExtensions(sub), force, func(ctx context.Context) (map[string]wizard.Extension, error) {
+		return wizard.ExtensionIndex(ctx, c, cls)
+	})
+}
+
+func (m *Model) extensionsData() (map[string]wizard.Extension, *slot) {
+	return loaded[map[string]wizard.Extension](m, keyExtensions(m.plan.Subscription))
+}
+
 // Typed views of the store.
 
 func (m *Model) subsData() ([]wizard.Subscription, *slot) {
@@ -156,7 +179,7 @@ func (m *Model) onData(msg dataMsg) tea.Cmd {
 		return m.resolveWorkspace()
 	case reqClusters:
 		m.resolveClusterFlag()
-		return m.fetchClusterVersions()
+		return tea.Batch(m.fetchClusterVersions(), m.fetchExtensions(false))
 	}
 	return nil
 }

@@ -101,3 +101,40 @@ func TestKubernetesAttachInstallsTheExtension(t *testing.T) {
 		t.Fatalf("no k8s-att: %+v\n%s", d.cloud.Comps["mlw-prod"], d.screen())
 	}
 }
+
+// The current path's cluster picker badges the extension: installed (its
+// version), missing ("it will be installed"), failed ("it will be
+// reinstalled"); picking a cluster without a healthy extension is the
+// choice to install it, so its router and TLS are asked and the review has
+// the extension phase.
+func TestKubernetesPickerBadgesAndInstallsOnPick(t *testing.T) {
+	d := k8sDriver(t, sized(120, 36), func(o *Options) {
+		p := wizard.NewPlan(wizard.ModeAttach)
+		p.Mark(wizard.FMode, wizard.Flag)
+		p.Mark(wizard.FComputeType, wizard.Unset)
+		o.Plan = p
+	})
+	d.pickWorkspaceOnly()
+	d.press("enter", "enter") // Kubernetes, production
+	d.wantStep(wizard.StepCluster)
+	d.highlight(wizardtest.ClusterReady)
+	d.wantScreen("the Azure ML extension", "is installed on "+wizardtest.ClusterReady)
+	d.highlight(wizardtest.ClusterBroken)
+	d.wantScreen("failed", "it will be reinstalled")
+	d.highlight(wizardtest.ClusterBare)
+	d.wantScreen("is not installed on "+wizardtest.ClusterBare+": it will be installed")
+	d.press("enter")
+	if !d.m.plan.InstallExtension {
+		t.Fatal("picking a cluster without the extension must install it")
+	}
+	for _, id := range []wizard.StepID{wizard.StepRouter, wizard.StepTLS, wizard.StepNamespace, wizard.StepIdentity} {
+		d.wantStep(id)
+		d.press("enter")
+	}
+	d.wantStep(wizard.StepName)
+	d.typ("k8s-pick")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+	d.press("e")
+	d.wantScreen("phase 1/2: install the Azure ML extension on " + wizardtest.ClusterBare)
+}

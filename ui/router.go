@@ -47,6 +47,9 @@ func (m *Model) known() wizard.Known {
 		if v, sl := m.attachmentsData(); sl.ok {
 			k.Attachments, k.HaveAttachments = v, true
 		}
+		if v, sl := m.extensionsData(); sl.ok && m.plan.Kubernetes() {
+			k.Extensions, k.HaveExtensions = v, true
+		}
 	}
 	return k
 }
@@ -264,6 +267,16 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 		cmds = append(cmds, m.fetchWorkspaces(false))
 	case wizard.FWorkspace:
 		cmds = append(cmds, m.workspaceChosen(prevWS))
+	case wizard.FComputeType:
+		cmds = append(cmds, m.fetchExtensions(false))
+	case wizard.FCluster:
+		if exts, sl := m.extensionsData(); sl.ok && p.Kubernetes() && !p.Given(wizard.FInstallExtension) {
+			// the picker said "it will be installed" (or reinstalled): picking
+			// the cluster is the choice, shown again as a phase at review
+			e, ok := exts[strings.ToLower(p.ClusterID)]
+			p.InstallExtension = !ok || !e.Healthy()
+			p.Mark(wizard.FInstallExtension, wizard.Asked)
+		}
 	case wizard.FMode:
 		switch p.Mode {
 		case wizard.ModeAttach:

@@ -58,7 +58,9 @@ func (s *clusterScreen) facts(m *Model, cl wizard.Cluster) []rules.Finding {
 	}
 	regs, _ := m.regionsData()
 	idx, _ := m.attachmentsData()
-	fs := wizard.ClusterFacts(cl, m.plan, vs, wizard.PairsOf(regs, m.plan.Workspace.Region), idx.Of(cl.ID))
+	exts, esl := m.extensionsData()
+	ext, haveExt := exts[strings.ToLower(cl.ID)]
+	fs := wizard.ClusterFindings(cl, m.plan, vs, wizard.PairsOf(regs, m.plan.Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok)
 	if fs == nil {
 		fs = []rules.Finding{}
 	}
@@ -73,7 +75,8 @@ func (s *clusterScreen) sync(m *Model) {
 	cls, sl := m.clustersData()
 	_, asl := m.attachmentsData()
 	_, rsl := m.regionsData()
-	sig := string(m.plan.Purpose) + slotSig(sl) + slotSig(asl) + slotSig(rsl)
+	_, esl := m.extensionsData()
+	sig := string(m.plan.Purpose) + string(m.plan.ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl)
 	for _, cl := range cls {
 		_, vsl := m.versionsData(cl.Region)
 		sig += slotSig(vsl)

@@ -122,7 +122,7 @@ func TestKubernetesPickerBadgesAndInstallsOnPick(t *testing.T) {
 	d.highlight(wizardtest.ClusterBroken)
 	d.wantScreen("failed", "it will be reinstalled")
 	d.highlight(wizardtest.ClusterBare)
-	d.wantScreen("is not installed on "+wizardtest.ClusterBare+": it will be installed")
+	d.wantScreen("is not installed on " + wizardtest.ClusterBare + ": it will be installed")
 	d.press("enter")
 	if !d.m.plan.InstallExtension {
 		t.Fatal("picking a cluster without the extension must install it")

@@ -136,3 +136,42 @@ func (s *syncedBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestE2EKubernetesAttachInstallsExtension: in the wizard, a cluster
+// without the Azure ML extension is badged "it will be installed"; picking
+// it installs the extension and attaches the cluster as a Kubernetes
+// compute.
+func TestE2EKubernetesAttachInstallsExtension(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	srv := newTmuxServer(t)
+	r := srv.start(100, 30, state, "attach")
+
+	r.waitFor("1/11 Workspace", "› mlw-prod")
+	r.keys("Enter")
+	r.waitFor("3/11 Compute type", "› 1. Kubernetes compute")
+	r.keys("Enter")
+	r.waitFor("4/11 Cluster purpose")
+	r.keys("Enter")
+	r.waitFor("5/11 Cluster")
+	r.text("aks-ml-plain")
+	r.waitFor("filter: aks-ml-plain", "it will be installed")
+	r.keys("Enter")
+	for _, step := range []string{"6/11 Inference router", "7/11 TLS", "8/11 Namespace", "9/11 Identity"} {
+		r.waitFor(step)
+		r.keys("Enter")
+	}
+	r.waitFor("10/11 Name", "name: e.g.")
+	r.text("k8s-att")
+	r.waitFor("✓ k8s-att is free in mlw-prod")
+	r.keys("Enter")
+	r.waitFor("11/11 Review", "Attach Kubernetes compute k8s-att")
+	r.keys("Enter")
+	r.waitForWithin(2*e2eOpWait, "✓ Attached k8s-att")
+	r.keys("Enter")
+	r.expectExit(0)
+	c, ok := k8sList(t, state)["k8s-att"]
+	if !ok || c.Type != "Kubernetes" || c.State != "Succeeded" || c.Extension == nil || c.Extension.State != "Succeeded" {
+		t.Fatalf("list -o json: k8s-att = %+v (found %v)", c, ok)
+	}
+}

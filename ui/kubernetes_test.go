@@ -55,6 +55,16 @@ func TestKubernetesCreateThroughThreePhases(t *testing.T) {
 	}
 	d.press("enter") // submit: the phases run
 	d.wantScreen("✓")
+	var names []string
+	for _, ph := range d.m.op.phases {
+		names = append(names, ph.name)
+		if !ph.done {
+			t.Errorf("phase %s not done: %+v", ph.name, ph)
+		}
+	}
+	if strings.Join(names, ",") != "cluster,extension,attach" {
+		t.Fatalf("phases seen: %v", names)
+	}
 	var found bool
 	for _, c := range d.cloud.Comps["mlw-prod"] {
 		if c.Name == "k8s-new" && strings.EqualFold(c.Type, "Kubernetes") && c.State == "Succeeded" {

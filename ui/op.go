@@ -33,6 +33,36 @@ type opState struct {
 	confirm    bool // the Ctrl+C question is open
 	detached   bool // the user stopped watching
 	fromList   bool // started from the computes list (status, detach)
+	// phases are the current path's phases as they go (cluster,
+	// extension, attach), each with its own state and elapsed time.
+	phases []phaseLine
+}
+
+// phaseLine is one phase of a Kubernetes create or attach as seen so far.
+type phaseLine struct {
+	name, state   string
+	started, last time.Duration
+	done          bool
+}
+
+// notePhase records a progress whose state is "PHASE: STATE".
+func (o *opState) notePhase(state string, elapsed time.Duration) {
+	name, st, ok := strings.Cut(state, ": ")
+	if !ok {
+		return
+	}
+	for i := range o.phases {
+		if o.phases[i].name == name {
+			o.phases[i].state, o.phases[i].last = st, elapsed
+			o.phases[i].done = st == "done already" || strings.EqualFold(st, "Succeeded")
+			return
+		}
+	}
+	for i := range o.phases {
+		o.phases[i].done = true // a later phase started: the earlier ones ended
+	}
+	o.phases = append(o.phases, phaseLine{name: name, state: st, started: elapsed, last: elapsed,
+		done: st == "done already" || strings.EqualFold(st, "Succeeded")})
 }
 
 type (
@@ -81,6 +111,11 @@ func (m *Model) submit() tea.Cmd {
 		started: m.now(), expected: m.expected(kind)}
 	ctx, c, g := m.ctx, m.cloud, m.guard
 	if p.Kubernetes() {
+		// the usual time of the whole: the phases a create or attach runs
+		m.op.expected = m.expected(wizard.OpAttach) + m.expected(wizard.OpExtension)
+		if p.Mode == wizard.ModeCreate {
+			m.op.expected += m.expected(wizard.OpCluster)
+		}
 		return tea.Batch(m.goTo(wizard.StepSubmit), m.phasesCmd(req, p), m.tickCmd(req))
 	}
 	cmd := func() tea.Msg {
@@ -113,7 +148,7 @@ func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
 		}
 		cp, err := wizard.RunPhases(fctx, c, p, g, every, func(pp wizard.PhaseProgress) {
 			pr := pp.Progress
-			pr.Done, pr.Err = false, nil
+			pr.Done, pr.Err, pr.Expected = false, nil, 0 // the whole's usual time stays
 			pr.State = string(pp.Phase) + ": " + pr.State
 			if pp.Skipped {
 				pr.State = string(pp.Phase) + ": done already"
@@ -233,6 +268,9 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 		p := msg.p
 		o.last = p
 		o.elapsed = max(o.elapsed, p.Elapsed)
+		if m.plan.Kubernetes() {
+			o.notePhase(p.State, p.Elapsed)
+		}
 		if p.Expected > 0 {
 			o.expected = p.Expected
 		}

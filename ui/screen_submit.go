@@ -136,6 +136,20 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		fill := min(barW-1, int(frac*float64(barW)))
 		b.WriteString(st.BarReq.Render(strings.Repeat("█", fill)) + st.BarEmpty.Render(strings.Repeat("░", barW-fill)) +
 			st.Muted.Render(fmt.Sprintf(" %s of ~%s", clock(o.elapsed), humanDur(exp))) + "\n")
+		if len(o.phases) > 0 {
+			// the current path: each phase with its own state and time
+			for i, ph := range o.phases {
+				mark := m.spin.View()
+				if ph.done {
+					mark = st.OK.Render("✓")
+				}
+				took := clock(ph.last - ph.started)
+				if i == len(o.phases)-1 && !ph.done {
+					took = clock(o.elapsed - ph.started)
+				}
+				b.WriteString(fmt.Sprintf("  %s %-10s %s · %s\n", mark, ph.name, ph.state, took))
+			}
+		}
 		if exp > 0 && o.elapsed > exp {
 			b.WriteString(st.Warn.Render(fmt.Sprintf("slower than usual: %s past the usual %s; Azure is still working on it", clock(o.elapsed-exp), humanDur(exp))) + "\n")
 		}

@@ -65,6 +65,8 @@ type Model struct {
 	// dialog is the open yes/no question (detach, leaving the wizard),
 	// nil when none.
 	dialog *dialog
+	// typeAhead holds the keys typed while the step was loading.
+	typeAhead []tea.KeyPressMsg
 	notice string
 	// noticeSeq numbers notices so an expiry only clears its own.
 	noticeSeq int
@@ -264,6 +266,7 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 		if m.data.put(msg) {
 			cmds = append(cmds, m.onData(msg))
 			cmds = append(cmds, m.cur().update(m, msg))
+			cmds = append(cmds, m.replayTypeAhead())
 		}
 		if msg.err == nil {
 			m.answered()

@@ -457,8 +457,10 @@ func (p *picker) widths(w int) []int {
 	need := make([]int, n) // uncapped
 	hdr := func(i int) int {
 		t := ansi.StringWidth(p.title(i))
-		if i == p.sortCol && p.userSorted {
-			t++ // the sort arrow
+		if p.userSorted && !p.cols[i].NoSort {
+			// room for the sort arrow in every sortable column once the user
+			// sorts, so the columns do not narrow and widen on each sort
+			t++
 		}
 		return t
 	}
@@ -599,10 +601,9 @@ func (p *picker) view(st *styles, w, height int) string {
 			if p.sortDesc {
 				arrow = "↓"
 			}
-			t = fit(t, ws[i]-1, c.Right) + arrow
-			if c.Right {
-				t = strings.TrimLeft(t, " ")
-			}
+			// the arrow right after the title, on the same side in every
+			// column (a right-aligned title keeps its place)
+			t += arrow
 		}
 		hdr.WriteString(fit(t, ws[i], c.Right))
 	}

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -140,4 +142,18 @@ func typeFilter(p *picker, s string) {
 	for _, r := range s {
 		p.update(tea.KeyPressMsg{Code: r, Text: string(r)}, newKeyMap(), 5)
 	}
+}
+
+// Keys typed while a list is loading are not lost: they filter it once it
+// is in.
+func TestTypeAheadWhileLoading(t *testing.T) {
+	d := newDriver(t, func(o *Options) { o.Cloud.(*wizardtest.Cloud).Delay["Workspaces"] = 100 * time.Millisecond })
+	d.m = New(d.m.ctx, d.m.opts)
+	d.m.debounce = time.Millisecond
+	cmd := d.m.Init()
+	d.typ("research") // before the workspaces arrive
+	d.run(cmd)
+	d.wantStep(wizard.StepWorkspace)
+	d.wantScreen("filter: research", "mlw-research")
+	d.wantNoScreen("mlw-prod ")
 }

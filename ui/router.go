@@ -101,6 +101,7 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 	}
 	m.step = id
 	m.flash = ""
+	m.typeAhead = nil
 	// a flag answered this step but its answer fails: say why
 	m.flash = m.flagWhy(id)
 	return m.cur().enter(m)
@@ -181,6 +182,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		if !n.sl.ok {
 			if key.Matches(msg, k.Back) {
 				return m.back()
+			}
+			if msg.Text != "" && m.cur().typing(m) && len(m.typeAhead) < 64 {
+				// typed while loading (a filter): kept, and given to the
+				// step once its data is in
+				m.typeAhead = append(m.typeAhead, msg)
 			}
 			return nil
 		}
@@ -338,4 +344,24 @@ func (m *Model) answersCommand() string {
 		}
 	}
 	return ""
+}
+
+// replayTypeAhead gives the keys typed while the step was loading to the
+// step, once everything it needs is in.
+func (m *Model) replayTypeAhead() tea.Cmd {
+	if len(m.typeAhead) == 0 {
+		return nil
+	}
+	for _, n := range m.needsNow() {
+		if !n.sl.ok {
+			return nil
+		}
+	}
+	keys := m.typeAhead
+	m.typeAhead = nil
+	var cmds []tea.Cmd
+	for _, k := range keys {
+		cmds = append(cmds, m.cur().update(m, k))
+	}
+	return tea.Batch(cmds...)
 }

@@ -121,6 +121,11 @@ func newStyles(dark, noColor bool) *styles {
 	s.FieldName = base.Foreground(grey)
 	s.Focused = base.Bold(true).Foreground(accent)
 	s.Help = help.DefaultStyles(dark)
+	// separators and the ellipsis in grey, not the default's near-black,
+	// which a 16-colour terminal shows as black on a dark background
+	s.Help.ShortSeparator = base.Foreground(grey)
+	s.Help.FullSeparator = base.Foreground(grey)
+	s.Help.Ellipsis = base.Foreground(grey)
 	s.Input = textinput.DefaultStyles(dark)
 	s.Input.Cursor.Blink = false // no blink timers
 	return s

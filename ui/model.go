@@ -67,7 +67,7 @@ type Model struct {
 	dialog *dialog
 	// typeAhead holds the keys typed while the step was loading.
 	typeAhead []tea.KeyPressMsg
-	notice string
+	notice    string
 	// noticeSeq numbers notices so an expiry only clears its own.
 	noticeSeq int
 	// signIn is the device-code instruction shown until sign-in succeeds;

@@ -21,7 +21,7 @@ func (m *Model) body(w, h int) string {
 		boxes = append(boxes, m.st.Frame.Render(wrap("Sign in: "+m.signIn, max(20, w-6))))
 	}
 	if m.notice != "" {
-		boxes = append(boxes, m.st.Frame.Render(wrap(m.notice, max(20, w-6))))
+		boxes = append(boxes, m.st.Frame.Render(wrap(m.noticeText(), max(20, w-6))))
 	}
 	if len(boxes) > 0 {
 		top := strings.Join(boxes, "\n")

@@ -70,6 +70,8 @@ type Model struct {
 	notice    string
 	// noticeSeq numbers notices so an expiry only clears its own.
 	noticeSeq int
+	// noticeUntil is when a retry notice's wait ends (its countdown).
+	noticeUntil time.Time
 	// signIn is the device-code instruction shown until sign-in succeeds;
 	// signInCh carries it from the credential's goroutine.
 	signIn   string
@@ -226,7 +228,12 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 		// Retry notices are transient: they fade after a while unless a
 		// newer one replaced them (a sign-in prompt is re-sent while valid).
 		expire := tea.Tick(noticeTTL, func(time.Time) tea.Msg { return noticeExpiredMsg{seq} })
-		return tea.Batch(noticeCmd(m.opts.Notices), expire)
+		return tea.Batch(noticeCmd(m.opts.Notices), expire, m.startCountdown(seq))
+	case noticeTickMsg:
+		if msg.seq == m.noticeSeq && m.notice != "" && m.noticeUntil.After(m.now()) {
+			return noticeTick(msg.seq)
+		}
+		return nil
 	case noticeExpiredMsg:
 		if msg.seq == m.noticeSeq {
 			m.notice = ""
@@ -270,6 +277,10 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 		}
 		if msg.err == nil {
 			m.answered()
+		} else if m.notice != "" && !m.data.loading() {
+			// the call gave up: its error screen says the rest; a notice
+			// that it is retrying would be untrue now
+			m.notice, m.noticeUntil = "", time.Time{}
 		}
 	case submittedMsg, followStartedMsg, progressMsg, followClosedMsg, pendingMsg:
 		cmds = append(cmds, m.onOp(msg))

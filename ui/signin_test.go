@@ -132,3 +132,22 @@ func TestHubWorkspaceTakesNoAKSCompute(t *testing.T) {
 	d.press("down", "down", "down", "enter") // list computes: fine
 	d.wantStep(wizard.StepList)
 }
+
+// A retry notice counts down, and goes when the call it was about gives up.
+func TestRetryNoticeCountsDownAndGoesWithTheError(t *testing.T) {
+	d := newDriver(t)
+	clock := time.Now()
+	d.m.now = func() time.Time { return clock }
+	d.update(noticeMsg{text: "throttled by Azure: retrying in 6 s", ok: true})
+	d.wantScreen("retrying in 6 s")
+	clock = clock.Add(2 * time.Second)
+	d.wantScreen("retrying in 4 s")
+	clock = clock.Add(5 * time.Second)
+	d.wantScreen("retrying now")
+	// the call gives up: its error, not "retrying"
+	d.update(dataMsg{req: d.m.data.next(reqRegions), reqKey: reqRegions, cacheKey: keyRegions(d.m.plan.Subscription),
+		err: &wizard.Error{Kind: wizard.ErrThrottled, Message: "still throttled"}})
+	if strings.Contains(d.screen(), "retrying") {
+		t.Fatalf("a notice about a call that gave up stays:\n%s", d.screen())
+	}
+}

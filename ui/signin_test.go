@@ -21,10 +21,16 @@ func TestNoticeClearedByNextAnswer(t *testing.T) {
 	// its answer ends the wait
 	d.run(pending)
 	d.wantNoScreen("retrying")
-	// an error answer keeps it
+	// an error answer while another call is in flight keeps it; once
+	// nothing is waited for, the call gave up and its error says the rest
 	d.update(noticeMsg{text: "network error: retrying in 800 ms", ok: true})
+	pending = d.m.fetchComputes(true)
 	d.update(dataMsg{reqKey: "x", cacheKey: "x", err: &wizard.Error{Kind: wizard.ErrNetwork, Message: "boom"}})
 	d.wantScreen("network error: retrying in 800 ms")
+	d.run(pending)
+	d.update(noticeMsg{text: "network error: retrying in 800 ms", ok: true})
+	d.update(dataMsg{reqKey: "x", cacheKey: "x", err: &wizard.Error{Kind: wizard.ErrNetwork, Message: "boom"}})
+	d.wantNoScreen("retrying in 800 ms")
 	// progress of an operation clears it too
 	d.toReview("aks-new")
 	d.cloud.Delay["Follow"] = 5 * time.Second

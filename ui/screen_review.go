@@ -150,7 +150,12 @@ func (s *reviewScreen) view(m *Model, w, h int) string {
 	if p.Kubernetes() {
 		what = "Kubernetes compute"
 	}
-	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expected(kind))))
+	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expected(kind))))
+	if !p.Kubernetes() && p.From(wizard.FComputeType) != wizard.Asked {
+		// said once: the compute type step, which says it, was not shown
+		b.WriteString(wrap(st.Muted.Render(wizard.Legacy), w) + "\n")
+	}
+	b.WriteString("\n")
 	for _, r := range summaryRows(m, s.report) {
 		src := ""
 		if r.src != wizard.Unset {
@@ -208,6 +213,11 @@ func (s *reviewScreen) view(m *Model, w, h int) string {
 		}
 	} else {
 		s.scroll = 0
+	}
+	if more == "" {
+		// everything fits: no "more" line (an empty one would push the
+		// foot off a window the lines fill exactly)
+		return strings.Join(lines, "\n") + "\n" + foot
 	}
 	return strings.Join(lines, "\n") + "\n" + more + "\n" + foot
 }

@@ -157,3 +157,38 @@ func TestTypeAheadWhileLoading(t *testing.T) {
 	d.wantScreen("filter: research", "mlw-research")
 	d.wantNoScreen("mlw-prod ")
 }
+
+// When Azure's prices or quota cannot be read, the size table says so
+// instead of leaving empty columns unexplained.
+func TestSizesSayWhenPricesAreUnknown(t *testing.T) {
+	d := newDriver(t, func(o *Options) {
+		c := o.Cloud.(*wizardtest.Cloud)
+		l := c.SizeL["eastus"]
+		l.PricesUnknown = true
+		c.SizeL["eastus"] = l
+	})
+	d.createTo(wizard.StepVMSize)
+	d.wantScreen("Prices could not be read from Azure")
+}
+
+// Sorting keeps the column widths and puts the arrow right after the title.
+func TestSortKeepsColumnWidths(t *testing.T) {
+	d := newDriver(t, sized(100, 30))
+	d.createTo(wizard.StepVMSize)
+	d.press("tab")
+	first := strings.Split(d.screen(), "\n")
+	d.press("tab")
+	second := strings.Split(d.screen(), "\n")
+	hdr := func(lines []string) string {
+		for _, l := range lines {
+			if strings.Contains(l, "VM size") && strings.Contains(l, "Family") {
+				return l
+			}
+		}
+		return ""
+	}
+	a, b := hdr(first), hdr(second)
+	if a == "" || b == "" || strings.Index(a, "Family") != strings.Index(b, "Family") || !strings.ContainsAny(a+b, "↑↓") {
+		t.Fatalf("headers moved:\n%s\n%s", a, b)
+	}
+}

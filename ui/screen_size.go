@@ -145,6 +145,14 @@ func (s *sizeScreen) view(m *Model, w, h int) string {
 		head += fmt.Sprintf(", %d restricted hidden", hidden)
 	}
 	head += ". The size cannot be changed later."
+	switch {
+	case l.PricesUnknown && l.QuotaUnknown:
+		head += " Prices and quota could not be read from Azure: those columns are empty."
+	case l.PricesUnknown:
+		head += " Prices could not be read from Azure: the $/hour column is empty."
+	case l.QuotaUnknown:
+		head += " Quota could not be read from Azure: the Left column is empty."
+	}
 	var det strings.Builder
 	if i := s.p.selected(); i >= 0 && i < len(s.sizes) {
 		z := s.sizes[i]

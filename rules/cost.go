@@ -31,6 +31,9 @@ func CostLine(nodes int, size string, pricePerHour float64) string {
 	return fmt.Sprintf("≈ %s/month for %d × %s at %s/h", Dollars(m), nodes, orDefault(size, "this size"), hourly(pricePerHour))
 }
 
+// CostScope says what a CostLine counts, wherever it is shown.
+const CostScope = "VMs only (pay-as-you-go, 730 h a month); disks, load balancer, traffic extra"
+
 // Dollars renders a monthly figure: "$502", "$1,234", "$8.76".
 func Dollars(v float64) string {
 	if v < 10 {

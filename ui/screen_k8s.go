@@ -156,12 +156,7 @@ func newNewClusterScreen() screen {
 		f: &form{fields: []*formField{name, rg}}, field: wizard.FNewCluster,
 		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it created-by=amlaks, so a re-run continues with it.",
 		load: func(m *Model, s *k8sForm) {
-			n := m.plan.NewClusterName()
-			if n == "" && m.plan.Workspace.Name != "" {
-				// the compute is named later: offer a name from the workspace's
-				n = "aks-" + strings.TrimPrefix(m.plan.Workspace.Name, "mlw-")
-			}
-			name.in.SetValue(n)
+			name.in.SetValue(m.plan.SuggestedClusterName())
 			rg.in.SetValue(m.plan.NewClusterGroup())
 		},
 		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },

@@ -405,7 +405,7 @@ func (s *reviewScreen) needs(m *Model) []need { return nil }
 // costText is the monthly cost of the nodes, or why it is not shown.
 func costText(nodes int, z wizard.VMSize) string {
 	if line := rules.CostLine(nodes, z.Name, z.PricePerHour); line != "" {
-		return line + " (VMs only, Linux pay-as-you-go)"
+		return line + "; " + rules.CostScope
 	}
 	return "price not known here: see the Azure pricing calculator for " + z.Name
 }

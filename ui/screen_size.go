@@ -231,8 +231,7 @@ func (s *nodesScreen) enter(m *Model) tea.Cmd {
 	if z, _, ok := m.size(); ok && z.VCPUs > 0 && m.plan.From(wizard.FNodes) == wizard.Default {
 		// an untouched default follows the size: the smallest count that
 		// meets the purpose's threshold
-		th := rules.ThresholdFor(m.plan.Purpose)
-		s.n = max(th.MinNodes, (th.MinVCPUs+z.VCPUs-1)/z.VCPUs)
+		s.n = rules.ThresholdFor(m.plan.Purpose).MinNodesFor(z.VCPUs)
 	}
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()

@@ -3,8 +3,6 @@ package ui
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -86,7 +84,7 @@ func (s *tlsScreen) enter(m *Model) tea.Cmd {
 
 // read schedules (debounced) the read of a file field.
 func (s *tlsScreen) read(m *Model, f *formField) tea.Cmd {
-	path := expandHome(f.value())
+	path := files.ExpandHome(f.value())
 	req := m.data.next("file:" + f.id)
 	delete(s.fileErr, f.id)
 	if path == "" {
@@ -106,13 +104,13 @@ func (s *tlsScreen) apply(m *Model) {
 	t.Mode = rules.TLSMode(s.mode.choice)
 	t.LeafDomainLabel = s.leaf.value()
 	t.Overwrite = s.overwrite.choice == 1
-	if t.CertFile != expandHome(s.cert.value()) {
+	if t.CertFile != files.ExpandHome(s.cert.value()) {
 		t.CertPEM = nil
 	}
-	if t.KeyFile != expandHome(s.key.value()) {
+	if t.KeyFile != files.ExpandHome(s.key.value()) {
 		t.KeyPEM = nil
 	}
-	t.CertFile, t.KeyFile, t.CNAME = expandHome(s.cert.value()), expandHome(s.key.value()), s.cname.value()
+	t.CertFile, t.KeyFile, t.CNAME = files.ExpandHome(s.cert.value()), files.ExpandHome(s.key.value()), s.cname.value()
 	s.tls = t
 }
 
@@ -238,16 +236,3 @@ func (s *tlsScreen) help(m *Model) []key.Binding {
 
 func (s *tlsScreen) typing(m *Model) bool  { return s.f.focused().isText() }
 func (s *tlsScreen) needs(m *Model) []need { return nil }
-
-// expandHome turns a leading ~/ into the user's home directory, as a shell
-// would (a path typed in a form field never goes through one).
-func expandHome(p string) string {
-	if p != "~" && !strings.HasPrefix(p, "~/") {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return p
-	}
-	return filepath.Join(home, strings.TrimPrefix(p, "~"))
-}

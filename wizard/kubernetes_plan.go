@@ -87,6 +87,16 @@ func (p *Plan) NewClusterName() string {
 	return p.Name
 }
 
+// SuggestedClusterName is the name offered for the new AKS cluster while
+// the compute has no name yet: the given or derived name, else one from
+// the workspace's ("mlw-prod" → "aks-prod").
+func (p *Plan) SuggestedClusterName() string {
+	if n := p.NewClusterName(); n != "" || p.Workspace.Name == "" {
+		return n
+	}
+	return "aks-" + strings.TrimPrefix(p.Workspace.Name, "mlw-")
+}
+
 // NewClusterGroup is the resource group of the cluster a Kubernetes create
 // makes: --cluster-resource-group, or the workspace's.
 func (p *Plan) NewClusterGroup() string {

@@ -144,6 +144,23 @@ func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 }
 
 func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
+	r, f, _, err := attachFacts(ctx, c, p, inFlight, nil)
+	if err != nil {
+		return r, err
+	}
+	f.TLS = p.TLS
+	f.Network = rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet}
+	r.Findings = rules.AttachFindings(f)
+	return r, nil
+}
+
+// attachFacts gathers what an attach's preflight looks at, every call in
+// parallel (more adds the caller's own calls to the same group): the
+// workspace's computes, whether the name is taken, the regions, the
+// cluster, where it is attached already, and its region's versions. It
+// returns the report with its facts, the attach facts of the cluster and
+// the name, and the attachments ("NAME in WORKSPACE").
+func attachFacts(ctx context.Context, c Cloud, p *Plan, inFlight *Guard, more func(g *group)) (Report, rules.AttachFacts, []string, error) {
 	var r Report
 	var taken bool
 	var clusters []Cluster
@@ -162,18 +179,21 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 		return
 	})
 	g.Go(func() (err error) { attachedAs, err = AttachedAs(ctx, c, p.Subscription, p.ClusterID); return })
+	if more != nil {
+		more(&g)
+	}
 	if err := g.Wait(); err != nil {
-		return r, err
+		return r, rules.AttachFacts{}, nil, err
 	}
 	cl, ok := FindCluster(clusters, p.ClusterID)
 	if !ok {
-		return r, &Error{Kind: ErrNotFound, Op: "find cluster", Message: "no AKS cluster " + p.ClusterID + " in this subscription",
+		return r, rules.AttachFacts{}, nil, &Error{Kind: ErrNotFound, Op: "find cluster", Message: "no AKS cluster " + p.ClusterID + " in this subscription",
 			Hint: "check --cluster-id, or pick one from `amlaks attach` without it"}
 	}
 	r.Facts.Cluster = &cl
 	vs, err := c.Versions(ctx, p.Subscription, cl.Region)
 	if err != nil {
-		return r, err
+		return r, rules.AttachFacts{}, nil, err
 	}
 	r.Facts.Versions = vs
 	f := clusterFacts(cl, p, vs, PairsOf(r.Facts.Regions, p.Workspace.Region), attachedAs)
@@ -181,10 +201,7 @@ func attachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Re
 	f.ExistingNames = ExistingNames(r.Facts.Computes)
 	f.NameTaken = taken
 	f.InFlight = inFlight.Busy(cl.ID)
-	f.TLS = p.TLS
-	f.Network = rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet}
-	r.Findings = rules.AttachFindings(f)
-	return r, nil
+	return r, f, attachedAs, nil
 }
 
 // ClusterFacts evaluates a cluster for the cluster picker's badge without

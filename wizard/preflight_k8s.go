@@ -249,47 +249,17 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 }
 
 func kubernetesAttachPreflight(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan, inFlight *Guard) (Report, error) {
-	var r Report
-	var taken bool
-	var clusters []Cluster
-	var attachedAs []string
 	var ext Extension
 	var haveExt bool
-	ws := p.WorkspaceRef()
-	var g group
-	g.Go(func() (err error) { r.Facts.Computes, err = c.Computes(ctx, ws); return })
-	g.Go(func() (err error) { taken, err = NameTaken(ctx, c, ws, p.Name); return })
-	g.Go(func() (err error) { r.Facts.Regions, err = c.Regions(ctx, p.Subscription); return })
-	g.Go(func() (err error) {
-		if p.Cluster != nil && strings.EqualFold(p.Cluster.ID, p.ClusterID) {
-			clusters = []Cluster{*p.Cluster}
-			return nil
-		}
-		clusters, err = c.Clusters(ctx, p.Subscription)
-		return
+	r, f, attachedAs, err := attachFacts(ctx, c, p, inFlight, func(g *group) {
+		g.Go(func() (err error) { ext, haveExt, err = kc.Extension(ctx, p.ClusterID); return })
 	})
-	g.Go(func() (err error) { attachedAs, err = AttachedAs(ctx, c, p.Subscription, p.ClusterID); return })
-	g.Go(func() (err error) { ext, haveExt, err = kc.Extension(ctx, p.ClusterID); return })
-	if err := g.Wait(); err != nil {
-		return r, err
-	}
-	cl, ok := FindCluster(clusters, p.ClusterID)
-	if !ok {
-		return r, &Error{Kind: ErrNotFound, Op: "find cluster", Message: "no AKS cluster " + p.ClusterID + " in this subscription",
-			Hint: "check --cluster-id, or pick one from `amlaks attach` without it"}
-	}
-	r.Facts.Cluster = &cl
-	vs, err := c.Versions(ctx, p.Subscription, cl.Region)
 	if err != nil {
 		return r, err
 	}
-	r.Facts.Versions = vs
+	cl := *r.Facts.Cluster
 	legacy, k8s := SplitAttachments(attachedAs)
-	f := clusterFacts(cl, p, vs, PairsOf(r.Facts.Regions, p.Workspace.Region), nil)
-	f.Name = p.Name
-	f.ExistingNames = ExistingNames(r.Facts.Computes)
-	f.NameTaken = taken
-	f.InFlight = inFlight.Busy(cl.ID)
+	f.AttachedAs = nil // the current path weighs legacy and Kubernetes attachments itself
 	fs := rules.AttachFindings(f) // TLS: the extension's, checked below
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, true)
 	r.Findings = rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))

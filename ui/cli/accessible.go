@@ -572,10 +572,7 @@ func (w *walker) text(id wizard.StepID) error {
 // Kubernetes create makes, each checked as given.
 func (w *walker) newCluster(done <-chan struct{}) error {
 	p := w.p
-	name := p.NewClusterName()
-	if name == "" && p.Workspace.Name != "" {
-		name = "aks-" + strings.TrimPrefix(p.Workspace.Name, "mlw-")
-	}
+	name := p.SuggestedClusterName()
 	check := func(n, g string) error {
 		trial := p.Clone()
 		if err := trial.Answer(wizard.FNewCluster, wizard.NewCluster{Name: n, ResourceGroup: g}); err != nil {

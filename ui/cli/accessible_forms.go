@@ -1,16 +1,15 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // The form steps of the accessible mode (KindForm: networking, TLS): one
@@ -155,7 +154,11 @@ func (w *walker) tls(done <-chan struct{}) error {
 	t.Mode = rules.TLSMode(mode)
 	bad := func(f field) error {
 		pem := map[string]*[]byte{"ssl-cert-file": &t.CertPEM, "ssl-key-file": &t.KeyPEM}[f.id]
-		if err := readPEM(f.dst, pem); err != nil {
+		if err := readPEM(w.a.ctx, f.id, f.dst, pem); err != nil {
+			var v rules.Violation
+			if errors.As(err, &v) {
+				return v
+			}
 			return rules.Violation{Field: f.id, Code: "file", Message: err.Error()}
 		}
 		for _, v := range rules.CheckTLS(t, internal, time.Now()) {
@@ -194,25 +197,20 @@ func (w *walker) tls(done <-chan struct{}) error {
 }
 
 // readPEM expands ~ in a file name and reads the file into pem (nil:
-// not a file field).
-func readPEM(path *string, pem *[]byte) error {
+// not a file field) through the capped reader line mode uses
+// (wizard.ReadPEMFile: a regular file, at most 1 MiB).
+func readPEM(ctx context.Context, flag string, path *string, pem *[]byte) error {
 	if pem == nil {
 		return nil
 	}
-	if home, err := os.UserHomeDir(); err == nil && (*path == "~" || strings.HasPrefix(*path, "~/")) {
-		*path = filepath.Join(home, strings.TrimPrefix(*path, "~"))
-	}
+	*path = files.ExpandHome(*path)
 	*pem = nil
 	if *path == "" {
 		return nil
 	}
-	b, err := os.ReadFile(*path)
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
+	b, err := wizard.ReadPEMFile(ctx, flag, *path)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %v", *path, err)
+		return err
 	}
 	*pem = b
 	return nil

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
@@ -583,5 +585,19 @@ func TestAccessibleLessThanGoesBackFromALinePrompt(t *testing.T) {
 	}
 	if len(c.Specs) != 1 || c.Specs[0].Nodes != 2 || c.Specs[0].Name != "aks-b" {
 		t.Fatalf("sent %+v", c.Specs)
+	}
+}
+
+// The accessible mode reads PEM files through the same capped reader as
+// line mode: a directory or a device is refused by name, never read.
+func TestAccessiblePEMThroughCappedReader(t *testing.T) {
+	var pem []byte
+	for _, path := range []string{t.TempDir(), "/dev/zero"} {
+		p := path
+		err := readPEM(context.Background(), "ssl-cert-file", &p, &pem)
+		var v rules.Violation
+		if !errors.As(err, &v) || v.Field != "ssl-cert-file" || !strings.Contains(v.Message, "not a PEM file") || pem != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
 	}
 }

@@ -632,7 +632,7 @@ func costText(p *wizard.Plan, rep wizard.Report) string {
 	if line == "" {
 		return ""
 	}
-	return line + "; VMs only (Linux pay-as-you-go, 730 hours a month): disks, load balancer and traffic come on top"
+	return line + "; " + rules.CostScope
 }
 
 // costJSON is the cost object of the JSON output (nil when unknown).

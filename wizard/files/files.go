@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -167,4 +169,17 @@ func dirOf(path string) string {
 		}
 	}
 	return "."
+}
+
+// ExpandHome turns a leading ~ or ~/ into the user's home directory, as a
+// shell would: a path typed in a form field never goes through one.
+func ExpandHome(p string) string {
+	if p != "~" && !strings.HasPrefix(p, "~/") {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return p
+	}
+	return filepath.Join(home, strings.TrimPrefix(p, "~"))
 }

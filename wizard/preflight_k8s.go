@@ -259,7 +259,7 @@ func kubernetesAttachPreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 	}
 	cl := *r.Facts.Cluster
 	legacy, k8s := SplitAttachments(attachedAs)
-	f.AttachedAs = nil // the current path weighs legacy and Kubernetes attachments itself
+	f.AttachedAs = nil            // the current path weighs legacy and Kubernetes attachments itself
 	fs := rules.AttachFindings(f) // TLS: the extension's, checked below
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, true)
 	r.Findings = rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))

@@ -262,3 +262,83 @@ func TestDryRunPrintsTheBodySent(t *testing.T) {
 		})
 	}
 }
+
+// TestKubernetesDryRunPrintsTheBodiesSent: the current path's dry run
+// prints one request per phase (cluster, extension, attach); running the
+// same command sends exactly those PUTs, in that order, with those bodies
+// (protected settings redacted in the printed copy only), for a create
+// with and without a certificate and for an attach that installs the
+// extension.
+func TestKubernetesDryRunPrintsTheBodiesSent(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, cert, key := tlsFiles(t, dir, "ml.contoso.com")
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"create, plain HTTP", []string{"create", "-n", "k8s-dry", "--cluster", "aks-dry", "--allow-insecure-connections", "--purpose", "dev-test", "--nodes", "1", "--router", "nodeport"}},
+		{"create, own certificate, private API", []string{"create", "-n", "k8s-tls", "--cluster", "aks-tls", "--api-access", "private", "--namespace", "team-a",
+			"--ssl-cert-file", certFile, "--ssl-key-file", keyFile, "--ssl-cname", "ml.contoso.com"}},
+		{"attach, installing the extension", []string{"attach", "-n", "k8s-att", "--cluster", "aks-ml-plain", "--cluster-resource-group", "rg-aks-ml",
+			"--install-extension", "--allow-insecure-connections"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, tap := tappedFactory(t)
+			args := append(append([]string{}, c.args...), "-w", "mlw-prod")
+			dry := runLine(t, f, append(args, "--dry-run", "-o", "json")...)
+			if dry.code != 0 {
+				t.Fatal(dry)
+			}
+			var printed struct {
+				Phases []struct {
+					Kind    string
+					Request struct {
+						Method, Path string
+						Body         json.RawMessage
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(dry.out), &printed); err != nil || len(printed.Phases) == 0 {
+				t.Fatalf("dry run output: %v\n%s", err, dry.out)
+			}
+			if len(tap.sent()) != 0 {
+				t.Fatal("the dry run sent a PUT")
+			}
+			if strings.Contains(dry.out, string(cert)) || strings.Contains(dry.out, string(key)) {
+				t.Fatal("the dry run printed the certificate or key")
+			}
+			wet := runLine(t, f, append(args, "--yes")...)
+			if wet.code != 0 {
+				t.Fatal(wet)
+			}
+			puts := tap.sent()
+			if len(puts) != len(printed.Phases) {
+				t.Fatalf("%d PUTs sent, %d phases printed\n%s", len(puts), len(printed.Phases), wet)
+			}
+			for i, ph := range printed.Phases {
+				got := puts[i]
+				if ph.Request.Method != http.MethodPut || !strings.HasSuffix(got.url, ph.Request.Path) {
+					t.Errorf("phase %s: printed %s %s, sent PUT %s", ph.Kind, ph.Request.Method, ph.Request.Path, got.url)
+				}
+				sent := redactProtected(jsonValue(t, got.body))
+				if shown := jsonValue(t, ph.Request.Body); !reflect.DeepEqual(shown, sent) {
+					t.Errorf("phase %s: the dry run printed another body than the one sent\nprinted %s\n   sent %s", ph.Kind, ph.Request.Body, got.body)
+				}
+			}
+		})
+	}
+}
+
+// redactProtected replaces what a printed request hides: the values of the
+// extension's protected settings.
+func redactProtected(v any) any {
+	m, _ := v.(map[string]any)
+	props, _ := m["properties"].(map[string]any)
+	if ps, ok := props["configurationProtectedSettings"].(map[string]any); ok {
+		for k := range ps {
+			ps[k] = wizard.Redacted
+		}
+	}
+	return v
+}

@@ -276,13 +276,7 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 	case wizard.FComputeType:
 		cmds = append(cmds, m.fetchExtensions(false))
 	case wizard.FCluster:
-		if exts, sl := m.extensionsData(); sl.ok && p.Kubernetes() && !p.Given(wizard.FInstallExtension) {
-			// the picker said "it will be installed" (or reinstalled): picking
-			// the cluster is the choice, shown again as a phase at review
-			e, ok := exts[strings.ToLower(p.ClusterID)]
-			p.InstallExtension = !ok || !e.Healthy()
-			p.Mark(wizard.FInstallExtension, wizard.Asked)
-		}
+		wizard.DecideInstallExtension(p, m.known())
 	case wizard.FMode:
 		switch p.Mode {
 		case wizard.ModeAttach:
@@ -293,12 +287,7 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 	case wizard.FRegion:
 		cmds = append(cmds, m.fetchVersions(p.Region, reqVersions, false), m.fetchSizes(p.Region, false))
 	case wizard.FTLS:
-		if p.Kubernetes() && p.TLS.Mode == rules.TLSOff {
-			// no certificate on the current path: the extension must be
-			// told to allow insecure connections, and the screen said so
-			p.AllowInsecure = true
-			p.Mark(wizard.FAllowInsecure, wizard.Asked)
-		}
+		wizard.DecideInsecure(p)
 	}
 	cmds = append(cmds, m.advance())
 	return tea.Batch(cmds...)

@@ -239,3 +239,28 @@ func (p *Plan) k8sAnswer(f Field, v any) (handled, ok bool) {
 	}
 	return true, ok
 }
+
+// DecideInsecure is the decider after the TLS step on the current path:
+// choosing no certificate there is choosing plain HTTP, so the extension
+// is told to allow insecure connections (the step says so). A flag's
+// answer is kept.
+func DecideInsecure(p *Plan) {
+	if p.Kubernetes() && p.TLS.Mode == rules.TLSOff && !p.Given(FAllowInsecure) {
+		p.AllowInsecure = true
+		p.Mark(FAllowInsecure, Asked)
+	}
+}
+
+// DecideInstallExtension is the decider after the cluster step on the
+// current path: the picker badges a cluster without a healthy Azure ML
+// extension "it will be installed", so picking it is the choice to install
+// it. A flag's answer is kept; nothing is decided while the extensions are
+// unknown.
+func DecideInstallExtension(p *Plan, k Known) {
+	if !p.Kubernetes() || p.Mode != ModeAttach || p.Given(FInstallExtension) || !k.HaveExtensions || p.ClusterID == "" {
+		return
+	}
+	e, ok := k.Extensions[strings.ToLower(p.ClusterID)]
+	p.InstallExtension = !ok || !e.Healthy()
+	p.Mark(FInstallExtension, Asked)
+}

@@ -217,11 +217,7 @@ func (w *walker) ask(id wizard.StepID) error {
 		if err := w.tls(done); err != nil {
 			return err
 		}
-		if w.p.Kubernetes() && w.p.TLS.Mode == rules.TLSOff {
-			// no certificate on the current path: say it, and tell the
-			// extension to allow it
-			w.p.AllowInsecure = true
-			w.p.Mark(wizard.FAllowInsecure, wizard.Asked)
+		if wizard.DecideInsecure(w.p); w.p.Kubernetes() && w.p.AllowInsecure && w.p.TLS.Mode == rules.TLSOff {
 			fmt.Fprintln(w.q.out, "no certificate: scoring requests go over plain HTTP (allowInsecureConnections is set); give your own certificate for production")
 		}
 		return nil
@@ -325,6 +321,7 @@ func (w *walker) choose(id wizard.StepID) error {
 	}
 	switch {
 	case id == wizard.StepCluster && w.p.Cluster != nil:
+		wizard.DecideInstallExtension(w.p, w.k)
 		for _, f := range w.findings(*w.p.Cluster) {
 			fmt.Fprintln(w.q.out, f.String())
 		}

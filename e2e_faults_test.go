@@ -21,7 +21,7 @@ func TestE2EWizardLostTrack(t *testing.T) {
 	createToNodeStep(r)
 	r.keys("Enter")
 	r.waitFor("9/12 Networking")
-	r.keys("Enter")
+	r.form("Load balancer")
 	r.waitFor("10/12 TLS")
 	r.keys("Enter")
 	r.waitFor("11/12 Name", "name: e.g.")

@@ -55,7 +55,7 @@ func TestE2EKubernetesCreateWizard(t *testing.T) {
 	for _, step := range []string{"4/15 Cluster purpose", "5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
 		"9/15 AKS cluster", "10/15 API server access", "11/15 Inference router", "12/15 TLS", "13/15 Namespace"} {
 		r.waitFor(step)
-		r.keys("Enter")
+		r.form(formFields[step]...)
 	}
 	r.waitFor("14/15 Name", "name: e.g.")
 	r.text("k8s-tmux")
@@ -159,7 +159,7 @@ func TestE2EKubernetesAttachInstallsExtension(t *testing.T) {
 	r.keys("Enter")
 	for _, step := range []string{"6/11 Inference router", "7/11 TLS", "8/11 Namespace", "9/11 Identity"} {
 		r.waitFor(step)
-		r.keys("Enter")
+		r.form(formFields[step]...)
 	}
 	r.waitFor("10/11 Name", "name: e.g.")
 	r.text("k8s-att")
@@ -174,4 +174,12 @@ func TestE2EKubernetesAttachInstallsExtension(t *testing.T) {
 	if !ok || c.Type != "Kubernetes" || c.State != "Succeeded" || c.Extension == nil || c.Extension.State != "Succeeded" {
 		t.Fatalf("list -o json: k8s-att = %+v (found %v)", c, ok)
 	}
+}
+
+// formFields is, for a step that is a form, the fields after the first one
+// that Enter walks through with the defaults (hidden fields are skipped).
+var formFields = map[string][]string{
+	"9/15 AKS cluster":       {"Resource group"},
+	"11/15 Inference router": {"High availability"},
+	"6/11 Inference router":  {"High availability"},
 }

@@ -237,6 +237,19 @@ func (r *tmuxRun) waitForWithin(timeout time.Duration, texts ...string) string {
 }
 
 // keys sends named keys (Enter, Down, C-c, ...).
+// form answers a step that is a huh form with Enter, field by field,
+// waiting for the focus to reach each next field before the next Enter
+// (STACK.md §3.6: an Enter sent ahead of huh's field change is lost or
+// counted twice).
+func (r *tmuxRun) form(next ...string) {
+	r.t.Helper()
+	for _, f := range next {
+		r.keys("Enter")
+		r.waitFor("› " + f)
+	}
+	r.keys("Enter")
+}
+
 func (r *tmuxRun) keys(keys ...string) {
 	r.t.Helper()
 	if out, err := r.srv.tmux(append([]string{"send-keys", "-t", r.session}, keys...)...); err != nil {
@@ -507,7 +520,7 @@ func TestE2ECreateProduction(t *testing.T) {
 	r.waitFor("3 nodes × 4 vCPUs = 12 vCPUs", "is enough for production")
 	r.keys("Enter")
 	r.waitFor("9/12 Networking", "Basic (AML-managed)")
-	r.keys("Enter")
+	r.form("Load balancer")
 	r.waitFor("10/12 TLS")
 	r.keys("Enter")
 	r.waitFor("11/12 Name", "name: e.g.")
@@ -553,7 +566,7 @@ func TestE2EBadInputAndResize(t *testing.T) {
 	}, "9/12 Networking")
 	r.keys("Enter")
 	r.waitFor("9/12 Networking")
-	r.keys("Enter")
+	r.form("Load balancer")
 	r.waitFor("10/12 TLS")
 	r.keys("Enter")
 	r.waitFor("11/12 Name", "name: e.g.")

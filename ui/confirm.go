@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -88,4 +89,14 @@ func (m *Model) dialogView(w int) string {
 	hint := m.st.Key.Render("←/→") + " choose   " + m.st.Key.Render("enter") + " confirm   " +
 		m.st.Key.Render("y") + "/" + m.st.Key.Render("n") + " answer   " + m.st.Key.Render("esc") + " back"
 	return m.st.Frame.Render(v + "\n\n" + hint)
+}
+
+// isHuhMsg reports one of huh's internal messages (unexported types: the
+// package path tells them).
+func isHuhMsg(msg tea.Msg) bool {
+	t := reflect.TypeOf(msg)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t != nil && strings.HasPrefix(t.PkgPath(), "charm.land/huh/")
 }

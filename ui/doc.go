@@ -15,16 +15,27 @@
 //   - bubbles (own small models): the steps that must react on every
 //     keystroke — the name (checked as typed, then a debounced lookup), the
 //     VM size table (filter as typed, sort) and the node count (the live
-//     vCPU meter), the pickers (subscription, workspace, region, version,
-//     cluster with badges) and the small forms of networking, TLS and the
-//     Kubernetes steps, whose messages appear as a value is typed. huh
-//     validates on blur and its *Func fields race with the event loop
-//     (STACK.md §3), which is wrong for these.
-//   - huh (charm.land/huh/v2): the confirmations — detach, and leaving the
-//     wizard with answers given — as an embedded Confirm (dialog in
-//     confirm.go: its value on the heap, Ctrl+C and Esc handled by the
-//     router, huh's own messages routed back to it); and the whole
-//     accessible mode (ui/cli), where every question is a huh field.
+//     vCPU meter) — and the pickers (subscription, workspace, region,
+//     version, cluster with badges), which are tables filtered as typed.
+//     huh validates on blur, which is wrong for these.
+//   - huh (charm.land/huh/v2), embedded in the router (STACK.md §3):
+//     the multi-field steps — networking, TLS, and the current path's
+//     cluster, API access, router, namespace and identity — as a form of
+//     huh Inputs and inline Selects (form.go), one group per field so a
+//     field that does not apply is a hidden group huh skips, drawn by the
+//     form's own huh Layout with a label column and each field's messages
+//     under it. The checks are the parent's, run after every update
+//     (STACK.md §3.5b), so a message appears as a value is typed and the
+//     focus may go back to the field that causes it; Enter walks the
+//     fields and, on the last one, answers (or reopens the form on the
+//     field to mend). TLS's PEM files can be picked with huh's FilePicker
+//     (browse.go: .pem/.crt/.cer or .pem/.key, in the folder typed, ~
+//     expanded), made in a Cmd since huh reads a folder when a picker is
+//     made. The confirmations — detach, and leaving the wizard with
+//     answers given — are an embedded huh Confirm (confirm.go). huh's
+//     messages name no form, so while a dialog is open they go to it
+//     alone. And the whole accessible mode (ui/cli), where every question
+//     is a huh field.
 //
 // It imports wizard, rules and the Charm libraries, never azure.
 package ui

@@ -147,7 +147,7 @@ func TestFlagAnswersThatFailAreAskedAgain(t *testing.T) {
 	d.wantScreen("nodes: 2", "3 nodes or more", "--nodes 2: production needs 12 vCPUs at least")
 	d.press("+", "enter")
 	d.wantStep(wizard.StepNetwork)
-	d.press("enter")
+	d.enterThrough()
 	d.wantStep(wizard.StepTLS)
 	d.press("enter")
 	// --name aks-inference is taken

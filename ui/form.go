@@ -4,19 +4,40 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 )
+
+// A form is a multi-field step (networking, TLS, the Kubernetes steps) on
+// a huh form embedded in the router (STACK.md §3). Each field is a huh
+// group of one field, so a field that does not apply (the six VNet fields
+// under "Basic") is a hidden group huh's navigation skips, and the form's
+// own layout (stackLayout) draws the visible fields with a label column and
+// each field's messages under it. Values live on the heap (formField), as
+// huh binds pointers and Bubble Tea copies models.
+//
+// Checks are the parent's (STACK.md §3.5b): the screen runs its rules after
+// every update and passes the messages to view, so they appear as a value
+// is typed; huh's own Validate is not used, as it runs on blur and would
+// keep the focus from going back to the field that causes a message (a DNS
+// IP outside the service CIDR is mended in the CIDR). Enter goes to the
+// next field and, on the last one, completes the form: the screen then
+// checks the answer and either sends it or reopens the form on the first
+// field with a message.
 
 // formField is one row of a form: a choice among a few values or a text
 // input. id is the flag name rules use for its violations.
 type formField struct {
-	id      string
-	label   string
-	choices []string // a choice field when non-empty
-	choice  int
-	in      textinput.Model
-	show    func() bool
+	id, label, placeholder string
+	choices                []string // a choice field when non-empty
+	choice                 int      // bound to the huh Select
+	text                   string   // bound to the huh Input
+	show                   func() bool
+
+	input *huh.Input
+	sel   *huh.Select[int]
+	group *huh.Group
 }
 
 func choiceField(id, label string, choices ...string) *formField {
@@ -24,151 +45,305 @@ func choiceField(id, label string, choices ...string) *formField {
 }
 
 func textField(id, label, placeholder string) *formField {
-	in := newInput("", placeholder)
-	in.SetWidth(36)
-	in.CharLimit = 512
-	return &formField{id: id, label: label, in: in}
+	return &formField{id: id, label: label, placeholder: placeholder}
 }
 
 func (f *formField) isText() bool  { return len(f.choices) == 0 }
 func (f *formField) visible() bool { return f.show == nil || f.show() }
-func (f *formField) value() string { return strings.TrimSpace(f.in.Value()) }
+func (f *formField) value() string { return strings.TrimSpace(f.text) }
 
-// form is a small vertical form with live per-field messages.
+// setText sets a text field's value, in its huh Input too (binding a
+// pointer again is how huh takes a value given from outside).
+func (f *formField) setText(v string) {
+	f.text = v
+	if f.input != nil {
+		f.input.Value(&f.text)
+	}
+}
+
+// setChoice sets a choice field's value, in its huh Select too.
+func (f *formField) setChoice(i int) {
+	f.choice = i
+	if f.sel != nil {
+		f.sel.Value(&f.choice)
+	}
+}
+
+func (f *formField) huhField() huh.Field {
+	if f.isText() {
+		return f.input
+	}
+	return f.sel
+}
+
+// form is the huh form of a multi-field step.
 type form struct {
 	fields []*formField
-	focus  int
+	hf     *huh.Form
+	layout *stackLayout
+	width  int
 }
 
-func (f *form) focused() *formField {
-	if f.focus < 0 || f.focus >= len(f.fields) {
-		f.focus = 0
-	}
-	return f.fields[f.focus]
+// formKeys is huh's key map for a wizard step: Enter and Tab (and ↓) go
+// to the next field, Shift+Tab and ↑ to the previous, ←/→ change a choice;
+// Ctrl+C and Esc belong to the router, and choices are not filtered.
+func formKeys() *huh.KeyMap {
+	k := huh.NewDefaultKeyMap()
+	k.Quit = key.NewBinding(key.WithDisabled())
+	next := key.NewBinding(key.WithKeys("enter", "tab", "down"), key.WithHelp("enter", "next"))
+	prev := key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "back"))
+	k.Input.Next, k.Input.Prev = next, prev
+	k.Select.Next, k.Select.Prev = next, prev
+	k.Select.Filter = key.NewBinding(key.WithDisabled())
+	k.Select.HalfPageUp = key.NewBinding(key.WithDisabled())
+	k.Select.HalfPageDown = key.NewBinding(key.WithDisabled())
+	k.Select.GotoTop = key.NewBinding(key.WithDisabled())
+	k.Select.GotoBottom = key.NewBinding(key.WithDisabled())
+	return k
 }
 
-func (f *form) move(d int) {
-	n := len(f.fields)
-	for i := 1; i <= n; i++ {
-		j := f.focus + d*i
-		if j < 0 || j >= n {
-			return
-		}
-		if f.fields[j].visible() {
-			f.setFocus(j)
-			return
-		}
-	}
+// formTheme is huh's base theme in the wizard's colours (plain with
+// NO_COLOR): a bar marks the focused field.
+func formTheme(st *styles) huh.Theme {
+	return huh.ThemeFunc(func(dark bool) *huh.Styles {
+		t := huh.ThemeBase(dark)
+		t.Focused.Base = t.Focused.Base.UnsetPaddingLeft().BorderLeft(false)
+		t.Blurred.Base = t.Focused.Base
+		t.Focused.SelectedOption = st.Selected
+		t.Blurred.SelectedOption = st.Value
+		// the row of choices marks the chosen one; ←/→ are in the help
+		t.Focused.PrevIndicator, t.Focused.NextIndicator = lipgloss.NewStyle(), lipgloss.NewStyle()
+		t.Blurred.PrevIndicator, t.Blurred.NextIndicator = lipgloss.NewStyle(), lipgloss.NewStyle()
+		t.Focused.TextInput.Prompt = st.Key
+		t.Blurred.TextInput.Prompt = st.Muted
+		t.Focused.TextInput.Placeholder = st.Muted
+		t.Blurred.TextInput.Placeholder = st.Muted
+		t.Focused.TextInput.Text = lipgloss.NewStyle()
+		t.Blurred.TextInput.Text = st.Value
+		return t
+	})
 }
 
-func (f *form) setFocus(j int) {
+// build makes a new huh form over the fields' current values and focuses
+// the first visible field (a form completed or refused is built again).
+func (f *form) build(st *styles) {
+	var groups []*huh.Group
 	for _, fl := range f.fields {
-		fl.in.Blur()
+		if fl.isText() {
+			fl.input = huh.NewInput().Key(fl.id).Prompt("").Placeholder(fl.placeholder).CharLimit(512).Value(&fl.text)
+		} else {
+			// each option shows the whole row of choices, the chosen one
+			// marked, so the others stay in sight (an inline select shows
+			// one option)
+			opts := make([]huh.Option[int], len(fl.choices))
+			for i := range fl.choices {
+				row := make([]string, len(fl.choices))
+				for j, c := range fl.choices {
+					row[j] = "○ " + c
+					if j == i {
+						row[j] = "● " + c
+					}
+				}
+				opts[i] = huh.NewOption(strings.Join(row, "  "), i)
+			}
+			fl.sel = huh.NewSelect[int]().Key(fl.id).Options(opts...).Inline(true).Value(&fl.choice)
+		}
+		fl.group = huh.NewGroup(fl.huhField()).WithHideFunc(func() bool { return !fl.visible() })
+		groups = append(groups, fl.group)
 	}
-	f.focus = j
-	if fl := f.fields[j]; fl.isText() {
-		fl.in.Focus()
+	f.layout = &stackLayout{f: f, st: st}
+	f.hf = huh.NewForm(groups...).WithShowHelp(false).WithShowErrors(false).
+		WithTheme(formTheme(st)).WithKeyMap(formKeys()).WithLayout(f.layout)
+	f.width = 0
+	f.hf.UpdateFieldPositions()
+	// Init focuses the first group; its Cmds (a move past a hidden first
+	// group, a size request) are not needed: the move is made here, at once.
+	_ = f.hf.Init()
+	if !f.fields[0].visible() {
+		f.moveTo(f.firstVisible())
 	}
+}
+
+func (f *form) firstVisible() int {
+	for i, fl := range f.fields {
+		if fl.visible() {
+			return i
+		}
+	}
+	return 0
+}
+
+// index is the focused field's position.
+func (f *form) index() int {
+	if f.hf == nil {
+		return 0
+	}
+	cur := f.hf.GetFocusedField()
+	for i, fl := range f.fields {
+		if fl.huhField() == cur {
+			return i
+		}
+	}
+	return 0
+}
+
+func (f *form) focused() *formField { return f.fields[f.index()] }
+
+// moveTo focuses field j (visible) at once, group by group: huh moves
+// between groups with messages, which would arrive after this Update.
+func (f *form) moveTo(j int) {
+	for n := 0; n < 2*len(f.fields) && f.index() != j; n++ {
+		before := f.index()
+		f.hf.GetFocusedField().Blur()
+		if j > before {
+			f.hf.NextGroup()
+		} else {
+			f.hf.PrevGroup()
+		}
+		if f.index() == before {
+			break
+		}
+	}
+	f.hf.GetFocusedField().Focus()
 }
 
 // focusID moves the focus to the field with the given id.
 func (f *form) focusID(id string) {
 	for i, fl := range f.fields {
 		if fl.id == id && fl.visible() {
-			f.setFocus(i)
+			f.moveTo(i)
 			return
 		}
 	}
 }
 
-// update handles navigation and editing; changed reports a new value.
-func (f *form) update(msg tea.Msg, k keyMap) (changed bool, cmd tea.Cmd) {
-	fl := f.focused()
-	if !fl.visible() {
-		f.move(1)
-		fl = f.focused()
+// advance moves the focus to the next visible field, if any (a pick in a
+// file picker, as huh's own picker does).
+func (f *form) advance() {
+	for j := f.index() + 1; j < len(f.fields); j++ {
+		if f.fields[j].visible() {
+			f.moveTo(j)
+			return
+		}
 	}
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		switch s := msg.String(); {
-		case s == "tab" || s == "down":
-			f.move(1)
-			return false, nil
-		case s == "shift+tab" || s == "up":
-			f.move(-1)
-			return false, nil
-		}
-		if !fl.isText() {
-			switch msg.String() {
-			case "left", "h":
-				fl.choice = (fl.choice - 1 + len(fl.choices)) % len(fl.choices)
-				return true, nil
-			case "right", "l", "space":
-				fl.choice = (fl.choice + 1) % len(fl.choices)
-				return true, nil
-			}
-			// a digit picks directly
-			if t := msg.String(); len(t) == 1 && t[0] >= '1' && int(t[0]-'1') < len(fl.choices) {
-				fl.choice = int(t[0] - '1')
-				return true, nil
-			}
-			return false, nil
-		}
-		if key.Matches(msg, k.Enter) {
-			return false, nil
-		}
-	case tea.PasteMsg:
-		if !fl.isText() {
-			return false, nil
-		}
-	default:
-		return false, nil
-	}
-	before := fl.in.Value()
-	fl.in, cmd = fl.in.Update(msg)
-	return fl.in.Value() != before, cmd
 }
 
-// view draws the visible fields, each with its first message.
-func (f *form) view(st *styles, w int, msgs map[string][]string) string {
-	var b strings.Builder
-	labelW := 0
-	for _, fl := range f.fields {
-		labelW = max(labelW, len(fl.label))
+// reopen builds the form again (after it completed) with the focus on the
+// field with the given id.
+func (f *form) reopen(st *styles, id string) {
+	f.build(st)
+	f.focusID(id)
+}
+
+func (f *form) done() bool { return f.hf != nil && f.hf.State == huh.StateCompleted }
+
+// update gives msg to huh; changed reports a new value, done that Enter
+// on the last field completed the form.
+func (f *form) update(msg tea.Msg) (changed, done bool, cmd tea.Cmd) {
+	if f.hf == nil || f.hf.State != huh.StateNormal {
+		return false, f.done(), nil
 	}
-	labelW = min(labelW, 22)
+	fl := f.focused()
+	if k, ok := msg.(tea.KeyPressMsg); ok && !fl.isText() {
+		if k.String() == "space" {
+			fl.setChoice((fl.choice + 1) % len(fl.choices))
+			f.hf.UpdateFieldPositions()
+			return true, false, nil
+		}
+		// a digit picks a choice directly
+		if t := k.String(); len(t) == 1 && t[0] >= '1' && int(t[0]-'1') < len(fl.choices) {
+			fl.setChoice(int(t[0] - '1'))
+			f.hf.UpdateFieldPositions()
+			return true, false, nil
+		}
+	}
+	before := f.values()
+	m, cmd := f.hf.Update(msg)
+	if hf, ok := m.(*huh.Form); ok {
+		f.hf = hf
+	}
+	return f.values() != before, f.done(), cmd
+}
+
+// values is every field's value, to tell a change.
+func (f *form) values() string {
+	var b strings.Builder
+	for _, fl := range f.fields {
+		if fl.isText() {
+			b.WriteString(fl.text)
+		} else {
+			b.WriteByte(byte('0' + fl.choice))
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// view draws the visible fields, each with its first two messages.
+func (f *form) view(w int, msgs map[string][]string) string {
+	if f.hf == nil {
+		return ""
+	}
+	if f.width != w {
+		f.width = w
+		f.hf.WithWidth(max(10, w-f.labelWidth()-4))
+	}
+	f.layout.msgs, f.layout.w = msgs, w
+	return strings.TrimRight(f.hf.View(), "\n") + "\n"
+}
+
+func (f *form) labelWidth() int {
+	w := 0
+	for _, fl := range f.fields {
+		w = max(w, lipgloss.Width(fl.label))
+	}
+	return min(w, 22)
+}
+
+// stackLayout is the huh Layout of a form: every visible field on its own
+// line after its label (the focused one marked), messages under it.
+type stackLayout struct {
+	f    *form
+	st   *styles
+	msgs map[string][]string
+	w    int
+}
+
+func (l *stackLayout) View(hf *huh.Form) string {
+	st, f := l.st, l.f
+	labelW := f.labelWidth()
+	cur := f.index()
+	var b strings.Builder
 	for i, fl := range f.fields {
 		if !fl.visible() {
 			continue
 		}
 		marker := "  "
 		label := st.FieldName.Render(fit(fl.label, labelW, false))
-		if i == f.focus {
+		if i == cur {
 			marker = st.Key.Render("› ")
 			label = st.Focused.Render(fit(fl.label, labelW, false))
 		}
-		var val string
-		if fl.isText() {
-			fl.in.SetWidth(max(10, w-labelW-6))
-			val = st.input(&fl.in)
-		} else {
-			var opts []string
-			for j, c := range fl.choices {
-				if j == fl.choice {
-					opts = append(opts, st.Selected.Render("● "+c))
-				} else {
-					opts = append(opts, st.Muted.Render("○ "+c))
-				}
-			}
-			val = strings.Join(opts, "  ")
-		}
-		b.WriteString(marker + label + "  " + val + "\n")
-		if ms := msgs[fl.id]; len(ms) > 0 {
+		b.WriteString(marker + label + "  " + strings.TrimRight(fl.group.Content(), " \n") + "\n")
+		if ms := l.msgs[fl.id]; len(ms) > 0 {
 			pad := strings.Repeat(" ", labelW+4)
 			for _, m := range ms[:min(len(ms), 2)] {
-				b.WriteString(pad + strings.ReplaceAll(wrap(st.Error.Render("✗ "+m), max(20, w-labelW-4)), "\n", "\n"+pad) + "\n")
+				b.WriteString(pad + strings.ReplaceAll(wrap(st.Error.Render("✗ "+m), max(20, l.w-labelW-4)), "\n", "\n"+pad) + "\n")
 			}
 		}
 	}
 	return b.String()
+}
+
+func (l *stackLayout) GroupWidth(_ *huh.Form, _ *huh.Group, w int) int { return w }
+
+// formHelp is the keys of a form step.
+func formHelp(k keyMap) []key.Binding {
+	return []key.Binding{withHelp(k.Enter, "next"), withHelpKey(k.PrevField, "shift+tab", "back"), withHelp(k.Toggle, "choose")}
+}
+
+// withHelpKey is b with a shorter help.
+func withHelpKey(b key.Binding, keys, desc string) key.Binding {
+	b.SetHelp(keys, desc)
+	return b
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,9 @@ func newDriver(t testing.TB, mutate ...func(*Options)) *driver {
 // exec runs one Cmd with a timeout; a Cmd that does not answer in time (a
 // timer) gives nil.
 func exec(c tea.Cmd) tea.Msg {
+	if isBlink(c) {
+		return nil
+	}
 	ch := make(chan tea.Msg, 1)
 	go func() { ch <- c() }()
 	select {
@@ -98,6 +102,13 @@ func asCmds(msg tea.Msg) ([]tea.Cmd, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// isBlink reports a text cursor's blink timer (huh's inputs blink): a
+// timer like the spinner's, dropped without waiting for it.
+func isBlink(c tea.Cmd) bool {
+	f := runtime.FuncForPC(reflect.ValueOf(c).Pointer())
+	return f != nil && strings.HasPrefix(f.Name(), "charm.land/bubbles/v2/cursor.")
 }
 
 func isTick(msg tea.Msg) bool {
@@ -234,12 +245,23 @@ func (d *driver) createTo(id wizard.StepID) {
 	d.t.Helper()
 	d.pickWorkspace()
 	for d.m.step != id {
-		before := d.m.step
+		d.enterThrough()
+	}
+}
+
+// enterThrough presses Enter until the step changes: once on most steps,
+// once per field on a form (huh goes field by field; the last Enter
+// answers).
+func (d *driver) enterThrough() {
+	d.t.Helper()
+	before := d.m.step
+	for i := 0; i < 12; i++ {
 		d.press("enter")
-		if d.m.step == before {
-			d.t.Fatalf("stuck at %s on the way to %s:\n%s", before, id, d.screen())
+		if d.m.step != before {
+			return
 		}
 	}
+	d.t.Fatalf("stuck at %s:\n%s", before, d.screen())
 }
 
 func tea_WindowSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

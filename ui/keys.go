@@ -11,7 +11,7 @@ type keyMap struct {
 	NextField, PrevField, Toggle          key.Binding
 	Equivalents, NextTab                  key.Binding
 	Retry, Fix, Demo, SignIn              key.Binding
-	PasteID                               key.Binding
+	PasteID, Browse                       key.Binding
 	Detach, Status, Refresh               key.Binding
 	StopWatching, KeepWatching            key.Binding
 	Yes, No                               key.Binding
@@ -48,6 +48,7 @@ func newKeyMap() keyMap {
 		SignIn:       b([]string{"s"}, "s", "device-code sign-in"),
 		Fix:          b([]string{"f"}, "f", "go fix it"),
 		PasteID:      b([]string{"ctrl+o"}, "ctrl+o", "paste resource ID"),
+		Browse:       b([]string{"ctrl+o"}, "ctrl+o", "browse"),
 		Detach:       b([]string{"d"}, "d", "detach"),
 		Status:       b([]string{"s"}, "s", "follow operation"),
 		Refresh:      b([]string{"r"}, "r", "refresh"),

@@ -42,7 +42,7 @@ func TestKubernetesCreateThroughThreePhases(t *testing.T) {
 		case wizard.StepTLS:
 			d.wantScreen("allow insecure (plain HTTP) connections")
 		}
-		d.press("enter")
+		d.enterThrough()
 	}
 	d.wantStep(wizard.StepName)
 	d.typ("k8s-new")
@@ -94,7 +94,7 @@ func TestKubernetesAttachInstallsTheExtension(t *testing.T) {
 	d.press("enter")
 	for _, id := range []wizard.StepID{wizard.StepRouter, wizard.StepTLS, wizard.StepNamespace, wizard.StepIdentity} {
 		d.wantStep(id)
-		d.press("enter")
+		d.enterThrough()
 	}
 	d.wantStep(wizard.StepName)
 	d.typ("k8s-att")
@@ -139,7 +139,7 @@ func TestKubernetesPickerBadgesAndInstallsOnPick(t *testing.T) {
 	}
 	for _, id := range []wizard.StepID{wizard.StepRouter, wizard.StepTLS, wizard.StepNamespace, wizard.StepIdentity} {
 		d.wantStep(id)
-		d.press("enter")
+		d.enterThrough()
 	}
 	d.wantStep(wizard.StepName)
 	d.typ("k8s-pick")

@@ -288,8 +288,11 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			m.answered()
 		}
 	default:
-		if m.dialog != nil {
-			cmds = append(cmds, m.onDialog(msg)) // huh's own messages
+		if m.dialog != nil && isHuhMsg(msg) {
+			// huh's own messages (next field, next group) name no form:
+			// while a dialog is open they are its, never the step's form
+			cmds = append(cmds, m.onDialog(msg))
+			break
 		}
 		cmds = append(cmds, m.cur().update(m, msg))
 		switch msg := msg.(type) {

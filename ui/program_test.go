@@ -79,6 +79,8 @@ func TestProgramCreateEndToEnd(t *testing.T) {
 	scr.wait(t, "Standard_D3_v2 has 4 vCPUs: 3 nodes or more")
 	key("enter")
 	scr.wait(t, "9/12 Networking")
+	key("enter") // a huh form: Enter goes field by field (wait for it)
+	scr.wait(t, "› Load balancer")
 	key("enter")
 	scr.wait(t, "10/12 TLS")
 	key("enter")

@@ -99,9 +99,11 @@ func (s *k8sForm) enter(m *Model) tea.Cmd {
 	if !s.loaded {
 		s.loaded = true
 		s.load(m, s)
-		s.f.setFocus(0)
+		s.f.hf = nil
 	}
-	s.f.setFocus(s.f.focus)
+	if s.f.hf == nil || s.f.done() {
+		s.f.build(m.st)
+	}
 	return nil
 }
 
@@ -115,21 +117,22 @@ func (s *k8sForm) problems(m *Model) []rules.Violation {
 }
 
 func (s *k8sForm) update(m *Model, msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
-		if vs := s.problems(m); len(vs) > 0 {
-			m.flash = "not yet: " + vs[0].Message
-			return nil
-		}
-		return answer(s.field, s.value(s))
+	_, done, cmd := s.f.update(msg)
+	if !done {
+		return cmd
 	}
-	_, cmd := s.f.update(msg, m.keys)
-	return cmd
+	if vs := s.problems(m); len(vs) > 0 {
+		s.f.reopen(m.st, vs[0].Field)
+		m.flash = "not yet: " + vs[0].Message
+		return nil
+	}
+	return answer(s.field, s.value(s))
 }
 
 func (s *k8sForm) view(m *Model, w, h int) string {
 	var b strings.Builder
 	b.WriteString(wrap(m.st.Muted.Render(s.intro), w) + "\n\n")
-	b.WriteString(s.f.view(m.st, w, nil))
+	b.WriteString(s.f.view(w, nil))
 	b.WriteString("\n")
 	for _, v := range s.problems(m) {
 		b.WriteString(wrap(m.st.Error.Render("✗ "+v.Message), w) + "\n")
@@ -144,7 +147,7 @@ func (s *k8sForm) view(m *Model, w, h int) string {
 
 func (s *k8sForm) help(m *Model) []key.Binding {
 	k := m.keys
-	return []key.Binding{withHelp(k.Enter, "continue"), k.NextField, k.Toggle}
+	return formHelp(k)
 }
 func (s *k8sForm) typing(m *Model) bool  { return s.f.focused().isText() }
 func (s *k8sForm) needs(m *Model) []need { return nil }
@@ -156,8 +159,8 @@ func newNewClusterScreen() screen {
 		f: &form{fields: []*formField{name, rg}}, field: wizard.FNewCluster,
 		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it created-by=amlaks, so a re-run continues with it.",
 		load: func(m *Model, s *k8sForm) {
-			name.in.SetValue(m.plan.SuggestedClusterName())
-			rg.in.SetValue(m.plan.NewClusterGroup())
+			name.text = m.plan.SuggestedClusterName()
+			rg.text = m.plan.NewClusterGroup()
 		},
 		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },
 	}
@@ -177,7 +180,7 @@ func newAPIAccessScreen() screen {
 					access.choice = i
 				}
 			}
-			ranges.in.SetValue(strings.Join(m.plan.AuthorizedRanges, ", "))
+			ranges.text = strings.Join(m.plan.AuthorizedRanges, ", ")
 		},
 		value: func(s *k8sForm) any {
 			a := wizard.APIAnswer{Access: kinds[access.choice]}
@@ -217,7 +220,7 @@ func newNamespaceScreen() screen {
 	return &k8sForm{
 		f: &form{fields: []*formField{ns}}, field: wizard.FNamespace,
 		intro: "The Kubernetes namespace the compute's deployments run in. It must exist in the cluster before the first deployment (the attach neither creates nor checks it).",
-		load:  func(m *Model, s *k8sForm) { ns.in.SetValue(m.plan.Namespace) },
+		load:  func(m *Model, s *k8sForm) { ns.text = m.plan.Namespace },
 		value: func(s *k8sForm) any { return ns.value() },
 	}
 }
@@ -232,7 +235,7 @@ func newIdentityScreen() screen {
 		load: func(m *Model, s *k8sForm) {
 			if !wizard.IsSystemIdentity(m.plan.Identity) {
 				kind.choice = 1
-				id.in.SetValue(m.plan.Identity)
+				id.text = m.plan.Identity
 			}
 		},
 		value: func(s *k8sForm) any {

@@ -25,7 +25,7 @@ type networkScreen struct {
 
 func newNetworkScreen() screen {
 	s := &networkScreen{}
-	s.mode = choiceField("vnet", "Network", "Basic (AML-managed)", "Custom VNet")
+	s.mode = choiceField("network", "Network", "Basic (AML-managed)", "Custom VNet")
 	s.mode.show = func() bool { return !s.attach }
 	custom := func() bool { return s.mode.choice == 1 && !s.attach }
 	s.rg = textField("vnet-resource-group", "VNet resource group", "rg-network")
@@ -51,25 +51,22 @@ func (s *networkScreen) enter(m *Model) tea.Cmd {
 	if !s.loaded {
 		n := m.plan.Network
 		s.loaded = true
+		s.mode.choice, s.lb.choice = 0, 0
 		if n.Custom() {
 			s.mode.choice = 1
 		}
-		s.rg.in.SetValue(n.VNetResourceGroup)
-		s.vnet.in.SetValue(n.VNet)
-		s.subnet.in.SetValue(n.Subnet)
-		s.svc.in.SetValue(n.ServiceCIDR)
-		s.dns.in.SetValue(n.DNSServiceIP)
-		s.bridge.in.SetValue(n.DockerBridgeCIDR)
+		s.rg.text, s.vnet.text, s.subnet.text = n.VNetResourceGroup, n.VNet, n.Subnet
+		s.svc.text, s.dns.text, s.bridge.text = n.ServiceCIDR, n.DNSServiceIP, n.DockerBridgeCIDR
 		if n.Internal() {
 			s.lb.choice = 1
 		}
-		s.lbSubnet.in.SetValue(n.LoadBalancerSubnet)
+		s.lbSubnet.text = n.LoadBalancerSubnet
 		s.net = n
-		if s.attach {
-			s.f.focusID(s.lb.id)
-		}
+		s.f.hf = nil
 	}
-	s.f.setFocus(s.f.focus)
+	if s.f.hf == nil || s.f.done() {
+		s.f.build(m.st)
+	}
 	return nil
 }
 
@@ -112,37 +109,38 @@ func (s *networkScreen) messages(m *Model) (map[string][]string, []rules.Violati
 }
 
 func (s *networkScreen) update(m *Model, msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
-		s.apply(m)
-		if s.customEmpty() {
-			// Custom chosen but nothing typed: never fall back to basic silently
-			s.f.focusID(s.rg.id)
-			m.flash = "not yet: " + customEmptyMsg
-			return nil
-		}
-		if _, vs := s.messages(m); len(vs) > 0 {
-			s.f.focusID(vs[0].Field)
-			m.flash = "not yet: " + vs[0].Message
-			return nil
-		}
-		return answer(wizard.FNetwork, s.net)
-	}
-	changed, cmd := s.f.update(msg, m.keys)
-	if changed {
+	changed, done, cmd := s.f.update(msg)
+	if changed || done {
 		s.apply(m)
 	}
-	return cmd
+	if !done {
+		return cmd
+	}
+	// Enter on the last field: the answer, or the form again on the field
+	// to mend
+	if s.customEmpty() {
+		// Custom chosen but nothing typed: never fall back to basic silently
+		s.f.reopen(m.st, s.rg.id)
+		m.flash = "not yet: " + customEmptyMsg
+		return nil
+	}
+	if _, vs := s.messages(m); len(vs) > 0 {
+		s.f.reopen(m.st, vs[0].Field)
+		m.flash = "not yet: " + vs[0].Message
+		return nil
+	}
+	return answer(wizard.FNetwork, s.net)
 }
 
 func (s *networkScreen) view(m *Model, w, h int) string {
 	msgs, _ := s.messages(m)
 	var b strings.Builder
-	intro := "Advanced and optional: Enter keeps the basic network AML manages. A custom VNet needs all six fields."
+	intro := "Advanced and optional: Enter through the form keeps the basic network AML manages. A custom VNet needs all six fields."
 	if s.attach {
 		intro = "Optional: the load balancer of the scoring endpoint. Enter keeps a public IP; internal keeps it inside the cluster's VNet."
 	}
 	b.WriteString(wrap(m.st.Muted.Render(intro), w) + "\n\n")
-	b.WriteString(s.f.view(m.st, w, msgs))
+	b.WriteString(s.f.view(w, msgs))
 	b.WriteString("\n")
 	var notes []string
 	if !s.net.Internal() {
@@ -159,7 +157,7 @@ func (s *networkScreen) view(m *Model, w, h int) string {
 
 func (s *networkScreen) help(m *Model) []key.Binding {
 	k := m.keys
-	return []key.Binding{withHelp(k.Enter, "continue"), k.NextField, k.Toggle}
+	return formHelp(k)
 }
 
 func (s *networkScreen) typing(m *Model) bool  { return s.f.focused().isText() }

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"io/fs"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ type tlsScreen struct {
 	reading               map[string]string // field → path being read
 	loaded                bool
 	tls                   rules.TLS // the answer being edited
+	browse                *browser  // the file picker, open over the form
 }
 
 type (
@@ -64,21 +66,22 @@ func (s *tlsScreen) literalQuestionMark() {}
 
 func (s *tlsScreen) enter(m *Model) tea.Cmd {
 	if s.loaded {
-		s.f.setFocus(s.f.focus)
+		if s.f.hf == nil || s.f.done() {
+			s.f.build(m.st)
+		}
 		return nil
 	}
 	s.loaded = true
 	t := m.plan.TLS
 	s.tls = t
 	s.mode.choice = int(t.Mode)
-	s.leaf.in.SetValue(t.LeafDomainLabel)
+	s.leaf.text = t.LeafDomainLabel
+	s.overwrite.choice = 0
 	if t.Overwrite {
 		s.overwrite.choice = 1
 	}
-	s.cert.in.SetValue(t.CertFile)
-	s.key.in.SetValue(t.KeyFile)
-	s.cname.in.SetValue(t.CNAME)
-	s.f.setFocus(0)
+	s.cert.text, s.key.text, s.cname.text = t.CertFile, t.KeyFile, t.CNAME
+	s.f.build(m.st)
 	return tea.Batch(s.read(m, s.cert), s.read(m, s.key))
 }
 
@@ -164,47 +167,115 @@ func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 			s.tls.KeyPEM = msg.data
 		}
 		return nil
-	case tea.KeyPressMsg:
-		if key.Matches(msg, m.keys.Enter) {
-			s.apply(m)
-			if len(s.reading) > 0 {
-				m.flash = "reading the certificate files…"
-				return nil
-			}
-			if m.plan.Kubernetes() && s.tls.Mode == rules.TLSMicrosoft {
-				m.flash = "not yet: a Kubernetes compute takes your own certificate, or none (plain HTTP): pick one of those"
-				return nil
-			}
-			if fields, all := s.messages(m); len(all) > 0 {
-				for _, f := range s.f.fields {
-					if len(fields[f.id]) > 0 {
-						s.f.focusID(f.id)
-						break
-					}
-				}
-				m.flash = "not yet: " + all[0]
-				return nil
-			}
-			return answer(wizard.FTLS, s.tls)
+	case browsedMsg:
+		if s.browse == nil || msg.b != s.browse {
+			return nil
+		}
+		return s.browse.ready(msg.form)
+	}
+	if s.browse != nil {
+		return s.updateBrowse(m, msg)
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Browse) {
+		if f := s.f.focused(); f == s.cert || f == s.key {
+			return s.openBrowse(m, f)
 		}
 	}
 	focus := s.f.focused()
-	changed, cmd := s.f.update(msg, m.keys)
-	if !changed {
-		return cmd
+	changed, done, cmd := s.f.update(msg)
+	if changed || done {
+		s.apply(m)
 	}
-	s.apply(m)
-	if focus == s.cert || focus == s.key {
+	if done {
+		return s.submit(m)
+	}
+	if changed && (focus == s.cert || focus == s.key) {
 		return tea.Batch(cmd, s.read(m, focus))
 	}
 	return cmd
+}
+
+// submit answers the step from the completed form, or opens it again on
+// the field to mend.
+func (s *tlsScreen) submit(m *Model) tea.Cmd {
+	if len(s.reading) > 0 {
+		s.f.reopen(m.st, s.cname.id)
+		m.flash = "reading the certificate files… press Enter again in a moment"
+		return nil
+	}
+	if m.plan.Kubernetes() && s.tls.Mode == rules.TLSMicrosoft {
+		s.f.reopen(m.st, s.mode.id)
+		m.flash = "not yet: a Kubernetes compute takes your own certificate, or none (plain HTTP): pick one of those"
+		return nil
+	}
+	if fields, all := s.messages(m); len(all) > 0 {
+		first := s.mode.id
+		for _, f := range s.f.fields {
+			if len(fields[f.id]) > 0 && f.visible() {
+				first = f.id
+				break
+			}
+		}
+		s.f.reopen(m.st, first)
+		m.flash = "not yet: " + all[0]
+		return nil
+	}
+	return answer(wizard.FTLS, s.tls)
+}
+
+// openBrowse opens huh's file picker for a PEM file field, in the
+// directory of the path typed (~ expanded) or the working directory.
+func (s *tlsScreen) openBrowse(m *Model, f *formField) tea.Cmd {
+	types := []string{".pem", ".crt", ".cer"}
+	if f == s.key {
+		types = []string{".pem", ".key"}
+	}
+	b := &browser{field: f, title: f.label, types: types, height: max(4, m.height-14), noColor: m.st.noColor}
+	if p := files.ExpandHome(f.value()); p != "" {
+		b.dir = p // a folder typed, or the folder of a file typed
+		if !strings.HasSuffix(f.value(), "/") {
+			b.dir = filepath.Dir(p)
+		}
+	}
+	s.browse = b
+	return b.open()
+}
+
+// updateBrowse gives msg to the open picker; a pick fills the field.
+func (s *tlsScreen) updateBrowse(m *Model, msg tea.Msg) tea.Cmd {
+	picked, done, cmd := s.browse.update(msg)
+	if !done {
+		return cmd
+	}
+	f := s.browse.field
+	s.browse = nil
+	if picked == "" {
+		return nil
+	}
+	f.setText(picked)
+	s.apply(m)
+	s.f.advance()
+	return s.read(m, f)
+}
+
+// esc closes the file picker first.
+func (s *tlsScreen) esc(m *Model) bool {
+	if s.browse == nil {
+		return false
+	}
+	s.browse = nil
+	return true
 }
 
 func (s *tlsScreen) view(m *Model, w, h int) string {
 	msgs, _ := s.messages(m)
 	var b strings.Builder
 	b.WriteString(wrap(m.st.Muted.Render("Optional: HTTPS for the scoring endpoint. Enter keeps it off."), w) + "\n\n")
-	b.WriteString(s.f.view(m.st, w, msgs))
+	if s.browse != nil {
+		b.WriteString(s.browse.view(m, w))
+		return b.String()
+	}
+	b.WriteString(s.f.view(w, msgs))
 	b.WriteString("\n")
 	t := s.tls
 	switch t.Mode {
@@ -231,8 +302,15 @@ func (s *tlsScreen) view(m *Model, w, h int) string {
 
 func (s *tlsScreen) help(m *Model) []key.Binding {
 	k := m.keys
-	return []key.Binding{withHelp(k.Enter, "continue"), k.NextField, k.Toggle}
+	if s.browse != nil {
+		return []key.Binding{withHelp(k.Enter, "open · pick"), key.NewBinding(key.WithKeys("h"), key.WithHelp("h/←", "up a folder")), withHelp(k.Back, "close")}
+	}
+	h := formHelp(k)
+	if f := s.f.focused(); f == s.cert || f == s.key {
+		h = append(h, k.Browse)
+	}
+	return h
 }
 
-func (s *tlsScreen) typing(m *Model) bool  { return s.f.focused().isText() }
+func (s *tlsScreen) typing(m *Model) bool  { return s.browse != nil || s.f.focused().isText() }
 func (s *tlsScreen) needs(m *Model) []need { return nil }

@@ -76,9 +76,9 @@ func (b *browser) update(msg tea.Msg) (picked string, done bool, cmd tea.Cmd) {
 	return "", false, cmd
 }
 
-func (b *browser) view(m *Model, w int) string {
+func (b *browser) view(m env, w int) string {
 	if b.form == nil {
-		return m.spin.View() + " reading the folder…\n"
+		return m.Spinner() + " reading the folder…\n"
 	}
 	if b.width != w {
 		b.width = w

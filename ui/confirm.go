@@ -17,8 +17,8 @@ type dialog struct {
 	title string
 	form  *huh.Form
 	yes   *bool
-	onYes func(m *Model) tea.Cmd
-	onNo  func(m *Model) tea.Cmd
+	onYes func(m env) tea.Cmd
+	onNo  func(m env) tea.Cmd
 	// ctrlCYes: a second Ctrl+C answers yes (leaving the wizard).
 	ctrlCYes bool
 	// command is shown under the question, kept whole (a command to copy:
@@ -27,7 +27,7 @@ type dialog struct {
 }
 
 // newDialog builds the question; def is the preselected answer.
-func newDialog(title, desc, yes, no string, def bool, onYes, onNo func(m *Model) tea.Cmd) *dialog {
+func newDialog(title, desc, yes, no string, def bool, onYes, onNo func(m env) tea.Cmd) *dialog {
 	v := def
 	c := huh.NewConfirm().Title(title).Description(desc).Affirmative(yes).Negative(no).Value(&v)
 	f := huh.NewForm(huh.NewGroup(c)).WithShowHelp(false).WithTheme(huh.ThemeFunc(huh.ThemeBase))

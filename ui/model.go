@@ -82,30 +82,31 @@ type Model struct {
 	clusterWhy string
 }
 
-// screen is one step's view. Screens are pointers kept by the router.
+// screen is one step's view. Screens are pointers kept by the router;
+// each method gets the router as env, the little of it a screen may see.
 type screen interface {
 	// enter runs when the step becomes the current one.
-	enter(m *Model) tea.Cmd
+	enter(m env) tea.Cmd
 	// update gets keys (after the router's global keys) and every data
 	// message (after the router stored it).
-	update(m *Model, msg tea.Msg) tea.Cmd
-	view(m *Model, w, h int) string
-	help(m *Model) []key.Binding
+	update(m env, msg tea.Msg) tea.Cmd
+	view(m env, w, h int) string
+	help(m env) []key.Binding
 	// typing reports a focused free-text field or filter: letters (q) are
 	// text there. '?' is help everywhere unless the screen has a
 	// literalQuestionMark method (file paths).
-	typing(m *Model) bool
+	typing(m env) bool
 	// needs lists the data the step cannot be shown without.
-	needs(m *Model) []need
+	needs(m env) []need
 }
 
 // escaper is a screen with an inner state that Esc leaves first.
-type escaper interface{ esc(m *Model) bool }
+type escaper interface{ esc(m env) bool }
 
 // cmdEscaper is an escaper whose Esc may start work (the review's
 // preflight when Esc leaves the operation screen for it).
 type cmdEscaper interface {
-	escCmd(m *Model) (bool, tea.Cmd)
+	escCmd(m env) (bool, tea.Cmd)
 }
 
 // need is data a step waits for.

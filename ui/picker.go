@@ -3,9 +3,10 @@ package ui
 import (
 	"cmp"
 	"fmt"
-	"github.com/amlaks/amlaks/wizard"
 	"slices"
 	"strings"
+
+	"github.com/amlaks/amlaks/wizard"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"

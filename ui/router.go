@@ -306,7 +306,7 @@ func (m *Model) leave() tea.Cmd {
 	}
 	d := newDialog("Leave the wizard?",
 		"Nothing was sent to Azure. Your answers are kept in the command below, which opens the wizard at the first step still open.",
-		"Leave", "Stay", false, func(m *Model) tea.Cmd { return m.quitKeeping(cmd) }, nil)
+		"Leave", "Stay", false, func(e env) tea.Cmd { return e.(*Model).quitKeeping(cmd) }, nil)
 	d.ctrlCYes, d.command = true, cmd
 	return m.open(d)
 }

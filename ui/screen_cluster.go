@@ -44,14 +44,14 @@ func newClusterScreen() screen {
 	}, true, "type to filter; ctrl+o pastes a resource ID")}
 }
 
-func (s *clusterScreen) enter(m *Model) tea.Cmd {
+func (s *clusterScreen) enter(m env) tea.Cmd {
 	s.sync(m)
 	return tea.Batch(m.fetchClusters(false), m.fetchAttachments(false), m.fetchRegions(false), m.fetchClusterVersions())
 }
 
 // facts evaluates one cluster; nil when its region's versions are not
 // loaded yet.
-func (s *clusterScreen) facts(m *Model, cl wizard.Cluster) []rules.Finding {
+func (s *clusterScreen) facts(m env, cl wizard.Cluster) []rules.Finding {
 	vs, sl := m.versionsData(cl.Region)
 	if !sl.ok {
 		return nil
@@ -60,23 +60,23 @@ func (s *clusterScreen) facts(m *Model, cl wizard.Cluster) []rules.Finding {
 	idx, _ := m.attachmentsData()
 	exts, esl := m.extensionsData()
 	ext, haveExt := exts[strings.ToLower(cl.ID)]
-	fs := wizard.ClusterFindings(cl, m.plan, vs, wizard.PairsOf(regs, m.plan.Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok)
+	fs := wizard.ClusterFindings(cl, m.Plan(), vs, wizard.PairsOf(regs, m.Plan().Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok)
 	if fs == nil {
 		fs = []rules.Finding{}
 	}
-	if key := (&wizard.Plan{Mode: wizard.ModeAttach, ClusterID: cl.ID}).GuardKey(); m.guard.Busy(key) {
+	if key := (&wizard.Plan{Mode: wizard.ModeAttach, ClusterID: cl.ID}).GuardKey(); m.guardBusy(key) {
 		fs = append(fs, rules.Finding{Code: "in-flight", Severity: rules.Block, Message: "an attach of " + cl.Name + " is already running from this session",
 			Fix: "wait for it to finish: two attachments of one cluster break the first"})
 	}
 	return fs
 }
 
-func (s *clusterScreen) sync(m *Model) {
+func (s *clusterScreen) sync(m env) {
 	cls, sl := m.clustersData()
 	_, asl := m.attachmentsData()
 	_, rsl := m.regionsData()
 	_, esl := m.extensionsData()
-	sig := string(m.plan.Purpose) + string(m.plan.ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl)
+	sig := string(m.Plan().Purpose) + string(m.Plan().ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl)
 	for _, cl := range cls {
 		_, vsl := m.versionsData(cl.Region)
 		sig += slotSig(vsl)
@@ -112,8 +112,8 @@ func (s *clusterScreen) sync(m *Model) {
 		}
 	}
 	s.p.setRows(rows)
-	if m.plan.Cluster != nil {
-		s.selectCluster(m.plan.Cluster.Name)
+	if m.Plan().Cluster != nil {
+		s.selectCluster(m.Plan().Cluster.Name)
 	}
 }
 
@@ -180,7 +180,7 @@ func badgeOf(fs []rules.Finding) (string, int) {
 }
 
 // byID parses the typed resource ID and finds the cluster.
-func (s *clusterScreen) byID(m *Model) (int, string, bool) {
+func (s *clusterScreen) byID(m env) (int, string, bool) {
 	v := strings.TrimSpace(s.id.Value())
 	if v == "" {
 		return -1, "paste or type the cluster's resource ID", false
@@ -198,35 +198,35 @@ func (s *clusterScreen) byID(m *Model) (int, string, bool) {
 			return i, "", true
 		}
 	}
-	if !strings.EqualFold(id.SubscriptionID, m.plan.Subscription) {
-		return -1, fmt.Sprintf("the cluster is in subscription %s, not in this one (%s): attach a cluster of the workspace's subscription", id.SubscriptionID, m.plan.Subscription), false
+	if !strings.EqualFold(id.SubscriptionID, m.Plan().Subscription) {
+		return -1, fmt.Sprintf("the cluster is in subscription %s, not in this one (%s): attach a cluster of the workspace's subscription", id.SubscriptionID, m.Plan().Subscription), false
 	}
 	return -1, fmt.Sprintf("no AKS cluster %s in resource group %s of this subscription", id.Name, id.ResourceGroup), false
 }
 
-func (s *clusterScreen) choose(m *Model, i int) tea.Cmd {
+func (s *clusterScreen) choose(m env, i int) tea.Cmd {
 	cl := s.clusters[i]
 	fs := s.findings[i]
 	if fs == nil {
-		m.flash = "still checking " + cl.Name + "…"
+		m.Flash("still checking " + cl.Name + "…")
 		return nil
 	}
 	for _, f := range fs {
 		if f.Severity == rules.Block {
-			m.flash = cl.Name + " cannot be attached: " + f.Message
+			m.Flash(cl.Name + " cannot be attached: " + f.Message)
 			return nil
 		}
 	}
 	return answer(wizard.FCluster, cl)
 }
 
-func (s *clusterScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *clusterScreen) update(m env, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	if s.idMode {
-		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.Keys().Enter) {
 			i, why, ok := s.byID(m)
 			if !ok {
-				m.flash = why
+				m.Flash(why)
 				return nil
 			}
 			return s.choose(m, i)
@@ -246,23 +246,23 @@ func (s *clusterScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		}
 	case tea.KeyPressMsg:
 		switch {
-		case key.Matches(msg, m.keys.PasteID):
+		case key.Matches(msg, m.Keys().PasteID):
 			s.idMode = true
 			return s.id.Focus()
-		case key.Matches(msg, m.keys.Enter):
+		case key.Matches(msg, m.Keys().Enter):
 			i := s.p.selected()
 			if i < 0 {
-				m.flash = "no cluster matches: widen the filter"
+				m.Flash("no cluster matches: widen the filter")
 				return nil
 			}
 			return s.choose(m, i)
 		}
 	}
-	_, cmd := s.p.update(msg, m.keys, 5)
+	_, cmd := s.p.update(msg, m.Keys(), 5)
 	return cmd
 }
 
-func (s *clusterScreen) esc(m *Model) bool {
+func (s *clusterScreen) esc(m env) bool {
 	if s.idMode {
 		s.idMode = false
 		s.id.Blur()
@@ -271,11 +271,11 @@ func (s *clusterScreen) esc(m *Model) bool {
 	return false
 }
 
-func (s *clusterScreen) view(m *Model, w, h int) string {
-	st := m.st
+func (s *clusterScreen) view(m env, w, h int) string {
+	st := m.Styles()
 	var head strings.Builder
 	head.WriteString(wrap(st.Muted.Render(fmt.Sprintf("AKS clusters of the subscription, checked for %s use in %s (another region is allowed).",
-		strings.ToLower(m.plan.Purpose.Label()), m.plan.Workspace.Name)), w))
+		strings.ToLower(m.Plan().Purpose.Label()), m.Plan().Workspace.Name)), w))
 	var det strings.Builder
 	sel := -1
 	if s.idMode {
@@ -297,7 +297,7 @@ func (s *clusterScreen) view(m *Model, w, h int) string {
 		badge, _ := badgeOf(fs)
 		det.WriteString(st.Header.Render(cl.Name) + " " + badgeStyled(st, badge) + "\n")
 		if fs == nil {
-			det.WriteString(m.spin.View() + " checking the versions of " + cl.Region + "…\n")
+			det.WriteString(m.Spinner() + " checking the versions of " + cl.Region + "…\n")
 		}
 		for _, f := range sortFindings(fs) {
 			det.WriteString(findingLine(st, f, w) + "\n")
@@ -330,17 +330,17 @@ func badgeStyled(st *styles, b string) string {
 	return st.Muted.Render(b)
 }
 
-func (s *clusterScreen) help(m *Model) []key.Binding {
-	k := m.keys
+func (s *clusterScreen) help(m env) []key.Binding {
+	k := m.Keys()
 	if s.idMode {
 		return []key.Binding{withHelp(k.Enter, "attach this one"), withHelp(k.Back, "back to the list")}
 	}
 	return []key.Binding{k.Enter, k.PasteID}
 }
 
-func (s *clusterScreen) typing(m *Model) bool { return true }
+func (s *clusterScreen) typing(m env) bool { return true }
 
-func (s *clusterScreen) needs(m *Model) []need {
+func (s *clusterScreen) needs(m env) []need {
 	_, sl := m.clustersData()
 	_, asl := m.attachmentsData()
 	_, rsl := m.regionsData()

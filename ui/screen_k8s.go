@@ -19,13 +19,13 @@ import (
 
 func newComputeTypeScreen() screen {
 	return &choiceScreen{
-		title: func(m *Model) string { return "What kind of compute target?" },
+		title: func(m env) string { return "What kind of compute target?" },
 		choices: []choice{
 			{"Kubernetes compute (current, recommended)", "an AKS cluster created in AKS, the Azure ML extension installed on it, attached as computeType Kubernetes: what azure-ai-ml (SDK v2), CLI v2 and the studio deploy to", string(wizard.ComputeKubernetes)},
 			{"AKS compute (legacy v1, as in the 2020 article)", wizard.Legacy, string(wizard.ComputeAKS)},
 		},
-		current: func(m *Model) string { return string(m.plan.ComputeType) },
-		apply:   func(m *Model, v string) tea.Cmd { return answer(wizard.FComputeType, wizard.ComputeType(v)) },
+		current: func(m env) string { return string(m.Plan().ComputeType) },
+		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FComputeType, wizard.ComputeType(v)) },
 	}
 }
 
@@ -34,16 +34,16 @@ func newComputeTypeScreen() screen {
 func newK8sVersionScreen() screen {
 	return &pickScreen{
 		p: newPicker([]column{{Title: "Version", Width: 9}, {Title: "Newest patch", Width: 13}, {Title: "Notes", Width: 30, Flex: 2}}, false, ""),
-		intro: func(m *Model) string {
-			return "The Kubernetes version of the new cluster in " + m.regionLabel(m.plan.Region) + ": a real choice here (the region's default is preselected)."
+		intro: func(m env) string {
+			return "The Kubernetes version of the new cluster in " + m.regionLabel(m.Plan().Region) + ": a real choice here (the region's default is preselected)."
 		},
-		need: func(m *Model) need {
-			_, sl := m.versionsData(m.plan.Region)
-			return need{"the Kubernetes versions of " + m.plan.Region, sl, func() tea.Cmd { return m.fetchVersions(m.plan.Region, reqVersions, true) }}
+		need: func(m env) need {
+			_, sl := m.versionsData(m.Plan().Region)
+			return need{"the Kubernetes versions of " + m.Plan().Region, sl, func() tea.Cmd { return m.fetchVersions(m.Plan().Region, reqVersions, true) }}
 		},
-		sig: func(m *Model) string { _, sl := m.versionsData(m.plan.Region); return m.plan.Region + slotSig(sl) },
-		rows: func(m *Model) ([]row, string) {
-			vs, _ := m.versionsData(m.plan.Region)
+		sig: func(m env) string { _, sl := m.versionsData(m.Plan().Region); return m.Plan().Region + slotSig(sl) },
+		rows: func(m env) ([]row, string) {
+			vs, _ := m.versionsData(m.Plan().Region)
 			vs = rules.SortVersions(vs)
 			rows := make([]row, 0, len(vs))
 			pre := ""
@@ -65,14 +65,14 @@ func newK8sVersionScreen() screen {
 					patch = l[len(l)-1]
 				}
 				rows = append(rows, row{Cells: []string{v.Version, patch, strings.Join(notes, ", ")}, Filter: v.Version})
-				if strings.HasPrefix(m.plan.KubernetesVersion, v.Version) || (pre == "" && m.plan.KubernetesVersion == "" && v.Default) {
+				if strings.HasPrefix(m.Plan().KubernetesVersion, v.Version) || (pre == "" && m.Plan().KubernetesVersion == "" && v.Default) {
 					pre = v.Version
 				}
 			}
 			return rows, pre
 		},
-		choose: func(m *Model, i int) tea.Cmd {
-			vs, _ := m.versionsData(m.plan.Region)
+		choose: func(m env, i int) tea.Cmd {
+			vs, _ := m.versionsData(m.Plan().Region)
 			vs = rules.SortVersions(vs)
 			v := vs[i]
 			if l := v.PatchList(); len(l) > 0 {
@@ -88,69 +88,69 @@ type k8sForm struct {
 	f      *form
 	loaded bool
 	intro  string
-	load   func(m *Model, s *k8sForm)
+	load   func(m env, s *k8sForm)
 	// value is the step's answer from the form.
 	value func(s *k8sForm) any
 	field wizard.Field
-	notes func(m *Model, s *k8sForm) []string
+	notes func(m env, s *k8sForm) []string
 }
 
-func (s *k8sForm) enter(m *Model) tea.Cmd {
+func (s *k8sForm) enter(m env) tea.Cmd {
 	if !s.loaded {
 		s.loaded = true
 		s.load(m, s)
 		s.f.hf = nil
 	}
 	if s.f.hf == nil || s.f.done() {
-		s.f.build(m.st)
+		s.f.build(m.Styles())
 	}
 	return nil
 }
 
 // problems checks the form's answer with the step's own check.
-func (s *k8sForm) problems(m *Model) []rules.Violation {
-	trial := m.plan.Clone()
+func (s *k8sForm) problems(m env) []rules.Violation {
+	trial := m.Plan().Clone()
 	if err := trial.Answer(s.field, s.value(s)); err != nil {
 		return []rules.Violation{{Field: string(s.field), Message: err.Error()}}
 	}
-	return wizard.Check(trial, m.step, m.known())
+	return wizard.Check(trial, m.Step(), m.known())
 }
 
-func (s *k8sForm) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *k8sForm) update(m env, msg tea.Msg) tea.Cmd {
 	_, done, cmd := s.f.update(msg)
 	if !done {
 		return cmd
 	}
 	if vs := s.problems(m); len(vs) > 0 {
-		s.f.reopen(m.st, vs[0].Field)
-		m.flash = "not yet: " + vs[0].Message
+		s.f.reopen(m.Styles(), vs[0].Field)
+		m.Flash("not yet: " + vs[0].Message)
 		return nil
 	}
 	return answer(s.field, s.value(s))
 }
 
-func (s *k8sForm) view(m *Model, w, h int) string {
+func (s *k8sForm) view(m env, w, h int) string {
 	var b strings.Builder
-	b.WriteString(wrap(m.st.Muted.Render(s.intro), w) + "\n\n")
+	b.WriteString(wrap(m.Styles().Muted.Render(s.intro), w) + "\n\n")
 	b.WriteString(s.f.view(w, nil))
 	b.WriteString("\n")
 	for _, v := range s.problems(m) {
-		b.WriteString(wrap(m.st.Error.Render("✗ "+v.Message), w) + "\n")
+		b.WriteString(wrap(m.Styles().Error.Render("✗ "+v.Message), w) + "\n")
 	}
 	if s.notes != nil {
 		for _, n := range s.notes(m, s) {
-			b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(n), w) + "\n")
+			b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render(n), w) + "\n")
 		}
 	}
 	return b.String()
 }
 
-func (s *k8sForm) help(m *Model) []key.Binding {
-	k := m.keys
+func (s *k8sForm) help(m env) []key.Binding {
+	k := m.Keys()
 	return formHelp(k)
 }
-func (s *k8sForm) typing(m *Model) bool  { return s.f.focused().isText() }
-func (s *k8sForm) needs(m *Model) []need { return nil }
+func (s *k8sForm) typing(m env) bool  { return s.f.focused().isText() }
+func (s *k8sForm) needs(m env) []need { return nil }
 
 func newNewClusterScreen() screen {
 	name := textField("cluster", "AKS cluster name", "aks-ml")
@@ -158,9 +158,9 @@ func newNewClusterScreen() screen {
 	return &k8sForm{
 		f: &form{fields: []*formField{name, rg}}, field: wizard.FNewCluster,
 		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it created-by=amlaks, so a re-run continues with it.",
-		load: func(m *Model, s *k8sForm) {
-			name.text = m.plan.SuggestedClusterName()
-			rg.text = m.plan.NewClusterGroup()
+		load: func(m env, s *k8sForm) {
+			name.text = m.Plan().SuggestedClusterName()
+			rg.text = m.Plan().NewClusterGroup()
 		},
 		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },
 	}
@@ -174,13 +174,13 @@ func newAPIAccessScreen() screen {
 	return &k8sForm{
 		f: &form{fields: []*formField{access, ranges}}, field: wizard.FAPIAccess,
 		intro: "How the cluster's API server is reached: public, public limited to authorized IP ranges (add Azure ML's ranges of the workspace region and its pair), or private.",
-		load: func(m *Model, s *k8sForm) {
+		load: func(m env, s *k8sForm) {
 			for i, k := range kinds {
-				if m.plan.APIAccess == k {
+				if m.Plan().APIAccess == k {
 					access.choice = i
 				}
 			}
-			ranges.text = strings.Join(m.plan.AuthorizedRanges, ", ")
+			ranges.text = strings.Join(m.Plan().AuthorizedRanges, ", ")
 		},
 		value: func(s *k8sForm) any {
 			a := wizard.APIAnswer{Access: kinds[access.choice]}
@@ -201,13 +201,13 @@ func newRouterScreen() screen {
 	return &k8sForm{
 		f: &form{fields: []*formField{router, ha}}, field: wizard.FRouter,
 		intro: "How scoring requests reach the cluster's inference router (azureml-fe). High availability runs it on 3 nodes and needs 3 nodes or more.",
-		load: func(m *Model, s *k8sForm) {
+		load: func(m env, s *k8sForm) {
 			for i, k := range kinds {
-				if m.plan.Router == k {
+				if m.Plan().Router == k {
 					router.choice = i
 				}
 			}
-			if !m.plan.HA() {
+			if !m.Plan().HA() {
 				ha.choice = 1
 			}
 		},
@@ -220,7 +220,7 @@ func newNamespaceScreen() screen {
 	return &k8sForm{
 		f: &form{fields: []*formField{ns}}, field: wizard.FNamespace,
 		intro: "The Kubernetes namespace the compute's deployments run in. It must exist in the cluster before the first deployment (the attach neither creates nor checks it).",
-		load:  func(m *Model, s *k8sForm) { ns.text = m.plan.Namespace },
+		load:  func(m env, s *k8sForm) { ns.text = m.Plan().Namespace },
 		value: func(s *k8sForm) any { return ns.value() },
 	}
 }
@@ -232,10 +232,10 @@ func newIdentityScreen() screen {
 	return &k8sForm{
 		f: &form{fields: []*formField{kind, id}}, field: wizard.FIdentity,
 		intro: "The compute's managed identity: system-assigned (default), or a user-assigned identity (it needs Reader, Kubernetes Extension Contributor and AKS Cluster Admin on the cluster).",
-		load: func(m *Model, s *k8sForm) {
-			if !wizard.IsSystemIdentity(m.plan.Identity) {
+		load: func(m env, s *k8sForm) {
+			if !wizard.IsSystemIdentity(m.Plan().Identity) {
 				kind.choice = 1
-				id.text = m.plan.Identity
+				id.text = m.Plan().Identity
 			}
 		},
 		value: func(s *k8sForm) any {
@@ -248,8 +248,8 @@ func newIdentityScreen() screen {
 }
 
 // k8sSummaryRows are the current path's rows of the review.
-func k8sSummaryRows(m *Model) []summaryRow {
-	p := m.plan
+func k8sSummaryRows(m env) []summaryRow {
+	p := m.Plan()
 	var rows []summaryRow
 	if p.Mode == wizard.ModeCreate {
 		rows = append(rows,

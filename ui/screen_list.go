@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -34,12 +33,12 @@ func newListScreen() screen {
 	}, false, "")}
 }
 
-func (s *listScreen) enter(m *Model) tea.Cmd {
+func (s *listScreen) enter(m env) tea.Cmd {
 	s.sync(m)
 	return m.fetchComputes(true)
 }
 
-func (s *listScreen) sync(m *Model) {
+func (s *listScreen) sync(m env) {
 	cs, sl := m.computesData()
 	sig := slotSig(sl)
 	if sig == s.last {
@@ -85,41 +84,41 @@ func (s *listScreen) selected() (wizard.Compute, bool) {
 	return s.comps[i], true
 }
 
-func (s *listScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *listScreen) update(m env, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
 	}
 	switch {
-	case key.Matches(k, m.keys.Detach):
+	case key.Matches(k, m.Keys().Detach):
 		c, ok := s.selected()
 		if !ok {
 			return nil
 		}
 		if !strings.EqualFold(c.Type, "AKS") {
 			typ := nonEmpty(c.Type, "unknown")
-			m.flash = fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS computes only", c.Name, wizard.Article(typ), typ)
+			m.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS computes only", c.Name, wizard.Article(typ), typ))
 			return nil
 		}
 		return m.open(detachDialog(m, c))
-	case key.Matches(k, m.keys.Status):
+	case key.Matches(k, m.Keys().Status):
 		c, ok := s.selected()
 		if !ok {
 			return nil
 		}
 		return m.resume(c.Name)
-	case key.Matches(k, m.keys.Refresh):
+	case key.Matches(k, m.Keys().Refresh):
 		return m.fetchComputes(true)
-	case key.Matches(k, m.keys.Quit):
+	case key.Matches(k, m.Keys().Quit):
 		return m.quit(Succeeded)
 	}
-	_, cmd := s.p.update(msg, m.keys, 5)
+	_, cmd := s.p.update(msg, m.Keys(), 5)
 	return cmd
 }
 
-func (s *listScreen) view(m *Model, w, h int) string {
-	st := m.st
+func (s *listScreen) view(m env, w, h int) string {
+	st := m.Styles()
 	var det string
 	if c, ok := s.selected(); ok {
 		var parts []string
@@ -143,7 +142,7 @@ func (s *listScreen) view(m *Model, w, h int) string {
 			det += "\n" + wrap(st.Error.Render("✗ "+e.Code+": "+e.Message), w)
 		}
 	}
-	head := st.Muted.Render("Compute targets of " + m.plan.Workspace.Name)
+	head := st.Muted.Render("Compute targets of " + m.Plan().Workspace.Name)
 	used := 2 + strings.Count(det, "\n") + 2
 	return head + "\n\n" + s.p.view(st, w, max(3, h-used)) + "\n\n" + det
 }
@@ -155,30 +154,25 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func (s *listScreen) help(m *Model) []key.Binding {
-	k := m.keys
+func (s *listScreen) help(m env) []key.Binding {
+	k := m.Keys()
 	return []key.Binding{k.Status, k.Detach, k.Refresh, k.Quit}
 }
-func (s *listScreen) typing(m *Model) bool { return false }
-func (s *listScreen) needs(m *Model) []need {
+func (s *listScreen) typing(m env) bool { return false }
+func (s *listScreen) needs(m env) []need {
 	_, sl := m.computesData()
-	return []need{{"the computes of " + m.plan.Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
+	return []need{{"the computes of " + m.Plan().Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
 }
 
 // detachDialog asks before detaching c (a huh confirm): the cluster is
 // kept, nothing is deleted, and it keeps costing.
-func detachDialog(m *Model, c wizard.Compute) *dialog {
+func detachDialog(m env, c wizard.Compute) *dialog {
 	cluster := "its AKS cluster"
 	if id, err := rules.ParseClusterID(c.ClusterID); err == nil && c.ClusterID != "" {
 		cluster = "the AKS cluster " + id.Name + " (" + id.ResourceGroup + ")"
 	}
 	desc := fmt.Sprintf("%s itself is kept: nothing is deleted, it can be attached again, and it keeps costing until you delete it in AKS.",
 		capitalize(cluster))
-	cloud, ws := m.cloud, m.plan.WorkspaceRef()
-	return newDialog(fmt.Sprintf("Detach %s from %s?", c.Name, m.plan.Workspace.Name), desc, "Detach", "Keep it", false,
-		func(m *Model) tea.Cmd {
-			return m.startOp(wizard.OpDetach, c.Name, func(ctx context.Context) (wizard.Operation, error) {
-				return cloud.Detach(ctx, ws, c.Name)
-			})
-		}, nil)
+	return newDialog(fmt.Sprintf("Detach %s from %s?", c.Name, m.Plan().Workspace.Name), desc, "Detach", "Keep it", false,
+		func(m env) tea.Cmd { return m.detach(c) }, nil)
 }

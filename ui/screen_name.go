@@ -48,11 +48,11 @@ func newNameScreen() screen {
 // value is the name being typed, spaces around it trimmed (pasted names).
 func (s *nameScreen) value() string { return strings.TrimSpace(s.in.Value()) }
 
-func (s *nameScreen) enter(m *Model) tea.Cmd {
-	s.in.SetValue(m.plan.Name)
+func (s *nameScreen) enter(m env) tea.Cmd {
+	s.in.SetValue(m.Plan().Name)
 	s.in.CursorEnd()
 	s.in.Focus()
-	if s.checkWS != wsKey(m.plan.WorkspaceRef()) {
+	if s.checkWS != wsKey(m.Plan().WorkspaceRef()) {
 		s.checked, s.taken, s.checkErr = "", false, nil
 	}
 	cmds := []tea.Cmd{m.fetchComputes(false)}
@@ -63,49 +63,45 @@ func (s *nameScreen) enter(m *Model) tea.Cmd {
 }
 
 // schedule starts the debounce for the current name.
-func (s *nameScreen) schedule(m *Model) tea.Cmd {
+func (s *nameScreen) schedule(m env) tea.Cmd {
 	name := s.value()
-	req := m.data.next(reqName)
+	req := m.nextReq(reqName)
 	s.checking = ""
 	if name == "" || len(rules.ComputeName(name, nil)) > 0 {
 		return nil
 	}
-	return tea.Tick(m.debounce, func(time.Time) tea.Msg { return nameDueMsg{req: req, name: name} })
+	return tea.Tick(m.Debounce(), func(time.Time) tea.Msg { return nameDueMsg{req: req, name: name} })
 }
 
 // forget drops the last answer of the name check (and any check in
 // flight): the workspace's computes changed.
-func (s *nameScreen) forget(m *Model) {
-	m.data.next(reqName)
+func (s *nameScreen) forget(m env) {
+	m.nextReq(reqName)
 	s.checking, s.checked, s.taken, s.checkErr, s.checkWS = "", "", false, nil, ""
 }
 
 func (s *nameScreen) busy() bool { return s.checking != "" }
 
-func (s *nameScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *nameScreen) update(m env, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case nameDueMsg:
-		if !m.data.isLatest(reqName, msg.req) {
+		if !m.isLatest(reqName, msg.req) {
 			return nil
 		}
 		s.checking = msg.name
-		c, ctx, ws, req, name := m.cloud, m.ctx, m.plan.WorkspaceRef(), msg.req, msg.name
-		return func() tea.Msg {
-			taken, err := wizard.NameTaken(ctx, c, ws, name)
-			return nameCheckMsg{req: req, name: name, taken: taken, err: err}
-		}
+		return m.checkName(msg.req, msg.name)
 	case nameCheckMsg:
-		if !m.data.isLatest(reqName, msg.req) {
+		if !m.isLatest(reqName, msg.req) {
 			return nil
 		}
 		s.checking = ""
 		s.checked, s.taken, s.checkErr = msg.name, msg.taken, msg.err
-		s.checkWS = wsKey(m.plan.WorkspaceRef())
+		s.checkWS = wsKey(m.Plan().WorkspaceRef())
 		return nil
 	case tea.KeyPressMsg:
-		if key.Matches(msg, m.keys.Enter) {
+		if key.Matches(msg, m.Keys().Enter) {
 			if vs := s.problems(m); len(vs) > 0 {
-				m.flash = "not yet: " + vs[0]
+				m.Flash("not yet: " + vs[0])
 				return nil
 			}
 			return answer(wizard.FName, s.value())
@@ -122,27 +118,27 @@ func (s *nameScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 
 // problems is every message for the current name: the rules, then the
 // answer of the GET.
-func (s *nameScreen) problems(m *Model) []string {
+func (s *nameScreen) problems(m env) []string {
 	name := s.value()
 	cs, _ := m.computesData()
 	var out []string
 	localTaken := false
 	for _, v := range rules.ComputeName(name, wizard.ExistingNames(cs)) {
-		out = append(out, strings.Replace(v.Message, "this workspace", m.plan.Workspace.Name, 1))
+		out = append(out, strings.Replace(v.Message, "this workspace", m.Plan().Workspace.Name, 1))
 		if v.Code == rules.CodeNameTaken {
 			localTaken = true
 		}
 	}
 	if s.checked == name && s.taken && name != "" && !localTaken {
-		out = append(out, "already used in "+m.plan.Workspace.Name+": pick another name")
+		out = append(out, "already used in "+m.Plan().Workspace.Name+": pick another name")
 	}
 	return out
 }
 
-func (s *nameScreen) view(m *Model, w, h int) string {
-	st := m.st
+func (s *nameScreen) view(m env, w, h int) string {
+	st := m.Styles()
 	var b strings.Builder
-	b.WriteString(wrap("Name the compute target: 3 to 24 letters, digits or -, starting with a letter, unique in "+m.plan.Workspace.Name+".", w) + "\n\n")
+	b.WriteString(wrap("Name the compute target: 3 to 24 letters, digits or -, starting with a letter, unique in "+m.Plan().Workspace.Name+".", w) + "\n\n")
 	b.WriteString(st.input(&s.in) + "\n\n")
 	name := s.value()
 	probs := s.problems(m)
@@ -152,11 +148,11 @@ func (s *nameScreen) view(m *Model, w, h int) string {
 	if len(probs) == 0 && name != "" {
 		switch {
 		case s.checking == name:
-			b.WriteString(m.spin.View() + " checking whether " + name + " is free in " + m.plan.Workspace.Name + "…\n")
+			b.WriteString(m.Spinner() + " checking whether " + name + " is free in " + m.Plan().Workspace.Name + "…\n")
 		case s.checked == name && s.checkErr != nil:
 			b.WriteString(wrap(st.Warn.Render("! could not check the name ("+s.checkErr.Error()+"): the review checks it again"), w) + "\n")
 		case s.checked == name:
-			b.WriteString(st.OK.Render("✓ "+name+" is free in "+m.plan.Workspace.Name) + "\n")
+			b.WriteString(st.OK.Render("✓ "+name+" is free in "+m.Plan().Workspace.Name) + "\n")
 		default:
 			b.WriteString(st.OK.Render("✓ valid") + st.Muted.Render(" · checking with Azure when you pause typing") + "\n")
 		}
@@ -164,8 +160,8 @@ func (s *nameScreen) view(m *Model, w, h int) string {
 	return b.String()
 }
 
-func (s *nameScreen) help(m *Model) []key.Binding {
-	return []key.Binding{withHelp(m.keys.Enter, "continue")}
+func (s *nameScreen) help(m env) []key.Binding {
+	return []key.Binding{withHelp(m.Keys().Enter, "continue")}
 }
-func (s *nameScreen) typing(m *Model) bool  { return true }
-func (s *nameScreen) needs(m *Model) []need { return nil }
+func (s *nameScreen) typing(m env) bool  { return true }
+func (s *nameScreen) needs(m env) []need { return nil }

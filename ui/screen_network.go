@@ -44,12 +44,12 @@ func newNetworkScreen() screen {
 	return s
 }
 
-func (s *networkScreen) enter(m *Model) tea.Cmd {
-	if attach := m.plan.Mode == wizard.ModeAttach; attach != s.attach {
+func (s *networkScreen) enter(m env) tea.Cmd {
+	if attach := m.Plan().Mode == wizard.ModeAttach; attach != s.attach {
 		s.attach, s.loaded = attach, false
 	}
 	if !s.loaded {
-		n := m.plan.Network
+		n := m.Plan().Network
 		s.loaded = true
 		s.mode.choice, s.lb.choice = 0, 0
 		if n.Custom() {
@@ -65,14 +65,14 @@ func (s *networkScreen) enter(m *Model) tea.Cmd {
 		s.f.hf = nil
 	}
 	if s.f.hf == nil || s.f.done() {
-		s.f.build(m.st)
+		s.f.build(m.Styles())
 	}
 	return nil
 }
 
 // apply reads the form into the screen's answer.
-func (s *networkScreen) apply(m *Model) {
-	n := rules.Network{SubnetPrefix: m.plan.Network.SubnetPrefix}
+func (s *networkScreen) apply(m env) {
+	n := rules.Network{SubnetPrefix: m.Plan().Network.SubnetPrefix}
 	if s.mode.choice == 1 && !s.attach {
 		n.VNetResourceGroup, n.VNet, n.Subnet = s.rg.value(), s.vnet.value(), s.subnet.value()
 		n.ServiceCIDR, n.DNSServiceIP, n.DockerBridgeCIDR = s.svc.value(), s.dns.value(), s.bridge.value()
@@ -99,7 +99,7 @@ func (s *networkScreen) customEmpty() bool {
 	return true
 }
 
-func (s *networkScreen) messages(m *Model) (map[string][]string, []rules.Violation) {
+func (s *networkScreen) messages(m env) (map[string][]string, []rules.Violation) {
 	vs := rules.CheckNetwork(s.net)
 	out := map[string][]string{}
 	for _, v := range vs {
@@ -108,7 +108,7 @@ func (s *networkScreen) messages(m *Model) (map[string][]string, []rules.Violati
 	return out, vs
 }
 
-func (s *networkScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *networkScreen) update(m env, msg tea.Msg) tea.Cmd {
 	changed, done, cmd := s.f.update(msg)
 	if changed || done {
 		s.apply(m)
@@ -120,26 +120,26 @@ func (s *networkScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	// to mend
 	if s.customEmpty() {
 		// Custom chosen but nothing typed: never fall back to basic silently
-		s.f.reopen(m.st, s.rg.id)
-		m.flash = "not yet: " + customEmptyMsg
+		s.f.reopen(m.Styles(), s.rg.id)
+		m.Flash("not yet: " + customEmptyMsg)
 		return nil
 	}
 	if _, vs := s.messages(m); len(vs) > 0 {
-		s.f.reopen(m.st, vs[0].Field)
-		m.flash = "not yet: " + vs[0].Message
+		s.f.reopen(m.Styles(), vs[0].Field)
+		m.Flash("not yet: " + vs[0].Message)
 		return nil
 	}
 	return answer(wizard.FNetwork, s.net)
 }
 
-func (s *networkScreen) view(m *Model, w, h int) string {
+func (s *networkScreen) view(m env, w, h int) string {
 	msgs, _ := s.messages(m)
 	var b strings.Builder
 	intro := "Advanced and optional: Enter through the form keeps the basic network AML manages. A custom VNet needs all six fields."
 	if s.attach {
 		intro = "Optional: the load balancer of the scoring endpoint. Enter keeps a public IP; internal keeps it inside the cluster's VNet."
 	}
-	b.WriteString(wrap(m.st.Muted.Render(intro), w) + "\n\n")
+	b.WriteString(wrap(m.Styles().Muted.Render(intro), w) + "\n\n")
 	b.WriteString(s.f.view(w, msgs))
 	b.WriteString("\n")
 	var notes []string
@@ -150,15 +150,15 @@ func (s *networkScreen) view(m *Model, w, h int) string {
 	}
 	notes = append(notes, "the cluster gets a Standard Load Balancer, as every AKS cluster does since the Basic one retired on 2025-09-30")
 	for _, n := range notes {
-		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(n), w) + "\n")
+		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render(n), w) + "\n")
 	}
 	return b.String()
 }
 
-func (s *networkScreen) help(m *Model) []key.Binding {
-	k := m.keys
+func (s *networkScreen) help(m env) []key.Binding {
+	k := m.Keys()
 	return formHelp(k)
 }
 
-func (s *networkScreen) typing(m *Model) bool  { return s.f.focused().isText() }
-func (s *networkScreen) needs(m *Model) []need { return nil }
+func (s *networkScreen) typing(m env) bool  { return s.f.focused().isText() }
+func (s *networkScreen) needs(m env) []need { return nil }

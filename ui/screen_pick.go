@@ -15,16 +15,16 @@ import (
 // from fetched data (subscription, workspace, region).
 type pickScreen struct {
 	p      *picker
-	intro  func(m *Model) string
-	need   func(m *Model) need
-	rows   func(m *Model) (rows []row, preselect string)
-	choose func(m *Model, i int) tea.Cmd
-	detail func(m *Model, i int, w int) string
-	sig    func(m *Model) string
+	intro  func(m env) string
+	need   func(m env) need
+	rows   func(m env) (rows []row, preselect string)
+	choose func(m env, i int) tea.Cmd
+	detail func(m env, i int, w int) string
+	sig    func(m env) string
 	last   string
 }
 
-func (s *pickScreen) sync(m *Model) {
+func (s *pickScreen) sync(m env) {
 	sig := s.sig(m)
 	if sig == s.last {
 		return
@@ -38,26 +38,26 @@ func (s *pickScreen) sync(m *Model) {
 	}
 }
 
-func (s *pickScreen) enter(m *Model) tea.Cmd {
+func (s *pickScreen) enter(m env) tea.Cmd {
 	s.sync(m)
 	return nil
 }
 
-func (s *pickScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *pickScreen) update(m env, msg tea.Msg) tea.Cmd {
 	s.sync(m)
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.Keys().Enter) {
 		i := s.p.selected()
 		if i < 0 {
-			m.flash = "nothing to choose: widen the filter"
+			m.Flash("nothing to choose: widen the filter")
 			return nil
 		}
 		return s.choose(m, i)
 	}
-	_, cmd := s.p.update(msg, m.keys, m.height-8)
+	_, cmd := s.p.update(msg, m.Keys(), m.Height()-8)
 	return cmd
 }
 
-func (s *pickScreen) view(m *Model, w, h int) string {
+func (s *pickScreen) view(m env, w, h int) string {
 	s.sync(m)
 	var b strings.Builder
 	used := 0
@@ -75,20 +75,20 @@ func (s *pickScreen) view(m *Model, w, h int) string {
 	if det != "" {
 		used += strings.Count(det, "\n") + 2
 	}
-	b.WriteString(s.p.view(m.st, w, max(3, h-used)))
+	b.WriteString(s.p.view(m.Styles(), w, max(3, h-used)))
 	if det != "" {
 		b.WriteString("\n\n" + det)
 	}
 	return b.String()
 }
 
-func (s *pickScreen) help(m *Model) []key.Binding {
-	return []key.Binding{m.keys.Enter, m.keys.Up, m.keys.Down}
+func (s *pickScreen) help(m env) []key.Binding {
+	return []key.Binding{m.Keys().Enter, m.Keys().Up, m.Keys().Down}
 }
 
-func (s *pickScreen) typing(m *Model) bool { return true }
+func (s *pickScreen) typing(m env) bool { return true }
 
-func (s *pickScreen) needs(m *Model) []need {
+func (s *pickScreen) needs(m env) []need {
 	if s.need == nil {
 		return nil
 	}
@@ -100,27 +100,27 @@ func slotSig(sl *slot) string { return fmt.Sprintf("%p/%d/%v", sl, sl.req, sl.ok
 func newSubscriptionScreen() screen {
 	return &pickScreen{
 		p: emptyText("this sign-in sees no subscription: run `az login` with another account", newPicker([]column{{Title: "Subscription", Width: 20, Flex: 2}, {Title: "ID", Width: 36}, {Title: "State", Width: 8}}, true, "type to filter")),
-		intro: func(m *Model) string {
+		intro: func(m env) string {
 			return "Pick the subscription of the Azure Machine Learning workspace."
 		},
-		need: func(m *Model) need {
+		need: func(m env) need {
 			_, sl := m.subsData()
 			return need{"subscriptions", sl, func() tea.Cmd { return m.fetchSubs(true) }}
 		},
-		sig: func(m *Model) string { _, sl := m.subsData(); return slotSig(sl) },
-		rows: func(m *Model) ([]row, string) {
+		sig: func(m env) string { _, sl := m.subsData(); return slotSig(sl) },
+		rows: func(m env) ([]row, string) {
 			subs, _ := m.subsData()
 			rows := make([]row, 0, len(subs))
 			pre := ""
 			for _, s := range subs {
 				rows = append(rows, row{Cells: []string{s.Name, s.ID, s.State}, Filter: s.Name + " " + s.ID, Dim: s.State != "" && s.State != "Enabled"})
-				if s.ID == m.plan.Subscription || (pre == "" && s.Default) {
+				if s.ID == m.Plan().Subscription || (pre == "" && s.Default) {
 					pre = s.Name
 				}
 			}
 			return rows, pre
 		},
-		choose: func(m *Model, i int) tea.Cmd {
+		choose: func(m env, i int) tea.Cmd {
 			subs, _ := m.subsData()
 			return answer(wizard.FSubscription, subs[i].ID)
 		},
@@ -130,39 +130,39 @@ func newSubscriptionScreen() screen {
 func newWorkspaceScreen() screen {
 	return &pickScreen{
 		p: emptyText("the subscription has no Azure ML workspace: create one first (studio, az ml workspace create)", newPicker([]column{{Title: "Workspace", Width: 18, Flex: 2}, {Title: "Resource group", Width: 16, Flex: 2}, {Title: "Region", Width: 14, Flex: 1}}, true, "type to filter")),
-		intro: func(m *Model) string {
+		intro: func(m env) string {
 			intro := "Pick the Azure Machine Learning workspace the compute belongs to, in subscription " + m.subscriptionLabel() + "."
-			if m.plan.From(wizard.FSubscription) != wizard.Flag {
+			if m.Plan().From(wizard.FSubscription) != wizard.Flag {
 				intro += " Esc switches the subscription."
 			}
 			return intro
 		},
-		need: func(m *Model) need {
+		need: func(m env) need {
 			_, sl := m.workspacesData()
 			return need{"workspaces", sl, func() tea.Cmd { return m.fetchWorkspaces(true) }}
 		},
-		sig: func(m *Model) string { _, sl := m.workspacesData(); return m.plan.Subscription + slotSig(sl) },
-		rows: func(m *Model) ([]row, string) {
+		sig: func(m env) string { _, sl := m.workspacesData(); return m.Plan().Subscription + slotSig(sl) },
+		rows: func(m env) ([]row, string) {
 			all, _ := m.workspacesData()
 			rows := make([]row, 0, len(all))
 			for _, w := range all {
 				usable, _ := wizard.WorkspaceUsable(w)
 				rows = append(rows, row{Cells: []string{w.Name, w.ResourceGroup, w.Region}, Filter: w.Name + " " + w.ResourceGroup + " " + w.Region,
-					Dim: !usable && m.plan.Mode != wizard.ModeList && m.plan.Mode != wizard.ModeBrowse})
+					Dim: !usable && m.Plan().Mode != wizard.ModeList && m.Plan().Mode != wizard.ModeBrowse})
 			}
 			if len(rows) == 0 {
 				return rows, ""
 			}
-			return rows, m.plan.Workspace.Name
+			return rows, m.Plan().Workspace.Name
 		},
-		detail: func(m *Model, i int, w int) string {
+		detail: func(m env, i int, w int) string {
 			all, _ := m.workspacesData()
 			if ok, why := wizard.WorkspaceUsable(all[i]); !ok {
-				return m.st.Warn.Render(wrap(why+"; it can still list its computes and browse versions", w))
+				return m.Styles().Warn.Render(wrap(why+"; it can still list its computes and browse versions", w))
 			}
 			return ""
 		},
-		choose: func(m *Model, i int) tea.Cmd {
+		choose: func(m env, i int) tea.Cmd {
 			all, _ := m.workspacesData()
 			// a hub or project can list computes but takes no AKS compute:
 			// the mode step refuses create and attach for it
@@ -174,36 +174,36 @@ func newWorkspaceScreen() screen {
 func newRegionScreen() screen {
 	return &pickScreen{
 		p: newPicker([]column{{Title: "Region", Width: 22, Flex: 2}, {Title: "Name", Width: 18, Flex: 1}, {Title: "Paired with", Width: 14, Flex: 1}}, true, "type to filter"),
-		intro: func(m *Model) string {
+		intro: func(m env) string {
 			return fmt.Sprintf("Where the cluster runs. The workspace %s is in %s; another region works too.",
-				m.plan.Workspace.Name, m.regionLabel(m.plan.Workspace.Region))
+				m.Plan().Workspace.Name, m.regionLabel(m.Plan().Workspace.Region))
 		},
-		need: func(m *Model) need {
+		need: func(m env) need {
 			_, sl := m.regionsData()
 			return need{"regions", sl, func() tea.Cmd { return m.fetchRegions(true) }}
 		},
-		sig: func(m *Model) string { _, sl := m.regionsData(); return slotSig(sl) },
-		rows: func(m *Model) ([]row, string) {
+		sig: func(m env) string { _, sl := m.regionsData(); return slotSig(sl) },
+		rows: func(m env) ([]row, string) {
 			regs, _ := m.regionsData()
 			rows := make([]row, 0, len(regs))
 			pre := ""
 			for _, r := range regs {
 				rows = append(rows, row{Cells: []string{r.DisplayName, r.Name, strings.Join(r.Paired, ", ")}, Filter: r.DisplayName + " " + r.Name})
-				if strings.EqualFold(r.Name, m.plan.Region) {
+				if strings.EqualFold(r.Name, m.Plan().Region) {
 					pre = r.DisplayName
 				}
 			}
 			return rows, pre
 		},
-		detail: func(m *Model, i int, w int) string {
+		detail: func(m env, i int, w int) string {
 			regs, _ := m.regionsData()
 			r := regs[i]
-			if strings.EqualFold(r.Name, m.plan.Workspace.Region) {
-				return m.st.Muted.Render("the workspace's region (default)")
+			if strings.EqualFold(r.Name, m.Plan().Workspace.Region) {
+				return m.Styles().Muted.Render("the workspace's region (default)")
 			}
 			return ""
 		},
-		choose: func(m *Model, i int) tea.Cmd {
+		choose: func(m env, i int) tea.Cmd {
 			regs, _ := m.regionsData()
 			return answer(wizard.FRegion, regs[i].Name)
 		},
@@ -218,14 +218,14 @@ type choice struct {
 
 // choiceScreen asks one question with a few fixed answers.
 type choiceScreen struct {
-	title   func(m *Model) string
+	title   func(m env) string
 	choices []choice
 	cursor  int
-	current func(m *Model) string
-	apply   func(m *Model, value string) tea.Cmd
+	current func(m env) string
+	apply   func(m env, value string) tea.Cmd
 }
 
-func (s *choiceScreen) enter(m *Model) tea.Cmd {
+func (s *choiceScreen) enter(m env) tea.Cmd {
 	cur := s.current(m)
 	for i, c := range s.choices {
 		if c.value == cur {
@@ -235,17 +235,17 @@ func (s *choiceScreen) enter(m *Model) tea.Cmd {
 	return nil
 }
 
-func (s *choiceScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *choiceScreen) update(m env, msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
 	}
 	switch {
-	case key.Matches(k, m.keys.Up):
+	case key.Matches(k, m.Keys().Up):
 		s.cursor = max(0, s.cursor-1)
-	case key.Matches(k, m.keys.Down):
+	case key.Matches(k, m.Keys().Down):
 		s.cursor = min(len(s.choices)-1, s.cursor+1)
-	case key.Matches(k, m.keys.Enter):
+	case key.Matches(k, m.Keys().Enter):
 		return s.apply(m, s.choices[s.cursor].value)
 	default:
 		// a digit picks directly
@@ -257,33 +257,33 @@ func (s *choiceScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (s *choiceScreen) view(m *Model, w, h int) string {
+func (s *choiceScreen) view(m env, w, h int) string {
 	var b strings.Builder
 	b.WriteString(wrap(s.title(m), w) + "\n")
 	for i, c := range s.choices {
 		b.WriteString("\n")
 		label := fmt.Sprintf("%d. %s", i+1, c.label)
 		if i == s.cursor {
-			b.WriteString(m.st.Selected.Render("› " + label))
+			b.WriteString(m.Styles().Selected.Render("› " + label))
 		} else {
 			b.WriteString("  " + label)
 		}
 		b.WriteString("\n")
-		b.WriteString(paint(m.st.Muted, indent(c.desc, 3, w)) + "\n")
+		b.WriteString(paint(m.Styles().Muted, indent(c.desc, 3, w)) + "\n")
 	}
 	return b.String()
 }
 
-func (s *choiceScreen) help(m *Model) []key.Binding {
-	return []key.Binding{m.keys.Enter, m.keys.Up, m.keys.Down}
+func (s *choiceScreen) help(m env) []key.Binding {
+	return []key.Binding{m.Keys().Enter, m.Keys().Up, m.Keys().Down}
 }
-func (s *choiceScreen) typing(m *Model) bool  { return false }
-func (s *choiceScreen) needs(m *Model) []need { return nil }
+func (s *choiceScreen) typing(m env) bool  { return false }
+func (s *choiceScreen) needs(m env) []need { return nil }
 
 func newModeScreen() screen {
 	return &choiceScreen{
-		title: func(m *Model) string {
-			return fmt.Sprintf("What do you want to do with %s?", m.plan.Workspace.Name)
+		title: func(m env) string {
+			return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
 		},
 		choices: []choice{
 			{"Create new", "create a new AKS inference cluster from the workspace (about 10 minutes)", string(wizard.ModeCreate)},
@@ -291,20 +291,20 @@ func newModeScreen() screen {
 			{"Browse versions", "see which Kubernetes versions a region offers", string(wizard.ModeBrowse)},
 			{"List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute", string(wizard.ModeList)},
 		},
-		current: func(m *Model) string { return string(m.plan.Mode) },
-		apply:   func(m *Model, v string) tea.Cmd { return answer(wizard.FMode, wizard.Mode(v)) },
+		current: func(m env) string { return string(m.Plan().Mode) },
+		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FMode, wizard.Mode(v)) },
 	}
 }
 
 func newPurposeScreen() screen {
 	return &choiceScreen{
-		title: func(m *Model) string { return "What is the cluster for?" },
+		title: func(m env) string { return "What is the cluster for?" },
 		choices: []choice{
 			{"Production", "for production traffic: at least 12 vCPUs and 3 nodes in total (FastProd)", "FastProd"},
 			{"Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)", "DevTest"},
 		},
-		current: func(m *Model) string { return string(m.plan.Purpose) },
-		apply:   func(m *Model, v string) tea.Cmd { return answer(wizard.FPurpose, rules.Purpose(v)) },
+		current: func(m env) string { return string(m.Plan().Purpose) },
+		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FPurpose, rules.Purpose(v)) },
 	}
 }
 

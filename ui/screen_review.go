@@ -36,27 +36,23 @@ const reqPreflight = "preflight"
 
 func newReviewScreen() screen { return &reviewScreen{} }
 
-func (s *reviewScreen) enter(m *Model) tea.Cmd {
+func (s *reviewScreen) enter(m env) tea.Cmd {
 	s.showEq, s.scroll = false, 0
 	return s.run(m)
 }
 
-func (s *reviewScreen) run(m *Model) tea.Cmd {
-	s.req = m.data.next(reqPreflight)
+func (s *reviewScreen) run(m env) tea.Cmd {
+	s.req = m.nextReq(reqPreflight)
 	s.loading, s.report, s.err = true, nil, nil
-	ctx, c, p, g, req := m.ctx, m.cloud, m.plan.Clone(), m.guard, s.req
-	return func() tea.Msg {
-		r, err := wizard.Preflight(ctx, c, p, g)
-		return preflightMsg{req: req, report: r, err: err}
-	}
+	return m.preflight(s.req)
 }
 
 func (s *reviewScreen) busy() bool { return s.loading }
 
 // canSubmit says why Submit is disabled ("" when it is not).
-func (s *reviewScreen) blockedBy(m *Model) string {
+func (s *reviewScreen) blockedBy(m env) string {
 	switch {
-	case m.op != nil && (m.op.submitting || m.op.running):
+	case m.Op() != nil && (m.Op().submitting || m.Op().running):
 		return "a submit is already running"
 	case s.loading:
 		return "wait for the preflight checks"
@@ -66,13 +62,13 @@ func (s *reviewScreen) blockedBy(m *Model) string {
 		return "the preflight has not run"
 	case s.report.Blocked():
 		return "fix the BLOCK findings first (esc goes back)"
-	case m.guard.Busy(m.plan.GuardKey()):
-		return "a submit of this " + map[bool]string{true: "cluster", false: "name"}[m.plan.Mode == wizard.ModeAttach] + " is already running from this session"
+	case m.guardBusy(m.Plan().GuardKey()):
+		return "a submit of this " + map[bool]string{true: "cluster", false: "name"}[m.Plan().Mode == wizard.ModeAttach] + " is already running from this session"
 	}
 	return ""
 }
 
-func (s *reviewScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *reviewScreen) update(m env, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case preflightMsg:
 		if msg.req != s.req {
@@ -87,7 +83,7 @@ func (s *reviewScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		s.report = &r
 		return nil
 	case tea.KeyPressMsg:
-		k := m.keys
+		k := m.Keys()
 		if s.showEq {
 			switch {
 			case key.Matches(msg, k.NextTab):
@@ -113,7 +109,7 @@ func (s *reviewScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 			return s.run(m)
 		case key.Matches(msg, k.Enter):
 			if why := s.blockedBy(m); why != "" {
-				m.flash = "submit is disabled: " + why
+				m.Flash("submit is disabled: " + why)
 				return nil
 			}
 			return m.submit()
@@ -126,7 +122,7 @@ func (s *reviewScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (s *reviewScreen) esc(m *Model) bool {
+func (s *reviewScreen) esc(m env) bool {
 	if s.showEq {
 		s.showEq = false
 		return true
@@ -134,12 +130,12 @@ func (s *reviewScreen) esc(m *Model) bool {
 	return false
 }
 
-func (s *reviewScreen) view(m *Model, w, h int) string {
+func (s *reviewScreen) view(m env, w, h int) string {
 	if s.showEq {
 		return s.eqView(m, w, h)
 	}
-	st := m.st
-	p := m.plan
+	st := m.Styles()
+	p := m.Plan()
 	var b strings.Builder
 	verb := "Create"
 	kind := wizard.OpCreate
@@ -178,7 +174,7 @@ func (s *reviewScreen) view(m *Model, w, h int) string {
 	b.WriteString(st.Muted.Render(fit("  right: asked = chosen here · default = kept as offered · flag = command line", w, false)) + "\n\n")
 	switch {
 	case s.loading:
-		b.WriteString(m.spin.View() + " running the preflight checks…\n")
+		b.WriteString(m.Spinner() + " running the preflight checks…\n")
 	case s.err != nil:
 		b.WriteString(wrap(st.Error.Render("✗ the preflight could not run: "+s.err.Error()), w) + "\n")
 		if hint := wizard.HintOf(s.err); hint != "" {
@@ -227,8 +223,8 @@ type summaryRow struct {
 	src          wizard.Source
 }
 
-func summaryRows(m *Model, rep *wizard.Report) []summaryRow {
-	p := m.plan
+func summaryRows(m env, rep *wizard.Report) []summaryRow {
+	p := m.Plan()
 	ws := fmt.Sprintf("%s (%s, %s)", p.Workspace.Name, p.Workspace.ResourceGroup, p.Workspace.Region)
 	rows := []summaryRow{{"Workspace", ws, p.From(wizard.FWorkspace)}}
 	rows = append(rows, summaryRow{"Purpose", p.Purpose.Label() + " (" + string(p.Purpose) + ")", p.From(wizard.FPurpose)})
@@ -349,8 +345,8 @@ func humanDur(d interface{ Minutes() float64 }) string {
 	return "under a second"
 }
 
-func (s *reviewScreen) eqView(m *Model, w, h int) string {
-	st := m.st
+func (s *reviewScreen) eqView(m env, w, h int) string {
+	st := m.Styles()
 	tabs := []string{"az CLI", "Python SDK", "REST"}
 	var head []string
 	for i, t := range tabs {
@@ -360,7 +356,7 @@ func (s *reviewScreen) eqView(m *Model, w, h int) string {
 			head = append(head, st.Muted.Render(" "+t+" "))
 		}
 	}
-	body := equivalents(m.cloud, m.plan, s.eqTab)
+	body := m.equivalentsText(s.eqTab)
 	// code is never wrapped: a line broken without its `\` does not paste.
 	// Lines wider than the screen are cut at its edge; ←/→ scroll sideways.
 	lines := strings.Split(body, "\n")
@@ -388,8 +384,8 @@ func (s *reviewScreen) eqView(m *Model, w, h int) string {
 // eqStep is how far ←/→ scroll the equivalents sideways.
 const eqStep = 20
 
-func (s *reviewScreen) help(m *Model) []key.Binding {
-	k := m.keys
+func (s *reviewScreen) help(m env) []key.Binding {
+	k := m.Keys()
 	if s.showEq {
 		return []key.Binding{k.NextTab, k.Up, k.Down, withHelp(k.Left, "scroll left"), withHelp(k.Right, "scroll right"), withHelp(k.Equivalents, "back to review")}
 	}
@@ -399,8 +395,8 @@ func (s *reviewScreen) help(m *Model) []key.Binding {
 	}
 	return []key.Binding{sub, k.Equivalents}
 }
-func (s *reviewScreen) typing(m *Model) bool  { return false }
-func (s *reviewScreen) needs(m *Model) []need { return nil }
+func (s *reviewScreen) typing(m env) bool  { return false }
+func (s *reviewScreen) needs(m env) []need { return nil }
 
 // costText is the monthly cost of the nodes, or why it is not shown.
 func costText(nodes int, z wizard.VMSize) string {

@@ -36,14 +36,14 @@ func newSizeScreen() screen {
 	}, true, "type to filter, e.g. d4 or nc")}
 }
 
-func (s *sizeScreen) enter(m *Model) tea.Cmd {
+func (s *sizeScreen) enter(m env) tea.Cmd {
 	s.sync(m)
-	return m.fetchSizes(m.plan.Region, false)
+	return m.fetchSizes(m.Plan().Region, false)
 }
 
-func (s *sizeScreen) sync(m *Model) {
-	l, sl := m.sizesData(m.plan.Region)
-	sig := m.plan.Region + slotSig(sl)
+func (s *sizeScreen) sync(m env) {
+	l, sl := m.sizesData(m.Plan().Region)
+	sig := m.Plan().Region + slotSig(sl)
 	if sig == s.last {
 		return
 	}
@@ -54,9 +54,9 @@ func (s *sizeScreen) sync(m *Model) {
 		return wizard.NaturalCompare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
 	s.sizes = l.Sizes
-	s.p.anchor = m.plan.VMSize
+	s.p.anchor = m.Plan().VMSize
 	s.p.setRows(sizeRows(l))
-	if !s.p.selectKey(m.plan.VMSize) {
+	if !s.p.selectKey(m.Plan().VMSize) {
 		// a size that is not offered here (--vm-size Standard_Foo): start
 		// from the product default, not the first row
 		s.p.anchor = defaultVMSize
@@ -102,37 +102,37 @@ func sizeRows(l wizard.SizeList) []row {
 	return rows
 }
 
-func (s *sizeScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *sizeScreen) update(m env, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case key.Matches(k, m.keys.Enter):
+		case key.Matches(k, m.Keys().Enter):
 			i := s.p.selected()
 			if i < 0 || i >= len(s.sizes) {
-				m.flash = "no size matches: widen the filter"
+				m.Flash("no size matches: widen the filter")
 				return nil
 			}
 			z := s.sizes[i]
 			if z.Restricted != "" {
-				m.flash = z.Name + " cannot be used here: " + z.Restricted
+				m.Flash(z.Name + " cannot be used here: " + z.Restricted)
 				return nil
 			}
 			return answer(wizard.FVMSize, z.Name)
-		case key.Matches(k, m.keys.Sort):
+		case key.Matches(k, m.Keys().Sort):
 			s.p.nextSort()
 			return nil
-		case key.Matches(k, m.keys.Restricted):
+		case key.Matches(k, m.Keys().Restricted):
 			s.p.toggleHidden()
 			return nil
 		}
 	}
-	_, cmd := s.p.update(msg, m.keys, 10)
+	_, cmd := s.p.update(msg, m.Keys(), 10)
 	return cmd
 }
 
-func (s *sizeScreen) view(m *Model, w, h int) string {
+func (s *sizeScreen) view(m env, w, h int) string {
 	s.sync(m)
-	l, _ := m.sizesData(m.plan.Region)
+	l, _ := m.sizesData(m.Plan().Region)
 	shown, total := s.p.count()
 	hidden := 0
 	for _, z := range l.Sizes {
@@ -140,7 +140,7 @@ func (s *sizeScreen) view(m *Model, w, h int) string {
 			hidden++
 		}
 	}
-	head := fmt.Sprintf("VM sizes in %s for this subscription: %d of %d shown", m.regionLabel(m.plan.Region), shown, total)
+	head := fmt.Sprintf("VM sizes in %s for this subscription: %d of %d shown", m.regionLabel(m.Plan().Region), shown, total)
 	if hidden > 0 && !s.p.showHidden {
 		head += fmt.Sprintf(", %d restricted hidden", hidden)
 	}
@@ -158,20 +158,20 @@ func (s *sizeScreen) view(m *Model, w, h int) string {
 		z := s.sizes[i]
 		switch {
 		case z.Restricted != "":
-			det.WriteString(m.st.Error.Render("✗ " + z.Name + ": " + z.Restricted))
+			det.WriteString(m.Styles().Error.Render("✗ " + z.Name + ": " + z.Restricted))
 		case z.GPUs > 0 || z.FPGA:
 			kind := "GPU"
 			if z.FPGA {
 				kind = "FPGA"
 			}
-			det.WriteString(m.st.Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
+			det.WriteString(m.Styles().Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
 		}
 		if z.Restricted == "" {
 			if det.Len() > 0 {
 				det.WriteString("\n")
 			}
-			sc := rules.CheckSize(m.plan.Purpose, z.Name, m.plan.Nodes, z.VCPUs)
-			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(m.plan.Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
+			sc := rules.CheckSize(m.Plan().Purpose, z.Name, m.Plan().Nodes, z.VCPUs)
+			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(m.Plan().Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
 			quota := ""
 			if !l.QuotaUnknown && sc.TotalVCPUs > 0 {
 				for _, q := range []rules.Quota{z.FamilyQuota, l.RegionQuota} {
@@ -182,33 +182,33 @@ func (s *sizeScreen) view(m *Model, w, h int) string {
 			}
 			switch {
 			case sc.OK && quota == "":
-				det.WriteString(m.st.OK.Render("✓ ") + line)
+				det.WriteString(m.Styles().OK.Render("✓ ") + line)
 			case quota != "":
-				det.WriteString(m.st.Warn.Render("! ") + line + "\n" + m.st.Error.Render("✗ "+quota))
+				det.WriteString(m.Styles().Warn.Render("! ") + line + "\n" + m.Styles().Error.Render("✗ "+quota))
 			default:
-				det.WriteString(m.st.Warn.Render("! ") + line)
+				det.WriteString(m.Styles().Warn.Render("! ") + line)
 			}
 		}
 	}
 	d := wrap(det.String(), w)
-	hd := wrap(m.st.Muted.Render(head), w)
+	hd := wrap(m.Styles().Muted.Render(head), w)
 	used := strings.Count(hd, "\n") + 2 + strings.Count(d, "\n") + 2
-	return hd + "\n\n" + s.p.view(m.st, w, max(3, h-used)) + "\n\n" + d
+	return hd + "\n\n" + s.p.view(m.Styles(), w, max(3, h-used)) + "\n\n" + d
 }
 
-func (s *sizeScreen) help(m *Model) []key.Binding {
-	r := m.keys.Restricted
+func (s *sizeScreen) help(m env) []key.Binding {
+	r := m.Keys().Restricted
 	if s.p.showHidden {
 		r = withHelp(r, "hide restricted")
 	}
-	return []key.Binding{m.keys.Enter, m.keys.Sort, r}
+	return []key.Binding{m.Keys().Enter, m.Keys().Sort, r}
 }
 
-func (s *sizeScreen) typing(m *Model) bool { return true }
+func (s *sizeScreen) typing(m env) bool { return true }
 
-func (s *sizeScreen) needs(m *Model) []need {
-	_, sl := m.sizesData(m.plan.Region)
-	r := m.plan.Region
+func (s *sizeScreen) needs(m env) []need {
+	_, sl := m.sizesData(m.Plan().Region)
+	r := m.Plan().Region
 	return []need{{"VM sizes of " + m.regionLabel(r), sl, func() tea.Cmd { return m.fetchSizes(r, true) }}}
 }
 
@@ -226,20 +226,20 @@ func newNodesScreen() screen {
 	return &nodesScreen{in: in}
 }
 
-func (s *nodesScreen) enter(m *Model) tea.Cmd {
-	s.n = m.plan.Nodes
-	if z, _, ok := m.size(); ok && z.VCPUs > 0 && m.plan.From(wizard.FNodes) == wizard.Default {
+func (s *nodesScreen) enter(m env) tea.Cmd {
+	s.n = m.Plan().Nodes
+	if z, _, ok := m.size(); ok && z.VCPUs > 0 && m.Plan().From(wizard.FNodes) == wizard.Default {
 		// an untouched default follows the size: the smallest count that
 		// meets the purpose's threshold
-		s.n = rules.ThresholdFor(m.plan.Purpose).MinNodesFor(z.VCPUs)
+		s.n = rules.ThresholdFor(m.Plan().Purpose).MinNodesFor(z.VCPUs)
 	}
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()
-	return m.fetchSizes(m.plan.Region, false)
+	return m.fetchSizes(m.Plan().Region, false)
 }
 
-func (s *nodesScreen) set(m *Model, n int) {
+func (s *nodesScreen) set(m env, n int) {
 	n = max(0, min(n, 9999))
 	s.n = n
 	s.in.SetValue(strconv.Itoa(n))
@@ -248,8 +248,8 @@ func (s *nodesScreen) set(m *Model, n int) {
 
 // size returns the chosen size of the plan's region.
 func (m *Model) size() (wizard.VMSize, wizard.SizeList, bool) {
-	l, _ := m.sizesData(m.plan.Region)
-	z, ok := l.Find(m.plan.VMSize)
+	l, _ := m.sizesData(m.Plan().Region)
+	z, ok := l.Find(m.Plan().VMSize)
 	return z, l, ok
 }
 
@@ -258,10 +258,10 @@ func (m *Model) size() (wizard.VMSize, wizard.SizeList, bool) {
 func (m *Model) sizeProblems(nodes int) []string {
 	z, l, ok := m.size()
 	if !ok {
-		return []string{fmt.Sprintf("%s is not offered in %s: pick another size", m.plan.VMSize, m.plan.Region)}
+		return []string{fmt.Sprintf("%s is not offered in %s: pick another size", m.Plan().VMSize, m.Plan().Region)}
 	}
 	var out []string
-	sc := rules.CheckSize(m.plan.Purpose, z.Name, nodes, z.VCPUs)
+	sc := rules.CheckSize(m.Plan().Purpose, z.Name, nodes, z.VCPUs)
 	for _, v := range sc.Violations {
 		out = append(out, v.Message)
 	}
@@ -276,25 +276,25 @@ func (m *Model) sizeProblems(nodes int) []string {
 	return out
 }
 
-func (s *nodesScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *nodesScreen) update(m env, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch {
-		case key.Matches(msg, m.keys.Enter):
+		case key.Matches(msg, m.Keys().Enter):
 			if probs := m.sizeProblems(s.n); len(probs) > 0 {
-				m.flash = "not yet: " + probs[0]
+				m.Flash("not yet: " + probs[0])
 				return nil
 			}
 			return answer(wizard.FNodes, s.n)
-		case key.Matches(msg, m.keys.Plus):
+		case key.Matches(msg, m.Keys().Plus):
 			s.set(m, s.n+1)
 			return nil
-		case key.Matches(msg, m.keys.Minus):
+		case key.Matches(msg, m.Keys().Minus):
 			s.set(m, s.n-1)
 			return nil
 		}
 		if msg.Text != "" && strings.Trim(msg.Text, "0123456789") != "" {
-			m.flash = "type digits, or use + and -"
+			m.Flash("type digits, or use + and -")
 			return nil
 		}
 		var cmd tea.Cmd
@@ -310,7 +310,7 @@ func (s *nodesScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (s *nodesScreen) view(m *Model, w, h int) string {
+func (s *nodesScreen) view(m env, w, h int) string {
 	z, l, ok := m.size()
 	var secs []section
 	if ok {
@@ -318,13 +318,13 @@ func (s *nodesScreen) view(m *Model, w, h int) string {
 		if z.GPUs > 0 {
 			gpu = fmt.Sprintf(", %d GPU", z.GPUs)
 		}
-		secs = append(secs, section{prio: 5, name: "size", text: packParts(w, " · ", m.st.Value.Render(z.Name), rules.Plural(z.VCPUs, "vCPU")+", "+wizard.Decimal(z.MemoryGB)+" GiB"+gpu,
-			z.Family+" in "+m.plan.Region, m.plan.Purpose.Label())})
+		secs = append(secs, section{prio: 5, name: "size", text: packParts(w, " · ", m.Styles().Value.Render(z.Name), rules.Plural(z.VCPUs, "vCPU")+", "+wizard.Decimal(z.MemoryGB)+" GiB"+gpu,
+			z.Family+" in "+m.Plan().Region, m.Plan().Purpose.Label())})
 	}
-	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.st.Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
-	secs = append(secs, section{prio: 0, gap: true, text: m.st.input(&s.in) + "  " + m.st.Muted.Render("type a number or use + / -")})
+	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.Styles().Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
+	secs = append(secs, section{prio: 0, gap: true, text: m.Styles().input(&s.in) + "  " + m.Styles().Muted.Render("type a number or use + / -")})
 	secs = append(secs, vcpuMeter(m, z, l, ok, w, s.n)...)
-	return fitSections(m.st, secs, w, h)
+	return fitSections(m.Styles(), secs, w, h)
 }
 
 // section is one block of a screen that may be left out when the screen
@@ -429,10 +429,10 @@ func packParts(w int, sep string, parts ...string) string {
 // sentence, the verdict, and the family and regional quota bars (used +
 // requested vs limit), as sections of falling importance. It is redrawn
 // on every change of the node count.
-func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes int) []section {
-	st := m.st
+func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes int) []section {
+	st := m.Styles()
 	var secs []section
-	sc := rules.CheckSize(m.plan.Purpose, m.plan.VMSize, nodes, z.VCPUs)
+	sc := rules.CheckSize(m.Plan().Purpose, m.Plan().VMSize, nodes, z.VCPUs)
 	th := sc.Threshold
 	barW := max(10, min(40, w-34))
 	label := func(s string) string { return fit(s, 8, false) }
@@ -459,7 +459,7 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w, node
 	b.WriteString(label("vCPUs") + bar.String() + fmt.Sprintf(" %d of %d needed", sc.TotalVCPUs, th.MinVCPUs))
 	if known {
 		b.WriteString("\n" + indent(fmt.Sprintf("%s × %s = %d vCPUs (%s: %d vCPUs and %s at least)",
-			rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label()), th.MinVCPUs, rules.Plural(th.MinNodes, "node")), pad, w))
+			rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.Plan().Purpose.Label()), th.MinVCPUs, rules.Plural(th.MinNodes, "node")), pad, w))
 	}
 	secs = append(secs, section{prio: 1, gap: true, text: b.String()})
 	secs = append(secs, section{prio: 2, name: "the size rule", text: paint(st.Value, indent(sc.Rule, pad, w))})
@@ -468,7 +468,7 @@ func vcpuMeter(m *Model, z wizard.VMSize, l wizard.SizeList, known bool, w, node
 	b.Reset()
 	probs := m.sizeProblems(nodes)
 	if len(probs) == 0 {
-		b.WriteString(paint(st.OK, hang("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.plan.Purpose.Label())), w, 2)))
+		b.WriteString(paint(st.OK, hang("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.Plan().Purpose.Label())), w, 2)))
 	} else {
 		for i, p := range probs {
 			if i > 0 {
@@ -530,12 +530,12 @@ func quotaBar(st *styles, q rules.Quota, req, w int) string {
 	return b.String()
 }
 
-func (s *nodesScreen) help(m *Model) []key.Binding {
-	return []key.Binding{withHelp(m.keys.Enter, "continue"), m.keys.Plus, m.keys.Minus}
+func (s *nodesScreen) help(m env) []key.Binding {
+	return []key.Binding{withHelp(m.Keys().Enter, "continue"), m.Keys().Plus, m.Keys().Minus}
 }
-func (s *nodesScreen) typing(m *Model) bool { return false }
-func (s *nodesScreen) needs(m *Model) []need {
-	_, sl := m.sizesData(m.plan.Region)
-	r := m.plan.Region
+func (s *nodesScreen) typing(m env) bool { return false }
+func (s *nodesScreen) needs(m env) []need {
+	_, sl := m.sizesData(m.Plan().Region)
+	r := m.Plan().Region
 	return []need{{"VM sizes of " + m.regionLabel(r), sl, func() tea.Cmd { return m.fetchSizes(r, true) }}}
 }

@@ -23,30 +23,30 @@ type submitScreen struct {
 	maxScroll int // the last view's largest useful scroll
 }
 
-func (s *submitScreen) enter(m *Model) tea.Cmd {
+func (s *submitScreen) enter(m env) tea.Cmd {
 	s.scroll = 0
 	return nil
 }
 
-func (s *submitScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *submitScreen) update(m env, msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyPressMsg)
-	o := m.op
+	o := m.Op()
 	if !ok || o == nil || !o.done {
 		return nil
 	}
 	switch {
-	case key.Matches(k, m.keys.Up):
+	case key.Matches(k, m.Keys().Up):
 		s.scroll = max(0, s.scroll-1)
-	case key.Matches(k, m.keys.Down):
+	case key.Matches(k, m.Keys().Down):
 		s.scroll = min(s.maxScroll, s.scroll+1)
-	case key.Matches(k, m.keys.Fix) && o.err != nil:
+	case key.Matches(k, m.Keys().Fix) && o.err != nil:
 		if id := m.fixStep(o.err); id != "" && !o.fromList {
-			m.op = nil
+			m.clearOp()
 			return m.goTo(id)
 		}
-	case key.Matches(k, m.keys.Quit), key.Matches(k, m.keys.Enter) && o.err == nil:
+	case key.Matches(k, m.Keys().Quit), key.Matches(k, m.Keys().Enter) && o.err == nil:
 		if o.fromList {
-			m.op = nil
+			m.clearOp()
 			return m.goTo(wizard.StepList)
 		}
 		return m.quit(Succeeded)
@@ -54,7 +54,7 @@ func (s *submitScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (s *submitScreen) esc(m *Model) bool {
+func (s *submitScreen) esc(m env) bool {
 	ok, _ := s.escCmd(m)
 	return ok
 }
@@ -62,12 +62,12 @@ func (s *submitScreen) esc(m *Model) bool {
 // escCmd leaves a finished operation for the list or the review and
 // returns what entering that step starts (the review's preflight: without
 // it the review would wait for a preflight that never runs).
-func (s *submitScreen) escCmd(m *Model) (bool, tea.Cmd) {
-	o := m.op
+func (s *submitScreen) escCmd(m env) (bool, tea.Cmd) {
+	o := m.Op()
 	if o == nil || !o.done {
 		return true, nil // no going back while the operation runs
 	}
-	m.op = nil
+	m.clearOp()
 	s.scroll = 0
 	if o.fromList {
 		return true, m.goTo(wizard.StepList)
@@ -110,14 +110,14 @@ func pastTense(k wizard.OpKind) string {
 	return "Finished"
 }
 
-func (s *submitScreen) view(m *Model, w, h int) string {
-	o := m.op
-	st := m.st
+func (s *submitScreen) view(m env, w, h int) string {
+	o := m.Op()
+	st := m.Styles()
 	if o == nil {
 		return st.Muted.Render("nothing is running")
 	}
 	var b strings.Builder
-	ws := m.plan.Workspace.Name
+	ws := m.Plan().Workspace.Name
 	if !o.done {
 		b.WriteString(fmt.Sprintf("%s %s %s %s %s\n\n", verbing(o.kind), m.computeWord(), st.Value.Render(o.name), prep(o.kind), ws))
 		state := o.last.State
@@ -128,7 +128,7 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 			state = "accepted"
 		}
 		exp := o.expected
-		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.spin.View(), st.Value.Render(stateWords(o.kind, state)), clock(o.elapsed), humanDur(exp)))
+		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.Spinner(), st.Value.Render(stateWords(o.kind, state)), clock(o.elapsed), humanDur(exp)))
 		// time, not progress: Azure reports no percentage, so the bar is the
 		// elapsed time against the usual duration, and says so
 		barW := max(10, min(50, w-24))
@@ -139,7 +139,7 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		if len(o.phases) > 0 {
 			// the current path: each phase with its own state and time
 			for i, ph := range o.phases {
-				mark := m.spin.View()
+				mark := m.Spinner()
 				if ph.done {
 					mark = st.OK.Render("✓")
 				}
@@ -181,7 +181,7 @@ func (s *submitScreen) view(m *Model, w, h int) string {
 		} else {
 			b.WriteString(st.Header.Render("Next steps") + "\n")
 			hint := wizard.DeployHint(o.name)
-			if m.plan.Kubernetes() {
+			if m.Plan().Kubernetes() {
 				hint = "deploy a model with a Kubernetes online endpoint whose YAML says compute: azureml:" + o.name + " (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)"
 			}
 			b.WriteString(hang("  • "+hint, w, 4) + "\n")
@@ -302,9 +302,9 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
 }
 
-func (s *submitScreen) help(m *Model) []key.Binding {
-	k := m.keys
-	o := m.op
+func (s *submitScreen) help(m env) []key.Binding {
+	k := m.Keys()
+	o := m.Op()
 	if o == nil || !o.done {
 		return []key.Binding{withHelp(k.Interrupt, "stop watching…")}
 	}
@@ -320,13 +320,13 @@ func (s *submitScreen) help(m *Model) []key.Binding {
 	return []key.Binding{withHelp(k.Enter, "done")}
 }
 
-func (s *submitScreen) typing(m *Model) bool  { return false }
-func (s *submitScreen) needs(m *Model) []need { return nil }
+func (s *submitScreen) typing(m env) bool  { return false }
+func (s *submitScreen) needs(m env) []need { return nil }
 
 // confirmView is the Ctrl+C question while an operation runs.
 func (m *Model) confirmView(w int) string {
-	o := m.op
-	st := m.st
+	o := m.Op()
+	st := m.Styles()
 	what := fmt.Sprintf("the %s of %s", o.kind, o.name)
 	text := st.Title.Render("Stop watching?") + "\n\n" +
 		wrap(fmt.Sprintf("Stopping does not cancel %s: it continues in Azure. `%s` picks it up again.", what, unbroken(m.cliCmd("status", o.name))), max(20, w-6)) + "\n\n" +
@@ -357,7 +357,7 @@ func link(st lipgloss.Style, url string, w int) string {
 
 // portalURL is the workspace's page in the Azure portal ("" when unknown).
 func (m *Model) portalURL() string {
-	if id := m.plan.Workspace.ID; id != "" {
+	if id := m.Plan().Workspace.ID; id != "" {
 		base := m.opts.Portal
 		if base == "" {
 			base = "https://portal.azure.com"
@@ -369,7 +369,7 @@ func (m *Model) portalURL() string {
 
 // computeWord names the kind of compute of the plan.
 func (m *Model) computeWord() string {
-	if m.plan.Kubernetes() {
+	if m.Plan().Kubernetes() {
 		return "Kubernetes compute"
 	}
 	return "AKS compute"

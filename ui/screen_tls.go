@@ -64,15 +64,15 @@ func newTLSScreen() screen {
 // literalQuestionMark: file paths may hold '?'.
 func (s *tlsScreen) literalQuestionMark() {}
 
-func (s *tlsScreen) enter(m *Model) tea.Cmd {
+func (s *tlsScreen) enter(m env) tea.Cmd {
 	if s.loaded {
 		if s.f.hf == nil || s.f.done() {
-			s.f.build(m.st)
+			s.f.build(m.Styles())
 		}
 		return nil
 	}
 	s.loaded = true
-	t := m.plan.TLS
+	t := m.Plan().TLS
 	s.tls = t
 	s.mode.choice = int(t.Mode)
 	s.leaf.text = t.LeafDomainLabel
@@ -81,14 +81,14 @@ func (s *tlsScreen) enter(m *Model) tea.Cmd {
 		s.overwrite.choice = 1
 	}
 	s.cert.text, s.key.text, s.cname.text = t.CertFile, t.KeyFile, t.CNAME
-	s.f.build(m.st)
+	s.f.build(m.Styles())
 	return tea.Batch(s.read(m, s.cert), s.read(m, s.key))
 }
 
 // read schedules (debounced) the read of a file field.
-func (s *tlsScreen) read(m *Model, f *formField) tea.Cmd {
+func (s *tlsScreen) read(m env, f *formField) tea.Cmd {
 	path := files.ExpandHome(f.value())
-	req := m.data.next("file:" + f.id)
+	req := m.nextReq("file:" + f.id)
 	delete(s.fileErr, f.id)
 	if path == "" {
 		delete(s.reading, f.id)
@@ -96,13 +96,13 @@ func (s *tlsScreen) read(m *Model, f *formField) tea.Cmd {
 	}
 	s.reading[f.id] = path
 	id := f.id
-	return tea.Tick(m.debounce, func(time.Time) tea.Msg { return fileDueMsg{req: req, field: id, path: path} })
+	return tea.Tick(m.Debounce(), func(time.Time) tea.Msg { return fileDueMsg{req: req, field: id, path: path} })
 }
 
 func (s *tlsScreen) busy() bool { return len(s.reading) > 0 }
 
 // apply writes the form into the plan (PEM contents come from fileMsg).
-func (s *tlsScreen) apply(m *Model) {
+func (s *tlsScreen) apply(m env) {
 	t := s.tls
 	t.Mode = rules.TLSMode(s.mode.choice)
 	t.LeafDomainLabel = s.leaf.value()
@@ -117,10 +117,10 @@ func (s *tlsScreen) apply(m *Model) {
 	s.tls = t
 }
 
-func (s *tlsScreen) messages(m *Model) (map[string][]string, []string) {
+func (s *tlsScreen) messages(m env) (map[string][]string, []string) {
 	out := map[string][]string{}
 	var all []string
-	for _, v := range rules.CheckTLS(s.tls, m.plan.Network.Internal(), m.now()) {
+	for _, v := range rules.CheckTLS(s.tls, m.Plan().Network.Internal(), m.Now()) {
 		if e, ok := s.fileErr[v.Field]; ok && s.tls.Mode == rules.TLSCustom {
 			v.Message = e
 		}
@@ -135,19 +135,15 @@ func (s *tlsScreen) messages(m *Model) (map[string][]string, []string) {
 	return out, all
 }
 
-func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *tlsScreen) update(m env, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case fileDueMsg:
-		if !m.data.isLatest("file:"+msg.field, msg.req) {
+		if !m.isLatest("file:"+msg.field, msg.req) {
 			return nil
 		}
-		return func() tea.Msg {
-			// A regular file of at most 1 MiB: a FIFO or /dev/zero fails at once.
-			b, err := files.ReadRegular(m.ctx, msg.path, wizard.MaxPEMFile)
-			return fileMsg{req: msg.req, field: msg.field, path: msg.path, data: b, err: err}
-		}
+		return m.readPEM(msg.req, msg.field, msg.path)
 	case fileMsg:
-		if !m.data.isLatest("file:"+msg.field, msg.req) {
+		if !m.isLatest("file:"+msg.field, msg.req) {
 			return nil
 		}
 		delete(s.reading, msg.field)
@@ -176,7 +172,7 @@ func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	if s.browse != nil {
 		return s.updateBrowse(m, msg)
 	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Browse) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.Keys().Browse) {
 		if f := s.f.focused(); f == s.cert || f == s.key {
 			return s.openBrowse(m, f)
 		}
@@ -197,15 +193,15 @@ func (s *tlsScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 
 // submit answers the step from the completed form, or opens it again on
 // the field to mend.
-func (s *tlsScreen) submit(m *Model) tea.Cmd {
+func (s *tlsScreen) submit(m env) tea.Cmd {
 	if len(s.reading) > 0 {
-		s.f.reopen(m.st, s.cname.id)
-		m.flash = "reading the certificate files… press Enter again in a moment"
+		s.f.reopen(m.Styles(), s.cname.id)
+		m.Flash("reading the certificate files… press Enter again in a moment")
 		return nil
 	}
-	if m.plan.Kubernetes() && s.tls.Mode == rules.TLSMicrosoft {
-		s.f.reopen(m.st, s.mode.id)
-		m.flash = "not yet: a Kubernetes compute takes your own certificate, or none (plain HTTP): pick one of those"
+	if m.Plan().Kubernetes() && s.tls.Mode == rules.TLSMicrosoft {
+		s.f.reopen(m.Styles(), s.mode.id)
+		m.Flash("not yet: a Kubernetes compute takes your own certificate, or none (plain HTTP): pick one of those")
 		return nil
 	}
 	if fields, all := s.messages(m); len(all) > 0 {
@@ -216,8 +212,8 @@ func (s *tlsScreen) submit(m *Model) tea.Cmd {
 				break
 			}
 		}
-		s.f.reopen(m.st, first)
-		m.flash = "not yet: " + all[0]
+		s.f.reopen(m.Styles(), first)
+		m.Flash("not yet: " + all[0])
 		return nil
 	}
 	return answer(wizard.FTLS, s.tls)
@@ -225,12 +221,12 @@ func (s *tlsScreen) submit(m *Model) tea.Cmd {
 
 // openBrowse opens huh's file picker for a PEM file field, in the
 // directory of the path typed (~ expanded) or the working directory.
-func (s *tlsScreen) openBrowse(m *Model, f *formField) tea.Cmd {
+func (s *tlsScreen) openBrowse(m env, f *formField) tea.Cmd {
 	types := []string{".pem", ".crt", ".cer"}
 	if f == s.key {
 		types = []string{".pem", ".key"}
 	}
-	b := &browser{field: f, title: f.label, types: types, height: max(4, m.height-14), noColor: m.st.noColor}
+	b := &browser{field: f, title: f.label, types: types, height: max(4, m.Height()-14), noColor: m.Styles().noColor}
 	if p := files.ExpandHome(f.value()); p != "" {
 		b.dir = p // a folder typed, or the folder of a file typed
 		if !strings.HasSuffix(f.value(), "/") {
@@ -242,7 +238,7 @@ func (s *tlsScreen) openBrowse(m *Model, f *formField) tea.Cmd {
 }
 
 // updateBrowse gives msg to the open picker; a pick fills the field.
-func (s *tlsScreen) updateBrowse(m *Model, msg tea.Msg) tea.Cmd {
+func (s *tlsScreen) updateBrowse(m env, msg tea.Msg) tea.Cmd {
 	picked, done, cmd := s.browse.update(msg)
 	if !done {
 		return cmd
@@ -259,7 +255,7 @@ func (s *tlsScreen) updateBrowse(m *Model, msg tea.Msg) tea.Cmd {
 }
 
 // esc closes the file picker first.
-func (s *tlsScreen) esc(m *Model) bool {
+func (s *tlsScreen) esc(m env) bool {
 	if s.browse == nil {
 		return false
 	}
@@ -267,10 +263,10 @@ func (s *tlsScreen) esc(m *Model) bool {
 	return true
 }
 
-func (s *tlsScreen) view(m *Model, w, h int) string {
+func (s *tlsScreen) view(m env, w, h int) string {
 	msgs, _ := s.messages(m)
 	var b strings.Builder
-	b.WriteString(wrap(m.st.Muted.Render("Optional: HTTPS for the scoring endpoint. Enter keeps it off."), w) + "\n\n")
+	b.WriteString(wrap(m.Styles().Muted.Render("Optional: HTTPS for the scoring endpoint. Enter keeps it off."), w) + "\n\n")
 	if s.browse != nil {
 		b.WriteString(s.browse.view(m, w))
 		return b.String()
@@ -280,28 +276,28 @@ func (s *tlsScreen) view(m *Model, w, h int) string {
 	t := s.tls
 	switch t.Mode {
 	case rules.TLSMicrosoft:
-		b.WriteString(wrap(m.st.Muted.Render("The endpoint gets a name under the region's cloudapp domain with a certificate Microsoft renews."), w) + "\n")
+		b.WriteString(wrap(m.Styles().Muted.Render("The endpoint gets a name under the region's cloudapp domain with a certificate Microsoft renews."), w) + "\n")
 	case rules.TLSCustom:
 		for _, f := range []*formField{s.cert, s.key} {
 			if p, ok := s.reading[f.id]; ok {
-				b.WriteString(m.spin.View() + " reading " + p + "…\n")
+				b.WriteString(m.Spinner() + " reading " + p + "…\n")
 			}
 		}
-		if line := rules.TLSReadLine(t, m.plan.Network.Internal(), m.now()); line != "" && len(s.reading) == 0 {
-			b.WriteString(wrap(m.st.OK.Render(line), w) + "\n")
+		if line := rules.TLSReadLine(t, m.Plan().Network.Internal(), m.Now()); line != "" && len(s.reading) == 0 {
+			b.WriteString(wrap(m.Styles().OK.Render(line), w) + "\n")
 		}
 	}
-	if m.plan.Kubernetes() {
-		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections. A Microsoft certificate is only for the legacy AKS compute."), w) + "\n")
+	if m.Plan().Kubernetes() {
+		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections. A Microsoft certificate is only for the legacy AKS compute."), w) + "\n")
 	}
-	if m.plan.Network.Internal() && t.Mode != rules.TLSCustom {
-		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")
+	if m.Plan().Network.Internal() && t.Mode != rules.TLSCustom {
+		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")
 	}
 	return b.String()
 }
 
-func (s *tlsScreen) help(m *Model) []key.Binding {
-	k := m.keys
+func (s *tlsScreen) help(m env) []key.Binding {
+	k := m.Keys()
 	if s.browse != nil {
 		return []key.Binding{withHelp(k.Enter, "open · pick"), key.NewBinding(key.WithKeys("h"), key.WithHelp("h/←", "up a folder")), withHelp(k.Back, "close")}
 	}
@@ -312,5 +308,5 @@ func (s *tlsScreen) help(m *Model) []key.Binding {
 	return h
 }
 
-func (s *tlsScreen) typing(m *Model) bool  { return s.browse != nil || s.f.focused().isText() }
-func (s *tlsScreen) needs(m *Model) []need { return nil }
+func (s *tlsScreen) typing(m env) bool  { return s.browse != nil || s.f.focused().isText() }
+func (s *tlsScreen) needs(m env) []need { return nil }

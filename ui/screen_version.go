@@ -38,29 +38,29 @@ func newVersionScreen() screen {
 	return s
 }
 
-func (s *versionScreen) browse(m *Model) bool { return m.plan.Mode == wizard.ModeBrowse }
+func (s *versionScreen) browse(m env) bool { return m.Plan().Mode == wizard.ModeBrowse }
 
-func (s *versionScreen) regionOf(m *Model) string {
+func (s *versionScreen) regionOf(m env) string {
 	if s.browse(m) {
 		if s.region == "" {
-			s.region = m.plan.Region
+			s.region = m.Plan().Region
 			if s.region == "" {
-				s.region = m.plan.Workspace.Region
+				s.region = m.Plan().Workspace.Region
 			}
 		}
 		return s.region
 	}
-	return m.plan.Region
+	return m.Plan().Region
 }
 
-func (s *versionScreen) enter(m *Model) tea.Cmd {
+func (s *versionScreen) enter(m env) tea.Cmd {
 	if s.browse(m) {
 		s.find.Focus()
 	}
 	return tea.Batch(m.fetchVersions(s.regionOf(m), reqVersions, false), m.fetchRegions(false))
 }
 
-func (s *versionScreen) sync(m *Model) {
+func (s *versionScreen) sync(m env) {
 	r := s.regionOf(m)
 	vs, sl := m.versionsData(r)
 	sig := r + slotSig(sl)
@@ -142,12 +142,12 @@ func compareVersion(a, b string) int {
 }
 
 // load fetches the versions of the region looked at, again after an error.
-func (s *versionScreen) load(m *Model) tea.Cmd {
+func (s *versionScreen) load(m env) tea.Cmd {
 	_, sl := m.versionsData(s.region)
 	return m.fetchVersions(s.region, reqVersions, sl.err != nil)
 }
 
-func (s *versionScreen) update(m *Model, msg tea.Msg) tea.Cmd {
+func (s *versionScreen) update(m env, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -155,7 +155,7 @@ func (s *versionScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 	}
 	if s.browse(m) {
 		switch {
-		case key.Matches(k, m.keys.Left), key.Matches(k, m.keys.Right):
+		case key.Matches(k, m.Keys().Left), key.Matches(k, m.Keys().Right):
 			regs, _ := m.regionsData()
 			if len(regs) == 0 {
 				return nil
@@ -166,7 +166,7 @@ func (s *versionScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 					i = j
 				}
 			}
-			if key.Matches(k, m.keys.Left) {
+			if key.Matches(k, m.Keys().Left) {
 				i = (i - 1 + len(regs)) % len(regs)
 			} else {
 				i = (i + 1) % len(regs)
@@ -176,7 +176,7 @@ func (s *versionScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 			s.find.SetValue("")
 			s.noMatch = ""
 			return s.load(m)
-		case key.Matches(k, m.keys.Enter):
+		case key.Matches(k, m.Keys().Enter):
 			// done browsing: back to what to do with the workspace
 			return m.goTo(wizard.StepMode)
 		case k.Text != "" || isEditKey(k.String()):
@@ -205,26 +205,26 @@ func (s *versionScreen) update(m *Model, msg tea.Msg) tea.Cmd {
 		}
 	} else {
 		switch {
-		case key.Matches(k, m.keys.Enter):
+		case key.Matches(k, m.Keys().Enter):
 			return m.advance()
-		case key.Matches(k, m.keys.Quit):
+		case key.Matches(k, m.Keys().Quit):
 			return m.quit(Quit)
 		}
 	}
-	_, cmd := s.p.update(msg, m.keys, 5)
+	_, cmd := s.p.update(msg, m.Keys(), 5)
 	return cmd
 }
 
-func (s *versionScreen) view(m *Model, w, h int) string {
+func (s *versionScreen) view(m env, w, h int) string {
 	s.sync(m)
 	r := s.regionOf(m)
 	vs, _ := m.versionsData(r)
 	var b strings.Builder
 	label := m.regionLabel(r)
 	if s.browse(m) {
-		b.WriteString(m.st.Key.Render("←") + " " + m.st.Value.Render(label) + " " + m.st.Key.Render("→") + "   " + m.st.input(&s.find) + "\n")
+		b.WriteString(m.Styles().Key.Render("←") + " " + m.Styles().Value.Render(label) + " " + m.Styles().Key.Render("→") + "   " + m.Styles().input(&s.find) + "\n")
 		if s.noMatch != "" {
-			b.WriteString(wrap(m.st.Warn.Render("no region matches "+quoteUI(s.noMatch))+m.st.Muted.Render(": backspace to change it; still showing "+label), w) + "\n")
+			b.WriteString(wrap(m.Styles().Warn.Render("no region matches "+quoteUI(s.noMatch))+m.Styles().Muted.Render(": backspace to change it; still showing "+label), w) + "\n")
 		}
 	} else {
 		def, ok := rules.DefaultVersion(vs)
@@ -237,7 +237,7 @@ func (s *versionScreen) view(m *Model, w, h int) string {
 		}
 		if ok {
 			b.WriteString(wrap(fmt.Sprintf("A new cluster in %s gets Kubernetes %s, the region's default: a create cannot choose the version. The region's versions, to browse:",
-				label, m.st.Value.Render(def.Version)), w) + "\n")
+				label, m.Styles().Value.Render(def.Version)), w) + "\n")
 		} else {
 			b.WriteString(wrap(fmt.Sprintf("A new cluster in %s gets the region's default Kubernetes version (a create cannot choose it).", label), w) + "\n")
 		}
@@ -247,19 +247,19 @@ func (s *versionScreen) view(m *Model, w, h int) string {
 		_, sl := m.versionsData(r)
 		switch {
 		case sl.err != nil:
-			return b.String() + wrap(m.st.Error.Render("✗ could not load the versions of "+label+": "+sl.err.Error()), w) + "\n" +
-				m.st.Muted.Render("pick the region again (←/→ or type) to retry")
+			return b.String() + wrap(m.Styles().Error.Render("✗ could not load the versions of "+label+": "+sl.err.Error()), w) + "\n" +
+				m.Styles().Muted.Render("pick the region again (←/→ or type) to retry")
 		case !sl.ok:
-			return b.String() + m.spin.View() + " loading the versions of " + label + "…"
+			return b.String() + m.Spinner() + " loading the versions of " + label + "…"
 		}
 	}
 	det := ""
 	if i := s.p.selected(); i >= 0 {
 		row := s.p.rows[i]
-		det = wrap(m.st.Muted.Render(row.Cells[0]+": "+nonEmpty(row.Cells[4], "no patch versions listed")), w)
+		det = wrap(m.Styles().Muted.Render(row.Cells[0]+": "+nonEmpty(row.Cells[4], "no patch versions listed")), w)
 	}
 	lines := strings.Count(b.String(), "\n") + strings.Count(det, "\n") + 2
-	b.WriteString(s.p.view(m.st, w, max(3, h-lines)))
+	b.WriteString(s.p.view(m.Styles(), w, max(3, h-lines)))
 	b.WriteString("\n\n" + det)
 	return b.String()
 }
@@ -271,11 +271,11 @@ func nonEmpty(s, alt string) string {
 	return s
 }
 
-func (s *versionScreen) help(m *Model) []key.Binding {
+func (s *versionScreen) help(m env) []key.Binding {
 	if s.browse(m) {
-		return []key.Binding{m.keys.Left, m.keys.Right, m.keys.Up, m.keys.Down, withHelp(m.keys.Enter, "done: back to the mode")}
+		return []key.Binding{m.Keys().Left, m.Keys().Right, m.Keys().Up, m.Keys().Down, withHelp(m.Keys().Enter, "done: back to the mode")}
 	}
-	return []key.Binding{withHelp(m.keys.Enter, "continue"), m.keys.Up, m.keys.Down}
+	return []key.Binding{withHelp(m.Keys().Enter, "continue"), m.Keys().Up, m.Keys().Down}
 }
 
 func withHelp(b key.Binding, desc string) key.Binding {
@@ -283,9 +283,9 @@ func withHelp(b key.Binding, desc string) key.Binding {
 	return b
 }
 
-func (s *versionScreen) typing(m *Model) bool { return s.browse(m) }
+func (s *versionScreen) typing(m env) bool { return s.browse(m) }
 
-func (s *versionScreen) needs(m *Model) []need {
+func (s *versionScreen) needs(m env) []need {
 	if s.browse(m) {
 		return nil // the view waits inline, so typing a region never blocks
 	}

@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/files"
+)
+
+// The Cmds a screen asks for through env: each takes what it needs from
+// the router now, on the event loop, and runs the call in its goroutine.
+
+// checkName asks Azure whether the name is taken in the workspace (404 is
+// free: wizard.NameTaken).
+func (m *Model) checkName(req int, name string) tea.Cmd {
+	c, ctx, ws := m.cloud, m.ctx, m.plan.WorkspaceRef()
+	return func() tea.Msg {
+		taken, err := wizard.NameTaken(ctx, c, ws, name)
+		return nameCheckMsg{req: req, name: name, taken: taken, err: err}
+	}
+}
+
+// preflight runs the review's checks on a copy of the plan.
+func (m *Model) preflight(req int) tea.Cmd {
+	ctx, c, p, g := m.ctx, m.cloud, m.plan.Clone(), m.guard
+	return func() tea.Msg {
+		r, err := wizard.Preflight(ctx, c, p, g)
+		return preflightMsg{req: req, report: r, err: err}
+	}
+}
+
+// readPEM reads a certificate or key file: a regular file of at most
+// 1 MiB, so a FIFO or /dev/zero fails at once.
+func (m *Model) readPEM(req int, field, path string) tea.Cmd {
+	ctx := m.ctx
+	return func() tea.Msg {
+		b, err := files.ReadRegular(ctx, path, wizard.MaxPEMFile)
+		return fileMsg{req: req, field: field, path: path, data: b, err: err}
+	}
+}
+
+// equivalentsText is the review's az / Python / REST view of the plan.
+func (m *Model) equivalentsText(tab int) string { return equivalents(m.cloud, m.plan, tab) }
+
+// detach starts the detach of c from the plan's workspace.
+func (m *Model) detach(c wizard.Compute) tea.Cmd {
+	cloud, ws := m.cloud, m.plan.WorkspaceRef()
+	return m.startOp(wizard.OpDetach, c.Name, func(ctx context.Context) (wizard.Operation, error) {
+		return cloud.Detach(ctx, ws, c.Name)
+	})
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -38,8 +39,11 @@ func (b *browser) open() tea.Cmd {
 		if st, err := os.Stat(dir); dir == "" || err != nil || !st.IsDir() {
 			dir, _ = os.Getwd()
 		}
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs // the pick is then a whole path
+		}
 		fp := huh.NewFilePicker().Title(title).
-			Description(strings.Join(types, ", ") + " files · " + dir).
+			Description(strings.Join(types, ", ") + " files · starting in " + dir).
 			AllowedTypes(types).CurrentDirectory(dir).ShowHidden(false).
 			Height(height).Picking(true).Value(value)
 		theme := huh.ThemeFunc(huh.ThemeBase16)

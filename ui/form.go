@@ -339,7 +339,7 @@ func (l *stackLayout) GroupWidth(_ *huh.Form, _ *huh.Group, w int) int { return 
 
 // formHelp is the keys of a form step.
 func formHelp(k keyMap) []key.Binding {
-	return []key.Binding{withHelp(k.Enter, "next"), withHelpKey(k.PrevField, "shift+tab", "back"), withHelp(k.Toggle, "choose")}
+	return []key.Binding{withHelp(k.Enter, "next"), withHelpKey(k.PrevField, "shift+tab", "prev"), withHelp(k.Toggle, "choose")}
 }
 
 // withHelpKey is b with a shorter help.

@@ -180,7 +180,7 @@ func TestTLSFilePicker(t *testing.T) {
 	d.press("3", "tab")
 	d.typ("~/certs/")
 	d.press("ctrl+o")
-	d.wantScreen("Certificate file", ".pem, .crt, .cer files", dir, "cert.pem")
+	d.wantScreen("Certificate file", ".pem, .crt, .cer files · starting in "+dir, "cert.pem")
 	if d.tlsScreen().browse == nil {
 		t.Fatal("no file picker")
 	}

@@ -207,6 +207,16 @@ func (f *form) moveTo(j int) {
 	f.hf.GetFocusedField().Focus()
 }
 
+// field is the field with the given id (nil if none).
+func (f *form) field(id string) *formField {
+	for _, fl := range f.fields {
+		if fl.id == id {
+			return fl
+		}
+	}
+	return nil
+}
+
 // focusID moves the focus to the field with the given id.
 func (f *form) focusID(id string) {
 	for i, fl := range f.fields {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
@@ -254,4 +255,16 @@ func TestNetworkCustomEmptyDoesNotAdvance(t *testing.T) {
 	if d.m.plan.Network.Custom() {
 		t.Fatalf("network %+v", d.m.plan.Network)
 	}
+}
+
+// A paste lands in the focused field of a form and is checked like typing.
+func TestFormPaste(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepNetwork)
+	d.press("right", "tab")
+	d.send(tea.PasteMsg{Content: "rg-pasted"})
+	if n := d.m.screens[wizard.StepNetwork].(*networkScreen).net; n.VNetResourceGroup != "rg-pasted" {
+		t.Fatalf("network %+v", n)
+	}
+	d.wantScreen("rg-pasted", "set all six custom VNet fields or none")
 }

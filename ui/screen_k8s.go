@@ -132,10 +132,20 @@ func (s *k8sForm) update(m env, msg tea.Msg) tea.Cmd {
 func (s *k8sForm) view(m env, w, h int) string {
 	var b strings.Builder
 	b.WriteString(wrap(m.Styles().Muted.Render(s.intro), w) + "\n\n")
-	b.WriteString(s.f.view(w, nil))
-	b.WriteString("\n")
+	// a message under the field it is about; the others under the form
+	byField := map[string][]string{}
+	var rest []string
 	for _, v := range s.problems(m) {
-		b.WriteString(wrap(m.Styles().Error.Render("✗ "+v.Message), w) + "\n")
+		if fl := s.f.field(v.Field); fl != nil && fl.visible() {
+			byField[v.Field] = append(byField[v.Field], v.Message)
+		} else {
+			rest = append(rest, v.Message)
+		}
+	}
+	b.WriteString(s.f.view(w, byField))
+	b.WriteString("\n")
+	for _, msg := range rest {
+		b.WriteString(wrap(m.Styles().Error.Render("✗ "+msg), w) + "\n")
 	}
 	if s.notes != nil {
 		for _, n := range s.notes(m, s) {

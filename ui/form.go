@@ -347,9 +347,27 @@ func (l *stackLayout) View(hf *huh.Form) string {
 
 func (l *stackLayout) GroupWidth(_ *huh.Form, _ *huh.Group, w int) int { return w }
 
-// formHelp is the keys of a form step.
-func formHelp(k keyMap) []key.Binding {
-	return []key.Binding{withHelp(k.Enter, "next"), withHelpKey(k.PrevField, "shift+tab", "prev"), withHelp(k.Toggle, "choose")}
+// help is the keys of the form as it stands: Enter (next, or answer on
+// the last field), Shift+Tab when there is a field before, ←/→ on a choice.
+func (f *form) help(k keyMap) []key.Binding {
+	var visible int
+	for _, fl := range f.fields {
+		if fl.visible() {
+			visible++
+		}
+	}
+	enter := "next"
+	if visible == 1 {
+		enter = "continue"
+	}
+	h := []key.Binding{withHelp(k.Enter, enter)}
+	if visible > 1 {
+		h = append(h, withHelpKey(k.PrevField, "shift+tab", "prev"))
+	}
+	if f.hf != nil && !f.focused().isText() {
+		h = append(h, withHelp(k.Toggle, "choose"))
+	}
+	return h
 }
 
 // withHelpKey is b with a shorter help.

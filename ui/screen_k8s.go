@@ -157,7 +157,7 @@ func (s *k8sForm) view(m env, w, h int) string {
 
 func (s *k8sForm) help(m env) []key.Binding {
 	k := m.Keys()
-	return formHelp(k)
+	return s.f.help(k)
 }
 func (s *k8sForm) typing(m env) bool  { return s.f.focused().isText() }
 func (s *k8sForm) needs(m env) []need { return nil }

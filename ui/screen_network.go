@@ -157,7 +157,7 @@ func (s *networkScreen) view(m env, w, h int) string {
 
 func (s *networkScreen) help(m env) []key.Binding {
 	k := m.Keys()
-	return formHelp(k)
+	return s.f.help(k)
 }
 
 func (s *networkScreen) typing(m env) bool  { return s.f.focused().isText() }

@@ -301,7 +301,7 @@ func (s *tlsScreen) help(m env) []key.Binding {
 	if s.browse != nil {
 		return []key.Binding{withHelp(k.Enter, "open · pick"), key.NewBinding(key.WithKeys("h"), key.WithHelp("h/←", "up a folder")), withHelp(k.Back, "close")}
 	}
-	h := formHelp(k)
+	h := s.f.help(k)
 	if f := s.f.focused(); f == s.cert || f == s.key {
 		h = append(h, k.Browse)
 	}

@@ -316,10 +316,12 @@ func (p *Plan) Answer(f Field, v any) error {
 	}
 	if p.From(f) == Unset || p.From(f) == Default {
 		// Enter on an optional step's offer (basic network, public IP, no
-		// TLS) keeps the default: it was not a choice
+		// TLS, the system-assigned identity) keeps the default: it was not a
+		// choice
 		switch {
 		case f == FNetwork && !p.Network.Custom() && !p.Network.Internal(),
-			f == FTLS && p.TLS.Mode == rules.TLSOff:
+			f == FTLS && p.TLS.Mode == rules.TLSOff,
+			f == FIdentity && IsSystemIdentity(p.Identity):
 			p.Mark(f, Default)
 			return nil
 		}

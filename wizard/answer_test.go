@@ -1,0 +1,35 @@
+package wizard
+
+import (
+	"testing"
+
+	"github.com/amlaks/amlaks/rules"
+)
+
+// Enter on what a step offers keeps "default" (the review's source
+// column); a real choice is "asked".
+func TestAnswerKeepsAConfirmedDefault(t *testing.T) {
+	cases := []struct {
+		f    Field
+		v    any
+		want Source
+	}{
+		{FNetwork, rules.Network{}, Default},
+		{FNetwork, rules.Network{LoadBalancer: rules.InternalLoadBalancer, LoadBalancerSubnet: "snet"}, Asked},
+		{FTLS, rules.TLS{}, Default},
+		{FIdentity, "", Default},
+		{FIdentity, "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id", Asked},
+		{FNamespace, "default", Default},
+		{FNamespace, "ml", Asked},
+	}
+	for _, c := range cases {
+		p := NewPlan(ModeAttach)
+		p.ComputeType = ComputeKubernetes
+		if err := p.Answer(c.f, c.v); err != nil {
+			t.Fatalf("%s: %v", c.f, err)
+		}
+		if got := p.From(c.f); got != c.want {
+			t.Errorf("%s = %v: from %v, want %v", c.f, c.v, got, c.want)
+		}
+	}
+}

@@ -24,26 +24,47 @@ const (
 	reqExtensions  = "extensions"
 )
 
+// cacheKey is a cache key that carries the type of what is stored under it:
+// the fetch that fills it and the read that takes it out must agree on
+// the type, or the code does not compile (the store itself keeps any).
+type cacheKey[T any] string
+
 // Cache keys: one builder each, used by the fetch and by the read.
-func keySubs() string                           { return "subs" }
-func keyWorkspaces(sub string) string           { return "workspaces:" + sub }
-func keyRegions(sub string) string              { return "regions:" + sub }
-func keyComputes(ws wizard.WorkspaceRef) string { return "computes:" + wsKey(ws) }
-func keyVersions(region string) string          { return "versions:" + strings.ToLower(region) }
-func keySizes(region string) string             { return "sizes:" + strings.ToLower(region) }
-func keyClusters(sub string) string             { return "clusters:" + sub }
-func keyAttachments(sub string) string          { return "attachments:" + sub }
-func keyExtensions(sub string) string           { return "extensions:" + sub }
+func keySubs() cacheKey[[]wizard.Subscription] { return "subs" }
+func keyWorkspaces(sub string) cacheKey[[]wizard.Workspace] {
+	return cacheKey[[]wizard.Workspace]("workspaces:" + sub)
+}
+func keyRegions(sub string) cacheKey[[]wizard.Region] {
+	return cacheKey[[]wizard.Region]("regions:" + sub)
+}
+func keyComputes(ws wizard.WorkspaceRef) cacheKey[[]wizard.Compute] {
+	return cacheKey[[]wizard.Compute]("computes:" + wsKey(ws))
+}
+func keyVersions(region string) cacheKey[[]rules.Version] {
+	return cacheKey[[]rules.Version]("versions:" + strings.ToLower(region))
+}
+func keySizes(region string) cacheKey[wizard.SizeList] {
+	return cacheKey[wizard.SizeList]("sizes:" + strings.ToLower(region))
+}
+func keyClusters(sub string) cacheKey[[]wizard.Cluster] {
+	return cacheKey[[]wizard.Cluster]("clusters:" + sub)
+}
+func keyAttachments(sub string) cacheKey[wizard.Attachments] {
+	return cacheKey[wizard.Attachments]("attachments:" + sub)
+}
+func keyExtensions(sub string) cacheKey[map[string]wizard.Extension] {
+	return cacheKey[map[string]wizard.Extension]("extensions:" + sub)
+}
 
 // fetchOf issues a typed Cloud call under a request key and a cache key.
-func fetchOf[T any](m *Model, reqKey, cacheKey string, force bool, fn func(context.Context) (T, error)) tea.Cmd {
-	return m.data.fetch(m.ctx, reqKey, cacheKey, force, func(ctx context.Context) (any, error) { return fn(ctx) })
+func fetchOf[T any](m *Model, reqKey string, k cacheKey[T], force bool, fn func(context.Context) (T, error)) tea.Cmd {
+	return m.data.fetch(m.ctx, reqKey, string(k), force, func(ctx context.Context) (any, error) { return fn(ctx) })
 }
 
 // loaded reads a typed answer from the store (the zero value until it
 // arrives).
-func loaded[T any](m *Model, cacheKey string) (T, *slot) {
-	sl := m.data.get(cacheKey)
+func loaded[T any](m *Model, k cacheKey[T]) (T, *slot) {
+	sl := m.data.get(string(k))
 	v, _ := sl.val.(T)
 	return v, sl
 }
@@ -120,41 +141,41 @@ func (m *Model) fetchExtensions(force bool) tea.Cmd {
 }
 
 func (m *Model) extensionsData() (map[string]wizard.Extension, *slot) {
-	return loaded[map[string]wizard.Extension](m, keyExtensions(m.plan.Subscription))
+	return loaded(m, keyExtensions(m.plan.Subscription))
 }
 
 // Typed views of the store.
 
 func (m *Model) subsData() ([]wizard.Subscription, *slot) {
-	return loaded[[]wizard.Subscription](m, keySubs())
+	return loaded(m, keySubs())
 }
 
 func (m *Model) workspacesData() ([]wizard.Workspace, *slot) {
-	return loaded[[]wizard.Workspace](m, keyWorkspaces(m.plan.Subscription))
+	return loaded(m, keyWorkspaces(m.plan.Subscription))
 }
 
 func (m *Model) regionsData() ([]wizard.Region, *slot) {
-	return loaded[[]wizard.Region](m, keyRegions(m.plan.Subscription))
+	return loaded(m, keyRegions(m.plan.Subscription))
 }
 
 func (m *Model) computesData() ([]wizard.Compute, *slot) {
-	return loaded[[]wizard.Compute](m, keyComputes(m.plan.WorkspaceRef()))
+	return loaded(m, keyComputes(m.plan.WorkspaceRef()))
 }
 
 func (m *Model) versionsData(region string) ([]rules.Version, *slot) {
-	return loaded[[]rules.Version](m, keyVersions(region))
+	return loaded(m, keyVersions(region))
 }
 
 func (m *Model) sizesData(region string) (wizard.SizeList, *slot) {
-	return loaded[wizard.SizeList](m, keySizes(region))
+	return loaded(m, keySizes(region))
 }
 
 func (m *Model) clustersData() ([]wizard.Cluster, *slot) {
-	return loaded[[]wizard.Cluster](m, keyClusters(m.plan.Subscription))
+	return loaded(m, keyClusters(m.plan.Subscription))
 }
 
 func (m *Model) attachmentsData() (wizard.Attachments, *slot) {
-	return loaded[wizard.Attachments](m, keyAttachments(m.plan.Subscription))
+	return loaded(m, keyAttachments(m.plan.Subscription))
 }
 
 // regionLabel is "East US (eastus)" when the display name is known.

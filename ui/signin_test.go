@@ -151,7 +151,7 @@ func TestRetryNoticeCountsDownAndGoesWithTheError(t *testing.T) {
 	clock = clock.Add(5 * time.Second)
 	d.wantScreen("retrying now")
 	// the call gives up: its error, not "retrying"
-	d.update(dataMsg{req: d.m.data.next(reqRegions), reqKey: reqRegions, cacheKey: keyRegions(d.m.plan.Subscription),
+	d.update(dataMsg{req: d.m.data.next(reqRegions), reqKey: reqRegions, cacheKey: string(keyRegions(d.m.plan.Subscription)),
 		err: &wizard.Error{Kind: wizard.ErrThrottled, Message: "still throttled"}})
 	if strings.Contains(d.screen(), "retrying") {
 		t.Fatalf("a notice about a call that gave up stays:\n%s", d.screen())

@@ -68,3 +68,33 @@ func BenchmarkSizeFilterKeystroke(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkFormKeystroke measures one keystroke in a huh form field with
+// its live check (Update, the rules on the whole network, View): the DNS IP
+// of a custom VNet, typed and erased.
+func BenchmarkFormKeystroke(b *testing.B) {
+	d := newDriver(b)
+	d.createTo(wizard.StepNetwork)
+	d.press("right", "tab")
+	for i, v := range []string{"rg-net", "vnet-ml", "snet-aks", "10.0.0.0/16"} {
+		if i > 0 {
+			d.press("tab")
+		}
+		d.typ(v)
+	}
+	d.press("tab")
+	if f := d.networkForm().focused(); f.id != "dns-service-ip" {
+		b.Fatalf("focus on %s", f.id)
+	}
+	keys := []tea.KeyPressMsg{{Code: '1', Text: "1"}, {Code: '0', Text: "0"}, {Code: '.', Text: "."},
+		{Code: tea.KeyBackspace}, {Code: tea.KeyBackspace}, {Code: tea.KeyBackspace}}
+	m := d.m
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		nm, _ := m.Update(keys[i%len(keys)])
+		m = nm.(Model)
+		_ = m.View()
+		i++
+	}
+}

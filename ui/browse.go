@@ -46,10 +46,11 @@ func (b *browser) open() tea.Cmd {
 			Description(strings.Join(types, ", ") + " files · starting in " + dir).
 			AllowedTypes(types).CurrentDirectory(dir).ShowHidden(false).
 			Height(height).Picking(true).Value(value)
-		theme := huh.ThemeFunc(huh.ThemeBase16)
+		base := huh.ThemeBase16
 		if noColor {
-			theme = huh.ThemeFunc(huh.ThemeBase)
+			base = huh.ThemeBase
 		}
+		theme := cachedTheme(base)
 		f := huh.NewForm(huh.NewGroup(fp)).WithShowHelp(false).WithTheme(theme)
 		return browsedMsg{b: b, form: f}
 	}

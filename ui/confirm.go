@@ -30,7 +30,7 @@ type dialog struct {
 func newDialog(title, desc, yes, no string, def bool, onYes, onNo func(m env) tea.Cmd) *dialog {
 	v := def
 	c := huh.NewConfirm().Title(title).Description(desc).Affirmative(yes).Negative(no).Value(&v)
-	f := huh.NewForm(huh.NewGroup(c)).WithShowHelp(false).WithTheme(huh.ThemeFunc(huh.ThemeBase))
+	f := huh.NewForm(huh.NewGroup(c)).WithShowHelp(false).WithTheme(cachedTheme(huh.ThemeBase))
 	return &dialog{title: title, form: f, yes: &v, onYes: onYes, onNo: onNo}
 }
 

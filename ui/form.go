@@ -108,7 +108,12 @@ func formKeys() *huh.KeyMap {
 // variants are built once (building them per call was 93% of a keystroke's
 // allocations: BenchmarkFormKeystroke).
 func formTheme(st *styles) huh.Theme {
-	light, dark := formStyles(st, false), formStyles(st, true)
+	return cachedTheme(func(dark bool) *huh.Styles { return formStyles(st, dark) })
+}
+
+// cachedTheme is a huh theme whose two variants are built once.
+func cachedTheme(build func(dark bool) *huh.Styles) huh.Theme {
+	light, dark := build(false), build(true)
 	return huh.ThemeFunc(func(isDark bool) *huh.Styles {
 		if isDark {
 			return dark

@@ -33,3 +33,20 @@ func TestAnswerKeepsAConfirmedDefault(t *testing.T) {
 		}
 	}
 }
+
+// An answer of the wrong type is an error and leaves the plan as it was.
+func TestAnswerOfTheWrongTypeChangesNothing(t *testing.T) {
+	p := NewPlan(ModeCreate)
+	p.Name, p.Nodes, p.Namespace = "aks-a", 3, "ml"
+	for _, c := range []struct {
+		f Field
+		v any
+	}{{FName, 7}, {FNodes, "3"}, {FNamespace, nil}, {FRouter, "loadbalancer"}, {FNetwork, "basic"}} {
+		if err := p.Answer(c.f, c.v); err == nil {
+			t.Errorf("%s = %#v: no error", c.f, c.v)
+		}
+	}
+	if p.Name != "aks-a" || p.Nodes != 3 || p.Namespace != "ml" || p.From(FName) == Asked {
+		t.Fatalf("plan changed: name %q nodes %d namespace %q", p.Name, p.Nodes, p.Namespace)
+	}
+}

@@ -196,44 +196,37 @@ type RouterAnswer struct {
 func (p *Plan) k8sAnswer(f Field, v any) (handled, ok bool) {
 	switch f {
 	case FComputeType:
-		var t ComputeType
-		t, ok = v.(ComputeType)
-		p.ComputeType = t
+		ok = into(&p.ComputeType, v)
 	case FKubernetesVer:
-		var s string
-		s, ok = v.(string)
-		p.KubernetesVersion = s
+		ok = into(&p.KubernetesVersion, v)
 	case FNewCluster:
 		var c NewCluster
-		c, ok = v.(NewCluster)
-		p.ClusterName, p.ClusterGroup = strings.TrimSpace(c.Name), strings.TrimSpace(c.ResourceGroup)
+		if ok = into(&c, v); ok {
+			p.ClusterName, p.ClusterGroup = strings.TrimSpace(c.Name), strings.TrimSpace(c.ResourceGroup)
+		}
 	case FAPIAccess:
 		var a APIAnswer
-		a, ok = v.(APIAnswer)
-		p.APIAccess, p.AuthorizedRanges = a.Access, a.Ranges
+		if ok = into(&a, v); ok {
+			p.APIAccess, p.AuthorizedRanges = a.Access, a.Ranges
+		}
 	case FRouter:
 		var r RouterAnswer
-		r, ok = v.(RouterAnswer)
-		p.Router, p.RouterHA = r.Router, r.HA
-		if ok {
+		if ok = into(&r, v); ok {
+			p.Router, p.RouterHA = r.Router, r.HA
 			p.Mark(FRouterHA, Asked)
 		}
-	case FAllowInsecure, FInstallExtension:
-		var b bool
-		b, ok = v.(bool)
-		if f == FAllowInsecure {
-			p.AllowInsecure = b
-		} else {
-			p.InstallExtension = b
-		}
+	case FAllowInsecure:
+		ok = into(&p.AllowInsecure, v)
+	case FInstallExtension:
+		ok = into(&p.InstallExtension, v)
 	case FNamespace:
-		var s string
-		s, ok = v.(string)
-		p.Namespace = strings.TrimSpace(s)
+		if ok = into(&p.Namespace, v); ok {
+			p.Namespace = strings.TrimSpace(p.Namespace)
+		}
 	case FIdentity:
-		var s string
-		s, ok = v.(string)
-		p.Identity = strings.TrimSpace(s)
+		if ok = into(&p.Identity, v); ok {
+			p.Identity = strings.TrimSpace(p.Identity)
+		}
 	default:
 		return false, false
 	}

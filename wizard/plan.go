@@ -242,6 +242,16 @@ func (p *Plan) Value(f Field) string {
 	return p.k8sValue(f)
 }
 
+// into stores v in *dst when v has dst's type (a wrong type leaves dst
+// as it was); ok reports whether it had.
+func into[T any](dst *T, v any) bool {
+	t, ok := v.(T)
+	if ok {
+		*dst = t
+	}
+	return ok
+}
+
 // Answer records an answer given in the wizard: the value goes into the
 // plan and the field is marked Asked — unless the user only confirmed a
 // default (Enter on the preselected value), which stays Default. A value
@@ -251,50 +261,33 @@ func (p *Plan) Answer(f Field, v any) error {
 	ok := true
 	switch f {
 	case FSubscription:
-		var s string
-		s, ok = v.(string)
-		p.Subscription = s
+		ok = into(&p.Subscription, v)
 	case FWorkspace:
-		var w Workspace
-		w, ok = v.(Workspace)
-		p.Workspace = w
+		ok = into(&p.Workspace, v)
 	case FMode:
-		var m Mode
-		m, ok = v.(Mode)
-		p.Mode = m
+		ok = into(&p.Mode, v)
 	case FPurpose:
-		var pu rules.Purpose
-		pu, ok = v.(rules.Purpose)
-		p.Purpose = pu
+		ok = into(&p.Purpose, v)
 	case FRegion:
-		var r string
-		r, ok = v.(string)
-		p.Region = r
+		ok = into(&p.Region, v)
 	case FVMSize:
-		var s string
-		s, ok = v.(string)
-		p.VMSize = s
+		ok = into(&p.VMSize, v)
 	case FNodes:
-		var n int
-		n, ok = v.(int)
-		p.Nodes = n
+		ok = into(&p.Nodes, v)
 	case FNetwork:
-		var n rules.Network
-		n, ok = v.(rules.Network)
-		n.SubnetPrefix = p.Network.SubnetPrefix
-		p.Network = n
+		prefix := p.Network.SubnetPrefix
+		if ok = into(&p.Network, v); ok {
+			p.Network.SubnetPrefix = prefix
+		}
 	case FTLS:
-		var t rules.TLS
-		t, ok = v.(rules.TLS)
-		p.TLS = t
+		ok = into(&p.TLS, v)
 	case FName:
-		var s string
-		s, ok = v.(string)
-		p.Name = strings.TrimSpace(s)
+		if ok = into(&p.Name, v); ok {
+			p.Name = strings.TrimSpace(p.Name)
+		}
 	case FCluster:
 		var cl Cluster
-		cl, ok = v.(Cluster)
-		if ok {
+		if ok = into(&cl, v); ok {
 			p.ClusterID, p.Cluster = cl.ID, &cl
 		}
 	default:

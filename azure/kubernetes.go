@@ -420,7 +420,8 @@ type resumable interface {
 	ResumeToken() (string, error)
 }
 
-// started records the resume token of a cluster or extension operation.
+// started records the resume token of an operation still running (a
+// compute, cluster or extension).
 func (c *Client) started(op wizard.Operation, p resumable, label string) (wizard.Operation, error) {
 	if !p.Done() {
 		tok, err := p.ResumeToken()

@@ -195,15 +195,7 @@ func (c *Client) Submit(ctx context.Context, ws wizard.WorkspaceRef, spec wizard
 		}
 		return wizard.Operation{}, m
 	}
-	if !p.Done() {
-		tok, err := p.ResumeToken()
-		if err != nil {
-			return op, mapError(label, err)
-		}
-		op.Token = tok
-		c.save(op)
-	}
-	return op, nil
+	return c.started(op, p, label)
 }
 
 // createSkew is how much older than the submit a compute may say it was
@@ -294,15 +286,7 @@ func (c *Client) Detach(ctx context.Context, ws wizard.WorkspaceRef, name string
 		return wizard.Operation{}, mapError(label, err)
 	}
 	op := wizard.Operation{Kind: wizard.OpDetach, Workspace: ws, Name: name, Started: started}
-	if !p.Done() {
-		tok, err := p.ResumeToken()
-		if err != nil {
-			return op, mapError(label, err)
-		}
-		op.Token = tok
-		c.save(op)
-	}
-	return op, nil
+	return c.started(op, p, label)
 }
 
 // ---- saved operations ----

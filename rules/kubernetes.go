@@ -81,6 +81,12 @@ func Namespace(ns string) []Violation {
 	return nil
 }
 
+// SplitIPRanges splits a comma- or space-separated list as typed, without
+// checking it.
+func SplitIPRanges(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
+}
+
 // ParseIPRanges parses a comma- or space-separated list of IPv4 ranges
 // (CIDR or single addresses, which become /32) for the API server's
 // authorized IP ranges. Field "authorized-ip-ranges". AKS accepts at most
@@ -88,7 +94,7 @@ func Namespace(ns string) []Violation {
 func ParseIPRanges(s string) ([]string, []Violation) {
 	var out []string
 	var vs []Violation
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' }) {
+	for _, f := range SplitIPRanges(s) {
 		if !strings.Contains(f, "/") {
 			a, err := netip.ParseAddr(f)
 			if err != nil || !a.Is4() {

@@ -148,3 +148,30 @@ func TestKubernetesPickerBadgesAndInstallsOnPick(t *testing.T) {
 	d.press("e")
 	d.wantScreen("phase 1/2: install the Azure ML extension on " + wizardtest.ClusterBare)
 }
+
+// The API access form: a wrong range is refused with the rule's message
+// under the field; an address typed alone is sent as /32, as the flag's is.
+func TestAPIAccessFormChecksRanges(t *testing.T) {
+	d := k8sDriver(t, sized(100, 32))
+	d.pickWorkspace()
+	d.press("enter", "enter") // create, Kubernetes
+	for d.m.step != wizard.StepAPIAccess {
+		d.enterThrough()
+	}
+	d.press("right") // authorized ranges
+	d.press("tab")
+	d.typ("203.0.113.0/24, foo")
+	d.wantScreen("'foo' is not an IPv4 address")
+	d.press("enter")
+	d.wantStep(wizard.StepAPIAccess)
+	d.wantScreen("not yet:")
+	for range "foo" {
+		d.press("backspace")
+	}
+	d.typ("198.51.100.7")
+	d.press("enter")
+	d.wantStep(wizard.StepRouter)
+	if got := strings.Join(d.m.plan.AuthorizedRanges, ","); got != "203.0.113.0/24,198.51.100.7/32" {
+		t.Fatalf("ranges %q", got)
+	}
+}

@@ -195,9 +195,13 @@ func newAPIAccessScreen() screen {
 		value: func(s *k8sForm) any {
 			a := wizard.APIAnswer{Access: kinds[access.choice]}
 			if a.Access == wizard.APIAuthorized {
-				for _, r := range strings.FieldsFunc(ranges.value(), func(r rune) bool { return r == ',' || r == ' ' }) {
-					a.Ranges = append(a.Ranges, r)
+				// normalised as the flag's are (an address becomes /32);
+				// as typed while one is wrong, for the step's check to name it
+				rs, vs := rules.ParseIPRanges(ranges.value())
+				if len(vs) > 0 {
+					rs = rules.SplitIPRanges(ranges.value())
 				}
+				a.Ranges = rs
 			}
 			return a
 		},

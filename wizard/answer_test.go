@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/amlaks/amlaks/rules"
@@ -48,5 +49,21 @@ func TestAnswerOfTheWrongTypeChangesNothing(t *testing.T) {
 	}
 	if p.Name != "aks-a" || p.Nodes != 3 || p.Namespace != "ml" || p.From(FName) == Asked {
 		t.Fatalf("plan changed: name %q nodes %d namespace %q", p.Name, p.Nodes, p.Namespace)
+	}
+}
+
+// The API access step checks each authorized range, whichever front end
+// gave it: the flag's parser did, the wizard's form did not.
+func TestAPIAccessChecksEachRange(t *testing.T) {
+	p := NewPlan(ModeCreate)
+	p.ComputeType = ComputeKubernetes
+	p.APIAccess, p.AuthorizedRanges = APIAuthorized, []string{"203.0.113.0/24", "foo"}
+	vs := Check(p, StepAPIAccess, Known{})
+	if len(vs) != 1 || vs[0].Field != "authorized-ip-ranges" || !strings.Contains(vs[0].Message, "'foo' is not an IPv4 address") {
+		t.Fatalf("violations %+v", vs)
+	}
+	p.AuthorizedRanges = []string{"203.0.113.0/24", "198.51.100.7/32"}
+	if vs := Check(p, StepAPIAccess, Known{}); len(vs) != 0 {
+		t.Fatalf("violations %+v", vs)
 	}
 }

@@ -62,7 +62,10 @@ func checkAPIAccess(p *Plan, _ Known) []rules.Violation {
 		if len(p.AuthorizedRanges) == 0 {
 			return []rules.Violation{{Field: "authorized-ip-ranges", Code: "range-empty", Message: "authorized access needs --authorized-ip-ranges, e.g. 203.0.113.0/24"}}
 		}
-		return nil
+		// each range, whichever front end gave it (the flag's parser
+		// checked it already; the wizard's form did not)
+		_, vs := rules.ParseIPRanges(strings.Join(p.AuthorizedRanges, ","))
+		return vs
 	}
 	return []rules.Violation{{Field: string(FAPIAccess), Code: "api-access", Message: fmt.Sprintf("must be public, authorized or private (got %q)", string(p.APIAccess))}}
 }

@@ -91,7 +91,7 @@ func formKeys() *huh.KeyMap {
 	k := huh.NewDefaultKeyMap()
 	k.Quit = key.NewBinding(key.WithDisabled())
 	next := key.NewBinding(key.WithKeys("enter", "tab", "down"), key.WithHelp("enter", "next"))
-	prev := key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "back"))
+	prev := key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "prev"))
 	k.Input.Next, k.Input.Prev = next, prev
 	k.Select.Next, k.Select.Prev = next, prev
 	k.Select.Filter = key.NewBinding(key.WithDisabled())
@@ -177,6 +177,15 @@ func (f *form) build(st *styles) {
 	_ = f.hf.Init()
 	if !f.fields[0].visible() {
 		f.moveTo(f.firstVisible())
+	}
+}
+
+// open shows the form when its step is entered: built again when the
+// values were just loaded from the plan (fresh), or when it was completed
+// (Esc back from the next step); otherwise as it was left.
+func (f *form) open(st *styles, fresh bool) {
+	if fresh || f.hf == nil || f.done() {
+		f.build(st)
 	}
 }
 

@@ -96,14 +96,12 @@ type k8sForm struct {
 }
 
 func (s *k8sForm) enter(m env) tea.Cmd {
-	if !s.loaded {
+	fresh := !s.loaded
+	if fresh {
 		s.loaded = true
 		s.load(m, s)
-		s.f.hf = nil
 	}
-	if s.f.hf == nil || s.f.done() {
-		s.f.build(m.Styles())
-	}
+	s.f.open(m.Styles(), fresh)
 	return nil
 }
 

@@ -48,7 +48,8 @@ func (s *networkScreen) enter(m env) tea.Cmd {
 	if attach := m.Plan().Mode == wizard.ModeAttach; attach != s.attach {
 		s.attach, s.loaded = attach, false
 	}
-	if !s.loaded {
+	fresh := !s.loaded
+	if fresh {
 		n := m.Plan().Network
 		s.loaded = true
 		s.mode.choice, s.lb.choice = 0, 0
@@ -62,11 +63,8 @@ func (s *networkScreen) enter(m env) tea.Cmd {
 		}
 		s.lbSubnet.text = n.LoadBalancerSubnet
 		s.net = n
-		s.f.hf = nil
 	}
-	if s.f.hf == nil || s.f.done() {
-		s.f.build(m.Styles())
-	}
+	s.f.open(m.Styles(), fresh)
 	return nil
 }
 

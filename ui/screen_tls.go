@@ -66,9 +66,7 @@ func (s *tlsScreen) literalQuestionMark() {}
 
 func (s *tlsScreen) enter(m env) tea.Cmd {
 	if s.loaded {
-		if s.f.hf == nil || s.f.done() {
-			s.f.build(m.Styles())
-		}
+		s.f.open(m.Styles(), false)
 		return nil
 	}
 	s.loaded = true
@@ -81,7 +79,7 @@ func (s *tlsScreen) enter(m env) tea.Cmd {
 		s.overwrite.choice = 1
 	}
 	s.cert.text, s.key.text, s.cname.text = t.CertFile, t.KeyFile, t.CNAME
-	s.f.build(m.Styles())
+	s.f.open(m.Styles(), true)
 	return tea.Batch(s.read(m, s.cert), s.read(m, s.key))
 }
 

@@ -175,3 +175,26 @@ func TestAPIAccessFormChecksRanges(t *testing.T) {
 		t.Fatalf("ranges %q", got)
 	}
 }
+
+// The TLS step on the current path shows and applies the step's own rule:
+// a Microsoft certificate is for AKS computes only.
+func TestKubernetesTLSRefusesAMicrosoftCertificate(t *testing.T) {
+	d := k8sDriver(t, sized(100, 32))
+	d.pickWorkspace()
+	d.press("enter", "enter") // create, Kubernetes
+	for d.m.step != wizard.StepTLS {
+		d.enterThrough()
+	}
+	d.press("2") // Microsoft certificate
+	d.wantScreen("a Microsoft certificate is for AKS computes only")
+	d.press("enter", "enter", "enter") // through the label and overwrite: refused
+	d.wantStep(wizard.StepTLS)
+	d.wantScreen("not yet: a Kubernetes compute takes your own certificate")
+	d.press("shift+tab", "shift+tab", "1") // off: plain HTTP
+	d.wantNoScreen("for AKS computes only")
+	d.press("enter")
+	d.wantStep(wizard.StepNamespace)
+	if !d.m.plan.AllowInsecure {
+		t.Fatal("off must allow insecure connections")
+	}
+}

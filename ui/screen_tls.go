@@ -118,7 +118,18 @@ func (s *tlsScreen) apply(m env) {
 func (s *tlsScreen) messages(m env) (map[string][]string, []string) {
 	out := map[string][]string{}
 	var all []string
-	for _, v := range rules.CheckTLS(s.tls, m.Plan().Network.Internal(), m.Now()) {
+	vs := rules.CheckTLS(s.tls, m.Plan().Network.Internal(), m.Now())
+	if m.Plan().Kubernetes() && s.tls.Mode != rules.TLSCustom {
+		// the current path's own rules (no Microsoft certificate; off is
+		// plain HTTP) are the step's check, on the plan as this answer and
+		// its decider would leave it
+		trial := m.Plan().Clone()
+		if err := trial.Answer(wizard.FTLS, s.tls); err == nil {
+			wizard.DecideInsecure(trial)
+			vs = wizard.Check(trial, wizard.StepTLS, m.known())
+		}
+	}
+	for _, v := range vs {
 		if e, ok := s.fileErr[v.Field]; ok && s.tls.Mode == rules.TLSCustom {
 			v.Message = e
 		}
@@ -195,11 +206,6 @@ func (s *tlsScreen) submit(m env) tea.Cmd {
 	if len(s.reading) > 0 {
 		s.f.reopen(m.Styles(), s.cname.id)
 		m.Flash("reading the certificate files… press Enter again in a moment")
-		return nil
-	}
-	if m.Plan().Kubernetes() && s.tls.Mode == rules.TLSMicrosoft {
-		s.f.reopen(m.Styles(), s.mode.id)
-		m.Flash("not yet: a Kubernetes compute takes your own certificate, or none (plain HTTP): pick one of those")
 		return nil
 	}
 	if fields, all := s.messages(m); len(all) > 0 {

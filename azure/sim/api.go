@@ -34,6 +34,9 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Operations progress by this
 	// clock from their (persisted) start.
 	Now func() time.Time
+	// ScoringURL is where scoring URIs point ("" starts a loopback
+	// scoring server on first use).
+	ScoringURL string
 }
 
 // Base durations of operations at Speed 1.
@@ -61,6 +64,9 @@ type Handler struct {
 	release func()      // drops the state file lock held by begin
 	cleaned bool        // stale temp files were removed
 	dirty   bool
+
+	scoreOnce sync.Once
+	scoreURL  string
 }
 
 // New returns a simulator seeded with the fixtures, or with the state

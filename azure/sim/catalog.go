@@ -379,6 +379,7 @@ type apiServerJSON struct {
 	EnablePrivateCluster           bool     `json:"enablePrivateCluster"`
 	EnablePrivateClusterPublicFQDN bool     `json:"enablePrivateClusterPublicFQDN,omitempty"`
 	PrivateDNSZone                 string   `json:"privateDNSZone,omitempty"`
+	DisableRunCommand              bool     `json:"disableRunCommand,omitempty"`
 }
 
 type clusterJSON struct {
@@ -464,9 +465,9 @@ func renderCluster(c *cluster) clusterJSON {
 	if c.NetworkPlugin == "kubenet" {
 		np.PodCidr = "10.244.0.0/16"
 	}
-	if c.Private || len(c.AuthorizedIPRanges) > 0 {
+	if c.Private || len(c.AuthorizedIPRanges) > 0 || c.DisableRunCommand {
 		pr.APIServerAccessProfile = &apiServerJSON{AuthorizedIPRanges: c.AuthorizedIPRanges, EnablePrivateCluster: c.Private,
-			EnablePrivateClusterPublicFQDN: c.PrivatePublicFQDN}
+			EnablePrivateClusterPublicFQDN: c.PrivatePublicFQDN, DisableRunCommand: c.DisableRunCommand}
 		if c.Private {
 			pr.APIServerAccessProfile.PrivateDNSZone = "system"
 		}

@@ -45,6 +45,10 @@ type pool struct {
 	Count  int    `json:"count"`
 	VMSize string `json:"vmSize"`
 	Mode   string `json:"mode"`
+	// Taints ("key=value:Effect") and Labels are the pool's node taints
+	// and labels.
+	Taints []string          `json:"taints,omitempty"`
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // cluster is a managed cluster: a fixture, or one AML created (persisted).
@@ -72,6 +76,8 @@ type cluster struct {
 	// identity); DNSPrefix overrides the name-derived prefix.
 	SPClientID string `json:"spClientId,omitempty"`
 	DNSPrefix  string `json:"dnsPrefix,omitempty"`
+	// DisableRunCommand is apiServerAccessProfile.disableRunCommand.
+	DisableRunCommand bool `json:"disableRunCommand,omitempty"`
 }
 
 func (c *cluster) id() string {

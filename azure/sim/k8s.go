@@ -52,8 +52,11 @@ type extensionRec struct {
 	Settings         map[string]string `json:"configurationSettings,omitempty"`
 	State            string            `json:"provisioningState"` // final state (a pending operation shows Creating/Deleting)
 	Error            *armError         `json:"error,omitempty"`
-	Created          time.Time         `json:"created"`
-	Modified         time.Time         `json:"modified"`
+	// HealthCode is a healthcheck failure the cluster reports while ARM
+	// says Succeeded (arcml-healthcheck), "" when every checker passed.
+	HealthCode string    `json:"healthCode,omitempty"`
+	Created    time.Time `json:"created"`
+	Modified   time.Time `json:"modified"`
 }
 
 // providerRec is a registration started by POST .../register.
@@ -629,6 +632,8 @@ func (h *Handler) finishK8sLocked(op *operation) {
 			exts = append(exts, e)
 		}
 		h.st.Extensions = exts
+	default:
+		h.finishServingLocked(op)
 	}
 }
 

@@ -22,6 +22,20 @@ const (
 	ClusterExtFailed = "aks-ml-failed"
 	// ClusterSP runs on a service principal (no managed identity).
 	ClusterSP = "aks-ml-sp"
+	// The readiness fixtures below are in southcentralus, away from the
+	// quota the create tests measure in eastus.
+	//
+	// ClusterNoRunCommand has the run command switched off
+	// (apiServerAccessProfile.disableRunCommand).
+	ClusterNoRunCommand = "aks-ml-norun"
+	// ClusterFull is a 1-node cluster whose only node the extension fills:
+	// the run command's pod cannot be scheduled.
+	ClusterFull = "aks-ml-full"
+	// ClusterGPU has a system pool and a tainted GPU pool.
+	ClusterGPU = "aks-ml-gpu"
+	// ClusterUnhealthy has the extension Succeeded in ARM but failing its
+	// healthcheck in the cluster (E45006: no InstanceType CRD).
+	ClusterUnhealthy = "aks-ml-unhealthy"
 	// ClusterMLGroup is their resource group.
 	ClusterMLGroup = "rg-aks-ml"
 )
@@ -45,6 +59,15 @@ func k8sClusters(std func(cluster) cluster) []cluster {
 			Pools: pools(3, "Standard_D4s_v5")}),
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterSP, Location: "eastus", Version: "1.32.7",
 			Pools: pools(3, "Standard_E4s_v5"), SPClientID: "7c1f3a52-90d4-4b8e-a6f1-2e5d8c9b0a17"}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoRunCommand, Location: "southcentralus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4s_v5"), DisableRunCommand: true}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterFull, Location: "southcentralus", Version: "1.32.7",
+			Pools: pools(1, "Standard_D2s_v3")}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterGPU, Location: "southcentralus", Version: "1.32.7",
+			Pools: append(pools(3, "Standard_D4s_v5"), pool{Name: "gpu", Count: 1, VMSize: "Standard_NC6s_v3", Mode: "User",
+				Taints: []string{"sku=gpu:NoSchedule"}})}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterUnhealthy, Location: "southcentralus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4s_v5")}),
 	}
 }
 
@@ -59,7 +82,17 @@ func initialExtensions() []*extensionRec {
 		return map[string]string{"enableInference": "True", "enableTraining": "False", "inferenceRouterServiceType": "LoadBalancer",
 			"inferenceRouterHA": "True", "allowInsecureConnections": "True", "clusterPurpose": "FastProd"}
 	}
+	healthy := func(cluster string) *extensionRec {
+		return &extensionRec{Cluster: id(cluster), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
+			State: "Succeeded", Created: installed, Modified: installed}
+	}
+	full := healthy(ClusterFull)
+	full.Settings["inferenceRouterHA"] = "False"
+	unhealthy := healthy(ClusterUnhealthy)
+	unhealthy.HealthCode = "E45006"
 	return []*extensionRec{
+		healthy(ClusterNoRunCommand), full, healthy(ClusterGPU), unhealthy,
 		{Cluster: id(ClusterExtReady), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
 			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
 			State: "Succeeded", Created: installed, Modified: installed},

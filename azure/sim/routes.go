@@ -69,6 +69,16 @@ func routes() []route {
 		r("usages", "subscriptions/*/"+crpProvider+"/locations/*/usages", "GET", (*Handler).serveUsages),
 		r("providers", "subscriptions/*/providers/*", "GET", (*Handler).serveProvider),
 		r("providers", "subscriptions/*/providers/*/register", "POST", (*Handler).serveRegister),
+		r("runcommand", clusterPath+"/runcommand", "POST", (*Handler).serveRunCommand),
+		r("runcommand", clusterPath+"/commandresults/*", "GET", (*Handler).serveCommandResult),
+		r("endpoints", wsPath+"/onlineendpoints", "GET", (*Handler).serveEndpoints),
+		r("endpoint", wsPath+"/onlineendpoints/*", "GET PUT DELETE", (*Handler).serveEndpoint),
+		r("endpoint", wsPath+"/onlineendpoints/*/listkeys", "POST", (*Handler).serveListKeys),
+		r("deployments", wsPath+"/onlineendpoints/*/deployments", "GET", (*Handler).serveDeployments),
+		r("deployment", wsPath+"/onlineendpoints/*/deployments/*", "GET PUT DELETE", (*Handler).serveDeployment),
+		r("environment", wsPath+"/environments/*/versions/*", "GET PUT", (*Handler).serveEnvironmentVersion),
+		r("operations", "subscriptions/*/"+mlProvider+"/locations/*/mfeoperationsstatus/*", "GET", (*Handler).serveMLOperationStatus),
+		r("operations", "subscriptions/*/"+mlProvider+"/locations/*/mfeoperationresults/*", "GET", (*Handler).serveMLOperationResult),
 	}
 }
 

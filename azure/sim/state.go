@@ -17,7 +17,7 @@ import (
 
 // stateVersion changes when the state file format or the fixtures change
 // incompatibly; an older file is replaced by fresh fixtures.
-const stateVersion = 2
+const stateVersion = 3
 
 // maxOperations bounds the finished operations kept in the state file.
 const maxOperations = 200
@@ -39,6 +39,14 @@ type state struct {
 	// Providers are the resource provider registrations that differ from
 	// the fixtures ("sub|namespace", lower case).
 	Providers map[string]*providerRec `json:"providers,omitempty"`
+	// Kube is what kubectl (through the run command) changed per cluster.
+	Kube []*kubeRec `json:"kube,omitempty"`
+	// Commands are the run commands' results.
+	Commands []*commandRec `json:"commands,omitempty"`
+	// Endpoints are the online endpoints with their deployments.
+	Endpoints []*endpointRec `json:"endpoints,omitempty"`
+	// Environments are environment versions (lower-case id → properties).
+	Environments map[string]json.RawMessage `json:"environments,omitempty"`
 }
 
 func freshState() *state {

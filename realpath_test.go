@@ -57,6 +57,7 @@ printf '{"accessToken":"fake-arm-token-%s","expiresOn":"","expires_on":%s,"subsc
 type realPath struct {
 	t      testing.TB
 	srv    *httptest.Server
+	sim    *sim.Handler
 	azDir  string
 	cfgDir string
 	cache  string
@@ -72,7 +73,7 @@ func newRealPath(t testing.TB) *realPath {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := &realPath{t: t, azDir: t.TempDir(), cfgDir: t.TempDir(), cache: t.TempDir()}
+	rp := &realPath{t: t, sim: h, azDir: t.TempDir(), cfgDir: t.TempDir(), cache: t.TempDir()}
 	rp.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rp.mu.Lock()
 		rp.hits = append(rp.hits, r.Method+" "+r.URL.Path)

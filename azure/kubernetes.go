@@ -360,7 +360,7 @@ func (c *Client) Cluster(ctx context.Context, id string) (wizard.Cluster, error)
 	if l, ok := c.sizeLists(ctx, cid.SubscriptionID, []string{x.Region}, false)[x.Region]; ok {
 		for j := range x.Pools {
 			if sz, ok := l.Find(x.Pools[j].Size); ok {
-				x.Pools[j].VCPUs = sz.VCPUs
+				x.Pools[j].VCPUs, x.Pools[j].MemoryGB, x.Pools[j].GPUs = sz.VCPUs, sz.MemoryGB, sz.GPUs
 			}
 		}
 	}

@@ -351,7 +351,7 @@ func (c *Client) Clusters(ctx context.Context, sub string) ([]wizard.Cluster, er
 		}
 		for j := range out[i].Pools {
 			if sz, ok := l.Find(out[i].Pools[j].Size); ok {
-				out[i].Pools[j].VCPUs = sz.VCPUs
+				out[i].Pools[j].VCPUs, out[i].Pools[j].MemoryGB, out[i].Pools[j].GPUs = sz.VCPUs, sz.MemoryGB, sz.GPUs
 			}
 		}
 	}
@@ -399,6 +399,7 @@ func toCluster(m *armcontainerservice.ManagedCluster) wizard.Cluster {
 		x.Pools = append(x.Pools, pool)
 	}
 	if a := p.APIServerAccessProfile; a != nil {
+		x.RunCommandDisabled = boolv(a.DisableRunCommand)
 		x.Private = boolv(a.EnablePrivateCluster)
 		x.PrivatePublicFQDN = x.Private && boolv(a.EnablePrivateClusterPublicFQDN)
 		for _, r := range a.AuthorizedIPRanges {

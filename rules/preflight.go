@@ -222,6 +222,9 @@ type Pool struct {
 	Size  string
 	Count int
 	VCPUs int // per node; 0 when the size is unknown
+	// MemoryGB and GPUs per node, when the size is known.
+	MemoryGB float64
+	GPUs     int
 }
 
 // AttachFacts is everything the attach preflight looks at.

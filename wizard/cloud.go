@@ -181,6 +181,9 @@ type Cluster struct {
 	AuthorizedIPRanges []string
 	LoadBalancerSKU    string // "standard" | "basic"
 	PowerState         string // "Running" | "Stopped"
+	// RunCommandDisabled: apiServerAccessProfile.disableRunCommand (amlaks
+	// cannot run kubectl in it).
+	RunCommandDisabled bool
 	ProvisioningState  string
 	FQDN               string
 	// Identity is "SystemAssigned", "UserAssigned" or "ServicePrincipal"

@@ -102,6 +102,11 @@ type Plan struct {
 	Identity          string // "" (system-assigned) or a user-assigned identity's resource ID
 	InstallExtension  bool   // attach: install the Azure ML extension when it is missing or failed
 	RegisterProviders bool   // register missing resource providers before submitting
+	// InstanceTypes are --instance-type's; NoInstanceTypes drops them all
+	// (readiness.go).
+	InstanceTypes   []rules.InstanceType
+	NoInstanceTypes bool
+	sizes           *SizeList // of the plan's region, once read (for sizing)
 
 	from map[Field]Source
 }

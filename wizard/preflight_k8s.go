@@ -285,6 +285,8 @@ type Phase struct {
 	Request    Request
 	Equivalent string // az command
 	Python     string // azure-ai-ml (attach) or "" when there is none
+	// Details are lines shown under the title (the instance types).
+	Details []string
 }
 
 // Phases lists what submitting the plan sends, in order: for a create the
@@ -321,6 +323,11 @@ func Phases(c Cloud, p *Plan) ([]Phase, error) {
 	}
 	out = append(out, Phase{Kind: PhaseAttach, Title: fmt.Sprintf("attach %s to %s as Kubernetes compute %s", clusterName(p), p.Workspace.Name, p.Name),
 		Request: req, Equivalent: KubernetesAttachAz(p), Python: KubernetesPython(p)})
+	if ph, ok, err := readinessPhase(c, p); err != nil {
+		return nil, err
+	} else if ok {
+		out = append(out, ph)
+	}
 	return out, nil
 }
 
@@ -344,6 +351,9 @@ type PhaseProgress struct {
 	Phase PhaseKind
 	Progress
 	Skipped bool // already done: nothing sent
+	// Manual is what to run by hand when the readiness phase could not
+	// (the YAML and the kubectl commands).
+	Manual string
 }
 
 // PhaseStates looks at what exists of each phase of the plan: the cluster
@@ -437,6 +447,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	if on == nil {
 		on = func(PhaseProgress) {}
 	}
+	on = lockedProgress(on) // readiness reports from beside the attach
 	key := p.GuardKey()
 	if !g.Acquire(key) {
 		return nil, &Error{Kind: ErrConflict, Op: "submit", Message: "a submit of " + key + " is already running from this session",
@@ -522,6 +533,8 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 		exists = append(exists, "cluster "+p.NewClusterName()+" created")
 	}
+	ready := beginReadiness(ctx, c, kc, p, on)
+	defer ready.stop()
 	// extension
 	if est := stateOf(PhaseExtension); est.Done {
 		on(PhaseProgress{Phase: PhaseExtension, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "the Azure ML extension is installed"}})
@@ -548,6 +561,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	if p.Mode == ModeCreate || p.InstallExtension {
 		exists = append(exists, "extension installed")
 	}
+	ready.extensionReady()
 	// attach
 	if ast := stateOf(PhaseAttach); ast.Done {
 		cp, err := c.Compute(ctx, p.WorkspaceRef(), p.Name)
@@ -555,6 +569,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			return nil, err
 		}
 		on(PhaseProgress{Phase: PhaseAttach, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Compute: &cp, Note: "compute " + p.Name + " is attached"}})
+		ready.wait()
 		return &cp, nil
 	}
 	op, err := c.Submit(ctx, p.WorkspaceRef(), p.Spec())
@@ -570,6 +585,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	}); err != nil {
 		return nil, fail(PhaseAttach, err)
 	}
+	ready.wait()
 	return final, nil
 }
 

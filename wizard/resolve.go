@@ -229,6 +229,7 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 	err := g.Wait()
 	if haveSizes {
 		k.Sizes = &sizes
+		p.sizes = &sizes // the review's instance types are sized from them
 	}
 	return err
 }

@@ -28,6 +28,8 @@ type submitFlags struct {
 	// the current path (SPEC §2b)
 	computeType, namespace, identity, router   string
 	routerHA, allowInsecure, registerProviders bool
+	instanceTypes                              []string
+	noInstanceTypes                            bool
 }
 
 func (f *submitFlags) register(cmd *cobra.Command) {
@@ -49,12 +51,14 @@ func (f *submitFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.router, "router", "loadbalancer", "Kubernetes compute: inference router service — loadbalancer, internal, nodeport or clusterip")
 	fl.BoolVar(&f.routerHA, "router-ha", true, "Kubernetes compute: run the inference router highly available (needs 3 nodes; default: on from 3 nodes)")
 	fl.BoolVar(&f.allowInsecure, "allow-insecure-connections", false, "Kubernetes compute: allow plain HTTP scoring (required without your own TLS certificate)")
+	fl.StringArrayVar(&f.instanceTypes, "instance-type", nil, "Kubernetes compute: an instance type to create, NAME=CPU,MEMORY[,GPU] (e.g. cpu-2=2,4Gi; repeatable; default: sized to the nodes)")
+	fl.BoolVar(&f.noInstanceTypes, "no-instance-types", false, "Kubernetes compute: create no instance types (deployments then get defaultinstancetype: 0.1 CPU / 2 GiB)")
 	fl.BoolVar(&f.registerProviders, "register-providers", false, "Kubernetes compute: register Microsoft.ContainerService and Microsoft.KubernetesConfiguration when they are not")
 }
 
 // k8sOnlyFlags are the flags of the current path only.
 var k8sOnlyFlags = []string{"namespace", "identity", "router", "router-ha", "allow-insecure-connections", "register-providers",
-	"kubernetes-version", "api-access", "authorized-ip-ranges", "install-extension"}
+	"kubernetes-version", "api-access", "authorized-ip-ranges", "install-extension", "instance-type", "no-instance-types"}
 
 // legacyOnlyFlags are the flags of the legacy AKS compute only.
 var legacyOnlyFlags = []string{"vnet", "vnet-resource-group", "subnet", "service-cidr", "dns-service-ip", "docker-bridge-cidr", "load-balancer",
@@ -138,6 +142,24 @@ func (f *submitFlags) fillK8s(cmd *cobra.Command, p *wizard.Plan) []rules.Violat
 	if ch("namespace") {
 		p.Namespace = strings.TrimSpace(f.namespace)
 		p.Mark(wizard.FNamespace, wizard.Flag)
+	}
+	if ch("instance-type") && f.noInstanceTypes {
+		vs = append(vs, rules.Violation{Field: "no-instance-types", Code: "instance-types-both", Message: "drops every instance type: drop it or the --instance-type flags"})
+	}
+	p.NoInstanceTypes = f.noInstanceTypes
+	seen := map[string]bool{}
+	for _, s := range f.instanceTypes {
+		t, err := rules.ParseInstanceType(s)
+		if err != nil {
+			vs = append(vs, asViolation(err, "instance-type"))
+			continue
+		}
+		if seen[t.Name] {
+			vs = append(vs, rules.Violation{Field: "instance-type", Code: "instance-type-twice", Message: t.Name + " is given twice: keep one"})
+			continue
+		}
+		seen[t.Name] = true
+		p.InstanceTypes = append(p.InstanceTypes, t)
 	}
 	if ch("identity") {
 		p.Identity = strings.TrimSpace(f.identity)

@@ -36,12 +36,18 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		index[ph.Kind] = i + 1
 	}
 	last := map[wizard.PhaseKind]string{}
+	manual := ""
 	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, func(pp wizard.PhaseProgress) {
 		head := "[" + string(pp.Phase) + "]"
 		if n, ok := index[pp.Phase]; ok {
 			head = fmt.Sprintf("[%d/%d %s]", n, total, pp.Phase)
 		}
 		switch {
+		case pp.Manual != "":
+			fmt.Fprintf(a.s.Err, "%s not done: %s\n", head, pp.Note)
+			manual = pp.Manual // said after the attach's own lines
+		case pp.Phase == wizard.PhaseReady && pp.Done:
+			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed)\n", head, pp.Note, round(pp.Elapsed))
 		case pp.Skipped:
 			fmt.Fprintf(a.s.Err, "%s done already: %s\n", head, pp.Note)
 		case pp.State != last[pp.Phase] || pp.Done:
@@ -53,6 +59,9 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		}
 		last[pp.Phase] = pp.State
 	})
+	if manual != "" {
+		fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", manual)
+	}
 	var ie *wizard.Interrupted
 	var pe *wizard.PhaseError
 	switch {
@@ -105,7 +114,11 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 			"findings": findingsJSON(rep.Findings), "phases": out})
 	} else {
 		for i, ph := range phases {
-			fmt.Fprintf(a.s.Out, "# phase %d/%d: %s\n%s %s\n", i+1, len(phases), ph.Title, ph.Request.Method, ph.Request.Path)
+			fmt.Fprintf(a.s.Out, "# phase %d/%d: %s\n", i+1, len(phases), ph.Title)
+			for _, d := range ph.Details {
+				fmt.Fprintf(a.s.Out, "#   %s\n", d)
+			}
+			fmt.Fprintf(a.s.Out, "%s %s\n", ph.Request.Method, ph.Request.Path)
 			var v any
 			if json.Unmarshal(ph.Request.Body, &v) == nil {
 				writeJSON(a.s.Out, v)

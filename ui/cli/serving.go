@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// verify and doctor: from "attached" to "serving, proven".
+
+func (a *app) verifyCmd() *cobra.Command {
+	var keep bool
+	cmd := &cobra.Command{
+		Use:   "verify NAME",
+		Short: "Smoke-test a Kubernetes compute: deploy a throwaway endpoint, call it with its key, delete it",
+		Long: `verify deploys a throwaway Kubernetes online endpoint and deployment on the compute
+(a tiny public container, docker.io/traefik/whoami, no model of yours, the defaultinstancetype),
+calls its scoring URI with the endpoint's key and prints the HTTP status, the latency and
+the URI, then deletes the endpoint. The endpoint is tagged amlaks-verify=NAME: a run
+stopped half-way leaves it, and the next verify of NAME removes it first.
+
+A scoring URI on a private address (internal load balancer, ClusterIP or NodePort router)
+cannot be called from here: the deployment is checked and the call is skipped, said so.
+
+Exit codes: 0 the endpoint answered 200 (or the call was skipped), 1 a step failed (with
+its meaning and fix), 130 stopped (what exists in Azure is said).`,
+		Example: "  amlaks verify k8s-prod -w mlw-prod\n  amlaks verify k8s-prod -w mlw-prod --keep",
+		Args:    nameArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name, err := a.computeArg(args[0])
+			if err != nil {
+				return err
+			}
+			p, err := a.workspacePlan(cmd)
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			last := ""
+			rep, err := wizard.Verify(a.ctx, a.sess.Cloud, p.Workspace, name, wizard.VerifyOptions{Keep: keep, Every: a.sess.PollEvery}, func(s wizard.VerifyStep) {
+				line := fmt.Sprintf("[%s] %s", s.Step, s.State)
+				if line != last {
+					fmt.Fprintf(a.s.Err, "%s (%s elapsed)\n", line, round(time.Since(start)))
+				}
+				last = line
+			})
+			var ve *wizard.VerifyError
+			if errors.As(err, &ve) {
+				if a.jsonOut() {
+					writeJSON(a.s.Out, map[string]any{"error": map[string]any{"step": ve.Step, "meaning": ve.Meaning, "fix": ve.Fix, "exists": ve.Exists,
+						"message": fmt.Sprint(ve.Err)}})
+				} else {
+					fmt.Fprintf(a.s.Err, "verify %s: the %s step failed: %s\nfix: %s\n", name, ve.Step, ve.Error(), ve.Fix)
+					if ve.Exists != "" {
+						fmt.Fprintf(a.s.Err, "exists now: %s\n", ve.Exists)
+					}
+				}
+				if a.ctx.Err() != nil {
+					return exit(ExitInterrupted, errSilent)
+				}
+				return exit(ExitFailure, errSilent)
+			}
+			if err != nil {
+				return err
+			}
+			m := map[string]any{"compute": rep.Compute, "endpoint": rep.Endpoint, "scoringUri": rep.ScoringURI, "called": rep.Called,
+				"status": rep.Status, "latencyMs": rep.Latency.Milliseconds(), "kept": rep.Kept, "removedLeftovers": rep.Removed}
+			if rep.Skipped != "" {
+				m["skipped"] = rep.Skipped
+			}
+			return a.emit(m, func(w io.Writer) {
+				if rep.Called {
+					fmt.Fprintf(w, "OK %s answered %d in %s: %s\n", rep.Compute, rep.Status, rep.Latency.Round(time.Millisecond), rep.ScoringURI)
+				} else {
+					fmt.Fprintf(w, "deployed on %s; call skipped: %s\n", rep.Compute, rep.Skipped)
+				}
+				if rep.Kept {
+					fmt.Fprintf(w, "kept endpoint %s; call it with its key:\n  KEY=$(az ml online-endpoint get-credentials -n %s -w %s -g %s --query primaryKey -o tsv)\n"+
+						"  curl -X POST -H \"Authorization: Bearer $KEY\" -H 'azureml-model-deployment: smoke' -H 'Content-Type: application/json' -d '{}' %s\n"+
+						"remove it with: az ml online-endpoint delete -n %s -w %s -g %s --yes\n",
+						rep.Endpoint, rep.Endpoint, p.Workspace.Name, p.Workspace.ResourceGroup, rep.ScoringURI, rep.Endpoint, p.Workspace.Name, p.Workspace.ResourceGroup)
+				} else {
+					fmt.Fprintf(w, "endpoint %s deleted\n", rep.Endpoint)
+				}
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&keep, "keep", false, "keep the endpoint and print how to call it")
+	return cmd
+}

@@ -409,7 +409,7 @@ finding (nothing sent) · 3 stopped watching: the operation may still be running
 	pf.StringVar(&a.g.DebugFile, "debug-file", "", "write the --debug trace to `FILE` instead (created 0600; links and non-regular files are refused)")
 	pf.DurationVar(&a.g.Timeout, "timeout", 0, "stop watching an operation after this long, e.g. 45m (default: 3 × its usual duration, at least 30s); it may still run: exit 3")
 
-	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd(), a.verifyCmd(),
+	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd(), a.verifyCmd(), a.doctorCmd(),
 		a.completionCmd(root), a.genDocsCmd(root))
 	root.SetGlobalNormalizationFunc(azAliases)
 	a.registerCompletions(root)

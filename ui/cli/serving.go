@@ -93,3 +93,55 @@ its meaning and fix), 130 stopped (what exists in Azure is said).`,
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the endpoint and print how to call it")
 	return cmd
 }
+
+func (a *app) doctorCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "doctor NAME",
+		Short: "Diagnose a compute read-only: compute, cluster, extension, healthcheck codes, namespace, instance types",
+		Long: `doctor looks at a Kubernetes (or legacy AKS) compute without changing anything: the compute
+and its AKS cluster (state, power, Kubernetes version still supported), the Azure ML extension
+(state and settings: inference, router HA against the nodes, plain HTTP, GPU), and, through
+AKS's run command (kubectl get only), what the cluster itself reports: the extension's
+healthcheck codes (each with its meaning and fix), the compute's namespace, the instance
+types against the nodes, and a legacy v1 router (azureml-fe) left in the cluster.
+
+Findings are Block, Warn or Info. Exit codes: 0 no Block, 1 a Block was found.`,
+		Example: "  amlaks doctor k8s-prod -w mlw-prod\n  amlaks doctor k8s-prod -w mlw-prod -o json",
+		Args:    nameArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name, err := a.computeArg(args[0])
+			if err != nil {
+				return err
+			}
+			p, err := a.workspacePlan(cmd)
+			if err != nil {
+				return err
+			}
+			rep, err := wizard.Doctor(a.ctx, a.sess.Cloud, p.WorkspaceRef(), name)
+			if err != nil {
+				return err
+			}
+			m := map[string]any{"compute": rep.Compute.Name, "type": rep.Compute.Type, "healthy": rep.Healthy(), "findings": findingsJSON(rep.Findings)}
+			if rep.Cluster != nil {
+				m["cluster"] = rep.Cluster.ID
+			}
+			if err := a.emit(m, func(w io.Writer) {
+				for _, f := range rep.Findings {
+					fmt.Fprintln(w, f.String())
+				}
+				if rep.Healthy() {
+					fmt.Fprintf(w, "%s: no blocking finding\n", name)
+				} else {
+					fmt.Fprintf(w, "%s: blocked: fix the BLOCK findings above\n", name)
+				}
+			}); err != nil {
+				return err
+			}
+			if !rep.Healthy() {
+				return exit(ExitFailure, errSilent)
+			}
+			return nil
+		},
+	}
+	return cmd
+}

@@ -61,9 +61,12 @@ func TestE2EKubernetesCreateWizard(t *testing.T) {
 	r.text("k8s-tmux")
 	r.waitFor("✓ k8s-tmux is free in mlw-prod")
 	r.keys("Enter")
-	r.waitFor("15/15 Review", "Create Kubernetes compute k8s-tmux in mlw-prod", "off: plain HTTP (allowInsecureConnections)")
+	r.waitFor("15/15 Review", "Create Kubernetes compute k8s-tmux in mlw-prod", "off: plain HTTP (allowInsecureConnections)", "Inst. types", "cpu-mlflow: requests 2 CPU, 4Gi")
 	r.keys("Enter")
-	r.waitForWithin(2*e2eOpWait, "✓ Created k8s-tmux in mlw-prod", "Kubernetes online endpoint")
+	r.waitForWithin(2*e2eOpWait, "✓ Created k8s-tmux in mlw-prod", "Kubernetes online endpoint", "v smoke-test it")
+	// the readiness phase ran beside the attach; v proves the compute serves
+	r.keys("v")
+	r.waitForWithin(2*e2eOpWait, "✓ smoke test: k8s-tmux answered 200", "/api/v1/endpoint/amlaks-verify-")
 	r.keys("Enter")
 	if screen := r.expectExit(0); !strings.Contains(screen, "Created Kubernetes compute k8s-tmux in workspace mlw-prod") {
 		t.Errorf("no result line after the wizard:\n%s", screen)

@@ -51,3 +51,20 @@ func (m *Model) detach(c wizard.Compute) tea.Cmd {
 		return cloud.Detach(ctx, ws, c.Name)
 	})
 }
+
+// verifyDoneMsg is the end of a smoke test started from a screen.
+type verifyDoneMsg struct {
+	name string
+	rep  wizard.VerifyReport
+	err  error
+}
+
+// verify runs the smoke test (amlaks verify) on compute name.
+func (m *Model) verify(name string) tea.Cmd {
+	ctx, c, ws := m.ctx, m.cloud, m.plan.Workspace
+	every := m.every
+	return func() tea.Msg {
+		rep, err := wizard.Verify(ctx, c, ws, name, wizard.VerifyOptions{Every: every}, nil)
+		return verifyDoneMsg{name: name, rep: rep, err: err}
+	}
+}

@@ -66,6 +66,7 @@ type env interface {
 	equivalentsText(tab int) string
 	guardBusy(key string) bool
 	detach(c wizard.Compute) tea.Cmd
+	verify(name string) tea.Cmd
 
 	// What a screen may ask of the router.
 	Flash(text string)

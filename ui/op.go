@@ -36,6 +36,8 @@ type opState struct {
 	// phases are the current path's phases as they go (cluster,
 	// extension, attach), each with its own state and elapsed time.
 	phases []phaseLine
+	// manual is the readiness phase's instructions when it could not run.
+	manual string
 }
 
 // phaseLine is one phase of a Kubernetes create or attach as seen so far.
@@ -54,15 +56,22 @@ func (o *opState) notePhase(state string, elapsed time.Duration) {
 	for i := range o.phases {
 		if o.phases[i].name == name {
 			o.phases[i].state, o.phases[i].last = st, elapsed
-			o.phases[i].done = st == "done already" || strings.EqualFold(st, "Succeeded")
+			o.phases[i].done = st == "done already" || strings.EqualFold(st, "Succeeded") || phaseEnded(name, st)
 			return
 		}
 	}
 	for i := range o.phases {
-		o.phases[i].done = true // a later phase started: the earlier ones ended
+		if o.phases[i].name != string(wizard.PhaseReady) { // it runs beside the others
+			o.phases[i].done = true // a later phase started: the earlier ones ended
+		}
 	}
 	o.phases = append(o.phases, phaseLine{name: name, state: st, started: elapsed, last: elapsed,
 		done: st == "done already" || strings.EqualFold(st, "Succeeded")})
+}
+
+// phaseEnded: the readiness phase ends ready, or with instructions.
+func phaseEnded(name, st string) bool {
+	return name == string(wizard.PhaseReady) && (strings.HasPrefix(st, "ready") || strings.HasPrefix(st, "not done"))
 }
 
 type (
@@ -138,6 +147,7 @@ func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
 	c, g, every := m.cloud, m.guard, m.every
 	started := m.now()
 	ch := make(chan wizard.Progress, 8)
+	manual := ""
 	go func() {
 		defer close(ch)
 		send := func(pr wizard.Progress) {
@@ -150,6 +160,12 @@ func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
 			pr := pp.Progress
 			pr.Done, pr.Err, pr.Expected = false, nil, 0 // the whole's usual time stays
 			pr.State = string(pp.Phase) + ": " + pr.State
+			if pp.Phase == wizard.PhaseReady && pp.Done {
+				pr.State = string(pp.Phase) + ": ready · " + pp.Note
+				if pp.Manual != "" {
+					pr.State, manual = string(pp.Phase)+": not done · "+pp.Note, pp.Manual
+				}
+			}
 			if pp.Skipped {
 				pr.State = string(pp.Phase) + ": done already"
 			}
@@ -159,7 +175,7 @@ func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
 		if fctx.Err() != nil {
 			return // stopped watching: the phases go on in Azure
 		}
-		final := wizard.Progress{Done: true, State: "Succeeded", Compute: cp, Elapsed: time.Since(started)}
+		final := wizard.Progress{Done: true, State: "Succeeded", Compute: cp, Elapsed: time.Since(started), Manual: manual}
 		if err != nil {
 			final.State, final.Err, final.Compute = "Failed", err, nil
 		}
@@ -278,7 +294,7 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 			return progressCmd(msg.req, msg.ch)
 		}
 		o.running, o.done = false, true
-		o.err, o.compute = p.Err, p.Compute
+		o.err, o.compute, o.manual = p.Err, p.Compute, p.Manual
 		if o.err == nil && p.State != "" && !strings.EqualFold(p.State, "Succeeded") {
 			o.err = &wizard.Error{Kind: wizard.ErrFailed, Op: string(o.kind) + " " + o.name, Message: "the operation ended " + p.State}
 		}

@@ -279,5 +279,32 @@ func k8sSummaryRows(m env) []summaryRow {
 	if p.Mode == wizard.ModeAttach {
 		rows = append(rows, summaryRow{"Identity", p.IdentityLabel(), p.From(wizard.FIdentity)})
 	}
+	return append(rows, instanceTypeRows(m)...)
+}
+
+// instanceTypeRows are the review's rows for the instance types the
+// readiness phase creates (name, requests, limits, pool, per node).
+func instanceTypeRows(m env) []summaryRow {
+	p := m.Plan()
+	src := wizard.Default
+	if len(p.InstanceTypes) > 0 || p.NoInstanceTypes {
+		src = wizard.Flag
+	}
+	if p.NoInstanceTypes {
+		return []summaryRow{{"Inst. types", "none (--no-instance-types): deployments get defaultinstancetype, 0.1 CPU / 2 GiB", src}}
+	}
+	types, pools := wizard.ReviewInstanceTypes(p, m.known().Sizes)
+	lines := wizard.InstanceTypeRows(types, pools)
+	if len(lines) == 0 {
+		return []summaryRow{{"Inst. types", "sized to the nodes after the attach", src}}
+	}
+	var rows []summaryRow
+	for i, l := range lines {
+		label := ""
+		if i == 0 {
+			label = "Inst. types"
+		}
+		rows = append(rows, summaryRow{label, l, src})
+	}
 	return rows
 }

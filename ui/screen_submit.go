@@ -21,20 +21,39 @@ import (
 type submitScreen struct {
 	scroll    int // first body line shown on the success/failure screen
 	maxScroll int // the last view's largest useful scroll
+	// the smoke test started with v on a Kubernetes compute's success
+	verifying bool
+	verified  *verifyDoneMsg
 }
 
+func (s *submitScreen) busy() bool { return s.verifying }
+
 func (s *submitScreen) enter(m env) tea.Cmd {
-	s.scroll = 0
+	s.scroll, s.verifying, s.verified = 0, false, nil
 	return nil
 }
 
+// canVerify: a Kubernetes compute created or attached just now.
+func canVerify(m env, o *opState) bool {
+	return o != nil && o.done && o.err == nil && o.kind != wizard.OpDetach && m.Plan().Kubernetes()
+}
+
 func (s *submitScreen) update(m env, msg tea.Msg) tea.Cmd {
+	if v, ok := msg.(verifyDoneMsg); ok {
+		if o := m.Op(); o != nil && v.name == o.name {
+			s.verifying, s.verified = false, &v
+		}
+		return nil
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	o := m.Op()
 	if !ok || o == nil || !o.done {
 		return nil
 	}
 	switch {
+	case k.String() == "v" && canVerify(m, o) && !s.verifying:
+		s.verifying, s.verified = true, nil
+		return m.verify(o.name)
 	case key.Matches(k, m.Keys().Up):
 		s.scroll = max(0, s.scroll-1)
 	case key.Matches(k, m.Keys().Down):
@@ -188,7 +207,15 @@ func (s *submitScreen) view(m env, w, h int) string {
 			b.WriteString(hangCmd("  • check it any time: ", m.cliCmd("status", o.name), w, 4) + "\n")
 			b.WriteString(hangCmd("  • see every compute of the workspace: ", m.cliCmd("list"), w, 4) + "\n")
 		}
+		if o.manual != "" {
+			b.WriteString("\n" + st.Warn.Render("! Not ready for deployments yet: amlaks could not run kubectl in the cluster. Do it yourself:") + "\n")
+			b.WriteString(o.manual)
+		}
+		b.WriteString(s.verifyView(m, o, w))
 		keys := st.Key.Render("enter") + " " + map[bool]string{true: "back to the list", false: "done"}[o.fromList]
+		if canVerify(m, o) && !s.verifying {
+			keys = st.Key.Render("v") + " smoke-test it (a throwaway endpoint, called with its key)   " + keys
+		}
 		return s.fit(b.String(), keys, w, h)
 	}
 	if errors.Is(o.err, wizard.ErrStoppedWatching) {
@@ -386,4 +413,29 @@ func stateWords(k wizard.OpKind, state string) string {
 		return "Attaching (Azure: Updating)"
 	}
 	return state
+}
+
+// verifyView is the smoke test's line on the success screen.
+func (s *submitScreen) verifyView(m env, o *opState, w int) string {
+	st := m.Styles()
+	switch {
+	case s.verifying:
+		return "\n" + m.Spinner() + " smoke test: deploying a throwaway endpoint on " + o.name + " and calling it (a minute or two in Azure)…\n"
+	case s.verified == nil:
+		return ""
+	}
+	v := s.verified
+	if v.err != nil {
+		msg := v.err.Error()
+		var ve *wizard.VerifyError
+		if errors.As(v.err, &ve) && ve.Fix != "" {
+			msg += " — " + ve.Fix
+		}
+		return "\n" + wrap(st.Error.Render("✗ smoke test: ")+msg, w) + "\n"
+	}
+	if !v.rep.Called {
+		return "\n" + wrap(st.Warn.Render("? smoke test: deployed, call skipped: ")+v.rep.Skipped, w) + "\n"
+	}
+	return "\n" + st.OK.Render(fmt.Sprintf("✓ smoke test: %s answered %d in %s", o.name, v.rep.Status, v.rep.Latency.Round(time.Millisecond))) + "\n" +
+		wrap("  "+v.rep.ScoringURI+" (endpoint "+v.rep.Endpoint+" deleted)", w) + "\n"
 }

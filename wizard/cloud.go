@@ -291,4 +291,7 @@ type Progress struct {
 	Done     bool
 	Compute  *Compute // final compute on success (nil for detach)
 	Err      error    // final error on failure (*Error, with provisioning errors in Details)
+	// Manual is what to run by hand when the readiness phase could not
+	// (the YAML and the kubectl commands).
+	Manual string
 }

@@ -351,9 +351,6 @@ type PhaseProgress struct {
 	Phase PhaseKind
 	Progress
 	Skipped bool // already done: nothing sent
-	// Manual is what to run by hand when the readiness phase could not
-	// (the YAML and the kubectl commands).
-	Manual string
 }
 
 // PhaseStates looks at what exists of each phase of the plan: the cluster

@@ -327,7 +327,7 @@ func runReadiness(ctx context.Context, c Cloud, p *Plan, cl Cluster, extensionDo
 	manual := func(why string, types []rules.InstanceType) ReadyReport {
 		rep.Why = why
 		rep.Manual = ReadinessManual(p, id.Name, id.ResourceGroup, types)
-		on(PhaseProgress{Phase: PhaseReady, Progress: Progress{State: "manual", Done: true, Note: why}, Manual: rep.Manual})
+		on(PhaseProgress{Phase: PhaseReady, Progress: Progress{State: "manual", Done: true, Note: why, Manual: rep.Manual}})
 		return rep
 	}
 	flagTypes := p.InstanceTypes

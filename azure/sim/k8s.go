@@ -1217,5 +1217,7 @@ func validNamespace(n string) bool {
 // of OperationKinds; for the demo's expected durations).
 func BaseDuration(kind string) time.Duration {
 	return map[string]time.Duration{"create": createDuration, "attach": attachDuration, "detach": detachDuration, "delete": deleteDuration,
-		"cluster": clusterCreateDuration, "extension": extensionCreateDuration, "delete-cluster": clusterDeleteDuration}[kind]
+		"cluster": clusterCreateDuration, "extension": extensionCreateDuration, "delete-cluster": clusterDeleteDuration,
+		"run-command": runCommandDuration, "endpoint": endpointCreateDuration, "deployment": deploymentCreateDuration,
+		"delete-endpoint": endpointDeleteDuration}[kind]
 }

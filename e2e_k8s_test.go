@@ -93,7 +93,7 @@ func TestE2EKubernetesStopMidExtensionThenContinue(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(e2eOpWait)
-	for !strings.Contains(errb.String(), "extension") || !strings.Contains(errb.String(), "[2/3") {
+	for !strings.Contains(errb.String(), "extension") || !strings.Contains(errb.String(), "[2/4") {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
 			t.Fatalf("the extension phase never started:\n%s", errb.String())
@@ -185,4 +185,40 @@ var formFields = map[string][]string{
 	"9/15 AKS cluster":       {"Resource group"},
 	"11/15 Inference router": {"High availability"},
 	"6/11 Inference router":  {"High availability"},
+}
+
+// TestE2EVerifyStoppedThenCleanedUp: a verify interrupted while its
+// deployment is created says what exists; the next verify removes that
+// endpoint first and passes.
+func TestE2EVerifyStoppedThenCleanedUp(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	bin := amlaksBinary(t)
+	if r := runAmlaks(t, state, "50", "--demo", "attach", "-w", "mlw-prod", "-n", "k8s-v", "--cluster", "aks-ml-ready", "--cluster-resource-group", "rg-aks-ml",
+		"--no-instance-types", "--yes"); r.code != 0 {
+		t.Fatalf("attach:\n%s", r)
+	}
+	cmd := e2eCommand(t, bin, state, "2", "--demo", "verify", "k8s-v", "-w", "mlw-prod")
+	var errb syncedBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(e2eOpWait)
+	for !strings.Contains(errb.String(), "[deployment] Creating") {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("the deployment never started:\n%s", errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "exists now: endpoint amlaks-verify-") {
+		t.Fatalf("interrupted verify: exit %d\n%s", code, errb.String())
+	}
+	r := runAmlaks(t, state, "50", "--demo", "verify", "k8s-v", "-w", "mlw-prod")
+	if r.code != 0 || !strings.Contains(r.stderr, "[leftover] removing amlaks-verify-") || !strings.Contains(r.stdout, "answered 200") {
+		t.Fatalf("the next verify:\n%s", r)
+	}
 }

@@ -54,6 +54,11 @@ its meaning and fix), 130 stopped (what exists in Azure is said).`,
 				if a.jsonOut() {
 					writeJSON(a.s.Out, map[string]any{"error": map[string]any{"step": ve.Step, "meaning": ve.Meaning, "fix": ve.Fix, "exists": ve.Exists,
 						"message": fmt.Sprint(ve.Err)}})
+				} else if a.ctx.Err() != nil {
+					fmt.Fprintf(a.s.Err, "verify %s: stopped during the %s step\nnext: %s\n", name, ve.Step, ve.Fix)
+					if ve.Exists != "" {
+						fmt.Fprintf(a.s.Err, "exists now: %s\n", ve.Exists)
+					}
 				} else {
 					fmt.Fprintf(a.s.Err, "verify %s: the %s step failed: %s\nfix: %s\n", name, ve.Step, ve.Error(), ve.Fix)
 					if ve.Exists != "" {

@@ -35,7 +35,7 @@ func BenchmarkCreateReadyVerified(b *testing.B) {
 			b.Fatalf("verify: exit %d: %s", code, out.String())
 		}
 		wall := time.Since(start)
-		b.ReportMetric(float64((wall-critical).Milliseconds()), "overhead-ms")
+		b.ReportMetric(float64((wall - critical).Milliseconds()), "overhead-ms")
 		b.ReportMetric(float64(critical.Milliseconds()), "critical-ms")
 	}
 }

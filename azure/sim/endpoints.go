@@ -433,7 +433,9 @@ func (h *Handler) renderDeploymentLocked(e *endpointRec, d *deploymentRec) deplo
 		Location: d.Location, SKU: d.SKU, Properties: props}
 }
 
-func (h *Handler) serveDeployments(r *http.Request, p []string) reply {
+// withEndpoint answers with f for endpoint p[3] of workspace p[0..2],
+// the state locked, or with the ARM error when either is missing.
+func (h *Handler) withEndpoint(r *http.Request, p []string, f func(ws *workspace, e *endpointRec) reply) reply {
 	rep, ws := h.lookupWorkspace(p[0], p[1], p[2])
 	if ws == nil {
 		return rep
@@ -446,33 +448,30 @@ func (h *Handler) serveDeployments(r *http.Request, p []string) reply {
 	if e == nil {
 		return endpointNotFound(p[3], ws.RG)
 	}
-	out := []deploymentJSON{}
-	for _, d := range e.Deployments {
-		out = append(out, h.renderDeploymentLocked(e, d))
-	}
-	return paged(r, out, 10)
+	return f(ws, e)
+}
+
+func (h *Handler) serveDeployments(r *http.Request, p []string) reply {
+	return h.withEndpoint(r, p, func(_ *workspace, e *endpointRec) reply {
+		out := []deploymentJSON{}
+		for _, d := range e.Deployments {
+			out = append(out, h.renderDeploymentLocked(e, d))
+		}
+		return paged(r, out, 10)
+	})
 }
 
 func (h *Handler) serveDeployment(r *http.Request, p []string) reply {
-	rep, ws := h.lookupWorkspace(p[0], p[1], p[2])
-	if ws == nil {
-		return rep
-	}
 	var in deploymentIn
 	if r.Method == http.MethodPut {
 		if rep, ok := readBody(r, &in); !ok {
 			return rep
 		}
 	}
-	if err := h.begin(r.Context()); err != nil {
-		return stateError(err)
-	}
-	defer h.end()
-	e := h.endpointLocked(ws.Sub, ws.RG, ws.Name, p[3])
-	if e == nil {
-		return endpointNotFound(p[3], ws.RG)
-	}
-	name := p[4]
+	return h.withEndpoint(r, p, func(ws *workspace, e *endpointRec) reply { return h.deploymentLocked(r, ws, e, p[4], &in) })
+}
+
+func (h *Handler) deploymentLocked(r *http.Request, ws *workspace, e *endpointRec, name string, in *deploymentIn) reply {
 	var d *deploymentRec
 	for _, x := range e.Deployments {
 		if strings.EqualFold(x.Name, name) {
@@ -481,7 +480,7 @@ func (h *Handler) serveDeployment(r *http.Request, p []string) reply {
 	}
 	switch r.Method {
 	case http.MethodPut:
-		return h.putDeploymentLocked(r, ws, e, d, name, &in)
+		return h.putDeploymentLocked(r, ws, e, d, name, in)
 	case http.MethodDelete:
 		if d == nil {
 			return reply{status: http.StatusNoContent}
@@ -662,23 +661,13 @@ func (h *Handler) serveMLOperationResult(r *http.Request, p []string) reply {
 }
 
 func (h *Handler) serveListKeys(r *http.Request, p []string) reply {
-	rep, ws := h.lookupWorkspace(p[0], p[1], p[2])
-	if ws == nil {
-		return rep
-	}
-	if err := h.begin(r.Context()); err != nil {
-		return stateError(err)
-	}
-	defer h.end()
-	e := h.endpointLocked(ws.Sub, ws.RG, ws.Name, p[3])
-	if e == nil {
-		return endpointNotFound(p[3], ws.RG)
-	}
-	if e.AuthMode != "Key" {
-		return badRequest(fmt.Sprintf("Endpoint '%s' uses auth mode %s; keys exist only with auth mode Key.", e.Name, e.AuthMode))
-	}
-	pk, sk := e.keys()
-	return okReply(map[string]string{"primaryKey": pk, "secondaryKey": sk})
+	return h.withEndpoint(r, p, func(_ *workspace, e *endpointRec) reply {
+		if e.AuthMode != "Key" {
+			return badRequest(fmt.Sprintf("Endpoint '%s' uses auth mode %s; keys exist only with auth mode Key.", e.Name, e.AuthMode))
+		}
+		pk, sk := e.keys()
+		return okReply(map[string]string{"primaryKey": pk, "secondaryKey": sk})
+	})
 }
 
 // serveEnvironmentVersion is PUT/GET .../environments/{name}/versions/{v}

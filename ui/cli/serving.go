@@ -32,11 +32,7 @@ its meaning and fix), 130 stopped (what exists in Azure is said).`,
 		Example: "  amlaks verify k8s-prod -w mlw-prod\n  amlaks verify k8s-prod -w mlw-prod --keep",
 		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name, err := a.computeArg(args[0])
-			if err != nil {
-				return err
-			}
-			p, err := a.workspacePlan(cmd)
+			name, p, err := a.computeAndWorkspace(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -114,11 +110,7 @@ Findings are Block, Warn or Info. Exit codes: 0 no Block, 1 a Block was found.`,
 		Example: "  amlaks doctor k8s-prod -w mlw-prod\n  amlaks doctor k8s-prod -w mlw-prod -o json",
 		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name, err := a.computeArg(args[0])
-			if err != nil {
-				return err
-			}
-			p, err := a.workspacePlan(cmd)
+			name, p, err := a.computeAndWorkspace(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -149,4 +141,15 @@ Findings are Block, Warn or Info. Exit codes: 0 no Block, 1 a Block was found.`,
 		},
 	}
 	return cmd
+}
+
+// computeAndWorkspace resolves a command's NAME|ID argument and its
+// workspace.
+func (a *app) computeAndWorkspace(cmd *cobra.Command, arg string) (string, *wizard.Plan, error) {
+	name, err := a.computeArg(arg)
+	if err != nil {
+		return "", nil, err
+	}
+	p, err := a.workspacePlan(cmd)
+	return name, p, err
 }

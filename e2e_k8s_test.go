@@ -222,3 +222,29 @@ func TestE2EVerifyStoppedThenCleanedUp(t *testing.T) {
 		t.Fatalf("the next verify:\n%s", r)
 	}
 }
+
+// TestE2EListVerifyAndDoctor: in the wizard's list of computes, v smoke-tests
+// the selected Kubernetes compute to a green line and h diagnoses it.
+func TestE2EListVerifyAndDoctor(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	if r := runAmlaks(t, state, "50", "--demo", "attach", "-w", "mlw-prod", "-n", "k8s-list", "--cluster", "aks-ml-unhealthy", "--cluster-resource-group", "rg-aks-ml",
+		"--no-instance-types", "--yes"); r.code != 0 {
+		t.Fatalf("attach:\n%s", r)
+	}
+	srv := newTmuxServer(t)
+	r := srv.start(110, 32, state, "--compute-type", "AKS")
+	pickWorkspaceAndMode(r, 4)
+	r.waitFor("Compute targets of mlw-prod", "k8s-list")
+	for i := 0; i < 3 && !strings.Contains(r.capture(), "› k8s-list"); i++ {
+		r.keys("Down")
+		time.Sleep(200 * time.Millisecond)
+	}
+	r.waitFor("› k8s-list")
+	r.keys("h")
+	r.waitForWithin(e2eOpWait, "✗ doctor of k8s-list:", "E45006")
+	r.keys("v")
+	r.waitForWithin(2*e2eOpWait, "✗ smoke test of k8s-list:", "ValidateInstanceTypeAsync", "run amlaks doctor")
+	r.keys("q")
+	r.expectExit(0)
+}

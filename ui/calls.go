@@ -68,3 +68,19 @@ func (m *Model) verify(name string) tea.Cmd {
 		return verifyDoneMsg{name: name, rep: rep, err: err}
 	}
 }
+
+// doctorDoneMsg is the end of a diagnosis started from the list.
+type doctorDoneMsg struct {
+	name string
+	rep  wizard.DoctorReport
+	err  error
+}
+
+// doctor runs the read-only diagnosis (amlaks doctor) of compute name.
+func (m *Model) doctor(name string) tea.Cmd {
+	ctx, c, ws := m.ctx, m.cloud, m.plan.WorkspaceRef()
+	return func() tea.Msg {
+		rep, err := wizard.Doctor(ctx, c, ws, name)
+		return doctorDoneMsg{name: name, rep: rep, err: err}
+	}
+}

@@ -67,6 +67,7 @@ type env interface {
 	guardBusy(key string) bool
 	detach(c wizard.Compute) tea.Cmd
 	verify(name string) tea.Cmd
+	doctor(name string) tea.Cmd
 
 	// What a screen may ask of the router.
 	Flash(text string)

@@ -13,6 +13,7 @@ type keyMap struct {
 	Retry, Fix, Demo, SignIn              key.Binding
 	PasteID, Browse                       key.Binding
 	Detach, Status, Refresh               key.Binding
+	Verify, Doctor                        key.Binding
 	StopWatching, KeepWatching            key.Binding
 	Yes, No                               key.Binding
 	Left, Right                           key.Binding
@@ -50,6 +51,8 @@ func newKeyMap() keyMap {
 		PasteID:      b([]string{"ctrl+o"}, "ctrl+o", "paste resource ID"),
 		Browse:       b([]string{"ctrl+o"}, "ctrl+o", "browse"),
 		Detach:       b([]string{"d"}, "d", "detach"),
+		Verify:       b([]string{"v"}, "v", "smoke-test"),
+		Doctor:       b([]string{"h"}, "h", "health (doctor)"),
 		Status:       b([]string{"s"}, "s", "follow operation"),
 		Refresh:      b([]string{"r"}, "r", "refresh"),
 		StopWatching: b([]string{"s"}, "s", "stop watching"),

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -19,7 +21,11 @@ type listScreen struct {
 	p     *picker
 	last  string
 	comps []wizard.Compute
+	// what v (smoke test) or h (doctor) found, or is doing, for a compute
+	running, result string
 }
+
+func (s *listScreen) busy() bool { return s.running != "" }
 
 func newListScreen() screen {
 	return &listScreen{p: newPicker([]column{
@@ -86,11 +92,34 @@ func (s *listScreen) selected() (wizard.Compute, bool) {
 
 func (s *listScreen) update(m env, msg tea.Msg) tea.Cmd {
 	s.sync(m)
+	switch msg := msg.(type) {
+	case verifyDoneMsg:
+		s.running, s.result = "", verifyText(m, msg)
+		return nil
+	case doctorDoneMsg:
+		s.running, s.result = "", doctorText(m, msg)
+		return nil
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
 	}
 	switch {
+	case key.Matches(k, m.Keys().Verify), key.Matches(k, m.Keys().Doctor):
+		c, ok := s.selected()
+		if !ok || s.running != "" {
+			return nil
+		}
+		if key.Matches(k, m.Keys().Doctor) {
+			s.running, s.result = "diagnosing "+c.Name+" (read-only)…", ""
+			return m.doctor(c.Name)
+		}
+		if !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
+			m.Flash(fmt.Sprintf("%s is %s %s compute: %s", c.Name, wizard.Article(nonEmpty(c.Type, "unknown")), nonEmpty(c.Type, "unknown"), wizard.LegacyComputeMeaning))
+			return nil
+		}
+		s.running, s.result = "smoke-testing "+c.Name+": a throwaway endpoint, called with its key…", ""
+		return m.verify(c.Name)
 	case key.Matches(k, m.Keys().Detach):
 		c, ok := s.selected()
 		if !ok {
@@ -142,6 +171,11 @@ func (s *listScreen) view(m env, w, h int) string {
 			det += "\n" + wrap(st.Error.Render("✗ "+e.Code+": "+e.Message), w)
 		}
 	}
+	if s.running != "" {
+		det += "\n" + m.Spinner() + " " + s.running
+	} else if s.result != "" {
+		det += "\n" + wrap(s.result, w)
+	}
 	head := st.Muted.Render("Compute targets of " + m.Plan().Workspace.Name)
 	used := 2 + strings.Count(det, "\n") + 2
 	return head + "\n\n" + s.p.view(st, w, max(3, h-used)) + "\n\n" + det
@@ -156,7 +190,7 @@ func capitalize(s string) string {
 
 func (s *listScreen) help(m env) []key.Binding {
 	k := m.Keys()
-	return []key.Binding{k.Status, k.Detach, k.Refresh, k.Quit}
+	return []key.Binding{k.Status, k.Verify, k.Doctor, k.Detach, k.Refresh, k.Quit}
 }
 func (s *listScreen) typing(m env) bool { return false }
 func (s *listScreen) needs(m env) []need {
@@ -175,4 +209,42 @@ func detachDialog(m env, c wizard.Compute) *dialog {
 		capitalize(cluster))
 	return newDialog(fmt.Sprintf("Detach %s from %s?", c.Name, m.Plan().Workspace.Name), desc, "Detach", "Keep it", false,
 		func(m env) tea.Cmd { return m.detach(c) }, nil)
+}
+
+// verifyText is a smoke test's outcome in one or two lines.
+func verifyText(m env, v verifyDoneMsg) string {
+	st := m.Styles()
+	var ve *wizard.VerifyError
+	switch {
+	case errors.As(v.err, &ve):
+		return st.Error.Render("✗ smoke test of "+v.name+": ") + ve.Error() + " — " + ve.Fix
+	case v.err != nil:
+		return st.Error.Render("✗ smoke test of "+v.name+": ") + v.err.Error()
+	case !v.rep.Called:
+		return st.Warn.Render("? smoke test of "+v.name+": deployed, call skipped: ") + v.rep.Skipped
+	}
+	return st.OK.Render(fmt.Sprintf("✓ smoke test: %s answered %d in %s", v.name, v.rep.Status, v.rep.Latency.Round(time.Millisecond))) + " " + st.Muted.Render(v.rep.ScoringURI)
+}
+
+// doctorText is a diagnosis: its Block and Warn findings, or that there is
+// none.
+func doctorText(m env, d doctorDoneMsg) string {
+	st := m.Styles()
+	if d.err != nil {
+		return st.Error.Render("✗ doctor of "+d.name+": ") + d.err.Error()
+	}
+	var lines []string
+	for _, f := range d.rep.Findings {
+		if f.Severity != rules.Info {
+			lines = append(lines, f.String())
+		}
+	}
+	if len(lines) == 0 {
+		return st.OK.Render("✓ doctor: " + d.name + " has no blocking or warning finding")
+	}
+	head := st.Warn.Render("! doctor of " + d.name + ":")
+	if !d.rep.Healthy() {
+		head = st.Error.Render("✗ doctor of " + d.name + ":")
+	}
+	return head + "\n" + strings.Join(lines, "\n")
 }

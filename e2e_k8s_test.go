@@ -185,6 +185,8 @@ var formFields = map[string][]string{
 	"9/15 AKS cluster":       {"Resource group"},
 	"11/15 Inference router": {"High availability"},
 	"6/11 Inference router":  {"High availability"},
+	"13/15 Namespace":        {"Instance types"},
+	"8/11 Namespace":         {"Instance types"},
 }
 
 // TestE2EVerifyStoppedThenCleanedUp: a verify interrupted while its

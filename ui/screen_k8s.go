@@ -93,6 +93,8 @@ type k8sForm struct {
 	value func(s *k8sForm) any
 	field wizard.Field
 	notes func(m env, s *k8sForm) []string
+	// extra checks what the plan cannot hold (a field typed wrong)
+	extra func(m env, s *k8sForm) []rules.Violation
 }
 
 func (s *k8sForm) enter(m env) tea.Cmd {
@@ -111,7 +113,11 @@ func (s *k8sForm) problems(m env) []rules.Violation {
 	if err := trial.Answer(s.field, s.value(s)); err != nil {
 		return []rules.Violation{{Field: string(s.field), Message: err.Error()}}
 	}
-	return wizard.Check(trial, m.Step(), m.known())
+	vs := wizard.Check(trial, m.Step(), m.known())
+	if s.extra != nil {
+		vs = append(vs, s.extra(m, s)...)
+	}
+	return vs
 }
 
 func (s *k8sForm) update(m env, msg tea.Msg) tea.Cmd {
@@ -229,11 +235,73 @@ func newRouterScreen() screen {
 
 func newNamespaceScreen() screen {
 	ns := textField("namespace", "Namespace", "default")
+	kind := choiceField("instance-types", "Instance types", "Sized to the nodes", "None", "Your own")
+	own := textField("instance-type", "Your types", "cpu-2=2,4Gi; gpu=4,16Gi,1")
+	own.show = func() bool { return kind.choice == 2 }
+	value := func() wizard.NamespaceAnswer {
+		a := wizard.NamespaceAnswer{Namespace: ns.value(), NoInstanceTypes: kind.choice == 1}
+		if kind.choice == 2 {
+			a.InstanceTypes, _ = wizard.ParseInstanceTypes(own.value())
+			a.Typed = own.value()
+		}
+		return a
+	}
 	return &k8sForm{
-		f: &form{fields: []*formField{ns}}, field: wizard.FNamespace,
-		intro: "The Kubernetes namespace the compute's deployments run in. It must exist in the cluster before the first deployment (the attach neither creates nor checks it).",
-		load:  func(m env, s *k8sForm) { ns.text = m.Plan().Namespace },
-		value: func(s *k8sForm) any { return ns.value() },
+		f: &form{fields: []*formField{ns, kind, own}}, field: wizard.FNamespace,
+		intro: "The Kubernetes namespace the compute's deployments run in, and the instance types they may use. After the attach amlaks creates both in the cluster " +
+			"through AKS's run command (a deployment needs its namespace; the implicit defaultinstancetype is 0.1 CPU / 2 GiB, too small for an MLflow model).",
+		load: func(m env, s *k8sForm) {
+			p := m.Plan()
+			ns.text = p.Namespace
+			switch {
+			case p.NoInstanceTypes:
+				kind.choice = 1
+			case len(p.InstanceTypes) > 0:
+				kind.choice = 2
+				var items []string
+				for _, t := range p.InstanceTypes {
+					item := t.Name + "=" + rules.FormatCPU(t.CPU) + "," + rules.FormatMemory(t.Memory)
+					if t.GPUs > 0 {
+						item += fmt.Sprintf(",%d", t.GPUs)
+					}
+					items = append(items, item)
+				}
+				own.text = strings.Join(items, "; ")
+			}
+		},
+		value: func(s *k8sForm) any { return value() },
+		extra: func(m env, s *k8sForm) []rules.Violation {
+			if kind.choice != 2 {
+				return nil
+			}
+			types, vs := wizard.ParseInstanceTypes(own.value())
+			if len(vs) > 0 {
+				return vs
+			}
+			if len(types) == 0 {
+				return []rules.Violation{{Field: "instance-type", Code: "instance-type", Message: "give at least one NAME=CPU,MEMORY[,GPU], or pick sized to the nodes"}}
+			}
+			trial := m.Plan().Clone()
+			_ = trial.Answer(wizard.FNamespace, value())
+			_, pools := wizard.ReviewInstanceTypes(trial, m.known().Sizes)
+			if len(pools) == 0 {
+				return nil // the nodes are not known yet: checked at submit
+			}
+			_, vs = rules.FitsNodes(types, pools)
+			return vs
+		},
+		notes: func(m env, s *k8sForm) []string {
+			if kind.choice != 0 {
+				return nil
+			}
+			trial := m.Plan().Clone()
+			_ = trial.Answer(wizard.FNamespace, value())
+			rows := wizard.InstanceTypeRows(wizard.ReviewInstanceTypes(trial, m.known().Sizes))
+			if len(rows) == 0 {
+				return []string{"instance types are sized to the nodes' allocatable after the attach"}
+			}
+			return append([]string{"proposed, sized to the nodes:"}, rows...)
+		},
 	}
 }
 

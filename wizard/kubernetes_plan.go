@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -181,6 +182,40 @@ func (p *Plan) k8sValue(f Field) string {
 // NewCluster is the answer of the create's cluster step.
 type NewCluster struct{ Name, ResourceGroup string }
 
+// NamespaceAnswer is the namespace step's answer in the wizard: the
+// namespace and the instance types (none given: sized to the nodes).
+type NamespaceAnswer struct {
+	Namespace       string
+	InstanceTypes   []rules.InstanceType
+	NoInstanceTypes bool
+	// Typed is the instance types as typed, for the step's check.
+	Typed string
+}
+
+// ParseInstanceTypes reads "NAME=CPU,MEMORY[,GPU]" items separated by ';'
+// or spaces (the wizard's field).
+func ParseInstanceTypes(s string) ([]rules.InstanceType, []rules.Violation) {
+	var out []rules.InstanceType
+	var vs []rules.Violation
+	seen := map[string]bool{}
+	for _, item := range strings.Fields(strings.ReplaceAll(s, ";", " ")) {
+		t, err := rules.ParseInstanceType(item)
+		var v rules.Violation
+		switch {
+		case errors.As(err, &v):
+			vs = append(vs, v)
+		case err != nil:
+			vs = append(vs, rules.Violation{Field: "instance-type", Code: "instance-type", Message: err.Error()})
+		case seen[t.Name]:
+			vs = append(vs, rules.Violation{Field: "instance-type", Code: "instance-type-twice", Message: t.Name + " is given twice: keep one"})
+		default:
+			seen[t.Name] = true
+			out = append(out, t)
+		}
+	}
+	return out, vs
+}
+
 // APIAnswer is the answer of the API access step.
 type APIAnswer struct {
 	Access APIAccess
@@ -220,7 +255,12 @@ func (p *Plan) k8sAnswer(f Field, v any) (handled, ok bool) {
 	case FInstallExtension:
 		ok = into(&p.InstallExtension, v)
 	case FNamespace:
-		if ok = into(&p.Namespace, v); ok {
+		var na NamespaceAnswer
+		if into(&na, v) {
+			// the wizard's namespace step also keeps, edits or drops the
+			// instance types the readiness phase creates
+			p.Namespace, p.InstanceTypes, p.NoInstanceTypes, ok = strings.TrimSpace(na.Namespace), na.InstanceTypes, na.NoInstanceTypes, true
+		} else if ok = into(&p.Namespace, v); ok {
 			p.Namespace = strings.TrimSpace(p.Namespace)
 		}
 	case FIdentity:

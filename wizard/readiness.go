@@ -178,6 +178,11 @@ func InstanceTypeRows(types []rules.InstanceType, pools []rules.NodeShape) []str
 		}
 		for _, n := range pools {
 			fit = max(fit, t.FitPerNode(n))
+			if n.Pool == t.Pool && len(n.Taints) > 0 {
+				// an InstanceType has no tolerations field (UNVERIFIED how
+				// the extension's pods get one): say so rather than guess
+				pool += " (tainted " + strings.Join(n.Taints, ", ") + ": the workloads must tolerate it)"
+			}
 		}
 		gpu := ""
 		if t.GPUs > 0 {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -68,10 +70,16 @@ func TestReadyGPUCreateHasAGPUType(t *testing.T) {
 
 func TestReadyNoInstanceTypes(t *testing.T) {
 	rp := newRealPath(t)
+	trace := filepath.Join(t.TempDir(), "trace.txt")
 	r, _ := rp.run("attach", "-w", "mlw-prod", "-n", "k8s-none", "--cluster", sim.ClusterGPU, "--cluster-resource-group", sim.ClusterMLGroup,
-		"--namespace", "team-b", "--no-instance-types", "--yes")
+		"--namespace", "team-b", "--no-instance-types", "--yes", "--debug-file", trace)
 	if r.code != 0 {
 		t.Fatalf("attach: %s", r)
+	}
+	// aks-ml-gpu has AKS-managed Entra integration: the run command carried
+	// the caller's token (the namespace exists), which the trace hides
+	if b, _ := os.ReadFile(trace); !strings.Contains(string(b), "/runCommand") || strings.Contains(string(b), "fake-arm-token") {
+		t.Errorf("trace: a run command is missing or a token shows")
 	}
 	id := clusterIDOf(sim.ClusterMLGroup, sim.ClusterGPU)
 	if got := rp.kube(id, "instancetype"); len(got) != 0 {

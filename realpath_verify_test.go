@@ -3,6 +3,9 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,9 +50,15 @@ func TestVerifyHealthyCompute(t *testing.T) {
 	rp := newRealPath(t)
 	rp.attachReady("k8s-ok")
 	rp.requests()
-	r, _ := rp.run("verify", "k8s-ok", "-w", "mlw-prod")
+	trace := filepath.Join(t.TempDir(), "trace.txt")
+	r, _ := rp.run("verify", "k8s-ok", "-w", "mlw-prod", "--debug-file", trace)
 	if r.code != 0 || !strings.Contains(r.out, "answered 200") || !strings.Contains(r.out, "/api/v1/endpoint/amlaks-verify-") {
 		t.Fatalf("verify: %s", r)
+	}
+	// the endpoint's keys are secrets: the trace has the listKeys call, never a key
+	b, _ := os.ReadFile(trace)
+	if !strings.Contains(string(b), "/listKeys") || regexp.MustCompile(`(?i)"?primaryKey"?\s*[:=]\s*"?[0-9a-f]{8}`).Match(b) {
+		t.Errorf("the trace lacks listKeys or shows a key")
 	}
 	var sent []string
 	for _, h := range rp.requests() {

@@ -423,7 +423,7 @@ var (
 	reJWT    = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*`)
 	rePEM    = regexp.MustCompile(`(?s)-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----`)
 	reBearer = regexp.MustCompile(`(?i)(bearer\s+)[^\s"]+`)
-	reSecret = regexp.MustCompile(`(?i)("(?:accessToken|access_token|refresh_token|key|cert|password|clientSecret)"\s*:\s*")[^"]*`)
+	reSecret = regexp.MustCompile(`(?i)("(?:accessToken|access_token|refresh_token|key|cert|password|clientSecret|clusterToken|primaryKey|secondaryKey)"\s*:\s*")[^"]*`)
 )
 
 // redact removes anything that looks like a token, a key or a certificate.

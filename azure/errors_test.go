@@ -141,9 +141,9 @@ func TestFailedOpDetails(t *testing.T) {
 }
 
 func TestRedact(t *testing.T) {
-	in := `Authorization: Bearer eyJhbGciOi.eyJzdWIiOi.sig {"key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----","accessToken":"abc"}`
+	in := `Authorization: Bearer eyJhbGciOi.eyJzdWIiOi.sig {"key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----","accessToken":"abc","primaryKey":"pk1","secondaryKey":"sk2","clusterToken":"ct3"}`
 	out := redact(in)
-	for _, bad := range []string{"eyJhbGciOi", "MIIE", `"abc"`} {
+	for _, bad := range []string{"eyJhbGciOi", "MIIE", `"abc"`, "pk1", "sk2", "ct3"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("%q survived: %s", bad, out)
 		}

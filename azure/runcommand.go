@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v8"
 
@@ -78,10 +79,16 @@ func (c *Client) CommandRequest(clusterID, command string, files map[string][]by
 	return wizard.Request{Method: "POST", Path: clusterPath(id.SubscriptionID, id.ResourceGroup, id.Name) + "/runCommand?api-version=" + aksAPIVersion, Body: b}, nil
 }
 
-// RunCommand runs command in the cluster and waits for its result. The
-// caller's own Entra token (clusterToken) is not sent: on clusters with
-// managed Entra integration the command then runs without the caller's
-// Kubernetes rights, which az adds (a known gap, said in the report).
+// aksServerApp is the AKS AAD server application: the audience of the
+// clusterToken az sends on clusters with managed Entra integration.
+const aksServerApp = "6dae42f8-4368-4678-94ff-3960e28e3630"
+
+// RunCommand runs command in the cluster and waits for its result. As az
+// does, it reads the cluster first and, when its Entra integration is
+// managed (aadProfile.managed), sends the caller's token for the AKS
+// server app as clusterToken, so the command runs with the caller's
+// Kubernetes rights. The token is never printed (the dry run shows the
+// request without it; the trace redacts it).
 func (c *Client) RunCommand(ctx context.Context, clusterID, command string, files map[string][]byte) (wizard.CommandResult, error) {
 	id, err := parseCluster(clusterID)
 	if err != nil {
@@ -98,6 +105,17 @@ func (c *Client) RunCommand(ctx context.Context, clusterID, command string, file
 	ctx, cancel := context.WithTimeout(ctx, runCommandLimit)
 	defer cancel()
 	op := "run kubectl in cluster " + id.Name
+	cl, err := s.clusters.Get(ctx, id.ResourceGroup, id.Name, nil)
+	if err != nil {
+		return wizard.CommandResult{}, mapError(op, err)
+	}
+	if pr := cl.Properties; pr != nil && pr.AADProfile != nil && pr.AADProfile.Managed != nil && *pr.AADProfile.Managed {
+		tok, err := c.opts.Credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{aksServerApp + "/.default"}})
+		if err != nil {
+			return wizard.CommandResult{}, mapError(op+": get a token for the cluster's Entra integration", err)
+		}
+		body.ClusterToken = &tok.Token
+	}
 	p, err := s.clusters.BeginRunCommand(ctx, id.ResourceGroup, id.Name, body, nil)
 	if err != nil {
 		return wizard.CommandResult{}, mapError(op, err)

@@ -419,7 +419,11 @@ type clusterJSON struct {
 		} `json:"networkProfile"`
 		APIServerAccessProfile *apiServerJSON `json:"apiServerAccessProfile,omitempty"`
 		MaxAgentPools          int            `json:"maxAgentPools"`
-		DisableLocalAccounts   bool           `json:"disableLocalAccounts"`
+		AADProfile             *struct {
+			Managed         bool `json:"managed"`
+			EnableAzureRBAC bool `json:"enableAzureRBAC"`
+		} `json:"aadProfile,omitempty"`
+		DisableLocalAccounts bool `json:"disableLocalAccounts"`
 	} `json:"properties"`
 }
 
@@ -473,6 +477,12 @@ func renderCluster(c *cluster) clusterJSON {
 		}
 	}
 	pr.MaxAgentPools = 100
+	if c.AADManaged {
+		pr.AADProfile = &struct {
+			Managed         bool `json:"managed"`
+			EnableAzureRBAC bool `json:"enableAzureRBAC"`
+		}{true, true}
+	}
 	return j
 }
 

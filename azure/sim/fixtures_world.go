@@ -78,6 +78,8 @@ type cluster struct {
 	DNSPrefix  string `json:"dnsPrefix,omitempty"`
 	// DisableRunCommand is apiServerAccessProfile.disableRunCommand.
 	DisableRunCommand bool `json:"disableRunCommand,omitempty"`
+	// AADManaged is aadProfile.managed (AKS-managed Entra integration).
+	AADManaged bool `json:"aadManaged,omitempty"`
 }
 
 func (c *cluster) id() string {

@@ -31,7 +31,8 @@ const (
 	// ClusterFull is a 1-node cluster whose only node the extension fills:
 	// the run command's pod cannot be scheduled.
 	ClusterFull = "aks-ml-full"
-	// ClusterGPU has a system pool and a tainted GPU pool.
+	// ClusterGPU has a system pool and a tainted GPU pool, and AKS-managed
+	// Entra integration (the run command needs the caller's clusterToken).
 	ClusterGPU = "aks-ml-gpu"
 	// ClusterUnhealthy has the extension Succeeded in ARM but failing its
 	// healthcheck in the cluster (E45006: no InstanceType CRD).
@@ -65,7 +66,7 @@ func k8sClusters(std func(cluster) cluster) []cluster {
 			Pools: pools(1, "Standard_D2s_v3")}),
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterGPU, Location: "southcentralus", Version: "1.32.7",
 			Pools: append(pools(3, "Standard_D4s_v5"), pool{Name: "gpu", Count: 1, VMSize: "Standard_NC6s_v3", Mode: "User",
-				Taints: []string{"sku=gpu:NoSchedule"}})}),
+				Taints: []string{"sku=gpu:NoSchedule"}}), AADManaged: true}),
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterUnhealthy, Location: "southcentralus", Version: "1.32.7",
 			Pools: pools(3, "Standard_D4s_v5")}),
 	}

@@ -26,10 +26,19 @@ func zipContext(t *testing.T, files map[string]string) string {
 	return base64.StdEncoding.EncodeToString(b.Bytes())
 }
 
-// runCmd posts a run command and follows its Location to the result.
+// runCmd posts a run command (with a caller's clusterToken, as az sends on
+// Entra clusters) and follows its Location to the result.
 func (e *env) runCmd(cluster, command string, files map[string]string) map[string]any {
 	e.t.Helper()
+	return e.runCmdToken(cluster, command, files, "caller-token")
+}
+
+func (e *env) runCmdToken(cluster, command string, files map[string]string, token string) map[string]any {
+	e.t.Helper()
 	body := map[string]any{"command": command}
+	if token != "" {
+		body["clusterToken"] = token
+	}
 	if files != nil {
 		body["context"] = zipContext(e.t.(*testing.T), files)
 	}
@@ -165,4 +174,16 @@ func FuzzKubectl(f *testing.F) {
 			t.Fatalf("%d %d", code, len(out))
 		}
 	})
+}
+
+func TestRunCommandOnAnEntraClusterNeedsTheCallersToken(t *testing.T) {
+	e := newEnv(t, Options{})
+	res := e.runCmdToken(ClusterGPU, "kubectl get ns -o name", nil, "")
+	if jstr(res, "properties", "logs") != "error: You must be logged in to the server (Unauthorized)\n" || jnum(res, "properties", "exitCode") != 1 {
+		t.Fatalf("without clusterToken: %v", res)
+	}
+	cl := e.get(clusterPathOf(ClusterGPU)+"?api-version=2025-09-01", 200)
+	if jget(cl, "properties", "aadProfile", "managed") != true {
+		t.Fatalf("aadProfile: %v", jget(cl, "properties", "aadProfile"))
+	}
 }

@@ -101,6 +101,11 @@ func (h *Handler) serveRunCommand(r *http.Request, p []string) reply {
 		// The pod never starts: the request waits out the ARM limit.
 		rec.State, rec.Reason, rec.ExitCode = "failed", why, 1
 		rec.Duration = time.Duration(float64(60*time.Second) / h.speed)
+	} else if c.AADManaged && str(in.ClusterToken) == "" {
+		// with managed Entra integration the pod's kubectl acts as the
+		// caller, who must send a token (az does): without it, kubectl's
+		// own refusal (modelled)
+		rec.Logs, rec.ExitCode = "error: You must be logged in to the server (Unauthorized)\n", 1
 	} else {
 		logs, code := h.kubectlRun(c, *in.Command, files)
 		if len(logs) > maxCommandLogs {

@@ -83,7 +83,7 @@ func newSignIn(cloudName string, noCache bool) (*signIn, error) {
 func signInFor(early *signIn, g cli.Globals) (*signIn, error) {
 	noCache := g.NoTokenCache || azure.TokenCacheDisabled()
 	if early != nil && early.noCache == noCache {
-		if _, name, err := azure.ResolveCloud(g.Cloud, early.cfg); err == nil && name == early.cloudName {
+		if cl, name, err := azure.ResolveCloud(g.Cloud, early.cfg); err == nil && name == early.cloudName && azure.CloudID(cl) == azure.CloudID(early.cl) {
 			return early, nil
 		}
 	}

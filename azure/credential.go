@@ -75,23 +75,37 @@ func NewCredentialWith(o CredentialOptions) (*CachingCredential, error) {
 	if o.Cloud.Services == nil && o.Cloud.ActiveDirectoryAuthorityHost == "" {
 		o.Cloud = cloud.AzurePublic
 	}
+	if o.CLIDir == "" {
+		o.CLIDir = CLIConfigDir()
+	}
 	ch, err := newChain(o)
 	if err != nil {
 		return nil, err
 	}
 	var disk *tokenDisk
 	if o.CacheDir != "" && ch.cliFirst() {
-		dir := o.CLIDir
-		if dir == "" {
-			dir = CLIConfigDir()
-		}
 		name := o.CloudName
 		if name == "" {
 			name = CloudPublic
 		}
-		disk = &tokenDisk{dir: filepath.Join(o.CacheDir, "tokens"), cloud: name, cliDir: dir}
+		disk = &tokenDisk{dir: filepath.Join(o.CacheDir, "tokens"), cloud: name, realm: CloudID(o.Cloud), cliDir: o.CLIDir}
 	}
-	return newCaching(ch.getToken, disk, 0), nil
+	c := newCaching(ch.getToken, disk, 0)
+	c.realm = CloudID(o.Cloud)
+	return c, nil
+}
+
+// CloudID names a cloud by what a token depends on: the authority that
+// issues it and the Resource Manager endpoint and audience it is sent to.
+// Two clouds with the same name but other endpoints (a re-registered test
+// cloud) never share a token.
+func CloudID(cfg cloud.Configuration) string {
+	if cfg.Services == nil && cfg.ActiveDirectoryAuthorityHost == "" {
+		cfg = cloud.AzurePublic
+	}
+	rm := cfg.Services[cloud.ResourceManager]
+	return strings.TrimRight(strings.ToLower(cfg.ActiveDirectoryAuthorityHost), "/") + "|" +
+		strings.TrimRight(strings.ToLower(rm.Endpoint), "/") + "|" + strings.TrimRight(strings.ToLower(rm.Audience), "/")
 }
 
 // TokenCacheDisabled reports whether AMLAKS_NO_TOKEN_CACHE turns the token
@@ -228,7 +242,9 @@ func newChain(o CredentialOptions) (*chain, error) {
 				}
 			}
 		case credNameAzureCLI:
-			cred = &azCLICredential{} // our own az runner: a hung az is killed with its children
+			// our own az runner: a hung az is killed with its children, and
+			// az is asked only for the cloud it is signed in to
+			cred = &azCLICredential{cloud: o.CloudName, cliDir: o.CLIDir}
 		case credNameAzureDevCLI:
 			cred, err = azidentity.NewAzureDeveloperCLICredential(nil)
 		case credNamePowerShell:
@@ -253,6 +269,7 @@ func (c *chain) getToken(ctx context.Context, opts policy.TokenRequestOptions) (
 		return t, l.name, nil
 	}
 	var why []string
+	var wrong *wrongCloudError
 	for i, l := range c.links {
 		if l.err != nil {
 			why = append(why, l.name+": "+firstLine(l.err.Error()))
@@ -268,9 +285,16 @@ func (c *chain) getToken(ctx context.Context, opts policy.TokenRequestOptions) (
 		if ctx.Err() != nil {
 			return azcore.AccessToken{}, "", ctx.Err()
 		}
+		errors.As(err, &wrong)
 		why = append(why, l.name+": "+firstLine(err.Error()))
 	}
-	return azcore.AccessToken{}, "", noCredential(ctx, why)
+	e := noCredential(ctx, why)
+	var we *wizard.Error
+	if wrong != nil && errors.As(e, &we) {
+		// the az sign-in exists, for another cloud: say how to get one here
+		we.Hint = wrong.hint()
+	}
+	return azcore.AccessToken{}, "", e
 }
 
 // noCredential is the "not signed in" error the UI knows (ErrNoCredential
@@ -348,6 +372,7 @@ func NewDeviceCodeCredential(cfg cloud.Configuration, prompt func(string)) (azco
 		return nil, mapError("sign in with a device code", err)
 	}
 	c := NewCachingCredential(cred)
+	c.realm = CloudID(cfg)
 	c.timeout = 16 * time.Minute // the user signs in on another device meanwhile
 	return c, nil
 }

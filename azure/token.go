@@ -41,6 +41,9 @@ type tokenSource func(ctx context.Context, opts policy.TokenRequestOptions) (azc
 // runs in a 0600 file (see tokenDisk) so a warm start runs no `az` at all.
 // Tokens are never logged or printed.
 type CachingCredential struct {
+	// realm is the cloud the tokens are for (CloudID): part of every key,
+	// so a token is never handed out for another cloud's request.
+	realm   string
 	src     tokenSource
 	disk    *tokenDisk // nil: no cache across runs
 	timeout time.Duration
@@ -88,8 +91,8 @@ func NewCachingCredential(cred azcore.TokenCredential) *CachingCredential {
 	}, nil, 0)
 }
 
-func tokenKey(o policy.TokenRequestOptions) string {
-	return o.TenantID + "|" + strings.Join(o.Scopes, " ")
+func (c *CachingCredential) tokenKey(o policy.TokenRequestOptions) string {
+	return c.realm + "|" + o.TenantID + "|" + strings.Join(o.Scopes, " ")
 }
 
 // ARMScope is the scope of Resource Manager tokens in cfg, as azcore's arm
@@ -107,15 +110,15 @@ func (c *CachingCredential) Prefetch(scope string) {
 	o := policy.TokenRequestOptions{Scopes: []string{scope}, EnableCAE: true}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.entry(tokenKey(o))
+	e := c.entry(c.tokenKey(o))
 	if e.fl == nil && !(e.have && fresh(e.tok, time.Now())) {
-		c.start(context.Background(), tokenKey(o), e, o)
+		c.start(context.Background(), c.tokenKey(o), e, o)
 	}
 }
 
 // GetToken returns the shared token of the scope and tenant of opts.
 func (c *CachingCredential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	key := tokenKey(opts)
+	key := c.tokenKey(opts)
 	if opts.Claims != "" {
 		// a claims challenge (CAE) needs a new token whatever is cached
 		t, src, err := c.src(ctx, opts)

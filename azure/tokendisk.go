@@ -31,12 +31,14 @@ import (
 type tokenDisk struct {
 	dir    string // …/amlaks/tokens
 	cloud  string // cloud name, e.g. AzureCloud
+	realm  string // the cloud's authority and endpoints (CloudID)
 	cliDir string // az configuration directory
 }
 
 // diskToken is the file content.
 type diskToken struct {
 	Cloud     string    `json:"cloud"`
+	Realm     string    `json:"realm"` // CloudID: authority, ARM endpoint, audience
 	Tenant    string    `json:"tenant"`
 	Account   string    `json:"account"`
 	Scope     string    `json:"scope"`
@@ -108,8 +110,8 @@ func (d *tokenDisk) path(opts policy.TokenRequestOptions) (string, diskToken, bo
 	if tenant == "" {
 		tenant = id.tenant
 	}
-	want := diskToken{Cloud: d.cloud, Tenant: tenant, Account: id.account, Scope: opts.Scopes[0], Profile: id.hash}
-	sum := sha256.Sum256([]byte(strings.Join([]string{want.Cloud, want.Tenant, want.Account, want.Scope}, "\x00")))
+	want := diskToken{Cloud: d.cloud, Realm: d.realm, Tenant: tenant, Account: id.account, Scope: opts.Scopes[0], Profile: id.hash}
+	sum := sha256.Sum256([]byte(strings.Join([]string{want.Cloud, want.Realm, want.Tenant, want.Account, want.Scope}, "\x00")))
 	return filepath.Join(d.dir, hex.EncodeToString(sum[:16])+".json"), want, true
 }
 
@@ -129,7 +131,7 @@ func (d *tokenDisk) load(opts policy.TokenRequestOptions) (azcore.AccessToken, b
 		os.Remove(p)
 		return azcore.AccessToken{}, false
 	}
-	if got.Cloud != want.Cloud || got.Tenant != want.Tenant || got.Account != want.Account || got.Scope != want.Scope ||
+	if got.Cloud != want.Cloud || got.Realm != want.Realm || got.Tenant != want.Tenant || got.Account != want.Account || got.Scope != want.Scope ||
 		got.Profile != want.Profile || !got.ExpiresOn.After(time.Now()) {
 		os.Remove(p) // another sign-in, or expired
 		return azcore.AccessToken{}, false

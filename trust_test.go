@@ -1,0 +1,104 @@
+package main
+
+// Trust boundaries of a real run: a token goes only to the cloud it was
+// issued for.
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/amlaks/amlaks/azure/sim"
+)
+
+// cloudAz is az as it really behaves with several clouds registered: it
+// always asks its active cloud's authority (`az account get-access-token`
+// has no option to ask another's), so the token names the active cloud,
+// the issuer the test looks for.
+const cloudAz = `#!/bin/sh
+d=$(dirname "$0")
+echo "$*" >> "$d/runs"
+c=$(sed -n 's/^name *= *//p' "$AZURE_CONFIG_DIR/config")
+exp=$(( $(date +%s) + 3600 ))
+printf '{"accessToken":"fake-arm-token-issued-by-%s-%s","expires_on":%s,"tokenType":"Bearer"}\n' "$c" "$$" "$exp"
+`
+
+// TestTokenGoesOnlyToItsCloud: two clouds on two loopback TLS endpoints,
+// az signed in to the first. `--cloud` naming the second is refused with
+// the az commands that sign in there, and the second never sees a token
+// the first's authority issued, neither then nor once az has signed in to
+// it (the token kept on disk for the first is not reused).
+func TestTokenGoesOnlyToItsCloud(t *testing.T) {
+	rp := newRealPath(t)
+	if err := os.WriteFile(filepath.Join(rp.azDir, "az"), []byte(cloudAz), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	hb, err := sim.New(sim.Options{Speed: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var bAuth []string
+	b := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		bAuth = append(bAuth, r.Header.Get("Authorization"))
+		mu.Unlock()
+		hb.ServeHTTP(w, r)
+	}))
+	defer b.Close()
+	clouds, _ := os.ReadFile(filepath.Join(rp.cfgDir, "clouds.config"))
+	clouds = append(clouds, []byte("[CloudB]\nendpoint_resource_manager = "+b.URL+"/\n"+
+		"endpoint_active_directory = https://login.cloudb.example\n"+
+		"endpoint_active_directory_resource_id = https://management.cloudb.example/\n")...)
+	if err := os.WriteFile(filepath.Join(rp.cfgDir, "clouds.config"), clouds, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	foreign := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		var bad []string
+		for _, a := range bAuth {
+			if strings.Contains(a, "issued-by-AmlaksSim") {
+				bad = append(bad, a)
+			}
+		}
+		return bad
+	}
+
+	// a warm token of the active cloud on disk
+	if r, _ := rp.run("list", "-w", "mlw-prod"); r.code != 0 {
+		t.Fatalf("active cloud:\n%s", r)
+	}
+	r, n := rp.run("--cloud", "CloudB", "list", "-w", "mlw-prod", "--subscription", sim.DefaultSubscriptionID)
+	if r.code == 0 || !strings.Contains(r.err, "az cloud set --name CloudB && az login") {
+		t.Errorf("--cloud CloudB while az is signed in to AmlaksSim: exit %d, want a refusal naming the sign-in\n%s", r.code, r)
+	}
+	if n != 0 {
+		t.Errorf("az ran %d times for a cloud it is not signed in to", n)
+	}
+	if bad := foreign(); len(bad) > 0 {
+		t.Fatalf("CloudB received %d requests carrying AmlaksSim's token", len(bad))
+	}
+
+	// az cloud set --name CloudB && az login
+	os.WriteFile(filepath.Join(rp.cfgDir, "config"), []byte("[cloud]\nname = CloudB\n"), 0o600)
+	prof, _ := os.ReadFile(filepath.Join(rp.cfgDir, "azureProfile.json"))
+	os.WriteFile(filepath.Join(rp.cfgDir, "azureProfile.json"), []byte(strings.ReplaceAll(string(prof), `"AmlaksSim"`, `"CloudB"`)), 0o600)
+	r, n = rp.run("list", "-w", "mlw-prod")
+	if r.code != 0 || n != 1 {
+		t.Fatalf("signed in to CloudB: exit %d, az ran %d times\n%s", r.code, n, r)
+	}
+	mu.Lock()
+	got := len(bAuth)
+	mu.Unlock()
+	if got == 0 {
+		t.Fatal("CloudB was not asked anything")
+	}
+	if bad := foreign(); len(bad) > 0 {
+		t.Fatalf("CloudB received %d requests carrying AmlaksSim's token", len(bad))
+	}
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/amlaks/amlaks/azure/sim"
 	"github.com/amlaks/amlaks/ui/cli"
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // Set by -ldflags "-X main.version=... -X main.commit=...".
@@ -156,7 +157,7 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Write
 			src = wizard.AzCLI
 		}
 	}
-	notes := &cli.NoteRelay{}
+	notes := si.notes
 	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
 		CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion(),
 		FollowTimeout: g.Timeout, Retry: retryFromEnv()})
@@ -194,6 +195,13 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		return nil, fmt.Errorf("AMLAKS_SIM_FAULTS: %w", err)
 	}
 	path := sim.DefaultStatePath()
+	if os.Getenv(sim.EnvState) == "" {
+		// amlaks's own state directory (not one named by the user, which
+		// may be shared such as /tmp): private to the user
+		if err := files.PrivateDir(filepath.Dir(path)); err != nil {
+			return nil, fmt.Errorf("demo state directory %s: %w; remove it, or set %s to another file", filepath.Dir(path), err, sim.EnvState)
+		}
+	}
 	h, err := sim.New(sim.Options{StatePath: path, Speed: speed, Faults: faults})
 	if err != nil {
 		return nil, err

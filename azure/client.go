@@ -145,7 +145,7 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{opts: opts, stateDir: dir, subs: map[string]*subClients{}, cache: newMemo(opts.CacheTTL), short: newMemo(short)}
 	if opts.CatalogDir != "" {
-		c.disk = &catalogDisk{dir: opts.CatalogDir, cloud: opts.Cloud.Services[cloud.ResourceManager].Endpoint, refresh: opts.Refresh}
+		c.disk = &catalogDisk{dir: opts.CatalogDir, cloud: opts.Cloud.Services[cloud.ResourceManager].Endpoint, refresh: opts.Refresh, note: opts.OnNote}
 	}
 	n := &notePolicy{retry: opts.Retry, onNote: opts.OnNote}
 	c.armOpts = &arm.ClientOptions{

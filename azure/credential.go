@@ -43,6 +43,9 @@ type CredentialOptions struct {
 	// CLIDir is the az CLI configuration directory ("" means
 	// CLIConfigDir()); its profile keys and invalidates the token cache.
 	CLIDir string
+	// OnNote receives what the user should know about the token cache (a
+	// kept file set aside because it is not theirs); nil drops it.
+	OnNote func(string)
 	// Transport sends the HTTP requests of the credentials that make some
 	// (environment, workload and managed identity); nil means the SDK's.
 	Transport policy.Transporter
@@ -88,7 +91,7 @@ func NewCredentialWith(o CredentialOptions) (*CachingCredential, error) {
 		if name == "" {
 			name = CloudPublic
 		}
-		disk = &tokenDisk{dir: filepath.Join(o.CacheDir, "tokens"), cloud: name, realm: CloudID(o.Cloud), cliDir: o.CLIDir}
+		disk = &tokenDisk{root: o.CacheDir, dir: filepath.Join(o.CacheDir, "tokens"), cloud: name, realm: CloudID(o.Cloud), cliDir: o.CLIDir, note: o.OnNote}
 	}
 	c := newCaching(ch.getToken, disk, 0)
 	c.realm = CloudID(o.Cloud)

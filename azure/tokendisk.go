@@ -2,9 +2,11 @@ package azure
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // tokenDisk keeps access tokens obtained from the Azure CLI across runs,
@@ -29,11 +33,20 @@ import (
 // AzureCLICredential.GetToken runs `az account get-access-token` on every
 // call).
 type tokenDisk struct {
+	root   string // …/amlaks, the cache directory (made private too)
 	dir    string // …/amlaks/tokens
 	cloud  string // cloud name, e.g. AzureCloud
 	realm  string // the cloud's authority and endpoints (CloudID)
 	cliDir string // az configuration directory
+	note   func(string)
 }
+
+// maxTokenFile caps what is read of a kept token (a few KB).
+const maxTokenFile = 64 << 10
+
+// diskTimeout bounds a read of a kept file: anything slower is not a
+// file amlaks wrote.
+const diskTimeout = time.Second
 
 // diskToken is the file content.
 type diskToken struct {
@@ -122,7 +135,13 @@ func (d *tokenDisk) load(opts policy.TokenRequestOptions) (azcore.AccessToken, b
 	if !ok {
 		return azcore.AccessToken{}, false
 	}
-	b, err := os.ReadFile(p)
+	ctx, cancel := context.WithTimeout(context.Background(), diskTimeout)
+	defer cancel()
+	b, err := files.ReadPrivate(ctx, p, maxTokenFile)
+	if files.Untrusted(err) {
+		setAside(p, "kept token", err, d.note)
+		return azcore.AccessToken{}, false
+	}
 	if err != nil {
 		return azcore.AccessToken{}, false
 	}
@@ -154,7 +173,41 @@ func (d *tokenDisk) store(opts policy.TokenRequestOptions, t azcore.AccessToken)
 	if err != nil {
 		return
 	}
+	if err := privateDirs(d.root, d.dir); err != nil {
+		if d.note != nil {
+			d.note("the token is not kept across runs: " + err.Error())
+		}
+		return
+	}
 	writePrivate(p, b)
+}
+
+// privateDirs makes the cache directories private to the user (0700,
+// tightened when looser), and refuses them when they are not the user's.
+func privateDirs(dirs ...string) error {
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		if err := files.PrivateDir(d); err != nil {
+			return fmt.Errorf("%s: %w; remove it and run amlaks again", d, err)
+		}
+	}
+	return nil
+}
+
+// setAside moves a kept file that cannot be trusted out of the way (it is
+// built again) and says so.
+func setAside(path, what string, why error, note func(string)) {
+	aside, err := files.SetAside(path)
+	if note == nil {
+		return
+	}
+	if err != nil {
+		note(fmt.Sprintf("the %s %s is ignored (%v), and could not be moved aside: %v", what, path, why, err))
+		return
+	}
+	note(fmt.Sprintf("the %s %s is ignored (%v); moved aside as %s", what, path, why, aside))
 }
 
 // writePrivate writes b to path through a 0600 temporary file in the same

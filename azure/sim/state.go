@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -146,25 +145,27 @@ var errStateCorrupt = errors.New("run `amlaks --demo reset` to restore the fixtu
 // errStateConflict: another Handler wrote the state file meanwhile.
 var errStateConflict = errors.New("sim: the demo state changed meanwhile (another amlaks process); retry")
 
+// maxStateFile caps what is read of the demo state.
+const maxStateFile = 64 << 20
+
 // readState loads path; (nil, nil, nil) if it does not exist. A file of
 // another format version yields fresh fixtures.
 func readState(path string) (*state, os.FileInfo, error) {
-	f, err := os.Open(path)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
+	// only the user's own regular file, read with a cap and a deadline: a
+	// FIFO or /dev/zero put there must not hang or exhaust every command
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	b, err := files.ReadPrivate(ctx, path, maxStateFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("sim: demo state %s is not a regular file (%w)", path, errStateCorrupt)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, 64<<20))
 	if err != nil {
 		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
 	}

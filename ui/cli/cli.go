@@ -107,17 +107,29 @@ type Session struct {
 type NoteRelay struct {
 	mu   sync.Mutex
 	sink func(string)
+	set  bool
+	// early are the notices emitted before any sink was set (the token
+	// fetch starts before the command line is parsed): the first sink
+	// gets them.
+	early []string
 }
 
-// Emit passes a notice to the current sink (dropped when there is none).
+// maxEarlyNotes bounds the notices kept for the first sink.
+const maxEarlyNotes = 16
+
+// Emit passes a notice to the current sink (dropped when there is none,
+// kept for the first one when no sink was ever set).
 func (r *NoteRelay) Emit(s string) {
 	if r == nil {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.sink != nil {
+	switch {
+	case r.sink != nil:
 		r.sink(s)
+	case !r.set && len(r.early) < maxEarlyNotes:
+		r.early = append(r.early, s)
 	}
 }
 
@@ -127,8 +139,18 @@ func (r *NoteRelay) Set(f func(string)) {
 		return
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.sink = f
-	r.mu.Unlock()
+	if f == nil {
+		return
+	}
+	if !r.set {
+		r.set = true
+		for _, s := range r.early {
+			f(s)
+		}
+		r.early = nil
+	}
 }
 
 // Factory builds the session for the global flags.

@@ -102,3 +102,25 @@ func TestTokenGoesOnlyToItsCloud(t *testing.T) {
 		t.Fatalf("CloudB received %d requests carrying AmlaksSim's token", len(bad))
 	}
 }
+
+// TestDebugFileHardLinkRefused: --debug-file naming a file with another
+// hard link is refused, and the other name's content and mode stay.
+func TestDebugFileHardLinkRefused(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	os.WriteFile(victim, []byte("precious"), 0o644)
+	link := filepath.Join(dir, "trace.log")
+	if err := os.Link(victim, link); err != nil {
+		t.Skipf("no hard links here: %v", err)
+	}
+	r := runArgs(t, "", "--demo", "--debug-file", link, "list", "-w", "mlw-prod")
+	if r.code == 0 || !strings.Contains(r.err, "has 2 hard links") {
+		t.Errorf("hard link: %s", r)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious" {
+		t.Error("the linked file was overwritten")
+	}
+	if fi, _ := os.Stat(victim); fi.Mode().Perm() != 0o644 {
+		t.Errorf("the linked file was chmodded to %v", fi.Mode().Perm())
+	}
+}

@@ -58,12 +58,17 @@ func versionString() string {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	azure.ExitHelpers()
+	os.Exit(code)
 }
 
 // run is the in-process seam of the program: tests call it with their own
 // arguments and streams.
 func run(args []string, in io.Reader, out, errw io.Writer) int {
+	// an az still running when amlaks is done (a prefetch nobody waited
+	// for, a fetch cut short by an error or a signal) goes with it
+	defer azure.KillHelpers()
 	early := startSignIn(args) // the first token fetch starts now
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

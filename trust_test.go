@@ -4,13 +4,18 @@ package main
 // issued for.
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/amlaks/amlaks/azure/sim"
 )
@@ -123,4 +128,83 @@ func TestDebugFileHardLinkRefused(t *testing.T) {
 	if fi, _ := os.Stat(victim); fi.Mode().Perm() != 0o644 {
 		t.Errorf("the linked file was chmodded to %v", fi.Mode().Perm())
 	}
+}
+
+// hungAzScript is an az that never answers: its shell and a child
+// (Python, in the real az) write their process IDs and wait.
+const hungAzScript = `#!/bin/sh
+d=$(dirname "$0")
+echo $$ >> "$d/pids"
+sleep 300 &
+echo $! >> "$d/pids"
+wait
+`
+
+// TestHungAzGoesWithAmlaks: amlaks ended while az hangs (by a signal here,
+// before az's own 30 s are up) leaves no az process behind: its process
+// group goes with amlaks.
+func TestHungAzGoesWithAmlaks(t *testing.T) {
+	bin := amlaksBinary(t)
+	rp := newRealPath(t)
+	if err := os.WriteFile(filepath.Join(rp.azDir, "az"), []byte(hungAzScript), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pids := func() []int {
+		b, _ := os.ReadFile(filepath.Join(rp.azDir, "pids"))
+		var out []int
+		for _, f := range strings.Fields(string(b)) {
+			n, _ := strconv.Atoi(f)
+			out = append(out, n)
+		}
+		return out
+	}
+	cmd := exec.Command(bin, "list", "-w", "mlw-prod")
+	cmd.Env = e2eEnv()
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 500 && len(pids()) < 2; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(pids()) < 2 {
+		cmd.Process.Kill()
+		t.Fatal("az did not start")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("amlaks did not exit on SIGTERM while az hung")
+	}
+	var left []int
+	for _, pid := range pids() {
+		for i := 0; i < 50 && processAlive(pid); i++ {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if processAlive(pid) {
+			left = append(left, pid)
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	if len(left) > 0 {
+		t.Errorf("az processes %v outlived amlaks\n%s", left, errb.String())
+	}
+}
+
+// processAlive: not gone and not a zombie waiting for a reaper.
+func processAlive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	f := strings.Fields(string(st[strings.LastIndexByte(string(st), ')')+1:]))
+	return len(f) == 0 || f[0] != "Z"
 }

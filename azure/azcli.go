@@ -76,12 +76,12 @@ func azActiveCloud(dir string) string {
 type hungAz struct{ after time.Duration }
 
 func (e *hungAz) Error() string {
-	return fmt.Sprintf("%s: `az account get-access-token` did not answer in %s (timed out)", credNameAzureCLI, fmtSeconds(e.after))
+	return fmt.Sprintf("`az account get-access-token` did not answer in %s (killed)", fmtSeconds(e.after))
 }
 
 func fmtSeconds(d time.Duration) string {
 	if d < time.Second {
-		return d.String()
+		return d.Round(100 * time.Millisecond).String()
 	}
 	return strconv.Itoa(int(d.Round(time.Second)/time.Second)) + " s"
 }
@@ -89,8 +89,9 @@ func fmtSeconds(d time.Duration) string {
 // running holds the process groups of the az runs under way, so that
 // KillHelpers can end them when amlaks exits before their time is up.
 var running = struct {
-	mu   sync.Mutex
-	cmds map[*exec.Cmd]bool
+	mu     sync.Mutex
+	cmds   map[*exec.Cmd]bool
+	closed bool // ExitHelpers ran: no az is started any more
 }{cmds: map[*exec.Cmd]bool{}}
 
 // KillHelpers kills every az still running (with its children). main calls
@@ -99,6 +100,19 @@ var running = struct {
 func KillHelpers() {
 	running.mu.Lock()
 	defer running.mu.Unlock()
+	killLocked()
+}
+
+// ExitHelpers is KillHelpers for good: no az starts after it (the process
+// is about to exit, and an az started now would outlive it).
+func ExitHelpers() {
+	running.mu.Lock()
+	defer running.mu.Unlock()
+	running.closed = true
+	killLocked()
+}
+
+func killLocked() {
 	for cmd := range running.cmds {
 		if cmd.Cancel != nil {
 			_ = cmd.Cancel()
@@ -151,11 +165,19 @@ func (c *azCLICredential) GetToken(ctx context.Context, opts policy.TokenRequest
 	var out, errb capped
 	out.max, errb.max = maxAzOutput, 64<<10
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	// started and registered under the lock: KillHelpers either sees this
+	// az or keeps it from starting
+	running.mu.Lock()
+	if running.closed {
+		running.mu.Unlock()
+		return at, errors.New(credNameAzureCLI + ": amlaks is exiting")
+	}
 	runErr := cmd.Start()
 	if runErr == nil {
-		running.mu.Lock()
 		running.cmds[cmd] = true
-		running.mu.Unlock()
+	}
+	running.mu.Unlock()
+	if runErr == nil {
 		runErr = cmd.Wait()
 		running.mu.Lock()
 		delete(running.cmds, cmd)

@@ -267,12 +267,12 @@ func (c *chain) getToken(ctx context.Context, opts policy.TokenRequestOptions) (
 		l := c.links[won]
 		t, err := l.cred.GetToken(ctx, opts)
 		if err != nil {
-			return t, l.name, noCredential(ctx, []string{l.name + ": " + firstLine(err.Error())})
+			return t, l.name, chainFailed(ctx, []string{l.name + ": " + firstLine(err.Error())}, []error{err})
 		}
 		return t, l.name, nil
 	}
 	var why []string
-	var wrong *wrongCloudError
+	var errs []error
 	for i, l := range c.links {
 		if l.err != nil {
 			why = append(why, l.name+": "+firstLine(l.err.Error()))
@@ -288,16 +288,33 @@ func (c *chain) getToken(ctx context.Context, opts policy.TokenRequestOptions) (
 		if ctx.Err() != nil {
 			return azcore.AccessToken{}, "", ctx.Err()
 		}
-		errors.As(err, &wrong)
+		errs = append(errs, err)
 		why = append(why, l.name+": "+firstLine(err.Error()))
 	}
+	return azcore.AccessToken{}, "", chainFailed(ctx, why, errs)
+}
+
+// chainFailed is noCredential with the hint of the one cause that says
+// more than "not signed in": a hung az (named, with its own hint) or an az
+// signed in to another cloud (how to sign in to this one).
+func chainFailed(ctx context.Context, why []string, errs []error) error {
 	e := noCredential(ctx, why)
 	var we *wizard.Error
-	if wrong != nil && errors.As(e, &we) {
-		// the az sign-in exists, for another cloud: say how to get one here
-		we.Hint = wrong.hint()
+	if !errors.As(e, &we) {
+		return e
 	}
-	return azcore.AccessToken{}, "", e
+	for _, err := range errs {
+		var hung *hungAz
+		var wrong *wrongCloudError
+		switch {
+		case errors.As(err, &hung):
+			we.Message, we.Hint = hung.Error(), hintSignInTimeout
+			return we
+		case errors.As(err, &wrong):
+			we.Hint = wrong.hint()
+		}
+	}
+	return we
 }
 
 // noCredential is the "not signed in" error the UI knows (ErrNoCredential

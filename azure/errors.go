@@ -444,7 +444,7 @@ func signInError(op string, err error) *wizard.Error {
 	default:
 		if l, ok := pick("executable not found", "is not recognized", "az: not found", "command not found"); ok {
 			e.Message, e.Hint = l, hintNoAz
-		} else if l, ok := pick("deadline exceeded", "signal: killed", "timed out", "timeout"); ok {
+		} else if l, ok := pick("did not answer", "deadline exceeded", "signal: killed", "timed out", "timeout"); ok {
 			e.Message, e.Hint = l, hintSignInTimeout
 		} else if l, ok := pick("invalid character", "error parsing token", "unexpected end of json", "cannot unmarshal"); ok {
 			e.Message, e.Hint = l, hintSignInGarbage

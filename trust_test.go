@@ -208,3 +208,30 @@ func processAlive(pid int) bool {
 	f := strings.Fields(string(st[strings.LastIndexByte(string(st), ')')+1:]))
 	return len(f) == 0 || f[0] != "Z"
 }
+
+// TestHungAzIsNamed: a request that ran out of time waiting for az's token
+// says az did not answer (it said "Azure did not answer in time"), with
+// the hint of a hung az, and no az is left when run returns.
+func TestHungAzIsNamed(t *testing.T) {
+	rp := newRealPath(t)
+	if err := os.WriteFile(filepath.Join(rp.azDir, "az"), []byte(hungAzScript), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AMLAKS_TRY_TIMEOUT", "1s")
+	r, _ := rp.run("list", "-w", "mlw-prod")
+	if r.code != 1 || !strings.Contains(r.err, "`az account get-access-token` did not answer in 1 s") ||
+		!strings.Contains(r.err, "run `az account get-access-token` in a shell to see why") || strings.Contains(r.err, "Azure did not answer") {
+		t.Errorf("a hung az:\n%s", r)
+	}
+	b, _ := os.ReadFile(filepath.Join(rp.azDir, "pids"))
+	for _, f := range strings.Fields(string(b)) {
+		pid, _ := strconv.Atoi(f)
+		for i := 0; i < 50 && processAlive(pid); i++ {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if processAlive(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("az process %d outlived run", pid)
+		}
+	}
+}

@@ -95,6 +95,9 @@ func NewCredentialWith(o CredentialOptions) (*CachingCredential, error) {
 	}
 	c := newCaching(ch.getToken, disk, 0)
 	c.realm = CloudID(o.Cloud)
+	if ch.cliFirst() {
+		c.what = "`az account get-access-token`"
+	}
 	return c, nil
 }
 

@@ -2,6 +2,8 @@ package azure
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -9,6 +11,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/amlaks/amlaks/wizard"
 )
 
 // Token lifetimes the caching credential works with.
@@ -45,6 +49,7 @@ type CachingCredential struct {
 	// so a token is never handed out for another cloud's request.
 	realm   string
 	src     tokenSource
+	what    string // what fetches the tokens ("`az account get-access-token`"), for messages
 	disk    *tokenDisk // nil: no cache across runs
 	timeout time.Duration
 
@@ -149,6 +154,7 @@ func (c *CachingCredential) GetToken(ctx context.Context, opts policy.TokenReque
 		c.mu.Unlock()
 		return t, nil
 	}
+	waitFrom := time.Now()
 	fl := e.fl
 	if fl == nil && e.failErr != nil && now.Sub(e.lastFail) < holdFailure {
 		err := e.failErr
@@ -173,8 +179,22 @@ func (c *CachingCredential) GetToken(ctx context.Context, opts policy.TokenReque
 		}
 		return fl.tok, nil
 	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// the request's time ran out waiting for the token, not for
+			// Azure: say which (the fetch itself goes on, bounded)
+			return azcore.AccessToken{}, &wizard.Error{Kind: wizard.ErrNoCredential, Op: "sign in to Azure",
+				Message: fmt.Sprintf("%s did not answer in %s", c.fetcher(), fmtSeconds(time.Since(waitFrom))), Hint: hintSignInTimeout}
+		}
 		return azcore.AccessToken{}, ctx.Err()
 	}
+}
+
+// fetcher names what fetches the tokens, for a message.
+func (c *CachingCredential) fetcher() string {
+	if c.what != "" {
+		return c.what
+	}
+	return "the sign-in"
 }
 
 func (c *CachingCredential) entry(key string) *tokenEntry {

@@ -49,7 +49,7 @@ type CachingCredential struct {
 	// so a token is never handed out for another cloud's request.
 	realm   string
 	src     tokenSource
-	what    string // what fetches the tokens ("`az account get-access-token`"), for messages
+	what    string     // what fetches the tokens ("`az account get-access-token`"), for messages
 	disk    *tokenDisk // nil: no cache across runs
 	timeout time.Duration
 
@@ -182,12 +182,19 @@ func (c *CachingCredential) GetToken(ctx context.Context, opts policy.TokenReque
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			// the request's time ran out waiting for the token, not for
 			// Azure: say which (the fetch itself goes on, bounded)
-			return azcore.AccessToken{}, &wizard.Error{Kind: wizard.ErrNoCredential, Op: "sign in to Azure",
-				Message: fmt.Sprintf("%s did not answer in %s", c.fetcher(), fmtSeconds(time.Since(waitFrom))), Hint: hintSignInTimeout}
+			return azcore.AccessToken{}, tokenTimeout{&wizard.Error{Kind: wizard.ErrNoCredential, Op: "sign in to Azure",
+				Message: fmt.Sprintf("%s did not answer in %s", c.fetcher(), fmtSeconds(time.Since(waitFrom))), Hint: hintSignInTimeout}}
 		}
 		return azcore.AccessToken{}, ctx.Err()
 	}
 }
+
+// tokenTimeout is the caller's deadline passed while waiting for a token:
+// the sign-in's error for people, context.DeadlineExceeded for code.
+type tokenTimeout struct{ e *wizard.Error }
+
+func (t tokenTimeout) Error() string   { return t.e.Error() }
+func (t tokenTimeout) Unwrap() []error { return []error{t.e, context.DeadlineExceeded} }
 
 // fetcher names what fetches the tokens, for a message.
 func (c *CachingCredential) fetcher() string {

@@ -280,6 +280,12 @@ func classify(e *wizard.Error, lro bool) {
 		}
 		e.Hint = "the subscription is not registered for " + ns + ": let amlaks register it (it offers to), or run `az provider register -n " + ns +
 			"`; registration takes a few minutes, then try again"
+	case hasCode("DemoStateNotSaved"):
+		// the simulator of --demo could not write its state file: not
+		// retried (the disk does not empty itself), the change not made
+		e.Kind = wizard.ErrBadRequest
+		e.Hint = "the demo keeps its state in a file it could not write (a full disk?): free some space, " +
+			"or set AMLAKS_DEMO_STATE to a file elsewhere, then run the command again"
 	case hasCode("RequestDisallowedByPolicy") || strings.Contains(text, "disallowed by policy"):
 		e.Kind = wizard.ErrPolicy
 		e.Hint = "an Azure Policy forbids this (often: public IP addresses): use an internal load balancer with a subnet, " +

@@ -61,6 +61,7 @@ type Handler struct {
 	release func()      // drops the state file lock held by begin
 	cleaned bool        // stale temp files were removed
 	dirty   bool
+	unsaved bool // the last save failed: h.st holds a change the file lacks
 }
 
 // New returns a simulator seeded with the fixtures, or with the state

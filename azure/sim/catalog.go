@@ -528,6 +528,10 @@ func stateError(err error) reply {
 	if errors.Is(err, errStateConflict) {
 		return errReply(http.StatusServiceUnavailable, "ServiceUnavailable", err.Error())
 	}
+	if errors.Is(err, errStateNotSaved) {
+		// 507 (not retried): the disk will not be emptier in a second
+		return errReply(http.StatusInsufficientStorage, "DemoStateNotSaved", err.Error())
+	}
 	if errors.Is(err, errStateCorrupt) {
 		// Not retriable: only a reset helps.
 		return errReply(http.StatusBadRequest, "DemoStateCorrupt", err.Error())

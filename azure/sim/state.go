@@ -142,6 +142,10 @@ func (o *operation) end() time.Time { return o.Start.Add(o.Duration) }
 // a regular file, unreadable); `amlaks --demo reset` replaces it.
 var errStateCorrupt = errors.New("run `amlaks --demo reset` to restore the fixtures")
 
+// errStateNotSaved: the state file could not be written (a full disk, a
+// read-only directory); the change is dropped, not reported done.
+var errStateNotSaved = errors.New("the demo state could not be saved: nothing was changed")
+
 // errStateConflict: another Handler wrote the state file meanwhile.
 var errStateConflict = errors.New("sim: the demo state changed meanwhile (another amlaks process); retry")
 
@@ -248,7 +252,7 @@ func writeState(path string, st *state) (os.FileInfo, error) {
 	if err := f.Chmod(0o600); err != nil {
 		return fail(err)
 	}
-	if _, err := f.Write(b); err != nil {
+	if _, err := writeTo(f, b); err != nil {
 		return fail(err)
 	}
 	fi, err := f.Stat() // same inode and mtime after the rename
@@ -265,6 +269,10 @@ func writeState(path string, st *state) (os.FileInfo, error) {
 	}
 	return fi, nil
 }
+
+// writeTo writes the state's bytes (a test makes it fail as a full disk
+// does).
+var writeTo = func(f *os.File, b []byte) (int, error) { return f.Write(b) }
 
 func sameFile(a, b os.FileInfo) bool {
 	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
@@ -335,8 +343,10 @@ func (h *Handler) syncLocked() error {
 		fi, err := os.Stat(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			if h.seen != nil { // removed behind our back: fixtures again
-				h.st, h.seen = freshState(), nil
+			// removed behind our back, or never saved (a change that could
+			// not be written is not kept): fixtures again
+			if h.seen != nil || h.unsaved {
+				h.st, h.seen, h.unsaved = freshState(), nil, false
 			}
 		case err != nil:
 			return fmt.Errorf("sim: demo state: %w", err)
@@ -346,7 +356,7 @@ func (h *Handler) syncLocked() error {
 				return err
 			}
 			if st != nil {
-				h.st, h.seen = st, fi
+				h.st, h.seen, h.unsaved = st, fi, false
 			}
 		}
 	}
@@ -374,8 +384,10 @@ func (h *Handler) saveLocked() error {
 	}
 	fi, err := writeState(h.opts.StatePath, h.st)
 	if err != nil {
-		h.seen = nil
-		return err
+		// the next request starts again from the file (or the fixtures):
+		// an unsaved change must not be answered as done later
+		h.seen, h.unsaved = nil, true
+		return fmt.Errorf("%w (%w)", err, errStateNotSaved)
 	}
 	h.seen = fi
 	return nil

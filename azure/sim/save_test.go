@@ -1,0 +1,45 @@
+package sim
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestStateNotSavedIsAnError: when the demo state cannot be written (a
+// full disk), the change is answered with its cause (507
+// DemoStateNotSaved, not retried) and not kept in memory: later requests,
+// once the disk has room again, do not find the compute, let alone call its
+// create Succeeded.
+func TestStateNotSavedIsAnError(t *testing.T) {
+	for _, existing := range []bool{false, true} {
+		name := "no state file"
+		if existing {
+			name = "a state file"
+		}
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			e := newEnv(t, Options{StatePath: path})
+			if existing {
+				e.put("aks-first", createBody("Standard_D3_v2", 3, "FastProd"), 201)
+				e.clock.Advance(time.Hour)
+				e.do("GET", mlw+"/computes/aks-first", nil)
+			}
+			old := writeTo
+			writeTo = func(*os.File, []byte) (int, error) { return 0, syscall.ENOSPC }
+			resp, m := e.do("PUT", mlw+"/computes/aks-full", createBody("Standard_D3_v2", 3, "FastProd"))
+			writeTo = old
+			if resp.StatusCode != 507 || jstr(jget(m, "error"), "code") != "DemoStateNotSaved" ||
+				!strings.Contains(jstr(jget(m, "error"), "message"), "no space left on device") {
+				t.Fatalf("PUT on a full disk: %d %v", resp.StatusCode, m)
+			}
+			e.clock.Advance(time.Hour)
+			if resp, m := e.do("GET", mlw+"/computes/aks-full", nil); resp.StatusCode != 404 {
+				t.Errorf("the unsaved compute is answered: %d %v", resp.StatusCode, m)
+			}
+		})
+	}
+}

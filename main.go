@@ -58,9 +58,24 @@ func versionString() string {
 }
 
 func main() {
-	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	var out, errw io.Writer = os.Stdout, os.Stderr
+	if closedAtStart(1) {
+		out = closedStream{"standard output"}
+	}
+	if closedAtStart(2) {
+		errw = closedStream{"standard error"}
+	}
+	code := run(os.Args[1:], os.Stdin, out, errw)
 	azure.ExitHelpers()
 	os.Exit(code)
+}
+
+// closedStream stands for a standard stream that was closed: every write
+// fails, so a result that cannot be shown is an exit 1, as documented.
+type closedStream struct{ name string }
+
+func (c closedStream) Write([]byte) (int, error) {
+	return 0, fmt.Errorf("%s is closed", c.name)
 }
 
 // run is the in-process seam of the program: tests call it with their own

@@ -235,3 +235,32 @@ func TestHungAzIsNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestClosedStdoutIsExit1: with standard output closed (`>&-`) a result
+// that cannot be shown is exit 1 with a message on stderr (the Go runtime
+// puts /dev/null in its place, and the exit code was 0); `>/dev/null` is
+// still a success.
+func TestClosedStdoutIsExit1(t *testing.T) {
+	bin := amlaksBinary(t)
+	env := e2eEnv("AMLAKS_DEMO_STATE=" + filepath.Join(t.TempDir(), "state.json"))
+	for _, c := range []struct {
+		redirect string
+		code     int
+		err      string
+	}{{">&-", 1, "standard output is closed"}, {">/dev/null", 0, ""}} {
+		cmd := exec.Command("/bin/sh", "-c", `"$0" --demo list -w mlw-prod `+c.redirect, bin)
+		cmd.Env = env
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != c.code || !strings.Contains(errb.String(), c.err) {
+			t.Errorf("%s: exit %d, want %d\n%s", c.redirect, code, c.code, errb.String())
+		}
+	}
+}

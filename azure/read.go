@@ -457,14 +457,14 @@ func (c *Client) sizeLists(ctx context.Context, sub string, regions []string, fe
 
 // ---- small helpers ----
 
-// str reads a string of an SDK model. Every text Azure sends passes here,
-// so control characters are escaped here (Clean) before they can reach a
-// terminal.
+// str reads a string of an SDK model. The value is kept as Azure sent it
+// (JSON output carries it exactly); what shows it to a terminal escapes it
+// (rules.Inert).
 func str(p *string) string {
 	if p == nil {
 		return ""
 	}
-	return Clean(*p)
+	return *p
 }
 
 func boolv(p *bool) bool { return p != nil && *p }

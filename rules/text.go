@@ -107,3 +107,71 @@ func InertJSON(b []byte) []byte {
 	}
 	return out
 }
+
+// InertTerminal is InertText for a stream amlaks styles itself (a TUI
+// frame, a coloured document): its own SGR colour sequences (ESC [ … m)
+// and OSC 8 hyperlinks (ESC ] 8 ; … BEL) are kept, every other escape
+// sequence and control is escaped. It guards the whole output where text
+// from Azure is mixed with styling; a name can at most colour itself.
+func InertTerminal(s string) string {
+	ok := func(r rune) bool { return !Hostile(r) || r == '\n' || r == '\t' || r == 0x1b }
+	if !strings.ContainsFunc(s, func(r rune) bool { return !ok(r) }) && !strings.Contains(s, "\x1b") && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			if n := ownSequence(s[i:]); n > 0 {
+				b.WriteString(s[i : i+n])
+				i += n
+				continue
+			}
+			b.WriteString(`\x1b`)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case ok(r):
+			b.WriteString(s[i : i+size])
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// ownSequence is the length of the SGR or OSC 8 sequence s starts with
+// (0 for anything else).
+func ownSequence(s string) int {
+	switch {
+	case strings.HasPrefix(s, "\x1b["):
+		for i := 2; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c == 'm':
+				return i + 1
+			case c >= '0' && c <= '9' || c == ';' || c == ':':
+			default:
+				return 0
+			}
+		}
+	case strings.HasPrefix(s, "\x1b]8;"):
+		for i := 4; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c == 0x07:
+				return i + 1
+			case c < 0x20 || c == 0x7f || c >= 0x80:
+				return 0 // a link is ASCII (escaped URL)
+			}
+		}
+	}
+	return 0
+}

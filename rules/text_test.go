@@ -49,6 +49,25 @@ func FuzzInert(f *testing.F) {
 				}
 			}
 		}
+		got := InertTerminal(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("InertTerminal: invalid UTF-8 out of %q: %q", s, got)
+		}
+		for i := 0; i < len(got); {
+			if got[i] == 0x1b {
+				n := ownSequence(got[i:])
+				if n == 0 {
+					t.Fatalf("InertTerminal left a bare ESC in %q", got)
+				}
+				i += n
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(got[i:])
+			if Hostile(r) && r != '\n' && r != '\t' {
+				t.Fatalf("InertTerminal left %q in %q", r, got)
+			}
+			i += size
+		}
 		if strings.IndexFunc(s, Hostile) < 0 && utf8.ValidString(s) && Inert(s) != s {
 			t.Fatalf("clean text changed: %q", s)
 		}
@@ -60,5 +79,20 @@ func TestInertJSON(t *testing.T) {
 	want := "{\n  \"name\": \"ev-rtl\\u202egnp\\u009b\\u007f\\u001b\"\n}\n"
 	if got := string(InertJSON(in)); got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestInertTerminal(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"\x1b[1;38;5;12mok\x1b[0m\n", "\x1b[1;38;5;12mok\x1b[0m\n"},
+		{"\x1b]8;;https://portal.azure.com/#x\x07link\x1b]8;;\x07", "\x1b]8;;https://portal.azure.com/#x\x07link\x1b]8;;\x07"},
+		{"a\x1b[2Jb\x1b]0;t\x07", `a\x1b[2Jb\x1b]0;t\x07`},
+		{"ev-rtl\u202egnp \u009b31m", `ev-rtl\u202egnp \u009b31m`},
+		{"\x1b]8;;http://x\u202e\x07", `\x1b]8;;http://x\u202e\x07`},
+		{"plain", "plain"},
+	} {
+		if got := InertTerminal(c.in); got != c.want {
+			t.Errorf("InertTerminal(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }

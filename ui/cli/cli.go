@@ -213,7 +213,9 @@ type app struct {
 // calls os.Exit, so tests drive it in-process.
 func Run(ctx context.Context, args []string, s Streams, f Factory, version string) int {
 	a := &app{ctx: ctx, s: s, f: f, version: version, rawOut: s.Out, args: args}
-	a.outW, a.errW = &watchedWriter{w: s.Out}, &watchedWriter{w: s.Err}
+	// every line written goes through rules.InertTerminal: a name from
+	// Azure in a message cannot drive the terminal
+	a.outW, a.errW = &watchedWriter{w: inertWriter{s.Out}}, &watchedWriter{w: inertWriter{s.Err}}
 	a.s.Out, a.s.Err = a.outW, a.errW
 	root := a.rootCmd()
 	root.SetFlagErrorFunc(a.flagError)

@@ -80,3 +80,14 @@ func TestHostileNamesInert(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileTextOnStderrInert: a message carrying a name from Azure
+// (an error, a note) is escaped on stderr too.
+func TestHostileTextOnStderrInert(t *testing.T) {
+	c := wizardtest.New()
+	c.Errs["Computes"] = &wizard.Error{Kind: wizard.ErrNotFound, Op: "list computes", Message: "no compute " + hostileName}
+	code, _, errs := runTTY(t, c, "", "list", "-w", "mlw-prod")
+	if code == 0 || strings.ContainsAny(errs, "\u202e\x07") || strings.Contains(errs, "\x1b]0;") || !strings.Contains(errs, `ev-rtl\u202egnp.exe`) {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}

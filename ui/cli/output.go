@@ -486,6 +486,25 @@ func (a *app) colorProfile() colorprofile.Profile {
 	return p
 }
 
+// ---- inert output ----
+
+// inertWriter escapes what a terminal would act on in each write, keeping
+// amlaks's own colours (rules.InertTerminal). Writes are whole lines or
+// documents, so a sequence is not split between two.
+type inertWriter struct{ w io.Writer }
+
+func (w inertWriter) Write(p []byte) (int, error) {
+	s := rules.InertTerminal(string(p))
+	if len(s) == len(p) {
+		n, err := io.WriteString(w.w, s)
+		return n, err
+	}
+	if _, err := io.WriteString(w.w, s); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 // ---- failed writes ----
 
 // watchedWriter remembers the first write error of a stream, so a result

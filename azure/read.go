@@ -2,6 +2,8 @@ package azure
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -327,6 +329,7 @@ func (c *Client) Clusters(ctx context.Context, sub string) ([]wizard.Cluster, er
 		return nil, err
 	}
 	var out []wizard.Cluster
+	var left []string
 	p := s.clusters.NewListPager(nil)
 	for p.More() {
 		page, err := p.NextPage(ctx)
@@ -334,10 +337,21 @@ func (c *Client) Clusters(ctx context.Context, sub string) ([]wizard.Cluster, er
 			return nil, mapError(op, err)
 		}
 		for _, m := range page.Value {
-			if m != nil {
-				out = append(out, toCluster(m))
+			if m == nil {
+				continue
 			}
+			x := toCluster(m)
+			if why := unusableCluster(x); why != "" {
+				// one entry amlaks cannot use (a name no cluster can have) must
+				// not fail the list, nor every attach
+				left = append(left, why)
+				continue
+			}
+			out = append(out, x)
 		}
+	}
+	if len(left) > 0 && c.opts.OnNote != nil {
+		c.opts.OnNote(leftOutNote("AKS cluster", left))
 	}
 	var regions []string
 	for _, x := range out {
@@ -453,6 +467,34 @@ func (c *Client) sizeLists(ctx context.Context, sub string, regions []string, fe
 	}
 	wg.Wait()
 	return out
+}
+
+// unusableCluster says why a listed cluster cannot be used ("" when it
+// can): its ID must be an AKS cluster's, and name it.
+func unusableCluster(x wizard.Cluster) string {
+	if _, err := rules.ParseClusterID(x.ID); err != nil {
+		msg := err.Error()
+		var v rules.Violation
+		if errors.As(err, &v) {
+			msg = v.Message
+		}
+		if len(x.Name) > 40 {
+			msg = strings.ReplaceAll(msg, x.Name, rules.Cut(x.Name, 40))
+		}
+		return rules.Cut(rules.Inert(msg), 200)
+	}
+	if !strings.EqualFold(idPart(x.ID, "managedClusters"), x.Name) {
+		return rules.Cut(rules.Inert(fmt.Sprintf("cluster %q has the ID of another (%s)", rules.Cut(x.Name, 40), x.ID)), 200)
+	}
+	return ""
+}
+
+// leftOutNote is the one note for the entries of a list left out.
+func leftOutNote(what string, why []string) string {
+	if len(why) == 1 {
+		return "note: 1 " + what + " that Azure listed cannot be read and is left out: " + why[0]
+	}
+	return fmt.Sprintf("note: %d %ss that Azure listed cannot be read and are left out: %s (and %d more)", len(why), what, why[0], len(why)-1)
 }
 
 // ---- small helpers ----

@@ -223,6 +223,7 @@ func newChain(o CredentialOptions) (*chain, error) {
 		return nil, err
 	}
 	co := policy.ClientOptions{Cloud: o.Cloud, Transport: o.Transport}
+	public := CloudID(o.Cloud) == CloudID(cloud.AzurePublic)
 	c := &chain{won: -1}
 	for _, n := range names {
 		var cred azcore.TokenCredential
@@ -251,14 +252,31 @@ func newChain(o CredentialOptions) (*chain, error) {
 			// our own az runner: a hung az is killed with its children, and
 			// az is asked only for the cloud it is signed in to
 			cred = &azCLICredential{cloud: o.CloudName, cliDir: o.CLIDir}
-		case credNameAzureDevCLI:
-			cred, err = azidentity.NewAzureDeveloperCLICredential(nil)
-		case credNamePowerShell:
-			cred, err = azidentity.NewAzurePowerShellCredential(nil)
+		case credNameAzureDevCLI, credNamePowerShell:
+			if !public && os.Getenv("AZURE_TOKEN_CREDENTIALS") == "" {
+				// azd and Azure PowerShell sign in to a cloud of their own
+				// configuration, which amlaks cannot see: their token could
+				// be another cloud's. Used there only when asked for by name.
+				err = fmt.Errorf("not tried for cloud %s: it cannot be told which cloud to sign in to (select it with AZURE_TOKEN_CREDENTIALS)", cloudLabel(o))
+				break
+			}
+			if n == credNameAzureDevCLI {
+				cred, err = azidentity.NewAzureDeveloperCLICredential(nil)
+			} else {
+				cred, err = azidentity.NewAzurePowerShellCredential(nil)
+			}
 		}
 		c.links = append(c.links, link{name: n, cred: cred, err: err})
 	}
 	return c, nil
+}
+
+// cloudLabel names the cloud of o for a message.
+func cloudLabel(o CredentialOptions) string {
+	if o.CloudName != "" {
+		return o.CloudName
+	}
+	return o.Cloud.Services[cloud.ResourceManager].Endpoint
 }
 
 // getToken is the chain's tokenSource.

@@ -491,3 +491,26 @@ func TestTokenDiskKeyedOnTheCloudsEndpoints(t *testing.T) {
 		t.Errorf("another authority got the kept token (az ran %d times, want 3)", n)
 	}
 }
+
+// TestChainOtherCloudSkipsAzdAndPowerShell: for a cloud other than Azure
+// public, azd and Azure PowerShell (which sign in to a cloud of their own
+// configuration) are not asked unless chosen by name.
+func TestChainOtherCloudSkipsAzdAndPowerShell(t *testing.T) {
+	cleanCredentialEnv(t)
+	ch, err := newChain(CredentialOptions{Cloud: cloud.AzureChina, CloudName: CloudChina})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ch.links {
+		if l.name == credNameAzureDevCLI && (l.err == nil || !strings.Contains(l.err.Error(), "AzureChinaCloud")) {
+			t.Errorf("azd is asked for AzureChinaCloud: %v", l.err)
+		}
+	}
+	t.Setenv("AZURE_TOKEN_CREDENTIALS", "dev")
+	ch, _ = newChain(CredentialOptions{Cloud: cloud.AzureChina, CloudName: CloudChina})
+	for _, l := range ch.links {
+		if l.name == credNameAzureDevCLI && l.err != nil {
+			t.Errorf("azd chosen by AZURE_TOKEN_CREDENTIALS is not asked: %v", l.err)
+		}
+	}
+}

@@ -43,3 +43,30 @@ func TestStateNotSavedIsAnError(t *testing.T) {
 		})
 	}
 }
+
+// TestStateFIFOOrForeignRefused: a FIFO or another user's file where the
+// demo state should be is refused within a second (a FIFO hung every
+// command), naming the reset.
+func TestStateFIFOOrForeignRefused(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	loose := filepath.Join(dir, "loose.json")
+	os.WriteFile(loose, []byte(`{"version": 1}`), 0o600)
+	os.Chmod(loose, 0o666)
+	for _, p := range []string{fifo, loose} {
+		e := newEnv(t, Options{StatePath: p})
+		done := make(chan map[string]any, 1)
+		go func() { _, m := e.do("GET", mlw+"/computes", nil); done <- m }()
+		select {
+		case m := <-done:
+			if !strings.Contains(jstr(jget(m, "error"), "message"), "amlaks --demo reset") {
+				t.Errorf("%s: %v", filepath.Base(p), m)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: the request hangs", filepath.Base(p))
+		}
+	}
+}

@@ -217,8 +217,9 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	path := sim.DefaultStatePath()
 	if os.Getenv(sim.EnvState) == "" {
 		// amlaks's own state directory (not one named by the user, which
-		// may be shared such as /tmp): private to the user
-		if err := files.PrivateDir(filepath.Dir(path)); err != nil {
+		// may be shared such as /tmp): private to the user; one that cannot
+		// be made is left for the first save to report
+		if err := files.PrivateDir(filepath.Dir(path)); files.Untrusted(err) {
 			return nil, fmt.Errorf("demo state directory %s: %w; remove it, or set %s to another file", filepath.Dir(path), err, sim.EnvState)
 		}
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/amlaks/amlaks/azure"
 	"github.com/amlaks/amlaks/azure/sim"
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/ui/cli"
 	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/files"
@@ -70,6 +71,17 @@ func main() {
 	os.Exit(code)
 }
 
+// inertStream escapes, in what it is given, what a terminal would act on
+// (rules.InertTerminal).
+type inertStream struct{ w io.Writer }
+
+func (s inertStream) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, rules.InertTerminal(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 // closedStream stands for a standard stream that was closed: every write
 // fails, so a result that cannot be shown is an exit 1, as documented.
 type closedStream struct{ name string }
@@ -111,7 +123,9 @@ func openDebug(g cli.Globals, errw io.Writer) (io.Writer, func(), error) {
 		return nil, func() {}, nil
 	}
 	if g.DebugFile == "" {
-		return errw, azure.StopDebugLog, nil
+		// the trace shows Azure's answers as sent: on a terminal only
+		// amlaks's own styling may act
+		return inertStream{errw}, azure.StopDebugLog, nil
 	}
 	f, err := openDebugFile(g.DebugFile)
 	if err != nil {

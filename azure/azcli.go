@@ -165,8 +165,8 @@ func (c *azCLICredential) GetToken(ctx context.Context, opts policy.TokenRequest
 	var out, errb capped
 	out.max, errb.max = maxAzOutput, 64<<10
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	// started and registered under the lock: KillHelpers either sees this
-	// az or keeps it from starting
+	// started and registered under the lock: ExitHelpers either sees this
+	// az (and kills it) or keeps it from starting
 	running.mu.Lock()
 	if running.closed {
 		running.mu.Unlock()

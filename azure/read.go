@@ -110,15 +110,16 @@ func (c *Client) Workspaces(ctx context.Context, sub string) ([]wizard.Workspace
 	if err != nil {
 		return nil, err
 	}
-	v, err := c.short.do(ctx, "workspaces|"+sub, func(ctx context.Context) (any, error) { return fetchWorkspaces(ctx, s, sub) })
+	v, err := c.short.do(ctx, "workspaces|"+sub, func(ctx context.Context) (any, error) { return fetchWorkspaces(ctx, s, sub, c.opts.OnNote) })
 	if err != nil {
 		return nil, mapError(op, err)
 	}
 	return slices.Clone(v.([]wizard.Workspace)), nil
 }
 
-func fetchWorkspaces(ctx context.Context, s *subClients, sub string) ([]wizard.Workspace, error) {
+func fetchWorkspaces(ctx context.Context, s *subClients, sub string, note func(string)) ([]wizard.Workspace, error) {
 	var out []wizard.Workspace
+	var left []string
 	p := s.workspaces.NewListBySubscriptionPager(nil)
 	for p.More() {
 		page, err := p.NextPage(ctx)
@@ -130,13 +131,23 @@ func fetchWorkspaces(ctx context.Context, s *subClients, sub string) ([]wizard.W
 				continue
 			}
 			id := str(w.ID)
-			out = append(out, wizard.Workspace{
+			x := wizard.Workspace{
 				WorkspaceRef: wizard.WorkspaceRef{SubscriptionID: sub, ResourceGroup: idPart(id, "resourceGroups"), Name: str(w.Name)},
 				ID:           id,
 				Region:       normRegion(str(w.Location)),
 				Kind:         str(w.Kind),
-			})
+			}
+			if x.Name == "" || x.ResourceGroup == "" || !strings.EqualFold(idPart(id, "workspaces"), x.Name) {
+				// no resource group or name to call it by: unusable, and
+				// not a reason to fail the others
+				left = append(left, rules.Cut(rules.Inert(fmt.Sprintf("workspace %q has no usable resource ID (%q)", rules.Cut(x.Name, 40), rules.Cut(id, 120))), 200))
+				continue
+			}
+			out = append(out, x)
 		}
+	}
+	if len(left) > 0 && note != nil {
+		note(leftOutNote("workspace", left))
 	}
 	return out, nil
 }

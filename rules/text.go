@@ -114,9 +114,9 @@ func InertJSON(b []byte) []byte {
 // sequence and control is escaped. It guards the whole output where text
 // from Azure is mixed with styling; a name can at most colour itself.
 func InertTerminal(s string) string {
-	ok := func(r rune) bool { return !Hostile(r) || r == '\n' || r == '\t' || r == 0x1b }
-	if !strings.ContainsFunc(s, func(r rune) bool { return !ok(r) }) && !strings.Contains(s, "\x1b") && utf8.ValidString(s) {
-		return s
+	ok := func(r rune) bool { return !Hostile(r) || r == '\n' || r == '\t' }
+	if terminalClean(s, ok) {
+		return s // a frame is drawn many times a second: no copy when clean
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 16)
@@ -145,6 +145,33 @@ func InertTerminal(s string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// terminalClean reports whether InertTerminal leaves s as it is.
+func terminalClean(s string, ok func(rune) bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == 0x1b:
+			n := ownSequence(s[i:])
+			if n == 0 {
+				return false
+			}
+			i += n
+		case c < utf8.RuneSelf:
+			if !ok(rune(c)) {
+				return false
+			}
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 || !ok(r) {
+				return false
+			}
+			i += size
+		}
+	}
+	return true
 }
 
 // ownSequence is the length of the SGR or OSC 8 sequence s starts with

@@ -237,7 +237,8 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 			return nil, fmt.Errorf("demo state directory %s: %w; remove it, or set %s to another file", filepath.Dir(path), err, sim.EnvState)
 		}
 	}
-	h, err := sim.New(sim.Options{StatePath: path, Speed: speed, Faults: faults})
+	notes := &cli.NoteRelay{}
+	h, err := sim.New(sim.Options{StatePath: path, Speed: speed, Faults: faults, OnNote: notes.Emit})
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +251,6 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		}
 	}
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
-	notes := &cli.NoteRelay{}
 	ops := demoStateDir(path)
 	expected := map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second),
 		wizard.OpCluster: scale(sim.BaseDuration("cluster")), wizard.OpExtension: scale(sim.BaseDuration("extension")), wizard.OpDelete: scale(sim.BaseDuration("delete-cluster"))}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,10 +45,11 @@ func TestStateNotSavedIsAnError(t *testing.T) {
 	}
 }
 
-// TestStateFIFOOrForeignRefused: a FIFO or another user's file where the
-// demo state should be is refused within a second (a FIFO hung every
-// command), naming the reset.
-func TestStateFIFOOrForeignRefused(t *testing.T) {
+// TestStateFIFOOrForeignSetAside: a FIFO or a group-writable file where
+// the demo state should be is answered within a second (a FIFO hung every
+// command): moved aside with a note, and the demo starts again from its
+// fixtures.
+func TestStateFIFOOrForeignSetAside(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo.json")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -57,16 +59,20 @@ func TestStateFIFOOrForeignRefused(t *testing.T) {
 	os.WriteFile(loose, []byte(`{"version": 1}`), 0o600)
 	os.Chmod(loose, 0o666)
 	for _, p := range []string{fifo, loose} {
-		e := newEnv(t, Options{StatePath: p})
-		done := make(chan map[string]any, 1)
-		go func() { _, m := e.do("GET", mlw+"/computes", nil); done <- m }()
+		var notes []string
+		e := newEnv(t, Options{StatePath: p, OnNote: func(s string) { notes = append(notes, s) }})
+		done := make(chan *http.Response, 1)
+		go func() { r, _ := e.do("GET", mlw+"/computes", nil); done <- r }()
 		select {
-		case m := <-done:
-			if !strings.Contains(jstr(jget(m, "error"), "message"), "amlaks --demo reset") {
-				t.Errorf("%s: %v", filepath.Base(p), m)
+		case r := <-done:
+			if r.StatusCode != 200 || len(notes) != 1 || !strings.Contains(notes[0], "moved aside as "+p+".set-aside") {
+				t.Errorf("%s: %d, notes %q", filepath.Base(p), r.StatusCode, notes)
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatalf("%s: the request hangs", filepath.Base(p))
+		}
+		if fi, err := os.Lstat(p); err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: no new state file: %v", filepath.Base(p), err)
 		}
 	}
 }

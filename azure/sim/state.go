@@ -146,6 +146,16 @@ var errStateCorrupt = errors.New("run `amlaks --demo reset` to restore the fixtu
 // read-only directory); the change is dropped, not reported done.
 var errStateNotSaved = errors.New("the demo state could not be saved: nothing was changed")
 
+// errStateUntrusted: the state file is not one amlaks wrote for this user
+// (files.ReadPrivate refused it); it is set aside.
+var errStateUntrusted = errors.New("the demo state is not the user's own regular file")
+
+type untrustedState struct{ err error }
+
+func (e *untrustedState) Error() string        { return "sim: demo state: " + e.err.Error() }
+func (e *untrustedState) Unwrap() error        { return e.err }
+func (e *untrustedState) Is(target error) bool { return target == errStateUntrusted }
+
 // errStateConflict: another Handler wrote the state file meanwhile.
 var errStateConflict = errors.New("sim: the demo state changed meanwhile (another amlaks process); retry")
 
@@ -169,6 +179,9 @@ func readState(path string) (*state, os.FileInfo, error) {
 	b, err := files.ReadPrivate(ctx, path, maxStateFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
+	}
+	if files.Untrusted(err) {
+		return nil, nil, &untrustedState{err}
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
@@ -352,6 +365,20 @@ func (h *Handler) syncLocked() error {
 			return fmt.Errorf("sim: demo state: %w", err)
 		case !sameFile(h.seen, fi):
 			st, fi, err := readState(path)
+			if errors.Is(err, errStateUntrusted) {
+				// not a file amlaks wrote (another user's, a FIFO, a device):
+				// moved aside, and the fixtures take its place
+				aside, rerr := files.SetAside(path)
+				if rerr != nil {
+					return err
+				}
+				if h.opts.OnNote != nil {
+					h.opts.OnNote(fmt.Sprintf("note: the demo state %s could not be trusted (%v); moved aside as %s, the demo starts again from its fixtures", path, errors.Unwrap(err), aside))
+				}
+				h.st, h.seen, h.unsaved = freshState(), nil, false
+				h.dirty = true
+				break
+			}
 			if err != nil {
 				return err
 			}

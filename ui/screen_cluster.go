@@ -198,6 +198,9 @@ func (s *clusterScreen) byID(m env) (int, string, bool) {
 			return i, "", true
 		}
 	}
+	if why := m.Plan().CrossSubscription(id.String()); why != "" {
+		return -1, why, false
+	}
 	if !strings.EqualFold(id.SubscriptionID, m.Plan().Subscription) {
 		return -1, fmt.Sprintf("the cluster is in subscription %s, not in this one (%s): attach a cluster of the workspace's subscription", id.SubscriptionID, m.Plan().Subscription), false
 	}

@@ -358,6 +358,12 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 		} else if cl, ok := FindCluster(k.Clusters, p.ClusterID); ok {
 			p.ClusterID, p.Cluster = cl.ID, &cl
 		}
+		if p.Cluster != nil && k.HaveExtensions {
+			p.Extension = nil
+			if e, ok := k.Extensions[strings.ToLower(p.Cluster.ID)]; ok {
+				p.Extension = &e
+			}
+		}
 	}
 	return k, nil
 }

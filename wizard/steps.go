@@ -574,6 +574,9 @@ func checkCluster(p *Plan, k Known) []rules.Violation {
 		if _, err := rules.ParseClusterID(p.ClusterID); err != nil {
 			return violationsOf(err)
 		}
+		if why := p.CrossSubscription(p.ClusterID); why != "" {
+			return []rules.Violation{{Field: string(FCluster), Code: "cross-subscription", Message: why}}
+		}
 	}
 	if !k.HaveClusters {
 		if p.ClusterID == "" {

@@ -207,12 +207,16 @@ func (c *Cloud) InstallExtension(ctx context.Context, spec wizard.ExtensionSpec)
 	}
 	if spec.Update {
 		e := c.Exts[c.key(spec.ClusterID)]
-		for k, v := range extensionSettings(spec) {
-			if e.Settings == nil {
-				e.Settings = map[string]string{}
-			}
-			e.Settings[k] = v
+		merged := map[string]string{}
+		for k, v := range e.Settings {
+			merged[k] = v
 		}
+		for k, v := range extensionSettings(spec) {
+			if k != "enableTraining" && k != "domain" { // a patch adds inference only
+				merged[k] = v
+			}
+		}
+		e.Settings = merged
 		e.State = "Updating"
 		c.Exts[c.key(spec.ClusterID)] = e
 		return wizard.Operation{Kind: wizard.OpExtensionUpdate, Name: name, Target: spec.ClusterID, Token: "fake-extension-update", Started: time.Now()}, nil

@@ -170,8 +170,9 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 }
 
 // phaseStatus is every phase of a Kubernetes compute: the cluster, the
+// workspace's Trusted Access binding when the cluster needs one, the
 // extension, the attach.
-func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
+func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]string {
 	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
 	if !ok || c.ClusterID == "" {
 		return nil
@@ -203,7 +204,30 @@ func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
 	if ns == "" {
 		ns = "default"
 	}
-	return []map[string]string{cluster, ext, {"phase": "attach", "state": c.State, "namespace": ns}}
+	out := []map[string]string{cluster}
+	if cerr == nil && len(wizard.ClusterTrustedAccessNeeds(cl)) > 0 {
+		out = append(out, a.bindingStatus(c.ClusterID, workspaceID, wizard.ClusterTrustedAccessNeeds(cl)))
+	}
+	return append(out, ext, map[string]string{"phase": "attach", "state": c.State, "namespace": ns})
+}
+
+// bindingStatus is the Trusted Access phase of a cluster that needs it:
+// the workspace's role binding, or "missing".
+func (a *app) bindingStatus(clusterID, workspaceID string, needs []string) map[string]string {
+	m := map[string]string{"phase": "trusted-access", "state": "missing", "needs": strings.Join(needs, ", ")}
+	kc, _ := a.sess.Cloud.(wizard.KubernetesCloud)
+	bs, err := kc.RoleBindings(a.ctx, clusterID)
+	if err != nil {
+		m["state"] = "unknown: " + err.Error()
+		return m
+	}
+	for _, b := range bs {
+		if b.Binds(workspaceID) {
+			m["state"], m["name"] = b.State, b.Name
+			break
+		}
+	}
+	return m
 }
 
 // printPhaseStatus prints phaseStatus as lines under the compute.
@@ -212,6 +236,10 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 		return
 	}
 	fmt.Fprintln(a.s.Out, "phases:")
+	width := 10
+	for _, m := range ph {
+		width = max(width, len(m["phase"])+1)
+	}
 	for _, m := range ph {
 		line := m["state"]
 		switch m["phase"] {
@@ -231,8 +259,13 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 			}
 		case "attach":
 			line += " (namespace " + m["namespace"] + ")"
+		case "trusted-access":
+			if m["name"] != "" {
+				line += " (role binding " + m["name"] + ")"
+			}
+			line += " — needed for " + m["needs"]
 		}
-		fmt.Fprintf(a.s.Out, "  %-10s %s\n", m["phase"], line)
+		fmt.Fprintf(a.s.Out, "  %-*s %s\n", width, m["phase"], line)
 	}
 }
 
@@ -251,7 +284,7 @@ func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
 		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+name) {
 			continue
 		}
-		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"})
+		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"}, p.WorkspaceID())
 		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"name": name, "type": string(wizard.ComputeKubernetes), "state": "Unfinished", "phases": ph})
 		} else {

@@ -286,6 +286,8 @@ func (k OpKind) Expected() time.Duration {
 		return 8 * time.Minute
 	case OpExtension:
 		return 6 * time.Minute
+	case OpExtensionUpdate:
+		return 4 * time.Minute
 	}
 	return time.Minute
 }

@@ -1297,5 +1297,6 @@ func validNamespace(n string) bool {
 // of OperationKinds; for the demo's expected durations).
 func BaseDuration(kind string) time.Duration {
 	return map[string]time.Duration{"create": createDuration, "attach": attachDuration, "detach": detachDuration, "delete": deleteDuration,
-		"cluster": clusterCreateDuration, "extension": extensionCreateDuration, "delete-cluster": clusterDeleteDuration}[kind]
+		"cluster": clusterCreateDuration, "extension": extensionCreateDuration, "delete-cluster": clusterDeleteDuration,
+		"trusted-access": bindingDuration, "extension-update": extensionUpdateDuration}[kind]
 }

@@ -198,7 +198,7 @@ func TestKubernetesPreflightFindings(t *testing.T) {
 		if cl.Name != wizardtest.ClusterBare {
 			continue
 		}
-		fs := wizard.ClusterFindings(cl, a, nil, []string{"westus"}, nil, wizard.Extension{}, false, true)
+		fs := wizard.ClusterFindings(cl, a, nil, []string{"westus"}, nil, wizard.Extension{}, false, true, nil, false)
 		if rules.Blocked(fs) || !strings.Contains(findingText(fs), "it will be installed") {
 			t.Fatalf("badge of %s: %v", cl.Name, fs)
 		}

@@ -213,7 +213,7 @@ func attachFacts(ctx context.Context, c Cloud, p *Plan, inFlight *Guard, more fu
 // cluster itself.
 func ClusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string, attachedAs []string) []rules.Finding {
 	if p.Kubernetes() {
-		return ClusterFindings(cl, p, versions, pairs, attachedAs, Extension{}, false, false)
+		return ClusterFindings(cl, p, versions, pairs, attachedAs, Extension{}, false, false, nil, false)
 	}
 	f := clusterFacts(cl, p, versions, pairs, attachedAs)
 	f.Name = "placeholder"

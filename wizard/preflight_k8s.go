@@ -49,6 +49,49 @@ func ExtensionIndex(ctx context.Context, c Cloud, cls []Cluster) (map[string]Ext
 	return out, g.Wait()
 }
 
+// BindingIndex reads the Trusted Access role bindings of every cluster
+// that needs them (ClusterTrustedAccessNeeds), in parallel (lower-case
+// cluster ID → bindings). A cluster whose bindings cannot be read is left
+// out: unknown, as the picker then says nothing of them.
+func BindingIndex(ctx context.Context, c Cloud, cls []Cluster) map[string][]RoleBinding {
+	kc, err := kubeCloud(c)
+	if err != nil {
+		return nil
+	}
+	out := map[string][]RoleBinding{}
+	var mu sync.Mutex
+	var g group
+	for _, cl := range cls {
+		if len(ClusterTrustedAccessNeeds(cl)) == 0 {
+			continue
+		}
+		g.Go(func() error {
+			bs, err := kc.RoleBindings(ctx, cl.ID)
+			if err == nil {
+				mu.Lock()
+				out[strings.ToLower(cl.ID)] = bs
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return out
+}
+
+// bindingFacts adds what the cluster's bindings say to kf: their names,
+// and the one that binds the plan's workspace.
+func bindingFacts(kf *rules.KubernetesFacts, p *Plan, bindings []RoleBinding) {
+	kf.BindingsKnown = true
+	ws := p.WorkspaceID()
+	for _, b := range bindings {
+		kf.Bindings = append(kf.Bindings, b.Name)
+		if b.Binds(ws) && kf.WorkspaceBinding == "" {
+			kf.WorkspaceBinding = b.Name
+		}
+	}
+}
+
 // Continues reports whether cp is the plan's own compute from an earlier
 // run: a Kubernetes compute of the same name on the same cluster, which a
 // re-run continues (retries or keeps) instead of refusing the name.
@@ -127,8 +170,10 @@ func attachmentEntry(cp Compute, ws string) string {
 // ClusterFindings is ClusterFacts for either compute type: for a
 // Kubernetes plan, the cluster's findings add the current path's (service
 // principal, the extension's state when extKnown, AKS computes on it
-// block, Kubernetes computes on it are allowed).
-func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attachedAs []string, ext Extension, haveExt, extKnown bool) []rules.Finding {
+// block, Kubernetes computes on it are allowed, the Trusted Access binding
+// when bindingsKnown).
+func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attachedAs []string, ext Extension, haveExt, extKnown bool,
+	bindings []RoleBinding, bindingsKnown bool) []rules.Finding {
 	if !p.Kubernetes() {
 		f := clusterFacts(cl, p, versions, pairs, attachedAs)
 		f.Name = "placeholder"
@@ -141,8 +186,10 @@ func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attac
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, extKnown)
 	kf.InstallExtension = true // picking a cluster without a ready extension installs it (or adds inference)
 	kf.Router = routerOf(p, kf, ext)
-	// the bindings are read by the preflight: until then the workspace's
-	// binding counts as one amlaks will make
+	// bindings not read yet: the workspace's counts as one amlaks will make
+	if bindingsKnown {
+		bindingFacts(&kf, p, bindings)
+	}
 	if rules.TrustedAccessOK(kf) {
 		fs = rules.TrustedAccessFine(fs)
 	}
@@ -293,14 +340,7 @@ func kubernetesAttachPreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, true)
 	kf.Router = routerOf(p, kf, ext)
 	if bindErr == nil {
-		kf.BindingsKnown = true
-		ws := p.WorkspaceID()
-		for _, b := range bindings {
-			kf.Bindings = append(kf.Bindings, b.Name)
-			if b.Binds(ws) && kf.WorkspaceBinding == "" {
-				kf.WorkspaceBinding = b.Name
-			}
-		}
+		bindingFacts(&kf, p, bindings)
 	}
 	if rules.TrustedAccessOK(kf) {
 		fs = rules.TrustedAccessFine(fs)

@@ -192,6 +192,9 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				}
 				k.Extensions, err = ExtensionIndex(ctx, c, cls)
 				k.HaveExtensions = err == nil
+				if err == nil {
+					k.Bindings = BindingIndex(ctx, c, cls)
+				}
 				return err
 			})
 		case LoadProviders:

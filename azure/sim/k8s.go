@@ -737,6 +737,12 @@ func (h *Handler) lookupClusterLocked(sub, rgName, name string) (reply, *cluster
 	if st := h.registrationLocked(sub, "Microsoft.KubernetesConfiguration"); st != "Registered" {
 		return notRegistered("Microsoft.KubernetesConfiguration"), nil
 	}
+	return h.parentClusterLocked(sub, rgName, name)
+}
+
+// parentClusterLocked is the cluster a nested resource (an extension, a
+// Trusted Access binding) is under, or ARM's answer when there is none.
+func (h *Handler) parentClusterLocked(sub, rgName, name string) (reply, *cluster) {
 	c := h.clusterLocked(sub, rgName, name)
 	if c == nil {
 		if !h.w.resourceGroupExists(sub, rgName) {

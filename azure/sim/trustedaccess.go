@@ -121,61 +121,50 @@ func (h *Handler) renderBindingLocked(c *cluster, b *roleBindingRec) roleBinding
 	return j
 }
 
-// lookupBindingClusterLocked resolves the cluster of a binding path.
-func (h *Handler) lookupBindingClusterLocked(sub, rgName, name string) (reply, *cluster) {
-	if h.w.sub(sub) == nil {
-		return subNotFound(sub), nil
+// withBindingCluster serves a binding route under the state lock with
+// the cluster of its path, or ARM's answer when there is none.
+func (h *Handler) withBindingCluster(r *http.Request, p []string, f func(c *cluster) reply) reply {
+	if h.w.sub(p[0]) == nil {
+		return subNotFound(p[0])
 	}
-	c := h.clusterLocked(sub, rgName, name)
+	if err := h.begin(r.Context()); err != nil {
+		return stateError(err)
+	}
+	defer h.end()
+	rep, c := h.parentClusterLocked(p[0], p[1], p[2])
 	if c == nil {
-		if !h.w.resourceGroupExists(sub, rgName) {
-			return rgNotFound(rgName), nil
-		}
-		return errReply(http.StatusNotFound, "ParentResourceNotFound", fmt.Sprintf(
-			"Can not perform requested operation on nested resource. Parent resource '%s' not found.", name)), nil
+		return rep
 	}
-	return reply{}, c
+	return f(c)
 }
 
 // serveRoleBindings is GET .../managedClusters/{c}/trustedAccessRoleBindings.
 func (h *Handler) serveRoleBindings(r *http.Request, p []string) reply {
-	if err := h.begin(r.Context()); err != nil {
-		return stateError(err)
-	}
-	defer h.end()
-	rep, c := h.lookupBindingClusterLocked(p[0], p[1], p[2])
-	if c == nil {
-		return rep
-	}
-	out := []roleBindingJSON{}
-	for _, b := range h.bindingsOfLocked(c.id()) {
-		out = append(out, h.renderBindingLocked(c, b))
-	}
-	return paged(r, out, 10)
+	return h.withBindingCluster(r, p, func(c *cluster) reply {
+		out := []roleBindingJSON{}
+		for _, b := range h.bindingsOfLocked(c.id()) {
+			out = append(out, h.renderBindingLocked(c, b))
+		}
+		return paged(r, out, 10)
+	})
 }
 
 // serveRoleBinding is GET, PUT and DELETE of one binding.
 func (h *Handler) serveRoleBinding(r *http.Request, p []string) reply {
-	if err := h.begin(r.Context()); err != nil {
-		return stateError(err)
-	}
-	defer h.end()
-	rep, c := h.lookupBindingClusterLocked(p[0], p[1], p[2])
-	if c == nil {
-		return rep
-	}
-	name := p[3]
-	switch r.Method {
-	case http.MethodPut:
-		return h.putBindingLocked(r, c, name)
-	case http.MethodDelete:
-		return h.deleteBindingLocked(r, c, name)
-	}
-	b := h.bindingLocked(c.id(), name)
-	if b == nil {
-		return resourceNotFound("Microsoft.ContainerService/managedClusters/"+c.Name+"/trustedAccessRoleBindings", name, c.RG)
-	}
-	return okReply(h.renderBindingLocked(c, b))
+	return h.withBindingCluster(r, p, func(c *cluster) reply {
+		name := p[3]
+		switch r.Method {
+		case http.MethodPut:
+			return h.putBindingLocked(r, c, name)
+		case http.MethodDelete:
+			return h.deleteBindingLocked(r, c, name)
+		}
+		b := h.bindingLocked(c.id(), name)
+		if b == nil {
+			return resourceNotFound("Microsoft.ContainerService/managedClusters/"+c.Name+"/trustedAccessRoleBindings", name, c.RG)
+		}
+		return okReply(h.renderBindingLocked(c, b))
+	})
 }
 
 // putBindingLocked validates a binding and starts its create or update

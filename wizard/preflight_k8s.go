@@ -659,12 +659,16 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		case tst.State == "Updating":
 			if err := waitFor(ctx, every, PhaseTrustedAccess, on, func() (string, error) {
 				bs, err := kc.RoleBindings(ctx, id)
+				if err != nil {
+					return "", err
+				}
 				for _, b := range bs {
 					if b.Name == tst.Name {
-						return b.State, err
+						return b.State, nil
 					}
 				}
-				return "missing", err
+				return "", &Error{Kind: ErrNotFound, Op: "wait for the Trusted Access role binding", Message: "role binding " + tst.Name + " is gone",
+					Hint: "it was deleted meanwhile: re-run the same command to create it again"}
 			}); err != nil {
 				return nil, fail(PhaseTrustedAccess, err)
 			}

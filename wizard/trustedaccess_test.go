@@ -230,3 +230,27 @@ func TestPlacementFindings(t *testing.T) {
 		t.Error("same subscription refused")
 	}
 }
+
+// FuzzBindingName: whatever the workspace's id, the binding name is one
+// AKS accepts (1–24 letters, digits and '-') and the same for the same
+// workspace in another case.
+func FuzzBindingName(f *testing.F) {
+	for _, s := range []string{wizardtest.WS.ID, "", "/", "ws", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/My_Very-Long_Workspace_Name_2026",
+		"/x/workspaces/---", "/x/workspaces/ünïcode-ws"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		n := wizard.BindingName(id)
+		if len(n) < 1 || len(n) > 24 {
+			t.Fatalf("%q → %q: %d characters", id, n, len(n))
+		}
+		for _, r := range n {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				t.Fatalf("%q → %q: %q is not allowed", id, n, r)
+			}
+		}
+		if wizard.BindingName(strings.ToUpper(id)) != n && strings.ToUpper(id) != id && strings.ToLower(strings.ToUpper(id)) == strings.ToLower(id) {
+			t.Fatalf("%q and its upper case give different names", id)
+		}
+	})
+}

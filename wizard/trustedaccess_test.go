@@ -1,6 +1,7 @@
 package wizard_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -123,6 +124,13 @@ func TestTrustedAccessFull(t *testing.T) {
 	// without Trusted Access the ranges' own Warn stands
 	if _, ok := findingOf(rep.Findings, rules.CodeAuthorizedRanges); !ok {
 		t.Errorf("no authorized-ranges finding when the binding cannot be made: %v", rep.Findings)
+	}
+	// submitted anyway (the 8th taken after the preflight): AKS refuses the
+	// 9th, the phase fails and nothing is attached
+	_, err = wizard.RunPhases(t.Context(), c, p, &wizard.Guard{}, time.Millisecond, nil)
+	var pe *wizard.PhaseError
+	if !errors.As(err, &pe) || pe.Phase != wizard.PhaseTrustedAccess || !strings.Contains(err.Error(), "8 trusted access role bindings") || len(c.Specs) != 0 {
+		t.Errorf("run on a full cluster: %v, %d computes sent", err, len(c.Specs))
 	}
 
 	legacy := k8sAttachPlan(t, c, wizardtest.ClusterReady, "aks-legacy")

@@ -154,6 +154,8 @@ func extensionLabel(e wizard.Extension, found, known bool) string {
 		return "-"
 	case !found:
 		return "missing"
+	case e.TrainingOnly():
+		return e.State + " " + e.Version + " (training only)"
 	}
 	return e.State + " " + e.Version
 }
@@ -162,7 +164,7 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 	if !found {
 		return map[string]any{"installed": false}
 	}
-	m := map[string]any{"installed": true, "state": e.State, "version": e.Version, "type": e.Type}
+	m := map[string]any{"installed": true, "state": e.State, "version": e.Version, "type": e.Type, "inference": !e.TrainingOnly()}
 	if len(e.Errors) > 0 {
 		m["errors"] = e.Errors
 	}
@@ -196,6 +198,9 @@ func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]str
 		ext["state"] = "unknown: " + eerr.Error()
 	case found:
 		ext["state"], ext["version"] = e.State, e.Version
+		if e.TrainingOnly() {
+			ext["note"] = "training only (enableInference=False): online deployments fail; attach again with --install-extension to add inference"
+		}
 		if len(e.Errors) > 0 {
 			ext["error"] = e.Errors[0].Code + ": " + e.Errors[0].Message
 		}
@@ -256,6 +261,9 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 			}
 			if m["error"] != "" {
 				line += " — " + m["error"]
+			}
+			if m["note"] != "" {
+				line += " — " + m["note"]
 			}
 		case "attach":
 			line += " (namespace " + m["namespace"] + ")"

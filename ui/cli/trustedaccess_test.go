@@ -51,3 +51,24 @@ func TestLineCrossSubscriptionCluster(t *testing.T) {
 		t.Fatal("something was sent")
 	}
 }
+
+// TestLineStatusTrainingOnly: status and list say when a compute's
+// extension serves training only.
+func TestLineStatusTrainingOnly(t *testing.T) {
+	c := wizardtest.New()
+	if code, out, errs := runLine(t, c, "attach", "-w", "mlw-prod", "-n", "k8s-tr", "--cluster", wizardtest.ClusterReady, "--yes"); code != 0 {
+		t.Fatalf("attach: exit %d\n%s\n%s", code, out, errs)
+	}
+	k := strings.ToLower(wizardtest.K8sClusterID(wizardtest.ClusterReady))
+	e := c.Exts[k]
+	e.Settings = map[string]string{"enableInference": "False", "enableTraining": "True"}
+	c.Exts[k] = e
+	code, out, _ := runLine(t, c, "status", "k8s-tr", "-w", "mlw-prod")
+	if code != 0 || !regexpLine(out, "extension", "Succeeded 1.1.64", "training only (enableInference=False): online deployments fail") {
+		t.Fatalf("status:\n%s", out)
+	}
+	code, out, _ = runLine(t, c, "list", "-w", "mlw-prod", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"inference": false`) {
+		t.Fatalf("list json:\n%s", out)
+	}
+}

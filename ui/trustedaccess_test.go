@@ -64,3 +64,22 @@ func TestKubernetesPickerTrustedAccessAndTrainingOnly(t *testing.T) {
 	d.press("e")
 	d.wantScreen("phase 1/2: add inference to the Azure ML extension azureml on "+wizardtest.ClusterBroken, "az k8s-extension update")
 }
+
+// TestKubernetesResourceIDOfAnotherSubscription: a pasted cluster of
+// another subscription is refused with the true reason on the current
+// path.
+func TestKubernetesResourceIDOfAnotherSubscription(t *testing.T) {
+	d := k8sDriver(t, sized(140, 40), func(o *Options) {
+		p := wizard.NewPlan(wizard.ModeAttach)
+		p.Mark(wizard.FMode, wizard.Flag)
+		p.Mark(wizard.FComputeType, wizard.Unset)
+		o.Plan = p
+	})
+	d.pickWorkspaceOnly()
+	d.press("enter", "enter") // Kubernetes, production
+	d.wantStep(wizard.StepCluster)
+	d.press("ctrl+o")
+	d.typ("/subscriptions/" + wizardtest.Sub2 + "/resourceGroups/rg-sandbox/providers/Microsoft.ContainerService/managedClusters/aks-sandbox")
+	d.wantScreen("Azure ML cannot attach an AKS cluster across subscriptions")
+	d.wantNoScreen("no AKS cluster")
+}

@@ -352,8 +352,9 @@ func kubernetesAttachPreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 // PhaseKind names a phase of a Kubernetes submit.
 type PhaseKind string
 
-// Phases of a Kubernetes create (cluster, extension, attach) or attach
-// (extension when needed, attach).
+// Phases of a Kubernetes create (cluster, Trusted Access when needed,
+// extension, attach) or attach (Trusted Access and extension when needed,
+// attach).
 const (
 	PhaseCluster       PhaseKind = "cluster"
 	PhaseTrustedAccess PhaseKind = "trusted-access"
@@ -372,9 +373,11 @@ type Phase struct {
 }
 
 // Phases lists what submitting the plan sends, in order: for a create the
-// cluster, the extension and the attach; for an attach the extension (when
-// InstallExtension) and the attach. Requests come from the port's request
-// builders (secrets redacted).
+// cluster, the workspace's Trusted Access binding (TrustedAccessNeeds), the
+// extension and the attach; for an attach the binding, the extension (when
+// InstallExtension: an install, or a PATCH adding inference) and the
+// attach. Requests come from the port's request builders (secrets
+// redacted).
 func Phases(c Cloud, p *Plan) ([]Phase, error) {
 	kc, err := kubeCloud(c)
 	if err != nil {

@@ -108,3 +108,44 @@ func TestRealPathTrustedAccessAttach(t *testing.T) {
 		t.Errorf("9th binding: %d %v", code, e)
 	}
 }
+
+// TestRealPathTrainingOnlyExtension: over HTTPS, a cluster whose extension
+// serves training only is not attached as it is (exit 2, nothing sent);
+// with --install-extension its extension is patched (under its own name)
+// before the compute's PUT, and then serves inference with its training
+// settings kept.
+func TestRealPathTrainingOnlyExtension(t *testing.T) {
+	rp := newRealPath(t)
+	r, _ := rp.run("attach", "-w", "mlw-prod", "-n", "k8s-tr", "--cluster", sim.ClusterTraining, "--allow-insecure-connections", "--yes")
+	if r.code != 2 || !strings.Contains(r.out+r.err, "installed for training only (enableInference=False)") {
+		t.Fatalf("as it is:\n%s", r)
+	}
+	for _, h := range rp.requests() {
+		if !strings.HasPrefix(h, "GET ") {
+			t.Errorf("a blocked attach sent %s", h)
+		}
+	}
+	r, _ = rp.run("attach", "-w", "mlw-prod", "-n", "k8s-tr", "--cluster", sim.ClusterTraining, "--allow-insecure-connections", "--install-extension", "--yes")
+	if r.code != 0 {
+		t.Fatalf("with --install-extension:\n%s", r)
+	}
+	patch, put := -1, -1
+	for i, h := range rp.requests() {
+		switch {
+		case strings.HasPrefix(h, "PATCH ") && strings.HasSuffix(h, "/extensions/azureml-training"):
+			patch = i
+		case strings.HasPrefix(h, "PUT ") && strings.Contains(h, "/extensions/"):
+			t.Errorf("an install was sent: %s", h)
+		case strings.HasPrefix(h, "PUT ") && strings.HasSuffix(h, "/computes/k8s-tr"):
+			put = i
+		}
+	}
+	if patch < 0 || put < 0 || patch > put {
+		t.Fatalf("PATCH at %d, compute PUT at %d", patch, put)
+	}
+	code, e := rp.simJSON("GET", taCluster+sim.ClusterTraining+"/providers/Microsoft.KubernetesConfiguration/extensions/azureml-training?api-version=2022-11-01", "")
+	cs, _ := e["properties"].(map[string]any)["configurationSettings"].(map[string]any)
+	if code != 200 || cs["enableInference"] != "True" || cs["enableTraining"] != "True" || cs["inferenceRouterServiceType"] != "LoadBalancer" {
+		t.Errorf("extension after: %d %v", code, e)
+	}
+}

@@ -68,7 +68,9 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		if pe.Exists != "" {
 			fmt.Fprintf(a.s.Err, "exists now: %s\n", pe.Exists)
 		}
-		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\nnext: %s\n", pe.Phase, pe.Err, pe.Next)
+		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\n", pe.Phase, pe.Err)
+		a.printDetails(pe.Err)
+		fmt.Fprintf(a.s.Err, "next: %s\n", pe.Next)
 		return exit(ExitFailure, errSilent)
 	case err != nil:
 		return err

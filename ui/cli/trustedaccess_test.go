@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
@@ -70,5 +71,23 @@ func TestLineStatusTrainingOnly(t *testing.T) {
 	code, out, _ = runLine(t, c, "list", "-w", "mlw-prod", "-o", "json")
 	if code != 0 || !strings.Contains(out, `"inference": false`) {
 		t.Fatalf("list json:\n%s", out)
+	}
+}
+
+// TestLinePhaseFailureShowsAzureDetails: a phase that fails prints what
+// Azure said under the error (its details and hint), then what to do.
+func TestLinePhaseFailureShowsAzureDetails(t *testing.T) {
+	c := wizardtest.New()
+	for i := range c.Clus {
+		if c.Clus[i].Name == wizardtest.ClusterReady {
+			c.Clus[i].LocalAccountsDisabled = true
+		}
+	}
+	c.PhaseOutcome = map[wizard.OpKind]error{wizard.OpTrustedAccess: &wizard.Error{Kind: wizard.ErrFailed, Code: "BadRequest", Message: "The request is invalid",
+		Details: []wizard.OpError{{Code: "RoleNotFound", Message: "role mlworkload is not offered in this cloud"}}, Hint: "Trusted Access is in Azure's public cloud only"}}
+	code, _, errs := runLine(t, c, "attach", "-w", "mlw-prod", "-n", "k8s-ta", "--cluster", wizardtest.ClusterReady, "--yes")
+	if code != 1 || !strings.Contains(errs, "the trusted-access phase failed: BadRequest: The request is invalid\n  RoleNotFound: role mlworkload is not offered in this cloud\nhint: Trusted Access is in Azure's public cloud only\nnext: ") ||
+		len(c.Specs) != 0 {
+		t.Fatalf("exit %d, %d computes sent\n%s", code, len(c.Specs), errs)
 	}
 }

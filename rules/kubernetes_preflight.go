@@ -91,9 +91,15 @@ type KubernetesFacts struct {
 // providers registered (Block with the fix); a cluster on a service
 // principal (Block); the extension missing or failed without
 // InstallExtension (Block: nothing is changed on a cluster unasked), or
-// to be installed (Info); the HA router on fewer than 3 nodes (Block, both
-// fixes); a create's authorized IP ranges without the AML control plane
-// of the workspace region and its pair (Warn naming both); the cluster
+// to be installed (Info); an extension for training only (Block, or Warn
+// when InstallExtension adds inference); the HA router on fewer than 3
+// nodes (Block, both fixes); a cluster Azure ML reaches only through
+// Trusted Access (Info when the workspace's binding exists or will be
+// made, Block when the cluster's bindings are all taken); a create's
+// authorized IP ranges without Trusted Access and without the AML control
+// plane of the workspace region and its pair (Warn naming both); a
+// create outside a private-endpoint workspace's region (Block); a
+// ClusterIP or NodePort router (Info: its URIs are internal); the cluster
 // attached as an AKS compute anywhere (Block) or as a Kubernetes compute
 // (Info, or Warn when the same workspace and namespace); no TLS (Warn:
 // insecure connections); a create's node size (AKS minimum Block,
@@ -227,6 +233,12 @@ func KubernetesFindings(f KubernetesFacts) []Finding {
 	return SortFindings(fs)
 }
 
+// MaxTrustedAccessBindings is AKS's limit of Trusted Access role bindings
+// per cluster, all services together ("You can create up to 8 Trusted
+// Access role bindings in an AKS cluster", azure-aks-docs
+// trusted-access-feature.md).
+const MaxTrustedAccessBindings = 8
+
 // trustedAccessFindings: a cluster Azure ML reaches only through Trusted
 // Access is fine when the workspace's binding exists or will be made
 // (Info), and blocked when its 8 bindings are all taken by others.
@@ -240,10 +252,10 @@ func trustedAccessFindings(f KubernetesFacts, cluster string) []Finding {
 	case f.WorkspaceBinding != "":
 		return []Finding{{Code: CodeTrustedAccess, Severity: Info, Message: fmt.Sprintf(
 			"%s has %s: Azure ML reaches it through Trusted Access role binding %s of %s, which exists", cluster, why, f.WorkspaceBinding, ws)}}
-	case f.BindingsKnown && len(f.Bindings) >= 8:
+	case f.BindingsKnown && len(f.Bindings) >= MaxTrustedAccessBindings:
 		return []Finding{{Code: CodeTrustedAccess, Severity: Block, Message: fmt.Sprintf(
-			"%s has %s, so Azure ML reaches it only through a Trusted Access role binding of %s, and it already has the 8 bindings AKS allows: %s",
-			cluster, why, ws, joinAnd(f.Bindings)),
+			"%s has %s, so Azure ML reaches it only through a Trusted Access role binding of %s, and it already has the %d bindings AKS allows: %s",
+			cluster, why, ws, MaxTrustedAccessBindings, joinAnd(f.Bindings)),
 			Fix: "delete one it no longer needs (az aks trustedaccess rolebinding delete --cluster-name " + cluster + " --resource-group " +
 				orDefault(f.ClusterGroup, "RG") + " --name NAME), then run again"}}
 	}

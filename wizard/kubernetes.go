@@ -59,8 +59,8 @@ const ExtensionType = "Microsoft.AzureML.Kubernetes"
 const MLWorkloadRole = "Microsoft.MachineLearningServices/workspaces/mlworkload"
 
 // MaxRoleBindings is AKS's limit of Trusted Access role bindings per
-// cluster, all services together (azure-aks-docs trusted-access-feature.md).
-const MaxRoleBindings = 8
+// cluster.
+const MaxRoleBindings = rules.MaxTrustedAccessBindings
 
 // TagCreatedBy marks the resources amlaks creates (value "amlaks"), so a
 // re-run recognises its own cluster and `detach --delete-cluster` deletes

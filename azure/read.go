@@ -136,6 +136,9 @@ func fetchWorkspaces(ctx context.Context, s *subClients, sub string, note func(s
 				ID:           id,
 				Region:       normRegion(str(w.Location)),
 				Kind:         str(w.Kind),
+				// a workspace reached through a private endpoint needs its
+				// AKS cluster in its region
+				PrivateEndpoint: w.Properties != nil && len(w.Properties.PrivateEndpointConnections) > 0,
 			}
 			if x.Name == "" || x.ResourceGroup == "" || !strings.EqualFold(idPart(id, "workspaces"), x.Name) {
 				// no resource group or name to call it by: unusable, and
@@ -439,6 +442,7 @@ func toCluster(m *armcontainerservice.ManagedCluster) wizard.Cluster {
 		x.PowerState = string(*p.PowerState.Code)
 	}
 	x.ProvisioningState = str(p.ProvisioningState)
+	x.LocalAccountsDisabled = boolv(p.DisableLocalAccounts)
 	x.FQDN = str(p.Fqdn)
 	if x.FQDN == "" {
 		x.FQDN = str(p.PrivateFQDN)

@@ -294,6 +294,12 @@ func (a *app) printError(err error) {
 		return
 	}
 	fmt.Fprintln(a.s.Err, "amlaks: "+err.Error())
+	a.printDetails(err)
+}
+
+// printDetails prints the details Azure gave with err (those that say more
+// than its message) and its hint.
+func (a *app) printDetails(err error) {
 	var we *wizard.Error
 	if errors.As(err, &we) {
 		for _, d := range we.Details {

@@ -331,7 +331,7 @@ func (a *app) statusCmd() *cobra.Command {
 				return a.follow(wizard.Operation{Kind: opKindOf(c.State), Workspace: ws, Name: c.Name}, nil)
 			}
 			if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
-				ph := a.phaseStatus(c)
+				ph := a.phaseStatus(c, p.WorkspaceID())
 				m := computeJSON(c, nil)
 				m["phases"] = ph
 				if err := a.emit(m, func(w io.Writer) {

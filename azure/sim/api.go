@@ -37,6 +37,9 @@ type Options struct {
 	// ScoringURL is where scoring URIs point ("" starts a loopback
 	// scoring server on first use).
 	ScoringURL string
+	// OnNote receives what the user should know about the state file (one
+	// that was not theirs, set aside); nil drops it.
+	OnNote func(string)
 }
 
 // Base durations of operations at Speed 1.
@@ -67,6 +70,7 @@ type Handler struct {
 
 	scoreOnce sync.Once
 	scoreURL  string
+	unsaved   bool // the last save failed: h.st holds a change the file lacks
 }
 
 // New returns a simulator seeded with the fixtures, or with the state
@@ -93,9 +97,10 @@ func New(opts Options) (*Handler, error) {
 	if opts.StatePath != "" {
 		// A state file that cannot be used does not stop New (so that
 		// `amlaks --demo reset` can run): every request reports it, with
-		// the advice to reset, until it is replaced.
+		// the advice to reset, until it is replaced; one that is not the
+		// user's own is set aside by the first request.
 		st, fi, err := readState(opts.StatePath)
-		if err != nil && !errors.Is(err, errStateCorrupt) {
+		if err != nil && !errors.Is(err, errStateCorrupt) && !errors.Is(err, errStateUntrusted) {
 			return nil, err
 		}
 		if st != nil {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -30,13 +31,23 @@ const (
 	ClusterNoRunCommand = "aks-ml-norun"
 	// ClusterFull is a 1-node cluster whose only node the extension fills:
 	// the run command's pod cannot be scheduled.
-	ClusterFull = "aks-ml-full"
+	ClusterFull = "aks-ml-onenode"
 	// ClusterGPU has a system pool and a tainted GPU pool, and AKS-managed
 	// Entra integration (the run command needs the caller's clusterToken).
 	ClusterGPU = "aks-ml-gpu"
 	// ClusterUnhealthy has the extension Succeeded in ARM but failing its
 	// healthcheck in the cluster (E45006: no InstanceType CRD).
 	ClusterUnhealthy = "aks-ml-unhealthy"
+	// ClusterNoLocal has local accounts disabled (disableLocalAccounts) and
+	// a healthy extension: Azure ML reaches it only through a Trusted
+	// Access role binding of the workspace.
+	ClusterNoLocal = "aks-ml-nolocal"
+	// ClusterBindingsFull has local accounts disabled and already the 8
+	// Trusted Access role bindings AKS allows (none for mlw-prod).
+	ClusterBindingsFull = "aks-ml-full"
+	// ClusterTraining has the Azure ML extension installed for training
+	// only (enableInference=False).
+	ClusterTraining = "aks-ml-training"
 	// ClusterMLGroup is their resource group.
 	ClusterMLGroup = "rg-aks-ml"
 )
@@ -69,6 +80,12 @@ func k8sClusters(std func(cluster) cluster) []cluster {
 				Taints: []string{"sku=gpu:NoSchedule"}}), AADManaged: true}),
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterUnhealthy, Location: "southcentralus", Version: "1.32.7",
 			Pools: pools(3, "Standard_D4s_v5")}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoLocal, Location: "eastus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4ds_v5"), LocalAccountsDisabled: true}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterBindingsFull, Location: "eastus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4ds_v5"), LocalAccountsDisabled: true}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterTraining, Location: "eastus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4ds_v5")}),
 	}
 }
 
@@ -92,8 +109,19 @@ func initialExtensions() []*extensionRec {
 	full.Settings["inferenceRouterHA"] = "False"
 	unhealthy := healthy(ClusterUnhealthy)
 	unhealthy.HealthCode = "E45006"
+	training := map[string]string{"enableInference": "False", "enableTraining": "True", "clusterPurpose": "FastProd",
+		"installVolcano": "True", "servicebus.enabled": "false", "relayserver.enabled": "false", "nginxIngress.enabled": "true"}
+	ready := func(cl string) *extensionRec {
+		return &extensionRec{Cluster: id(cl), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
+			State: "Succeeded", Created: installed, Modified: installed}
+	}
 	return []*extensionRec{
+		ready(ClusterNoLocal), ready(ClusterBindingsFull),
 		healthy(ClusterNoRunCommand), full, healthy(ClusterGPU), unhealthy,
+		{Cluster: id(ClusterTraining), Name: "azureml-training", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: training,
+			State: "Succeeded", Created: installed, Modified: installed},
 		{Cluster: id(ClusterExtReady), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
 			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
 			State: "Succeeded", Created: installed, Modified: installed},
@@ -106,6 +134,30 @@ func initialExtensions() []*extensionRec {
 				"occurred while doing the operation : [Create] on the config, For general troubleshooting visit: https://aka.ms/k8s-extensions-TSG, " +
 				"For more application specific troubleshooting visit: Troubleshooting: https://aka.ms/arcmltsg."}},
 	}
+}
+
+// initialRoleBindings are the fixture Trusted Access role bindings: the
+// 8 of ClusterBindingsFull (backup vaults and other workspaces, none of
+// mlw-prod).
+func initialRoleBindings() []*roleBindingRec {
+	created := time.Date(2025, 10, 2, 9, 30, 0, 0, time.UTC)
+	full := strings.ToLower((&cluster{Sub: DefaultSubscriptionID, RG: ClusterMLGroup, Name: ClusterBindingsFull}).id())
+	src := func(kind, name string) (string, string) {
+		if kind == "backup" {
+			return "/subscriptions/" + DefaultSubscriptionID + "/resourceGroups/rg-backup/providers/Microsoft.DataProtection/backupVaults/" + name,
+				"Microsoft.DataProtection/backupVaults/backup-operator"
+		}
+		return "/subscriptions/" + DefaultSubscriptionID + "/resourceGroups/rg-teams/providers/Microsoft.MachineLearningServices/workspaces/" + name,
+			"Microsoft.MachineLearningServices/workspaces/mlworkload"
+	}
+	var out []*roleBindingRec
+	for i, n := range []struct{ kind, name string }{{"backup", "bv-aks"}, {"backup", "bv-aks-dr"}, {"ml", "mlw-team-a"}, {"ml", "mlw-team-b"},
+		{"ml", "mlw-team-c"}, {"ml", "mlw-team-d"}, {"ml", "mlw-team-e"}, {"ml", "mlw-team-f"}} {
+		s, role := src(n.kind, n.name)
+		out = append(out, &roleBindingRec{Cluster: full, Name: fmt.Sprintf("ta-%s", n.name), Source: s, Roles: []string{role},
+			Created: created.Add(time.Duration(i) * time.Hour)})
+	}
+	return out
 }
 
 // knownProviders are the resource provider namespaces the simulator knows

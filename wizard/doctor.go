@@ -21,16 +21,17 @@ import (
 
 // Doctor finding codes.
 const (
-	DocCompute      = "compute"
-	DocCluster      = "cluster"
-	DocVersion      = "kubernetes-version"
-	DocExtension    = "extension"
-	DocSettings     = "extension-settings"
-	DocHealthcheck  = "healthcheck"
-	DocNamespace    = "namespace"
-	DocInstanceType = "instance-types"
-	DocLegacyRouter = "legacy-router"
-	DocInside       = "inside-the-cluster"
+	DocCompute       = "compute"
+	DocCluster       = "cluster"
+	DocVersion       = "kubernetes-version"
+	DocExtension     = "extension"
+	DocSettings      = "extension-settings"
+	DocHealthcheck   = "healthcheck"
+	DocNamespace     = "namespace"
+	DocInstanceType  = "instance-types"
+	DocLegacyRouter  = "legacy-router"
+	DocInside        = "inside-the-cluster"
+	DocTrustedAccess = "trusted-access"
 )
 
 // HealthCode is one healthcheck code: meaning and fix (the extension's
@@ -170,6 +171,11 @@ func Doctor(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (DoctorR
 		default:
 			add(DocExtension, rules.Info, "the Azure ML extension "+e.Version+" is installed (Succeeded in Azure)", "")
 			fs = append(fs, settingsFindings(e, cl)...)
+		}
+	}
+	if !legacy {
+		if f, ok := trustedAccessFinding(ctx, kc, ws, cp, cl); ok {
+			fs = append(fs, f)
 		}
 	}
 	fs = append(fs, insideFindings(ctx, c, cp, cl, legacy, haveExt && ext.State == "Succeeded")...)
@@ -382,4 +388,29 @@ func parseInstanceTypes(logs string) []rules.InstanceType {
 		out = append(out, t)
 	}
 	return out
+}
+
+// trustedAccessFinding: a cluster Azure ML reaches only through Trusted
+// Access (local accounts disabled, authorized ranges, private API server)
+// needs the workspace's role binding.
+func trustedAccessFinding(ctx context.Context, kc KubernetesCloud, ws WorkspaceRef, cp Compute, cl Cluster) (rules.Finding, bool) {
+	needs := ClusterTrustedAccessNeeds(cl)
+	if len(needs) == 0 {
+		return rules.Finding{}, false
+	}
+	p := &Plan{Workspace: Workspace{WorkspaceRef: ws}}
+	wsID := p.WorkspaceID()
+	bs, err := kc.RoleBindings(ctx, cp.ClusterID)
+	if err != nil {
+		return rules.Finding{Code: DocTrustedAccess, Severity: rules.Warn, Message: "the cluster's Trusted Access role bindings could not be read: " + err.Error(),
+			Fix: "az aks trustedaccess rolebinding list -g " + cl.ResourceGroup + " --cluster-name " + cl.Name}, true
+	}
+	for _, b := range bs {
+		if b.Binds(wsID) && strings.EqualFold(b.State, "Succeeded") {
+			return rules.Finding{Code: DocTrustedAccess, Severity: rules.Info, Message: "Trusted Access role binding " + b.Name + " lets " + ws.Name + " reach the cluster (" + strings.Join(needs, ", ") + ")"}, true
+		}
+	}
+	return rules.Finding{Code: DocTrustedAccess, Severity: rules.Block,
+		Message: "the cluster needs Trusted Access (" + strings.Join(needs, ", ") + ") and " + ws.Name + " has no role binding on it: deployments fail with ClusterUnauthorized or cannot reach it",
+		Fix:     "attach again with amlaks (it creates the binding), or az aks trustedaccess rolebinding create -g " + cl.ResourceGroup + " --cluster-name " + cl.Name + " -n <name> --source-resource-id " + wsID + " --roles " + MLWorkloadRole}, true
 }

@@ -108,6 +108,38 @@
 // registered Microsoft.KubernetesConfiguration (nor Microsoft.Kubernetes,
 // Microsoft.Relay).
 //
+// Serving (kube.go, kubectl.go, runcommand.go, endpoints.go):
+//
+//	POST   {cluster}/runCommand                202 + Location (body: command, context = base64 zip, clusterToken) [runcommand]
+//	GET    {cluster}/commandResults/{id}       202 while the pod runs, then the RunCommandResult [runcommand]
+//	GET    .../workspaces/{ws}/onlineEndpoints (paged) [endpoints]
+//	GET|PUT|DELETE .../workspaces/{ws}/onlineEndpoints/{ep}  PUT 201 + Azure-AsyncOperation, DELETE 202 + Location [endpoint]
+//	POST   .../onlineEndpoints/{ep}/listKeys [endpoint]
+//	GET    .../onlineEndpoints/{ep}/deployments (paged) [deployments]
+//	GET|PUT|DELETE .../onlineEndpoints/{ep}/deployments/{d} [deployment]
+//	GET|PUT .../workspaces/{ws}/environments/{name}/versions/{v} (synchronous) [environment]
+//	GET    /subscriptions/{sub}/providers/Microsoft.MachineLearningServices/locations/{loc}/mfeOperationsStatus|mfeOperationResults/{id} [operations]
+//	POST   {scoring base}/api/v1/endpoint/{ep}/score  (ServeScoring; Options.ScoringURL, else a loopback server)
+//
+// The run command runs a subset of kubectl (get, create, apply, delete,
+// annotate, describe; -n, -A, -l, -f from the context, -o
+// json|yaml|name|jsonpath; statements joined with ';', '&&' and newlines)
+// over a model of the cluster: nodes from the pools (allocatable by AKS's
+// reservation rules, pool labels, GPUs and taints), namespaces, the
+// InstanceType CRD only while a healthy extension is installed, the
+// arcml-healthcheck configmap, the legacy azureml-fe on clusters attached
+// as AKS computes. kubectl's texts and exit codes are kubectl's; the
+// refusals of the run command itself (disabled, stopped cluster) and the
+// unschedulable pod's reason are modelled. An online endpoint on a legacy
+// AKS compute is refused with Azure's NotSupported text; a deployment
+// fails as the cluster decides (namespace missing, instance type missing
+// or larger than every node, extension unhealthy); the scoring server
+// needs the endpoint key as a bearer token. Readiness fixtures (rg-aks-ml,
+// southcentralus): aks-ml-norun (disableRunCommand), aks-ml-onenode (one
+// full node: the command pod cannot be scheduled), aks-ml-gpu (a tainted
+// GPU pool, AKS-managed Entra: the run command needs clusterToken),
+// aks-ml-unhealthy (extension Succeeded, healthcheck E45006).
+//
 // Lists come in pages with an absolute nextLink carrying $skiptoken.
 //
 // # Operations

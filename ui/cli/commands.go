@@ -761,12 +761,13 @@ func round(d time.Duration) time.Duration {
 	return d.Round(100 * time.Millisecond)
 }
 
+// computeJSON is a compute's JSON shape: the same keys for every compute
+// type (what a type does not have, or what is not known, is null), so -o
+// tsv rows line up and a script reads one shape.
 func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
-	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "computeType": typeLabel(c.Type), "state": c.State, "purpose": string(c.Purpose),
-		"nodes": c.Nodes, "vmSize": c.VMSize, "vCPUs": c.VCPUs, "region": c.Region, "clusterId": c.ClusterID, "fqdn": c.FQDN, "attached": c.Attached}
-	if c.Namespace != "" {
-		m["namespace"] = c.Namespace
-	}
+	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "legacy": strings.EqualFold(c.Type, string(wizard.ComputeAKS)),
+		"state": c.State, "purpose": orNull(string(c.Purpose)), "nodes": orNull(c.Nodes), "vmSize": orNull(c.VMSize), "vCPUs": orNull(c.VCPUs),
+		"region": c.Region, "clusterId": c.ClusterID, "fqdn": c.FQDN, "attached": c.Attached, "namespace": orNull(c.Namespace)}
 	if fs != nil {
 		m["findings"] = findingsJSON(fs)
 	}
@@ -776,7 +777,18 @@ func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
 	return m
 }
 
+// orNull is v, or nil (JSON null) for its zero value: 0 nodes and an empty
+// size mean "not known here", not a cluster of none.
+func orNull[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}
+
 func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) error {
+	c = a.withClusterNodes(c)
 	err := a.emit(computeJSON(c, fs), func(w io.Writer) {
 		t := newTable(w, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VM SIZE", "REGION", "FQDN")
 		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), c.VMSize, c.Region, c.FQDN)

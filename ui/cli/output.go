@@ -126,7 +126,7 @@ func (a *app) render(w io.Writer, data any) error {
 		_, err := w.Write(wizard.JSON(data))
 		return err
 	case fmtYAML:
-		b, err := yaml.MarshalWithOptions(data, yaml.UseLiteralStyleIfMultiline(true))
+		b, err := yaml.MarshalWithOptions(integers(data), yaml.UseLiteralStyleIfMultiline(true))
 		if err != nil {
 			return err
 		}
@@ -159,8 +159,8 @@ func normalize(v any) (any, error) {
 	return numbers(out), nil
 }
 
-// numbers turns json.Number into int64 when integral (so YAML and TSV print
-// 3, not 3.0) and float64 otherwise.
+// numbers turns json.Number into float64, the number JMESPath compares
+// (YAML gets integers back through integers).
 func numbers(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -177,6 +177,30 @@ func numbers(v any) any {
 		}
 		f, _ := x.Float64()
 		return f
+	}
+	return v
+}
+
+// integers copies JSON-shaped data with integral numbers as int64: the
+// YAML encoder writes a float64 3 as "3.0", which reads back as a float.
+func integers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = integers(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = integers(e)
+		}
+		return l
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return int64(x)
+		}
 	}
 	return v
 }
@@ -229,6 +253,12 @@ func scalarKeys(m map[string]any) []string {
 			ks = append(ks, k)
 		}
 	}
+	sortKeys(ks)
+	return ks
+}
+
+// sortKeys puts keys in keyOrder, the unknown ones after it alphabetically.
+func sortKeys(ks []string) {
 	sort.Slice(ks, func(i, j int) bool {
 		oi, iok := keyOrder[ks[i]]
 		oj, jok := keyOrder[ks[j]]
@@ -240,7 +270,6 @@ func scalarKeys(m map[string]any) []string {
 		}
 		return ks[i] < ks[j]
 	})
-	return ks
 }
 
 // writeTSV is az's tsv: one line per array element, the scalar values of
@@ -270,12 +299,43 @@ func writeTSV(w io.Writer, data any) {
 	switch x := data.(type) {
 	case nil:
 	case []any:
+		// objects that lack a key get an empty cell for it, so every row
+		// has the same columns in the same place (cut -f works)
+		keys, objects := unionKeys(x)
 		for _, e := range x {
+			if m, ok := e.(map[string]any); ok && objects {
+				cells := make([]string, len(keys))
+				for i, k := range keys {
+					cells[i] = tsvCell(m[k])
+				}
+				fmt.Fprintln(w, strings.Join(cells, "\t"))
+				continue
+			}
 			line(e)
 		}
 	default:
 		line(x)
 	}
+}
+
+// unionKeys is every scalar key of an array of objects, in key order;
+// objects is false when an element is not an object.
+func unionKeys(x []any) (keys []string, objects bool) {
+	seen := map[string]bool{}
+	for _, e := range x {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		for k, v := range m {
+			if isScalar(v) && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	sortKeys(keys)
+	return keys, true
 }
 
 func tsvCell(v any) string {
@@ -293,22 +353,7 @@ func writeGenericTable(w io.Writer, data any) {
 		writeGenericTable(w, []any{x})
 		return
 	case []any:
-		var keys []string
-		seen := map[string]bool{}
-		objects := true
-		for _, e := range x {
-			m, ok := e.(map[string]any)
-			if !ok {
-				objects = false
-				break
-			}
-			for _, k := range scalarKeys(m) {
-				if !seen[k] {
-					seen[k] = true
-					keys = append(keys, k)
-				}
-			}
-		}
+		keys, objects := unionKeys(x)
 		if !objects || len(keys) == 0 {
 			t := newTable(w, "Result")
 			for _, e := range x {

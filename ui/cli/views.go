@@ -238,6 +238,7 @@ func (a *app) printList(p *wizard.Plan) error {
 	done := make(chan struct{}, len(cs))
 	for i, c := range cs {
 		go func() {
+			cs[i] = a.withClusterNodes(c)
 			e, found, known := a.extensionOf(c)
 			exts[i] = ext{e, found, known}
 			done <- struct{}{}
@@ -320,7 +321,7 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
 				ph := a.phaseStatus(c)
-				m := computeJSON(c, nil)
+				m := computeJSON(a.withClusterNodes(c), nil)
 				m["phases"] = ph
 				if err := a.emit(m, func(w io.Writer) {
 					t := newTable(w, "NAME", "TYPE", "STATE", "NAMESPACE", "CLUSTER")

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/amlaks/amlaks/wizard/wizardtest"
+)
+
+// TestListShapesAreTheSameForEveryCompute: scripts read list with cut -f,
+// yq and jq, so every row has the same columns, integers stay integers, and
+// a Kubernetes compute shows its cluster's nodes and size instead of an
+// empty size and 0 nodes; JSON carries data, not the table's display text.
+func TestListShapesAreTheSameForEveryCompute(t *testing.T) {
+	c := wizardtest.New()
+	code, out, errs := runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-dev", "--purpose", "devtest", "--nodes", "2",
+		"--vm-size", "Standard_D4s_v3", "--allow-insecure-connections", "--yes")
+	if code != 0 {
+		t.Fatalf("create: exit %d\n%s\n%s", code, out, errs)
+	}
+
+	_, out, _ = runLine(t, c, "list", "-w", "mlw-prod", "-o", "tsv")
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("tsv:\n%s", out)
+	}
+	cols := strings.Count(lines[0], "\t")
+	for _, l := range lines {
+		if strings.Count(l, "\t") != cols {
+			t.Errorf("tsv rows differ in columns (%d vs %d):\n%s", strings.Count(l, "\t")+1, cols+1, out)
+			break
+		}
+	}
+
+	_, out, _ = runLine(t, c, "list", "-w", "mlw-prod", "-o", "yaml")
+	if strings.Contains(out, ".0\n") || !strings.Contains(out, "nodes: 2\n") {
+		t.Errorf("yaml numbers:\n%s", out)
+	}
+
+	_, out, _ = runLine(t, c, "list", "-w", "mlw-prod", "-o", "json")
+	var l []map[string]any
+	if err := json.Unmarshal([]byte(out), &l); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, m := range l {
+		if _, ok := m["computeType"]; ok {
+			t.Errorf("%s: computeType %v (display text) in JSON", m["name"], m["computeType"])
+		}
+		switch m["name"] {
+		case "k8s-dev":
+			if m["nodes"] != 2.0 || m["vmSize"] != "Standard_D4s_v3" || m["vCPUs"] != 8.0 || m["legacy"] != false {
+				t.Errorf("k8s-dev: nodes %v vmSize %v vCPUs %v legacy %v", m["nodes"], m["vmSize"], m["vCPUs"], m["legacy"])
+			}
+		case "aks-inference":
+			if m["legacy"] != true || m["namespace"] != nil {
+				t.Errorf("aks-inference: legacy %v namespace %v", m["legacy"], m["namespace"])
+			}
+		}
+	}
+}

@@ -397,3 +397,28 @@ func TestDebugTraceRedactsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeMatchesTheBinary: the README's install line must work from a
+// clone (the module is not published), and it explains every exit code
+// that --help lists.
+func TestReadmeMatchesTheBinary(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	if strings.Contains(readme, "\ngo install github.com/amlaks/amlaks@") || !strings.Contains(readme, "\ngo install .\n") {
+		t.Error("README's install block does not install from a clone (go install .)")
+	}
+	r := runArgs(t, "", "--help")
+	_, codes, ok := strings.Cut(r.out, "Exit codes:\n")
+	if !ok {
+		t.Fatalf("--help lists no exit codes:\n%s", r.out)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(codes), "\n") {
+		code := strings.Fields(l)[0]
+		if !strings.Contains(readme, "| `"+code+"` |") {
+			t.Errorf("README does not explain exit %s", code)
+		}
+	}
+}

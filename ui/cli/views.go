@@ -363,7 +363,7 @@ func (a *app) detachCmd() *cobra.Command {
 	var yes, noWait, deleteCluster bool
 	cmd := &cobra.Command{
 		Use:   "detach NAME|ID",
-		Short: "Detach an AKS or Kubernetes compute from the workspace (the cluster is kept)",
+		Short: "Detach an AKS or Kubernetes compute from the workspace (the cluster is kept unless --delete-cluster)",
 		Long: `Detach removes the compute target from the workspace. The AKS cluster is kept (and keeps
 costing) unless --delete-cluster is given for a Kubernetes compute whose cluster amlaks
 created (tagged created-by=amlaks); that delete is confirmed like the detach.

@@ -255,7 +255,7 @@ func summaryRows(m env, rep *wizard.Report) []summaryRow {
 		}
 		size := p.VMSize
 		if z, _, ok := m.size(); ok {
-			size = fmt.Sprintf("%s (%d vCPUs, %s GiB)", z.Name, z.VCPUs, wizard.Decimal(z.MemoryGB))
+			size = z.Name + " (" + z.Shape() + ")"
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)})
 			rows = append(rows, summaryRow{"Nodes", fmt.Sprintf("%d (%s)", p.Nodes, rules.Plural(p.Nodes*z.VCPUs, "vCPU")), p.From(wizard.FNodes)})
 			rows = append(rows, summaryRow{"Cost", costText(p.Nodes, z), wizard.Unset})

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
@@ -58,4 +59,15 @@ func runVersion(t *testing.T, args ...string) (int, string, string) {
 	s := Streams{In: strings.NewReader(""), Out: &out, Err: &errb}
 	code := Run(context.Background(), args, s, fakeFactory(wizardtest.New()), "v1.2.3 (commit 0123456789ab)")
 	return code, out.String(), errb.String()
+}
+
+func TestSizeCompletionSaysOneVCPU(t *testing.T) {
+	c := wizardtest.New()
+	l := c.SizeL["eastus"]
+	l.Sizes = append(l.Sizes, wizard.VMSize{Name: "Standard_B1ls", Family: "standardBSFamily", VCPUs: 1, MemoryGB: 0.5, FamilyQuota: l.Sizes[0].FamilyQuota})
+	c.SetSizes("eastus", l)
+	_, out, errs := runPlain(t, c, "__complete", "create", "-w", "mlw-prod", "--region", "eastus", "--vm-size", "Standard_B1")
+	if !strings.Contains(out, "Standard_B1ls\t1 vCPU, 0.5 GiB") {
+		t.Fatalf("completion:\n%s\n%s", out, errs)
+	}
 }

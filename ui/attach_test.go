@@ -190,6 +190,9 @@ func TestListDetachAndFollow(t *testing.T) {
 	d.wantScreen("cpu-cluster is an AmlCompute compute: amlaks detaches AKS computes only")
 	d.press("down", "d")
 	d.wantScreen("Detach aks-inference from mlw-prod?", "aks-shared", "itself is kept", "keeps costing", "Keep it")
+	// a legacy compute leaves azureml-fe behind, as detach --help says
+	d.wantScreen("azureml-fe", "leftovers")
+	d.wantNoScreen("it can be attached again")
 	d.wantNoScreen("is detached from") // nothing happened yet
 	d.press("esc")
 	d.wantNoScreen("Detach aks-inference from")

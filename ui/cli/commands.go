@@ -467,20 +467,19 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 			return a.runWizard(p)
 		}
 	}
-	if len(early) > 0 {
-		return &Invalid{early}
-	}
 	if p.Mode == wizard.ModeCreate {
 		// the region flag, else the workspace's
 		a.prefetch(p, p.Region, readWorkspaces, readRegions, readVersions, readSizes)
 	} else {
 		a.prefetch(p, "", readWorkspaces)
 	}
+	// the flags that parsed are checked against Azure even when others did
+	// not, so every bad flag is reported in one go, not one round each
 	vs, err := wizard.Resolve(a.ctx, s.Cloud, p)
-	if err != nil {
+	if err != nil && len(early) == 0 {
 		return err
 	}
-	if len(vs) > 0 {
+	if vs = mergeViolations(early, vs); len(vs) > 0 {
 		return &Invalid{vs}
 	}
 	guard := &wizard.Guard{LockDir: s.LockDir}
@@ -524,6 +523,23 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 		return a.printAccepted(op, rep)
 	}
 	return a.follow(op, rep.Findings)
+}
+
+// mergeViolations is first, then those of more that are about a flag
+// first does not name (the flag's own error says more than a later check
+// of the default that stood in for it).
+func mergeViolations(first, more []rules.Violation) []rules.Violation {
+	named := map[string]bool{}
+	for _, v := range first {
+		named[v.Field] = true
+	}
+	out := append([]rules.Violation(nil), first...)
+	for _, v := range more {
+		if v.Field == "" || !named[v.Field] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // blockedError is a preflight with Block findings: nothing was sent.

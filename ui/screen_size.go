@@ -56,16 +56,20 @@ func (s *sizeScreen) sync(m env) {
 	s.sizes = l.Sizes
 	s.p.anchor = m.Plan().VMSize
 	s.p.setRows(sizeRows(l))
-	if !s.p.selectKey(m.Plan().VMSize) {
-		// a size that is not offered here (--vm-size Standard_Foo): start
-		// from the product default, not the first row
-		s.p.anchor = defaultVMSize
-		s.p.selectKey(defaultVMSize)
+	p := m.Plan()
+	chosen := p.Given(wizard.FVMSize) || p.From(wizard.FVMSize) == wizard.Asked
+	if z, ok := l.Find(p.VMSize); ok && (z.Restricted == "" || chosen) {
+		s.p.selectKey(p.VMSize)
+		return
+	}
+	// a size that is not offered here (--vm-size Standard_Foo, or the
+	// product default in a region without it): start from the region's
+	// default, not the first row
+	if d, ok := l.DefaultSize(); ok {
+		s.p.anchor = d.Name
+		s.p.selectKey(d.Name)
 	}
 }
-
-// defaultVMSize is the product's default size (SPEC §4.2).
-var defaultVMSize = wizard.NewPlan(wizard.ModeCreate).VMSize
 
 func sizeRows(l wizard.SizeList) []row {
 	rows := make([]row, len(l.Sizes))

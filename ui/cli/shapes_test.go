@@ -2,9 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
@@ -57,5 +59,46 @@ func TestListShapesAreTheSameForEveryCompute(t *testing.T) {
 				t.Errorf("aks-inference: legacy %v namespace %v", m["legacy"], m["namespace"])
 			}
 		}
+	}
+}
+
+// TestInvalidFlagsAreReportedTogether: a flag that does not parse and a
+// flag Azure refuses are reported in the same run, not one round each.
+func TestInvalidFlagsAreReportedTogether(t *testing.T) {
+	c := wizardtest.New()
+	code, _, errs := runLine(t, c, "create", "-w", "mlw-prod", "-n", "1bad", "--purpose", "xx", "--nodes", "0", "--vm-size", "Standard_Nope",
+		"--allow-insecure-connections", "--yes")
+	if code != ExitInvalid {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"--purpose: ", "--nodes: ", "--vm-size: Standard_Nope is not offered", "--name: must start with a letter"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if n := sent(c); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+}
+
+// TestDefaultSizeComesFromTheRegion: in a region without the product's
+// default size, a create that names no size starts from one the region
+// offers instead of refusing a flag the user never gave.
+func TestDefaultSizeComesFromTheRegion(t *testing.T) {
+	c := wizardtest.New()
+	l := c.SizeL["eastus"]
+	l.Sizes = slices.DeleteFunc(slices.Clone(l.Sizes), func(z wizard.VMSize) bool { return z.Name == "Standard_D3_v2" })
+	c.SetSizes("eastus", l)
+	code, out, errs := runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-a", "--allow-insecure-connections", "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if len(c.ClusterSpecs) != 1 || c.ClusterSpecs[0].VMSize != "Standard_D4s_v3" {
+		t.Fatalf("cluster specs %+v", c.ClusterSpecs)
+	}
+	// a size the user names is still checked as given
+	code, _, errs = runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-b", "--vm-size", "Standard_D3_v2", "--allow-insecure-connections", "--yes")
+	if code != ExitInvalid || !strings.Contains(errs, "--vm-size: Standard_D3_v2 is not offered in eastus") {
+		t.Fatalf("exit %d\n%s", code, errs)
 	}
 }

@@ -188,7 +188,8 @@ func (a *app) createCmd() *cobra.Command {
 		Short: "Create a new AKS inference cluster in a workspace",
 		Long: `Create a new AKS inference cluster for the workspace. Flags pre-answer the wizard's steps;
 with --yes, or without a terminal, nothing is asked and missing or invalid flags are reported
-together (exit 2). Defaults: production, 3 × Standard_D3_v2, the workspace's region.
+together (exit 2). Defaults: production, 3 × Standard_D3_v2 (where the region does not offer
+it, a size it does: D4s_v3, D4s_v5, …), the workspace's region.
 
 --compute-type Kubernetes (the default, current): amlaks creates the AKS cluster in AKS
 (--cluster NAME in --cluster-resource-group RG; defaults: the compute's name and the

@@ -87,8 +87,9 @@ func sizeRows(l wizard.SizeList) []row {
 			gpus = strconv.Itoa(z.GPUs)
 		}
 		tag := ""
+		unusable := z.Restricted != "" || belowAKSMinimum(z)
 		switch {
-		case z.Restricted != "":
+		case unusable:
 			tag = "✗"
 		case z.GPUs > 0:
 			tag = "GPU"
@@ -99,11 +100,17 @@ func sizeRows(l wizard.SizeList) []row {
 			Cells:  []string{z.Name, strconv.Itoa(z.VCPUs), wizard.Decimal(z.MemoryGB), gpus, z.Family, left, price, tag},
 			Num:    []float64{0, float64(z.VCPUs), z.MemoryGB, float64(z.GPUs), 0, leftN, priceN, 0},
 			Filter: z.Name + " " + z.Family,
-			Hidden: z.Restricted != "",
-			Dim:    z.Restricted != "",
+			Hidden: unusable,
+			Dim:    unusable,
 		}
 	}
 	return rows
+}
+
+// belowAKSMinimum reports a size too small for an AKS node: marked and
+// refused in the size step like a restricted one, not first at review.
+func belowAKSMinimum(z wizard.VMSize) bool {
+	return len(rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB)) > 0
 }
 
 func (s *sizeScreen) update(m env, msg tea.Msg) tea.Cmd {
@@ -119,6 +126,10 @@ func (s *sizeScreen) update(m env, msg tea.Msg) tea.Cmd {
 			z := s.sizes[i]
 			if z.Restricted != "" {
 				m.Flash(z.Name + " cannot be used here: " + z.Restricted)
+				return nil
+			}
+			if vs := rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB); len(vs) > 0 {
+				m.Flash(vs[0].Message)
 				return nil
 			}
 			return answer(wizard.FVMSize, z.Name)
@@ -160,9 +171,12 @@ func (s *sizeScreen) view(m env, w, h int) string {
 	var det strings.Builder
 	if i := s.p.selected(); i >= 0 && i < len(s.sizes) {
 		z := s.sizes[i]
+		small := rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB)
 		switch {
 		case z.Restricted != "":
 			det.WriteString(m.Styles().Error.Render("✗ " + z.Name + ": " + z.Restricted))
+		case len(small) > 0:
+			det.WriteString(m.Styles().Error.Render("✗ " + small[0].Message))
 		case z.GPUs > 0 || z.FPGA:
 			kind := "GPU"
 			if z.FPGA {
@@ -170,7 +184,7 @@ func (s *sizeScreen) view(m env, w, h int) string {
 			}
 			det.WriteString(m.Styles().Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
 		}
-		if z.Restricted == "" {
+		if z.Restricted == "" && len(small) == 0 {
 			if det.Len() > 0 {
 				det.WriteString("\n")
 			}
@@ -221,6 +235,9 @@ func (s *sizeScreen) needs(m env) []need {
 type nodesScreen struct {
 	in textinput.Model
 	n  int
+	// followed is the count the plan had when entering made the count
+	// follow the size (0: it did not), so the screen says it changed
+	followed int
 }
 
 func newNodesScreen() screen {
@@ -231,11 +248,13 @@ func newNodesScreen() screen {
 }
 
 func (s *nodesScreen) enter(m env) tea.Cmd {
-	s.n = m.Plan().Nodes
-	if z, _, ok := m.size(); ok && z.VCPUs > 0 && m.Plan().From(wizard.FNodes) == wizard.Default {
+	s.n, s.followed = m.Plan().Nodes, 0
+	if z, _, ok := m.size(); ok && z.VCPUs > 0 && m.Plan().From(wizard.FNodes) == wizard.Default && !belowAKSMinimum(z) {
 		// an untouched default follows the size: the smallest count that
-		// meets the purpose's threshold
-		s.n = rules.ThresholdFor(m.Plan().Purpose).MinNodesFor(z.VCPUs)
+		// meets the purpose's threshold (said on the screen)
+		if n := rules.ThresholdFor(m.Plan().Purpose).MinNodesFor(z.VCPUs); n != s.n {
+			s.n, s.followed = n, s.n
+		}
 	}
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
@@ -244,7 +263,8 @@ func (s *nodesScreen) enter(m env) tea.Cmd {
 }
 
 func (s *nodesScreen) set(m env, n int) {
-	n = max(0, min(n, 9999))
+	// a cluster has 1 node at least: the stepper stops there
+	n = max(1, min(n, 9999))
 	s.n = n
 	s.in.SetValue(strconv.Itoa(n))
 	s.in.CursorEnd()
@@ -265,6 +285,9 @@ func (m *Model) sizeProblems(nodes int) []string {
 		return []string{fmt.Sprintf("%s is not offered in %s: pick another size", m.Plan().VMSize, m.Plan().Region)}
 	}
 	var out []string
+	for _, v := range rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB) {
+		out = append(out, v.Message)
+	}
 	sc := rules.CheckSize(m.Plan().Purpose, z.Name, nodes, z.VCPUs)
 	for _, v := range sc.Violations {
 		out = append(out, v.Message)
@@ -327,6 +350,10 @@ func (s *nodesScreen) view(m env, w, h int) string {
 	}
 	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.Styles().Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
 	secs = append(secs, section{prio: 0, gap: true, text: m.Styles().input(&s.in) + "  " + m.Styles().Muted.Render("type a number or use + / -")})
+	if s.followed > 0 && ok {
+		secs = append(secs, section{prio: 1, name: "why the count changed", text: wrap(m.Styles().Warn.Render(fmt.Sprintf("! %s, not %d: the fewest %s with %s each that %s needs",
+			rules.Plural(s.n, "node"), s.followed, "nodes", rules.Plural(z.VCPUs, "vCPU"), strings.ToLower(m.Plan().Purpose.Label()))), w)})
+	}
 	secs = append(secs, vcpuMeter(m, z, l, ok, w, s.n)...)
 	return fitSections(m.Styles(), secs, w, h)
 }

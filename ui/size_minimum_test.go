@@ -1,0 +1,40 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// A size under the AKS minimum is marked and refused in the size step, as
+// a restricted one is, instead of passing until review blocks it.
+func TestSizeUnderTheAKSMinimumIsRefusedInTheSizeStep(t *testing.T) {
+	d := newDriver(t)
+	l := d.cloud.SizeL["eastus"]
+	l.Sizes = append(l.Sizes, wizard.VMSize{Name: "Standard_B1ls", Family: "standardBSFamily", VCPUs: 1, MemoryGB: 0.5, FamilyQuota: l.Sizes[0].FamilyQuota})
+	d.cloud.SetSizes("eastus", l)
+	d.createTo(wizard.StepVMSize)
+	d.typ("b1ls")
+	d.wantNoScreen("Standard_B1ls") // hidden with the restricted ones
+	d.press("ctrl+r")
+	d.wantScreen("Standard_B1ls", "✗ too small for AKS")
+	d.press("enter")
+	d.wantStep(wizard.StepVMSize)
+	d.wantScreen("AKS needs at least 2 vCPUs and 4 GiB")
+}
+
+// When the node count follows the size, the nodes step says so; the
+// stepper stops at 1 node.
+func TestNodeCountNeverChangesUnsaid(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepVMSize)
+	d.typ("b2s")
+	d.press("enter")
+	d.wantStep(wizard.StepNodes)
+	d.wantScreen("! 6 nodes, not 3: the fewest nodes with 2 vCPUs each that production needs")
+	for i := 0; i < 8; i++ {
+		d.press("-")
+	}
+	d.wantScreen("nodes: 1")
+	d.wantNoScreen("nodes: 0")
+}

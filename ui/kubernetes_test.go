@@ -198,3 +198,25 @@ func TestKubernetesTLSRefusesAMicrosoftCertificate(t *testing.T) {
 		t.Fatal("off must allow insecure connections")
 	}
 }
+
+// The new cluster's name is checked as it is typed against the
+// subscription's clusters (listed once): a cluster amlaks did not create is
+// marked at once, not first as a Block at review.
+func TestNewClusterNameCheckedAsTyped(t *testing.T) {
+	d := k8sDriver(t, sized(100, 32))
+	d.pickWorkspace()
+	d.press("enter") // create
+	d.wantStep(wizard.StepComputeType)
+	d.press("enter")
+	for d.m.step != wizard.StepNewCluster {
+		d.enterThrough()
+	}
+	d.wantNoScreen("already exists")
+	d.press("ctrl+u")
+	d.typ("aks-shared")
+	d.press("tab", "ctrl+u")
+	d.typ("rg-aks")
+	d.wantScreen("already exists in rg-aks")
+	d.press("enter")
+	d.wantStep(wizard.StepNewCluster)
+}

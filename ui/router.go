@@ -33,7 +33,9 @@ func (m *Model) known() wizard.Known {
 			k.Versions, k.HaveVersions = v, true
 		}
 	}
-	if m.plan.Mode == wizard.ModeAttach {
+	if m.plan.Mode == wizard.ModeAttach || m.plan.Kubernetes() {
+		// a create of the current path checks its new cluster's name
+		// against them
 		if v, sl := m.clustersData(); sl.ok {
 			k.Clusters, k.HaveClusters = v, true
 			k.ClusterVersions = map[string][]rules.Version{}

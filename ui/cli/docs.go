@@ -15,7 +15,7 @@ import (
 // directory; the release (.goreleaser.yaml) runs it and ships both in every
 // archive and package.
 func (a *app) genDocsCmd(root *cobra.Command) *cobra.Command {
-	var release string
+	var release, epoch string
 	cmd := &cobra.Command{
 		Use:    "gen-docs DIR",
 		Short:  "Write man pages (DIR/man) and completion scripts (DIR/completions)",
@@ -36,10 +36,14 @@ func (a *app) genDocsCmd(root *cobra.Command) *cobra.Command {
 				v = release
 			}
 			hdr := &doc.GenManHeader{Title: "AMLAKS", Section: "1", Source: "amlaks " + v, Manual: "amlaks manual"}
-			if e := os.Getenv("SOURCE_DATE_EPOCH"); e != "" {
+			e := epoch
+			if e == "" {
+				e = os.Getenv("SOURCE_DATE_EPOCH")
+			}
+			if e != "" {
 				sec, err := strconv.ParseInt(e, 10, 64)
 				if err != nil {
-					return fmt.Errorf("SOURCE_DATE_EPOCH must be seconds since 1970 (got %q)", e)
+					return fmt.Errorf("the source date epoch must be seconds since 1970 (got %q)", e)
 				}
 				d := time.Unix(sec, 0).UTC()
 				hdr.Date = &d
@@ -65,8 +69,9 @@ func (a *app) genDocsCmd(root *cobra.Command) *cobra.Command {
 		},
 	}
 	// go run (the release's hook) builds without the -X version, so the
-	// release says which it is; the date comes from SOURCE_DATE_EPOCH
+	// release says which it is; the date comes from --source-date-epoch or SOURCE_DATE_EPOCH
 	// (the commit's), not from the build machine's clock
 	cmd.Flags().StringVar(&release, "release-version", "", "the version the man pages name (default: this binary's)")
+	cmd.Flags().StringVar(&epoch, "source-date-epoch", "", "the man pages' date, in seconds since 1970 (default: $SOURCE_DATE_EPOCH, else today)")
 	return cmd
 }

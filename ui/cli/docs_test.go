@@ -37,6 +37,16 @@ func TestManPagesCarryTheReleaseAndItsDate(t *testing.T) {
 		return out
 	}
 	first := gen()
+	// the flag the release passes gives the same date
+	dir := t.TempDir()
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	if code, _, errs := runPlain(t, wizardtest.New(), "gen-docs", "--release-version", "1.4.0", "--source-date-epoch", "1767225600", dir); code != 0 {
+		t.Fatalf("gen-docs: %s", errs)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "man", "amlaks.1")); !bytes.Equal(b, first["amlaks.1"]) {
+		t.Errorf("--source-date-epoch:\n%.200s", b)
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
 	th := string(first["amlaks.1"])
 	if !strings.Contains(th, `.TH "AMLAKS" "1" "Jan 2026" "amlaks 1.4.0" "amlaks manual"`) {
 		t.Fatalf("man page header:\n%.300s", th)

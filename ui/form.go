@@ -102,6 +102,9 @@ func formKeys() *huh.KeyMap {
 	return k
 }
 
+// navKeys are formKeys, built once for the form's own moves.
+var navKeys = formKeys()
+
 // formTheme is huh's base theme in the wizard's colours (plain with
 // NO_COLOR): a bar marks the focused field.
 // huh asks the theme for its styles on every field it draws, so both
@@ -255,12 +258,20 @@ func (f *form) focusID(id string) {
 // advance moves the focus to the next visible field, if any (a pick in a
 // file picker, as huh's own picker does).
 func (f *form) advance() {
-	for j := f.index() + 1; j < len(f.fields); j++ {
+	if j := f.nextVisible(f.index(), 1); j >= 0 {
+		f.moveTo(j)
+	}
+}
+
+// nextVisible is the first visible field after i in direction dir (1 or
+// -1), or -1 when there is none.
+func (f *form) nextVisible(i, dir int) int {
+	for j := i + dir; j >= 0 && j < len(f.fields); j += dir {
 		if f.fields[j].visible() {
-			f.moveTo(j)
-			return
+			return j
 		}
 	}
+	return -1
 }
 
 // reopen builds the form again (after it completed) with the focus on the
@@ -290,6 +301,25 @@ func (f *form) update(msg tea.Msg) (changed, done bool, cmd tea.Cmd) {
 			fl.setChoice(int(t[0] - '1'))
 			f.hf.UpdateFieldPositions()
 			return true, false, nil
+		}
+	}
+	// Moving between fields is done here, at once: huh moves with a
+	// message that arrives after the keys already queued, so keys typed in
+	// a burst after Tab or ↓ (a paste, a slow SSH link) would land in the
+	// field being left. Enter or Tab on the last field still goes to huh,
+	// which completes the form.
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, navKeys.Input.Next):
+			if j := f.nextVisible(f.index(), 1); j >= 0 {
+				f.moveTo(j)
+				return false, false, nil
+			}
+		case key.Matches(k, navKeys.Input.Prev):
+			if j := f.nextVisible(f.index(), -1); j >= 0 {
+				f.moveTo(j)
+			}
+			return false, false, nil
 		}
 	}
 	before := f.values()

@@ -141,7 +141,7 @@ func (p *Plan) ExtensionSpec() ExtensionSpec {
 		region = p.Cluster.Region
 	}
 	return ExtensionSpec{ClusterID: p.TargetClusterID(), Name: ExtensionName, Region: region, Purpose: p.Purpose,
-		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS}
+		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS.Normalized()}
 }
 
 // IdentityLabel is the compute identity for people.

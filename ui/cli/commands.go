@@ -112,7 +112,7 @@ func (f *submitFlags) fill(cmd *cobra.Command, p *wizard.Plan) []rules.Violation
 		p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: f.leaf, Overwrite: f.overwrite}
 		p.Mark(wizard.FTLS, wizard.Flag)
 	case custom:
-		p.TLS = rules.TLS{Mode: rules.TLSCustom, CertFile: f.certFile, KeyFile: f.keyFile, CNAME: f.cname}
+		p.TLS = rules.TLS{Mode: rules.TLSCustom, CertFile: f.certFile, KeyFile: f.keyFile, CNAME: f.cname}.Normalized()
 		p.Mark(wizard.FTLS, wizard.Flag)
 	}
 	return vs

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -100,5 +101,25 @@ func TestDefaultSizeComesFromTheRegion(t *testing.T) {
 	code, _, errs = runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-b", "--vm-size", "Standard_D3_v2", "--allow-insecure-connections", "--yes")
 	if code != ExitInvalid || !strings.Contains(errs, "--vm-size: Standard_D3_v2 is not offered in eastus") {
 		t.Fatalf("exit %d\n%s", code, errs)
+	}
+}
+
+// TestCNAMEIsSentAsShown: a CNAME typed with capitals and the root's dot
+// is sent, shown and printed as the one name it is.
+func TestCNAMEIsSentAsShown(t *testing.T) {
+	dir := t.TempDir()
+	cert, key := filepath.Join(dir, "c.pem"), filepath.Join(dir, "k.pem")
+	wizardtest.WriteCert(t, cert, key)
+	c := wizardtest.New()
+	code, out, errs := runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-tls", "--ssl-cert-file", cert, "--ssl-key-file", key,
+		"--ssl-cname", " ML.Contoso.com. ", "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if len(c.ExtensionSpecs) != 1 || c.ExtensionSpecs[0].TLS.CNAME != "ml.contoso.com" {
+		t.Fatalf("%d extension specs; sslCname sent %q", len(c.ExtensionSpecs), c.ExtensionSpecs[0].TLS.CNAME)
+	}
+	if strings.Contains(out+errs, "ML.Contoso") {
+		t.Errorf("shown as typed:\n%s\n%s", out, errs)
 	}
 }

@@ -108,8 +108,9 @@ func (s *reviewScreen) update(m env, msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Retry) && s.err != nil:
 			return s.run(m)
 		case key.Matches(msg, k.Enter):
-			if why := s.blockedBy(m); why != "" {
-				m.Flash("submit is disabled: " + why)
+			if s.blockedBy(m) != "" {
+				// the foot says why, once: a flash would repeat it, and
+				// outlive the reason (the preflight finishing)
 				return nil
 			}
 			return m.submit()

@@ -188,8 +188,9 @@ func (s *sizeScreen) view(m env, w, h int) string {
 			if det.Len() > 0 {
 				det.WriteString("\n")
 			}
-			sc := rules.CheckSize(m.Plan().Purpose, z.Name, m.Plan().Nodes, z.VCPUs)
-			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(m.Plan().Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
+			nodes := startNodes(m.Plan(), z)
+			sc := rules.CheckSize(m.Plan().Purpose, z.Name, nodes, z.VCPUs)
+			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
 			quota := ""
 			if !l.QuotaUnknown && sc.TotalVCPUs > 0 {
 				for _, q := range []rules.Quota{z.FamilyQuota, l.RegionQuota} {
@@ -249,17 +250,27 @@ func newNodesScreen() screen {
 
 func (s *nodesScreen) enter(m env) tea.Cmd {
 	s.n, s.followed = m.Plan().Nodes, 0
-	if z, _, ok := m.size(); ok && z.VCPUs > 0 && m.Plan().From(wizard.FNodes) == wizard.Default && !belowAKSMinimum(z) {
-		// an untouched default follows the size: the smallest count that
-		// meets the purpose's threshold (said on the screen)
-		if n := rules.ThresholdFor(m.Plan().Purpose).MinNodesFor(z.VCPUs); n != s.n {
-			s.n, s.followed = n, s.n
+	if z, _, ok := m.size(); ok {
+		if n := startNodes(m.Plan(), z); n != s.n {
+			s.n, s.followed = n, s.n // said on the screen
 		}
 	}
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()
 	return m.fetchSizes(m.Plan().Region, false)
+}
+
+// startNodes is the count the nodes step starts from with size z: an
+// untouched default follows the size and the purpose (the smallest count
+// that meets the purpose's threshold); a count the user gave stays. The
+// size step's line uses it too, so it never shows a count the next step
+// will not.
+func startNodes(p *wizard.Plan, z wizard.VMSize) int {
+	if z.VCPUs > 0 && p.From(wizard.FNodes) == wizard.Default && !belowAKSMinimum(z) {
+		return rules.ThresholdFor(p.Purpose).MinNodesFor(z.VCPUs)
+	}
+	return p.Nodes
 }
 
 func (s *nodesScreen) set(m env, n int) {

@@ -38,3 +38,21 @@ func TestNodeCountNeverChangesUnsaid(t *testing.T) {
 	d.wantScreen("nodes: 1")
 	d.wantNoScreen("nodes: 0")
 }
+
+// The size step's line counts the nodes the nodes step will start from:
+// after switching to dev-test it is 1 node, not the production default's 3.
+func TestSizeLineFollowsThePurpose(t *testing.T) {
+	d := newDriver(t)
+	d.createTo(wizard.StepVMSize)
+	d.wantScreen("3 nodes × 4 vCPUs = 12 vCPUs")
+	for i := 0; i < 5 && d.m.step != wizard.StepPurpose; i++ {
+		d.press("esc")
+	}
+	d.wantStep(wizard.StepPurpose)
+	d.press("down", "enter")
+	for d.m.step != wizard.StepVMSize {
+		d.enterThrough()
+	}
+	d.wantScreen("1 node × 4 vCPUs = 4 vCPUs")
+	d.wantNoScreen("3 nodes × 4 vCPUs")
+}

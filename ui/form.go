@@ -44,7 +44,13 @@ func choiceField(id, label string, choices ...string) *formField {
 	return &formField{id: id, label: label, choices: choices}
 }
 
+// textField is a text row; its placeholder is shown as "e.g. …", so that
+// without colour (NO_COLOR, a monochrome terminal) an example is not taken
+// for a value.
 func textField(id, label, placeholder string) *formField {
+	if placeholder != "" && !strings.HasPrefix(placeholder, "e.g. ") {
+		placeholder = "e.g. " + placeholder
+	}
 	return &formField{id: id, label: label, placeholder: placeholder}
 }
 

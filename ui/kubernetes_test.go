@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
@@ -176,26 +177,30 @@ func TestAPIAccessFormChecksRanges(t *testing.T) {
 	}
 }
 
-// The TLS step on the current path shows and applies the step's own rule:
-// a Microsoft certificate is for AKS computes only.
-func TestKubernetesTLSRefusesAMicrosoftCertificate(t *testing.T) {
+// The TLS step on the current path offers only what a Kubernetes compute
+// can do (off, or your own certificate: no Microsoft certificate to pick
+// and then be refused), says nothing is missing before anything is typed,
+// and shows its examples as examples ("e.g. …"), colour or not.
+func TestKubernetesTLSOffersOnlyWhatTheTypeCanDo(t *testing.T) {
 	d := k8sDriver(t, sized(100, 32))
 	d.pickWorkspace()
 	d.press("enter", "enter") // create, Kubernetes
 	for d.m.step != wizard.StepTLS {
 		d.enterThrough()
 	}
-	d.press("2") // Microsoft certificate
-	d.wantScreen("a Microsoft certificate is for AKS computes only")
-	d.press("enter", "enter", "enter") // through the label and overwrite: refused
+	d.wantScreen("Off (plain HTTP)", "Your own certificate")
+	d.wantNoScreen("Microsoft certificate")
+	d.press("2") // your own certificate
+	d.wantScreen("Certificate file", "e.g. cert.pem", "e.g. key.pem", "e.g. scoring.contoso.com")
+	d.wantNoScreen("✗")
+	d.press("enter", "enter", "enter", "enter") // through the empty fields: now it says what is missing
 	d.wantStep(wizard.StepTLS)
-	d.wantScreen("not yet: a Kubernetes compute takes your own certificate")
+	d.wantScreen("✗", "not yet:")
 	d.press("shift+tab", "shift+tab", "1") // off: plain HTTP
-	d.wantNoScreen("for AKS computes only")
 	d.press("enter")
 	d.wantStep(wizard.StepNamespace)
-	if !d.m.plan.AllowInsecure {
-		t.Fatal("off must allow insecure connections")
+	if !d.m.plan.AllowInsecure || d.m.plan.TLS.Mode != rules.TLSOff {
+		t.Fatalf("off must allow insecure connections: %+v", d.m.plan.TLS.Mode)
 	}
 }
 

@@ -395,7 +395,11 @@ func (l *stackLayout) View(hf *huh.Form) string {
 			marker = st.Key.Render("› ")
 			label = st.Focused.Render(fit(fl.label, labelW, false))
 		}
-		b.WriteString(marker + label + "  " + strings.TrimRight(fl.group.Content(), " \n") + "\n")
+		content := strings.TrimRight(fl.group.Content(), " \n")
+		if !fl.isText() {
+			content = l.choiceRow(fl, i == cur, labelW)
+		}
+		b.WriteString(marker + label + "  " + content + "\n")
 		if ms := l.msgs[fl.id]; len(ms) > 0 {
 			pad := strings.Repeat(" ", labelW+4)
 			for _, m := range ms[:min(len(ms), 2)] {
@@ -404,6 +408,40 @@ func (l *stackLayout) View(hf *huh.Form) string {
 		}
 	}
 	return b.String()
+}
+
+// choiceRow draws a choice field's row of choices, the chosen one marked,
+// wrapped between choices under the field when the line is too short (a
+// cut "● Your" would hide what the choice is).
+func (l *stackLayout) choiceRow(fl *formField, focused bool, labelW int) string {
+	style := l.st.Value
+	if focused {
+		style = l.st.Selected
+	}
+	room := max(12, l.w-labelW-4)
+	pad := strings.Repeat(" ", labelW+4)
+	var lines []string
+	cur := ""
+	for j, c := range fl.choices {
+		item := "○ " + c
+		if j == fl.choice {
+			item = "● " + c
+		}
+		switch {
+		case cur == "":
+			cur = item
+		case lipgloss.Width(cur)+2+lipgloss.Width(item) <= room:
+			cur += "  " + item
+		default:
+			lines = append(lines, cur)
+			cur = item
+		}
+	}
+	lines = append(lines, cur)
+	for i := range lines {
+		lines[i] = style.Render(lines[i])
+	}
+	return strings.Join(lines, "\n"+pad)
 }
 
 func (l *stackLayout) GroupWidth(_ *huh.Form, _ *huh.Group, w int) int { return w }

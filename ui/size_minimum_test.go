@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/amlaks/amlaks/wizard"
@@ -55,4 +56,25 @@ func TestSizeLineFollowsThePurpose(t *testing.T) {
 	}
 	d.wantScreen("1 node × 4 vCPUs = 4 vCPUs")
 	d.wantNoScreen("3 nodes × 4 vCPUs")
+}
+
+// At 60×16 nothing is hidden without a word: the Mode step says "↓ more"
+// for the choices below, the SIMULATED badge and the step title show
+// whole (the context gives way), and a row of choices wraps instead of
+// being cut after "● Your".
+func TestSmallTerminalHidesNothingUnsaid(t *testing.T) {
+	d := k8sDriver(t, sized(60, 16))
+	d.pickWorkspace()
+	d.wantScreen("1. Create new", "↓ more")
+	d.wantNoScreen("4. List computes")
+	d.press("down", "down", "down")
+	d.wantScreen("4. List computes", "↑ more")
+	d.press("up", "up", "up", "enter", "enter") // create, Kubernetes
+	for d.m.step != wizard.StepTLS {
+		d.enterThrough()
+		if strings.Contains(d.screen(), "SIMULAT…") || !strings.Contains(strings.SplitN(d.screen(), "\n", 2)[0], "SIMULATED") {
+			t.Fatalf("badge cut at %s:\n%s", d.m.step, d.screen())
+		}
+	}
+	d.wantScreen("● Off (plain HTTP)", "○ Your own certificate")
 }

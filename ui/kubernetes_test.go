@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
@@ -50,12 +51,18 @@ func TestKubernetesCreateThroughThreePhases(t *testing.T) {
 	d.press("enter")
 	d.wantStep(wizard.StepReview)
 	d.wantScreen("Create Kubernetes compute k8s-new in mlw-prod", "Router", "Namespace", "default")
+	// one estimate: the three phases' usual times added up (8 + 6 + 5
+	// min), the figure the progress says too
+	d.wantScreen("takes about 19 min")
 	p := d.m.plan
 	if !p.Kubernetes() || !p.AllowInsecure || p.KubernetesVersion == "" || p.NewClusterName() == "" {
 		t.Fatalf("plan: type %s insecure %v version %q cluster %q", p.ComputeType, p.AllowInsecure, p.KubernetesVersion, p.NewClusterName())
 	}
 	d.press("enter") // submit: the phases run
 	d.wantScreen("✓")
+	if d.m.op.expected != 19*time.Minute {
+		t.Errorf("progress expects %s, review said 19 min", d.m.op.expected)
+	}
 	var names []string
 	for _, ph := range d.m.op.phases {
 		names = append(names, ph.name)

@@ -335,8 +335,10 @@ func newModeScreen() screen {
 			return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
 		},
 		choices: []choice{
-			{"Create new", "create a new AKS inference cluster from the workspace (about 10 minutes)", string(wizard.ModeCreate)},
-			{"Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes)", string(wizard.ModeAttach)},
+			// how long it takes depends on the compute type and the
+			// steps: review says it, from the same figures as the progress
+			{"Create new", "create a new AKS inference cluster from the workspace", string(wizard.ModeCreate)},
+			{"Attach existing", "attach an AKS cluster of the subscription to the workspace", string(wizard.ModeAttach)},
 			{"Browse versions", "see which Kubernetes versions a region offers", string(wizard.ModeBrowse)},
 			{"List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute", string(wizard.ModeList)},
 		},

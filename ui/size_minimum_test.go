@@ -66,6 +66,7 @@ func TestSmallTerminalHidesNothingUnsaid(t *testing.T) {
 	d := k8sDriver(t, sized(60, 16))
 	d.pickWorkspace()
 	d.wantScreen("1. Create new", "↓ more")
+	d.wantNoScreen("about 10 minutes") // the estimate is review's, for the plan's type
 	d.wantNoScreen("4. List computes")
 	d.press("down", "down", "down")
 	d.wantScreen("4. List computes", "↑ more")

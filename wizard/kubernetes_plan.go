@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/amlaks/amlaks/rules"
 )
@@ -256,4 +257,30 @@ func DecideInstallExtension(p *Plan, k Known) {
 	e, ok := k.Extensions[strings.ToLower(p.ClusterID)]
 	p.InstallExtension = !ok || !e.Healthy()
 	p.Mark(FInstallExtension, Asked)
+}
+
+// SubmitKinds are the operations the plan's submit runs, in order: a
+// Kubernetes create's cluster, extension and attach; a Kubernetes
+// attach's extension and attach; the legacy create or attach alone.
+func (p *Plan) SubmitKinds() []OpKind {
+	switch {
+	case p.Kubernetes() && p.Mode == ModeCreate:
+		return []OpKind{OpCluster, OpExtension, OpAttach}
+	case p.Kubernetes():
+		return []OpKind{OpExtension, OpAttach}
+	case p.Mode == ModeAttach:
+		return []OpKind{OpAttach}
+	}
+	return []OpKind{OpCreate}
+}
+
+// Expected is how long the plan's submit usually takes: its operations'
+// usual times (exp, per kind) added up. The review and the progress of
+// the wizard both say this one figure.
+func (p *Plan) Expected(exp func(OpKind) time.Duration) time.Duration {
+	var d time.Duration
+	for _, k := range p.SubmitKinds() {
+		d += exp(k)
+	}
+	return d
 }

@@ -403,7 +403,7 @@ func (l *stackLayout) View(hf *huh.Form) string {
 		if ms := l.msgs[fl.id]; len(ms) > 0 {
 			pad := strings.Repeat(" ", labelW+4)
 			for _, m := range ms[:min(len(ms), 2)] {
-				b.WriteString(pad + strings.ReplaceAll(wrap(st.Error.Render("✗ "+m), max(20, l.w-labelW-4)), "\n", "\n"+pad) + "\n")
+				b.WriteString(pad + strings.ReplaceAll(wrap(st.Error.Render("✗ "+wizardWords(m)), max(20, l.w-labelW-4)), "\n", "\n"+pad) + "\n")
 			}
 		}
 	}

@@ -150,7 +150,7 @@ func (s *reviewScreen) view(m env, w, h int) string {
 	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(p.Expected(m.expected))))
 	if !p.Kubernetes() && p.From(wizard.FComputeType) != wizard.Asked {
 		// said once: the compute type step, which says it, was not shown
-		b.WriteString(wrap(st.Muted.Render(wizard.Legacy), w) + "\n")
+		b.WriteString(wrap(st.Muted.Render(wizardWords(wizard.Legacy)), w) + "\n")
 	}
 	b.WriteString("\n")
 	for _, r := range summaryRows(m, s.report) {
@@ -327,9 +327,9 @@ func findingLine(st *styles, f rules.Finding, w int) string {
 	default:
 		label = st.Info.Render("INFO ")
 	}
-	text := f.Message
+	text := wizardWords(f.Message)
 	if f.Fix != "" {
-		text += " — " + f.Fix
+		text += " — " + wizardWords(f.Fix)
 	}
 	wrapped := wrap(text, max(20, w-9))
 	return "  " + label + "  " + strings.ReplaceAll(wrapped, "\n", "\n         ")

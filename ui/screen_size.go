@@ -516,7 +516,7 @@ func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes i
 			if i > 0 {
 				b.WriteByte('\n')
 			}
-			b.WriteString(paint(st.Error, "✗ "+strings.TrimLeft(indent(p, 2, w), " ")))
+			b.WriteString(paint(st.Error, "✗ "+strings.TrimLeft(indent(wizardWords(p), 2, w), " ")))
 		}
 	}
 	if nodes > 0 {

@@ -20,6 +20,20 @@ func k8sDriver(t *testing.T, mutate ...func(*Options)) *driver {
 	}}, mutate...)...)
 }
 
+// k8sCreateTo walks a Kubernetes create (at 100×32) with the defaults up
+// to step id.
+func k8sCreateTo(t *testing.T, id wizard.StepID) *driver {
+	d := k8sDriver(t, sized(100, 32))
+	d.pickWorkspace()
+	d.press("enter") // create
+	d.wantStep(wizard.StepComputeType)
+	d.press("enter") // Kubernetes
+	for d.m.step != id {
+		d.enterThrough()
+	}
+	return d
+}
+
 // A Kubernetes create from the wizard: every step of the current path
 // asked in order, the review lists the three phases, and the submit runs
 // them (cluster, extension, attach) to a Kubernetes compute.
@@ -160,12 +174,7 @@ func TestKubernetesPickerBadgesAndInstallsOnPick(t *testing.T) {
 // The API access form: a wrong range is refused with the rule's message
 // under the field; an address typed alone is sent as /32, as the flag's is.
 func TestAPIAccessFormChecksRanges(t *testing.T) {
-	d := k8sDriver(t, sized(100, 32))
-	d.pickWorkspace()
-	d.press("enter", "enter") // create, Kubernetes
-	for d.m.step != wizard.StepAPIAccess {
-		d.enterThrough()
-	}
+	d := k8sCreateTo(t, wizard.StepAPIAccess)
 	d.press("right") // authorized ranges
 	d.press("tab")
 	d.typ("203.0.113.0/24, foo")
@@ -189,12 +198,7 @@ func TestAPIAccessFormChecksRanges(t *testing.T) {
 // and then be refused), says nothing is missing before anything is typed,
 // and shows its examples as examples ("e.g. …"), colour or not.
 func TestKubernetesTLSOffersOnlyWhatTheTypeCanDo(t *testing.T) {
-	d := k8sDriver(t, sized(100, 32))
-	d.pickWorkspace()
-	d.press("enter", "enter") // create, Kubernetes
-	for d.m.step != wizard.StepTLS {
-		d.enterThrough()
-	}
+	d := k8sCreateTo(t, wizard.StepTLS)
 	d.wantScreen("Off (plain HTTP)", "Your own certificate")
 	d.wantNoScreen("Microsoft certificate")
 	d.press("2") // your own certificate
@@ -215,14 +219,7 @@ func TestKubernetesTLSOffersOnlyWhatTheTypeCanDo(t *testing.T) {
 // subscription's clusters (listed once): a cluster amlaks did not create is
 // marked at once, not first as a Block at review.
 func TestNewClusterNameCheckedAsTyped(t *testing.T) {
-	d := k8sDriver(t, sized(100, 32))
-	d.pickWorkspace()
-	d.press("enter") // create
-	d.wantStep(wizard.StepComputeType)
-	d.press("enter")
-	for d.m.step != wizard.StepNewCluster {
-		d.enterThrough()
-	}
+	d := k8sCreateTo(t, wizard.StepNewCluster)
 	d.wantNoScreen("already exists")
 	d.press("ctrl+u")
 	d.typ("aks-shared")

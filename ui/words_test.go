@@ -25,12 +25,7 @@ func TestWizardWordsNameTheStepNotTheFlag(t *testing.T) {
 // On the API server access step, the wizard names its field, not the flag
 // nobody typed.
 func TestAPIAccessStepNamesItsFieldNotAFlag(t *testing.T) {
-	d := k8sDriver(t, sized(100, 32))
-	d.pickWorkspace()
-	d.press("enter", "enter") // create, Kubernetes
-	for d.m.step != wizard.StepAPIAccess {
-		d.enterThrough()
-	}
+	d := k8sCreateTo(t, wizard.StepAPIAccess)
 	d.press("2", "enter", "enter") // authorized, no range: refused
 	d.wantStep(wizard.StepAPIAccess)
 	d.wantScreen("not yet: authorized access needs Authorized ranges")

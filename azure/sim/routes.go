@@ -67,6 +67,7 @@ func routes() []route {
 		r("operations", clusterPath+"/"+k8sConfProvider+"/extensions/*/operations/*", "GET", (*Handler).serveExtensionOperation),
 		r("skus", "subscriptions/*/"+crpProvider+"/skus", "GET", (*Handler).serveSKUs),
 		r("usages", "subscriptions/*/"+crpProvider+"/locations/*/usages", "GET", (*Handler).serveUsages),
+		r("subnet", "subscriptions/*/resourcegroups/*/"+networkProvider+"/virtualnetworks/*/subnets/*", "GET", (*Handler).serveSubnet),
 		r("providers", "subscriptions/*/providers/*", "GET", (*Handler).serveProvider),
 		r("providers", "subscriptions/*/providers/*/register", "POST", (*Handler).serveRegister),
 	}

@@ -177,6 +177,16 @@ func (a *app) withClusterNodes(c wizard.Compute) wizard.Compute {
 	return c
 }
 
+// withExtensionPurpose gives a Kubernetes compute the purpose its Azure ML
+// extension runs with (configurationSettings.clusterPurpose): Azure ML
+// records none on the compute of this type.
+func withExtensionPurpose(c wizard.Compute, e wizard.Extension, found bool) wizard.Compute {
+	if c.Purpose == "" && found {
+		c.Purpose = rules.Purpose(e.Settings["clusterPurpose"])
+	}
+	return c
+}
+
 func extensionLabel(e wizard.Extension, found, known bool) string {
 	switch {
 	case !known:

@@ -238,8 +238,9 @@ func (a *app) printList(p *wizard.Plan) error {
 	done := make(chan struct{}, len(cs))
 	for i, c := range cs {
 		go func() {
-			cs[i] = a.withClusterNodes(c)
+			c = a.withClusterNodes(c)
 			e, found, known := a.extensionOf(c)
+			cs[i] = withExtensionPurpose(c, e, found)
 			exts[i] = ext{e, found, known}
 			done <- struct{}{}
 		}()
@@ -321,7 +322,8 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
 				ph := a.phaseStatus(c)
-				m := computeJSON(a.withClusterNodes(c), nil)
+				e, found, _ := a.extensionOf(c)
+				m := computeJSON(withExtensionPurpose(a.withClusterNodes(c), e, found), nil)
 				m["phases"] = ph
 				if err := a.emit(m, func(w io.Writer) {
 					t := newTable(w, "NAME", "TYPE", "STATE", "NAMESPACE", "CLUSTER")

@@ -238,9 +238,9 @@ func (a *app) printList(p *wizard.Plan) error {
 	done := make(chan struct{}, len(cs))
 	for i, c := range cs {
 		go func() {
-			c = a.withClusterNodes(c)
-			e, found, known := a.extensionOf(c)
-			cs[i] = withExtensionPurpose(c, e, found)
+			x := a.withClusterNodes(c)
+			e, found, known := a.extensionOf(x)
+			cs[i] = withExtensionPurpose(x, e, found)
 			exts[i] = ext{e, found, known}
 			done <- struct{}{}
 		}()

@@ -180,7 +180,7 @@ func (p *Plan) Spec() ComputeSpec {
 		Location:    p.Workspace.Region,
 		Description: p.Description,
 		Purpose:     p.Purpose,
-		TLS:         p.TLS,
+		TLS:         p.TLS.Normalized(),
 	}
 	if p.Kubernetes() {
 		s.Type = ComputeKubernetes
@@ -292,7 +292,9 @@ func (p *Plan) Answer(f Field, v any) error {
 			p.Network.SubnetPrefix = prefix
 		}
 	case FTLS:
-		ok = into(&p.TLS, v)
+		if ok = into(&p.TLS, v); ok {
+			p.TLS = p.TLS.Normalized()
+		}
 	case FName:
 		if ok = into(&p.Name, v); ok {
 			p.Name = strings.TrimSpace(p.Name)

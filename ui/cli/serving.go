@@ -27,8 +27,8 @@ stopped half-way leaves it, and the next verify of NAME removes it first.
 A scoring URI on a private address (internal load balancer, ClusterIP or NodePort router)
 cannot be called from here: the deployment is checked and the call is skipped, said so.
 
-Exit codes: 0 the endpoint answered 200 (or the call was skipped), 1 a step failed (with
-its meaning and fix), 130 stopped (what exists in Azure is said).`,
+It exits 0 when the endpoint answered 200 (or the call was skipped), 1 when a step failed
+(with its meaning and fix), 130 when stopped (what exists in Azure is said).`,
 		Example: "  amlaks verify k8s-prod -w mlw-prod\n  amlaks verify k8s-prod -w mlw-prod --keep",
 		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -106,7 +106,7 @@ AKS's run command (kubectl get only), what the cluster itself reports: the exten
 healthcheck codes (each with its meaning and fix), the compute's namespace, the instance
 types against the nodes, and a legacy v1 router (azureml-fe) left in the cluster.
 
-Findings are Block, Warn or Info. Exit codes: 0 no Block, 1 a Block was found.`,
+Findings are Block, Warn or Info. It exits 0 without a Block, 1 with one.`,
 		Example: "  amlaks doctor k8s-prod -w mlw-prod\n  amlaks doctor k8s-prod -w mlw-prod -o json",
 		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -61,6 +61,9 @@ func ExtensionConfig(p *Plan) []string {
 	} else {
 		cfg = append(cfg, "clusterPurpose=FastProd")
 	}
+	if e.GPU {
+		cfg = append(cfg, "installNvidiaDevicePlugin=True")
+	}
 	sort.Strings(cfg)
 	return cfg
 }
@@ -75,7 +78,7 @@ func pyBool(b bool) string {
 // ExtensionAz is the `az k8s-extension create` of the extension phase.
 func ExtensionAz(p *Plan) string {
 	id, _ := rules.ParseClusterID(p.TargetClusterID())
-	a := []string{"az k8s-extension create", "--name " + ExtensionName, "--extension-type " + ExtensionType, "--cluster-type managedClusters",
+	a := []string{"az k8s-extension create", "--name " + shq(p.ExtensionSpec().Name), "--extension-type " + ExtensionType, "--cluster-type managedClusters",
 		"--cluster-name " + shq(id.Name), "--resource-group " + shq(id.ResourceGroup), "--scope cluster", "--release-train stable",
 		"--config " + strings.Join(shqAll(ExtensionConfig(p)), " ")}
 	if p.TLS.Mode == rules.TLSCustom {

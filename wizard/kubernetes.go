@@ -87,6 +87,9 @@ type ExtensionSpec struct {
 	RouterHA      bool
 	AllowInsecure bool      // required without TLS
 	TLS           rules.TLS // own certificate + CNAME: sent only as protected settings
+	// GPU is whether the nodes carry NVIDIA GPUs: the extension then
+	// installs the NVIDIA device plugin, which it never does by default.
+	GPU bool
 }
 
 // Extension is the state of the Azure ML extension on a cluster.

@@ -140,8 +140,42 @@ func (p *Plan) ExtensionSpec() ExtensionSpec {
 	if p.Mode == ModeAttach && p.Cluster != nil {
 		region = p.Cluster.Region
 	}
-	return ExtensionSpec{ClusterID: p.TargetClusterID(), Name: ExtensionName, Region: region, Purpose: p.Purpose,
-		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS}
+	name := ExtensionName
+	if p.ExtensionName != "" {
+		name = p.ExtensionName
+	}
+	return ExtensionSpec{ClusterID: p.TargetClusterID(), Name: name, Region: region, Purpose: p.Purpose,
+		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS, GPU: p.NvidiaNodes()}
+}
+
+// NvidiaNodes reports nodes with NVIDIA GPUs: the create's size, or any
+// pool of the cluster an attach picked.
+func (p *Plan) NvidiaNodes() bool {
+	if p.Mode != ModeAttach {
+		return rules.NvidiaGPU(p.VMSize)
+	}
+	if p.Cluster == nil {
+		return false
+	}
+	for _, pool := range p.Cluster.Pools {
+		if rules.NvidiaGPU(pool.Size) {
+			return true
+		}
+	}
+	return false
+}
+
+// adoptExtension keeps the name of the Azure ML extension already on the
+// attach's cluster: a reinstall over a failed instance must reinstall that
+// instance (Azure allows one instance of the type per cluster).
+func (p *Plan) adoptExtension(k Known) {
+	if p.Mode != ModeAttach || !k.HaveExtensions || p.ClusterID == "" {
+		return
+	}
+	p.ExtensionName = ""
+	if e, ok := k.Extensions[strings.ToLower(p.ClusterID)]; ok {
+		p.ExtensionName = e.Name
+	}
 }
 
 // IdentityLabel is the compute identity for people.
@@ -250,6 +284,9 @@ func DecideInsecure(p *Plan) {
 // it. A flag's answer is kept; nothing is decided while the extensions are
 // unknown.
 func DecideInstallExtension(p *Plan, k Known) {
+	if p.Kubernetes() {
+		p.adoptExtension(k)
+	}
 	if !p.Kubernetes() || p.Mode != ModeAttach || p.Given(FInstallExtension) || !k.HaveExtensions || p.ClusterID == "" {
 		return
 	}

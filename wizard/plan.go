@@ -101,6 +101,7 @@ type Plan struct {
 	Namespace         string
 	Identity          string // "" (system-assigned) or a user-assigned identity's resource ID
 	InstallExtension  bool   // attach: install the Azure ML extension when it is missing or failed
+	ExtensionName     string // attach: the name of the extension instance already on the cluster ("" = ExtensionName)
 	RegisterProviders bool   // register missing resource providers before submitting
 
 	from map[Field]Source

@@ -337,6 +337,7 @@ type PhaseState struct {
 	Done   bool
 	State  string // Succeeded, Creating, Failed, missing, ...
 	Detail string
+	Name   string // the extension phase: the instance's name when one exists
 }
 
 // PhaseProgress is one observation of RunPhases.
@@ -375,7 +376,7 @@ func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
 	}
 	es := PhaseState{Kind: PhaseExtension, State: "missing"}
 	if ok {
-		es = PhaseState{Kind: PhaseExtension, State: e.State, Done: e.Healthy(), Detail: e.Version}
+		es = PhaseState{Kind: PhaseExtension, State: e.State, Done: e.Healthy(), Detail: e.Version, Name: e.Name}
 		if len(e.Errors) > 0 {
 			es.Detail = e.Errors[0].Code + ": " + e.Errors[0].Message
 		}
@@ -537,7 +538,13 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension is " + est.State + " on " + clusterName(p),
 				Hint: "add --install-extension to install it"}
 		}
-		op, err := kc.InstallExtension(ctx, p.ExtensionSpec())
+		spec := p.ExtensionSpec()
+		if est.Name != "" {
+			// a failed instance is reinstalled under its own name: Azure
+			// allows one Azure ML extension per cluster
+			spec.Name = est.Name
+		}
+		op, err := kc.InstallExtension(ctx, spec)
 		if err != nil {
 			return nil, fail(PhaseExtension, err)
 		}

@@ -358,6 +358,9 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 		} else if cl, ok := FindCluster(k.Clusters, p.ClusterID); ok {
 			p.ClusterID, p.Cluster = cl.ID, &cl
 		}
+		if p.Kubernetes() {
+			p.adoptExtension(k)
+		}
 	}
 	return k, nil
 }

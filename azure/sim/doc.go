@@ -71,7 +71,13 @@
 // not-yet-succeeded cluster, a cluster on a service principal, neither
 // inference nor training enabled, an unknown inferenceRouterServiceType,
 // no TLS without allowInsecureConnections=True, scoringFe.sslCert/sslKey
-// that are not base64 PEM, the HA router on fewer than 3 nodes.
+// that are not base64 PEM; and, as the chart's pre-install healthcheck
+// with its code in the message (Azure's message stops at "pod healthcheck
+// failed", the report lives in the cluster): the HA router on fewer than 3
+// nodes (E40002), a certificate that does not cover sslCname (E40007), a
+// raw install without the keys az adds for AKS (relayserver.enabled=false,
+// servicebus.enabled=false, nginxIngress.enabled=true, the cluster's id
+// and region; E45001, modelled on hashicorp/terraform-provider-azurerm#24547).
 // configurationProtectedSettings are never stored nor returned (always {}).
 // One extension per type per cluster (409 otherwise); a PUT over a failed
 // one reinstalls it.

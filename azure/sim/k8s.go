@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
@@ -944,10 +946,67 @@ func (h *Handler) installProblemLocked(c *cluster, e *extensionRec, protected ma
 			nodes += p.Count
 		}
 		if ha && nodes < 3 {
-			return fmt.Sprintf("Helm installation failed : InnerError [release %s failed, and has been uninstalled due to atomic being set: "+
-				"timed out waiting for the condition: azureml-fe pods pending: 0/%d nodes are available: %d node(s) didn't match pod anti-affinity rules. "+
-				"The HA inference router (inferenceRouterHA) needs at least 3 nodes]", e.Name, nodes, nodes)
+			return healthcheckFailure(e.Name, "clusterresource", "E40002", fmt.Sprintf("INSUFFICIENT_NODE: inferenceRouterHA needs at least 3 nodes, the cluster has %d: "+
+				"azureml-fe pods pending: 0/%d nodes are available: %d node(s) didn't match pod anti-affinity rules. "+
+				"Set inferenceRouterHA=False or add nodes", nodes, nodes, nodes))
 		}
+		if msg := sslMismatch(e.Settings["sslCname"], cert); msg != "" {
+			return healthcheckFailure(e.Name, "service", "E40007", "INVALID_SSL_SETTING: "+msg)
+		}
+	}
+	// what az adds for an AKS cluster and a raw install leaves out
+	// (hashicorp/terraform-provider-azurerm#24547: "pod healthcheck
+	// failed"; the check and the code are modelled)
+	var wrong []string
+	for _, kv := range [][2]string{{"relayserver.enabled", "false"}, {"servicebus.enabled", "false"}, {"nginxIngress.enabled", "true"}} {
+		if !strings.EqualFold(e.Settings[kv[0]], kv[1]) {
+			wrong = append(wrong, kv[0]+"="+kv[1])
+		}
+	}
+	for _, k := range []string{"cluster_name", "clusterId", "location", "domain", "jobSchedulerLocation"} {
+		if e.Settings[k] == "" {
+			wrong = append(wrong, k)
+		}
+	}
+	if len(wrong) > 0 {
+		return healthcheckFailure(e.Name, "service", "E45001", "AGENT_UNHEALTHY: the extension's agents did not start: the settings az k8s-extension create adds for an AKS cluster "+
+			"are missing or different: "+strings.Join(wrong, ", "))
+	}
+	return ""
+}
+
+// healthcheckFailure is the Helm failure of a pre-install healthcheck that
+// failed, with the report line the chart writes to the configmap
+// arcml-healthcheck (namespace azureml). Azure's error stops at "pod
+// healthcheck failed"; the simulator adds the report line so the code is
+// seen without kubectl.
+func healthcheckFailure(release, checker, code, msg string) string {
+	return "Helm installation failed : Unable to create/update Kubernetes resources for the extension : " +
+		"Recommendation Please check that there are no policies blocking the resource creation/update for the extension. " +
+		"InnerError [release " + release + " failed, and has been uninstalled due to atomic being set: failed pre-install: pod healthcheck failed] " +
+		"(arcml-healthcheck reports-pre-install: Status: Failed Name: " + checker + " ErrorCode: " + code + " ErrorMessage: " + msg + ")"
+}
+
+// sslMismatch says why a base64 PEM certificate does not cover cname (""
+// when it does, or when it is not a certificate the simulator can read).
+func sslMismatch(cname, certB64 string) string {
+	if cname == "" || certB64 == "" {
+		return ""
+	}
+	raw, err := base64.StdEncoding.DecodeString(certB64)
+	if err != nil {
+		return ""
+	}
+	blk, _ := pem.Decode(raw)
+	if blk == nil {
+		return ""
+	}
+	crt, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		return ""
+	}
+	if err := crt.VerifyHostname(cname); err != nil {
+		return "the certificate does not cover sslCname " + cname + ": " + err.Error()
 	}
 	return ""
 }

@@ -20,6 +20,9 @@ const (
 	// ClusterExtFailed has the Azure ML extension in provisioningState
 	// Failed.
 	ClusterExtFailed = "aks-ml-failed"
+	// ExtFailedName is the name of the failed extension on ClusterExtFailed
+	// (not "azureml": a reinstall must reinstall that instance).
+	ExtFailedName = "aml-inference"
 	// ClusterSP runs on a service principal (no managed identity).
 	ClusterSP = "aks-ml-sp"
 	// ClusterMLGroup is their resource group.
@@ -63,14 +66,14 @@ func initialExtensions() []*extensionRec {
 		{Cluster: id(ClusterExtReady), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
 			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
 			State: "Succeeded", Created: installed, Modified: installed},
-		{Cluster: id(ClusterExtFailed), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+		// a raw ARM install under its own name (as Terraform's extension
+		// resource makes it): without az's AKS keys, the healthcheck failed
+		{Cluster: id(ClusterExtFailed), Name: ExtFailedName, Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
 			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
 			State: "Failed", Created: installed, Modified: installed,
-			Error: &armError{Code: "ExtensionOperationFailed", Message: "The extension operation failed with the following error:  " +
-				"Error: [ InnerError: [Helm installation failed : Unable to create/update Kubernetes resources for the extension : " +
-				"InnerError [release azureml failed, and has been uninstalled due to atomic being set: failed pre-install: pod healthcheck failed]]] " +
-				"occurred while doing the operation : [Create] on the config, For general troubleshooting visit: https://aka.ms/k8s-extensions-TSG, " +
-				"For more application specific troubleshooting visit: Troubleshooting: https://aka.ms/arcmltsg."}},
+			Error: &armError{Code: "ExtensionOperationFailed", Message: extensionFailure(ExtFailedName, healthcheckFailure(ExtFailedName, "service", "E45001",
+				"AGENT_UNHEALTHY: the extension's agents did not start: the settings az k8s-extension create adds for an AKS cluster are missing or different: "+
+					"relayserver.enabled=false, servicebus.enabled=false, nginxIngress.enabled=true, cluster_name, clusterId, location, domain, jobSchedulerLocation")).Message}},
 	}
 }
 

@@ -176,7 +176,7 @@ func newNewClusterScreen() screen {
 
 func newAPIAccessScreen() screen {
 	access := choiceField("api-access", "API server", "Public", "Authorized IP ranges", "Private")
-	ranges := textField("authorized-ip-ranges", "Authorized ranges", "203.0.113.0/24, 198.51.100.7")
+	ranges := textField("authorized-ip-ranges", "Authorized ranges", "20.12.34.0/24, 52.168.1.7")
 	ranges.show = func() bool { return access.choice == 1 }
 	kinds := []wizard.APIAccess{wizard.APIPublic, wizard.APIAuthorized, wizard.APIPrivate}
 	return &k8sForm{

@@ -111,7 +111,7 @@ var k8sCases = map[wizard.StepID]stepCase{
 	},
 	wizard.StepAPIAccess: {
 		good: func(p *wizard.Plan) {
-			p.APIAccess, p.AuthorizedRanges = wizard.APIAuthorized, []string{"203.0.113.0/24"}
+			p.APIAccess, p.AuthorizedRanges = wizard.APIAuthorized, []string{"20.12.34.0/24"}
 		},
 		bad: func(p *wizard.Plan) { p.APIAccess = wizard.APIAuthorized },
 		msg: "authorized access needs --authorized-ip-ranges",

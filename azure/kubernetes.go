@@ -104,7 +104,10 @@ func clusterBody(spec wizard.ClusterSpec) armcontainerservice.ManagedCluster {
 	}
 	switch spec.APIAccess {
 	case wizard.APIPrivate:
-		props.APIServerAccessProfile = &armcontainerservice.ManagedClusterAPIServerAccessProfile{EnablePrivateCluster: to.Ptr(true)}
+		// without the public FQDN, which Azure ML does not support on a
+		// private cluster (az --disable-public-fqdn)
+		props.APIServerAccessProfile = &armcontainerservice.ManagedClusterAPIServerAccessProfile{EnablePrivateCluster: to.Ptr(true),
+			EnablePrivateClusterPublicFQDN: to.Ptr(false)}
 	case wizard.APIAuthorized:
 		ap := &armcontainerservice.ManagedClusterAPIServerAccessProfile{}
 		for _, r := range spec.AuthorizedRanges {
@@ -112,12 +115,21 @@ func clusterBody(spec wizard.ClusterSpec) armcontainerservice.ManagedCluster {
 		}
 		props.APIServerAccessProfile = ap
 	}
-	return armcontainerservice.ManagedCluster{
+	mc := armcontainerservice.ManagedCluster{
 		Location:   to.Ptr(spec.Location),
 		Tags:       tags,
 		Identity:   &armcontainerservice.ManagedClusterIdentity{Type: to.Ptr(armcontainerservice.ResourceIdentityTypeSystemAssigned)},
 		Properties: props,
 	}
+	if spec.LTS {
+		// an LTS-only version: AKS refuses it outside the Premium tier
+		// with the long-term support plan (az --tier premium
+		// --k8s-support-plan AKSLongTermSupport)
+		mc.SKU = &armcontainerservice.ManagedClusterSKU{Name: to.Ptr(armcontainerservice.ManagedClusterSKUNameBase),
+			Tier: to.Ptr(armcontainerservice.ManagedClusterSKUTierPremium)}
+		props.SupportPlan = to.Ptr(armcontainerservice.KubernetesSupportPlanAKSLongTermSupport)
+	}
+	return mc
 }
 
 // extensionBody is the extension PUT body of spec: the body `az

@@ -129,7 +129,7 @@ func TestKubernetesCreatePhases(t *testing.T) {
 
 			// Phase 1: the cluster.
 			spec := wizard.ClusterSpec{SubscriptionID: sub1, ResourceGroup: "rg-ml-prod", Name: "aks-cur", Location: "eastus",
-				KubernetesVersion: "1.32", VMSize: "Standard_D4s_v5", Nodes: 3, APIAccess: wizard.APIAuthorized,
+				KubernetesVersion: "1.36", VMSize: "Standard_D4s_v5", Nodes: 3, APIAccess: wizard.APIAuthorized,
 				AuthorizedRanges: []string{"203.0.113.0/24", "198.51.100.7/32"}, Tags: map[string]string{"env": "prod"}}
 			req, err := c.ClusterRequest(spec)
 			if err != nil {
@@ -155,7 +155,7 @@ func TestKubernetesCreatePhases(t *testing.T) {
 			b := decodeJSON(t, sent.body)
 			checks := map[string][2]any{
 				"location":      {jpath(b, "location"), "eastus"},
-				"version":       {jpath(b, "properties", "kubernetesVersion"), "1.32"},
+				"version":       {jpath(b, "properties", "kubernetesVersion"), "1.36"},
 				"dnsPrefix":     {jpath(b, "properties", "dnsPrefix"), "aks-cur-dns"},
 				"pool name":     {jpath(b, "properties", "agentPoolProfiles", 0, "name"), "system"},
 				"pool mode":     {jpath(b, "properties", "agentPoolProfiles", 0, "mode"), "System"},
@@ -189,7 +189,7 @@ func TestKubernetesCreatePhases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cl.ProvisioningState != "Succeeded" || cl.Version != "1.32.7" || cl.Identity != "SystemAssigned" || cl.Tags[wizard.TagCreatedBy] != "amlaks" ||
+			if cl.ProvisioningState != "Succeeded" || cl.Version != "1.36.7" || cl.Identity != "SystemAssigned" || cl.Tags[wizard.TagCreatedBy] != "amlaks" ||
 				cl.Nodes() != 3 || cl.LoadBalancerSKU != "standard" || len(cl.AuthorizedIPRanges) != 2 {
 				t.Errorf("cluster %+v", cl)
 			}
@@ -589,7 +589,7 @@ func TestKubernetesResume(t *testing.T) {
 // requests (review redraws them).
 func BenchmarkKubernetesRequests(b *testing.B) {
 	c := memClient(b, newSim(b, simSpeedy), nil)
-	cs := wizard.ClusterSpec{SubscriptionID: sub1, ResourceGroup: "rg-ml-prod", Name: "aks-cur", Location: "eastus", KubernetesVersion: "1.32",
+	cs := wizard.ClusterSpec{SubscriptionID: sub1, ResourceGroup: "rg-ml-prod", Name: "aks-cur", Location: "eastus", KubernetesVersion: "1.36",
 		VMSize: "Standard_D4s_v5", Nodes: 3, APIAccess: wizard.APIAuthorized, AuthorizedRanges: []string{"203.0.113.0/24"}}
 	es := wizard.ExtensionSpec{ClusterID: cs.ID(), Region: "eastus", Router: wizard.RouterLoadBalancer, RouterHA: true,
 		TLS: rules.TLS{Mode: rules.TLSCustom, CertPEM: certPEM, KeyPEM: keyPEM, CNAME: "scoring.contoso.com"}}

@@ -110,6 +110,7 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 // advance moves to the step after the current one.
 func (m *Model) advance() tea.Cmd {
 	m.resolveClusterFlag()
+	wizard.DecideLTS(m.plan, m.known())
 	n := m.nextStep(m.step)
 	if n == "" {
 		return nil

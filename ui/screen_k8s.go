@@ -55,10 +55,8 @@ func newK8sVersionScreen() screen {
 				if v.Preview {
 					notes = append(notes, "preview: no SLA")
 				}
-				for _, sp := range v.SupportPlans {
-					if sp == rules.PlanLTS {
-						notes = append(notes, "LTS")
-					}
+				if l := v.PlanLabel(); l != "" {
+					notes = append(notes, l)
 				}
 				patch := v.Version
 				if l := v.PatchList(); len(l) > 0 {

@@ -23,15 +23,20 @@ func AKSCreateAz(p *Plan) string {
 	case APIAuthorized:
 		a = append(a, "--api-server-authorized-ip-ranges "+shq(strings.Join(s.AuthorizedRanges, ",")))
 	case APIPrivate:
-		a = append(a, "--enable-private-cluster")
+		a = append(a, "--enable-private-cluster", "--disable-public-fqdn")
+	}
+	if s.LTS {
+		a = append(a, "--tier premium", "--k8s-support-plan AKSLongTermSupport")
 	}
 	var tags []string
 	for k, v := range s.Tags {
-		tags = append(tags, k+"="+v)
+		tags = append(tags, shq(k+"="+v))
 	}
 	sort.Strings(tags)
 	if len(tags) > 0 {
-		a = append(a, "--tags "+shq(strings.Join(tags, " ")))
+		// one word per tag: az splits each word at its first '=', so one
+		// quoted 'a=x b=y' would be the single tag a with value "x b=y"
+		a = append(a, "--tags "+strings.Join(tags, " "))
 	}
 	a = append(a, "--subscription "+s.SubscriptionID)
 	return strings.Join(a, " \\\n    ")

@@ -70,6 +70,9 @@ type ClusterSpec struct {
 	APIAccess         APIAccess
 	AuthorizedRanges  []string
 	Tags              map[string]string
+	// LTS is a version offered only with long-term support: the cluster
+	// is made in the Premium tier with the AKSLongTermSupport plan.
+	LTS bool
 }
 
 // ID is the cluster's resource ID.

@@ -127,7 +127,7 @@ func (p *Plan) ClusterSpec() ClusterSpec {
 	}
 	s := ClusterSpec{SubscriptionID: sub, ResourceGroup: p.NewClusterGroup(), Name: p.NewClusterName(), Location: p.Region,
 		DNSPrefix: rules.DNSPrefix(p.NewClusterName()), KubernetesVersion: p.KubernetesVersion, VMSize: p.VMSize, Nodes: p.Nodes,
-		APIAccess: p.APIAccess, Tags: map[string]string{TagCreatedBy: "amlaks", TagCompute: p.Workspace.Name + "/" + p.Name}}
+		APIAccess: p.APIAccess, Tags: map[string]string{TagCreatedBy: "amlaks", TagCompute: p.Workspace.Name + "/" + p.Name}, LTS: p.LTS}
 	if p.APIAccess == APIAuthorized {
 		s.AuthorizedRanges = append([]string(nil), p.AuthorizedRanges...)
 	}
@@ -265,6 +265,19 @@ func (p *Plan) k8sAnswer(f Field, v any) (handled, ok bool) {
 		return false, false
 	}
 	return true, ok
+}
+
+// DecideLTS is the decider after the version step of a Kubernetes
+// create: a version the region offers only with long-term support makes
+// the cluster a Premium tier one on the AKSLongTermSupport plan (AKS
+// refuses it otherwise); the review says what that costs, so the user
+// keeps it or picks another version. Nothing changes while the region's
+// versions are unknown.
+func DecideLTS(p *Plan, k Known) {
+	if !p.Kubernetes() || p.Mode != ModeCreate || !k.HaveVersions {
+		return
+	}
+	p.LTS = p.KubernetesVersion != "" && rules.CheckVersion(k.Versions, p.KubernetesVersion).LTSOnly
 }
 
 // DecideInsecure is the decider after the TLS step on the current path:

@@ -224,6 +224,7 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 		Namespace: p.Namespace, Workspace: p.Workspace.Name, TLSOff: p.TLS.Mode == rules.TLSOff, AllowInsecure: p.AllowInsecure,
 		VMSize: r.Facts.Size.Name, VCPUs: r.Facts.Size.VCPUs, MemoryGB: r.Facts.Size.MemoryGB,
 		Version: p.KubernetesVersion, VersionPreview: st.Preview, VersionDefault: p.From(FKubernetesVer) == Default,
+		VersionLTSOnly: st.LTSOnly, PremiumTier: p.LTS, DefaultVersion: r.Facts.Default,
 		ClusterExists: exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks"}
 	if p.APIAccess == APIAuthorized {
 		kf.AuthorizedRanges = p.AuthorizedRanges

@@ -345,6 +345,7 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 		}
 		if p.Kubernetes() && k.HaveVersions {
 			DefaultKubernetesVersion(p, k.Versions)
+			DecideLTS(p, k)
 		}
 		if k.Sizes != nil {
 			if z, ok := k.Sizes.Find(p.VMSize); ok {

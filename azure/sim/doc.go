@@ -56,7 +56,7 @@
 // name (1–63 letters, digits, '-', '_'), dnsPrefix (1–54), at least one
 // agent pool with mode System (MustDefineAtLeastOneSystemPool), pool names
 // (1–12 lower-case letters and digits), a Kubernetes version the region
-// offers ("", "1.32" or "1.32.7"; K8sVersionNotSupported), a VM size that
+// offers ("", "1.36" or "1.36.7"; K8sVersionNotSupported), a VM size that
 // exists, is offered and not restricted here, with ≥ 2 vCPUs and 4 GiB, the
 // standard load balancer only, a managed identity or a service principal,
 // valid authorized IP ranges (not with a private cluster), then the family

@@ -40,13 +40,13 @@ func k8sClusters(std func(cluster) cluster) []cluster {
 		return []pool{{Name: "system", Count: n, VMSize: size, Mode: "System"}}
 	}
 	return []cluster{
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtReady, Location: "eastus", Version: "1.32.7",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtReady, Location: "eastus", Version: "1.36.7",
 			Pools: pools(3, "Standard_D4s_v5"), Tags: map[string]string{"team": "ml-platform"}}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoExt, Location: "eastus", Version: "1.32.6",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoExt, Location: "eastus", Version: "1.36.6",
 			Pools: pools(3, "Standard_D4as_v5")}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtFailed, Location: "eastus", Version: "1.31.11",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtFailed, Location: "eastus", Version: "1.35.7",
 			Pools: pools(3, "Standard_D4s_v5")}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterSP, Location: "eastus", Version: "1.32.7",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterSP, Location: "eastus", Version: "1.36.7",
 			Pools: pools(3, "Standard_E4s_v5"), SPClientID: "7c1f3a52-90d4-4b8e-a6f1-2e5d8c9b0a17"}),
 	}
 }

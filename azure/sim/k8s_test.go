@@ -31,7 +31,7 @@ func clusterBody(mod func(m map[string]any)) map[string]any {
 		"identity": map[string]any{"type": "SystemAssigned"},
 		"properties": map[string]any{
 			"dnsPrefix":         "aks-new-dns",
-			"kubernetesVersion": "1.32",
+			"kubernetesVersion": "1.36",
 			"agentPoolProfiles": []any{map[string]any{"name": "system", "mode": "System", "count": 3, "vmSize": "Standard_D4s_v5", "osType": "Linux"}},
 			"networkProfile":    map[string]any{"loadBalancerSku": "standard"},
 		},
@@ -108,7 +108,7 @@ func TestClusterCreateLRO(t *testing.T) {
 	})
 	resp, m := e.do("PUT", aksRGsub+"aks-new?api-version=2025-09-01", body)
 	if resp.StatusCode != 201 || jstr(m, "properties", "provisioningState") != "Creating" ||
-		jstr(m, "properties", "kubernetesVersion") != "1.32.7" || jstr(m, "identity", "type") != "SystemAssigned" ||
+		jstr(m, "properties", "kubernetesVersion") != "1.36.7" || jstr(m, "identity", "type") != "SystemAssigned" ||
 		jstr(m, "properties", "dnsPrefix") != "aks-new-dns" || jstr(m, "tags", "created-by") != "amlaks" ||
 		jstr(m, "properties", "servicePrincipalProfile", "clientId") != "msi" {
 		t.Fatalf("PUT: %d %v", resp.StatusCode, m)

@@ -433,8 +433,8 @@ func (w *walker) options(id wizard.StepID) []option {
 			if v.Preview {
 				l += ", preview: no SLA"
 			}
-			if slices.Contains(v.SupportPlans, rules.PlanLTS) {
-				l += ", LTS"
+			if pl := v.PlanLabel(); pl != "" {
+				l += ", " + pl
 			}
 			out = append(out, option{l, strings.HasPrefix(p.KubernetesVersion, v.Version), func(q *wizard.Plan) { q.KubernetesVersion = patch }})
 		}

@@ -148,6 +148,40 @@ func (p *Plan) ExtensionSpec() ExtensionSpec {
 		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS, GPU: p.NvidiaNodes()}
 }
 
+// SizeCheck is the purpose's size check of the plan's compute type: the
+// legacy AKS compute's threshold is Azure's rule (it refuses less), the
+// Kubernetes compute's the recommendation (under it is a Warn).
+func (p *Plan) SizeCheck(size string, nodes, vcpusPerNode int) rules.SizeCheck {
+	if p.Kubernetes() {
+		return rules.CheckSizeRecommended(p.Purpose, size, nodes, vcpusPerNode)
+	}
+	return rules.CheckSize(p.Purpose, size, nodes, vcpusPerNode)
+}
+
+// PurposeChoice is one answer of the purpose step, in the words of the
+// plan's compute type.
+type PurposeChoice struct {
+	Purpose     rules.Purpose
+	Title, Desc string
+}
+
+// PurposeChoices are the purposes, described as the compute type applies
+// them: a rule Azure enforces on the legacy AKS compute, a recommendation
+// on the Kubernetes compute.
+func (p *Plan) PurposeChoices() []PurposeChoice {
+	if p.Kubernetes() {
+		return []PurposeChoice{
+			{rules.Production, "Production", "for production traffic: 12 vCPUs and 3 nodes or more in total recommended (fewer is allowed, with a warning); " +
+				"the inference router runs highly available from 3 nodes (clusterPurpose FastProd)"},
+			{rules.DevTest, "Dev-test", "for trying things out: 2 vCPUs and 1 node recommended at least; the router runs without high availability (clusterPurpose DevTest)"},
+		}
+	}
+	return []PurposeChoice{
+		{rules.Production, "Production", "for production traffic: at least 12 vCPUs and 3 nodes in total, or Azure refuses the compute (FastProd)"},
+		{rules.DevTest, "Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)"},
+	}
+}
+
 // NvidiaNodes reports nodes with NVIDIA GPUs: the create's size, or any
 // pool of the cluster an attach picked.
 func (p *Plan) NvidiaNodes() bool {

@@ -137,7 +137,7 @@ func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attac
 	legacy, k8s := SplitAttachments(attachedAs)
 	f := clusterFacts(cl, p, versions, pairs, nil)
 	f.Name = "placeholder"
-	fs := rules.AttachFindings(f)
+	fs := recommendOnly(rules.AttachFindings(f), cl, p)
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, extKnown)
 	kf.InstallExtension = true // picking a cluster without a healthy extension installs it
 	return rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))
@@ -155,6 +155,25 @@ func kubernetesClusterFacts(cl Cluster, p *Plan, legacy []string, k8s []rules.Ku
 		kf.ExtensionError = ext.Errors[0].Code + ": " + ext.Errors[0].Message
 	}
 	return kf
+}
+
+// recommendOnly turns the legacy threshold's Block on a cluster into the
+// Kubernetes compute's Warn: there the purpose's size is Azure ML's
+// recommendation, not a rule Azure applies.
+func recommendOnly(fs []rules.Finding, cl Cluster, p *Plan) []rules.Finding {
+	var out []rules.Finding
+	below := false
+	for _, f := range fs {
+		if f.Code == rules.CodeBelowThreshold {
+			below = true
+			continue
+		}
+		out = append(out, f)
+	}
+	if below {
+		out = append(out, rules.RecommendationFindings(p.Purpose, cl.Name, cl.Nodes(), cl.VCPUs())...)
+	}
+	return out
 }
 
 // kubernetesPreflight is the preflight of a Kubernetes create or attach:
@@ -198,15 +217,23 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 		return r, err
 	}
 	// keep the findings that apply to a cluster created in AKS: name, size,
-	// threshold, quota, GPU, TLS (the version is chosen here; the network
-	// and load balancer notes are the legacy create's)
+	// quota, TLS (the version is chosen here; the threshold, the GPU's
+	// "no second pool" and the network and load balancer notes are the
+	// legacy compute's: here the purpose's size is a recommendation)
 	var fs []rules.Finding
 	for _, f := range r.Findings {
 		switch f.Code {
-		case rules.CodeNameInvalid, rules.CodeNameTaken, rules.CodeBelowThreshold, rules.CodeQuotaFamily, rules.CodeQuotaRegion,
-			rules.CodeQuotaUnknown, rules.CodeSizeRestricted, rules.CodeSizeUnknown, rules.CodeGPUNote, rules.CodeTLS:
+		case rules.CodeNameInvalid, rules.CodeNameTaken, rules.CodeQuotaFamily, rules.CodeQuotaRegion,
+			rules.CodeQuotaUnknown, rules.CodeSizeRestricted, rules.CodeSizeUnknown, rules.CodeTLS:
 			fs = append(fs, f)
 		}
+	}
+	if z := r.Facts.Size; z.VCPUs > 0 {
+		fs = append(fs, rules.RecommendationFindings(p.Purpose, p.NewClusterName(), p.Nodes, p.Nodes*z.VCPUs)...)
+	}
+	if p.NvidiaNodes() {
+		fs = append(fs, rules.Finding{Code: rules.CodeGPUNote, Severity: rules.Info,
+			Message: p.VMSize + " has NVIDIA GPUs: the Azure ML extension installs the NVIDIA device plugin (installNvidiaDevicePlugin=True), or the GPUs are never scheduled"})
 	}
 	cl, err := kc.Cluster(ctx, p.TargetClusterID())
 	exists := err == nil
@@ -260,8 +287,8 @@ func kubernetesAttachPreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 	}
 	cl := *r.Facts.Cluster
 	legacy, k8s := SplitAttachments(attachedAs)
-	f.AttachedAs = nil            // the current path weighs legacy and Kubernetes attachments itself
-	fs := rules.AttachFindings(f) // TLS: the extension's, checked below
+	f.AttachedAs = nil                                  // the current path weighs legacy and Kubernetes attachments itself
+	fs := recommendOnly(rules.AttachFindings(f), cl, p) // TLS: the extension's, checked below
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, true)
 	r.Findings = rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))
 	return r, nil

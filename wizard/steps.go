@@ -519,7 +519,7 @@ func checkNodes(p *Plan, k Known) []rules.Violation {
 	if !ok || size.Restricted != "" {
 		return nil // the size step says why
 	}
-	sc := rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs)
+	sc := p.SizeCheck(size.Name, p.Nodes, size.VCPUs)
 	if sc.OK {
 		return nil
 	}

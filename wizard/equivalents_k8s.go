@@ -93,6 +93,24 @@ func ExtensionAz(p *Plan) string {
 	return strings.Join(a, " \\\n    ")
 }
 
+// PhasesPython is the Python view of a Kubernetes submit: the azure-ai-ml
+// code of the phases that have one, and one comment line for each phase
+// that has none (the cluster and the extension are made with az or the
+// REST API), so the whole is a Python file that runs.
+func PhasesPython(phases []Phase) string {
+	var b strings.Builder
+	for n, ph := range phases {
+		fmt.Fprintf(&b, "# phase %d/%d: %s\n", n+1, len(phases), ph.Title)
+		if ph.Python != "" {
+			b.WriteString(ph.Python + "\n")
+			continue
+		}
+		cmd, _, _ := strings.Cut(ph.Equivalent, " \\")
+		fmt.Fprintf(&b, "# no azure-ai-ml step: run `%s` of the az tab\n\n", strings.TrimSpace(cmd))
+	}
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
 func shqAll(xs []string) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
@@ -125,9 +143,11 @@ func KubernetesPython(p *Plan) string {
 	b.WriteString("\nfrom azure.identity import DefaultAzureCredential\n\n")
 	fmt.Fprintf(&b, "ml_client = MLClient(\n    DefaultAzureCredential(),\n    subscription_id=%q,\n    resource_group_name=%q,\n    workspace_name=%q,\n)\n",
 		p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name)
-	ident := `IdentityConfiguration(type="SystemAssigned")`
+	// azure-ai-ml PascalCases the type with string.capwords: "system_assigned"
+	// goes on the wire as SystemAssigned, "SystemAssigned" as Systemassigned
+	ident := `IdentityConfiguration(type="system_assigned")`
 	if !IsSystemIdentity(p.Identity) {
-		ident = fmt.Sprintf("IdentityConfiguration(\n        type=\"UserAssigned\",\n        user_assigned_identities=[ManagedIdentityConfiguration(resource_id=%q)],\n    )", p.Identity)
+		ident = fmt.Sprintf("IdentityConfiguration(\n        type=\"user_assigned\",\n        user_assigned_identities=[ManagedIdentityConfiguration(resource_id=%q)],\n    )", p.Identity)
 	}
 	fmt.Fprintf(&b, "compute = KubernetesCompute(\n    name=%q,\n    resource_id=%q,\n    namespace=%q,\n    identity=%s,\n)\nml_client.begin_create_or_update(compute).result()\n",
 		p.Name, p.TargetClusterID(), p.Namespace, ident)

@@ -97,7 +97,7 @@ func trueToAzure(t *testing.T, run runFunc) {
 		var warned bool
 		for _, f := range findings {
 			if f["code"] == "version-lts" && f["severity"] == "warn" && strings.Contains(f["message"].(string), "LTS only (Premium tier)") &&
-				strings.Contains(f["message"].(string), "$0.600 per hour") && strings.Contains(f["fix"].(string), "the region's default is 1.36") {
+				strings.Contains(f["message"].(string), "$0.600 per hour for the cluster ($438 a month, Azure's price list)") && strings.Contains(f["fix"].(string), "the region's default is 1.36") {
 				warned = true
 			}
 		}

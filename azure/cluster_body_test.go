@@ -3,6 +3,7 @@ package azure
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,29 @@ func TestClusterLTSAndPrivateFQDN(t *testing.T) {
 	cl, err := c.Cluster(ctx, priv.ID())
 	if err != nil || !cl.Private || cl.PrivatePublicFQDN || !strings.Contains(cl.FQDN, ".privatelink.") {
 		t.Errorf("private cluster read back: %+v %v", cl, err)
+	}
+}
+
+// TestPremiumTierPrice: the Premium tier's price comes from the Retail
+// Prices API (the simulator serves it), asked without the ARM token.
+func TestPremiumTierPrice(t *testing.T) {
+	rec := &wire{h: newSim(t, simSpeedy)}
+	var authSeen bool
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/retail/prices") && r.Header.Get("Authorization") != "" {
+			authSeen = true
+		}
+		rec.ServeHTTP(w, r)
+	})
+	c := memClient(t, h, nil)
+	v, err := c.PremiumTierPrice(context.Background(), "East US")
+	if err != nil || v != 0.60 {
+		t.Fatalf("price %v %v", v, err)
+	}
+	if authSeen {
+		t.Error("the ARM token was sent to the Retail Prices API")
+	}
+	if _, err := c.PremiumTierPrice(context.Background(), "nowhere"); err == nil {
+		t.Error("a region without a price has one")
 	}
 }

@@ -60,6 +60,9 @@ type KubernetesFacts struct {
 	VersionLTSOnly bool
 	PremiumTier    bool
 	DefaultVersion string
+	// PremiumPerHour is the Premium tier's price from Azure's price list
+	// (0: it could not be read; the list price is said instead).
+	PremiumPerHour float64
 
 	// A create whose cluster already exists: made by amlaks (a re-run
 	// continues) or not (Block).
@@ -167,9 +170,13 @@ func KubernetesFindings(f KubernetesFacts) []Finding {
 			add(CodeVersionLTS, Block, "Kubernetes "+f.Version+" is offered here only with long-term support, and the cluster would not be in the Premium tier: AKS refuses it (K8sVersionNotSupported)",
 				other+", or choose the version again")
 		case f.VersionLTSOnly:
+			price, source := f.PremiumPerHour, "Azure's price list"
+			if !(price > 0) {
+				price, source = PremiumTierPerHour, "the list price: Azure's price list could not be read"
+			}
 			add(CodeVersionLTS, Warn, fmt.Sprintf("Kubernetes %s is LTS only (Premium tier): the cluster is created in AKS's Premium tier with the AKSLongTermSupport plan, "+
-				"which costs %s per hour for the cluster (%s a month) on top of its nodes; an LTS-only version is older than the three the Azure ML extension supports",
-				f.Version, hourly(PremiumTierPerHour), Dollars(PremiumTierPerHour*HoursPerMonth)), other+" to stay on the Free tier")
+				"which costs %s per hour for the cluster (%s a month, %s) on top of its nodes; an LTS-only version is older than the three the Azure ML extension supports",
+				f.Version, hourly(price), Dollars(price*HoursPerMonth), source), other+" to stay on the Free tier")
 		case f.VersionPreview:
 			add(CodeVersionPreview, Warn, "Kubernetes "+f.Version+" is a preview in this region: no SLA", "pick the region's default for production")
 		case f.Version != "":

@@ -133,4 +133,7 @@ type KubernetesCloud interface {
 	ExtensionRequest(spec ExtensionSpec) (Request, error)
 	// DeleteCluster starts the delete of a cluster amlaks created.
 	DeleteCluster(ctx context.Context, id string) (Operation, error)
+	// PremiumTierPrice is what AKS's Premium tier (which long-term
+	// support needs) costs per cluster and hour in a region, in USD.
+	PremiumTierPrice(ctx context.Context, region string) (float64, error)
 }

@@ -157,6 +157,22 @@ func kubernetesClusterFacts(cl Cluster, p *Plan, legacy []string, k8s []rules.Ku
 	return kf
 }
 
+// premiumPrice is the Premium tier's hourly price when the version needs
+// it (0 when it is not needed or cannot be read: the finding then says the
+// list price).
+func premiumPrice(ctx context.Context, kc KubernetesCloud, region string, need bool) float64 {
+	if !need {
+		return 0
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	v, err := kc.PremiumTierPrice(pctx, region)
+	if err != nil {
+		return 0
+	}
+	return v
+}
+
 // recommendOnly turns the legacy threshold's Block on a cluster into the
 // Kubernetes compute's Warn: there the purpose's size is Azure ML's
 // recommendation, not a rule Azure applies.
@@ -252,6 +268,7 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 		VMSize: r.Facts.Size.Name, VCPUs: r.Facts.Size.VCPUs, MemoryGB: r.Facts.Size.MemoryGB,
 		Version: p.KubernetesVersion, VersionPreview: st.Preview, VersionDefault: p.From(FKubernetesVer) == Default,
 		VersionLTSOnly: st.LTSOnly, PremiumTier: p.LTS, DefaultVersion: r.Facts.Default,
+		PremiumPerHour: premiumPrice(ctx, kc, p.Region, st.LTSOnly),
 		ClusterExists: exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks"}
 	if p.APIAccess == APIAuthorized {
 		kf.AuthorizedRanges = p.AuthorizedRanges

@@ -48,6 +48,8 @@
 //	GET    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name} [extension]
 //	PUT    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}  201 + Azure-AsyncOperation [extension]
 //	DELETE {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}  202 + Azure-AsyncOperation [extension]
+//	GET    /api/retail/prices?$filter=... the Azure Retail Prices API (prices.azure.com, no sign-in) for the AKS
+//	       Standard and Premium tiers ($0.10 and $0.60 per cluster hour; meters modelled) [prices]
 //	GET    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}/operations/{id} [operations]
 //	GET    /subscriptions/{sub}/providers/{namespace}                     registrationState [providers]
 //	POST   /subscriptions/{sub}/providers/{namespace}/register            Registering, Registered 5 s later [providers]

@@ -69,6 +69,7 @@ func routes() []route {
 		r("usages", "subscriptions/*/"+crpProvider+"/locations/*/usages", "GET", (*Handler).serveUsages),
 		r("providers", "subscriptions/*/providers/*", "GET", (*Handler).serveProvider),
 		r("providers", "subscriptions/*/providers/*/register", "POST", (*Handler).serveRegister),
+		r("prices", "api/retail/prices", "GET", (*Handler).servePrices),
 	}
 }
 

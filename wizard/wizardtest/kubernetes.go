@@ -362,3 +362,12 @@ func (c *Cloud) followTarget(ctx context.Context, op wizard.Operation, ch chan<-
 	case <-ctx.Done():
 	}
 }
+
+// PremiumTierPrice implements wizard.KubernetesCloud: $0.60 per cluster
+// hour, as Azure's price list says today.
+func (c *Cloud) PremiumTierPrice(ctx context.Context, region string) (float64, error) {
+	if err := c.enter(ctx, "PremiumTierPrice"); err != nil {
+		return 0, err
+	}
+	return 0.60, nil
+}

@@ -269,7 +269,7 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 		Version: p.KubernetesVersion, VersionPreview: st.Preview, VersionDefault: p.From(FKubernetesVer) == Default,
 		VersionLTSOnly: st.LTSOnly, PremiumTier: p.LTS, DefaultVersion: r.Facts.Default,
 		PremiumPerHour: premiumPrice(ctx, kc, p.Region, st.LTSOnly),
-		ClusterExists: exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks"}
+		ClusterExists:  exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks"}
 	if p.APIAccess == APIAuthorized {
 		kf.AuthorizedRanges = p.AuthorizedRanges
 	}

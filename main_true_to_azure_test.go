@@ -151,10 +151,7 @@ func TestTrueToAzureDemo(t *testing.T) {
 
 func TestTrueToAzureRealPath(t *testing.T) {
 	rp := newRealPath(t)
+	// (the simulator's acceptance of the Premium tier is
+	// TestClusterLTSAndPrivateFQDN's: a create here would poll for 30 s)
 	trueToAzure(t, func(args ...string) result { r, _ := rp.run(args...); return r })
-	// and an LTS-only cluster is made: the simulator takes the Premium tier
-	r, _ := rp.run("create", "-w", "mlw-prod", "-n", "k8s-lts", "--kubernetes-version", "1.34", "--allow-insecure-connections", "--yes")
-	if r.code != 0 {
-		t.Fatalf("LTS create: %s", r)
-	}
 }

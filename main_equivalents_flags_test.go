@@ -33,6 +33,12 @@ import (
 //     learn.microsoft.com/cli/azure/ml/compute#az-ml-compute-attach (--name,
 //     --resource-group, --workspace-name, --type, --resource-id, --namespace,
 //     --identity-type, --user-assigned-identities)
+//   - az k8s-extension update: the same _params.py (its 'k8s-extension' context, and
+//     'k8s-extension update' for --yes)
+//   - az aks trustedaccess rolebinding create: Azure/azure-cli acs _params.py
+//     ('aks trustedaccess rolebinding' cluster_name, role_binding_name
+//     '--name', 'aks trustedaccess rolebinding create' roles; source_resource_id
+//     of aks_trustedaccess_role_binding_create)
 //   - --subscription is az's global flag.
 var azFlags = map[string]map[string]int{
 	"az aks create": {"--name": 1, "--resource-group": 1, "--location": 1, "--kubernetes-version": 1, "--node-count": 1, "--node-vm-size": 1,
@@ -43,6 +49,10 @@ var azFlags = map[string]map[string]int{
 		"--scope": 1, "--release-train": 1, "--config": -1, "--config-protected": -1, "--subscription": 1},
 	"az ml compute attach": {"--type": 1, "--name": 1, "--resource-id": 1, "--namespace": 1, "--identity-type": 1,
 		"--user-assigned-identities": 1, "--resource-group": 1, "--workspace-name": 1, "--subscription": 1},
+	"az k8s-extension update": {"--name": 1, "--cluster-type": 1, "--cluster-name": 1, "--resource-group": 1,
+		"--config": -1, "--config-protected": -1, "--yes": 0, "--subscription": 1},
+	"az aks trustedaccess rolebinding create": {"--resource-group": 1, "--cluster-name": 1, "--name": 1, "--source-resource-id": 1,
+		"--roles": 1, "--subscription": 1},
 }
 
 // shellWords splits a printed command as sh does: backslash-newline
@@ -153,6 +163,8 @@ func TestEquivalentsAreValid(t *testing.T) {
 		{"attach", "-n", "k8s-e", "--cluster", "aks-ml-failed", "--cluster-resource-group", "rg-aks-ml", "--install-extension", "--allow-insecure-connections",
 			"--identity", "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-ml-prod/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-ml"},
 		{"attach", "-n", "k8s-f", "--cluster", "aks-ml-ready", "--cluster-resource-group", "rg-aks-ml"},
+		{"attach", "-n", "k8s-g", "--cluster", "aks-ml-training", "--cluster-resource-group", "rg-aks-ml", "--install-extension", "--allow-insecure-connections"},
+		{"attach", "-n", "k8s-h", "--cluster", "aks-ml-nolocal", "--cluster-resource-group", "rg-aks-ml"},
 	}
 	python3, pyErr := exec.LookPath("python3")
 	if pyErr != nil {

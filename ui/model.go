@@ -412,7 +412,9 @@ func (m Model) Result() Result {
 
 // View renders the frame: header, the step's body, help line.
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	// the frame mixes text from Azure with styling: only its own styling
+	// reaches the terminal
+	v := tea.NewView(rules.InertTerminal(m.render()))
 	v.AltScreen = true
 	v.WindowTitle = "amlaks"
 	return v

@@ -116,6 +116,9 @@ func (m *Model) submit() tea.Cmd {
 		if p.Mode == wizard.ModeCreate {
 			m.op.expected += m.expected(wizard.OpCluster)
 		}
+		if len(p.TrustedAccessNeeds()) > 0 {
+			m.op.expected += m.expected(wizard.OpTrustedAccess)
+		}
 		return tea.Batch(m.goTo(wizard.StepSubmit), m.phasesCmd(req, p), m.tickCmd(req))
 	}
 	cmd := func() tea.Msg {

@@ -60,7 +60,9 @@ func (s *clusterScreen) facts(m env, cl wizard.Cluster) []rules.Finding {
 	idx, _ := m.attachmentsData()
 	exts, esl := m.extensionsData()
 	ext, haveExt := exts[strings.ToLower(cl.ID)]
-	fs := wizard.ClusterFindings(cl, m.Plan(), vs, wizard.PairsOf(regs, m.Plan().Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok)
+	bmap, _ := m.bindingsData()
+	bs, haveBs := bmap[strings.ToLower(cl.ID)]
+	fs := wizard.ClusterFindings(cl, m.Plan(), vs, wizard.PairsOf(regs, m.Plan().Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok, bs, haveBs)
 	if fs == nil {
 		fs = []rules.Finding{}
 	}
@@ -76,7 +78,8 @@ func (s *clusterScreen) sync(m env) {
 	_, asl := m.attachmentsData()
 	_, rsl := m.regionsData()
 	_, esl := m.extensionsData()
-	sig := string(m.Plan().Purpose) + string(m.Plan().ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl)
+	_, bsl := m.bindingsData()
+	sig := string(m.Plan().Purpose) + string(m.Plan().ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl) + slotSig(bsl)
 	for _, cl := range cls {
 		_, vsl := m.versionsData(cl.Region)
 		sig += slotSig(vsl)
@@ -197,6 +200,9 @@ func (s *clusterScreen) byID(m env) (int, string, bool) {
 		if rules.SameCluster(cl.ID, id.String()) {
 			return i, "", true
 		}
+	}
+	if why := m.Plan().CrossSubscription(id.String()); why != "" {
+		return -1, why, false
 	}
 	if !strings.EqualFold(id.SubscriptionID, m.Plan().Subscription) {
 		return -1, fmt.Sprintf("the cluster is in subscription %s, not in this one (%s): attach a cluster of the workspace's subscription", id.SubscriptionID, m.Plan().Subscription), false

@@ -90,6 +90,9 @@ type Workspace struct {
 	// Azure Machine Learning workspace, "Hub" and "Project" for Azure AI
 	// Foundry hubs and projects, "FeatureStore", ...
 	Kind string
+	// PrivateEndpoint: the workspace has a private endpoint connection, so
+	// an AKS cluster it uses must be in its region.
+	PrivateEndpoint bool
 }
 
 // WorkspaceUsable says whether an AKS compute can be created in or
@@ -187,6 +190,9 @@ type Cluster struct {
 	// (no managed identity: the Azure ML extension cannot use it).
 	Identity string
 	Tags     map[string]string
+	// LocalAccountsDisabled is disableLocalAccounts: Azure ML reaches such
+	// a cluster only through a Trusted Access role binding.
+	LocalAccountsDisabled bool
 }
 
 // Nodes is the sum of pool counts.
@@ -244,6 +250,11 @@ const (
 	OpCluster   OpKind = "cluster"
 	OpExtension OpKind = "extension"
 	OpDelete    OpKind = "delete-cluster"
+	// OpExtensionUpdate adds inference to an installed extension (PATCH);
+	// OpTrustedAccess creates a Trusted Access role binding (Name is the
+	// binding's).
+	OpExtensionUpdate OpKind = "extension-update"
+	OpTrustedAccess   OpKind = "trusted-access"
 )
 
 // Operation is a running long-running operation on a compute.
@@ -275,6 +286,8 @@ func (k OpKind) Expected() time.Duration {
 		return 8 * time.Minute
 	case OpExtension:
 		return 6 * time.Minute
+	case OpExtensionUpdate:
+		return 4 * time.Minute
 	}
 	return time.Minute
 }

@@ -311,9 +311,13 @@ authorized IP ranges, private clusters, and whether the cluster is already attac
 somewhere.
 
 --compute-type Kubernetes (the default, current): the cluster needs the Azure ML extension;
---install-extension installs (or reinstalls a failed) one first — without it a missing
-extension stops here and nothing is changed on your cluster. One cluster may be attached to
-several workspaces; namespaces (--namespace, default "default") keep their workloads apart.
+--install-extension installs (or reinstalls a failed) one first, or adds inference to one
+installed for training only — without it such an extension stops here and nothing is changed
+on your cluster. A cluster with local accounts disabled, authorized IP ranges or a private API
+server gets the workspace's Trusted Access role binding before the attach. The cluster must be
+in the workspace's subscription, and in its region when the workspace has a private endpoint.
+One cluster may be attached to several workspaces; namespaces (--namespace, default "default")
+keep their workloads apart.
 
 --compute-type AKS is the legacy v1 path: Azure ML SDK v1 support ended 2026-06-30, CLI v1 on
 2025-09-30, and SDK v2 cannot use an AKS compute; a second AKS attachment breaks the first.`,
@@ -376,7 +380,7 @@ several workspaces; namespaces (--namespace, default "default") keep their workl
 	fl.StringVar(&clusterRG, "cluster-resource-group", "", "resource group of the AKS cluster")
 	fl.StringVar(&lb, "load-balancer", "public", "public or internal (no public IP: needs --load-balancer-subnet)")
 	fl.StringVar(&lbSubnet, "load-balancer-subnet", "", "subnet of the cluster's VNet for the internal load balancer")
-	fl.BoolVar(&install, "install-extension", false, "Kubernetes compute: install the Azure ML extension when it is missing, or reinstall a failed one")
+	fl.BoolVar(&install, "install-extension", false, "Kubernetes compute: install the Azure ML extension when it is missing, reinstall a failed one, or add inference to a training-only one")
 	return cmd
 }
 

@@ -82,6 +82,7 @@ func routes() []route {
 		r("environment", wsPath+"/environments/*/versions/*", "GET PUT", (*Handler).serveEnvironmentVersion),
 		r("operations", "subscriptions/*/"+mlProvider+"/locations/*/mfeoperationsstatus/*", "GET", (*Handler).serveMLOperationStatus),
 		r("operations", "subscriptions/*/"+mlProvider+"/locations/*/mfeoperationresults/*", "GET", (*Handler).serveMLOperationResult),
+		r("prices", "api/retail/prices", "GET", (*Handler).servePrices),
 	}
 }
 

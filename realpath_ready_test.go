@@ -49,7 +49,7 @@ func TestReadyCreateMakesNamespaceAndInstanceTypes(t *testing.T) {
 
 func TestReadyGPUCreateHasAGPUType(t *testing.T) {
 	rp := newRealPath(t)
-	r, _ := rp.run("create", "-w", "mlw-prod", "-n", "k8s-gpu", "--region", "westeurope", "--vm-size", "Standard_NC6s_v3", "--nodes", "1", "--purpose", "dev-test",
+	r, _ := rp.run("create", "-w", "mlw-prod", "-n", "k8s-gpu", "--region", "westus2", "--vm-size", "Standard_NC4as_T4_v3", "--nodes", "1", "--purpose", "dev-test",
 		"--allow-insecure-connections", "--yes")
 	if r.code != 0 {
 		t.Fatalf("create: %s", r)

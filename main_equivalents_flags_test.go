@@ -51,6 +51,7 @@ var azFlags = map[string]map[string]int{
 		"--user-assigned-identities": 1, "--resource-group": 1, "--workspace-name": 1, "--subscription": 1},
 	"az k8s-extension update": {"--name": 1, "--cluster-type": 1, "--cluster-name": 1, "--resource-group": 1,
 		"--config": -1, "--config-protected": -1, "--yes": 0, "--subscription": 1},
+	"az aks command invoke": {"--resource-group": 1, "--name": 1, "--command": 1, "--file": 1, "--subscription": 1},
 	"az aks trustedaccess rolebinding create": {"--resource-group": 1, "--cluster-name": 1, "--name": 1, "--source-resource-id": 1,
 		"--roles": 1, "--subscription": 1},
 }

@@ -477,7 +477,12 @@ func readinessPhase(c Cloud, p *Plan) (Phase, bool, error) {
 		title += ", instance types:"
 		details = InstanceTypeRows(types, pools)
 	}
-	eq := "az aks command invoke -g " + id.ResourceGroup + " -n " + id.Name + " --command \"" + cmd + "\" --file " + ReadinessFile +
-		"\n# " + ReadinessFile + ":\n" + manifest
+	eq := "az aks command invoke --resource-group " + id.ResourceGroup + " --name " + id.Name + " --command \"" + cmd + "\" --file " + ReadinessFile +
+		" --subscription " + id.SubscriptionID
+	// the file the command applies, under the title (the equivalent is one az command)
+	details = append(details, ReadinessFile+":")
+	for _, l := range strings.Split(strings.TrimRight(manifest, "\n"), "\n") {
+		details = append(details, "  "+l)
+	}
 	return Phase{Kind: PhaseReady, Title: title, Request: req, Equivalent: eq, Details: details}, true, nil
 }

@@ -79,7 +79,7 @@ func k8sClusters(std func(cluster) cluster) []cluster {
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterFull, Location: "southcentralus", Version: "1.36.7",
 			Pools: pools(1, "Standard_D2s_v3")}),
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterGPU, Location: "southcentralus", Version: "1.36.7",
-			Pools: append(pools(3, "Standard_D4s_v5"), pool{Name: "gpu", Count: 1, VMSize: "Standard_NC6s_v3", Mode: "User",
+			Pools: append(pools(3, "Standard_D4s_v5"), pool{Name: "gpu", Count: 1, VMSize: "Standard_NC4as_T4_v3", Mode: "User",
 				Taints: []string{"sku=gpu:NoSchedule"}}), AADManaged: true}),
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterUnhealthy, Location: "southcentralus", Version: "1.36.7",
 			Pools: pools(3, "Standard_D4s_v5")}),

@@ -253,7 +253,8 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
 	ops := demoStateDir(path)
 	expected := map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second),
-		wizard.OpCluster: scale(sim.BaseDuration("cluster")), wizard.OpExtension: scale(sim.BaseDuration("extension")), wizard.OpDelete: scale(sim.BaseDuration("delete-cluster"))}
+		wizard.OpCluster: scale(sim.BaseDuration("cluster")), wizard.OpExtension: scale(sim.BaseDuration("extension")), wizard.OpDelete: scale(sim.BaseDuration("delete-cluster")),
+		wizard.OpTrustedAccess: scale(sim.BaseDuration("trusted-access")), wizard.OpExtensionUpdate: scale(sim.BaseDuration("extension-update"))}
 	c, err := azure.New(azure.Options{
 		OnNote:                notes.Emit,
 		ApplicationID:         "amlaks/" + appVersion(),

@@ -112,6 +112,7 @@ type subClients struct {
 	clusters   *armcontainerservice.ManagedClustersClient
 	extensions *armkubernetesconfiguration.ExtensionsClient
 	providers  *armresources.ProvidersClient
+	bindings   *armcontainerservice.TrustedAccessRoleBindingsClient
 }
 
 // New returns a Client. It makes no network call.
@@ -242,6 +243,8 @@ func (c *Client) forSub(sub string) (*subClients, error) {
 	s.extensions, e = armkubernetesconfiguration.NewExtensionsClient(sub, cred, o)
 	join(e)
 	s.providers, e = armresources.NewProvidersClient(sub, cred, o)
+	join(e)
+	s.bindings, e = armcontainerservice.NewTrustedAccessRoleBindingsClient(sub, cred, o)
 	join(e)
 	if err != nil {
 		return nil, mapError("connect to Azure", err)

@@ -108,14 +108,9 @@ func (m *Model) submit() tea.Cmd {
 	}
 	req := m.data.next("op")
 	m.op = &opState{kind: kind, name: p.Name, req: req, submitting: true, guardKey: p.GuardKey(),
-		started: m.now(), expected: m.expected(kind)}
+		started: m.now(), expected: p.Expected(m.expected)}
 	ctx, c, g := m.ctx, m.cloud, m.guard
 	if p.Kubernetes() {
-		// the usual time of the whole: the phases a create or attach runs
-		m.op.expected = m.expected(wizard.OpAttach) + m.expected(wizard.OpExtension)
-		if p.Mode == wizard.ModeCreate {
-			m.op.expected += m.expected(wizard.OpCluster)
-		}
 		return tea.Batch(m.goTo(wizard.StepSubmit), m.phasesCmd(req, p), m.tickCmd(req))
 	}
 	cmd := func() tea.Msg {

@@ -60,7 +60,9 @@ func (s *clusterScreen) facts(m env, cl wizard.Cluster) []rules.Finding {
 	idx, _ := m.attachmentsData()
 	exts, esl := m.extensionsData()
 	ext, haveExt := exts[strings.ToLower(cl.ID)]
-	fs := wizard.ClusterFindings(cl, m.Plan(), vs, wizard.PairsOf(regs, m.Plan().Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok)
+	bmap, _ := m.bindingsData()
+	bs, haveBs := bmap[strings.ToLower(cl.ID)]
+	fs := wizard.ClusterFindings(cl, m.Plan(), vs, wizard.PairsOf(regs, m.Plan().Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok, bs, haveBs)
 	if fs == nil {
 		fs = []rules.Finding{}
 	}
@@ -76,7 +78,8 @@ func (s *clusterScreen) sync(m env) {
 	_, asl := m.attachmentsData()
 	_, rsl := m.regionsData()
 	_, esl := m.extensionsData()
-	sig := string(m.Plan().Purpose) + string(m.Plan().ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl)
+	_, bsl := m.bindingsData()
+	sig := string(m.Plan().Purpose) + string(m.Plan().ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl) + slotSig(bsl)
 	for _, cl := range cls {
 		_, vsl := m.versionsData(cl.Region)
 		sig += slotSig(vsl)
@@ -198,6 +201,9 @@ func (s *clusterScreen) byID(m env) (int, string, bool) {
 			return i, "", true
 		}
 	}
+	if why := m.Plan().CrossSubscription(id.String()); why != "" {
+		return -1, why, false
+	}
 	if !strings.EqualFold(id.SubscriptionID, m.Plan().Subscription) {
 		return -1, fmt.Sprintf("the cluster is in subscription %s, not in this one (%s): attach a cluster of the workspace's subscription", id.SubscriptionID, m.Plan().Subscription), false
 	}
@@ -283,7 +289,7 @@ func (s *clusterScreen) view(m env, w, h int) string {
 		det.WriteString(st.input(&s.id) + "\n")
 		i, why, ok := s.byID(m)
 		if !ok {
-			det.WriteString(wrap(st.Error.Render("✗ "+why), w) + "\n")
+			det.WriteString(wrap(st.Error.Render("✗ "+wizardWords(why)), w) + "\n")
 		} else {
 			sel = i
 			det.WriteString(st.OK.Render("✓ "+s.clusters[i].Name+" in "+s.clusters[i].ResourceGroup) + "\n")

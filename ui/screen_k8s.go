@@ -22,7 +22,7 @@ func newComputeTypeScreen() screen {
 		title: func(m env) string { return "What kind of compute target?" },
 		choices: []choice{
 			{"Kubernetes compute (current, recommended)", "an AKS cluster created in AKS, the Azure ML extension installed on it, attached as computeType Kubernetes: what azure-ai-ml (SDK v2), CLI v2 and the studio deploy to", string(wizard.ComputeKubernetes)},
-			{"AKS compute (legacy v1, as in the 2020 article)", wizard.Legacy, string(wizard.ComputeAKS)},
+			{"AKS compute (legacy v1, as in the 2020 article)", wizardWords(wizard.Legacy), string(wizard.ComputeAKS)},
 		},
 		current: func(m env) string { return string(m.Plan().ComputeType) },
 		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FComputeType, wizard.ComputeType(v)) },
@@ -93,6 +93,8 @@ type k8sForm struct {
 	value func(s *k8sForm) any
 	field wizard.Field
 	notes func(m env, s *k8sForm) []string
+	// fetch loads what the step's check looks up (nil: nothing)
+	fetch func(m env) tea.Cmd
 }
 
 func (s *k8sForm) enter(m env) tea.Cmd {
@@ -102,6 +104,9 @@ func (s *k8sForm) enter(m env) tea.Cmd {
 		s.load(m, s)
 	}
 	s.f.open(m.Styles(), fresh)
+	if s.fetch != nil {
+		return s.fetch(m)
+	}
 	return nil
 }
 
@@ -143,7 +148,7 @@ func (s *k8sForm) view(m env, w, h int) string {
 	b.WriteString(s.f.view(w, byField))
 	b.WriteString("\n")
 	for _, msg := range rest {
-		b.WriteString(wrap(m.Styles().Error.Render("✗ "+msg), w) + "\n")
+		b.WriteString(wrap(m.Styles().Error.Render("✗ "+wizardWords(msg)), w) + "\n")
 	}
 	if s.notes != nil {
 		for _, n := range s.notes(m, s) {
@@ -171,6 +176,9 @@ func newNewClusterScreen() screen {
 			rg.text = m.Plan().NewClusterGroup()
 		},
 		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },
+		// the subscription's clusters, listed once: a name already taken
+		// by a cluster amlaks did not create is marked as it is typed
+		fetch: func(m env) tea.Cmd { return m.fetchClusters(false) },
 	}
 }
 

@@ -258,9 +258,10 @@ func (s *choiceScreen) update(m env, msg tea.Msg) tea.Cmd {
 }
 
 func (s *choiceScreen) view(m env, w, h int) string {
-	var b strings.Builder
-	b.WriteString(wrap(s.title(m), w) + "\n")
+	title := wrap(s.title(m), w) + "\n"
+	blocks := make([]string, len(s.choices))
 	for i, c := range s.choices {
+		var b strings.Builder
 		b.WriteString("\n")
 		label := fmt.Sprintf("%d. %s", i+1, c.label)
 		if i == s.cursor {
@@ -270,8 +271,56 @@ func (s *choiceScreen) view(m env, w, h int) string {
 		}
 		b.WriteString("\n")
 		b.WriteString(paint(m.Styles().Muted, indent(c.desc, 3, w)) + "\n")
+		blocks[i] = b.String()
+	}
+	from, to := visibleBlocks(blocks, s.cursor, h-lineCount(title))
+	var b strings.Builder
+	b.WriteString(title)
+	if from > 0 {
+		b.WriteString(m.Styles().Muted.Render("  ↑ more") + "\n")
+	}
+	for _, bl := range blocks[from:to] {
+		b.WriteString(bl)
+	}
+	if to < len(blocks) {
+		// a choice below the window is never hidden without a word
+		b.WriteString("\n" + m.Styles().Muted.Render(fmt.Sprintf("  ↓ more (%d)", len(blocks)-to)) + "\n")
 	}
 	return b.String()
+}
+
+func lineCount(s string) int { return strings.Count(s, "\n") }
+
+// visibleBlocks is the window [from, to) of blocks that fits in h lines
+// and holds the cursor's block, leaving a line for each "more" marker it
+// needs. All of them when they fit (or h is not known).
+func visibleBlocks(blocks []string, cursor, h int) (from, to int) {
+	total := 0
+	for _, b := range blocks {
+		total += lineCount(b)
+	}
+	if h <= 0 || total <= h {
+		return 0, len(blocks)
+	}
+	cursor = max(0, min(cursor, len(blocks)-1))
+	from, to = cursor, cursor+1
+	used := lineCount(blocks[cursor]) + 2 // the two markers, at most
+	for {
+		grew := false
+		if to < len(blocks) && used+lineCount(blocks[to]) <= h {
+			used += lineCount(blocks[to])
+			to++
+			grew = true
+		}
+		if from > 0 && used+lineCount(blocks[from-1]) <= h {
+			from--
+			used += lineCount(blocks[from])
+			grew = true
+		}
+		if !grew {
+			return from, to
+		}
+	}
 }
 
 func (s *choiceScreen) help(m env) []key.Binding {
@@ -286,8 +335,10 @@ func newModeScreen() screen {
 			return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
 		},
 		choices: []choice{
-			{"Create new", "create a new AKS inference cluster from the workspace (about 10 minutes)", string(wizard.ModeCreate)},
-			{"Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes)", string(wizard.ModeAttach)},
+			// how long it takes depends on the compute type and the
+			// steps: review says it, from the same figures as the progress
+			{"Create new", "create a new AKS inference cluster from the workspace", string(wizard.ModeCreate)},
+			{"Attach existing", "attach an AKS cluster of the subscription to the workspace", string(wizard.ModeAttach)},
 			{"Browse versions", "see which Kubernetes versions a region offers", string(wizard.ModeBrowse)},
 			{"List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute", string(wizard.ModeList)},
 		},

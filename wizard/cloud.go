@@ -90,6 +90,9 @@ type Workspace struct {
 	// Azure Machine Learning workspace, "Hub" and "Project" for Azure AI
 	// Foundry hubs and projects, "FeatureStore", ...
 	Kind string
+	// PrivateEndpoint: the workspace has a private endpoint connection, so
+	// an AKS cluster it uses must be in its region.
+	PrivateEndpoint bool
 }
 
 // WorkspaceUsable says whether an AKS compute can be created in or
@@ -168,6 +171,34 @@ func (l SizeList) Find(name string) (VMSize, bool) {
 	return VMSize{}, false
 }
 
+// preferredSizes are the general-purpose sizes a region's default is taken
+// from, in order: the product default first, then its successors with
+// 4 vCPUs, which regions without Dv2 offer.
+var preferredSizes = []string{"Standard_D3_v2", "Standard_DS3_v2", "Standard_D4s_v3", "Standard_D4s_v5", "Standard_D4as_v5", "Standard_D4ds_v5", "Standard_D4_v5"}
+
+// DefaultSize is the size a create starts from in this region: the first
+// of preferredSizes offered here without restriction, else the smallest
+// unrestricted size without GPUs that has 4 vCPUs or more and at least
+// 8 GiB (3 such nodes meet production's 12 vCPUs).
+func (l SizeList) DefaultSize() (VMSize, bool) {
+	for _, n := range preferredSizes {
+		if z, ok := l.Find(n); ok && z.Restricted == "" {
+			return z, true
+		}
+	}
+	var best VMSize
+	found := false
+	for _, z := range l.Sizes {
+		if z.Restricted != "" || z.GPUs > 0 || z.FPGA || z.VCPUs < 4 || z.MemoryGB < 8 {
+			continue
+		}
+		if !found || z.VCPUs < best.VCPUs || z.VCPUs == best.VCPUs && (z.MemoryGB < best.MemoryGB || z.MemoryGB == best.MemoryGB && z.Name < best.Name) {
+			best, found = z, true
+		}
+	}
+	return best, found
+}
+
 // Cluster is an AKS managed cluster.
 type Cluster struct {
 	ID                 string
@@ -187,6 +218,9 @@ type Cluster struct {
 	// (no managed identity: the Azure ML extension cannot use it).
 	Identity string
 	Tags     map[string]string
+	// LocalAccountsDisabled is disableLocalAccounts: Azure ML reaches such
+	// a cluster only through a Trusted Access role binding.
+	LocalAccountsDisabled bool
 }
 
 // Nodes is the sum of pool counts.
@@ -244,6 +278,11 @@ const (
 	OpCluster   OpKind = "cluster"
 	OpExtension OpKind = "extension"
 	OpDelete    OpKind = "delete-cluster"
+	// OpExtensionUpdate adds inference to an installed extension (PATCH);
+	// OpTrustedAccess creates a Trusted Access role binding (Name is the
+	// binding's).
+	OpExtensionUpdate OpKind = "extension-update"
+	OpTrustedAccess   OpKind = "trusted-access"
 )
 
 // Operation is a running long-running operation on a compute.
@@ -275,6 +314,8 @@ func (k OpKind) Expected() time.Duration {
 		return 8 * time.Minute
 	case OpExtension:
 		return 6 * time.Minute
+	case OpExtensionUpdate:
+		return 4 * time.Minute
 	}
 	return time.Minute
 }

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"strings"
 
 	"github.com/amlaks/amlaks/rules"
 )
@@ -52,6 +53,15 @@ const ExtensionName = "azureml"
 // ExtensionType is the Azure ML cluster extension's type.
 const ExtensionType = "Microsoft.AzureML.Kubernetes"
 
+// MLWorkloadRole is the Trusted Access role that lets an Azure ML
+// workspace reach an AKS cluster's API server through the AKS regional
+// gateway (Azure/AML-Kubernetes docs/azureml-aks-ta-support.md).
+const MLWorkloadRole = "Microsoft.MachineLearningServices/workspaces/mlworkload"
+
+// MaxRoleBindings is AKS's limit of Trusted Access role bindings per
+// cluster.
+const MaxRoleBindings = rules.MaxTrustedAccessBindings
+
 // TagCreatedBy marks the resources amlaks creates (value "amlaks"), so a
 // re-run recognises its own cluster and `detach --delete-cluster` deletes
 // only what amlaks made.
@@ -87,6 +97,9 @@ type ExtensionSpec struct {
 	RouterHA      bool
 	AllowInsecure bool      // required without TLS
 	TLS           rules.TLS // own certificate + CNAME: sent only as protected settings
+	// Update adds inference to an installed training-only extension (a
+	// PATCH of its settings) instead of installing one (a PUT).
+	Update bool
 }
 
 // Extension is the state of the Azure ML extension on a cluster.
@@ -102,6 +115,46 @@ type Extension struct {
 
 // Healthy reports an extension that finished installing.
 func (e Extension) Healthy() bool { return e.State == "Succeeded" }
+
+// TrainingOnly reports an extension installed without inference
+// (enableInference not True): a Kubernetes compute on it takes jobs, but
+// every online deployment fails. Unknown settings are not judged.
+func (e Extension) TrainingOnly() bool {
+	return e.Settings != nil && !strings.EqualFold(strings.TrimSpace(e.Settings["enableInference"]), "true")
+}
+
+// Ready reports an extension an inference attach can use as it is.
+func (e Extension) Ready() bool { return e.Healthy() && !e.TrainingOnly() }
+
+// RoleBinding is a Trusted Access role binding of a cluster.
+type RoleBinding struct {
+	Name   string
+	Source string // sourceResourceId: the resource granted access
+	Roles  []string
+	State  string // provisioningState
+}
+
+// Binds reports whether b grants the Azure ML role to the workspace
+// whose ARM id is ws.
+func (b RoleBinding) Binds(ws string) bool {
+	if !strings.EqualFold(strings.TrimSuffix(b.Source, "/"), strings.TrimSuffix(ws, "/")) {
+		return false
+	}
+	for _, r := range b.Roles {
+		if strings.EqualFold(r, MLWorkloadRole) {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleBindingSpec is a Trusted Access role binding to create.
+type RoleBindingSpec struct {
+	ClusterID string
+	Name      string
+	Source    string // the workspace's ARM id
+	Roles     []string
+}
 
 // KubernetesCloud is the part of the port the current path needs. The
 // azure package's Client implements it next to Cloud.
@@ -127,4 +180,11 @@ type KubernetesCloud interface {
 	ExtensionRequest(spec ExtensionSpec) (Request, error)
 	// DeleteCluster starts the delete of a cluster amlaks created.
 	DeleteCluster(ctx context.Context, id string) (Operation, error)
+	// RoleBindings lists a cluster's Trusted Access role bindings.
+	RoleBindings(ctx context.Context, clusterID string) ([]RoleBinding, error)
+	// CreateRoleBinding starts the create of a Trusted Access role binding
+	// (long-running). The request is RoleBindingRequest's.
+	CreateRoleBinding(ctx context.Context, spec RoleBindingSpec) (Operation, error)
+	// RoleBindingRequest is the binding's create request, as it will be sent.
+	RoleBindingRequest(spec RoleBindingSpec) (Request, error)
 }

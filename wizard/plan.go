@@ -100,8 +100,11 @@ type Plan struct {
 	AllowInsecure     bool
 	Namespace         string
 	Identity          string // "" (system-assigned) or a user-assigned identity's resource ID
-	InstallExtension  bool   // attach: install the Azure ML extension when it is missing or failed
-	RegisterProviders bool   // register missing resource providers before submitting
+	InstallExtension  bool   // attach: install the Azure ML extension when it is missing or failed, or add inference to a training-only one
+	// Extension is the Azure ML extension found on an attach's cluster
+	// (nil: none, or not looked up).
+	Extension         *Extension
+	RegisterProviders bool // register missing resource providers before submitting
 
 	from map[Field]Source
 }
@@ -154,6 +157,10 @@ func (p *Plan) Clone() *Plan {
 		cl := *p.Cluster
 		c.Cluster = &cl
 	}
+	if p.Extension != nil {
+		e := *p.Extension
+		c.Extension = &e
+	}
 	c.AuthorizedRanges = append([]string(nil), p.AuthorizedRanges...)
 	return &c
 }
@@ -168,7 +175,7 @@ func (p *Plan) Spec() ComputeSpec {
 		Location:    p.Workspace.Region,
 		Description: p.Description,
 		Purpose:     p.Purpose,
-		TLS:         p.TLS,
+		TLS:         p.TLS.Normalized(),
 	}
 	if p.Kubernetes() {
 		s.Type = ComputeKubernetes
@@ -280,7 +287,9 @@ func (p *Plan) Answer(f Field, v any) error {
 			p.Network.SubnetPrefix = prefix
 		}
 	case FTLS:
-		ok = into(&p.TLS, v)
+		if ok = into(&p.TLS, v); ok {
+			p.TLS = p.TLS.Normalized()
+		}
 	case FName:
 		if ok = into(&p.Name, v); ok {
 			p.Name = strings.TrimSpace(p.Name)

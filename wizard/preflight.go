@@ -109,6 +109,9 @@ func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 	g.Go(func() (err error) { taken, err = NameTaken(ctx, c, ws, p.Name); return })
 	g.Go(func() (err error) { r.Facts.Sizes, err = c.Sizes(ctx, p.Subscription, p.Region); return })
 	g.Go(func() (err error) { r.Facts.Versions, err = c.Versions(ctx, p.Subscription, p.Region); return })
+	network := p.Network
+	var subnet []rules.Finding
+	g.Go(func() error { subnet = subnetFindings(ctx, c, p, &network); return nil })
 	if err := g.Wait(); err != nil {
 		return r, err
 	}
@@ -134,12 +137,12 @@ func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 		FamilyQuota:    size.FamilyQuota,
 		RegionQuota:    r.Facts.Sizes.RegionQuota,
 		QuotaUnknown:   r.Facts.Sizes.QuotaUnknown,
-		Network:        p.Network,
+		Network:        network,
 		TLS:            p.TLS,
 		Now:            time.Now(),
 		DefaultVersion: r.Facts.Default,
 	}
-	r.Findings = rules.CreateFindings(f)
+	r.Findings = append(rules.CreateFindings(f), subnet...)
 	return r, nil
 }
 
@@ -186,6 +189,10 @@ func attachFacts(ctx context.Context, c Cloud, p *Plan, inFlight *Guard, more fu
 		return r, rules.AttachFacts{}, nil, err
 	}
 	cl, ok := FindCluster(clusters, p.ClusterID)
+	if why := p.CrossSubscription(p.ClusterID); !ok && why != "" {
+		return r, rules.AttachFacts{}, nil, &Error{Kind: ErrBadRequest, Op: "find cluster", Message: why,
+			Hint: "attach a cluster of the workspace's subscription"}
+	}
 	if !ok {
 		return r, rules.AttachFacts{}, nil, &Error{Kind: ErrNotFound, Op: "find cluster", Message: "no AKS cluster " + p.ClusterID + " in this subscription",
 			Hint: "check --cluster-id, or pick one from `amlaks attach` without it"}
@@ -209,7 +216,7 @@ func attachFacts(ctx context.Context, c Cloud, p *Plan, inFlight *Guard, more fu
 // cluster itself.
 func ClusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string, attachedAs []string) []rules.Finding {
 	if p.Kubernetes() {
-		return ClusterFindings(cl, p, versions, pairs, attachedAs, Extension{}, false, false)
+		return ClusterFindings(cl, p, versions, pairs, attachedAs, Extension{}, false, false, nil, false)
 	}
 	f := clusterFacts(cl, p, versions, pairs, attachedAs)
 	f.Name = "placeholder"
@@ -232,11 +239,14 @@ func clusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string,
 		Private:           cl.Private,
 		PrivatePublicFQDN: cl.PrivatePublicFQDN,
 		AuthorizedRanges:  cl.AuthorizedIPRanges,
-		LoadBalancerSKU:   cl.LoadBalancerSKU,
-		PowerState:        cl.PowerState,
-		ProvisioningState: cl.ProvisioningState,
-		AttachedAs:        attachedAs,
-		Now:               time.Now(),
+		// the current path weighs local accounts with Trusted Access
+		LocalAccountsDisabled:    cl.LocalAccountsDisabled && !p.Kubernetes(),
+		WorkspacePrivateEndpoint: p.Workspace.PrivateEndpoint,
+		LoadBalancerSKU:          cl.LoadBalancerSKU,
+		PowerState:               cl.PowerState,
+		ProvisioningState:        cl.ProvisioningState,
+		AttachedAs:               attachedAs,
+		Now:                      time.Now(),
 	}
 }
 

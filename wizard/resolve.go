@@ -192,6 +192,9 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				}
 				k.Extensions, err = ExtensionIndex(ctx, c, cls)
 				k.HaveExtensions = err == nil
+				if err == nil {
+					k.Bindings = BindingIndex(ctx, c, cls)
+				}
 				return err
 			})
 		case LoadProviders:
@@ -241,6 +244,23 @@ func DefaultKubernetesVersion(p *Plan, vs []rules.Version) {
 			p.KubernetesVersion = newestPatch(d)
 			p.Mark(FKubernetesVer, Default)
 		}
+	}
+}
+
+// DefaultVMSize replaces a default size the region does not offer (or
+// does not let this subscription use) with the region's own default
+// (SizeList.DefaultSize); a size the user gave is kept, for its check to
+// name it.
+func DefaultVMSize(p *Plan, l SizeList) {
+	if s := p.From(FVMSize); s != Unset && s != Default {
+		return
+	}
+	if z, ok := l.Find(p.VMSize); ok && z.Restricted == "" {
+		return
+	}
+	if z, ok := l.DefaultSize(); ok {
+		p.VMSize = z.Name
+		p.Mark(FVMSize, Default)
 	}
 }
 
@@ -347,6 +367,7 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 			DefaultKubernetesVersion(p, k.Versions)
 		}
 		if k.Sizes != nil {
+			DefaultVMSize(p, *k.Sizes)
 			if z, ok := k.Sizes.Find(p.VMSize); ok {
 				p.VMSize = z.Name
 			}
@@ -357,6 +378,12 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 			p.ResolveClusterName(k.Clusters)
 		} else if cl, ok := FindCluster(k.Clusters, p.ClusterID); ok {
 			p.ClusterID, p.Cluster = cl.ID, &cl
+		}
+		if p.Cluster != nil && k.HaveExtensions {
+			p.Extension = nil
+			if e, ok := k.Extensions[strings.ToLower(p.Cluster.ID)]; ok {
+				p.Extension = &e
+			}
 		}
 	}
 	return k, nil

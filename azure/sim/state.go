@@ -16,7 +16,7 @@ import (
 
 // stateVersion changes when the state file format or the fixtures change
 // incompatibly; an older file is replaced by fresh fixtures.
-const stateVersion = 2
+const stateVersion = 3
 
 // maxOperations bounds the finished operations kept in the state file.
 const maxOperations = 200
@@ -38,11 +38,15 @@ type state struct {
 	// Providers are the resource provider registrations that differ from
 	// the fixtures ("sub|namespace", lower case).
 	Providers map[string]*providerRec `json:"providers,omitempty"`
+	// RoleBindings are the clusters' Trusted Access role bindings
+	// (fixture ones included).
+	RoleBindings []*roleBindingRec `json:"trustedAccessRoleBindings"`
 }
 
 func freshState() *state {
 	return &state{Version: stateVersion, Computes: initialComputes(), Operations: []*operation{},
-		Clusters: []*cluster{}, Usage: map[string]int{}, Extensions: initialExtensions(), Providers: map[string]*providerRec{}}
+		Clusters: []*cluster{}, Usage: map[string]int{}, Extensions: initialExtensions(), Providers: map[string]*providerRec{},
+		RoleBindings: initialRoleBindings()}
 }
 
 // computeRec is a compute as stored. Certificates and keys are never
@@ -134,6 +138,8 @@ type operation struct {
 	// operation; Extension names the extension of an extension operation.
 	Target    string `json:"target,omitempty"`
 	Extension string `json:"extension,omitempty"`
+	// Binding names the Trusted Access role binding of a binding operation.
+	Binding string `json:"binding,omitempty"`
 }
 
 func (o *operation) end() time.Time { return o.Start.Add(o.Duration) }
@@ -218,6 +224,13 @@ func (st *state) normalize() {
 		}
 	}
 	st.Extensions = exts
+	bs := st.RoleBindings[:0]
+	for _, b := range st.RoleBindings {
+		if b != nil && b.Name != "" && b.Cluster != "" {
+			bs = append(bs, b)
+		}
+	}
+	st.RoleBindings = bs
 	cs := st.Computes[:0]
 	for _, c := range st.Computes {
 		if c != nil && c.Name != "" {

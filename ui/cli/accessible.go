@@ -370,8 +370,8 @@ func (w *walker) options(id wizard.StepID) []option {
 			}})
 		}
 	case wizard.StepMode:
-		for _, m := range [][2]string{{"create", "Create new: a new AKS inference cluster from the workspace (about 10 minutes)"},
-			{"attach", "Attach existing: an AKS cluster of the subscription (about 5 minutes)"},
+		for _, m := range [][2]string{{"create", "Create new: a new AKS inference cluster from the workspace"},
+			{"attach", "Attach existing: an AKS cluster of the subscription"},
 			{"browse", "Browse versions: the Kubernetes versions a region offers"},
 			{"list", "List computes: the workspace's compute targets"}} {
 			out = append(out, option{m[1], string(p.Mode) == m[0], func(q *wizard.Plan) { q.Mode = wizard.Mode(m[0]) }})
@@ -471,7 +471,7 @@ func (w *walker) options(id wizard.StepID) []option {
 }
 
 func sizeLabel(z wizard.VMSize, quotaUnknown bool) string {
-	l := fmt.Sprintf("%s  %s, %s GiB", z.Name, rules.Plural(z.VCPUs, "vCPU"), wizard.Decimal(z.MemoryGB))
+	l := z.Name + "  " + z.Shape()
 	if z.PricePerHour > 0 {
 		l += fmt.Sprintf(", $%.3f/h", z.PricePerHour)
 	}
@@ -560,7 +560,7 @@ func (w *walker) text(id wizard.StepID) error {
 	}
 	if id == wizard.StepNodes {
 		z := w.size(p.VMSize)
-		fmt.Fprintf(w.q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), z.VCPUs, p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
+		fmt.Fprintf(w.q.out, "%s × %s = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
 	}
 	return nil
 }

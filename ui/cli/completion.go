@@ -201,7 +201,7 @@ func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string,
 		if z.Restricted != "" {
 			continue
 		}
-		d := fmt.Sprintf("%d vCPUs, %s GiB", z.VCPUs, wizard.Decimal(z.MemoryGB))
+		d := z.Shape()
 		if z.GPUs > 0 {
 			d += fmt.Sprintf(", %d GPU", z.GPUs)
 		}

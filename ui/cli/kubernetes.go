@@ -68,7 +68,9 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		if pe.Exists != "" {
 			fmt.Fprintf(a.s.Err, "exists now: %s\n", pe.Exists)
 		}
-		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\nnext: %s\n", pe.Phase, pe.Err, pe.Next)
+		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\n", pe.Phase, pe.Err)
+		a.printDetails(pe.Err)
+		fmt.Fprintf(a.s.Err, "next: %s\n", pe.Next)
 		return exit(ExitFailure, errSilent)
 	case err != nil:
 		return err
@@ -148,12 +150,53 @@ func (a *app) extensionOf(c wizard.Compute) (wizard.Extension, bool, bool) {
 	return e, found, true
 }
 
+// withClusterNodes fills a Kubernetes compute's nodes, size and vCPUs from
+// its cluster: Azure ML records none of them for this type. What cannot be
+// read stays empty (null in JSON), and so does the size of a cluster whose
+// pools differ in size.
+func (a *app) withClusterNodes(c wizard.Compute) wizard.Compute {
+	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
+	if !ok || !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" || c.Nodes != 0 {
+		return c
+	}
+	cl, err := kc.Cluster(a.ctx, c.ClusterID)
+	if err != nil || len(cl.Pools) == 0 {
+		return c
+	}
+	size, vcpus := cl.Pools[0].Size, 0
+	for _, p := range cl.Pools {
+		c.Nodes += p.Count
+		if p.Size != size {
+			size = ""
+		}
+		if vcpus >= 0 && p.VCPUs > 0 {
+			vcpus += p.Count * p.VCPUs
+		} else {
+			vcpus = -1
+		}
+	}
+	c.VMSize, c.VCPUs = size, max(vcpus, 0)
+	return c
+}
+
+// withExtensionPurpose gives a Kubernetes compute the purpose its Azure ML
+// extension runs with (configurationSettings.clusterPurpose): Azure ML
+// records none on the compute of this type.
+func withExtensionPurpose(c wizard.Compute, e wizard.Extension, found bool) wizard.Compute {
+	if c.Purpose == "" && found {
+		c.Purpose = rules.Purpose(e.Settings["clusterPurpose"])
+	}
+	return c
+}
+
 func extensionLabel(e wizard.Extension, found, known bool) string {
 	switch {
 	case !known:
 		return "-"
 	case !found:
 		return "missing"
+	case e.TrainingOnly():
+		return e.State + " " + e.Version + " (training only)"
 	}
 	return e.State + " " + e.Version
 }
@@ -162,7 +205,7 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 	if !found {
 		return map[string]any{"installed": false}
 	}
-	m := map[string]any{"installed": true, "state": e.State, "version": e.Version, "type": e.Type}
+	m := map[string]any{"installed": true, "state": e.State, "version": e.Version, "type": e.Type, "inference": !e.TrainingOnly()}
 	if len(e.Errors) > 0 {
 		m["errors"] = e.Errors
 	}
@@ -170,8 +213,9 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 }
 
 // phaseStatus is every phase of a Kubernetes compute: the cluster, the
+// workspace's Trusted Access binding when the cluster needs one, the
 // extension, the attach.
-func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
+func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]string {
 	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
 	if !ok || c.ClusterID == "" {
 		return nil
@@ -195,6 +239,9 @@ func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
 		ext["state"] = "unknown: " + eerr.Error()
 	case found:
 		ext["state"], ext["version"] = e.State, e.Version
+		if e.TrainingOnly() {
+			ext["note"] = "training only (enableInference=False): online deployments fail; attach again with --install-extension to add inference"
+		}
 		if len(e.Errors) > 0 {
 			ext["error"] = e.Errors[0].Code + ": " + e.Errors[0].Message
 		}
@@ -203,7 +250,30 @@ func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
 	if ns == "" {
 		ns = "default"
 	}
-	return []map[string]string{cluster, ext, {"phase": "attach", "state": c.State, "namespace": ns}}
+	out := []map[string]string{cluster}
+	if cerr == nil && len(wizard.ClusterTrustedAccessNeeds(cl)) > 0 {
+		out = append(out, a.bindingStatus(c.ClusterID, workspaceID, wizard.ClusterTrustedAccessNeeds(cl)))
+	}
+	return append(out, ext, map[string]string{"phase": "attach", "state": c.State, "namespace": ns})
+}
+
+// bindingStatus is the Trusted Access phase of a cluster that needs it:
+// the workspace's role binding, or "missing".
+func (a *app) bindingStatus(clusterID, workspaceID string, needs []string) map[string]string {
+	m := map[string]string{"phase": "trusted-access", "state": "missing", "needs": strings.Join(needs, ", ")}
+	kc, _ := a.sess.Cloud.(wizard.KubernetesCloud)
+	bs, err := kc.RoleBindings(a.ctx, clusterID)
+	if err != nil {
+		m["state"] = "unknown: " + err.Error()
+		return m
+	}
+	for _, b := range bs {
+		if b.Binds(workspaceID) {
+			m["state"], m["name"] = b.State, b.Name
+			break
+		}
+	}
+	return m
 }
 
 // printPhaseStatus prints phaseStatus as lines under the compute.
@@ -212,6 +282,10 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 		return
 	}
 	fmt.Fprintln(a.s.Out, "phases:")
+	width := 10
+	for _, m := range ph {
+		width = max(width, len(m["phase"])+1)
+	}
 	for _, m := range ph {
 		line := m["state"]
 		switch m["phase"] {
@@ -229,10 +303,18 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 			if m["error"] != "" {
 				line += " — " + m["error"]
 			}
+			if m["note"] != "" {
+				line += " — " + m["note"]
+			}
 		case "attach":
 			line += " (namespace " + m["namespace"] + ")"
+		case "trusted-access":
+			if m["name"] != "" {
+				line += " (role binding " + m["name"] + ")"
+			}
+			line += " — needed for " + m["needs"]
 		}
-		fmt.Fprintf(a.s.Out, "  %-10s %s\n", m["phase"], line)
+		fmt.Fprintf(a.s.Out, "  %-*s %s\n", width, m["phase"], line)
 	}
 }
 
@@ -251,7 +333,7 @@ func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
 		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+name) {
 			continue
 		}
-		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"})
+		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"}, p.WorkspaceID())
 		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"name": name, "type": string(wizard.ComputeKubernetes), "state": "Unfinished", "phases": ph})
 		} else {

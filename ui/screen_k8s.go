@@ -55,10 +55,8 @@ func newK8sVersionScreen() screen {
 				if v.Preview {
 					notes = append(notes, "preview: no SLA")
 				}
-				for _, sp := range v.SupportPlans {
-					if sp == rules.PlanLTS {
-						notes = append(notes, "LTS")
-					}
+				if l := v.PlanLabel(); l != "" {
+					notes = append(notes, l)
 				}
 				patch := v.Version
 				if l := v.PatchList(); len(l) > 0 {
@@ -184,7 +182,7 @@ func newNewClusterScreen() screen {
 
 func newAPIAccessScreen() screen {
 	access := choiceField("api-access", "API server", "Public", "Authorized IP ranges", "Private")
-	ranges := textField("authorized-ip-ranges", "Authorized ranges", "203.0.113.0/24, 198.51.100.7")
+	ranges := textField("authorized-ip-ranges", "Authorized ranges", "20.12.34.0/24, 52.168.1.7")
 	ranges.show = func() bool { return access.choice == 1 }
 	kinds := []wizard.APIAccess{wizard.APIPublic, wizard.APIAuthorized, wizard.APIPrivate}
 	return &k8sForm{

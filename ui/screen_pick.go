@@ -220,12 +220,16 @@ type choice struct {
 type choiceScreen struct {
 	title   func(m env) string
 	choices []choice
+	load    func(m env) []choice // when set: the choices, read again on entering
 	cursor  int
 	current func(m env) string
 	apply   func(m env, value string) tea.Cmd
 }
 
 func (s *choiceScreen) enter(m env) tea.Cmd {
+	if s.load != nil {
+		s.choices = s.load(m)
+	}
 	cur := s.current(m)
 	for i, c := range s.choices {
 		if c.value == cur {
@@ -350,9 +354,14 @@ func newModeScreen() screen {
 func newPurposeScreen() screen {
 	return &choiceScreen{
 		title: func(m env) string { return "What is the cluster for?" },
-		choices: []choice{
-			{"Production", "for production traffic: at least 12 vCPUs and 3 nodes in total (FastProd)", "FastProd"},
-			{"Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)", "DevTest"},
+		// in the words of the compute type: Azure's rule on the legacy AKS
+		// compute, the recommendation on the Kubernetes compute
+		load: func(m env) []choice {
+			var out []choice
+			for _, c := range m.Plan().PurposeChoices() {
+				out = append(out, choice{c.Title, c.Desc, string(c.Purpose)})
+			}
+			return out
 		},
 		current: func(m env) string { return string(m.Plan().Purpose) },
 		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FPurpose, rules.Purpose(v)) },

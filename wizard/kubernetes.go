@@ -80,6 +80,9 @@ type ClusterSpec struct {
 	APIAccess         APIAccess
 	AuthorizedRanges  []string
 	Tags              map[string]string
+	// LTS is a version offered only with long-term support: the cluster
+	// is made in the Premium tier with the AKSLongTermSupport plan.
+	LTS bool
 }
 
 // ID is the cluster's resource ID.
@@ -97,6 +100,9 @@ type ExtensionSpec struct {
 	RouterHA      bool
 	AllowInsecure bool      // required without TLS
 	TLS           rules.TLS // own certificate + CNAME: sent only as protected settings
+	// GPU is whether the nodes carry NVIDIA GPUs: the extension then
+	// installs the NVIDIA device plugin, which it never does by default.
+	GPU bool
 	// Update adds inference to an installed training-only extension (a
 	// PATCH of its settings) instead of installing one (a PUT).
 	Update bool
@@ -180,6 +186,9 @@ type KubernetesCloud interface {
 	ExtensionRequest(spec ExtensionSpec) (Request, error)
 	// DeleteCluster starts the delete of a cluster amlaks created.
 	DeleteCluster(ctx context.Context, id string) (Operation, error)
+	// PremiumTierPrice is what AKS's Premium tier (which long-term
+	// support needs) costs per cluster and hour in a region, in USD.
+	PremiumTierPrice(ctx context.Context, region string) (float64, error)
 	// RoleBindings lists a cluster's Trusted Access role bindings.
 	RoleBindings(ctx context.Context, clusterID string) ([]RoleBinding, error)
 	// CreateRoleBinding starts the create of a Trusted Access role binding

@@ -135,7 +135,7 @@ var table = []Step{
 		Help: "Kubernetes compute: AKS + the Azure ML extension (current, recommended); or AKS compute (legacy v1, as in the 2020 article)"},
 	{ID: StepPurpose, Title: "Cluster purpose", Field: FPurpose, Flags: []string{"--purpose"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Check: checkPurpose,
-		Help: "production needs 12 vCPUs and 3 nodes; dev-test 2 vCPUs, no fault tolerance"},
+		Help: "production: 12 vCPUs and 3 nodes (required on the AKS compute, recommended on the Kubernetes compute); dev-test 2 vCPUs, no fault tolerance"},
 	{ID: StepRegion, Title: "Region", Field: FRegion, Flags: []string{"--region"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadRegions}, Check: checkRegion,
 		Help: "where the cluster runs (default: the workspace's region)"},
@@ -522,7 +522,7 @@ func checkNodes(p *Plan, k Known) []rules.Violation {
 	if !ok || size.Restricted != "" {
 		return nil // the size step says why
 	}
-	sc := rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs)
+	sc := p.SizeCheck(size.Name, p.Nodes, size.VCPUs)
 	if sc.OK {
 		return nil
 	}

@@ -20,10 +20,7 @@ import (
 func newComputeTypeScreen() screen {
 	return &choiceScreen{
 		title: func(m env) string { return "What kind of compute target?" },
-		choices: []choice{
-			{"Kubernetes compute (current, recommended)", "an AKS cluster created in AKS, the Azure ML extension installed on it, attached as computeType Kubernetes: what azure-ai-ml (SDK v2), CLI v2 and the studio deploy to", string(wizard.ComputeKubernetes)},
-			{"AKS compute (legacy v1, as in the 2020 article)", wizard.Legacy, string(wizard.ComputeAKS)},
-		},
+		choices: tableChoices(wizard.ComputeTypeChoices),
 		current: func(m env) string { return string(m.Plan().ComputeType) },
 		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FComputeType, wizard.ComputeType(v)) },
 	}
@@ -175,10 +172,13 @@ func newNewClusterScreen() screen {
 }
 
 func newAPIAccessScreen() screen {
-	access := choiceField("api-access", "API server", "Public", "Authorized IP ranges", "Private")
+	access := choiceField("api-access", "API server", choiceLabels(wizard.APIAccessChoices)...)
 	ranges := textField("authorized-ip-ranges", "Authorized ranges", "203.0.113.0/24, 198.51.100.7")
 	ranges.show = func() bool { return access.choice == 1 }
-	kinds := []wizard.APIAccess{wizard.APIPublic, wizard.APIAuthorized, wizard.APIPrivate}
+	kinds := make([]wizard.APIAccess, len(wizard.APIAccessChoices))
+	for i, c := range wizard.APIAccessChoices {
+		kinds[i] = wizard.APIAccess(c.Value)
+	}
 	return &k8sForm{
 		f: &form{fields: []*formField{access, ranges}}, field: wizard.FAPIAccess,
 		intro: "How the cluster's API server is reached: public, public limited to authorized IP ranges (add Azure ML's ranges of the workspace region and its pair), or private.",
@@ -207,9 +207,12 @@ func newAPIAccessScreen() screen {
 }
 
 func newRouterScreen() screen {
-	router := choiceField("router", "Inference router", "Public LB", "Internal LB", "NodePort", "ClusterIP")
+	router := choiceField("router", "Inference router", choiceLabels(wizard.RouterChoices)...)
 	ha := choiceField("router-ha", "High availability", "On (3+ nodes)", "Off")
-	kinds := []wizard.Router{wizard.RouterLoadBalancer, wizard.RouterInternal, wizard.RouterNodePort, wizard.RouterClusterIP}
+	kinds := make([]wizard.Router, len(wizard.RouterChoices))
+	for i, c := range wizard.RouterChoices {
+		kinds[i] = wizard.Router(c.Value)
+	}
 	return &k8sForm{
 		f: &form{fields: []*formField{router, ha}}, field: wizard.FRouter,
 		intro: "How scoring requests reach the cluster's inference router (azureml-fe). High availability runs it on 3 nodes and needs 3 nodes or more.",

@@ -298,14 +298,37 @@ func newModeScreen() screen {
 
 func newPurposeScreen() screen {
 	return &choiceScreen{
-		title: func(m env) string { return "What is the cluster for?" },
-		choices: []choice{
-			{"Production", "for production traffic: at least 12 vCPUs and 3 nodes in total (FastProd)", "FastProd"},
-			{"Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)", "DevTest"},
+		title:   func(m env) string { return "What is the cluster for?" },
+		choices: tableChoices(wizard.PurposeChoices),
+		current: func(m env) string {
+			if m.Plan().Purpose == rules.DevTest {
+				return "dev-test"
+			}
+			return "production"
 		},
-		current: func(m env) string { return string(m.Plan().Purpose) },
-		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FPurpose, rules.Purpose(v)) },
+		apply: func(m env, v string) tea.Cmd {
+			pp, _ := rules.ParsePurpose(v)
+			return answer(wizard.FPurpose, pp)
+		},
 	}
+}
+
+// tableChoices are a field's choices, in the words of the field table.
+func tableChoices(cs []wizard.Choice) []choice {
+	out := make([]choice, len(cs))
+	for i, c := range cs {
+		out[i] = choice{c.Label, c.Help, c.Value}
+	}
+	return out
+}
+
+// choiceLabels are the labels of a field's choices (a form's select).
+func choiceLabels(cs []wizard.Choice) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Label
+	}
+	return out
 }
 
 func emptyText(s string, p *picker) *picker {

@@ -74,7 +74,15 @@ func withPrefix(cands []string, prefix string) []string {
 	return out
 }
 
+// fixed completes a field's choices, sorted as every candidate list is.
 func fixed(vals ...string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return withPrefix(vals, toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// fixedInOrder completes values in the order given.
+func fixedInOrder(vals ...string) cobra.CompletionFunc {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return withPrefix(vals, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 	}
@@ -174,16 +182,16 @@ func (a *app) completeRegions(ctx context.Context, _ *cobra.Command, _ []string,
 	return out, nil
 }
 
-// completeSizes offers the usable sizes of the region given with -l, else
-// of the workspace's region.
-func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string, s *Session) ([]string, error) {
+// completionRegion is the region given with -l (as Azure names it), else
+// the workspace's.
+func (a *app) completionRegion(ctx context.Context, cmd *cobra.Command, s *Session) (*wizard.Plan, string, error) {
 	region := ""
 	if f := cmd.Flags().Lookup("region"); f != nil && f.Changed {
 		region = f.Value.String()
 	}
 	p, err := a.completionPlan(ctx, s, region == "")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if region == "" {
 		region = p.Workspace.Region
@@ -191,6 +199,16 @@ func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string,
 		if r, ok := wizard.FindRegion(rs, region); ok {
 			region = r.Name
 		}
+	}
+	return p, region, nil
+}
+
+// completeSizes offers the usable sizes of the region given with -l, else
+// of the workspace's region.
+func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string, s *Session) ([]string, error) {
+	p, region, err := a.completionRegion(ctx, cmd, s)
+	if err != nil {
+		return nil, err
 	}
 	l, err := s.Cloud.Sizes(ctx, p.Subscription, region)
 	if err != nil {
@@ -210,9 +228,10 @@ func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string,
 	return out, nil
 }
 
-// completeComputes offers the computes of the workspace (AKS ones only
-// when aksOnly); a command that has its NAME completes nothing more.
-func (a *app) completeComputes(aksOnly bool) completer {
+// completeComputes offers the computes of the workspace (those amlaks
+// detaches, AKS and Kubernetes, when detachable); a command that has its
+// NAME completes nothing more.
+func (a *app) completeComputes(detachable bool) completer {
 	return func(ctx context.Context, _ *cobra.Command, args []string, s *Session) ([]string, error) {
 		if len(args) > 0 {
 			return nil, nil
@@ -227,13 +246,38 @@ func (a *app) completeComputes(aksOnly bool) completer {
 		}
 		var out []string
 		for _, c := range cs {
-			if aksOnly && !strings.EqualFold(c.Type, "AKS") {
+			if detachable && !strings.EqualFold(c.Type, "AKS") && !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
 				continue
 			}
 			out = append(out, c.Name+"\t"+c.Type+", "+c.State)
 		}
 		return out, nil
 	}
+}
+
+// completeVersions offers the Kubernetes versions of the region given
+// with -l, else of the workspace's region.
+func (a *app) completeVersions(ctx context.Context, cmd *cobra.Command, _ []string, s *Session) ([]string, error) {
+	p, region, err := a.completionRegion(ctx, cmd, s)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := s.Cloud.Versions(ctx, p.Subscription, region)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, v := range rules.SortVersions(vs) {
+		var notes []string
+		if v.Default {
+			notes = append(notes, "the region's default")
+		}
+		if v.Preview {
+			notes = append(notes, "preview")
+		}
+		out = append(out, v.Version+"\t"+strings.Join(append([]string{"Kubernetes " + v.Version}, notes...), ", "))
+	}
+	return out, nil
 }
 
 // completeClusters offers the AKS clusters of the subscription: names,
@@ -263,8 +307,38 @@ func (a *app) completeClusters(what string) completer {
 	}
 }
 
-// registerCompletions attaches the dynamic completions to every command
-// that has the flag.
+// lookups are the completions of the field table's named Azure lookups.
+func (a *app) lookups() map[wizard.Lookup]cobra.CompletionFunc {
+	return map[wizard.Lookup]cobra.CompletionFunc{
+		wizard.LookupRegions:       a.complete(a.completeRegions),
+		wizard.LookupSizes:         a.complete(a.completeSizes),
+		wizard.LookupVersions:      a.complete(a.completeVersions),
+		wizard.LookupClusterNames:  a.complete(a.completeClusters("name")),
+		wizard.LookupClusterGroups: a.complete(a.completeClusters("group")),
+		wizard.LookupClusterIDs:    a.complete(a.completeClusters("id")),
+	}
+}
+
+// inputCompletion is a field's completion from its row: its choices, its
+// files, its Azure lookup, or nothing (never file names).
+func (a *app) inputCompletion(in wizard.Input, lookups map[wizard.Lookup]cobra.CompletionFunc) cobra.CompletionFunc {
+	switch {
+	case len(in.Files) > 0:
+		return fileExt(in.Files...)
+	case in.Lookup != "":
+		return lookups[in.Lookup]
+	case len(in.Choices) > 0:
+		vals := make([]string, len(in.Choices))
+		for i, c := range in.Choices {
+			vals[i] = c.Value + "\t" + c.Label
+		}
+		return fixed(vals...)
+	}
+	return cobra.NoFileCompletions
+}
+
+// registerCompletions attaches the completions to every command that has
+// the flag: the field table's from their rows, the others here.
 func (a *app) registerCompletions(root *cobra.Command) {
 	reg := func(cmd *cobra.Command, flag string, f cobra.CompletionFunc) {
 		if cmd.Flags().Lookup(flag) != nil || cmd.PersistentFlags().Lookup(flag) != nil {
@@ -272,27 +346,26 @@ func (a *app) registerCompletions(root *cobra.Command) {
 			_ = cmd.RegisterFlagCompletionFunc(flag, f)
 		}
 	}
+	lookups := a.lookups()
 	reg(root, "subscription", a.complete(a.completeSubscriptions))
 	reg(root, "workspace", a.complete(a.completeWorkspaces))
 	reg(root, "resource-group", a.complete(a.completeGroups))
-	reg(root, "output", fixed(outputFormats...))
-	reg(root, "cloud", fixed("AzureCloud\tAzure (global)", "AzureChinaCloud\tAzure operated by 21Vianet", "AzureUSGovernment\tAzure Government"))
+	reg(root, "output", fixedInOrder(outputFormats...))
+	reg(root, "cloud", fixedInOrder("AzureCloud\tAzure (global)", "AzureChinaCloud\tAzure operated by 21Vianet", "AzureUSGovernment\tAzure Government"))
 	reg(root, "query", cobra.NoFileCompletions)
-	for _, cmd := range root.Commands() {
-		reg(cmd, "region", a.complete(a.completeRegions))
-		reg(cmd, "vm-size", a.complete(a.completeSizes))
-		reg(cmd, "purpose", fixed("production\tFastProd: 12 vCPUs or more, the default", "devtest\tDevTest: 2 vCPUs or more, one node is enough"))
-		reg(cmd, "load-balancer", fixed("public\ta public IP (the default)", "internal\tan internal load balancer in your VNet"))
-		reg(cmd, "cluster", a.complete(a.completeClusters("name")))
-		reg(cmd, "cluster-resource-group", a.complete(a.completeClusters("group")))
-		reg(cmd, "cluster-id", a.complete(a.completeClusters("id")))
-		reg(cmd, "ssl-cert-file", fileExt("pem", "crt"))
-		reg(cmd, "ssl-key-file", fileExt("pem", "key"))
-		for _, f := range []string{"name", "description", "ssl-leaf-domain-label", "ssl-cname", "vnet-resource-group", "vnet", "subnet",
-			"service-cidr", "dns-service-ip", "docker-bridge-cidr", "load-balancer-subnet", "nodes", "min-vcpus"} {
-			reg(cmd, f, cobra.NoFileCompletions)
+	reg(root, "timeout", cobra.NoFileCompletions)
+	reg(root, "debug-file", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveDefault // a file
+	})
+	for _, cmd := range append([]*cobra.Command{root}, root.Commands()...) {
+		name := cmd.Name()
+		for _, in := range wizard.Inputs(name) {
+			if !in.Bool {
+				reg(cmd, in.Flag, a.inputCompletion(in, lookups))
+			}
 		}
-		switch cmd.Name() {
+		reg(cmd, "min-vcpus", cobra.NoFileCompletions)
+		switch name {
 		case "status":
 			cmd.ValidArgsFunction = a.complete(a.completeComputes(false))
 		case "detach":

@@ -84,13 +84,14 @@ func (a *app) regionOf(sub, region string) (string, error) {
 }
 
 func (a *app) versionsCmd() *cobra.Command {
-	var region string
+	var b *boundFlags
 	cmd := &cobra.Command{
 		Use:     "versions",
 		Short:   "Kubernetes versions AKS offers in a region",
 		Example: "  amlaks versions -l eastus\n  amlaks versions -l westeurope -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			region := *b.strs["region"]
 			a.prefetchFor(region, readRegions, readVersions)
 			sub, err := a.subscriptionOf(cmd)
 			if err != nil {
@@ -99,7 +100,7 @@ func (a *app) versionsCmd() *cobra.Command {
 			return a.printVersions(sub, region)
 		},
 	}
-	cmd.Flags().StringVarP(&region, "region", "l", "", "region, e.g. eastus")
+	b = bindInputs(cmd, "versions")
 	return cmd
 }
 
@@ -156,7 +157,7 @@ func yesNo(b bool) string {
 }
 
 func (a *app) sizesCmd() *cobra.Command {
-	var region string
+	var b *boundFlags
 	var minVCPUs int
 	var gpu, all bool
 	cmd := &cobra.Command{
@@ -165,6 +166,7 @@ func (a *app) sizesCmd() *cobra.Command {
 		Example: "  amlaks sizes -l eastus --min-vcpus 4\n  amlaks sizes -l eastus --gpu --all -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			region := *b.strs["region"]
 			if minVCPUs < 0 {
 				return &Invalid{[]rules.Violation{{Field: "min-vcpus", Code: "negative", Message: fmt.Sprintf("must be 0 or more (got %d)", minVCPUs)}}}
 			}
@@ -192,7 +194,7 @@ func (a *app) sizesCmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&region, "region", "l", "", "region, e.g. eastus")
+	b = bindInputs(cmd, "sizes")
 	fl.IntVar(&minVCPUs, "min-vcpus", 0, "only sizes with at least N vCPUs")
 	fl.BoolVar(&gpu, "gpu", false, "only GPU and FPGA sizes")
 	fl.BoolVar(&all, "all", false, "include sizes restricted for this subscription, with the reason")

@@ -43,7 +43,6 @@ func newK8sVersionScreen() screen {
 			vs, _ := m.versionsData(m.Plan().Region)
 			vs = rules.SortVersions(vs)
 			rows := make([]row, 0, len(vs))
-			pre := ""
 			for _, v := range vs {
 				var notes []string
 				if v.Default {
@@ -62,11 +61,8 @@ func newK8sVersionScreen() screen {
 					patch = l[len(l)-1]
 				}
 				rows = append(rows, row{Cells: []string{v.Version, patch, strings.Join(notes, ", ")}, Filter: v.Version})
-				if strings.HasPrefix(m.Plan().KubernetesVersion, v.Version) || (pre == "" && m.Plan().KubernetesVersion == "" && v.Default) {
-					pre = v.Version
-				}
 			}
-			return rows, pre
+			return rows, wizard.PreselectedVersion(m.Plan(), vs)
 		},
 		choose: func(m env, i int) tea.Cmd {
 			vs, _ := m.versionsData(m.Plan().Region)
@@ -208,7 +204,7 @@ func newAPIAccessScreen() screen {
 
 func newRouterScreen() screen {
 	router := choiceField("router", "Inference router", choiceLabels(wizard.RouterChoices)...)
-	ha := choiceField("router-ha", "High availability", "On (3+ nodes)", "Off")
+	ha := choiceField("router-ha", "High availability", choiceLabels(wizard.RouterHAChoices)...)
 	kinds := make([]wizard.Router, len(wizard.RouterChoices))
 	for i, c := range wizard.RouterChoices {
 		kinds[i] = wizard.Router(c.Value)
@@ -241,7 +237,7 @@ func newNamespaceScreen() screen {
 }
 
 func newIdentityScreen() screen {
-	kind := choiceField("identity-type", "Identity", "System-assigned", "User-assigned")
+	kind := choiceField("identity-type", "Identity", choiceLabels(wizard.IdentityChoices)...)
 	id := textField("identity", "Identity resource ID", "/subscriptions/…/userAssignedIdentities/id-ml")
 	id.show = func() bool { return kind.choice == 1 }
 	return &k8sForm{

@@ -227,12 +227,8 @@ func newNodesScreen() screen {
 }
 
 func (s *nodesScreen) enter(m env) tea.Cmd {
-	s.n = m.Plan().Nodes
-	if z, _, ok := m.size(); ok && z.VCPUs > 0 && m.Plan().From(wizard.FNodes) == wizard.Default {
-		// an untouched default follows the size: the smallest count that
-		// meets the purpose's threshold
-		s.n = rules.ThresholdFor(m.Plan().Purpose).MinNodesFor(z.VCPUs)
-	}
+	z, _, _ := m.size()
+	s.n = wizard.SuggestedNodes(m.Plan(), z)
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()

@@ -116,8 +116,7 @@ const (
 	insteadNoWait  = "runs phase by phase: stop with Ctrl+C and re-run the same command to continue"
 )
 
-// ComputeTypeChoices, PurposeChoices, APIAccessChoices, RouterChoices and
-// IdentityChoices are the choice fields' values.
+// The choices of the fields that take one of a few.
 var (
 	ComputeTypeChoices = []Choice{
 		{string(ComputeKubernetes), "Kubernetes compute (current, recommended)", "an AKS cluster created in AKS, the Azure ML extension installed on it, attached as computeType Kubernetes: what azure-ai-ml (SDK v2), CLI v2 and the studio deploy to"},
@@ -137,6 +136,14 @@ var (
 		{string(RouterInternal), "Internal LB", "a LoadBalancer service on an internal load balancer in the cluster's VNet"},
 		{string(RouterNodePort), "NodePort", "a NodePort service: a port on every node"},
 		{string(RouterClusterIP), "ClusterIP", "a ClusterIP service: reached from inside the cluster only"},
+	}
+	RouterHAChoices = []Choice{
+		{"true", "On (3+ nodes)", "the router runs highly available: needs 3 nodes or more"},
+		{"false", "Off", "a single router"},
+	}
+	IdentityChoices = []Choice{
+		{"system", "System-assigned", "a system-assigned managed identity (the default)"},
+		{"user", "User-assigned", "a user-assigned identity: give its resource ID (it needs Reader, Kubernetes Extension Contributor and AKS Cluster Admin on the cluster)"},
 	}
 	LoadBalancerChoices = []Choice{
 		{"public", "Public IP", "a public IP (the default)"},
@@ -266,7 +273,7 @@ var inputs = []Input{
 			return nil
 		}},
 	{Flag: "identity", Field: FIdentity, Commands: submitCmds, Types: k8sTypes, Default: "system",
-		Choices: []Choice{{"system", "System-assigned", "a system-assigned managed identity (the default); or give a user-assigned identity's resource ID"}},
+		Choices: IdentityChoices[:1], // or the ID itself
 		Help:    "the compute's managed identity (or a user-assigned identity's resource ID)", Fill: fillIdentity},
 	{Flag: "register-providers", Commands: submitCmds, Types: k8sTypes, Bool: true, Default: "false",
 		Help: "register Microsoft.ContainerService and Microsoft.KubernetesConfiguration when they are not",
@@ -546,4 +553,33 @@ func asViolation(err error, field string) rules.Violation {
 		return v
 	}
 	return rules.Violation{Field: field, Code: "invalid", Message: err.Error()}
+}
+
+// PreselectedVersion is the Kubernetes version (minor) the version step
+// offers on Enter: the plan's, else the region's default.
+func PreselectedVersion(p *Plan, vs []rules.Version) string {
+	kv := p.KubernetesVersion
+	for _, v := range rules.SortVersions(vs) {
+		if kv != "" && (kv == v.Version || strings.HasPrefix(kv, v.Version+".")) {
+			return v.Version
+		}
+	}
+	if kv == "" {
+		for _, v := range vs {
+			if v.Default {
+				return v.Version
+			}
+		}
+	}
+	return ""
+}
+
+// SuggestedNodes is the node count the node step offers on Enter: an
+// untouched default follows the size, the smallest count that meets the
+// purpose's threshold.
+func SuggestedNodes(p *Plan, z VMSize) int {
+	if z.VCPUs > 0 && p.From(FNodes) == Default {
+		return rules.ThresholdFor(p.Purpose).MinNodesFor(z.VCPUs)
+	}
+	return p.Nodes
 }

@@ -178,7 +178,7 @@ func (w *walker) fetch(ls []wizard.Load) error {
 
 // label is the step as the TUI's header names it: "3/7 Cluster purpose".
 func (w *walker) label(id wizard.StepID) string {
-	if n, total := wizard.Position(w.p.Mode, id); n > 0 && w.p.Mode != wizard.ModeList {
+	if n, total := wizard.PositionFor(w.p, id); n > 0 && w.p.Mode != wizard.ModeList {
 		return fmt.Sprintf("%d/%d %s", n, total, wizard.StepOf(id).Title)
 	}
 	return wizard.StepOf(id).Title
@@ -238,6 +238,9 @@ func (w *walker) ask(id wizard.StepID) error {
 // verdict is the step's check over a trial plan, as an error.
 func (w *walker) verdict(id wizard.StepID, trial *wizard.Plan) error {
 	for _, v := range wizard.Check(trial, id, w.k) {
+		if v.Code == "range-empty" && id == wizard.StepAPIAccess {
+			continue // the ranges are asked next
+		}
 		if v.Code != "unresolved" {
 			return errors.New(v.Message)
 		}
@@ -320,6 +323,12 @@ func (w *walker) choose(id wizard.StepID) error {
 		w.p.Mark(st.Field, wizard.Asked)
 	}
 	switch {
+	case id == wizard.StepAPIAccess && w.p.APIAccess == wizard.APIAuthorized:
+		return w.ranges()
+	case id == wizard.StepRouter:
+		return w.routerHA()
+	case id == wizard.StepIdentity && !wizard.IsSystemIdentity(w.p.Identity):
+		return w.userIdentity()
 	case id == wizard.StepCluster && w.p.Cluster != nil:
 		wizard.DecideInstallExtension(w.p, w.k)
 		for _, f := range w.findings(*w.p.Cluster) {
@@ -377,12 +386,9 @@ func (w *walker) options(id wizard.StepID) []option {
 			out = append(out, option{m[1], string(p.Mode) == m[0], func(q *wizard.Plan) { q.Mode = wizard.Mode(m[0]) }})
 		}
 	case wizard.StepPurpose:
-		for _, pp := range []struct {
-			v     rules.Purpose
-			label string
-		}{{rules.Production, "Production: for production traffic: at least 12 vCPUs and 3 nodes in total (FastProd)"},
-			{rules.DevTest, "Dev-test: for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)"}} {
-			out = append(out, option{pp.label, p.Purpose == pp.v, func(q *wizard.Plan) { q.Purpose = pp.v }})
+		for _, c := range wizard.PurposeChoices {
+			pp, _ := rules.ParsePurpose(c.Value)
+			out = append(out, option{choiceLabel(c), p.Purpose == pp, func(q *wizard.Plan) { q.Purpose = pp }})
 		}
 	case wizard.StepRegion:
 		for _, r := range k.Regions {
@@ -413,14 +419,12 @@ func (w *walker) options(id wizard.StepID) []option {
 			fmt.Fprintf(w.q.out, "%s not available to this subscription in %s left out\n", rules.Plural(hidden, "size"), p.Region)
 		}
 	case wizard.StepComputeType:
-		for _, ct := range []struct {
-			v     wizard.ComputeType
-			label string
-		}{{wizard.ComputeKubernetes, "Kubernetes compute: AKS + the Azure ML extension (current, recommended)"},
-			{wizard.ComputeAKS, "AKS compute (legacy v1, as in the 2020 article): " + wizard.Legacy}} {
-			out = append(out, option{ct.label, p.ComputeType == ct.v, func(q *wizard.Plan) { q.ComputeType = ct.v }})
+		for _, c := range wizard.ComputeTypeChoices {
+			ct := wizard.ComputeType(c.Value)
+			out = append(out, option{choiceLabel(c), p.ComputeType == ct, func(q *wizard.Plan) { q.ComputeType = ct }})
 		}
 	case wizard.StepK8sVersion:
+		pre := wizard.PreselectedVersion(p, k.Versions)
 		for _, v := range rules.SortVersions(k.Versions) {
 			patch := v.Version
 			if l := v.PatchList(); len(l) > 0 {
@@ -436,23 +440,34 @@ func (w *walker) options(id wizard.StepID) []option {
 			if slices.Contains(v.SupportPlans, rules.PlanLTS) {
 				l += ", LTS"
 			}
-			out = append(out, option{l, strings.HasPrefix(p.KubernetesVersion, v.Version), func(q *wizard.Plan) { q.KubernetesVersion = patch }})
+			out = append(out, option{l, v.Version == pre, func(q *wizard.Plan) { q.KubernetesVersion = patch }})
 		}
 	case wizard.StepAPIAccess:
-		for _, a := range []struct {
-			v     wizard.APIAccess
-			label string
-		}{{wizard.APIPublic, "Public"}, {wizard.APIAuthorized, "Authorized IP ranges only (give them with --authorized-ip-ranges)"}, {wizard.APIPrivate, "Private"}} {
-			out = append(out, option{a.label, p.APIAccess == a.v, func(q *wizard.Plan) { q.APIAccess = a.v }})
+		for _, c := range wizard.APIAccessChoices {
+			a := wizard.APIAccess(c.Value)
+			out = append(out, option{choiceLabel(c), p.APIAccess == a, func(q *wizard.Plan) {
+				if q.APIAccess = a; a != wizard.APIAuthorized {
+					q.AuthorizedRanges = nil
+				}
+			}})
 		}
 	case wizard.StepRouter:
-		for _, r := range []wizard.Router{wizard.RouterLoadBalancer, wizard.RouterInternal, wizard.RouterNodePort, wizard.RouterClusterIP} {
-			out = append(out, option{wizard.RouterLabel(r), p.Router == r, func(q *wizard.Plan) { q.Router = r }})
+		for _, c := range wizard.RouterChoices {
+			r := wizard.Router(c.Value)
+			out = append(out, option{choiceLabel(c), p.Router == r, func(q *wizard.Plan) { q.Router = r }})
 		}
 	case wizard.StepIdentity:
-		out = append(out, option{"System-assigned managed identity", wizard.IsSystemIdentity(p.Identity), func(q *wizard.Plan) { q.Identity = "" }})
-		if !wizard.IsSystemIdentity(p.Identity) {
-			out = append(out, option{"User-assigned: " + p.Identity, true, func(q *wizard.Plan) {}})
+		user := p.Identity
+		for _, c := range wizard.IdentityChoices {
+			if c.Value == "system" {
+				out = append(out, option{choiceLabel(c), wizard.IsSystemIdentity(p.Identity), func(q *wizard.Plan) { q.Identity = "" }})
+				continue
+			}
+			out = append(out, option{choiceLabel(c), !wizard.IsSystemIdentity(p.Identity), func(q *wizard.Plan) {
+				if wizard.IsSystemIdentity(q.Identity) {
+					q.Identity = user // its resource ID is asked next
+				}
+			}})
 		}
 	case wizard.StepCluster:
 		for _, cl := range k.Clusters {
@@ -468,6 +483,71 @@ func (w *walker) options(id wizard.StepID) []option {
 		}
 	}
 	return out
+}
+
+// choiceLabel is a field's choice as the accessible mode lists it: the
+// wizard's label and its description.
+func choiceLabel(c wizard.Choice) string { return c.Label + ": " + c.Help }
+
+// ranges asks the authorized IP ranges after authorized API access,
+// checked by the step's own check.
+func (w *walker) ranges() error {
+	p := w.p
+	ans, err := w.q.text(w.a.ctx.Done(), w.label(wizard.StepAPIAccess)+": authorized IP ranges (comma-separated)", strings.Join(p.AuthorizedRanges, ", "), func(s string) error {
+		trial := p.Clone()
+		trial.AuthorizedRanges = rangesOf(s)
+		return w.verdict(wizard.StepAPIAccess, trial)
+	})
+	if err != nil {
+		return err
+	}
+	return p.Answer(wizard.FAPIAccess, wizard.APIAnswer{Access: wizard.APIAuthorized, Ranges: rangesOf(ans)})
+}
+
+// rangesOf normalises ranges as the flag's parser does (an address
+// becomes /32), as typed while one is wrong, for the check to name it.
+func rangesOf(s string) []string {
+	rs, vs := rules.ParseIPRanges(s)
+	if len(vs) > 0 {
+		return rules.SplitIPRanges(s)
+	}
+	return rs
+}
+
+// routerHA asks the router's high availability after its service, as the
+// wizard's router form does; Enter keeps what the node count gives.
+func (w *walker) routerHA() error {
+	p := w.p
+	labels := make([]string, len(wizard.RouterHAChoices))
+	for i, c := range wizard.RouterHAChoices {
+		labels[i] = choiceLabel(c)
+	}
+	cur := map[bool]int{true: 0, false: 1}[p.HA()]
+	i, err := w.q.choose(w.a.ctx.Done(), w.label(wizard.StepRouter)+": high availability", labels, cur, func(i int) error {
+		trial := p.Clone()
+		if err := trial.Answer(wizard.FRouter, wizard.RouterAnswer{Router: p.Router, HA: i == 0}); err != nil {
+			return err
+		}
+		return w.verdict(wizard.StepRouter, trial)
+	})
+	if err != nil {
+		return err
+	}
+	return p.Answer(wizard.FRouter, wizard.RouterAnswer{Router: p.Router, HA: i == 0})
+}
+
+// userIdentity asks a user-assigned identity's resource ID.
+func (w *walker) userIdentity() error {
+	p := w.p
+	ans, err := w.q.text(w.a.ctx.Done(), w.label(wizard.StepIdentity)+": identity resource ID", p.Identity, func(s string) error {
+		trial := p.Clone()
+		trial.Identity = s
+		return w.verdict(wizard.StepIdentity, trial)
+	})
+	if err != nil {
+		return err
+	}
+	return p.Answer(wizard.FIdentity, ans)
 }
 
 func sizeLabel(z wizard.VMSize, quotaUnknown bool) string {
@@ -536,7 +616,11 @@ func (w *walker) text(id wizard.StepID) error {
 	if back != "" {
 		fmt.Fprintf(w.q.out, "(< goes back to %s)\n", w.label(back))
 	}
-	ans, err := w.q.text(w.a.ctx.Done(), w.label(id), p.Value(st.Field), func(s string) error {
+	def := p.Value(st.Field)
+	if id == wizard.StepNodes {
+		def = strconv.Itoa(wizard.SuggestedNodes(p, w.size(p.VMSize)))
+	}
+	ans, err := w.q.text(w.a.ctx.Done(), w.label(id), def, func(s string) error {
 		if s == "<" && back != "" {
 			return nil
 		}

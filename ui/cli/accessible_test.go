@@ -601,3 +601,64 @@ func TestAccessiblePEMThroughCappedReader(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessibleAsksAsTheWizard: through a pipe, on both compute types,
+// the accessible mode numbers the steps as the wizard does (its own
+// type's flow), asks what the wizard's forms ask (authorized ranges, the
+// router's high availability) and Enter takes the wizard's preselection
+// (the region's default version, not the preview; the node count the
+// size and purpose need).
+func TestAccessibleAsksAsTheWizard(t *testing.T) {
+	t.Run("Kubernetes", func(t *testing.T) {
+		c := wizardtest.New()
+		// workspace 1, Kubernetes; Enter on purpose, region, version, size,
+		// nodes, cluster name and group; authorized API access with a range;
+		// Enter on the router, HA off; Enter on TLS and namespace; the name
+		in := "1\n1\n\n\n\n\n\n\n\n2\n203.0.113.7\n\n2\n\n\nk8s-acc\ny\n"
+		code, out, errs := runTTY(t, c, in, "create", "--accessible")
+		if code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+		}
+		wantInOrder(t, errs, "1/15 Workspace", "3/15 Compute type", "4/15 Cluster purpose", "5/15 Region", "6/15 Kubernetes version",
+			"7/15 VM size", "8/15 Node count [3]", "9/15 AKS cluster", "10/15 API server access", "10/15 API server access: authorized IP ranges",
+			"11/15 Inference router", "11/15 Inference router: high availability", "12/15 TLS", "13/15 Namespace", "14/15 Name", "15/15 Review")
+		if len(c.ClusterSpecs) != 1 || len(c.ExtensionSpecs) != 1 {
+			t.Fatalf("sent %d clusters, %d extensions", len(c.ClusterSpecs), len(c.ExtensionSpecs))
+		}
+		cs, es := c.ClusterSpecs[0], c.ExtensionSpecs[0]
+		if cs.KubernetesVersion != "1.32.4" || cs.Nodes != 3 || cs.APIAccess != wizard.APIAuthorized || strings.Join(cs.AuthorizedRanges, ",") != "203.0.113.7/32" {
+			t.Errorf("cluster %+v: want the region's default 1.32.4 on Enter, 3 nodes, authorized 203.0.113.7/32", cs)
+		}
+		if es.RouterHA || es.Router != wizard.RouterLoadBalancer {
+			t.Errorf("extension %+v: want a public router without HA", es)
+		}
+	})
+	t.Run("legacy AKS", func(t *testing.T) {
+		c := wizardtest.New()
+		// workspace 1, AKS, dev-test; Enter on region, size, nodes, network,
+		// load balancer and TLS; the name
+		in := "1\n2\n2\n\n\n\n\n\n\nakslegacy\ny\n"
+		code, out, errs := runTTY(t, c, in, "create", "--accessible")
+		if code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+		}
+		wantInOrder(t, errs, "1/15 Workspace", "3/15 Compute type", "4/12 Cluster purpose", "5/12 Region", "6/12 Kubernetes version",
+			"7/12 VM size", "8/12 Node count [1]", "9/12 Networking", "10/12 TLS", "11/12 Name", "12/12 Review")
+		if len(c.Specs) != 1 || c.Specs[0].Nodes != 1 || c.Specs[0].Purpose != rules.DevTest {
+			t.Fatalf("sent %+v: want 1 dev-test node, as the wizard offers for Standard_D3_v2", c.Specs)
+		}
+	})
+}
+
+// wantInOrder fails unless each string appears in s after the previous.
+func wantInOrder(t *testing.T, s string, want ...string) {
+	t.Helper()
+	rest := s
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("%q missing, or out of order, in:\n%s", w, s)
+		}
+		rest = rest[i+len(w):]
+	}
+}

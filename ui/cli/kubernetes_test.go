@@ -462,12 +462,12 @@ func TestAccessibleKubernetesCreateAsksTypeAndInsecure(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, compute type 1 (Kubernetes), then the offers of purpose,
 	// region, version, size, nodes, cluster name and group, API access,
-	// router, TLS (off: plain HTTP) and namespace; the name; confirm
-	code, out, errs := runTTY(t, c, "1\n1\n\n\n\n\n\n\n\n\n\n\n\nk8s-acc\ny\n", "create", "--accessible")
+	// router and its HA, TLS (off: plain HTTP) and namespace; the name; confirm
+	code, out, errs := runTTY(t, c, "1\n1\n\n\n\n\n\n\n\n\n\n\n\n\nk8s-acc\ny\n", "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	for _, want := range []string{"Compute type", "1. Kubernetes compute: AKS + the Azure ML extension (current, recommended)",
+	for _, want := range []string{"Compute type", "1. Kubernetes compute (current, recommended): an AKS cluster created in AKS",
 		"2. AKS compute (legacy v1, as in the 2020 article): AKS compute is the legacy v1 path", "Kubernetes version", "AKS cluster name",
 		"scoring requests go over plain HTTP", "Phase 1 of 3: create AKS cluster", "Submit the create of k8s-acc?"} {
 		if !strings.Contains(errs, want) {
@@ -488,9 +488,9 @@ func TestAccessibleKubernetesAttachAsksToInstall(t *testing.T) {
 		}
 	}
 	// workspace 1, compute type 1, purpose default, the cluster without the
-	// extension (--install-extension installs it), router, TLS, namespace,
-	// identity offers, the name, confirm
-	in := "1\n1\n\n" + itoa(idx) + "\n\n\n\n\nk8s-att\ny\n"
+	// extension (--install-extension installs it), router and its HA, TLS,
+	// namespace, identity offers, the name, confirm
+	in := "1\n1\n\n" + itoa(idx) + "\n\n\n\n\n\nk8s-att\ny\n"
 	code, out, errs := runTTY(t, c, in, "attach", "--accessible", "--install-extension")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)

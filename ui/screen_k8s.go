@@ -19,7 +19,7 @@ import (
 
 func newComputeTypeScreen() screen {
 	return &choiceScreen{
-		title: func(m env) string { return "What kind of compute target?" },
+		title:   func(m env) string { return "What kind of compute target?" },
 		choices: tableChoices(wizard.ComputeTypeChoices),
 		current: func(m env) string { return string(m.Plan().ComputeType) },
 		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FComputeType, wizard.ComputeType(v)) },

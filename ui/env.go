@@ -28,7 +28,7 @@ type env interface {
 	regionLabel(name string) string
 	subscriptionLabel() string
 	cliCmd(sub string, args ...string) string
-	computeWord() string
+	opVariant() wizard.Variant
 	portalURL() string
 	confirmView(w int) string
 	size() (wizard.VMSize, wizard.SizeList, bool)

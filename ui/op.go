@@ -402,9 +402,9 @@ func (m *Model) result(s Status) Result {
 		}
 		switch o.kind {
 		case wizard.OpCreate:
-			fmt.Fprintf(&b, "Created %s %s in workspace %s.\n", m.computeWord(), o.name, ws)
+			fmt.Fprintf(&b, "Created %s %s in workspace %s.\n", m.opVariant().Word, o.name, ws)
 		case wizard.OpAttach:
-			fmt.Fprintf(&b, "Attached %s %s to workspace %s.\n", m.computeWord(), o.name, ws)
+			fmt.Fprintf(&b, "Attached %s %s to workspace %s.\n", m.opVariant().Word, o.name, ws)
 		case wizard.OpDetach:
 			fmt.Fprintf(&b, "Detached %s from workspace %s; the AKS cluster itself is kept.\n", o.name, ws)
 		}
@@ -415,11 +415,10 @@ func (m *Model) result(s Status) Result {
 			}
 		}
 		if o.kind != wizard.OpDetach {
-			deploy := "deploy a model with --compute-target " + o.name
-			if m.plan.Kubernetes() {
-				deploy = "deploy a model to a Kubernetes online endpoint with compute: azureml:" + o.name
+			if next := m.opVariant().Next(o.name); next != "" {
+				fmt.Fprintf(&b, "  next:  %s\n", next)
 			}
-			fmt.Fprintf(&b, "  next:  %s; check it with `%s`\n", deploy, m.cliCmd("status", o.name))
+			fmt.Fprintf(&b, "  check it with `%s`\n", m.cliCmd("status", o.name))
 		}
 	case Failed:
 		if o == nil {

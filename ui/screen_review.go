@@ -142,10 +142,7 @@ func (s *reviewScreen) view(m env, w, h int) string {
 	if p.Mode == wizard.ModeAttach {
 		verb, kind = "Attach", wizard.OpAttach
 	}
-	what := "AKS compute"
-	if p.Kubernetes() {
-		what = "Kubernetes compute"
-	}
+	what := p.Variant().Word
 	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expected(kind))))
 	if !p.Kubernetes() && p.From(wizard.FComputeType) != wizard.Asked {
 		// said once: the compute type step, which says it, was not shown

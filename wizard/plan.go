@@ -326,10 +326,3 @@ func (p *Plan) Answer(f Field, v any) error {
 // DetachCostNote is what a detach leaves behind: the cluster is kept and
 // keeps costing (shown on the detach confirmation and its result).
 const DetachCostNote = "it keeps running, and costing, until you delete it in AKS (az aks delete)"
-
-// DeployHint is the next step after a create or attach, with the same
-// flag everywhere: "deploy a model with --compute-target aks-1 (az ml
-// model deploy --compute-target aks-1, or AksWebservice in Python)".
-func DeployHint(name string) string {
-	return "deploy a model with --compute-target " + name + " (az ml model deploy --compute-target " + name + ", or AksWebservice in Python)"
-}

@@ -531,7 +531,7 @@ func round(d time.Duration) time.Duration {
 }
 
 func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
-	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "computeType": typeLabel(c.Type), "state": c.State, "purpose": string(c.Purpose),
+	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "computeType": wizard.VariantOf(c.Type).Label, "state": c.State, "purpose": string(c.Purpose),
 		"nodes": c.Nodes, "vmSize": c.VMSize, "vCPUs": c.VCPUs, "region": c.Region, "clusterId": c.ClusterID, "fqdn": c.FQDN, "attached": c.Attached}
 	if c.Namespace != "" {
 		m["namespace"] = c.Namespace
@@ -554,8 +554,8 @@ func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) error {
 			fmt.Fprintf(w, "cluster: %s\n", c.ClusterID)
 		}
 	})
-	if err == nil && c.State == "Succeeded" && a.g.Output == fmtTable {
-		fmt.Fprintf(a.s.Err, "next: %s; see the workspace's computes with: %s\n", wizard.DeployHint(c.Name), a.command("list", a.lastWS))
+	if next := wizard.VariantOf(c.Type).Next(c.Name); err == nil && c.State == "Succeeded" && a.g.Output == fmtTable && next != "" {
+		fmt.Fprintf(a.s.Err, "next: %s; see the workspace's computes with: %s\n", next, a.command("list", a.lastWS))
 	}
 	return err
 }

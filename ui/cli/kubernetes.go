@@ -125,14 +125,6 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 	return nil
 }
 
-// typeLabel names a compute type in list and status.
-func typeLabel(t string) string {
-	if strings.EqualFold(t, "AKS") {
-		return "AKS (legacy)"
-	}
-	return t
-}
-
 // extensionOf reads the Azure ML extension of a Kubernetes compute's
 // cluster ("" when the Cloud has no Kubernetes side or the compute is
 // not Kubernetes).

@@ -554,3 +554,24 @@ func TestKubernetesAttachFailureThenRetry(t *testing.T) {
 		t.Fatalf("name of another cluster's compute: exit %d\n%s", code, errs)
 	}
 }
+
+// TestNextStepFollowsTheComputeType: line mode's advice after a create is
+// the type's own: a v2 online endpoint for a Kubernetes compute, the v1
+// tools (and why not v2) for a legacy AKS compute.
+func TestNextStepFollowsTheComputeType(t *testing.T) {
+	cases := []struct {
+		args      []string
+		want, not string
+	}{
+		{[]string{"create", "-w", "mlw-prod", "-n", "k8s-next", "--allow-insecure-connections", "--yes"},
+			"next: deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:k8s-next (az ml online-endpoint create", "az ml model deploy"},
+		{[]string{"create", "-w", "mlw-prod", "-n", "aks-next", "--compute-type", "AKS", "--yes"},
+			"next: deploy a model with the v1 tools: az ml model deploy --compute-target aks-next (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute", "online endpoint whose"},
+	}
+	for _, tc := range cases {
+		code, out, errs := runLine(t, wizardtest.New(), tc.args...)
+		if code != 0 || !strings.Contains(errs, tc.want) || strings.Contains(errs, tc.not) {
+			t.Errorf("%v: exit %d, want %q, not %q\n%s\n%s", tc.args, code, tc.want, tc.not, out, errs)
+		}
+	}
+}

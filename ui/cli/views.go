@@ -272,7 +272,7 @@ func (a *app) printList(p *wizard.Plan) error {
 		}
 		t := newTable(w, head...)
 		for i, c := range cs {
-			cells := []string{c.Name, typeLabel(c.Type), c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID)}
+			cells := []string{c.Name, wizard.VariantOf(c.Type).Label, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID)}
 			if anyK8s {
 				cells = append(cells, extensionLabel(exts[i].e, exts[i].found, exts[i].known))
 			}
@@ -326,7 +326,7 @@ func (a *app) statusCmd() *cobra.Command {
 				m["phases"] = ph
 				if err := a.emit(m, func(w io.Writer) {
 					t := newTable(w, "NAME", "TYPE", "STATE", "NAMESPACE", "CLUSTER")
-					t.row(c.Name, typeLabel(c.Type), c.State, c.Namespace, clusterShort(c.ClusterID))
+					t.row(c.Name, wizard.VariantOf(c.Type).Label, c.State, c.Namespace, clusterShort(c.ClusterID))
 					t.flush()
 				}); err != nil {
 					return err

@@ -1,0 +1,41 @@
+package wizard
+
+import "strings"
+
+// Variant is what differs between the compute types, one value per type:
+// how people name it and what they do next with it.
+type Variant struct {
+	Type ComputeType
+	// Word names a compute of the type in sentences ("Kubernetes compute").
+	Word string
+	// Label names the type in a list's TYPE column.
+	Label string
+	// next is the next step after a create or attach of compute NAME.
+	next string
+}
+
+var variants = []Variant{
+	{Type: ComputeKubernetes, Word: "Kubernetes compute", Label: "Kubernetes",
+		next: "deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:NAME (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)"},
+	{Type: ComputeAKS, Word: "AKS compute", Label: "AKS (legacy)",
+		next: "deploy a model with the v1 tools: az ml model deploy --compute-target NAME (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute"},
+}
+
+// VariantOf is the variant of a compute type as Azure or the plan names it
+// (any case); another type (AmlCompute, ...) gets a variant naming it as
+// it is, with no advice.
+func VariantOf(t string) Variant {
+	for _, v := range variants {
+		if strings.EqualFold(string(v.Type), t) {
+			return v
+		}
+	}
+	return Variant{Type: ComputeType(t), Word: t + " compute", Label: t}
+}
+
+// Variant is the plan's compute type's variant.
+func (p *Plan) Variant() Variant { return VariantOf(string(p.ComputeType)) }
+
+// Next is the next step after a create or attach of compute name, "" for
+// a type amlaks does not make.
+func (v Variant) Next(name string) string { return strings.ReplaceAll(v.next, "NAME", name) }

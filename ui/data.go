@@ -131,9 +131,6 @@ func (m *Model) fetchExtensions(force bool) tea.Cmd {
 	if !sl.ok || !m.plan.Kubernetes() || m.plan.Mode != wizard.ModeAttach {
 		return nil
 	}
-	if _, ok := m.cloud.(wizard.KubernetesCloud); !ok {
-		return nil
-	}
 	c, sub := m.cloud, m.plan.Subscription
 	return fetchOf(m, reqExtensions, keyExtensions(sub), force, func(ctx context.Context) (map[string]wizard.Extension, error) {
 		return wizard.ExtensionIndex(ctx, c, cls)

@@ -1,10 +1,6 @@
 package wizard
 
-import (
-	"context"
-
-	"github.com/amlaks/amlaks/rules"
-)
+import "github.com/amlaks/amlaks/rules"
 
 // The current path (SPEC §2b, azure-facts §9): an AKS cluster created in
 // AKS, the Microsoft.AzureML.Kubernetes extension installed on it, and the
@@ -102,29 +98,3 @@ type Extension struct {
 
 // Healthy reports an extension that finished installing.
 func (e Extension) Healthy() bool { return e.State == "Succeeded" }
-
-// KubernetesCloud is the part of the port the current path needs. The
-// azure package's Client implements it next to Cloud.
-type KubernetesCloud interface {
-	// Providers returns the registrationState of each resource provider
-	// namespace ("Registered", "NotRegistered", "Registering").
-	Providers(ctx context.Context, sub string, namespaces []string) (map[string]string, error)
-	// RegisterProvider starts the registration of a namespace.
-	RegisterProvider(ctx context.Context, sub, namespace string) error
-	// Cluster gets one AKS cluster by resource ID (ErrNotFound when absent).
-	Cluster(ctx context.Context, id string) (Cluster, error)
-	// CreateCluster starts the AKS create (long-running; follow it with
-	// Follow). The request is ClusterRequest's.
-	CreateCluster(ctx context.Context, spec ClusterSpec) (Operation, error)
-	// ClusterRequest is the create request, as it will be sent.
-	ClusterRequest(spec ClusterSpec) (Request, error)
-	// Extension gets the Azure ML extension of a cluster (ok false when
-	// none is installed).
-	Extension(ctx context.Context, clusterID string) (Extension, bool, error)
-	// InstallExtension starts the extension's install (long-running).
-	InstallExtension(ctx context.Context, spec ExtensionSpec) (Operation, error)
-	// ExtensionRequest is the install request, as it will be sent.
-	ExtensionRequest(spec ExtensionSpec) (Request, error)
-	// DeleteCluster starts the delete of a cluster amlaks created.
-	DeleteCluster(ctx context.Context, id string) (Operation, error)
-}

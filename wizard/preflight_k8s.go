@@ -15,28 +15,15 @@ import (
 // (besides Microsoft.MachineLearningServices, which the workspace proves).
 var Providers = []string{"Microsoft.ContainerService", "Microsoft.KubernetesConfiguration"}
 
-// kubeCloud returns the Kubernetes side of the port.
-func kubeCloud(c Cloud) (KubernetesCloud, error) {
-	if kc, ok := c.(KubernetesCloud); ok {
-		return kc, nil
-	}
-	return nil, &Error{Kind: ErrBadRequest, Op: "kubernetes compute", Message: "this Azure connection cannot create Kubernetes computes",
-		Hint: "use --compute-type AKS"}
-}
-
 // ExtensionIndex reads the Azure ML extension of every cluster, in
 // parallel (lower-case cluster ID → extension; absent: none installed).
 func ExtensionIndex(ctx context.Context, c Cloud, cls []Cluster) (map[string]Extension, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil, err
-	}
 	out := map[string]Extension{}
 	var mu sync.Mutex
 	var g group
 	for _, cl := range cls {
 		g.Go(func() error {
-			e, ok, err := kc.Extension(ctx, cl.ID)
+			e, ok, err := c.Extension(ctx, cl.ID)
 			if err != nil || !ok {
 				return err
 			}
@@ -161,20 +148,17 @@ func kubernetesClusterFacts(cl Cluster, p *Plan, legacy []string, k8s []rules.Ku
 // today's findings (name, size and quota for a create; the cluster's for
 // an attach) plus the current path's.
 func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return Report{}, err
-	}
 	var provs map[string]string
 	var provErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); provs, provErr = kc.Providers(ctx, p.Subscription, Providers) }()
+	go func() { defer wg.Done(); provs, provErr = c.Providers(ctx, p.Subscription, Providers) }()
 	var r Report
+	var err error
 	if p.Mode == ModeAttach {
-		r, err = kubernetesAttachPreflight(ctx, c, kc, p, inFlight)
+		r, err = kubernetesAttachPreflight(ctx, c, p, inFlight)
 	} else {
-		r, err = kubernetesCreatePreflight(ctx, c, kc, p)
+		r, err = kubernetesCreatePreflight(ctx, c, p)
 	}
 	wg.Wait()
 	if err != nil {
@@ -192,7 +176,7 @@ func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard)
 	return r, nil
 }
 
-func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan) (Report, error) {
+func kubernetesCreatePreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 	r, err := createPreflight(ctx, c, p)
 	if err != nil {
 		return r, err
@@ -208,7 +192,7 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 			fs = append(fs, f)
 		}
 	}
-	cl, err := kc.Cluster(ctx, p.TargetClusterID())
+	cl, err := c.Cluster(ctx, p.TargetClusterID())
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return r, err
@@ -248,11 +232,11 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 	return r, nil
 }
 
-func kubernetesAttachPreflight(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan, inFlight *Guard) (Report, error) {
+func kubernetesAttachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
 	var ext Extension
 	var haveExt bool
 	r, f, attachedAs, err := attachFacts(ctx, c, p, inFlight, func(g *group) {
-		g.Go(func() (err error) { ext, haveExt, err = kc.Extension(ctx, p.ClusterID); return })
+		g.Go(func() (err error) { ext, haveExt, err = c.Extension(ctx, p.ClusterID); return })
 	})
 	if err != nil {
 		return r, err
@@ -292,13 +276,9 @@ type Phase struct {
 // InstallExtension) and the attach. Requests come from the port's request
 // builders (secrets redacted).
 func Phases(c Cloud, p *Plan) ([]Phase, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil, err
-	}
 	var out []Phase
 	if p.Mode == ModeCreate {
-		req, err := kc.ClusterRequest(p.ClusterSpec())
+		req, err := c.ClusterRequest(p.ClusterSpec())
 		if err != nil {
 			return nil, err
 		}
@@ -306,7 +286,7 @@ func Phases(c Cloud, p *Plan) ([]Phase, error) {
 			Request: req, Equivalent: AKSCreateAz(p)})
 	}
 	if p.Mode == ModeCreate || p.InstallExtension {
-		req, err := kc.ExtensionRequest(p.ExtensionSpec())
+		req, err := c.ExtensionRequest(p.ExtensionSpec())
 		if err != nil {
 			return nil, err
 		}
@@ -350,14 +330,10 @@ type PhaseProgress struct {
 // (exists, Succeeded, tagged by amlaks), the extension (Succeeded), the
 // compute (exists and Succeeded).
 func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil, err
-	}
 	var out []PhaseState
 	id := p.TargetClusterID()
 	if p.Mode == ModeCreate {
-		cl, err := kc.Cluster(ctx, id)
+		cl, err := c.Cluster(ctx, id)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			out = append(out, PhaseState{Kind: PhaseCluster, State: "missing"})
@@ -369,7 +345,7 @@ func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
 			out = append(out, PhaseState{Kind: PhaseCluster, State: cl.ProvisioningState, Done: cl.ProvisioningState == "Succeeded"})
 		}
 	}
-	e, ok, err := kc.Extension(ctx, id)
+	e, ok, err := c.Extension(ctx, id)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
@@ -430,10 +406,6 @@ func (e *Interrupted) Error() string {
 // failure keeps the earlier phases and returns a *PhaseError saying what
 // exists and what to do.
 func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Duration, on func(PhaseProgress)) (*Compute, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil, err
-	}
 	if on == nil {
 		on = func(PhaseProgress) {}
 	}
@@ -444,21 +416,21 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	}
 	defer g.Release(key)
 	if p.RegisterProviders {
-		provs, err := kc.Providers(ctx, p.Subscription, Providers)
+		provs, err := c.Providers(ctx, p.Subscription, Providers)
 		if err != nil {
 			return nil, err
 		}
 		var started []string
 		for _, ns := range Providers {
 			if !strings.EqualFold(provs[ns], "Registered") {
-				if err := kc.RegisterProvider(ctx, p.Subscription, ns); err != nil {
+				if err := c.RegisterProvider(ctx, p.Subscription, ns); err != nil {
 					return nil, err
 				}
 				started = append(started, ns)
 			}
 		}
 		if len(started) > 0 {
-			if err := waitRegistered(ctx, kc, p.Subscription, started, every, on); err != nil {
+			if err := waitRegistered(ctx, c, p.Subscription, started, every, on); err != nil {
 				return nil, err
 			}
 		}
@@ -506,13 +478,13 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			return nil, fail(PhaseCluster, &Error{Kind: ErrConflict, Message: "AKS cluster " + p.NewClusterName() + " " + st.Detail, Hint: "pick another --cluster, or attach it"})
 		case st.State == "Creating" || st.State == "Updating":
 			if err := waitFor(ctx, every, PhaseCluster, on, func() (string, error) {
-				cl, err := kc.Cluster(ctx, id)
+				cl, err := c.Cluster(ctx, id)
 				return cl.ProvisioningState, err
 			}); err != nil {
 				return nil, fail(PhaseCluster, err)
 			}
 		default:
-			op, err := kc.CreateCluster(ctx, p.ClusterSpec())
+			op, err := c.CreateCluster(ctx, p.ClusterSpec())
 			if err != nil {
 				return nil, fail(PhaseCluster, err)
 			}
@@ -527,7 +499,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		on(PhaseProgress{Phase: PhaseExtension, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "the Azure ML extension is installed"}})
 	} else if est.State == "Creating" || est.State == "Updating" {
 		if err := waitFor(ctx, every, PhaseExtension, on, func() (string, error) {
-			e, _, err := kc.Extension(ctx, id)
+			e, _, err := c.Extension(ctx, id)
 			return e.State, err
 		}); err != nil {
 			return nil, fail(PhaseExtension, err)
@@ -537,7 +509,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension is " + est.State + " on " + clusterName(p),
 				Hint: "add --install-extension to install it"}
 		}
-		op, err := kc.InstallExtension(ctx, p.ExtensionSpec())
+		op, err := c.InstallExtension(ctx, p.ExtensionSpec())
 		if err != nil {
 			return nil, fail(PhaseExtension, err)
 		}
@@ -578,13 +550,13 @@ const PhaseProviders PhaseKind = "providers"
 
 // waitRegistered polls the providers until each is Registered (a
 // registration takes a few minutes in Azure).
-func waitRegistered(ctx context.Context, kc KubernetesCloud, sub string, namespaces []string, every time.Duration, on func(PhaseProgress)) error {
+func waitRegistered(ctx context.Context, c Cloud, sub string, namespaces []string, every time.Duration, on func(PhaseProgress)) error {
 	start := time.Now()
 	if every <= 0 {
 		every = time.Second
 	}
 	for {
-		provs, err := kc.Providers(ctx, sub, namespaces)
+		provs, err := c.Providers(ctx, sub, namespaces)
 		if err != nil {
 			return err
 		}

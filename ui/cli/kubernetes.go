@@ -126,14 +126,12 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 }
 
 // extensionOf reads the Azure ML extension of a Kubernetes compute's
-// cluster ("" when the Cloud has no Kubernetes side or the compute is
-// not Kubernetes).
+// cluster (not known for another type).
 func (a *app) extensionOf(c wizard.Compute) (wizard.Extension, bool, bool) {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok || !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" {
+	if !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" {
 		return wizard.Extension{}, false, false
 	}
-	e, found, err := kc.Extension(a.ctx, c.ClusterID)
+	e, found, err := a.sess.Cloud.Extension(a.ctx, c.ClusterID)
 	if err != nil {
 		return wizard.Extension{}, false, false
 	}
@@ -164,10 +162,10 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 // phaseStatus is every phase of a Kubernetes compute: the cluster, the
 // extension, the attach.
 func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok || c.ClusterID == "" {
+	if c.ClusterID == "" {
 		return nil
 	}
+	kc := a.sess.Cloud
 	cl, cerr := kc.Cluster(a.ctx, c.ClusterID)
 	e, found, eerr := kc.Extension(a.ctx, c.ClusterID)
 	cluster := map[string]string{"phase": "cluster", "state": "missing", "id": c.ClusterID}
@@ -232,9 +230,6 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 // before its attach: the cluster amlaks tagged for this compute, and its
 // extension. It reports whether it found one.
 func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
-	if _, ok := a.sess.Cloud.(wizard.KubernetesCloud); !ok {
-		return false, nil
-	}
 	cls, err := a.sess.Cloud.Clusters(a.ctx, p.Subscription)
 	if err != nil {
 		return false, err
@@ -266,11 +261,7 @@ func orDash(s string) string {
 // deleteCluster deletes the cluster of a detached Kubernetes compute,
 // only when amlaks created it.
 func (a *app) deleteCluster(id string) error {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok {
-		return errors.New("this Azure connection cannot delete clusters")
-	}
-	op, err := kc.DeleteCluster(a.ctx, id)
+	op, err := a.sess.Cloud.DeleteCluster(a.ctx, id)
 	if err != nil {
 		return err
 	}
@@ -289,11 +280,7 @@ func (a *app) deleteCluster(id string) error {
 
 // ownCluster checks that amlaks created the cluster (its tag).
 func (a *app) ownCluster(id string) (wizard.Cluster, error) {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok {
-		return wizard.Cluster{}, errors.New("this Azure connection cannot read clusters")
-	}
-	cl, err := kc.Cluster(a.ctx, id)
+	cl, err := a.sess.Cloud.Cluster(a.ctx, id)
 	if err != nil {
 		return cl, err
 	}

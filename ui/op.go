@@ -376,7 +376,7 @@ func (m *Model) fixStep(err error) wizard.StepID {
 	default:
 		return ""
 	}
-	for _, s := range wizard.Flow(m.plan.Mode) {
+	for _, s := range wizard.FlowFor(m.plan) {
 		if s == id {
 			return id
 		}

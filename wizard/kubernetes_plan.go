@@ -19,10 +19,9 @@ const Legacy = "AKS compute is the legacy v1 path: Azure ML SDK v1 support ended
 // a create that stopped before the attach.
 const TagCompute = "amlaks-compute"
 
-// Kubernetes reports whether the plan is on the current path (a Kubernetes
-// compute); the zero compute type is the legacy AKS compute, as for
-// ComputeSpec.
-func (p *Plan) Kubernetes() bool { return p.ComputeType == ComputeKubernetes }
+// Kubernetes reports whether the plan makes a Kubernetes compute: the core,
+// unless the plan says AKS (the legacy variant).
+func (p *Plan) Kubernetes() bool { return p.ComputeType != ComputeAKS }
 
 // ParseComputeType accepts Kubernetes|k8s|AKS (any case).
 func ParseComputeType(s string) (ComputeType, error) {

@@ -217,20 +217,9 @@ func StepOf(id StepID) Step {
 	return Step{ID: id, Title: string(id)}
 }
 
-// Flow is the ordered list of steps of a mode on the legacy AKS compute
-// (today's steps plus the compute type), which the TUI walks until it has
-// the current path's screens; FlowFor follows the plan's compute type.
-func Flow(m Mode) []StepID { return flow(m, ComputeAKS) }
-
 // FlowFor is the ordered list of steps of the plan's mode and compute type
-// (the legacy AKS compute keeps today's steps, plus the compute type).
-func FlowFor(p *Plan) []StepID {
-	t := p.ComputeType
-	if t == "" {
-		t = ComputeAKS
-	}
-	return flow(p.Mode, t)
-}
+// (the Kubernetes compute's unless the plan says AKS).
+func FlowFor(p *Plan) []StepID { return flow(p.Mode, p.Variant().Type) }
 
 func flow(m Mode, t ComputeType) []StepID {
 	if m == "" {
@@ -249,12 +238,9 @@ func flow(m Mode, t ComputeType) []StepID {
 	return out
 }
 
-// Position returns the 1-based number of a step among the numbered steps
-// of the mode's Flow and their count; 0 for unnumbered steps (subscription,
-// submit). PositionFor counts the plan's own flow.
-func Position(m Mode, id StepID) (n, total int) { return position(Flow(m), id) }
-
-// PositionFor is Position over the plan's flow (its compute type).
+// PositionFor returns the 1-based number of a step among the numbered
+// steps of the plan's flow and their count; 0 for unnumbered steps
+// (subscription, submit).
 func PositionFor(p *Plan, id StepID) (n, total int) { return position(FlowFor(p), id) }
 
 func position(fl []StepID, id StepID) (n, total int) {

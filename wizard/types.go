@@ -33,8 +33,14 @@ func VariantOf(t string) Variant {
 	return Variant{Type: ComputeType(t), Word: t + " compute", Label: t}
 }
 
-// Variant is the plan's compute type's variant.
-func (p *Plan) Variant() Variant { return VariantOf(string(p.ComputeType)) }
+// Variant is the plan's compute type's variant: the Kubernetes compute's
+// unless the plan says AKS.
+func (p *Plan) Variant() Variant {
+	if p.ComputeType == ComputeAKS {
+		return variants[1]
+	}
+	return variants[0]
+}
 
 // Next is the next step after a create or attach of compute name, "" for
 // a type amlaks does not make.

@@ -297,7 +297,7 @@ func TestAccessibleAsksEachStepUnlessItsFlagAnswersIt(t *testing.T) {
 				return &Session{Cloud: c, Notes: &NoteRelay{}, PollEvery: time.Millisecond}, nil
 			}
 		}
-		for _, id := range wizard.Flow(mode) {
+		for _, id := range legacyFlow(mode) {
 			if id != skip && skip != wizard.StepMode && allFlags[id] != nil {
 				args = append(args, allFlags[id]...)
 			}
@@ -317,7 +317,7 @@ func TestAccessibleAsksEachStepUnlessItsFlagAnswersIt(t *testing.T) {
 				t.Fatalf("asked %q with every flag given", got)
 			}
 		})
-		for _, id := range wizard.Flow(mode) {
+		for _, id := range legacyFlow(mode) {
 			st := wizard.StepOf(id)
 			// the legacy flags (--load-balancer, --ssl-leaf-domain-label)
 			// already say the compute type: it cannot be left to ask here
@@ -661,4 +661,9 @@ func wantInOrder(t *testing.T, s string, want ...string) {
 		}
 		rest = rest[i+len(w):]
 	}
+}
+
+// legacyFlow is the legacy AKS compute's flow of a mode.
+func legacyFlow(m wizard.Mode) []wizard.StepID {
+	return wizard.FlowFor(&wizard.Plan{Mode: m, ComputeType: wizard.ComputeAKS})
 }

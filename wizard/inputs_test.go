@@ -104,3 +104,21 @@ func TestInputsAreOneRowEach(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryFieldHasItsRow: each field a step asks is written through its
+// row, and each flag's field reads back through one.
+func TestEveryFieldHasItsRow(t *testing.T) {
+	for _, st := range Steps() {
+		if st.Field == "" || st.Kind == KindView || st.Kind == KindAction {
+			continue
+		}
+		if a, ok := answers[st.Field]; !ok || a.set == nil {
+			t.Errorf("step %s answers %s, which has no row that writes it", st.ID, st.Field)
+		}
+	}
+	for _, in := range Inputs("") {
+		if _, ok := answers[in.Field]; in.Field != "" && !ok {
+			t.Errorf("--%s fills %s, which has no row", in.Flag, in.Field)
+		}
+	}
+}

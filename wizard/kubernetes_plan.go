@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/amlaks/amlaks/rules"
@@ -151,32 +150,6 @@ func (p *Plan) IdentityLabel() string {
 	return "user-assigned " + p.Identity
 }
 
-func (p *Plan) k8sValue(f Field) string {
-	switch f {
-	case FComputeType:
-		return string(p.ComputeType)
-	case FKubernetesVer:
-		return p.KubernetesVersion
-	case FNewCluster:
-		return p.ClusterName
-	case FAPIAccess:
-		return string(p.APIAccess)
-	case FRouter:
-		return string(p.Router)
-	case FRouterHA:
-		return strconv.FormatBool(p.RouterHA)
-	case FAllowInsecure:
-		return strconv.FormatBool(p.AllowInsecure)
-	case FNamespace:
-		return p.Namespace
-	case FIdentity:
-		return p.Identity
-	case FInstallExtension:
-		return strconv.FormatBool(p.InstallExtension)
-	}
-	return ""
-}
-
 // NewCluster is the answer of the create's cluster step.
 type NewCluster struct{ Name, ResourceGroup string }
 
@@ -190,46 +163,6 @@ type APIAnswer struct {
 type RouterAnswer struct {
 	Router Router
 	HA     bool
-}
-
-func (p *Plan) k8sAnswer(f Field, v any) (handled, ok bool) {
-	switch f {
-	case FComputeType:
-		ok = into(&p.ComputeType, v)
-	case FKubernetesVer:
-		ok = into(&p.KubernetesVersion, v)
-	case FNewCluster:
-		var c NewCluster
-		if ok = into(&c, v); ok {
-			p.ClusterName, p.ClusterGroup = strings.TrimSpace(c.Name), strings.TrimSpace(c.ResourceGroup)
-		}
-	case FAPIAccess:
-		var a APIAnswer
-		if ok = into(&a, v); ok {
-			p.APIAccess, p.AuthorizedRanges = a.Access, a.Ranges
-		}
-	case FRouter:
-		var r RouterAnswer
-		if ok = into(&r, v); ok {
-			p.Router, p.RouterHA = r.Router, r.HA
-			p.Mark(FRouterHA, Asked)
-		}
-	case FAllowInsecure:
-		ok = into(&p.AllowInsecure, v)
-	case FInstallExtension:
-		ok = into(&p.InstallExtension, v)
-	case FNamespace:
-		if ok = into(&p.Namespace, v); ok {
-			p.Namespace = strings.TrimSpace(p.Namespace)
-		}
-	case FIdentity:
-		if ok = into(&p.Identity, v); ok {
-			p.Identity = strings.TrimSpace(p.Identity)
-		}
-	default:
-		return false, false
-	}
-	return true, ok
 }
 
 // DecideInsecure is the decider after the TLS step on the current path:

@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/amlaks/amlaks/rules"
@@ -214,32 +213,10 @@ func FindWorkspace(all []Workspace, name, rg string) (Workspace, bool) {
 // Value is the plan's answer for field f as the user would type it ("" for
 // fields without a single value).
 func (p *Plan) Value(f Field) string {
-	switch f {
-	case FSubscription:
-		return p.Subscription
-	case FWorkspace:
-		return p.Workspace.Name
-	case FMode:
-		return string(p.Mode)
-	case FPurpose:
-		return string(p.Purpose)
-	case FRegion:
-		return p.Region
-	case FVMSize:
-		return p.VMSize
-	case FNodes:
-		return strconv.Itoa(p.Nodes)
-	case FName:
-		return p.Name
-	case FDescription:
-		return p.Description
-	case FCluster:
-		if p.ClusterID == "" {
-			return p.ClusterName
-		}
-		return p.ClusterID
+	if a, ok := answers[f]; ok && a.get != nil {
+		return a.get(p)
 	}
-	return p.k8sValue(f)
+	return ""
 }
 
 // into stores v in *dst when v has dst's type (a wrong type leaves dst
@@ -258,45 +235,11 @@ func into[T any](dst *T, v any) bool {
 // of the wrong type for the field is an error, never a panic.
 func (p *Plan) Answer(f Field, v any) error {
 	before := p.Value(f)
-	ok := true
-	switch f {
-	case FSubscription:
-		ok = into(&p.Subscription, v)
-	case FWorkspace:
-		ok = into(&p.Workspace, v)
-	case FMode:
-		ok = into(&p.Mode, v)
-	case FPurpose:
-		ok = into(&p.Purpose, v)
-	case FRegion:
-		ok = into(&p.Region, v)
-	case FVMSize:
-		ok = into(&p.VMSize, v)
-	case FNodes:
-		ok = into(&p.Nodes, v)
-	case FNetwork:
-		prefix := p.Network.SubnetPrefix
-		if ok = into(&p.Network, v); ok {
-			p.Network.SubnetPrefix = prefix
-		}
-	case FTLS:
-		ok = into(&p.TLS, v)
-	case FName:
-		if ok = into(&p.Name, v); ok {
-			p.Name = strings.TrimSpace(p.Name)
-		}
-	case FCluster:
-		var cl Cluster
-		if ok = into(&cl, v); ok {
-			p.ClusterID, p.Cluster = cl.ID, &cl
-		}
-	default:
-		var handled bool
-		handled, ok = p.k8sAnswer(f, v)
-		if !handled {
-			return fmt.Errorf("%s is not a field the wizard asks", f)
-		}
+	a, known := answers[f]
+	if !known || a.set == nil {
+		return fmt.Errorf("%s is not a field the wizard asks", f)
 	}
+	ok := a.set(p, v)
 	if !ok {
 		return fmt.Errorf("answer for %s has the wrong type %T", f, v)
 	}

@@ -1,7 +1,7 @@
 package main
 
 // End-to-end tests of the built binary: the wizard driven in tmux
-// (STACK.md §7) and the script mode driven with exec, all in demo mode on
+// and the script mode driven with exec, all in demo mode on
 // the simulated Azure. Every test has its own tmux server socket and its
 // own demo state file, so they run in parallel.
 //

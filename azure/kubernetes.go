@@ -19,7 +19,7 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// The current path (SPEC §2b, azure-facts §9): the AKS cluster, the Azure
+// The current path: the AKS cluster, the Azure
 // ML extension and the provider registrations, over
 // armcontainerservice/v8, armkubernetesconfiguration/v2 and armresources.
 
@@ -115,7 +115,7 @@ func clusterBody(spec wizard.ClusterSpec) armcontainerservice.ManagedCluster {
 	}
 }
 
-// extensionBody is the extension PUT body of spec (azure-facts §9). The
+// extensionBody is the extension PUT body of spec. The
 // certificate and key go only into configurationProtectedSettings.
 func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extension {
 	tf := func(b bool) *string {

@@ -87,7 +87,7 @@ type SizeCheck struct {
 	Violations []Violation
 }
 
-// CheckSize applies SPEC §4.2 to nodes × vcpusPerNode of the named size.
+// CheckSize applies the purpose's vCPU and node threshold to nodes × vcpusPerNode of the named size.
 // A vcpusPerNode of 0 or less means the size is unknown: the check fails
 // with a violation on field "size" (code "size-unknown"). Nodes ≤ 0 is a
 // violation on "nodes" (code "nodes-invalid").

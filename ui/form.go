@@ -10,14 +10,14 @@ import (
 )
 
 // A form is a multi-field step (networking, TLS, the Kubernetes steps) on
-// a huh form embedded in the router (STACK.md §3). Each field is a huh
+// a huh form embedded in the router. Each field is a huh
 // group of one field, so a field that does not apply (the six VNet fields
 // under "Basic") is a hidden group huh's navigation skips, and the form's
 // own layout (stackLayout) draws the visible fields with a label column and
 // each field's messages under it. Values live on the heap (formField), as
 // huh binds pointers and Bubble Tea copies models.
 //
-// Checks are the parent's (STACK.md §3.5b): the screen runs its rules after
+// Checks are the parent's: the screen runs its rules after
 // every update and passes the messages to view, so they appear as a value
 // is typed; huh's own Validate is not used, as it runs on blur and would
 // keep the focus from going back to the field that causes a message (a DNS

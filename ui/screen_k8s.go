@@ -11,7 +11,7 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// The current path's steps (SPEC §2b): compute type, Kubernetes version,
+// The current path's steps: compute type, Kubernetes version,
 // the new cluster's name and group, API server access, inference router,
 // namespace and identity. Each is a small form over form.go whose answer is
 // checked with the step table's own check (wizard.Check on a trial plan)

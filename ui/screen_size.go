@@ -64,7 +64,7 @@ func (s *sizeScreen) sync(m env) {
 	}
 }
 
-// defaultVMSize is the product's default size (SPEC §4.2).
+// defaultVMSize is the product's default size.
 var defaultVMSize = wizard.NewPlan(wizard.ModeCreate).VMSize
 
 func sizeRows(l wizard.SizeList) []row {

@@ -2,7 +2,7 @@ package wizard
 
 import "github.com/amlaks/amlaks/rules"
 
-// The current path (SPEC §2b, azure-facts §9): an AKS cluster created in
+// The current path: an AKS cluster created in
 // AKS, the Microsoft.AzureML.Kubernetes extension installed on it, and the
 // cluster attached to the workspace as computeType Kubernetes. These are
 // the port's types and calls for it; the azure package implements them

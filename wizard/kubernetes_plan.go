@@ -7,7 +7,7 @@ import (
 	"github.com/amlaks/amlaks/rules"
 )
 
-// The plan's side of the current path (SPEC §2b): the compute type and
+// The plan's side of the current path: the compute type and
 // what a Kubernetes create or attach needs besides today's answers.
 
 // Legacy is what the wizard and --help say once about the AKS compute type.

@@ -21,7 +21,7 @@ const (
 // Source says where an answer came from.
 type Source int
 
-// Sources, in the order SPEC §1 applies them.
+// Sources, from the weakest: a later one overrides an earlier.
 const (
 	Unset   Source = iota
 	Default        // the product default (3 × Standard_D3_v2, production, the workspace's region)
@@ -54,7 +54,7 @@ const (
 	FName         Field = "name"
 	FCluster      Field = "cluster-id"
 	FDescription  Field = "description"
-	// The current path (SPEC §2b).
+	// The current path.
 	FComputeType      Field = "compute-type"
 	FKubernetesVer    Field = "kubernetes-version"
 	FNewCluster       Field = "cluster" // create: the AKS cluster to make (name + resource group)
@@ -89,7 +89,7 @@ type Plan struct {
 	ClusterGroup string
 	Cluster      *Cluster
 
-	// The current path (SPEC §2b); see kubernetes_plan.go.
+	// The current path; see kubernetes_plan.go.
 	ComputeType       ComputeType
 	KubernetesVersion string // create: "1.32" or "1.32.4"; the region's default unless chosen
 	APIAccess         APIAccess

@@ -12,7 +12,7 @@ import (
 // StepID names a step of the wizard.
 type StepID string
 
-// Steps of SPEC §2 and §3.
+// Steps of the wizard, on both compute types.
 const (
 	StepSubscription StepID = "subscription"
 	StepWorkspace    StepID = "workspace"
@@ -29,7 +29,7 @@ const (
 	StepReview       StepID = "review"
 	StepSubmit       StepID = "submit"
 	StepList         StepID = "list"
-	// The current path (SPEC §2b).
+	// The current path.
 	StepComputeType StepID = "compute-type"
 	StepK8sVersion  StepID = "kubernetes-version"
 	StepNewCluster  StepID = "new-cluster"
@@ -517,7 +517,7 @@ func checkNodes(p *Plan, k Known) []rules.Violation {
 
 func checkNetwork(p *Plan, _ Known) []rules.Violation {
 	if p.Mode == ModeAttach {
-		// an attach chooses only the load balancer (azure-facts §9)
+		// an attach chooses only the load balancer
 		return rules.CheckNetwork(rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet})
 	}
 	return rules.CheckNetwork(p.Network)

@@ -22,7 +22,7 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// Exit codes (SPEC §1). ExitStoppedWatching: amlaks stopped following an
+// Exit codes. ExitStoppedWatching: amlaks stopped following an
 // operation (its --timeout passed, or an error it could not get past)
 // without Azure saying it ended; it may still be running, and `amlaks
 // status NAME` picks it up again.

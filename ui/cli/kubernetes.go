@@ -11,7 +11,7 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// The current path in line mode (SPEC §2b): dry-run phases, phase-by-phase
+// The current path in line mode: dry-run phases, phase-by-phase
 // submit with progress on stderr, and the Kubernetes parts of list,
 // status and detach.
 

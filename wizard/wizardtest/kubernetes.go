@@ -224,7 +224,7 @@ func (c *Cloud) DeleteCluster(ctx context.Context, id string) (wizard.Operation,
 }
 
 // ClusterRequest implements wizard.Cloud: the ARM body of the
-// AKS create (azure-facts §9.2).
+// AKS create.
 func (c *Cloud) ClusterRequest(spec wizard.ClusterSpec) (wizard.Request, error) {
 	props := map[string]any{
 		"dnsPrefix":         spec.DNSPrefix,
@@ -273,7 +273,7 @@ func pyBool(b bool) string {
 }
 
 // ExtensionRequest implements wizard.Cloud: the ARM body of the
-// extension install (azure-facts §9.3); protected settings redacted.
+// extension install; protected settings redacted.
 func (c *Cloud) ExtensionRequest(spec wizard.ExtensionSpec) (wizard.Request, error) {
 	props := map[string]any{"extensionType": wizard.ExtensionType, "releaseTrain": "stable", "autoUpgradeMinorVersion": true,
 		"scope": map[string]any{"cluster": map[string]any{"releaseNamespace": "azureml"}}, "configurationSettings": extensionSettings(spec)}

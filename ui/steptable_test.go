@@ -225,3 +225,13 @@ func TestStepTableInTheWizard(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryStepHasItsScreen: a step of the table is drawn by its own
+// screen, never by the stand-in.
+func TestEveryStepHasItsScreen(t *testing.T) {
+	for _, st := range wizard.Steps() {
+		if _, ok := screens[st.ID]; !ok {
+			t.Errorf("step %s has no screen in screens.go", st.ID)
+		}
+	}
+}

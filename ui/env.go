@@ -11,13 +11,12 @@ import (
 
 // env is all a screen sees of the wizard: the router (*Model) is its only
 // implementation, and screens get it instead of *Model, so a screen cannot
-// write the plan (answers go back as answerMsg), walk the table, or touch
-// the router's own state (the screens, the dialog, the type-ahead, the
-// result). TestScreensDoNotWriteThePlan checks the one thing the compiler
-// cannot: the plan it returns is for reading.
+// write the plan (answers go back as answerMsg; the plan it sees is a
+// View, a copy), walk the table, or touch the router's own state (the
+// screens, the dialog, the type-ahead, the result).
 type env interface {
 	// What is shown.
-	Plan() *wizard.Plan // for reading only
+	Plan() wizard.Plan // a view: what is done to it never reaches the plan
 	Step() wizard.StepID
 	known() wizard.Known
 	Keys() keyMap
@@ -86,7 +85,7 @@ var _ env = (*Model)(nil)
 
 // The router's state a screen reads, as methods of env.
 
-func (m *Model) Plan() *wizard.Plan        { return m.plan }
+func (m *Model) Plan() wizard.Plan         { return m.plan.View() }
 func (m *Model) Step() wizard.StepID       { return m.step }
 func (m *Model) Keys() keyMap              { return m.keys }
 func (m *Model) Styles() *styles           { return m.st }

@@ -60,7 +60,8 @@ func (s *clusterScreen) facts(m env, cl wizard.Cluster) []rules.Finding {
 	idx, _ := m.attachmentsData()
 	exts, esl := m.extensionsData()
 	ext, haveExt := exts[strings.ToLower(cl.ID)]
-	fs := wizard.ClusterFindings(cl, m.Plan(), vs, wizard.PairsOf(regs, m.Plan().Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok)
+	p := m.Plan()
+	fs := wizard.ClusterFindings(cl, &p, vs, wizard.PairsOf(regs, p.Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok)
 	if fs == nil {
 		fs = []rules.Finding{}
 	}

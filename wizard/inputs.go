@@ -557,7 +557,7 @@ func asViolation(err error, field string) rules.Violation {
 
 // PreselectedVersion is the Kubernetes version (minor) the version step
 // offers on Enter: the plan's, else the region's default.
-func PreselectedVersion(p *Plan, vs []rules.Version) string {
+func PreselectedVersion(p Plan, vs []rules.Version) string {
 	kv := p.KubernetesVersion
 	for _, v := range rules.SortVersions(vs) {
 		if kv != "" && (kv == v.Version || strings.HasPrefix(kv, v.Version+".")) {
@@ -577,7 +577,7 @@ func PreselectedVersion(p *Plan, vs []rules.Version) string {
 // SuggestedNodes is the node count the node step offers on Enter: an
 // untouched default follows the size, the smallest count that meets the
 // purpose's threshold.
-func SuggestedNodes(p *Plan, z VMSize) int {
+func SuggestedNodes(p Plan, z VMSize) int {
 	if z.VCPUs > 0 && p.From(FNodes) == Default {
 		return rules.ThresholdFor(p.Purpose).MinNodesFor(z.VCPUs)
 	}

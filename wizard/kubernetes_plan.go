@@ -20,7 +20,7 @@ const TagCompute = "amlaks-compute"
 
 // Kubernetes reports whether the plan makes a Kubernetes compute: the core,
 // unless the plan says AKS (the legacy variant).
-func (p *Plan) Kubernetes() bool { return p.ComputeType != ComputeAKS }
+func (p Plan) Kubernetes() bool { return p.ComputeType != ComputeAKS }
 
 // ParseComputeType accepts Kubernetes|k8s|AKS (any case).
 func ParseComputeType(s string) (ComputeType, error) {
@@ -66,7 +66,7 @@ func RouterLabel(r Router) string {
 
 // HA is whether the inference router runs highly available: as answered,
 // or, by default, from 3 nodes (the extension's prerequisite).
-func (p *Plan) HA() bool {
+func (p Plan) HA() bool {
 	if p.From(FRouterHA) != Unset {
 		return p.RouterHA
 	}
@@ -78,7 +78,7 @@ func (p *Plan) HA() bool {
 
 // NewClusterName is the AKS cluster a Kubernetes create makes: --cluster,
 // or the compute's name.
-func (p *Plan) NewClusterName() string {
+func (p Plan) NewClusterName() string {
 	if p.ClusterName != "" {
 		return p.ClusterName
 	}
@@ -88,7 +88,7 @@ func (p *Plan) NewClusterName() string {
 // SuggestedClusterName is the name offered for the new AKS cluster while
 // the compute has no name yet: the given or derived name, else one from
 // the workspace's ("mlw-prod" → "aks-prod").
-func (p *Plan) SuggestedClusterName() string {
+func (p Plan) SuggestedClusterName() string {
 	if n := p.NewClusterName(); n != "" || p.Workspace.Name == "" {
 		return n
 	}
@@ -97,7 +97,7 @@ func (p *Plan) SuggestedClusterName() string {
 
 // NewClusterGroup is the resource group of the cluster a Kubernetes create
 // makes: --cluster-resource-group, or the workspace's.
-func (p *Plan) NewClusterGroup() string {
+func (p Plan) NewClusterGroup() string {
 	if p.ClusterGroup != "" {
 		return p.ClusterGroup
 	}
@@ -106,7 +106,7 @@ func (p *Plan) NewClusterGroup() string {
 
 // TargetClusterID is the cluster the Kubernetes compute attaches: the one
 // a create makes, or the one picked for an attach.
-func (p *Plan) TargetClusterID() string {
+func (p Plan) TargetClusterID() string {
 	if p.Mode == ModeAttach {
 		return p.ClusterID
 	}
@@ -118,7 +118,7 @@ func (p *Plan) TargetClusterID() string {
 }
 
 // ClusterSpec is the AKS create of a Kubernetes create.
-func (p *Plan) ClusterSpec() ClusterSpec {
+func (p Plan) ClusterSpec() ClusterSpec {
 	sub := p.Workspace.SubscriptionID
 	if sub == "" {
 		sub = p.Subscription
@@ -133,7 +133,7 @@ func (p *Plan) ClusterSpec() ClusterSpec {
 }
 
 // ExtensionSpec is the Azure ML extension install of the plan.
-func (p *Plan) ExtensionSpec() ExtensionSpec {
+func (p Plan) ExtensionSpec() ExtensionSpec {
 	region := p.Region
 	if p.Mode == ModeAttach && p.Cluster != nil {
 		region = p.Cluster.Region
@@ -143,7 +143,7 @@ func (p *Plan) ExtensionSpec() ExtensionSpec {
 }
 
 // IdentityLabel is the compute identity for people.
-func (p *Plan) IdentityLabel() string {
+func (p Plan) IdentityLabel() string {
 	if p.Identity == "" || strings.EqualFold(p.Identity, "SystemAssigned") || strings.EqualFold(p.Identity, "system") {
 		return "system-assigned"
 	}

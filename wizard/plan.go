@@ -103,6 +103,8 @@ type Plan struct {
 	RegisterProviders bool   // register missing resource providers before submitting
 
 	from map[Field]Source
+	// shared: from belongs to the plan this is a View of
+	shared bool
 }
 
 // NewPlan returns a plan with the product defaults (production,
@@ -122,18 +124,32 @@ func NewPlan(mode Mode) *Plan {
 
 // Mark records where field's answer came from.
 func (p *Plan) Mark(f Field, s Source) {
-	if p.from == nil {
-		p.from = map[Field]Source{}
+	if p.from == nil || p.shared {
+		// a view writes its own copy, never the plan it shows
+		from := make(map[Field]Source, len(p.from)+1)
+		for k, v := range p.from {
+			from[k] = v
+		}
+		p.from, p.shared = from, false
 	}
 	p.from[f] = s
 }
 
+// View is the plan for reading: a copy that shares nothing it could write
+// back (the answers' sources are copied on its first Mark). Fields and
+// slices it shares are for reading; Clone makes a plan to edit.
+func (p *Plan) View() Plan {
+	v := *p
+	v.shared = true
+	return v
+}
+
 // From says where field's answer came from.
-func (p *Plan) From(f Field) Source { return p.from[f] }
+func (p Plan) From(f Field) Source { return p.from[f] }
 
 // Given reports whether the answer was given up front (flag, environment,
 // az CLI or only choice), so the wizard does not ask it.
-func (p *Plan) Given(f Field) bool {
+func (p Plan) Given(f Field) bool {
 	switch p.from[f] {
 	case Flag, Env, AzCLI, Only:
 		return true
@@ -143,8 +159,9 @@ func (p *Plan) Given(f Field) bool {
 
 // Clone returns a deep copy, so a screen can edit without touching the
 // original until it commits.
-func (p *Plan) Clone() *Plan {
-	c := *p
+func (p Plan) Clone() *Plan {
+	c := p
+	c.shared = false
 	c.from = make(map[Field]Source, len(p.from))
 	for k, v := range p.from {
 		c.from[k] = v
@@ -158,10 +175,10 @@ func (p *Plan) Clone() *Plan {
 }
 
 // WorkspaceRef returns the workspace's address.
-func (p *Plan) WorkspaceRef() WorkspaceRef { return p.Workspace.WorkspaceRef }
+func (p Plan) WorkspaceRef() WorkspaceRef { return p.Workspace.WorkspaceRef }
 
 // Spec builds the create or attach body from the plan.
-func (p *Plan) Spec() ComputeSpec {
+func (p Plan) Spec() ComputeSpec {
 	s := ComputeSpec{
 		Name:        p.Name,
 		Location:    p.Workspace.Region,
@@ -212,9 +229,9 @@ func FindWorkspace(all []Workspace, name, rg string) (Workspace, bool) {
 
 // Value is the plan's answer for field f as the user would type it ("" for
 // fields without a single value).
-func (p *Plan) Value(f Field) string {
+func (p Plan) Value(f Field) string {
 	if a, ok := answers[f]; ok && a.get != nil {
-		return a.get(p)
+		return a.get(&p)
 	}
 	return ""
 }

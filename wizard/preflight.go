@@ -559,7 +559,7 @@ func alreadyAttached(p *Plan, attachedAs []string) []rules.Finding {
 
 // GuardKey is the double-submit key: the cluster ID for attach, the
 // workspace and name for create.
-func (p *Plan) GuardKey() string {
+func (p Plan) GuardKey() string {
 	if p.Mode == ModeAttach {
 		if id, err := rules.ParseClusterID(p.ClusterID); err == nil {
 			return id.String()

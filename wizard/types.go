@@ -35,7 +35,7 @@ func VariantOf(t string) Variant {
 
 // Variant is the plan's compute type's variant: the Kubernetes compute's
 // unless the plan says AKS.
-func (p *Plan) Variant() Variant {
+func (p Plan) Variant() Variant {
 	if p.ComputeType == ComputeAKS {
 		return variants[1]
 	}

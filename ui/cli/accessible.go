@@ -424,7 +424,7 @@ func (w *walker) options(id wizard.StepID) []option {
 			out = append(out, option{choiceLabel(c), p.ComputeType == ct, func(q *wizard.Plan) { q.ComputeType = ct }})
 		}
 	case wizard.StepK8sVersion:
-		pre := wizard.PreselectedVersion(p, k.Versions)
+		pre := wizard.PreselectedVersion(*p, k.Versions)
 		for _, v := range rules.SortVersions(k.Versions) {
 			patch := v.Version
 			if l := v.PatchList(); len(l) > 0 {
@@ -618,7 +618,7 @@ func (w *walker) text(id wizard.StepID) error {
 	}
 	def := p.Value(st.Field)
 	if id == wizard.StepNodes {
-		def = strconv.Itoa(wizard.SuggestedNodes(p, w.size(p.VMSize)))
+		def = strconv.Itoa(wizard.SuggestedNodes(*p, w.size(p.VMSize)))
 	}
 	ans, err := w.q.text(w.a.ctx.Done(), w.label(id), def, func(s string) error {
 		if s == "<" && back != "" {

@@ -58,7 +58,15 @@ func keyExtensions(sub string) cacheKey[map[string]wizard.Extension] {
 
 // fetchOf issues a typed Cloud call under a request key and a cache key.
 func fetchOf[T any](m *Model, reqKey string, k cacheKey[T], force bool, fn func(context.Context) (T, error)) tea.Cmd {
-	return m.data.fetch(m.ctx, reqKey, string(k), force, func(ctx context.Context) (any, error) { return fn(ctx) })
+	req, ok := m.data.begin(reqKey, string(k), force)
+	if !ok {
+		return nil
+	}
+	ctx := m.ctx
+	return func() tea.Msg {
+		v, err := fn(ctx)
+		return fetched[T]{req: req, reqKey: reqKey, key: k, val: v, err: err}
+	}
 }
 
 // loaded reads a typed answer from the store (the zero value until it
@@ -186,11 +194,12 @@ func (m *Model) regionLabel(name string) string {
 
 // onData reacts to fresh data: resolving the subscription and workspace
 // and prefetching what later steps need.
-func (m *Model) onData(msg dataMsg) tea.Cmd {
-	if msg.err != nil {
+func (m *Model) onData(msg dataAnswer) tea.Cmd {
+	reqKey, err := msg.request()
+	if err != nil {
 		return nil
 	}
-	switch msg.reqKey {
+	switch reqKey {
 	case reqSubs:
 		return m.resolveSub()
 	case reqWorkspaces:

@@ -264,16 +264,17 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 		if m.op == nil || !m.op.confirm {
 			cmds = append(cmds, m.cur().update(m, msg))
 		}
-	case dataMsg:
-		if msg.err == nil {
+	case dataAnswer:
+		_, err := msg.request()
+		if err == nil {
 			m.signIn = "" // an answer came back: the sign-in worked
 		}
-		if m.data.put(msg) {
+		if msg.storeIn(m.data) {
 			cmds = append(cmds, m.onData(msg))
 			cmds = append(cmds, m.cur().update(m, msg))
 			cmds = append(cmds, m.replayTypeAhead())
 		}
-		if msg.err == nil {
+		if err == nil {
 			m.answered()
 		} else if m.notice != "" && !m.data.loading() {
 			// the call gave up: its error screen says the rest; a notice

@@ -3,6 +3,8 @@ package wizard
 import (
 	"strconv"
 	"strings"
+
+	"github.com/amlaks/amlaks/rules"
 )
 
 // answer is how one plan field is read (as the user would type it) and
@@ -30,6 +32,17 @@ func flag(field func(p *Plan) *bool) answer {
 	return answer{get: func(p *Plan) string { return strconv.FormatBool(*field(p)) }, set: func(p *Plan, v any) bool { return into(field(p), v) }}
 }
 
+// as is the write of an answer of type T (a wrong type writes nothing).
+func as[T any](apply func(p *Plan, v T)) func(p *Plan, v any) bool {
+	return func(p *Plan, v any) bool {
+		t, ok := v.(T)
+		if ok {
+			apply(p, t)
+		}
+		return ok
+	}
+}
+
 // answers are the plan's fields, one row each.
 var answers = map[Field]answer{
 	FSubscription: text(func(p *Plan) *string { return &p.Subscription }),
@@ -43,12 +56,10 @@ var answers = map[Field]answer{
 	FNodes: {get: func(p *Plan) string { return strconv.Itoa(p.Nodes) },
 		set: func(p *Plan, v any) bool { return into(&p.Nodes, v) }},
 	// the subnet prefix is derived, never answered
-	FNetwork: {set: func(p *Plan, v any) bool {
-		prefix := p.Network.SubnetPrefix
-		ok := into(&p.Network, v)
-		p.Network.SubnetPrefix = prefix
-		return ok
-	}},
+	FNetwork: {set: as(func(p *Plan, n rules.Network) {
+		n.SubnetPrefix = p.Network.SubnetPrefix
+		p.Network = n
+	})},
 	FTLS:         {set: func(p *Plan, v any) bool { return into(&p.TLS, v) }},
 	FName:        text(func(p *Plan) *string { return &p.Name }),
 	FDescription: {get: func(p *Plan) string { return p.Description }},
@@ -57,43 +68,20 @@ var answers = map[Field]answer{
 			return p.ClusterName
 		}
 		return p.ClusterID
-	}, set: func(p *Plan, v any) bool {
-		var cl Cluster
-		if !into(&cl, v) {
-			return false
-		}
-		p.ClusterID, p.Cluster = cl.ID, &cl
-		return true
-	}},
+	}, set: as(func(p *Plan, cl Cluster) { p.ClusterID, p.Cluster = cl.ID, &cl })},
 	FComputeType: {get: func(p *Plan) string { return string(p.ComputeType) },
 		set: func(p *Plan, v any) bool { return into(&p.ComputeType, v) }},
 	FKubernetesVer: {get: func(p *Plan) string { return p.KubernetesVersion },
 		set: func(p *Plan, v any) bool { return into(&p.KubernetesVersion, v) }},
-	FNewCluster: {get: func(p *Plan) string { return p.ClusterName }, set: func(p *Plan, v any) bool {
-		var c NewCluster
-		if !into(&c, v) {
-			return false
-		}
+	FNewCluster: {get: func(p *Plan) string { return p.ClusterName }, set: as(func(p *Plan, c NewCluster) {
 		p.ClusterName, p.ClusterGroup = strings.TrimSpace(c.Name), strings.TrimSpace(c.ResourceGroup)
-		return true
-	}},
-	FAPIAccess: {get: func(p *Plan) string { return string(p.APIAccess) }, set: func(p *Plan, v any) bool {
-		var a APIAnswer
-		if !into(&a, v) {
-			return false
-		}
-		p.APIAccess, p.AuthorizedRanges = a.Access, a.Ranges
-		return true
-	}},
-	FRouter: {get: func(p *Plan) string { return string(p.Router) }, set: func(p *Plan, v any) bool {
-		var r RouterAnswer
-		if !into(&r, v) {
-			return false
-		}
+	})},
+	FAPIAccess: {get: func(p *Plan) string { return string(p.APIAccess) },
+		set: as(func(p *Plan, a APIAnswer) { p.APIAccess, p.AuthorizedRanges = a.Access, a.Ranges })},
+	FRouter: {get: func(p *Plan) string { return string(p.Router) }, set: as(func(p *Plan, r RouterAnswer) {
 		p.Router, p.RouterHA = r.Router, r.HA
 		p.Mark(FRouterHA, Asked)
-		return true
-	}},
+	})},
 	FRouterHA:         {get: func(p *Plan) string { return strconv.FormatBool(p.RouterHA) }},
 	FAllowInsecure:    flag(func(p *Plan) *bool { return &p.AllowInsecure }),
 	FInstallExtension: flag(func(p *Plan) *bool { return &p.InstallExtension }),

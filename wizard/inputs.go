@@ -13,14 +13,12 @@ import (
 // Lookup names the Azure lookup that completes a field's value in a shell.
 type Lookup string
 
-// Lookups.
+// Lookups: the regions, the VM sizes and the Kubernetes versions of the
+// region typed (else the workspace's), the AKS clusters of the subscription
+// (their names, groups or IDs, as the flag takes).
 const (
-	LookupRegions       Lookup = "regions"
-	LookupSizes         Lookup = "vm-sizes"
-	LookupVersions      Lookup = "kubernetes-versions"
-	LookupClusterNames  Lookup = "cluster-names"
-	LookupClusterGroups Lookup = "cluster-groups"
-	LookupClusterIDs    Lookup = "cluster-ids"
+	LookupRegions, LookupSizes, LookupVersions Lookup = "regions", "vm-sizes", "kubernetes-versions"
+	LookupClusters                             Lookup = "clusters"
 )
 
 // Choice is one value of a field that takes one of a few: the same words
@@ -156,61 +154,32 @@ var (
 // depends on it).
 var inputs = []Input{
 	{Flag: "compute-type", Field: FComputeType, Commands: []string{"amlaks", "create", "attach"}, Choices: ComputeTypeChoices, Default: string(ComputeKubernetes),
-		Help: "the compute target's type", Fill: fillComputeType},
+		Help: "the compute target's type", Fill: fill("compute-type", FComputeType, ParseComputeType, func(p *Plan) *ComputeType { return &p.ComputeType })},
 	{Flag: "name", Short: "n", Field: FName, Commands: submitCmds,
 		Help: "compute name: 3-24 letters, digits and -, starting with a letter",
-		Fill: func(p *Plan, g Given) []rules.Violation {
-			if g.Has("name") {
-				p.Name = strings.TrimSpace(g["name"])
-				p.Mark(FName, Flag)
-			}
-			return nil
-		}},
+		Fill: fill("name", FName, trimmed, func(p *Plan) *string { return &p.Name })},
 	{Flag: "purpose", Aliases: []string{"cluster-purpose"}, Field: FPurpose, Commands: submitCmds, Choices: PurposeChoices,
-		Help: "what the cluster is for (also prod, FastProd, devtest, DevTest)", Fill: fillPurpose},
+		Help: "what the cluster is for (also prod, FastProd, devtest, DevTest)", Fill: fill("purpose", FPurpose, rules.ParsePurpose, func(p *Plan) *rules.Purpose { return &p.Purpose })},
 	{Flag: "description", Field: FDescription, Commands: submitCmds, Help: "description of the compute",
-		Fill: func(p *Plan, g Given) []rules.Violation {
-			if g.Has("description") {
-				p.Description = g["description"]
-				p.Mark(FDescription, Flag)
-			}
-			return nil
-		}},
+		Fill: fill("description", FDescription, asTyped, func(p *Plan) *string { return &p.Description })},
 	{Flag: "region", Short: "l", Aliases: []string{"location"}, Field: FRegion, Commands: []string{"create", "versions", "sizes"}, Lookup: LookupRegions,
 		Help: "region, e.g. eastus (create: the cluster's; default: the workspace's)",
-		Fill: func(p *Plan, g Given) []rules.Violation {
-			if g.Has("region") {
-				p.Region = g["region"]
-				p.Mark(FRegion, Flag)
-			}
-			return nil
-		}},
+		Fill: fill("region", FRegion, asTyped, func(p *Plan) *string { return &p.Region })},
 	{Flag: "kubernetes-version", Field: FKubernetesVer, Commands: createCmd, Types: k8sTypes, Lookup: LookupVersions,
 		Help: "the cluster's Kubernetes version (default: the region's; see amlaks versions)",
-		Fill: func(p *Plan, g Given) []rules.Violation {
-			if g.Has("kubernetes-version") {
-				p.KubernetesVersion = strings.TrimPrefix(strings.TrimSpace(g["kubernetes-version"]), "v")
-				p.Mark(FKubernetesVer, Flag)
-			}
-			return nil
-		}},
+		Fill: fill("kubernetes-version", FKubernetesVer, func(s string) (string, error) { return strings.TrimPrefix(strings.TrimSpace(s), "v"), nil },
+			func(p *Plan) *string { return &p.KubernetesVersion })},
 	{Flag: "vm-size", Aliases: []string{"size", "agent-vm-size", "node-vm-size"}, Field: FVMSize, Commands: createCmd, Lookup: LookupSizes, Default: "Standard_D3_v2",
 		Help: "VM size of the nodes (cannot be changed later)",
-		Fill: func(p *Plan, g Given) []rules.Violation {
-			if g.Has("vm-size") {
-				p.VMSize = g["vm-size"]
-				p.Mark(FVMSize, Flag)
-			}
-			return nil
-		}},
+		Fill: fill("vm-size", FVMSize, asTyped, func(p *Plan) *string { return &p.VMSize })},
 	{Flag: "nodes", Aliases: []string{"agent-count", "node-count"}, Field: FNodes, Commands: createCmd, Default: "3",
 		Help: fmt.Sprintf("number of nodes (1 to %d, the AKS limit per node pool)", rules.MaxNodesPerPool), Fill: fillNodes},
-	{Flag: "cluster", Aliases: []string{"cluster-name"}, Field: FNewCluster, Commands: submitCmds, Lookup: LookupClusterNames,
+	{Flag: "cluster", Aliases: []string{"cluster-name"}, Field: FNewCluster, Commands: submitCmds, Lookup: LookupClusters,
 		Help: "the AKS cluster: create (Kubernetes compute): the name of the one to make (default: the compute's name); attach: its name or resource ID",
 		Fill: fillCluster},
-	{Flag: "cluster-resource-group", Field: FNewCluster, Commands: submitCmds, Lookup: LookupClusterGroups,
+	{Flag: "cluster-resource-group", Field: FNewCluster, Commands: submitCmds, Lookup: LookupClusters,
 		Help: "resource group of the AKS cluster (create default: the workspace's)"},
-	{Flag: "cluster-id", Aliases: []string{"compute-resource-id", "resource-id"}, Field: FCluster, Commands: attachCmd, Lookup: LookupClusterIDs,
+	{Flag: "cluster-id", Aliases: []string{"compute-resource-id", "resource-id"}, Field: FCluster, Commands: attachCmd, Lookup: LookupClusters,
 		Help: "resource ID of the AKS cluster"},
 	{Flag: "api-access", Field: FAPIAccess, Commands: createCmd, Types: k8sTypes, Choices: APIAccessChoices,
 		Help: "API server access", Fill: fillAPIAccess},
@@ -256,22 +225,10 @@ var inputs = []Input{
 		Bool: true, Default: "false", Help: "overwrite an existing domain with the same leaf label"},
 	{Flag: "allow-insecure-connections", Field: FAllowInsecure, Commands: submitCmds, Types: k8sTypes, Bool: true, Default: "false",
 		Help: "allow plain HTTP scoring (required without your own TLS certificate)",
-		Fill: func(p *Plan, g Given) []rules.Violation {
-			if g.Has("allow-insecure-connections") {
-				p.AllowInsecure = g["allow-insecure-connections"] == "true"
-				p.Mark(FAllowInsecure, Flag)
-			}
-			return nil
-		}},
+		Fill: fill("allow-insecure-connections", FAllowInsecure, strconv.ParseBool, func(p *Plan) *bool { return &p.AllowInsecure })},
 	{Flag: "namespace", Field: FNamespace, Commands: submitCmds, Types: k8sTypes, Default: "default",
 		Help: "the namespace the compute runs in (must exist in the cluster)",
-		Fill: func(p *Plan, g Given) []rules.Violation {
-			if g.Has("namespace") {
-				p.Namespace = strings.TrimSpace(g["namespace"])
-				p.Mark(FNamespace, Flag)
-			}
-			return nil
-		}},
+		Fill: fill("namespace", FNamespace, trimmed, func(p *Plan) *string { return &p.Namespace })},
 	{Flag: "identity", Field: FIdentity, Commands: submitCmds, Types: k8sTypes, Default: "system",
 		Choices: IdentityChoices[:1], // or the ID itself
 		Help:    "the compute's managed identity (or a user-assigned identity's resource ID)", Fill: fillIdentity},
@@ -353,31 +310,26 @@ func otherType(in Input, t ComputeType) rules.Violation {
 	return rules.Violation{Field: in.Flag, Code: "aks-only", Message: "is for the legacy AKS compute (--compute-type AKS); a Kubernetes compute " + in.Instead}
 }
 
-func fillComputeType(p *Plan, g Given) []rules.Violation {
-	if !g.Has("compute-type") {
+// fill is the Fill of a flag that sets one plan field through its parser
+// (the field marked given by a flag; a value that does not parse leaves
+// the plan as it was and says why).
+func fill[T any](flag string, f Field, parse func(string) (T, error), dst func(p *Plan) *T) func(p *Plan, g Given) []rules.Violation {
+	return func(p *Plan, g Given) []rules.Violation {
+		if !g.Has(flag) {
+			return nil
+		}
+		v, err := parse(g[flag])
+		if err != nil {
+			return []rules.Violation{asViolation(err, flag)}
+		}
+		*dst(p) = v
+		p.Mark(f, Flag)
 		return nil
 	}
-	ct, err := ParseComputeType(g["compute-type"])
-	if err != nil {
-		return []rules.Violation{asViolation(err, "compute-type")}
-	}
-	p.ComputeType = ct
-	p.Mark(FComputeType, Flag)
-	return nil
 }
 
-func fillPurpose(p *Plan, g Given) []rules.Violation {
-	if !g.Has("purpose") {
-		return nil
-	}
-	pp, err := rules.ParsePurpose(g["purpose"])
-	if err != nil {
-		return []rules.Violation{asViolation(err, "purpose")}
-	}
-	p.Purpose = pp
-	p.Mark(FPurpose, Flag)
-	return nil
-}
+func trimmed(s string) (string, error) { return strings.TrimSpace(s), nil }
+func asTyped(s string) (string, error) { return s, nil }
 
 // fillNodes parses the count as int64 and checks its range before it
 // becomes an int: 4294967299 is refused, not cut to 3.

@@ -88,7 +88,6 @@ func asViolation(err error, field string) rules.Violation {
 }
 
 func (a *app) createCmd() *cobra.Command {
-	var b *boundFlags
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a new AKS inference cluster in a workspace",
@@ -109,24 +108,12 @@ ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 cannot use 
   amlaks create -w mlw-prod -n aks-dev --purpose dev-test --vm-size Standard_D3_v2 --nodes 1 --allow-insecure-connections --dry-run -o json
   amlaks create -w mlw-prod -n aks-legacy --compute-type AKS --yes`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.session()
-			if err != nil {
-				return err
-			}
-			p := wizard.NewPlan(wizard.ModeCreate)
-			p.Mark(wizard.FMode, wizard.Flag)
-			a.applyGlobals(cmd, p, s)
-			f, vs := b.fill(cmd, p)
-			return a.submit(cmd, p, f, vs)
-		},
 	}
-	b = bindInputs(cmd, "create")
+	a.bindSubmit(cmd, wizard.ModeCreate)
 	return cmd
 }
 
 func (a *app) attachCmd() *cobra.Command {
-	var b *boundFlags
 	cmd := &cobra.Command{
 		Use:   "attach",
 		Short: "Attach an existing AKS cluster to a workspace",
@@ -147,19 +134,8 @@ several workspaces; namespaces (--namespace, default "default") keep their workl
   amlaks attach -w mlw-prod -n aks-priv --cluster aks-private --cluster-resource-group rg-aks --compute-type AKS --yes
   amlaks attach -w mlw-prod -n aks-ilb --cluster aks-shared --load-balancer internal --load-balancer-subnet snet-ilb --compute-type AKS --yes`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.session()
-			if err != nil {
-				return err
-			}
-			p := wizard.NewPlan(wizard.ModeAttach)
-			p.Mark(wizard.FMode, wizard.Flag)
-			a.applyGlobals(cmd, p, s)
-			f, vs := b.fill(cmd, p)
-			return a.submit(cmd, p, f, vs)
-		},
 	}
-	b = bindInputs(cmd, "attach")
+	a.bindSubmit(cmd, wizard.ModeAttach)
 	return cmd
 }
 
@@ -223,6 +199,23 @@ func needsAnswers(p *wizard.Plan) bool {
 		return true
 	}
 	return p.Mode == wizard.ModeAttach && p.ClusterID == "" && p.ClusterName == ""
+}
+
+// bindSubmit declares the flags of create or attach from the field table
+// and runs the command: the plan from the flags, then submit.
+func (a *app) bindSubmit(cmd *cobra.Command, mode wizard.Mode) {
+	b := bindInputs(cmd, string(mode))
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		s, err := a.session()
+		if err != nil {
+			return err
+		}
+		p := wizard.NewPlan(mode)
+		p.Mark(wizard.FMode, wizard.Flag)
+		a.applyGlobals(cmd, p, s)
+		f, vs := b.fill(cmd, p)
+		return a.submit(cmd, p, f, vs)
+	}
 }
 
 // submit is the common path of create and attach.

@@ -124,62 +124,70 @@ func (a *app) completeSubscriptions(ctx context.Context, _ *cobra.Command, _ []s
 	return out, nil
 }
 
-func (a *app) completeWorkspaces(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
-	p, err := a.completionPlan(ctx, s, false)
-	if err != nil {
-		return nil, err
+// ofSubscription completes from one list of the subscription typed so
+// far: each item's candidates ("value\tdescription"; none to leave it out).
+func ofSubscription[T any](a *app, list func(ctx context.Context, c wizard.Cloud, sub string) ([]T, error), cands func(T) []string) completer {
+	return func(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
+		p, err := a.completionPlan(ctx, s, false)
+		if err != nil {
+			return nil, err
+		}
+		all, err := list(ctx, s.Cloud, p.Subscription)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, x := range all {
+			out = append(out, cands(x)...)
+		}
+		return out, nil
 	}
-	all, err := s.Cloud.Workspaces(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, w := range all {
+}
+
+func workspacesOf(ctx context.Context, c wizard.Cloud, sub string) ([]wizard.Workspace, error) {
+	return c.Workspaces(ctx, sub)
+}
+
+func (a *app) completeWorkspaces() completer {
+	return ofSubscription(a, workspacesOf, func(w wizard.Workspace) []string {
 		if a.g.ResourceGroup != "" && !strings.EqualFold(a.g.ResourceGroup, w.ResourceGroup) {
-			continue
+			return nil
 		}
-		out = append(out, w.Name+"\t"+w.ResourceGroup+", "+w.Region)
-	}
-	return out, nil
+		return []string{w.Name + "\t" + w.ResourceGroup + ", " + w.Region}
+	})
 }
 
-func (a *app) completeGroups(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
-	p, err := a.completionPlan(ctx, s, false)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.Cloud.Workspaces(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	names := map[string][]string{}
-	for _, w := range all {
-		if a.g.Workspace != "" && !strings.EqualFold(a.g.Workspace, w.Name) {
-			continue
+// completeGroups offers the resource groups of the workspaces (of the one
+// given with -w), each with its workspaces.
+func (a *app) completeGroups() completer {
+	type group struct{ name, workspaces string }
+	groups := func(ctx context.Context, c wizard.Cloud, sub string) ([]group, error) {
+		all, err := c.Workspaces(ctx, sub)
+		names := map[string][]string{}
+		var order []string
+		for _, w := range all {
+			if a.g.Workspace != "" && !strings.EqualFold(a.g.Workspace, w.Name) {
+				continue
+			}
+			if names[w.ResourceGroup] == nil {
+				order = append(order, w.ResourceGroup)
+			}
+			names[w.ResourceGroup] = append(names[w.ResourceGroup], w.Name)
 		}
-		names[w.ResourceGroup] = append(names[w.ResourceGroup], w.Name)
+		out := make([]group, len(order))
+		for i, g := range order {
+			out[i] = group{g, strings.Join(names[g], ", ")}
+		}
+		return out, err
 	}
-	var out []string
-	for g, ws := range names {
-		out = append(out, g+"\tworkspaces "+strings.Join(ws, ", "))
-	}
-	return out, nil
+	return ofSubscription(a, groups, func(g group) []string { return []string{g.name + "\tworkspaces " + g.workspaces} })
 }
 
-func (a *app) completeRegions(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
-	p, err := a.completionPlan(ctx, s, false)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := s.Cloud.Regions(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, r := range rs {
-		out = append(out, r.Name+"\t"+r.DisplayName)
-	}
-	return out, nil
+func (a *app) completeRegions() completer {
+	return ofSubscription(a, func(ctx context.Context, c wizard.Cloud, sub string) ([]wizard.Region, error) {
+		return c.Regions(ctx, sub)
+	},
+		func(r wizard.Region) []string { return []string{r.Name + "\t" + r.DisplayName} })
 }
 
 // completionRegion is the region given with -l (as Azure names it), else
@@ -280,42 +288,29 @@ func (a *app) completeVersions(ctx context.Context, cmd *cobra.Command, _ []stri
 	return out, nil
 }
 
-// completeClusters offers the AKS clusters of the subscription: names,
-// resource groups or resource IDs.
-func (a *app) completeClusters(what string) completer {
-	return func(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
-		p, err := a.completionPlan(ctx, s, false)
-		if err != nil {
-			return nil, err
-		}
-		cls, err := s.Cloud.Clusters(ctx, p.Subscription)
-		if err != nil {
-			return nil, err
-		}
-		var out []string
-		for _, c := range cls {
-			switch what {
-			case "id":
-				out = append(out, c.ID)
-			case "group":
-				out = append(out, c.ResourceGroup)
-			default:
-				out = append(out, c.Name+"\t"+c.ResourceGroup+", "+c.Region+", Kubernetes "+c.Version)
+// completeClusters offers the AKS clusters of the subscription as flag
+// takes them: names, resource groups or resource IDs.
+func (a *app) completeClusters(flag string) completer {
+	return ofSubscription(a, func(ctx context.Context, c wizard.Cloud, sub string) ([]wizard.Cluster, error) {
+		return c.Clusters(ctx, sub)
+	},
+		func(c wizard.Cluster) []string {
+			switch flag {
+			case "cluster-id":
+				return []string{c.ID}
+			case "cluster-resource-group":
+				return []string{c.ResourceGroup}
 			}
-		}
-		return out, nil
-	}
+			return []string{c.Name + "\t" + c.ResourceGroup + ", " + c.Region + ", Kubernetes " + c.Version}
+		})
 }
 
 // lookups are the completions of the field table's named Azure lookups.
 func (a *app) lookups() map[wizard.Lookup]cobra.CompletionFunc {
 	return map[wizard.Lookup]cobra.CompletionFunc{
-		wizard.LookupRegions:       a.complete(a.completeRegions),
-		wizard.LookupSizes:         a.complete(a.completeSizes),
-		wizard.LookupVersions:      a.complete(a.completeVersions),
-		wizard.LookupClusterNames:  a.complete(a.completeClusters("name")),
-		wizard.LookupClusterGroups: a.complete(a.completeClusters("group")),
-		wizard.LookupClusterIDs:    a.complete(a.completeClusters("id")),
+		wizard.LookupRegions:  a.complete(a.completeRegions()),
+		wizard.LookupSizes:    a.complete(a.completeSizes),
+		wizard.LookupVersions: a.complete(a.completeVersions),
 	}
 }
 
@@ -325,6 +320,8 @@ func (a *app) inputCompletion(in wizard.Input, lookups map[wizard.Lookup]cobra.C
 	switch {
 	case len(in.Files) > 0:
 		return fileExt(in.Files...)
+	case in.Lookup == wizard.LookupClusters:
+		return a.complete(a.completeClusters(in.Flag))
 	case in.Lookup != "":
 		return lookups[in.Lookup]
 	case len(in.Choices) > 0:
@@ -348,8 +345,8 @@ func (a *app) registerCompletions(root *cobra.Command) {
 	}
 	lookups := a.lookups()
 	reg(root, "subscription", a.complete(a.completeSubscriptions))
-	reg(root, "workspace", a.complete(a.completeWorkspaces))
-	reg(root, "resource-group", a.complete(a.completeGroups))
+	reg(root, "workspace", a.complete(a.completeWorkspaces()))
+	reg(root, "resource-group", a.complete(a.completeGroups()))
 	reg(root, "output", fixedInOrder(outputFormats...))
 	reg(root, "cloud", fixedInOrder("AzureCloud\tAzure (global)", "AzureChinaCloud\tAzure operated by 21Vianet", "AzureUSGovernment\tAzure Government"))
 	reg(root, "query", cobra.NoFileCompletions)

@@ -62,7 +62,7 @@ func newK8sVersionScreen() screen {
 				}
 				rows = append(rows, row{Cells: []string{v.Version, patch, strings.Join(notes, ", ")}, Filter: v.Version})
 			}
-			return rows, wizard.PreselectedVersion(m.Plan(), vs)
+			return rows, wizard.Offer(m.Plan(), m.Step(), m.known())
 		},
 		choose: func(m env, i int) tea.Cmd {
 			vs, _ := m.versionsData(m.Plan().Region)

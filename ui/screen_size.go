@@ -227,8 +227,7 @@ func newNodesScreen() screen {
 }
 
 func (s *nodesScreen) enter(m env) tea.Cmd {
-	z, _, _ := m.size()
-	s.n = wizard.SuggestedNodes(m.Plan(), z)
+	s.n, _ = strconv.Atoi(wizard.Offer(m.Plan(), wizard.StepNodes, m.known()))
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()

@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,6 +102,20 @@ type Step struct {
 	// Help is the step's one-line help (the accessible mode's question
 	// description and the TUI's ? page).
 	Help string
+	// Offer is what Enter takes when it is not the plan's value as it
+	// stands (nil): the wizard preselects it and the accessible mode
+	// offers it, from the same function.
+	Offer func(p Plan, k Known) string
+}
+
+// Offer is what Enter takes at step id: the step's offer, else the
+// plan's answer.
+func Offer(p Plan, id StepID, k Known) string {
+	st := StepOf(id)
+	if st.Offer != nil {
+		return st.Offer(p, k)
+	}
+	return p.Value(st.Field)
 }
 
 // Flag is the step's first flag ("--vm-size"), "" when none.
@@ -149,13 +164,21 @@ var table = []Step{
 		Help: "the version a create gets (the region's default) and the region's version table"},
 	{ID: StepK8sVersion, Title: "Kubernetes version", Field: FKubernetesVer, Flags: []string{"--kubernetes-version"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadVersions}, Check: checkK8sVersion,
-		Help: "the cluster's Kubernetes version: the region's default preselected, LTS marked, previews warned"},
+		Help:  "the cluster's Kubernetes version: the region's default preselected, LTS marked, previews warned",
+		Offer: func(p Plan, k Known) string { return PreselectedVersion(p, k.Versions) }},
 	{ID: StepVMSize, Title: "VM size", Field: FVMSize, Flags: []string{"--vm-size"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadSizes}, Check: checkVMSize,
 		Help: "the node size; it cannot be changed later (GPU sizes must be chosen now)"},
 	{ID: StepNodes, Title: "Node count", Field: FNodes, Flags: []string{"--nodes"}, Modes: createOnly, Numbered: true,
 		Kind: KindNumber, Loads: []Load{LoadSizes}, Check: checkNodes,
-		Help: "nodes × vCPUs of the size against the purpose's threshold and the quota"},
+		Help: "nodes × vCPUs of the size against the purpose's threshold and the quota",
+		Offer: func(p Plan, k Known) string {
+			var z VMSize
+			if k.Sizes != nil {
+				z, _ = k.Sizes.Find(p.VMSize)
+			}
+			return strconv.Itoa(SuggestedNodes(p, z))
+		}},
 	{ID: StepNewCluster, Title: "AKS cluster", Field: FNewCluster, Flags: []string{"--cluster", "--cluster-resource-group"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
 		Kind: KindForm, Loads: []Load{LoadClusters}, Check: checkNewCluster,
 		Help: "the AKS cluster's name (1-63 letters, digits, - or _) and resource group (default: the workspace's)"},

@@ -424,7 +424,7 @@ func (w *walker) options(id wizard.StepID) []option {
 			out = append(out, option{choiceLabel(c), p.ComputeType == ct, func(q *wizard.Plan) { q.ComputeType = ct }})
 		}
 	case wizard.StepK8sVersion:
-		pre := wizard.PreselectedVersion(*p, k.Versions)
+		pre := wizard.Offer(*p, wizard.StepK8sVersion, k)
 		for _, v := range rules.SortVersions(k.Versions) {
 			patch := v.Version
 			if l := v.PatchList(); len(l) > 0 {
@@ -616,10 +616,7 @@ func (w *walker) text(id wizard.StepID) error {
 	if back != "" {
 		fmt.Fprintf(w.q.out, "(< goes back to %s)\n", w.label(back))
 	}
-	def := p.Value(st.Field)
-	if id == wizard.StepNodes {
-		def = strconv.Itoa(wizard.SuggestedNodes(*p, w.size(p.VMSize)))
-	}
+	def := wizard.Offer(*p, id, w.k)
 	ans, err := w.q.text(w.a.ctx.Done(), w.label(id), def, func(s string) error {
 		if s == "<" && back != "" {
 			return nil

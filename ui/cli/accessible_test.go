@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"regexp"
@@ -666,4 +667,56 @@ func wantInOrder(t *testing.T, s string, want ...string) {
 // legacyFlow is the legacy AKS compute's flow of a mode.
 func legacyFlow(m wizard.Mode) []wizard.StepID {
 	return wizard.FlowFor(&wizard.Plan{Mode: m, ComputeType: wizard.ComputeAKS})
+}
+
+// TestAccessibleOffersEachStepsOffer walks the step table: at every step
+// with an offer, Enter in the accessible mode takes wizard.Offer's value,
+// the one the wizard preselects (TestWizardPreselectsEachStepsOffer).
+func TestAccessibleOffersEachStepsOffer(t *testing.T) {
+	for _, purpose := range []string{"production", "dev-test"} {
+		c := wizardtest.New()
+		// workspace 1, Kubernetes, then Enter on every question
+		in := "1\n1\n" + strings.Repeat("\n", 12) + "k8s-offer\ny\n"
+		code, out, errs := runTTY(t, c, in, "create", "--accessible", "--purpose", purpose)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+		}
+		// what the steps offer, from the same Known
+		p := wizard.NewPlan(wizard.ModeCreate)
+		wizard.FillFlags(p, "create", wizard.Given{"purpose": purpose})
+		p.Subscription, p.Workspace, p.Region = wizardtest.Sub, wizardtest.WS, wizardtest.WS.Region
+		var k wizard.Known
+		if err := wizard.Fetch(context.Background(), c, p, []wizard.Load{wizard.LoadVersions, wizard.LoadSizes}, &k); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range wizard.Steps() {
+			if st.Offer == nil {
+				continue
+			}
+			want := wizard.Offer(*p, st.ID, k)
+			n, total := wizard.PositionFor(p, st.ID)
+			label := fmt.Sprintf("%d/%d %s", n, total, st.Title)
+			var got string
+			switch st.Kind {
+			case wizard.KindChoice:
+				// the option marked (default) after the step's title
+				rest := errs[strings.Index(errs, label):]
+				for _, l := range strings.Split(rest, "\n") {
+					if strings.HasSuffix(l, "(default)") || strings.HasSuffix(l, "(current)") {
+						_, got, _ = strings.Cut(l, ". ")
+						got, _, _ = strings.Cut(got, " ")
+						break
+					}
+				}
+			default:
+				m := regexp.MustCompile(regexp.QuoteMeta(label) + ` \[([^\]]*)\]`).FindStringSubmatch(errs)
+				if m != nil {
+					got = m[1]
+				}
+			}
+			if got != want || want == "" {
+				t.Errorf("%s (%s): Enter takes %q, the step offers %q\n%s", st.ID, purpose, got, want, errs)
+			}
+		}
+	}
 }

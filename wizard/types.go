@@ -10,6 +10,9 @@ type Variant struct {
 	Word string
 	// Label names the type in a list's TYPE column.
 	Label string
+	// Note is said once about the type when it was not chosen on the
+	// compute type step ("" for the core).
+	Note string
 	// next is the next step after a create or attach of compute NAME.
 	next string
 }
@@ -17,7 +20,7 @@ type Variant struct {
 var variants = []Variant{
 	{Type: ComputeKubernetes, Word: "Kubernetes compute", Label: "Kubernetes",
 		next: "deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:NAME (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)"},
-	{Type: ComputeAKS, Word: "AKS compute", Label: "AKS (legacy)",
+	{Type: ComputeAKS, Word: "AKS compute", Label: "AKS (legacy)", Note: Legacy,
 		next: "deploy a model with the v1 tools: az ml model deploy --compute-target NAME (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute"},
 }
 

@@ -254,8 +254,8 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if p.Kubernetes() {
 		return a.submitKubernetes(p, f, rep, guard)
 	}
-	if p.From(wizard.FComputeType) == wizard.Flag && !a.jsonOut() {
-		fmt.Fprintln(a.s.Err, "note: "+wizard.Legacy)
+	if note := p.Variant().Note; note != "" && p.From(wizard.FComputeType) == wizard.Flag && !a.jsonOut() {
+		fmt.Fprintln(a.s.Err, "note: "+note)
 	}
 	if f.dryRun {
 		return a.printDryRun(p, rep)

@@ -285,12 +285,7 @@ func newModeScreen() screen {
 		title: func(m env) string {
 			return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
 		},
-		choices: []choice{
-			{"Create new", "create a new AKS inference cluster from the workspace (about 10 minutes)", string(wizard.ModeCreate)},
-			{"Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes)", string(wizard.ModeAttach)},
-			{"Browse versions", "see which Kubernetes versions a region offers", string(wizard.ModeBrowse)},
-			{"List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute", string(wizard.ModeList)},
-		},
+		choices: tableChoices(wizard.ModeChoices),
 		current: func(m env) string { return string(m.Plan().Mode) },
 		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FMode, wizard.Mode(v)) },
 	}

@@ -120,6 +120,12 @@ var (
 		{string(ComputeKubernetes), "Kubernetes compute (current, recommended)", "an AKS cluster created in AKS, the Azure ML extension installed on it, attached as computeType Kubernetes: what azure-ai-ml (SDK v2), CLI v2 and the studio deploy to"},
 		{string(ComputeAKS), "AKS compute (legacy v1, as in the 2020 article)", Legacy},
 	}
+	ModeChoices = []Choice{
+		{string(ModeCreate), "Create new", "create a new AKS inference cluster from the workspace (about 10 minutes)"},
+		{string(ModeAttach), "Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes)"},
+		{string(ModeBrowse), "Browse versions", "see which Kubernetes versions a region offers"},
+		{string(ModeList), "List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute"},
+	}
 	PurposeChoices = []Choice{
 		{"production", "Production", "for production traffic: at least 12 vCPUs and 3 nodes in total (FastProd)"},
 		{"dev-test", "Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)"},

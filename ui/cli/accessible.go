@@ -379,11 +379,9 @@ func (w *walker) options(id wizard.StepID) []option {
 			}})
 		}
 	case wizard.StepMode:
-		for _, m := range [][2]string{{"create", "Create new: a new AKS inference cluster from the workspace (about 10 minutes)"},
-			{"attach", "Attach existing: an AKS cluster of the subscription (about 5 minutes)"},
-			{"browse", "Browse versions: the Kubernetes versions a region offers"},
-			{"list", "List computes: the workspace's compute targets"}} {
-			out = append(out, option{m[1], string(p.Mode) == m[0], func(q *wizard.Plan) { q.Mode = wizard.Mode(m[0]) }})
+		for _, c := range wizard.ModeChoices {
+			mode := wizard.Mode(c.Value)
+			out = append(out, option{choiceLabel(c), p.Mode == mode, func(q *wizard.Plan) { q.Mode = mode }})
 		}
 	case wizard.StepPurpose:
 		for _, c := range wizard.PurposeChoices {

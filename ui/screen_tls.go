@@ -44,7 +44,7 @@ type (
 
 func newTLSScreen() screen {
 	s := &tlsScreen{fileErr: map[string]string{}, reading: map[string]string{}}
-	s.mode = choiceField("ssl", "TLS", "Off", "Microsoft certificate", "Your own certificate")
+	s.mode = choiceField("ssl", "TLS", choiceLabels(wizard.TLSChoices)...)
 	ms := func() bool { return s.mode.choice == 1 }
 	own := func() bool { return s.mode.choice == 2 }
 	s.leaf = textField("ssl-leaf-domain-label", "Leaf domain label", "myscoring")

@@ -151,7 +151,16 @@ var (
 	}
 	LoadBalancerChoices = []Choice{
 		{"public", "Public IP", "a public IP (the default)"},
-		{"internal", "Internal load balancer", "an internal load balancer in your VNet (no public IP: needs --load-balancer-subnet)"},
+		{"internal", "Internal", "an internal load balancer in your VNet (no public IP: needs --load-balancer-subnet; with TLS, your own certificate)"},
+	}
+	NetworkChoices = []Choice{
+		{"basic", "Basic (AML-managed)", "the network Azure ML manages"},
+		{"custom", "Custom VNet", "your own VNet and subnet (six fields)"},
+	}
+	TLSChoices = []Choice{
+		{"off", "Off", "plain HTTP scoring"},
+		{"microsoft", "Microsoft certificate", "a certificate Microsoft issues for a leaf domain label (legacy AKS compute only)"},
+		{"own", "Your own certificate", "your PEM certificate and key files, and the CNAME they are for"},
 	}
 )
 

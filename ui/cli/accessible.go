@@ -487,6 +487,15 @@ func (w *walker) options(id wizard.StepID) []option {
 // wizard's label and its description.
 func choiceLabel(c wizard.Choice) string { return c.Label + ": " + c.Help }
 
+// choiceLabels are the accessible labels of a field's choices.
+func choiceLabels(cs []wizard.Choice) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = choiceLabel(c)
+	}
+	return out
+}
+
 // ranges asks the authorized IP ranges after authorized API access,
 // checked by the step's own check.
 func (w *walker) ranges() error {
@@ -516,10 +525,7 @@ func rangesOf(s string) []string {
 // wizard's router form does; Enter keeps what the node count gives.
 func (w *walker) routerHA() error {
 	p := w.p
-	labels := make([]string, len(wizard.RouterHAChoices))
-	for i, c := range wizard.RouterHAChoices {
-		labels[i] = choiceLabel(c)
-	}
+	labels := choiceLabels(wizard.RouterHAChoices)
 	cur := map[bool]int{true: 0, false: 1}[p.HA()]
 	i, err := w.q.choose(w.a.ctx.Done(), w.label(wizard.StepRouter)+": high availability", labels, cur, func(i int) error {
 		trial := p.Clone()

@@ -379,8 +379,9 @@ func (a *app) completionCmd(root *cobra.Command) *cobra.Command {
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print the shell completion script",
 		Long: `Print the completion script of a shell. Completions know Azure: TAB after -w, -g, -l,
---vm-size, --cluster, --subscription or after status/detach offers your workspaces, regions,
-sizes, clusters and computes (from the simulated Azure with --demo).
+--vm-size, --kubernetes-version, --cluster, --subscription or after status/detach offers your
+workspaces, regions, sizes, versions, clusters and computes (from the simulated Azure with
+--demo); a flag that takes one of a few values offers them, and only file flags offer files.
 
   bash:        source <(amlaks completion bash)      # add to ~/.bashrc; no bash-completion package needed
   zsh:         amlaks completion zsh > "${fpath[1]}/_amlaks"   # then restart zsh (compinit must be on)

@@ -327,7 +327,7 @@ func (w *walker) choose(id wizard.StepID) error {
 		return w.ranges()
 	case id == wizard.StepRouter:
 		return w.routerHA()
-	case id == wizard.StepIdentity && !wizard.IsSystemIdentity(w.p.Identity):
+	case id == wizard.StepIdentity && i == 1: // user-assigned
 		return w.userIdentity()
 	case id == wizard.StepCluster && w.p.Cluster != nil:
 		wizard.DecideInstallExtension(w.p, w.k)
@@ -544,6 +544,9 @@ func (w *walker) routerHA() error {
 func (w *walker) userIdentity() error {
 	p := w.p
 	ans, err := w.q.text(w.a.ctx.Done(), w.label(wizard.StepIdentity)+": identity resource ID", p.Identity, func(s string) error {
+		if wizard.IsSystemIdentity(s) {
+			return errors.New("give the user-assigned identity's resource ID (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME)")
+		}
 		trial := p.Clone()
 		trial.Identity = s
 		return w.verdict(wizard.StepIdentity, trial)

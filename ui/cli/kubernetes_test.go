@@ -575,3 +575,30 @@ func TestNextStepFollowsTheComputeType(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessibleAttachTakesAUserAssignedIdentity: the identity step asks
+// the resource ID after User-assigned, as the wizard's form does, and an
+// empty ID is asked again rather than taken as system-assigned.
+func TestAccessibleAttachTakesAUserAssignedIdentity(t *testing.T) {
+	c := wizardtest.New()
+	idx := 0
+	for i, cl := range c.Clus {
+		if cl.Name == wizardtest.ClusterBare {
+			idx = i + 1
+		}
+	}
+	const id = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-ml"
+	// workspace, Kubernetes, purpose, the cluster, router and HA, TLS,
+	// namespace; User-assigned, an empty ID (refused), the ID; name; confirm
+	in := "1\n1\n\n" + itoa(idx) + "\n\n\n\n\n2\n\n" + id + "\nk8s-uai\ny\n"
+	code, out, errs := runTTY(t, c, in, "attach", "--accessible", "--install-extension")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if len(c.Specs) != 1 || c.Specs[0].Identity != id {
+		t.Fatalf("sent %+v, want the user-assigned identity", c.Specs)
+	}
+	if !strings.Contains(errs, "give the user-assigned identity's resource ID") {
+		t.Errorf("an empty ID was not refused:\n%s", errs)
+	}
+}

@@ -76,6 +76,7 @@ type env interface {
 	submit() tea.Cmd
 	resume(name string) tea.Cmd
 	expected(kind wizard.OpKind) time.Duration
+	expectedOf(p wizard.Plan) time.Duration
 	failedComputeNote(screen bool) string
 	Op() *opState
 	clearOp()

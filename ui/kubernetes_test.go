@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/wizardtest"
@@ -196,5 +197,21 @@ func TestKubernetesTLSRefusesAMicrosoftCertificate(t *testing.T) {
 	d.wantStep(wizard.StepNamespace)
 	if !d.m.plan.AllowInsecure {
 		t.Fatal("off must allow insecure connections")
+	}
+}
+
+// TestReviewEstimatesTheWholeOperation: the review's estimate is the sum
+// of the operations the compute type runs (a Kubernetes create: cluster
+// 8 + extension 6 + attach 5 minutes), the same figure the operation
+// screen then counts against.
+func TestReviewEstimatesTheWholeOperation(t *testing.T) {
+	d := k8sDriver(t, sized(100, 32))
+	d.createTo(wizard.StepName)
+	d.typ("k8s-est")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+	d.wantScreen("Create Kubernetes compute k8s-est", "takes about 19 min")
+	if got := d.m.expectedOf(d.m.plan.View()); got != 19*time.Minute {
+		t.Fatalf("expected %s", got)
 	}
 }

@@ -108,14 +108,9 @@ func (m *Model) submit() tea.Cmd {
 	}
 	req := m.data.next("op")
 	m.op = &opState{kind: kind, name: p.Name, req: req, submitting: true, guardKey: p.GuardKey(),
-		started: m.now(), expected: m.expected(kind)}
+		started: m.now(), expected: m.expectedOf(p.View())}
 	ctx, c, g := m.ctx, m.cloud, m.guard
 	if p.Kubernetes() {
-		// the usual time of the whole: the phases a create or attach runs
-		m.op.expected = m.expected(wizard.OpAttach) + m.expected(wizard.OpExtension)
-		if p.Mode == wizard.ModeCreate {
-			m.op.expected += m.expected(wizard.OpCluster)
-		}
 		return tea.Batch(m.goTo(wizard.StepSubmit), m.phasesCmd(req, p), m.tickCmd(req))
 	}
 	cmd := func() tea.Msg {
@@ -457,6 +452,16 @@ func (m *Model) result(s Status) Result {
 }
 
 // expected is how long an operation of kind usually takes here.
+// expectedOf is the usual time of the whole of a create or attach: the
+// operations its compute type runs.
+func (m *Model) expectedOf(p wizard.Plan) time.Duration {
+	var d time.Duration
+	for _, k := range p.Variant().Ops(p) {
+		d += m.expected(k)
+	}
+	return d
+}
+
 func (m *Model) expected(kind wizard.OpKind) time.Duration {
 	if d, ok := m.opts.Expected[kind]; ok && d > 0 {
 		return d

@@ -143,7 +143,7 @@ func (s *reviewScreen) view(m env, w, h int) string {
 		verb, kind = "Attach", wizard.OpAttach
 	}
 	what := p.Variant().Word
-	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expected(kind))))
+	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expectedOf(p))))
 	if !p.Kubernetes() && p.From(wizard.FComputeType) != wizard.Asked {
 		// said once: the compute type step, which says it, was not shown
 		b.WriteString(wrap(st.Muted.Render(wizard.Legacy), w) + "\n")

@@ -15,13 +15,30 @@ type Variant struct {
 	Note string
 	// next is the next step after a create or attach of compute NAME.
 	next string
+	// ops are the operations a create or attach runs, in order.
+	ops func(p Plan) []OpKind
 }
 
 var variants = []Variant{
 	{Type: ComputeKubernetes, Word: "Kubernetes compute", Label: "Kubernetes",
-		next: "deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:NAME (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)"},
+		next: "deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:NAME (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)",
+		ops: func(p Plan) []OpKind {
+			switch {
+			case p.Mode == ModeCreate:
+				return []OpKind{OpCluster, OpExtension, OpAttach}
+			case p.InstallExtension:
+				return []OpKind{OpExtension, OpAttach}
+			}
+			return []OpKind{OpAttach}
+		}},
 	{Type: ComputeAKS, Word: "AKS compute", Label: "AKS (legacy)", Note: Legacy,
-		next: "deploy a model with the v1 tools: az ml model deploy --compute-target NAME (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute"},
+		next: "deploy a model with the v1 tools: az ml model deploy --compute-target NAME (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute",
+		ops: func(p Plan) []OpKind {
+			if p.Mode == ModeAttach {
+				return []OpKind{OpAttach}
+			}
+			return []OpKind{OpCreate}
+		}},
 }
 
 // VariantOf is the variant of a compute type as Azure or the plan names it
@@ -48,3 +65,12 @@ func (p Plan) Variant() Variant {
 // Next is the next step after a create or attach of compute name, "" for
 // a type amlaks does not make.
 func (v Variant) Next(name string) string { return strings.ReplaceAll(v.next, "NAME", name) }
+
+// Ops are the operations a create or attach of plan p runs, in order
+// (the Kubernetes compute's phases; the legacy compute's one operation).
+func (v Variant) Ops(p Plan) []OpKind {
+	if v.ops == nil {
+		return nil
+	}
+	return v.ops(p)
+}

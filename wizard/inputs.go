@@ -121,8 +121,8 @@ var (
 		{string(ComputeAKS), "AKS compute (legacy v1, as in the 2020 article)", Legacy},
 	}
 	ModeChoices = []Choice{
-		{string(ModeCreate), "Create new", "create a new AKS inference cluster from the workspace (about 10 minutes)"},
-		{string(ModeAttach), "Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes)"},
+		{string(ModeCreate), "Create new", "create a new AKS inference cluster for the workspace (about 20 minutes: the cluster, the Azure ML extension, the attach)"},
+		{string(ModeAttach), "Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes; 11 when the Azure ML extension is installed first)"},
 		{string(ModeBrowse), "Browse versions", "see which Kubernetes versions a region offers"},
 		{string(ModeList), "List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute"},
 	}

@@ -25,17 +25,20 @@ func TestFieldTableDrivesFlags(t *testing.T) {
 	seen := 0
 	for _, cmd := range append([]*cobra.Command{root}, root.Commands()...) {
 		check := func(fl *pflag.Flag) {
-			if fl.Value.Type() == "bool" || fl.Name == "help" {
+			if fl.Name == "help" {
 				return
 			}
-			seen++
-			in, field := wizard.InputOf(fl.Name)
-			if field {
+			in, row := wizard.InputOf(fl.Name)
+			if row && in.Field != "" {
 				if u, ok := usage[fl.Name]; ok && u != fl.Usage {
 					t.Errorf("--%s: %q on %s, %q elsewhere", fl.Name, fl.Usage, cmd.Name(), u)
 				}
 				usage[fl.Name] = fl.Usage
 			}
+			if fl.Value.Type() == "bool" {
+				return // takes no value to complete
+			}
+			seen++
 			fn, ok := cmd.GetFlagCompletionFunc(fl.Name)
 			if !ok {
 				t.Errorf("%s --%s: no completion (a shell offers file names)", cmd.Name(), fl.Name)
@@ -63,7 +66,7 @@ func TestFieldTableDrivesFlags(t *testing.T) {
 	}
 	// every row is declared somewhere
 	for _, in := range wizard.Inputs("") {
-		if _, ok := usage[in.Flag]; !ok && !in.Bool {
+		if _, ok := usage[in.Flag]; !ok && in.Field != "" {
 			t.Errorf("--%s of the field table is declared nowhere", in.Flag)
 		}
 	}

@@ -122,3 +122,32 @@ func TestEveryFieldHasItsRow(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFillFlags: whatever is typed after any flag of create or attach,
+// filling never panics, and each violation names a flag of the table and
+// says why.
+func FuzzFillFlags(f *testing.F) {
+	for _, in := range Inputs("") {
+		f.Add(in.Flag, "attach", "x")
+		for _, c := range in.Choices {
+			f.Add(in.Flag, "create", c.Value)
+		}
+	}
+	f.Add("nodes", "create", "99999999999999999999")
+	f.Add("cluster", "attach", "/subscriptions/x/resourceGroups//providers/Microsoft.ContainerService/managedClusters/")
+	f.Add("authorized-ip-ranges", "create", "1.2.3.4/33,,")
+	f.Fuzz(func(t *testing.T, flag, command, value string) {
+		if command != "create" && command != "attach" {
+			return
+		}
+		for _, ct := range []string{"Kubernetes", "AKS"} {
+			p := NewPlan(Mode(command))
+			vs := FillFlags(p, command, Given{"compute-type": ct, flag: value})
+			for _, v := range vs {
+				if _, ok := InputOf(v.Field); !ok && v.Field != "cluster-id" || v.Message == "" {
+					t.Fatalf("--%s %q (%s): violation %+v names no flag of the table or says nothing", flag, value, ct, v)
+				}
+			}
+		}
+	})
+}

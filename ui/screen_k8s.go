@@ -18,12 +18,7 @@ import (
 // as it is edited, and sent to the router as one answer.
 
 func newComputeTypeScreen() screen {
-	return &choiceScreen{
-		title:   func(m env) string { return "What kind of compute target?" },
-		choices: tableChoices(wizard.ComputeTypeChoices),
-		current: func(m env) string { return string(m.Plan().ComputeType) },
-		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FComputeType, wizard.ComputeType(v)) },
-	}
+	return tableChoiceScreen(wizard.StepComputeType, func(m env) string { return "What kind of compute target?" })
 }
 
 // newK8sVersionScreen picks the cluster's Kubernetes version from the

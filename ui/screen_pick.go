@@ -7,7 +7,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -281,30 +280,24 @@ func (s *choiceScreen) typing(m env) bool  { return false }
 func (s *choiceScreen) needs(m env) []need { return nil }
 
 func newModeScreen() screen {
-	return &choiceScreen{
-		title: func(m env) string {
-			return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
-		},
-		choices: tableChoices(wizard.ModeChoices),
-		current: func(m env) string { return string(m.Plan().Mode) },
-		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FMode, wizard.Mode(v)) },
-	}
+	return tableChoiceScreen(wizard.StepMode, func(m env) string {
+		return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
+	})
 }
 
 func newPurposeScreen() screen {
+	return tableChoiceScreen(wizard.StepPurpose, func(m env) string { return "What is the cluster for?" })
+}
+
+// tableChoiceScreen asks a choice step of the table from its row: its
+// choices, the plan's choice, the answer a choice gives.
+func tableChoiceScreen(id wizard.StepID, title func(m env) string) *choiceScreen {
+	st := wizard.StepOf(id)
 	return &choiceScreen{
-		title:   func(m env) string { return "What is the cluster for?" },
-		choices: tableChoices(wizard.PurposeChoices),
-		current: func(m env) string {
-			if m.Plan().Purpose == rules.DevTest {
-				return "dev-test"
-			}
-			return "production"
-		},
-		apply: func(m env, v string) tea.Cmd {
-			pp, _ := rules.ParsePurpose(v)
-			return answer(wizard.FPurpose, pp)
-		},
+		title:   title,
+		choices: tableChoices(st.Choices),
+		current: func(m env) string { return st.Chosen(m.Plan()) },
+		apply:   func(m env, v string) tea.Cmd { return answer(st.Field, st.AnswerOf(v)) },
 	}
 }
 

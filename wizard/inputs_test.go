@@ -151,3 +151,31 @@ func FuzzFillFlags(f *testing.F) {
 		}
 	})
 }
+
+// TestChoiceStepsRoundTrip: each fixed choice of a step, answered, is the
+// choice the plan then holds (what both front ends preselect).
+func TestChoiceStepsRoundTrip(t *testing.T) {
+	n := 0
+	for _, st := range Steps() {
+		if st.Choices == nil {
+			continue
+		}
+		n++
+		if st.Chosen == nil || st.AnswerOf == nil || st.Kind != KindChoice {
+			t.Errorf("step %s has choices but no Chosen or AnswerOf, or is not a choice", st.ID)
+			continue
+		}
+		for _, c := range st.Choices {
+			p := NewPlan(ModeCreate)
+			if err := p.Answer(st.Field, st.AnswerOf(c.Value)); err != nil {
+				t.Errorf("%s %s: %v", st.ID, c.Value, err)
+			}
+			if got := st.Chosen(p.View()); got != c.Value {
+				t.Errorf("%s: answered %s, the plan holds %s", st.ID, c.Value, got)
+			}
+		}
+	}
+	if n < 3 {
+		t.Fatalf("%d choice steps", n)
+	}
+}

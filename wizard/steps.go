@@ -106,6 +106,12 @@ type Step struct {
 	// stands (nil): the wizard preselects it and the accessible mode
 	// offers it, from the same function.
 	Offer func(p Plan, k Known) string
+	// Choices are the fixed answers of a choice step (nil: its choices
+	// are loaded, or it is a form); Chosen is the value the plan holds
+	// and AnswerOf the answer a value gives Plan.Answer.
+	Choices  []Choice
+	Chosen   func(p Plan) string
+	AnswerOf func(value string) any
 }
 
 // Offer is what Enter takes at step id: the step's offer, else the
@@ -144,13 +150,16 @@ var table = []Step{
 		Kind: KindChoice, Loads: []Load{LoadWorkspaces}, Check: checkWorkspace,
 		Help: "the Azure ML workspace that gets the compute target"},
 	{ID: StepMode, Title: "Mode", Field: FMode, Modes: allModes, Numbered: true, Kind: KindChoice,
-		Help: "create a new cluster, attach an existing one, browse versions or list computes"},
+		Help:    "create a new cluster, attach an existing one, browse versions or list computes",
+		Choices: ModeChoices, Chosen: func(p Plan) string { return string(p.Mode) }, AnswerOf: func(v string) any { return Mode(v) }},
 	{ID: StepComputeType, Title: "Compute type", Field: FComputeType, Flags: []string{"--compute-type"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadProviders}, Check: checkComputeType,
-		Help: "Kubernetes compute: AKS + the Azure ML extension (current, recommended); or AKS compute (legacy v1, as in the 2020 article)"},
+		Help:    "Kubernetes compute: AKS + the Azure ML extension (current, recommended); or AKS compute (legacy v1, as in the 2020 article)",
+		Choices: ComputeTypeChoices, Chosen: func(p Plan) string { return string(p.Variant().Type) }, AnswerOf: func(v string) any { return ComputeType(v) }},
 	{ID: StepPurpose, Title: "Cluster purpose", Field: FPurpose, Flags: []string{"--purpose"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Check: checkPurpose,
-		Help: "production needs 12 vCPUs and 3 nodes; dev-test 2 vCPUs, no fault tolerance"},
+		Help:    "production needs 12 vCPUs and 3 nodes; dev-test 2 vCPUs, no fault tolerance",
+		Choices: PurposeChoices, Chosen: purposeChoice, AnswerOf: func(v string) any { pp, _ := rules.ParsePurpose(v); return pp }},
 	{ID: StepRegion, Title: "Region", Field: FRegion, Flags: []string{"--region"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadRegions}, Check: checkRegion,
 		Help: "where the cluster runs (default: the workspace's region)"},
@@ -401,6 +410,14 @@ type Known struct {
 	// HaveComputes and HaveClusters tell an empty list from an unknown one;
 	// HaveAttachments likewise.
 	HaveSubscriptions, HaveWorkspaces, HaveComputes, HaveClusters, HaveAttachments bool
+}
+
+// purposeChoice is the plan's purpose as its choice's value.
+func purposeChoice(p Plan) string {
+	if p.Purpose == rules.DevTest {
+		return "dev-test"
+	}
+	return "production"
 }
 
 // --- the checks of the table -------------------------------------------

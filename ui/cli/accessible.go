@@ -360,6 +360,13 @@ func (w *walker) back(id wizard.StepID) wizard.StepID {
 func (w *walker) options(id wizard.StepID) []option {
 	p, k := w.p, w.k
 	var out []option
+	if st := wizard.StepOf(id); st.Choices != nil {
+		// a choice of the table: its words, its answer
+		for _, c := range st.Choices {
+			out = append(out, option{choiceLabel(c), st.Chosen(*p) == c.Value, func(q *wizard.Plan) { _ = q.Answer(st.Field, st.AnswerOf(c.Value)) }})
+		}
+		return out
+	}
 	switch id {
 	case wizard.StepSubscription:
 		for _, s := range k.Subscriptions {
@@ -377,16 +384,6 @@ func (w *walker) options(id wizard.StepID) []option {
 				q.Workspace = ws
 				wizard.DefaultRegion(q, changed)
 			}})
-		}
-	case wizard.StepMode:
-		for _, c := range wizard.ModeChoices {
-			mode := wizard.Mode(c.Value)
-			out = append(out, option{choiceLabel(c), p.Mode == mode, func(q *wizard.Plan) { q.Mode = mode }})
-		}
-	case wizard.StepPurpose:
-		for _, c := range wizard.PurposeChoices {
-			pp, _ := rules.ParsePurpose(c.Value)
-			out = append(out, option{choiceLabel(c), p.Purpose == pp, func(q *wizard.Plan) { q.Purpose = pp }})
 		}
 	case wizard.StepRegion:
 		for _, r := range k.Regions {
@@ -415,11 +412,6 @@ func (w *walker) options(id wizard.StepID) []option {
 		}
 		if hidden > 0 {
 			fmt.Fprintf(w.q.out, "%s not available to this subscription in %s left out\n", rules.Plural(hidden, "size"), p.Region)
-		}
-	case wizard.StepComputeType:
-		for _, c := range wizard.ComputeTypeChoices {
-			ct := wizard.ComputeType(c.Value)
-			out = append(out, option{choiceLabel(c), p.ComputeType == ct, func(q *wizard.Plan) { q.ComputeType = ct }})
 		}
 	case wizard.StepK8sVersion:
 		pre := wizard.Offer(*p, wizard.StepK8sVersion, k)

@@ -256,7 +256,7 @@ func TestWizardPreselectsEachStepsOffer(t *testing.T) {
 		}
 		for _, purpose := range []string{"production", "dev-test"} {
 			d := k8sDriver(t, func(o *Options) {
-				wizard.FillFlags(o.Plan, "create", wizard.Given{"purpose": purpose})
+				wizard.FillFlags(o.Plan, "create", wizard.Given{"purpose": {purpose}})
 			})
 			d.pickWorkspace()
 			d.press("enter") // create

@@ -46,6 +46,8 @@ type Input struct {
 	// Default is the flag's default as --help shows it.
 	Default string
 	Bool    bool
+	// Many: the flag may be given several times (each value is kept).
+	Many bool
 	// Commands declare the flag ("amlaks" is the root, the wizard).
 	Commands []string
 	// Types are the compute types the flag is for (nil: both); Instead
@@ -66,11 +68,20 @@ type Input struct {
 }
 
 // Given are the flags given on a command line, by long name, as typed
-// (a boolean is "true" or "false").
-type Given map[string]string
+// (a boolean is "true" or "false"; a flag given several times, each value).
+type Given map[string][]string
 
 // Has reports whether the flag was given.
 func (g Given) Has(name string) bool { _, ok := g[name]; return ok }
+
+// Get is the flag's value (the last, when given several times; "" when not
+// given).
+func (g Given) Get(name string) string {
+	if vs := g[name]; len(vs) > 0 {
+		return vs[len(vs)-1]
+	}
+	return ""
+}
 
 // Usage is the flag's --help text: its help and, for a choice, its values
 // with their labels.
@@ -203,7 +214,7 @@ var inputs = []Input{
 	{Flag: "install-extension", Field: FInstallExtension, Commands: attachCmd, Types: k8sTypes, Bool: true, Default: "false",
 		Help: "install the Azure ML extension when it is missing, or reinstall a failed one",
 		Fill: func(p *Plan, g Given) []rules.Violation {
-			p.InstallExtension = g["install-extension"] == "true"
+			p.InstallExtension = g.Get("install-extension") == "true"
 			if g.Has("install-extension") {
 				p.Mark(FInstallExtension, Flag)
 			}
@@ -250,7 +261,7 @@ var inputs = []Input{
 	{Flag: "register-providers", Commands: submitCmds, Types: k8sTypes, Bool: true, Default: "false",
 		Help: "register Microsoft.ContainerService and Microsoft.KubernetesConfiguration when they are not",
 		Fill: func(p *Plan, g Given) []rules.Violation {
-			p.RegisterProviders = g["register-providers"] == "true"
+			p.RegisterProviders = g.Get("register-providers") == "true"
 			return nil
 		}},
 	{Flag: "yes", Short: "y", Commands: submitCmds, Bool: true, Default: "false", Help: "no prompts: fail on missing answers instead of asking"},
@@ -333,7 +344,7 @@ func fill[T any](flag string, f Field, parse func(string) (T, error), dst func(p
 		if !g.Has(flag) {
 			return nil
 		}
-		v, err := parse(g[flag])
+		v, err := parse(g.Get(flag))
 		if err != nil {
 			return []rules.Violation{asViolation(err, flag)}
 		}
@@ -352,10 +363,10 @@ func fillNodes(p *Plan, g Given) []rules.Violation {
 	if !g.Has("nodes") {
 		return nil
 	}
-	n, err := strconv.ParseInt(strings.TrimSpace(g["nodes"]), 10, 64)
+	n, err := strconv.ParseInt(strings.TrimSpace(g.Get("nodes")), 10, 64)
 	switch {
 	case err != nil:
-		return []rules.Violation{{Field: "nodes", Code: "nodes-invalid", Message: fmt.Sprintf("must be a whole number from 1 to %d (got %q)", rules.MaxNodesPerPool, g["nodes"])}}
+		return []rules.Violation{{Field: "nodes", Code: "nodes-invalid", Message: fmt.Sprintf("must be a whole number from 1 to %d (got %q)", rules.MaxNodesPerPool, g.Get("nodes"))}}
 	case len(rules.CheckNodeCount(n)) > 0:
 		return rules.CheckNodeCount(n)
 	}
@@ -367,7 +378,7 @@ func fillNodes(p *Plan, g Given) []rules.Violation {
 // fillCluster: create names the cluster a Kubernetes create makes; attach
 // names the cluster to attach, by name or resource ID.
 func fillCluster(p *Plan, g Given) []rules.Violation {
-	cluster, rg := strings.TrimSpace(g["cluster"]), strings.TrimSpace(g["cluster-resource-group"])
+	cluster, rg := strings.TrimSpace(g.Get("cluster")), strings.TrimSpace(g.Get("cluster-resource-group"))
 	if p.Mode == ModeCreate {
 		if !p.Kubernetes() {
 			var vs []rules.Violation
@@ -384,7 +395,7 @@ func fillCluster(p *Plan, g Given) []rules.Violation {
 		}
 		return nil
 	}
-	id := g["cluster-id"]
+	id := g.Get("cluster-id")
 	if strings.HasPrefix(strings.ToLower(strings.TrimPrefix(cluster, "/")), "subscriptions/") || strings.Contains(strings.ToLower(cluster), "/managedclusters/") {
 		// --cluster takes a resource ID as well
 		if id == "" {
@@ -414,7 +425,7 @@ func fillAPIAccess(p *Plan, g Given) []rules.Violation {
 		return nil
 	}
 	var vs []rules.Violation
-	acc, err := ParseAPIAccess(g["api-access"])
+	acc, err := ParseAPIAccess(g.Get("api-access"))
 	if err != nil && g.Has("api-access") {
 		vs = append(vs, asViolation(err, "api-access"))
 	}
@@ -423,7 +434,7 @@ func fillAPIAccess(p *Plan, g Given) []rules.Violation {
 		if !g.Has("api-access") {
 			p.APIAccess = APIAuthorized
 		}
-		rs, rvs := rules.ParseIPRanges(g["authorized-ip-ranges"])
+		rs, rvs := rules.ParseIPRanges(g.Get("authorized-ip-ranges"))
 		vs = append(vs, rvs...)
 		p.AuthorizedRanges = rs
 	}
@@ -435,11 +446,11 @@ func fillAPIAccess(p *Plan, g Given) []rules.Violation {
 // the load balancer.
 func fillNetwork(p *Plan, g Given) []rules.Violation {
 	if p.Mode == ModeCreate {
-		p.Network = rules.Network{VNetResourceGroup: g["vnet-resource-group"], VNet: g["vnet"], Subnet: g["subnet"], ServiceCIDR: g["service-cidr"],
-			DNSServiceIP: g["dns-service-ip"], DockerBridgeCIDR: g["docker-bridge-cidr"]}
+		p.Network = rules.Network{VNetResourceGroup: g.Get("vnet-resource-group"), VNet: g.Get("vnet"), Subnet: g.Get("subnet"), ServiceCIDR: g.Get("service-cidr"),
+			DNSServiceIP: g.Get("dns-service-ip"), DockerBridgeCIDR: g.Get("docker-bridge-cidr")}
 	}
-	p.Network.LoadBalancerSubnet = g["load-balancer-subnet"]
-	vs := setLoadBalancer(p, g["load-balancer"])
+	p.Network.LoadBalancerSubnet = g.Get("load-balancer-subnet")
+	vs := setLoadBalancer(p, g.Get("load-balancer"))
 	if p.Network.Custom() || g.Has("load-balancer") || g.Has("load-balancer-subnet") {
 		p.Mark(FNetwork, Flag)
 	}
@@ -463,7 +474,7 @@ func setLoadBalancer(p *Plan, lb string) []rules.Violation {
 func fillRouter(p *Plan, g Given) []rules.Violation {
 	var vs []rules.Violation
 	if g.Has("router") {
-		r, err := ParseRouter(g["router"])
+		r, err := ParseRouter(g.Get("router"))
 		if err != nil {
 			vs = append(vs, asViolation(err, "router"))
 		} else {
@@ -472,7 +483,7 @@ func fillRouter(p *Plan, g Given) []rules.Violation {
 		}
 	}
 	if g.Has("router-ha") {
-		p.RouterHA = g["router-ha"] == "true"
+		p.RouterHA = g.Get("router-ha") == "true"
 		p.Mark(FRouterHA, Flag)
 	}
 	return vs
@@ -482,7 +493,7 @@ func fillIdentity(p *Plan, g Given) []rules.Violation {
 	if !g.Has("identity") {
 		return nil
 	}
-	p.Identity = strings.TrimSpace(g["identity"])
+	p.Identity = strings.TrimSpace(g.Get("identity"))
 	if IsSystemIdentity(p.Identity) {
 		p.Identity = ""
 	}
@@ -497,15 +508,15 @@ func fillIdentity(p *Plan, g Given) []rules.Violation {
 func fillTLS(p *Plan, g Given) []rules.Violation {
 	leaf := ""
 	if !p.Kubernetes() {
-		leaf = g["ssl-leaf-domain-label"]
+		leaf = g.Get("ssl-leaf-domain-label")
 	}
-	cert, key, cname := g["ssl-cert-file"], g["ssl-key-file"], g["ssl-cname"]
+	cert, key, cname := g.Get("ssl-cert-file"), g.Get("ssl-key-file"), g.Get("ssl-cname")
 	custom := cert != "" || key != "" || cname != ""
 	switch {
 	case leaf != "" && custom:
 		return []rules.Violation{{Field: "ssl-leaf-domain-label", Code: "tls-both", Message: "choose a Microsoft certificate (--ssl-leaf-domain-label) or your own (--ssl-cert-file/--ssl-key-file/--ssl-cname), not both"}}
 	case leaf != "":
-		p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: leaf, Overwrite: g["ssl-overwrite-domain"] == "true"}
+		p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: leaf, Overwrite: g.Get("ssl-overwrite-domain") == "true"}
 		p.Mark(FTLS, Flag)
 	case custom:
 		p.TLS = rules.TLS{Mode: rules.TLSCustom, CertFile: cert, KeyFile: key, CNAME: cname}

@@ -18,33 +18,33 @@ func TestFillFlags(t *testing.T) {
 		codes   []string // violation codes, in order
 		message string   // part of the first message
 	}{
-		{name: "router on a Kubernetes create", mode: ModeCreate, cmd: "create", given: Given{"router": "Internal", "router-ha": "false"},
+		{name: "router on a Kubernetes create", mode: ModeCreate, cmd: "create", given: Given{"router": {"Internal"}, "router-ha": {"false"}},
 			check: func(p *Plan) bool { return p.Router == RouterInternal && !p.HA() && p.From(FRouter) == Flag }},
-		{name: "router on the legacy compute", mode: ModeCreate, cmd: "create", given: Given{"compute-type": "aks", "router": "nodeport"},
+		{name: "router on the legacy compute", mode: ModeCreate, cmd: "create", given: Given{"compute-type": {"aks"}, "router": {"nodeport"}},
 			codes: []string{"kubernetes-only"}, message: "is for Kubernetes computes",
 			check: func(p *Plan) bool { return p.ComputeType == ComputeAKS && p.From(FRouter) == Default }},
-		{name: "a VNet on a Kubernetes create", mode: ModeCreate, cmd: "create", given: Given{"vnet": "v", "subnet": "s"},
+		{name: "a VNet on a Kubernetes create", mode: ModeCreate, cmd: "create", given: Given{"vnet": {"v"}, "subnet": {"s"}},
 			codes: []string{"aks-only", "aks-only"}, message: "gets its network from AKS",
 			check: func(p *Plan) bool { return !p.Network.Custom() }},
-		{name: "a VNet on the legacy compute", mode: ModeCreate, cmd: "create", given: Given{"compute-type": "AKS", "vnet": "v", "subnet": "s", "vnet-resource-group": "g", "load-balancer": "InternalLoadBalancer"},
+		{name: "a VNet on the legacy compute", mode: ModeCreate, cmd: "create", given: Given{"compute-type": {"AKS"}, "vnet": {"v"}, "subnet": {"s"}, "vnet-resource-group": {"g"}, "load-balancer": {"InternalLoadBalancer"}},
 			check: func(p *Plan) bool { return p.Network.Custom() && p.Network.Internal() && p.From(FNetwork) == Flag }},
-		{name: "too many nodes", mode: ModeCreate, cmd: "create", given: Given{"nodes": "4294967299"}, codes: []string{"nodes-too-many"},
+		{name: "too many nodes", mode: ModeCreate, cmd: "create", given: Given{"nodes": {"4294967299"}}, codes: []string{"nodes-too-many"},
 			check: func(p *Plan) bool { return p.Nodes == 3 }},
-		{name: "a resource ID given as --cluster", mode: ModeAttach, cmd: "attach", given: Given{"cluster": "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks"},
+		{name: "a resource ID given as --cluster", mode: ModeAttach, cmd: "attach", given: Given{"cluster": {"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks"}},
 			check: func(p *Plan) bool {
 				return strings.HasSuffix(p.ClusterID, "/aks") && p.ClusterName == "" && p.From(FCluster) == Flag
 			}},
-		{name: "a cluster name on a legacy create", mode: ModeCreate, cmd: "create", given: Given{"compute-type": "AKS", "cluster": "x"},
+		{name: "a cluster name on a legacy create", mode: ModeCreate, cmd: "create", given: Given{"compute-type": {"AKS"}, "cluster": {"x"}},
 			codes: []string{"kubernetes-only"}, message: "names the AKS cluster a Kubernetes create makes"},
-		{name: "authorized ranges imply authorized access", mode: ModeCreate, cmd: "create", given: Given{"authorized-ip-ranges": "203.0.113.7"},
+		{name: "authorized ranges imply authorized access", mode: ModeCreate, cmd: "create", given: Given{"authorized-ip-ranges": {"203.0.113.7"}},
 			check: func(p *Plan) bool {
 				return p.APIAccess == APIAuthorized && len(p.AuthorizedRanges) == 1 && p.AuthorizedRanges[0] == "203.0.113.7/32"
 			}},
-		{name: "a bad compute type stops there", mode: ModeCreate, cmd: "create", given: Given{"compute-type": "vm", "vnet": "v"},
+		{name: "a bad compute type stops there", mode: ModeCreate, cmd: "create", given: Given{"compute-type": {"vm"}, "vnet": {"v"}},
 			codes: []string{"compute-type"}},
-		{name: "the wizard's compute type", mode: ModeCreate, cmd: "amlaks", given: Given{"compute-type": "AKS"},
+		{name: "the wizard's compute type", mode: ModeCreate, cmd: "amlaks", given: Given{"compute-type": {"AKS"}},
 			check: func(p *Plan) bool { return p.ComputeType == ComputeAKS && p.From(FComputeType) == Flag }},
-		{name: "a Microsoft certificate on a Kubernetes attach", mode: ModeAttach, cmd: "attach", given: Given{"ssl-leaf-domain-label": "ml"},
+		{name: "a Microsoft certificate on a Kubernetes attach", mode: ModeAttach, cmd: "attach", given: Given{"ssl-leaf-domain-label": {"ml"}},
 			codes: []string{"aks-only"}, message: "takes your own certificate",
 			check: func(p *Plan) bool { return p.TLS.Mode != rules.TLSMicrosoft }},
 	}
@@ -93,7 +93,7 @@ func TestInputsAreOneRowEach(t *testing.T) {
 			if in.For(ComputeAKS) && !in.For(ComputeKubernetes) {
 				p.ComputeType = ComputeAKS
 			}
-			if vs := FillFlags(p, in.Commands[0], Given{in.Flag: c.Value}); len(vs) > 0 {
+			if vs := FillFlags(p, in.Commands[0], Given{in.Flag: {c.Value}}); len(vs) > 0 {
 				t.Errorf("--%s %s: %v", in.Flag, c.Value, vs)
 			}
 		}
@@ -142,7 +142,7 @@ func FuzzFillFlags(f *testing.F) {
 		}
 		for _, ct := range []string{"Kubernetes", "AKS"} {
 			p := NewPlan(Mode(command))
-			vs := FillFlags(p, command, Given{"compute-type": ct, flag: value})
+			vs := FillFlags(p, command, Given{"compute-type": {ct}, flag: {value}})
 			for _, v := range vs {
 				if _, ok := InputOf(v.Field); !ok && v.Field != "cluster-id" || v.Message == "" {
 					t.Fatalf("--%s %q (%s): violation %+v names no flag of the table or says nothing", flag, value, ct, v)

@@ -683,7 +683,7 @@ func TestAccessibleOffersEachStepsOffer(t *testing.T) {
 		}
 		// what the steps offer, from the same Known
 		p := wizard.NewPlan(wizard.ModeCreate)
-		wizard.FillFlags(p, "create", wizard.Given{"purpose": purpose})
+		wizard.FillFlags(p, "create", wizard.Given{"purpose": {purpose}})
 		p.Subscription, p.Workspace, p.Region = wizardtest.Sub, wizardtest.WS, wizardtest.WS.Region
 		var k wizard.Known
 		if err := wizard.Fetch(context.Background(), c, p, []wizard.Load{wizard.LoadVersions, wizard.LoadSizes}, &k); err != nil {

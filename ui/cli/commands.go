@@ -30,12 +30,13 @@ type submitFlags struct {
 type boundFlags struct {
 	command string
 	strs    map[string]*string
+	many    map[string]*[]string
 	bools   map[string]*bool
 }
 
 // bindInputs declares the flags of command's rows on cmd.
 func bindInputs(cmd *cobra.Command, command string) *boundFlags {
-	b := &boundFlags{command: command, strs: map[string]*string{}, bools: map[string]*bool{}}
+	b := &boundFlags{command: command, strs: map[string]*string{}, many: map[string]*[]string{}, bools: map[string]*bool{}}
 	fl := cmd.Flags()
 	for _, in := range wizard.Inputs(command) {
 		usage := in.Usage()
@@ -45,9 +46,12 @@ func bindInputs(cmd *cobra.Command, command string) *boundFlags {
 		case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeAKS}):
 			usage = "legacy AKS compute: " + usage
 		}
-		if in.Bool {
+		switch {
+		case in.Bool:
 			b.bools[in.Flag] = fl.BoolP(in.Flag, in.Short, in.Default == "true", usage)
-		} else {
+		case in.Many:
+			b.many[in.Flag] = fl.StringArrayP(in.Flag, in.Short, nil, usage)
+		default:
 			b.strs[in.Flag] = fl.StringP(in.Flag, in.Short, in.Default, usage)
 		}
 	}
@@ -59,12 +63,17 @@ func (b *boundFlags) given(cmd *cobra.Command) wizard.Given {
 	g := wizard.Given{}
 	for name, v := range b.strs {
 		if cmd.Flags().Changed(name) {
-			g[name] = *v
+			g[name] = []string{*v}
+		}
+	}
+	for name, v := range b.many {
+		if cmd.Flags().Changed(name) {
+			g[name] = slices.Clone(*v)
 		}
 	}
 	for name, v := range b.bools {
 		if cmd.Flags().Changed(name) {
-			g[name] = strconv.FormatBool(*v)
+			g[name] = []string{strconv.FormatBool(*v)}
 		}
 	}
 	return g
@@ -76,7 +85,7 @@ func (b *boundFlags) given(cmd *cobra.Command) wizard.Given {
 func (b *boundFlags) fill(cmd *cobra.Command, p *wizard.Plan) (*submitFlags, []rules.Violation) {
 	g := b.given(cmd)
 	vs := wizard.FillFlags(p, b.command, g)
-	return &submitFlags{yes: g["yes"] == "true", dryRun: g["dry-run"] == "true", noWait: g["no-wait"] == "true"}, vs
+	return &submitFlags{yes: g.Get("yes") == "true", dryRun: g.Get("dry-run") == "true", noWait: g.Get("no-wait") == "true"}, vs
 }
 
 func asViolation(err error, field string) rules.Violation {

@@ -219,12 +219,16 @@ type choice struct {
 type choiceScreen struct {
 	title   func(m env) string
 	choices []choice
+	load    func(m env) []choice // when set: the choices, read again on entering
 	cursor  int
 	current func(m env) string
 	apply   func(m env, value string) tea.Cmd
 }
 
 func (s *choiceScreen) enter(m env) tea.Cmd {
+	if s.load != nil {
+		s.choices = s.load(m)
+	}
 	cur := s.current(m)
 	for i, c := range s.choices {
 		if c.value == cur {
@@ -295,7 +299,7 @@ func tableChoiceScreen(id wizard.StepID, title func(m env) string) *choiceScreen
 	st := wizard.StepOf(id)
 	return &choiceScreen{
 		title:   title,
-		choices: tableChoices(st.Choices),
+		load:    func(m env) []choice { return tableChoices(st.Choices(m.Plan())) },
 		current: func(m env) string { return st.Chosen(m.Plan()) },
 		apply:   func(m env, v string) tea.Cmd { return answer(st.Field, st.AnswerOf(v)) },
 	}

@@ -165,7 +165,7 @@ func TestChoiceStepsRoundTrip(t *testing.T) {
 			t.Errorf("step %s has choices but no Chosen or AnswerOf, or is not a choice", st.ID)
 			continue
 		}
-		for _, c := range st.Choices {
+		for _, c := range st.Choices(NewPlan(ModeCreate).View()) {
 			p := NewPlan(ModeCreate)
 			if err := p.Answer(st.Field, st.AnswerOf(c.Value)); err != nil {
 				t.Errorf("%s %s: %v", st.ID, c.Value, err)

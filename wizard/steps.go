@@ -106,10 +106,11 @@ type Step struct {
 	// stands (nil): the wizard preselects it and the accessible mode
 	// offers it, from the same function.
 	Offer func(p Plan, k Known) string
-	// Choices are the fixed answers of a choice step (nil: its choices
-	// are loaded, or it is a form); Chosen is the value the plan holds
-	// and AnswerOf the answer a value gives Plan.Answer.
-	Choices  []Choice
+	// Choices are the fixed answers of a choice step, in the words of the
+	// plan's compute type (nil: its choices are loaded, or it is a form);
+	// Chosen is the value the plan holds and AnswerOf the answer a value
+	// gives Plan.Answer.
+	Choices  func(p Plan) []Choice
 	Chosen   func(p Plan) string
 	AnswerOf func(value string) any
 }
@@ -151,15 +152,15 @@ var table = []Step{
 		Help: "the Azure ML workspace that gets the compute target"},
 	{ID: StepMode, Title: "Mode", Field: FMode, Modes: allModes, Numbered: true, Kind: KindChoice,
 		Help:    "create a new cluster, attach an existing one, browse versions or list computes",
-		Choices: ModeChoices, Chosen: func(p Plan) string { return string(p.Mode) }, AnswerOf: func(v string) any { return Mode(v) }},
+		Choices: fixed(ModeChoices), Chosen: func(p Plan) string { return string(p.Mode) }, AnswerOf: func(v string) any { return Mode(v) }},
 	{ID: StepComputeType, Title: "Compute type", Field: FComputeType, Flags: []string{"--compute-type"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadProviders}, Check: checkComputeType,
 		Help:    "Kubernetes compute: AKS + the Azure ML extension (current, recommended); or AKS compute (legacy v1, as in the 2020 article)",
-		Choices: ComputeTypeChoices, Chosen: func(p Plan) string { return string(p.Variant().Type) }, AnswerOf: func(v string) any { return ComputeType(v) }},
+		Choices: fixed(ComputeTypeChoices), Chosen: func(p Plan) string { return string(p.Variant().Type) }, AnswerOf: func(v string) any { return ComputeType(v) }},
 	{ID: StepPurpose, Title: "Cluster purpose", Field: FPurpose, Flags: []string{"--purpose"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Check: checkPurpose,
 		Help:    "production needs 12 vCPUs and 3 nodes; dev-test 2 vCPUs, no fault tolerance",
-		Choices: PurposeChoices, Chosen: purposeChoice, AnswerOf: func(v string) any { pp, _ := rules.ParsePurpose(v); return pp }},
+		Choices: fixed(PurposeChoices), Chosen: purposeChoice, AnswerOf: func(v string) any { pp, _ := rules.ParsePurpose(v); return pp }},
 	{ID: StepRegion, Title: "Region", Field: FRegion, Flags: []string{"--region"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadRegions}, Check: checkRegion,
 		Help: "where the cluster runs (default: the workspace's region)"},
@@ -411,6 +412,9 @@ type Known struct {
 	// HaveAttachments likewise.
 	HaveSubscriptions, HaveWorkspaces, HaveComputes, HaveClusters, HaveAttachments bool
 }
+
+// fixed are choices that do not depend on the plan.
+func fixed(cs []Choice) func(Plan) []Choice { return func(Plan) []Choice { return cs } }
 
 // purposeChoice is the plan's purpose as its choice's value.
 func purposeChoice(p Plan) string {

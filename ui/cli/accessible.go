@@ -362,7 +362,7 @@ func (w *walker) options(id wizard.StepID) []option {
 	var out []option
 	if st := wizard.StepOf(id); st.Choices != nil {
 		// a choice of the table: its words, its answer
-		for _, c := range st.Choices {
+		for _, c := range st.Choices(*p) {
 			out = append(out, option{choiceLabel(c), st.Chosen(*p) == c.Value, func(q *wizard.Plan) { _ = q.Answer(st.Field, st.AnswerOf(c.Value)) }})
 		}
 		return out

@@ -29,7 +29,6 @@ type env interface {
 	cliCmd(sub string, args ...string) string
 	opVariant() wizard.Variant
 	portalURL() string
-	confirmView(w int) string
 	size() (wizard.VMSize, wizard.SizeList, bool)
 	sizeProblems(nodes int) []string
 
@@ -75,7 +74,6 @@ type env interface {
 	open(d *dialog) tea.Cmd
 	submit() tea.Cmd
 	resume(name string) tea.Cmd
-	expected(kind wizard.OpKind) time.Duration
 	expectedOf(p wizard.Plan) time.Duration
 	failedComputeNote(screen bool) string
 	Op() *opState

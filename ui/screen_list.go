@@ -96,9 +96,9 @@ func (s *listScreen) update(m env, msg tea.Msg) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		if !strings.EqualFold(c.Type, "AKS") {
+		if !wizard.VariantOf(c.Type).Ours() {
 			typ := nonEmpty(c.Type, "unknown")
-			m.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS computes only", c.Name, wizard.Article(typ), typ))
+			m.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(typ), typ))
 			return nil
 		}
 		return m.open(detachDialog(m, c))

@@ -74,3 +74,8 @@ func (v Variant) Ops(p Plan) []OpKind {
 	}
 	return v.ops(p)
 }
+
+// Ours reports whether amlaks makes computes of the type (and so lists
+// them for status and detaches them): the Kubernetes compute and the
+// legacy AKS compute.
+func (v Variant) Ours() bool { return v.ops != nil }

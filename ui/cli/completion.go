@@ -254,7 +254,7 @@ func (a *app) completeComputes(detachable bool) completer {
 		}
 		var out []string
 		for _, c := range cs {
-			if detachable && !strings.EqualFold(c.Type, "AKS") && !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
+			if detachable && !wizard.VariantOf(c.Type).Ours() {
 				continue
 			}
 			out = append(out, c.Name+"\t"+c.Type+", "+c.State)

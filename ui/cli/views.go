@@ -386,7 +386,7 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 				return err
 			}
 			k8s := strings.EqualFold(c.Type, string(wizard.ComputeKubernetes))
-			if !strings.EqualFold(c.Type, "AKS") && !k8s {
+			if !wizard.VariantOf(c.Type).Ours() {
 				return exit(ExitInvalid, fmt.Errorf("%s is %s %s compute; amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(c.Type), c.Type))
 			}
 			if deleteCluster && !k8s {

@@ -13,7 +13,7 @@ import (
 )
 
 // listScreen is the workspace's computes, with a key to follow a running
-// operation and one to detach an AKS compute (after a confirmation that
+// operation and one to detach an AKS or Kubernetes compute (after a confirmation that
 // says the cluster itself is kept).
 type listScreen struct {
 	p     *picker

@@ -135,7 +135,7 @@ var (
 		{string(ModeCreate), "Create new", "create a new AKS inference cluster for the workspace (about 20 minutes: the cluster, the Azure ML extension, the attach)"},
 		{string(ModeAttach), "Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes; 11 when the Azure ML extension is installed first)"},
 		{string(ModeBrowse), "Browse versions", "see which Kubernetes versions a region offers"},
-		{string(ModeList), "List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute"},
+		{string(ModeList), "List computes", "the workspace's compute targets: follow a running operation, detach an AKS or Kubernetes compute"},
 	}
 	PurposeChoices = []Choice{
 		{"production", "Production", "for production traffic: at least 12 vCPUs and 3 nodes in total (FastProd)"},

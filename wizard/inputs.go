@@ -189,7 +189,7 @@ var inputs = []Input{
 	{Flag: "description", Field: FDescription, Commands: submitCmds, Help: "description of the compute",
 		Fill: fill("description", FDescription, asTyped, func(p *Plan) *string { return &p.Description })},
 	{Flag: "region", Short: "l", Aliases: []string{"location"}, Field: FRegion, Commands: []string{"create", "versions", "sizes"}, Lookup: LookupRegions,
-		Help: "region, e.g. eastus (create: the cluster's; default: the workspace's)",
+		Help: "region, e.g. eastus (create: the cluster's region, by default the workspace's)",
 		Fill: fill("region", FRegion, asTyped, func(p *Plan) *string { return &p.Region })},
 	{Flag: "kubernetes-version", Field: FKubernetesVer, Commands: createCmd, Types: k8sTypes, Lookup: LookupVersions,
 		Help: "the cluster's Kubernetes version (default: the region's; see amlaks versions)",

@@ -40,8 +40,7 @@ type Input struct {
 	// --yes).
 	Field Field
 	Help  string
-	// Choices are the values of a field that takes one of a few (the first
-	// is the default unless Default says otherwise).
+	// Choices are the values of a field that takes one of a few.
 	Choices []Choice
 	// Default is the flag's default as --help shows it.
 	Default string
@@ -98,16 +97,6 @@ func (in Input) Usage() string {
 
 // For reports whether the flag applies to compute type t.
 func (in Input) For(t ComputeType) bool { return in.Types == nil || slices.Contains(in.Types, t) }
-
-// Choice returns the choice of a value (case-insensitive).
-func (in Input) Choice(v string) (Choice, bool) {
-	for _, c := range in.Choices {
-		if strings.EqualFold(c.Value, v) {
-			return c, true
-		}
-	}
-	return Choice{}, false
-}
 
 var (
 	submitCmds = []string{"create", "attach"}
@@ -309,7 +298,7 @@ func Aliases() map[string]string {
 func FillFlags(p *Plan, command string, g Given) []rules.Violation {
 	var vs []rules.Violation
 	for _, in := range Inputs(command) {
-		if in.For(p.ComputeType) {
+		if in.For(p.Variant().Type) {
 			if in.Fill == nil {
 				continue
 			}
@@ -321,7 +310,7 @@ func FillFlags(p *Plan, command string, g Given) []rules.Violation {
 			continue
 		}
 		if g.Has(in.Flag) {
-			vs = append(vs, otherType(in, p.ComputeType))
+			vs = append(vs, otherType(in, p.Variant().Type))
 		}
 	}
 	return vs

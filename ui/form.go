@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/amlaks/amlaks/wizard"
 )
 
 // A form is a multi-field step (networking, TLS, the Kubernetes steps) on
@@ -31,6 +34,7 @@ import (
 type formField struct {
 	id, label, placeholder string
 	choices                []string // a choice field when non-empty
+	values                 []string // a table field's choices' values
 	choice                 int      // bound to the huh Select
 	text                   string   // bound to the huh Input
 	show                   func() bool
@@ -43,6 +47,23 @@ type formField struct {
 func choiceField(id, label string, choices ...string) *formField {
 	return &formField{id: id, label: label, choices: choices}
 }
+
+// tableField is a choice field of a field's choices, in the table's words.
+func tableField(id, label string, cs []wizard.Choice) *formField {
+	f := &formField{id: id, label: label}
+	for _, c := range cs {
+		f.choices, f.values = append(f.choices, c.Label), append(f.values, c.Value)
+	}
+	return f
+}
+
+// pick selects the choice of value v (as typed; the first when none is).
+func (f *formField) pick(v string) {
+	f.choice = max(0, slices.IndexFunc(f.values, func(x string) bool { return strings.EqualFold(x, v) }))
+}
+
+// picked is the value of the selected choice of a table field.
+func (f *formField) picked() string { return f.values[f.choice] }
 
 func textField(id, label, placeholder string) *formField {
 	return &formField{id: id, label: label, placeholder: placeholder}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -163,34 +164,20 @@ func newNewClusterScreen() screen {
 }
 
 func newAPIAccessScreen() screen {
-	access := choiceField("api-access", "API server", choiceLabels(wizard.APIAccessChoices)...)
+	access := tableField("api-access", "API server", wizard.APIAccessChoices)
 	ranges := textField("authorized-ip-ranges", "Authorized ranges", "203.0.113.0/24, 198.51.100.7")
-	ranges.show = func() bool { return access.choice == 1 }
-	kinds := make([]wizard.APIAccess, len(wizard.APIAccessChoices))
-	for i, c := range wizard.APIAccessChoices {
-		kinds[i] = wizard.APIAccess(c.Value)
-	}
+	ranges.show = func() bool { return wizard.APIAccess(access.picked()) == wizard.APIAuthorized }
 	return &k8sForm{
 		f: &form{fields: []*formField{access, ranges}}, field: wizard.FAPIAccess,
 		intro: "How the cluster's API server is reached: public, public limited to authorized IP ranges (add Azure ML's ranges of the workspace region and its pair), or private.",
 		load: func(m env, s *k8sForm) {
-			for i, k := range kinds {
-				if m.Plan().APIAccess == k {
-					access.choice = i
-				}
-			}
+			access.pick(string(m.Plan().APIAccess))
 			ranges.text = strings.Join(m.Plan().AuthorizedRanges, ", ")
 		},
 		value: func(s *k8sForm) any {
-			a := wizard.APIAnswer{Access: kinds[access.choice]}
+			a := wizard.APIAnswer{Access: wizard.APIAccess(access.picked())}
 			if a.Access == wizard.APIAuthorized {
-				// normalised as the flag's are (an address becomes /32);
-				// as typed while one is wrong, for the step's check to name it
-				rs, vs := rules.ParseIPRanges(ranges.value())
-				if len(vs) > 0 {
-					rs = rules.SplitIPRanges(ranges.value())
-				}
-				a.Ranges = rs
+				a.Ranges = wizard.RangesAsTyped(ranges.value())
 			}
 			return a
 		},
@@ -198,26 +185,18 @@ func newAPIAccessScreen() screen {
 }
 
 func newRouterScreen() screen {
-	router := choiceField("router", "Inference router", choiceLabels(wizard.RouterChoices)...)
-	ha := choiceField("router-ha", "High availability", choiceLabels(wizard.RouterHAChoices)...)
-	kinds := make([]wizard.Router, len(wizard.RouterChoices))
-	for i, c := range wizard.RouterChoices {
-		kinds[i] = wizard.Router(c.Value)
-	}
+	router := tableField("router", "Inference router", wizard.RouterChoices)
+	ha := tableField("router-ha", "High availability", wizard.RouterHAChoices)
 	return &k8sForm{
 		f: &form{fields: []*formField{router, ha}}, field: wizard.FRouter,
 		intro: "How scoring requests reach the cluster's inference router (azureml-fe). High availability runs it on 3 nodes and needs 3 nodes or more.",
 		load: func(m env, s *k8sForm) {
-			for i, k := range kinds {
-				if m.Plan().Router == k {
-					router.choice = i
-				}
-			}
-			if !m.Plan().HA() {
-				ha.choice = 1
-			}
+			router.pick(string(m.Plan().Router))
+			ha.pick(strconv.FormatBool(m.Plan().HA()))
 		},
-		value: func(s *k8sForm) any { return wizard.RouterAnswer{Router: kinds[router.choice], HA: ha.choice == 0} },
+		value: func(s *k8sForm) any {
+			return wizard.RouterAnswer{Router: wizard.Router(router.picked()), HA: ha.picked() == "true"}
+		},
 	}
 }
 
@@ -232,20 +211,20 @@ func newNamespaceScreen() screen {
 }
 
 func newIdentityScreen() screen {
-	kind := choiceField("identity-type", "Identity", choiceLabels(wizard.IdentityChoices)...)
+	kind := tableField("identity-type", "Identity", wizard.IdentityChoices)
 	id := textField("identity", "Identity resource ID", "/subscriptions/…/userAssignedIdentities/id-ml")
-	id.show = func() bool { return kind.choice == 1 }
+	id.show = func() bool { return kind.picked() == "user" }
 	return &k8sForm{
 		f: &form{fields: []*formField{kind, id}}, field: wizard.FIdentity,
 		intro: "The compute's managed identity: system-assigned (default), or a user-assigned identity (it needs Reader, Kubernetes Extension Contributor and AKS Cluster Admin on the cluster).",
 		load: func(m env, s *k8sForm) {
 			if !wizard.IsSystemIdentity(m.Plan().Identity) {
-				kind.choice = 1
+				kind.pick("user")
 				id.text = m.Plan().Identity
 			}
 		},
 		value: func(s *k8sForm) any {
-			if kind.choice == 0 {
+			if kind.picked() == "system" {
 				return ""
 			}
 			return id.value()

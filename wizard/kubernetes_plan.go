@@ -64,6 +64,17 @@ func RouterLabel(r Router) string {
 	return "LoadBalancer (public)"
 }
 
+// RangesAsTyped are authorized IP ranges as typed in a prompt: normalised
+// as the flag's are (an address becomes /32), or, while one is wrong,
+// split as typed for the step's check to name it.
+func RangesAsTyped(s string) []string {
+	rs, vs := rules.ParseIPRanges(s)
+	if len(vs) > 0 {
+		return rules.SplitIPRanges(s)
+	}
+	return rs
+}
+
 // HA is whether the inference router runs highly available: as answered,
 // or, by default, from 3 nodes (the extension's prerequisite).
 func (p Plan) HA() bool {

@@ -494,23 +494,13 @@ func (w *walker) ranges() error {
 	p := w.p
 	ans, err := w.q.text(w.a.ctx.Done(), w.label(wizard.StepAPIAccess)+": authorized IP ranges (comma-separated)", strings.Join(p.AuthorizedRanges, ", "), func(s string) error {
 		trial := p.Clone()
-		trial.AuthorizedRanges = rangesOf(s)
+		trial.AuthorizedRanges = wizard.RangesAsTyped(s)
 		return w.verdict(wizard.StepAPIAccess, trial)
 	})
 	if err != nil {
 		return err
 	}
-	return p.Answer(wizard.FAPIAccess, wizard.APIAnswer{Access: wizard.APIAuthorized, Ranges: rangesOf(ans)})
-}
-
-// rangesOf normalises ranges as the flag's parser does (an address
-// becomes /32), as typed while one is wrong, for the check to name it.
-func rangesOf(s string) []string {
-	rs, vs := rules.ParseIPRanges(s)
-	if len(vs) > 0 {
-		return rules.SplitIPRanges(s)
-	}
-	return rs
+	return p.Answer(wizard.FAPIAccess, wizard.APIAnswer{Access: wizard.APIAuthorized, Ranges: wizard.RangesAsTyped(ans)})
 }
 
 // routerHA asks the router's high availability after its service, as the

@@ -179,3 +179,43 @@ func TestChoiceStepsRoundTrip(t *testing.T) {
 		t.Fatalf("%d choice steps", n)
 	}
 }
+
+// TestEveryTypedFlagSaysItIsForTheOtherType walks the field table: a flag
+// for one compute type, given with the other, is refused with a message
+// naming it and what to do (for a legacy flag, what a Kubernetes compute
+// uses instead).
+func TestEveryTypedFlagSaysItIsForTheOtherType(t *testing.T) {
+	n := 0
+	for _, in := range Inputs("") {
+		if len(in.Types) != 1 {
+			continue
+		}
+		other := ComputeAKS
+		if in.Types[0] == ComputeAKS {
+			other = ComputeKubernetes
+		}
+		for _, cmd := range in.Commands {
+			if cmd != "create" && cmd != "attach" {
+				continue
+			}
+			n++
+			v := "x"
+			if in.Bool {
+				v = "true"
+			}
+			vs := FillFlags(NewPlan(Mode(cmd)), cmd, Given{"compute-type": {string(other)}, in.Flag: {v}})
+			found := false
+			for _, x := range vs {
+				if x.Field == in.Flag && (x.Code == "aks-only" || x.Code == "kubernetes-only") && strings.Contains(x.Message, "--compute-type") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("%s --%s with --compute-type %s: %v", cmd, in.Flag, other, vs)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("walked %d typed flags", n)
+	}
+}

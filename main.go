@@ -23,8 +23,10 @@ import (
 
 	"github.com/amlaks/amlaks/azure"
 	"github.com/amlaks/amlaks/azure/sim"
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/ui/cli"
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // Set by -ldflags "-X main.version=... -X main.commit=...".
@@ -57,12 +59,43 @@ func versionString() string {
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	var out, errw io.Writer = os.Stdout, os.Stderr
+	if closedAtStart(1) {
+		out = closedStream{"standard output"}
+	}
+	if closedAtStart(2) {
+		errw = closedStream{"standard error"}
+	}
+	code := run(os.Args[1:], os.Stdin, out, errw)
+	azure.ExitHelpers()
+	os.Exit(code)
+}
+
+// inertStream escapes, in what it is given, what a terminal would act on
+// (rules.InertTerminal).
+type inertStream struct{ w io.Writer }
+
+func (s inertStream) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(s.w, rules.InertTerminal(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// closedStream stands for a standard stream that was closed: every write
+// fails, so a result that cannot be shown is an exit 1, as documented.
+type closedStream struct{ name string }
+
+func (c closedStream) Write([]byte) (int, error) {
+	return 0, fmt.Errorf("%s is closed", c.name)
 }
 
 // run is the in-process seam of the program: tests call it with their own
 // arguments and streams.
 func run(args []string, in io.Reader, out, errw io.Writer) int {
+	// an az still running when amlaks is done (a prefetch nobody waited
+	// for, a fetch cut short by an error or a signal) goes with it
+	defer azure.KillHelpers()
 	early := startSignIn(args) // the first token fetch starts now
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -90,7 +123,9 @@ func openDebug(g cli.Globals, errw io.Writer) (io.Writer, func(), error) {
 		return nil, func() {}, nil
 	}
 	if g.DebugFile == "" {
-		return errw, azure.StopDebugLog, nil
+		// the trace shows Azure's answers as sent: on a terminal only
+		// amlaks's own styling may act
+		return inertStream{errw}, azure.StopDebugLog, nil
 	}
 	f, err := openDebugFile(g.DebugFile)
 	if err != nil {
@@ -156,7 +191,7 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Write
 			src = wizard.AzCLI
 		}
 	}
-	notes := &cli.NoteRelay{}
+	notes := si.notes
 	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
 		CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion(),
 		FollowTimeout: g.Timeout, Retry: retryFromEnv()})
@@ -194,7 +229,16 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		return nil, fmt.Errorf("AMLAKS_SIM_FAULTS: %w", err)
 	}
 	path := sim.DefaultStatePath()
-	h, err := sim.New(sim.Options{StatePath: path, Speed: speed, Faults: faults})
+	if os.Getenv(sim.EnvState) == "" {
+		// amlaks's own state directory (not one named by the user, which
+		// may be shared such as /tmp): private to the user; one that cannot
+		// be made is left for the first save to report
+		if err := files.PrivateDir(filepath.Dir(path)); files.Untrusted(err) {
+			return nil, fmt.Errorf("demo state directory %s: %w; remove it, or set %s to another file", filepath.Dir(path), err, sim.EnvState)
+		}
+	}
+	notes := &cli.NoteRelay{}
+	h, err := sim.New(sim.Options{StatePath: path, Speed: speed, Faults: faults, OnNote: notes.Emit})
 	if err != nil {
 		return nil, err
 	}
@@ -207,10 +251,10 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		}
 	}
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / speed) }
-	notes := &cli.NoteRelay{}
 	ops := demoStateDir(path)
 	expected := map[wizard.OpKind]time.Duration{wizard.OpCreate: scale(20 * time.Second), wizard.OpAttach: scale(10 * time.Second), wizard.OpDetach: scale(3 * time.Second),
-		wizard.OpCluster: scale(sim.BaseDuration("cluster")), wizard.OpExtension: scale(sim.BaseDuration("extension")), wizard.OpDelete: scale(sim.BaseDuration("delete-cluster"))}
+		wizard.OpCluster: scale(sim.BaseDuration("cluster")), wizard.OpExtension: scale(sim.BaseDuration("extension")), wizard.OpDelete: scale(sim.BaseDuration("delete-cluster")),
+		wizard.OpTrustedAccess: scale(sim.BaseDuration("trusted-access")), wizard.OpExtensionUpdate: scale(sim.BaseDuration("extension-update"))}
 	c, err := azure.New(azure.Options{
 		OnNote:                notes.Emit,
 		ApplicationID:         "amlaks/" + appVersion(),

@@ -20,6 +20,9 @@ type signIn struct {
 	cloudName string
 	noCache   bool
 	cred      *azure.CachingCredential
+	// notes carries what the token cache has to say (a kept file set
+	// aside); the session shows them.
+	notes *cli.NoteRelay
 }
 
 // startSignIn looks at the few global flags that matter (--demo, --cloud,
@@ -67,7 +70,8 @@ func newSignIn(cloudName string, noCache bool) (*signIn, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := azure.CredentialOptions{Cloud: cl, CloudName: name, CLIDir: cfg.Dir}
+	notes := &cli.NoteRelay{}
+	o := azure.CredentialOptions{Cloud: cl, CloudName: name, CLIDir: cfg.Dir, OnNote: notes.Emit}
 	if !noCache {
 		o.CacheDir, _ = azure.DefaultCacheDir()
 	}
@@ -75,7 +79,7 @@ func newSignIn(cloudName string, noCache bool) (*signIn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &signIn{cfg: cfg, cl: cl, cloudName: name, noCache: noCache, cred: cred}, nil
+	return &signIn{cfg: cfg, cl: cl, cloudName: name, noCache: noCache, cred: cred, notes: notes}, nil
 }
 
 // signInFor returns the early sign-in when it fits the parsed flags, else a
@@ -83,7 +87,7 @@ func newSignIn(cloudName string, noCache bool) (*signIn, error) {
 func signInFor(early *signIn, g cli.Globals) (*signIn, error) {
 	noCache := g.NoTokenCache || azure.TokenCacheDisabled()
 	if early != nil && early.noCache == noCache {
-		if _, name, err := azure.ResolveCloud(g.Cloud, early.cfg); err == nil && name == early.cloudName {
+		if cl, name, err := azure.ResolveCloud(g.Cloud, early.cfg); err == nil && name == early.cloudName && azure.CloudID(cl) == azure.CloudID(early.cl) {
 			return early, nil
 		}
 	}

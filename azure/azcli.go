@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,9 +17,10 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 )
 
-// azCLITimeout bounds one `az account get-access-token` when the caller's
-// context has no deadline (azidentity's own default).
-const azCLITimeout = 10 * time.Second
+// azCLITimeout bounds one `az account get-access-token`: a real one
+// answers in about a second, a slow network in a few; past this az is
+// hung (a proxy, a pending prompt) and is named as such.
+const azCLITimeout = 30 * time.Second
 
 // maxAzOutput caps what is read from az: a token answer is a few KB; a
 // broken az may print megabytes.
@@ -35,6 +37,87 @@ type azCLICredential struct {
 	mu sync.Mutex // one az at a time, as azidentity does
 	// az is the command to run (tests: a fake); "" means "az".
 	az string
+	// cloud is the cloud whose token is wanted (as `az cloud list` names
+	// it); "" takes whatever az's active cloud gives. az has no option to
+	// ask another cloud's authority: a token it gives is always its active
+	// cloud's, so for any other cloud it is not asked at all.
+	cloud string
+	// cliDir is az's configuration directory, where its active cloud is.
+	cliDir string
+	// timeout replaces azCLITimeout (tests).
+	timeout time.Duration
+}
+
+// wrongCloudError: az is signed in to another cloud than the one wanted.
+type wrongCloudError struct{ want, active string }
+
+func (e *wrongCloudError) Error() string {
+	return fmt.Sprintf("az's active cloud is %s, not %s: a token from az would be issued for %s", e.active, e.want, e.active)
+}
+
+func (e *wrongCloudError) hint() string {
+	return fmt.Sprintf("to use %s, sign in to it: run `az cloud set --name %s && az login` (or drop --cloud to use %s)", e.want, e.want, e.active)
+}
+
+// azActiveCloud is the cloud az's commands use: `[cloud] name` of its
+// configuration, AzureCloud when unset.
+func azActiveCloud(dir string) string {
+	if dir == "" {
+		dir = CLIConfigDir()
+	}
+	ini, err := readINI(filepath.Join(dir, "config"))
+	if err != nil || ini["cloud"]["name"] == "" {
+		return CloudPublic
+	}
+	return ini["cloud"]["name"]
+}
+
+// hungAz is a run of az killed after its time ran out.
+type hungAz struct{ after time.Duration }
+
+func (e *hungAz) Error() string {
+	return fmt.Sprintf("`az account get-access-token` did not answer in %s (killed)", fmtSeconds(e.after))
+}
+
+func fmtSeconds(d time.Duration) string {
+	if d < time.Second {
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return strconv.Itoa(int(d.Round(time.Second)/time.Second)) + " s"
+}
+
+// running holds the process groups of the az runs under way, so that
+// KillHelpers can end them when amlaks exits before their time is up.
+var running = struct {
+	mu     sync.Mutex
+	cmds   map[*exec.Cmd]bool
+	closed bool // ExitHelpers ran: no az is started any more
+}{cmds: map[*exec.Cmd]bool{}}
+
+// KillHelpers kills every az still running (with its children). main calls
+// it on its way out: a token fetch started for a command that ended (an
+// error, Ctrl+C, a prefetch nobody waited for) must not outlive amlaks.
+func KillHelpers() {
+	running.mu.Lock()
+	defer running.mu.Unlock()
+	killLocked()
+}
+
+// ExitHelpers is KillHelpers for good: no az starts after it (the process
+// is about to exit, and an az started now would outlive it).
+func ExitHelpers() {
+	running.mu.Lock()
+	defer running.mu.Unlock()
+	running.closed = true
+	killLocked()
+}
+
+func killLocked() {
+	for cmd := range running.cmds {
+		if cmd.Cancel != nil {
+			_ = cmd.Cancel()
+		}
+	}
 }
 
 // GetToken implements azcore.TokenCredential.
@@ -54,13 +137,20 @@ func (c *azCLICredential) GetToken(ctx context.Context, opts policy.TokenRequest
 	if opts.TenantID != "" {
 		args = append(args, "--tenant", opts.TenantID)
 	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, azCLITimeout)
-		defer cancel()
+	if c.cloud != "" {
+		if active := azActiveCloud(c.cliDir); !strings.EqualFold(active, c.cloud) {
+			return at, &wrongCloudError{want: c.cloud, active: active}
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	limit := c.timeout
+	if limit <= 0 {
+		limit = azCLITimeout
+	}
+	parent, start := ctx, time.Now()
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	az := c.az
 	if az == "" {
 		az = "az"
@@ -75,9 +165,29 @@ func (c *azCLICredential) GetToken(ctx context.Context, opts policy.TokenRequest
 	var out, errb capped
 	out.max, errb.max = maxAzOutput, 64<<10
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	runErr := cmd.Run()
+	// started and registered under the lock: ExitHelpers either sees this
+	// az (and kills it) or keeps it from starting
+	running.mu.Lock()
+	if running.closed {
+		running.mu.Unlock()
+		return at, errors.New(credNameAzureCLI + ": amlaks is exiting")
+	}
+	runErr := cmd.Start()
+	if runErr == nil {
+		running.cmds[cmd] = true
+	}
+	running.mu.Unlock()
+	if runErr == nil {
+		runErr = cmd.Wait()
+		running.mu.Lock()
+		delete(running.cmds, cmd)
+		running.mu.Unlock()
+	}
+	if err := parent.Err(); errors.Is(err, context.Canceled) {
+		return at, err
+	}
 	if ctx.Err() != nil {
-		return at, fmt.Errorf("%s: az timed out (%v): %w", credNameAzureCLI, ctx.Err(), ctx.Err())
+		return at, &hungAz{after: min(limit, time.Since(start))}
 	}
 	if runErr != nil {
 		msg := strings.TrimSpace(errb.String())

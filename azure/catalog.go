@@ -1,12 +1,15 @@
 package azure
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"os"
 	"path/filepath"
+	"sync"
 	"time"
+
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // Lifetimes of the catalogs kept across runs (README: "Speed on the real
@@ -25,7 +28,13 @@ type catalogDisk struct {
 	dir     string
 	cloud   string // the Resource Manager endpoint
 	refresh bool   // --refresh: read nothing, write what was fetched
+	note    func(string)
+	notOnce sync.Once
 }
+
+// maxCatalogFile caps what is read of a kept catalog (the SKUs of a
+// region, the largest, are a few hundred KB).
+const maxCatalogFile = 16 << 20
 
 type catalogFile struct {
 	Key  string          `json:"key"`
@@ -45,7 +54,13 @@ func (d *catalogDisk) get(key string, ttl time.Duration, v any) bool {
 		return false
 	}
 	p, full := d.path(key)
-	b, err := os.ReadFile(p)
+	ctx, cancel := context.WithTimeout(context.Background(), diskTimeout)
+	defer cancel()
+	b, err := files.ReadPrivate(ctx, p, maxCatalogFile)
+	if files.Untrusted(err) {
+		setAside(p, "kept catalog", err, d.note)
+		return false
+	}
 	if err != nil {
 		return false
 	}
@@ -68,6 +83,14 @@ func (d *catalogDisk) put(key string, v any) {
 	p, full := d.path(key)
 	b, err := json.Marshal(catalogFile{Key: full, At: time.Now().UTC(), Data: data})
 	if err != nil {
+		return
+	}
+	if err := privateDirs(d.dir); err != nil {
+		d.notOnce.Do(func() {
+			if d.note != nil {
+				d.note("catalogs are not kept across runs: " + err.Error())
+			}
+		})
 		return
 	}
 	writePrivate(p, b)

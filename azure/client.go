@@ -111,6 +111,7 @@ type subClients struct {
 	clusters   *armcontainerservice.ManagedClustersClient
 	extensions *armkubernetesconfiguration.ExtensionsClient
 	providers  *armresources.ProvidersClient
+	bindings   *armcontainerservice.TrustedAccessRoleBindingsClient
 }
 
 // New returns a Client. It makes no network call.
@@ -120,6 +121,12 @@ func New(opts Options) (*Client, error) {
 	}
 	if opts.Cloud.Services == nil && opts.Cloud.ActiveDirectoryAuthorityHost == "" {
 		opts.Cloud = cloud.AzurePublic
+	}
+	if cc, ok := opts.Credential.(*CachingCredential); ok && cc.realm != "" && cc.realm != CloudID(opts.Cloud) {
+		// its tokens are another cloud's: never send them here
+		return nil, &wizard.Error{Kind: wizard.ErrBadRequest, Op: "connect to Azure",
+			Message: "the credential was made for another cloud than " + opts.Cloud.Services[cloud.ResourceManager].Endpoint,
+			Hint:    "this is a bug in amlaks: please report it with the --cloud given"}
 	}
 	if opts.PollEvery <= 0 {
 		opts.PollEvery = 2 * time.Second
@@ -144,7 +151,7 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{opts: opts, stateDir: dir, subs: map[string]*subClients{}, cache: newMemo(opts.CacheTTL), short: newMemo(short)}
 	if opts.CatalogDir != "" {
-		c.disk = &catalogDisk{dir: opts.CatalogDir, cloud: opts.Cloud.Services[cloud.ResourceManager].Endpoint, refresh: opts.Refresh}
+		c.disk = &catalogDisk{dir: opts.CatalogDir, cloud: opts.Cloud.Services[cloud.ResourceManager].Endpoint, refresh: opts.Refresh, note: opts.OnNote}
 	}
 	n := &notePolicy{retry: opts.Retry, onNote: opts.OnNote}
 	c.armOpts = &arm.ClientOptions{
@@ -241,6 +248,8 @@ func (c *Client) forSub(sub string) (*subClients, error) {
 	s.extensions, e = armkubernetesconfiguration.NewExtensionsClient(sub, cred, o)
 	join(e)
 	s.providers, e = armresources.NewProvidersClient(sub, cred, o)
+	join(e)
+	s.bindings, e = armcontainerservice.NewTrustedAccessRoleBindingsClient(sub, cred, o)
 	join(e)
 	if err != nil {
 		return nil, mapError("connect to Azure", err)

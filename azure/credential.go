@@ -43,6 +43,9 @@ type CredentialOptions struct {
 	// CLIDir is the az CLI configuration directory ("" means
 	// CLIConfigDir()); its profile keys and invalidates the token cache.
 	CLIDir string
+	// OnNote receives what the user should know about the token cache (a
+	// kept file set aside because it is not theirs); nil drops it.
+	OnNote func(string)
 	// Transport sends the HTTP requests of the credentials that make some
 	// (environment, workload and managed identity); nil means the SDK's.
 	Transport policy.Transporter
@@ -75,23 +78,40 @@ func NewCredentialWith(o CredentialOptions) (*CachingCredential, error) {
 	if o.Cloud.Services == nil && o.Cloud.ActiveDirectoryAuthorityHost == "" {
 		o.Cloud = cloud.AzurePublic
 	}
+	if o.CLIDir == "" {
+		o.CLIDir = CLIConfigDir()
+	}
 	ch, err := newChain(o)
 	if err != nil {
 		return nil, err
 	}
 	var disk *tokenDisk
 	if o.CacheDir != "" && ch.cliFirst() {
-		dir := o.CLIDir
-		if dir == "" {
-			dir = CLIConfigDir()
-		}
 		name := o.CloudName
 		if name == "" {
 			name = CloudPublic
 		}
-		disk = &tokenDisk{dir: filepath.Join(o.CacheDir, "tokens"), cloud: name, cliDir: dir}
+		disk = &tokenDisk{root: o.CacheDir, dir: filepath.Join(o.CacheDir, "tokens"), cloud: name, realm: CloudID(o.Cloud), cliDir: o.CLIDir, note: o.OnNote}
 	}
-	return newCaching(ch.getToken, disk, 0), nil
+	c := newCaching(ch.getToken, disk, 0)
+	c.realm = CloudID(o.Cloud)
+	if ch.cliFirst() {
+		c.what = "`az account get-access-token`"
+	}
+	return c, nil
+}
+
+// CloudID names a cloud by what a token depends on: the authority that
+// issues it and the Resource Manager endpoint and audience it is sent to.
+// Two clouds with the same name but other endpoints (a re-registered test
+// cloud) never share a token.
+func CloudID(cfg cloud.Configuration) string {
+	if cfg.Services == nil && cfg.ActiveDirectoryAuthorityHost == "" {
+		cfg = cloud.AzurePublic
+	}
+	rm := cfg.Services[cloud.ResourceManager]
+	return strings.TrimRight(strings.ToLower(cfg.ActiveDirectoryAuthorityHost), "/") + "|" +
+		strings.TrimRight(strings.ToLower(rm.Endpoint), "/") + "|" + strings.TrimRight(strings.ToLower(rm.Audience), "/")
 }
 
 // TokenCacheDisabled reports whether AMLAKS_NO_TOKEN_CACHE turns the token
@@ -203,6 +223,7 @@ func newChain(o CredentialOptions) (*chain, error) {
 		return nil, err
 	}
 	co := policy.ClientOptions{Cloud: o.Cloud, Transport: o.Transport}
+	public := CloudID(o.Cloud) == CloudID(cloud.AzurePublic)
 	c := &chain{won: -1}
 	for _, n := range names {
 		var cred azcore.TokenCredential
@@ -228,15 +249,34 @@ func newChain(o CredentialOptions) (*chain, error) {
 				}
 			}
 		case credNameAzureCLI:
-			cred = &azCLICredential{} // our own az runner: a hung az is killed with its children
-		case credNameAzureDevCLI:
-			cred, err = azidentity.NewAzureDeveloperCLICredential(nil)
-		case credNamePowerShell:
-			cred, err = azidentity.NewAzurePowerShellCredential(nil)
+			// our own az runner: a hung az is killed with its children, and
+			// az is asked only for the cloud it is signed in to
+			cred = &azCLICredential{cloud: o.CloudName, cliDir: o.CLIDir}
+		case credNameAzureDevCLI, credNamePowerShell:
+			if !public && os.Getenv("AZURE_TOKEN_CREDENTIALS") == "" {
+				// azd and Azure PowerShell sign in to a cloud of their own
+				// configuration, which amlaks cannot see: their token could
+				// be another cloud's. Used there only when asked for by name.
+				err = fmt.Errorf("not tried for cloud %s: it cannot be told which cloud to sign in to (select it with AZURE_TOKEN_CREDENTIALS)", cloudLabel(o))
+				break
+			}
+			if n == credNameAzureDevCLI {
+				cred, err = azidentity.NewAzureDeveloperCLICredential(nil)
+			} else {
+				cred, err = azidentity.NewAzurePowerShellCredential(nil)
+			}
 		}
 		c.links = append(c.links, link{name: n, cred: cred, err: err})
 	}
 	return c, nil
+}
+
+// cloudLabel names the cloud of o for a message.
+func cloudLabel(o CredentialOptions) string {
+	if o.CloudName != "" {
+		return o.CloudName
+	}
+	return o.Cloud.Services[cloud.ResourceManager].Endpoint
 }
 
 // getToken is the chain's tokenSource.
@@ -248,11 +288,12 @@ func (c *chain) getToken(ctx context.Context, opts policy.TokenRequestOptions) (
 		l := c.links[won]
 		t, err := l.cred.GetToken(ctx, opts)
 		if err != nil {
-			return t, l.name, noCredential(ctx, []string{l.name + ": " + firstLine(err.Error())})
+			return t, l.name, chainFailed(ctx, []string{l.name + ": " + firstLine(err.Error())}, []error{err})
 		}
 		return t, l.name, nil
 	}
 	var why []string
+	var errs []error
 	for i, l := range c.links {
 		if l.err != nil {
 			why = append(why, l.name+": "+firstLine(l.err.Error()))
@@ -268,9 +309,33 @@ func (c *chain) getToken(ctx context.Context, opts policy.TokenRequestOptions) (
 		if ctx.Err() != nil {
 			return azcore.AccessToken{}, "", ctx.Err()
 		}
+		errs = append(errs, err)
 		why = append(why, l.name+": "+firstLine(err.Error()))
 	}
-	return azcore.AccessToken{}, "", noCredential(ctx, why)
+	return azcore.AccessToken{}, "", chainFailed(ctx, why, errs)
+}
+
+// chainFailed is noCredential with the hint of the one cause that says
+// more than "not signed in": a hung az (named, with its own hint) or an az
+// signed in to another cloud (how to sign in to this one).
+func chainFailed(ctx context.Context, why []string, errs []error) error {
+	e := noCredential(ctx, why)
+	var we *wizard.Error
+	if !errors.As(e, &we) {
+		return e
+	}
+	for _, err := range errs {
+		var hung *hungAz
+		var wrong *wrongCloudError
+		switch {
+		case errors.As(err, &hung):
+			we.Message, we.Hint = hung.Error(), hintSignInTimeout
+			return we
+		case errors.As(err, &wrong):
+			we.Hint = wrong.hint()
+		}
+	}
+	return we
 }
 
 // noCredential is the "not signed in" error the UI knows (ErrNoCredential
@@ -348,6 +413,7 @@ func NewDeviceCodeCredential(cfg cloud.Configuration, prompt func(string)) (azco
 		return nil, mapError("sign in with a device code", err)
 	}
 	c := NewCachingCredential(cred)
+	c.realm = CloudID(cfg)
 	c.timeout = 16 * time.Minute // the user signs in on another device meanwhile
 	return c, nil
 }

@@ -449,10 +449,84 @@ func TestCachingHoldsFailure(t *testing.T) {
 		t.Errorf("3 calls after a failure made %d fetches", n)
 	}
 	c.mu.Lock()
-	c.toks[tokenKey(armScope)].lastFail = time.Now().Add(-holdFailure)
+	c.toks[c.tokenKey(armScope)].lastFail = time.Now().Add(-holdFailure)
 	c.mu.Unlock()
 	c.GetToken(context.Background(), armScope)
 	if n := f.n.Load(); n != 2 {
 		t.Errorf("after the hold: %d fetches, want 2", n)
+	}
+}
+
+// TestTokenDiskKeyedOnTheCloudsEndpoints: a cloud registered again under
+// the same name with other endpoints (or another authority) does not get
+// the token kept for the old ones, in memory or on disk.
+func TestTokenDiskKeyedOnTheCloudsEndpoints(t *testing.T) {
+	runs := countingAz(t, "0", 3600, false)
+	cliDir, cacheDir := tokenDiskEnv(t)
+	at := func(arm, authority string) cloud.Configuration {
+		return cloud.Configuration{ActiveDirectoryAuthorityHost: authority, Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
+			cloud.ResourceManager: {Endpoint: arm, Audience: "https://management.core.windows.net/"}}}
+	}
+	get := func(cfg cloud.Configuration) {
+		t.Helper()
+		c, err := NewCredentialWith(CredentialOptions{Cloud: cfg, CacheDir: cacheDir, CLIDir: cliDir, CloudName: CloudPublic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetToken(context.Background(), armScope); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get(at("https://a.example", "https://login.a.example/"))
+	get(at("https://a.example", "https://login.a.example/"))
+	if n := runCount(t, runs); n != 1 {
+		t.Fatalf("same cloud twice: az ran %d times, want 1", n)
+	}
+	get(at("https://b.example", "https://login.a.example/"))
+	if n := runCount(t, runs); n != 2 {
+		t.Errorf("another Resource Manager endpoint got the kept token (az ran %d times, want 2)", n)
+	}
+	get(at("https://a.example", "https://login.b.example/"))
+	if n := runCount(t, runs); n != 3 {
+		t.Errorf("another authority got the kept token (az ran %d times, want 3)", n)
+	}
+}
+
+// TestChainOtherCloudSkipsAzdAndPowerShell: for a cloud other than Azure
+// public, azd and Azure PowerShell (which sign in to a cloud of their own
+// configuration) are not asked unless chosen by name.
+func TestChainOtherCloudSkipsAzdAndPowerShell(t *testing.T) {
+	cleanCredentialEnv(t)
+	ch, err := newChain(CredentialOptions{Cloud: cloud.AzureChina, CloudName: CloudChina})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ch.links {
+		if l.name == credNameAzureDevCLI && (l.err == nil || !strings.Contains(l.err.Error(), "AzureChinaCloud")) {
+			t.Errorf("azd is asked for AzureChinaCloud: %v", l.err)
+		}
+	}
+	t.Setenv("AZURE_TOKEN_CREDENTIALS", "dev")
+	ch, _ = newChain(CredentialOptions{Cloud: cloud.AzureChina, CloudName: CloudChina})
+	for _, l := range ch.links {
+		if l.name == credNameAzureDevCLI && l.err != nil {
+			t.Errorf("azd chosen by AZURE_TOKEN_CREDENTIALS is not asked: %v", l.err)
+		}
+	}
+}
+
+// TestClientRefusesAnotherCloudsCredential: a client is never built over a
+// credential whose tokens are another cloud's.
+func TestClientRefusesAnotherCloudsCredential(t *testing.T) {
+	cleanCredentialEnv(t)
+	cred, err := NewCredentialWith(CredentialOptions{Cloud: cloud.AzureChina, CloudName: CloudChina})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{Credential: cred, Cloud: cloud.AzurePublic, StateDir: t.TempDir()}); err == nil {
+		t.Fatal("a client for Azure public was built over AzureChinaCloud's credential")
+	}
+	if _, err := New(Options{Credential: cred, Cloud: cloud.AzureChina, StateDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/machinelearning/armmachinelearning/v4"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -33,35 +34,12 @@ type armErrorBody struct {
 	Message string    `json:"message"`
 }
 
-// Clean escapes the control characters of a text that came from Azure (or
-// anything between: a proxy, a custom cloud) so that it cannot drive a
-// terminal: ESC, BEL and the other C0 controls except newline and tab,
-// DEL, and the C1 controls U+0080–U+009F become visible escapes such as
-// \x1b and \u009b. Text without them is returned as is.
-func Clean(s string) string {
-	i := strings.IndexFunc(s, isControl)
-	if i < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	b.WriteString(s[:i])
-	for _, r := range s[i:] {
-		switch {
-		case !isControl(r):
-			b.WriteRune(r)
-		case r < 0x80:
-			fmt.Fprintf(&b, "\\x%02x", r)
-		default:
-			fmt.Fprintf(&b, "\\u%04x", r)
-		}
-	}
-	return b.String()
-}
-
-func isControl(r rune) bool {
-	return r < 0x20 && r != '\n' && r != '\t' || r == 0x7f || r >= 0x80 && r <= 0x9f
-}
+// Clean escapes, in a text that came from Azure (or anything between: a
+// proxy, a custom cloud), the characters that could drive a terminal or
+// reorder what is read (rules.InertText): error messages and codes are
+// text for people, escaped once here. Values (names, IDs) are kept as
+// Azure sent them and escaped where they are shown.
+func Clean(s string) string { return rules.InertText(s) }
 
 // mapError turns any error of the SDK, the credential or the network into a
 // *wizard.Error whose Kind is one of the port's Err* values. It is the only
@@ -280,6 +258,12 @@ func classify(e *wizard.Error, lro bool) {
 		}
 		e.Hint = "the subscription is not registered for " + ns + ": let amlaks register it (it offers to), or run `az provider register -n " + ns +
 			"`; registration takes a few minutes, then try again"
+	case hasCode("DemoStateNotSaved"):
+		// the simulator of --demo could not write its state file: not
+		// retried (the disk does not empty itself), the change not made
+		e.Kind = wizard.ErrBadRequest
+		e.Hint = "the demo keeps its state in a file it could not write (a full disk?): free some space, " +
+			"or set AMLAKS_DEMO_STATE to a file elsewhere, then run the command again"
 	case hasCode("RequestDisallowedByPolicy") || strings.Contains(text, "disallowed by policy"):
 		e.Kind = wizard.ErrPolicy
 		e.Hint = "an Azure Policy forbids this (often: public IP addresses): use an internal load balancer with a subnet, " +
@@ -444,7 +428,7 @@ func signInError(op string, err error) *wizard.Error {
 	default:
 		if l, ok := pick("executable not found", "is not recognized", "az: not found", "command not found"); ok {
 			e.Message, e.Hint = l, hintNoAz
-		} else if l, ok := pick("deadline exceeded", "signal: killed", "timed out", "timeout"); ok {
+		} else if l, ok := pick("did not answer", "deadline exceeded", "signal: killed", "timed out", "timeout"); ok {
 			e.Message, e.Hint = l, hintSignInTimeout
 		} else if l, ok := pick("invalid character", "error parsing token", "unexpected end of json", "cannot unmarshal"); ok {
 			e.Message, e.Hint = l, hintSignInGarbage

@@ -178,6 +178,31 @@ func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extensi
 	}
 }
 
+// inferenceKeys are the settings a patch that adds inference to a
+// training-only extension carries (with every scoringFe.* key): what `az
+// k8s-extension update --config` would be given for inference. The
+// cluster's own keys (cluster_name, location, domain, ...) were set at its
+// install and stay.
+var inferenceKeys = map[string]bool{"enableInference": true, "inferenceRouterServiceType": true, "inferenceRouterHA": true,
+	"allowInsecureConnections": true, "internalLoadBalancerProvider": true, "sslCname": true, "clusterPurpose": true,
+	"installNvidiaDevicePlugin": true}
+
+// extensionPatch is the PATCH that adds inference to an installed
+// extension: the inference settings of extensionBody and its protected
+// settings (a patch with protected settings replaces them all, so they go
+// only when there are some: the certificate and key given here).
+func extensionPatch(spec wizard.ExtensionSpec) armkubernetesconfiguration.PatchExtension {
+	full := extensionBody(spec).Properties
+	settings := map[string]*string{}
+	for k, v := range full.ConfigurationSettings {
+		if inferenceKeys[k] || strings.HasPrefix(k, "scoringFe.") {
+			settings[k] = v
+		}
+	}
+	return armkubernetesconfiguration.PatchExtension{Properties: &armkubernetesconfiguration.PatchExtensionProperties{
+		ConfigurationSettings: settings, ConfigurationProtectedSettings: full.ConfigurationProtectedSettings}}
+}
+
 func clusterPath(sub, rg, name string) string {
 	return "/subscriptions/" + url.PathEscape(sub) + "/resourceGroups/" + url.PathEscape(rg) +
 		"/providers/Microsoft.ContainerService/managedClusters/" + url.PathEscape(name)
@@ -200,12 +225,20 @@ func (c *Client) ExtensionRequest(spec wizard.ExtensionSpec) (wizard.Request, er
 	if err != nil {
 		return wizard.Request{}, err
 	}
-	body := extensionBody(spec)
-	b, err := printable(&body)
+	method := "PUT"
+	var b []byte
+	if spec.Update {
+		method = "PATCH"
+		body := extensionPatch(spec)
+		b, err = printable(&body)
+	} else {
+		body := extensionBody(spec)
+		b, err = printable(&body)
+	}
 	if err != nil {
 		return wizard.Request{}, mapError("build the extension request", err)
 	}
-	return wizard.Request{Method: "PUT", Path: clusterPath(id.SubscriptionID, id.ResourceGroup, id.Name) +
+	return wizard.Request{Method: method, Path: clusterPath(id.SubscriptionID, id.ResourceGroup, id.Name) +
 		"/providers/Microsoft.KubernetesConfiguration/extensions/" + url.PathEscape(extName(spec.Name)) + "?api-version=" + extensionAPIVersion, Body: b}, nil
 }
 
@@ -456,6 +489,15 @@ func (c *Client) InstallExtension(ctx context.Context, spec wizard.ExtensionSpec
 		return wizard.Operation{}, err
 	}
 	started := time.Now()
+	if spec.Update {
+		label = "add inference to the Azure ML extension on " + cid.Name
+		p, err := s.extensions.BeginUpdate(ctx, cid.ResourceGroup, "Microsoft.ContainerService", "managedClusters", cid.Name, name, extensionPatch(spec), nil)
+		if err != nil {
+			return wizard.Operation{}, mapError(label, err)
+		}
+		op := wizard.Operation{Kind: wizard.OpExtensionUpdate, Name: name, Started: started, Target: cid.String()}
+		return c.started(op, p, label)
+	}
 	p, err := s.extensions.BeginCreate(ctx, cid.ResourceGroup, "Microsoft.ContainerService", "managedClusters", cid.Name, name, extensionBody(spec), nil)
 	if err != nil {
 		return wizard.Operation{}, mapError(label, err)
@@ -464,10 +506,15 @@ func (c *Client) InstallExtension(ctx context.Context, spec wizard.ExtensionSpec
 	return c.started(op, p, label)
 }
 
+// extensionOp reports the operations that work on an extension.
+func extensionOp(k wizard.OpKind) bool {
+	return k == wizard.OpExtension || k == wizard.OpExtensionUpdate
+}
+
 // ---- following cluster and extension operations ----
 
 func k8sKind(k wizard.OpKind) bool {
-	return k == wizard.OpCluster || k == wizard.OpExtension || k == wizard.OpDelete
+	return k == wizard.OpCluster || k == wizard.OpExtension || k == wizard.OpDelete || k == wizard.OpExtensionUpdate || k == wizard.OpTrustedAccess
 }
 
 func k8sLabel(op wizard.Operation) string {
@@ -479,6 +526,10 @@ func k8sLabel(op wizard.Operation) string {
 		return "install the Azure ML extension on " + name
 	case wizard.OpDelete:
 		return "delete AKS cluster " + name
+	case wizard.OpExtensionUpdate:
+		return "add inference to the Azure ML extension on " + name
+	case wizard.OpTrustedAccess:
+		return "create Trusted Access role binding " + op.Name + " on " + name
 	}
 	return string(op.Kind) + " " + name
 }
@@ -515,6 +566,20 @@ func (c *Client) resumeK8s(ctx context.Context, s *subClients, op wizard.Operati
 			return nil, err
 		}
 		return sdkPoller[armcontainerservice.ManagedClustersClientDeleteResponse]{p}, nil
+	case wizard.OpTrustedAccess:
+		p, err := s.bindings.BeginCreateOrUpdate(ctx, cid.ResourceGroup, cid.Name, op.Name, armcontainerservice.TrustedAccessRoleBinding{},
+			&armcontainerservice.TrustedAccessRoleBindingsClientBeginCreateOrUpdateOptions{ResumeToken: op.Token})
+		if err != nil {
+			return nil, err
+		}
+		return sdkPoller[armcontainerservice.TrustedAccessRoleBindingsClientCreateOrUpdateResponse]{p}, nil
+	case wizard.OpExtensionUpdate:
+		p, err := s.extensions.BeginUpdate(ctx, cid.ResourceGroup, "Microsoft.ContainerService", "managedClusters", cid.Name, extName(op.Name),
+			armkubernetesconfiguration.PatchExtension{}, &armkubernetesconfiguration.ExtensionsClientBeginUpdateOptions{ResumeToken: op.Token})
+		if err != nil {
+			return nil, err
+		}
+		return sdkPoller[armkubernetesconfiguration.ExtensionsClientUpdateResponse]{p}, nil
 	}
 	p, err := s.extensions.BeginCreate(ctx, cid.ResourceGroup, "Microsoft.ContainerService", "managedClusters", cid.Name, extName(op.Name),
 		armkubernetesconfiguration.Extension{}, &armkubernetesconfiguration.ExtensionsClientBeginCreateOptions{ResumeToken: op.Token})
@@ -528,7 +593,11 @@ func (c *Client) resumeK8s(ctx context.Context, s *subClients, op wizard.Operati
 // extension's provisioningState ("Gone" when it does not exist), with the
 // extension's errors.
 func (c *Client) resourceState(ctx context.Context, s *subClients, op wizard.Operation, cid rules.ClusterID) (string, []wizard.OpError, error) {
-	if op.Kind == wizard.OpExtension {
+	if op.Kind == wizard.OpTrustedAccess {
+		st, err := c.bindingState(ctx, s, cid, op.Name)
+		return st, nil, err
+	}
+	if extensionOp(op.Kind) {
 		e, err := s.extensions.Get(ctx, cid.ResourceGroup, "Microsoft.ContainerService", "managedClusters", cid.Name, extName(op.Name), nil)
 		if err != nil {
 			if errors.Is(mapError("", err), wizard.ErrNotFound) {
@@ -574,7 +643,7 @@ func (c *Client) followK8s(ctx context.Context, op wizard.Operation, every time.
 			return
 		}
 		var details []wizard.OpError
-		if op.Kind == wizard.OpExtension {
+		if extensionOp(op.Kind) {
 			if _, ds, err := c.resourceState(ctx, s, op, cid); err == nil {
 				details = ds
 			}

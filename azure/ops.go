@@ -339,8 +339,8 @@ func (c *Client) save(op wizard.Operation) {
 
 func (c *Client) writeOp(op wizard.Operation) error {
 	path := c.pathOf(op)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
+	if err := files.PrivateDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Dir(path), err)
 	}
 	b, err := json.Marshal(savedOp{Kind: op.Kind, Subscription: op.Workspace.SubscriptionID, ResourceGroup: op.Workspace.ResourceGroup,
 		Workspace: op.Workspace.Name, Name: op.Name, Started: op.Started, Token: op.Token, Target: op.Target})
@@ -380,7 +380,9 @@ func (c *Client) forget(op wizard.Operation) {
 const maxOpFile = 1 << 20
 
 func (c *Client) readOp(path string) (wizard.Operation, bool, error) {
-	b, err := files.ReadRegular(context.Background(), path, maxOpFile)
+	ctx, cancel := context.WithTimeout(context.Background(), diskTimeout)
+	defer cancel()
+	b, err := files.ReadPrivate(ctx, path, maxOpFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return wizard.Operation{}, false, nil
 	}

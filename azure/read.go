@@ -2,6 +2,8 @@ package azure
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -108,15 +110,16 @@ func (c *Client) Workspaces(ctx context.Context, sub string) ([]wizard.Workspace
 	if err != nil {
 		return nil, err
 	}
-	v, err := c.short.do(ctx, "workspaces|"+sub, func(ctx context.Context) (any, error) { return fetchWorkspaces(ctx, s, sub) })
+	v, err := c.short.do(ctx, "workspaces|"+sub, func(ctx context.Context) (any, error) { return fetchWorkspaces(ctx, s, sub, c.opts.OnNote) })
 	if err != nil {
 		return nil, mapError(op, err)
 	}
 	return slices.Clone(v.([]wizard.Workspace)), nil
 }
 
-func fetchWorkspaces(ctx context.Context, s *subClients, sub string) ([]wizard.Workspace, error) {
+func fetchWorkspaces(ctx context.Context, s *subClients, sub string, note func(string)) ([]wizard.Workspace, error) {
 	var out []wizard.Workspace
+	var left []string
 	p := s.workspaces.NewListBySubscriptionPager(nil)
 	for p.More() {
 		page, err := p.NextPage(ctx)
@@ -128,13 +131,26 @@ func fetchWorkspaces(ctx context.Context, s *subClients, sub string) ([]wizard.W
 				continue
 			}
 			id := str(w.ID)
-			out = append(out, wizard.Workspace{
+			x := wizard.Workspace{
 				WorkspaceRef: wizard.WorkspaceRef{SubscriptionID: sub, ResourceGroup: idPart(id, "resourceGroups"), Name: str(w.Name)},
 				ID:           id,
 				Region:       normRegion(str(w.Location)),
 				Kind:         str(w.Kind),
-			})
+				// a workspace reached through a private endpoint needs its
+				// AKS cluster in its region
+				PrivateEndpoint: w.Properties != nil && len(w.Properties.PrivateEndpointConnections) > 0,
+			}
+			if x.Name == "" || x.ResourceGroup == "" || !strings.EqualFold(idPart(id, "workspaces"), x.Name) {
+				// no resource group or name to call it by: unusable, and
+				// not a reason to fail the others
+				left = append(left, rules.Cut(rules.Inert(fmt.Sprintf("workspace %q has no usable resource ID (%q)", rules.Cut(x.Name, 40), rules.Cut(id, 120))), 200))
+				continue
+			}
+			out = append(out, x)
 		}
+	}
+	if len(left) > 0 && note != nil {
+		note(leftOutNote("workspace", left))
 	}
 	return out, nil
 }
@@ -327,6 +343,7 @@ func (c *Client) Clusters(ctx context.Context, sub string) ([]wizard.Cluster, er
 		return nil, err
 	}
 	var out []wizard.Cluster
+	var left []string
 	p := s.clusters.NewListPager(nil)
 	for p.More() {
 		page, err := p.NextPage(ctx)
@@ -334,10 +351,21 @@ func (c *Client) Clusters(ctx context.Context, sub string) ([]wizard.Cluster, er
 			return nil, mapError(op, err)
 		}
 		for _, m := range page.Value {
-			if m != nil {
-				out = append(out, toCluster(m))
+			if m == nil {
+				continue
 			}
+			x := toCluster(m)
+			if why := unusableCluster(x); why != "" {
+				// one entry amlaks cannot use (a name no cluster can have) must
+				// not fail the list, nor every attach
+				left = append(left, why)
+				continue
+			}
+			out = append(out, x)
 		}
+	}
+	if len(left) > 0 && c.opts.OnNote != nil {
+		c.opts.OnNote(leftOutNote("AKS cluster", left))
 	}
 	var regions []string
 	for _, x := range out {
@@ -414,6 +442,7 @@ func toCluster(m *armcontainerservice.ManagedCluster) wizard.Cluster {
 		x.PowerState = string(*p.PowerState.Code)
 	}
 	x.ProvisioningState = str(p.ProvisioningState)
+	x.LocalAccountsDisabled = boolv(p.DisableLocalAccounts)
 	x.FQDN = str(p.Fqdn)
 	if x.FQDN == "" {
 		x.FQDN = str(p.PrivateFQDN)
@@ -455,16 +484,44 @@ func (c *Client) sizeLists(ctx context.Context, sub string, regions []string, fe
 	return out
 }
 
+// unusableCluster says why a listed cluster cannot be used ("" when it
+// can): its ID must be an AKS cluster's, and name it.
+func unusableCluster(x wizard.Cluster) string {
+	if _, err := rules.ParseClusterID(x.ID); err != nil {
+		msg := err.Error()
+		var v rules.Violation
+		if errors.As(err, &v) {
+			msg = v.Message
+		}
+		if len(x.Name) > 40 {
+			msg = strings.ReplaceAll(msg, x.Name, rules.Cut(x.Name, 40))
+		}
+		return rules.Cut(rules.Inert(msg), 200)
+	}
+	if !strings.EqualFold(idPart(x.ID, "managedClusters"), x.Name) {
+		return rules.Cut(rules.Inert(fmt.Sprintf("cluster %q has the ID of another (%s)", rules.Cut(x.Name, 40), x.ID)), 200)
+	}
+	return ""
+}
+
+// leftOutNote is the one note for the entries of a list left out.
+func leftOutNote(what string, why []string) string {
+	if len(why) == 1 {
+		return "note: 1 " + what + " that Azure listed cannot be read and is left out: " + why[0]
+	}
+	return fmt.Sprintf("note: %d %ss that Azure listed cannot be read and are left out: %s (and %d more)", len(why), what, why[0], len(why)-1)
+}
+
 // ---- small helpers ----
 
-// str reads a string of an SDK model. Every text Azure sends passes here,
-// so control characters are escaped here (Clean) before they can reach a
-// terminal.
+// str reads a string of an SDK model. The value is kept as Azure sent it
+// (JSON output carries it exactly); what shows it to a terminal escapes it
+// (rules.Inert).
 func str(p *string) string {
 	if p == nil {
 		return ""
 	}
-	return Clean(*p)
+	return *p
 }
 
 func boolv(p *bool) bool { return p != nil && *p }

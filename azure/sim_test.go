@@ -209,8 +209,9 @@ func TestSimReads(t *testing.T) {
 			for _, w := range wss {
 				got[w.Name] = w
 			}
-			if len(wss) != 4 || got["mlw-prod"].WorkspaceRef != wsProd || got["mlw-prod"].Region != "eastus" || got["mlw-prod"].Kind != "Default" ||
+			if len(wss) != 5 || got["mlw-prod"].WorkspaceRef != wsProd || got["mlw-prod"].Region != "eastus" || got["mlw-prod"].Kind != "Default" ||
 				got["mlw-research"].ResourceGroup != "rg-research" || got["mlw-research"].Region != "westeurope" ||
+				got["mlw-prod"].PrivateEndpoint || !got["mlw-secure"].PrivateEndpoint ||
 				got["aif-hub"].Kind != "Hub" || got["aif-project"].Kind != "Project" {
 				t.Errorf("workspaces %+v", wss)
 			}

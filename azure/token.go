@@ -2,6 +2,8 @@ package azure
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -9,6 +11,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/amlaks/amlaks/wizard"
 )
 
 // Token lifetimes the caching credential works with.
@@ -41,7 +45,11 @@ type tokenSource func(ctx context.Context, opts policy.TokenRequestOptions) (azc
 // runs in a 0600 file (see tokenDisk) so a warm start runs no `az` at all.
 // Tokens are never logged or printed.
 type CachingCredential struct {
+	// realm is the cloud the tokens are for (CloudID): part of every key,
+	// so a token is never handed out for another cloud's request.
+	realm   string
 	src     tokenSource
+	what    string     // what fetches the tokens ("`az account get-access-token`"), for messages
 	disk    *tokenDisk // nil: no cache across runs
 	timeout time.Duration
 
@@ -88,8 +96,8 @@ func NewCachingCredential(cred azcore.TokenCredential) *CachingCredential {
 	}, nil, 0)
 }
 
-func tokenKey(o policy.TokenRequestOptions) string {
-	return o.TenantID + "|" + strings.Join(o.Scopes, " ")
+func (c *CachingCredential) tokenKey(o policy.TokenRequestOptions) string {
+	return c.realm + "|" + o.TenantID + "|" + strings.Join(o.Scopes, " ")
 }
 
 // ARMScope is the scope of Resource Manager tokens in cfg, as azcore's arm
@@ -107,15 +115,15 @@ func (c *CachingCredential) Prefetch(scope string) {
 	o := policy.TokenRequestOptions{Scopes: []string{scope}, EnableCAE: true}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.entry(tokenKey(o))
+	e := c.entry(c.tokenKey(o))
 	if e.fl == nil && !(e.have && fresh(e.tok, time.Now())) {
-		c.start(context.Background(), tokenKey(o), e, o)
+		c.start(context.Background(), c.tokenKey(o), e, o)
 	}
 }
 
 // GetToken returns the shared token of the scope and tenant of opts.
 func (c *CachingCredential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	key := tokenKey(opts)
+	key := c.tokenKey(opts)
 	if opts.Claims != "" {
 		// a claims challenge (CAE) needs a new token whatever is cached
 		t, src, err := c.src(ctx, opts)
@@ -146,6 +154,7 @@ func (c *CachingCredential) GetToken(ctx context.Context, opts policy.TokenReque
 		c.mu.Unlock()
 		return t, nil
 	}
+	waitFrom := time.Now()
 	fl := e.fl
 	if fl == nil && e.failErr != nil && now.Sub(e.lastFail) < holdFailure {
 		err := e.failErr
@@ -170,8 +179,29 @@ func (c *CachingCredential) GetToken(ctx context.Context, opts policy.TokenReque
 		}
 		return fl.tok, nil
 	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// the request's time ran out waiting for the token, not for
+			// Azure: say which (the fetch itself goes on, bounded)
+			return azcore.AccessToken{}, tokenTimeout{&wizard.Error{Kind: wizard.ErrNoCredential, Op: "sign in to Azure",
+				Message: fmt.Sprintf("%s did not answer in %s", c.fetcher(), fmtSeconds(time.Since(waitFrom))), Hint: hintSignInTimeout}}
+		}
 		return azcore.AccessToken{}, ctx.Err()
 	}
+}
+
+// tokenTimeout is the caller's deadline passed while waiting for a token:
+// the sign-in's error for people, context.DeadlineExceeded for code.
+type tokenTimeout struct{ e *wizard.Error }
+
+func (t tokenTimeout) Error() string   { return t.e.Error() }
+func (t tokenTimeout) Unwrap() []error { return []error{t.e, context.DeadlineExceeded} }
+
+// fetcher names what fetches the tokens, for a message.
+func (c *CachingCredential) fetcher() string {
+	if c.what != "" {
+		return c.what
+	}
+	return "the sign-in"
 }
 
 func (c *CachingCredential) entry(key string) *tokenEntry {

@@ -2,9 +2,11 @@ package azure
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // tokenDisk keeps access tokens obtained from the Azure CLI across runs,
@@ -29,14 +33,25 @@ import (
 // AzureCLICredential.GetToken runs `az account get-access-token` on every
 // call).
 type tokenDisk struct {
+	root   string // …/amlaks, the cache directory (made private too)
 	dir    string // …/amlaks/tokens
 	cloud  string // cloud name, e.g. AzureCloud
+	realm  string // the cloud's authority and endpoints (CloudID)
 	cliDir string // az configuration directory
+	note   func(string)
 }
+
+// maxTokenFile caps what is read of a kept token (a few KB).
+const maxTokenFile = 64 << 10
+
+// diskTimeout bounds a read of a kept file: anything slower is not a
+// file amlaks wrote.
+const diskTimeout = time.Second
 
 // diskToken is the file content.
 type diskToken struct {
 	Cloud     string    `json:"cloud"`
+	Realm     string    `json:"realm"` // CloudID: authority, ARM endpoint, audience
 	Tenant    string    `json:"tenant"`
 	Account   string    `json:"account"`
 	Scope     string    `json:"scope"`
@@ -108,8 +123,8 @@ func (d *tokenDisk) path(opts policy.TokenRequestOptions) (string, diskToken, bo
 	if tenant == "" {
 		tenant = id.tenant
 	}
-	want := diskToken{Cloud: d.cloud, Tenant: tenant, Account: id.account, Scope: opts.Scopes[0], Profile: id.hash}
-	sum := sha256.Sum256([]byte(strings.Join([]string{want.Cloud, want.Tenant, want.Account, want.Scope}, "\x00")))
+	want := diskToken{Cloud: d.cloud, Realm: d.realm, Tenant: tenant, Account: id.account, Scope: opts.Scopes[0], Profile: id.hash}
+	sum := sha256.Sum256([]byte(strings.Join([]string{want.Cloud, want.Realm, want.Tenant, want.Account, want.Scope}, "\x00")))
 	return filepath.Join(d.dir, hex.EncodeToString(sum[:16])+".json"), want, true
 }
 
@@ -120,7 +135,13 @@ func (d *tokenDisk) load(opts policy.TokenRequestOptions) (azcore.AccessToken, b
 	if !ok {
 		return azcore.AccessToken{}, false
 	}
-	b, err := os.ReadFile(p)
+	ctx, cancel := context.WithTimeout(context.Background(), diskTimeout)
+	defer cancel()
+	b, err := files.ReadPrivate(ctx, p, maxTokenFile)
+	if files.Untrusted(err) {
+		setAside(p, "kept token", err, d.note)
+		return azcore.AccessToken{}, false
+	}
 	if err != nil {
 		return azcore.AccessToken{}, false
 	}
@@ -129,7 +150,7 @@ func (d *tokenDisk) load(opts policy.TokenRequestOptions) (azcore.AccessToken, b
 		os.Remove(p)
 		return azcore.AccessToken{}, false
 	}
-	if got.Cloud != want.Cloud || got.Tenant != want.Tenant || got.Account != want.Account || got.Scope != want.Scope ||
+	if got.Cloud != want.Cloud || got.Realm != want.Realm || got.Tenant != want.Tenant || got.Account != want.Account || got.Scope != want.Scope ||
 		got.Profile != want.Profile || !got.ExpiresOn.After(time.Now()) {
 		os.Remove(p) // another sign-in, or expired
 		return azcore.AccessToken{}, false
@@ -152,7 +173,41 @@ func (d *tokenDisk) store(opts policy.TokenRequestOptions, t azcore.AccessToken)
 	if err != nil {
 		return
 	}
+	if err := privateDirs(d.root, d.dir); err != nil {
+		if d.note != nil {
+			d.note("the token is not kept across runs: " + err.Error())
+		}
+		return
+	}
 	writePrivate(p, b)
+}
+
+// privateDirs makes the cache directories private to the user (0700,
+// tightened when looser), and refuses them when they are not the user's.
+func privateDirs(dirs ...string) error {
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		if err := files.PrivateDir(d); err != nil {
+			return fmt.Errorf("%s: %w; remove it and run amlaks again", d, err)
+		}
+	}
+	return nil
+}
+
+// setAside moves a kept file that cannot be trusted out of the way (it is
+// built again) and says so.
+func setAside(path, what string, why error, note func(string)) {
+	aside, err := files.SetAside(path)
+	if note == nil {
+		return
+	}
+	if err != nil {
+		note(fmt.Sprintf("the %s %s is ignored (%v), and could not be moved aside: %v", what, path, why, err))
+		return
+	}
+	note(fmt.Sprintf("the %s %s is ignored (%v); moved aside as %s", what, path, why, aside))
 }
 
 // writePrivate writes b to path through a 0600 temporary file in the same

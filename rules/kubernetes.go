@@ -195,4 +195,13 @@ const (
 	CodeAttachedKubernetes = "attached-kubernetes"
 	CodeInsecure           = "insecure"
 	CodeClusterExists      = "cluster-exists"
+	// CodeTrustedAccess: the cluster needs the workspace's Trusted Access
+	// role binding (it exists, amlaks makes it, or the cluster's 8 are
+	// taken).
+	CodeTrustedAccess = "trusted-access"
+	// CodeTrainingOnly: the extension is installed without inference.
+	CodeTrainingOnly = "training-only"
+	// CodeRouterReach: a ClusterIP or NodePort router's scoring URIs are
+	// not reachable from outside the cluster's network.
+	CodeRouterReach = "router-reach"
 )

@@ -59,15 +59,47 @@ type KubernetesFacts struct {
 	// continues) or not (Block).
 	ClusterExists bool
 	ClusterOurs   bool
+
+	// Trusted Access: why Azure ML reaches the cluster only through a role
+	// binding of the workspace (none: not needed), the cluster's bindings
+	// when read (BindingsKnown), the one that already binds this workspace
+	// ("" none) and the one amlaks would create.
+	TrustedAccessNeeds []string
+	BindingsKnown      bool
+	Bindings           []string
+	WorkspaceBinding   string
+	NewBinding         string
+	ClusterGroup       string // the cluster's resource group (for the fix)
+
+	// ExtensionTrainingOnly: the installed extension has enableInference
+	// off.
+	ExtensionTrainingOnly bool
+	// ExtensionName is the installed extension's name.
+	ExtensionName string
+
+	// Router is the inference router's service type: the one installed
+	// with the extension, else the existing extension's
+	// (LoadBalancer, NodePort, ClusterIP; "" unknown).
+	Router string
+
+	// A create's region when the workspace has a private endpoint.
+	WorkspacePrivateEndpoint bool
+	ClusterRegion            string
 }
 
 // KubernetesFindings applies the current path's preflight (issue 10):
 // providers registered (Block with the fix); a cluster on a service
 // principal (Block); the extension missing or failed without
 // InstallExtension (Block: nothing is changed on a cluster unasked), or
-// to be installed (Info); the HA router on fewer than 3 nodes (Block, both
-// fixes); a create's authorized IP ranges without the AML control plane
-// of the workspace region and its pair (Warn naming both); the cluster
+// to be installed (Info); an extension for training only (Block, or Warn
+// when InstallExtension adds inference); the HA router on fewer than 3
+// nodes (Block, both fixes); a cluster Azure ML reaches only through
+// Trusted Access (Info when the workspace's binding exists or will be
+// made, Block when the cluster's bindings are all taken); a create's
+// authorized IP ranges without Trusted Access and without the AML control
+// plane of the workspace region and its pair (Warn naming both); a
+// create outside a private-endpoint workspace's region (Block); a
+// ClusterIP or NodePort router (Info: its URIs are internal); the cluster
 // attached as an AKS compute anywhere (Block) or as a Kubernetes compute
 // (Info, or Warn when the same workspace and namespace); no TLS (Warn:
 // insecure connections); a create's node size (AKS minimum Block,
@@ -113,18 +145,47 @@ func KubernetesFindings(f KubernetesFacts) []Finding {
 		case strings.EqualFold(f.ExtensionState, "Failed"):
 			add(CodeExtensionFailed, Block, "the Azure ML extension on "+cluster+" failed"+errSuffix(f.ExtensionError),
 				"add --install-extension to reinstall it")
+		case strings.EqualFold(f.ExtensionState, "Succeeded") && f.ExtensionTrainingOnly && f.InstallExtension:
+			how := "a PATCH of its settings; its protected settings are left as they are"
+			if !f.TLSOff {
+				how = "a PATCH of its settings with the certificate and key given here: a patch with protected settings replaces them all, so any other protected setting of it is deleted"
+			}
+			add(CodeTrainingOnly, Warn, fmt.Sprintf("the Azure ML extension %s on %s is installed for training only (enableInference=False): amlaks adds inference to it (%s)",
+				orDefault(f.ExtensionName, "azureml"), cluster, how), "")
+		case strings.EqualFold(f.ExtensionState, "Succeeded") && f.ExtensionTrainingOnly:
+			add(CodeTrainingOnly, Block, fmt.Sprintf("the Azure ML extension %s on %s is installed for training only (enableInference=False): every online deployment on it would fail",
+				orDefault(f.ExtensionName, "azureml"), cluster),
+				"add --install-extension to add inference to it (amlaks changes nothing on your cluster unasked)")
 		case strings.EqualFold(f.ExtensionState, "Succeeded"):
 			add(CodeExtensionInstalled, Info, fmt.Sprintf("the Azure ML extension %s is installed on %s (Succeeded)", f.ExtensionVersion, cluster), "")
 		default:
 			add(CodeExtensionInstalled, Info, fmt.Sprintf("the Azure ML extension on %s is %s: amlaks waits for it", cluster, orDefault(f.ExtensionState, "in progress")), "")
 		}
 	}
-	installing := f.Create || f.InstallExtension && (!f.ExtensionPresent || strings.EqualFold(f.ExtensionState, "Failed"))
+	installing := f.Create || f.InstallExtension && (!f.ExtensionPresent || strings.EqualFold(f.ExtensionState, "Failed") ||
+		f.ExtensionTrainingOnly && strings.EqualFold(f.ExtensionState, "Succeeded"))
 	if installing && f.RouterHA && f.Nodes > 0 && f.Nodes < RouterHAMinimumNodes {
 		add(CodeRouterHA, Block, fmt.Sprintf("the high-availability inference router needs 3 nodes and %s has %d", cluster, f.Nodes),
 			"use 3 nodes or more, or turn HA off (--router-ha=false; not for production)")
 	}
-	if f.Create && len(f.AuthorizedRanges) > 0 {
+	fs = append(fs, trustedAccessFindings(f, cluster)...)
+	if f.Create && f.WorkspacePrivateEndpoint {
+		if cr, wr := normRegion(f.ClusterRegion), normRegion(f.WorkspaceRegion); cr != "" && wr != "" && cr != wr {
+			add(CodePrivateEndpointRegion, Block, PrivateEndpointRegion(cluster, f.ClusterRegion, f.WorkspaceRegion),
+				"create the cluster in "+strings.TrimSpace(f.WorkspaceRegion)+" (--region "+wr+")")
+		}
+	}
+	switch {
+	case strings.EqualFold(f.Router, "ClusterIP"):
+		add(CodeRouterReach, Info, "with a ClusterIP router the scoring URIs (http://<cluster IP>/api/v1/endpoint/…/score) are reachable only from inside the cluster: "+
+			"invoking an endpoint from outside, or the studio's Test, times out",
+			"put your own ingress (and TLS) in front of azureml-fe, or use a LoadBalancer router")
+	case strings.EqualFold(f.Router, "NodePort"):
+		add(CodeRouterReach, Info, "with a NodePort router the scoring URIs are reachable only at the nodes' addresses, from networks that reach the nodes: "+
+			"there is no load balancer in front of them",
+			"put your own load balancer, ingress and TLS in front of the node port, or use a LoadBalancer router")
+	}
+	if f.Create && len(f.AuthorizedRanges) > 0 && len(f.TrustedAccessNeeds) == 0 {
 		pair := "its paired region"
 		if len(f.PairedRegions) > 0 {
 			pair = joinAnd(f.PairedRegions)
@@ -170,6 +231,48 @@ func KubernetesFindings(f KubernetesFacts) []Finding {
 		}
 	}
 	return SortFindings(fs)
+}
+
+// MaxTrustedAccessBindings is AKS's limit of Trusted Access role bindings
+// per cluster, all services together ("You can create up to 8 Trusted
+// Access role bindings in an AKS cluster", azure-aks-docs
+// trusted-access-feature.md).
+const MaxTrustedAccessBindings = 8
+
+// trustedAccessFindings: a cluster Azure ML reaches only through Trusted
+// Access is fine when the workspace's binding exists or will be made
+// (Info), and blocked when its 8 bindings are all taken by others.
+func trustedAccessFindings(f KubernetesFacts, cluster string) []Finding {
+	if len(f.TrustedAccessNeeds) == 0 {
+		return nil
+	}
+	why := joinAnd(f.TrustedAccessNeeds)
+	ws := orDefault(f.Workspace, "the workspace")
+	switch {
+	case f.WorkspaceBinding != "":
+		return []Finding{{Code: CodeTrustedAccess, Severity: Info, Message: fmt.Sprintf(
+			"%s has %s: Azure ML reaches it through Trusted Access role binding %s of %s, which exists", cluster, why, f.WorkspaceBinding, ws)}}
+	case f.BindingsKnown && len(f.Bindings) >= MaxTrustedAccessBindings:
+		return []Finding{{Code: CodeTrustedAccess, Severity: Block, Message: fmt.Sprintf(
+			"%s has %s, so Azure ML reaches it only through a Trusted Access role binding of %s, and it already has the %d bindings AKS allows: %s",
+			cluster, why, ws, MaxTrustedAccessBindings, joinAnd(f.Bindings)),
+			Fix: "delete one it no longer needs (az aks trustedaccess rolebinding delete --cluster-name " + cluster + " --resource-group " +
+				orDefault(f.ClusterGroup, "RG") + " --name NAME), then run again"}}
+	}
+	return []Finding{{Code: CodeTrustedAccess, Severity: Info, Message: fmt.Sprintf(
+		"%s has %s: amlaks creates Trusted Access role binding %s (role Microsoft.MachineLearningServices/workspaces/mlworkload) for %s before the attach, so Azure ML can reach its API server",
+		cluster, why, orDefault(f.NewBinding, "aml-…"), ws)}}
+}
+
+// TrustedAccessOK reports whether the facts leave a Trusted Access
+// cluster usable: the binding exists or will be made.
+func TrustedAccessOK(f KubernetesFacts) bool {
+	for _, x := range trustedAccessFindings(f, "") {
+		if x.Severity == Block {
+			return false
+		}
+	}
+	return len(f.TrustedAccessNeeds) > 0
 }
 
 // SortFindings orders findings Block, Warn, Info (stable).

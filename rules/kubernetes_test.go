@@ -240,6 +240,35 @@ func TestKubernetesFindings(t *testing.T) {
 			CodeClusterExists, Info, "a re-run continues"},
 		{"node too small", KubernetesFacts{Create: true, VMSize: "Standard_B1s", VCPUs: 1, MemoryGB: 1},
 			CodeNodeTooSmall, Block, "at least 2 vCPUs and 4 GiB"},
+		{"trusted access, binding made", KubernetesFacts{Cluster: "c", Workspace: "mlw", TrustedAccessNeeds: []string{"local accounts disabled"}, NewBinding: "aml-mlw-1"},
+			CodeTrustedAccess, Info, "c has local accounts disabled: amlaks creates Trusted Access role binding aml-mlw-1 (role Microsoft.MachineLearningServices/workspaces/mlworkload) for mlw before the attach"},
+		{"trusted access, binding exists", KubernetesFacts{Cluster: "c", Workspace: "mlw", TrustedAccessNeeds: []string{"authorized IP ranges", "a private API server"},
+			BindingsKnown: true, Bindings: []string{"theirs"}, WorkspaceBinding: "theirs"},
+			CodeTrustedAccess, Info, "c has authorized IP ranges and a private API server: Azure ML reaches it through Trusted Access role binding theirs of mlw, which exists"},
+		{"trusted access, 8 taken", KubernetesFacts{Cluster: "c", Workspace: "mlw", ClusterGroup: "rg", TrustedAccessNeeds: []string{"local accounts disabled"},
+			BindingsKnown: true, Bindings: []string{"b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8"}},
+			CodeTrustedAccess, Block, "already has the 8 bindings AKS allows: b1, b2, b3, b4, b5, b6, b7 and b8 — delete one it no longer needs (az aks trustedaccess rolebinding delete --cluster-name c --resource-group rg --name NAME)"},
+		{"trusted access, 7 taken", KubernetesFacts{Cluster: "c", Workspace: "mlw", TrustedAccessNeeds: []string{"local accounts disabled"},
+			BindingsKnown: true, Bindings: []string{"b1", "b2", "b3", "b4", "b5", "b6", "b7"}, NewBinding: "aml-mlw-1"},
+			CodeTrustedAccess, Info, "amlaks creates Trusted Access role binding aml-mlw-1"},
+		{"training only, not asked", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Succeeded",
+			ExtensionTrainingOnly: true, ExtensionName: "ml-train"},
+			CodeTrainingOnly, Block, "the Azure ML extension ml-train on c is installed for training only (enableInference=False): every online deployment on it would fail — add --install-extension to add inference to it"},
+		{"training only, add inference", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Succeeded",
+			ExtensionTrainingOnly: true, InstallExtension: true, TLSOff: true, AllowInsecure: true},
+			CodeTrainingOnly, Warn, "amlaks adds inference to it (a PATCH of its settings; its protected settings are left as they are)"},
+		{"training only, add inference with TLS", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Succeeded",
+			ExtensionTrainingOnly: true, InstallExtension: true},
+			CodeTrainingOnly, Warn, "a patch with protected settings replaces them all"},
+		{"training only, add inference on 2 nodes", KubernetesFacts{Cluster: "c", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Succeeded",
+			ExtensionTrainingOnly: true, InstallExtension: true, Nodes: 2, RouterHA: true},
+			CodeRouterHA, Block, "needs 3 nodes and c has 2"},
+		{"private endpoint, other region", KubernetesFacts{Create: true, Cluster: "c", WorkspacePrivateEndpoint: true, ClusterRegion: "eastus", WorkspaceRegion: "westeurope"},
+			CodePrivateEndpointRegion, Block, "the workspace has a private endpoint, so Azure ML needs its AKS cluster in the workspace's region (westeurope); c is in eastus — create the cluster in westeurope (--region westeurope)"},
+		{"ClusterIP router", KubernetesFacts{Create: true, Router: "ClusterIP"},
+			CodeRouterReach, Info, "reachable only from inside the cluster"},
+		{"NodePort router", KubernetesFacts{Router: "NodePort"},
+			CodeRouterReach, Info, "reachable only at the nodes' addresses"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,6 +284,14 @@ func TestKubernetesFindings(t *testing.T) {
 	// nothing to say about a healthy, registered, managed-identity cluster
 	if fs := KubernetesFindings(KubernetesFacts{Providers: reg, Identity: "SystemAssigned", Nodes: 3, RouterHA: true}); len(fs) != 0 {
 		t.Fatalf("unexpected %v", fs)
+	}
+	// none of them when they do not apply
+	for _, f := range KubernetesFindings(KubernetesFacts{Create: true, Router: "LoadBalancer", WorkspacePrivateEndpoint: true, ClusterRegion: "westeurope",
+		WorkspaceRegion: "westeurope", AuthorizedRanges: []string{"1.2.3.4/32"}, TrustedAccessNeeds: []string{"authorized IP ranges"}}) {
+		switch f.Code {
+		case CodeRouterReach, CodePrivateEndpointRegion, CodeAuthorizedRanges:
+			t.Errorf("unexpected %v", f)
+		}
 	}
 	// Block first
 	fs := KubernetesFindings(KubernetesFacts{Create: true, TLSOff: true, AllowInsecure: true, Cluster: "c", Nodes: 1, RouterHA: true})

@@ -65,6 +65,12 @@ const (
 	CodePublicIPPolicyInfo = "public-ip-policy-info"
 	CodeSizeBelowMinimum   = CodeSizeBelowAKSMinimum
 	CodeWorkspaceKind      = "workspace-kind" // an AI Foundry hub or project: no AKS compute
+	// CodeLocalAccounts: a cluster with local accounts disabled, which the
+	// legacy AKS compute cannot use.
+	CodeLocalAccounts = "local-accounts"
+	// CodePrivateEndpointRegion: the workspace has a private endpoint and
+	// the cluster is in another region.
+	CodePrivateEndpointRegion = "private-endpoint-region"
 )
 
 // CreateFindings are the rules of a create: name free and valid; vCPU /
@@ -243,9 +249,15 @@ type AttachFacts struct {
 	Private           bool
 	PrivatePublicFQDN bool
 	AuthorizedRanges  []string
-	LoadBalancerSKU   string // "standard" | "basic"
-	PowerState        string // "Running" | "Stopped"
-	ProvisioningState string // "Succeeded", ...
+	// LocalAccountsDisabled is judged for the legacy AKS compute only (the
+	// current path weighs it with Trusted Access).
+	LocalAccountsDisabled bool
+	// WorkspacePrivateEndpoint: the workspace has a private endpoint, so
+	// the cluster must be in its region.
+	WorkspacePrivateEndpoint bool
+	LoadBalancerSKU          string // "standard" | "basic"
+	PowerState               string // "Running" | "Stopped"
+	ProvisioningState        string // "Succeeded", ...
 
 	// AttachedAs lists computes already pointing at this cluster:
 	// "aks-inference in mlw-prod".
@@ -360,8 +372,18 @@ func AttachFindings(f AttachFacts) []Finding {
 		add(CodePrivate, Info, cluster+" is a private cluster: supported, and attaching is the only way to use one", "")
 	}
 
+	if f.LocalAccountsDisabled {
+		add(CodeLocalAccounts, Block, cluster+" has local accounts disabled, which the legacy AKS compute cannot use (Trusted Access does not work with it)",
+			"attach it as a Kubernetes compute (--compute-type Kubernetes), or enable local accounts (az aks update --enable-local-accounts)")
+	}
+
 	if cr, wr := normRegion(f.ClusterRegion), normRegion(f.WorkspaceRegion); cr != "" && wr != "" && cr != wr {
-		add(CodeOtherRegion, Info, fmt.Sprintf("%s is in %s and the workspace in %s: allowed", cluster, strings.TrimSpace(f.ClusterRegion), strings.TrimSpace(f.WorkspaceRegion)), "")
+		if f.WorkspacePrivateEndpoint {
+			add(CodePrivateEndpointRegion, Block, PrivateEndpointRegion(cluster, f.ClusterRegion, f.WorkspaceRegion),
+				"pick a cluster in "+strings.TrimSpace(f.WorkspaceRegion)+", or a workspace without a private endpoint")
+		} else {
+			add(CodeOtherRegion, Info, fmt.Sprintf("%s is in %s and the workspace in %s: allowed", cluster, strings.TrimSpace(f.ClusterRegion), strings.TrimSpace(f.WorkspaceRegion)), "")
+		}
 	}
 
 	for _, v := range CheckNetwork(Network{LoadBalancer: f.Network.LoadBalancer, LoadBalancerSubnet: f.Network.LoadBalancerSubnet}) {
@@ -371,6 +393,39 @@ func AttachFindings(f AttachFacts) []Finding {
 		add(CodeTLS, Block, v.Error(), "change "+v.Field+" in the TLS answers")
 	}
 	return sortFindings(fs)
+}
+
+// PrivateEndpointRegion says why a cluster outside a private-endpoint
+// workspace's region cannot serve it ("If your workspace has a private
+// endpoint, the Azure Kubernetes Service cluster must be in the same Azure
+// region as the workspace", azure-ai-docs
+// how-to-secure-kubernetes-inferencing-environment.md).
+func PrivateEndpointRegion(cluster, clusterRegion, workspaceRegion string) string {
+	return fmt.Sprintf("the workspace has a private endpoint, so Azure ML needs its AKS cluster in the workspace's region (%s); %s is in %s",
+		strings.TrimSpace(workspaceRegion), cluster, strings.TrimSpace(clusterRegion))
+}
+
+// TrustedAccessFine adjusts the findings of a cluster that Azure ML will
+// reach through the workspace's Trusted Access role binding: authorized
+// IP ranges no longer need the Azure ML control plane's ranges (their Warn
+// goes), and a private cluster's public FQDN, which Learn calls
+// unsupported and Azure/AML-Kubernetes docs/azureml-aks-ta-support.md
+// lists as working through Trusted Access, is a Warn instead of a Block.
+func TrustedAccessFine(fs []Finding) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		switch f.Code {
+		case CodeAuthorizedRanges:
+			continue
+		case CodePrivatePublicFQDN:
+			if f.Severity == Block {
+				f.Severity = Warn
+				f.Message += " without Trusted Access; Azure ML's Trusted Access support lists it as working through the workspace's role binding"
+			}
+		}
+		out = append(out, f)
+	}
+	return sortFindings(out)
 }
 
 // versionFindings judges the cluster's version against its region's list.

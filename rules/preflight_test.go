@@ -315,3 +315,53 @@ func TestAttachFindingsOrder(t *testing.T) {
 		t.Errorf("order = %q, want %q", got, want)
 	}
 }
+
+// TestAttachFindingsLocalAccountsAndPrivateEndpoint: the legacy compute
+// cannot use a cluster with local accounts disabled; a private-endpoint
+// workspace needs the cluster in its region (a Block instead of the
+// "other region: allowed" Info).
+func TestAttachFindingsLocalAccountsAndPrivateEndpoint(t *testing.T) {
+	f := attachFacts()
+	f.LocalAccountsDisabled = true
+	fs := AttachFindings(f)
+	if len(fs) != 1 || fs[0].Code != CodeLocalAccounts || fs[0].Severity != Block || !strings.Contains(fs[0].String(), "--compute-type Kubernetes") {
+		t.Errorf("local accounts: %v", fs)
+	}
+	f = attachFacts()
+	f.ClusterRegion, f.WorkspaceRegion, f.PairedRegions = "eastus", "westeurope", []string{"northeurope"}
+	if fs := AttachFindings(f); len(fs) != 1 || fs[0].Code != CodeOtherRegion || fs[0].Severity != Info {
+		t.Errorf("other region: %v", fs)
+	}
+	f.WorkspacePrivateEndpoint = true
+	fs = AttachFindings(f)
+	if len(fs) != 1 || fs[0].Code != CodePrivateEndpointRegion || fs[0].Severity != Block ||
+		!strings.Contains(fs[0].Message, "needs its AKS cluster in the workspace's region (westeurope); aks-prod is in eastus") {
+		t.Errorf("private endpoint: %v", fs)
+	}
+	f.ClusterRegion = "westeurope"
+	if fs := AttachFindings(f); len(fs) != 0 {
+		t.Errorf("private endpoint, same region: %v", fs)
+	}
+}
+
+// TestTrustedAccessFine: with the workspace's binding, authorized ranges
+// need no control-plane ranges and a private cluster's public FQDN is a
+// Warn, not a Block.
+func TestTrustedAccessFine(t *testing.T) {
+	f := attachFacts()
+	f.AuthorizedRanges = []string{"203.0.113.0/24"}
+	f.Private, f.PrivatePublicFQDN = true, true
+	fs := AttachFindings(f)
+	if !Blocked(fs) {
+		t.Fatalf("without Trusted Access: %v", fs)
+	}
+	fs = TrustedAccessFine(fs)
+	if Blocked(fs) {
+		t.Errorf("with Trusted Access: %v", fs)
+	}
+	for _, x := range fs {
+		if x.Code == CodeAuthorizedRanges || x.Code == CodePrivatePublicFQDN && x.Severity != Warn {
+			t.Errorf("with Trusted Access: %v", x)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -209,7 +210,9 @@ func (m *Model) subscriptionLabel() string {
 
 // View renders the frame: header, the step's body, help line.
 func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+	// the frame mixes text from Azure with styling: only its own styling
+	// reaches the terminal
+	v := tea.NewView(rules.InertTerminal(m.render()))
 	v.AltScreen = true
 	v.WindowTitle = "amlaks"
 	return v

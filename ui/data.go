@@ -22,6 +22,7 @@ const (
 	reqClusters    = "clusters"
 	reqAttachments = "attachments"
 	reqExtensions  = "extensions"
+	reqBindings    = "bindings"
 )
 
 // cacheKey is a cache key that carries the type of what is stored under it:
@@ -54,6 +55,9 @@ func keyAttachments(sub string) cacheKey[wizard.Attachments] {
 }
 func keyExtensions(sub string) cacheKey[map[string]wizard.Extension] {
 	return cacheKey[map[string]wizard.Extension]("extensions:" + sub)
+}
+func keyBindings(sub string) cacheKey[map[string][]wizard.RoleBinding] {
+	return cacheKey[map[string][]wizard.RoleBinding]("bindings:" + sub)
 }
 
 // fetchOf issues a typed Cloud call under a request key and a cache key.
@@ -149,6 +153,24 @@ func (m *Model) extensionsData() (map[string]wizard.Extension, *slot) {
 	return loaded(m, keyExtensions(m.plan.Subscription))
 }
 
+// fetchBindings reads the Trusted Access role bindings of the clusters
+// that need them (the picker's Block when a cluster's 8 are taken), once
+// the clusters are known.
+func (m *Model) fetchBindings(force bool) tea.Cmd {
+	cls, sl := m.clustersData()
+	if !sl.ok || !m.plan.Kubernetes() || m.plan.Mode != wizard.ModeAttach {
+		return nil
+	}
+	c := m.cloud
+	return fetchOf(m, reqBindings, keyBindings(m.plan.Subscription), force, func(ctx context.Context) (map[string][]wizard.RoleBinding, error) {
+		return wizard.BindingIndex(ctx, c, cls), nil
+	})
+}
+
+func (m *Model) bindingsData() (map[string][]wizard.RoleBinding, *slot) {
+	return loaded(m, keyBindings(m.plan.Subscription))
+}
+
 // Typed views of the store.
 
 func (m *Model) subsData() ([]wizard.Subscription, *slot) {
@@ -206,7 +228,7 @@ func (m *Model) onData(msg dataAnswer) tea.Cmd {
 		return m.resolveWorkspace()
 	case reqClusters:
 		m.resolveClusterFlag()
-		return tea.Batch(m.fetchClusterVersions(), m.fetchExtensions(false))
+		return tea.Batch(m.fetchClusterVersions(), m.fetchExtensions(false), m.fetchBindings(false))
 	}
 	return nil
 }

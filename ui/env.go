@@ -43,6 +43,7 @@ type env interface {
 	clustersData() ([]wizard.Cluster, *slot)
 	attachmentsData() (wizard.Attachments, *slot)
 	extensionsData() (map[string]wizard.Extension, *slot)
+	bindingsData() (map[string][]wizard.RoleBinding, *slot)
 	fetchSubs(force bool) tea.Cmd
 	fetchWorkspaces(force bool) tea.Cmd
 	fetchRegions(force bool) tea.Cmd

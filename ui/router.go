@@ -50,6 +50,9 @@ func (m *Model) known() wizard.Known {
 		if v, sl := m.extensionsData(); sl.ok && m.plan.Kubernetes() {
 			k.Extensions, k.HaveExtensions = v, true
 		}
+		if v, sl := m.bindingsData(); sl.ok && m.plan.Kubernetes() {
+			k.Bindings = v
+		}
 	}
 	return k
 }
@@ -274,7 +277,7 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 	case wizard.FWorkspace:
 		cmds = append(cmds, m.workspaceChosen(prevWS))
 	case wizard.FComputeType:
-		cmds = append(cmds, m.fetchExtensions(false))
+		cmds = append(cmds, m.fetchExtensions(false), m.fetchBindings(false))
 	case wizard.FCluster:
 		wizard.DecideInstallExtension(p, m.known())
 	case wizard.FMode:

@@ -60,8 +60,10 @@ func (s *clusterScreen) facts(m env, cl wizard.Cluster) []rules.Finding {
 	idx, _ := m.attachmentsData()
 	exts, esl := m.extensionsData()
 	ext, haveExt := exts[strings.ToLower(cl.ID)]
+	bmap, _ := m.bindingsData()
+	bs, haveBs := bmap[strings.ToLower(cl.ID)]
 	p := m.Plan()
-	fs := wizard.ClusterFindings(cl, &p, vs, wizard.PairsOf(regs, p.Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok)
+	fs := wizard.ClusterFindings(cl, &p, vs, wizard.PairsOf(regs, p.Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok, bs, haveBs)
 	if fs == nil {
 		fs = []rules.Finding{}
 	}
@@ -77,7 +79,8 @@ func (s *clusterScreen) sync(m env) {
 	_, asl := m.attachmentsData()
 	_, rsl := m.regionsData()
 	_, esl := m.extensionsData()
-	sig := string(m.Plan().Purpose) + string(m.Plan().ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl)
+	_, bsl := m.bindingsData()
+	sig := string(m.Plan().Purpose) + string(m.Plan().ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl) + slotSig(bsl)
 	for _, cl := range cls {
 		_, vsl := m.versionsData(cl.Region)
 		sig += slotSig(vsl)
@@ -198,6 +201,9 @@ func (s *clusterScreen) byID(m env) (int, string, bool) {
 		if rules.SameCluster(cl.ID, id.String()) {
 			return i, "", true
 		}
+	}
+	if why := m.Plan().CrossSubscription(id.String()); why != "" {
+		return -1, why, false
 	}
 	if !strings.EqualFold(id.SubscriptionID, m.Plan().Subscription) {
 		return -1, fmt.Sprintf("the cluster is in subscription %s, not in this one (%s): attach a cluster of the workspace's subscription", id.SubscriptionID, m.Plan().Subscription), false

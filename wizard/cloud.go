@@ -81,6 +81,13 @@ type Cloud interface {
 	ExtensionRequest(spec ExtensionSpec) (Request, error)
 	// DeleteCluster starts the delete of a cluster amlaks created.
 	DeleteCluster(ctx context.Context, id string) (Operation, error)
+	// RoleBindings lists a cluster's Trusted Access role bindings.
+	RoleBindings(ctx context.Context, clusterID string) ([]RoleBinding, error)
+	// CreateRoleBinding starts the create of a Trusted Access role binding
+	// (long-running). The request is RoleBindingRequest's.
+	CreateRoleBinding(ctx context.Context, spec RoleBindingSpec) (Operation, error)
+	// RoleBindingRequest is the binding's create request, as it will be sent.
+	RoleBindingRequest(spec RoleBindingSpec) (Request, error)
 }
 
 // Subscription is an Azure subscription.
@@ -115,6 +122,9 @@ type Workspace struct {
 	// Azure Machine Learning workspace, "Hub" and "Project" for Azure AI
 	// Foundry hubs and projects, "FeatureStore", ...
 	Kind string
+	// PrivateEndpoint: the workspace has a private endpoint connection, so
+	// an AKS cluster it uses must be in its region.
+	PrivateEndpoint bool
 }
 
 // WorkspaceUsable says whether an AKS compute can be created in or
@@ -212,6 +222,9 @@ type Cluster struct {
 	// (no managed identity: the Azure ML extension cannot use it).
 	Identity string
 	Tags     map[string]string
+	// LocalAccountsDisabled is disableLocalAccounts: Azure ML reaches such
+	// a cluster only through a Trusted Access role binding.
+	LocalAccountsDisabled bool
 }
 
 // Nodes is the sum of pool counts.
@@ -269,6 +282,11 @@ const (
 	OpCluster   OpKind = "cluster"
 	OpExtension OpKind = "extension"
 	OpDelete    OpKind = "delete-cluster"
+	// OpExtensionUpdate adds inference to an installed extension (PATCH);
+	// OpTrustedAccess creates a Trusted Access role binding (Name is the
+	// binding's).
+	OpExtensionUpdate OpKind = "extension-update"
+	OpTrustedAccess   OpKind = "trusted-access"
 )
 
 // Operation is a running long-running operation on a compute.
@@ -300,6 +318,8 @@ func (k OpKind) Expected() time.Duration {
 		return 8 * time.Minute
 	case OpExtension:
 		return 6 * time.Minute
+	case OpExtensionUpdate:
+		return 4 * time.Minute
 	}
 	return time.Minute
 }

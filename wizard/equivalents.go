@@ -23,7 +23,9 @@ func JSON(v any) []byte {
 	if err := enc.Encode(v); err != nil {
 		return []byte(fmt.Sprintf("{\"error\":{\"code\":\"Encoding\",\"message\":%q}}\n", err.Error()))
 	}
-	return b.Bytes()
+	// the value as sent, with the characters that would drive a terminal
+	// written as JSON escapes
+	return rules.InertJSON(b.Bytes())
 }
 
 // Equivalents returns what the plan looks like elsewhere: the `az ml

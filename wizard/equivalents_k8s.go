@@ -41,14 +41,7 @@ func AKSCreateAz(p *Plan) string {
 // pairs, sorted.
 func ExtensionConfig(p *Plan) []string {
 	e := p.ExtensionSpec()
-	svc := "LoadBalancer"
-	switch e.Router {
-	case RouterNodePort:
-		svc = "NodePort"
-	case RouterClusterIP:
-		svc = "ClusterIP"
-	}
-	cfg := []string{"enableInference=True", "inferenceRouterServiceType=" + svc, "inferenceRouterHA=" + pyBool(e.RouterHA),
+	cfg := []string{"enableInference=True", "inferenceRouterServiceType=" + e.Router.ServiceType(), "inferenceRouterHA=" + pyBool(e.RouterHA),
 		"allowInsecureConnections=" + pyBool(e.AllowInsecure)}
 	if e.Router == RouterInternal {
 		cfg = append(cfg, "internalLoadBalancerProvider=azure")
@@ -82,6 +75,37 @@ func ExtensionAz(p *Plan) string {
 		a = append(a, "--config-protected sslCertPemFile="+shq(p.TLS.CertFile)+" sslKeyPemFile="+shq(p.TLS.KeyFile))
 	}
 	a = append(a, "--subscription "+id.SubscriptionID)
+	return strings.Join(a, " \\\n    ")
+}
+
+// ExtensionUpdateAz is the `az k8s-extension update` that adds inference
+// to a training-only extension (the extension phase of such an attach).
+// --config and --config-protected are k8s-extension's names for create and
+// update alike (Azure/azure-cli-extensions src/k8s-extension/azext_k8s_extension/_params.py);
+// --yes answers az's question about settings that affect endpoints.
+func ExtensionUpdateAz(p *Plan) string {
+	id, _ := rules.ParseClusterID(p.TargetClusterID())
+	e := p.ExtensionSpec()
+	a := []string{"az k8s-extension update", "--name " + shq(e.Name), "--cluster-type managedClusters",
+		"--cluster-name " + shq(id.Name), "--resource-group " + shq(id.ResourceGroup),
+		"--config " + strings.Join(shqAll(ExtensionConfig(p)), " ")}
+	if p.TLS.Mode == rules.TLSCustom {
+		a = append(a, "--config-protected sslCertPemFile="+shq(p.TLS.CertFile)+" sslKeyPemFile="+shq(p.TLS.KeyFile))
+	}
+	a = append(a, "--yes", "--subscription "+id.SubscriptionID)
+	return strings.Join(a, " \\\n    ")
+}
+
+// RoleBindingAz is the `az aks trustedaccess rolebinding create` of the
+// Trusted Access phase (flags: Azure/azure-cli acs _params.py,
+// "aks trustedaccess rolebinding create": --name, --cluster-name,
+// --source-resource-id, --roles comma-separated).
+func RoleBindingAz(p *Plan) string {
+	s := p.RoleBindingSpec()
+	id, _ := rules.ParseClusterID(s.ClusterID)
+	a := []string{"az aks trustedaccess rolebinding create", "--resource-group " + shq(id.ResourceGroup), "--cluster-name " + shq(id.Name),
+		"--name " + shq(s.Name), "--source-resource-id " + shq(s.Source), "--roles " + shq(strings.Join(s.Roles, ",")),
+		"--subscription " + id.SubscriptionID}
 	return strings.Join(a, " \\\n    ")
 }
 

@@ -201,7 +201,7 @@ var inputs = []Input{
 	{Flag: "authorized-ip-ranges", Field: FAPIAccess, Commands: createCmd, Types: k8sTypes,
 		Help: "comma-separated IPv4 ranges for --api-access authorized"},
 	{Flag: "install-extension", Field: FInstallExtension, Commands: attachCmd, Types: k8sTypes, Bool: true, Default: "false",
-		Help: "install the Azure ML extension when it is missing, or reinstall a failed one",
+		Help: "install the Azure ML extension when it is missing, reinstall a failed one, or add inference to a training-only one",
 		Fill: func(p *Plan, g Given) []rules.Violation {
 			p.InstallExtension = g.Get("install-extension") == "true"
 			if g.Has("install-extension") {

@@ -1,6 +1,10 @@
 package wizard
 
-import "github.com/amlaks/amlaks/rules"
+import (
+	"strings"
+
+	"github.com/amlaks/amlaks/rules"
+)
 
 // The current path: an AKS cluster created in
 // AKS, the Microsoft.AzureML.Kubernetes extension installed on it, and the
@@ -48,6 +52,15 @@ const ExtensionName = "azureml"
 // ExtensionType is the Azure ML cluster extension's type.
 const ExtensionType = "Microsoft.AzureML.Kubernetes"
 
+// MLWorkloadRole is the Trusted Access role that lets an Azure ML
+// workspace reach an AKS cluster's API server through the AKS regional
+// gateway (Azure/AML-Kubernetes docs/azureml-aks-ta-support.md).
+const MLWorkloadRole = "Microsoft.MachineLearningServices/workspaces/mlworkload"
+
+// MaxRoleBindings is AKS's limit of Trusted Access role bindings per
+// cluster.
+const MaxRoleBindings = rules.MaxTrustedAccessBindings
+
 // TagCreatedBy marks the resources amlaks creates (value "amlaks"), so a
 // re-run recognises its own cluster and `detach --delete-cluster` deletes
 // only what amlaks made.
@@ -83,6 +96,9 @@ type ExtensionSpec struct {
 	RouterHA      bool
 	AllowInsecure bool      // required without TLS
 	TLS           rules.TLS // own certificate + CNAME: sent only as protected settings
+	// Update adds inference to an installed training-only extension (a
+	// PATCH of its settings) instead of installing one (a PUT).
+	Update bool
 }
 
 // Extension is the state of the Azure ML extension on a cluster.
@@ -98,3 +114,43 @@ type Extension struct {
 
 // Healthy reports an extension that finished installing.
 func (e Extension) Healthy() bool { return e.State == "Succeeded" }
+
+// TrainingOnly reports an extension installed without inference
+// (enableInference not True): a Kubernetes compute on it takes jobs, but
+// every online deployment fails. Unknown settings are not judged.
+func (e Extension) TrainingOnly() bool {
+	return e.Settings != nil && !strings.EqualFold(strings.TrimSpace(e.Settings["enableInference"]), "true")
+}
+
+// Ready reports an extension an inference attach can use as it is.
+func (e Extension) Ready() bool { return e.Healthy() && !e.TrainingOnly() }
+
+// RoleBinding is a Trusted Access role binding of a cluster.
+type RoleBinding struct {
+	Name   string
+	Source string // sourceResourceId: the resource granted access
+	Roles  []string
+	State  string // provisioningState
+}
+
+// Binds reports whether b grants the Azure ML role to the workspace
+// whose ARM id is ws.
+func (b RoleBinding) Binds(ws string) bool {
+	if !strings.EqualFold(strings.TrimSuffix(b.Source, "/"), strings.TrimSuffix(ws, "/")) {
+		return false
+	}
+	for _, r := range b.Roles {
+		if strings.EqualFold(r, MLWorkloadRole) {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleBindingSpec is a Trusted Access role binding to create.
+type RoleBindingSpec struct {
+	ClusterID string
+	Name      string
+	Source    string // the workspace's ARM id
+	Roles     []string
+}

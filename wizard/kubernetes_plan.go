@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strings"
 
 	"github.com/amlaks/amlaks/rules"
@@ -49,6 +50,17 @@ func ParseRouter(s string) (Router, error) {
 		return r, nil
 	}
 	return "", rules.Violation{Field: string(FRouter), Code: "router", Message: fmt.Sprintf("must be loadbalancer, internal, nodeport or clusterip (got %q)", s)}
+}
+
+// ServiceType is the router's inferenceRouterServiceType.
+func (r Router) ServiceType() string {
+	switch r {
+	case RouterNodePort:
+		return "NodePort"
+	case RouterClusterIP:
+		return "ClusterIP"
+	}
+	return "LoadBalancer"
 }
 
 // RouterLabel names a router kind for people.
@@ -143,14 +155,136 @@ func (p Plan) ClusterSpec() ClusterSpec {
 	return s
 }
 
-// ExtensionSpec is the Azure ML extension install of the plan.
+// ExtensionSpec is the Azure ML extension install of the plan, or the
+// update that adds inference to a training-only one (AddsInference).
 func (p Plan) ExtensionSpec() ExtensionSpec {
 	region := p.Region
 	if p.Mode == ModeAttach && p.Cluster != nil {
 		region = p.Cluster.Region
 	}
-	return ExtensionSpec{ClusterID: p.TargetClusterID(), Name: ExtensionName, Region: region, Purpose: p.Purpose,
+	s := ExtensionSpec{ClusterID: p.TargetClusterID(), Name: ExtensionName, Region: region, Purpose: p.Purpose,
 		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS}
+	if p.AddsInference() {
+		s.Update, s.Name = true, p.Extension.Name
+	}
+	return s
+}
+
+// AddsInference reports an attach that updates the cluster's
+// training-only extension to serve inference (asked with
+// InstallExtension).
+func (p Plan) AddsInference() bool {
+	return p.Kubernetes() && p.Mode == ModeAttach && p.InstallExtension && p.Extension != nil && p.Extension.Healthy() && p.Extension.TrainingOnly()
+}
+
+// WorkspaceID is the workspace's ARM id.
+func (p Plan) WorkspaceID() string {
+	if p.Workspace.ID != "" {
+		return p.Workspace.ID
+	}
+	ws := p.Workspace.WorkspaceRef
+	sub := ws.SubscriptionID
+	if sub == "" {
+		sub = p.Subscription
+	}
+	return "/subscriptions/" + sub + "/resourceGroups/" + ws.ResourceGroup + "/providers/Microsoft.MachineLearningServices/workspaces/" + ws.Name
+}
+
+// TrustedAccessNeeds says why Azure ML reaches the plan's cluster only
+// through a Trusted Access role binding of the workspace: local accounts
+// disabled, authorized IP ranges, a private API server (none: it does
+// not need one). Azure/AML-Kubernetes docs/azureml-aks-ta-support.md lists
+// these as what Trusted Access makes work; the legacy AKS compute cannot
+// use it.
+func (p Plan) TrustedAccessNeeds() []string {
+	if !p.Kubernetes() {
+		return nil
+	}
+	if p.Mode == ModeCreate {
+		switch p.APIAccess {
+		case APIAuthorized:
+			return []string{"authorized IP ranges"}
+		case APIPrivate:
+			return []string{"a private API server"}
+		}
+		return nil
+	}
+	if p.Cluster == nil {
+		return nil
+	}
+	return ClusterTrustedAccessNeeds(*p.Cluster)
+}
+
+// CrossSubscription is why a Kubernetes attach of a cluster in another
+// subscription than the workspace's cannot work ("" when it is in the
+// same one, or the plan is the legacy compute's): "Azure Machine Learning
+// doesn't support attaching an AKS cluster cross subscription" (azure-ai-docs
+// how-to-deploy-kubernetes-extension.md, Limitations); such a cluster is
+// attached through Azure Arc instead.
+func (p Plan) CrossSubscription(clusterID string) string {
+	id, err := rules.ParseClusterID(clusterID)
+	ws := p.Workspace.SubscriptionID
+	if ws == "" {
+		ws = p.Subscription
+	}
+	if !p.Kubernetes() || err != nil || ws == "" || strings.EqualFold(id.SubscriptionID, ws) {
+		return ""
+	}
+	return fmt.Sprintf("%s is in subscription %s and the workspace in %s: Azure ML cannot attach an AKS cluster across subscriptions "+
+		"(connect it to Azure Arc and attach it as an Arc-enabled cluster, or pick a cluster of subscription %s)", id.Name, id.SubscriptionID, ws, ws)
+}
+
+// ClusterTrustedAccessNeeds is TrustedAccessNeeds of an existing cluster.
+func ClusterTrustedAccessNeeds(cl Cluster) []string {
+	var why []string
+	if cl.LocalAccountsDisabled {
+		why = append(why, "local accounts disabled")
+	}
+	if len(cl.AuthorizedIPRanges) > 0 {
+		why = append(why, "authorized IP ranges")
+	}
+	if cl.Private {
+		why = append(why, "a private API server")
+	}
+	return why
+}
+
+// BindingName is the Trusted Access role binding amlaks creates for a
+// workspace: "aml-", the workspace's name and a hash of its ARM id, within
+// AKS's 24 letters, digits and '-'. The hash keeps two workspaces of the
+// same name in different groups apart.
+func BindingName(workspaceID string) string {
+	name := workspaceID
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0:
+			b.WriteByte('-')
+		}
+	}
+	short := b.String()
+	if len(short) > 10 {
+		short = short[:10]
+	}
+	short = strings.Trim(short, "-")
+	h := fnv.New32a()
+	h.Write([]byte(strings.ToLower(strings.TrimSuffix(workspaceID, "/"))))
+	if short == "" {
+		return fmt.Sprintf("aml-%08x", h.Sum32())
+	}
+	return fmt.Sprintf("aml-%s-%08x", short, h.Sum32())
+}
+
+// RoleBindingSpec is the Trusted Access role binding of the plan's
+// workspace on its cluster.
+func (p Plan) RoleBindingSpec() RoleBindingSpec {
+	ws := p.WorkspaceID()
+	return RoleBindingSpec{ClusterID: p.TargetClusterID(), Name: BindingName(ws), Source: ws, Roles: []string{MLWorkloadRole}}
 }
 
 // IdentityLabel is the compute identity for people.
@@ -197,6 +331,10 @@ func DecideInstallExtension(p *Plan, k Known) {
 		return
 	}
 	e, ok := k.Extensions[strings.ToLower(p.ClusterID)]
-	p.InstallExtension = !ok || !e.Healthy()
+	p.Extension = nil
+	if ok {
+		p.Extension = &e
+	}
+	p.InstallExtension = !ok || !e.Ready()
 	p.Mark(FInstallExtension, Asked)
 }

@@ -162,7 +162,9 @@ func TestKubernetesPreflightFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]rules.Severity{rules.CodeAuthorizedRanges: rules.Warn, rules.CodeVersionPreview: rules.Warn, rules.CodeInsecure: rules.Warn}
+	// authorized ranges: Azure ML reaches the cluster through the
+	// workspace's Trusted Access binding, so no Warn about its ranges
+	want := map[string]rules.Severity{rules.CodeTrustedAccess: rules.Info, rules.CodeVersionPreview: rules.Warn, rules.CodeInsecure: rules.Warn}
 	for _, f := range rep.Findings {
 		if sev, ok := want[f.Code]; ok && sev == f.Severity {
 			delete(want, f.Code)
@@ -175,8 +177,11 @@ func TestKubernetesPreflightFindings(t *testing.T) {
 		t.Fatalf("missing %v in %v", want, rep.Findings)
 	}
 	for _, f := range rep.Findings {
-		if f.Code == rules.CodeAuthorizedRanges && !strings.Contains(f.Message, "eastus and westus") {
-			t.Errorf("ranges finding names %q", f.Message)
+		if f.Code == rules.CodeAuthorizedRanges {
+			t.Errorf("ranges finding with Trusted Access: %q", f.Message)
+		}
+		if f.Code == rules.CodeTrustedAccess && !strings.Contains(f.Message, "k8s-p has authorized IP ranges: amlaks creates Trusted Access role binding aml-mlw-prod-") {
+			t.Errorf("Trusted Access finding says %q", f.Message)
 		}
 	}
 	// the sandbox subscription: KubernetesConfiguration not registered
@@ -193,7 +198,7 @@ func TestKubernetesPreflightFindings(t *testing.T) {
 		if cl.Name != wizardtest.ClusterBare {
 			continue
 		}
-		fs := wizard.ClusterFindings(cl, a, nil, []string{"westus"}, nil, wizard.Extension{}, false, true)
+		fs := wizard.ClusterFindings(cl, a, nil, []string{"westus"}, nil, wizard.Extension{}, false, true, nil, false)
 		if rules.Blocked(fs) || !strings.Contains(findingText(fs), "it will be installed") {
 			t.Fatalf("badge of %s: %v", cl.Name, fs)
 		}

@@ -99,8 +99,11 @@ type Plan struct {
 	AllowInsecure     bool
 	Namespace         string
 	Identity          string // "" (system-assigned) or a user-assigned identity's resource ID
-	InstallExtension  bool   // attach: install the Azure ML extension when it is missing or failed
-	RegisterProviders bool   // register missing resource providers before submitting
+	InstallExtension  bool   // attach: install the Azure ML extension when it is missing or failed, or add inference to a training-only one
+	// Extension is the Azure ML extension found on an attach's cluster
+	// (nil: none, or not looked up).
+	Extension         *Extension
+	RegisterProviders bool // register missing resource providers before submitting
 
 	from map[Field]Source
 	// shared: from belongs to the plan this is a View of
@@ -169,6 +172,10 @@ func (p Plan) Clone() *Plan {
 	if p.Cluster != nil {
 		cl := *p.Cluster
 		c.Cluster = &cl
+	}
+	if p.Extension != nil {
+		e := *p.Extension
+		c.Extension = &e
 	}
 	c.AuthorizedRanges = append([]string(nil), p.AuthorizedRanges...)
 	return &c

@@ -186,6 +186,10 @@ func attachFacts(ctx context.Context, c Cloud, p *Plan, inFlight *Guard, more fu
 		return r, rules.AttachFacts{}, nil, err
 	}
 	cl, ok := FindCluster(clusters, p.ClusterID)
+	if why := p.CrossSubscription(p.ClusterID); !ok && why != "" {
+		return r, rules.AttachFacts{}, nil, &Error{Kind: ErrBadRequest, Op: "find cluster", Message: why,
+			Hint: "attach a cluster of the workspace's subscription"}
+	}
 	if !ok {
 		return r, rules.AttachFacts{}, nil, &Error{Kind: ErrNotFound, Op: "find cluster", Message: "no AKS cluster " + p.ClusterID + " in this subscription",
 			Hint: "check --cluster-id, or pick one from `amlaks attach` without it"}
@@ -209,7 +213,7 @@ func attachFacts(ctx context.Context, c Cloud, p *Plan, inFlight *Guard, more fu
 // cluster itself.
 func ClusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string, attachedAs []string) []rules.Finding {
 	if p.Kubernetes() {
-		return ClusterFindings(cl, p, versions, pairs, attachedAs, Extension{}, false, false)
+		return ClusterFindings(cl, p, versions, pairs, attachedAs, Extension{}, false, false, nil, false)
 	}
 	f := clusterFacts(cl, p, versions, pairs, attachedAs)
 	f.Name = "placeholder"
@@ -232,11 +236,14 @@ func clusterFacts(cl Cluster, p *Plan, versions []rules.Version, pairs []string,
 		Private:           cl.Private,
 		PrivatePublicFQDN: cl.PrivatePublicFQDN,
 		AuthorizedRanges:  cl.AuthorizedIPRanges,
-		LoadBalancerSKU:   cl.LoadBalancerSKU,
-		PowerState:        cl.PowerState,
-		ProvisioningState: cl.ProvisioningState,
-		AttachedAs:        attachedAs,
-		Now:               time.Now(),
+		// the current path weighs local accounts with Trusted Access
+		LocalAccountsDisabled:    cl.LocalAccountsDisabled && !p.Kubernetes(),
+		WorkspacePrivateEndpoint: p.Workspace.PrivateEndpoint,
+		LoadBalancerSKU:          cl.LoadBalancerSKU,
+		PowerState:               cl.PowerState,
+		ProvisioningState:        cl.ProvisioningState,
+		AttachedAs:               attachedAs,
+		Now:                      time.Now(),
 	}
 }
 

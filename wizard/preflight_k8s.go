@@ -36,6 +36,45 @@ func ExtensionIndex(ctx context.Context, c Cloud, cls []Cluster) (map[string]Ext
 	return out, g.Wait()
 }
 
+// BindingIndex reads the Trusted Access role bindings of every cluster
+// that needs them (ClusterTrustedAccessNeeds), in parallel (lower-case
+// cluster ID → bindings). A cluster whose bindings cannot be read is left
+// out: unknown, as the picker then says nothing of them.
+func BindingIndex(ctx context.Context, c Cloud, cls []Cluster) map[string][]RoleBinding {
+	out := map[string][]RoleBinding{}
+	var mu sync.Mutex
+	var g group
+	for _, cl := range cls {
+		if len(ClusterTrustedAccessNeeds(cl)) == 0 {
+			continue
+		}
+		g.Go(func() error {
+			bs, err := c.RoleBindings(ctx, cl.ID)
+			if err == nil {
+				mu.Lock()
+				out[strings.ToLower(cl.ID)] = bs
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return out
+}
+
+// bindingFacts adds what the cluster's bindings say to kf: their names,
+// and the one that binds the plan's workspace.
+func bindingFacts(kf *rules.KubernetesFacts, p *Plan, bindings []RoleBinding) {
+	kf.BindingsKnown = true
+	ws := p.WorkspaceID()
+	for _, b := range bindings {
+		kf.Bindings = append(kf.Bindings, b.Name)
+		if b.Binds(ws) && kf.WorkspaceBinding == "" {
+			kf.WorkspaceBinding = b.Name
+		}
+	}
+}
+
 // Continues reports whether cp is the plan's own compute from an earlier
 // run: a Kubernetes compute of the same name on the same cluster, which a
 // re-run continues (retries or keeps) instead of refusing the name.
@@ -114,8 +153,10 @@ func attachmentEntry(cp Compute, ws string) string {
 // ClusterFindings is ClusterFacts for either compute type: for a
 // Kubernetes plan, the cluster's findings add the current path's (service
 // principal, the extension's state when extKnown, AKS computes on it
-// block, Kubernetes computes on it are allowed).
-func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attachedAs []string, ext Extension, haveExt, extKnown bool) []rules.Finding {
+// block, Kubernetes computes on it are allowed, the Trusted Access binding
+// when bindingsKnown).
+func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attachedAs []string, ext Extension, haveExt, extKnown bool,
+	bindings []RoleBinding, bindingsKnown bool) []rules.Finding {
 	if !p.Kubernetes() {
 		f := clusterFacts(cl, p, versions, pairs, attachedAs)
 		f.Name = "placeholder"
@@ -126,15 +167,39 @@ func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attac
 	f.Name = "placeholder"
 	fs := rules.AttachFindings(f)
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, extKnown)
-	kf.InstallExtension = true // picking a cluster without a healthy extension installs it
+	kf.InstallExtension = true // picking a cluster without a ready extension installs it (or adds inference)
+	kf.Router = routerOf(p, kf, ext)
+	// bindings not read yet: the workspace's counts as one amlaks will make
+	if bindingsKnown {
+		bindingFacts(&kf, p, bindings)
+	}
+	if rules.TrustedAccessOK(kf) {
+		fs = rules.TrustedAccessFine(fs)
+	}
 	return rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))
+}
+
+// routerOf is the router whose reachability the findings judge: the
+// plan's when amlaks installs the extension (or adds inference to it),
+// else the installed extension's.
+func routerOf(p *Plan, kf rules.KubernetesFacts, ext Extension) string {
+	installing := kf.Create || kf.InstallExtension && (!kf.ExtensionPresent || strings.EqualFold(kf.ExtensionState, "Failed") || kf.ExtensionTrainingOnly)
+	if installing {
+		return p.Router.ServiceType()
+	}
+	if kf.ExtensionPresent && !kf.ExtensionTrainingOnly {
+		return ext.Settings["inferenceRouterServiceType"]
+	}
+	return ""
 }
 
 func kubernetesClusterFacts(cl Cluster, p *Plan, legacy []string, k8s []rules.KubernetesAttachment, ext Extension, haveExt, extKnown bool) rules.KubernetesFacts {
 	kf := rules.KubernetesFacts{Cluster: cl.Name, Identity: cl.Identity, ExtensionKnown: extKnown, ExtensionPresent: haveExt,
 		ExtensionState: ext.State, ExtensionVersion: ext.Version, InstallExtension: p.InstallExtension, Nodes: cl.Nodes(), RouterHA: p.HA(),
 		LegacyAttached: legacy, KubernetesAttached: k8s, Workspace: p.Workspace.Name, Namespace: p.Namespace,
-		TLSOff: p.TLS.Mode == rules.TLSOff, AllowInsecure: p.AllowInsecure}
+		TLSOff: p.TLS.Mode == rules.TLSOff, AllowInsecure: p.AllowInsecure,
+		ExtensionTrainingOnly: haveExt && ext.TrainingOnly(), ExtensionName: ext.Name,
+		TrustedAccessNeeds: ClusterTrustedAccessNeeds(cl), NewBinding: BindingName(p.WorkspaceID()), ClusterGroup: cl.ResourceGroup}
 	if p.From(FRouterHA) == Unset {
 		kf.RouterHA = cl.Nodes() >= rules.RouterHAMinimumNodes
 	}
@@ -208,7 +273,9 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, p *Plan) (Report, e
 		Namespace: p.Namespace, Workspace: p.Workspace.Name, TLSOff: p.TLS.Mode == rules.TLSOff, AllowInsecure: p.AllowInsecure,
 		VMSize: r.Facts.Size.Name, VCPUs: r.Facts.Size.VCPUs, MemoryGB: r.Facts.Size.MemoryGB,
 		Version: p.KubernetesVersion, VersionPreview: st.Preview, VersionDefault: p.From(FKubernetesVer) == Default,
-		ClusterExists: exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks"}
+		ClusterExists: exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks",
+		TrustedAccessNeeds: p.TrustedAccessNeeds(), NewBinding: BindingName(p.WorkspaceID()), Router: p.Router.ServiceType(),
+		WorkspacePrivateEndpoint: p.Workspace.PrivateEndpoint, ClusterRegion: p.Region}
 	if p.APIAccess == APIAuthorized {
 		kf.AuthorizedRanges = p.AuthorizedRanges
 	}
@@ -235,8 +302,13 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, p *Plan) (Report, e
 func kubernetesAttachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
 	var ext Extension
 	var haveExt bool
+	var bindings []RoleBinding
+	var bindErr error
 	r, f, attachedAs, err := attachFacts(ctx, c, p, inFlight, func(g *group) {
 		g.Go(func() (err error) { ext, haveExt, err = c.Extension(ctx, p.ClusterID); return })
+		// read whether the cluster needs it or not (it is known only once
+		// the cluster is): one call, and a failure only leaves it unknown
+		g.Go(func() error { bindings, bindErr = c.RoleBindings(ctx, p.ClusterID); return nil })
 	})
 	if err != nil {
 		return r, err
@@ -246,6 +318,13 @@ func kubernetesAttachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *
 	f.AttachedAs = nil            // the current path weighs legacy and Kubernetes attachments itself
 	fs := rules.AttachFindings(f) // TLS: the extension's, checked below
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, true)
+	kf.Router = routerOf(p, kf, ext)
+	if bindErr == nil {
+		bindingFacts(&kf, p, bindings)
+	}
+	if rules.TrustedAccessOK(kf) {
+		fs = rules.TrustedAccessFine(fs)
+	}
 	r.Findings = rules.SortFindings(append(fs, rules.KubernetesFindings(kf)...))
 	return r, nil
 }
@@ -253,12 +332,14 @@ func kubernetesAttachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *
 // PhaseKind names a phase of a Kubernetes submit.
 type PhaseKind string
 
-// Phases of a Kubernetes create (cluster, extension, attach) or attach
-// (extension when needed, attach).
+// Phases of a Kubernetes create (cluster, Trusted Access when needed,
+// extension, attach) or attach (Trusted Access and extension when needed,
+// attach).
 const (
-	PhaseCluster   PhaseKind = "cluster"
-	PhaseExtension PhaseKind = "extension"
-	PhaseAttach    PhaseKind = "attach"
+	PhaseCluster       PhaseKind = "cluster"
+	PhaseTrustedAccess PhaseKind = "trusted-access"
+	PhaseExtension     PhaseKind = "extension"
+	PhaseAttach        PhaseKind = "attach"
 )
 
 // Phase is one step of a Kubernetes submit: its request, as it will be
@@ -272,9 +353,11 @@ type Phase struct {
 }
 
 // Phases lists what submitting the plan sends, in order: for a create the
-// cluster, the extension and the attach; for an attach the extension (when
-// InstallExtension) and the attach. Requests come from the port's request
-// builders (secrets redacted).
+// cluster, the workspace's Trusted Access binding (TrustedAccessNeeds), the
+// extension and the attach; for an attach the binding, the extension (when
+// InstallExtension: an install, or a PATCH adding inference) and the
+// attach. Requests come from the port's request builders (secrets
+// redacted).
 func Phases(c Cloud, p *Plan) ([]Phase, error) {
 	var out []Phase
 	if p.Mode == ModeCreate {
@@ -285,13 +368,27 @@ func Phases(c Cloud, p *Plan) ([]Phase, error) {
 		out = append(out, Phase{Kind: PhaseCluster, Title: fmt.Sprintf("create AKS cluster %s in %s", p.NewClusterName(), p.NewClusterGroup()),
 			Request: req, Equivalent: AKSCreateAz(p)})
 	}
-	if p.Mode == ModeCreate || p.InstallExtension {
-		req, err := c.ExtensionRequest(p.ExtensionSpec())
+	if needs := p.TrustedAccessNeeds(); len(needs) > 0 {
+		spec := p.RoleBindingSpec()
+		req, err := c.RoleBindingRequest(spec)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Phase{Kind: PhaseExtension, Title: "install the Azure ML extension on " + clusterName(p),
-			Request: req, Equivalent: ExtensionAz(p)})
+		out = append(out, Phase{Kind: PhaseTrustedAccess,
+			Title:   fmt.Sprintf("let %s reach %s (%s): Trusted Access role binding %s", p.Workspace.Name, clusterName(p), strings.Join(needs, ", "), spec.Name),
+			Request: req, Equivalent: RoleBindingAz(p)})
+	}
+	if p.Mode == ModeCreate || p.InstallExtension {
+		spec := p.ExtensionSpec()
+		req, err := c.ExtensionRequest(spec)
+		if err != nil {
+			return nil, err
+		}
+		title, eq := "install the Azure ML extension on "+clusterName(p), ExtensionAz(p)
+		if spec.Update {
+			title, eq = "add inference to the Azure ML extension "+spec.Name+" on "+clusterName(p), ExtensionUpdateAz(p)
+		}
+		out = append(out, Phase{Kind: PhaseExtension, Title: title, Request: req, Equivalent: eq})
 	}
 	// the attach request comes from the Cloud's own builder, as a legacy
 	// submit's does: what is shown is what is sent
@@ -317,6 +414,10 @@ type PhaseState struct {
 	Done   bool
 	State  string // Succeeded, Creating, Failed, missing, ...
 	Detail string
+	// Name is the extension's or the binding's name, when one exists.
+	Name string
+	// TrainingOnly: the extension is installed without inference.
+	TrainingOnly bool
 }
 
 // PhaseProgress is one observation of RunPhases.
@@ -345,13 +446,28 @@ func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
 			out = append(out, PhaseState{Kind: PhaseCluster, State: cl.ProvisioningState, Done: cl.ProvisioningState == "Succeeded"})
 		}
 	}
+	if len(p.TrustedAccessNeeds()) > 0 {
+		bs, err := c.RoleBindings(ctx, id)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		ts := PhaseState{Kind: PhaseTrustedAccess, State: "missing"}
+		ws := p.WorkspaceID()
+		for _, b := range bs {
+			if b.Binds(ws) {
+				ts = PhaseState{Kind: PhaseTrustedAccess, State: b.State, Done: b.State == "Succeeded", Name: b.Name}
+				break
+			}
+		}
+		out = append(out, ts)
+	}
 	e, ok, err := c.Extension(ctx, id)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
 	es := PhaseState{Kind: PhaseExtension, State: "missing"}
 	if ok {
-		es = PhaseState{Kind: PhaseExtension, State: e.State, Done: e.Healthy(), Detail: e.Version}
+		es = PhaseState{Kind: PhaseExtension, State: e.State, Done: e.Ready(), Detail: e.Version, Name: e.Name, TrainingOnly: e.Healthy() && e.TrainingOnly()}
 		if len(e.Errors) > 0 {
 			es.Detail = e.Errors[0].Code + ": " + e.Errors[0].Message
 		}
@@ -409,6 +525,13 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	if on == nil {
 		on = func(PhaseProgress) {}
 	}
+	if p.Kubernetes() && p.Mode == ModeAttach && p.Cluster == nil {
+		// whether the cluster needs Trusted Access is the cluster's to say
+		if cl, err := c.Cluster(ctx, p.ClusterID); err == nil {
+			p = p.Clone()
+			p.Cluster = &cl
+		}
+	}
 	key := p.GuardKey()
 	if !g.Acquire(key) {
 		return nil, &Error{Kind: ErrConflict, Op: "submit", Message: "a submit of " + key + " is already running from this session",
@@ -458,6 +581,8 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		switch ph {
 		case PhaseCluster:
 			pe.Next = "fix the cause and re-run the same command: the cluster is created again"
+		case PhaseTrustedAccess:
+			pe.Next = "fix the cause and re-run the same command to retry the Trusted Access role binding"
 		case PhaseExtension:
 			pe.Next = "re-run the same command to retry the extension only"
 			if p.Mode == ModeAttach {
@@ -494,6 +619,41 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 		exists = append(exists, "cluster "+p.NewClusterName()+" created")
 	}
+	// Trusted Access: before the attach, so Azure ML can reach the cluster
+	// when it attaches it (AKS applies a new binding within minutes)
+	if len(p.TrustedAccessNeeds()) > 0 {
+		spec := p.RoleBindingSpec()
+		switch tst := stateOf(PhaseTrustedAccess); {
+		case tst.Done:
+			on(PhaseProgress{Phase: PhaseTrustedAccess, Skipped: true, Progress: Progress{State: "Succeeded", Done: true,
+				Note: "Trusted Access role binding " + tst.Name + " of " + p.Workspace.Name + " exists"}})
+		case tst.State == "Updating":
+			if err := waitFor(ctx, every, PhaseTrustedAccess, on, func() (string, error) {
+				bs, err := c.RoleBindings(ctx, id)
+				if err != nil {
+					return "", err
+				}
+				for _, b := range bs {
+					if b.Name == tst.Name {
+						return b.State, nil
+					}
+				}
+				return "", &Error{Kind: ErrNotFound, Op: "wait for the Trusted Access role binding", Message: "role binding " + tst.Name + " is gone",
+					Hint: "it was deleted meanwhile: re-run the same command to create it again"}
+			}); err != nil {
+				return nil, fail(PhaseTrustedAccess, err)
+			}
+		default:
+			op, err := c.CreateRoleBinding(ctx, spec)
+			if err != nil {
+				return nil, fail(PhaseTrustedAccess, err)
+			}
+			if err := follow(ctx, c, op, every, PhaseTrustedAccess, on); err != nil {
+				return nil, fail(PhaseTrustedAccess, err)
+			}
+			exists = append(exists, "Trusted Access role binding "+spec.Name+" created")
+		}
+	}
 	// extension
 	if est := stateOf(PhaseExtension); est.Done {
 		on(PhaseProgress{Phase: PhaseExtension, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "the Azure ML extension is installed"}})
@@ -506,10 +666,19 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 	} else {
 		if p.Mode == ModeAttach && !p.InstallExtension {
+			if est.TrainingOnly {
+				return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension " + est.Name + " on " + clusterName(p) +
+					" is installed for training only (enableInference=False): online deployments on it would fail",
+					Hint: "add --install-extension to add inference to it"}
+			}
 			return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension is " + est.State + " on " + clusterName(p),
 				Hint: "add --install-extension to install it"}
 		}
-		op, err := c.InstallExtension(ctx, p.ExtensionSpec())
+		spec := p.ExtensionSpec()
+		if est.TrainingOnly {
+			spec.Update, spec.Name = true, est.Name
+		}
+		op, err := c.InstallExtension(ctx, spec)
 		if err != nil {
 			return nil, fail(PhaseExtension, err)
 		}

@@ -189,6 +189,9 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				}
 				k.Extensions, err = ExtensionIndex(ctx, c, cls)
 				k.HaveExtensions = err == nil
+				if err == nil {
+					k.Bindings = BindingIndex(ctx, c, cls)
+				}
 				return err
 			})
 		case LoadProviders:
@@ -347,6 +350,12 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 			p.ResolveClusterName(k.Clusters)
 		} else if cl, ok := FindCluster(k.Clusters, p.ClusterID); ok {
 			p.ClusterID, p.Cluster = cl.ID, &cl
+		}
+		if p.Cluster != nil && k.HaveExtensions {
+			p.Extension = nil
+			if e, ok := k.Extensions[strings.ToLower(p.Cluster.ID)]; ok {
+				p.Extension = &e
+			}
 		}
 	}
 	return k, nil

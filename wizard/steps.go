@@ -404,8 +404,11 @@ type Known struct {
 	// version step); Extensions the Azure ML extension of each cluster
 	// (lower-case ID; absent: none installed); Providers the registration
 	// state of the current path's resource providers.
-	Versions                                    []rules.Version
-	Extensions                                  map[string]Extension
+	Versions   []rules.Version
+	Extensions map[string]Extension
+	// Bindings are the Trusted Access role bindings of the clusters that
+	// need them (lower-case ID; absent: not read).
+	Bindings                                    map[string][]RoleBinding
 	Providers                                   map[string]string
 	HaveVersions, HaveExtensions, HaveProviders bool
 	// HaveComputes and HaveClusters tell an empty list from an unknown one;
@@ -604,6 +607,9 @@ func checkCluster(p *Plan, k Known) []rules.Violation {
 		if _, err := rules.ParseClusterID(p.ClusterID); err != nil {
 			return violationsOf(err)
 		}
+		if why := p.CrossSubscription(p.ClusterID); why != "" {
+			return []rules.Violation{{Field: string(FCluster), Code: "cross-subscription", Message: why}}
+		}
 	}
 	if !k.HaveClusters {
 		if p.ClusterID == "" {
@@ -631,7 +637,8 @@ func checkCluster(p *Plan, k Known) []rules.Violation {
 	}
 	var out []rules.Violation
 	ext, haveExt := k.Extensions[strings.ToLower(cl.ID)]
-	for _, f := range ClusterFindings(cl, p, vs, PairsOf(k.Regions, p.Workspace.Region), k.Attachments.Of(cl.ID), ext, haveExt && k.HaveExtensions, k.HaveExtensions) {
+	bs, haveBs := k.Bindings[strings.ToLower(cl.ID)]
+	for _, f := range ClusterFindings(cl, p, vs, PairsOf(k.Regions, p.Workspace.Region), k.Attachments.Of(cl.ID), ext, haveExt && k.HaveExtensions, k.HaveExtensions, bs, haveBs) {
 		if f.Severity == rules.Block {
 			msg := f.Message
 			if !strings.Contains(msg, cl.Name) {

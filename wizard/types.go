@@ -23,13 +23,17 @@ var variants = []Variant{
 	{Type: ComputeKubernetes, Word: "Kubernetes compute", Label: "Kubernetes",
 		next: "deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:NAME (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)",
 		ops: func(p Plan) []OpKind {
-			switch {
-			case p.Mode == ModeCreate:
-				return []OpKind{OpCluster, OpExtension, OpAttach}
-			case p.InstallExtension:
-				return []OpKind{OpExtension, OpAttach}
+			var out []OpKind
+			if p.Mode == ModeCreate {
+				out = append(out, OpCluster)
 			}
-			return []OpKind{OpAttach}
+			if len(p.TrustedAccessNeeds()) > 0 {
+				out = append(out, OpTrustedAccess)
+			}
+			if p.Mode == ModeCreate || p.InstallExtension {
+				out = append(out, OpExtension)
+			}
+			return append(out, OpAttach)
 		}},
 	{Type: ComputeAKS, Word: "AKS compute", Label: "AKS (legacy)", Note: Legacy,
 		next: "deploy a model with the v1 tools: az ml model deploy --compute-target NAME (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute",

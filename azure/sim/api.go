@@ -34,6 +34,9 @@ type Options struct {
 	// Now is the clock; nil means time.Now. Operations progress by this
 	// clock from their (persisted) start.
 	Now func() time.Time
+	// OnNote receives what the user should know about the state file (one
+	// that was not theirs, set aside); nil drops it.
+	OnNote func(string)
 }
 
 // Base durations of operations at Speed 1.
@@ -61,6 +64,7 @@ type Handler struct {
 	release func()      // drops the state file lock held by begin
 	cleaned bool        // stale temp files were removed
 	dirty   bool
+	unsaved bool // the last save failed: h.st holds a change the file lacks
 }
 
 // New returns a simulator seeded with the fixtures, or with the state
@@ -87,9 +91,10 @@ func New(opts Options) (*Handler, error) {
 	if opts.StatePath != "" {
 		// A state file that cannot be used does not stop New (so that
 		// `amlaks --demo reset` can run): every request reports it, with
-		// the advice to reset, until it is replaced.
+		// the advice to reset, until it is replaced; one that is not the
+		// user's own is set aside by the first request.
 		st, fi, err := readState(opts.StatePath)
-		if err != nil && !errors.Is(err, errStateCorrupt) {
+		if err != nil && !errors.Is(err, errStateCorrupt) && !errors.Is(err, errStateUntrusted) {
 			return nil, err
 		}
 		if st != nil {

@@ -171,6 +171,9 @@ type workspaceJSON struct {
 		PublicNetworkAccess string `json:"publicNetworkAccess"`
 		HbiWorkspace        bool   `json:"hbiWorkspace"`
 		V1LegacyMode        bool   `json:"v1LegacyMode"`
+		// PrivateEndpointConnections: an approved private endpoint of the
+		// workspace's VNet (Microsoft.MachineLearningServices/workspaces/privateEndpointConnections).
+		PrivateEndpointConnections []privateEndpointConnJSON `json:"privateEndpointConnections,omitempty"`
 	} `json:"properties"`
 }
 
@@ -194,7 +197,36 @@ func renderWorkspace(ws *workspace) workspaceJSON {
 	pr.DiscoveryURL = "https://" + ws.Location + ".api.azureml.ms/discovery"
 	pr.MlFlowTrackingURI = "azureml://" + ws.Location + ".api.azureml.ms/mlflow/v1.0" + j.ID
 	pr.PublicNetworkAccess = "Enabled"
+	if ws.PrivateEndpoint {
+		pr.PublicNetworkAccess = "Disabled"
+		pe := privateEndpointConnJSON{ID: j.ID + "/privateEndpointConnections/pe-" + ws.Name + ".conn", Name: "pe-" + ws.Name + ".conn",
+			Type: "Microsoft.MachineLearningServices/workspaces/privateEndpointConnections", Location: ws.Location}
+		pe.Properties.PrivateEndpoint.ID = rgID + "/providers/Microsoft.Network/privateEndpoints/pe-" + ws.Name
+		pe.Properties.PrivateLinkServiceConnectionState.Status = "Approved"
+		pe.Properties.PrivateLinkServiceConnectionState.Description = "Auto-Approved"
+		pe.Properties.PrivateLinkServiceConnectionState.ActionsRequired = "None"
+		pe.Properties.ProvisioningState = "Succeeded"
+		pr.PrivateEndpointConnections = []privateEndpointConnJSON{pe}
+	}
 	return j
+}
+
+type privateEndpointConnJSON struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Type       string `json:"type"`
+	Location   string `json:"location"`
+	Properties struct {
+		PrivateEndpoint struct {
+			ID string `json:"id"`
+		} `json:"privateEndpoint"`
+		PrivateLinkServiceConnectionState struct {
+			Status          string `json:"status"`
+			Description     string `json:"description"`
+			ActionsRequired string `json:"actionsRequired"`
+		} `json:"privateLinkServiceConnectionState"`
+		ProvisioningState string `json:"provisioningState"`
+	} `json:"properties"`
 }
 
 func (h *Handler) serveWorkspaces(r *http.Request, p []string) reply {
@@ -472,6 +504,7 @@ func renderCluster(c *cluster) clusterJSON {
 		}
 	}
 	pr.MaxAgentPools = 100
+	pr.DisableLocalAccounts = c.LocalAccountsDisabled
 	return j
 }
 
@@ -527,6 +560,10 @@ func (h *Handler) serveCluster(r *http.Request, p []string) reply {
 func stateError(err error) reply {
 	if errors.Is(err, errStateConflict) {
 		return errReply(http.StatusServiceUnavailable, "ServiceUnavailable", err.Error())
+	}
+	if errors.Is(err, errStateNotSaved) {
+		// 507 (not retried): the disk will not be emptier in a second
+		return errReply(http.StatusInsufficientStorage, "DemoStateNotSaved", err.Error())
 	}
 	if errors.Is(err, errStateCorrupt) {
 		// Not retriable: only a reset helps.

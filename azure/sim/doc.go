@@ -82,10 +82,30 @@
 // extension, or one that is not Succeeded. The wording of that failure is
 // modelled: the exact Azure message was not found in public sources.
 //
+// An extension PATCH merges the settings given into the extension's
+// (protected settings, when given, replace all of the earlier ones) and
+// runs the same checks as an install (202, Updating, then Succeeded or
+// Failed).
+//
+// Trusted Access role bindings (managedClusters/{c}/trustedAccessRoleBindings):
+// PUT 201 (200 for an existing name) with an Azure-AsyncOperation on the
+// ContainerService operations, GET, list, DELETE 202 (204 when absent);
+// the name is 1–24 letters, digits and '-'; the roles must be those of the
+// source's resource type (mlworkload for an Azure ML workspace, which must
+// exist); at most 8 per cluster, the 9th refused with
+// TrustedAccessRoleBindingLimitExceeded naming the others (code and text
+// modelled: Azure's are not in public sources). A Kubernetes attach of a
+// cluster with local accounts disabled fails (ClusterUnauthorized,
+// modelled) unless the workspace has the mlworkload binding on it; in the
+// simulator a binding works at once (Azure applies it within minutes).
+//
 // Fixtures: aks-ml-ready (extension healthy), aks-ml-plain (none),
-// aks-ml-failed (extension Failed), aks-ml-sp (service principal) in
-// rg-aks-ml; the sandbox subscription has not registered
-// Microsoft.KubernetesConfiguration (nor Microsoft.Kubernetes,
+// aks-ml-failed (extension Failed), aks-ml-sp (service principal),
+// aks-ml-nolocal (local accounts disabled), aks-ml-full (local accounts
+// disabled, 8 bindings of other services and workspaces), aks-ml-training
+// (extension azureml-training for training only) in rg-aks-ml; mlw-secure
+// (westeurope) has a private endpoint; the sandbox subscription has not
+// registered Microsoft.KubernetesConfiguration (nor Microsoft.Kubernetes,
 // Microsoft.Relay).
 //
 // Lists come in pages with an absolute nextLink carrying $skiptoken.

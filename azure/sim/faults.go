@@ -58,7 +58,8 @@ type Faults struct {
 // (besides "all").
 func RouteKeys() []string {
 	return []string{"subscriptions", "subscription", "locations", "workspaces", "workspace", "computes", "compute",
-		"vmsizes", "versions", "clusters", "cluster", "skus", "usages", "operations", "extensions", "extension", "providers"}
+		"vmsizes", "versions", "clusters", "cluster", "skus", "usages", "operations", "extensions", "extension", "providers",
+		"rolebindings", "rolebinding"}
 }
 
 // OperationKinds returns the operation kinds of Faults.Fail and Faults.Slow.

@@ -37,6 +37,9 @@ type workspace struct {
 	// Kind is the resource's kind: "" (rendered "Default") for an Azure
 	// Machine Learning workspace, "Hub" or "Project" for Azure AI Foundry.
 	Kind string
+	// PrivateEndpoint: the workspace is reached through a private endpoint
+	// (public network access disabled).
+	PrivateEndpoint bool
 }
 
 // pool is one agent pool of a managed cluster.
@@ -72,6 +75,9 @@ type cluster struct {
 	// identity); DNSPrefix overrides the name-derived prefix.
 	SPClientID string `json:"spClientId,omitempty"`
 	DNSPrefix  string `json:"dnsPrefix,omitempty"`
+	// LocalAccountsDisabled is disableLocalAccounts: no static kubeconfig
+	// credentials, Microsoft Entra ID only.
+	LocalAccountsDisabled bool `json:"disableLocalAccounts,omitempty"`
 }
 
 func (c *cluster) id() string {
@@ -157,7 +163,7 @@ func subscriptionTable() []subscription {
 			ID: DefaultSubscriptionID, Name: "Contoso ML (demo)", QuotaID: "EnterpriseAgreement_2014-09-01", SpendingLimit: "Off",
 			CoresLimit: 100, FamilyLimit: 100,
 			Limits: map[string]int{
-				"eastus/cores":                       160, // a default create fits next to every fixture cluster, with room for a few more nodes
+				"eastus/cores":                       196, // a default create fits next to every fixture cluster, with room for a few more nodes
 				"eastus/standardFSv2Family":          10,  // the tight family: 6 used, 4 left
 				"eastus/standardBSFamily":            20,
 				"westeurope/standardNCSv3Family":     24, // aks-gpu-weu uses 18
@@ -201,6 +207,10 @@ func workspaceTable() []workspace {
 		{Sub: SandboxSubscriptionID, RG: "rg-sandbox", Name: "mlw-sandbox", Location: "westus2", FriendlyName: "Sandbox",
 			Description: "Personal sandbox", WorkspaceID: "c4d2e8f0-6a1b-4c3d-8e5f-7a9b1c3d5e03",
 			Created: time.Date(2025, 6, 2, 8, 30, 0, 0, time.UTC)},
+		// behind a private endpoint: AKS clusters must be in its region
+		{Sub: DefaultSubscriptionID, RG: "rg-ml-secure", Name: "mlw-secure", Location: "westeurope", FriendlyName: "Secure ML",
+			Description: "Private-endpoint workspace", WorkspaceID: "2d4f6a8c-0e1b-4d3f-9a5c-7e9b1d3f5a06", PrivateEndpoint: true,
+			Created: time.Date(2025, 10, 20, 11, 0, 0, 0, time.UTC)},
 		// Azure AI Foundry: a hub and a project of it; neither takes an AKS compute
 		{Sub: DefaultSubscriptionID, RG: "rg-ai-foundry", Name: "aif-hub", Location: "eastus", FriendlyName: "AI Foundry hub",
 			Description: "Shared AI Foundry hub", WorkspaceID: "5b8d1f3a-2c4e-4a6b-9d8f-1e3a5c7b9d04", Kind: "Hub",

@@ -21,6 +21,7 @@ const (
 	clusterDeleteDuration   = 8 * time.Second
 	extensionCreateDuration = 12 * time.Second
 	extensionDeleteDuration = 4 * time.Second
+	extensionUpdateDuration = 6 * time.Second
 	registerDuration        = 5 * time.Second
 )
 
@@ -30,6 +31,7 @@ const (
 	opClusterDelete   = "cluster-delete"
 	opExtensionCreate = "extension-create"
 	opExtensionDelete = "extension-delete"
+	opExtensionUpdate = "extension-update"
 )
 
 type identityJSON struct {
@@ -54,6 +56,9 @@ type extensionRec struct {
 	Error            *armError         `json:"error,omitempty"`
 	Created          time.Time         `json:"created"`
 	Modified         time.Time         `json:"modified"`
+	// ProtectedKeys names the protected settings last sent (their values
+	// are never kept).
+	ProtectedKeys []string `json:"protectedKeys,omitempty"`
 }
 
 // providerRec is a registration started by POST .../register.
@@ -66,9 +71,9 @@ type providerRec struct {
 
 func (h *Handler) k8sDuration(kind string) time.Duration {
 	base := map[string]time.Duration{opClusterCreate: clusterCreateDuration, opClusterDelete: clusterDeleteDuration,
-		opExtensionCreate: extensionCreateDuration, opExtensionDelete: extensionDeleteDuration}[kind]
+		opExtensionCreate: extensionCreateDuration, opExtensionDelete: extensionDeleteDuration, opExtensionUpdate: extensionUpdateDuration}[kind]
 	slowKey := map[string]string{opClusterCreate: "cluster", opClusterDelete: "delete-cluster",
-		opExtensionCreate: "extension", opExtensionDelete: "extension"}[kind]
+		opExtensionCreate: "extension", opExtensionDelete: "extension", opExtensionUpdate: "extension"}[kind]
 	f := h.opts.Faults.Slow[slowKey]
 	if f < 1 {
 		f = 1
@@ -91,7 +96,7 @@ func (h *Handler) deletedLocked(id string) bool {
 func (h *Handler) pendingLocked(clusterID, ext string) *operation {
 	clusterID = strings.ToLower(clusterID)
 	for _, op := range h.st.Operations {
-		if !op.Done && op.Target == clusterID && strings.EqualFold(op.Extension, ext) {
+		if !op.Done && op.Target == clusterID && op.Binding == "" && strings.EqualFold(op.Extension, ext) {
 			return op
 		}
 	}
@@ -548,7 +553,9 @@ func (h *Handler) aksOpURL(r *http.Request, op *operation, kind string) string {
 // serveAKSOperation is GET .../Microsoft.ContainerService/locations/{loc}/operations/{id}.
 func (h *Handler) serveAKSOperation(r *http.Request, p []string) reply {
 	return h.withOp(r, p, func(op *operation) reply {
-		if op.Kind != opClusterCreate && op.Kind != opClusterDelete {
+		switch op.Kind {
+		case opClusterCreate, opClusterDelete, opBindingCreate, opBindingDelete:
+		default:
 			return opNotFound(p[2])
 		}
 		return h.k8sOpStatus(op, fmt.Sprintf("/subscriptions/%s/providers/Microsoft.ContainerService/locations/%s/operations/%s", op.Sub, op.Location, op.ID))
@@ -579,6 +586,10 @@ func (h *Handler) k8sOpStatus(op *operation, id string) reply {
 
 // finishK8sLocked applies the end of a cluster or extension operation.
 func (h *Handler) finishK8sLocked(op *operation) {
+	if op.Binding != "" {
+		h.finishBindingLocked(op)
+		return
+	}
 	end := op.end().UTC()
 	switch op.Kind {
 	case opClusterCreate:
@@ -613,7 +624,14 @@ func (h *Handler) finishK8sLocked(op *operation) {
 			}
 		}
 		h.st.Extensions = exts
-	case opExtensionCreate:
+		bs := h.st.RoleBindings[:0]
+		for _, b := range h.st.RoleBindings {
+			if b.Cluster != id {
+				bs = append(bs, b)
+			}
+		}
+		h.st.RoleBindings = bs
+	case opExtensionCreate, opExtensionUpdate:
 		if e := h.extensionLocked(op.Target, op.Extension); e != nil {
 			e.Modified = end
 		}
@@ -698,7 +716,7 @@ func (h *Handler) renderExtensionLocked(c *cluster, e *extensionRec) extensionJS
 	pr.Statuses = []any{}
 	pr.ProvisioningState = e.State
 	if op := h.pendingLocked(e.Cluster, e.Name); op != nil {
-		pr.ProvisioningState = map[string]string{opExtensionCreate: "Creating", opExtensionDelete: "Deleting"}[op.Kind]
+		pr.ProvisioningState = map[string]string{opExtensionCreate: "Creating", opExtensionDelete: "Deleting", opExtensionUpdate: "Updating"}[op.Kind]
 	} else if e.State == "Failed" && e.Error != nil {
 		x := *e.Error
 		pr.ErrorInfo = &x
@@ -719,6 +737,12 @@ func (h *Handler) lookupClusterLocked(sub, rgName, name string) (reply, *cluster
 	if st := h.registrationLocked(sub, "Microsoft.KubernetesConfiguration"); st != "Registered" {
 		return notRegistered("Microsoft.KubernetesConfiguration"), nil
 	}
+	return h.parentClusterLocked(sub, rgName, name)
+}
+
+// parentClusterLocked is the cluster a nested resource (an extension, a
+// Trusted Access binding) is under, or ARM's answer when there is none.
+func (h *Handler) parentClusterLocked(sub, rgName, name string) (reply, *cluster) {
 	c := h.clusterLocked(sub, rgName, name)
 	if c == nil {
 		if !h.w.resourceGroupExists(sub, rgName) {
@@ -761,6 +785,8 @@ func (h *Handler) serveExtension(r *http.Request, p []string) reply {
 	switch r.Method {
 	case http.MethodPut:
 		return h.putExtensionLocked(r, c, name)
+	case http.MethodPatch:
+		return h.patchExtensionLocked(r, c, name)
 	case http.MethodDelete:
 		return h.deleteExtensionLocked(r, c, name)
 	}
@@ -857,6 +883,7 @@ func (h *Handler) putExtensionLocked(r *http.Request, c *cluster, name string) r
 	for k, v := range pr.ConfigurationProtectedSettings {
 		if v != nil {
 			protected[k] = *v
+			e.ProtectedKeys = append(e.ProtectedKeys, k)
 		}
 	}
 	op := &operation{ID: newID(), Kind: opExtensionCreate, Sub: c.Sub, RG: c.RG, Location: c.Location, Start: now,
@@ -883,6 +910,64 @@ func (h *Handler) putExtensionLocked(r *http.Request, c *cluster, name string) r
 		return stateError(err)
 	}
 	return reply{status: http.StatusCreated, body: h.renderExtensionLocked(c, e), header: http.Header{
+		"Azure-Asyncoperation": {h.extOpURL(r, c, op)}}}
+}
+
+// patchExtensionLocked updates an installed extension's settings (202 +
+// Azure-AsyncOperation), as `az k8s-extension update` does: the settings
+// given are merged into the extension's; protected settings, when given,
+// replace all of the earlier ones (the others are deleted). The Helm
+// upgrade meets the same checks as an install.
+func (h *Handler) patchExtensionLocked(r *http.Request, c *cluster, name string) reply {
+	var in extensionIn
+	if rep, ok := readBody(r, &in); !ok {
+		return rep
+	}
+	e := h.extensionLocked(c.id(), name)
+	if e == nil {
+		return errReply(http.StatusNotFound, "ResourceNotFound", fmt.Sprintf(
+			"The Resource 'Microsoft.KubernetesConfiguration/extensions/%s' under resource group '%s' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix",
+			name, c.RG))
+	}
+	if op := h.pendingLocked(c.id(), name); op != nil {
+		return errReply(http.StatusConflict, "Conflict", fmt.Sprintf(
+			"An operation (%s) is in progress on extension '%s'. Try again when it has finished.", strings.TrimPrefix(op.Kind, "extension-"), name))
+	}
+	if in.Properties != nil {
+		for k, v := range in.Properties.ConfigurationSettings {
+			if v != nil {
+				e.Settings[k] = *v
+			}
+		}
+	}
+	// the checks see the earlier protected settings as present unless the
+	// patch replaces them (their values are never kept)
+	protected := map[string]string{}
+	for _, k := range e.ProtectedKeys {
+		protected[k] = base64.StdEncoding.EncodeToString([]byte("-----BEGIN KEPT-----"))
+	}
+	if in.Properties != nil && len(in.Properties.ConfigurationProtectedSettings) > 0 {
+		protected, e.ProtectedKeys = map[string]string{}, nil
+		for k, v := range in.Properties.ConfigurationProtectedSettings {
+			if v != nil {
+				protected[k] = *v
+				e.ProtectedKeys = append(e.ProtectedKeys, k)
+			}
+		}
+	}
+	op := &operation{ID: newID(), Kind: opExtensionUpdate, Sub: c.Sub, RG: c.RG, Location: c.Location, Start: h.now().UTC(),
+		Duration: h.k8sDuration(opExtensionUpdate), Outcome: "Succeeded", Target: e.Cluster, Extension: e.Name}
+	e.State, e.Error = "Succeeded", nil
+	if msg := h.installProblemLocked(c, e, protected); msg != "" {
+		op.fail(extensionFailure(name, msg))
+		e.State, e.Error = "Failed", op.Error
+	}
+	h.st.Operations = append(h.st.Operations, op)
+	h.dirty = true
+	if err := h.saveLocked(); err != nil {
+		return stateError(err)
+	}
+	return reply{status: http.StatusAccepted, body: h.renderExtensionLocked(c, e), header: http.Header{
 		"Azure-Asyncoperation": {h.extOpURL(r, c, op)}}}
 }
 
@@ -985,7 +1070,7 @@ func (h *Handler) serveExtensionOperation(r *http.Request, p []string) reply {
 	defer h.end()
 	op := h.findOpLocked(p[4])
 	if op == nil || !strings.EqualFold(op.Sub, p[0]) || !strings.EqualFold(op.Extension, p[3]) ||
-		(op.Kind != opExtensionCreate && op.Kind != opExtensionDelete) {
+		(op.Kind != opExtensionCreate && op.Kind != opExtensionDelete && op.Kind != opExtensionUpdate) {
 		return opNotFound(p[4])
 	}
 	c := h.clusterByIDLocked(op.Target)
@@ -1181,6 +1266,12 @@ func (h *Handler) putKubernetesCompute(r *http.Request, ws *workspace, name stri
 	case ext.State != "Succeeded":
 		op.fail(invalid("BadArgument", fmt.Sprintf("The Azure Machine Learning extension '%s' on cluster '%s' is in provisioningState %s. "+
 			"Fix or reinstall the extension and attach the cluster again.", ext.Name, cl.Name, ext.State)))
+	case cl.LocalAccountsDisabled && !h.hasMLBindingLocked(cl, ws.Sub, ws.RG, ws.Name):
+		// Modelled: Azure ML signs in to the API server with local
+		// credentials unless Trusted Access binds the workspace.
+		op.fail(invalid("ClusterUnauthorized", fmt.Sprintf("Request to Kubernetes cluster '%s' unauthorized: the cluster has local accounts disabled "+
+			"and workspace '%s' has no Trusted Access role binding (Microsoft.MachineLearningServices/workspaces/mlworkload) on it. "+
+			"Create one with `az aks trustedaccess rolebinding create` and attach the cluster again.", cl.Name, ws.Name)))
 	case h.f.takeFail("attach"):
 		op.fail(internalError())
 	}
@@ -1212,5 +1303,6 @@ func validNamespace(n string) bool {
 // of OperationKinds; for the demo's expected durations).
 func BaseDuration(kind string) time.Duration {
 	return map[string]time.Duration{"create": createDuration, "attach": attachDuration, "detach": detachDuration, "delete": deleteDuration,
-		"cluster": clusterCreateDuration, "extension": extensionCreateDuration, "delete-cluster": clusterDeleteDuration}[kind]
+		"cluster": clusterCreateDuration, "extension": extensionCreateDuration, "delete-cluster": clusterDeleteDuration,
+		"trusted-access": bindingDuration, "extension-update": extensionUpdateDuration}[kind]
 }

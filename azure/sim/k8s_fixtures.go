@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -22,6 +23,16 @@ const (
 	ClusterExtFailed = "aks-ml-failed"
 	// ClusterSP runs on a service principal (no managed identity).
 	ClusterSP = "aks-ml-sp"
+	// ClusterNoLocal has local accounts disabled (disableLocalAccounts) and
+	// a healthy extension: Azure ML reaches it only through a Trusted
+	// Access role binding of the workspace.
+	ClusterNoLocal = "aks-ml-nolocal"
+	// ClusterBindingsFull has local accounts disabled and already the 8
+	// Trusted Access role bindings AKS allows (none for mlw-prod).
+	ClusterBindingsFull = "aks-ml-full"
+	// ClusterTraining has the Azure ML extension installed for training
+	// only (enableInference=False).
+	ClusterTraining = "aks-ml-training"
 	// ClusterMLGroup is their resource group.
 	ClusterMLGroup = "rg-aks-ml"
 )
@@ -45,6 +56,12 @@ func k8sClusters(std func(cluster) cluster) []cluster {
 			Pools: pools(3, "Standard_D4s_v5")}),
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterSP, Location: "eastus", Version: "1.32.7",
 			Pools: pools(3, "Standard_E4s_v5"), SPClientID: "7c1f3a52-90d4-4b8e-a6f1-2e5d8c9b0a17"}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoLocal, Location: "eastus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4ds_v5"), LocalAccountsDisabled: true}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterBindingsFull, Location: "eastus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4ds_v5"), LocalAccountsDisabled: true}),
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterTraining, Location: "eastus", Version: "1.32.7",
+			Pools: pools(3, "Standard_D4ds_v5")}),
 	}
 }
 
@@ -59,7 +76,18 @@ func initialExtensions() []*extensionRec {
 		return map[string]string{"enableInference": "True", "enableTraining": "False", "inferenceRouterServiceType": "LoadBalancer",
 			"inferenceRouterHA": "True", "allowInsecureConnections": "True", "clusterPurpose": "FastProd"}
 	}
+	training := map[string]string{"enableInference": "False", "enableTraining": "True", "clusterPurpose": "FastProd",
+		"installVolcano": "True", "servicebus.enabled": "false", "relayserver.enabled": "false", "nginxIngress.enabled": "true"}
+	ready := func(cl string) *extensionRec {
+		return &extensionRec{Cluster: id(cl), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
+			State: "Succeeded", Created: installed, Modified: installed}
+	}
 	return []*extensionRec{
+		ready(ClusterNoLocal), ready(ClusterBindingsFull),
+		{Cluster: id(ClusterTraining), Name: "azureml-training", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: training,
+			State: "Succeeded", Created: installed, Modified: installed},
 		{Cluster: id(ClusterExtReady), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
 			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
 			State: "Succeeded", Created: installed, Modified: installed},
@@ -72,6 +100,30 @@ func initialExtensions() []*extensionRec {
 				"occurred while doing the operation : [Create] on the config, For general troubleshooting visit: https://aka.ms/k8s-extensions-TSG, " +
 				"For more application specific troubleshooting visit: Troubleshooting: https://aka.ms/arcmltsg."}},
 	}
+}
+
+// initialRoleBindings are the fixture Trusted Access role bindings: the
+// 8 of ClusterBindingsFull (backup vaults and other workspaces, none of
+// mlw-prod).
+func initialRoleBindings() []*roleBindingRec {
+	created := time.Date(2025, 10, 2, 9, 30, 0, 0, time.UTC)
+	full := strings.ToLower((&cluster{Sub: DefaultSubscriptionID, RG: ClusterMLGroup, Name: ClusterBindingsFull}).id())
+	src := func(kind, name string) (string, string) {
+		if kind == "backup" {
+			return "/subscriptions/" + DefaultSubscriptionID + "/resourceGroups/rg-backup/providers/Microsoft.DataProtection/backupVaults/" + name,
+				"Microsoft.DataProtection/backupVaults/backup-operator"
+		}
+		return "/subscriptions/" + DefaultSubscriptionID + "/resourceGroups/rg-teams/providers/Microsoft.MachineLearningServices/workspaces/" + name,
+			"Microsoft.MachineLearningServices/workspaces/mlworkload"
+	}
+	var out []*roleBindingRec
+	for i, n := range []struct{ kind, name string }{{"backup", "bv-aks"}, {"backup", "bv-aks-dr"}, {"ml", "mlw-team-a"}, {"ml", "mlw-team-b"},
+		{"ml", "mlw-team-c"}, {"ml", "mlw-team-d"}, {"ml", "mlw-team-e"}, {"ml", "mlw-team-f"}} {
+		s, role := src(n.kind, n.name)
+		out = append(out, &roleBindingRec{Cluster: full, Name: fmt.Sprintf("ta-%s", n.name), Source: s, Roles: []string{role},
+			Created: created.Add(time.Duration(i) * time.Hour)})
+	}
+	return out
 }
 
 // knownProviders are the resource provider namespaces the simulator knows

@@ -69,7 +69,7 @@ func TestLocations(t *testing.T) {
 func TestWorkspacesPaging(t *testing.T) {
 	e := newEnv(t, Options{})
 	items, pages := e.list("/subscriptions/" + sub1 + "/providers/Microsoft.MachineLearningServices/workspaces")
-	if len(items) != 4 || pages < 2 {
+	if len(items) != 5 || pages < 2 {
 		t.Fatalf("%d workspaces in %d pages", len(items), pages)
 	}
 	ws := byName(items)
@@ -85,6 +85,10 @@ func TestWorkspacesPaging(t *testing.T) {
 	}
 	if jstr(ws["mlw-research"], "location") != "westeurope" {
 		t.Errorf("mlw-research: %v", ws["mlw-research"])
+	}
+	if sec := ws["mlw-secure"]; jstr(sec, "properties", "publicNetworkAccess") != "Disabled" ||
+		jstr(sec, "properties", "privateEndpointConnections", 0, "properties", "privateLinkServiceConnectionState", "status") != "Approved" {
+		t.Errorf("mlw-secure has no approved private endpoint: %v", sec)
 	}
 	items, _ = e.list("/subscriptions/" + sub2 + "/providers/Microsoft.MachineLearningServices/workspaces")
 	if len(items) != 1 || jstr(items[0], "name") != "mlw-sandbox" || jstr(items[0], "location") != "westus2" {
@@ -358,7 +362,7 @@ func TestUsages(t *testing.T) {
 	if f := u["standardFSv2Family"]; jnum(f, "limit") != 10 || jnum(f, "currentValue") != 6 || jstr(f, "name", "localizedValue") != "Standard FSv2 Family vCPUs" {
 		t.Errorf("tight family: %v", f)
 	}
-	if c := u["cores"]; jnum(c, "limit") != 160 || jnum(c, "currentValue") <= 0 || jstr(c, "name", "localizedValue") != "Total Regional vCPUs" {
+	if c := u["cores"]; jnum(c, "limit") != 196 || jnum(c, "currentValue") <= 0 || jstr(c, "name", "localizedValue") != "Total Regional vCPUs" {
 		t.Errorf("cores: %v", c)
 	}
 	if d := u["standardDv2Family"]; jnum(d, "limit")-jnum(d, "currentValue") < 12 {

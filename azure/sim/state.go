@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,7 +16,7 @@ import (
 
 // stateVersion changes when the state file format or the fixtures change
 // incompatibly; an older file is replaced by fresh fixtures.
-const stateVersion = 2
+const stateVersion = 3
 
 // maxOperations bounds the finished operations kept in the state file.
 const maxOperations = 200
@@ -39,11 +38,15 @@ type state struct {
 	// Providers are the resource provider registrations that differ from
 	// the fixtures ("sub|namespace", lower case).
 	Providers map[string]*providerRec `json:"providers,omitempty"`
+	// RoleBindings are the clusters' Trusted Access role bindings
+	// (fixture ones included).
+	RoleBindings []*roleBindingRec `json:"trustedAccessRoleBindings"`
 }
 
 func freshState() *state {
 	return &state{Version: stateVersion, Computes: initialComputes(), Operations: []*operation{},
-		Clusters: []*cluster{}, Usage: map[string]int{}, Extensions: initialExtensions(), Providers: map[string]*providerRec{}}
+		Clusters: []*cluster{}, Usage: map[string]int{}, Extensions: initialExtensions(), Providers: map[string]*providerRec{},
+		RoleBindings: initialRoleBindings()}
 }
 
 // computeRec is a compute as stored. Certificates and keys are never
@@ -135,6 +138,8 @@ type operation struct {
 	// operation; Extension names the extension of an extension operation.
 	Target    string `json:"target,omitempty"`
 	Extension string `json:"extension,omitempty"`
+	// Binding names the Trusted Access role binding of a binding operation.
+	Binding string `json:"binding,omitempty"`
 }
 
 func (o *operation) end() time.Time { return o.Start.Add(o.Duration) }
@@ -143,28 +148,47 @@ func (o *operation) end() time.Time { return o.Start.Add(o.Duration) }
 // a regular file, unreadable); `amlaks --demo reset` replaces it.
 var errStateCorrupt = errors.New("run `amlaks --demo reset` to restore the fixtures")
 
+// errStateNotSaved: the state file could not be written (a full disk, a
+// read-only directory); the change is dropped, not reported done.
+var errStateNotSaved = errors.New("the demo state could not be saved: nothing was changed")
+
+// errStateUntrusted: the state file is not one amlaks wrote for this user
+// (files.ReadPrivate refused it); it is set aside.
+var errStateUntrusted = errors.New("the demo state is not the user's own regular file")
+
+type untrustedState struct{ err error }
+
+func (e *untrustedState) Error() string        { return "sim: demo state: " + e.err.Error() }
+func (e *untrustedState) Unwrap() error        { return e.err }
+func (e *untrustedState) Is(target error) bool { return target == errStateUntrusted }
+
 // errStateConflict: another Handler wrote the state file meanwhile.
 var errStateConflict = errors.New("sim: the demo state changed meanwhile (another amlaks process); retry")
+
+// maxStateFile caps what is read of the demo state.
+const maxStateFile = 64 << 20
 
 // readState loads path; (nil, nil, nil) if it does not exist. A file of
 // another format version yields fresh fixtures.
 func readState(path string) (*state, os.FileInfo, error) {
-	f, err := os.Open(path)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
+	// only the user's own regular file, read with a cap and a deadline: a
+	// FIFO or /dev/zero put there must not hang or exhaust every command
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	b, err := files.ReadPrivate(ctx, path, maxStateFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, nil, fmt.Errorf("sim: demo state %s is not a regular file (%w)", path, errStateCorrupt)
+	if files.Untrusted(err) {
+		return nil, nil, &untrustedState{err}
 	}
-	b, err := io.ReadAll(io.LimitReader(f, 64<<20))
 	if err != nil {
 		return nil, nil, fmt.Errorf("sim: demo state %s: %w (%w)", path, err, errStateCorrupt)
 	}
@@ -200,6 +224,13 @@ func (st *state) normalize() {
 		}
 	}
 	st.Extensions = exts
+	bs := st.RoleBindings[:0]
+	for _, b := range st.RoleBindings {
+		if b != nil && b.Name != "" && b.Cluster != "" {
+			bs = append(bs, b)
+		}
+	}
+	st.RoleBindings = bs
 	cs := st.Computes[:0]
 	for _, c := range st.Computes {
 		if c != nil && c.Name != "" {
@@ -247,7 +278,7 @@ func writeState(path string, st *state) (os.FileInfo, error) {
 	if err := f.Chmod(0o600); err != nil {
 		return fail(err)
 	}
-	if _, err := f.Write(b); err != nil {
+	if _, err := writeTo(f, b); err != nil {
 		return fail(err)
 	}
 	fi, err := f.Stat() // same inode and mtime after the rename
@@ -264,6 +295,10 @@ func writeState(path string, st *state) (os.FileInfo, error) {
 	}
 	return fi, nil
 }
+
+// writeTo writes the state's bytes (a test makes it fail as a full disk
+// does).
+var writeTo = func(f *os.File, b []byte) (int, error) { return f.Write(b) }
 
 func sameFile(a, b os.FileInfo) bool {
 	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
@@ -334,18 +369,34 @@ func (h *Handler) syncLocked() error {
 		fi, err := os.Stat(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			if h.seen != nil { // removed behind our back: fixtures again
-				h.st, h.seen = freshState(), nil
+			// removed behind our back, or never saved (a change that could
+			// not be written is not kept): fixtures again
+			if h.seen != nil || h.unsaved {
+				h.st, h.seen, h.unsaved = freshState(), nil, false
 			}
 		case err != nil:
 			return fmt.Errorf("sim: demo state: %w", err)
 		case !sameFile(h.seen, fi):
 			st, fi, err := readState(path)
+			if errors.Is(err, errStateUntrusted) {
+				// not a file amlaks wrote (another user's, a FIFO, a device):
+				// moved aside, and the fixtures take its place
+				aside, rerr := files.SetAside(path)
+				if rerr != nil {
+					return err
+				}
+				if h.opts.OnNote != nil {
+					h.opts.OnNote(fmt.Sprintf("note: the demo state %s could not be trusted (%v); moved aside as %s, the demo starts again from its fixtures", path, errors.Unwrap(err), aside))
+				}
+				h.st, h.seen, h.unsaved = freshState(), nil, false
+				h.dirty = true
+				break
+			}
 			if err != nil {
 				return err
 			}
 			if st != nil {
-				h.st, h.seen = st, fi
+				h.st, h.seen, h.unsaved = st, fi, false
 			}
 		}
 	}
@@ -373,8 +424,10 @@ func (h *Handler) saveLocked() error {
 	}
 	fi, err := writeState(h.opts.StatePath, h.st)
 	if err != nil {
-		h.seen = nil
-		return err
+		// the next request starts again from the file (or the fixtures):
+		// an unsaved change must not be answered as done later
+		h.seen, h.unsaved = nil, true
+		return fmt.Errorf("%w (%w)", err, errStateNotSaved)
 	}
 	h.seen = fi
 	return nil

@@ -107,17 +107,29 @@ type Session struct {
 type NoteRelay struct {
 	mu   sync.Mutex
 	sink func(string)
+	set  bool
+	// early are the notices emitted before any sink was set (the token
+	// fetch starts before the command line is parsed): the first sink
+	// gets them.
+	early []string
 }
 
-// Emit passes a notice to the current sink (dropped when there is none).
+// maxEarlyNotes bounds the notices kept for the first sink.
+const maxEarlyNotes = 16
+
+// Emit passes a notice to the current sink (dropped when there is none,
+// kept for the first one when no sink was ever set).
 func (r *NoteRelay) Emit(s string) {
 	if r == nil {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.sink != nil {
+	switch {
+	case r.sink != nil:
 		r.sink(s)
+	case !r.set && len(r.early) < maxEarlyNotes:
+		r.early = append(r.early, s)
 	}
 }
 
@@ -127,8 +139,18 @@ func (r *NoteRelay) Set(f func(string)) {
 		return
 	}
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.sink = f
-	r.mu.Unlock()
+	if f == nil {
+		return
+	}
+	if !r.set {
+		r.set = true
+		for _, s := range r.early {
+			f(s)
+		}
+		r.early = nil
+	}
 }
 
 // Factory builds the session for the global flags.
@@ -191,7 +213,9 @@ type app struct {
 // calls os.Exit, so tests drive it in-process.
 func Run(ctx context.Context, args []string, s Streams, f Factory, version string) int {
 	a := &app{ctx: ctx, s: s, f: f, version: version, rawOut: s.Out, args: args}
-	a.outW, a.errW = &watchedWriter{w: s.Out}, &watchedWriter{w: s.Err}
+	// every line written goes through rules.InertTerminal: a name from
+	// Azure in a message cannot drive the terminal
+	a.outW, a.errW = &watchedWriter{w: inertWriter{s.Out}}, &watchedWriter{w: inertWriter{s.Err}}
 	a.s.Out, a.s.Err = a.outW, a.errW
 	root := a.rootCmd()
 	root.SetFlagErrorFunc(a.flagError)
@@ -270,6 +294,12 @@ func (a *app) printError(err error) {
 		return
 	}
 	fmt.Fprintln(a.s.Err, "amlaks: "+err.Error())
+	a.printDetails(err)
+}
+
+// printDetails prints the details Azure gave with err (those that say more
+// than its message) and its hint.
+func (a *app) printDetails(err error) {
 	var we *wizard.Error
 	if errors.As(err, &we) {
 		for _, d := range we.Details {

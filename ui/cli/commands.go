@@ -132,9 +132,13 @@ authorized IP ranges, private clusters, and whether the cluster is already attac
 somewhere.
 
 --compute-type Kubernetes (the default, current): the cluster needs the Azure ML extension;
---install-extension installs (or reinstalls a failed) one first — without it a missing
-extension stops here and nothing is changed on your cluster. One cluster may be attached to
-several workspaces; namespaces (--namespace, default "default") keep their workloads apart.
+--install-extension installs (or reinstalls a failed) one first, or adds inference to one
+installed for training only — without it such an extension stops here and nothing is changed
+on your cluster. A cluster with local accounts disabled, authorized IP ranges or a private API
+server gets the workspace's Trusted Access role binding before the attach. The cluster must be
+in the workspace's subscription, and in its region when the workspace has a private endpoint.
+One cluster may be attached to several workspaces; namespaces (--namespace, default "default")
+keep their workloads apart.
 
 --compute-type AKS is the legacy v1 path: Azure ML SDK v1 support ended 2026-06-30, CLI v1 on
 2025-09-30, and SDK v2 cannot use an AKS compute; a second AKS attachment breaks the first.`,

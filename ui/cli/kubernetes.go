@@ -68,7 +68,9 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		if pe.Exists != "" {
 			fmt.Fprintf(a.s.Err, "exists now: %s\n", pe.Exists)
 		}
-		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\nnext: %s\n", pe.Phase, pe.Err, pe.Next)
+		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\n", pe.Phase, pe.Err)
+		a.printDetails(pe.Err)
+		fmt.Fprintf(a.s.Err, "next: %s\n", pe.Next)
 		return exit(ExitFailure, errSilent)
 	case err != nil:
 		return err
@@ -144,6 +146,8 @@ func extensionLabel(e wizard.Extension, found, known bool) string {
 		return "-"
 	case !found:
 		return "missing"
+	case e.TrainingOnly():
+		return e.State + " " + e.Version + " (training only)"
 	}
 	return e.State + " " + e.Version
 }
@@ -152,7 +156,7 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 	if !found {
 		return map[string]any{"installed": false}
 	}
-	m := map[string]any{"installed": true, "state": e.State, "version": e.Version, "type": e.Type}
+	m := map[string]any{"installed": true, "state": e.State, "version": e.Version, "type": e.Type, "inference": !e.TrainingOnly()}
 	if len(e.Errors) > 0 {
 		m["errors"] = e.Errors
 	}
@@ -160,8 +164,9 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 }
 
 // phaseStatus is every phase of a Kubernetes compute: the cluster, the
+// workspace's Trusted Access binding when the cluster needs one, the
 // extension, the attach.
-func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
+func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]string {
 	if c.ClusterID == "" {
 		return nil
 	}
@@ -185,6 +190,9 @@ func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
 		ext["state"] = "unknown: " + eerr.Error()
 	case found:
 		ext["state"], ext["version"] = e.State, e.Version
+		if e.TrainingOnly() {
+			ext["note"] = "training only (enableInference=False): online deployments fail; attach again with --install-extension to add inference"
+		}
 		if len(e.Errors) > 0 {
 			ext["error"] = e.Errors[0].Code + ": " + e.Errors[0].Message
 		}
@@ -193,7 +201,29 @@ func (a *app) phaseStatus(c wizard.Compute) []map[string]string {
 	if ns == "" {
 		ns = "default"
 	}
-	return []map[string]string{cluster, ext, {"phase": "attach", "state": c.State, "namespace": ns}}
+	out := []map[string]string{cluster}
+	if cerr == nil && len(wizard.ClusterTrustedAccessNeeds(cl)) > 0 {
+		out = append(out, a.bindingStatus(c.ClusterID, workspaceID, wizard.ClusterTrustedAccessNeeds(cl)))
+	}
+	return append(out, ext, map[string]string{"phase": "attach", "state": c.State, "namespace": ns})
+}
+
+// bindingStatus is the Trusted Access phase of a cluster that needs it:
+// the workspace's role binding, or "missing".
+func (a *app) bindingStatus(clusterID, workspaceID string, needs []string) map[string]string {
+	m := map[string]string{"phase": "trusted-access", "state": "missing", "needs": strings.Join(needs, ", ")}
+	bs, err := a.sess.Cloud.RoleBindings(a.ctx, clusterID)
+	if err != nil {
+		m["state"] = "unknown: " + err.Error()
+		return m
+	}
+	for _, b := range bs {
+		if b.Binds(workspaceID) {
+			m["state"], m["name"] = b.State, b.Name
+			break
+		}
+	}
+	return m
 }
 
 // printPhaseStatus prints phaseStatus as lines under the compute.
@@ -202,6 +232,10 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 		return
 	}
 	fmt.Fprintln(a.s.Out, "phases:")
+	width := 10
+	for _, m := range ph {
+		width = max(width, len(m["phase"])+1)
+	}
 	for _, m := range ph {
 		line := m["state"]
 		switch m["phase"] {
@@ -219,10 +253,18 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 			if m["error"] != "" {
 				line += " — " + m["error"]
 			}
+			if m["note"] != "" {
+				line += " — " + m["note"]
+			}
 		case "attach":
 			line += " (namespace " + m["namespace"] + ")"
+		case "trusted-access":
+			if m["name"] != "" {
+				line += " (role binding " + m["name"] + ")"
+			}
+			line += " — needed for " + m["needs"]
 		}
-		fmt.Fprintf(a.s.Out, "  %-10s %s\n", m["phase"], line)
+		fmt.Fprintf(a.s.Out, "  %-*s %s\n", width, m["phase"], line)
 	}
 }
 
@@ -238,7 +280,7 @@ func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
 		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+name) {
 			continue
 		}
-		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"})
+		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"}, p.WorkspaceID())
 		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"name": name, "type": string(wizard.ComputeKubernetes), "state": "Unfinished", "phases": ph})
 		} else {

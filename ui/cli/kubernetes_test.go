@@ -511,9 +511,14 @@ func TestKubernetesDryRunTable(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	for _, want := range []string{"# phase 1/3: create AKS cluster k8s-t in rg-ml-prod", `"enablePrivateCluster": true`, "--enable-private-cluster",
-		"# phase 2/3: install the Azure ML extension on k8s-t", `"allowInsecureConnections": "True"`,
-		"# phase 3/3: attach k8s-t to mlw-prod as Kubernetes compute k8s-t", `"computeType": "Kubernetes"`, "# azure-ai-ml (Python SDK v2):"} {
+	// a private API server: the workspace's Trusted Access binding is made
+	// after the cluster and before the attach
+	for _, want := range []string{"# phase 1/4: create AKS cluster k8s-t in rg-ml-prod", `"enablePrivateCluster": true`, "--enable-private-cluster",
+		"# phase 2/4: let mlw-prod reach k8s-t (a private API server): Trusted Access role binding aml-mlw-prod-",
+		`"sourceResourceId": "/subscriptions/` + wizardtest.Sub + `/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-prod"`,
+		"az aks trustedaccess rolebinding create", "--roles Microsoft.MachineLearningServices/workspaces/mlworkload",
+		"# phase 3/4: install the Azure ML extension on k8s-t", `"allowInsecureConnections": "True"`,
+		"# phase 4/4: attach k8s-t to mlw-prod as Kubernetes compute k8s-t", `"computeType": "Kubernetes"`, "# azure-ai-ml (Python SDK v2):"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, out)
 		}

@@ -126,7 +126,7 @@ func (a *app) render(w io.Writer, data any) error {
 		_, err := w.Write(wizard.JSON(data))
 		return err
 	case fmtYAML:
-		b, err := yaml.MarshalWithOptions(data, yaml.UseLiteralStyleIfMultiline(true))
+		b, err := yaml.MarshalWithOptions(yamlInert(data), yaml.UseLiteralStyleIfMultiline(true))
 		if err != nil {
 			return err
 		}
@@ -141,6 +141,40 @@ func (a *app) render(w io.Writer, data any) error {
 	}
 	_, err := w.Write(wizard.JSON(data))
 	return err
+}
+
+// yamlInert makes YAML write each string that holds a character a
+// terminal would act on (rules.Hostile) double-quoted with escapes: the
+// YAML library writes such strings raw.
+func yamlInert(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = yamlInert(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = yamlInert(e)
+		}
+		return out
+	case string:
+		if strings.ContainsFunc(x, func(r rune) bool { return r != '\n' && rules.Hostile(r) }) {
+			return yamlQuoted(x)
+		}
+	}
+	return v
+}
+
+// yamlQuoted is a string YAML writes as a double-quoted scalar with
+// escapes (the JSON form of the string is one).
+type yamlQuoted string
+
+func (s yamlQuoted) MarshalYAML() ([]byte, error) {
+	b, err := json.Marshal(string(s))
+	return rules.InertJSON(b), err
 }
 
 // normalize turns v into what encoding/json decodes (map[string]any,
@@ -278,8 +312,10 @@ func writeTSV(w io.Writer, data any) {
 	}
 }
 
+// tsvCell is one value on a tsv line: tabs and line breaks become spaces
+// (they would split the line), other controls are escaped (rules.Inert).
 func tsvCell(v any) string {
-	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(scalar(v))
+	return rules.Inert(strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(scalar(v)))
 }
 
 // writeGenericTable prints query results as a table: an array of objects
@@ -361,7 +397,7 @@ func colorJSON(data any) string {
 	var walk func(v any, ind string)
 	str := func(s string) string {
 		e, _ := json.Marshal(s)
-		return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(e))
+		return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(rules.InertJSON(e)))
 	}
 	walk = func(v any, ind string) {
 		switch x := v.(type) {
@@ -448,6 +484,25 @@ func (a *app) colorProfile() colorprofile.Profile {
 		p = colorprofile.ASCII
 	}
 	return p
+}
+
+// ---- inert output ----
+
+// inertWriter escapes what a terminal would act on in each write, keeping
+// amlaks's own colours (rules.InertTerminal). Writes are whole lines or
+// documents, so a sequence is not split between two.
+type inertWriter struct{ w io.Writer }
+
+func (w inertWriter) Write(p []byte) (int, error) {
+	s := rules.InertTerminal(string(p))
+	if len(s) == len(p) {
+		n, err := io.WriteString(w.w, s)
+		return n, err
+	}
+	if _, err := io.WriteString(w.w, s); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // ---- failed writes ----

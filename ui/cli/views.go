@@ -24,8 +24,20 @@ func newTable(w io.Writer, head ...string) *table {
 	return t
 }
 
-func (t *table) row(cells ...string) { fmt.Fprintln(t.tw, strings.Join(cells, "\t")) }
-func (t *table) flush()              { t.tw.Flush() }
+// maxCell is the widest a table cell gets: a name Azure returns may be
+// thousands of characters long, and would pad every row to its width.
+const maxCell = 80
+
+// row prints one line of cells, each escaped (a name from Azure cannot
+// drive the terminal or reorder the line) and cut to maxCell.
+func (t *table) row(cells ...string) {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = rules.Cut(rules.Inert(c), maxCell)
+	}
+	fmt.Fprintln(t.tw, strings.Join(out, "\t"))
+}
+func (t *table) flush() { t.tw.Flush() }
 
 // planFor resolves the subscription (and, withWorkspace, the workspace)
 // of a command that needs no other answer (versions, sizes, list, status,
@@ -321,7 +333,7 @@ func (a *app) statusCmd() *cobra.Command {
 				return a.follow(wizard.Operation{Kind: opKindOf(c.State), Workspace: ws, Name: c.Name}, nil)
 			}
 			if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
-				ph := a.phaseStatus(c)
+				ph := a.phaseStatus(c, p.WorkspaceID())
 				m := computeJSON(c, nil)
 				m["phases"] = ph
 				if err := a.emit(m, func(w io.Writer) {

@@ -39,12 +39,14 @@ type Cloud struct {
 	Running map[string]wizard.Operation
 
 	// The current path (kubernetes.go).
-	Provs          map[string]map[string]string // registrationState by subscription (lower case) and namespace
-	Exts           map[string]wizard.Extension  // the Azure ML extension by cluster ID (lower case)
-	ClusterSpecs   []wizard.ClusterSpec         // AKS creates sent
-	ExtensionSpecs []wizard.ExtensionSpec       // extension installs sent
-	Deleted        []string                     // clusters whose delete was sent
-	Registered     []string                     // providers registered
+	Provs          map[string]map[string]string    // registrationState by subscription (lower case) and namespace
+	Exts           map[string]wizard.Extension     // the Azure ML extension by cluster ID (lower case)
+	ClusterSpecs   []wizard.ClusterSpec            // AKS creates sent
+	ExtensionSpecs []wizard.ExtensionSpec          // extension installs sent
+	Bindings       map[string][]wizard.RoleBinding // Trusted Access role bindings by cluster ID (lower case)
+	BindingSpecs   []wizard.RoleBindingSpec        // role binding creates sent
+	Deleted        []string                        // clusters whose delete was sent
+	Registered     []string                        // providers registered
 	// PhaseOutcome fails the cluster, extension or delete operation of
 	// that kind at its end; PhaseProgress overrides Progress per kind.
 	PhaseOutcome  map[wizard.OpKind]error
@@ -341,7 +343,7 @@ func (c *Cloud) Pending(ctx context.Context, ws wizard.WorkspaceRef, name string
 func (c *Cloud) Follow(ctx context.Context, op wizard.Operation, every time.Duration) <-chan wizard.Progress {
 	ch := make(chan wizard.Progress, len(c.Progress)+1)
 	switch op.Kind {
-	case wizard.OpCluster, wizard.OpExtension, wizard.OpDelete:
+	case wizard.OpCluster, wizard.OpExtension, wizard.OpDelete, wizard.OpExtensionUpdate, wizard.OpTrustedAccess:
 		go func() {
 			defer close(ch)
 			_ = c.enter(ctx, "Follow")

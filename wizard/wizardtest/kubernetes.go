@@ -203,6 +203,22 @@ func (c *Cloud) InstallExtension(ctx context.Context, spec wizard.ExtensionSpec)
 	if name == "" {
 		name = wizard.ExtensionName
 	}
+	if spec.Update {
+		e := c.Exts[c.key(spec.ClusterID)]
+		merged := map[string]string{}
+		for k, v := range e.Settings {
+			merged[k] = v
+		}
+		for k, v := range extensionSettings(spec) {
+			if k != "enableTraining" && k != "domain" { // a patch adds inference only
+				merged[k] = v
+			}
+		}
+		e.Settings = merged
+		e.State = "Updating"
+		c.Exts[c.key(spec.ClusterID)] = e
+		return wizard.Operation{Kind: wizard.OpExtensionUpdate, Name: name, Target: spec.ClusterID, Token: "fake-extension-update", Started: time.Now()}, nil
+	}
 	c.Exts[c.key(spec.ClusterID)] = wizard.Extension{ID: spec.ClusterID + "/providers/Microsoft.KubernetesConfiguration/extensions/" + name, Name: name,
 		Type: wizard.ExtensionType, Version: "1.1.64", State: "Creating", Settings: extensionSettings(spec)}
 	return wizard.Operation{Kind: wizard.OpExtension, Name: name, Target: spec.ClusterID, Token: "fake-extension", Started: time.Now()}, nil
@@ -284,8 +300,12 @@ func (c *Cloud) ExtensionRequest(spec wizard.ExtensionSpec) (wizard.Request, err
 	if name == "" {
 		name = wizard.ExtensionName
 	}
+	method := "PUT"
+	if spec.Update {
+		method = "PATCH"
+	}
 	b, err := json.Marshal(map[string]any{"identity": map[string]any{"type": "SystemAssigned"}, "properties": props})
-	return wizard.Request{Method: "PUT", Path: spec.ClusterID + "/providers/Microsoft.KubernetesConfiguration/extensions/" + name + "?api-version=2023-05-01", Body: b}, err
+	return wizard.Request{Method: method, Path: spec.ClusterID + "/providers/Microsoft.KubernetesConfiguration/extensions/" + name + "?api-version=2023-05-01", Body: b}, err
 }
 
 // finish applies the end of a cluster, extension or delete operation
@@ -303,7 +323,14 @@ func (c *Cloud) finish(op wizard.Operation) error {
 				c.Clus[i].ProvisioningState = state
 			}
 		}
-	case wizard.OpExtension:
+	case wizard.OpTrustedAccess:
+		k := c.key(op.Target)
+		for i := range c.Bindings[k] {
+			if c.Bindings[k][i].Name == op.Name {
+				c.Bindings[k][i].State = state
+			}
+		}
+	case wizard.OpExtension, wizard.OpExtensionUpdate:
 		k := c.key(op.Target)
 		if e, ok := c.Exts[k]; ok {
 			e.State = state
@@ -359,4 +386,42 @@ func (c *Cloud) followTarget(ctx context.Context, op wizard.Operation, ch chan<-
 	case ch <- p:
 	case <-ctx.Done():
 	}
+}
+
+// RoleBindings implements wizard.Cloud.
+func (c *Cloud) RoleBindings(ctx context.Context, clusterID string) ([]wizard.RoleBinding, error) {
+	if err := c.enter(ctx, "RoleBindings"); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.settle()
+	return append([]wizard.RoleBinding(nil), c.Bindings[c.key(clusterID)]...), nil
+}
+
+// CreateRoleBinding implements wizard.Cloud: records the spec
+// and adds the binding in state Updating; the 9th of a cluster is refused.
+func (c *Cloud) CreateRoleBinding(ctx context.Context, spec wizard.RoleBindingSpec) (wizard.Operation, error) {
+	if err := c.enter(ctx, "CreateRoleBinding"); err != nil {
+		return wizard.Operation{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.settle()
+	if c.Bindings == nil {
+		c.Bindings = map[string][]wizard.RoleBinding{}
+	}
+	k := c.key(spec.ClusterID)
+	if len(c.Bindings[k]) >= wizard.MaxRoleBindings {
+		return wizard.Operation{}, &wizard.Error{Kind: wizard.ErrBadRequest, Code: "TrustedAccessRoleBindingLimitExceeded", Message: "the cluster already has 8 trusted access role bindings"}
+	}
+	c.BindingSpecs = append(c.BindingSpecs, spec)
+	c.Bindings[k] = append(c.Bindings[k], wizard.RoleBinding{Name: spec.Name, Source: spec.Source, Roles: spec.Roles, State: "Updating"})
+	return wizard.Operation{Kind: wizard.OpTrustedAccess, Name: spec.Name, Target: spec.ClusterID, Token: "fake-binding", Started: time.Now()}, nil
+}
+
+// RoleBindingRequest implements wizard.Cloud.
+func (c *Cloud) RoleBindingRequest(spec wizard.RoleBindingSpec) (wizard.Request, error) {
+	b, err := json.Marshal(map[string]any{"properties": map[string]any{"sourceResourceId": spec.Source, "roles": spec.Roles}})
+	return wizard.Request{Method: "PUT", Path: spec.ClusterID + "/trustedAccessRoleBindings/" + spec.Name + "?api-version=2025-09-01", Body: b}, err
 }

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/amlaks/amlaks/azure/sim"
+)
+
+// simJSON sends one ARM request to the real-path simulator and decodes
+// its answer.
+func (rp *realPath) simJSON(method, path, body string) (int, map[string]any) {
+	rp.t.Helper()
+	req, err := http.NewRequest(method, rp.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		rp.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer fake-arm-token-test")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := rp.srv.Client().Do(req)
+	if err != nil {
+		rp.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var v map[string]any
+	_ = json.Unmarshal(b, &v)
+	return resp.StatusCode, v
+}
+
+const taCluster = "/subscriptions/" + sim.DefaultSubscriptionID + "/resourceGroups/" + sim.ClusterMLGroup +
+	"/providers/Microsoft.ContainerService/managedClusters/"
+
+const mlwProdID = "/subscriptions/" + sim.DefaultSubscriptionID + "/resourceGroups/rg-ml-prod/providers/Microsoft.MachineLearningServices/workspaces/mlw-prod"
+
+// TestRealPathTrustedAccessAttach: over HTTPS with the az sign-in, a
+// cluster with local accounts disabled is attached through the
+// workspace's Trusted Access role binding, created (PUT, then its
+// operation followed) before the compute's PUT; the simulator then holds
+// the binding with the workspace as source and the Azure ML role, and the
+// compute Succeeded (Azure ML could reach the cluster). A cluster whose 8
+// bindings are taken is blocked before anything is sent, naming them, and
+// AKS itself refuses a 9th.
+func TestRealPathTrustedAccessAttach(t *testing.T) {
+	rp := newRealPath(t)
+	r, _ := rp.run("attach", "-w", "mlw-prod", "-n", "k8s-ta", "--cluster", sim.ClusterNoLocal, "--yes")
+	if r.code != 0 {
+		t.Fatalf("attach of %s:\n%s", sim.ClusterNoLocal, r)
+	}
+	if !strings.Contains(r.out+r.err, sim.ClusterNoLocal+" has local accounts disabled: amlaks creates Trusted Access role binding aml-mlw-prod-") {
+		t.Errorf("no Trusted Access finding:\n%s", r)
+	}
+	var bindingPut, computePut = -1, -1
+	for i, h := range rp.requests() {
+		switch {
+		case strings.HasPrefix(h, "PUT ") && strings.Contains(h, "/managedClusters/"+sim.ClusterNoLocal+"/trustedAccessRoleBindings/aml-mlw-prod-"):
+			bindingPut = i
+		case strings.HasPrefix(h, "PUT ") && strings.HasSuffix(h, "/computes/k8s-ta"):
+			computePut = i
+		}
+	}
+	if bindingPut < 0 || computePut < 0 || bindingPut > computePut {
+		t.Fatalf("binding PUT at %d, compute PUT at %d: the binding must come first", bindingPut, computePut)
+	}
+	code, list := rp.simJSON("GET", taCluster+sim.ClusterNoLocal+"/trustedAccessRoleBindings?api-version=2025-09-01", "")
+	items, _ := list["value"].([]any)
+	if code != 200 || len(items) != 1 {
+		t.Fatalf("bindings of %s: %d %v", sim.ClusterNoLocal, code, list)
+	}
+	b := items[0].(map[string]any)
+	props := b["properties"].(map[string]any)
+	roles, _ := props["roles"].([]any)
+	if !strings.EqualFold(props["sourceResourceId"].(string), mlwProdID) || len(roles) != 1 ||
+		roles[0] != "Microsoft.MachineLearningServices/workspaces/mlworkload" || props["provisioningState"] != "Succeeded" {
+		t.Errorf("binding %v", b)
+	}
+	r, _ = rp.run("list", "-w", "mlw-prod", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.out, `"k8s-ta"`) {
+		t.Fatalf("list:\n%s", r)
+	}
+	var cps []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &cps); err == nil {
+		for _, cp := range cps {
+			if cp["name"] == "k8s-ta" && cp["state"] != "Succeeded" {
+				t.Errorf("k8s-ta is %v", cp["state"])
+			}
+		}
+	}
+
+	// the cluster's 8 bindings are taken: blocked, nothing sent
+	rp.requests()
+	r, _ = rp.run("attach", "-w", "mlw-prod", "-n", "k8s-full", "--cluster", sim.ClusterBindingsFull, "--yes")
+	if r.code != 2 || !strings.Contains(r.out+r.err, "already has the 8 bindings AKS allows: ta-bv-aks, ta-bv-aks-dr, ta-mlw-team-a") {
+		t.Fatalf("attach of %s:\n%s", sim.ClusterBindingsFull, r)
+	}
+	for _, h := range rp.requests() {
+		if !strings.HasPrefix(h, "GET ") {
+			t.Errorf("a blocked attach sent %s", h)
+		}
+	}
+	// and AKS refuses the 9th
+	code, e := rp.simJSON("PUT", taCluster+sim.ClusterBindingsFull+"/trustedAccessRoleBindings/ninth?api-version=2025-09-01",
+		`{"properties":{"sourceResourceId":"`+mlwProdID+`","roles":["Microsoft.MachineLearningServices/workspaces/mlworkload"]}}`)
+	if msg, _ := e["error"].(map[string]any); code != 400 || msg == nil || !strings.Contains(msg["message"].(string), "already has 8 trusted access role bindings") {
+		t.Errorf("9th binding: %d %v", code, e)
+	}
+}
+
+// TestRealPathTrainingOnlyExtension: over HTTPS, a cluster whose extension
+// serves training only is not attached as it is (exit 2, nothing sent);
+// with --install-extension its extension is patched (under its own name)
+// before the compute's PUT, and then serves inference with its training
+// settings kept.
+func TestRealPathTrainingOnlyExtension(t *testing.T) {
+	rp := newRealPath(t)
+	r, _ := rp.run("attach", "-w", "mlw-prod", "-n", "k8s-tr", "--cluster", sim.ClusterTraining, "--allow-insecure-connections", "--yes")
+	if r.code != 2 || !strings.Contains(r.out+r.err, "installed for training only (enableInference=False)") {
+		t.Fatalf("as it is:\n%s", r)
+	}
+	for _, h := range rp.requests() {
+		if !strings.HasPrefix(h, "GET ") {
+			t.Errorf("a blocked attach sent %s", h)
+		}
+	}
+	r, _ = rp.run("attach", "-w", "mlw-prod", "-n", "k8s-tr", "--cluster", sim.ClusterTraining, "--allow-insecure-connections", "--install-extension", "--yes")
+	if r.code != 0 {
+		t.Fatalf("with --install-extension:\n%s", r)
+	}
+	patch, put := -1, -1
+	for i, h := range rp.requests() {
+		switch {
+		case strings.HasPrefix(h, "PATCH ") && strings.HasSuffix(h, "/extensions/azureml-training"):
+			patch = i
+		case strings.HasPrefix(h, "PUT ") && strings.Contains(h, "/extensions/"):
+			t.Errorf("an install was sent: %s", h)
+		case strings.HasPrefix(h, "PUT ") && strings.HasSuffix(h, "/computes/k8s-tr"):
+			put = i
+		}
+	}
+	if patch < 0 || put < 0 || patch > put {
+		t.Fatalf("PATCH at %d, compute PUT at %d", patch, put)
+	}
+	code, e := rp.simJSON("GET", taCluster+sim.ClusterTraining+"/providers/Microsoft.KubernetesConfiguration/extensions/azureml-training?api-version=2022-11-01", "")
+	cs, _ := e["properties"].(map[string]any)["configurationSettings"].(map[string]any)
+	if code != 200 || cs["enableInference"] != "True" || cs["enableTraining"] != "True" || cs["inferenceRouterServiceType"] != "LoadBalancer" {
+		t.Errorf("extension after: %d %v", code, e)
+	}
+}

@@ -770,3 +770,38 @@ func TestE2EScriptCreateThenList(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EBurstTypingInAForm: keys that arrive in one burst right after ↓ or
+// Tab (a paste, a slow SSH link batching keystrokes) land in the field
+// moved to, not in the one being left. The keys go in one send-keys call,
+// with no pause between them.
+func TestE2EBurstTypingInAForm(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	srv := newTmuxServer(t)
+	r := srv.start(100, 30, state, "--compute-type", "AKS")
+
+	createToNodeStep(r)
+	r.keys("Enter")
+	r.waitFor("9/12 Networking", "› Network")
+	r.keys("2") // Custom VNet: its fields appear
+	r.waitFor("VNet resource group", "Subnet")
+	r.keys("Down", "rg-net", "Down", "vnet-x", "Down", "snet", "Tab", "10.1.0.0/16")
+	screen := r.waitFor("10.1.0.0/16")
+	got := map[string]string{}
+	for _, line := range strings.Split(screen, "\n") {
+		l := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "›"))
+		if label, value, ok := strings.Cut(l, "   "); ok {
+			got[label] = strings.TrimSpace(value)
+		}
+	}
+	for label, value := range map[string]string{"VNet resource group": "rg-net", "VNet": "vnet-x", "Subnet": "snet", "Service CIDR": "10.1.0.0/16"} {
+		if got[label] != value {
+			t.Errorf("%s holds %q, want %q:\n%s", label, got[label], value, screen)
+		}
+	}
+	r.keys("C-c")
+	r.waitFor("Leave the wizard?")
+	r.keys("C-c")
+	r.expectExit(130)
+}

@@ -215,3 +215,33 @@ func writeDemoCert(t *testing.T) (cert, key string) {
 	wizardtest.WriteCert(t, cert, key)
 	return cert, key
 }
+
+// TestCreateWithMissingSubnetRefusedBeforeSending: a custom VNet or subnet
+// that does not exist is a Block of the preflight (one read of the
+// subnet), not a create AML accepts and fails later; an existing one
+// passes and its address range is what the overlap checks use.
+func TestCreateWithMissingSubnetRefusedBeforeSending(t *testing.T) {
+	demoEnv(t)
+	create := func(name, vnet, subnet, svc string) result {
+		return runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", name, "--vnet-resource-group", "rg-net",
+			"--vnet", vnet, "--subnet", subnet, "--service-cidr", svc, "--dns-service-ip", strings.TrimSuffix(svc, "0/16")+"10",
+			"--docker-bridge-cidr", "172.17.0.1/16", "--dry-run")
+	}
+	for _, tc := range []struct{ vnet, subnet, want string }{
+		{"vnet-ml", "snet-nope", "subnet snet-nope of VNet vnet-ml (resource group rg-net) does not exist"},
+		{"vnet-nope", "aks", "subnet aks of VNet vnet-nope (resource group rg-net) does not exist"},
+	} {
+		r := create("aks-sub", tc.vnet, tc.subnet, "10.0.0.0/16")
+		if r.code != 2 || !strings.Contains(r.err+r.out, tc.want) || !strings.Contains(r.err+r.out, "az network vnet subnet list -g rg-net --vnet-name "+tc.vnet) {
+			t.Errorf("want exit 2 with %q\n%s", tc.want, r)
+		}
+	}
+	if r := create("aks-sub", "vnet-ml", "snet-aks", "10.0.0.0/16"); r.code != 0 || strings.Contains(r.err+r.out, "does not exist") {
+		t.Errorf("an existing subnet:\n%s", r)
+	}
+	// the subnet's own range (10.1.4.0/22) is now known: a service range
+	// over it is refused
+	if r := create("aks-sub", "vnet-ml", "snet-aks", "10.1.0.0/16"); r.code != 2 || !strings.Contains(r.err+r.out, "10.1.4.0/22") {
+		t.Errorf("service range over the subnet:\n%s", r)
+	}
+}

@@ -397,3 +397,56 @@ func TestDebugTraceRedactsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeMatchesTheBinary: the README's install line must work from a
+// clone (the module is not published), and it explains every exit code
+// that --help lists.
+func TestReadmeMatchesTheBinary(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	if strings.Contains(readme, "\ngo install github.com/amlaks/amlaks@") || !strings.Contains(readme, "\ngo install .\n") {
+		t.Error("README's install block does not install from a clone (go install .)")
+	}
+	r := runArgs(t, "", "--help")
+	_, codes, ok := strings.Cut(r.out, "Exit codes:\n")
+	if !ok {
+		t.Fatalf("--help lists no exit codes:\n%s", r.out)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(codes), "\n") {
+		code := strings.Fields(l)[0]
+		if !strings.Contains(readme, "| `"+code+"` |") {
+			t.Errorf("README does not explain exit %s", code)
+		}
+	}
+}
+
+// TestKubernetesComputeListedWithItsCluster: against the simulator, a
+// Kubernetes compute is listed with its cluster's nodes, size and vCPUs
+// and its extension's purpose (Azure ML records none of them on the
+// compute), and its cluster's ID in the one spelling.
+func TestKubernetesComputeListedWithItsCluster(t *testing.T) {
+	demoEnv(t)
+	if r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "k8s-list", "--purpose", "devtest", "--nodes", "2",
+		"--vm-size", "Standard_D4s_v3", "--allow-insecure-connections", "--yes"); r.code != 0 {
+		t.Fatal(r)
+	}
+	r := runArgs(t, "", "--demo", "list", "-w", "mlw-prod", "-o", "json")
+	var found bool
+	for _, e := range mustJSONArray(t, r.out) {
+		m := e.(map[string]any)
+		if m["name"] != "k8s-list" {
+			continue
+		}
+		found = true
+		if m["nodes"] != 2.0 || m["vmSize"] != "Standard_D4s_v3" || m["vCPUs"] != 8.0 || m["purpose"] != "DevTest" || m["legacy"] != false ||
+			!strings.Contains(m["clusterId"].(string), "/resourceGroups/") {
+			t.Errorf("k8s-list: %v", m)
+		}
+	}
+	if !found {
+		t.Fatalf("k8s-list not listed:\n%s", r)
+	}
+}

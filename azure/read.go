@@ -220,6 +220,18 @@ func fillVCPUs(x *wizard.Compute, lists map[string]wizard.SizeList) {
 	}
 }
 
+// canonicalClusterID spells an AKS cluster's ID the one way amlaks shows and
+// sends it ("/resourceGroups/", "/managedClusters/"): AKS answers with
+// "/resourcegroups/" while Azure ML keeps what it was given, so the same
+// cluster would otherwise appear under two spellings. An ID that does not
+// parse is kept as it came.
+func canonicalClusterID(id string) string {
+	if c, err := rules.ParseClusterID(id); err == nil {
+		return c.String()
+	}
+	return id
+}
+
 // toCompute converts any compute type; AKS fields are filled for AKS.
 func toCompute(r *armmachinelearning.ComputeResource) wizard.Compute {
 	x := wizard.Compute{ID: str(r.ID), Name: str(r.Name)}
@@ -235,7 +247,7 @@ func toCompute(r *armmachinelearning.ComputeResource) wizard.Compute {
 			x.State = string(*b.ProvisioningState)
 		}
 		x.Region = normRegion(str(b.ComputeLocation))
-		x.ClusterID = str(b.ResourceID)
+		x.ClusterID = canonicalClusterID(str(b.ResourceID))
 		x.Attached = b.IsAttachedCompute != nil && *b.IsAttachedCompute
 		x.Description = str(b.Description)
 		x.Errors = flattenSDK(b.ProvisioningErrors)
@@ -387,7 +399,7 @@ func (c *Client) Clusters(ctx context.Context, sub string) ([]wizard.Cluster, er
 }
 
 func toCluster(m *armcontainerservice.ManagedCluster) wizard.Cluster {
-	id := str(m.ID)
+	id := canonicalClusterID(str(m.ID))
 	x := wizard.Cluster{ID: id, Name: str(m.Name), ResourceGroup: idPart(id, "resourceGroups"), Region: normRegion(str(m.Location))}
 	if len(m.Tags) > 0 {
 		x.Tags = map[string]string{}

@@ -45,6 +45,14 @@ type TLS struct {
 	CNAME           string
 }
 
+// Normalized is t with its CNAME as it is sent and shown: spaces and the
+// root's trailing dot dropped, lower case (DNS names are case-insensitive;
+// "API.ml.contoso.com." and "api.ml.contoso.com" are one name).
+func (t TLS) Normalized() TLS {
+	t.CNAME = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(t.CNAME), "."))
+	return t
+}
+
 // CheckTLS returns Violations (fields ssl-leaf-domain-label, ssl-cert-file,
 // ssl-key-file, ssl-cname): leaf label is a DNS label (1–63 chars of
 // lower-case letters, digits, '-', not starting or ending with '-');

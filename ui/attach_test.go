@@ -171,6 +171,18 @@ func TestBrowseVersionsSwitchRegion(t *testing.T) {
 	d.wantScreen("no region matches 'zzz'", "East US (eastus)")
 	d.press("backspace", "backspace", "backspace")
 	d.wantNoScreen("no region matches")
+	// after a pause, typing starts a new search instead of adding to the
+	// last one ("north" then, later, "eastus" is eastus, not
+	// "northeastus")
+	vs := d.m.screens[wizard.StepVersion].(*versionScreen)
+	d.typ("north")
+	d.wantScreen("North Europe (northeurope)")
+	vs.typedAt = vs.typedAt.Add(-2 * jumpPause)
+	d.typ("eastus")
+	d.wantScreen("East US (eastus)")
+	if v := vs.find.Value(); v != "eastus" {
+		t.Fatalf("typed text after a pause: %q", v)
+	}
 	// enter is done browsing: back to the mode, not out of the program
 	d.press("enter")
 	if d.m.quitting {
@@ -190,6 +202,9 @@ func TestListDetachAndFollow(t *testing.T) {
 	d.wantScreen("cpu-cluster is an AmlCompute compute: amlaks detaches AKS and Kubernetes computes only")
 	d.press("down", "d")
 	d.wantScreen("Detach aks-inference from mlw-prod?", "aks-shared", "itself is kept", "keeps costing", "Keep it")
+	// a legacy compute leaves azureml-fe behind, as detach --help says
+	d.wantScreen("azureml-fe", "leftovers")
+	d.wantNoScreen("it can be attached again")
 	d.wantNoScreen("is detached from") // nothing happened yet
 	d.press("esc")
 	d.wantNoScreen("Detach aks-inference from")

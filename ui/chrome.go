@@ -112,18 +112,39 @@ func (m *Model) header(w int) string {
 	if m.plan.From(wizard.FMode) != wizard.Unset {
 		ctx = append(ctx, string(m.plan.Mode))
 	}
-	right := m.st.Context.Render(strings.Join(ctx, " · "))
+	badge := ""
 	if m.opts.Demo {
-		if right != "" {
-			right += " "
-		}
-		right += m.st.Badge.Render("SIMULATED")
+		badge = m.st.Badge.Render("SIMULATED")
 	}
-	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
+	// When the line is short, the context gives way first, from its
+	// outermost part (the subscription), then what is left of it is cut:
+	// the step's title and the SIMULATED badge always show whole.
+	for {
+		right := m.st.Context.Render(strings.Join(ctx, " · "))
+		if badge != "" {
+			if right != "" {
+				right += " "
+			}
+			right += badge
+		}
+		gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+		if gap >= 1 {
+			return left + strings.Repeat(" ", gap) + right
+		}
+		if len(ctx) > 1 {
+			ctx = ctx[1:]
+			continue
+		}
+		room := w - lipgloss.Width(left) - lipgloss.Width(badge) - 2
+		if len(ctx) == 1 && room >= 4 {
+			c := ansi.Truncate(m.st.Context.Render(ctx[0]), room, "…")
+			return left + " " + c + strings.Repeat(" ", max(1, w-lipgloss.Width(left)-1-lipgloss.Width(c)-lipgloss.Width(badge))) + badge
+		}
+		if badge != "" && lipgloss.Width(left)+1+lipgloss.Width(badge) <= w {
+			return left + strings.Repeat(" ", w-lipgloss.Width(left)-lipgloss.Width(badge)) + badge
+		}
 		return ansi.Truncate(left+" "+right, w, "…")
 	}
-	return left + strings.Repeat(" ", gap) + right
 }
 
 // needsNow is what the current step needs loaded (none without a Cloud).

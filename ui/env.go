@@ -92,7 +92,7 @@ func (m *Model) Styles() *styles           { return m.st }
 func (m *Model) Height() int               { return m.height }
 func (m *Model) Spinner() string           { return m.spin.View() }
 func (m *Model) Debounce() time.Duration   { return m.debounce }
-func (m *Model) Flash(text string)         { m.flash = text }
+func (m *Model) Flash(text string)         { m.flash = wizardWords(text) }
 func (m *Model) Op() *opState              { return m.op }
 func (m *Model) Now() time.Time            { return m.now() }
 func (m *Model) clearOp()                  { m.op = nil }

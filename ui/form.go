@@ -65,7 +65,13 @@ func (f *formField) pick(v string) {
 // picked is the value of the selected choice of a table field.
 func (f *formField) picked() string { return f.values[f.choice] }
 
+// textField is a text row; its placeholder is shown as "e.g. …", so that
+// without colour (NO_COLOR, a monochrome terminal) an example is not taken
+// for a value.
 func textField(id, label, placeholder string) *formField {
+	if placeholder != "" && !strings.HasPrefix(placeholder, "e.g. ") {
+		placeholder = "e.g. " + placeholder
+	}
 	return &formField{id: id, label: label, placeholder: placeholder}
 }
 
@@ -122,6 +128,9 @@ func formKeys() *huh.KeyMap {
 	k.Select.GotoBottom = key.NewBinding(key.WithDisabled())
 	return k
 }
+
+// navKeys are formKeys, built once for the form's own moves.
+var navKeys = formKeys()
 
 // formTheme is huh's base theme in the wizard's colours (plain with
 // NO_COLOR): a bar marks the focused field.
@@ -276,12 +285,20 @@ func (f *form) focusID(id string) {
 // advance moves the focus to the next visible field, if any (a pick in a
 // file picker, as huh's own picker does).
 func (f *form) advance() {
-	for j := f.index() + 1; j < len(f.fields); j++ {
+	if j := f.nextVisible(f.index(), 1); j >= 0 {
+		f.moveTo(j)
+	}
+}
+
+// nextVisible is the first visible field after i in direction dir (1 or
+// -1), or -1 when there is none.
+func (f *form) nextVisible(i, dir int) int {
+	for j := i + dir; j >= 0 && j < len(f.fields); j += dir {
 		if f.fields[j].visible() {
-			f.moveTo(j)
-			return
+			return j
 		}
 	}
+	return -1
 }
 
 // reopen builds the form again (after it completed) with the focus on the
@@ -311,6 +328,25 @@ func (f *form) update(msg tea.Msg) (changed, done bool, cmd tea.Cmd) {
 			fl.setChoice(int(t[0] - '1'))
 			f.hf.UpdateFieldPositions()
 			return true, false, nil
+		}
+	}
+	// Moving between fields is done here, at once: huh moves with a
+	// message that arrives after the keys already queued, so keys typed in
+	// a burst after Tab or ↓ (a paste, a slow SSH link) would land in the
+	// field being left. Enter or Tab on the last field still goes to huh,
+	// which completes the form.
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, navKeys.Input.Next):
+			if j := f.nextVisible(f.index(), 1); j >= 0 {
+				f.moveTo(j)
+				return false, false, nil
+			}
+		case key.Matches(k, navKeys.Input.Prev):
+			if j := f.nextVisible(f.index(), -1); j >= 0 {
+				f.moveTo(j)
+			}
+			return false, false, nil
 		}
 	}
 	before := f.values()
@@ -380,15 +416,53 @@ func (l *stackLayout) View(hf *huh.Form) string {
 			marker = st.Key.Render("› ")
 			label = st.Focused.Render(fit(fl.label, labelW, false))
 		}
-		b.WriteString(marker + label + "  " + strings.TrimRight(fl.group.Content(), " \n") + "\n")
+		content := strings.TrimRight(fl.group.Content(), " \n")
+		if !fl.isText() {
+			content = l.choiceRow(fl, i == cur, labelW)
+		}
+		b.WriteString(marker + label + "  " + content + "\n")
 		if ms := l.msgs[fl.id]; len(ms) > 0 {
 			pad := strings.Repeat(" ", labelW+4)
 			for _, m := range ms[:min(len(ms), 2)] {
-				b.WriteString(pad + strings.ReplaceAll(wrap(st.Error.Render("✗ "+m), max(20, l.w-labelW-4)), "\n", "\n"+pad) + "\n")
+				b.WriteString(pad + strings.ReplaceAll(wrap(st.Error.Render("✗ "+wizardWords(m)), max(20, l.w-labelW-4)), "\n", "\n"+pad) + "\n")
 			}
 		}
 	}
 	return b.String()
+}
+
+// choiceRow draws a choice field's row of choices, the chosen one marked,
+// wrapped between choices under the field when the line is too short (a
+// cut "● Your" would hide what the choice is).
+func (l *stackLayout) choiceRow(fl *formField, focused bool, labelW int) string {
+	style := l.st.Value
+	if focused {
+		style = l.st.Selected
+	}
+	room := max(12, l.w-labelW-4)
+	pad := strings.Repeat(" ", labelW+4)
+	var lines []string
+	cur := ""
+	for j, c := range fl.choices {
+		item := "○ " + c
+		if j == fl.choice {
+			item = "● " + c
+		}
+		switch {
+		case cur == "":
+			cur = item
+		case lipgloss.Width(cur)+2+lipgloss.Width(item) <= room:
+			cur += "  " + item
+		default:
+			lines = append(lines, cur)
+			cur = item
+		}
+	}
+	lines = append(lines, cur)
+	for i := range lines {
+		lines[i] = style.Render(lines[i])
+	}
+	return strings.Join(lines, "\n"+pad)
 }
 
 func (l *stackLayout) GroupWidth(_ *huh.Form, _ *huh.Group, w int) int { return w }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
@@ -17,6 +18,20 @@ func k8sDriver(t *testing.T, mutate ...func(*Options)) *driver {
 		p.Mark(wizard.FComputeType, wizard.Unset)
 		o.Plan = p
 	}}, mutate...)...)
+}
+
+// k8sCreateTo walks a Kubernetes create (at 100×32) with the defaults up
+// to step id.
+func k8sCreateTo(t *testing.T, id wizard.StepID) *driver {
+	d := k8sDriver(t, sized(100, 32))
+	d.pickWorkspace()
+	d.press("enter") // create
+	d.wantStep(wizard.StepComputeType)
+	d.press("enter") // Kubernetes
+	for d.m.step != id {
+		d.enterThrough()
+	}
+	return d
 }
 
 // A Kubernetes create from the wizard: every step of the current path
@@ -50,12 +65,18 @@ func TestKubernetesCreateThroughThreePhases(t *testing.T) {
 	d.press("enter")
 	d.wantStep(wizard.StepReview)
 	d.wantScreen("Create Kubernetes compute k8s-new in mlw-prod", "Router", "Namespace", "default")
+	// one estimate: the three phases' usual times added up (8 + 6 + 5
+	// min), the figure the progress says too
+	d.wantScreen("takes about 19 min")
 	p := d.m.plan
 	if !p.Kubernetes() || !p.AllowInsecure || p.KubernetesVersion == "" || p.NewClusterName() == "" {
 		t.Fatalf("plan: type %s insecure %v version %q cluster %q", p.ComputeType, p.AllowInsecure, p.KubernetesVersion, p.NewClusterName())
 	}
 	d.press("enter") // submit: the phases run
 	d.wantScreen("✓")
+	if d.m.op.expected != 19*time.Minute {
+		t.Errorf("progress expects %s, review said 19 min", d.m.op.expected)
+	}
 	var names []string
 	for _, ph := range d.m.op.phases {
 		names = append(names, ph.name)
@@ -153,12 +174,7 @@ func TestKubernetesPickerBadgesAndInstallsOnPick(t *testing.T) {
 // The API access form: a wrong range is refused with the rule's message
 // under the field; an address typed alone is sent as /32, as the flag's is.
 func TestAPIAccessFormChecksRanges(t *testing.T) {
-	d := k8sDriver(t, sized(100, 32))
-	d.pickWorkspace()
-	d.press("enter", "enter") // create, Kubernetes
-	for d.m.step != wizard.StepAPIAccess {
-		d.enterThrough()
-	}
+	d := k8sCreateTo(t, wizard.StepAPIAccess)
 	d.press("right") // authorized ranges
 	d.press("tab")
 	d.typ("203.0.113.0/24, foo")
@@ -177,26 +193,25 @@ func TestAPIAccessFormChecksRanges(t *testing.T) {
 	}
 }
 
-// The TLS step on the current path shows and applies the step's own rule:
-// a Microsoft certificate is for AKS computes only.
-func TestKubernetesTLSRefusesAMicrosoftCertificate(t *testing.T) {
-	d := k8sDriver(t, sized(100, 32))
-	d.pickWorkspace()
-	d.press("enter", "enter") // create, Kubernetes
-	for d.m.step != wizard.StepTLS {
-		d.enterThrough()
-	}
-	d.press("2") // Microsoft certificate
-	d.wantScreen("a Microsoft certificate is for AKS computes only")
-	d.press("enter", "enter", "enter") // through the label and overwrite: refused
+// The TLS step on the current path offers only what a Kubernetes compute
+// can do (off, or your own certificate: no Microsoft certificate to pick
+// and then be refused), says nothing is missing before anything is typed,
+// and shows its examples as examples ("e.g. …"), colour or not.
+func TestKubernetesTLSOffersOnlyWhatTheTypeCanDo(t *testing.T) {
+	d := k8sCreateTo(t, wizard.StepTLS)
+	d.wantScreen("Off (plain HTTP)", "Your own certificate")
+	d.wantNoScreen("Microsoft certificate")
+	d.press("2") // your own certificate
+	d.wantScreen("Certificate file", "e.g. cert.pem", "e.g. key.pem", "e.g. scoring.contoso.com")
+	d.wantNoScreen("✗")
+	d.press("enter", "enter", "enter", "enter") // through the empty fields: now it says what is missing
 	d.wantStep(wizard.StepTLS)
-	d.wantScreen("not yet: a Kubernetes compute takes your own certificate")
+	d.wantScreen("✗", "not yet:")
 	d.press("shift+tab", "shift+tab", "1") // off: plain HTTP
-	d.wantNoScreen("for AKS computes only")
 	d.press("enter")
 	d.wantStep(wizard.StepNamespace)
-	if !d.m.plan.AllowInsecure {
-		t.Fatal("off must allow insecure connections")
+	if !d.m.plan.AllowInsecure || d.m.plan.TLS.Mode != rules.TLSOff {
+		t.Fatalf("off must allow insecure connections: %+v", d.m.plan.TLS.Mode)
 	}
 }
 
@@ -214,4 +229,19 @@ func TestReviewEstimatesTheWholeOperation(t *testing.T) {
 	if got := d.m.expectedOf(d.m.plan.View()); got != 19*time.Minute {
 		t.Fatalf("expected %s", got)
 	}
+}
+
+// The new cluster's name is checked as it is typed against the
+// subscription's clusters (listed once): a cluster amlaks did not create is
+// marked at once, not first as a Block at review.
+func TestNewClusterNameCheckedAsTyped(t *testing.T) {
+	d := k8sCreateTo(t, wizard.StepNewCluster)
+	d.wantNoScreen("already exists")
+	d.press("ctrl+u")
+	d.typ("aks-shared")
+	d.press("tab", "ctrl+u")
+	d.typ("rg-aks")
+	d.wantScreen("already exists in rg-aks")
+	d.press("enter")
+	d.wantStep(wizard.StepNewCluster)
 }

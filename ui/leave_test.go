@@ -51,13 +51,22 @@ func TestLeavingWithY(t *testing.T) {
 }
 
 // Before the fourth step, leaving does not ask, but still keeps the
-// answers; without answers it just quits.
+// answers; without answers it just quits. On the Mode step nothing says
+// create or attach yet, so no command is suggested.
 func TestLeavingEarlyKeepsAnswersWithoutAsking(t *testing.T) {
 	d := newDriver(t)
 	d.pickWorkspace()
+	d.wantStep(wizard.StepMode)
 	d.press("ctrl+c")
-	if !d.m.quitting || !strings.Contains(d.m.Result().Summary, "amlaks --demo create --compute-type AKS -w mlw-prod") {
-		t.Fatalf("summary %q", d.m.Result().Summary)
+	if !d.m.quitting || strings.Contains(d.m.Result().Summary, "amlaks") {
+		t.Fatalf("leaving the Mode step: summary %q", d.m.Result().Summary)
+	}
+	c := newDriver(t) // Enter on the Mode step chooses create
+	c.pickWorkspace()
+	c.enterThrough()
+	c.press("ctrl+c", "ctrl+c")
+	if !c.m.quitting || !strings.Contains(c.m.Result().Summary, "amlaks --demo create --compute-type AKS -w mlw-prod") {
+		t.Fatalf("summary %q", c.m.Result().Summary)
 	}
 	e := newDriver(t)
 	e.press("ctrl+c")

@@ -453,14 +453,8 @@ func (m *Model) result(s Status) Result {
 
 // expected is how long an operation of kind usually takes here.
 // expectedOf is the usual time of the whole of a create or attach: the
-// operations its compute type runs.
-func (m *Model) expectedOf(p wizard.Plan) time.Duration {
-	var d time.Duration
-	for _, k := range p.Variant().Ops(p) {
-		d += m.expected(k)
-	}
-	return d
-}
+// operations its submit runs (Plan.Expected).
+func (m *Model) expectedOf(p wizard.Plan) time.Duration { return p.Expected(m.expected) }
 
 func (m *Model) expected(kind wizard.OpKind) time.Duration {
 	if d, ok := m.opts.Expected[kind]; ok && d > 0 {

@@ -21,7 +21,7 @@ func TestSizesNaturalOrder(t *testing.T) {
 	l.Sizes = append(l.Sizes,
 		wizard.VMSize{Name: "Standard_D32_v3", Family: "standardDv3Family", VCPUs: 32, MemoryGB: 128},
 		wizard.VMSize{Name: "Standard_D13_v2", Family: "standardDv2Family", VCPUs: 8, MemoryGB: 56},
-		wizard.VMSize{Name: "Standard_A1_v2", Family: "standardAv2Family", VCPUs: 1, MemoryGB: 2})
+		wizard.VMSize{Name: "Standard_A2_v2", Family: "standardAv2Family", VCPUs: 2, MemoryGB: 4})
 	c.SizeL["eastus"] = l
 	d.createTo(wizard.StepVMSize)
 	s := d.m.screens[wizard.StepVMSize].(*sizeScreen)
@@ -29,7 +29,7 @@ func TestSizesNaturalOrder(t *testing.T) {
 	for _, i := range s.p.matches {
 		names = append(names, s.p.rows[i].Cells[0])
 	}
-	want := "Standard_A1_v2 Standard_B2s Standard_D2_v2 Standard_D3_v2 Standard_D4s_v3 Standard_D13_v2 Standard_D32_v3 Standard_F4s_v2 Standard_NC6s_v3"
+	want := "Standard_A2_v2 Standard_B2s Standard_D2_v2 Standard_D3_v2 Standard_D4s_v3 Standard_D13_v2 Standard_D32_v3 Standard_F4s_v2 Standard_NC6s_v3"
 	if got := strings.Join(names, " "); got != want {
 		t.Fatalf("order\n got %s\nwant %s", got, want)
 	}

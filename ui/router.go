@@ -33,7 +33,9 @@ func (m *Model) known() wizard.Known {
 			k.Versions, k.HaveVersions = v, true
 		}
 	}
-	if m.plan.Mode == wizard.ModeAttach {
+	if m.plan.Mode == wizard.ModeAttach || m.plan.Kubernetes() {
+		// a create of the current path checks its new cluster's name
+		// against them
 		if v, sl := m.clustersData(); sl.ok {
 			k.Clusters, k.HaveClusters = v, true
 			k.ClusterVersions = map[string][]rules.Version{}
@@ -314,6 +316,13 @@ func (m *Model) leave() tea.Cmd {
 	return m.open(d)
 }
 
+// atOrBefore reports whether the wizard is at step id or an earlier one.
+func (m *Model) atOrBefore(id wizard.StepID) bool {
+	here, _ := wizard.PositionFor(m.plan, m.step)
+	there, _ := wizard.PositionFor(m.plan, id)
+	return here <= there
+}
+
 // quitKeeping quits and leaves the command with the answers in the
 // scrollback.
 func (m *Model) quitKeeping(cmd string) tea.Cmd {
@@ -323,10 +332,15 @@ func (m *Model) quitKeeping(cmd string) tea.Cmd {
 }
 
 // answersCommand is wizard.Command for a create or attach with at least
-// one answer given in the wizard, "" otherwise.
+// one answer given in the wizard, "" otherwise: also "" up to the Mode
+// step, where create is only the plan's starting value, not a choice, so
+// the command would name a mode the user never chose.
 func (m *Model) answersCommand() string {
 	p := m.plan
 	if p.Mode != wizard.ModeCreate && p.Mode != wizard.ModeAttach {
+		return ""
+	}
+	if !p.Given(wizard.FMode) && m.atOrBefore(wizard.StepMode) {
 		return ""
 	}
 	for _, f := range []wizard.Field{wizard.FWorkspace, wizard.FPurpose, wizard.FRegion, wizard.FVMSize, wizard.FNodes,

@@ -290,7 +290,7 @@ func (s *clusterScreen) view(m env, w, h int) string {
 		det.WriteString(st.input(&s.id) + "\n")
 		i, why, ok := s.byID(m)
 		if !ok {
-			det.WriteString(wrap(st.Error.Render("✗ "+why), w) + "\n")
+			det.WriteString(wrap(st.Error.Render("✗ "+wizardWords(why)), w) + "\n")
 		} else {
 			sel = i
 			det.WriteString(st.OK.Render("✓ "+s.clusters[i].Name+" in "+s.clusters[i].ResourceGroup) + "\n")

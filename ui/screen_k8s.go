@@ -82,6 +82,8 @@ type k8sForm struct {
 	value func(s *k8sForm) any
 	field wizard.Field
 	notes func(m env, s *k8sForm) []string
+	// fetch loads what the step's check looks up (nil: nothing)
+	fetch func(m env) tea.Cmd
 }
 
 func (s *k8sForm) enter(m env) tea.Cmd {
@@ -91,6 +93,9 @@ func (s *k8sForm) enter(m env) tea.Cmd {
 		s.load(m, s)
 	}
 	s.f.open(m.Styles(), fresh)
+	if s.fetch != nil {
+		return s.fetch(m)
+	}
 	return nil
 }
 
@@ -132,7 +137,7 @@ func (s *k8sForm) view(m env, w, h int) string {
 	b.WriteString(s.f.view(w, byField))
 	b.WriteString("\n")
 	for _, msg := range rest {
-		b.WriteString(wrap(m.Styles().Error.Render("✗ "+msg), w) + "\n")
+		b.WriteString(wrap(m.Styles().Error.Render("✗ "+wizardWords(msg)), w) + "\n")
 	}
 	if s.notes != nil {
 		for _, n := range s.notes(m, s) {
@@ -160,6 +165,9 @@ func newNewClusterScreen() screen {
 			rg.text = m.Plan().NewClusterGroup()
 		},
 		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },
+		// the subscription's clusters, listed once: a name already taken
+		// by a cluster amlaks did not create is marked as it is typed
+		fetch: func(m env) tea.Cmd { return m.fetchClusters(false) },
 	}
 }
 

@@ -171,8 +171,7 @@ func detachDialog(m env, c wizard.Compute) *dialog {
 	if id, err := rules.ParseClusterID(c.ClusterID); err == nil && c.ClusterID != "" {
 		cluster = "the AKS cluster " + id.Name + " (" + id.ResourceGroup + ")"
 	}
-	desc := fmt.Sprintf("%s itself is kept: nothing is deleted, it can be attached again, and it keeps costing until you delete it in AKS.",
-		capitalize(cluster))
+	desc := wizard.DetachKept(capitalize(cluster), strings.EqualFold(c.Type, string(wizard.ComputeAKS)))
 	return newDialog(fmt.Sprintf("Detach %s from %s?", c.Name, m.Plan().Workspace.Name), desc, "Detach", "Keep it", false,
 		func(m env) tea.Cmd { return m.detach(c) }, nil)
 }

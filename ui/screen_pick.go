@@ -261,9 +261,10 @@ func (s *choiceScreen) update(m env, msg tea.Msg) tea.Cmd {
 }
 
 func (s *choiceScreen) view(m env, w, h int) string {
-	var b strings.Builder
-	b.WriteString(wrap(s.title(m), w) + "\n")
+	title := wrap(s.title(m), w) + "\n"
+	blocks := make([]string, len(s.choices))
 	for i, c := range s.choices {
+		var b strings.Builder
 		b.WriteString("\n")
 		label := fmt.Sprintf("%d. %s", i+1, c.label)
 		if i == s.cursor {
@@ -273,8 +274,56 @@ func (s *choiceScreen) view(m env, w, h int) string {
 		}
 		b.WriteString("\n")
 		b.WriteString(paint(m.Styles().Muted, indent(c.desc, 3, w)) + "\n")
+		blocks[i] = b.String()
+	}
+	from, to := visibleBlocks(blocks, s.cursor, h-lineCount(title))
+	var b strings.Builder
+	b.WriteString(title)
+	if from > 0 {
+		b.WriteString(m.Styles().Muted.Render("  ↑ more") + "\n")
+	}
+	for _, bl := range blocks[from:to] {
+		b.WriteString(bl)
+	}
+	if to < len(blocks) {
+		// a choice below the window is never hidden without a word
+		b.WriteString("\n" + m.Styles().Muted.Render(fmt.Sprintf("  ↓ more (%d)", len(blocks)-to)) + "\n")
 	}
 	return b.String()
+}
+
+func lineCount(s string) int { return strings.Count(s, "\n") }
+
+// visibleBlocks is the window [from, to) of blocks that fits in h lines
+// and holds the cursor's block, leaving a line for each "more" marker it
+// needs. All of them when they fit (or h is not known).
+func visibleBlocks(blocks []string, cursor, h int) (from, to int) {
+	total := 0
+	for _, b := range blocks {
+		total += lineCount(b)
+	}
+	if h <= 0 || total <= h {
+		return 0, len(blocks)
+	}
+	cursor = max(0, min(cursor, len(blocks)-1))
+	from, to = cursor, cursor+1
+	used := lineCount(blocks[cursor]) + 2 // the two markers, at most
+	for {
+		grew := false
+		if to < len(blocks) && used+lineCount(blocks[to]) <= h {
+			used += lineCount(blocks[to])
+			to++
+			grew = true
+		}
+		if from > 0 && used+lineCount(blocks[from-1]) <= h {
+			from--
+			used += lineCount(blocks[from])
+			grew = true
+		}
+		if !grew {
+			return from, to
+		}
+	}
 }
 
 func (s *choiceScreen) help(m env) []key.Binding {
@@ -305,11 +354,12 @@ func tableChoiceScreen(id wizard.StepID, title func(m env) string) *choiceScreen
 	}
 }
 
-// tableChoices are a field's choices, in the words of the field table.
+// tableChoices are a field's choices, in the words of the field table
+// (a flag it names, in the wizard's).
 func tableChoices(cs []wizard.Choice) []choice {
 	out := make([]choice, len(cs))
 	for i, c := range cs {
-		out[i] = choice{c.Label, c.Help, c.Value}
+		out[i] = choice{c.Label, wizardWords(c.Help), c.Value}
 	}
 	return out
 }

@@ -108,8 +108,9 @@ func (s *reviewScreen) update(m env, msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Retry) && s.err != nil:
 			return s.run(m)
 		case key.Matches(msg, k.Enter):
-			if why := s.blockedBy(m); why != "" {
-				m.Flash("submit is disabled: " + why)
+			if s.blockedBy(m) != "" {
+				// the foot says why, once: a flash would repeat it, and
+				// outlive the reason (the preflight finishing)
 				return nil
 			}
 			return m.submit()
@@ -144,9 +145,9 @@ func (s *reviewScreen) view(m env, w, h int) string {
 	}
 	what := p.Variant().Word
 	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expectedOf(p))))
-	if !p.Kubernetes() && p.From(wizard.FComputeType) != wizard.Asked {
+	if note := p.Variant().Note; note != "" && p.From(wizard.FComputeType) != wizard.Asked {
 		// said once: the compute type step, which says it, was not shown
-		b.WriteString(wrap(st.Muted.Render(wizard.Legacy), w) + "\n")
+		b.WriteString(wrap(st.Muted.Render(wizardWords(note)), w) + "\n")
 	}
 	b.WriteString("\n")
 	for _, r := range summaryRows(m, s.report) {
@@ -252,7 +253,7 @@ func summaryRows(m env, rep *wizard.Report) []summaryRow {
 		}
 		size := p.VMSize
 		if z, _, ok := m.size(); ok {
-			size = fmt.Sprintf("%s (%d vCPUs, %s GiB)", z.Name, z.VCPUs, wizard.Decimal(z.MemoryGB))
+			size = z.Name + " (" + z.Shape() + ")"
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)})
 			rows = append(rows, summaryRow{"Nodes", fmt.Sprintf("%d (%s)", p.Nodes, rules.Plural(p.Nodes*z.VCPUs, "vCPU")), p.From(wizard.FNodes)})
 			rows = append(rows, summaryRow{"Cost", costText(p.Nodes, z), wizard.Unset})
@@ -323,9 +324,9 @@ func findingLine(st *styles, f rules.Finding, w int) string {
 	default:
 		label = st.Info.Render("INFO ")
 	}
-	text := f.Message
+	text := wizardWords(f.Message)
 	if f.Fix != "" {
-		text += " — " + f.Fix
+		text += " — " + wizardWords(f.Fix)
 	}
 	wrapped := wrap(text, max(20, w-9))
 	return "  " + label + "  " + strings.ReplaceAll(wrapped, "\n", "\n         ")

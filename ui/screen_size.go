@@ -56,16 +56,20 @@ func (s *sizeScreen) sync(m env) {
 	s.sizes = l.Sizes
 	s.p.anchor = m.Plan().VMSize
 	s.p.setRows(sizeRows(l))
-	if !s.p.selectKey(m.Plan().VMSize) {
-		// a size that is not offered here (--vm-size Standard_Foo): start
-		// from the product default, not the first row
-		s.p.anchor = defaultVMSize
-		s.p.selectKey(defaultVMSize)
+	p := m.Plan()
+	chosen := p.Given(wizard.FVMSize) || p.From(wizard.FVMSize) == wizard.Asked
+	if z, ok := l.Find(p.VMSize); ok && (z.Restricted == "" || chosen) {
+		s.p.selectKey(p.VMSize)
+		return
+	}
+	// a size that is not offered here (--vm-size Standard_Foo, or the
+	// product default in a region without it): start from the region's
+	// default, not the first row
+	if d, ok := l.DefaultSize(); ok {
+		s.p.anchor = d.Name
+		s.p.selectKey(d.Name)
 	}
 }
-
-// defaultVMSize is the product's default size.
-var defaultVMSize = wizard.NewPlan(wizard.ModeCreate).VMSize
 
 func sizeRows(l wizard.SizeList) []row {
 	rows := make([]row, len(l.Sizes))
@@ -83,8 +87,9 @@ func sizeRows(l wizard.SizeList) []row {
 			gpus = strconv.Itoa(z.GPUs)
 		}
 		tag := ""
+		unusable := z.Restricted != "" || belowAKSMinimum(z)
 		switch {
-		case z.Restricted != "":
+		case unusable:
 			tag = "✗"
 		case z.GPUs > 0:
 			tag = "GPU"
@@ -95,11 +100,17 @@ func sizeRows(l wizard.SizeList) []row {
 			Cells:  []string{z.Name, strconv.Itoa(z.VCPUs), wizard.Decimal(z.MemoryGB), gpus, z.Family, left, price, tag},
 			Num:    []float64{0, float64(z.VCPUs), z.MemoryGB, float64(z.GPUs), 0, leftN, priceN, 0},
 			Filter: z.Name + " " + z.Family,
-			Hidden: z.Restricted != "",
-			Dim:    z.Restricted != "",
+			Hidden: unusable,
+			Dim:    unusable,
 		}
 	}
 	return rows
+}
+
+// belowAKSMinimum reports a size too small for an AKS node: marked and
+// refused in the size step like a restricted one, not first at review.
+func belowAKSMinimum(z wizard.VMSize) bool {
+	return len(rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB)) > 0
 }
 
 func (s *sizeScreen) update(m env, msg tea.Msg) tea.Cmd {
@@ -115,6 +126,10 @@ func (s *sizeScreen) update(m env, msg tea.Msg) tea.Cmd {
 			z := s.sizes[i]
 			if z.Restricted != "" {
 				m.Flash(z.Name + " cannot be used here: " + z.Restricted)
+				return nil
+			}
+			if vs := rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB); len(vs) > 0 {
+				m.Flash(vs[0].Message)
 				return nil
 			}
 			return answer(wizard.FVMSize, z.Name)
@@ -156,9 +171,12 @@ func (s *sizeScreen) view(m env, w, h int) string {
 	var det strings.Builder
 	if i := s.p.selected(); i >= 0 && i < len(s.sizes) {
 		z := s.sizes[i]
+		small := rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB)
 		switch {
 		case z.Restricted != "":
 			det.WriteString(m.Styles().Error.Render("✗ " + z.Name + ": " + z.Restricted))
+		case len(small) > 0:
+			det.WriteString(m.Styles().Error.Render("✗ " + small[0].Message))
 		case z.GPUs > 0 || z.FPGA:
 			kind := "GPU"
 			if z.FPGA {
@@ -166,12 +184,13 @@ func (s *sizeScreen) view(m env, w, h int) string {
 			}
 			det.WriteString(m.Styles().Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
 		}
-		if z.Restricted == "" {
+		if z.Restricted == "" && len(small) == 0 {
 			if det.Len() > 0 {
 				det.WriteString("\n")
 			}
-			sc := rules.CheckSize(m.Plan().Purpose, z.Name, m.Plan().Nodes, z.VCPUs)
-			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(m.Plan().Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
+			nodes := wizard.SuggestedNodes(m.Plan(), z)
+			sc := rules.CheckSize(m.Plan().Purpose, z.Name, nodes, z.VCPUs)
+			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
 			quota := ""
 			if !l.QuotaUnknown && sc.TotalVCPUs > 0 {
 				for _, q := range []rules.Quota{z.FamilyQuota, l.RegionQuota} {
@@ -217,6 +236,9 @@ func (s *sizeScreen) needs(m env) []need {
 type nodesScreen struct {
 	in textinput.Model
 	n  int
+	// followed is the count the plan had when entering made the count
+	// follow the size (0: it did not), so the screen says it changed
+	followed int
 }
 
 func newNodesScreen() screen {
@@ -227,7 +249,12 @@ func newNodesScreen() screen {
 }
 
 func (s *nodesScreen) enter(m env) tea.Cmd {
-	s.n, _ = strconv.Atoi(wizard.Offer(m.Plan(), wizard.StepNodes, m.known()))
+	// the count Enter takes (wizard.Offer): an untouched default follows
+	// the size and the purpose, and the screen says it changed
+	s.n, s.followed = m.Plan().Nodes, 0
+	if n, err := strconv.Atoi(wizard.Offer(m.Plan(), wizard.StepNodes, m.known())); err == nil && n != s.n {
+		s.n, s.followed = n, s.n
+	}
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()
@@ -235,7 +262,8 @@ func (s *nodesScreen) enter(m env) tea.Cmd {
 }
 
 func (s *nodesScreen) set(m env, n int) {
-	n = max(0, min(n, 9999))
+	// a cluster has 1 node at least: the stepper stops there
+	n = max(1, min(n, 9999))
 	s.n = n
 	s.in.SetValue(strconv.Itoa(n))
 	s.in.CursorEnd()
@@ -256,6 +284,9 @@ func (m *Model) sizeProblems(nodes int) []string {
 		return []string{fmt.Sprintf("%s is not offered in %s: pick another size", m.Plan().VMSize, m.Plan().Region)}
 	}
 	var out []string
+	for _, v := range rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB) {
+		out = append(out, v.Message)
+	}
 	sc := rules.CheckSize(m.Plan().Purpose, z.Name, nodes, z.VCPUs)
 	for _, v := range sc.Violations {
 		out = append(out, v.Message)
@@ -318,6 +349,10 @@ func (s *nodesScreen) view(m env, w, h int) string {
 	}
 	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.Styles().Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
 	secs = append(secs, section{prio: 0, gap: true, text: m.Styles().input(&s.in) + "  " + m.Styles().Muted.Render("type a number or use + / -")})
+	if s.followed > 0 && ok {
+		secs = append(secs, section{prio: 1, name: "why the count changed", text: wrap(m.Styles().Warn.Render(fmt.Sprintf("! %s, not %d: the fewest %s with %s each that %s needs",
+			rules.Plural(s.n, "node"), s.followed, "nodes", rules.Plural(z.VCPUs, "vCPU"), strings.ToLower(m.Plan().Purpose.Label()))), w)})
+	}
 	secs = append(secs, vcpuMeter(m, z, l, ok, w, s.n)...)
 	return fitSections(m.Styles(), secs, w, h)
 }
@@ -469,7 +504,7 @@ func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes i
 			if i > 0 {
 				b.WriteByte('\n')
 			}
-			b.WriteString(paint(st.Error, "✗ "+strings.TrimLeft(indent(p, 2, w), " ")))
+			b.WriteString(paint(st.Error, "✗ "+strings.TrimLeft(indent(wizardWords(p), 2, w), " ")))
 		}
 	}
 	if nodes > 0 {

@@ -27,6 +27,16 @@ type tlsScreen struct {
 	loaded                bool
 	tls                   rules.TLS // the answer being edited
 	browse                *browser  // the file picker, open over the form
+	// modes are the TLS modes the compute type can do, in the order of
+	// the mode field's choices (a Kubernetes compute has no Microsoft
+	// certificate: it is not offered)
+	modes []rules.TLSMode
+	k8s   bool
+	// touched are the fields edited, tried whether the form was submitted:
+	// an empty field says what it needs only then, not before anything is
+	// typed
+	touched map[string]bool
+	tried   bool
 }
 
 type (
@@ -44,9 +54,10 @@ type (
 
 func newTLSScreen() screen {
 	s := &tlsScreen{fileErr: map[string]string{}, reading: map[string]string{}}
-	s.mode = choiceField("ssl", "TLS", choiceLabels(wizard.TLSChoices)...)
-	ms := func() bool { return s.mode.choice == 1 }
-	own := func() bool { return s.mode.choice == 2 }
+	s.mode = choiceField("ssl", "TLS", "Off", "Microsoft certificate", "Your own certificate")
+	s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}
+	ms := func() bool { return s.chosen() == rules.TLSMicrosoft }
+	own := func() bool { return s.chosen() == rules.TLSCustom }
 	s.leaf = textField("ssl-leaf-domain-label", "Leaf domain label", "myscoring")
 	s.leaf.show = ms
 	s.overwrite = choiceField("ssl-overwrite-existing-domain", "Overwrite existing", "No", "Yes")
@@ -61,18 +72,45 @@ func newTLSScreen() screen {
 	return s
 }
 
+// chosen is the TLS mode of the mode field's choice.
+func (s *tlsScreen) chosen() rules.TLSMode {
+	if s.mode.choice >= 0 && s.mode.choice < len(s.modes) {
+		return s.modes[s.mode.choice]
+	}
+	return rules.TLSOff
+}
+
+// offer sets the modes the compute type can do.
+func (s *tlsScreen) offer(k8s bool) {
+	s.k8s = k8s
+	if k8s {
+		s.mode.choices = []string{"Off (plain HTTP)", "Your own certificate"}
+		s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSCustom}
+		return
+	}
+	s.mode.choices = []string{"Off", "Microsoft certificate", "Your own certificate"}
+	s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}
+}
+
 // literalQuestionMark: file paths may hold '?'.
 func (s *tlsScreen) literalQuestionMark() {}
 
 func (s *tlsScreen) enter(m env) tea.Cmd {
-	if s.loaded {
+	if s.loaded && s.k8s == m.Plan().Kubernetes() {
 		s.f.open(m.Styles(), false)
 		return nil
 	}
 	s.loaded = true
+	s.offer(m.Plan().Kubernetes())
+	s.touched, s.tried = map[string]bool{}, false
 	t := m.Plan().TLS
 	s.tls = t
-	s.mode.choice = int(t.Mode)
+	s.mode.choice = 0
+	for i, mode := range s.modes {
+		if mode == t.Mode {
+			s.mode.choice = i
+		}
+	}
 	s.leaf.text = t.LeafDomainLabel
 	s.overwrite.choice = 0
 	if t.Overwrite {
@@ -102,7 +140,7 @@ func (s *tlsScreen) busy() bool { return len(s.reading) > 0 }
 // apply writes the form into the plan (PEM contents come from fileMsg).
 func (s *tlsScreen) apply(m env) {
 	t := s.tls
-	t.Mode = rules.TLSMode(s.mode.choice)
+	t.Mode = s.chosen()
 	t.LeafDomainLabel = s.leaf.value()
 	t.Overwrite = s.overwrite.choice == 1
 	if t.CertFile != files.ExpandHome(s.cert.value()) {
@@ -130,6 +168,9 @@ func (s *tlsScreen) messages(m env) (map[string][]string, []string) {
 		}
 	}
 	for _, v := range vs {
+		if f := s.f.field(v.Field); f != nil && f.isText() && f.value() == "" && !s.touched[v.Field] && !s.tried {
+			continue // nothing typed there yet: said when the form is submitted
+		}
 		if e, ok := s.fileErr[v.Field]; ok && s.tls.Mode == rules.TLSCustom {
 			v.Message = e
 		}
@@ -191,6 +232,9 @@ func (s *tlsScreen) update(m env, msg tea.Msg) tea.Cmd {
 	if changed || done {
 		s.apply(m)
 	}
+	if changed {
+		s.touched[focus.id] = true
+	}
 	if done {
 		return s.submit(m)
 	}
@@ -203,6 +247,7 @@ func (s *tlsScreen) update(m env, msg tea.Msg) tea.Cmd {
 // submit answers the step from the completed form, or opens it again on
 // the field to mend.
 func (s *tlsScreen) submit(m env) tea.Cmd {
+	s.tried = true
 	if len(s.reading) > 0 {
 		s.f.reopen(m.Styles(), s.cname.id)
 		m.Flash("reading the certificate files… press Enter again in a moment")
@@ -253,6 +298,7 @@ func (s *tlsScreen) updateBrowse(m env, msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	f.setText(picked)
+	s.touched[f.id] = true
 	s.apply(m)
 	s.f.advance()
 	return s.read(m, f)
@@ -292,7 +338,7 @@ func (s *tlsScreen) view(m env, w, h int) string {
 		}
 	}
 	if m.Plan().Kubernetes() {
-		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections. A Microsoft certificate is only for the legacy AKS compute."), w) + "\n")
+		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections."), w) + "\n")
 	}
 	if m.Plan().Network.Internal() && t.Mode != rules.TLSCustom {
 		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -23,7 +24,13 @@ type versionScreen struct {
 	find   textinput.Model // browse: typing jumps to the best matching region
 	// noMatch is the typed text when no region matches it.
 	noMatch string
+	// typedAt is when the last key went into find: after a pause the next
+	// key starts a new search, as type-to-jump does in file managers
+	typedAt time.Time
 }
+
+// jumpPause is how long a pause in typing starts a new region search.
+const jumpPause = time.Second
 
 func newVersionScreen() screen {
 	s := &versionScreen{p: newPicker([]column{
@@ -180,6 +187,11 @@ func (s *versionScreen) update(m env, msg tea.Msg) tea.Cmd {
 			// done browsing: back to what to do with the workspace
 			return m.goTo(wizard.StepMode)
 		case k.Text != "" || isEditKey(k.String()):
+			now := time.Now()
+			if k.Text != "" && now.Sub(s.typedAt) > jumpPause {
+				s.find.SetValue("")
+			}
+			s.typedAt = now
 			before := s.find.Value()
 			s.find, _ = s.find.Update(msg)
 			v := strings.TrimSpace(s.find.Value())

@@ -392,3 +392,22 @@ func TestNextStepsFollowTheComputeType(t *testing.T) {
 		}
 	})
 }
+
+// Review says once why Submit is disabled, and never beside "enter submit".
+func TestReviewSaysOnceWhySubmitIsDisabled(t *testing.T) {
+	d := newDriver(t)
+	d.toReview("aks-once")
+	rs := d.m.screens[wizard.StepReview].(*reviewScreen)
+	rs.loading = true // the preflight still running
+	d.press("enter")
+	scr := strings.ToLower(d.screen())
+	if n := strings.Count(scr, "submit is disabled"); n != 1 || strings.Contains(scr, "enter submit") {
+		t.Fatalf("%d × 'submit is disabled':\n%s", n, d.screen())
+	}
+	rs.loading = false // it finished
+	d.wantScreen("enter submit the create")
+	d.wantNoScreen("disabled")
+	if n := d.cloud.CallCount("Submit"); n != 0 {
+		t.Fatalf("Submit called %d times", n)
+	}
+}

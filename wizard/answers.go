@@ -60,7 +60,7 @@ var answers = map[Field]answer{
 		n.SubnetPrefix = p.Network.SubnetPrefix
 		p.Network = n
 	})},
-	FTLS:         {set: func(p *Plan, v any) bool { return into(&p.TLS, v) }},
+	FTLS:         {set: as(func(p *Plan, t rules.TLS) { p.TLS = t.Normalized() })},
 	FName:        text(func(p *Plan) *string { return &p.Name }),
 	FDescription: {get: func(p *Plan) string { return p.Description }},
 	FCluster: {get: func(p *Plan) string {

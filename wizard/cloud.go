@@ -203,6 +203,34 @@ func (l SizeList) Find(name string) (VMSize, bool) {
 	return VMSize{}, false
 }
 
+// preferredSizes are the general-purpose sizes a region's default is taken
+// from, in order: the product default first, then its successors with
+// 4 vCPUs, which regions without Dv2 offer.
+var preferredSizes = []string{"Standard_D3_v2", "Standard_DS3_v2", "Standard_D4s_v3", "Standard_D4s_v5", "Standard_D4as_v5", "Standard_D4ds_v5", "Standard_D4_v5"}
+
+// DefaultSize is the size a create starts from in this region: the first
+// of preferredSizes offered here without restriction, else the smallest
+// unrestricted size without GPUs that has 4 vCPUs or more and at least
+// 8 GiB (3 such nodes meet production's 12 vCPUs).
+func (l SizeList) DefaultSize() (VMSize, bool) {
+	for _, n := range preferredSizes {
+		if z, ok := l.Find(n); ok && z.Restricted == "" {
+			return z, true
+		}
+	}
+	var best VMSize
+	found := false
+	for _, z := range l.Sizes {
+		if z.Restricted != "" || z.GPUs > 0 || z.FPGA || z.VCPUs < 4 || z.MemoryGB < 8 {
+			continue
+		}
+		if !found || z.VCPUs < best.VCPUs || z.VCPUs == best.VCPUs && (z.MemoryGB < best.MemoryGB || z.MemoryGB == best.MemoryGB && z.Name < best.Name) {
+			best, found = z, true
+		}
+	}
+	return best, found
+}
+
 // Cluster is an AKS managed cluster.
 type Cluster struct {
 	ID                 string

@@ -120,9 +120,11 @@ var (
 		{string(ComputeKubernetes), "Kubernetes compute (current, recommended)", "an AKS cluster created in AKS, the Azure ML extension installed on it, attached as computeType Kubernetes: what azure-ai-ml (SDK v2), CLI v2 and the studio deploy to"},
 		{string(ComputeAKS), "AKS compute (legacy v1, as in the 2020 article)", Legacy},
 	}
+	// how long a create or attach takes depends on the compute type and
+	// the steps: the review says it, from the figures the progress uses
 	ModeChoices = []Choice{
-		{string(ModeCreate), "Create new", "create a new AKS inference cluster for the workspace (about 20 minutes: the cluster, the Azure ML extension, the attach)"},
-		{string(ModeAttach), "Attach existing", "attach an AKS cluster of the subscription to the workspace (about 5 minutes; 11 when the Azure ML extension is installed first)"},
+		{string(ModeCreate), "Create new", "create a new AKS inference cluster from the workspace"},
+		{string(ModeAttach), "Attach existing", "attach an AKS cluster of the subscription to the workspace"},
 		{string(ModeBrowse), "Browse versions", "see which Kubernetes versions a region offers"},
 		{string(ModeList), "List computes", "the workspace's compute targets: follow a running operation, detach an AKS or Kubernetes compute"},
 	}
@@ -508,7 +510,7 @@ func fillTLS(p *Plan, g Given) []rules.Violation {
 		p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: leaf, Overwrite: g.Get("ssl-overwrite-domain") == "true"}
 		p.Mark(FTLS, Flag)
 	case custom:
-		p.TLS = rules.TLS{Mode: rules.TLSCustom, CertFile: cert, KeyFile: key, CNAME: cname}
+		p.TLS = rules.TLS{Mode: rules.TLSCustom, CertFile: cert, KeyFile: key, CNAME: cname}.Normalized()
 		p.Mark(FTLS, Flag)
 	}
 	return nil
@@ -541,11 +543,12 @@ func PreselectedVersion(p Plan, vs []rules.Version) string {
 	return ""
 }
 
-// SuggestedNodes is the node count the node step offers on Enter: an
-// untouched default follows the size, the smallest count that meets the
-// purpose's threshold.
+// SuggestedNodes is the node count the node step offers on Enter (and the
+// size step's line shows): an untouched default follows the size, the
+// smallest count that meets the purpose's threshold, unless the size is
+// below AKS's node minimum (its own step says so); a count given stays.
 func SuggestedNodes(p Plan, z VMSize) int {
-	if z.VCPUs > 0 && p.From(FNodes) == Default {
+	if z.VCPUs > 0 && p.From(FNodes) == Default && len(rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB)) == 0 {
 		return rules.ThresholdFor(p.Purpose).MinNodesFor(z.VCPUs)
 	}
 	return p.Nodes

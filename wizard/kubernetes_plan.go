@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
+	"time"
 
 	"github.com/amlaks/amlaks/rules"
 )
@@ -163,7 +164,7 @@ func (p Plan) ExtensionSpec() ExtensionSpec {
 		region = p.Cluster.Region
 	}
 	s := ExtensionSpec{ClusterID: p.TargetClusterID(), Name: ExtensionName, Region: region, Purpose: p.Purpose,
-		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS}
+		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS.Normalized()}
 	if p.AddsInference() {
 		s.Update, s.Name = true, p.Extension.Name
 	}
@@ -337,4 +338,44 @@ func DecideInstallExtension(p *Plan, k Known) {
 	}
 	p.InstallExtension = !ok || !e.Ready()
 	p.Mark(FInstallExtension, Asked)
+}
+
+// SubmitKinds are the operations the plan's submit runs, in order: a
+// Kubernetes create's cluster, Trusted Access binding (when the cluster
+// needs one), extension and attach; a Kubernetes attach's binding and
+// extension when they are needed, and attach; the legacy create or attach
+// alone.
+func (p Plan) SubmitKinds() []OpKind {
+	if !p.Kubernetes() {
+		if p.Mode == ModeAttach {
+			return []OpKind{OpAttach}
+		}
+		return []OpKind{OpCreate}
+	}
+	// the phases Phases lists, in its order
+	var ks []OpKind
+	if p.Mode == ModeCreate {
+		ks = append(ks, OpCluster)
+	}
+	if len(p.TrustedAccessNeeds()) > 0 {
+		ks = append(ks, OpTrustedAccess)
+	}
+	switch {
+	case p.AddsInference():
+		ks = append(ks, OpExtensionUpdate)
+	case p.Mode == ModeCreate || p.InstallExtension:
+		ks = append(ks, OpExtension)
+	}
+	return append(ks, OpAttach)
+}
+
+// Expected is how long the plan's submit usually takes: its operations'
+// usual times (exp, per kind) added up. The review and the progress of
+// the wizard both say this one figure.
+func (p Plan) Expected(exp func(OpKind) time.Duration) time.Duration {
+	var d time.Duration
+	for _, k := range p.SubmitKinds() {
+		d += exp(k)
+	}
+	return d
 }

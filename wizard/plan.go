@@ -191,7 +191,7 @@ func (p Plan) Spec() ComputeSpec {
 		Location:    p.Workspace.Region,
 		Description: p.Description,
 		Purpose:     p.Purpose,
-		TLS:         p.TLS,
+		TLS:         p.TLS.Normalized(),
 	}
 	if p.Kubernetes() {
 		s.Type = ComputeKubernetes

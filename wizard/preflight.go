@@ -109,6 +109,9 @@ func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 	g.Go(func() (err error) { taken, err = NameTaken(ctx, c, ws, p.Name); return })
 	g.Go(func() (err error) { r.Facts.Sizes, err = c.Sizes(ctx, p.Subscription, p.Region); return })
 	g.Go(func() (err error) { r.Facts.Versions, err = c.Versions(ctx, p.Subscription, p.Region); return })
+	network := p.Network
+	var subnet []rules.Finding
+	g.Go(func() error { subnet = subnetFindings(ctx, c, p, &network); return nil })
 	if err := g.Wait(); err != nil {
 		return r, err
 	}
@@ -134,12 +137,12 @@ func createPreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 		FamilyQuota:    size.FamilyQuota,
 		RegionQuota:    r.Facts.Sizes.RegionQuota,
 		QuotaUnknown:   r.Facts.Sizes.QuotaUnknown,
-		Network:        p.Network,
+		Network:        network,
 		TLS:            p.TLS,
 		Now:            time.Now(),
 		DefaultVersion: r.Facts.Default,
 	}
-	r.Findings = rules.CreateFindings(f)
+	r.Findings = append(rules.CreateFindings(f), subnet...)
 	return r, nil
 }
 

@@ -237,6 +237,23 @@ func DefaultKubernetesVersion(p *Plan, vs []rules.Version) {
 	}
 }
 
+// DefaultVMSize replaces a default size the region does not offer (or
+// does not let this subscription use) with the region's own default
+// (SizeList.DefaultSize); a size the user gave is kept, for its check to
+// name it.
+func DefaultVMSize(p *Plan, l SizeList) {
+	if s := p.From(FVMSize); s != Unset && s != Default {
+		return
+	}
+	if z, ok := l.Find(p.VMSize); ok && z.Restricted == "" {
+		return
+	}
+	if z, ok := l.DefaultSize(); ok {
+		p.VMSize = z.Name
+		p.Mark(FVMSize, Default)
+	}
+}
+
 func newestPatch(v rules.Version) string {
 	l := v.PatchList()
 	if len(l) == 0 {
@@ -340,6 +357,7 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 			DefaultKubernetesVersion(p, k.Versions)
 		}
 		if k.Sizes != nil {
+			DefaultVMSize(p, *k.Sizes)
 			if z, ok := k.Sizes.Find(p.VMSize); ok {
 				p.VMSize = z.Name
 			}

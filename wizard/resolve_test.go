@@ -230,6 +230,7 @@ func TestResolveUnknownSizeStillChecksNodes(t *testing.T) {
 	p := createPlan("aks-x")
 	p.Workspace = wizard.Workspace{WorkspaceRef: wizard.WorkspaceRef{Name: "mlw-prod"}}
 	p.VMSize = "Standard_Foo"
+	p.Mark(wizard.FVMSize, wizard.Flag) // given: a default not offered is replaced instead
 	p.Nodes = 0
 	vs, err := wizard.Resolve(context.Background(), wizardtest.New(), p)
 	if err != nil {

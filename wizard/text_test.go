@@ -12,3 +12,14 @@ func TestArticleAndDecimal(t *testing.T) {
 		}
 	}
 }
+
+func TestSizeShapeCountsVCPUsInTheSingular(t *testing.T) {
+	for z, want := range map[VMSize]string{
+		{Name: "Standard_B1ls", VCPUs: 1, MemoryGB: 0.5}:  "1 vCPU, 0.5 GiB",
+		{Name: "Standard_D4s_v3", VCPUs: 4, MemoryGB: 16}: "4 vCPUs, 16 GiB",
+	} {
+		if got := z.Shape(); got != want {
+			t.Errorf("%s: %q, want %q", z.Name, got, want)
+		}
+	}
+}

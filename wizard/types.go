@@ -15,34 +15,17 @@ type Variant struct {
 	Note string
 	// next is the next step after a create or attach of compute NAME.
 	next string
-	// ops are the operations a create or attach runs, in order.
-	ops func(p Plan) []OpKind
+	// ours: amlaks makes computes of the type.
+	ours bool
 }
 
 var variants = []Variant{
 	{Type: ComputeKubernetes, Word: "Kubernetes compute", Label: "Kubernetes",
 		next: "deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:NAME (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)",
-		ops: func(p Plan) []OpKind {
-			var out []OpKind
-			if p.Mode == ModeCreate {
-				out = append(out, OpCluster)
-			}
-			if len(p.TrustedAccessNeeds()) > 0 {
-				out = append(out, OpTrustedAccess)
-			}
-			if p.Mode == ModeCreate || p.InstallExtension {
-				out = append(out, OpExtension)
-			}
-			return append(out, OpAttach)
-		}},
+		ours: true},
 	{Type: ComputeAKS, Word: "AKS compute", Label: "AKS (legacy)", Note: Legacy,
 		next: "deploy a model with the v1 tools: az ml model deploy --compute-target NAME (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute",
-		ops: func(p Plan) []OpKind {
-			if p.Mode == ModeAttach {
-				return []OpKind{OpAttach}
-			}
-			return []OpKind{OpCreate}
-		}},
+		ours: true},
 }
 
 // VariantOf is the variant of a compute type as Azure or the plan names it
@@ -70,16 +53,7 @@ func (p Plan) Variant() Variant {
 // a type amlaks does not make.
 func (v Variant) Next(name string) string { return strings.ReplaceAll(v.next, "NAME", name) }
 
-// Ops are the operations a create or attach of plan p runs, in order
-// (the Kubernetes compute's phases; the legacy compute's one operation).
-func (v Variant) Ops(p Plan) []OpKind {
-	if v.ops == nil {
-		return nil
-	}
-	return v.ops(p)
-}
-
 // Ours reports whether amlaks makes computes of the type (and so lists
 // them for status and detaches them): the Kubernetes compute and the
 // legacy AKS compute.
-func (v Variant) Ours() bool { return v.ops != nil }
+func (v Variant) Ours() bool { return v.ours }

@@ -69,6 +69,7 @@ func routes() []route {
 		r("rolebinding", clusterPath+"/trustedaccessrolebindings/*", "GET PUT DELETE", (*Handler).serveRoleBinding),
 		r("skus", "subscriptions/*/"+crpProvider+"/skus", "GET", (*Handler).serveSKUs),
 		r("usages", "subscriptions/*/"+crpProvider+"/locations/*/usages", "GET", (*Handler).serveUsages),
+		r("subnet", "subscriptions/*/resourcegroups/*/"+networkProvider+"/virtualnetworks/*/subnets/*", "GET", (*Handler).serveSubnet),
 		r("providers", "subscriptions/*/providers/*", "GET", (*Handler).serveProvider),
 		r("providers", "subscriptions/*/providers/*/register", "POST", (*Handler).serveRegister),
 	}

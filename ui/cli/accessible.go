@@ -540,7 +540,7 @@ func (w *walker) userIdentity() error {
 }
 
 func sizeLabel(z wizard.VMSize, quotaUnknown bool) string {
-	l := fmt.Sprintf("%s  %s, %s GiB", z.Name, rules.Plural(z.VCPUs, "vCPU"), wizard.Decimal(z.MemoryGB))
+	l := z.Name + "  " + z.Shape()
 	if z.PricePerHour > 0 {
 		l += fmt.Sprintf(", $%.3f/h", z.PricePerHour)
 	}
@@ -630,7 +630,7 @@ func (w *walker) text(id wizard.StepID) error {
 	}
 	if id == wizard.StepNodes {
 		z := w.size(p.VMSize)
-		fmt.Fprintf(w.q.out, "%s × %d vCPUs = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), z.VCPUs, p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
+		fmt.Fprintf(w.q.out, "%s × %s = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
 	}
 	return nil
 }

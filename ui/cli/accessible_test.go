@@ -65,6 +65,9 @@ func TestAccessiblePipedAttachAsksPurposeBeforeCluster(t *testing.T) {
 	if got, want := asked(errs), []string{"Workspace", "Mode", "Cluster purpose", "Cluster", "Networking", "TLS", "Name"}; !slices.Equal(got, want) {
 		t.Errorf("questions %q, want %q\n%s", got, want, errs)
 	}
+	if strings.Contains(errs, "about 10 minutes") || strings.Contains(errs, "about 5 minutes") {
+		t.Errorf("the Mode question names a fixed time, before the compute type is known:\n%s", errs)
+	}
 	for _, want := range []string{"4/9 Cluster purpose", "[ok] aks-small", "Summary: attach aks-small (eastus) to mlw-prod as aks-dev, Dev-test", "Submit the attach of aks-dev? [y/N]"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("lacks %q:\n%s", want, errs)

@@ -378,15 +378,11 @@ func (a *app) rootCmd() *cobra.Command {
 Learning workspace, or attaches an existing one, checking every rule before anything is sent.
 
 Without a command it opens the interactive wizard. Try it without an Azure account:
-  amlaks --demo
-
-Exit codes: 0 success · 1 Azure or operation failure · 2 invalid input or a blocking
-finding (nothing sent) · 3 stopped watching: the operation may still be running
-(` + "`amlaks status NAME`" + `) · 130 interrupted`,
+  amlaks --demo`,
 		Version:       a.version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          unknownCommand,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			a.readEnv()
 			if err := a.checkOutput(); err != nil {
@@ -436,11 +432,65 @@ finding (nothing sent) · 3 stopped watching: the operation may still be running
 	pf.StringVar(&a.g.DebugFile, "debug-file", "", "write the --debug trace to `FILE` instead (created 0600; links and non-regular files are refused)")
 	pf.DurationVar(&a.g.Timeout, "timeout", 0, "stop watching an operation after this long, e.g. 45m (default: 3 × its usual duration, at least 30s); it may still run: exit 3")
 
-	root.AddCommand(a.createCmd(), a.attachCmd(), a.versionsCmd(), a.sizesCmd(), a.listCmd(), a.statusCmd(), a.detachCmd(), a.resetCmd(),
-		a.completionCmd(root), a.genDocsCmd(root))
+	root.AddGroup(&cobra.Group{ID: groupSetUp, Title: "Set up a compute:"}, &cobra.Group{ID: groupInspect, Title: "Look around:"},
+		&cobra.Group{ID: groupRemove, Title: "Remove a compute:"}, &cobra.Group{ID: groupOther, Title: "Other commands:"})
+	for _, c := range []struct {
+		group string
+		cmd   *cobra.Command
+	}{
+		{groupSetUp, a.createCmd()}, {groupSetUp, a.attachCmd()},
+		{groupInspect, a.listCmd()}, {groupInspect, a.statusCmd()}, {groupInspect, a.versionsCmd()}, {groupInspect, a.sizesCmd()},
+		{groupRemove, a.detachCmd()},
+		{groupOther, a.versionCmd()}, {groupOther, a.completionCmd(root)}, {groupOther, a.resetCmd()}, {groupOther, a.genDocsCmd(root)},
+	} {
+		c.cmd.GroupID = c.group
+		root.AddCommand(c.cmd)
+	}
+	root.SetHelpCommandGroupID(groupOther)
+	root.SetCompletionCommandGroupID(groupOther)
+	root.SetHelpTemplate(helpTemplate)
+	root.SuggestionsMinimumDistance = 2
 	root.SetGlobalNormalizationFunc(azAliases)
 	a.registerCompletions(root)
 	return root
+}
+
+// The groups of commands in --help.
+const (
+	groupSetUp   = "setup"
+	groupInspect = "inspect"
+	groupRemove  = "remove"
+	groupOther   = "other"
+)
+
+// exitCodesHelp ends every command's --help: scripts branch on these, and
+// 3 differs from az, where it means "not found" (a compute that does not
+// exist is a failure here, exit 1).
+const exitCodesHelp = `Exit codes:
+  0    success
+  1    Azure or the operation failed (also: not found), or the result could not be written
+  2    invalid or missing input, or a blocking preflight finding: nothing was sent
+  3    stopped watching: the operation may still be running (amlaks status NAME picks it up)
+  130  interrupted (Ctrl+C); a started operation goes on in Azure
+`
+
+// helpTemplate is cobra's help with the exit codes after the usage.
+const helpTemplate = `{{with (or .Long .Short)}}{{. | trimTrailingWhitespaces}}
+
+{{end}}{{if or .Runnable .HasSubCommands}}{{.UsageString}}{{end}}
+` + exitCodesHelp
+
+// unknownCommand refuses arguments to amlaks itself: a word there is a
+// mistyped command, so it says which commands come close.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t")
+	}
+	return fmt.Errorf("%s\nRun '%s --help' for the commands", msg, cmd.CommandPath())
 }
 
 // readEnv applies the environment variables that stand for flags.

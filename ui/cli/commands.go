@@ -102,7 +102,8 @@ func (a *app) createCmd() *cobra.Command {
 		Short: "Create a new AKS inference cluster in a workspace",
 		Long: `Create a new AKS inference cluster for the workspace. Flags pre-answer the wizard's steps;
 with --yes, or without a terminal, nothing is asked and missing or invalid flags are reported
-together (exit 2). Defaults: production, 3 × Standard_D3_v2, the workspace's region.
+together (exit 2). Defaults: production, 3 × Standard_D3_v2 (where the region does not offer
+it, a size it does: D4s_v3, D4s_v5, …), the workspace's region.
 
 --compute-type Kubernetes (the default, current): amlaks creates the AKS cluster in AKS
 (--cluster NAME in --cluster-resource-group RG; defaults: the compute's name and the
@@ -242,20 +243,19 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 			return a.runWizard(p)
 		}
 	}
-	if len(early) > 0 {
-		return &Invalid{early}
-	}
 	if p.Mode == wizard.ModeCreate {
 		// the region flag, else the workspace's
 		a.prefetch(p, p.Region, readWorkspaces, readRegions, readVersions, readSizes)
 	} else {
 		a.prefetch(p, "", readWorkspaces)
 	}
+	// the flags that parsed are checked against Azure even when others did
+	// not, so every bad flag is reported in one go, not one round each
 	vs, err := wizard.Resolve(a.ctx, s.Cloud, p)
-	if err != nil {
+	if err != nil && len(early) == 0 {
 		return err
 	}
-	if len(vs) > 0 {
+	if vs = mergeViolations(early, vs); len(vs) > 0 {
 		return &Invalid{vs}
 	}
 	guard := &wizard.Guard{LockDir: s.LockDir}
@@ -299,6 +299,23 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 		return a.printAccepted(op, rep)
 	}
 	return a.follow(op, rep.Findings)
+}
+
+// mergeViolations is first, then those of more that are about a flag
+// first does not name (the flag's own error says more than a later check
+// of the default that stood in for it).
+func mergeViolations(first, more []rules.Violation) []rules.Violation {
+	named := map[string]bool{}
+	for _, v := range first {
+		named[v.Field] = true
+	}
+	out := append([]rules.Violation(nil), first...)
+	for _, v := range more {
+		if v.Field == "" || !named[v.Field] {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // blockedError is a preflight with Block findings: nothing was sent.
@@ -536,12 +553,13 @@ func round(d time.Duration) time.Duration {
 	return d.Round(100 * time.Millisecond)
 }
 
+// computeJSON is a compute's JSON shape: the same keys for every compute
+// type (what a type does not have, or what is not known, is null), so -o
+// tsv rows line up and a script reads one shape.
 func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
-	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "computeType": wizard.VariantOf(c.Type).Label, "state": c.State, "purpose": string(c.Purpose),
-		"nodes": c.Nodes, "vmSize": c.VMSize, "vCPUs": c.VCPUs, "region": c.Region, "clusterId": c.ClusterID, "fqdn": c.FQDN, "attached": c.Attached}
-	if c.Namespace != "" {
-		m["namespace"] = c.Namespace
-	}
+	m := map[string]any{"id": c.ID, "name": c.Name, "type": c.Type, "legacy": strings.EqualFold(c.Type, string(wizard.ComputeAKS)),
+		"state": c.State, "purpose": orNull(string(c.Purpose)), "nodes": orNull(c.Nodes), "vmSize": orNull(c.VMSize), "vCPUs": orNull(c.VCPUs),
+		"region": c.Region, "clusterId": c.ClusterID, "fqdn": c.FQDN, "attached": c.Attached, "namespace": orNull(c.Namespace)}
 	if fs != nil {
 		m["findings"] = findingsJSON(fs)
 	}
@@ -551,7 +569,18 @@ func computeJSON(c wizard.Compute, fs []rules.Finding) map[string]any {
 	return m
 }
 
+// orNull is v, or nil (JSON null) for its zero value: 0 nodes and an empty
+// size mean "not known here", not a cluster of none.
+func orNull[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
+}
+
 func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) error {
+	c = a.withClusterNodes(c)
 	err := a.emit(computeJSON(c, fs), func(w io.Writer) {
 		t := newTable(w, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VM SIZE", "REGION", "FQDN")
 		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), c.VMSize, c.Region, c.FQDN)

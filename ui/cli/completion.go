@@ -227,7 +227,7 @@ func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string,
 		if z.Restricted != "" {
 			continue
 		}
-		d := fmt.Sprintf("%d vCPUs, %s GiB", z.VCPUs, wizard.Decimal(z.MemoryGB))
+		d := z.Shape()
 		if z.GPUs > 0 {
 			d += fmt.Sprintf(", %d GPU", z.GPUs)
 		}
@@ -361,7 +361,9 @@ func (a *app) registerCompletions(root *cobra.Command) {
 				reg(cmd, in.Flag, a.inputCompletion(in, lookups))
 			}
 		}
-		reg(cmd, "min-vcpus", cobra.NoFileCompletions)
+		for _, f := range []string{"min-vcpus", "release-version", "source-date-epoch"} {
+			reg(cmd, f, cobra.NoFileCompletions)
+		}
 		switch name {
 		case "status":
 			cmd.ValidArgsFunction = a.complete(a.completeComputes(false))

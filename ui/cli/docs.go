@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -13,7 +15,8 @@ import (
 // directory; the release (.goreleaser.yaml) runs it and ships both in every
 // archive and package.
 func (a *app) genDocsCmd(root *cobra.Command) *cobra.Command {
-	return &cobra.Command{
+	var release, epoch string
+	cmd := &cobra.Command{
 		Use:    "gen-docs DIR",
 		Short:  "Write man pages (DIR/man) and completion scripts (DIR/completions)",
 		Hidden: true,
@@ -28,7 +31,23 @@ func (a *app) genDocsCmd(root *cobra.Command) *cobra.Command {
 				}
 			}
 			root.DisableAutoGenTag = true
-			hdr := &doc.GenManHeader{Title: "AMLAKS", Section: "1", Source: "amlaks " + a.version, Manual: "amlaks manual"}
+			v := a.version
+			if release != "" {
+				v = release
+			}
+			hdr := &doc.GenManHeader{Title: "AMLAKS", Section: "1", Source: "amlaks " + v, Manual: "amlaks manual"}
+			e := epoch
+			if e == "" {
+				e = os.Getenv("SOURCE_DATE_EPOCH")
+			}
+			if e != "" {
+				sec, err := strconv.ParseInt(e, 10, 64)
+				if err != nil {
+					return fmt.Errorf("the source date epoch must be seconds since 1970 (got %q)", e)
+				}
+				d := time.Unix(sec, 0).UTC()
+				hdr.Date = &d
+			}
 			if err := doc.GenManTree(root, hdr, man); err != nil {
 				return fmt.Errorf("man pages: %w", err)
 			}
@@ -49,4 +68,10 @@ func (a *app) genDocsCmd(root *cobra.Command) *cobra.Command {
 			return nil
 		},
 	}
+	// go run (the release's hook) builds without the -X version, so the
+	// release says which it is; the date comes from --source-date-epoch or SOURCE_DATE_EPOCH
+	// (the commit's), not from the build machine's clock
+	cmd.Flags().StringVar(&release, "release-version", "", "the version the man pages name (default: this binary's)")
+	cmd.Flags().StringVar(&epoch, "source-date-epoch", "", "the man pages' date, in seconds since 1970 (default: $SOURCE_DATE_EPOCH, else today)")
+	return cmd
 }

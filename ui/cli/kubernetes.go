@@ -140,6 +140,44 @@ func (a *app) extensionOf(c wizard.Compute) (wizard.Extension, bool, bool) {
 	return e, found, true
 }
 
+// withClusterNodes fills a Kubernetes compute's nodes, size and vCPUs from
+// its cluster: Azure ML records none of them for this type. What cannot be
+// read stays empty (null in JSON), and so does the size of a cluster whose
+// pools differ in size.
+func (a *app) withClusterNodes(c wizard.Compute) wizard.Compute {
+	if !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" || c.Nodes != 0 {
+		return c
+	}
+	cl, err := a.sess.Cloud.Cluster(a.ctx, c.ClusterID)
+	if err != nil || len(cl.Pools) == 0 {
+		return c
+	}
+	size, vcpus := cl.Pools[0].Size, 0
+	for _, p := range cl.Pools {
+		c.Nodes += p.Count
+		if p.Size != size {
+			size = ""
+		}
+		if vcpus >= 0 && p.VCPUs > 0 {
+			vcpus += p.Count * p.VCPUs
+		} else {
+			vcpus = -1
+		}
+	}
+	c.VMSize, c.VCPUs = size, max(vcpus, 0)
+	return c
+}
+
+// withExtensionPurpose gives a Kubernetes compute the purpose its Azure ML
+// extension runs with (configurationSettings.clusterPurpose): Azure ML
+// records none on the compute of this type.
+func withExtensionPurpose(c wizard.Compute, e wizard.Extension, found bool) wizard.Compute {
+	if c.Purpose == "" && found {
+		c.Purpose = rules.Purpose(e.Settings["clusterPurpose"])
+	}
+	return c
+}
+
 func extensionLabel(e wizard.Extension, found, known bool) string {
 	switch {
 	case !known:

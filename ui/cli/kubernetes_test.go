@@ -263,8 +263,8 @@ func TestKubernetesCreateRunsThreePhases(t *testing.T) {
 		if m["name"] == "k8s-dev" {
 			found = m["type"] == "Kubernetes" && get(m, "extension", "state") == "Succeeded" && m["namespace"] == "default"
 		}
-		if m["name"] == "aks-inference" && m["computeType"] != "AKS (legacy)" {
-			t.Errorf("aks-inference computeType %v", m["computeType"])
+		if m["name"] == "aks-inference" && m["legacy"] != true {
+			t.Errorf("aks-inference legacy %v", m["legacy"])
 		}
 	}
 	if !found {

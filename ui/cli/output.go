@@ -145,7 +145,8 @@ func (a *app) render(w io.Writer, data any) error {
 
 // yamlInert makes YAML write each string that holds a character a
 // terminal would act on (rules.Hostile) double-quoted with escapes: the
-// YAML library writes such strings raw.
+// YAML library writes such strings raw. Integral numbers become int64: the
+// encoder writes a float64 3 as "3.0", which reads back as a float.
 func yamlInert(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -163,6 +164,10 @@ func yamlInert(v any) any {
 	case string:
 		if strings.ContainsFunc(x, func(r rune) bool { return r != '\n' && rules.Hostile(r) }) {
 			return yamlQuoted(x)
+		}
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return int64(x)
 		}
 	}
 	return v
@@ -193,8 +198,8 @@ func normalize(v any) (any, error) {
 	return numbers(out), nil
 }
 
-// numbers turns json.Number into int64 when integral (so YAML and TSV print
-// 3, not 3.0) and float64 otherwise.
+// numbers turns json.Number into float64, the number JMESPath compares
+// (YAML gets integers back through integers).
 func numbers(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -263,6 +268,12 @@ func scalarKeys(m map[string]any) []string {
 			ks = append(ks, k)
 		}
 	}
+	sortKeys(ks)
+	return ks
+}
+
+// sortKeys puts keys in keyOrder, the unknown ones after it alphabetically.
+func sortKeys(ks []string) {
 	sort.Slice(ks, func(i, j int) bool {
 		oi, iok := keyOrder[ks[i]]
 		oj, jok := keyOrder[ks[j]]
@@ -274,7 +285,6 @@ func scalarKeys(m map[string]any) []string {
 		}
 		return ks[i] < ks[j]
 	})
-	return ks
 }
 
 // writeTSV is az's tsv: one line per array element, the scalar values of
@@ -304,12 +314,43 @@ func writeTSV(w io.Writer, data any) {
 	switch x := data.(type) {
 	case nil:
 	case []any:
+		// objects that lack a key get an empty cell for it, so every row
+		// has the same columns in the same place (cut -f works)
+		keys, objects := unionKeys(x)
 		for _, e := range x {
+			if m, ok := e.(map[string]any); ok && objects {
+				cells := make([]string, len(keys))
+				for i, k := range keys {
+					cells[i] = tsvCell(m[k])
+				}
+				fmt.Fprintln(w, strings.Join(cells, "\t"))
+				continue
+			}
 			line(e)
 		}
 	default:
 		line(x)
 	}
+}
+
+// unionKeys is every scalar key of an array of objects, in key order;
+// objects is false when an element is not an object.
+func unionKeys(x []any) (keys []string, objects bool) {
+	seen := map[string]bool{}
+	for _, e := range x {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		for k, v := range m {
+			if isScalar(v) && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	sortKeys(keys)
+	return keys, true
 }
 
 // tsvCell is one value on a tsv line: tabs and line breaks become spaces
@@ -329,22 +370,7 @@ func writeGenericTable(w io.Writer, data any) {
 		writeGenericTable(w, []any{x})
 		return
 	case []any:
-		var keys []string
-		seen := map[string]bool{}
-		objects := true
-		for _, e := range x {
-			m, ok := e.(map[string]any)
-			if !ok {
-				objects = false
-				break
-			}
-			for _, k := range scalarKeys(m) {
-				if !seen[k] {
-					seen[k] = true
-					keys = append(keys, k)
-				}
-			}
-		}
+		keys, objects := unionKeys(x)
 		if !objects || len(keys) == 0 {
 			t := newTable(w, "Result")
 			for _, e := range x {

@@ -252,7 +252,9 @@ func (a *app) printList(p *wizard.Plan) error {
 	done := make(chan struct{}, len(cs))
 	for i, c := range cs {
 		go func() {
-			e, found, known := a.extensionOf(c)
+			x := a.withClusterNodes(c)
+			e, found, known := a.extensionOf(x)
+			cs[i] = withExtensionPurpose(x, e, found)
 			exts[i] = ext{e, found, known}
 			done <- struct{}{}
 		}()
@@ -334,7 +336,8 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
 				ph := a.phaseStatus(c, p.WorkspaceID())
-				m := computeJSON(c, nil)
+				e, found, _ := a.extensionOf(c)
+				m := computeJSON(withExtensionPurpose(a.withClusterNodes(c), e, found), nil)
 				m["phases"] = ph
 				if err := a.emit(m, func(w io.Writer) {
 					t := newTable(w, "NAME", "TYPE", "STATE", "NAMESPACE", "CLUSTER")
@@ -376,7 +379,7 @@ func (a *app) detachCmd() *cobra.Command {
 	var yes, noWait, deleteCluster bool
 	cmd := &cobra.Command{
 		Use:   "detach NAME|ID",
-		Short: "Detach an AKS or Kubernetes compute from the workspace (the cluster is kept)",
+		Short: "Detach an AKS or Kubernetes compute from the workspace (the cluster is kept unless --delete-cluster)",
 		Long: `Detach removes the compute target from the workspace. The AKS cluster is kept (and keeps
 costing) unless --delete-cluster is given for a Kubernetes compute whose cluster amlaks
 created (tagged created-by=amlaks); that delete is confirmed like the detach.

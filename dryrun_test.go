@@ -281,6 +281,9 @@ func TestKubernetesDryRunPrintsTheBodiesSent(t *testing.T) {
 			"--ssl-cert-file", certFile, "--ssl-key-file", keyFile, "--ssl-cname", "ml.contoso.com"}},
 		{"attach, installing the extension", []string{"attach", "-n", "k8s-att", "--cluster", "aks-ml-plain", "--cluster-resource-group", "rg-aks-ml",
 			"--install-extension", "--allow-insecure-connections"}},
+		// the failed instance is reinstalled under its own name
+		{"attach, reinstalling a failed extension", []string{"attach", "-n", "k8s-re", "--cluster", "aks-ml-failed", "--cluster-resource-group", "rg-aks-ml",
+			"--install-extension", "--allow-insecure-connections", "--router", "internal"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -318,6 +321,10 @@ func TestKubernetesDryRunPrintsTheBodiesSent(t *testing.T) {
 			}
 			for i, ph := range printed.Phases {
 				got := puts[i]
+				if ph.Kind == "extension" && strings.Contains(c.name, "reinstalling") &&
+					!strings.Contains(got.url, "/managedClusters/aks-ml-failed/providers/Microsoft.KubernetesConfiguration/extensions/aml-inference?") {
+					t.Errorf("the failed extension aml-inference was not reinstalled under its name: PUT %s", got.url)
+				}
 				if ph.Request.Method != http.MethodPut || !strings.HasSuffix(got.url, ph.Request.Path) {
 					t.Errorf("phase %s: printed %s %s, sent PUT %s", ph.Kind, ph.Request.Method, ph.Request.Path, got.url)
 				}

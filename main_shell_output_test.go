@@ -218,7 +218,7 @@ func TestOutputFormatsOfListVersionsSizes(t *testing.T) {
 		"versions": {"--demo", "versions", "-l", "eastus"},
 		"sizes":    {"--demo", "sizes", "-l", "eastus", "--min-vcpus", "64"},
 	}
-	first := map[string]string{"list": "cpu-cluster", "versions": "1.33", "sizes": "Standard_"}
+	first := map[string]string{"list": "cpu-cluster", "versions": "1.34.10            No       No         AKSLongTermSupport: LTS only (Premium tier)", "sizes": "Standard_"}
 	for name, args := range cmds {
 		j := runArgs(t, "", append(args, "-o", "json")...)
 		if j.code != 0 {
@@ -273,7 +273,7 @@ func TestQueryLikeAz(t *testing.T) {
 		t.Fatalf("names:\n%s", r)
 	}
 	r = runArgs(t, "", "--demo", "versions", "-l", "eastus", "--query", "[?isDefault].version | [0]", "-o", "json")
-	if r.code != 0 || strings.TrimSpace(r.out) != `"1.32"` {
+	if r.code != 0 || strings.TrimSpace(r.out) != `"1.36"` {
 		t.Fatalf("default version:\n%s", r)
 	}
 	r = runArgs(t, "", "--demo", "sizes", "-l", "eastus", "--query", "[?name=='Standard_D3_v2'].{Name:name, CPUs:vCPUs}", "-o", "table")

@@ -94,7 +94,7 @@ func TestVersionsTableAndJSON(t *testing.T) {
 	}
 	j := runArgs(t, "", "--demo", "versions", "-l", "East US", "-o", "json")
 	vals := mustJSONArray(t, j.out)
-	defaults, previews := 0, 0
+	defaults, previews, ltsOnly := 0, 0, ""
 	for _, v := range vals {
 		v := v.(map[string]any)
 		if v["isDefault"] == true {
@@ -103,8 +103,12 @@ func TestVersionsTableAndJSON(t *testing.T) {
 		if v["isPreview"] == true {
 			previews++
 		}
+		if v["ltsOnly"] == true {
+			ltsOnly += v["version"].(string)
+		}
 	}
-	if len(vals) != 4 || defaults != 1 || previews != 1 {
+	// December 2026: 1.35-1.37 generally available, 1.34 on LTS only
+	if len(vals) != 4 || defaults != 1 || previews != 0 || ltsOnly != "1.34" {
 		t.Fatalf("versions of eastus: %d values, %d default, %d preview\n%s", len(vals), defaults, previews, j.out)
 	}
 }

@@ -206,10 +206,35 @@ var (
 	reAKSRegional = regexp.MustCompile(`(?i)quota left for location ([a-z0-9]+)\. left regional vcpu quota (\d+), requested quota (\d+)`)
 )
 
+// reHealthCode finds the code of a healthcheck report line ("ErrorCode:
+// E40002").
+var reHealthCode = regexp.MustCompile(`(?i)errorcode: (e\d{5})`)
+
+// healthcheckHints are the fixes of the Azure ML extension's healthcheck
+// codes (azure-ai-docs how-to-troubleshoot-kubernetes-extension.md, "Error
+// Code of HealthCheck"; Azure/AML-Kubernetes docs/troubleshooting.md).
+var healthcheckHints = map[string]string{
+	"E40001": "the cluster cannot provision a LoadBalancer service: configure one, or use the nodeport or clusterip router",
+	"E40002": "the HA inference router needs at least 3 nodes: scale the cluster to 3 nodes, or turn the HA router off (inferenceRouterHA=False)",
+	"E40003": "the internal load balancer is supported on AKS only: pick another router",
+	"E40007": "the certificate or key is not valid, or sslCname is not a name the certificate covers: fix the PEM files or the CNAME",
+	"E45001": "an extension pod is unhealthy; an install without the settings az adds for AKS (relayserver.enabled=false, servicebus.enabled=false, " +
+		"nginxIngress.enabled=true, the cluster's id, name and region) fails this way: reinstall it with amlaks or `az k8s-extension create`",
+	"E45002": "another Prometheus operator is installed: install with installPromOp=false",
+	"E45003": "the cluster's outbound network misses Azure ML's requirements (firewall or proxy rules)",
+	"E45004": "a legacy v1 AKS compute's router (azureml-fe) is in the cluster: detach the legacy compute and remove its router, or upgrade in place",
+	"E45005": "a legacy v1 AKS compute's router (azureml-fe) is in the cluster: detach the legacy compute and remove its router, or upgrade in place",
+}
+
 // extensionHint explains a failed Azure ML extension install from the
 // failure's text (lower case).
 func extensionHint(text string) string {
 	keep := "; the cluster is kept (and keeps costing): fix the cause, then retry the extension only by running the same amlaks command again"
+	if m := reHealthCode.FindStringSubmatch(text); m != nil {
+		if h, ok := healthcheckHints[strings.ToUpper(m[1])]; ok {
+			return "healthcheck " + strings.ToUpper(m[1]) + ": " + h + keep
+		}
+	}
 	switch {
 	case strings.Contains(text, "anti-affinity") || strings.Contains(text, "at least 3 nodes"):
 		return "the HA inference router needs at least 3 nodes: scale the cluster to 3 nodes, or turn the HA router off (inferenceRouterHA=False)" + keep
@@ -219,6 +244,9 @@ func extensionHint(text string) string {
 		return "give a TLS certificate, key and CNAME, or allow insecure (HTTP) connections explicitly" + keep
 	case strings.Contains(text, "power state") || strings.Contains(text, "unable to reach"):
 		return "the cluster is stopped or unreachable: start it (`az aks start`)" + keep
+	case strings.Contains(text, "pod healthcheck failed"):
+		return "the extension's pre-install healthcheck failed: its report is in the cluster (`kubectl describe configmap -n azureml arcml-healthcheck`, " +
+			"or `az aks command invoke` on a private cluster)" + keep
 	case strings.Contains(text, "polic"):
 		return "an Azure Policy or admission policy blocked the extension's resources: ask for an exemption for the azureml namespace" + keep
 	}

@@ -159,3 +159,21 @@ const wrappedQuota = "InvalidTemplateDeployment: Details: RequestId: 9618e9b6-5a
 	"      \"code\": \"QuotaExceeded\",\n" +
 	"      \"message\": \"Provisioning of resource(s) for container service imgclass-aks-cpu9fe63651 in resource group docs-aml failed. Message: Operation could not be completed as it results in exceeding approved Total Regional Cores quota. " +
 	"Additional details - Deployment Model: Resource Manager, Location: eastus2, Current Limit: 4, Current Usage: 0, Additional Required: 12, (Minimum) New Limit Required: 12. Submit a request for Quota increase at https://aka.ms/ProdportalCRP\"\n    }'"
+
+// TestExtensionHintByHealthcheckCode: a failed install's hint comes from
+// the healthcheck code of its report, not from the policy words every
+// Helm failure carries.
+func TestExtensionHintByHealthcheckCode(t *testing.T) {
+	helm := "helm installation failed : unable to create/update kubernetes resources for the extension : recommendation please check that there are no policies blocking " +
+		"the resource creation/update for the extension. innererror [release azureml failed, and has been uninstalled due to atomic being set: failed pre-install: pod healthcheck failed]"
+	for text, want := range map[string]string{
+		helm + " (status: failed name: service errorcode: e45001 errormessage: agent_unhealthy)": "healthcheck E45001: an extension pod is unhealthy",
+		helm + " (status: failed name: service errorcode: e40007 errormessage: x)":               "healthcheck E40007: the certificate or key is not valid",
+		helm: "the extension's pre-install healthcheck failed: its report is in the cluster",
+		"admission webhook denied the request: policy": "an Azure Policy or admission policy blocked",
+	} {
+		if got := extensionHint(text); !strings.HasPrefix(got, want) {
+			t.Errorf("extensionHint(%q) = %q, want %q…", text, got, want)
+		}
+	}
+}

@@ -99,7 +99,10 @@ func clusterBody(spec wizard.ClusterSpec) armcontainerservice.ManagedCluster {
 	}
 	switch spec.APIAccess {
 	case wizard.APIPrivate:
-		props.APIServerAccessProfile = &armcontainerservice.ManagedClusterAPIServerAccessProfile{EnablePrivateCluster: to.Ptr(true)}
+		// without the public FQDN, which Azure ML does not support on a
+		// private cluster (az --disable-public-fqdn)
+		props.APIServerAccessProfile = &armcontainerservice.ManagedClusterAPIServerAccessProfile{EnablePrivateCluster: to.Ptr(true),
+			EnablePrivateClusterPublicFQDN: to.Ptr(false)}
 	case wizard.APIAuthorized:
 		ap := &armcontainerservice.ManagedClusterAPIServerAccessProfile{}
 		for _, r := range spec.AuthorizedRanges {
@@ -107,16 +110,34 @@ func clusterBody(spec wizard.ClusterSpec) armcontainerservice.ManagedCluster {
 		}
 		props.APIServerAccessProfile = ap
 	}
-	return armcontainerservice.ManagedCluster{
+	mc := armcontainerservice.ManagedCluster{
 		Location:   to.Ptr(spec.Location),
 		Tags:       tags,
 		Identity:   &armcontainerservice.ManagedClusterIdentity{Type: to.Ptr(armcontainerservice.ResourceIdentityTypeSystemAssigned)},
 		Properties: props,
 	}
+	if spec.LTS {
+		// an LTS-only version: AKS refuses it outside the Premium tier
+		// with the long-term support plan (az --tier premium
+		// --k8s-support-plan AKSLongTermSupport)
+		mc.SKU = &armcontainerservice.ManagedClusterSKU{Name: to.Ptr(armcontainerservice.ManagedClusterSKUNameBase),
+			Tier: to.Ptr(armcontainerservice.ManagedClusterSKUTierPremium)}
+		props.SupportPlan = to.Ptr(armcontainerservice.KubernetesSupportPlanAKSLongTermSupport)
+	}
+	return mc
 }
 
-// extensionBody is the extension PUT body of spec. The
-// certificate and key go only into configurationProtectedSettings.
+// extensionBody is the extension PUT body of spec: the body `az
+// k8s-extension create --cluster-type managedClusters` builds from the
+// --config pairs amlaks prints (Azure/azure-cli-extensions
+// src/k8s-extension/azext_k8s_extension/partner_extensions/AzureMLKubernetes.py,
+// Create and __validate_scoring_fe_settings). The Go SDK adds none of az's
+// keys, and a raw install without them fails the chart's pre-install
+// healthcheck (hashicorp/terraform-provider-azurerm#24547). The
+// certificate and key go only into configurationProtectedSettings; the
+// PEM file paths az also copies there are its own input, not the chart's.
+// As az, no identity (AKS assigns the extension's own) and no
+// autoUpgradeMinorVersion (the server's default, true).
 func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extension {
 	tf := func(b bool) *string {
 		if b {
@@ -124,20 +145,22 @@ func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extensi
 		}
 		return to.Ptr("False")
 	}
+	// what the printed command types
 	settings := map[string]*string{
 		"enableInference":          to.Ptr("True"),
-		"enableTraining":           to.Ptr("False"),
 		"inferenceRouterHA":        tf(spec.RouterHA),
 		"allowInsecureConnections": tf(spec.AllowInsecure),
 	}
 	switch spec.Router {
 	case wizard.RouterNodePort:
 		settings["inferenceRouterServiceType"] = to.Ptr("NodePort")
+		settings["scoringFe.serviceType.nodePort"] = to.Ptr("True")
 	case wizard.RouterClusterIP:
 		settings["inferenceRouterServiceType"] = to.Ptr("ClusterIP")
 	case wizard.RouterInternal:
 		settings["inferenceRouterServiceType"] = to.Ptr("LoadBalancer")
 		settings["internalLoadBalancerProvider"] = to.Ptr("azure")
+		settings["scoringFe.serviceType.internalLoadBalancer"] = to.Ptr("True")
 	default:
 		settings["inferenceRouterServiceType"] = to.Ptr("LoadBalancer")
 	}
@@ -146,11 +169,15 @@ func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extensi
 		purpose = "DevTest"
 	}
 	settings["clusterPurpose"] = to.Ptr(purpose)
-	// What `az k8s-extension create` adds on its own (AzureMLKubernetes.py,
-	// Create): the cluster's id and name, its region and scoring domain.
+	if spec.GPU {
+		settings["installNvidiaDevicePlugin"] = to.Ptr("True")
+	}
+	// what az adds on its own for an AKS cluster
+	settings["enableTraining"] = to.Ptr("False")
 	if spec.ClusterID != "" {
-		settings["clusterId"] = to.Ptr(spec.ClusterID)
 		settings["cluster_name"] = to.Ptr(spec.ClusterID)
+		settings["clusterId"] = to.Ptr(spec.ClusterID)
+		settings["prometheus.prometheusSpec.externalLabels.cluster_name"] = to.Ptr(spec.ClusterID)
 		settings["cluster_name_friendly"] = to.Ptr(lastSegment(spec.ClusterID))
 	}
 	if r := normRegion(spec.Region); r != "" {
@@ -158,12 +185,14 @@ func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extensi
 		settings["jobSchedulerLocation"] = to.Ptr(r)
 		settings["domain"] = to.Ptr(r + ".cloudapp.azure.com")
 	}
+	settings["servicebus.enabled"] = to.Ptr("false")
+	settings["relayserver.enabled"] = to.Ptr("false")
+	settings["nginxIngress.enabled"] = to.Ptr("true")
 	props := &armkubernetesconfiguration.ExtensionProperties{
-		ExtensionType:           to.Ptr(wizard.ExtensionType),
-		ReleaseTrain:            to.Ptr("stable"),
-		AutoUpgradeMinorVersion: to.Ptr(true),
-		Scope:                   &armkubernetesconfiguration.Scope{Cluster: &armkubernetesconfiguration.ScopeCluster{ReleaseNamespace: to.Ptr(releaseNamespace)}},
-		ConfigurationSettings:   settings,
+		ExtensionType:         to.Ptr(wizard.ExtensionType),
+		ReleaseTrain:          to.Ptr("stable"),
+		Scope:                 &armkubernetesconfiguration.Scope{Cluster: &armkubernetesconfiguration.ScopeCluster{ReleaseNamespace: to.Ptr(releaseNamespace)}},
+		ConfigurationSettings: settings,
 	}
 	if spec.TLS.Mode == rules.TLSCustom {
 		settings["sslCname"] = to.Ptr(spec.TLS.CNAME)
@@ -172,10 +201,7 @@ func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extensi
 			"scoringFe.sslKey":  to.Ptr(base64.StdEncoding.EncodeToString(spec.TLS.KeyPEM)),
 		}
 	}
-	return armkubernetesconfiguration.Extension{
-		Identity:   &armkubernetesconfiguration.Identity{Type: to.Ptr("SystemAssigned")},
-		Properties: props,
-	}
+	return armkubernetesconfiguration.Extension{Properties: props}
 }
 
 // inferenceKeys are the settings a patch that adds inference to a

@@ -263,7 +263,7 @@ func TestSimReads(t *testing.T) {
 					t.Errorf("version %s without patches", v.Version)
 				}
 			}
-			if len(vs) < 4 || def != 1 || prev < 1 || lts < 1 {
+			if len(vs) < 4 || def != 1 || prev != 0 || lts < 1 { // eastus, December 2026: no preview
 				t.Errorf("versions %+v", vs)
 			}
 
@@ -278,8 +278,11 @@ func TestSimReads(t *testing.T) {
 			if !ok || d3.VCPUs != 4 || d3.MemoryGB != 14 || d3.Family != "standardDv2Family" || d3.FamilyQuota.Limit == 0 || d3.PricePerHour == 0 {
 				t.Errorf("Standard_D3_v2 %+v", d3)
 			}
-			if nc, ok := sizes.Find("Standard_NC6s_v3"); !ok || nc.GPUs != 1 || nc.FamilyQuota.Limit != 0 {
-				t.Errorf("Standard_NC6s_v3 %+v", nc)
+			if nc, ok := sizes.Find("Standard_NC4as_T4_v3"); !ok || nc.GPUs != 1 || nc.FamilyQuota.Limit != 0 {
+				t.Errorf("Standard_NC4as_T4_v3 %+v", nc)
+			}
+			if _, ok := sizes.Find("Standard_NC6s_v3"); ok {
+				t.Error("the retired Standard_NC6s_v3 is offered")
 			}
 			if !slices.IsSortedFunc(sizes.Sizes, func(a, b wizard.VMSize) int { return wizard.NaturalCompare(a.Name, b.Name) }) {
 				t.Error("sizes not in natural order")
@@ -305,7 +308,7 @@ func TestSimReads(t *testing.T) {
 				t.Errorf("cluster list in %d page(s), want several", n)
 			}
 			if x := cm["aks-shared"]; x.ResourceGroup != "rg-aks" || x.Region != "eastus" || x.Nodes() != 3 || x.VCPUs() != 12 ||
-				x.PowerState != "Running" || x.ProvisioningState != "Succeeded" || x.Version != "1.32.7" || x.LoadBalancerSKU != "standard" {
+				x.PowerState != "Running" || x.ProvisioningState != "Succeeded" || x.Version != "1.36.7" || x.LoadBalancerSKU != "standard" {
 				t.Errorf("aks-shared %+v", x)
 			}
 			if x := cm["aks-small"]; x.VCPUs() != 4 {
@@ -323,7 +326,7 @@ func TestSimReads(t *testing.T) {
 			if x := cm["aks-stopped"]; x.PowerState != "Stopped" {
 				t.Errorf("aks-stopped %+v", x)
 			}
-			if x := cm["aks-gpu-weu"]; x.Region != "westeurope" || x.VCPUs() != 18 || x.ResourceGroup != "rg-gpu" {
+			if x := cm["aks-gpu-weu"]; x.Region != "westeurope" || x.VCPUs() != 24 || x.ResourceGroup != "rg-gpu" {
 				t.Errorf("aks-gpu-weu %+v", x)
 			}
 			if x := cm["aks-preview"]; x.Region != "westus2" || x.VCPUs() == 0 {
@@ -719,7 +722,7 @@ func TestSimOutcomes(t *testing.T) {
 		inHint string
 	}{
 		{"too few vCPUs", create("aks-tiny", "Standard_D3_v2", 2, rules.Production), false, wizard.ErrThreshold, "12 vCPUs"},
-		{"gpu quota 0", create("aks-gpu", "Standard_NC6s_v3", 3, rules.Production), true, wizard.ErrQuota, "quota increase"},
+		{"gpu quota 0", create("aks-gpu", "Standard_NC4as_T4_v3", 3, rules.Production), true, wizard.ErrQuota, "quota increase"},
 		{"unsupported version", attach("aks-old", "rg-aks", "aks-legacy"), true, wizard.ErrVersion, "amlaks versions -l"},
 		{"unknown cluster", attach("aks-none", "rg-aks", "aks-nope"), false, wizard.ErrNotFound, ""},
 		{"name taken", create("cpu-cluster", "Standard_D3_v2", 3, rules.Production), false, wizard.ErrConflict, "pick another name"},

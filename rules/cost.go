@@ -31,6 +31,12 @@ func CostLine(nodes int, size string, pricePerHour float64) string {
 	return fmt.Sprintf("≈ %s/month for %d × %s at %s/h", Dollars(m), nodes, orDefault(size, "this size"), hourly(pricePerHour))
 }
 
+// PremiumTierPerHour is what AKS's Premium tier adds per cluster and hour
+// (USD, pay-as-you-go; the AKS pricing page, azure.microsoft.com/pricing/details/kubernetes-service):
+// the tier long-term support needs. No Azure API serves this rate to
+// amlaks, so it is written here.
+const PremiumTierPerHour = 0.60
+
 // CostScope says what a CostLine counts, wherever it is shown.
 const CostScope = "VMs only (pay-as-you-go, 730 h a month); disks, load balancer, traffic extra"
 

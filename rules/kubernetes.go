@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -87,36 +88,115 @@ func SplitIPRanges(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' })
 }
 
+// agentNodesOnly is the authorized range that lets only the cluster's
+// agent nodes reach the API server; az takes it alone.
+var agentNodesOnly = netip.MustParsePrefix("0.0.0.0/32")
+
+// nonGlobal are the IPv4 networks that are not global for az's check
+// (Python's ipaddress is_global, which validate_ip_ranges of
+// Azure/azure-cli src/azure-cli/azure/cli/command_modules/acs/_validators.py
+// applies): ipaddress's private networks, and the shared address space.
+var nonGlobal = []struct {
+	p   netip.Prefix
+	why string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), `in "this network" (0.0.0.0/8)`},
+	{netip.MustParsePrefix("10.0.0.0/8"), "a private range (10.0.0.0/8)"},
+	{netip.MustParsePrefix("100.64.0.0/10"), "shared address space (100.64.0.0/10, carrier-grade NAT)"},
+	{netip.MustParsePrefix("127.0.0.0/8"), "loopback (127.0.0.0/8)"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "link-local (169.254.0.0/16)"},
+	{netip.MustParsePrefix("172.16.0.0/12"), "a private range (172.16.0.0/12)"},
+	{netip.MustParsePrefix("192.0.0.0/24"), "reserved for protocol assignments (192.0.0.0/24)"},
+	{netip.MustParsePrefix("192.0.2.0/24"), "reserved for documentation (192.0.2.0/24)"},
+	{netip.MustParsePrefix("192.168.0.0/16"), "a private range (192.168.0.0/16)"},
+	{netip.MustParsePrefix("198.18.0.0/15"), "reserved for benchmarking (198.18.0.0/15)"},
+	{netip.MustParsePrefix("198.51.100.0/24"), "reserved for documentation (198.51.100.0/24)"},
+	{netip.MustParsePrefix("203.0.113.0/24"), "reserved for documentation (203.0.113.0/24)"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "reserved (240.0.0.0/4)"},
+	{netip.MustParsePrefix("255.255.255.255/32"), "the broadcast address"},
+}
+
+// notGlobal says why a range is not global ("" when it is): as Python,
+// a network is private when its first and last address are in one
+// private network (192.0.0.9 and 192.0.0.10 are global), and not global
+// when its first address is in the shared address space.
+func notGlobal(p netip.Prefix) string {
+	first := p.Masked().Addr()
+	last := lastAddr(p)
+	for _, n := range nonGlobal {
+		if n.p.Bits() == 10 { // the shared address space: the first address decides
+			if n.p.Contains(first) {
+				return n.why
+			}
+			continue
+		}
+		if n.p.Contains(first) && n.p.Contains(last) {
+			if p.Bits() == 32 && (first == netip.MustParseAddr("192.0.0.9") || first == netip.MustParseAddr("192.0.0.10")) {
+				return ""
+			}
+			return n.why
+		}
+	}
+	return ""
+}
+
+// lastAddr is the last IPv4 address of p.
+func lastAddr(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr().As4()
+	host := 32 - p.Bits()
+	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	if host > 0 {
+		v |= 1<<host - 1
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
 // ParseIPRanges parses a comma- or space-separated list of IPv4 ranges
 // (CIDR or single addresses, which become /32) for the API server's
-// authorized IP ranges. Field "authorized-ip-ranges". AKS accepts at most
-// 200 ranges.
+// authorized IP ranges. Field "authorized-ip-ranges". As az, each range
+// must be global (not private, shared or reserved), and 0.0.0.0/32 (the
+// agent nodes only) stands alone. AKS accepts at most 200 ranges.
 func ParseIPRanges(s string) ([]string, []Violation) {
 	var out []string
 	var vs []Violation
 	for _, f := range SplitIPRanges(s) {
+		var p netip.Prefix
 		if !strings.Contains(f, "/") {
 			a, err := netip.ParseAddr(f)
 			if err != nil || !a.Is4() {
-				vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-invalid", Message: fmt.Sprintf("%s is not an IPv4 address or range (e.g. 203.0.113.0/24)", quote(f))})
+				vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-invalid", Message: fmt.Sprintf("%s is not an IPv4 address or range (e.g. 20.12.34.0/24)", quote(f))})
 				continue
 			}
-			out = append(out, a.String()+"/32")
-			continue
-		}
-		p, err := netip.ParsePrefix(f)
-		if err != nil || !p.Addr().Is4() {
-			vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-invalid", Message: fmt.Sprintf("%s is not an IPv4 range (e.g. 203.0.113.0/24)", quote(f))})
-			continue
+			p = netip.PrefixFrom(a, 32)
+		} else {
+			var err error
+			p, err = netip.ParsePrefix(f)
+			if err != nil || !p.Addr().Is4() {
+				vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-invalid", Message: fmt.Sprintf("%s is not an IPv4 range (e.g. 20.12.34.0/24)", quote(f))})
+				continue
+			}
 		}
 		if p.Masked() != p {
 			vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-host-bits", Message: fmt.Sprintf("%s has host bits set: use %s", f, p.Masked())})
 			continue
 		}
+		if p == agentNodesOnly {
+			out = append(out, p.String())
+			continue
+		}
+		if why := notGlobal(p); why != "" {
+			vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-not-global", Message: fmt.Sprintf(
+				"must be global non-reserved addresses or CIDRs: %s is %s, which the API server never sees as a caller's address; give your public egress addresses",
+				p, why)})
+			continue
+		}
 		out = append(out, p.String())
 	}
+	if slices.Contains(out, agentNodesOnly.String()) && len(out) > 1 {
+		vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-agent-nodes", Message: "0.0.0.0/32 (the agent nodes only) is not allowed with other IP ranges"})
+	}
 	if len(out)+len(vs) == 0 {
-		vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-empty", Message: "authorized access needs at least one range, e.g. your office's 203.0.113.0/24"})
+		vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-empty", Message: "authorized access needs at least one range, e.g. your office's 20.12.34.0/24"})
 	}
 	if len(out) > 200 {
 		vs = append(vs, Violation{Field: "authorized-ip-ranges", Code: "range-too-many", Message: fmt.Sprintf("AKS takes 200 ranges at most (now %d)", len(out))})

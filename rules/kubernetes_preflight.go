@@ -54,6 +54,15 @@ type KubernetesFacts struct {
 	Version        string
 	VersionPreview bool
 	VersionDefault bool
+	// VersionLTSOnly: the region offers Version only with long-term
+	// support; PremiumTier: the plan makes the cluster a Premium tier one
+	// on the AKSLongTermSupport plan; DefaultVersion is the region's.
+	VersionLTSOnly bool
+	PremiumTier    bool
+	DefaultVersion string
+	// PremiumPerHour is the Premium tier's price from Azure's price list
+	// (0: it could not be read; the list price is said instead).
+	PremiumPerHour float64
 
 	// A create whose cluster already exists: made by amlaks (a re-run
 	// continues) or not (Block).
@@ -213,7 +222,22 @@ func KubernetesFindings(f KubernetesFacts) []Finding {
 	}
 	if f.Create {
 		fs = append(fs, NodeSize(f.VMSize, f.VCPUs, f.MemoryGB)...)
+		other := "pick a version under standard support"
+		if f.DefaultVersion != "" {
+			other += " (the region's default is " + f.DefaultVersion + ")"
+		}
 		switch {
+		case f.VersionLTSOnly && !f.PremiumTier:
+			add(CodeVersionLTS, Block, "Kubernetes "+f.Version+" is offered here only with long-term support, and the cluster would not be in the Premium tier: AKS refuses it (K8sVersionNotSupported)",
+				other+", or choose the version again")
+		case f.VersionLTSOnly:
+			price, source := f.PremiumPerHour, "Azure's price list"
+			if !(price > 0) {
+				price, source = PremiumTierPerHour, "the list price: Azure's price list could not be read"
+			}
+			add(CodeVersionLTS, Warn, fmt.Sprintf("Kubernetes %s is LTS only (Premium tier): the cluster is created in AKS's Premium tier with the AKSLongTermSupport plan, "+
+				"which costs %s per hour for the cluster (%s a month, %s) on top of its nodes; an LTS-only version is older than the three the Azure ML extension supports",
+				f.Version, hourly(price), Dollars(price*HoursPerMonth), source), other+" to stay on the Free tier")
 		case f.VersionPreview:
 			add(CodeVersionPreview, Warn, "Kubernetes "+f.Version+" is a preview in this region: no SLA", "pick the region's default for production")
 		case f.Version != "":

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -117,12 +118,28 @@ func TestParseIPRanges(t *testing.T) {
 		code string
 		msg  string
 	}{
-		{"203.0.113.0/24", []string{"203.0.113.0/24"}, "", ""},
-		{"203.0.113.0/24, 198.51.100.7", []string{"203.0.113.0/24", "198.51.100.7/32"}, "", ""},
-		{" 10.0.0.0/8 ,, 192.168.1.0/24 ", []string{"10.0.0.0/8", "192.168.1.0/24"}, "", ""},
+		{"20.12.34.0/24", []string{"20.12.34.0/24"}, "", ""},
+		{"20.12.34.0/24, 52.168.1.7", []string{"20.12.34.0/24", "52.168.1.7/32"}, "", ""},
+		{" 20.0.0.0/8 ,, 52.168.1.0/24 ", []string{"20.0.0.0/8", "52.168.1.0/24"}, "", ""},
+		{"0.0.0.0/32", []string{"0.0.0.0/32"}, "", ""},  // the agent nodes only
+		{"192.0.0.9", []string{"192.0.0.9/32"}, "", ""}, // Python's exception in 192.0.0.0/24
 		{"", nil, "range-empty", "at least one range"},
 		{",", nil, "range-empty", "at least one range"},
-		{"203.0.113.5/24", nil, "range-host-bits", "use 203.0.113.0/24"},
+		{"20.12.34.5/24", nil, "range-host-bits", "use 20.12.34.0/24"},
+		// az: "must be global non-reserved addresses or CIDRs"
+		{"10.0.0.0/8", nil, "range-not-global", "must be global non-reserved addresses or CIDRs: 10.0.0.0/8 is a private range"},
+		{"192.168.1.0/24", nil, "range-not-global", "192.168.1.0/24 is a private range (192.168.0.0/16)"},
+		{"172.20.0.0/16", nil, "range-not-global", "private range (172.16.0.0/12)"},
+		{"100.64.1.0/24", nil, "range-not-global", "shared address space"},
+		{"127.0.0.1", nil, "range-not-global", "loopback"},
+		{"169.254.169.254", nil, "range-not-global", "link-local"},
+		{"203.0.113.0/24", nil, "range-not-global", "reserved for documentation"},
+		{"198.51.100.7", nil, "range-not-global", "reserved for documentation"},
+		{"192.0.2.0/24", nil, "range-not-global", "reserved for documentation"},
+		{"198.18.0.0/15", nil, "range-not-global", "benchmarking"},
+		{"240.0.0.0/4", nil, "range-not-global", "reserved"},
+		{"0.0.0.0/8", nil, "range-not-global", "this network"},
+		{"0.0.0.0/32, 20.12.34.0/24", nil, "range-agent-nodes", "0.0.0.0/32 (the agent nodes only) is not allowed with other IP ranges"},
 		{"2001:db8::/32", nil, "range-invalid", "not an IPv4 range"},
 		{"300.1.1.1", nil, "range-invalid", "not an IPv4 address"},
 		{"office", nil, "range-invalid", "'office'"},
@@ -139,14 +156,14 @@ func TestParseIPRanges(t *testing.T) {
 			t.Errorf("%q: got %+v, want %s %q", tt.in, vs, tt.code, tt.msg)
 		}
 	}
-	many := strings.Repeat("10.0.0.1,", 201)
+	many := strings.Repeat("20.0.0.1,", 201)
 	if _, vs := ParseIPRanges(many); len(vs) != 1 || vs[0].Code != "range-too-many" {
 		t.Errorf("201 ranges: %v", vs)
 	}
 }
 
 func FuzzParseIPRanges(f *testing.F) {
-	for _, s := range []string{"203.0.113.0/24", "1.2.3.4, 5.6.7.8/32", "::1", "x", ""} {
+	for _, s := range []string{"20.12.34.0/24", "1.2.3.4, 5.6.7.8/32", "::1", "x", "", "10.0.0.0/8", "0.0.0.0/32", "192.0.0.9", "100.64.0.0/9"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -154,7 +171,12 @@ func FuzzParseIPRanges(f *testing.F) {
 		if len(got) == 0 && len(vs) == 0 {
 			t.Fatalf("%q: neither ranges nor violations", s)
 		}
-		for _, r := range got { // every accepted range round-trips
+		for _, r := range got { // every accepted range is global (or the agent nodes alone) and round-trips
+			p := netip.MustParsePrefix(r)
+			if p != agentNodesOnly && (netip.MustParsePrefix("10.0.0.0/8").Overlaps(p) && p.Bits() >= 8 ||
+				netip.MustParsePrefix("192.168.0.0/16").Overlaps(p) && p.Bits() >= 16) {
+				t.Fatalf("%q: accepted the private range %s", s, r)
+			}
 			again, vs2 := ParseIPRanges(r)
 			if len(vs2) != 0 || len(again) != 1 || again[0] != r {
 				t.Fatalf("%q: accepted %q does not round-trip (%v %v)", s, r, again, vs2)

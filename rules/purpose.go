@@ -85,6 +85,60 @@ type SizeCheck struct {
 	// "production needs 12 vCPUs at least: 2 × 4 = 8; use 3 nodes or more, a bigger size or dev-test"
 	// and "production needs 3 nodes at least (now 2)".
 	Violations []Violation
+	// Recommended marks the check of a Kubernetes compute, where the
+	// purpose's numbers are Azure ML's recommendation: being under them
+	// is Advice (a Warn), not a violation.
+	Recommended bool
+	Advice      []string
+}
+
+// CheckSizeRecommended is CheckSize for the Kubernetes compute. There the
+// 12 vCPUs / 3 nodes of production and 2 vCPUs of dev-test are Azure ML's
+// sizing advice (reference-kubernetes.md, "Recommended resource planning"),
+// not a rule Azure applies as it does to the legacy AKS compute: under
+// them is Advice and the check stays OK. What Azure refuses (no nodes,
+// more than a pool holds, an unknown size) stays a violation.
+func CheckSizeRecommended(p Purpose, size string, nodes, vcpusPerNode int) SizeCheck {
+	sc := CheckSize(p, size, nodes, vcpusPerNode)
+	sc.Recommended = true
+	var keep []Violation
+	for _, v := range sc.Violations {
+		switch v.Code {
+		case "vcpus-below-threshold", "nodes-below-threshold":
+			continue
+		}
+		keep = append(keep, v)
+	}
+	if len(keep) == len(sc.Violations) {
+		return sc
+	}
+	th := sc.Threshold
+	sc.Violations, sc.OK = keep, len(keep) == 0
+	sc.Advice = append(sc.Advice, fmt.Sprintf("below the recommendation for %s (%d vCPUs and %s): %s, %d vCPUs in all; Azure accepts it",
+		p.word(), th.MinVCPUs, Plural(th.MinNodes, "node"), Plural(nodes, "node"), sc.TotalVCPUs))
+	sc.Rule = fmt.Sprintf("%s has %s: %s or more recommended", orDefault(size, "this size"), Plural(vcpusPerNode, "vCPU"), Plural(sc.MinNodes, "node"))
+	return sc
+}
+
+// CodeBelowRecommendation is the Warn of a Kubernetes compute under its
+// purpose's recommended size.
+const CodeBelowRecommendation = "below-recommendation"
+
+// RecommendationFindings is the Warn of a Kubernetes compute's nodes
+// under the purpose's recommended 12 vCPUs / 3 nodes (production) or 2
+// vCPUs (dev-test); nothing when they meet it or the size is unknown.
+func RecommendationFindings(p Purpose, cluster string, nodes, totalVCPUs int) []Finding {
+	th := ThresholdFor(p)
+	if nodes <= 0 || totalVCPUs <= 0 || th.Passes(nodes, totalVCPUs) {
+		return nil
+	}
+	fix := "fine to try things out; add nodes or pick a bigger size for production traffic"
+	if p == DevTest {
+		fix = "add a node or pick a bigger size"
+	}
+	return []Finding{{Code: CodeBelowRecommendation, Severity: Warn, Message: fmt.Sprintf(
+		"%s has %s and %d vCPUs: below the recommendation for %s on the Kubernetes compute (%d vCPUs and %s); Azure accepts it",
+		orDefault(cluster, "the cluster"), Plural(nodes, "node"), totalVCPUs, p.word(), th.MinVCPUs, Plural(th.MinNodes, "node")), Fix: fix}}
 }
 
 // CheckSize applies the purpose's vCPU and node threshold to nodes × vcpusPerNode of the named size.

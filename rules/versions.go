@@ -35,6 +35,25 @@ func (v Version) LTSOnly() bool {
 	return lts && !official
 }
 
+// LTSOnlyLabel marks an LTS-only version in every version list: it needs
+// the Premium tier, which is billed per cluster.
+const LTSOnlyLabel = "LTS only (Premium tier)"
+
+// PlanLabel is how a version list shows v's support plans: LTSOnlyLabel
+// for an LTS-only version, "LTS" when long-term support is available
+// too, "" otherwise.
+func (v Version) PlanLabel() string {
+	if v.LTSOnly() {
+		return LTSOnlyLabel
+	}
+	for _, p := range v.SupportPlans {
+		if strings.EqualFold(p, PlanLTS) {
+			return "LTS"
+		}
+	}
+	return ""
+}
+
 // PatchList returns the patch versions of v, oldest first (numeric order).
 func (v Version) PatchList() []string {
 	ps := make([]string, 0, len(v.Patches))

@@ -41,16 +41,13 @@ func k8sEquivalents(c wizard.Cloud, p *wizard.Plan, i int) string {
 	if err != nil {
 		return "the phases cannot be shown: " + err.Error()
 	}
+	if i == 1 {
+		return strings.TrimRight(wizard.PhasesPython(phases), "\n")
+	}
 	var b strings.Builder
 	for n, ph := range phases {
 		fmt.Fprintf(&b, "# phase %d/%d: %s\n", n+1, len(phases), ph.Title)
 		switch i {
-		case 1:
-			if ph.Python != "" {
-				b.WriteString(ph.Python + "\n")
-			} else {
-				b.WriteString("# (no Python step: " + ph.Equivalent + ")\n")
-			}
 		case 2:
 			b.WriteString(ph.Request.String())
 		default:

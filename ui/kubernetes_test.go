@@ -177,7 +177,7 @@ func TestAPIAccessFormChecksRanges(t *testing.T) {
 	d := k8sCreateTo(t, wizard.StepAPIAccess)
 	d.press("right") // authorized ranges
 	d.press("tab")
-	d.typ("203.0.113.0/24, foo")
+	d.typ("20.12.34.0/24, foo")
 	d.wantScreen("'foo' is not an IPv4 address")
 	d.press("enter")
 	d.wantStep(wizard.StepAPIAccess)
@@ -185,10 +185,10 @@ func TestAPIAccessFormChecksRanges(t *testing.T) {
 	for range "foo" {
 		d.press("backspace")
 	}
-	d.typ("198.51.100.7")
+	d.typ("52.168.1.7")
 	d.press("enter")
 	d.wantStep(wizard.StepRouter)
-	if got := strings.Join(d.m.plan.AuthorizedRanges, ","); got != "203.0.113.0/24,198.51.100.7/32" {
+	if got := strings.Join(d.m.plan.AuthorizedRanges, ","); got != "20.12.34.0/24,52.168.1.7/32" {
 		t.Fatalf("ranges %q", got)
 	}
 }

@@ -270,6 +270,13 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			m.signIn = "" // an answer came back: the sign-in worked
 		}
 		if msg.storeIn(m.data) {
+			// the region's versions may have come: an LTS-only version makes
+			// a Premium tier cluster, and a review already shown checks again
+			lts := m.plan.LTS
+			wizard.DecideLTS(m.plan, m.known())
+			if m.plan.LTS != lts && m.step == wizard.StepReview {
+				cmds = append(cmds, m.goTo(wizard.StepReview))
+			}
 			cmds = append(cmds, m.onData(msg))
 			cmds = append(cmds, m.cur().update(m, msg))
 			cmds = append(cmds, m.replayTypeAhead())

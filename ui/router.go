@@ -107,6 +107,9 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 	m.step = id
 	m.flash = ""
 	m.typeAhead = nil
+	// steps answered by flags are skipped: the version's tier is decided
+	// on the way to any step, the review's preflight included
+	wizard.DecideLTS(m.plan, m.known())
 	// a flag answered this step but its answer fails: say why
 	m.flash = m.flagWhy(id)
 	return m.cur().enter(m)
@@ -115,6 +118,7 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 // advance moves to the step after the current one.
 func (m *Model) advance() tea.Cmd {
 	m.resolveClusterFlag()
+	wizard.DecideLTS(m.plan, m.known())
 	n := m.nextStep(m.step)
 	if n == "" {
 		return nil

@@ -47,10 +47,8 @@ func newK8sVersionScreen() screen {
 				if v.Preview {
 					notes = append(notes, "preview: no SLA")
 				}
-				for _, sp := range v.SupportPlans {
-					if sp == rules.PlanLTS {
-						notes = append(notes, "LTS")
-					}
+				if l := v.PlanLabel(); l != "" {
+					notes = append(notes, l)
 				}
 				patch := v.Version
 				if l := v.PatchList(); len(l) > 0 {
@@ -173,7 +171,7 @@ func newNewClusterScreen() screen {
 
 func newAPIAccessScreen() screen {
 	access := tableField("api-access", "API server", wizard.APIAccessChoices)
-	ranges := textField("authorized-ip-ranges", "Authorized ranges", "203.0.113.0/24, 198.51.100.7")
+	ranges := textField("authorized-ip-ranges", "Authorized ranges", "20.12.34.0/24, 52.168.1.7")
 	ranges.show = func() bool { return wizard.APIAccess(access.picked()) == wizard.APIAuthorized }
 	return &k8sForm{
 		f: &form{fields: []*formField{access, ranges}}, field: wizard.FAPIAccess,

@@ -177,19 +177,21 @@ func (s *sizeScreen) view(m env, w, h int) string {
 			det.WriteString(m.Styles().Error.Render("✗ " + z.Name + ": " + z.Restricted))
 		case len(small) > 0:
 			det.WriteString(m.Styles().Error.Render("✗ " + small[0].Message))
-		case z.GPUs > 0 || z.FPGA:
+		case (z.GPUs > 0 || z.FPGA) && !m.Plan().Kubernetes():
 			kind := "GPU"
 			if z.FPGA {
 				kind = "FPGA"
 			}
 			det.WriteString(m.Styles().Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
+		case rules.NvidiaGPU(z.Name) && m.Plan().Kubernetes():
+			det.WriteString(m.Styles().Tag.Render("GPU size: the Azure ML extension installs the NVIDIA device plugin for it"))
 		}
 		if z.Restricted == "" && len(small) == 0 {
 			if det.Len() > 0 {
 				det.WriteString("\n")
 			}
 			nodes := wizard.SuggestedNodes(m.Plan(), z)
-			sc := rules.CheckSize(m.Plan().Purpose, z.Name, nodes, z.VCPUs)
+			sc := m.Plan().SizeCheck(z.Name, nodes, z.VCPUs)
 			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
 			quota := ""
 			if !l.QuotaUnknown && sc.TotalVCPUs > 0 {
@@ -200,7 +202,7 @@ func (s *sizeScreen) view(m env, w, h int) string {
 				}
 			}
 			switch {
-			case sc.OK && quota == "":
+			case sc.OK && quota == "" && len(sc.Advice) == 0:
 				det.WriteString(m.Styles().OK.Render("✓ ") + line)
 			case quota != "":
 				det.WriteString(m.Styles().Warn.Render("! ") + line + "\n" + m.Styles().Error.Render("✗ "+quota))
@@ -287,7 +289,7 @@ func (m *Model) sizeProblems(nodes int) []string {
 	for _, v := range rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB) {
 		out = append(out, v.Message)
 	}
-	sc := rules.CheckSize(m.Plan().Purpose, z.Name, nodes, z.VCPUs)
+	sc := m.Plan().SizeCheck(z.Name, nodes, z.VCPUs)
 	for _, v := range sc.Violations {
 		out = append(out, v.Message)
 	}
@@ -462,8 +464,14 @@ func packParts(w int, sep string, parts ...string) string {
 func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes int) []section {
 	st := m.Styles()
 	var secs []section
-	sc := rules.CheckSize(m.Plan().Purpose, m.Plan().VMSize, nodes, z.VCPUs)
+	sc := m.Plan().SizeCheck(m.Plan().VMSize, nodes, z.VCPUs)
 	th := sc.Threshold
+	// the legacy compute's lines are Azure's minimum; the Kubernetes
+	// compute's the recommendation (under them is a warning)
+	needed, atLeast := "needed", "at least"
+	if sc.Recommended {
+		needed, atLeast = "recommended", "recommended"
+	}
 	barW := max(10, min(40, w-34))
 	label := func(s string) string { return fit(s, 8, false) }
 	const pad = 8
@@ -477,7 +485,7 @@ func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes i
 		switch {
 		case i == mark:
 			bar.WriteString(st.Value.Render("┃"))
-		case i < fill && sc.OK:
+		case i < fill && sc.OK && len(sc.Advice) == 0:
 			bar.WriteString(st.BarFill.Render("█"))
 		case i < fill:
 			bar.WriteString(st.BarOver.Render("█"))
@@ -486,10 +494,10 @@ func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes i
 		}
 	}
 	var b strings.Builder
-	b.WriteString(label("vCPUs") + bar.String() + fmt.Sprintf(" %d of %d needed", sc.TotalVCPUs, th.MinVCPUs))
+	b.WriteString(label("vCPUs") + bar.String() + fmt.Sprintf(" %d of %d %s", sc.TotalVCPUs, th.MinVCPUs, needed))
 	if known {
-		b.WriteString("\n" + indent(fmt.Sprintf("%s × %s = %d vCPUs (%s: %d vCPUs and %s at least)",
-			rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.Plan().Purpose.Label()), th.MinVCPUs, rules.Plural(th.MinNodes, "node")), pad, w))
+		b.WriteString("\n" + indent(fmt.Sprintf("%s × %s = %d vCPUs (%s: %d vCPUs and %s %s)",
+			rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.Plan().Purpose.Label()), th.MinVCPUs, rules.Plural(th.MinNodes, "node"), atLeast), pad, w))
 	}
 	secs = append(secs, section{prio: 1, gap: true, text: b.String()})
 	secs = append(secs, section{prio: 2, name: "the size rule", text: paint(st.Value, indent(sc.Rule, pad, w))})
@@ -497,9 +505,12 @@ func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes i
 	// the verdict
 	b.Reset()
 	probs := m.sizeProblems(nodes)
-	if len(probs) == 0 {
+	switch {
+	case len(probs) == 0 && len(sc.Advice) > 0:
+		b.WriteString(paint(st.Warn, hang("! "+sc.Advice[0], w, 2)))
+	case len(probs) == 0:
 		b.WriteString(paint(st.OK, hang("✓ "+fmt.Sprintf("%s × %s = %d vCPUs is enough for %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, strings.ToLower(m.Plan().Purpose.Label())), w, 2)))
-	} else {
+	default:
 		for i, p := range probs {
 			if i > 0 {
 				b.WriteByte('\n')

@@ -85,7 +85,7 @@ func (s *versionScreen) sync(m env) {
 		if v.Preview {
 			prev = "preview"
 		}
-		rows = append(rows, row{Cells: []string{v.Version, def, prev, planLabel(v.SupportPlans), patchLine(v)}, Style: map[bool]int{true: 1}[v.Default]})
+		rows = append(rows, row{Cells: []string{v.Version, def, prev, planLabel(v), patchLine(v)}, Style: map[bool]int{true: 1}[v.Default]})
 	}
 	s.p.setRows(rows)
 	for i, v := range sorted {
@@ -95,9 +95,12 @@ func (s *versionScreen) sync(m env) {
 	}
 }
 
-func planLabel(plans []string) string {
+func planLabel(v rules.Version) string {
+	if v.LTSOnly() {
+		return rules.LTSOnlyLabel
+	}
 	var out []string
-	for _, p := range plans {
+	for _, p := range v.SupportPlans {
 		switch p {
 		case rules.PlanLTS:
 			out = append(out, "LTS")

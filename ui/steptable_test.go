@@ -90,9 +90,16 @@ var uiK8sCases = map[wizard.StepID]uiStepCase{
 		bad:  func(p *wizard.Plan) { p.ClusterName = "aks_prod_" },
 		msg:  "AKS cluster name must start and end with a letter or digit",
 	},
+	// the purpose's size is a recommendation on the Kubernetes compute:
+	// only what AKS refuses stops the step
+	wizard.StepNodes: {
+		good: func(p *wizard.Plan) { p.Nodes = 2 },
+		bad:  func(p *wizard.Plan) { p.Nodes = 1001 },
+		msg:  "--nodes 1001: must be 1000 or fewer",
+	},
 	wizard.StepAPIAccess: {
 		good: func(p *wizard.Plan) {
-			p.APIAccess, p.AuthorizedRanges = wizard.APIAuthorized, []string{"203.0.113.0/24"}
+			p.APIAccess, p.AuthorizedRanges = wizard.APIAuthorized, []string{"20.12.34.0/24"}
 		},
 		bad: func(p *wizard.Plan) { p.APIAccess = wizard.APIAuthorized },
 		msg: "authorized access needs --authorized-ip-ranges",

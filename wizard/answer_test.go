@@ -57,12 +57,12 @@ func TestAnswerOfTheWrongTypeChangesNothing(t *testing.T) {
 func TestAPIAccessChecksEachRange(t *testing.T) {
 	p := NewPlan(ModeCreate)
 	p.ComputeType = ComputeKubernetes
-	p.APIAccess, p.AuthorizedRanges = APIAuthorized, []string{"203.0.113.0/24", "foo"}
+	p.APIAccess, p.AuthorizedRanges = APIAuthorized, []string{"20.12.34.0/24", "foo"}
 	vs := Check(p, StepAPIAccess, Known{})
 	if len(vs) != 1 || vs[0].Field != "authorized-ip-ranges" || !strings.Contains(vs[0].Message, "'foo' is not an IPv4 address") {
 		t.Fatalf("violations %+v", vs)
 	}
-	p.AuthorizedRanges = []string{"203.0.113.0/24", "198.51.100.7/32"}
+	p.AuthorizedRanges = []string{"20.12.34.0/24", "52.168.1.7/32"}
 	if vs := Check(p, StepAPIAccess, Known{}); len(vs) != 0 {
 		t.Fatalf("violations %+v", vs)
 	}

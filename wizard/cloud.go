@@ -81,6 +81,9 @@ type Cloud interface {
 	ExtensionRequest(spec ExtensionSpec) (Request, error)
 	// DeleteCluster starts the delete of a cluster amlaks created.
 	DeleteCluster(ctx context.Context, id string) (Operation, error)
+	// PremiumTierPrice is what AKS's Premium tier (which long-term
+	// support needs) costs per cluster and hour in a region, in USD.
+	PremiumTierPrice(ctx context.Context, region string) (float64, error)
 	// RoleBindings lists a cluster's Trusted Access role bindings.
 	RoleBindings(ctx context.Context, clusterID string) ([]RoleBinding, error)
 	// CreateRoleBinding starts the create of a Trusted Access role binding

@@ -23,15 +23,20 @@ func AKSCreateAz(p *Plan) string {
 	case APIAuthorized:
 		a = append(a, "--api-server-authorized-ip-ranges "+shq(strings.Join(s.AuthorizedRanges, ",")))
 	case APIPrivate:
-		a = append(a, "--enable-private-cluster")
+		a = append(a, "--enable-private-cluster", "--disable-public-fqdn")
+	}
+	if s.LTS {
+		a = append(a, "--tier premium", "--k8s-support-plan AKSLongTermSupport")
 	}
 	var tags []string
 	for k, v := range s.Tags {
-		tags = append(tags, k+"="+v)
+		tags = append(tags, shq(k+"="+v))
 	}
 	sort.Strings(tags)
 	if len(tags) > 0 {
-		a = append(a, "--tags "+shq(strings.Join(tags, " ")))
+		// one word per tag: az splits each word at its first '=', so one
+		// quoted 'a=x b=y' would be the single tag a with value "x b=y"
+		a = append(a, "--tags "+strings.Join(tags, " "))
 	}
 	a = append(a, "--subscription "+s.SubscriptionID)
 	return strings.Join(a, " \\\n    ")
@@ -54,6 +59,9 @@ func ExtensionConfig(p *Plan) []string {
 	} else {
 		cfg = append(cfg, "clusterPurpose=FastProd")
 	}
+	if e.GPU {
+		cfg = append(cfg, "installNvidiaDevicePlugin=True")
+	}
 	sort.Strings(cfg)
 	return cfg
 }
@@ -68,7 +76,7 @@ func pyBool(b bool) string {
 // ExtensionAz is the `az k8s-extension create` of the extension phase.
 func ExtensionAz(p *Plan) string {
 	id, _ := rules.ParseClusterID(p.TargetClusterID())
-	a := []string{"az k8s-extension create", "--name " + ExtensionName, "--extension-type " + ExtensionType, "--cluster-type managedClusters",
+	a := []string{"az k8s-extension create", "--name " + shq(p.ExtensionSpec().Name), "--extension-type " + ExtensionType, "--cluster-type managedClusters",
 		"--cluster-name " + shq(id.Name), "--resource-group " + shq(id.ResourceGroup), "--scope cluster", "--release-train stable",
 		"--config " + strings.Join(shqAll(ExtensionConfig(p)), " ")}
 	if p.TLS.Mode == rules.TLSCustom {
@@ -76,6 +84,24 @@ func ExtensionAz(p *Plan) string {
 	}
 	a = append(a, "--subscription "+id.SubscriptionID)
 	return strings.Join(a, " \\\n    ")
+}
+
+// PhasesPython is the Python view of a Kubernetes submit: the azure-ai-ml
+// code of the phases that have one, and one comment line for each phase
+// that has none (the cluster and the extension are made with az or the
+// REST API), so the whole is a Python file that runs.
+func PhasesPython(phases []Phase) string {
+	var b strings.Builder
+	for n, ph := range phases {
+		fmt.Fprintf(&b, "# phase %d/%d: %s\n", n+1, len(phases), ph.Title)
+		if ph.Python != "" {
+			b.WriteString(ph.Python + "\n")
+			continue
+		}
+		cmd, _, _ := strings.Cut(ph.Equivalent, " \\")
+		fmt.Fprintf(&b, "# no azure-ai-ml step: run `%s` of the az tab\n\n", strings.TrimSpace(cmd))
+	}
+	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
 // ExtensionUpdateAz is the `az k8s-extension update` that adds inference
@@ -141,9 +167,11 @@ func KubernetesPython(p *Plan) string {
 	b.WriteString("\nfrom azure.identity import DefaultAzureCredential\n\n")
 	fmt.Fprintf(&b, "ml_client = MLClient(\n    DefaultAzureCredential(),\n    subscription_id=%q,\n    resource_group_name=%q,\n    workspace_name=%q,\n)\n",
 		p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name)
-	ident := `IdentityConfiguration(type="SystemAssigned")`
+	// azure-ai-ml PascalCases the type with string.capwords: "system_assigned"
+	// goes on the wire as SystemAssigned, "SystemAssigned" as Systemassigned
+	ident := `IdentityConfiguration(type="system_assigned")`
 	if !IsSystemIdentity(p.Identity) {
-		ident = fmt.Sprintf("IdentityConfiguration(\n        type=\"UserAssigned\",\n        user_assigned_identities=[ManagedIdentityConfiguration(resource_id=%q)],\n    )", p.Identity)
+		ident = fmt.Sprintf("IdentityConfiguration(\n        type=\"user_assigned\",\n        user_assigned_identities=[ManagedIdentityConfiguration(resource_id=%q)],\n    )", p.Identity)
 	}
 	fmt.Fprintf(&b, "compute = KubernetesCompute(\n    name=%q,\n    resource_id=%q,\n    namespace=%q,\n    identity=%s,\n)\nml_client.begin_create_or_update(compute).result()\n",
 		p.Name, p.TargetClusterID(), p.Namespace, ident)

@@ -36,9 +36,9 @@ func TestFillFlags(t *testing.T) {
 			}},
 		{name: "a cluster name on a legacy create", mode: ModeCreate, cmd: "create", given: Given{"compute-type": {"AKS"}, "cluster": {"x"}},
 			codes: []string{"kubernetes-only"}, message: "names the AKS cluster a Kubernetes create makes"},
-		{name: "authorized ranges imply authorized access", mode: ModeCreate, cmd: "create", given: Given{"authorized-ip-ranges": {"203.0.113.7"}},
+		{name: "authorized ranges imply authorized access", mode: ModeCreate, cmd: "create", given: Given{"authorized-ip-ranges": {"20.12.34.7"}},
 			check: func(p *Plan) bool {
-				return p.APIAccess == APIAuthorized && len(p.AuthorizedRanges) == 1 && p.AuthorizedRanges[0] == "203.0.113.7/32"
+				return p.APIAccess == APIAuthorized && len(p.AuthorizedRanges) == 1 && p.AuthorizedRanges[0] == "20.12.34.7/32"
 			}},
 		{name: "a bad compute type stops there", mode: ModeCreate, cmd: "create", given: Given{"compute-type": {"vm"}, "vnet": {"v"}},
 			codes: []string{"compute-type"}},

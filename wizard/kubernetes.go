@@ -79,6 +79,9 @@ type ClusterSpec struct {
 	APIAccess         APIAccess
 	AuthorizedRanges  []string
 	Tags              map[string]string
+	// LTS is a version offered only with long-term support: the cluster
+	// is made in the Premium tier with the AKSLongTermSupport plan.
+	LTS bool
 }
 
 // ID is the cluster's resource ID.
@@ -96,6 +99,9 @@ type ExtensionSpec struct {
 	RouterHA      bool
 	AllowInsecure bool      // required without TLS
 	TLS           rules.TLS // own certificate + CNAME: sent only as protected settings
+	// GPU is whether the nodes carry NVIDIA GPUs: the extension then
+	// installs the NVIDIA device plugin, which it never does by default.
+	GPU bool
 	// Update adds inference to an installed training-only extension (a
 	// PATCH of its settings) instead of installing one (a PUT).
 	Update bool

@@ -149,7 +149,7 @@ func (p Plan) ClusterSpec() ClusterSpec {
 	}
 	s := ClusterSpec{SubscriptionID: sub, ResourceGroup: p.NewClusterGroup(), Name: p.NewClusterName(), Location: p.Region,
 		DNSPrefix: rules.DNSPrefix(p.NewClusterName()), KubernetesVersion: p.KubernetesVersion, VMSize: p.VMSize, Nodes: p.Nodes,
-		APIAccess: p.APIAccess, Tags: map[string]string{TagCreatedBy: "amlaks", TagCompute: p.Workspace.Name + "/" + p.Name}}
+		APIAccess: p.APIAccess, Tags: map[string]string{TagCreatedBy: "amlaks", TagCompute: p.Workspace.Name + "/" + p.Name}, LTS: p.LTS}
 	if p.APIAccess == APIAuthorized {
 		s.AuthorizedRanges = append([]string(nil), p.AuthorizedRanges...)
 	}
@@ -164,11 +164,67 @@ func (p Plan) ExtensionSpec() ExtensionSpec {
 		region = p.Cluster.Region
 	}
 	s := ExtensionSpec{ClusterID: p.TargetClusterID(), Name: ExtensionName, Region: region, Purpose: p.Purpose,
-		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS.Normalized()}
+		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS.Normalized(), GPU: p.NvidiaNodes()}
+	if p.Mode == ModeAttach && p.Extension != nil && p.Extension.Name != "" {
+		// the instance already on the cluster, failed or training-only, is
+		// the one reinstalled or updated: Azure allows one per cluster
+		s.Name = p.Extension.Name
+	}
 	if p.AddsInference() {
-		s.Update, s.Name = true, p.Extension.Name
+		s.Update = true
 	}
 	return s
+}
+
+// SizeCheck is the purpose's size check of the plan's compute type: the
+// legacy AKS compute's threshold is Azure's rule (it refuses less), the
+// Kubernetes compute's the recommendation (under it is a Warn).
+func (p Plan) SizeCheck(size string, nodes, vcpusPerNode int) rules.SizeCheck {
+	if p.Kubernetes() {
+		return rules.CheckSizeRecommended(p.Purpose, size, nodes, vcpusPerNode)
+	}
+	return rules.CheckSize(p.Purpose, size, nodes, vcpusPerNode)
+}
+
+// PurposeChoice is one answer of the purpose step, in the words of the
+// plan's compute type.
+type PurposeChoice struct {
+	Purpose     rules.Purpose
+	Title, Desc string
+}
+
+// PurposeChoices are the purposes, described as the compute type applies
+// them: a rule Azure enforces on the legacy AKS compute, a recommendation
+// on the Kubernetes compute.
+func (p Plan) PurposeChoices() []PurposeChoice {
+	if p.Kubernetes() {
+		return []PurposeChoice{
+			{rules.Production, "Production", "for production traffic: 12 vCPUs and 3 nodes or more in total recommended (fewer is allowed, with a warning); " +
+				"the inference router runs highly available from 3 nodes (clusterPurpose FastProd)"},
+			{rules.DevTest, "Dev-test", "for trying things out: 2 vCPUs and 1 node recommended at least; the router runs without high availability (clusterPurpose DevTest)"},
+		}
+	}
+	return []PurposeChoice{
+		{rules.Production, "Production", "for production traffic: at least 12 vCPUs and 3 nodes in total, or Azure refuses the compute (FastProd)"},
+		{rules.DevTest, "Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)"},
+	}
+}
+
+// NvidiaNodes reports nodes with NVIDIA GPUs: the create's size, or any
+// pool of the cluster an attach picked.
+func (p Plan) NvidiaNodes() bool {
+	if p.Mode != ModeAttach {
+		return rules.NvidiaGPU(p.VMSize)
+	}
+	if p.Cluster == nil {
+		return false
+	}
+	for _, pool := range p.Cluster.Pools {
+		if rules.NvidiaGPU(pool.Size) {
+			return true
+		}
+	}
+	return false
 }
 
 // AddsInference reports an attach that updates the cluster's
@@ -311,6 +367,19 @@ type RouterAnswer struct {
 	HA     bool
 }
 
+// DecideLTS is the decider after the version step of a Kubernetes
+// create: a version the region offers only with long-term support makes
+// the cluster a Premium tier one on the AKSLongTermSupport plan (AKS
+// refuses it otherwise); the review says what that costs, so the user
+// keeps it or picks another version. Nothing changes while the region's
+// versions are unknown.
+func DecideLTS(p *Plan, k Known) {
+	if !p.Kubernetes() || p.Mode != ModeCreate || !k.HaveVersions {
+		return
+	}
+	p.LTS = p.KubernetesVersion != "" && rules.CheckVersion(k.Versions, p.KubernetesVersion).LTSOnly
+}
+
 // DecideInsecure is the decider after the TLS step on the current path:
 // choosing no certificate there is choosing plain HTTP, so the extension
 // is told to allow insecure connections (the step says so). A flag's
@@ -328,13 +397,18 @@ func DecideInsecure(p *Plan) {
 // it. A flag's answer is kept; nothing is decided while the extensions are
 // unknown.
 func DecideInstallExtension(p *Plan, k Known) {
-	if !p.Kubernetes() || p.Mode != ModeAttach || p.Given(FInstallExtension) || !k.HaveExtensions || p.ClusterID == "" {
+	if !p.Kubernetes() || p.Mode != ModeAttach || !k.HaveExtensions || p.ClusterID == "" {
 		return
 	}
+	// the extension found is kept even when a flag answered: a reinstall
+	// or an update is of that instance, under its own name
 	e, ok := k.Extensions[strings.ToLower(p.ClusterID)]
 	p.Extension = nil
 	if ok {
 		p.Extension = &e
+	}
+	if p.Given(FInstallExtension) {
+		return
 	}
 	p.InstallExtension = !ok || !e.Ready()
 	p.Mark(FInstallExtension, Asked)

@@ -155,7 +155,7 @@ func TestRunPhasesWaitsForAnExtensionStillRunning(t *testing.T) {
 func TestKubernetesPreflightFindings(t *testing.T) {
 	c := wizardtest.New()
 	p := k8sPlan(t, c, wizard.ModeCreate, "k8s-p")
-	p.APIAccess, p.AuthorizedRanges = wizard.APIAuthorized, []string{"203.0.113.0/24"}
+	p.APIAccess, p.AuthorizedRanges = wizard.APIAuthorized, []string{"20.12.34.0/24"}
 	p.KubernetesVersion = "1.33"
 	p.Mark(wizard.FKubernetesVer, wizard.Flag)
 	rep, err := wizard.Preflight(t.Context(), c, p, nil)

@@ -92,6 +92,7 @@ type Plan struct {
 	// The current path; see kubernetes_plan.go.
 	ComputeType       ComputeType
 	KubernetesVersion string // create: "1.32" or "1.32.4"; the region's default unless chosen
+	LTS               bool   // create: the version is offered only with long-term support (DecideLTS)
 	APIAccess         APIAccess
 	AuthorizedRanges  []string
 	Router            Router

@@ -165,7 +165,7 @@ func ClusterFindings(cl Cluster, p *Plan, versions []rules.Version, pairs, attac
 	legacy, k8s := SplitAttachments(attachedAs)
 	f := clusterFacts(cl, p, versions, pairs, nil)
 	f.Name = "placeholder"
-	fs := rules.AttachFindings(f)
+	fs := recommendOnly(rules.AttachFindings(f), cl, p)
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, extKnown)
 	kf.InstallExtension = true // picking a cluster without a ready extension installs it (or adds inference)
 	kf.Router = routerOf(p, kf, ext)
@@ -209,6 +209,41 @@ func kubernetesClusterFacts(cl Cluster, p *Plan, legacy []string, k8s []rules.Ku
 	return kf
 }
 
+// premiumPrice is the Premium tier's hourly price when the version needs
+// it (0 when it is not needed or cannot be read: the finding then says the
+// list price).
+func premiumPrice(ctx context.Context, c Cloud, region string, need bool) float64 {
+	if !need {
+		return 0
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	v, err := c.PremiumTierPrice(pctx, region)
+	if err != nil {
+		return 0
+	}
+	return v
+}
+
+// recommendOnly turns the legacy threshold's Block on a cluster into the
+// Kubernetes compute's Warn: there the purpose's size is Azure ML's
+// recommendation, not a rule Azure applies.
+func recommendOnly(fs []rules.Finding, cl Cluster, p *Plan) []rules.Finding {
+	var out []rules.Finding
+	below := false
+	for _, f := range fs {
+		if f.Code == rules.CodeBelowThreshold {
+			below = true
+			continue
+		}
+		out = append(out, f)
+	}
+	if below {
+		out = append(out, rules.RecommendationFindings(p.Purpose, cl.Name, cl.Nodes(), cl.VCPUs())...)
+	}
+	return out
+}
+
 // kubernetesPreflight is the preflight of a Kubernetes create or attach:
 // today's findings (name, size and quota for a create; the cluster's for
 // an attach) plus the current path's.
@@ -247,15 +282,23 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, p *Plan) (Report, e
 		return r, err
 	}
 	// keep the findings that apply to a cluster created in AKS: name, size,
-	// threshold, quota, GPU, TLS (the version is chosen here; the network
-	// and load balancer notes are the legacy create's)
+	// quota, TLS (the version is chosen here; the threshold, the GPU's
+	// "no second pool" and the network and load balancer notes are the
+	// legacy compute's: here the purpose's size is a recommendation)
 	var fs []rules.Finding
 	for _, f := range r.Findings {
 		switch f.Code {
-		case rules.CodeNameInvalid, rules.CodeNameTaken, rules.CodeBelowThreshold, rules.CodeQuotaFamily, rules.CodeQuotaRegion,
-			rules.CodeQuotaUnknown, rules.CodeSizeRestricted, rules.CodeSizeUnknown, rules.CodeGPUNote, rules.CodeTLS:
+		case rules.CodeNameInvalid, rules.CodeNameTaken, rules.CodeQuotaFamily, rules.CodeQuotaRegion,
+			rules.CodeQuotaUnknown, rules.CodeSizeRestricted, rules.CodeSizeUnknown, rules.CodeTLS:
 			fs = append(fs, f)
 		}
+	}
+	if z := r.Facts.Size; z.VCPUs > 0 {
+		fs = append(fs, rules.RecommendationFindings(p.Purpose, p.NewClusterName(), p.Nodes, p.Nodes*z.VCPUs)...)
+	}
+	if p.NvidiaNodes() {
+		fs = append(fs, rules.Finding{Code: rules.CodeGPUNote, Severity: rules.Info,
+			Message: p.VMSize + " has NVIDIA GPUs: the Azure ML extension installs the NVIDIA device plugin (installNvidiaDevicePlugin=True), or the GPUs are never scheduled"})
 	}
 	cl, err := c.Cluster(ctx, p.TargetClusterID())
 	exists := err == nil
@@ -273,7 +316,9 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, p *Plan) (Report, e
 		Namespace: p.Namespace, Workspace: p.Workspace.Name, TLSOff: p.TLS.Mode == rules.TLSOff, AllowInsecure: p.AllowInsecure,
 		VMSize: r.Facts.Size.Name, VCPUs: r.Facts.Size.VCPUs, MemoryGB: r.Facts.Size.MemoryGB,
 		Version: p.KubernetesVersion, VersionPreview: st.Preview, VersionDefault: p.From(FKubernetesVer) == Default,
-		ClusterExists: exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks",
+		VersionLTSOnly: st.LTSOnly, PremiumTier: p.LTS, DefaultVersion: r.Facts.Default,
+		PremiumPerHour: premiumPrice(ctx, c, p.Region, st.LTSOnly),
+		ClusterExists:  exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks",
 		TrustedAccessNeeds: p.TrustedAccessNeeds(), NewBinding: BindingName(p.WorkspaceID()), Router: p.Router.ServiceType(),
 		WorkspacePrivateEndpoint: p.Workspace.PrivateEndpoint, ClusterRegion: p.Region}
 	if p.APIAccess == APIAuthorized {
@@ -315,8 +360,8 @@ func kubernetesAttachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *
 	}
 	cl := *r.Facts.Cluster
 	legacy, k8s := SplitAttachments(attachedAs)
-	f.AttachedAs = nil            // the current path weighs legacy and Kubernetes attachments itself
-	fs := rules.AttachFindings(f) // TLS: the extension's, checked below
+	f.AttachedAs = nil                                  // the current path weighs legacy and Kubernetes attachments itself
+	fs := recommendOnly(rules.AttachFindings(f), cl, p) // TLS: the extension's, checked below
 	kf := kubernetesClusterFacts(cl, p, legacy, k8s, ext, haveExt, true)
 	kf.Router = routerOf(p, kf, ext)
 	if bindErr == nil {
@@ -675,8 +720,14 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 				Hint: "add --install-extension to install it"}
 		}
 		spec := p.ExtensionSpec()
+		if est.Name != "" {
+			// the instance on the cluster, failed or training-only, is
+			// reinstalled or updated under its own name: Azure allows one
+			// Azure ML extension per cluster
+			spec.Name = est.Name
+		}
 		if est.TrainingOnly {
-			spec.Update, spec.Name = true, est.Name
+			spec.Update = true
 		}
 		op, err := c.InstallExtension(ctx, spec)
 		if err != nil {

@@ -355,6 +355,7 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 		}
 		if p.Kubernetes() && k.HaveVersions {
 			DefaultKubernetesVersion(p, k.Versions)
+			DecideLTS(p, k)
 		}
 		if k.Sizes != nil {
 			DefaultVMSize(p, *k.Sizes)

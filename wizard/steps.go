@@ -159,8 +159,8 @@ var table = []Step{
 		Choices: fixed(ComputeTypeChoices), Chosen: func(p Plan) string { return string(p.Variant().Type) }, AnswerOf: func(v string) any { return ComputeType(v) }},
 	{ID: StepPurpose, Title: "Cluster purpose", Field: FPurpose, Flags: []string{"--purpose"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Check: checkPurpose,
-		Help:    "production needs 12 vCPUs and 3 nodes; dev-test 2 vCPUs, no fault tolerance",
-		Choices: fixed(PurposeChoices), Chosen: purposeChoice, AnswerOf: func(v string) any { pp, _ := rules.ParsePurpose(v); return pp }},
+		Help:    "production: 12 vCPUs and 3 nodes (required on the AKS compute, recommended on the Kubernetes compute); dev-test 2 vCPUs, no fault tolerance",
+		Choices: purposeChoices, Chosen: purposeChoice, AnswerOf: func(v string) any { pp, _ := rules.ParsePurpose(v); return pp }},
 	{ID: StepRegion, Title: "Region", Field: FRegion, Flags: []string{"--region"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadRegions}, Check: checkRegion,
 		Help: "where the cluster runs (default: the workspace's region)"},
@@ -419,6 +419,20 @@ type Known struct {
 // fixed are choices that do not depend on the plan.
 func fixed(cs []Choice) func(Plan) []Choice { return func(Plan) []Choice { return cs } }
 
+// purposeChoices are the purposes in the words of the plan's compute type
+// (Plan.PurposeChoices), valued as the --purpose flag takes them.
+func purposeChoices(p Plan) []Choice {
+	var out []Choice
+	for _, c := range p.PurposeChoices() {
+		v := "production"
+		if c.Purpose == rules.DevTest {
+			v = "dev-test"
+		}
+		out = append(out, Choice{v, c.Title, c.Desc})
+	}
+	return out
+}
+
 // purposeChoice is the plan's purpose as its choice's value.
 func purposeChoice(p Plan) string {
 	if p.Purpose == rules.DevTest {
@@ -552,7 +566,7 @@ func checkNodes(p *Plan, k Known) []rules.Violation {
 	if !ok || size.Restricted != "" {
 		return nil // the size step says why
 	}
-	sc := rules.CheckSize(p.Purpose, size.Name, p.Nodes, size.VCPUs)
+	sc := p.SizeCheck(size.Name, p.Nodes, size.VCPUs)
 	if sc.OK {
 		return nil
 	}

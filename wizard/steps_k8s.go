@@ -60,7 +60,7 @@ func checkAPIAccess(p *Plan, _ Known) []rules.Violation {
 		return nil
 	case APIAuthorized:
 		if len(p.AuthorizedRanges) == 0 {
-			return []rules.Violation{{Field: "authorized-ip-ranges", Code: "range-empty", Message: "authorized access needs --authorized-ip-ranges, e.g. 203.0.113.0/24"}}
+			return []rules.Violation{{Field: "authorized-ip-ranges", Code: "range-empty", Message: "authorized access needs --authorized-ip-ranges, e.g. 20.12.34.0/24"}}
 		}
 		// each range, whichever front end gave it (the flag's parser
 		// checked it already; the wizard's form did not)

@@ -109,9 +109,17 @@ var k8sCases = map[wizard.StepID]stepCase{
 		bad:  func(p *wizard.Plan) { p.ClusterName = "aks_prod_" },
 		msg:  "AKS cluster name must start and end with a letter or digit",
 	},
+	// on the Kubernetes compute the purpose's size is a recommendation
+	// (2 nodes for production is a Warn at review): only what AKS refuses
+	// stops the step
+	wizard.StepNodes: {
+		good: func(p *wizard.Plan) { p.Nodes = 2 },
+		bad:  func(p *wizard.Plan) { p.Nodes = 1001 },
+		msg:  "AKS allows at most 1000 nodes in a node pool",
+	},
 	wizard.StepAPIAccess: {
 		good: func(p *wizard.Plan) {
-			p.APIAccess, p.AuthorizedRanges = wizard.APIAuthorized, []string{"203.0.113.0/24"}
+			p.APIAccess, p.AuthorizedRanges = wizard.APIAuthorized, []string{"20.12.34.0/24"}
 		},
 		bad: func(p *wizard.Plan) { p.APIAccess = wizard.APIAuthorized },
 		msg: "authorized access needs --authorized-ip-ranges",

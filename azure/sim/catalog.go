@@ -457,6 +457,9 @@ type clusterJSON struct {
 func renderCluster(c *cluster) clusterJSON {
 	j := clusterJSON{ID: c.id(), Location: c.Location, Name: c.Name, Type: "Microsoft.ContainerService/ManagedClusters", Tags: c.Tags}
 	j.SKU.Name, j.SKU.Tier = "Base", "Free"
+	if c.Tier != "" {
+		j.SKU.Tier = c.Tier
+	}
 	pr := &j.Properties
 	if c.SPClientID != "" {
 		// A cluster on a service principal: no identity; AKS shows the
@@ -490,6 +493,9 @@ func renderCluster(c *cluster) clusterJSON {
 	pr.NodeResourceGroup = fmt.Sprintf("MC_%s_%s_%s", c.RG, c.Name, c.Location)
 	pr.EnableRBAC = true
 	pr.SupportPlan = planOfficial
+	if c.SupportPlan != "" {
+		pr.SupportPlan = c.SupportPlan
+	}
 	np := &pr.NetworkProfile
 	np.NetworkPlugin, np.LoadBalancerSku, np.OutboundType = c.NetworkPlugin, c.LoadBalancerSKU, c.OutboundType
 	np.ServiceCidr, np.DNSServiceIP = c.ServiceCidr, c.DNSServiceIP

@@ -67,7 +67,7 @@ func TestPutValidation(t *testing.T) {
 		{"no properties", "c-props", noProps, 400, "BadRequest", "agentVmSize"},
 		{"unknown size", "c-unknown", createBody("Standard_Nope", 3, "FastProd"), 400, "BadRequest", "Standard_Nope"},
 		{"size not offered", "c-offered", func() map[string]any {
-			b := createBody("Standard_NC6s_v3", 3, "FastProd")
+			b := createBody("Standard_NC4as_T4_v3", 3, "FastProd")
 			b["properties"].(map[string]any)["computeLocation"] = "francesouth"
 			return b
 		}(), 400, "BadRequest", "not available"},
@@ -135,7 +135,7 @@ func TestCreateLifecycle(t *testing.T) {
 	clusters, _ := e.list("/subscriptions/" + sub1 + "/resourceGroups/rg-ml-prod/providers/Microsoft.ContainerService/managedClusters")
 	if len(clusters) != 1 || !strings.HasPrefix(jstr(clusters[0], "name"), "aks-new") ||
 		!strings.EqualFold(jstr(clusters[0], "id"), jstr(c, "properties", "resourceId")) ||
-		jstr(clusters[0], "properties", "kubernetesVersion") != "1.32.7" {
+		jstr(clusters[0], "properties", "kubernetesVersion") != "1.36.7" {
 		t.Errorf("created cluster: %v", clusters)
 	}
 	after := usageOf(e, "eastus")
@@ -204,9 +204,9 @@ func TestCreateQuotaExceeded(t *testing.T) {
 		t.Errorf("compute: %v", c)
 	}
 	// GPU families have no quota in eastus; the regional limit binds too.
-	resp, _ = e.put("aks-gpu", createBody("Standard_NC6s_v3", 3, "FastProd"), 201)
+	resp, _ = e.put("aks-gpu", createBody("Standard_NC4as_T4_v3", 3, "FastProd"), 201)
 	if st := e.finish(resp, 20*time.Second); jstr(st, "error", "code") != "BadArgument" ||
-		!strings.Contains(jstr(st, "error", "message"), "standardNCSv3Family Cores quota") {
+		!strings.Contains(jstr(st, "error", "message"), "standardNCASv3_T4Family Cores quota") {
 		t.Errorf("GPU: %v", st)
 	}
 	resp, _ = e.put("aks-big", createBody("Standard_D32_v3", 3, "FastProd"), 201)
@@ -227,7 +227,7 @@ func TestAttachOutcomes(t *testing.T) {
 		status, detail, msg           string
 	}{
 		{"att-legacy", "rg-aks", "aks-legacy", "FastProd", "Failed", "BadRequestFormat",
-			"Specified kubernetes version 1.24.10 is not supported. Supported versions are between 1.30.0 - 1.33.2"},
+			"Specified kubernetes version 1.24.10 is not supported. Supported versions are between 1.34.0 - 1.37.2"},
 		{"att-stopped", "rg-aks", "aks-stopped", "FastProd", "Failed", "BadArgument", "Stopped"},
 		{"att-failed", "rg-aks", "aks-failed", "FastProd", "Failed", "BadArgument", "Failed"},
 		{"att-pubfqdn", "rg-aks", "aks-private-fqdn", "FastProd", "Failed", "BadArgument", "public FQDN"},

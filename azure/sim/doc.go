@@ -48,6 +48,8 @@
 //	GET    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name} [extension]
 //	PUT    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}  201 + Azure-AsyncOperation [extension]
 //	DELETE {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}  202 + Azure-AsyncOperation [extension]
+//	GET    /api/retail/prices?$filter=... the Azure Retail Prices API (prices.azure.com, no sign-in) for the AKS
+//	       Standard and Premium tiers ($0.10 and $0.60 per cluster hour; meters modelled) [prices]
 //	GET    {cluster}/providers/Microsoft.KubernetesConfiguration/extensions/{name}/operations/{id} [operations]
 //	GET    /subscriptions/{sub}/providers/{namespace}                     registrationState [providers]
 //	POST   /subscriptions/{sub}/providers/{namespace}/register            Registering, Registered 5 s later [providers]
@@ -56,7 +58,7 @@
 // name (1–63 letters, digits, '-', '_'), dnsPrefix (1–54), at least one
 // agent pool with mode System (MustDefineAtLeastOneSystemPool), pool names
 // (1–12 lower-case letters and digits), a Kubernetes version the region
-// offers ("", "1.32" or "1.32.7"; K8sVersionNotSupported), a VM size that
+// offers ("", "1.36" or "1.36.7"; K8sVersionNotSupported), a VM size that
 // exists, is offered and not restricted here, with ≥ 2 vCPUs and 4 GiB, the
 // standard load balancer only, a managed identity or a service principal,
 // valid authorized IP ranges (not with a private cluster), then the family
@@ -71,7 +73,13 @@
 // not-yet-succeeded cluster, a cluster on a service principal, neither
 // inference nor training enabled, an unknown inferenceRouterServiceType,
 // no TLS without allowInsecureConnections=True, scoringFe.sslCert/sslKey
-// that are not base64 PEM, the HA router on fewer than 3 nodes.
+// that are not base64 PEM; and, as the chart's pre-install healthcheck
+// with its code in the message (Azure's message stops at "pod healthcheck
+// failed", the report lives in the cluster): the HA router on fewer than 3
+// nodes (E40002), a certificate that does not cover sslCname (E40007), a
+// raw install without the keys az adds for AKS (relayserver.enabled=false,
+// servicebus.enabled=false, nginxIngress.enabled=true, the cluster's id
+// and region; E45001, modelled on hashicorp/terraform-provider-azurerm#24547).
 // configurationProtectedSettings are never stored nor returned (always {}).
 // One extension per type per cluster (409 otherwise); a PUT over a failed
 // one reinstalls it.

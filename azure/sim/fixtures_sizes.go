@@ -77,8 +77,6 @@ func fix(rows []sizeRow, name string, mem float64, temp int) []sizeRow {
 
 // sizeCatalog returns the simulated VM size catalog (≈ 200 real sizes).
 func sizeCatalog() []vmSize {
-	v100 := []string{"eastus", "eastus2", "southcentralus", "westus2", "westeurope", "northeurope", "uksouth", "japaneast",
-		"australiaeast", "southeastasia", "centralindia", "canadacentral", "koreacentral", "francecentral"}
 	t4 := []string{"eastus", "southcentralus", "westus2", "westeurope", "northeurope", "uksouth", "japaneast",
 		"australiaeast", "southeastasia", "centralindia", "koreacentral"}
 	a100 := []string{"eastus", "eastus2", "southcentralus", "westus2", "westus3", "westeurope", "northeurope", "uksouth", "swedencentral"}
@@ -167,9 +165,9 @@ func sizeCatalog() []vmSize {
 			{"Standard_HB120rs_v3", 120, 448, 480, 3.6, 0}}},
 		{family: "standardHCSFamily", class: "hpc", premium: true, lowPri: true, hyperV: "V1,V2", perCore: 1, regions: hpc, rows: []sizeRow{
 			{"Standard_HC44rs", 44, 352, 700, -1, 0}}},
-		{family: "standardNCSv3Family", class: "gpu", premium: true, lowPri: true, hyperV: "V1,V2", perCore: 1, regions: v100, rows: []sizeRow{
-			{"Standard_NC6s_v3", 6, 112, 736, 3.06, 1}, {"Standard_NC12s_v3", 12, 224, 1474, 6.12, 2},
-			{"Standard_NC24s_v3", 24, 448, 2948, 12.24, 4}, {"Standard_NC24rs_v3", 24, 448, 2948, 13.464, 4}}},
+		// NCv3 (V100: NC6s_v3, NC12s_v3, NC24s_v3, NC24rs_v3) retired on
+		// 2025-09-30 (azure-docs ncv3-nc6s-nc12s-nc24s-retirement.md): not
+		// offered.
 		{family: "standardNCASv3_T4Family", class: "gpu", premium: true, lowPri: true, hyperV: "V1,V2", perCore: 1, regions: t4, rows: []sizeRow{
 			{"Standard_NC4as_T4_v3", 4, 28, 180, 0.526, 1}, {"Standard_NC8as_T4_v3", 8, 56, 360, 0.752, 1},
 			{"Standard_NC16as_T4_v3", 16, 110, 360, 1.204, 1}, {"Standard_NC64as_T4_v3", 64, 440, 2880, 4.352, 4}}},

@@ -43,7 +43,6 @@ func TestFixtureInvariants(t *testing.T) {
 		"Standard_B2s":             {2, 4, 0, "standardBSFamily"},
 		"Standard_E64_v3":          {64, 432, 0, "standardEv3Family"},
 		"Standard_F4s_v2":          {4, 8, 0, "standardFSv2Family"},
-		"Standard_NC6s_v3":         {6, 112, 1, "standardNCSv3Family"},
 		"Standard_NC4as_T4_v3":     {4, 28, 1, "standardNCASv3_T4Family"},
 		"Standard_NC24ads_A100_v4": {24, 220, 1, "standardNCADSA100v4Family"},
 		"Standard_ND40rs_v2":       {40, 672, 8, "standardNDSv2Family"},
@@ -102,7 +101,13 @@ func TestFixtureInvariants(t *testing.T) {
 				t.Errorf("%s: %+v", profile, m)
 			}
 		}
-		if len(vs) != 4 || def != 1 || prev != 1 || lts != 1 {
+		// December 2026: 1.35-1.37 generally available, 1.34 on LTS only;
+		// only the regions ahead have the next minor in preview
+		wantMinors, wantPrev := 4, 0
+		if profile == "ahead" {
+			wantMinors, wantPrev = 5, 1
+		}
+		if len(vs) != wantMinors || def != 1 || prev != wantPrev || lts != 1 {
 			t.Errorf("%s: %d minors, %d default, %d preview, %d LTS-only", profile, len(vs), def, prev, lts)
 		}
 	}

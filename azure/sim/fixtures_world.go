@@ -75,6 +75,10 @@ type cluster struct {
 	// identity); DNSPrefix overrides the name-derived prefix.
 	SPClientID string `json:"spClientId,omitempty"`
 	DNSPrefix  string `json:"dnsPrefix,omitempty"`
+	// Tier is the control plane's pricing tier ("" Free); SupportPlan
+	// the Kubernetes support plan ("" KubernetesOfficial).
+	Tier        string `json:"tier,omitempty"`
+	SupportPlan string `json:"supportPlan,omitempty"`
 	// LocalAccountsDisabled is disableLocalAccounts: no static kubeconfig
 	// credentials, Microsoft Entra ID only.
 	LocalAccountsDisabled bool `json:"disableLocalAccounts,omitempty"`
@@ -128,31 +132,35 @@ const (
 	planLTS      = "AKSLongTermSupport"
 )
 
-// versionProfiles returns the Kubernetes version lists by profile: most
+// versionProfiles returns the Kubernetes version lists by profile, as in
+// December 2026 (azure-aks-docs supported-kubernetes-versions.md: 1.34
+// reached its end of community support in November 2026 and stays on
+// the LTS plan; 1.35, 1.36 and 1.37 are generally available): most
 // regions are "current"; westus2 and westcentralus are "ahead" (a newer
-// default and preview); a few regions are "lagging" (older patches).
-// Each has four minors: one LTS-only, one default, one preview. 1.24 is in
-// none of them (aks-legacy runs 1.24.10).
+// default and the next minor in preview, which is modelled); a few regions
+// are "lagging" (older patches). Each has an LTS-only minor (1.34) and a
+// default. 1.24 is in none of them (aks-legacy runs 1.24.10).
 func versionProfiles() map[string][]k8sMinor {
 	both := []string{planOfficial, planLTS}
 	return map[string][]k8sMinor{
 		"current": {
-			{Version: "1.30", Plans: []string{planLTS}, Patches: []string{"1.30.12", "1.30.13", "1.30.14"}},
-			{Version: "1.31", Plans: both, Patches: []string{"1.31.9", "1.31.10", "1.31.11"}},
-			{Version: "1.32", Default: true, Plans: both, Patches: []string{"1.32.5", "1.32.6", "1.32.7"}},
-			{Version: "1.33", Preview: true, Plans: []string{planOfficial}, Patches: []string{"1.33.0", "1.33.1", "1.33.2"}},
+			{Version: "1.34", Plans: []string{planLTS}, Patches: []string{"1.34.8", "1.34.9", "1.34.10"}},
+			{Version: "1.35", Plans: both, Patches: []string{"1.35.5", "1.35.6", "1.35.7"}},
+			{Version: "1.36", Default: true, Plans: both, Patches: []string{"1.36.5", "1.36.6", "1.36.7"}},
+			{Version: "1.37", Plans: both, Patches: []string{"1.37.0", "1.37.1", "1.37.2"}},
 		},
 		"ahead": {
-			{Version: "1.31", Plans: []string{planLTS}, Patches: []string{"1.31.10", "1.31.11"}},
-			{Version: "1.32", Plans: both, Patches: []string{"1.32.6", "1.32.7"}},
-			{Version: "1.33", Default: true, Plans: both, Patches: []string{"1.33.1", "1.33.2", "1.33.3"}},
-			{Version: "1.34", Preview: true, Plans: []string{planOfficial}, Patches: []string{"1.34.0", "1.34.1"}},
+			{Version: "1.34", Plans: []string{planLTS}, Patches: []string{"1.34.9", "1.34.10"}},
+			{Version: "1.35", Plans: both, Patches: []string{"1.35.6", "1.35.7"}},
+			{Version: "1.36", Plans: both, Patches: []string{"1.36.6", "1.36.7"}},
+			{Version: "1.37", Default: true, Plans: both, Patches: []string{"1.37.1", "1.37.2", "1.37.3"}},
+			{Version: "1.38", Preview: true, Plans: []string{planOfficial}, Patches: []string{"1.38.0", "1.38.1"}},
 		},
 		"lagging": {
-			{Version: "1.30", Plans: []string{planLTS}, Patches: []string{"1.30.11", "1.30.12"}},
-			{Version: "1.31", Plans: both, Patches: []string{"1.31.8", "1.31.9"}},
-			{Version: "1.32", Default: true, Plans: both, Patches: []string{"1.32.4", "1.32.5"}},
-			{Version: "1.33", Preview: true, Plans: []string{planOfficial}, Patches: []string{"1.33.0", "1.33.1"}},
+			{Version: "1.34", Plans: []string{planLTS}, Patches: []string{"1.34.7", "1.34.8"}},
+			{Version: "1.35", Plans: both, Patches: []string{"1.35.4", "1.35.5"}},
+			{Version: "1.36", Default: true, Plans: both, Patches: []string{"1.36.4", "1.36.5"}},
+			{Version: "1.37", Plans: both, Patches: []string{"1.37.0", "1.37.1"}},
 		},
 	}
 }
@@ -166,8 +174,7 @@ func subscriptionTable() []subscription {
 				"eastus/cores":                       196, // a default create fits next to every fixture cluster, with room for a few more nodes
 				"eastus/standardFSv2Family":          10,  // the tight family: 6 used, 4 left
 				"eastus/standardBSFamily":            20,
-				"westeurope/standardNCSv3Family":     24, // aks-gpu-weu uses 18
-				"westeurope/standardNCASv3_T4Family": 16,
+				"westeurope/standardNCASv3_T4Family": 32, // aks-gpu-weu uses 24
 				"westus2/standardNCASv3_T4Family":    8,
 				"westus2/standardNCADSA100v4Family":  24,
 				"westus2/standardPBSFamily":          6,
@@ -178,13 +185,13 @@ func subscriptionTable() []subscription {
 				"westeurope/standardDSv3Family": 4,
 			},
 			Restricted: map[string][]string{
-				"eastus":     {"Standard_M8ms", "Standard_M128s", "Standard_ND40rs_v2", "Standard_NC24rs_v3", "Standard_E104i_v5", "Standard_F72s_v2"},
-				"westeurope": {"Standard_NC24s_v3", "Standard_ND96asr_v4", "Standard_M64ms"},
+				"eastus":     {"Standard_M8ms", "Standard_M128s", "Standard_ND40rs_v2", "Standard_E104i_v5", "Standard_F72s_v2"},
+				"westeurope": {"Standard_NC64as_T4_v3", "Standard_ND96asr_v4", "Standard_M64ms"},
 				"westus2":    {"Standard_ND96isr_H100_v5", "Standard_M64ms", "Standard_HB120rs_v3"},
 			},
 			ZoneRestricted: map[string]map[string][]string{
-				"eastus":     {"Standard_D64s_v5": {"2"}, "Standard_NC6s_v3": {"3"}},
-				"westeurope": {"Standard_NC6s_v3": {"1"}},
+				"eastus":     {"Standard_D64s_v5": {"2"}, "Standard_NC4as_T4_v3": {"3"}},
+				"westeurope": {"Standard_NC4as_T4_v3": {"1"}},
 			},
 		},
 		{
@@ -248,24 +255,24 @@ func clusterTable() []cluster {
 		return c
 	}
 	return append([]cluster{
-		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-shared", Location: "eastus", Version: "1.32.7", Pools: sys(3, "Standard_D4s_v3"),
+		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-shared", Location: "eastus", Version: "1.36.7", Pools: sys(3, "Standard_D4s_v3"),
 			Tags: map[string]string{"team": "platform"}}),
 		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-legacy", Location: "eastus", Version: "1.24.10", Pools: sys(3, "Standard_DS3_v2"),
 			LoadBalancerSKU: "basic", NetworkPlugin: "kubenet"}),
-		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-locked", Location: "eastus", Version: "1.31.11", Pools: sys(3, "Standard_D4s_v3"),
+		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-locked", Location: "eastus", Version: "1.35.7", Pools: sys(3, "Standard_D4s_v3"),
 			AuthorizedIPRanges: []string{"203.0.113.0/24", "198.51.100.17/32"}}),
-		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-private", Location: "eastus", Version: "1.32.7", Pools: sys(3, "Standard_D4s_v3"),
+		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-private", Location: "eastus", Version: "1.36.7", Pools: sys(3, "Standard_D4s_v3"),
 			Private: true, OutboundType: "userDefinedRouting"}),
-		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-small", Location: "eastus", Version: "1.32.7", Pools: sys(2, "Standard_B2s")}),
-		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-stopped", Location: "eastus", Version: "1.32.6", Pools: sys(3, "Standard_D4s_v3"),
+		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-small", Location: "eastus", Version: "1.36.7", Pools: sys(2, "Standard_B2s")}),
+		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-stopped", Location: "eastus", Version: "1.36.6", Pools: sys(3, "Standard_D4s_v3"),
 			PowerState: "Stopped"}),
-		std(cluster{Sub: sub1, RG: "rg-gpu", Name: "aks-gpu-weu", Location: "westeurope", Version: "1.31.10", Pools: sys(3, "Standard_NC6s_v3")}),
-		std(cluster{Sub: sub1, RG: "rg-aks-preview", Name: "aks-preview", Location: "westus2", Version: "1.34.1", Pools: sys(3, "Standard_D4s_v5")}),
-		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-private-fqdn", Location: "eastus", Version: "1.32.7", Pools: sys(3, "Standard_D4s_v3"),
+		std(cluster{Sub: sub1, RG: "rg-gpu", Name: "aks-gpu-weu", Location: "westeurope", Version: "1.35.5", Pools: sys(3, "Standard_NC8as_T4_v3")}),
+		std(cluster{Sub: sub1, RG: "rg-aks-preview", Name: "aks-preview", Location: "westus2", Version: "1.38.1", Pools: sys(3, "Standard_D4s_v5")}),
+		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-private-fqdn", Location: "eastus", Version: "1.36.7", Pools: sys(3, "Standard_D4s_v3"),
 			Private: true, PrivatePublicFQDN: true}),
-		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-failed", Location: "eastus", Version: "1.32.5", Pools: sys(3, "Standard_D4s_v3"),
+		std(cluster{Sub: sub1, RG: "rg-aks", Name: "aks-failed", Location: "eastus", Version: "1.36.5", Pools: sys(3, "Standard_D4s_v3"),
 			ProvisioningState: "Failed"}),
-		std(cluster{Sub: sub2, RG: "rg-sandbox", Name: "aks-sandbox", Location: "westus2", Version: "1.33.3", Pools: sys(3, "Standard_D4s_v3")}),
+		std(cluster{Sub: sub2, RG: "rg-sandbox", Name: "aks-sandbox", Location: "westus2", Version: "1.37.3", Pools: sys(3, "Standard_D4s_v3")}),
 	}, k8sClusters(std)...)
 }
 

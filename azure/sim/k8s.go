@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net"
@@ -209,9 +211,14 @@ type managedClusterIn struct {
 	Identity *struct {
 		Type string `json:"type"`
 	} `json:"identity"`
+	SKU *struct {
+		Name string `json:"name"`
+		Tier string `json:"tier"`
+	} `json:"sku"`
 	Properties *struct {
 		DNSPrefix               string        `json:"dnsPrefix"`
 		KubernetesVersion       string        `json:"kubernetesVersion"`
+		SupportPlan             string        `json:"supportPlan"`
 		AgentPoolProfiles       []agentPoolIn `json:"agentPoolProfiles"`
 		ServicePrincipalProfile *struct {
 			ClientID string `json:"clientId"`
@@ -222,8 +229,9 @@ type managedClusterIn struct {
 			NetworkPlugin   string `json:"networkPlugin"`
 		} `json:"networkProfile"`
 		APIServerAccessProfile *struct {
-			AuthorizedIPRanges   []string `json:"authorizedIPRanges"`
-			EnablePrivateCluster *bool    `json:"enablePrivateCluster"`
+			AuthorizedIPRanges             []string `json:"authorizedIPRanges"`
+			EnablePrivateCluster           *bool    `json:"enablePrivateCluster"`
+			EnablePrivateClusterPublicFQDN *bool    `json:"enablePrivateClusterPublicFQDN"`
 		} `json:"apiServerAccessProfile"`
 	} `json:"properties"`
 }
@@ -275,8 +283,19 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// resolveVersion turns "" (the region's default), "1.32" (its newest
-// patch) or "1.32.7" into a patch the region offers.
+// ltsOnly reports a patch whose minor the region offers only with the
+// long-term support plan.
+func ltsOnly(vs []k8sMinor, patch string) bool {
+	for _, m := range vs {
+		if m.Version == minorOf(patch) {
+			return len(m.Plans) == 1 && m.Plans[0] == planLTS
+		}
+	}
+	return false
+}
+
+// resolveVersion turns "" (the region's default), "1.36" (its newest
+// patch) or "1.36.7" into a patch the region offers.
 func resolveVersion(vs []k8sMinor, v string) (string, bool) {
 	if v == "" {
 		return defaultPatch(vs), true
@@ -384,6 +403,32 @@ func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *ma
 			"Version %s is not supported in this region. Please use [az aks get-versions] command to get the supported version list in this region. "+
 				"For more information, please check https://aka.ms/supported-version-list", p.KubernetesVersion)), nil
 	}
+	tier := "Free"
+	if in.SKU != nil && in.SKU.Tier != "" {
+		t, ok := canon(in.SKU.Tier, "Free", "Standard", "Premium")
+		if !ok {
+			return invalidParam("sku.tier", fmt.Sprintf("The value of parameter sku.tier '%s' is invalid: use Free, Standard or Premium.", in.SKU.Tier)), nil
+		}
+		tier = t
+	}
+	plan := "KubernetesOfficial"
+	if p.SupportPlan != "" {
+		sp, ok := canon(p.SupportPlan, "KubernetesOfficial", "AKSLongTermSupport")
+		if !ok {
+			return invalidParam("supportPlan", fmt.Sprintf("The value of parameter supportPlan '%s' is invalid: use KubernetesOfficial or AKSLongTermSupport.", p.SupportPlan)), nil
+		}
+		plan = sp
+	}
+	if plan == "AKSLongTermSupport" && tier != "Premium" { // the words are modelled
+		return invalidParam("supportPlan", "The long-term support plan (AKSLongTermSupport) requires the Premium tier (sku.tier Premium). "+
+			"See https://aka.ms/aks/enable-lts"), nil
+	}
+	if ltsOnly(vs, version) && plan != "AKSLongTermSupport" {
+		return errReply(http.StatusBadRequest, "K8sVersionNotSupported", fmt.Sprintf(
+			"Managed cluster %s is on version %s, which is only available for Long-Term Support (LTS). If you intend to onboard to LTS, "+
+				"please ensure the cluster is in Premium tier and LTS support plan (see https://aka.ms/aks/enable-lts). Otherwise, use [az aks get-versions] "+
+				"command to get the supported version list in this region. For more information, please check https://aka.ms/supported-version-list", name, version)), nil
+	}
 	system := false
 	var pools []pool
 	for i, ap := range p.AgentPoolProfiles {
@@ -450,9 +495,12 @@ func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *ma
 		return invalidParam("identity", "A managed cluster needs a managed identity (identity.type SystemAssigned) or a service principal."), nil
 	}
 	var ranges []string
-	private := false
+	private, publicFQDN := false, false
 	if a := p.APIServerAccessProfile; a != nil {
 		private = a.EnablePrivateCluster != nil && *a.EnablePrivateCluster
+		// a private cluster keeps a public FQDN unless told otherwise
+		// (azure-aks-docs private-clusters.md, --disable-public-fqdn)
+		publicFQDN = private && (a.EnablePrivateClusterPublicFQDN == nil || *a.EnablePrivateClusterPublicFQDN)
 		for _, cidr := range a.AuthorizedIPRanges {
 			cidr = strings.TrimSpace(cidr)
 			if _, _, err := net.ParseCIDR(cidr); err != nil {
@@ -487,7 +535,8 @@ func (h *Handler) validateCluster(sub *subscription, rgName, name string, in *ma
 			"Insufficient regional vcpu quota left for location %s. left regional vcpu quota %d, requested quota %d.", rg.Name, max(left, 0), total)), nil
 	}
 	c := &cluster{Sub: sub.ID, RG: rgName, Name: name, Location: rg.Name, Version: version, PowerState: "Running",
-		ProvisioningState: "Succeeded", Pools: pools, AuthorizedIPRanges: ranges, Private: private, LoadBalancerSKU: lb,
+		ProvisioningState: "Succeeded", Pools: pools, AuthorizedIPRanges: ranges, Private: private, PrivatePublicFQDN: publicFQDN, LoadBalancerSKU: lb,
+		Tier: tier, SupportPlan: plan,
 		NetworkPlugin: "azure", OutboundType: "loadBalancer", ServiceCidr: "10.0.0.0/16", DNSServiceIP: "10.0.0.10",
 		Tags: in.Tags, SPClientID: spID, DNSPrefix: p.DNSPrefix}
 	return reply{}, c
@@ -1029,10 +1078,67 @@ func (h *Handler) installProblemLocked(c *cluster, e *extensionRec, protected ma
 			nodes += p.Count
 		}
 		if ha && nodes < 3 {
-			return fmt.Sprintf("Helm installation failed : InnerError [release %s failed, and has been uninstalled due to atomic being set: "+
-				"timed out waiting for the condition: azureml-fe pods pending: 0/%d nodes are available: %d node(s) didn't match pod anti-affinity rules. "+
-				"The HA inference router (inferenceRouterHA) needs at least 3 nodes]", e.Name, nodes, nodes)
+			return healthcheckFailure(e.Name, "clusterresource", "E40002", fmt.Sprintf("INSUFFICIENT_NODE: inferenceRouterHA needs at least 3 nodes, the cluster has %d: "+
+				"azureml-fe pods pending: 0/%d nodes are available: %d node(s) didn't match pod anti-affinity rules. "+
+				"Set inferenceRouterHA=False or add nodes", nodes, nodes, nodes))
 		}
+		if msg := sslMismatch(e.Settings["sslCname"], cert); msg != "" {
+			return healthcheckFailure(e.Name, "service", "E40007", "INVALID_SSL_SETTING: "+msg)
+		}
+	}
+	// what az adds for an AKS cluster and a raw install leaves out
+	// (hashicorp/terraform-provider-azurerm#24547: "pod healthcheck
+	// failed"; the check and the code are modelled)
+	var wrong []string
+	for _, kv := range [][2]string{{"relayserver.enabled", "false"}, {"servicebus.enabled", "false"}, {"nginxIngress.enabled", "true"}} {
+		if !strings.EqualFold(e.Settings[kv[0]], kv[1]) {
+			wrong = append(wrong, kv[0]+"="+kv[1])
+		}
+	}
+	for _, k := range []string{"cluster_name", "clusterId", "location", "domain", "jobSchedulerLocation"} {
+		if e.Settings[k] == "" {
+			wrong = append(wrong, k)
+		}
+	}
+	if len(wrong) > 0 {
+		return healthcheckFailure(e.Name, "service", "E45001", "AGENT_UNHEALTHY: the extension's agents did not start: the settings az k8s-extension create adds for an AKS cluster "+
+			"are missing or different: "+strings.Join(wrong, ", "))
+	}
+	return ""
+}
+
+// healthcheckFailure is the Helm failure of a pre-install healthcheck that
+// failed, with the report line the chart writes to the configmap
+// arcml-healthcheck (namespace azureml). Azure's error stops at "pod
+// healthcheck failed"; the simulator adds the report line so the code is
+// seen without kubectl.
+func healthcheckFailure(release, checker, code, msg string) string {
+	return "Helm installation failed : Unable to create/update Kubernetes resources for the extension : " +
+		"Recommendation Please check that there are no policies blocking the resource creation/update for the extension. " +
+		"InnerError [release " + release + " failed, and has been uninstalled due to atomic being set: failed pre-install: pod healthcheck failed] " +
+		"(arcml-healthcheck reports-pre-install: Status: Failed Name: " + checker + " ErrorCode: " + code + " ErrorMessage: " + msg + ")"
+}
+
+// sslMismatch says why a base64 PEM certificate does not cover cname (""
+// when it does, or when it is not a certificate the simulator can read).
+func sslMismatch(cname, certB64 string) string {
+	if cname == "" || certB64 == "" {
+		return ""
+	}
+	raw, err := base64.StdEncoding.DecodeString(certB64)
+	if err != nil {
+		return ""
+	}
+	blk, _ := pem.Decode(raw)
+	if blk == nil {
+		return ""
+	}
+	crt, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		return ""
+	}
+	if err := crt.VerifyHostname(cname); err != nil {
+		return "the certificate does not cover sslCname " + cname + ": " + err.Error()
 	}
 	return ""
 }

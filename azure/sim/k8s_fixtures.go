@@ -21,6 +21,9 @@ const (
 	// ClusterExtFailed has the Azure ML extension in provisioningState
 	// Failed.
 	ClusterExtFailed = "aks-ml-failed"
+	// ExtFailedName is the name of the failed extension on ClusterExtFailed
+	// (not "azureml": a reinstall must reinstall that instance).
+	ExtFailedName = "aml-inference"
 	// ClusterSP runs on a service principal (no managed identity).
 	ClusterSP = "aks-ml-sp"
 	// ClusterNoLocal has local accounts disabled (disableLocalAccounts) and
@@ -48,19 +51,19 @@ func k8sClusters(std func(cluster) cluster) []cluster {
 		return []pool{{Name: "system", Count: n, VMSize: size, Mode: "System"}}
 	}
 	return []cluster{
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtReady, Location: "eastus", Version: "1.32.7",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtReady, Location: "eastus", Version: "1.36.7",
 			Pools: pools(3, "Standard_D4s_v5"), Tags: map[string]string{"team": "ml-platform"}}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoExt, Location: "eastus", Version: "1.32.6",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoExt, Location: "eastus", Version: "1.36.6",
 			Pools: pools(3, "Standard_D4as_v5")}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtFailed, Location: "eastus", Version: "1.31.11",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterExtFailed, Location: "eastus", Version: "1.35.7",
 			Pools: pools(3, "Standard_D4s_v5")}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterSP, Location: "eastus", Version: "1.32.7",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterSP, Location: "eastus", Version: "1.36.7",
 			Pools: pools(3, "Standard_E4s_v5"), SPClientID: "7c1f3a52-90d4-4b8e-a6f1-2e5d8c9b0a17"}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoLocal, Location: "eastus", Version: "1.32.7",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterNoLocal, Location: "eastus", Version: "1.36.7",
 			Pools: pools(3, "Standard_D4ds_v5"), LocalAccountsDisabled: true}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterBindingsFull, Location: "eastus", Version: "1.32.7",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterBindingsFull, Location: "eastus", Version: "1.36.7",
 			Pools: pools(3, "Standard_D4ds_v5"), LocalAccountsDisabled: true}),
-		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterTraining, Location: "eastus", Version: "1.32.7",
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterTraining, Location: "eastus", Version: "1.36.7",
 			Pools: pools(3, "Standard_D4ds_v5")}),
 	}
 }
@@ -76,11 +79,22 @@ func initialExtensions() []*extensionRec {
 		return map[string]string{"enableInference": "True", "enableTraining": "False", "inferenceRouterServiceType": "LoadBalancer",
 			"inferenceRouterHA": "True", "allowInsecureConnections": "True", "clusterPurpose": "FastProd"}
 	}
-	training := map[string]string{"enableInference": "False", "enableTraining": "True", "clusterPurpose": "FastProd",
-		"installVolcano": "True", "servicebus.enabled": "false", "relayserver.enabled": "false", "nginxIngress.enabled": "true"}
+	// azMade adds what az k8s-extension create adds for an AKS cluster in
+	// eastus: the extensions installed with az (all but the failed one)
+	azMade := func(cl string, m map[string]string) map[string]string {
+		cid := (&cluster{Sub: DefaultSubscriptionID, RG: ClusterMLGroup, Name: cl}).id()
+		for k, v := range map[string]string{"cluster_name": cid, "clusterId": cid, "prometheus.prometheusSpec.externalLabels.cluster_name": cid,
+			"cluster_name_friendly": cl, "location": "eastus", "jobSchedulerLocation": "eastus", "domain": "eastus.cloudapp.azure.com",
+			"servicebus.enabled": "false", "relayserver.enabled": "false", "nginxIngress.enabled": "true"} {
+			m[k] = v
+		}
+		return m
+	}
+	training := azMade(ClusterTraining, map[string]string{"enableInference": "False", "enableTraining": "True", "clusterPurpose": "FastProd",
+		"installVolcano": "True"})
 	ready := func(cl string) *extensionRec {
 		return &extensionRec{Cluster: id(cl), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
-			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: azMade(cl, settings()),
 			State: "Succeeded", Created: installed, Modified: installed}
 	}
 	return []*extensionRec{
@@ -89,16 +103,16 @@ func initialExtensions() []*extensionRec {
 			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: training,
 			State: "Succeeded", Created: installed, Modified: installed},
 		{Cluster: id(ClusterExtReady), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
-			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
+			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: azMade(ClusterExtReady, settings()),
 			State: "Succeeded", Created: installed, Modified: installed},
-		{Cluster: id(ClusterExtFailed), Name: "azureml", Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
+		// a raw ARM install under its own name (as Terraform's extension
+		// resource makes it): without az's AKS keys, the healthcheck failed
+		{Cluster: id(ClusterExtFailed), Name: ExtFailedName, Type: "Microsoft.AzureML.Kubernetes", Version: extensionVersion,
 			ReleaseTrain: "stable", AutoUpgrade: true, ReleaseNamespace: "azureml", Settings: settings(),
 			State: "Failed", Created: installed, Modified: installed,
-			Error: &armError{Code: "ExtensionOperationFailed", Message: "The extension operation failed with the following error:  " +
-				"Error: [ InnerError: [Helm installation failed : Unable to create/update Kubernetes resources for the extension : " +
-				"InnerError [release azureml failed, and has been uninstalled due to atomic being set: failed pre-install: pod healthcheck failed]]] " +
-				"occurred while doing the operation : [Create] on the config, For general troubleshooting visit: https://aka.ms/k8s-extensions-TSG, " +
-				"For more application specific troubleshooting visit: Troubleshooting: https://aka.ms/arcmltsg."}},
+			Error: &armError{Code: "ExtensionOperationFailed", Message: extensionFailure(ExtFailedName, healthcheckFailure(ExtFailedName, "service", "E45001",
+				"AGENT_UNHEALTHY: the extension's agents did not start: the settings az k8s-extension create adds for an AKS cluster are missing or different: "+
+					"relayserver.enabled=false, servicebus.enabled=false, nginxIngress.enabled=true, cluster_name, clusterId, location, domain, jobSchedulerLocation")).Message}},
 	}
 }
 

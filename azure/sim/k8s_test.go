@@ -1,12 +1,20 @@
 package sim
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -23,7 +31,7 @@ func clusterBody(mod func(m map[string]any)) map[string]any {
 		"identity": map[string]any{"type": "SystemAssigned"},
 		"properties": map[string]any{
 			"dnsPrefix":         "aks-new-dns",
-			"kubernetesVersion": "1.32",
+			"kubernetesVersion": "1.36",
 			"agentPoolProfiles": []any{map[string]any{"name": "system", "mode": "System", "count": 3, "vmSize": "Standard_D4s_v5", "osType": "Linux"}},
 			"networkProfile":    map[string]any{"loadBalancerSku": "standard"},
 		},
@@ -100,7 +108,7 @@ func TestClusterCreateLRO(t *testing.T) {
 	})
 	resp, m := e.do("PUT", aksRGsub+"aks-new?api-version=2025-09-01", body)
 	if resp.StatusCode != 201 || jstr(m, "properties", "provisioningState") != "Creating" ||
-		jstr(m, "properties", "kubernetesVersion") != "1.32.7" || jstr(m, "identity", "type") != "SystemAssigned" ||
+		jstr(m, "properties", "kubernetesVersion") != "1.36.7" || jstr(m, "identity", "type") != "SystemAssigned" ||
 		jstr(m, "properties", "dnsPrefix") != "aks-new-dns" || jstr(m, "tags", "created-by") != "amlaks" ||
 		jstr(m, "properties", "servicePrincipalProfile", "clientId") != "msi" {
 		t.Fatalf("PUT: %d %v", resp.StatusCode, m)
@@ -216,7 +224,7 @@ func TestClusterFixtures(t *testing.T) {
 	if exts, _ := e.list(mlRG + ClusterNoExt + extPath); len(exts) != 0 {
 		t.Errorf("plain: %v", exts)
 	}
-	f := e.get(mlRG+ClusterExtFailed+extPath+"azureml", 200)
+	f := e.get(mlRG+ClusterExtFailed+extPath+ExtFailedName, 200)
 	if jstr(f, "properties", "provisioningState") != "Failed" || jstr(f, "properties", "errorInfo", "code") != "ExtensionOperationFailed" {
 		t.Errorf("failed: %v", f)
 	}
@@ -274,7 +282,10 @@ func TestProviderRegistration(t *testing.T) {
 // extBody is an Azure ML extension PUT body.
 func extBody(settings map[string]any, protected map[string]any) map[string]any {
 	s := map[string]any{"enableInference": "True", "enableTraining": "False", "inferenceRouterServiceType": "LoadBalancer",
-		"inferenceRouterHA": "True", "allowInsecureConnections": "True"}
+		"inferenceRouterHA": "True", "allowInsecureConnections": "True",
+		// what az adds for an AKS cluster (values as the simulator checks them)
+		"cluster_name": "id", "clusterId": "id", "location": "eastus", "domain": "eastus.cloudapp.azure.com", "jobSchedulerLocation": "eastus",
+		"relayserver.enabled": "false", "servicebus.enabled": "false", "nginxIngress.enabled": "true"}
 	for k, v := range settings {
 		s[k] = v
 	}
@@ -360,7 +371,14 @@ func TestExtensionInstallFailures(t *testing.T) {
 	}{
 		{"fault", ClusterNoExt, extBody(nil, nil), "fail=extension", "pod healthcheck failed"},
 		{"service principal", ClusterSP, extBody(nil, nil), "", "managed identity"},
-		{"HA on 2 nodes", "aks-small", extBody(nil, nil), "", "anti-affinity"},
+		{"HA on 2 nodes", "aks-small", extBody(nil, nil), "", "ErrorCode: E40002 ErrorMessage: INSUFFICIENT_NODE: inferenceRouterHA needs at least 3 nodes"},
+		{"raw install without az's AKS keys", ClusterNoExt, extBody(map[string]any{"relayserver.enabled": nil, "nginxIngress.enabled": "false"}, nil), "",
+			"pod healthcheck failed] (arcml-healthcheck reports-pre-install: Status: Failed Name: service ErrorCode: E45001 ErrorMessage: AGENT_UNHEALTHY: " +
+				"the extension's agents did not start: the settings az k8s-extension create adds for an AKS cluster are missing or different: " +
+				"relayserver.enabled=false, nginxIngress.enabled=true)"},
+		{"certificate not for the CNAME", ClusterNoExt, extBody(map[string]any{"allowInsecureConnections": "False", "sslCname": "scoring.fabrikam.com"},
+			map[string]any{"scoringFe.sslCert": testCertB64(t, "scoring.contoso.com"), "scoringFe.sslKey": base64.StdEncoding.EncodeToString([]byte("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n"))}),
+			"", "ErrorCode: E40007 ErrorMessage: INVALID_SSL_SETTING: the certificate does not cover sslCname scoring.fabrikam.com"},
 		{"no TLS, insecure not allowed", ClusterNoExt, extBody(map[string]any{"allowInsecureConnections": "False"}, nil), "", "allowInsecureConnections=true"},
 		{"bad router", ClusterNoExt, extBody(map[string]any{"inferenceRouterServiceType": "Ingress"}, nil), "", "inferenceRouterServiceType"},
 		{"stopped", "aks-stopped", extBody(nil, nil), "", "power state is Stopped"},
@@ -486,4 +504,20 @@ func jsonText(t *testing.T, v any) string {
 func readFileString(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
+}
+
+// testCertB64 is base64 of a self-signed PEM certificate for dnsName.
+func testCertB64(t *testing.T, dnsName string) string {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: dnsName}, DNSNames: []string{dnsName},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }

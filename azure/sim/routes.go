@@ -72,6 +72,7 @@ func routes() []route {
 		r("subnet", "subscriptions/*/resourcegroups/*/"+networkProvider+"/virtualnetworks/*/subnets/*", "GET", (*Handler).serveSubnet),
 		r("providers", "subscriptions/*/providers/*", "GET", (*Handler).serveProvider),
 		r("providers", "subscriptions/*/providers/*/register", "POST", (*Handler).serveRegister),
+		r("prices", "api/retail/prices", "GET", (*Handler).servePrices),
 	}
 }
 

@@ -158,8 +158,13 @@ func TestVMSizes(t *testing.T) {
 		jstr(d3, "supportedComputeTypes", 0) != "AmlCompute" {
 		t.Errorf("Standard_D3_v2: %v", d3)
 	}
-	if nc := sizes["Standard_NC6s_v3"]; jnum(nc, "gpus") != 1 || jnum(nc, "vCPUs") != 6 || jstr(nc, "family") != "standardNCSv3Family" {
-		t.Errorf("Standard_NC6s_v3: %v", nc)
+	if nc := sizes["Standard_NC4as_T4_v3"]; jnum(nc, "gpus") != 1 || jnum(nc, "vCPUs") != 4 || jstr(nc, "family") != "standardNCASv3_T4Family" {
+		t.Errorf("Standard_NC4as_T4_v3: %v", nc)
+	}
+	for _, retired := range []string{"Standard_NC6s_v3", "Standard_NC12s_v3", "Standard_NC24s_v3", "Standard_NC24rs_v3"} {
+		if sizes[retired] != nil {
+			t.Errorf("%s (NCv3, retired 2025-09-30) is offered", retired)
+		}
 	}
 	if pb := sizes["Standard_PB6s"]; pb == nil {
 		t.Error("FPGA size Standard_PB6s missing in eastus")
@@ -183,12 +188,12 @@ func TestKubernetesVersions(t *testing.T) {
 		t.Fatalf("eastus: %d minors", len(east))
 	}
 	def := east[2]
-	if jstr(def, "version") != "1.32" || jget(def, "isDefault") != true || jget(def, "isPreview") != false ||
+	if jstr(def, "version") != "1.36" || jget(def, "isDefault") != true || jget(def, "isPreview") != false ||
 		len(jget(def, "capabilities", "supportPlan").([]any)) != 2 {
 		t.Errorf("default: %v", def)
 	}
-	if ups := jget(def, "patchVersions", "1.32.5", "upgrades").([]any); len(ups) != 5 || ups[0] != "1.32.6" || ups[2] != "1.33.0" {
-		t.Errorf("1.32.5 upgrades: %v", ups)
+	if ups := jget(def, "patchVersions", "1.36.5", "upgrades").([]any); len(ups) != 5 || ups[0] != "1.36.6" || ups[2] != "1.37.0" {
+		t.Errorf("1.36.5 upgrades: %v", ups)
 	}
 	if jstr(east[0], "capabilities", "supportPlan", 0) != "AKSLongTermSupport" || len(jget(east[0], "capabilities", "supportPlan").([]any)) != 1 {
 		t.Errorf("LTS-only: %v", east[0])
@@ -201,7 +206,7 @@ func TestKubernetesVersions(t *testing.T) {
 		}
 		return ""
 	}
-	if p, w := preview(east), preview(get("westus2")); p != "1.33" || w != "1.34" {
+	if p, w := preview(east), preview(get("westus2")); p != "" || w != "1.38" {
 		t.Errorf("previews: eastus %s, westus2 %s", p, w)
 	}
 	if got := e.get("/subscriptions/"+sub1+"/providers/Microsoft.ContainerService/locations/nowhere/kubernetesVersions", 400); errCode(got) != "NoRegisteredProviderFound" {
@@ -233,7 +238,7 @@ func TestClustersPaging(t *testing.T) {
 		t.Error("sandbox cluster listed in the default subscription")
 	}
 	if c := cs["aks-shared"]; jnum(c, "properties", "agentPoolProfiles", 0, "count") != 3 || jstr(c, "location") != "eastus" ||
-		jstr(c, "properties", "agentPoolProfiles", 0, "vmSize") != "Standard_D4s_v3" || jstr(c, "properties", "kubernetesVersion") != "1.32.7" {
+		jstr(c, "properties", "agentPoolProfiles", 0, "vmSize") != "Standard_D4s_v3" || jstr(c, "properties", "kubernetesVersion") != "1.36.7" {
 		t.Errorf("aks-shared: %v", c)
 	}
 	if c := cs["aks-legacy"]; !strings.HasPrefix(jstr(c, "properties", "currentKubernetesVersion"), "1.24.") {
@@ -253,10 +258,10 @@ func TestClustersPaging(t *testing.T) {
 	if c := cs["aks-stopped"]; jstr(c, "properties", "powerState", "code") != "Stopped" {
 		t.Errorf("aks-stopped: %v", c)
 	}
-	if c := cs["aks-gpu-weu"]; jstr(c, "location") != "westeurope" || jstr(c, "properties", "agentPoolProfiles", 0, "vmSize") != "Standard_NC6s_v3" {
+	if c := cs["aks-gpu-weu"]; jstr(c, "location") != "westeurope" || jstr(c, "properties", "agentPoolProfiles", 0, "vmSize") != "Standard_NC8as_T4_v3" {
 		t.Errorf("aks-gpu-weu: %v", c)
 	}
-	if c := cs["aks-preview"]; jstr(c, "location") != "westus2" || !strings.HasPrefix(jstr(c, "properties", "kubernetesVersion"), "1.34.") {
+	if c := cs["aks-preview"]; jstr(c, "location") != "westus2" || !strings.HasPrefix(jstr(c, "properties", "kubernetesVersion"), "1.38.") {
 		t.Errorf("aks-preview: %v", c)
 	}
 	got := e.get("/subscriptions/"+sub1+"/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-shared?api-version=2025-09-01", 200)
@@ -303,8 +308,8 @@ func TestSKUs(t *testing.T) {
 		jstr(d3, "size") != "D3_v2" || jstr(d3, "tier") != "Standard" || len(jget(d3, "restrictions").([]any)) != 0 {
 		t.Errorf("Standard_D3_v2: %v", d3)
 	}
-	if c := caps(vms["Standard_NC6s_v3"]); c["GPUs"] != "1" {
-		t.Errorf("Standard_NC6s_v3 GPUs: %v", c)
+	if c := caps(vms["Standard_NC4as_T4_v3"]); c["GPUs"] != "1" {
+		t.Errorf("Standard_NC4as_T4_v3 GPUs: %v", c)
 	}
 	m8 := vms["Standard_M8ms"]
 	if jstr(m8, "restrictions", 0, "type") != "Location" || jstr(m8, "restrictions", 0, "reasonCode") != "NotAvailableForSubscription" ||
@@ -323,7 +328,7 @@ func TestSKUs(t *testing.T) {
 	}
 	sand, _ := e.list("/subscriptions/" + sub2 + "/providers/Microsoft.Compute/skus?$filter=" + "location+eq+%27westus2%27")
 	for _, s := range sand {
-		if jstr(s, "name") == "Standard_NC6s_v3" && jstr(s, "restrictions", 0, "reasonCode") != "NotAvailableForSubscription" {
+		if jstr(s, "name") == "Standard_NC4as_T4_v3" && jstr(s, "restrictions", 0, "reasonCode") != "NotAvailableForSubscription" {
 			t.Errorf("sandbox GPU not restricted: %v", s)
 		}
 	}
@@ -371,15 +376,15 @@ func TestUsages(t *testing.T) {
 	if d := u["standardDSv3Family"]; jnum(d, "currentValue") < 12 {
 		t.Errorf("aks-shared's usage missing: %v", d)
 	}
-	for _, fam := range []string{"standardNCSv3Family", "standardNCASv3_T4Family", "standardNDSv2Family", "standardNVSv3Family", "standardPBSFamily"} {
+	for _, fam := range []string{"standardNCASv3_T4Family", "standardNDSv2Family", "standardNVSv3Family", "standardPBSFamily"} {
 		if g := u[fam]; g == nil || jnum(g, "limit") != 0 {
 			t.Errorf("GPU/FPGA family %s in eastus: %v", fam, g)
 		}
 	}
 	items, _ = e.list("/subscriptions/" + sub1 + "/providers/Microsoft.Compute/locations/westeurope/usages")
 	for _, it := range items {
-		if jstr(it, "name", "value") == "standardNCSv3Family" && (jnum(it, "limit") != 24 || jnum(it, "currentValue") != 18) {
-			t.Errorf("westeurope NCSv3: %v", it)
+		if jstr(it, "name", "value") == "standardNCASv3_T4Family" && (jnum(it, "limit") != 32 || jnum(it, "currentValue") != 24) {
+			t.Errorf("westeurope NCASv3_T4: %v", it)
 		}
 	}
 }

@@ -200,7 +200,7 @@ func supportedRange(vs []k8sMinor) (lo, hi string) {
 	return lo, hi
 }
 
-// minorOf returns "1.32" for "1.32.7" (and for "1.32").
+// minorOf returns "1.36" for "1.36.7" (and for "1.36").
 func minorOf(v string) string {
 	parts := strings.SplitN(v, ".", 3)
 	if len(parts) < 2 {

@@ -264,7 +264,7 @@ func (w *walker) quota(id wizard.StepID, p *wizard.Plan) error {
 	}
 	n := p.Nodes
 	if id == wizard.StepVMSize {
-		n = rules.CheckSize(p.Purpose, z.Name, 1, z.VCPUs).MinNodes
+		n = p.SizeCheck(z.Name, 1, z.VCPUs).MinNodes
 	}
 	for _, q := range []rules.Quota{z.FamilyQuota, w.k.Sizes.RegionQuota} {
 		if qc := rules.CheckQuota(q, n*z.VCPUs); !qc.OK {
@@ -335,7 +335,7 @@ func (w *walker) choose(id wizard.StepID) error {
 			fmt.Fprintln(w.q.out, f.String())
 		}
 	case id == wizard.StepVMSize:
-		if z := w.size(w.p.VMSize); z.GPUs > 0 || z.FPGA {
+		if z := w.size(w.p.VMSize); (z.GPUs > 0 || z.FPGA) && !w.p.Kubernetes() {
 			fmt.Fprintln(w.q.out, "note: GPU/FPGA sizes must be chosen now: a second node pool cannot be added later")
 		}
 	}
@@ -427,8 +427,8 @@ func (w *walker) options(id wizard.StepID) []option {
 			if v.Preview {
 				l += ", preview: no SLA"
 			}
-			if slices.Contains(v.SupportPlans, rules.PlanLTS) {
-				l += ", LTS"
+			if pl := v.PlanLabel(); pl != "" {
+				l += ", " + pl
 			}
 			out = append(out, option{l, v.Version == pre, func(q *wizard.Plan) { q.KubernetesVersion = patch }})
 		}
@@ -593,7 +593,7 @@ func (w *walker) text(id wizard.StepID) error {
 	}
 	if id == wizard.StepNodes {
 		z := w.size(p.VMSize)
-		fmt.Fprintln(w.q.out, rules.CheckSize(p.Purpose, z.Name, max(p.Nodes, 1), z.VCPUs).Rule)
+		fmt.Fprintln(w.q.out, p.SizeCheck(z.Name, max(p.Nodes, 1), z.VCPUs).Rule)
 		set = func(q *wizard.Plan, s string) (err error) {
 			if q.Nodes, err = strconv.Atoi(s); err != nil {
 				return fmt.Errorf("%q is not a whole number", s)
@@ -630,7 +630,11 @@ func (w *walker) text(id wizard.StepID) error {
 	}
 	if id == wizard.StepNodes {
 		z := w.size(p.VMSize)
-		fmt.Fprintf(w.q.out, "%s × %s = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
+		if sc := p.SizeCheck(z.Name, p.Nodes, z.VCPUs); len(sc.Advice) > 0 {
+			fmt.Fprintf(w.q.out, "warning: %s\n", sc.Advice[0])
+		} else {
+			fmt.Fprintf(w.q.out, "%s × %s = %d vCPUs: enough for %s\n", rules.Plural(p.Nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), p.Nodes*z.VCPUs, strings.ToLower(p.Purpose.Label()))
+		}
 	}
 	return nil
 }

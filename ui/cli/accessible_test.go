@@ -618,7 +618,7 @@ func TestAccessibleAsksAsTheWizard(t *testing.T) {
 		// workspace 1, Kubernetes; Enter on purpose, region, version, size,
 		// nodes, cluster name and group; authorized API access with a range;
 		// Enter on the router, HA off; Enter on TLS and namespace; the name
-		in := "1\n1\n\n\n\n\n\n\n\n2\n203.0.113.7\n\n2\n\n\nk8s-acc\ny\n"
+		in := "1\n1\n\n\n\n\n\n\n\n2\n20.12.34.7\n\n2\n\n\nk8s-acc\ny\n"
 		code, out, errs := runTTY(t, c, in, "create", "--accessible")
 		if code != 0 {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
@@ -630,8 +630,8 @@ func TestAccessibleAsksAsTheWizard(t *testing.T) {
 			t.Fatalf("sent %d clusters, %d extensions", len(c.ClusterSpecs), len(c.ExtensionSpecs))
 		}
 		cs, es := c.ClusterSpecs[0], c.ExtensionSpecs[0]
-		if cs.KubernetesVersion != "1.32.4" || cs.Nodes != 3 || cs.APIAccess != wizard.APIAuthorized || strings.Join(cs.AuthorizedRanges, ",") != "203.0.113.7/32" {
-			t.Errorf("cluster %+v: want the region's default 1.32.4 on Enter, 3 nodes, authorized 203.0.113.7/32", cs)
+		if cs.KubernetesVersion != "1.32.4" || cs.Nodes != 3 || cs.APIAccess != wizard.APIAuthorized || strings.Join(cs.AuthorizedRanges, ",") != "20.12.34.7/32" {
+			t.Errorf("cluster %+v: want the region's default 1.32.4 on Enter, 3 nodes, authorized 20.12.34.7/32", cs)
 		}
 		if es.RouterHA || es.Router != wizard.RouterLoadBalancer {
 			t.Errorf("extension %+v: want a public router without HA", es)

@@ -45,7 +45,7 @@ func (w *walker) versions(done <-chan struct{}) error {
 	}
 	t := newTable(w.q.out, "  VERSION", "DEFAULT", "PREVIEW", "SUPPORT PLAN", "PATCHES")
 	for _, v := range rules.SortVersions(vs) {
-		t.row("  "+v.Version, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), strings.Join(sortedPatches(v), ", "))
+		t.row("  "+v.Version, yesNo(v.Default), yesNo(v.Preview), supportPlanCell(v), strings.Join(sortedPatches(v), ", "))
 	}
 	t.flush()
 	return nil
@@ -55,6 +55,7 @@ func (w *walker) versions(done <-chan struct{}) error {
 // request and the equivalent command, then asks to submit.
 func (w *walker) review(done <-chan struct{}) error {
 	p, out := w.p, w.q.out
+	wizard.DecideLTS(p, w.k)
 	rep, err := wizard.Preflight(w.a.ctx, w.a.sess.Cloud, p, w.guard)
 	if err != nil {
 		return err

@@ -130,12 +130,22 @@ func (a *app) printVersions(sub, region string) error {
 	out := []map[string]any{}
 	for _, v := range vs {
 		out = append(out, map[string]any{"version": v.Version, "isDefault": v.Default, "isPreview": v.Preview,
-			"supportPlan": v.SupportPlans, "patchVersions": v.Patches, "region": region})
+			"supportPlan": v.SupportPlans, "ltsOnly": v.LTSOnly(), "patchVersions": v.Patches, "region": region})
 	}
 	return a.emit(out, func(w io.Writer) { versionsTable(w, vs) })
 }
 
 // versionsTable is az aks get-versions -o table: a row per patch version.
+// supportPlanCell is the plans as AKS names them, an LTS-only version
+// marked as in every version list.
+func supportPlanCell(v rules.Version) string {
+	s := strings.Join(v.SupportPlans, ", ")
+	if v.LTSOnly() {
+		s += ": " + rules.LTSOnlyLabel
+	}
+	return s
+}
+
 func versionsTable(w io.Writer, vs []rules.Version) {
 	t := newTable(w, "KubernetesVersion", "Default", "IsPreview", "SupportPlan", "Upgrades")
 	for _, v := range vs {
@@ -145,10 +155,10 @@ func versionsTable(w io.Writer, vs []rules.Version) {
 				up = "None available"
 			}
 			// a create on the default minor gets its newest patch
-			t.row(pv, yesNo(v.Default && i == 0), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), up)
+			t.row(pv, yesNo(v.Default && i == 0), yesNo(v.Preview), supportPlanCell(v), up)
 		}
 		if len(v.Patches) == 0 {
-			t.row(v.Version, yesNo(v.Default), yesNo(v.Preview), strings.Join(v.SupportPlans, ", "), "None available")
+			t.row(v.Version, yesNo(v.Default), yesNo(v.Preview), supportPlanCell(v), "None available")
 		}
 	}
 	t.flush()

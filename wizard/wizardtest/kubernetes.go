@@ -425,3 +425,12 @@ func (c *Cloud) RoleBindingRequest(spec wizard.RoleBindingSpec) (wizard.Request,
 	b, err := json.Marshal(map[string]any{"properties": map[string]any{"sourceResourceId": spec.Source, "roles": spec.Roles}})
 	return wizard.Request{Method: "PUT", Path: spec.ClusterID + "/trustedAccessRoleBindings/" + spec.Name + "?api-version=2025-09-01", Body: b}, err
 }
+
+// PremiumTierPrice implements wizard.Cloud: $0.60 per cluster
+// hour, as Azure's price list says today.
+func (c *Cloud) PremiumTierPrice(ctx context.Context, region string) (float64, error) {
+	if err := c.enter(ctx, "PremiumTierPrice"); err != nil {
+		return 0, err
+	}
+	return 0.60, nil
+}

@@ -61,7 +61,7 @@ func TestCompletionsKnowAzure(t *testing.T) {
 		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--cluster", "aks-pri"}, want: []string{"aks-private", "aks-private-fqdn"}, not: []string{"aks-shared"}, directive: ":4"},
 		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--cluster-resource-group", ""}, want: []string{"rg-aks", "rg-gpu"}, directive: ":4"},
 		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--purpose", ""}, want: []string{"production", "dev-test"}, directive: ":4"},
-		{args: []string{"--demo", "create", "-w", "mlw-prod", "--kubernetes-version", "1.3"}, want: []string{"1.32", "1.33"}, directive: ":4"},
+		{args: []string{"--demo", "create", "-w", "mlw-prod", "--kubernetes-version", "1.3"}, want: []string{"1.36", "1.37"}, directive: ":4"},
 		{args: []string{"--demo", "list", "-o", "t"}, want: []string{"table", "tsv"}, not: []string{"json"}, directive: ":36"},
 		{args: []string{"--demo", "create", "--compute-type", "AKS", "--ssl-cert-file", ""}, want: []string{"pem", "crt"}, directive: ":8"},
 		{args: []string{"--demo", "create", "--compute-type", "AKS", "--ssl-key-file", ""}, want: []string{"pem", "key"}, directive: ":8"},

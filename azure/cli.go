@@ -3,6 +3,7 @@ package azure
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // Names of the built-in clouds, as the az CLI spells them.
@@ -131,12 +133,24 @@ func LoadCLIConfig(dir string) (CLIConfig, error) {
 	return cfg, nil
 }
 
+// maxAzFile caps what is read of one az configuration file (a profile
+// with hundreds of subscriptions is a few hundred KB).
+const maxAzFile = 16 << 20
+
+// readAzFile reads one of az's files: a regular file under a size cap,
+// within a second (a FIFO or a device put there must not hang amlaks).
+func readAzFile(path string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), diskTimeout)
+	defer cancel()
+	return files.ReadRegular(ctx, path, maxAzFile)
+}
+
 // readINI parses the Python configparser files of the az CLI: [section]
 // headers, "key = value" or "key: value", # and ; comments. Section names
 // keep their case; keys are lower-cased. A missing file gives an empty map.
 func readINI(path string) (map[string]map[string]string, error) {
 	out := map[string]map[string]string{}
-	b, err := os.ReadFile(path)
+	b, err := readAzFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return out, nil
 	}
@@ -171,7 +185,7 @@ func readINI(path string) (map[string]map[string]string, error) {
 }
 
 func readProfile(path string) ([]CLISubscription, error) {
-	b, err := os.ReadFile(path)
+	b, err := readAzFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -122,12 +122,6 @@ func New(opts Options) (*Client, error) {
 	if opts.Cloud.Services == nil && opts.Cloud.ActiveDirectoryAuthorityHost == "" {
 		opts.Cloud = cloud.AzurePublic
 	}
-	if cc, ok := opts.Credential.(*CachingCredential); ok && cc.realm != "" && cc.realm != CloudID(opts.Cloud) {
-		// its tokens are another cloud's: never send them here
-		return nil, &wizard.Error{Kind: wizard.ErrBadRequest, Op: "connect to Azure",
-			Message: "the credential was made for another cloud than " + opts.Cloud.Services[cloud.ResourceManager].Endpoint,
-			Hint:    "this is a bug in amlaks: please report it with the --cloud given"}
-	}
 	if opts.PollEvery <= 0 {
 		opts.PollEvery = 2 * time.Second
 	}

@@ -514,19 +514,3 @@ func TestChainOtherCloudSkipsAzdAndPowerShell(t *testing.T) {
 		}
 	}
 }
-
-// TestClientRefusesAnotherCloudsCredential: a client is never built over a
-// credential whose tokens are another cloud's.
-func TestClientRefusesAnotherCloudsCredential(t *testing.T) {
-	cleanCredentialEnv(t)
-	cred, err := NewCredentialWith(CredentialOptions{Cloud: cloud.AzureChina, CloudName: CloudChina})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := New(Options{Credential: cred, Cloud: cloud.AzurePublic, StateDir: t.TempDir()}); err == nil {
-		t.Fatal("a client for Azure public was built over AzureChinaCloud's credential")
-	}
-	if _, err := New(Options{Credential: cred, Cloud: cloud.AzureChina, StateDir: t.TempDir()}); err != nil {
-		t.Fatal(err)
-	}
-}

@@ -80,11 +80,11 @@ type cliIdentity struct {
 // subscription of cloudName gives tenant and account; the hash of both
 // files changes with every az login, az logout and az account set.
 func readCLIIdentity(dir, cloudName string) (cliIdentity, bool) {
-	prof, err := os.ReadFile(filepath.Join(dir, "azureProfile.json"))
+	prof, err := readAzFile(filepath.Join(dir, "azureProfile.json"))
 	if err != nil {
 		return cliIdentity{}, false
 	}
-	clouds, _ := os.ReadFile(filepath.Join(dir, "clouds.config"))
+	clouds, _ := readAzFile(filepath.Join(dir, "clouds.config"))
 	h := sha256.New()
 	h.Write(prof)
 	h.Write([]byte{0})

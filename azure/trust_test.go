@@ -184,3 +184,22 @@ func TestCatalogCacheDevZeroAndFIFO(t *testing.T) {
 		})
 	}
 }
+
+// TestAzConfigFIFOAnswers: a FIFO where az's configuration should be is an
+// error within a second, not a hang.
+func TestAzConfigFIFOAnswers(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "config"), 0o600); err != nil {
+		t.Skip(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := LoadCLIConfig(dir); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("err %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("reading az's configuration hangs on a FIFO")
+	}
+}

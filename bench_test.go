@@ -13,7 +13,7 @@ import (
 // BenchmarkStartToFirstFrame measures what `amlaks --demo` does before its
 // first frame: build the demo session (simulator state file, fixtures, the
 // azure client over the in-memory transport), the wizard model, Init and
-// the first View. SPEC §7: ≤ 150 ms.
+// the first View. The bar: ≤ 150 ms.
 func BenchmarkStartToFirstFrame(b *testing.B) {
 	b.Setenv("AMLAKS_DEMO_STATE", filepath.Join(b.TempDir(), "state.json"))
 	b.Setenv("AMLAKS_SIM_FAULTS", "")

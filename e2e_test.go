@@ -1,7 +1,7 @@
 package main
 
 // End-to-end tests of the built binary: the wizard driven in tmux
-// (STACK.md §7) and the script mode driven with exec, all in demo mode on
+// and the script mode driven with exec, all in demo mode on
 // the simulated Azure. Every test has its own tmux server socket and its
 // own demo state file, so they run in parallel.
 //
@@ -239,8 +239,7 @@ func (r *tmuxRun) waitForWithin(timeout time.Duration, texts ...string) string {
 // keys sends named keys (Enter, Down, C-c, ...).
 // form answers a step that is a huh form with Enter, field by field,
 // waiting for the focus to reach each next field before the next Enter
-// (STACK.md §3.6: an Enter sent ahead of huh's field change is lost or
-// counted twice).
+// (an Enter sent ahead of huh's field change is lost or counted twice).
 func (r *tmuxRun) form(next ...string) {
 	r.t.Helper()
 	for _, f := range next {

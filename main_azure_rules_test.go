@@ -202,7 +202,7 @@ func TestNameWithAccentGetsOnlyTheRealError(t *testing.T) {
 func TestNextStepSaysComputeTarget(t *testing.T) {
 	demoEnv(t)
 	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-next", "--yes")
-	if r.code != 0 || !strings.Contains(r.err, "deploy a model with --compute-target aks-next (az ml model deploy --compute-target aks-next") || strings.Contains(r.out+r.err, "--ct ") {
+	if r.code != 0 || !strings.Contains(r.err, "az ml model deploy --compute-target aks-next (CLI v1)") || strings.Contains(r.out+r.err, "--ct ") {
 		t.Fatal(r)
 	}
 }

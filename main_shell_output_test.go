@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/amlaks/amlaks/wizard"
 )
 
 // complete runs cobra's hidden __complete as a shell does and returns the
@@ -58,7 +60,8 @@ func TestCompletionsKnowAzure(t *testing.T) {
 		{args: []string{"--demo", "list", "--subscription", "00000000-0000-4000-8000-00000000000"}, want: []string{"00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"}, directive: ":4"},
 		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--cluster", "aks-pri"}, want: []string{"aks-private", "aks-private-fqdn"}, not: []string{"aks-shared"}, directive: ":4"},
 		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--cluster-resource-group", ""}, want: []string{"rg-aks", "rg-gpu"}, directive: ":4"},
-		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--purpose", ""}, want: []string{"production", "devtest"}, directive: ":36"},
+		{args: []string{"--demo", "attach", "--compute-type", "AKS", "--purpose", ""}, want: []string{"production", "dev-test"}, directive: ":4"},
+		{args: []string{"--demo", "create", "-w", "mlw-prod", "--kubernetes-version", "1.3"}, want: []string{"1.36", "1.37"}, directive: ":4"},
 		{args: []string{"--demo", "list", "-o", "t"}, want: []string{"table", "tsv"}, not: []string{"json"}, directive: ":36"},
 		{args: []string{"--demo", "create", "--compute-type", "AKS", "--ssl-cert-file", ""}, want: []string{"pem", "crt"}, directive: ":8"},
 		{args: []string{"--demo", "create", "--compute-type", "AKS", "--ssl-key-file", ""}, want: []string{"pem", "key"}, directive: ":8"},
@@ -83,6 +86,46 @@ func TestCompletionsKnowAzure(t *testing.T) {
 		if tc.want == nil && len(vals) != tc.exactCount {
 			t.Errorf("%v: candidates %v, want %d", tc.args, vals, tc.exactCount)
 		}
+	}
+}
+
+// TestEnumFlagsCompleteTheirChoices: every flag that takes one of a few
+// values lists them, and no file names, on create, attach and the wizard.
+func TestEnumFlagsCompleteTheirChoices(t *testing.T) {
+	demoEnv(t)
+	for _, cmd := range []string{"amlaks", "create", "attach"} {
+		for _, in := range wizard.Inputs(cmd) {
+			if len(in.Choices) == 0 {
+				continue
+			}
+			args := []string{cmd, "--" + in.Flag, ""}
+			if cmd == "amlaks" {
+				args = args[1:]
+			}
+			vals, dir := complete(t, args...)
+			if dir != ":4" {
+				t.Errorf("%v: directive %s, want :4", args, dir)
+			}
+			for _, c := range in.Choices {
+				if !contains(vals, c.Value) {
+					t.Errorf("%v: candidates %v lack %s", args, vals, c.Value)
+				}
+			}
+		}
+	}
+}
+
+// TestDetachCompletesKubernetesComputes: detach offers what it detaches,
+// the Kubernetes computes as well as the legacy AKS ones.
+func TestDetachCompletesKubernetesComputes(t *testing.T) {
+	demoEnv(t)
+	t.Setenv("AMLAKS_COMPLETION_TIMEOUT", "30s")
+	if r := runArgs(t, "", "--demo", "attach", "-w", "mlw-prod", "-n", "k8s-ready", "--cluster", "aks-ml-ready", "--cluster-resource-group", "rg-aks-ml", "--yes"); r.code != 0 {
+		t.Fatalf("attach: %s", r)
+	}
+	vals, dir := complete(t, "detach", "--demo", "-w", "mlw-prod", "")
+	if dir != ":4" || !contains(vals, "k8s-ready") || !contains(vals, "aks-inference") || contains(vals, "cpu-cluster") {
+		t.Fatalf("detach candidates %v %s, want k8s-ready and aks-inference, not cpu-cluster", vals, dir)
 	}
 }
 

@@ -26,8 +26,8 @@ const (
 	CloudGovernment = "AzureUSGovernment"
 )
 
-// CLIConfig is what amlaks reads from the az CLI's configuration directory
-// (SPEC §5.2): the active cloud, the clouds registered with
+// CLIConfig is what amlaks reads from the az CLI's configuration
+// directory: the active cloud, the clouds registered with
 // `az cloud register`, and the signed-in subscriptions.
 type CLIConfig struct {
 	// Dir is the directory read.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -421,24 +420,6 @@ func fmtDelay(d time.Duration) string {
 }
 
 // ---- debug log ----
-
-var (
-	reJWT    = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*`)
-	rePEM    = regexp.MustCompile(`(?s)-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----`)
-	reBearer = regexp.MustCompile(`(?i)(bearer\s+)[^\s"]+`)
-	reSecret = regexp.MustCompile(`(?i)("(?:accessToken|access_token|refresh_token|key|cert|password|clientSecret|clusterToken|primaryKey|secondaryKey)"\s*:\s*")[^"]*`)
-)
-
-// redact removes anything that looks like a token, a key or a certificate.
-// azcore already redacts headers (Authorization included) and query values;
-// bodies are never logged (LogOptions.IncludeBody is false).
-func redact(s string) string {
-	s = rePEM.ReplaceAllString(s, "<redacted PEM>")
-	s = reJWT.ReplaceAllString(s, "<redacted token>")
-	s = reBearer.ReplaceAllString(s, "${1}<redacted>")
-	s = reSecret.ReplaceAllString(s, "${1}<redacted>")
-	return s
-}
 
 // StopDebugLog removes the trace listener of Options.DebugLog (the
 // session is over).

@@ -1,5 +1,5 @@
-// Package azure implements wizard.Cloud and wizard.KubernetesCloud over the
-// Azure SDK for Go (track 2):
+// Package azure implements wizard.Cloud over the Azure SDK for Go (track
+// 2):
 // credential, cloud and az CLI defaults, clients, pagers, pollers and resume
 // tokens, SDK types → wizard types, *azcore.ResponseError → wizard errors
 // with hints (mapped once, here; no SDK type crosses the port).

@@ -1,10 +1,8 @@
 package azure
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -21,11 +19,9 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// The current path (SPEC §2b, azure-facts §9): the AKS cluster, the Azure
+// The current path: the AKS cluster, the Azure
 // ML extension and the provider registrations, over
 // armcontainerservice/v8, armkubernetesconfiguration/v2 and armresources.
-
-var _ wizard.KubernetesCloud = (*Client)(nil)
 
 // API versions of the SDK modules (they build the request URLs; the
 // printed Request names the same).
@@ -39,7 +35,6 @@ const (
 	systemPoolName   = "system"
 	releaseNamespace = "azureml"
 	createdByValue   = "amlaks"
-	redacted         = "<redacted>"
 )
 
 // protectedKeys are the Azure ML extension's protected settings amlaks
@@ -232,60 +227,6 @@ func extensionPatch(spec wizard.ExtensionSpec) armkubernetesconfiguration.PatchE
 	}
 	return armkubernetesconfiguration.PatchExtension{Properties: &armkubernetesconfiguration.PatchExtensionProperties{
 		ConfigurationSettings: settings, ConfigurationProtectedSettings: full.ConfigurationProtectedSettings}}
-}
-
-// printable marshals an SDK body with the SDK's own MarshalJSON, then
-// replaces every protected setting's value and every PEM block by
-// "<redacted>". The bytes sent are the same marshalling without the
-// redaction.
-func printable(body json.Marshaler) ([]byte, error) {
-	b, err := body.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, err
-	}
-	redactValue(v, false)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
-}
-
-// redactValue walks decoded JSON: values under configurationProtectedSettings
-// (and secrets, keys and certificates anywhere) become "<redacted>".
-func redactValue(v any, secret bool) {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, val := range x {
-			lk := strings.ToLower(k)
-			sec := secret || lk == "configurationprotectedsettings" || lk == "secret" || lk == "key" || lk == "cert" ||
-				lk == "password" || lk == "clientsecret"
-			if s, ok := val.(string); ok {
-				if sec || rePEM.MatchString(s) {
-					x[k] = redacted
-				}
-				continue
-			}
-			redactValue(val, sec)
-		}
-	case []any:
-		for i, val := range x {
-			if s, ok := val.(string); ok {
-				if secret || rePEM.MatchString(s) {
-					x[i] = redacted
-				}
-				continue
-			}
-			redactValue(val, secret)
-		}
-	}
 }
 
 func clusterPath(sub, rg, name string) string {

@@ -51,7 +51,7 @@ func computeBody(sub string, spec wizard.ComputeSpec) armmachinelearning.Compute
 	}
 	if spec.Attach() && spec.Network.LoadBalancer == "" {
 		// an attach asks for a load balancer only when one was chosen, as
-		// azureml-core's attach payload does (azure-facts §9): the
+		// azureml-core's attach payload does: the
 		// cluster's own stays as it is
 		props.LoadBalancerType = nil
 	}

@@ -1,7 +1,6 @@
 package azure
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -57,49 +56,4 @@ func computePath(ws wizard.WorkspaceRef, name string) string {
 		"/resourceGroups/" + url.PathEscape(ws.ResourceGroup) +
 		"/providers/Microsoft.MachineLearningServices/workspaces/" + url.PathEscape(ws.Name) +
 		"/computes/" + url.PathEscape(name) + "?" + q.Encode()
-}
-
-// secretKeys are the body fields whose values are never shown: the PEM
-// certificate and private key of sslConfiguration.
-var secretKeys = map[string]bool{"cert": true, "key": true}
-
-// redactBody returns the wire body indented, with every secret replaced by
-// wizard.Redacted: the values of secretKeys at any depth, and any string
-// holding a PEM block wherever it is. Numbers keep their wire text.
-func redactBody(wire []byte) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(wire))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	v = redactSecrets(v, false)
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // "<redacted>" stays readable
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-func redactSecrets(v any, secret bool) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = redactSecrets(e, secretKeys[k])
-		}
-		return x
-	case []any:
-		for i, e := range x {
-			x[i] = redactSecrets(e, false)
-		}
-		return x
-	case string:
-		if secret || strings.Contains(x, "-----BEGIN ") {
-			return wizard.Redacted
-		}
-	}
-	return v
 }

@@ -1,5 +1,5 @@
-// Package rules holds every decision of SPEC §4 as pure functions over plain
-// values: compute names, cluster purpose thresholds, quota, custom-VNet
+// Package rules holds every decision amlaks makes as pure functions over
+// plain values: compute names, cluster purpose thresholds, quota, custom-VNet
 // networking, TLS material, AKS resource IDs, Kubernetes versions and the
 // create/attach preflight. It imports the standard library only.
 //

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// Rules of the current path (SPEC §2b): the AKS cluster a Kubernetes create
+// Rules of the current path: the AKS cluster a Kubernetes create
 // makes, the namespace of a Kubernetes compute, API server authorized IP
 // ranges and the node size the Azure ML extension needs.
 

@@ -11,7 +11,7 @@ type KubernetesAttachment struct {
 }
 
 // KubernetesFacts is what the current path's preflight looks at besides
-// the create and attach facts of SPEC §4.5.
+// the create and attach facts.
 type KubernetesFacts struct {
 	Cluster string // the AKS cluster's name
 	Create  bool   // the cluster is created by this run

@@ -11,7 +11,7 @@ import (
 // ReservedNames are compute names the AML SDK refuses.
 var reservedNames = []string{"amlcompute", "local", "containerinstance"}
 
-// Compute name limits (SPEC §4.1).
+// Compute name limits.
 const (
 	NameMinLen = 3
 	NameMaxLen = 24
@@ -30,7 +30,7 @@ const (
 	CodeNameTaken          = "name-taken"
 )
 
-// ComputeName checks a compute name against SPEC §4.1 and returns one
+// ComputeName checks a compute name against Azure ML's compute name rules and returns one
 // Violation per broken rule (field "name"), in this order: empty, length
 // ("3 characters at least (now 2)", "24 characters at most (now 27)"),
 // first character ("must start with a letter"), characters ("only letters,

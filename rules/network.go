@@ -12,7 +12,7 @@ const (
 	InternalLoadBalancer = "InternalLoadBalancer"
 )
 
-// Network is the optional custom-VNet configuration of a create (SPEC §4.4).
+// Network is the optional custom-VNet configuration of a create.
 type Network struct {
 	VNetResourceGroup string
 	VNet              string

@@ -73,7 +73,7 @@ const (
 	CodePrivateEndpointRegion = "private-endpoint-region"
 )
 
-// CreateFindings applies SPEC §4.5 (create): name free and valid; vCPU /
+// CreateFindings are the rules of a create: name free and valid; vCPU /
 // node threshold (suggest dev-test when it would pass); size available in
 // region (Block when unknown or restricted); family and total regional
 // quota (Block "needs 12, 4 left of 10: ..."); GPU/FPGA note (Info: must be
@@ -276,7 +276,7 @@ type AttachFacts struct {
 	Now     time.Time
 }
 
-// AttachFindings applies SPEC §4.5 (attach): version supported in the
+// AttachFindings are the rules of an attach: version supported in the
 // cluster's region (Block listing supported minors), preview (Warn), LTS
 // only (Warn); total vCPUs and nodes vs purpose (Block; says dev-test would
 // pass when it would); authorized IP ranges (Warn naming the workspace

@@ -141,7 +141,7 @@ func RecommendationFindings(p Purpose, cluster string, nodes, totalVCPUs int) []
 		orDefault(cluster, "the cluster"), Plural(nodes, "node"), totalVCPUs, p.word(), th.MinVCPUs, Plural(th.MinNodes, "node")), Fix: fix}}
 }
 
-// CheckSize applies SPEC §4.2 to nodes × vcpusPerNode of the named size.
+// CheckSize applies the purpose's vCPU and node threshold to nodes × vcpusPerNode of the named size.
 // A vcpusPerNode of 0 or less means the size is unknown: the check fails
 // with a violation on field "size" (code "size-unknown"). Nodes ≤ 0 is a
 // violation on "nodes" (code "nodes-invalid").

@@ -199,7 +199,7 @@ func TestListDetachAndFollow(t *testing.T) {
 	d.wantStep(wizard.StepList)
 	d.wantScreen("Computes", "cpu-cluster", "AmlCompute", "aks-inference", "aks-shared")
 	d.press("d") // cpu-cluster is first: not AKS
-	d.wantScreen("cpu-cluster is an AmlCompute compute: amlaks detaches AKS computes only")
+	d.wantScreen("cpu-cluster is an AmlCompute compute: amlaks detaches AKS and Kubernetes computes only")
 	d.press("down", "d")
 	d.wantScreen("Detach aks-inference from mlw-prod?", "aks-shared", "itself is kept", "keeps costing", "Keep it")
 	// a legacy compute leaves azureml-fe behind, as detach --help says
@@ -218,6 +218,25 @@ func TestListDetachAndFollow(t *testing.T) {
 	d.wantNoScreen("aks-inference")
 	d.press("s")
 	d.wantScreen("no operation is running on cpu-cluster")
+}
+
+// TestListDetachesKubernetesComputes: the wizard's list detaches a
+// Kubernetes compute as line mode does (the cluster kept), not only the
+// legacy AKS ones.
+func TestListDetachesKubernetesComputes(t *testing.T) {
+	d := newDriver(t)
+	d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "k8s-a", Type: "Kubernetes", State: "Succeeded",
+		ClusterID: wizardtest.K8sClusterID(wizardtest.ClusterReady)})
+	d.pickWorkspace()
+	d.press("down", "down", "down", "enter")
+	d.wantStep(wizard.StepList)
+	d.press("end", "d")
+	d.wantScreen("Detach k8s-a from mlw-prod?", "itself is kept")
+	d.press("y")
+	d.wantScreen("✓ Detached k8s-a")
+	if n := d.cloud.CallCount("Detach"); n != 1 {
+		t.Fatalf("Detach called %d times", n)
+	}
 }
 
 func TestAttachMoreOutcomes(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
-// BenchmarkFirstFrame measures New + Init + the first View (SPEC §7: the
+// BenchmarkFirstFrame measures New + Init + the first View (the bar: the
 // first frame within 150 ms).
 func BenchmarkFirstFrame(b *testing.B) {
 	c := wizardtest.New()
@@ -48,7 +48,7 @@ func manySizes(n int) wizard.SizeList {
 }
 
 // BenchmarkSizeFilterKeystroke measures one keystroke in the VM size
-// filter (Update + View) with 1,000 sizes listed (SPEC §7: ≤ 5 ms).
+// filter (Update + View) with 1,000 sizes listed (the bar: ≤ 5 ms).
 func BenchmarkSizeFilterKeystroke(b *testing.B) {
 	d := newDriver(b)
 	d.cloud.SizeL["eastus"] = manySizes(1000)

@@ -6,9 +6,12 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/amlaks/amlaks/wizard"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
 )
 
 // body draws the current step, or what it waits for.
@@ -224,4 +227,57 @@ func (m *Model) subscriptionLabel() string {
 		return id[:8] + "…" + id[32:]
 	}
 	return id
+}
+
+// View renders the frame: header, the step's body, help line.
+func (m Model) View() tea.View {
+	// the frame mixes text from Azure with styling: only its own styling
+	// reaches the terminal
+	v := tea.NewView(rules.InertTerminal(m.render()))
+	v.AltScreen = true
+	v.WindowTitle = "amlaks"
+	return v
+}
+
+func (m Model) render() (out string) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = fmt.Sprintf("internal error while drawing: %v", r)
+		}
+	}()
+	w, h := m.width, m.height
+	if m.tooSmall() {
+		msg := fmt.Sprintf("make the terminal larger (needs %d×%d, have %d×%d)", minWidth, minHeight, w, h)
+		if w > 0 {
+			msg = lipgloss.NewStyle().Width(w).Render(msg)
+		}
+		return clip(msg, max(1, w), max(1, h))
+	}
+	mm := &m
+	header := mm.header(w)
+	footer := mm.footer(w)
+	// the flash wraps to at most 3 lines; the body gives them room
+	flash := ""
+	if m.flash != "" {
+		fl := strings.Split(wrap(m.flash, w), "\n")
+		if len(fl) > 3 {
+			fl = fl[:3]
+			fl[2] = ansi.Truncate(fl[2], w-1, "") + "…"
+		}
+		flash = paint(m.st.Warn, strings.Join(fl, "\n"))
+	}
+	bodyH := h - 3 - max(0, strings.Count(flash, "\n"))
+	var body string
+	switch {
+	case m.op != nil && m.op.confirm:
+		body = mm.confirmView(w)
+	case m.dialog != nil:
+		body = mm.dialogView(w)
+	case m.showHelp:
+		body = mm.fullHelp(w)
+	default:
+		body = mm.body(w, bodyH-1)
+	}
+	return header + "\n" + m.st.Muted.Render(strings.Repeat("─", w)) + "\n" +
+		clip(body, w, bodyH-1) + "\n" + clip(flash, w, strings.Count(flash, "\n")+1) + "\n" + clip(footer, w, 1)
 }

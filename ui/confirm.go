@@ -10,7 +10,7 @@ import (
 )
 
 // dialog is a modal yes/no question on a huh Confirm embedded in the
-// router (STACK.md §3): the answer lives on the heap (huh binds a
+// router: the answer lives on the heap (huh binds a
 // pointer, and Bubble Tea copies the model), Ctrl+C and Esc are handled
 // here, and the form's own messages are routed back to it while it is open.
 type dialog struct {

@@ -62,7 +62,15 @@ func keyBindings(sub string) cacheKey[map[string][]wizard.RoleBinding] {
 
 // fetchOf issues a typed Cloud call under a request key and a cache key.
 func fetchOf[T any](m *Model, reqKey string, k cacheKey[T], force bool, fn func(context.Context) (T, error)) tea.Cmd {
-	return m.data.fetch(m.ctx, reqKey, string(k), force, func(ctx context.Context) (any, error) { return fn(ctx) })
+	req, ok := m.data.begin(reqKey, string(k), force)
+	if !ok {
+		return nil
+	}
+	ctx := m.ctx
+	return func() tea.Msg {
+		v, err := fn(ctx)
+		return fetched[T]{req: req, reqKey: reqKey, key: k, val: v, err: err}
+	}
 }
 
 // loaded reads a typed answer from the store (the zero value until it
@@ -135,9 +143,6 @@ func (m *Model) fetchExtensions(force bool) tea.Cmd {
 	if !sl.ok || !m.plan.Kubernetes() || m.plan.Mode != wizard.ModeAttach {
 		return nil
 	}
-	if _, ok := m.cloud.(wizard.KubernetesCloud); !ok {
-		return nil
-	}
 	c, sub := m.cloud, m.plan.Subscription
 	return fetchOf(m, reqExtensions, keyExtensions(sub), force, func(ctx context.Context) (map[string]wizard.Extension, error) {
 		return wizard.ExtensionIndex(ctx, c, cls)
@@ -154,9 +159,6 @@ func (m *Model) extensionsData() (map[string]wizard.Extension, *slot) {
 func (m *Model) fetchBindings(force bool) tea.Cmd {
 	cls, sl := m.clustersData()
 	if !sl.ok || !m.plan.Kubernetes() || m.plan.Mode != wizard.ModeAttach {
-		return nil
-	}
-	if _, ok := m.cloud.(wizard.KubernetesCloud); !ok {
 		return nil
 	}
 	c := m.cloud
@@ -214,11 +216,12 @@ func (m *Model) regionLabel(name string) string {
 
 // onData reacts to fresh data: resolving the subscription and workspace
 // and prefetching what later steps need.
-func (m *Model) onData(msg dataMsg) tea.Cmd {
-	if msg.err != nil {
+func (m *Model) onData(msg dataAnswer) tea.Cmd {
+	reqKey, err := msg.request()
+	if err != nil {
 		return nil
 	}
-	switch msg.reqKey {
+	switch reqKey {
 	case reqSubs:
 		return m.resolveSub()
 	case reqWorkspaces:

@@ -25,14 +25,14 @@
 //     vCPU meter) — and the pickers (subscription, workspace, region,
 //     version, cluster with badges), which are tables filtered as typed.
 //     huh validates on blur, which is wrong for these.
-//   - huh (charm.land/huh/v2), embedded in the router (STACK.md §3):
+//   - huh (charm.land/huh/v2), embedded in the router:
 //     the multi-field steps — networking, TLS, and the current path's
 //     cluster, API access, router, namespace and identity — as a form of
 //     huh Inputs and inline Selects (form.go), one group per field so a
 //     field that does not apply is a hidden group huh skips, drawn by the
 //     form's own huh Layout with a label column and each field's messages
-//     under it. The checks are the parent's, run after every update
-//     (STACK.md §3.5b), so a message appears as a value is typed and the
+//     under it. The checks are the parent's, run after every update,
+//     so a message appears as a value is typed and the
 //     focus may go back to the field that causes it; Enter walks the
 //     fields and, on the last one, answers (or reopens the form on the
 //     field to mend). TLS's PEM files can be picked with huh's FilePicker

@@ -11,13 +11,12 @@ import (
 
 // env is all a screen sees of the wizard: the router (*Model) is its only
 // implementation, and screens get it instead of *Model, so a screen cannot
-// write the plan (answers go back as answerMsg), walk the table, or touch
-// the router's own state (the screens, the dialog, the type-ahead, the
-// result). TestScreensDoNotWriteThePlan checks the one thing the compiler
-// cannot: the plan it returns is for reading.
+// write the plan (answers go back as answerMsg; the plan it sees is a
+// View, a copy), walk the table, or touch the router's own state (the
+// screens, the dialog, the type-ahead, the result).
 type env interface {
 	// What is shown.
-	Plan() *wizard.Plan // for reading only
+	Plan() wizard.Plan // a view: what is done to it never reaches the plan
 	Step() wizard.StepID
 	known() wizard.Known
 	Keys() keyMap
@@ -28,9 +27,8 @@ type env interface {
 	regionLabel(name string) string
 	subscriptionLabel() string
 	cliCmd(sub string, args ...string) string
-	computeWord() string
+	opVariant() wizard.Variant
 	portalURL() string
-	confirmView(w int) string
 	size() (wizard.VMSize, wizard.SizeList, bool)
 	sizeProblems(nodes int) []string
 
@@ -79,7 +77,7 @@ type env interface {
 	open(d *dialog) tea.Cmd
 	submit() tea.Cmd
 	resume(name string) tea.Cmd
-	expected(kind wizard.OpKind) time.Duration
+	expectedOf(p wizard.Plan) time.Duration
 	failedComputeNote(screen bool) string
 	Op() *opState
 	clearOp()
@@ -89,7 +87,7 @@ var _ env = (*Model)(nil)
 
 // The router's state a screen reads, as methods of env.
 
-func (m *Model) Plan() *wizard.Plan        { return m.plan }
+func (m *Model) Plan() wizard.Plan         { return m.plan.View() }
 func (m *Model) Step() wizard.StepID       { return m.step }
 func (m *Model) Keys() keyMap              { return m.keys }
 func (m *Model) Styles() *styles           { return m.st }

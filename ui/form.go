@@ -1,23 +1,26 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
+
+	"github.com/amlaks/amlaks/wizard"
 )
 
 // A form is a multi-field step (networking, TLS, the Kubernetes steps) on
-// a huh form embedded in the router (STACK.md §3). Each field is a huh
+// a huh form embedded in the router. Each field is a huh
 // group of one field, so a field that does not apply (the six VNet fields
 // under "Basic") is a hidden group huh's navigation skips, and the form's
 // own layout (stackLayout) draws the visible fields with a label column and
 // each field's messages under it. Values live on the heap (formField), as
 // huh binds pointers and Bubble Tea copies models.
 //
-// Checks are the parent's (STACK.md §3.5b): the screen runs its rules after
+// Checks are the parent's: the screen runs its rules after
 // every update and passes the messages to view, so they appear as a value
 // is typed; huh's own Validate is not used, as it runs on blur and would
 // keep the focus from going back to the field that causes a message (a DNS
@@ -31,6 +34,7 @@ import (
 type formField struct {
 	id, label, placeholder string
 	choices                []string // a choice field when non-empty
+	values                 []string // a table field's choices' values
 	choice                 int      // bound to the huh Select
 	text                   string   // bound to the huh Input
 	show                   func() bool
@@ -43,6 +47,23 @@ type formField struct {
 func choiceField(id, label string, choices ...string) *formField {
 	return &formField{id: id, label: label, choices: choices}
 }
+
+// tableField is a choice field of a field's choices, in the table's words.
+func tableField(id, label string, cs []wizard.Choice) *formField {
+	f := &formField{id: id, label: label}
+	for _, c := range cs {
+		f.choices, f.values = append(f.choices, c.Label), append(f.values, c.Value)
+	}
+	return f
+}
+
+// pick selects the choice of value v (as typed; the first when none is).
+func (f *formField) pick(v string) {
+	f.choice = max(0, slices.IndexFunc(f.values, func(x string) bool { return strings.EqualFold(x, v) }))
+}
+
+// picked is the value of the selected choice of a table field.
+func (f *formField) picked() string { return f.values[f.choice] }
 
 // textField is a text row; its placeholder is shown as "e.g. …", so that
 // without colour (NO_COLOR, a monochrome terminal) an example is not taken

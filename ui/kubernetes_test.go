@@ -215,6 +215,22 @@ func TestKubernetesTLSOffersOnlyWhatTheTypeCanDo(t *testing.T) {
 	}
 }
 
+// TestReviewEstimatesTheWholeOperation: the review's estimate is the sum
+// of the operations the compute type runs (a Kubernetes create: cluster
+// 8 + extension 6 + attach 5 minutes), the same figure the operation
+// screen then counts against.
+func TestReviewEstimatesTheWholeOperation(t *testing.T) {
+	d := k8sDriver(t, sized(100, 32))
+	d.createTo(wizard.StepName)
+	d.typ("k8s-est")
+	d.press("enter")
+	d.wantStep(wizard.StepReview)
+	d.wantScreen("Create Kubernetes compute k8s-est", "takes about 19 min")
+	if got := d.m.expectedOf(d.m.plan.View()); got != 19*time.Minute {
+		t.Fatalf("expected %s", got)
+	}
+}
+
 // The new cluster's name is checked as it is typed against the
 // subscription's clusters (listed once): a cluster amlaks did not create is
 // marked at once, not first as a Block at review.

@@ -3,15 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
@@ -24,7 +21,7 @@ const (
 )
 
 // Model is the only tea.Model of the wizard: a router over the steps of
-// wizard.Flow. It holds the context, the Cloud, the Plan, the current step
+// the plan's flow. It holds the context, the Cloud, the Plan, the current step
 // and its screen, styles, keys, help and the window size. Answers live in
 // the *wizard.Plan; screens are kept per step so Esc and back-to-fix find
 // them as they were left.
@@ -267,11 +264,12 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 		if m.op == nil || !m.op.confirm {
 			cmds = append(cmds, m.cur().update(m, msg))
 		}
-	case dataMsg:
-		if msg.err == nil {
+	case dataAnswer:
+		_, err := msg.request()
+		if err == nil {
 			m.signIn = "" // an answer came back: the sign-in worked
 		}
-		if m.data.put(msg) {
+		if msg.storeIn(m.data) {
 			// the region's versions may have come: an LTS-only version makes
 			// a Premium tier cluster, and a review already shown checks again
 			lts := m.plan.LTS
@@ -283,7 +281,7 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			cmds = append(cmds, m.cur().update(m, msg))
 			cmds = append(cmds, m.replayTypeAhead())
 		}
-		if msg.err == nil {
+		if err == nil {
 			m.answered()
 		} else if m.notice != "" && !m.data.loading() {
 			// the call gave up: its error screen says the rest; a notice
@@ -352,115 +350,12 @@ func (m *Model) screenOf(id wizard.StepID) screen {
 	return s
 }
 
-func newScreen(id wizard.StepID) screen {
-	switch id {
-	case wizard.StepSubscription:
-		return newSubscriptionScreen()
-	case wizard.StepWorkspace:
-		return newWorkspaceScreen()
-	case wizard.StepMode:
-		return newModeScreen()
-	case wizard.StepPurpose:
-		return newPurposeScreen()
-	case wizard.StepRegion:
-		return newRegionScreen()
-	case wizard.StepVersion:
-		return newVersionScreen()
-	case wizard.StepVMSize:
-		return newSizeScreen()
-	case wizard.StepNodes:
-		return newNodesScreen()
-	case wizard.StepNetwork:
-		return newNetworkScreen()
-	case wizard.StepTLS:
-		return newTLSScreen()
-	case wizard.StepName:
-		return newNameScreen()
-	case wizard.StepCluster:
-		return newClusterScreen()
-	case wizard.StepReview:
-		return newReviewScreen()
-	case wizard.StepSubmit:
-		return &submitScreen{}
-	case wizard.StepList:
-		return newListScreen()
-	case wizard.StepComputeType:
-		return newComputeTypeScreen()
-	case wizard.StepK8sVersion:
-		return newK8sVersionScreen()
-	case wizard.StepNewCluster:
-		return newNewClusterScreen()
-	case wizard.StepAPIAccess:
-		return newAPIAccessScreen()
-	case wizard.StepRouter:
-		return newRouterScreen()
-	case wizard.StepNamespace:
-		return newNamespaceScreen()
-	case wizard.StepIdentity:
-		return newIdentityScreen()
-	}
-	return &submitScreen{}
-}
-
 // Result is how the run ended (valid once the program quit).
 func (m Model) Result() Result {
 	if !m.quitting {
 		return m.result(Quit)
 	}
 	return m.res
-}
-
-// View renders the frame: header, the step's body, help line.
-func (m Model) View() tea.View {
-	// the frame mixes text from Azure with styling: only its own styling
-	// reaches the terminal
-	v := tea.NewView(rules.InertTerminal(m.render()))
-	v.AltScreen = true
-	v.WindowTitle = "amlaks"
-	return v
-}
-
-func (m Model) render() (out string) {
-	defer func() {
-		if r := recover(); r != nil {
-			out = fmt.Sprintf("internal error while drawing: %v", r)
-		}
-	}()
-	w, h := m.width, m.height
-	if m.tooSmall() {
-		msg := fmt.Sprintf("make the terminal larger (needs %d×%d, have %d×%d)", minWidth, minHeight, w, h)
-		if w > 0 {
-			msg = lipgloss.NewStyle().Width(w).Render(msg)
-		}
-		return clip(msg, max(1, w), max(1, h))
-	}
-	mm := &m
-	header := mm.header(w)
-	footer := mm.footer(w)
-	// the flash wraps to at most 3 lines; the body gives them room
-	flash := ""
-	if m.flash != "" {
-		fl := strings.Split(wrap(m.flash, w), "\n")
-		if len(fl) > 3 {
-			fl = fl[:3]
-			fl[2] = ansi.Truncate(fl[2], w-1, "") + "…"
-		}
-		flash = paint(m.st.Warn, strings.Join(fl, "\n"))
-	}
-	bodyH := h - 3 - max(0, strings.Count(flash, "\n"))
-	var body string
-	switch {
-	case m.op != nil && m.op.confirm:
-		body = mm.confirmView(w)
-	case m.dialog != nil:
-		body = mm.dialogView(w)
-	case m.showHelp:
-		body = mm.fullHelp(w)
-	default:
-		body = mm.body(w, bodyH-1)
-	}
-	return header + "\n" + m.st.Muted.Render(strings.Repeat("─", w)) + "\n" +
-		clip(body, w, bodyH-1) + "\n" + clip(flash, w, strings.Count(flash, "\n")+1) + "\n" + clip(footer, w, 1)
 }
 
 // tooSmall reports a window below the minimum size: the wizard shows

@@ -117,7 +117,7 @@ func (m *Model) submit() tea.Cmd {
 	}
 	req := m.data.next("op")
 	m.op = &opState{kind: kind, name: p.Name, req: req, submitting: true, guardKey: p.GuardKey(),
-		started: m.now(), expected: p.Expected(m.expected)}
+		started: m.now(), expected: m.expectedOf(p.View())}
 	ctx, c, g := m.ctx, m.cloud, m.guard
 	if p.Kubernetes() {
 		return tea.Batch(m.goTo(wizard.StepSubmit), m.phasesCmd(req, p), m.tickCmd(req))
@@ -387,7 +387,7 @@ func (m *Model) fixStep(err error) wizard.StepID {
 	default:
 		return ""
 	}
-	for _, s := range wizard.Flow(m.plan.Mode) {
+	for _, s := range wizard.FlowFor(m.plan) {
 		if s == id {
 			return id
 		}
@@ -413,9 +413,9 @@ func (m *Model) result(s Status) Result {
 		}
 		switch o.kind {
 		case wizard.OpCreate:
-			fmt.Fprintf(&b, "Created %s %s in workspace %s.\n", m.computeWord(), o.name, ws)
+			fmt.Fprintf(&b, "Created %s %s in workspace %s.\n", m.opVariant().Word, o.name, ws)
 		case wizard.OpAttach:
-			fmt.Fprintf(&b, "Attached %s %s to workspace %s.\n", m.computeWord(), o.name, ws)
+			fmt.Fprintf(&b, "Attached %s %s to workspace %s.\n", m.opVariant().Word, o.name, ws)
 		case wizard.OpDetach:
 			fmt.Fprintf(&b, "Detached %s from workspace %s; the AKS cluster itself is kept.\n", o.name, ws)
 		}
@@ -426,11 +426,10 @@ func (m *Model) result(s Status) Result {
 			}
 		}
 		if o.kind != wizard.OpDetach {
-			deploy := "deploy a model with --compute-target " + o.name
-			if m.plan.Kubernetes() {
-				deploy = "deploy a model to a Kubernetes online endpoint with compute: azureml:" + o.name
+			if next := m.opVariant().Next(o.name); next != "" {
+				fmt.Fprintf(&b, "  next:  %s\n", next)
 			}
-			fmt.Fprintf(&b, "  next:  %s; check it with `%s`\n", deploy, m.cliCmd("status", o.name))
+			fmt.Fprintf(&b, "  check it with `%s`\n", m.cliCmd("status", o.name))
 		}
 	case Failed:
 		if o == nil {
@@ -469,6 +468,10 @@ func (m *Model) result(s Status) Result {
 }
 
 // expected is how long an operation of kind usually takes here.
+// expectedOf is the usual time of the whole of a create or attach: the
+// operations its submit runs (Plan.Expected).
+func (m *Model) expectedOf(p wizard.Plan) time.Duration { return p.Expected(m.expected) }
+
 func (m *Model) expected(kind wizard.OpKind) time.Duration {
 	if d, ok := m.opts.Expected[kind]; ok && d > 0 {
 		return d

@@ -18,8 +18,8 @@ import (
 	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
-// vtScreen replays a program's output into a virtual terminal (STACK.md
-// §5: never assert on the raw stream).
+// vtScreen replays a program's output into a virtual terminal: the raw
+// stream, full of cursor moves and partial redraws, is never asserted on.
 type vtScreen struct {
 	mu  sync.Mutex
 	emu *vt.Emulator

@@ -62,7 +62,8 @@ func (s *clusterScreen) facts(m env, cl wizard.Cluster) []rules.Finding {
 	ext, haveExt := exts[strings.ToLower(cl.ID)]
 	bmap, _ := m.bindingsData()
 	bs, haveBs := bmap[strings.ToLower(cl.ID)]
-	fs := wizard.ClusterFindings(cl, m.Plan(), vs, wizard.PairsOf(regs, m.Plan().Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok, bs, haveBs)
+	p := m.Plan()
+	fs := wizard.ClusterFindings(cl, &p, vs, wizard.PairsOf(regs, p.Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok, bs, haveBs)
 	if fs == nil {
 		fs = []rules.Finding{}
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -11,22 +12,14 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// The current path's steps (SPEC §2b): compute type, Kubernetes version,
+// The current path's steps: compute type, Kubernetes version,
 // the new cluster's name and group, API server access, inference router,
 // namespace and identity. Each is a small form over form.go whose answer is
 // checked with the step table's own check (wizard.Check on a trial plan)
 // as it is edited, and sent to the router as one answer.
 
 func newComputeTypeScreen() screen {
-	return &choiceScreen{
-		title: func(m env) string { return "What kind of compute target?" },
-		choices: []choice{
-			{"Kubernetes compute (current, recommended)", "an AKS cluster created in AKS, the Azure ML extension installed on it, attached as computeType Kubernetes: what azure-ai-ml (SDK v2), CLI v2 and the studio deploy to", string(wizard.ComputeKubernetes)},
-			{"AKS compute (legacy v1, as in the 2020 article)", wizardWords(wizard.Legacy), string(wizard.ComputeAKS)},
-		},
-		current: func(m env) string { return string(m.Plan().ComputeType) },
-		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FComputeType, wizard.ComputeType(v)) },
-	}
+	return tableChoiceScreen(wizard.StepComputeType, func(m env) string { return "What kind of compute target?" })
 }
 
 // newK8sVersionScreen picks the cluster's Kubernetes version from the
@@ -46,7 +39,6 @@ func newK8sVersionScreen() screen {
 			vs, _ := m.versionsData(m.Plan().Region)
 			vs = rules.SortVersions(vs)
 			rows := make([]row, 0, len(vs))
-			pre := ""
 			for _, v := range vs {
 				var notes []string
 				if v.Default {
@@ -63,11 +55,8 @@ func newK8sVersionScreen() screen {
 					patch = l[len(l)-1]
 				}
 				rows = append(rows, row{Cells: []string{v.Version, patch, strings.Join(notes, ", ")}, Filter: v.Version})
-				if strings.HasPrefix(m.Plan().KubernetesVersion, v.Version) || (pre == "" && m.Plan().KubernetesVersion == "" && v.Default) {
-					pre = v.Version
-				}
 			}
-			return rows, pre
+			return rows, wizard.Offer(m.Plan(), m.Step(), m.known())
 		},
 		choose: func(m env, i int) tea.Cmd {
 			vs, _ := m.versionsData(m.Plan().Region)
@@ -187,31 +176,20 @@ func newNewClusterScreen() screen {
 }
 
 func newAPIAccessScreen() screen {
-	access := choiceField("api-access", "API server", "Public", "Authorized IP ranges", "Private")
+	access := tableField("api-access", "API server", wizard.APIAccessChoices)
 	ranges := textField("authorized-ip-ranges", "Authorized ranges", "20.12.34.0/24, 52.168.1.7")
-	ranges.show = func() bool { return access.choice == 1 }
-	kinds := []wizard.APIAccess{wizard.APIPublic, wizard.APIAuthorized, wizard.APIPrivate}
+	ranges.show = func() bool { return wizard.APIAccess(access.picked()) == wizard.APIAuthorized }
 	return &k8sForm{
 		f: &form{fields: []*formField{access, ranges}}, field: wizard.FAPIAccess,
 		intro: "How the cluster's API server is reached: public, public limited to authorized IP ranges (add Azure ML's ranges of the workspace region and its pair), or private.",
 		load: func(m env, s *k8sForm) {
-			for i, k := range kinds {
-				if m.Plan().APIAccess == k {
-					access.choice = i
-				}
-			}
+			access.pick(string(m.Plan().APIAccess))
 			ranges.text = strings.Join(m.Plan().AuthorizedRanges, ", ")
 		},
 		value: func(s *k8sForm) any {
-			a := wizard.APIAnswer{Access: kinds[access.choice]}
+			a := wizard.APIAnswer{Access: wizard.APIAccess(access.picked())}
 			if a.Access == wizard.APIAuthorized {
-				// normalised as the flag's are (an address becomes /32);
-				// as typed while one is wrong, for the step's check to name it
-				rs, vs := rules.ParseIPRanges(ranges.value())
-				if len(vs) > 0 {
-					rs = rules.SplitIPRanges(ranges.value())
-				}
-				a.Ranges = rs
+				a.Ranges = wizard.RangesAsTyped(ranges.value())
 			}
 			return a
 		},
@@ -219,23 +197,18 @@ func newAPIAccessScreen() screen {
 }
 
 func newRouterScreen() screen {
-	router := choiceField("router", "Inference router", "Public LB", "Internal LB", "NodePort", "ClusterIP")
-	ha := choiceField("router-ha", "High availability", "On (3+ nodes)", "Off")
-	kinds := []wizard.Router{wizard.RouterLoadBalancer, wizard.RouterInternal, wizard.RouterNodePort, wizard.RouterClusterIP}
+	router := tableField("router", "Inference router", wizard.RouterChoices)
+	ha := tableField("router-ha", "High availability", wizard.RouterHAChoices)
 	return &k8sForm{
 		f: &form{fields: []*formField{router, ha}}, field: wizard.FRouter,
 		intro: "How scoring requests reach the cluster's inference router (azureml-fe). High availability runs it on 3 nodes and needs 3 nodes or more.",
 		load: func(m env, s *k8sForm) {
-			for i, k := range kinds {
-				if m.Plan().Router == k {
-					router.choice = i
-				}
-			}
-			if !m.Plan().HA() {
-				ha.choice = 1
-			}
+			router.pick(string(m.Plan().Router))
+			ha.pick(strconv.FormatBool(m.Plan().HA()))
 		},
-		value: func(s *k8sForm) any { return wizard.RouterAnswer{Router: kinds[router.choice], HA: ha.choice == 0} },
+		value: func(s *k8sForm) any {
+			return wizard.RouterAnswer{Router: wizard.Router(router.picked()), HA: ha.picked() == "true"}
+		},
 	}
 }
 
@@ -312,20 +285,20 @@ func newNamespaceScreen() screen {
 }
 
 func newIdentityScreen() screen {
-	kind := choiceField("identity-type", "Identity", "System-assigned", "User-assigned")
+	kind := tableField("identity-type", "Identity", wizard.IdentityChoices)
 	id := textField("identity", "Identity resource ID", "/subscriptions/…/userAssignedIdentities/id-ml")
-	id.show = func() bool { return kind.choice == 1 }
+	id.show = func() bool { return kind.picked() == "user" }
 	return &k8sForm{
 		f: &form{fields: []*formField{kind, id}}, field: wizard.FIdentity,
 		intro: "The compute's managed identity: system-assigned (default), or a user-assigned identity (it needs Reader, Kubernetes Extension Contributor and AKS Cluster Admin on the cluster).",
 		load: func(m env, s *k8sForm) {
 			if !wizard.IsSystemIdentity(m.Plan().Identity) {
-				kind.choice = 1
+				kind.pick("user")
 				id.text = m.Plan().Identity
 			}
 		},
 		value: func(s *k8sForm) any {
-			if kind.choice == 0 {
+			if kind.picked() == "system" {
 				return ""
 			}
 			return id.value()
@@ -367,7 +340,7 @@ func instanceTypeRows(m env) []summaryRow {
 	if p.NoInstanceTypes {
 		return []summaryRow{{"Inst. types", "none (--no-instance-types): deployments get defaultinstancetype, 0.1 CPU / 2 GiB", src}}
 	}
-	types, pools := wizard.ReviewInstanceTypes(p, m.known().Sizes)
+	types, pools := wizard.ReviewInstanceTypes(&p, m.known().Sizes)
 	lines := wizard.InstanceTypeRows(types, pools)
 	if len(lines) == 0 {
 		return []summaryRow{{"Inst. types", "sized to the nodes after the attach", src}}

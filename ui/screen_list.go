@@ -15,7 +15,7 @@ import (
 )
 
 // listScreen is the workspace's computes, with a key to follow a running
-// operation and one to detach an AKS compute (after a confirmation that
+// operation and one to detach an AKS or Kubernetes compute (after a confirmation that
 // says the cluster itself is kept).
 type listScreen struct {
 	p     *picker
@@ -125,9 +125,9 @@ func (s *listScreen) update(m env, msg tea.Msg) tea.Cmd {
 		if !ok {
 			return nil
 		}
-		if !strings.EqualFold(c.Type, "AKS") {
+		if !wizard.VariantOf(c.Type).Ours() {
 			typ := nonEmpty(c.Type, "unknown")
-			m.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS computes only", c.Name, wizard.Article(typ), typ))
+			m.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(typ), typ))
 			return nil
 		}
 		return m.open(detachDialog(m, c))

@@ -25,7 +25,7 @@ type networkScreen struct {
 
 func newNetworkScreen() screen {
 	s := &networkScreen{}
-	s.mode = choiceField("network", "Network", "Basic (AML-managed)", "Custom VNet")
+	s.mode = choiceField("network", "Network", choiceLabels(wizard.NetworkChoices)...)
 	s.mode.show = func() bool { return !s.attach }
 	custom := func() bool { return s.mode.choice == 1 && !s.attach }
 	s.rg = textField("vnet-resource-group", "VNet resource group", "rg-network")
@@ -37,7 +37,7 @@ func newNetworkScreen() screen {
 	for _, f := range []*formField{s.rg, s.vnet, s.subnet, s.svc, s.dns, s.bridge} {
 		f.show = custom
 	}
-	s.lb = choiceField("load-balancer", "Load balancer", "Public IP", "Internal")
+	s.lb = choiceField("load-balancer", "Load balancer", choiceLabels(wizard.LoadBalancerChoices)...)
 	s.lbSubnet = textField("load-balancer-subnet", "Load balancer subnet", "snet-ilb")
 	s.lbSubnet.show = func() bool { return s.lb.choice == 1 }
 	s.f = &form{fields: []*formField{s.mode, s.rg, s.vnet, s.subnet, s.svc, s.dns, s.bridge, s.lb, s.lbSubnet}}

@@ -7,7 +7,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -334,38 +333,44 @@ func (s *choiceScreen) typing(m env) bool  { return false }
 func (s *choiceScreen) needs(m env) []need { return nil }
 
 func newModeScreen() screen {
-	return &choiceScreen{
-		title: func(m env) string {
-			return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
-		},
-		choices: []choice{
-			// how long it takes depends on the compute type and the
-			// steps: review says it, from the same figures as the progress
-			{"Create new", "create a new AKS inference cluster from the workspace", string(wizard.ModeCreate)},
-			{"Attach existing", "attach an AKS cluster of the subscription to the workspace", string(wizard.ModeAttach)},
-			{"Browse versions", "see which Kubernetes versions a region offers", string(wizard.ModeBrowse)},
-			{"List computes", "the workspace's compute targets: follow a running operation, detach an AKS compute", string(wizard.ModeList)},
-		},
-		current: func(m env) string { return string(m.Plan().Mode) },
-		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FMode, wizard.Mode(v)) },
-	}
+	return tableChoiceScreen(wizard.StepMode, func(m env) string {
+		return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
+	})
 }
 
 func newPurposeScreen() screen {
+	return tableChoiceScreen(wizard.StepPurpose, func(m env) string { return "What is the cluster for?" })
+}
+
+// tableChoiceScreen asks a choice step of the table from its row: its
+// choices, the plan's choice, the answer a choice gives.
+func tableChoiceScreen(id wizard.StepID, title func(m env) string) *choiceScreen {
+	st := wizard.StepOf(id)
 	return &choiceScreen{
-		title: func(m env) string { return "What is the cluster for?" },
-		// in the words of the compute type: Azure's rule on the legacy AKS
-		// compute, the recommendation on the Kubernetes compute
-		load: func(m env) []choice {
-			var out []choice
-			for _, c := range m.Plan().PurposeChoices() {
-				out = append(out, choice{c.Title, c.Desc, string(c.Purpose)})
-			}
-			return out
-		},
-		current: func(m env) string { return string(m.Plan().Purpose) },
-		apply:   func(m env, v string) tea.Cmd { return answer(wizard.FPurpose, rules.Purpose(v)) },
+		title:   title,
+		load:    func(m env) []choice { return tableChoices(st.Choices(m.Plan())) },
+		current: func(m env) string { return st.Chosen(m.Plan()) },
+		apply:   func(m env, v string) tea.Cmd { return answer(st.Field, st.AnswerOf(v)) },
 	}
+}
+
+// tableChoices are a field's choices, in the words of the field table
+// (a flag it names, in the wizard's).
+func tableChoices(cs []wizard.Choice) []choice {
+	out := make([]choice, len(cs))
+	for i, c := range cs {
+		out[i] = choice{c.Label, wizardWords(c.Help), c.Value}
+	}
+	return out
+}
+
+// choiceLabels are the labels of a field's choices (a form's select).
+func choiceLabels(cs []wizard.Choice) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Label
+	}
+	return out
 }
 
 func emptyText(s string, p *picker) *picker {

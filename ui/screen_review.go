@@ -143,14 +143,11 @@ func (s *reviewScreen) view(m env, w, h int) string {
 	if p.Mode == wizard.ModeAttach {
 		verb, kind = "Attach", wizard.OpAttach
 	}
-	what := "AKS compute"
-	if p.Kubernetes() {
-		what = "Kubernetes compute"
-	}
-	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(p.Expected(m.expected))))
-	if !p.Kubernetes() && p.From(wizard.FComputeType) != wizard.Asked {
+	what := p.Variant().Word
+	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expectedOf(p))))
+	if note := p.Variant().Note; note != "" && p.From(wizard.FComputeType) != wizard.Asked {
 		// said once: the compute type step, which says it, was not shown
-		b.WriteString(wrap(st.Muted.Render(wizardWords(wizard.Legacy)), w) + "\n")
+		b.WriteString(wrap(st.Muted.Render(wizardWords(note)), w) + "\n")
 	}
 	b.WriteString("\n")
 	for _, r := range summaryRows(m, s.report) {

@@ -190,7 +190,7 @@ func (s *sizeScreen) view(m env, w, h int) string {
 			if det.Len() > 0 {
 				det.WriteString("\n")
 			}
-			nodes := startNodes(m.Plan(), z)
+			nodes := wizard.SuggestedNodes(m.Plan(), z)
 			sc := m.Plan().SizeCheck(z.Name, nodes, z.VCPUs)
 			line := fmt.Sprintf("%s × %s = %d vCPUs · %s", rules.Plural(nodes, "node"), rules.Plural(z.VCPUs, "vCPU"), sc.TotalVCPUs, sc.Rule)
 			quota := ""
@@ -251,28 +251,16 @@ func newNodesScreen() screen {
 }
 
 func (s *nodesScreen) enter(m env) tea.Cmd {
+	// the count Enter takes (wizard.Offer): an untouched default follows
+	// the size and the purpose, and the screen says it changed
 	s.n, s.followed = m.Plan().Nodes, 0
-	if z, _, ok := m.size(); ok {
-		if n := startNodes(m.Plan(), z); n != s.n {
-			s.n, s.followed = n, s.n // said on the screen
-		}
+	if n, err := strconv.Atoi(wizard.Offer(m.Plan(), wizard.StepNodes, m.known())); err == nil && n != s.n {
+		s.n, s.followed = n, s.n
 	}
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()
 	return m.fetchSizes(m.Plan().Region, false)
-}
-
-// startNodes is the count the nodes step starts from with size z: an
-// untouched default follows the size and the purpose (the smallest count
-// that meets the purpose's threshold); a count the user gave stays. The
-// size step's line uses it too, so it never shows a count the next step
-// will not.
-func startNodes(p *wizard.Plan, z wizard.VMSize) int {
-	if z.VCPUs > 0 && p.From(wizard.FNodes) == wizard.Default && !belowAKSMinimum(z) {
-		return rules.ThresholdFor(p.Purpose).MinNodesFor(z.VCPUs)
-	}
-	return p.Nodes
 }
 
 func (s *nodesScreen) set(m env, n int) {

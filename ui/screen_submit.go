@@ -138,7 +138,7 @@ func (s *submitScreen) view(m env, w, h int) string {
 	var b strings.Builder
 	ws := m.Plan().Workspace.Name
 	if !o.done {
-		b.WriteString(fmt.Sprintf("%s %s %s %s %s\n\n", verbing(o.kind), m.computeWord(), st.Value.Render(o.name), prep(o.kind), ws))
+		b.WriteString(fmt.Sprintf("%s %s %s %s %s\n\n", verbing(o.kind), m.opVariant().Word, st.Value.Render(o.name), prep(o.kind), ws))
 		state := o.last.State
 		if o.submitting {
 			state = "sending the request"
@@ -199,11 +199,9 @@ func (s *submitScreen) view(m env, w, h int) string {
 			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `"+unbroken(m.cliCmd("attach"))+"`.", w) + "\n")
 		} else {
 			b.WriteString(st.Header.Render("Next steps") + "\n")
-			hint := wizard.DeployHint(o.name)
-			if m.Plan().Kubernetes() {
-				hint = "deploy a model with a Kubernetes online endpoint whose YAML says compute: azureml:" + o.name + " (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)"
+			if hint := m.opVariant().Next(o.name); hint != "" {
+				b.WriteString(hang("  • "+hint, w, 4) + "\n")
 			}
-			b.WriteString(hang("  • "+hint, w, 4) + "\n")
 			b.WriteString(hangCmd("  • check it any time: ", m.cliCmd("status", o.name), w, 4) + "\n")
 			b.WriteString(hangCmd("  • see every compute of the workspace: ", m.cliCmd("list"), w, 4) + "\n")
 		}
@@ -394,12 +392,14 @@ func (m *Model) portalURL() string {
 	return ""
 }
 
-// computeWord names the kind of compute of the plan.
-func (m *Model) computeWord() string {
-	if m.Plan().Kubernetes() {
-		return "Kubernetes compute"
+// opVariant is the compute type of the operation: the compute's own once
+// known (an operation followed from the list need not be of the plan's
+// type), else the plan's.
+func (m *Model) opVariant() wizard.Variant {
+	if o := m.op; o != nil && o.compute != nil && o.compute.Type != "" {
+		return wizard.VariantOf(o.compute.Type)
 	}
-	return "AKS compute"
+	return m.Plan().Variant()
 }
 
 // stateWords says what an operation does in the user's words, with the

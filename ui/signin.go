@@ -95,7 +95,7 @@ func (m *Model) onSignIn(msg signInMsg) tea.Cmd {
 }
 
 // canOfferDemo: no Azure sign-in was found and the caller can build the
-// simulated Azure instead (SPEC §1).
+// simulated Azure instead.
 func (m *Model) canOfferDemo(err error) bool {
 	return m.opts.DemoFallback != nil && !m.opts.Demo && errors.Is(err, wizard.ErrNoCredential)
 }

@@ -25,11 +25,11 @@ func TestNoticeClearedByNextAnswer(t *testing.T) {
 	// nothing is waited for, the call gave up and its error says the rest
 	d.update(noticeMsg{text: "network error: retrying in 800 ms", ok: true})
 	pending = d.m.fetchComputes(true)
-	d.update(dataMsg{reqKey: "x", cacheKey: "x", err: &wizard.Error{Kind: wizard.ErrNetwork, Message: "boom"}})
+	d.update(fetched[[]wizard.Compute]{reqKey: "x", key: "x", err: &wizard.Error{Kind: wizard.ErrNetwork, Message: "boom"}})
 	d.wantScreen("network error: retrying in 800 ms")
 	d.run(pending)
 	d.update(noticeMsg{text: "network error: retrying in 800 ms", ok: true})
-	d.update(dataMsg{reqKey: "x", cacheKey: "x", err: &wizard.Error{Kind: wizard.ErrNetwork, Message: "boom"}})
+	d.update(fetched[[]wizard.Compute]{reqKey: "x", key: "x", err: &wizard.Error{Kind: wizard.ErrNetwork, Message: "boom"}})
 	d.wantNoScreen("retrying in 800 ms")
 	// progress of an operation clears it too
 	d.toReview("aks-new")
@@ -151,7 +151,7 @@ func TestRetryNoticeCountsDownAndGoesWithTheError(t *testing.T) {
 	clock = clock.Add(5 * time.Second)
 	d.wantScreen("retrying now")
 	// the call gives up: its error, not "retrying"
-	d.update(dataMsg{req: d.m.data.next(reqRegions), reqKey: reqRegions, cacheKey: string(keyRegions(d.m.plan.Subscription)),
+	d.update(fetched[[]wizard.Region]{req: d.m.data.next(reqRegions), reqKey: reqRegions, key: keyRegions(d.m.plan.Subscription),
 		err: &wizard.Error{Kind: wizard.ErrThrottled, Message: "still throttled"}})
 	if strings.Contains(d.screen(), "retrying") {
 		t.Fatalf("a notice about a call that gave up stays:\n%s", d.screen())

@@ -232,3 +232,49 @@ func TestStepTableInTheWizard(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryStepHasItsScreen: a step of the table is drawn by its own
+// screen, never by the stand-in.
+func TestEveryStepHasItsScreen(t *testing.T) {
+	for _, st := range wizard.Steps() {
+		if _, ok := screens[st.ID]; !ok {
+			t.Errorf("step %s has no screen in screens.go", st.ID)
+		}
+	}
+}
+
+// TestWizardPreselectsEachStepsOffer walks the step table: at every step
+// with an offer, what the wizard preselects is wizard.Offer's (the
+// accessible mode's test, TestAccessibleOffersEachStepsOffer, checks the
+// other side).
+func TestWizardPreselectsEachStepsOffer(t *testing.T) {
+	shown := map[wizard.StepID]func(d *driver) string{
+		wizard.StepK8sVersion: func(d *driver) string { return d.m.screens[wizard.StepK8sVersion].(*pickScreen).p.selectedKey() },
+		wizard.StepNodes:      func(d *driver) string { return d.m.screens[wizard.StepNodes].(*nodesScreen).in.Value() },
+	}
+	for _, st := range wizard.Steps() {
+		if st.Offer == nil {
+			continue
+		}
+		read, ok := shown[st.ID]
+		if !ok {
+			t.Errorf("step %s has an offer this test cannot read: add its screen to shown", st.ID)
+			continue
+		}
+		for _, purpose := range []string{"production", "dev-test"} {
+			d := k8sDriver(t, func(o *Options) {
+				wizard.FillFlags(o.Plan, "create", wizard.Given{"purpose": {purpose}})
+			})
+			d.pickWorkspace()
+			d.press("enter") // create
+			d.press("enter") // Kubernetes
+			for d.m.step != st.ID {
+				d.enterThrough()
+			}
+			want := wizard.Offer(d.m.plan.View(), st.ID, d.m.known())
+			if got := read(d); got != want || want == "" {
+				t.Errorf("%s (%s): the wizard preselects %q, the step offers %q", st.ID, purpose, got, want)
+			}
+		}
+	}
+}

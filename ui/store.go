@@ -1,11 +1,5 @@
 package ui
 
-import (
-	"context"
-
-	tea "charm.land/bubbletea/v2"
-)
-
 // slot is one piece of fetched data.
 type slot struct {
 	loading bool
@@ -15,14 +9,28 @@ type slot struct {
 	req     int
 }
 
-// dataMsg is the answer of one Cloud call. req tags the request: an answer
-// whose req is not the latest for its reqKey is stale and dropped.
-type dataMsg struct {
-	req      int
-	reqKey   string // what the request was for: "sizes" (the region being looked at), "subs", ...
-	cacheKey string // where the answer goes: "sizes:eastus"
-	val      any
-	err      error
+// fetched is the answer of one Cloud call, typed by what the call
+// returns. req tags the request: an answer whose req is not the latest for
+// its reqKey is stale and dropped.
+type fetched[T any] struct {
+	req    int
+	reqKey string      // what the request was for: "sizes" (the region being looked at), "subs", ...
+	key    cacheKey[T] // where the answer goes: "sizes:eastus"
+	val    T
+	err    error
+}
+
+// dataAnswer is any fetched answer, as the router handles it.
+type dataAnswer interface {
+	// request is what the answer was for, and its error.
+	request() (reqKey string, err error)
+	// storeIn stores the answer; false when it was stale.
+	storeIn(s *store) bool
+}
+
+func (f fetched[T]) request() (string, error) { return f.reqKey, f.err }
+func (f fetched[T]) storeIn(s *store) bool {
+	return s.put(f.req, f.reqKey, string(f.key), f.val, f.err)
 }
 
 // store holds fetched data by cache key and the latest request number by
@@ -45,24 +53,24 @@ func (s *store) get(cacheKey string) *slot {
 	return &slot{}
 }
 
-// fetch returns a Cmd calling fn unless the data is cached or already being
-// fetched for this request key. A cached answer still bumps the request
-// number, so that an older answer for another value of the same request key
-// (a region the user left) is dropped.
-func (s *store) fetch(ctx context.Context, reqKey, cacheKey string, force bool, fn func(context.Context) (any, error)) tea.Cmd {
+// begin starts a request unless the data is cached or already being
+// fetched for this request key (ok false). A cached answer still bumps the
+// request number, so that an older answer for another value of the same
+// request key (a region the user left) is dropped.
+func (s *store) begin(reqKey, cacheKey string, force bool) (req int, ok bool) {
 	sl := s.slots[cacheKey]
 	if sl != nil && !force {
 		if sl.loading && s.latest[reqKey] == sl.req {
-			return nil
+			return 0, false
 		}
 		if sl.ok {
 			s.req++
 			s.latest[reqKey] = s.req
-			return nil
+			return 0, false
 		}
 	}
 	s.req++
-	req := s.req
+	req = s.req
 	s.latest[reqKey] = req
 	if sl == nil {
 		sl = &slot{}
@@ -72,29 +80,26 @@ func (s *store) fetch(ctx context.Context, reqKey, cacheKey string, force bool, 
 	if !sl.ok {
 		sl.err = nil
 	}
-	return func() tea.Msg {
-		v, err := fn(ctx)
-		return dataMsg{req: req, reqKey: reqKey, cacheKey: cacheKey, val: v, err: err}
-	}
+	return req, true
 }
 
 // put stores an answer; false when it was stale.
-func (s *store) put(m dataMsg) bool {
-	if s.latest[m.reqKey] != m.req {
+func (s *store) put(req int, reqKey, cacheKey string, val any, err error) bool {
+	if s.latest[reqKey] != req {
 		s.drops++
 		return false
 	}
-	sl := s.slots[m.cacheKey]
+	sl := s.slots[cacheKey]
 	if sl == nil {
 		sl = &slot{}
-		s.slots[m.cacheKey] = sl
+		s.slots[cacheKey] = sl
 	}
 	sl.loading = false
-	if m.err != nil {
-		sl.err, sl.ok = m.err, false
+	if err != nil {
+		sl.err, sl.ok = err, false
 		return true
 	}
-	sl.err, sl.ok, sl.val = nil, true, m.val
+	sl.err, sl.ok, sl.val = nil, true, val
 	return true
 }
 

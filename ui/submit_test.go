@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/amlaks/amlaks/wizard"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
 )
 
 // toReview walks the create flow with defaults and the name given.
@@ -357,6 +358,39 @@ func TestNodeCountFollowsTheSize(t *testing.T) {
 	d.press("enter")
 	d.wantStep(wizard.StepNodes)
 	d.wantScreen("nodes: 6", "6 nodes × 2 vCPUs = 12 vCPUs")
+}
+
+// TestNextStepsFollowTheComputeType: the advice after an operation is the
+// compute's own type's: v1 tools for a legacy AKS compute (saying v2
+// cannot use it), even when it is followed from the list of a wizard whose
+// plan is on the Kubernetes path.
+func TestNextStepsFollowTheComputeType(t *testing.T) {
+	t.Run("legacy create", func(t *testing.T) {
+		d := newDriver(t)
+		d.toReview("aks-new")
+		d.press("enter")
+		d.wantScreen("✓ Created aks-new", "az ml model deploy --compute-target", "cannot use an AKS compute")
+		d.wantNoScreen("online-endpoint create")
+	})
+	t.Run("legacy followed from a Kubernetes plan's list", func(t *testing.T) {
+		d := newDriver(t, func(o *Options) {
+			o.Plan = wizard.NewPlan(wizard.ModeCreate)
+			o.Plan.Mark(wizard.FComputeType, wizard.Flag) // Kubernetes
+		})
+		d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "aks-busy", Type: "AKS", State: "Creating"})
+		d.cloud.Running = map[string]wizard.Operation{"aks-busy": {Kind: wizard.OpCreate, Workspace: wizardtest.WS.WorkspaceRef, Name: "aks-busy", Token: "t", Started: time.Now()}}
+		d.cloud.Progress = []string{"Creating"}
+		d.pickWorkspace()
+		d.press("down", "down", "down", "enter")
+		d.wantStep(wizard.StepList)
+		d.press("end", "s")
+		d.wantScreen("✓ Created aks-busy", "cannot use an AKS compute")
+		d.wantNoScreen("Kubernetes online endpoint")
+		d.press("enter")
+		if res := d.m.Result(); strings.Contains(res.Summary, "Kubernetes compute") {
+			t.Errorf("summary %q names a legacy compute a Kubernetes compute", res.Summary)
+		}
+	})
 }
 
 // Review says once why Submit is disabled, and never beside "enter submit".

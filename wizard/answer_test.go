@@ -67,3 +67,22 @@ func TestAPIAccessChecksEachRange(t *testing.T) {
 		t.Fatalf("violations %+v", vs)
 	}
 }
+
+// TestViewNeverWritesThePlan: what is done to a View (answers, marks)
+// stays in the view.
+func TestViewNeverWritesThePlan(t *testing.T) {
+	p := NewPlan(ModeCreate)
+	p.Region = "eastus"
+	p.Mark(FRegion, Flag)
+	v := p.View()
+	if err := v.Answer(FRegion, "westus"); err != nil {
+		t.Fatal(err)
+	}
+	v.Mark(FName, Asked)
+	if p.Region != "eastus" || p.From(FRegion) != Flag || p.From(FName) != Unset {
+		t.Fatalf("the plan changed through a view: region %s (%v), name %v", p.Region, p.From(FRegion), p.From(FName))
+	}
+	if v.Region != "westus" || v.From(FRegion) != Asked {
+		t.Fatalf("the view did not take its answer: %s %v", v.Region, v.From(FRegion))
+	}
+}

@@ -56,6 +56,41 @@ type Cloud interface {
 	// after that. Cancelling ctx stops watching only: the operation goes on
 	// in Azure.
 	Follow(ctx context.Context, op Operation, every time.Duration) <-chan Progress
+
+	// The Kubernetes compute's own calls: the AKS cluster and the Azure ML
+	// extension, and the resource providers they need.
+
+	// Providers returns the registrationState of each resource provider
+	// namespace ("Registered", "NotRegistered", "Registering").
+	Providers(ctx context.Context, sub string, namespaces []string) (map[string]string, error)
+	// RegisterProvider starts the registration of a namespace.
+	RegisterProvider(ctx context.Context, sub, namespace string) error
+	// Cluster gets one AKS cluster by resource ID (ErrNotFound when absent).
+	Cluster(ctx context.Context, id string) (Cluster, error)
+	// CreateCluster starts the AKS create (long-running; follow it with
+	// Follow). The request is ClusterRequest's.
+	CreateCluster(ctx context.Context, spec ClusterSpec) (Operation, error)
+	// ClusterRequest is the create request, as it will be sent.
+	ClusterRequest(spec ClusterSpec) (Request, error)
+	// Extension gets the Azure ML extension of a cluster (ok false when
+	// none is installed).
+	Extension(ctx context.Context, clusterID string) (Extension, bool, error)
+	// InstallExtension starts the extension's install (long-running).
+	InstallExtension(ctx context.Context, spec ExtensionSpec) (Operation, error)
+	// ExtensionRequest is the install request, as it will be sent.
+	ExtensionRequest(spec ExtensionSpec) (Request, error)
+	// DeleteCluster starts the delete of a cluster amlaks created.
+	DeleteCluster(ctx context.Context, id string) (Operation, error)
+	// PremiumTierPrice is what AKS's Premium tier (which long-term
+	// support needs) costs per cluster and hour in a region, in USD.
+	PremiumTierPrice(ctx context.Context, region string) (float64, error)
+	// RoleBindings lists a cluster's Trusted Access role bindings.
+	RoleBindings(ctx context.Context, clusterID string) ([]RoleBinding, error)
+	// CreateRoleBinding starts the create of a Trusted Access role binding
+	// (long-running). The request is RoleBindingRequest's.
+	CreateRoleBinding(ctx context.Context, spec RoleBindingSpec) (Operation, error)
+	// RoleBindingRequest is the binding's create request, as it will be sent.
+	RoleBindingRequest(spec RoleBindingSpec) (Request, error)
 }
 
 // Subscription is an Azure subscription.

@@ -124,8 +124,8 @@ func Doctor(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (DoctorR
 	default:
 		add(DocCompute, rules.Warn, "compute "+name+" is "+cp.State, "wait for it: amlaks status "+name)
 	}
-	kc, err := kubeCloud(c)
-	if err != nil || cp.ClusterID == "" {
+	kc := c
+	if cp.ClusterID == "" {
 		rep.Findings = rules.SortFindings(fs)
 		return rep, nil
 	}
@@ -393,7 +393,7 @@ func parseInstanceTypes(logs string) []rules.InstanceType {
 // trustedAccessFinding: a cluster Azure ML reaches only through Trusted
 // Access (local accounts disabled, authorized ranges, private API server)
 // needs the workspace's role binding.
-func trustedAccessFinding(ctx context.Context, kc KubernetesCloud, ws WorkspaceRef, cp Compute, cl Cluster) (rules.Finding, bool) {
+func trustedAccessFinding(ctx context.Context, kc Cloud, ws WorkspaceRef, cp Compute, cl Cluster) (rules.Finding, bool) {
 	needs := ClusterTrustedAccessNeeds(cl)
 	if len(needs) == 0 {
 		return rules.Finding{}, false

@@ -8,7 +8,7 @@ import (
 	"github.com/amlaks/amlaks/rules"
 )
 
-// Equivalents of the current path's phases (azure-facts §9.7): `az aks
+// Equivalents of the current path's phases: `az aks
 // create`, `az k8s-extension create`, `az ml compute attach --type
 // Kubernetes` (CLI v2) and the azure-ai-ml KubernetesCompute. Secrets are
 // never in them (certificate and key are named by file).

@@ -30,7 +30,7 @@ var (
 
 // Error is an Azure error mapped onto the port: Kind is one of the Err*
 // values, Code and Message come from Azure, Hint says what it means and
-// what to do (SPEC §5.3).
+// what to do.
 type Error struct {
 	Kind    error
 	Op      string // what was being done: "create compute aks-1"

@@ -4,14 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/amlaks/amlaks/rules"
 )
 
-// The plan's side of the current path (SPEC §2b): the compute type and
+// The plan's side of the current path: the compute type and
 // what a Kubernetes create or attach needs besides today's answers.
 
 // Legacy is what the wizard and --help say once about the AKS compute type.
@@ -22,10 +21,9 @@ const Legacy = "AKS compute is the legacy v1 path: Azure ML SDK v1 support ended
 // a create that stopped before the attach.
 const TagCompute = "amlaks-compute"
 
-// Kubernetes reports whether the plan is on the current path (a Kubernetes
-// compute); the zero compute type is the legacy AKS compute, as for
-// ComputeSpec.
-func (p *Plan) Kubernetes() bool { return p.ComputeType == ComputeKubernetes }
+// Kubernetes reports whether the plan makes a Kubernetes compute: the core,
+// unless the plan says AKS (the legacy variant).
+func (p Plan) Kubernetes() bool { return p.ComputeType != ComputeAKS }
 
 // ParseComputeType accepts Kubernetes|k8s|AKS (any case).
 func ParseComputeType(s string) (ComputeType, error) {
@@ -80,9 +78,20 @@ func RouterLabel(r Router) string {
 	return "LoadBalancer (public)"
 }
 
+// RangesAsTyped are authorized IP ranges as typed in a prompt: normalised
+// as the flag's are (an address becomes /32), or, while one is wrong,
+// split as typed for the step's check to name it.
+func RangesAsTyped(s string) []string {
+	rs, vs := rules.ParseIPRanges(s)
+	if len(vs) > 0 {
+		return rules.SplitIPRanges(s)
+	}
+	return rs
+}
+
 // HA is whether the inference router runs highly available: as answered,
 // or, by default, from 3 nodes (the extension's prerequisite).
-func (p *Plan) HA() bool {
+func (p Plan) HA() bool {
 	if p.From(FRouterHA) != Unset {
 		return p.RouterHA
 	}
@@ -94,7 +103,7 @@ func (p *Plan) HA() bool {
 
 // NewClusterName is the AKS cluster a Kubernetes create makes: --cluster,
 // or the compute's name.
-func (p *Plan) NewClusterName() string {
+func (p Plan) NewClusterName() string {
 	if p.ClusterName != "" {
 		return p.ClusterName
 	}
@@ -104,7 +113,7 @@ func (p *Plan) NewClusterName() string {
 // SuggestedClusterName is the name offered for the new AKS cluster while
 // the compute has no name yet: the given or derived name, else one from
 // the workspace's ("mlw-prod" → "aks-prod").
-func (p *Plan) SuggestedClusterName() string {
+func (p Plan) SuggestedClusterName() string {
 	if n := p.NewClusterName(); n != "" || p.Workspace.Name == "" {
 		return n
 	}
@@ -113,7 +122,7 @@ func (p *Plan) SuggestedClusterName() string {
 
 // NewClusterGroup is the resource group of the cluster a Kubernetes create
 // makes: --cluster-resource-group, or the workspace's.
-func (p *Plan) NewClusterGroup() string {
+func (p Plan) NewClusterGroup() string {
 	if p.ClusterGroup != "" {
 		return p.ClusterGroup
 	}
@@ -122,7 +131,7 @@ func (p *Plan) NewClusterGroup() string {
 
 // TargetClusterID is the cluster the Kubernetes compute attaches: the one
 // a create makes, or the one picked for an attach.
-func (p *Plan) TargetClusterID() string {
+func (p Plan) TargetClusterID() string {
 	if p.Mode == ModeAttach {
 		return p.ClusterID
 	}
@@ -134,7 +143,7 @@ func (p *Plan) TargetClusterID() string {
 }
 
 // ClusterSpec is the AKS create of a Kubernetes create.
-func (p *Plan) ClusterSpec() ClusterSpec {
+func (p Plan) ClusterSpec() ClusterSpec {
 	sub := p.Workspace.SubscriptionID
 	if sub == "" {
 		sub = p.Subscription
@@ -150,7 +159,7 @@ func (p *Plan) ClusterSpec() ClusterSpec {
 
 // ExtensionSpec is the Azure ML extension install of the plan, or the
 // update that adds inference to a training-only one (AddsInference).
-func (p *Plan) ExtensionSpec() ExtensionSpec {
+func (p Plan) ExtensionSpec() ExtensionSpec {
 	region := p.Region
 	if p.Mode == ModeAttach && p.Cluster != nil {
 		region = p.Cluster.Region
@@ -171,7 +180,7 @@ func (p *Plan) ExtensionSpec() ExtensionSpec {
 // SizeCheck is the purpose's size check of the plan's compute type: the
 // legacy AKS compute's threshold is Azure's rule (it refuses less), the
 // Kubernetes compute's the recommendation (under it is a Warn).
-func (p *Plan) SizeCheck(size string, nodes, vcpusPerNode int) rules.SizeCheck {
+func (p Plan) SizeCheck(size string, nodes, vcpusPerNode int) rules.SizeCheck {
 	if p.Kubernetes() {
 		return rules.CheckSizeRecommended(p.Purpose, size, nodes, vcpusPerNode)
 	}
@@ -188,7 +197,7 @@ type PurposeChoice struct {
 // PurposeChoices are the purposes, described as the compute type applies
 // them: a rule Azure enforces on the legacy AKS compute, a recommendation
 // on the Kubernetes compute.
-func (p *Plan) PurposeChoices() []PurposeChoice {
+func (p Plan) PurposeChoices() []PurposeChoice {
 	if p.Kubernetes() {
 		return []PurposeChoice{
 			{rules.Production, "Production", "for production traffic: 12 vCPUs and 3 nodes or more in total recommended (fewer is allowed, with a warning); " +
@@ -204,7 +213,7 @@ func (p *Plan) PurposeChoices() []PurposeChoice {
 
 // NvidiaNodes reports nodes with NVIDIA GPUs: the create's size, or any
 // pool of the cluster an attach picked.
-func (p *Plan) NvidiaNodes() bool {
+func (p Plan) NvidiaNodes() bool {
 	if p.Mode != ModeAttach {
 		return rules.NvidiaGPU(p.VMSize)
 	}
@@ -222,12 +231,12 @@ func (p *Plan) NvidiaNodes() bool {
 // AddsInference reports an attach that updates the cluster's
 // training-only extension to serve inference (asked with
 // InstallExtension).
-func (p *Plan) AddsInference() bool {
+func (p Plan) AddsInference() bool {
 	return p.Kubernetes() && p.Mode == ModeAttach && p.InstallExtension && p.Extension != nil && p.Extension.Healthy() && p.Extension.TrainingOnly()
 }
 
 // WorkspaceID is the workspace's ARM id.
-func (p *Plan) WorkspaceID() string {
+func (p Plan) WorkspaceID() string {
 	if p.Workspace.ID != "" {
 		return p.Workspace.ID
 	}
@@ -245,7 +254,7 @@ func (p *Plan) WorkspaceID() string {
 // not need one). Azure/AML-Kubernetes docs/azureml-aks-ta-support.md lists
 // these as what Trusted Access makes work; the legacy AKS compute cannot
 // use it.
-func (p *Plan) TrustedAccessNeeds() []string {
+func (p Plan) TrustedAccessNeeds() []string {
 	if !p.Kubernetes() {
 		return nil
 	}
@@ -270,7 +279,7 @@ func (p *Plan) TrustedAccessNeeds() []string {
 // doesn't support attaching an AKS cluster cross subscription" (azure-ai-docs
 // how-to-deploy-kubernetes-extension.md, Limitations); such a cluster is
 // attached through Azure Arc instead.
-func (p *Plan) CrossSubscription(clusterID string) string {
+func (p Plan) CrossSubscription(clusterID string) string {
 	id, err := rules.ParseClusterID(clusterID)
 	ws := p.Workspace.SubscriptionID
 	if ws == "" {
@@ -331,43 +340,17 @@ func BindingName(workspaceID string) string {
 
 // RoleBindingSpec is the Trusted Access role binding of the plan's
 // workspace on its cluster.
-func (p *Plan) RoleBindingSpec() RoleBindingSpec {
+func (p Plan) RoleBindingSpec() RoleBindingSpec {
 	ws := p.WorkspaceID()
 	return RoleBindingSpec{ClusterID: p.TargetClusterID(), Name: BindingName(ws), Source: ws, Roles: []string{MLWorkloadRole}}
 }
 
 // IdentityLabel is the compute identity for people.
-func (p *Plan) IdentityLabel() string {
+func (p Plan) IdentityLabel() string {
 	if p.Identity == "" || strings.EqualFold(p.Identity, "SystemAssigned") || strings.EqualFold(p.Identity, "system") {
 		return "system-assigned"
 	}
 	return "user-assigned " + p.Identity
-}
-
-func (p *Plan) k8sValue(f Field) string {
-	switch f {
-	case FComputeType:
-		return string(p.ComputeType)
-	case FKubernetesVer:
-		return p.KubernetesVersion
-	case FNewCluster:
-		return p.ClusterName
-	case FAPIAccess:
-		return string(p.APIAccess)
-	case FRouter:
-		return string(p.Router)
-	case FRouterHA:
-		return strconv.FormatBool(p.RouterHA)
-	case FAllowInsecure:
-		return strconv.FormatBool(p.AllowInsecure)
-	case FNamespace:
-		return p.Namespace
-	case FIdentity:
-		return p.Identity
-	case FInstallExtension:
-		return strconv.FormatBool(p.InstallExtension)
-	}
-	return ""
 }
 
 // NewCluster is the answer of the create's cluster step.
@@ -417,51 +400,6 @@ type APIAnswer struct {
 type RouterAnswer struct {
 	Router Router
 	HA     bool
-}
-
-func (p *Plan) k8sAnswer(f Field, v any) (handled, ok bool) {
-	switch f {
-	case FComputeType:
-		ok = into(&p.ComputeType, v)
-	case FKubernetesVer:
-		ok = into(&p.KubernetesVersion, v)
-	case FNewCluster:
-		var c NewCluster
-		if ok = into(&c, v); ok {
-			p.ClusterName, p.ClusterGroup = strings.TrimSpace(c.Name), strings.TrimSpace(c.ResourceGroup)
-		}
-	case FAPIAccess:
-		var a APIAnswer
-		if ok = into(&a, v); ok {
-			p.APIAccess, p.AuthorizedRanges = a.Access, a.Ranges
-		}
-	case FRouter:
-		var r RouterAnswer
-		if ok = into(&r, v); ok {
-			p.Router, p.RouterHA = r.Router, r.HA
-			p.Mark(FRouterHA, Asked)
-		}
-	case FAllowInsecure:
-		ok = into(&p.AllowInsecure, v)
-	case FInstallExtension:
-		ok = into(&p.InstallExtension, v)
-	case FNamespace:
-		var na NamespaceAnswer
-		if into(&na, v) {
-			// the wizard's namespace step also keeps, edits or drops the
-			// instance types the readiness phase creates
-			p.Namespace, p.InstanceTypes, p.NoInstanceTypes, ok = strings.TrimSpace(na.Namespace), na.InstanceTypes, na.NoInstanceTypes, true
-		} else if ok = into(&p.Namespace, v); ok {
-			p.Namespace = strings.TrimSpace(p.Namespace)
-		}
-	case FIdentity:
-		if ok = into(&p.Identity, v); ok {
-			p.Identity = strings.TrimSpace(p.Identity)
-		}
-	default:
-		return false, false
-	}
-	return true, ok
 }
 
 // DecideLTS is the decider after the version step of a Kubernetes
@@ -516,7 +454,7 @@ func DecideInstallExtension(p *Plan, k Known) {
 // needs one), extension and attach; a Kubernetes attach's binding and
 // extension when they are needed, and attach; the legacy create or attach
 // alone.
-func (p *Plan) SubmitKinds() []OpKind {
+func (p Plan) SubmitKinds() []OpKind {
 	if !p.Kubernetes() {
 		if p.Mode == ModeAttach {
 			return []OpKind{OpAttach}
@@ -543,7 +481,7 @@ func (p *Plan) SubmitKinds() []OpKind {
 // Expected is how long the plan's submit usually takes: its operations'
 // usual times (exp, per kind) added up. The review and the progress of
 // the wizard both say this one figure.
-func (p *Plan) Expected(exp func(OpKind) time.Duration) time.Duration {
+func (p Plan) Expected(exp func(OpKind) time.Duration) time.Duration {
 	var d time.Duration
 	for _, k := range p.SubmitKinds() {
 		d += exp(k)

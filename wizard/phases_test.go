@@ -234,22 +234,3 @@ func BenchmarkKubernetesPlan(b *testing.B) {
 		}
 	}
 }
-
-// legacyOnly hides the fake's Kubernetes side (a Cloud of today).
-type legacyOnly struct{ wizard.Cloud }
-
-func TestResolveWithoutKubernetesSideStillNamesFlags(t *testing.T) {
-	c := legacyOnly{wizardtest.New()}
-	p := wizard.NewPlan(wizard.ModeCreate)
-	p.Subscription, p.Workspace = wizardtest.Sub, wizardtest.WS
-	p.Mark(wizard.FSubscription, wizard.Flag)
-	p.Mark(wizard.FWorkspace, wizard.Flag)
-	vs, err := wizard.Resolve(t.Context(), c, p)
-	if err != nil || len(vs) == 0 || !strings.Contains(vs[0].Message+vs[len(vs)-1].Message, "name") {
-		t.Fatalf("resolve: %v %v", vs, err)
-	}
-	p.Name, p.AllowInsecure = "k8s-x", true
-	if _, err := wizard.Preflight(t.Context(), c, p, nil); err == nil || wizard.HintOf(err) != "use --compute-type AKS" {
-		t.Fatalf("preflight: %v", err)
-	}
-}

@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/amlaks/amlaks/rules"
@@ -22,7 +21,7 @@ const (
 // Source says where an answer came from.
 type Source int
 
-// Sources, in the order SPEC §1 applies them.
+// Sources, from the weakest: a later one overrides an earlier.
 const (
 	Unset   Source = iota
 	Default        // the product default (3 × Standard_D3_v2, production, the workspace's region)
@@ -55,7 +54,7 @@ const (
 	FName         Field = "name"
 	FCluster      Field = "cluster-id"
 	FDescription  Field = "description"
-	// The current path (SPEC §2b).
+	// The current path.
 	FComputeType      Field = "compute-type"
 	FKubernetesVer    Field = "kubernetes-version"
 	FNewCluster       Field = "cluster" // create: the AKS cluster to make (name + resource group)
@@ -90,7 +89,7 @@ type Plan struct {
 	ClusterGroup string
 	Cluster      *Cluster
 
-	// The current path (SPEC §2b); see kubernetes_plan.go.
+	// The current path; see kubernetes_plan.go.
 	ComputeType       ComputeType
 	KubernetesVersion string // create: "1.32" or "1.32.4"; the region's default unless chosen
 	LTS               bool   // create: the version is offered only with long-term support (DecideLTS)
@@ -113,6 +112,8 @@ type Plan struct {
 	sizes           *SizeList // of the plan's region, once read (for sizing)
 
 	from map[Field]Source
+	// shared: from belongs to the plan this is a View of
+	shared bool
 }
 
 // NewPlan returns a plan with the product defaults (production,
@@ -132,18 +133,32 @@ func NewPlan(mode Mode) *Plan {
 
 // Mark records where field's answer came from.
 func (p *Plan) Mark(f Field, s Source) {
-	if p.from == nil {
-		p.from = map[Field]Source{}
+	if p.from == nil || p.shared {
+		// a view writes its own copy, never the plan it shows
+		from := make(map[Field]Source, len(p.from)+1)
+		for k, v := range p.from {
+			from[k] = v
+		}
+		p.from, p.shared = from, false
 	}
 	p.from[f] = s
 }
 
+// View is the plan for reading: a copy that shares nothing it could write
+// back (the answers' sources are copied on its first Mark). Fields and
+// slices it shares are for reading; Clone makes a plan to edit.
+func (p *Plan) View() Plan {
+	v := *p
+	v.shared = true
+	return v
+}
+
 // From says where field's answer came from.
-func (p *Plan) From(f Field) Source { return p.from[f] }
+func (p Plan) From(f Field) Source { return p.from[f] }
 
 // Given reports whether the answer was given up front (flag, environment,
 // az CLI or only choice), so the wizard does not ask it.
-func (p *Plan) Given(f Field) bool {
+func (p Plan) Given(f Field) bool {
 	switch p.from[f] {
 	case Flag, Env, AzCLI, Only:
 		return true
@@ -153,8 +168,9 @@ func (p *Plan) Given(f Field) bool {
 
 // Clone returns a deep copy, so a screen can edit without touching the
 // original until it commits.
-func (p *Plan) Clone() *Plan {
-	c := *p
+func (p Plan) Clone() *Plan {
+	c := p
+	c.shared = false
 	c.from = make(map[Field]Source, len(p.from))
 	for k, v := range p.from {
 		c.from[k] = v
@@ -172,10 +188,10 @@ func (p *Plan) Clone() *Plan {
 }
 
 // WorkspaceRef returns the workspace's address.
-func (p *Plan) WorkspaceRef() WorkspaceRef { return p.Workspace.WorkspaceRef }
+func (p Plan) WorkspaceRef() WorkspaceRef { return p.Workspace.WorkspaceRef }
 
 // Spec builds the create or attach body from the plan.
-func (p *Plan) Spec() ComputeSpec {
+func (p Plan) Spec() ComputeSpec {
 	s := ComputeSpec{
 		Name:        p.Name,
 		Location:    p.Workspace.Region,
@@ -226,33 +242,11 @@ func FindWorkspace(all []Workspace, name, rg string) (Workspace, bool) {
 
 // Value is the plan's answer for field f as the user would type it ("" for
 // fields without a single value).
-func (p *Plan) Value(f Field) string {
-	switch f {
-	case FSubscription:
-		return p.Subscription
-	case FWorkspace:
-		return p.Workspace.Name
-	case FMode:
-		return string(p.Mode)
-	case FPurpose:
-		return string(p.Purpose)
-	case FRegion:
-		return p.Region
-	case FVMSize:
-		return p.VMSize
-	case FNodes:
-		return strconv.Itoa(p.Nodes)
-	case FName:
-		return p.Name
-	case FDescription:
-		return p.Description
-	case FCluster:
-		if p.ClusterID == "" {
-			return p.ClusterName
-		}
-		return p.ClusterID
+func (p Plan) Value(f Field) string {
+	if a, ok := answers[f]; ok && a.get != nil {
+		return a.get(&p)
 	}
-	return p.k8sValue(f)
+	return ""
 }
 
 // into stores v in *dst when v has dst's type (a wrong type leaves dst
@@ -271,47 +265,11 @@ func into[T any](dst *T, v any) bool {
 // of the wrong type for the field is an error, never a panic.
 func (p *Plan) Answer(f Field, v any) error {
 	before := p.Value(f)
-	ok := true
-	switch f {
-	case FSubscription:
-		ok = into(&p.Subscription, v)
-	case FWorkspace:
-		ok = into(&p.Workspace, v)
-	case FMode:
-		ok = into(&p.Mode, v)
-	case FPurpose:
-		ok = into(&p.Purpose, v)
-	case FRegion:
-		ok = into(&p.Region, v)
-	case FVMSize:
-		ok = into(&p.VMSize, v)
-	case FNodes:
-		ok = into(&p.Nodes, v)
-	case FNetwork:
-		prefix := p.Network.SubnetPrefix
-		if ok = into(&p.Network, v); ok {
-			p.Network.SubnetPrefix = prefix
-		}
-	case FTLS:
-		if ok = into(&p.TLS, v); ok {
-			p.TLS = p.TLS.Normalized()
-		}
-	case FName:
-		if ok = into(&p.Name, v); ok {
-			p.Name = strings.TrimSpace(p.Name)
-		}
-	case FCluster:
-		var cl Cluster
-		if ok = into(&cl, v); ok {
-			p.ClusterID, p.Cluster = cl.ID, &cl
-		}
-	default:
-		var handled bool
-		handled, ok = p.k8sAnswer(f, v)
-		if !handled {
-			return fmt.Errorf("%s is not a field the wizard asks", f)
-		}
+	a, known := answers[f]
+	if !known || a.set == nil {
+		return fmt.Errorf("%s is not a field the wizard asks", f)
 	}
+	ok := a.set(p, v)
 	if !ok {
 		return fmt.Errorf("answer for %s has the wrong type %T", f, v)
 	}
@@ -341,10 +299,3 @@ func (p *Plan) Answer(f Field, v any) error {
 // DetachCostNote is what a detach leaves behind: the cluster is kept and
 // keeps costing (shown on the detach confirmation and its result).
 const DetachCostNote = "it keeps running, and costing, until you delete it in AKS (az aks delete)"
-
-// DeployHint is the next step after a create or attach, with the same
-// flag everywhere: "deploy a model with --compute-target aks-1 (az ml
-// model deploy --compute-target aks-1, or AksWebservice in Python)".
-func DeployHint(name string) string {
-	return "deploy a model with --compute-target " + name + " (az ml model deploy --compute-target " + name + ", or AksWebservice in Python)"
-}

@@ -77,7 +77,7 @@ func NameTaken(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (bool
 }
 
 // Preflight gathers the facts of the plan from Azure, every independent
-// call in parallel, and applies the rules of SPEC §4.5. inFlight is the
+// call in parallel, and applies the create and attach rules. inFlight is the
 // double-submit guard (may be nil).
 //
 // A workspace that takes no AKS compute (an Azure AI Foundry hub or
@@ -569,7 +569,7 @@ func alreadyAttached(p *Plan, attachedAs []string) []rules.Finding {
 
 // GuardKey is the double-submit key: the cluster ID for attach, the
 // workspace and name for create.
-func (p *Plan) GuardKey() string {
+func (p Plan) GuardKey() string {
 	if p.Mode == ModeAttach {
 		if id, err := rules.ParseClusterID(p.ClusterID); err == nil {
 			return id.String()

@@ -15,28 +15,15 @@ import (
 // (besides Microsoft.MachineLearningServices, which the workspace proves).
 var Providers = []string{"Microsoft.ContainerService", "Microsoft.KubernetesConfiguration"}
 
-// kubeCloud returns the Kubernetes side of the port.
-func kubeCloud(c Cloud) (KubernetesCloud, error) {
-	if kc, ok := c.(KubernetesCloud); ok {
-		return kc, nil
-	}
-	return nil, &Error{Kind: ErrBadRequest, Op: "kubernetes compute", Message: "this Azure connection cannot create Kubernetes computes",
-		Hint: "use --compute-type AKS"}
-}
-
 // ExtensionIndex reads the Azure ML extension of every cluster, in
 // parallel (lower-case cluster ID → extension; absent: none installed).
 func ExtensionIndex(ctx context.Context, c Cloud, cls []Cluster) (map[string]Extension, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil, err
-	}
 	out := map[string]Extension{}
 	var mu sync.Mutex
 	var g group
 	for _, cl := range cls {
 		g.Go(func() error {
-			e, ok, err := kc.Extension(ctx, cl.ID)
+			e, ok, err := c.Extension(ctx, cl.ID)
 			if err != nil || !ok {
 				return err
 			}
@@ -54,10 +41,6 @@ func ExtensionIndex(ctx context.Context, c Cloud, cls []Cluster) (map[string]Ext
 // cluster ID → bindings). A cluster whose bindings cannot be read is left
 // out: unknown, as the picker then says nothing of them.
 func BindingIndex(ctx context.Context, c Cloud, cls []Cluster) map[string][]RoleBinding {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil
-	}
 	out := map[string][]RoleBinding{}
 	var mu sync.Mutex
 	var g group
@@ -66,7 +49,7 @@ func BindingIndex(ctx context.Context, c Cloud, cls []Cluster) map[string][]Role
 			continue
 		}
 		g.Go(func() error {
-			bs, err := kc.RoleBindings(ctx, cl.ID)
+			bs, err := c.RoleBindings(ctx, cl.ID)
 			if err == nil {
 				mu.Lock()
 				out[strings.ToLower(cl.ID)] = bs
@@ -229,13 +212,13 @@ func kubernetesClusterFacts(cl Cluster, p *Plan, legacy []string, k8s []rules.Ku
 // premiumPrice is the Premium tier's hourly price when the version needs
 // it (0 when it is not needed or cannot be read: the finding then says the
 // list price).
-func premiumPrice(ctx context.Context, kc KubernetesCloud, region string, need bool) float64 {
+func premiumPrice(ctx context.Context, c Cloud, region string, need bool) float64 {
 	if !need {
 		return 0
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	v, err := kc.PremiumTierPrice(pctx, region)
+	v, err := c.PremiumTierPrice(pctx, region)
 	if err != nil {
 		return 0
 	}
@@ -265,20 +248,17 @@ func recommendOnly(fs []rules.Finding, cl Cluster, p *Plan) []rules.Finding {
 // today's findings (name, size and quota for a create; the cluster's for
 // an attach) plus the current path's.
 func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return Report{}, err
-	}
 	var provs map[string]string
 	var provErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); provs, provErr = kc.Providers(ctx, p.Subscription, Providers) }()
+	go func() { defer wg.Done(); provs, provErr = c.Providers(ctx, p.Subscription, Providers) }()
 	var r Report
+	var err error
 	if p.Mode == ModeAttach {
-		r, err = kubernetesAttachPreflight(ctx, c, kc, p, inFlight)
+		r, err = kubernetesAttachPreflight(ctx, c, p, inFlight)
 	} else {
-		r, err = kubernetesCreatePreflight(ctx, c, kc, p)
+		r, err = kubernetesCreatePreflight(ctx, c, p)
 	}
 	wg.Wait()
 	if err != nil {
@@ -296,7 +276,7 @@ func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard)
 	return r, nil
 }
 
-func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan) (Report, error) {
+func kubernetesCreatePreflight(ctx context.Context, c Cloud, p *Plan) (Report, error) {
 	r, err := createPreflight(ctx, c, p)
 	if err != nil {
 		return r, err
@@ -320,7 +300,7 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 		fs = append(fs, rules.Finding{Code: rules.CodeGPUNote, Severity: rules.Info,
 			Message: p.VMSize + " has NVIDIA GPUs: the Azure ML extension installs the NVIDIA device plugin (installNvidiaDevicePlugin=True), or the GPUs are never scheduled"})
 	}
-	cl, err := kc.Cluster(ctx, p.TargetClusterID())
+	cl, err := c.Cluster(ctx, p.TargetClusterID())
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return r, err
@@ -337,7 +317,7 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 		VMSize: r.Facts.Size.Name, VCPUs: r.Facts.Size.VCPUs, MemoryGB: r.Facts.Size.MemoryGB,
 		Version: p.KubernetesVersion, VersionPreview: st.Preview, VersionDefault: p.From(FKubernetesVer) == Default,
 		VersionLTSOnly: st.LTSOnly, PremiumTier: p.LTS, DefaultVersion: r.Facts.Default,
-		PremiumPerHour: premiumPrice(ctx, kc, p.Region, st.LTSOnly),
+		PremiumPerHour: premiumPrice(ctx, c, p.Region, st.LTSOnly),
 		ClusterExists:  exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks",
 		TrustedAccessNeeds: p.TrustedAccessNeeds(), NewBinding: BindingName(p.WorkspaceID()), Router: p.Router.ServiceType(),
 		WorkspacePrivateEndpoint: p.Workspace.PrivateEndpoint, ClusterRegion: p.Region}
@@ -364,16 +344,16 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, kc KubernetesCloud,
 	return r, nil
 }
 
-func kubernetesAttachPreflight(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan, inFlight *Guard) (Report, error) {
+func kubernetesAttachPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard) (Report, error) {
 	var ext Extension
 	var haveExt bool
 	var bindings []RoleBinding
 	var bindErr error
 	r, f, attachedAs, err := attachFacts(ctx, c, p, inFlight, func(g *group) {
-		g.Go(func() (err error) { ext, haveExt, err = kc.Extension(ctx, p.ClusterID); return })
+		g.Go(func() (err error) { ext, haveExt, err = c.Extension(ctx, p.ClusterID); return })
 		// read whether the cluster needs it or not (it is known only once
 		// the cluster is): one call, and a failure only leaves it unknown
-		g.Go(func() error { bindings, bindErr = kc.RoleBindings(ctx, p.ClusterID); return nil })
+		g.Go(func() error { bindings, bindErr = c.RoleBindings(ctx, p.ClusterID); return nil })
 	})
 	if err != nil {
 		return r, err
@@ -426,13 +406,9 @@ type Phase struct {
 // attach. Requests come from the port's request builders (secrets
 // redacted).
 func Phases(c Cloud, p *Plan) ([]Phase, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil, err
-	}
 	var out []Phase
 	if p.Mode == ModeCreate {
-		req, err := kc.ClusterRequest(p.ClusterSpec())
+		req, err := c.ClusterRequest(p.ClusterSpec())
 		if err != nil {
 			return nil, err
 		}
@@ -441,7 +417,7 @@ func Phases(c Cloud, p *Plan) ([]Phase, error) {
 	}
 	if needs := p.TrustedAccessNeeds(); len(needs) > 0 {
 		spec := p.RoleBindingSpec()
-		req, err := kc.RoleBindingRequest(spec)
+		req, err := c.RoleBindingRequest(spec)
 		if err != nil {
 			return nil, err
 		}
@@ -451,7 +427,7 @@ func Phases(c Cloud, p *Plan) ([]Phase, error) {
 	}
 	if p.Mode == ModeCreate || p.InstallExtension {
 		spec := p.ExtensionSpec()
-		req, err := kc.ExtensionRequest(spec)
+		req, err := c.ExtensionRequest(spec)
 		if err != nil {
 			return nil, err
 		}
@@ -507,14 +483,10 @@ type PhaseProgress struct {
 // (exists, Succeeded, tagged by amlaks), the extension (Succeeded), the
 // compute (exists and Succeeded).
 func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil, err
-	}
 	var out []PhaseState
 	id := p.TargetClusterID()
 	if p.Mode == ModeCreate {
-		cl, err := kc.Cluster(ctx, id)
+		cl, err := c.Cluster(ctx, id)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			out = append(out, PhaseState{Kind: PhaseCluster, State: "missing"})
@@ -527,7 +499,7 @@ func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
 		}
 	}
 	if len(p.TrustedAccessNeeds()) > 0 {
-		bs, err := kc.RoleBindings(ctx, id)
+		bs, err := c.RoleBindings(ctx, id)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
@@ -541,7 +513,7 @@ func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
 		}
 		out = append(out, ts)
 	}
-	e, ok, err := kc.Extension(ctx, id)
+	e, ok, err := c.Extension(ctx, id)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
@@ -602,17 +574,13 @@ func (e *Interrupted) Error() string {
 // failure keeps the earlier phases and returns a *PhaseError saying what
 // exists and what to do.
 func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Duration, on func(PhaseProgress)) (*Compute, error) {
-	kc, err := kubeCloud(c)
-	if err != nil {
-		return nil, err
-	}
 	if on == nil {
 		on = func(PhaseProgress) {}
 	}
 	on = lockedProgress(on) // readiness reports from beside the attach
 	if p.Kubernetes() && p.Mode == ModeAttach && p.Cluster == nil {
 		// whether the cluster needs Trusted Access is the cluster's to say
-		if cl, err := kc.Cluster(ctx, p.ClusterID); err == nil {
+		if cl, err := c.Cluster(ctx, p.ClusterID); err == nil {
 			p = p.Clone()
 			p.Cluster = &cl
 		}
@@ -624,21 +592,21 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	}
 	defer g.Release(key)
 	if p.RegisterProviders {
-		provs, err := kc.Providers(ctx, p.Subscription, Providers)
+		provs, err := c.Providers(ctx, p.Subscription, Providers)
 		if err != nil {
 			return nil, err
 		}
 		var started []string
 		for _, ns := range Providers {
 			if !strings.EqualFold(provs[ns], "Registered") {
-				if err := kc.RegisterProvider(ctx, p.Subscription, ns); err != nil {
+				if err := c.RegisterProvider(ctx, p.Subscription, ns); err != nil {
 					return nil, err
 				}
 				started = append(started, ns)
 			}
 		}
 		if len(started) > 0 {
-			if err := waitRegistered(ctx, kc, p.Subscription, started, every, on); err != nil {
+			if err := waitRegistered(ctx, c, p.Subscription, started, every, on); err != nil {
 				return nil, err
 			}
 		}
@@ -688,13 +656,13 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			return nil, fail(PhaseCluster, &Error{Kind: ErrConflict, Message: "AKS cluster " + p.NewClusterName() + " " + st.Detail, Hint: "pick another --cluster, or attach it"})
 		case st.State == "Creating" || st.State == "Updating":
 			if err := waitFor(ctx, every, PhaseCluster, on, func() (string, error) {
-				cl, err := kc.Cluster(ctx, id)
+				cl, err := c.Cluster(ctx, id)
 				return cl.ProvisioningState, err
 			}); err != nil {
 				return nil, fail(PhaseCluster, err)
 			}
 		default:
-			op, err := kc.CreateCluster(ctx, p.ClusterSpec())
+			op, err := c.CreateCluster(ctx, p.ClusterSpec())
 			if err != nil {
 				return nil, fail(PhaseCluster, err)
 			}
@@ -704,7 +672,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 		exists = append(exists, "cluster "+p.NewClusterName()+" created")
 	}
-	ready := beginReadiness(ctx, c, kc, p, on)
+	ready := beginReadiness(ctx, c, p, on)
 	defer ready.stop()
 	// Trusted Access: before the attach, so Azure ML can reach the cluster
 	// when it attaches it (AKS applies a new binding within minutes)
@@ -716,7 +684,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 				Note: "Trusted Access role binding " + tst.Name + " of " + p.Workspace.Name + " exists"}})
 		case tst.State == "Updating":
 			if err := waitFor(ctx, every, PhaseTrustedAccess, on, func() (string, error) {
-				bs, err := kc.RoleBindings(ctx, id)
+				bs, err := c.RoleBindings(ctx, id)
 				if err != nil {
 					return "", err
 				}
@@ -731,7 +699,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 				return nil, fail(PhaseTrustedAccess, err)
 			}
 		default:
-			op, err := kc.CreateRoleBinding(ctx, spec)
+			op, err := c.CreateRoleBinding(ctx, spec)
 			if err != nil {
 				return nil, fail(PhaseTrustedAccess, err)
 			}
@@ -746,7 +714,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		on(PhaseProgress{Phase: PhaseExtension, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "the Azure ML extension is installed"}})
 	} else if est.State == "Creating" || est.State == "Updating" {
 		if err := waitFor(ctx, every, PhaseExtension, on, func() (string, error) {
-			e, _, err := kc.Extension(ctx, id)
+			e, _, err := c.Extension(ctx, id)
 			return e.State, err
 		}); err != nil {
 			return nil, fail(PhaseExtension, err)
@@ -771,7 +739,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		if est.TrainingOnly {
 			spec.Update = true
 		}
-		op, err := kc.InstallExtension(ctx, spec)
+		op, err := c.InstallExtension(ctx, spec)
 		if err != nil {
 			return nil, fail(PhaseExtension, err)
 		}
@@ -815,13 +783,13 @@ const PhaseProviders PhaseKind = "providers"
 
 // waitRegistered polls the providers until each is Registered (a
 // registration takes a few minutes in Azure).
-func waitRegistered(ctx context.Context, kc KubernetesCloud, sub string, namespaces []string, every time.Duration, on func(PhaseProgress)) error {
+func waitRegistered(ctx context.Context, c Cloud, sub string, namespaces []string, every time.Duration, on func(PhaseProgress)) error {
 	start := time.Now()
 	if every <= 0 {
 		every = time.Second
 	}
 	for {
-		provs, err := kc.Providers(ctx, sub, namespaces)
+		provs, err := c.Providers(ctx, sub, namespaces)
 		if err != nil {
 			return err
 		}

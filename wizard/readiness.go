@@ -283,7 +283,7 @@ func (p *Plan) readinessWanted() bool {
 
 // beginReadiness starts the readiness phase beside the extension and the
 // attach (nil-safe methods when the plan wants none).
-func beginReadiness(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan, on func(PhaseProgress)) *readiness {
+func beginReadiness(ctx context.Context, c Cloud, p *Plan, on func(PhaseProgress)) *readiness {
 	if _, ok := c.(CommandRunner); !ok || !p.readinessWanted() {
 		return nil // a Cloud without the run command (test fakes) has no cluster to prepare
 	}
@@ -291,7 +291,7 @@ func beginReadiness(ctx context.Context, c Cloud, kc KubernetesCloud, p *Plan, o
 	r := &readiness{done: make(chan struct{}), ext: make(chan struct{}), cancel: cancel}
 	go func() {
 		defer close(r.done)
-		cl, err := kc.Cluster(ctx, p.TargetClusterID())
+		cl, err := c.Cluster(ctx, p.TargetClusterID())
 		if err != nil {
 			cl = Cluster{}
 			if p.Cluster != nil {

@@ -141,10 +141,7 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 	var g group
 	var sizes SizeList
 	var haveSizes bool
-	_, isKube := c.(KubernetesCloud)
-	// a Cloud without the current path's side leaves these unknown: the
-	// preflight says so, after every flag was checked
-	wantExt := slices.Contains(loads, LoadExtensions) && ready(p, LoadExtensions) && isKube
+	wantExt := slices.Contains(loads, LoadExtensions) && ready(p, LoadExtensions)
 	if wantExt && !slices.Contains(loads, LoadClusters) {
 		loads = append(slices.Clone(loads), LoadClusters)
 	}
@@ -198,15 +195,8 @@ func Fetch(ctx context.Context, c Cloud, p *Plan, loads []Load, k *Known) error 
 				return err
 			})
 		case LoadProviders:
-			if !isKube {
-				continue
-			}
 			g.Go(func() (err error) {
-				kc, err := kubeCloud(c)
-				if err != nil {
-					return err
-				}
-				k.Providers, err = kc.Providers(ctx, p.Subscription, Providers)
+				k.Providers, err = c.Providers(ctx, p.Subscription, Providers)
 				k.HaveProviders = err == nil
 				return err
 			})

@@ -222,7 +222,7 @@ func TestErrorText(t *testing.T) {
 		t.Fatal("kind text")
 	}
 	if wizard.OpCreate.Expected().Minutes() != 10 || wizard.OpAttach.Expected().Minutes() != 5 {
-		t.Fatal("expected durations (SPEC §2.11)")
+		t.Fatal("expected durations")
 	}
 }
 

@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 // StepID names a step of the wizard.
 type StepID string
 
-// Steps of SPEC §2 and §3.
+// Steps of the wizard, on both compute types.
 const (
 	StepSubscription StepID = "subscription"
 	StepWorkspace    StepID = "workspace"
@@ -29,7 +30,7 @@ const (
 	StepReview       StepID = "review"
 	StepSubmit       StepID = "submit"
 	StepList         StepID = "list"
-	// The current path (SPEC §2b).
+	// The current path.
 	StepComputeType StepID = "compute-type"
 	StepK8sVersion  StepID = "kubernetes-version"
 	StepNewCluster  StepID = "new-cluster"
@@ -101,6 +102,27 @@ type Step struct {
 	// Help is the step's one-line help (the accessible mode's question
 	// description and the TUI's ? page).
 	Help string
+	// Offer is what Enter takes when it is not the plan's value as it
+	// stands (nil): the wizard preselects it and the accessible mode
+	// offers it, from the same function.
+	Offer func(p Plan, k Known) string
+	// Choices are the fixed answers of a choice step, in the words of the
+	// plan's compute type (nil: its choices are loaded, or it is a form);
+	// Chosen is the value the plan holds and AnswerOf the answer a value
+	// gives Plan.Answer.
+	Choices  func(p Plan) []Choice
+	Chosen   func(p Plan) string
+	AnswerOf func(value string) any
+}
+
+// Offer is what Enter takes at step id: the step's offer, else the
+// plan's answer.
+func Offer(p Plan, id StepID, k Known) string {
+	st := StepOf(id)
+	if st.Offer != nil {
+		return st.Offer(p, k)
+	}
+	return p.Value(st.Field)
 }
 
 // Flag is the step's first flag ("--vm-size"), "" when none.
@@ -129,13 +151,16 @@ var table = []Step{
 		Kind: KindChoice, Loads: []Load{LoadWorkspaces}, Check: checkWorkspace,
 		Help: "the Azure ML workspace that gets the compute target"},
 	{ID: StepMode, Title: "Mode", Field: FMode, Modes: allModes, Numbered: true, Kind: KindChoice,
-		Help: "create a new cluster, attach an existing one, browse versions or list computes"},
+		Help:    "create a new cluster, attach an existing one, browse versions or list computes",
+		Choices: fixed(ModeChoices), Chosen: func(p Plan) string { return string(p.Mode) }, AnswerOf: func(v string) any { return Mode(v) }},
 	{ID: StepComputeType, Title: "Compute type", Field: FComputeType, Flags: []string{"--compute-type"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadProviders}, Check: checkComputeType,
-		Help: "Kubernetes compute: AKS + the Azure ML extension (current, recommended); or AKS compute (legacy v1, as in the 2020 article)"},
+		Help:    "Kubernetes compute: AKS + the Azure ML extension (current, recommended); or AKS compute (legacy v1, as in the 2020 article)",
+		Choices: fixed(ComputeTypeChoices), Chosen: func(p Plan) string { return string(p.Variant().Type) }, AnswerOf: func(v string) any { return ComputeType(v) }},
 	{ID: StepPurpose, Title: "Cluster purpose", Field: FPurpose, Flags: []string{"--purpose"}, Modes: createAttach, Numbered: true,
 		Kind: KindChoice, Check: checkPurpose,
-		Help: "production: 12 vCPUs and 3 nodes (required on the AKS compute, recommended on the Kubernetes compute); dev-test 2 vCPUs, no fault tolerance"},
+		Help:    "production: 12 vCPUs and 3 nodes (required on the AKS compute, recommended on the Kubernetes compute); dev-test 2 vCPUs, no fault tolerance",
+		Choices: purposeChoices, Chosen: purposeChoice, AnswerOf: func(v string) any { pp, _ := rules.ParsePurpose(v); return pp }},
 	{ID: StepRegion, Title: "Region", Field: FRegion, Flags: []string{"--region"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadRegions}, Check: checkRegion,
 		Help: "where the cluster runs (default: the workspace's region)"},
@@ -149,13 +174,21 @@ var table = []Step{
 		Help: "the version a create gets (the region's default) and the region's version table"},
 	{ID: StepK8sVersion, Title: "Kubernetes version", Field: FKubernetesVer, Flags: []string{"--kubernetes-version"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadVersions}, Check: checkK8sVersion,
-		Help: "the cluster's Kubernetes version: the region's default preselected, LTS marked, previews warned"},
+		Help:  "the cluster's Kubernetes version: the region's default preselected, LTS marked, previews warned",
+		Offer: func(p Plan, k Known) string { return PreselectedVersion(p, k.Versions) }},
 	{ID: StepVMSize, Title: "VM size", Field: FVMSize, Flags: []string{"--vm-size"}, Modes: createOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadSizes}, Check: checkVMSize,
 		Help: "the node size; it cannot be changed later (GPU sizes must be chosen now)"},
 	{ID: StepNodes, Title: "Node count", Field: FNodes, Flags: []string{"--nodes"}, Modes: createOnly, Numbered: true,
 		Kind: KindNumber, Loads: []Load{LoadSizes}, Check: checkNodes,
-		Help: "nodes × vCPUs of the size against the purpose's threshold and the quota"},
+		Help: "nodes × vCPUs of the size against the purpose's threshold and the quota",
+		Offer: func(p Plan, k Known) string {
+			var z VMSize
+			if k.Sizes != nil {
+				z, _ = k.Sizes.Find(p.VMSize)
+			}
+			return strconv.Itoa(SuggestedNodes(p, z))
+		}},
 	{ID: StepNewCluster, Title: "AKS cluster", Field: FNewCluster, Flags: []string{"--cluster", "--cluster-resource-group"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
 		Kind: KindForm, Loads: []Load{LoadClusters}, Check: checkNewCluster,
 		Help: "the AKS cluster's name (1-63 letters, digits, - or _) and resource group (default: the workspace's)"},
@@ -217,20 +250,9 @@ func StepOf(id StepID) Step {
 	return Step{ID: id, Title: string(id)}
 }
 
-// Flow is the ordered list of steps of a mode on the legacy AKS compute
-// (today's steps plus the compute type), which the TUI walks until it has
-// the current path's screens; FlowFor follows the plan's compute type.
-func Flow(m Mode) []StepID { return flow(m, ComputeAKS) }
-
 // FlowFor is the ordered list of steps of the plan's mode and compute type
-// (the legacy AKS compute keeps today's steps, plus the compute type).
-func FlowFor(p *Plan) []StepID {
-	t := p.ComputeType
-	if t == "" {
-		t = ComputeAKS
-	}
-	return flow(p.Mode, t)
-}
+// (the Kubernetes compute's unless the plan says AKS).
+func FlowFor(p *Plan) []StepID { return flow(p.Mode, p.Variant().Type) }
 
 func flow(m Mode, t ComputeType) []StepID {
 	if m == "" {
@@ -249,12 +271,9 @@ func flow(m Mode, t ComputeType) []StepID {
 	return out
 }
 
-// Position returns the 1-based number of a step among the numbered steps
-// of the mode's Flow and their count; 0 for unnumbered steps (subscription,
-// submit). PositionFor counts the plan's own flow.
-func Position(m Mode, id StepID) (n, total int) { return position(Flow(m), id) }
-
-// PositionFor is Position over the plan's flow (its compute type).
+// PositionFor returns the 1-based number of a step among the numbered
+// steps of the plan's flow and their count; 0 for unnumbered steps
+// (subscription, submit).
 func PositionFor(p *Plan, id StepID) (n, total int) { return position(FlowFor(p), id) }
 
 func position(fl []StepID, id StepID) (n, total int) {
@@ -397,6 +416,31 @@ type Known struct {
 	HaveSubscriptions, HaveWorkspaces, HaveComputes, HaveClusters, HaveAttachments bool
 }
 
+// fixed are choices that do not depend on the plan.
+func fixed(cs []Choice) func(Plan) []Choice { return func(Plan) []Choice { return cs } }
+
+// purposeChoices are the purposes in the words of the plan's compute type
+// (Plan.PurposeChoices), valued as the --purpose flag takes them.
+func purposeChoices(p Plan) []Choice {
+	var out []Choice
+	for _, c := range p.PurposeChoices() {
+		v := "production"
+		if c.Purpose == rules.DevTest {
+			v = "dev-test"
+		}
+		out = append(out, Choice{v, c.Title, c.Desc})
+	}
+	return out
+}
+
+// purposeChoice is the plan's purpose as its choice's value.
+func purposeChoice(p Plan) string {
+	if p.Purpose == rules.DevTest {
+		return "dev-test"
+	}
+	return "production"
+}
+
 // --- the checks of the table -------------------------------------------
 
 func checkSubscription(p *Plan, k Known) []rules.Violation {
@@ -534,7 +578,7 @@ func checkNodes(p *Plan, k Known) []rules.Violation {
 
 func checkNetwork(p *Plan, _ Known) []rules.Violation {
 	if p.Mode == ModeAttach {
-		// an attach chooses only the load balancer (azure-facts §9)
+		// an attach chooses only the load balancer
 		return rules.CheckNetwork(rules.Network{LoadBalancer: p.Network.LoadBalancer, LoadBalancerSubnet: p.Network.LoadBalancerSubnet})
 	}
 	return rules.CheckNetwork(p.Network)

@@ -7,7 +7,7 @@ import (
 	"github.com/amlaks/amlaks/rules"
 )
 
-// The checks of the current path's rows (SPEC §2b).
+// The checks of the current path's rows.
 
 func checkComputeType(p *Plan, _ Known) []rules.Violation {
 	switch p.ComputeType {

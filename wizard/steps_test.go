@@ -50,14 +50,16 @@ func TestPositionCountsNumberedSteps(t *testing.T) {
 	if n, total := PositionFor(legacy(ModeCreate), StepRegion); n != 5 || total != 12 {
 		t.Fatalf("legacy create region = %d/%d, want 5/12", n, total)
 	}
-	if n, _ := Position(ModeCreate, StepSubmit); n != 0 {
+	if n, _ := PositionFor(NewPlan(ModeCreate), StepSubmit); n != 0 {
 		t.Fatalf("submit is not numbered, got %d", n)
 	}
 	if n, total := PositionFor(legacy(ModeAttach), StepCluster); n != 5 || total != 9 {
 		t.Fatalf("legacy attach cluster = %d/%d, want 5/9 (the load balancer is asked in attach too)", n, total)
 	}
-	if n, total := Position(ModeAttach, StepCluster); n != 5 || total != 9 {
-		t.Fatalf("Position (the legacy flow) attach cluster = %d/%d, want 5/9", n, total)
+	// a plan that does not say its type is on the Kubernetes compute's
+	// flow, the core: never the legacy one unless told
+	if n, total := PositionFor(&Plan{Mode: ModeCreate}, StepK8sVersion); n != 6 || total != 15 {
+		t.Fatalf("untyped create version = %d/%d, want 6/15", n, total)
 	}
 	// the current path (the default)
 	k8s := func(m Mode) *Plan { p := NewPlan(m); p.ComputeType = ComputeKubernetes; return p }
@@ -102,7 +104,7 @@ func TestFlowsByComputeType(t *testing.T) {
 }
 
 func TestAttachFlowHasNoSizeSteps(t *testing.T) {
-	for _, s := range Flow(ModeAttach) {
+	for _, s := range append(FlowFor(NewPlan(ModeAttach)), FlowFor(&Plan{Mode: ModeAttach, ComputeType: ComputeAKS})...) {
 		if s == StepVMSize || s == StepNodes || s == StepRegion {
 			t.Errorf("attach flow contains %s", s)
 		}

@@ -1,5 +1,5 @@
 // Package sim is a wire-level simulator of the Azure Resource Manager calls
-// amlaks makes (SPEC §6): an http.Handler speaking the real REST paths and
+// amlaks makes: an http.Handler speaking the real REST paths and
 // JSON shapes, with paging, long-running operations, state persisted to a
 // JSON file, realistic fixtures, and latency/fault injection. It knows only
 // HTTP and JSON: it imports the standard library only.
@@ -38,7 +38,7 @@
 //	GET    /subscriptions/{sub}/providers/Microsoft.Compute/skus?$filter=location eq '{loc}' (paged) [skus]
 //	GET    /subscriptions/{sub}/providers/Microsoft.Compute/locations/{loc}/usages (paged) [usages]
 //
-// The current path (azure-facts §9):
+// The current path:
 //
 //	PUT    .../managedClusters/{name}         create, 201 + Azure-AsyncOperation (200: exists already) [cluster]
 //	DELETE .../managedClusters/{name}         202 + Azure-AsyncOperation + Location, 204 if absent [cluster]

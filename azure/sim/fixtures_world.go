@@ -237,7 +237,7 @@ func workspaceTable() []workspace {
 }
 
 // clusterTable returns the fixture clusters: in the default subscription
-// one per attach outcome of SPEC §4.5, and one in the sandbox.
+// one per attach outcome, and one in the sandbox.
 func clusterTable() []cluster {
 	sub1, sub2 := DefaultSubscriptionID, SandboxSubscriptionID
 	sys := func(n int, size string) []pool {

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// The current path (azure-facts §9): managedClusters PUT/DELETE as
+// The current path: managedClusters PUT/DELETE as
 // long-running operations, Microsoft.KubernetesConfiguration extensions,
 // resource provider registration.
 

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Fixtures of the current path (azure-facts §9): clusters with the Azure ML
+// Fixtures of the current path: clusters with the Azure ML
 // extension healthy, without it, with it failed, one on a service
 // principal, and provider registrations (the sandbox subscription has not
 // registered Microsoft.KubernetesConfiguration).

@@ -178,7 +178,7 @@ func (w *walker) fetch(ls []wizard.Load) error {
 
 // label is the step as the TUI's header names it: "3/7 Cluster purpose".
 func (w *walker) label(id wizard.StepID) string {
-	if n, total := wizard.Position(w.p.Mode, id); n > 0 && w.p.Mode != wizard.ModeList {
+	if n, total := wizard.PositionFor(w.p, id); n > 0 && w.p.Mode != wizard.ModeList {
 		return fmt.Sprintf("%d/%d %s", n, total, wizard.StepOf(id).Title)
 	}
 	return wizard.StepOf(id).Title
@@ -238,6 +238,9 @@ func (w *walker) ask(id wizard.StepID) error {
 // verdict is the step's check over a trial plan, as an error.
 func (w *walker) verdict(id wizard.StepID, trial *wizard.Plan) error {
 	for _, v := range wizard.Check(trial, id, w.k) {
+		if v.Code == "range-empty" && id == wizard.StepAPIAccess {
+			continue // the ranges are asked next
+		}
 		if v.Code != "unresolved" {
 			return errors.New(v.Message)
 		}
@@ -320,6 +323,12 @@ func (w *walker) choose(id wizard.StepID) error {
 		w.p.Mark(st.Field, wizard.Asked)
 	}
 	switch {
+	case id == wizard.StepAPIAccess && w.p.APIAccess == wizard.APIAuthorized:
+		return w.ranges()
+	case id == wizard.StepRouter:
+		return w.routerHA()
+	case id == wizard.StepIdentity && i == 1: // user-assigned
+		return w.userIdentity()
 	case id == wizard.StepCluster && w.p.Cluster != nil:
 		wizard.DecideInstallExtension(w.p, w.k)
 		for _, f := range w.findings(*w.p.Cluster) {
@@ -351,6 +360,13 @@ func (w *walker) back(id wizard.StepID) wizard.StepID {
 func (w *walker) options(id wizard.StepID) []option {
 	p, k := w.p, w.k
 	var out []option
+	if st := wizard.StepOf(id); st.Choices != nil {
+		// a choice of the table: its words, its answer
+		for _, c := range st.Choices(*p) {
+			out = append(out, option{choiceLabel(c), st.Chosen(*p) == c.Value, func(q *wizard.Plan) { _ = q.Answer(st.Field, st.AnswerOf(c.Value)) }})
+		}
+		return out
+	}
 	switch id {
 	case wizard.StepSubscription:
 		for _, s := range k.Subscriptions {
@@ -368,17 +384,6 @@ func (w *walker) options(id wizard.StepID) []option {
 				q.Workspace = ws
 				wizard.DefaultRegion(q, changed)
 			}})
-		}
-	case wizard.StepMode:
-		for _, m := range [][2]string{{"create", "Create new: a new AKS inference cluster from the workspace"},
-			{"attach", "Attach existing: an AKS cluster of the subscription"},
-			{"browse", "Browse versions: the Kubernetes versions a region offers"},
-			{"list", "List computes: the workspace's compute targets"}} {
-			out = append(out, option{m[1], string(p.Mode) == m[0], func(q *wizard.Plan) { q.Mode = wizard.Mode(m[0]) }})
-		}
-	case wizard.StepPurpose:
-		for _, pp := range p.PurposeChoices() {
-			out = append(out, option{pp.Title + ": " + pp.Desc, p.Purpose == pp.Purpose, func(q *wizard.Plan) { q.Purpose = pp.Purpose }})
 		}
 	case wizard.StepRegion:
 		for _, r := range k.Regions {
@@ -408,15 +413,8 @@ func (w *walker) options(id wizard.StepID) []option {
 		if hidden > 0 {
 			fmt.Fprintf(w.q.out, "%s not available to this subscription in %s left out\n", rules.Plural(hidden, "size"), p.Region)
 		}
-	case wizard.StepComputeType:
-		for _, ct := range []struct {
-			v     wizard.ComputeType
-			label string
-		}{{wizard.ComputeKubernetes, "Kubernetes compute: AKS + the Azure ML extension (current, recommended)"},
-			{wizard.ComputeAKS, "AKS compute (legacy v1, as in the 2020 article): " + wizard.Legacy}} {
-			out = append(out, option{ct.label, p.ComputeType == ct.v, func(q *wizard.Plan) { q.ComputeType = ct.v }})
-		}
 	case wizard.StepK8sVersion:
+		pre := wizard.Offer(*p, wizard.StepK8sVersion, k)
 		for _, v := range rules.SortVersions(k.Versions) {
 			patch := v.Version
 			if l := v.PatchList(); len(l) > 0 {
@@ -432,23 +430,34 @@ func (w *walker) options(id wizard.StepID) []option {
 			if pl := v.PlanLabel(); pl != "" {
 				l += ", " + pl
 			}
-			out = append(out, option{l, strings.HasPrefix(p.KubernetesVersion, v.Version), func(q *wizard.Plan) { q.KubernetesVersion = patch }})
+			out = append(out, option{l, v.Version == pre, func(q *wizard.Plan) { q.KubernetesVersion = patch }})
 		}
 	case wizard.StepAPIAccess:
-		for _, a := range []struct {
-			v     wizard.APIAccess
-			label string
-		}{{wizard.APIPublic, "Public"}, {wizard.APIAuthorized, "Authorized IP ranges only (give them with --authorized-ip-ranges)"}, {wizard.APIPrivate, "Private"}} {
-			out = append(out, option{a.label, p.APIAccess == a.v, func(q *wizard.Plan) { q.APIAccess = a.v }})
+		for _, c := range wizard.APIAccessChoices {
+			a := wizard.APIAccess(c.Value)
+			out = append(out, option{choiceLabel(c), p.APIAccess == a, func(q *wizard.Plan) {
+				if q.APIAccess = a; a != wizard.APIAuthorized {
+					q.AuthorizedRanges = nil
+				}
+			}})
 		}
 	case wizard.StepRouter:
-		for _, r := range []wizard.Router{wizard.RouterLoadBalancer, wizard.RouterInternal, wizard.RouterNodePort, wizard.RouterClusterIP} {
-			out = append(out, option{wizard.RouterLabel(r), p.Router == r, func(q *wizard.Plan) { q.Router = r }})
+		for _, c := range wizard.RouterChoices {
+			r := wizard.Router(c.Value)
+			out = append(out, option{choiceLabel(c), p.Router == r, func(q *wizard.Plan) { q.Router = r }})
 		}
 	case wizard.StepIdentity:
-		out = append(out, option{"System-assigned managed identity", wizard.IsSystemIdentity(p.Identity), func(q *wizard.Plan) { q.Identity = "" }})
-		if !wizard.IsSystemIdentity(p.Identity) {
-			out = append(out, option{"User-assigned: " + p.Identity, true, func(q *wizard.Plan) {}})
+		user := p.Identity
+		for _, c := range wizard.IdentityChoices {
+			if c.Value == "system" {
+				out = append(out, option{choiceLabel(c), wizard.IsSystemIdentity(p.Identity), func(q *wizard.Plan) { q.Identity = "" }})
+				continue
+			}
+			out = append(out, option{choiceLabel(c), !wizard.IsSystemIdentity(p.Identity), func(q *wizard.Plan) {
+				if wizard.IsSystemIdentity(q.Identity) {
+					q.Identity = user // its resource ID is asked next
+				}
+			}})
 		}
 	case wizard.StepCluster:
 		for _, cl := range k.Clusters {
@@ -464,6 +473,70 @@ func (w *walker) options(id wizard.StepID) []option {
 		}
 	}
 	return out
+}
+
+// choiceLabel is a field's choice as the accessible mode lists it: the
+// wizard's label and its description.
+func choiceLabel(c wizard.Choice) string { return c.Label + ": " + c.Help }
+
+// choiceLabels are the accessible labels of a field's choices.
+func choiceLabels(cs []wizard.Choice) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = choiceLabel(c)
+	}
+	return out
+}
+
+// ranges asks the authorized IP ranges after authorized API access,
+// checked by the step's own check.
+func (w *walker) ranges() error {
+	p := w.p
+	ans, err := w.q.text(w.a.ctx.Done(), w.label(wizard.StepAPIAccess)+": authorized IP ranges (comma-separated)", strings.Join(p.AuthorizedRanges, ", "), func(s string) error {
+		trial := p.Clone()
+		trial.AuthorizedRanges = wizard.RangesAsTyped(s)
+		return w.verdict(wizard.StepAPIAccess, trial)
+	})
+	if err != nil {
+		return err
+	}
+	return p.Answer(wizard.FAPIAccess, wizard.APIAnswer{Access: wizard.APIAuthorized, Ranges: wizard.RangesAsTyped(ans)})
+}
+
+// routerHA asks the router's high availability after its service, as the
+// wizard's router form does; Enter keeps what the node count gives.
+func (w *walker) routerHA() error {
+	p := w.p
+	labels := choiceLabels(wizard.RouterHAChoices)
+	cur := map[bool]int{true: 0, false: 1}[p.HA()]
+	i, err := w.q.choose(w.a.ctx.Done(), w.label(wizard.StepRouter)+": high availability", labels, cur, func(i int) error {
+		trial := p.Clone()
+		if err := trial.Answer(wizard.FRouter, wizard.RouterAnswer{Router: p.Router, HA: i == 0}); err != nil {
+			return err
+		}
+		return w.verdict(wizard.StepRouter, trial)
+	})
+	if err != nil {
+		return err
+	}
+	return p.Answer(wizard.FRouter, wizard.RouterAnswer{Router: p.Router, HA: i == 0})
+}
+
+// userIdentity asks a user-assigned identity's resource ID.
+func (w *walker) userIdentity() error {
+	p := w.p
+	ans, err := w.q.text(w.a.ctx.Done(), w.label(wizard.StepIdentity)+": identity resource ID", p.Identity, func(s string) error {
+		if wizard.IsSystemIdentity(s) {
+			return errors.New("give the user-assigned identity's resource ID (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/NAME)")
+		}
+		trial := p.Clone()
+		trial.Identity = s
+		return w.verdict(wizard.StepIdentity, trial)
+	})
+	if err != nil {
+		return err
+	}
+	return p.Answer(wizard.FIdentity, ans)
 }
 
 func sizeLabel(z wizard.VMSize, quotaUnknown bool) string {
@@ -532,7 +605,8 @@ func (w *walker) text(id wizard.StepID) error {
 	if back != "" {
 		fmt.Fprintf(w.q.out, "(< goes back to %s)\n", w.label(back))
 	}
-	ans, err := w.q.text(w.a.ctx.Done(), w.label(id), p.Value(st.Field), func(s string) error {
+	def := wizard.Offer(*p, id, w.k)
+	ans, err := w.q.text(w.a.ctx.Done(), w.label(id), def, func(s string) error {
 		if s == "<" && back != "" {
 			return nil
 		}

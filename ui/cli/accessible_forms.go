@@ -77,7 +77,7 @@ func (w *walker) network(done <-chan struct{}) error {
 		lbTitle = w.label(wizard.StepNetwork) + ": load balancer"
 	} else {
 		var err error
-		custom, err = w.q.choose(done, w.label(wizard.StepNetwork), []string{"Basic: the network AML manages", "Custom VNet: your own VNet and subnet (six fields)"}, map[bool]int{true: 1}[n.Custom()], func(int) error { return nil })
+		custom, err = w.q.choose(done, w.label(wizard.StepNetwork), choiceLabels(wizard.NetworkChoices), map[bool]int{true: 1}[n.Custom()], func(int) error { return nil })
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (w *walker) network(done <-chan struct{}) error {
 	} else {
 		n = rules.Network{SubnetPrefix: n.SubnetPrefix, LoadBalancer: n.LoadBalancer, LoadBalancerSubnet: n.LoadBalancerSubnet}
 	}
-	lb, err := w.q.choose(done, lbTitle, []string{"Public IP", "Internal (needs your own TLS certificate if TLS is on)"}, map[bool]int{true: 1}[n.Internal()], func(int) error { return nil })
+	lb, err := w.q.choose(done, lbTitle, choiceLabels(wizard.LoadBalancerChoices), map[bool]int{true: 1}[n.Internal()], func(int) error { return nil })
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (w *walker) network(done <-chan struct{}) error {
 func (w *walker) tls(done <-chan struct{}) error {
 	t := w.p.TLS
 	internal := w.p.Network.Internal()
-	mode, err := w.q.choose(done, w.label(wizard.StepTLS), []string{"Off", "Microsoft certificate for a leaf domain label", "Your own certificate (PEM files) and CNAME"}, int(t.Mode), func(i int) error {
+	mode, err := w.q.choose(done, w.label(wizard.StepTLS), choiceLabels(wizard.TLSChoices), int(t.Mode), func(i int) error {
 		for _, v := range rules.CheckTLS(rules.TLS{Mode: rules.TLSMode(i), LeafDomainLabel: "x"}, internal, time.Now()) {
 			if v.Code == "tls-microsoft-internal-lb" {
 				return errors.New(v.Message)

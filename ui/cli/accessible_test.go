@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"regexp"
@@ -300,7 +301,7 @@ func TestAccessibleAsksEachStepUnlessItsFlagAnswersIt(t *testing.T) {
 				return &Session{Cloud: c, Notes: &NoteRelay{}, PollEvery: time.Millisecond}, nil
 			}
 		}
-		for _, id := range wizard.Flow(mode) {
+		for _, id := range legacyFlow(mode) {
 			if id != skip && skip != wizard.StepMode && allFlags[id] != nil {
 				args = append(args, allFlags[id]...)
 			}
@@ -320,7 +321,7 @@ func TestAccessibleAsksEachStepUnlessItsFlagAnswersIt(t *testing.T) {
 				t.Fatalf("asked %q with every flag given", got)
 			}
 		})
-		for _, id := range wizard.Flow(mode) {
+		for _, id := range legacyFlow(mode) {
 			st := wizard.StepOf(id)
 			// the legacy flags (--load-balancer, --ssl-leaf-domain-label)
 			// already say the compute type: it cannot be left to ask here
@@ -601,6 +602,124 @@ func TestAccessiblePEMThroughCappedReader(t *testing.T) {
 		var v rules.Violation
 		if !errors.As(err, &v) || v.Field != "ssl-cert-file" || !strings.Contains(v.Message, "not a PEM file") || pem != nil {
 			t.Fatalf("%s: %v", path, err)
+		}
+	}
+}
+
+// TestAccessibleAsksAsTheWizard: through a pipe, on both compute types,
+// the accessible mode numbers the steps as the wizard does (its own
+// type's flow), asks what the wizard's forms ask (authorized ranges, the
+// router's high availability) and Enter takes the wizard's preselection
+// (the region's default version, not the preview; the node count the
+// size and purpose need).
+func TestAccessibleAsksAsTheWizard(t *testing.T) {
+	t.Run("Kubernetes", func(t *testing.T) {
+		c := wizardtest.New()
+		// workspace 1, Kubernetes; Enter on purpose, region, version, size,
+		// nodes, cluster name and group; authorized API access with a range;
+		// Enter on the router, HA off; Enter on TLS and namespace; the name
+		in := "1\n1\n\n\n\n\n\n\n\n2\n20.12.34.7\n\n2\n\n\nk8s-acc\ny\n"
+		code, out, errs := runTTY(t, c, in, "create", "--accessible")
+		if code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+		}
+		wantInOrder(t, errs, "1/15 Workspace", "3/15 Compute type", "4/15 Cluster purpose", "5/15 Region", "6/15 Kubernetes version",
+			"7/15 VM size", "8/15 Node count [3]", "9/15 AKS cluster", "10/15 API server access", "10/15 API server access: authorized IP ranges",
+			"11/15 Inference router", "11/15 Inference router: high availability", "12/15 TLS", "13/15 Namespace", "14/15 Name", "15/15 Review")
+		if len(c.ClusterSpecs) != 1 || len(c.ExtensionSpecs) != 1 {
+			t.Fatalf("sent %d clusters, %d extensions", len(c.ClusterSpecs), len(c.ExtensionSpecs))
+		}
+		cs, es := c.ClusterSpecs[0], c.ExtensionSpecs[0]
+		if cs.KubernetesVersion != "1.32.4" || cs.Nodes != 3 || cs.APIAccess != wizard.APIAuthorized || strings.Join(cs.AuthorizedRanges, ",") != "20.12.34.7/32" {
+			t.Errorf("cluster %+v: want the region's default 1.32.4 on Enter, 3 nodes, authorized 20.12.34.7/32", cs)
+		}
+		if es.RouterHA || es.Router != wizard.RouterLoadBalancer {
+			t.Errorf("extension %+v: want a public router without HA", es)
+		}
+	})
+	t.Run("legacy AKS", func(t *testing.T) {
+		c := wizardtest.New()
+		// workspace 1, AKS, dev-test; Enter on region, size, nodes, network,
+		// load balancer and TLS; the name
+		in := "1\n2\n2\n\n\n\n\n\n\nakslegacy\ny\n"
+		code, out, errs := runTTY(t, c, in, "create", "--accessible")
+		if code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+		}
+		wantInOrder(t, errs, "1/15 Workspace", "3/15 Compute type", "4/12 Cluster purpose", "5/12 Region", "6/12 Kubernetes version",
+			"7/12 VM size", "8/12 Node count [1]", "9/12 Networking", "10/12 TLS", "11/12 Name", "12/12 Review")
+		if len(c.Specs) != 1 || c.Specs[0].Nodes != 1 || c.Specs[0].Purpose != rules.DevTest {
+			t.Fatalf("sent %+v: want 1 dev-test node, as the wizard offers for Standard_D3_v2", c.Specs)
+		}
+	})
+}
+
+// wantInOrder fails unless each string appears in s after the previous.
+func wantInOrder(t *testing.T, s string, want ...string) {
+	t.Helper()
+	rest := s
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("%q missing, or out of order, in:\n%s", w, s)
+		}
+		rest = rest[i+len(w):]
+	}
+}
+
+// legacyFlow is the legacy AKS compute's flow of a mode.
+func legacyFlow(m wizard.Mode) []wizard.StepID {
+	return wizard.FlowFor(&wizard.Plan{Mode: m, ComputeType: wizard.ComputeAKS})
+}
+
+// TestAccessibleOffersEachStepsOffer walks the step table: at every step
+// with an offer, Enter in the accessible mode takes wizard.Offer's value,
+// the one the wizard preselects (TestWizardPreselectsEachStepsOffer).
+func TestAccessibleOffersEachStepsOffer(t *testing.T) {
+	for _, purpose := range []string{"production", "dev-test"} {
+		c := wizardtest.New()
+		// workspace 1, Kubernetes, then Enter on every question
+		in := "1\n1\n" + strings.Repeat("\n", 12) + "k8s-offer\ny\n"
+		code, out, errs := runTTY(t, c, in, "create", "--accessible", "--purpose", purpose)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+		}
+		// what the steps offer, from the same Known
+		p := wizard.NewPlan(wizard.ModeCreate)
+		wizard.FillFlags(p, "create", wizard.Given{"purpose": {purpose}})
+		p.Subscription, p.Workspace, p.Region = wizardtest.Sub, wizardtest.WS, wizardtest.WS.Region
+		var k wizard.Known
+		if err := wizard.Fetch(context.Background(), c, p, []wizard.Load{wizard.LoadVersions, wizard.LoadSizes}, &k); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range wizard.Steps() {
+			if st.Offer == nil {
+				continue
+			}
+			want := wizard.Offer(*p, st.ID, k)
+			n, total := wizard.PositionFor(p, st.ID)
+			label := fmt.Sprintf("%d/%d %s", n, total, st.Title)
+			var got string
+			switch st.Kind {
+			case wizard.KindChoice:
+				// the option marked (default) after the step's title
+				rest := errs[strings.Index(errs, label):]
+				for _, l := range strings.Split(rest, "\n") {
+					if strings.HasSuffix(l, "(default)") || strings.HasSuffix(l, "(current)") {
+						_, got, _ = strings.Cut(l, ". ")
+						got, _, _ = strings.Cut(got, " ")
+						break
+					}
+				}
+			default:
+				m := regexp.MustCompile(regexp.QuoteMeta(label) + ` \[([^\]]*)\]`).FindStringSubmatch(errs)
+				if m != nil {
+					got = m[1]
+				}
+			}
+			if got != want || want == "" {
+				t.Errorf("%s (%s): Enter takes %q, the step offers %q\n%s", st.ID, purpose, got, want, errs)
+			}
 		}
 	}
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// Exit codes (SPEC §1). ExitStoppedWatching: amlaks stopped following an
+// Exit codes. ExitStoppedWatching: amlaks stopped following an
 // operation (its --timeout passed, or an error it could not get past)
 // without Azure saying it ended; it may still be running, and `amlaks
 // status NAME` picks it up again.
@@ -205,8 +205,8 @@ type app struct {
 	completing bool
 	// keptNote is the cluster a Kubernetes detach keeps (it keeps costing).
 	keptNote string
-	// rootComputeType is the wizard's --compute-type.
-	rootComputeType string
+	// rootFlags are the wizard's own flags (--compute-type).
+	rootFlags *boundFlags
 }
 
 // Run executes amlaks with args and returns the exit code. Nothing here
@@ -391,12 +391,12 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 			return a.workspaceFromID()
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			given := cmd.Flags().Changed("compute-type")
-			ct, err := wizard.ParseComputeType(a.rootComputeType)
-			if err != nil {
-				return &Invalid{[]rules.Violation{asViolation(err, "compute-type")}}
+			g := a.rootFlags.given(cmd)
+			probe := wizard.NewPlan(wizard.ModeCreate)
+			if vs := wizard.FillFlags(probe, "amlaks", g); len(vs) > 0 {
+				return &Invalid{vs}
 			}
-			if !given && !a.canAsk() {
+			if !g.Has("compute-type") && !a.canAsk() {
 				return a.runWizard(nil)
 			}
 			s, err := a.session()
@@ -405,10 +405,7 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 			}
 			p := wizard.NewPlan(wizard.ModeCreate)
 			a.applyGlobals(nil, p, s)
-			if given {
-				p.ComputeType = ct
-				p.Mark(wizard.FComputeType, wizard.Flag)
-			}
+			wizard.FillFlags(p, "amlaks", g)
 			// the accessible mode asks on a terminal or from piped answers;
 			// the TUI never starts without a terminal
 			if a.canAsk() {
@@ -417,7 +414,7 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 			return a.runWizard(p)
 		},
 	}
-	root.Flags().StringVar(&a.rootComputeType, "compute-type", "Kubernetes", "the wizard's compute type: Kubernetes (current) or AKS (legacy v1: SDK v1 support ended 2026-06-30, CLI v1 2025-09-30, SDK v2 cannot use it)")
+	a.rootFlags = bindInputs(root, "amlaks")
 	root.SetVersionTemplate("amlaks {{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.g.Subscription, "subscription", "", "subscription ID or name (default: $AZURE_SUBSCRIPTION_ID, then the az CLI default)")

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,178 +19,73 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// submitFlags are the flags create and attach share.
+// submitFlags are the options of create and attach besides the plan's
+// answers (those fill the plan through the field table).
 type submitFlags struct {
-	name, purpose, description string
-	yes, dryRun, noWait        bool
-	leaf, certFile, keyFile    string
-	cname                      string
-	overwrite                  bool
-	// the current path (SPEC §2b)
-	computeType, namespace, identity, router   string
-	routerHA, allowInsecure, registerProviders bool
-	instanceTypes                              []string
-	noInstanceTypes                            bool
+	yes, dryRun, noWait bool
 }
 
-func (f *submitFlags) register(cmd *cobra.Command) {
+// boundFlags are the field table's flags of one command, declared from
+// their rows in one loop.
+type boundFlags struct {
+	command string
+	strs    map[string]*string
+	many    map[string]*[]string
+	bools   map[string]*bool
+}
+
+// bindInputs declares the flags of command's rows on cmd.
+func bindInputs(cmd *cobra.Command, command string) *boundFlags {
+	b := &boundFlags{command: command, strs: map[string]*string{}, many: map[string]*[]string{}, bools: map[string]*bool{}}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.name, "name", "n", "", "compute name: 3-24 letters, digits and -, starting with a letter")
-	fl.StringVar(&f.purpose, "purpose", "", "production (the default; also prod, FastProd) or dev-test (also devtest, DevTest)")
-	fl.StringVar(&f.description, "description", "", "description of the compute")
-	fl.StringVar(&f.leaf, "ssl-leaf-domain-label", "", "TLS with a Microsoft certificate for this leaf domain label")
-	fl.BoolVar(&f.overwrite, "ssl-overwrite-domain", false, "overwrite an existing domain with the same leaf label")
-	fl.StringVar(&f.certFile, "ssl-cert-file", "", "TLS with your own certificate: PEM certificate file")
-	fl.StringVar(&f.keyFile, "ssl-key-file", "", "PEM private key file of the certificate")
-	fl.StringVar(&f.cname, "ssl-cname", "", "CNAME the certificate is for")
-	fl.BoolVarP(&f.yes, "yes", "y", false, "no prompts: fail on missing answers instead of asking")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "resolve and preflight only: print findings, REST body and az command")
-	fl.BoolVar(&f.noWait, "no-wait", false, "return once Azure accepted the request (AKS compute only)")
-	fl.StringVar(&f.computeType, "compute-type", "Kubernetes", "Kubernetes (AKS + the Azure ML extension, current) or AKS (legacy v1: SDK v1 support ended 2026-06-30, CLI v1 2025-09-30, SDK v2 cannot use it)")
-	fl.StringVar(&f.namespace, "namespace", "default", "Kubernetes compute: the namespace it runs in (must exist in the cluster)")
-	fl.StringVar(&f.identity, "identity", "system", "Kubernetes compute: system, or a user-assigned identity's resource ID")
-	fl.StringVar(&f.router, "router", "loadbalancer", "Kubernetes compute: inference router service — loadbalancer, internal, nodeport or clusterip")
-	fl.BoolVar(&f.routerHA, "router-ha", true, "Kubernetes compute: run the inference router highly available (needs 3 nodes; default: on from 3 nodes)")
-	fl.BoolVar(&f.allowInsecure, "allow-insecure-connections", false, "Kubernetes compute: allow plain HTTP scoring (required without your own TLS certificate)")
-	fl.StringArrayVar(&f.instanceTypes, "instance-type", nil, "Kubernetes compute: an instance type to create, NAME=CPU,MEMORY[,GPU] (e.g. cpu-2=2,4Gi; repeatable; default: sized to the nodes)")
-	fl.BoolVar(&f.noInstanceTypes, "no-instance-types", false, "Kubernetes compute: create no instance types (deployments then get defaultinstancetype: 0.1 CPU / 2 GiB)")
-	fl.BoolVar(&f.registerProviders, "register-providers", false, "Kubernetes compute: register Microsoft.ContainerService and Microsoft.KubernetesConfiguration when they are not")
+	for _, in := range wizard.Inputs(command) {
+		usage := in.Usage()
+		switch {
+		case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeKubernetes}):
+			usage = "Kubernetes compute: " + usage
+		case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeAKS}):
+			usage = "legacy AKS compute: " + usage
+		}
+		switch {
+		case in.Bool:
+			b.bools[in.Flag] = fl.BoolP(in.Flag, in.Short, in.Default == "true", usage)
+		case in.Many:
+			b.many[in.Flag] = fl.StringArrayP(in.Flag, in.Short, nil, usage)
+		default:
+			b.strs[in.Flag] = fl.StringP(in.Flag, in.Short, in.Default, usage)
+		}
+	}
+	return b
 }
 
-// k8sOnlyFlags are the flags of the current path only.
-var k8sOnlyFlags = []string{"namespace", "identity", "router", "router-ha", "allow-insecure-connections", "register-providers",
-	"kubernetes-version", "api-access", "authorized-ip-ranges", "install-extension", "instance-type", "no-instance-types"}
-
-// legacyOnlyFlags are the flags of the legacy AKS compute only.
-var legacyOnlyFlags = []string{"vnet", "vnet-resource-group", "subnet", "service-cidr", "dns-service-ip", "docker-bridge-cidr", "load-balancer",
-	"load-balancer-subnet", "ssl-leaf-domain-label", "ssl-overwrite-domain", "no-wait"}
-
-// fill puts the shared flags into the plan and returns violations of
-// values that are wrong whatever Azure says.
-func (f *submitFlags) fill(cmd *cobra.Command, p *wizard.Plan) []rules.Violation {
-	var vs []rules.Violation
-	ch := cmd.Flags().Changed
-	if ch("name") {
-		p.Name = strings.TrimSpace(f.name)
-		p.Mark(wizard.FName, wizard.Flag)
-	}
-	if ch("purpose") {
-		pp, err := rules.ParsePurpose(f.purpose)
-		if err != nil {
-			vs = append(vs, asViolation(err, "purpose"))
-		} else {
-			p.Purpose = pp
-			p.Mark(wizard.FPurpose, wizard.Flag)
+// given are the flags given on the command line, as typed.
+func (b *boundFlags) given(cmd *cobra.Command) wizard.Given {
+	g := wizard.Given{}
+	for name, v := range b.strs {
+		if cmd.Flags().Changed(name) {
+			g[name] = []string{*v}
 		}
 	}
-	if ch("description") {
-		p.Description = f.description
-		p.Mark(wizard.FDescription, wizard.Flag)
-	}
-	ct, err := wizard.ParseComputeType(f.computeType)
-	if err != nil {
-		return append(vs, asViolation(err, "compute-type"))
-	}
-	p.ComputeType = ct
-	if ch("compute-type") {
-		p.Mark(wizard.FComputeType, wizard.Flag)
-	}
-	if ct == wizard.ComputeAKS {
-		for _, n := range k8sOnlyFlags {
-			if cmd.Flags().Lookup(n) != nil && ch(n) {
-				vs = append(vs, rules.Violation{Field: n, Code: "kubernetes-only", Message: "is for Kubernetes computes: drop it, or use --compute-type Kubernetes"})
-			}
+	for name, v := range b.many {
+		if cmd.Flags().Changed(name) {
+			g[name] = slices.Clone(*v)
 		}
-	} else {
-		for _, n := range legacyOnlyFlags {
-			if cmd.Flags().Lookup(n) != nil && ch(n) {
-				vs = append(vs, rules.Violation{Field: n, Code: "aks-only", Message: "is for the legacy AKS compute (--compute-type AKS); a Kubernetes compute " + k8sInstead(n)})
-			}
+	}
+	for name, v := range b.bools {
+		if cmd.Flags().Changed(name) {
+			g[name] = []string{strconv.FormatBool(*v)}
 		}
-		vs = append(vs, f.fillK8s(cmd, p)...)
 	}
-	custom := f.certFile != "" || f.keyFile != "" || f.cname != ""
-	switch {
-	case f.leaf != "" && custom:
-		vs = append(vs, rules.Violation{Field: "ssl-leaf-domain-label", Code: "tls-both", Message: "choose a Microsoft certificate (--ssl-leaf-domain-label) or your own (--ssl-cert-file/--ssl-key-file/--ssl-cname), not both"})
-	case f.leaf != "":
-		p.TLS = rules.TLS{Mode: rules.TLSMicrosoft, LeafDomainLabel: f.leaf, Overwrite: f.overwrite}
-		p.Mark(wizard.FTLS, wizard.Flag)
-	case custom:
-		p.TLS = rules.TLS{Mode: rules.TLSCustom, CertFile: f.certFile, KeyFile: f.keyFile, CNAME: f.cname}.Normalized()
-		p.Mark(wizard.FTLS, wizard.Flag)
-	}
-	return vs
+	return g
 }
 
-// k8sInstead says what a Kubernetes compute uses instead of a legacy flag.
-func k8sInstead(flag string) string {
-	switch {
-	case strings.HasPrefix(flag, "ssl-"):
-		return "takes your own certificate (--ssl-cert-file, --ssl-key-file, --ssl-cname) or --allow-insecure-connections"
-	case strings.HasPrefix(flag, "load-balancer"):
-		return "sets its inference router with --router (internal: an internal load balancer)"
-	case flag == "no-wait":
-		return "runs phase by phase: stop with Ctrl+C and re-run the same command to continue"
-	}
-	return "gets its network from AKS (create the cluster in your VNet with az aks create, then attach it)"
-}
-
-// fillK8s puts the current path's shared flags into the plan.
-func (f *submitFlags) fillK8s(cmd *cobra.Command, p *wizard.Plan) []rules.Violation {
-	var vs []rules.Violation
-	ch := cmd.Flags().Changed
-	if ch("namespace") {
-		p.Namespace = strings.TrimSpace(f.namespace)
-		p.Mark(wizard.FNamespace, wizard.Flag)
-	}
-	if ch("instance-type") && f.noInstanceTypes {
-		vs = append(vs, rules.Violation{Field: "no-instance-types", Code: "instance-types-both", Message: "drops every instance type: drop it or the --instance-type flags"})
-	}
-	p.NoInstanceTypes = f.noInstanceTypes
-	seen := map[string]bool{}
-	for _, s := range f.instanceTypes {
-		t, err := rules.ParseInstanceType(s)
-		if err != nil {
-			vs = append(vs, asViolation(err, "instance-type"))
-			continue
-		}
-		if seen[t.Name] {
-			vs = append(vs, rules.Violation{Field: "instance-type", Code: "instance-type-twice", Message: t.Name + " is given twice: keep one"})
-			continue
-		}
-		seen[t.Name] = true
-		p.InstanceTypes = append(p.InstanceTypes, t)
-	}
-	if ch("identity") {
-		p.Identity = strings.TrimSpace(f.identity)
-		if wizard.IsSystemIdentity(p.Identity) {
-			p.Identity = ""
-		}
-		p.Mark(wizard.FIdentity, wizard.Flag)
-		if p.Mode == wizard.ModeCreate { // the identity step is the attach's: check it here
-			vs = append(vs, wizard.CheckIdentity(p.Identity)...)
-		}
-	}
-	if ch("router") {
-		r, err := wizard.ParseRouter(f.router)
-		if err != nil {
-			vs = append(vs, asViolation(err, "router"))
-		} else {
-			p.Router = r
-			p.Mark(wizard.FRouter, wizard.Flag)
-		}
-	}
-	if ch("router-ha") {
-		p.RouterHA = f.routerHA
-		p.Mark(wizard.FRouterHA, wizard.Flag)
-	}
-	if ch("allow-insecure-connections") {
-		p.AllowInsecure = f.allowInsecure
-		p.Mark(wizard.FAllowInsecure, wizard.Flag)
-	}
-	p.RegisterProviders = f.registerProviders
-	return vs
+// fill puts the given flags into the plan (the field table's rows) and
+// returns the command's options and the violations of values that are
+// wrong whatever Azure says.
+func (b *boundFlags) fill(cmd *cobra.Command, p *wizard.Plan) (*submitFlags, []rules.Violation) {
+	g := b.given(cmd)
+	vs := wizard.FillFlags(p, b.command, g)
+	return &submitFlags{yes: g.Get("yes") == "true", dryRun: g.Get("dry-run") == "true", noWait: g.Get("no-wait") == "true"}, vs
 }
 
 func asViolation(err error, field string) rules.Violation {
@@ -201,10 +97,6 @@ func asViolation(err error, field string) rules.Violation {
 }
 
 func (a *app) createCmd() *cobra.Command {
-	var f submitFlags
-	var region, size, vnetRG, vnet, subnet, svcCIDR, dnsIP, bridge, lb, lbSubnet string
-	var k8sVersion, cluster, clusterRG, apiAccess, ranges string
-	var nodes string
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create a new AKS inference cluster in a workspace",
@@ -226,105 +118,12 @@ ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 cannot use 
   amlaks create -w mlw-prod -n aks-dev --purpose dev-test --vm-size Standard_D3_v2 --nodes 1 --allow-insecure-connections --dry-run -o json
   amlaks create -w mlw-prod -n aks-legacy --compute-type AKS --yes`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.session()
-			if err != nil {
-				return err
-			}
-			p := wizard.NewPlan(wizard.ModeCreate)
-			p.Mark(wizard.FMode, wizard.Flag)
-			a.applyGlobals(cmd, p, s)
-			vs := f.fill(cmd, p)
-			ch := cmd.Flags().Changed
-			if ch("region") {
-				p.Region = region
-				p.Mark(wizard.FRegion, wizard.Flag)
-			}
-			if ch("vm-size") {
-				p.VMSize = size
-				p.Mark(wizard.FVMSize, wizard.Flag)
-			}
-			if ch("nodes") {
-				// Parsed as int64 and range-checked before it becomes an
-				// int: 4294967299 is refused, not cut to 3.
-				n, err := strconv.ParseInt(strings.TrimSpace(nodes), 10, 64)
-				switch {
-				case err != nil:
-					vs = append(vs, rules.Violation{Field: "nodes", Code: "nodes-invalid", Message: fmt.Sprintf("must be a whole number from 1 to %d (got %q)", rules.MaxNodesPerPool, nodes)})
-				case len(rules.CheckNodeCount(n)) > 0:
-					vs = append(vs, rules.CheckNodeCount(n)...)
-				default:
-					p.Nodes = int(n)
-					p.Mark(wizard.FNodes, wizard.Flag)
-				}
-			}
-			p.Network = rules.Network{VNetResourceGroup: vnetRG, VNet: vnet, Subnet: subnet, ServiceCIDR: svcCIDR, DNSServiceIP: dnsIP,
-				DockerBridgeCIDR: bridge, LoadBalancerSubnet: lbSubnet}
-			vs = append(vs, setLoadBalancer(p, lb)...)
-			if p.Network.Custom() || ch("load-balancer") || ch("load-balancer-subnet") {
-				p.Mark(wizard.FNetwork, wizard.Flag)
-			}
-			if p.Kubernetes() {
-				p.Network = rules.Network{}
-				if ch("kubernetes-version") {
-					p.KubernetesVersion = strings.TrimPrefix(strings.TrimSpace(k8sVersion), "v")
-					p.Mark(wizard.FKubernetesVer, wizard.Flag)
-				}
-				if ch("cluster") || ch("cluster-resource-group") {
-					p.ClusterName, p.ClusterGroup = strings.TrimSpace(cluster), strings.TrimSpace(clusterRG)
-					p.Mark(wizard.FNewCluster, wizard.Flag)
-				}
-				if ch("api-access") || ch("authorized-ip-ranges") {
-					acc, err := wizard.ParseAPIAccess(apiAccess)
-					if err != nil {
-						vs = append(vs, asViolation(err, "api-access"))
-					}
-					p.APIAccess = acc
-					if ch("authorized-ip-ranges") {
-						if !ch("api-access") {
-							p.APIAccess = wizard.APIAuthorized
-						}
-						rs, rvs := rules.ParseIPRanges(ranges)
-						vs = append(vs, rvs...)
-						p.AuthorizedRanges = rs
-					}
-					p.Mark(wizard.FAPIAccess, wizard.Flag)
-				}
-			} else {
-				for _, n := range []string{"cluster", "cluster-resource-group"} {
-					if ch(n) {
-						vs = append(vs, rules.Violation{Field: n, Code: "kubernetes-only", Message: "names the AKS cluster a Kubernetes create makes; the legacy AKS compute gets one from AML"})
-					}
-				}
-			}
-			return a.submit(cmd, p, &f, vs)
-		},
 	}
-	f.register(cmd)
-	fl := cmd.Flags()
-	fl.StringVarP(&region, "region", "l", "", "region of the cluster (default: the workspace's)")
-	fl.StringVar(&size, "vm-size", "Standard_D3_v2", "VM size of the nodes (cannot be changed later)")
-	fl.StringVar(&nodes, "nodes", "3", fmt.Sprintf("number of nodes (1 to %d, the AKS limit per node pool)", rules.MaxNodesPerPool))
-	fl.StringVar(&vnetRG, "vnet-resource-group", "", "custom VNet: resource group of the virtual network")
-	fl.StringVar(&vnet, "vnet", "", "custom VNet: virtual network name")
-	fl.StringVar(&subnet, "subnet", "", "custom VNet: subnet name")
-	fl.StringVar(&svcCIDR, "service-cidr", "", "custom VNet: Kubernetes service address range, e.g. 10.0.0.0/16")
-	fl.StringVar(&dnsIP, "dns-service-ip", "", "custom VNet: DNS service IP inside the service range, e.g. 10.0.0.10")
-	fl.StringVar(&bridge, "docker-bridge-cidr", "", "custom VNet: Docker bridge address, e.g. 172.17.0.1/16")
-	fl.StringVar(&lb, "load-balancer", "public", "public or internal")
-	fl.StringVar(&lbSubnet, "load-balancer-subnet", "", "subnet of the internal load balancer")
-	fl.StringVar(&k8sVersion, "kubernetes-version", "", "Kubernetes compute: the cluster's Kubernetes version (default: the region's; see amlaks versions)")
-	fl.StringVar(&cluster, "cluster", "", "Kubernetes compute: name of the AKS cluster to create (default: the compute's name)")
-	fl.StringVar(&clusterRG, "cluster-resource-group", "", "Kubernetes compute: its resource group (default: the workspace's)")
-	fl.StringVar(&apiAccess, "api-access", "public", "Kubernetes compute: API server access — public, authorized or private")
-	fl.StringVar(&ranges, "authorized-ip-ranges", "", "Kubernetes compute: comma-separated IPv4 ranges for --api-access authorized")
+	a.bindSubmit(cmd, wizard.ModeCreate)
 	return cmd
 }
 
 func (a *app) attachCmd() *cobra.Command {
-	var f submitFlags
-	var clusterID, cluster, clusterRG, lb, lbSubnet string
-	var install bool
 	cmd := &cobra.Command{
 		Use:   "attach",
 		Short: "Attach an existing AKS cluster to a workspace",
@@ -349,76 +148,9 @@ keep their workloads apart.
   amlaks attach -w mlw-prod -n aks-priv --cluster aks-private --cluster-resource-group rg-aks --compute-type AKS --yes
   amlaks attach -w mlw-prod -n aks-ilb --cluster aks-shared --load-balancer internal --load-balancer-subnet snet-ilb --compute-type AKS --yes`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := a.session()
-			if err != nil {
-				return err
-			}
-			p := wizard.NewPlan(wizard.ModeAttach)
-			p.Mark(wizard.FMode, wizard.Flag)
-			a.applyGlobals(cmd, p, s)
-			vs := f.fill(cmd, p)
-			if looksLikeID(cluster) || strings.Contains(strings.ToLower(cluster), "/managedclusters/") {
-				// --cluster takes a resource ID as well
-				if clusterID == "" {
-					clusterID, cluster = cluster, ""
-				}
-			}
-			switch {
-			case clusterID != "" && cluster != "":
-				vs = append(vs, rules.Violation{Field: "cluster-id", Code: "both", Message: "give --cluster-id or --cluster, not both"})
-			case clusterID != "":
-				if _, err := rules.ParseClusterID(clusterID); err != nil {
-					vs = append(vs, asViolation(err, "cluster-id"))
-				}
-				p.ClusterID = strings.TrimSpace(clusterID)
-				p.Mark(wizard.FCluster, wizard.Flag)
-			case cluster != "":
-				p.ClusterName, p.ClusterGroup = cluster, clusterRG
-				p.Mark(wizard.FCluster, wizard.Flag)
-			case clusterRG != "":
-				vs = append(vs, rules.Violation{Field: "cluster", Code: "missing", Message: "missing: --cluster-resource-group needs --cluster NAME"})
-			}
-			if p.Kubernetes() {
-				p.InstallExtension = install
-				if cmd.Flags().Changed("install-extension") {
-					p.Mark(wizard.FInstallExtension, wizard.Flag)
-				}
-			} else {
-				// a legacy attach may ask for an internal load balancer in a
-				// subnet of the cluster's VNet
-				p.Network.LoadBalancerSubnet = lbSubnet
-				vs = append(vs, setLoadBalancer(p, lb)...)
-				if cmd.Flags().Changed("load-balancer") || cmd.Flags().Changed("load-balancer-subnet") {
-					p.Mark(wizard.FNetwork, wizard.Flag)
-				}
-			}
-			return a.submit(cmd, p, &f, vs)
-		},
 	}
-	f.register(cmd)
-	fl := cmd.Flags()
-	fl.StringVar(&clusterID, "cluster-id", "", "resource ID of the AKS cluster")
-	fl.StringVar(&cluster, "cluster", "", "name or resource ID of the AKS cluster (with --cluster-resource-group when a name is ambiguous)")
-	fl.StringVar(&clusterRG, "cluster-resource-group", "", "resource group of the AKS cluster")
-	fl.StringVar(&lb, "load-balancer", "public", "public or internal (no public IP: needs --load-balancer-subnet)")
-	fl.StringVar(&lbSubnet, "load-balancer-subnet", "", "subnet of the cluster's VNet for the internal load balancer")
-	fl.BoolVar(&install, "install-extension", false, "Kubernetes compute: install the Azure ML extension when it is missing, reinstall a failed one, or add inference to a training-only one")
+	a.bindSubmit(cmd, wizard.ModeAttach)
 	return cmd
-}
-
-// setLoadBalancer puts --load-balancer into the plan: public (the
-// default; also PublicIp) or internal (also InternalLoadBalancer).
-func setLoadBalancer(p *wizard.Plan, lb string) []rules.Violation {
-	switch strings.ToLower(strings.TrimSpace(lb)) {
-	case "", "public", "publicip":
-		p.Network.LoadBalancer = rules.PublicIP
-	case "internal", "internalloadbalancer":
-		p.Network.LoadBalancer = rules.InternalLoadBalancer
-	default:
-		return []rules.Violation{{Field: "load-balancer", Code: "bad", Message: fmt.Sprintf("must be public or internal (got %q)", lb)}}
-	}
-	return nil
 }
 
 // reBadFlag matches pflag's "invalid argument "abc" for "-n, --nodes" flag: strconv.ParseInt: ...".
@@ -483,6 +215,23 @@ func needsAnswers(p *wizard.Plan) bool {
 	return p.Mode == wizard.ModeAttach && p.ClusterID == "" && p.ClusterName == ""
 }
 
+// bindSubmit declares the flags of create or attach from the field table
+// and runs the command: the plan from the flags, then submit.
+func (a *app) bindSubmit(cmd *cobra.Command, mode wizard.Mode) {
+	b := bindInputs(cmd, string(mode))
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		s, err := a.session()
+		if err != nil {
+			return err
+		}
+		p := wizard.NewPlan(mode)
+		p.Mark(wizard.FMode, wizard.Flag)
+		a.applyGlobals(cmd, p, s)
+		f, vs := b.fill(cmd, p)
+		return a.submit(cmd, p, f, vs)
+	}
+}
+
 // submit is the common path of create and attach.
 func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early []rules.Violation) error {
 	s := a.sess
@@ -518,8 +267,8 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if p.Kubernetes() {
 		return a.submitKubernetes(p, f, rep, guard)
 	}
-	if p.From(wizard.FComputeType) == wizard.Flag && !a.jsonOut() {
-		fmt.Fprintln(a.s.Err, "note: "+wizard.Legacy)
+	if note := p.Variant().Note; note != "" && p.From(wizard.FComputeType) == wizard.Flag && !a.jsonOut() {
+		fmt.Fprintln(a.s.Err, "note: "+note)
 	}
 	if f.dryRun {
 		return a.printDryRun(p, rep)
@@ -840,8 +589,8 @@ func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) error {
 			fmt.Fprintf(w, "cluster: %s\n", c.ClusterID)
 		}
 	})
-	if err == nil && c.State == "Succeeded" && a.g.Output == fmtTable {
-		fmt.Fprintf(a.s.Err, "next: %s; see the workspace's computes with: %s\n", wizard.DeployHint(c.Name), a.command("list", a.lastWS))
+	if next := wizard.VariantOf(c.Type).Next(c.Name); err == nil && c.State == "Succeeded" && a.g.Output == fmtTable && next != "" {
+		fmt.Fprintf(a.s.Err, "next: %s; see the workspace's computes with: %s\n", next, a.command("list", a.lastWS))
 	}
 	return err
 }

@@ -74,7 +74,15 @@ func withPrefix(cands []string, prefix string) []string {
 	return out
 }
 
+// fixed completes a field's choices, sorted as every candidate list is.
 func fixed(vals ...string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return withPrefix(vals, toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// fixedInOrder completes values in the order given.
+func fixedInOrder(vals ...string) cobra.CompletionFunc {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return withPrefix(vals, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder
 	}
@@ -116,74 +124,82 @@ func (a *app) completeSubscriptions(ctx context.Context, _ *cobra.Command, _ []s
 	return out, nil
 }
 
-func (a *app) completeWorkspaces(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
-	p, err := a.completionPlan(ctx, s, false)
-	if err != nil {
-		return nil, err
+// ofSubscription completes from one list of the subscription typed so
+// far: each item's candidates ("value\tdescription"; none to leave it out).
+func ofSubscription[T any](a *app, list func(ctx context.Context, c wizard.Cloud, sub string) ([]T, error), cands func(T) []string) completer {
+	return func(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
+		p, err := a.completionPlan(ctx, s, false)
+		if err != nil {
+			return nil, err
+		}
+		all, err := list(ctx, s.Cloud, p.Subscription)
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, x := range all {
+			out = append(out, cands(x)...)
+		}
+		return out, nil
 	}
-	all, err := s.Cloud.Workspaces(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, w := range all {
+}
+
+func workspacesOf(ctx context.Context, c wizard.Cloud, sub string) ([]wizard.Workspace, error) {
+	return c.Workspaces(ctx, sub)
+}
+
+func (a *app) completeWorkspaces() completer {
+	return ofSubscription(a, workspacesOf, func(w wizard.Workspace) []string {
 		if a.g.ResourceGroup != "" && !strings.EqualFold(a.g.ResourceGroup, w.ResourceGroup) {
-			continue
+			return nil
 		}
-		out = append(out, w.Name+"\t"+w.ResourceGroup+", "+w.Region)
-	}
-	return out, nil
+		return []string{w.Name + "\t" + w.ResourceGroup + ", " + w.Region}
+	})
 }
 
-func (a *app) completeGroups(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
-	p, err := a.completionPlan(ctx, s, false)
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.Cloud.Workspaces(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	names := map[string][]string{}
-	for _, w := range all {
-		if a.g.Workspace != "" && !strings.EqualFold(a.g.Workspace, w.Name) {
-			continue
+// completeGroups offers the resource groups of the workspaces (of the one
+// given with -w), each with its workspaces.
+func (a *app) completeGroups() completer {
+	type group struct{ name, workspaces string }
+	groups := func(ctx context.Context, c wizard.Cloud, sub string) ([]group, error) {
+		all, err := c.Workspaces(ctx, sub)
+		names := map[string][]string{}
+		var order []string
+		for _, w := range all {
+			if a.g.Workspace != "" && !strings.EqualFold(a.g.Workspace, w.Name) {
+				continue
+			}
+			if names[w.ResourceGroup] == nil {
+				order = append(order, w.ResourceGroup)
+			}
+			names[w.ResourceGroup] = append(names[w.ResourceGroup], w.Name)
 		}
-		names[w.ResourceGroup] = append(names[w.ResourceGroup], w.Name)
+		out := make([]group, len(order))
+		for i, g := range order {
+			out[i] = group{g, strings.Join(names[g], ", ")}
+		}
+		return out, err
 	}
-	var out []string
-	for g, ws := range names {
-		out = append(out, g+"\tworkspaces "+strings.Join(ws, ", "))
-	}
-	return out, nil
+	return ofSubscription(a, groups, func(g group) []string { return []string{g.name + "\tworkspaces " + g.workspaces} })
 }
 
-func (a *app) completeRegions(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
-	p, err := a.completionPlan(ctx, s, false)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := s.Cloud.Regions(ctx, p.Subscription)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, r := range rs {
-		out = append(out, r.Name+"\t"+r.DisplayName)
-	}
-	return out, nil
+func (a *app) completeRegions() completer {
+	return ofSubscription(a, func(ctx context.Context, c wizard.Cloud, sub string) ([]wizard.Region, error) {
+		return c.Regions(ctx, sub)
+	},
+		func(r wizard.Region) []string { return []string{r.Name + "\t" + r.DisplayName} })
 }
 
-// completeSizes offers the usable sizes of the region given with -l, else
-// of the workspace's region.
-func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string, s *Session) ([]string, error) {
+// completionRegion is the region given with -l (as Azure names it), else
+// the workspace's.
+func (a *app) completionRegion(ctx context.Context, cmd *cobra.Command, s *Session) (*wizard.Plan, string, error) {
 	region := ""
 	if f := cmd.Flags().Lookup("region"); f != nil && f.Changed {
 		region = f.Value.String()
 	}
 	p, err := a.completionPlan(ctx, s, region == "")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if region == "" {
 		region = p.Workspace.Region
@@ -191,6 +207,16 @@ func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string,
 		if r, ok := wizard.FindRegion(rs, region); ok {
 			region = r.Name
 		}
+	}
+	return p, region, nil
+}
+
+// completeSizes offers the usable sizes of the region given with -l, else
+// of the workspace's region.
+func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string, s *Session) ([]string, error) {
+	p, region, err := a.completionRegion(ctx, cmd, s)
+	if err != nil {
+		return nil, err
 	}
 	l, err := s.Cloud.Sizes(ctx, p.Subscription, region)
 	if err != nil {
@@ -210,9 +236,10 @@ func (a *app) completeSizes(ctx context.Context, cmd *cobra.Command, _ []string,
 	return out, nil
 }
 
-// completeComputes offers the computes of the workspace (AKS ones only
-// when aksOnly); a command that has its NAME completes nothing more.
-func (a *app) completeComputes(aksOnly bool) completer {
+// completeComputes offers the computes of the workspace (those amlaks
+// detaches, AKS and Kubernetes, when detachable); a command that has its
+// NAME completes nothing more.
+func (a *app) completeComputes(detachable bool) completer {
 	return func(ctx context.Context, _ *cobra.Command, args []string, s *Session) ([]string, error) {
 		if len(args) > 0 {
 			return nil, nil
@@ -227,7 +254,7 @@ func (a *app) completeComputes(aksOnly bool) completer {
 		}
 		var out []string
 		for _, c := range cs {
-			if aksOnly && !strings.EqualFold(c.Type, "AKS") {
+			if detachable && !wizard.VariantOf(c.Type).Ours() {
 				continue
 			}
 			out = append(out, c.Name+"\t"+c.Type+", "+c.State)
@@ -236,35 +263,79 @@ func (a *app) completeComputes(aksOnly bool) completer {
 	}
 }
 
-// completeClusters offers the AKS clusters of the subscription: names,
-// resource groups or resource IDs.
-func (a *app) completeClusters(what string) completer {
-	return func(ctx context.Context, _ *cobra.Command, _ []string, s *Session) ([]string, error) {
-		p, err := a.completionPlan(ctx, s, false)
-		if err != nil {
-			return nil, err
+// completeVersions offers the Kubernetes versions of the region given
+// with -l, else of the workspace's region.
+func (a *app) completeVersions(ctx context.Context, cmd *cobra.Command, _ []string, s *Session) ([]string, error) {
+	p, region, err := a.completionRegion(ctx, cmd, s)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := s.Cloud.Versions(ctx, p.Subscription, region)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, v := range rules.SortVersions(vs) {
+		var notes []string
+		if v.Default {
+			notes = append(notes, "the region's default")
 		}
-		cls, err := s.Cloud.Clusters(ctx, p.Subscription)
-		if err != nil {
-			return nil, err
+		if v.Preview {
+			notes = append(notes, "preview")
 		}
-		var out []string
-		for _, c := range cls {
-			switch what {
-			case "id":
-				out = append(out, c.ID)
-			case "group":
-				out = append(out, c.ResourceGroup)
-			default:
-				out = append(out, c.Name+"\t"+c.ResourceGroup+", "+c.Region+", Kubernetes "+c.Version)
+		out = append(out, v.Version+"\t"+strings.Join(append([]string{"Kubernetes " + v.Version}, notes...), ", "))
+	}
+	return out, nil
+}
+
+// completeClusters offers the AKS clusters of the subscription as flag
+// takes them: names, resource groups or resource IDs.
+func (a *app) completeClusters(flag string) completer {
+	return ofSubscription(a, func(ctx context.Context, c wizard.Cloud, sub string) ([]wizard.Cluster, error) {
+		return c.Clusters(ctx, sub)
+	},
+		func(c wizard.Cluster) []string {
+			switch flag {
+			case "cluster-id":
+				return []string{c.ID}
+			case "cluster-resource-group":
+				return []string{c.ResourceGroup}
 			}
-		}
-		return out, nil
+			return []string{c.Name + "\t" + c.ResourceGroup + ", " + c.Region + ", Kubernetes " + c.Version}
+		})
+}
+
+// lookups are the completions of the field table's named Azure lookups.
+func (a *app) lookups() map[wizard.Lookup]cobra.CompletionFunc {
+	return map[wizard.Lookup]cobra.CompletionFunc{
+		wizard.LookupRegions:  a.complete(a.completeRegions()),
+		wizard.LookupSizes:    a.complete(a.completeSizes),
+		wizard.LookupVersions: a.complete(a.completeVersions),
 	}
 }
 
-// registerCompletions attaches the dynamic completions to every command
-// that has the flag.
+// inputCompletion is a field's completion from its row: its choices, its
+// files, its Azure lookup, or nothing (never file names).
+func (a *app) inputCompletion(in wizard.Input, lookups map[wizard.Lookup]cobra.CompletionFunc) cobra.CompletionFunc {
+	switch {
+	case len(in.Files) > 0:
+		return fileExt(in.Files...)
+	case in.Lookup == wizard.LookupClusters:
+		return a.complete(a.completeClusters(in.Flag))
+	case in.Lookup != "":
+		return lookups[in.Lookup]
+	case len(in.Choices) > 0:
+		vals := make([]string, len(in.Choices))
+		for i, c := range in.Choices {
+			vals[i] = c.Value + "\t" + c.Label
+		}
+		return fixed(vals...)
+	}
+	return cobra.NoFileCompletions
+}
+
+// registerCompletions attaches the completions to every command that has
+// the flag: the field table's from their rows, the others here.
 func (a *app) registerCompletions(root *cobra.Command) {
 	reg := func(cmd *cobra.Command, flag string, f cobra.CompletionFunc) {
 		if cmd.Flags().Lookup(flag) != nil || cmd.PersistentFlags().Lookup(flag) != nil {
@@ -272,27 +343,28 @@ func (a *app) registerCompletions(root *cobra.Command) {
 			_ = cmd.RegisterFlagCompletionFunc(flag, f)
 		}
 	}
+	lookups := a.lookups()
 	reg(root, "subscription", a.complete(a.completeSubscriptions))
-	reg(root, "workspace", a.complete(a.completeWorkspaces))
-	reg(root, "resource-group", a.complete(a.completeGroups))
-	reg(root, "output", fixed(outputFormats...))
-	reg(root, "cloud", fixed("AzureCloud\tAzure (global)", "AzureChinaCloud\tAzure operated by 21Vianet", "AzureUSGovernment\tAzure Government"))
+	reg(root, "workspace", a.complete(a.completeWorkspaces()))
+	reg(root, "resource-group", a.complete(a.completeGroups()))
+	reg(root, "output", fixedInOrder(outputFormats...))
+	reg(root, "cloud", fixedInOrder("AzureCloud\tAzure (global)", "AzureChinaCloud\tAzure operated by 21Vianet", "AzureUSGovernment\tAzure Government"))
 	reg(root, "query", cobra.NoFileCompletions)
-	for _, cmd := range root.Commands() {
-		reg(cmd, "region", a.complete(a.completeRegions))
-		reg(cmd, "vm-size", a.complete(a.completeSizes))
-		reg(cmd, "purpose", fixed("production\tFastProd: 12 vCPUs or more, the default", "devtest\tDevTest: 2 vCPUs or more, one node is enough"))
-		reg(cmd, "load-balancer", fixed("public\ta public IP (the default)", "internal\tan internal load balancer in your VNet"))
-		reg(cmd, "cluster", a.complete(a.completeClusters("name")))
-		reg(cmd, "cluster-resource-group", a.complete(a.completeClusters("group")))
-		reg(cmd, "cluster-id", a.complete(a.completeClusters("id")))
-		reg(cmd, "ssl-cert-file", fileExt("pem", "crt"))
-		reg(cmd, "ssl-key-file", fileExt("pem", "key"))
-		for _, f := range []string{"name", "description", "ssl-leaf-domain-label", "ssl-cname", "vnet-resource-group", "vnet", "subnet",
-			"service-cidr", "dns-service-ip", "docker-bridge-cidr", "load-balancer-subnet", "nodes", "min-vcpus"} {
+	reg(root, "timeout", cobra.NoFileCompletions)
+	reg(root, "debug-file", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return nil, cobra.ShellCompDirectiveDefault // a file
+	})
+	for _, cmd := range append([]*cobra.Command{root}, root.Commands()...) {
+		name := cmd.Name()
+		for _, in := range wizard.Inputs(name) {
+			if !in.Bool {
+				reg(cmd, in.Flag, a.inputCompletion(in, lookups))
+			}
+		}
+		for _, f := range []string{"min-vcpus", "release-version", "source-date-epoch"} {
 			reg(cmd, f, cobra.NoFileCompletions)
 		}
-		switch cmd.Name() {
+		switch name {
 		case "status":
 			cmd.ValidArgsFunction = a.complete(a.completeComputes(false))
 		case "detach":
@@ -309,8 +381,9 @@ func (a *app) completionCmd(root *cobra.Command) *cobra.Command {
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Print the shell completion script",
 		Long: `Print the completion script of a shell. Completions know Azure: TAB after -w, -g, -l,
---vm-size, --cluster, --subscription or after status/detach offers your workspaces, regions,
-sizes, clusters and computes (from the simulated Azure with --demo).
+--vm-size, --kubernetes-version, --cluster, --subscription or after status/detach offers your
+workspaces, regions, sizes, versions, clusters and computes (from the simulated Azure with
+--demo); a flag that takes one of a few values offers them, and only file flags offer files.
 
   bash:        source <(amlaks completion bash)      # add to ~/.bashrc; no bash-completion package needed
   zsh:         amlaks completion zsh > "${fpath[1]}/_amlaks"   # then restart zsh (compinit must be on)

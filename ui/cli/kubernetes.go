@@ -11,7 +11,7 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// The current path in line mode (SPEC §2b): dry-run phases, phase-by-phase
+// The current path in line mode: dry-run phases, phase-by-phase
 // submit with progress on stderr, and the Kubernetes parts of list,
 // status and detach.
 
@@ -140,23 +140,13 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 	return nil
 }
 
-// typeLabel names a compute type in list and status.
-func typeLabel(t string) string {
-	if strings.EqualFold(t, "AKS") {
-		return "AKS (legacy)"
-	}
-	return t
-}
-
 // extensionOf reads the Azure ML extension of a Kubernetes compute's
-// cluster ("" when the Cloud has no Kubernetes side or the compute is
-// not Kubernetes).
+// cluster (not known for another type).
 func (a *app) extensionOf(c wizard.Compute) (wizard.Extension, bool, bool) {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok || !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" {
+	if !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" {
 		return wizard.Extension{}, false, false
 	}
-	e, found, err := kc.Extension(a.ctx, c.ClusterID)
+	e, found, err := a.sess.Cloud.Extension(a.ctx, c.ClusterID)
 	if err != nil {
 		return wizard.Extension{}, false, false
 	}
@@ -168,11 +158,10 @@ func (a *app) extensionOf(c wizard.Compute) (wizard.Extension, bool, bool) {
 // read stays empty (null in JSON), and so does the size of a cluster whose
 // pools differ in size.
 func (a *app) withClusterNodes(c wizard.Compute) wizard.Compute {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok || !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" || c.Nodes != 0 {
+	if !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" || c.Nodes != 0 {
 		return c
 	}
-	cl, err := kc.Cluster(a.ctx, c.ClusterID)
+	cl, err := a.sess.Cloud.Cluster(a.ctx, c.ClusterID)
 	if err != nil || len(cl.Pools) == 0 {
 		return c
 	}
@@ -229,10 +218,10 @@ func extensionJSON(e wizard.Extension, found bool) map[string]any {
 // workspace's Trusted Access binding when the cluster needs one, the
 // extension, the attach.
 func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]string {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok || c.ClusterID == "" {
+	if c.ClusterID == "" {
 		return nil
 	}
+	kc := a.sess.Cloud
 	cl, cerr := kc.Cluster(a.ctx, c.ClusterID)
 	e, found, eerr := kc.Extension(a.ctx, c.ClusterID)
 	cluster := map[string]string{"phase": "cluster", "state": "missing", "id": c.ClusterID}
@@ -274,8 +263,7 @@ func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]str
 // the workspace's role binding, or "missing".
 func (a *app) bindingStatus(clusterID, workspaceID string, needs []string) map[string]string {
 	m := map[string]string{"phase": "trusted-access", "state": "missing", "needs": strings.Join(needs, ", ")}
-	kc, _ := a.sess.Cloud.(wizard.KubernetesCloud)
-	bs, err := kc.RoleBindings(a.ctx, clusterID)
+	bs, err := a.sess.Cloud.RoleBindings(a.ctx, clusterID)
 	if err != nil {
 		m["state"] = "unknown: " + err.Error()
 		return m
@@ -335,9 +323,6 @@ func (a *app) printPhaseStatus(ph []map[string]string) {
 // before its attach: the cluster amlaks tagged for this compute, and its
 // extension. It reports whether it found one.
 func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
-	if _, ok := a.sess.Cloud.(wizard.KubernetesCloud); !ok {
-		return false, nil
-	}
 	cls, err := a.sess.Cloud.Clusters(a.ctx, p.Subscription)
 	if err != nil {
 		return false, err
@@ -369,11 +354,7 @@ func orDash(s string) string {
 // deleteCluster deletes the cluster of a detached Kubernetes compute,
 // only when amlaks created it.
 func (a *app) deleteCluster(id string) error {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok {
-		return errors.New("this Azure connection cannot delete clusters")
-	}
-	op, err := kc.DeleteCluster(a.ctx, id)
+	op, err := a.sess.Cloud.DeleteCluster(a.ctx, id)
 	if err != nil {
 		return err
 	}
@@ -392,11 +373,7 @@ func (a *app) deleteCluster(id string) error {
 
 // ownCluster checks that amlaks created the cluster (its tag).
 func (a *app) ownCluster(id string) (wizard.Cluster, error) {
-	kc, ok := a.sess.Cloud.(wizard.KubernetesCloud)
-	if !ok {
-		return wizard.Cluster{}, errors.New("this Azure connection cannot read clusters")
-	}
-	cl, err := kc.Cluster(a.ctx, id)
+	cl, err := a.sess.Cloud.Cluster(a.ctx, id)
 	if err != nil {
 		return cl, err
 	}

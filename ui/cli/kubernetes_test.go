@@ -466,12 +466,12 @@ func TestAccessibleKubernetesCreateAsksTypeAndInsecure(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, compute type 1 (Kubernetes), then the offers of purpose,
 	// region, version, size, nodes, cluster name and group, API access,
-	// router, TLS (off: plain HTTP) and namespace; the name; confirm
-	code, out, errs := runTTY(t, c, "1\n1\n\n\n\n\n\n\n\n\n\n\n\nk8s-acc\ny\n", "create", "--accessible")
+	// router and its HA, TLS (off: plain HTTP) and namespace; the name; confirm
+	code, out, errs := runTTY(t, c, "1\n1\n\n\n\n\n\n\n\n\n\n\n\n\nk8s-acc\ny\n", "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	for _, want := range []string{"Compute type", "1. Kubernetes compute: AKS + the Azure ML extension (current, recommended)",
+	for _, want := range []string{"Compute type", "1. Kubernetes compute (current, recommended): an AKS cluster created in AKS",
 		"2. AKS compute (legacy v1, as in the 2020 article): AKS compute is the legacy v1 path", "Kubernetes version", "AKS cluster name",
 		"scoring requests go over plain HTTP", "Phase 1 of 3: create AKS cluster", "Submit the create of k8s-acc?"} {
 		if !strings.Contains(errs, want) {
@@ -492,9 +492,9 @@ func TestAccessibleKubernetesAttachAsksToInstall(t *testing.T) {
 		}
 	}
 	// workspace 1, compute type 1, purpose default, the cluster without the
-	// extension (--install-extension installs it), router, TLS, namespace,
-	// identity offers, the name, confirm
-	in := "1\n1\n\n" + itoa(idx) + "\n\n\n\n\nk8s-att\ny\n"
+	// extension (--install-extension installs it), router and its HA, TLS,
+	// namespace, identity offers, the name, confirm
+	in := "1\n1\n\n" + itoa(idx) + "\n\n\n\n\n\nk8s-att\ny\n"
 	code, out, errs := runTTY(t, c, in, "attach", "--accessible", "--install-extension")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
@@ -561,5 +561,53 @@ func TestKubernetesAttachFailureThenRetry(t *testing.T) {
 	code, _, errs = runLine(t, c, "create", "-w", "mlw-prod", "-n", "k8s-att", "--cluster", "other-cluster", "--allow-insecure-connections", "--yes")
 	if code != 2 || !strings.Contains(errs, "already used in mlw-prod") {
 		t.Fatalf("name of another cluster's compute: exit %d\n%s", code, errs)
+	}
+}
+
+// TestNextStepFollowsTheComputeType: line mode's advice after a create is
+// the type's own: a v2 online endpoint for a Kubernetes compute, the v1
+// tools (and why not v2) for a legacy AKS compute.
+func TestNextStepFollowsTheComputeType(t *testing.T) {
+	cases := []struct {
+		args      []string
+		want, not string
+	}{
+		{[]string{"create", "-w", "mlw-prod", "-n", "k8s-next", "--allow-insecure-connections", "--yes"},
+			"next: deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:k8s-next (az ml online-endpoint create", "az ml model deploy"},
+		{[]string{"create", "-w", "mlw-prod", "-n", "aks-next", "--compute-type", "AKS", "--yes"},
+			"next: deploy a model with the v1 tools: az ml model deploy --compute-target aks-next (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute", "online endpoint whose"},
+	}
+	for _, tc := range cases {
+		code, out, errs := runLine(t, wizardtest.New(), tc.args...)
+		if code != 0 || !strings.Contains(errs, tc.want) || strings.Contains(errs, tc.not) {
+			t.Errorf("%v: exit %d, want %q, not %q\n%s\n%s", tc.args, code, tc.want, tc.not, out, errs)
+		}
+	}
+}
+
+// TestAccessibleAttachTakesAUserAssignedIdentity: the identity step asks
+// the resource ID after User-assigned, as the wizard's form does, and an
+// empty ID is asked again rather than taken as system-assigned.
+func TestAccessibleAttachTakesAUserAssignedIdentity(t *testing.T) {
+	c := wizardtest.New()
+	idx := 0
+	for i, cl := range c.Clus {
+		if cl.Name == wizardtest.ClusterBare {
+			idx = i + 1
+		}
+	}
+	const id = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-ml"
+	// workspace, Kubernetes, purpose, the cluster, router and HA, TLS,
+	// namespace; User-assigned, an empty ID (refused), the ID; name; confirm
+	in := "1\n1\n\n" + itoa(idx) + "\n\n\n\n\n2\n\n" + id + "\nk8s-uai\ny\n"
+	code, out, errs := runTTY(t, c, in, "attach", "--accessible", "--install-extension")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if len(c.Specs) != 1 || c.Specs[0].Identity != id {
+		t.Fatalf("sent %+v, want the user-assigned identity", c.Specs)
+	}
+	if !strings.Contains(errs, "give the user-assigned identity's resource ID") {
+		t.Errorf("an empty ID was not refused:\n%s", errs)
 	}
 }

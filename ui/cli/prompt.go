@@ -13,11 +13,11 @@ import (
 )
 
 // Line prompts of the accessible mode: huh v2 fields run one at a time in
-// huh's accessible mode over stdin, with the workarounds of STACK §4.
+// huh's accessible mode over stdin, with the workarounds below.
 
 // lineReader hands huh at most one line per Read: huh v2.0.3 makes a new
 // bufio.Scanner per prompt, which would swallow every piped line at the
-// first one (STACK §4). It remembers end of input, which huh drops.
+// first one. It remembers end of input, which huh drops.
 type lineReader struct {
 	mu      sync.Mutex
 	br      *bufio.Reader

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
 )
 
 // azAliases makes az's flag names work as hidden aliases of ours: users
@@ -14,35 +15,19 @@ import (
 // `az aks create --location`).
 func azAliases(_ *pflag.FlagSet, name string) pflag.NormalizedName {
 	switch name {
-	case "location":
-		return "region"
-	case "agent-count", "node-count":
-		return "nodes"
 	case "workspace-name":
 		return "workspace"
 	case "subscription-id":
 		return "subscription"
-	case "cluster-purpose":
-		return "purpose"
-	case "size", "agent-vm-size", "node-vm-size":
-		return "vm-size"
-	case "compute-resource-id", "resource-id":
-		return "cluster-id"
-	case "cluster-name":
-		return "cluster"
-	case "load-balancer-type":
-		return "load-balancer"
-	case "vnet-name":
-		return "vnet"
-	case "subnet-name":
-		return "subnet"
-	case "vnet-resourcegroup-name":
-		return "vnet-resource-group"
-	case "ssl-overwrite-existing-domain":
-		return "ssl-overwrite-domain"
+	}
+	if n, ok := fieldAliases[name]; ok {
+		return pflag.NormalizedName(n)
 	}
 	return pflag.NormalizedName(name)
 }
+
+// fieldAliases are the field table's az names.
+var fieldAliases = wizard.Aliases()
 
 // mlID is an Azure ML workspace or compute resource ID.
 type mlID struct {

@@ -96,13 +96,14 @@ func (a *app) regionOf(sub, region string) (string, error) {
 }
 
 func (a *app) versionsCmd() *cobra.Command {
-	var region string
+	var b *boundFlags
 	cmd := &cobra.Command{
 		Use:     "versions",
 		Short:   "Kubernetes versions AKS offers in a region",
 		Example: "  amlaks versions -l eastus\n  amlaks versions -l westeurope -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			region := *b.strs["region"]
 			a.prefetchFor(region, readRegions, readVersions)
 			sub, err := a.subscriptionOf(cmd)
 			if err != nil {
@@ -111,7 +112,7 @@ func (a *app) versionsCmd() *cobra.Command {
 			return a.printVersions(sub, region)
 		},
 	}
-	cmd.Flags().StringVarP(&region, "region", "l", "", "region, e.g. eastus")
+	b = bindInputs(cmd, "versions")
 	return cmd
 }
 
@@ -178,7 +179,7 @@ func yesNo(b bool) string {
 }
 
 func (a *app) sizesCmd() *cobra.Command {
-	var region string
+	var b *boundFlags
 	var minVCPUs int
 	var gpu, all bool
 	cmd := &cobra.Command{
@@ -187,6 +188,7 @@ func (a *app) sizesCmd() *cobra.Command {
 		Example: "  amlaks sizes -l eastus --min-vcpus 4\n  amlaks sizes -l eastus --gpu --all -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			region := *b.strs["region"]
 			if minVCPUs < 0 {
 				return &Invalid{[]rules.Violation{{Field: "min-vcpus", Code: "negative", Message: fmt.Sprintf("must be 0 or more (got %d)", minVCPUs)}}}
 			}
@@ -214,7 +216,7 @@ func (a *app) sizesCmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&region, "region", "l", "", "region, e.g. eastus")
+	b = bindInputs(cmd, "sizes")
 	fl.IntVar(&minVCPUs, "min-vcpus", 0, "only sizes with at least N vCPUs")
 	fl.BoolVar(&gpu, "gpu", false, "only GPU and FPGA sizes")
 	fl.BoolVar(&all, "all", false, "include sizes restricted for this subscription, with the reason")
@@ -294,7 +296,7 @@ func (a *app) printList(p *wizard.Plan) error {
 		}
 		t := newTable(w, head...)
 		for i, c := range cs {
-			cells := []string{c.Name, typeLabel(c.Type), c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID)}
+			cells := []string{c.Name, wizard.VariantOf(c.Type).Label, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID)}
 			if anyK8s {
 				cells = append(cells, extensionLabel(exts[i].e, exts[i].found, exts[i].known))
 			}
@@ -349,7 +351,7 @@ func (a *app) statusCmd() *cobra.Command {
 				m["phases"] = ph
 				if err := a.emit(m, func(w io.Writer) {
 					t := newTable(w, "NAME", "TYPE", "STATE", "NAMESPACE", "CLUSTER")
-					t.row(c.Name, typeLabel(c.Type), c.State, c.Namespace, clusterShort(c.ClusterID))
+					t.row(c.Name, wizard.VariantOf(c.Type).Label, c.State, c.Namespace, clusterShort(c.ClusterID))
 					t.flush()
 				}); err != nil {
 					return err
@@ -409,7 +411,7 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 				return err
 			}
 			k8s := strings.EqualFold(c.Type, string(wizard.ComputeKubernetes))
-			if !strings.EqualFold(c.Type, "AKS") && !k8s {
+			if !wizard.VariantOf(c.Type).Ours() {
 				return exit(ExitInvalid, fmt.Errorf("%s is %s %s compute; amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(c.Type), c.Type))
 			}
 			if deleteCluster && !k8s {

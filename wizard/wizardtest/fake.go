@@ -290,7 +290,7 @@ func (c *Cloud) Request(ws wizard.WorkspaceRef, spec wizard.ComputeSpec) (wizard
 		return wizard.Request{}, err
 	}
 	if spec.Type == wizard.ComputeKubernetes {
-		// a Kubernetes attach in the real body's shape (azure-facts §9.5);
+		// a Kubernetes attach in the real body's shape;
 		// the bytes Azure gets are asserted in azure's own tests
 		ns := spec.Namespace
 		if ns == "" {

@@ -10,7 +10,7 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// The fake's side of the current path (wizard.KubernetesCloud): resource
+// The fake's side of the current path (wizard.Cloud): resource
 // providers per subscription, the Azure ML extension per cluster, and AKS
 // creates, extension installs and cluster deletes as operations that
 // Follow completes. An operation whose watcher stopped before its end
@@ -20,8 +20,6 @@ import (
 // Sub2 is the second subscription, where Microsoft.KubernetesConfiguration
 // is not registered.
 const Sub2 = "00000000-0000-4000-8000-000000000002"
-
-var _ wizard.KubernetesCloud = (*Cloud)(nil)
 
 // Fixture clusters of the current path (in Sub, resource group
 // rg-aks-ml), named as the simulator's.
@@ -79,7 +77,7 @@ func (c *Cloud) settle() {
 	c.bg = nil
 }
 
-// Providers implements wizard.KubernetesCloud.
+// Providers implements wizard.Cloud.
 func (c *Cloud) Providers(ctx context.Context, sub string, namespaces []string) (map[string]string, error) {
 	if err := c.enter(ctx, "Providers"); err != nil {
 		return nil, err
@@ -104,7 +102,7 @@ func (c *Cloud) Providers(ctx context.Context, sub string, namespaces []string) 
 	return out, nil
 }
 
-// RegisterProvider implements wizard.KubernetesCloud (registers at once).
+// RegisterProvider implements wizard.Cloud (registers at once).
 func (c *Cloud) RegisterProvider(ctx context.Context, sub, namespace string) error {
 	if err := c.enter(ctx, "RegisterProvider"); err != nil {
 		return err
@@ -120,7 +118,7 @@ func (c *Cloud) RegisterProvider(ctx context.Context, sub, namespace string) err
 	return nil
 }
 
-// Cluster implements wizard.KubernetesCloud.
+// Cluster implements wizard.Cloud.
 func (c *Cloud) Cluster(ctx context.Context, id string) (wizard.Cluster, error) {
 	if err := c.enter(ctx, "Cluster"); err != nil {
 		return wizard.Cluster{}, err
@@ -136,7 +134,7 @@ func (c *Cloud) Cluster(ctx context.Context, id string) (wizard.Cluster, error) 
 	return wizard.Cluster{}, &wizard.Error{Kind: wizard.ErrNotFound, Code: "ResourceNotFound", Message: "managed cluster " + id + " not found"}
 }
 
-// CreateCluster implements wizard.KubernetesCloud: records the spec and
+// CreateCluster implements wizard.Cloud: records the spec and
 // adds the cluster in state Creating.
 func (c *Cloud) CreateCluster(ctx context.Context, spec wizard.ClusterSpec) (wizard.Operation, error) {
 	if err := c.enter(ctx, "CreateCluster"); err != nil {
@@ -172,7 +170,7 @@ func (c *Cloud) vcpusOf(region, size string) int {
 	return 0
 }
 
-// Extension implements wizard.KubernetesCloud.
+// Extension implements wizard.Cloud.
 func (c *Cloud) Extension(ctx context.Context, clusterID string) (wizard.Extension, bool, error) {
 	if err := c.enter(ctx, "Extension"); err != nil {
 		return wizard.Extension{}, false, err
@@ -191,7 +189,7 @@ func (c *Cloud) key(id string) string {
 	return strings.ToLower(id)
 }
 
-// InstallExtension implements wizard.KubernetesCloud: records the spec and
+// InstallExtension implements wizard.Cloud: records the spec and
 // puts the extension in state Creating.
 func (c *Cloud) InstallExtension(ctx context.Context, spec wizard.ExtensionSpec) (wizard.Operation, error) {
 	if err := c.enter(ctx, "InstallExtension"); err != nil {
@@ -226,7 +224,7 @@ func (c *Cloud) InstallExtension(ctx context.Context, spec wizard.ExtensionSpec)
 	return wizard.Operation{Kind: wizard.OpExtension, Name: name, Target: spec.ClusterID, Token: "fake-extension", Started: time.Now()}, nil
 }
 
-// DeleteCluster implements wizard.KubernetesCloud.
+// DeleteCluster implements wizard.Cloud.
 func (c *Cloud) DeleteCluster(ctx context.Context, id string) (wizard.Operation, error) {
 	if err := c.enter(ctx, "DeleteCluster"); err != nil {
 		return wizard.Operation{}, err
@@ -241,8 +239,8 @@ func (c *Cloud) DeleteCluster(ctx context.Context, id string) (wizard.Operation,
 	return wizard.Operation{Kind: wizard.OpDelete, Name: name, Target: id, Token: "fake-delete", Started: time.Now()}, nil
 }
 
-// ClusterRequest implements wizard.KubernetesCloud: the ARM body of the
-// AKS create (azure-facts §9.2).
+// ClusterRequest implements wizard.Cloud: the ARM body of the
+// AKS create.
 func (c *Cloud) ClusterRequest(spec wizard.ClusterSpec) (wizard.Request, error) {
 	props := map[string]any{
 		"dnsPrefix":         spec.DNSPrefix,
@@ -290,8 +288,8 @@ func pyBool(b bool) string {
 	return "False"
 }
 
-// ExtensionRequest implements wizard.KubernetesCloud: the ARM body of the
-// extension install (azure-facts §9.3); protected settings redacted.
+// ExtensionRequest implements wizard.Cloud: the ARM body of the
+// extension install; protected settings redacted.
 func (c *Cloud) ExtensionRequest(spec wizard.ExtensionSpec) (wizard.Request, error) {
 	props := map[string]any{"extensionType": wizard.ExtensionType, "releaseTrain": "stable", "autoUpgradeMinorVersion": true,
 		"scope": map[string]any{"cluster": map[string]any{"releaseNamespace": "azureml"}}, "configurationSettings": extensionSettings(spec)}
@@ -390,7 +388,7 @@ func (c *Cloud) followTarget(ctx context.Context, op wizard.Operation, ch chan<-
 	}
 }
 
-// RoleBindings implements wizard.KubernetesCloud.
+// RoleBindings implements wizard.Cloud.
 func (c *Cloud) RoleBindings(ctx context.Context, clusterID string) ([]wizard.RoleBinding, error) {
 	if err := c.enter(ctx, "RoleBindings"); err != nil {
 		return nil, err
@@ -401,7 +399,7 @@ func (c *Cloud) RoleBindings(ctx context.Context, clusterID string) ([]wizard.Ro
 	return append([]wizard.RoleBinding(nil), c.Bindings[c.key(clusterID)]...), nil
 }
 
-// CreateRoleBinding implements wizard.KubernetesCloud: records the spec
+// CreateRoleBinding implements wizard.Cloud: records the spec
 // and adds the binding in state Updating; the 9th of a cluster is refused.
 func (c *Cloud) CreateRoleBinding(ctx context.Context, spec wizard.RoleBindingSpec) (wizard.Operation, error) {
 	if err := c.enter(ctx, "CreateRoleBinding"); err != nil {
@@ -422,13 +420,13 @@ func (c *Cloud) CreateRoleBinding(ctx context.Context, spec wizard.RoleBindingSp
 	return wizard.Operation{Kind: wizard.OpTrustedAccess, Name: spec.Name, Target: spec.ClusterID, Token: "fake-binding", Started: time.Now()}, nil
 }
 
-// RoleBindingRequest implements wizard.KubernetesCloud.
+// RoleBindingRequest implements wizard.Cloud.
 func (c *Cloud) RoleBindingRequest(spec wizard.RoleBindingSpec) (wizard.Request, error) {
 	b, err := json.Marshal(map[string]any{"properties": map[string]any{"sourceResourceId": spec.Source, "roles": spec.Roles}})
 	return wizard.Request{Method: "PUT", Path: spec.ClusterID + "/trustedAccessRoleBindings/" + spec.Name + "?api-version=2025-09-01", Body: b}, err
 }
 
-// PremiumTierPrice implements wizard.KubernetesCloud: $0.60 per cluster
+// PremiumTierPrice implements wizard.Cloud: $0.60 per cluster
 // hour, as Azure's price list says today.
 func (c *Cloud) PremiumTierPrice(ctx context.Context, region string) (float64, error) {
 	if err := c.enter(ctx, "PremiumTierPrice"); err != nil {

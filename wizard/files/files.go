@@ -68,6 +68,13 @@ func ReadRegular(ctx context.Context, path string, max int64) ([]byte, error) {
 	if fi.Size() > max {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d are read", ErrTooLarge, fi.Size(), max)
 	}
+	return readCapped(ctx, f, max)
+}
+
+// readCapped reads an opened file whole, at most max bytes, and gives up
+// when ctx ends: a read that blocks (a FIFO, a stalled mount) cannot hold
+// the caller.
+func readCapped(ctx context.Context, f *os.File, max int64) ([]byte, error) {
 	type result struct {
 		b   []byte
 		err error

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -62,27 +61,7 @@ func ReadPrivate(ctx context.Context, path string, max int64) ([]byte, error) {
 	if ofi.Size() > max {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d are read", ErrTooLarge, ofi.Size(), max)
 	}
-	type result struct {
-		b   []byte
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		b, err := io.ReadAll(io.LimitReader(f, max+1))
-		done <- result{b, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			return nil, r.err
-		}
-		if int64(len(r.b)) > max {
-			return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
-		}
-		return r.b, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return readCapped(ctx, f, max)
 }
 
 func privateFile(fi fs.FileInfo) error {

@@ -136,51 +136,39 @@ type kubectlArgs struct {
 
 func parseKubectl(args []string) (kubectlArgs, string) {
 	var a kubectlArgs
-	val := func(i *int, flag string) (string, bool) {
-		if k, v, ok := strings.Cut(args[*i], "="); ok && k == flag {
-			return v, true
-		}
-		if args[*i] == flag && *i+1 < len(args) {
-			*i++
-			return args[*i], true
+	// val reads a flag's value under its short or long name, as
+	// "-n ns", "-n=ns", "--namespace ns" or "--namespace=ns"
+	val := func(i *int, short, long string) (string, bool) {
+		for _, flag := range []string{short, long} {
+			if k, v, ok := strings.Cut(args[*i], "="); ok && k == flag {
+				return v, true
+			}
+			if args[*i] == flag && *i+1 < len(args) {
+				*i++
+				return args[*i], true
+			}
 		}
 		return "", false
 	}
 	for i := 0; i < len(args); i++ {
 		w := args[i]
-		if v, ok := val(&i, "-n"); ok {
+		if v, ok := val(&i, "-n", "--namespace"); ok {
 			a.namespace = v
 			continue
 		}
-		if v, ok := val(&i, "--namespace"); ok {
-			a.namespace = v
-			continue
-		}
-		if v, ok := val(&i, "-o"); ok {
+		if v, ok := val(&i, "-o", "--output"); ok {
 			a.output = v
 			continue
 		}
-		if v, ok := val(&i, "--output"); ok {
-			a.output = v
-			continue
-		}
-		if v, ok := val(&i, "-f"); ok {
+		if v, ok := val(&i, "-f", "--filename"); ok {
 			a.files = append(a.files, v)
 			continue
 		}
-		if v, ok := val(&i, "--filename"); ok {
-			a.files = append(a.files, v)
-			continue
-		}
-		if v, ok := val(&i, "-l"); ok {
+		if v, ok := val(&i, "-l", "--selector"); ok {
 			a.selector = append(a.selector, strings.Split(v, ",")...)
 			continue
 		}
-		if v, ok := val(&i, "--selector"); ok {
-			a.selector = append(a.selector, strings.Split(v, ",")...)
-			continue
-		}
-		if v, ok := val(&i, "--dry-run"); ok {
+		if v, ok := val(&i, "--dry-run", "--dry-run"); ok {
 			a.dryRun = v
 			continue
 		}

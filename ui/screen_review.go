@@ -268,7 +268,7 @@ func summaryRows(m *common, rep *wizard.Report) []summaryRow {
 		rows = append(rows, k8sSummaryRows(m)...)
 	}
 	tls := tlsLabel(p.TLS)
-	if p.Kubernetes() && p.TLS.Mode == rules.TLSOff {
+	if p.Variant().TLS.PlainHTTP && p.TLS.Mode == rules.TLSOff {
 		tls = "off: plain HTTP (allowInsecureConnections)"
 	}
 	rows = append(rows, summaryRow{"TLS", tls, p.From(wizard.FTLS)})

@@ -28,10 +28,9 @@ type tlsScreen struct {
 	tls                   rules.TLS // the answer being edited
 	browse                *browser  // the file picker, open over the form
 	// modes are the TLS modes the compute type can do, in the order of
-	// the mode field's choices (a Kubernetes compute has no Microsoft
-	// certificate: it is not offered)
-	modes []rules.TLSMode
-	k8s   bool
+	// the mode field's choices (its Variant's TLS.Modes)
+	modes   []rules.TLSMode
+	variant wizard.ComputeType // whose modes they are
 	// touched are the fields edited, tried whether the form was submitted:
 	// an empty field says what it needs only then, not before anything is
 	// typed
@@ -54,8 +53,8 @@ type (
 
 func newTLSScreen() screen {
 	s := &tlsScreen{fileErr: map[string]string{}, reading: map[string]string{}}
-	s.mode = choiceField("ssl", "TLS", "Off", "Microsoft certificate", "Your own certificate")
-	s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}
+	s.mode = choiceField("ssl", "TLS")
+	s.offer(wizard.VariantOf(string(wizard.ComputeAKS)))
 	ms := func() bool { return s.chosen() == rules.TLSMicrosoft }
 	own := func() bool { return s.chosen() == rules.TLSCustom }
 	s.leaf = textField("ssl-leaf-domain-label", "Leaf domain label", "myscoring")
@@ -81,27 +80,25 @@ func (s *tlsScreen) chosen() rules.TLSMode {
 }
 
 // offer sets the modes the compute type can do.
-func (s *tlsScreen) offer(k8s bool) {
-	s.k8s = k8s
-	if k8s {
-		s.mode.choices = []string{"Off (plain HTTP)", "Your own certificate"}
-		s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSCustom}
-		return
+func (s *tlsScreen) offer(v wizard.Variant) {
+	s.variant = v.Type
+	s.mode.choices, s.modes = nil, nil
+	for _, c := range v.TLS.Modes {
+		s.mode.choices = append(s.mode.choices, c.Label)
+		s.modes = append(s.modes, c.Mode)
 	}
-	s.mode.choices = []string{"Off", "Microsoft certificate", "Your own certificate"}
-	s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}
 }
 
 // literalQuestionMark: file paths may hold '?'.
 func (s *tlsScreen) literalQuestionMark() {}
 
 func (s *tlsScreen) enter(m *common) tea.Cmd {
-	if s.loaded && s.k8s == m.Plan().Kubernetes() {
+	if s.loaded && s.variant == m.Plan().Variant().Type {
 		s.f.open(m.st, false)
 		return nil
 	}
 	s.loaded = true
-	s.offer(m.Plan().Kubernetes())
+	s.offer(m.Plan().Variant())
 	s.touched, s.tried = map[string]bool{}, false
 	t := m.Plan().TLS
 	s.tls = t
@@ -157,9 +154,9 @@ func (s *tlsScreen) messages(m *common) (map[string][]string, []string) {
 	out := map[string][]string{}
 	var all []string
 	vs := rules.CheckTLS(s.tls, m.Plan().Network.Internal(), m.now)
-	if m.Plan().Kubernetes() && s.tls.Mode != rules.TLSCustom {
-		// the current path's own rules (no Microsoft certificate; off is
-		// plain HTTP) are the step's check, on the plan as this answer and
+	if m.Plan().Variant().TLS.PlainHTTP && s.tls.Mode != rules.TLSCustom {
+		// the type's own rules (no Microsoft certificate; off is plain
+		// HTTP) are the step's check, on the plan as this answer and
 		// its decider would leave it
 		trial := m.Plan().Clone()
 		if err := trial.Answer(wizard.FTLS, s.tls); err == nil {
@@ -337,8 +334,8 @@ func (s *tlsScreen) view(m *common, w, h int) string {
 			b.WriteString(wrap(m.st.OK.Render(line), w) + "\n")
 		}
 	}
-	if m.Plan().Kubernetes() {
-		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections."), w) + "\n")
+	if note := m.Plan().Variant().TLS.Note; note != "" {
+		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(note), w) + "\n")
 	}
 	if m.Plan().Network.Internal() && t.Mode != rules.TLSCustom {
 		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")

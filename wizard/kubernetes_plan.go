@@ -420,7 +420,7 @@ func DecideLTS(p *Plan, k Known) {
 // is told to allow insecure connections (the step says so). A flag's
 // answer is kept.
 func DecideInsecure(p *Plan) {
-	if p.Kubernetes() && p.TLS.Mode == rules.TLSOff && !p.Given(FAllowInsecure) {
+	if p.Variant().TLS.PlainHTTP && p.TLS.Mode == rules.TLSOff && !p.Given(FAllowInsecure) {
 		p.AllowInsecure = true
 		p.Mark(FAllowInsecure, Asked)
 	}

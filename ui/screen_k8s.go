@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/amlaks/amlaks/rules"
@@ -75,7 +74,7 @@ func newK8sVersionScreen() screen {
 
 // k8sForm is a step answered by a small form.
 type k8sForm struct {
-	f      *form
+	formScreen
 	loaded bool
 	intro  string
 	load   func(m *common, s *k8sForm)
@@ -148,24 +147,17 @@ func (s *k8sForm) view(m *common, w, h int) string {
 	}
 	if s.notes != nil {
 		for _, n := range s.notes(m, s) {
-			b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(n), w) + "\n")
+			b.WriteString(m.st.note(n, w))
 		}
 	}
 	return b.String()
 }
 
-func (s *k8sForm) help(m *common) []key.Binding {
-	k := m.keys
-	return s.f.help(k)
-}
-func (s *k8sForm) typing(m *common) bool  { return s.f.focused().isText() }
-func (s *k8sForm) needs(m *common) []need { return nil }
-
 func newNewClusterScreen() screen {
 	name := textField("cluster", "AKS cluster name", "aks-ml")
 	rg := textField("cluster-resource-group", "Resource group", "rg-ml")
 	return &k8sForm{
-		f: &form{fields: []*formField{name, rg}}, field: wizard.FNewCluster,
+		formScreen: formScreen{&form{fields: []*formField{name, rg}}}, field: wizard.FNewCluster,
 		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it created-by=amlaks, so a re-run continues with it.",
 		load: func(m *common, s *k8sForm) {
 			name.text = m.Plan().SuggestedClusterName()
@@ -183,7 +175,7 @@ func newAPIAccessScreen() screen {
 	ranges := textField("authorized-ip-ranges", "Authorized ranges", "20.12.34.0/24, 52.168.1.7")
 	ranges.show = func() bool { return wizard.APIAccess(access.picked()) == wizard.APIAuthorized }
 	return &k8sForm{
-		f: &form{fields: []*formField{access, ranges}}, field: wizard.FAPIAccess,
+		formScreen: formScreen{&form{fields: []*formField{access, ranges}}}, field: wizard.FAPIAccess,
 		intro: "How the cluster's API server is reached: public, public limited to authorized IP ranges (add Azure ML's ranges of the workspace region and its pair), or private.",
 		load: func(m *common, s *k8sForm) {
 			access.pick(string(m.Plan().APIAccess))
@@ -203,7 +195,7 @@ func newRouterScreen() screen {
 	router := tableField("router", "Inference router", wizard.RouterChoices)
 	ha := tableField("router-ha", "High availability", wizard.RouterHAChoices)
 	return &k8sForm{
-		f: &form{fields: []*formField{router, ha}}, field: wizard.FRouter,
+		formScreen: formScreen{&form{fields: []*formField{router, ha}}}, field: wizard.FRouter,
 		intro: "How scoring requests reach the cluster's inference router (azureml-fe). High availability runs it on 3 nodes and needs 3 nodes or more.",
 		load: func(m *common, s *k8sForm) {
 			router.pick(string(m.Plan().Router))
@@ -229,7 +221,7 @@ func newNamespaceScreen() screen {
 		return a
 	}
 	return &k8sForm{
-		f: &form{fields: []*formField{ns, kind, own}}, field: wizard.FNamespace,
+		formScreen: formScreen{&form{fields: []*formField{ns, kind, own}}}, field: wizard.FNamespace,
 		intro: "The Kubernetes namespace the compute's deployments run in, and the instance types they may use. After the attach amlaks creates both in the cluster " +
 			"through AKS's run command (a deployment needs its namespace; the implicit defaultinstancetype is 0.1 CPU / 2 GiB, too small for an MLflow model).",
 		load: func(m *common, s *k8sForm) {
@@ -292,7 +284,7 @@ func newIdentityScreen() screen {
 	id := textField("identity", "Identity resource ID", "/subscriptions/…/userAssignedIdentities/id-ml")
 	id.show = func() bool { return kind.picked() == "user" }
 	return &k8sForm{
-		f: &form{fields: []*formField{kind, id}}, field: wizard.FIdentity,
+		formScreen: formScreen{&form{fields: []*formField{kind, id}}}, field: wizard.FIdentity,
 		intro: "The compute's managed identity: system-assigned (default), or a user-assigned identity (it needs Reader, Kubernetes Extension Contributor and AKS Cluster Admin on the cluster).",
 		load: func(m *common, s *k8sForm) {
 			if !wizard.IsSystemIdentity(m.Plan().Identity) {

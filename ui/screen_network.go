@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/amlaks/amlaks/rules"
@@ -14,7 +13,7 @@ import (
 // six custom-VNet fields validated as typed (rules.CheckNetwork); public
 // IP or internal load balancer with its subnet.
 type networkScreen struct {
-	f                                  *form
+	formScreen
 	mode, lb                           *formField
 	rg, vnet, subnet, svc, dns, bridge *formField
 	lbSubnet                           *formField
@@ -148,15 +147,7 @@ func (s *networkScreen) view(m *common, w, h int) string {
 	}
 	notes = append(notes, "the cluster gets a Standard Load Balancer, as every AKS cluster does since the Basic one retired on 2025-09-30")
 	for _, n := range notes {
-		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(n), w) + "\n")
+		b.WriteString(m.st.note(n, w))
 	}
 	return b.String()
 }
-
-func (s *networkScreen) help(m *common) []key.Binding {
-	k := m.keys
-	return s.f.help(k)
-}
-
-func (s *networkScreen) typing(m *common) bool  { return s.f.focused().isText() }
-func (s *networkScreen) needs(m *common) []need { return nil }

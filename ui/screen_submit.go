@@ -94,37 +94,32 @@ func (s *submitScreen) escCmd(m *common) (bool, tea.Cmd) {
 	return true, m.nav.goTo(wizard.StepReview)
 }
 
+// opWords are what an operation is called while it runs and once done,
+// and the preposition between the compute and the workspace.
+var opWords = map[wizard.OpKind]struct{ doing, done, prep string }{
+	wizard.OpCreate: {"Creating", "Created", "in"},
+	wizard.OpAttach: {"Attaching", "Attached", "to"},
+	wizard.OpDetach: {"Detaching", "Detached", "from"},
+}
+
 func verbing(k wizard.OpKind) string {
-	switch k {
-	case wizard.OpCreate:
-		return "Creating"
-	case wizard.OpAttach:
-		return "Attaching"
-	case wizard.OpDetach:
-		return "Detaching"
+	if w, ok := opWords[k]; ok {
+		return w.doing
 	}
 	return "Running"
 }
 
 // prep is the preposition between the compute and the workspace.
 func prep(k wizard.OpKind) string {
-	switch k {
-	case wizard.OpAttach:
-		return "to"
-	case wizard.OpDetach:
-		return "from"
+	if w, ok := opWords[k]; ok {
+		return w.prep
 	}
 	return "in"
 }
 
 func pastTense(k wizard.OpKind) string {
-	switch k {
-	case wizard.OpCreate:
-		return "Created"
-	case wizard.OpAttach:
-		return "Attached"
-	case wizard.OpDetach:
-		return "Detached"
+	if w, ok := opWords[k]; ok {
+		return w.done
 	}
 	return "Finished"
 }

@@ -335,10 +335,10 @@ func (s *tlsScreen) view(m *common, w, h int) string {
 		}
 	}
 	if note := m.Plan().Variant().TLS.Note; note != "" {
-		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render(note), w) + "\n")
+		b.WriteString(m.st.note(note, w))
 	}
 	if m.Plan().Network.Internal() && t.Mode != rules.TLSCustom {
-		b.WriteString(wrap(m.st.Info.Render("i ")+m.st.Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")
+		b.WriteString(m.st.note("the internal load balancer needs your own certificate for TLS", w))
 	}
 	return b.String()
 }

@@ -301,27 +301,39 @@ func newIdentityScreen() screen {
 	}
 }
 
-// k8sSummaryRows are the current path's rows of the review.
+// k8sSummaryRows are the review's rows of the steps only the Kubernetes
+// compute's flow holds: a row is there when the plan's flow asks its step.
 func k8sSummaryRows(m *common) []summaryRow {
 	p := m.Plan()
+	asks := func(id wizard.StepID) bool { return wizard.Asks(&p, id) }
 	var rows []summaryRow
-	if p.Mode == wizard.ModeCreate {
-		rows = append(rows,
-			summaryRow{"Kubernetes", p.KubernetesVersion, p.From(wizard.FKubernetesVer)},
-			summaryRow{"Cluster", fmt.Sprintf("%s in %s (new, %s)", p.NewClusterName(), p.NewClusterGroup(), p.Region), p.From(wizard.FNewCluster)},
-			summaryRow{"API server", string(p.APIAccess) + " " + strings.Join(p.AuthorizedRanges, ", "), p.From(wizard.FAPIAccess)})
+	if asks(wizard.StepK8sVersion) {
+		rows = append(rows, summaryRow{"Kubernetes", p.KubernetesVersion, p.From(wizard.FKubernetesVer)})
 	}
-	ha := "HA off"
-	if p.HA() {
-		ha = "HA on"
+	if asks(wizard.StepNewCluster) {
+		rows = append(rows, summaryRow{"Cluster", fmt.Sprintf("%s in %s (new, %s)", p.NewClusterName(), p.NewClusterGroup(), p.Region), p.From(wizard.FNewCluster)})
 	}
-	rows = append(rows,
-		summaryRow{"Router", wizard.RouterLabel(p.Router) + ", " + ha, p.From(wizard.FRouter)},
-		summaryRow{"Namespace", p.Namespace, p.From(wizard.FNamespace)})
-	if p.Mode == wizard.ModeAttach {
+	if asks(wizard.StepAPIAccess) {
+		rows = append(rows, summaryRow{"API server", string(p.APIAccess) + " " + strings.Join(p.AuthorizedRanges, ", "), p.From(wizard.FAPIAccess)})
+	}
+	if asks(wizard.StepRouter) {
+		ha := "HA off"
+		if p.HA() {
+			ha = "HA on"
+		}
+		rows = append(rows, summaryRow{"Router", wizard.RouterLabel(p.Router) + ", " + ha, p.From(wizard.FRouter)})
+	}
+	if asks(wizard.StepNamespace) {
+		rows = append(rows, summaryRow{"Namespace", p.Namespace, p.From(wizard.FNamespace)})
+	}
+	if asks(wizard.StepIdentity) {
 		rows = append(rows, summaryRow{"Identity", p.IdentityLabel(), p.From(wizard.FIdentity)})
 	}
-	return append(rows, instanceTypeRows(m)...)
+	if asks(wizard.StepNamespace) {
+		// the namespace's answer carries the instance types made in it
+		rows = append(rows, instanceTypeRows(m)...)
+	}
+	return rows
 }
 
 // instanceTypeRows are the review's rows for the instance types the

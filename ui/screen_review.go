@@ -248,7 +248,7 @@ func summaryRows(m *common, rep *wizard.Report) []summaryRow {
 				}
 			}
 		}
-		if !p.Kubernetes() { // the current path's version is its own row
+		if wizard.Asks(&p, wizard.StepVersion) { // the Kubernetes compute's version is a row of its own step
 			rows = append(rows, summaryRow{"Kubernetes", ver, wizard.Unset})
 		}
 		size := p.VMSize
@@ -260,13 +260,11 @@ func summaryRows(m *common, rep *wizard.Report) []summaryRow {
 		} else {
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)}, summaryRow{"Nodes", fmt.Sprint(p.Nodes), p.From(wizard.FNodes)})
 		}
-		if !p.Kubernetes() {
+		if wizard.Asks(&p, wizard.StepNetwork) {
 			rows = append(rows, summaryRow{"Networking", networkLabel(p.Network), p.From(wizard.FNetwork)})
 		}
 	}
-	if p.Kubernetes() {
-		rows = append(rows, k8sSummaryRows(m)...)
-	}
+	rows = append(rows, k8sSummaryRows(m)...)
 	tls := tlsLabel(p.TLS)
 	if p.Variant().TLS.PlainHTTP && p.TLS.Mode == rules.TLSOff {
 		tls = "off: plain HTTP (allowInsecureConnections)"

@@ -24,7 +24,7 @@ const CodeSubnetNotFound = "subnet-not-found"
 // prefixes go into net (the overlap checks need them) when it was found.
 func subnetFindings(ctx context.Context, c Cloud, p *Plan, net *rules.Network) []rules.Finding {
 	n := p.Network
-	if p.Kubernetes() || !n.Custom() || n.VNetResourceGroup == "" || n.VNet == "" || n.Subnet == "" {
+	if !Asks(p, StepNetwork) || !n.Custom() || n.VNetResourceGroup == "" || n.VNet == "" || n.Subnet == "" {
 		return nil
 	}
 	// the legacy create's custom subnet is looked up before the create is

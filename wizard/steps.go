@@ -249,6 +249,10 @@ func StepOf(id StepID) Step {
 // (the Kubernetes compute's unless the plan says AKS).
 func FlowFor(p *Plan) []StepID { return flow(p.Mode, p.Variant().Type) }
 
+// Asks reports whether the plan's flow holds step id: a row of its mode
+// and of its compute type (asked or skipped as answered).
+func Asks(p *Plan, id StepID) bool { return slices.Contains(FlowFor(p), id) }
+
 func flow(m Mode, t ComputeType) []StepID {
 	if m == "" {
 		m = ModeCreate

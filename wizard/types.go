@@ -31,6 +31,8 @@ type Variant struct {
 	// GPUPlugin: the type installs the NVIDIA device plugin for an NVIDIA
 	// GPU size (the Azure ML extension does).
 	GPUPlugin bool
+	// body fills the type's own part of the create or attach body.
+	body func(p Plan, s ComputeSpec) ComputeSpec
 	// nodes are the type's own node rules beyond the count the step asks
 	// and the purpose's threshold (nil: none).
 	nodes func(p *Plan, k Known) []rules.Violation
@@ -62,7 +64,7 @@ type TLSChoice struct {
 var variants = []Variant{
 	{Type: ComputeKubernetes, Word: "Kubernetes compute", Label: "Kubernetes",
 		next: "deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:NAME (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)",
-		ours: true, GPUPlugin: true, nodes: k8sNodes,
+		ours: true, GPUPlugin: true, nodes: k8sNodes, body: kubernetesBody,
 		TLS: TLSRule{
 			Modes:     []TLSChoice{{rules.TLSOff, "Off (plain HTTP)"}, {rules.TLSCustom, "Your own certificate"}},
 			Note:      "Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections.",
@@ -72,7 +74,7 @@ var variants = []Variant{
 			}}},
 	{Type: ComputeAKS, Word: "AKS compute", Label: "AKS (legacy)", Note: Legacy,
 		next: "deploy a model with the v1 tools: az ml model deploy --compute-target NAME (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute",
-		ours: true, OnePool: true,
+		ours: true, OnePool: true, body: aksBody,
 		TLS: TLSRule{
 			Modes: []TLSChoice{{rules.TLSOff, "Off"}, {rules.TLSMicrosoft, "Microsoft certificate"}, {rules.TLSCustom, "Your own certificate"}},
 			check: checkLegacyTLS, answered: func(p *Plan) bool { return p.Given(FTLS) }}},

@@ -31,6 +31,10 @@ type Variant struct {
 	// GPUPlugin: the type installs the NVIDIA device plugin for an NVIDIA
 	// GPU size (the Azure ML extension does).
 	GPUPlugin bool
+	// purposes are the purposes described as the type applies them, and
+	// sizeCheck the purpose's check of the cluster's size.
+	purposes  []PurposeChoice
+	sizeCheck func(p rules.Purpose, size string, nodes, vcpusPerNode int) rules.SizeCheck
 	// body fills the type's own part of the create or attach body.
 	body func(p Plan, s ComputeSpec) ComputeSpec
 	// nodes are the type's own node rules beyond the count the step asks
@@ -65,6 +69,12 @@ var variants = []Variant{
 	{Type: ComputeKubernetes, Word: "Kubernetes compute", Label: "Kubernetes",
 		next: "deploy a model to a Kubernetes online endpoint whose YAML says compute: azureml:NAME (az ml online-endpoint create -f endpoint.yml, or KubernetesOnlineEndpoint in azure-ai-ml)",
 		ours: true, GPUPlugin: true, nodes: k8sNodes, body: kubernetesBody,
+		sizeCheck: rules.CheckSizeRecommended,
+		purposes: []PurposeChoice{
+			{rules.Production, "Production", "for production traffic: 12 vCPUs and 3 nodes or more in total recommended (fewer is allowed, with a warning); " +
+				"the inference router runs highly available from 3 nodes (clusterPurpose FastProd)"},
+			{rules.DevTest, "Dev-test", "for trying things out: 2 vCPUs and 1 node recommended at least; the router runs without high availability (clusterPurpose DevTest)"},
+		},
 		TLS: TLSRule{
 			Modes:     []TLSChoice{{rules.TLSOff, "Off (plain HTTP)"}, {rules.TLSCustom, "Your own certificate"}},
 			Note:      "Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections.",
@@ -75,6 +85,11 @@ var variants = []Variant{
 	{Type: ComputeAKS, Word: "AKS compute", Label: "AKS (legacy)", Note: Legacy,
 		next: "deploy a model with the v1 tools: az ml model deploy --compute-target NAME (CLI v1), or AksWebservice in azureml-core (SDK v1); v2 (az ml online-endpoint, azure-ai-ml) cannot use an AKS compute",
 		ours: true, OnePool: true, body: aksBody,
+		sizeCheck: rules.CheckSize,
+		purposes: []PurposeChoice{
+			{rules.Production, "Production", "for production traffic: at least 12 vCPUs and 3 nodes in total, or Azure refuses the compute (FastProd)"},
+			{rules.DevTest, "Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)"},
+		},
 		TLS: TLSRule{
 			Modes: []TLSChoice{{rules.TLSOff, "Off"}, {rules.TLSMicrosoft, "Microsoft certificate"}, {rules.TLSCustom, "Your own certificate"}},
 			check: checkLegacyTLS, answered: func(p *Plan) bool { return p.Given(FTLS) }}},

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/amlaks/amlaks/rules"
@@ -57,6 +58,11 @@ type TLSRule struct {
 	// answered says whether the plan holds an answer the wizard need not
 	// ask.
 	answered func(p *Plan) bool
+}
+
+// Offers reports whether the step offers mode m.
+func (r TLSRule) Offers(m rules.TLSMode) bool {
+	return slices.ContainsFunc(r.Modes, func(c TLSChoice) bool { return c.Mode == m })
 }
 
 // TLSChoice is one TLS mode the step offers.

@@ -151,6 +151,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onConfirmKey(msg)
 	}
 	if s == "ctrl+c" {
+		if m.verifying != nil {
+			return m.stopVerify()
+		}
 		if m.op != nil && (m.op.submitting || m.op.running) {
 			m.op.confirm = true
 			return nil

@@ -106,6 +106,32 @@ func (e *VerifyError) Error() string {
 
 func (e *VerifyError) Unwrap() error { return e.Err }
 
+// Stopped reports a run stopped by its caller (Ctrl+C), not failed.
+func (e *VerifyError) Stopped() bool { return e.Meaning == verifyStopped }
+
+const verifyStopped = "stopped"
+
+// Lines are the failure or the stop as line mode and the wizard print it:
+// what happened, what exists in Azure now (and that the next verify of
+// name removes it), and the fix.
+func (e *VerifyError) Lines(name string) []string {
+	var out []string
+	if e.Stopped() {
+		out = append(out, fmt.Sprintf("verify %s: stopped during the %s step", name, e.Step))
+		if e.Exists == "" {
+			out = append(out, "nothing of the smoke test exists in Azure")
+		} else {
+			out = append(out, "exists now: "+e.Exists)
+		}
+		return append(out, "next: "+e.Fix)
+	}
+	out = append(out, fmt.Sprintf("verify %s: the %s step failed: %s", name, e.Step, e.Error()), "fix: "+e.Fix)
+	if e.Exists != "" {
+		out = append(out, "exists now: "+e.Exists)
+	}
+	return out
+}
+
 // LegacyComputeMeaning is verify's reason on an AKS compute.
 const LegacyComputeMeaning = "v2 endpoints cannot use a legacy AKS compute"
 
@@ -137,10 +163,18 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	if err != nil {
 		return rep, err
 	}
+	// stopped is the error of a run its caller ended (Ctrl+C): what
+	// exists now, and that the next verify removes it
+	stopped := func(step, exists string, err error) (VerifyReport, error) {
+		return rep, &VerifyError{Step: step, Meaning: verifyStopped, Exists: exists, Fix: "re-run amlaks verify " + name + " to finish and clean up", Err: err}
+	}
 	for _, e := range eps {
 		if e.Tags[TagVerify] == name && e.State != "Deleting" {
 			on(VerifyStep{Step: "leftover", State: "removing " + e.Name + " left by an earlier verify"})
 			if err := c.DeleteEndpoint(ctx, ref, e.Name, func(string) {}); err != nil {
+				if ctx.Err() != nil {
+					return stopped("leftover", "endpoint "+e.Name+", being deleted (tagged "+TagVerify+"="+name+": the next amlaks verify "+name+" removes it if it is still there)", err)
+				}
 				return rep, err
 			}
 			rep.Removed = append(rep.Removed, e.Name)
@@ -149,10 +183,14 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	on(VerifyStep{Step: "environment", State: SmokeEnvironment.Image})
 	envID, err := c.PutEnvironment(ctx, ref, SmokeEnvironment)
 	if err != nil {
+		if ctx.Err() != nil {
+			return stopped("environment", "", err)
+		}
 		return rep, verifyFailure("environment", err, "")
 	}
 	rep.Endpoint = "amlaks-verify-" + randomSuffix()
-	exists := "endpoint " + rep.Endpoint + " (tagged " + TagVerify + "=" + name + ": the next amlaks verify " + name + " removes it)"
+	tagged := " (tagged " + TagVerify + "=" + name + ": the next amlaks verify " + name + " removes it)"
+	exists := "endpoint " + rep.Endpoint + tagged
 	cleanup := func() {
 		if opt.Keep {
 			return
@@ -168,7 +206,7 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	}
 	fail := func(step string, err error) (VerifyReport, error) {
 		if ctx.Err() != nil {
-			return rep, &VerifyError{Step: step, Meaning: "stopped", Exists: exists, Fix: "re-run amlaks verify " + name + " to finish and clean up", Err: err}
+			return stopped(step, exists, err)
 		}
 		cleanup()
 		return rep, verifyFailure(step, err, exists)
@@ -182,6 +220,7 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	}
 	on(VerifyStep{Step: "endpoint", State: ep.State, Done: true})
 	on(VerifyStep{Step: "deployment", State: "creating smoke (defaultinstancetype, 1 instance)"})
+	exists = "endpoint " + rep.Endpoint + " and its deployment smoke" + tagged
 	if err := c.CreateDeployment(ctx, ref, DeploymentSpec{Endpoint: rep.Endpoint, Name: "smoke", Location: ws.Region,
 		EnvironmentID: envID, InstanceType: "defaultinstancetype"}, func(st string) { on(VerifyStep{Step: "deployment", State: st}) }); err != nil {
 		return fail("deployment", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -50,16 +51,8 @@ It exits 0 when the endpoint answered 200 (or the call was skipped), 1 when a st
 				if a.jsonOut() {
 					writeJSON(a.s.Out, map[string]any{"error": map[string]any{"step": ve.Step, "meaning": ve.Meaning, "fix": ve.Fix, "exists": ve.Exists,
 						"message": fmt.Sprint(ve.Err)}})
-				} else if a.ctx.Err() != nil {
-					fmt.Fprintf(a.s.Err, "verify %s: stopped during the %s step\nnext: %s\n", name, ve.Step, ve.Fix)
-					if ve.Exists != "" {
-						fmt.Fprintf(a.s.Err, "exists now: %s\n", ve.Exists)
-					}
 				} else {
-					fmt.Fprintf(a.s.Err, "verify %s: the %s step failed: %s\nfix: %s\n", name, ve.Step, ve.Error(), ve.Fix)
-					if ve.Exists != "" {
-						fmt.Fprintf(a.s.Err, "exists now: %s\n", ve.Exists)
-					}
+					fmt.Fprintln(a.s.Err, strings.Join(ve.Lines(name), "\n"))
 				}
 				if a.ctx.Err() != nil {
 					return exit(ExitInterrupted, errSilent)

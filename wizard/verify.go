@@ -17,7 +17,14 @@ import (
 // scoring call with the endpoint's key, then the endpoint deleted. The
 // endpoint is tagged, so the leftover of a stopped run is removed by the
 // next. No model and no code are uploaded: the environment is an image
-// with inference routes (azure-ai-ml's "bring your own container").
+// with inference routes (azure-ai-ml's "bring your own container"). The
+// shape is sourced, not yet run against Azure: model and code_configuration
+// are "optional for custom container deployment scenarios" on a Kubernetes
+// deployment, the environment required (MicrosoftDocs/azure-ai-docs
+// reference-yaml-deployment-kubernetes-online.md); azureml-examples runs a
+// deployment of only an image and its inference_config routes
+// (cli/endpoints/online/custom-container/tfserving/half-plus-two-integrated,
+// on a managed endpoint).
 
 // EnvironmentSpec is an environment version from a public image.
 type EnvironmentSpec struct {

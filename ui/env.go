@@ -25,7 +25,7 @@ type common struct {
 	now      time.Time
 	debounce time.Duration
 
-	show  planView // the plan and what is planView beside it
+	show  planView // the plan and what is shown beside it
 	data  data     // the store's typed data
 	calls calls    // the Cmds that call Azure (and read files)
 	nav   nav      // what a screen may ask of the router
@@ -34,7 +34,7 @@ type common struct {
 // Plan is the plan as a View: what is done to it never reaches the plan.
 func (c *common) Plan() wizard.Plan { return c.show.Plan() }
 
-// planView is the plan and what is planView beside it: labels and figures read
+// planView is the plan and what is shown beside it: labels and figures read
 // from the plan and the store.
 type planView interface {
 	Plan() wizard.Plan // a view: what is done to it never reaches the plan

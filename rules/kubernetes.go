@@ -281,7 +281,40 @@ const (
 	CodeTrustedAccess = "trusted-access"
 	// CodeTrainingOnly: the extension is installed without inference.
 	CodeTrainingOnly = "training-only"
+	// CodeExtensionPurpose: the installed extension's clusterPurpose is
+	// dev-test and the compute is for production.
+	CodeExtensionPurpose = "extension-purpose"
+	// CodeClusterShared: a cluster to delete serves other computes, or
+	// amlaks did not make it.
+	CodeClusterShared = "cluster-shared"
 	// CodeRouterReach: a ClusterIP or NodePort router's scoring URIs are
 	// not reachable from outside the cluster's network.
 	CodeRouterReach = "router-reach"
 )
+
+// ClusterDeleteFacts is what deleting a detached compute's cluster looks
+// at: whether amlaks made it (created-by=amlaks) and every other compute
+// attached to it in any workspace of the subscription ("WORKSPACE/NAME").
+type ClusterDeleteFacts struct {
+	Cluster string
+	Ours    bool
+	Others  []string
+}
+
+// ClusterDeleteFindings: a cluster amlaks did not make is never deleted
+// (Block), nor one another compute still uses (Block, naming each).
+func ClusterDeleteFindings(f ClusterDeleteFacts) []Finding {
+	cluster := orDefault(f.Cluster, "the cluster")
+	var fs []Finding
+	if !f.Ours {
+		fs = append(fs, Finding{Code: CodeClusterShared, Severity: Block,
+			Message: cluster + " was not created by amlaks (no created-by=amlaks tag): amlaks deletes only the clusters it created",
+			Fix:     "detach without --delete-cluster; delete it in AKS yourself if you mean to"})
+	}
+	if len(f.Others) > 0 {
+		fs = append(fs, Finding{Code: CodeClusterShared, Severity: Block,
+			Message: fmt.Sprintf("%s is also used by %s: deleting it would break %s", cluster, joinAnd(f.Others), itThem(len(f.Others))),
+			Fix:     "detach without --delete-cluster (the cluster is kept), or detach " + itThem(len(f.Others)) + " first"})
+	}
+	return fs
+}

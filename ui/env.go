@@ -65,6 +65,8 @@ type env interface {
 	equivalentsText(tab int) string
 	guardBusy(key string) bool
 	detach(c wizard.Compute) tea.Cmd
+	detachDeleting(c wizard.Compute) tea.Cmd
+	checkClusterDelete(c wizard.Compute) tea.Cmd
 	verify(name string) tea.Cmd
 	doctor(name string) tea.Cmd
 

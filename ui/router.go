@@ -286,6 +286,12 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 		cmds = append(cmds, m.fetchExtensions(false), m.fetchBindings(false))
 	case wizard.FCluster:
 		wizard.DecideInstallExtension(p, m.known())
+	case wizard.FNewCluster:
+		// a cluster that exists and is not this compute's own: the create
+		// is the attach of it from here on (the review says so)
+		if wizard.AdoptCluster(p, m.known()) {
+			cmds = append(cmds, m.fetchAttachments(false), m.fetchRegions(false), m.fetchBindings(false))
+		}
 	case wizard.FMode:
 		switch p.Mode {
 		case wizard.ModeAttach:

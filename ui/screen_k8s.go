@@ -169,9 +169,18 @@ func newNewClusterScreen() screen {
 			rg.text = m.Plan().NewClusterGroup()
 		},
 		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },
-		// the subscription's clusters, listed once: a name already taken
-		// by a cluster amlaks did not create is marked as it is typed
+		// the subscription's clusters, listed once: a name of a cluster
+		// that exists and is not this compute's is said, as it is typed,
+		// to attach it
 		fetch: func(m env) tea.Cmd { return m.fetchClusters(false) },
+		notes: func(m env, s *k8sForm) []string {
+			q := m.Plan().Clone()
+			q.ClusterName, q.ClusterGroup = name.value(), rg.value()
+			if n := wizard.ExistingClusterNote(q, m.known()); n != "" {
+				return []string{n}
+			}
+			return nil
+		},
 	}
 }
 

@@ -55,7 +55,7 @@ func (s *listScreen) sync(m env) {
 	rows := make([]row, len(cs))
 	for i, c := range cs {
 		purpose, nodes, vcpus, cluster := "", "", "", ""
-		if strings.EqualFold(c.Type, "AKS") {
+		if c.Purpose != "" {
 			purpose = c.Purpose.Label()
 		}
 		if c.Nodes > 0 {
@@ -99,6 +99,14 @@ func (s *listScreen) update(m env, msg tea.Msg) tea.Cmd {
 	case doctorDoneMsg:
 		s.running, s.result = "", doctorText(m, msg)
 		return nil
+	case deleteCheckMsg:
+		s.running = ""
+		if msg.err != nil {
+			// the cluster cannot be read (gone, or no access): keeping it
+			// is the only choice
+			return m.open(detachDialog(m, msg.c))
+		}
+		return m.open(k8sDetachDialog(m, msg.c, msg.fs))
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -129,6 +137,11 @@ func (s *listScreen) update(m env, msg tea.Msg) tea.Cmd {
 			typ := nonEmpty(c.Type, "unknown")
 			m.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(typ), typ))
 			return nil
+		}
+		if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) && c.ClusterID != "" {
+			// whether its cluster may go with it is Azure's to say first
+			s.running, s.result = "looking at "+c.Name+"'s cluster…", ""
+			return m.checkClusterDelete(c)
 		}
 		return m.open(detachDialog(m, c))
 	case key.Matches(k, m.Keys().Status):
@@ -208,6 +221,30 @@ func detachDialog(m env, c wizard.Compute) *dialog {
 	desc := wizard.DetachKept(capitalize(cluster), strings.EqualFold(c.Type, string(wizard.ComputeAKS)))
 	return newDialog(fmt.Sprintf("Detach %s from %s?", c.Name, m.Plan().Workspace.Name), desc, "Detach", "Keep it", false,
 		func(m env) tea.Cmd { return m.detach(c) }, nil)
+}
+
+// k8sDetachDialog asks before detaching a Kubernetes compute, with line
+// mode's choices: keep the cluster, or (when amlaks made it and no other
+// compute uses it: fs has no Block) delete it with the detach. When it
+// cannot be deleted the dialog says why.
+func k8sDetachDialog(m env, c wizard.Compute, fs []rules.Finding) *dialog {
+	name, cluster := c.ClusterID, "its AKS cluster"
+	if id, err := rules.ParseClusterID(c.ClusterID); err == nil {
+		name, cluster = id.Name, "the AKS cluster "+id.Name+" ("+id.ResourceGroup+")"
+	}
+	title := fmt.Sprintf("Detach %s from %s?", c.Name, m.Plan().Workspace.Name)
+	keep := func(m env) tea.Cmd { return m.detach(c) }
+	if rules.Blocked(fs) {
+		var why []string
+		for _, f := range fs {
+			why = append(why, f.Message)
+		}
+		desc := wizard.DetachKept(capitalize(cluster), false) + " It cannot be deleted here: " + strings.Join(why, "; ") + "."
+		return newChoiceDialog(title, desc, []string{"Detach, keep " + name, "Cancel"}, []func(env) tea.Cmd{keep, nil})
+	}
+	desc := capitalize(cluster) + " was created by amlaks and no other compute uses it: keep it (it can be attached again, and keeps costing until you delete it in AKS), or delete it after the detach."
+	return newChoiceDialog(title, desc, []string{"Detach, keep " + name, "Detach, then delete " + name + " (it will be deleted)", "Cancel"},
+		[]func(env) tea.Cmd{keep, func(m env) tea.Cmd { return m.detachDeleting(c) }, nil})
 }
 
 // verifyText is a smoke test's outcome in one or two lines.

@@ -110,14 +110,63 @@ func (p Plan) NewClusterName() string {
 	return p.Name
 }
 
-// SuggestedClusterName is the name offered for the new AKS cluster while
-// the compute has no name yet: the given or derived name, else one from
-// the workspace's ("mlw-prod" → "aks-prod").
-func (p Plan) SuggestedClusterName() string {
-	if n := p.NewClusterName(); n != "" || p.Workspace.Name == "" {
-		return n
+// SuggestedClusterName is the name offered for the new AKS cluster: the
+// given one, else the compute's name (the wizard asks the name first), so
+// two computes never share a suggested cluster.
+func (p Plan) SuggestedClusterName() string { return p.NewClusterName() }
+
+// AdoptCluster makes a Kubernetes create whose cluster already exists and
+// was not made for this compute (ClusterMadeFor: another compute's, or not
+// amlaks's at all) the attach of that cluster: every attach rule then
+// applies to it, nothing of the cluster is created, and the review says so
+// (Plan.Adopted). It reports whether it did. The create's answers about
+// the cluster itself (region, size, nodes, version, API access) have no
+// say on an attach.
+//
+// As picking a cluster in the attach's picker does (DecideInstallExtension),
+// naming it in a create asks for a working compute: a missing or failed
+// extension is installed, inference is added to a training-only one (the
+// review's findings say which), once the extensions are known.
+func AdoptCluster(p *Plan, k Known) bool {
+	cl, ok := adoptable(p, k.Clusters)
+	if !ok {
+		return false
 	}
-	return "aks-" + strings.TrimPrefix(p.Workspace.Name, "mlw-")
+	src := p.From(FNewCluster)
+	if src == Unset || src == Default {
+		src = p.From(FName) // the cluster's name was the compute's
+	}
+	p.Mode = ModeAttach
+	p.ClusterID, p.ClusterName, p.ClusterGroup = cl.ID, cl.Name, cl.ResourceGroup
+	p.Cluster = &cl
+	p.Extension = nil
+	p.Adopted = true
+	p.Mark(FCluster, src)
+	DecideInstallExtension(p, k)
+	return true
+}
+
+// adoptable is the cluster AdoptCluster would make the plan attach.
+func adoptable(p *Plan, clusters []Cluster) (Cluster, bool) {
+	if p.Mode != ModeCreate || !p.Kubernetes() || p.Name == "" {
+		return Cluster{}, false
+	}
+	cl, ok := FindCluster(clusters, p.TargetClusterID())
+	if !ok || ClusterMadeFor(cl, p.Workspace.Name, p.Name) {
+		return Cluster{}, false
+	}
+	return cl, true
+}
+
+// AdoptedFinding is what the review of an adopted create says (see
+// AdoptCluster): "aks-prod exists (made for mlw-prod/k8s-c1): this
+// attaches it".
+func AdoptedFinding(p *Plan) []rules.Finding {
+	if !p.Adopted || p.Cluster == nil {
+		return nil
+	}
+	return []rules.Finding{{Code: rules.CodeClusterExists, Severity: rules.Info,
+		Message: fmt.Sprintf("%s exists (%s): this attaches it, checked as an attach; its nodes, size and version are its own, and nothing of it is created", p.Cluster.Name, ClusterOrigin(*p.Cluster))}}
 }
 
 // NewClusterGroup is the resource group of the cluster a Kubernetes create

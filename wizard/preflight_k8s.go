@@ -253,7 +253,8 @@ func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard)
 	var provErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); provs, provErr = c.Providers(ctx, p.Subscription, Providers) }()
+	sub := p.Subscription
+	go func() { defer wg.Done(); provs, provErr = c.Providers(ctx, sub, Providers) }()
 	var r Report
 	var err error
 	if p.Mode == ModeCreate {

@@ -380,7 +380,8 @@ func (a *app) detachCmd() *cobra.Command {
 		Short: "Detach an AKS or Kubernetes compute from the workspace (the cluster is kept unless --delete-cluster)",
 		Long: `Detach removes the compute target from the workspace. The AKS cluster is kept (and keeps
 costing) unless --delete-cluster is given for a Kubernetes compute whose cluster amlaks
-created (tagged created-by=amlaks); that delete is confirmed like the detach.
+created (tagged created-by=amlaks) and no other compute of the subscription uses (otherwise a
+BLOCK, exit 2, nothing done); that delete is confirmed like the detach.
 Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers from it.`,
 		Example: "  amlaks detach aks-old -w mlw-prod --yes\n  amlaks detach k8s-dev -w mlw-prod --delete-cluster --yes",
 		Args:    nameArg,
@@ -466,7 +467,7 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 			return a.deleteCluster(p, c.ClusterID, self)
 		},
 	}
-	cmd.Flags().BoolVar(&deleteCluster, "delete-cluster", false, "Kubernetes compute: also delete its AKS cluster, when amlaks created it")
+	cmd.Flags().BoolVar(&deleteCluster, "delete-cluster", false, "Kubernetes compute: also delete its AKS cluster, when amlaks created it and no other compute uses it")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&noWait, "no-wait", false, "return once Azure accepted the request")
 	return cmd

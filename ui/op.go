@@ -144,16 +144,8 @@ func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
 	m.op.submitting, m.op.running = false, true
 	c, g, every := m.cloud, m.guard, m.every
 	started := m.now()
-	ch := make(chan wizard.Progress, 8)
 	manual := ""
-	go func() {
-		defer close(ch)
-		send := func(pr wizard.Progress) {
-			select {
-			case ch <- pr:
-			case <-fctx.Done():
-			}
-		}
+	ch := progressStream(fctx, func(send func(wizard.Progress)) {
 		cp, err := wizard.RunPhases(fctx, c, p, g, every, func(pp wizard.PhaseProgress) {
 			pr := pp.Progress
 			pr.Done, pr.Err, pr.Expected = false, nil, 0 // the whole's usual time stays
@@ -178,8 +170,25 @@ func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
 			final.State, final.Err, final.Compute = "Failed", err, nil
 		}
 		send(final)
-	}()
+	})
 	return func() tea.Msg { return followStartedMsg{req: req, ch: ch} }
+}
+
+// progressStream runs work off the event loop and gives what it sends on
+// a channel, closed when work returns; a send gives up once ctx is done
+// (stopped watching).
+func progressStream(ctx context.Context, work func(send func(wizard.Progress))) <-chan wizard.Progress {
+	ch := make(chan wizard.Progress, 8)
+	go func() {
+		defer close(ch)
+		work(func(pr wizard.Progress) {
+			select {
+			case ch <- pr:
+			case <-ctx.Done():
+			}
+		})
+	}()
+	return ch
 }
 
 // detachDeleting detaches c from the list, then deletes its cluster
@@ -197,15 +206,7 @@ func (m *Model) detachDeleting(c wizard.Compute) tea.Cmd {
 	m.op.cancel = cancel
 	cloud, g, every, p := m.cloud, m.guard, m.every, m.plan.Clone()
 	started := m.now()
-	ch := make(chan wizard.Progress, 8)
-	go func() {
-		defer close(ch)
-		send := func(pr wizard.Progress) {
-			select {
-			case ch <- pr:
-			case <-fctx.Done():
-			}
-		}
+	ch := progressStream(fctx, func(send func(wizard.Progress)) {
 		step := func(name string) func(wizard.Progress) {
 			return func(pr wizard.Progress) {
 				pr.Done, pr.Err, pr.Expected = false, nil, 0
@@ -223,7 +224,7 @@ func (m *Model) detachDeleting(c wizard.Compute) tea.Cmd {
 		}
 		final.Elapsed = time.Since(started)
 		send(final)
-	}()
+	})
 	return tea.Batch(m.goTo(wizard.StepSubmit), func() tea.Msg { return followStartedMsg{req: req, ch: ch} }, m.tickCmd(req))
 }
 

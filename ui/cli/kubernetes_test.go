@@ -612,3 +612,21 @@ func TestAccessibleAttachTakesAUserAssignedIdentity(t *testing.T) {
 		t.Errorf("an empty ID was not refused:\n%s", errs)
 	}
 }
+
+// TestAccessibleCreateOnAnExistingClusterAttachesIt: in the accessible
+// mode, naming an existing cluster amlaks did not make at the cluster
+// step says it attaches it, and the create sends an attach only.
+func TestAccessibleCreateOnAnExistingClusterAttachesIt(t *testing.T) {
+	c := wizardtest.New()
+	in := "1\n1\n" + strings.Repeat("\n", 9) + "k8s-acc\n" + wizardtest.ClusterReady + "\n" + wizardtest.K8sGroup + "\ny\n"
+	code, out, errs := runTTY(t, c, in, "create", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "aks-ml-ready exists (not made by amlaks): this attaches it") {
+		t.Errorf("prompts lack the attach note:\n%s", errs)
+	}
+	if len(c.ClusterSpecs)+len(c.ExtensionSpecs) != 0 || len(c.Specs) != 1 || !strings.HasSuffix(c.Specs[0].ClusterID, "/"+wizardtest.ClusterReady) {
+		t.Fatalf("sent %d clusters, %d extensions, computes %+v", len(c.ClusterSpecs), len(c.ExtensionSpecs), c.Specs)
+	}
+}

@@ -181,7 +181,7 @@ func KubernetesFindings(f KubernetesFacts) []Finding {
 		f.Purpose == Production && f.ExtensionPurpose == DevTest {
 		add(CodeExtensionPurpose, Block, fmt.Sprintf("the Azure ML extension on %s runs with clusterPurpose DevTest (%s): it was set at its install, for every compute on the cluster, "+
 			"so a production compute on it would get the dev-test inference router (one replica, no high availability)", cluster, Plural(f.Nodes, "node")),
-			"use --purpose dev-test for this compute, or a cluster of its own for production (another --cluster name)")
+			"make this compute dev-test, or give it a new cluster of its own for production")
 	}
 	if installing && f.RouterHA && f.Nodes > 0 && f.Nodes < RouterHAMinimumNodes {
 		add(CodeRouterHA, Block, fmt.Sprintf("the high-availability inference router needs 3 nodes and %s has %d", cluster, f.Nodes),

@@ -110,6 +110,11 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 	// steps answered by flags are skipped: the version's tier is decided
 	// on the way to any step, the review's preflight included
 	wizard.DecideLTS(m.plan, m.known())
+	if id == wizard.StepReview {
+		// the clusters may have come in after the cluster step: a create
+		// naming one not made for it is its attach (as at that step)
+		wizard.AdoptCluster(m.plan, m.known())
+	}
 	// a flag answered this step but its answer fails: say why
 	m.flash = m.flagWhy(id)
 	return m.cur().enter(m)

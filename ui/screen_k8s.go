@@ -163,7 +163,7 @@ func newNewClusterScreen() screen {
 	rg := textField("cluster-resource-group", "Resource group", "rg-ml")
 	return &k8sForm{
 		f: &form{fields: []*formField{name, rg}}, field: wizard.FNewCluster,
-		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it created-by=amlaks, so a re-run continues with it.",
+		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it as made for this compute, so a re-run continues with it; naming a cluster that exists and is not this compute's attaches it instead.",
 		load: func(m env, s *k8sForm) {
 			name.text = m.Plan().SuggestedClusterName()
 			rg.text = m.Plan().NewClusterGroup()

@@ -318,3 +318,27 @@ func ClusterDeleteFindings(f ClusterDeleteFacts) []Finding {
 	}
 	return fs
 }
+
+// AdoptFacts is a create that names an existing cluster not made for its
+// compute: the create attaches it as it is. Origin says who made it
+// ("made for mlw-prod/k8s-c1", "not made by amlaks"); Mismatches are what
+// the create's flags asked that the cluster is not ("--nodes 3: aks-prod
+// has 1 node").
+type AdoptFacts struct {
+	Cluster, Origin string
+	Mismatches      []string
+}
+
+// AdoptFindings: the review says the create attaches the cluster (Info);
+// flags asking for a cluster other than it is are a Block, as the create
+// would silently not do them.
+func AdoptFindings(f AdoptFacts) []Finding {
+	fs := []Finding{{Code: CodeClusterExists, Severity: Info, Message: fmt.Sprintf(
+		"%s exists (%s): this attaches it, checked as an attach; its nodes, size and version are its own, and nothing of it is created", f.Cluster, f.Origin)}}
+	if len(f.Mismatches) > 0 {
+		fs = append(fs, Finding{Code: CodeClusterExists, Severity: Block,
+			Message: "a create on an existing cluster attaches it as it is, not as asked: " + strings.Join(f.Mismatches, "; "),
+			Fix:     "drop those flags to attach " + f.Cluster + " as it is, or name a new cluster (--cluster)"})
+	}
+	return fs
+}

@@ -160,13 +160,32 @@ func adoptable(p *Plan, clusters []Cluster) (Cluster, bool) {
 
 // AdoptedFinding is what the review of an adopted create says (see
 // AdoptCluster): "aks-prod exists (made for mlw-prod/k8s-c1): this
-// attaches it".
+// attaches it", and a Block for each flag that asked for a cluster other
+// than it is.
 func AdoptedFinding(p *Plan) []rules.Finding {
 	if !p.Adopted || p.Cluster == nil {
 		return nil
 	}
-	return []rules.Finding{{Code: rules.CodeClusterExists, Severity: rules.Info,
-		Message: fmt.Sprintf("%s exists (%s): this attaches it, checked as an attach; its nodes, size and version are its own, and nothing of it is created", p.Cluster.Name, ClusterOrigin(*p.Cluster))}}
+	cl := *p.Cluster
+	var mis []string
+	if p.Given(FNodes) && p.Nodes != cl.Nodes() {
+		mis = append(mis, fmt.Sprintf("--nodes %d: %s has %s", p.Nodes, cl.Name, rules.Plural(cl.Nodes(), "node")))
+	}
+	if p.Given(FVMSize) {
+		for _, pool := range cl.Pools {
+			if !strings.EqualFold(pool.Size, p.VMSize) {
+				mis = append(mis, fmt.Sprintf("--vm-size %s: %s's pool %s is %s", p.VMSize, cl.Name, pool.Name, pool.Size))
+				break
+			}
+		}
+	}
+	if v := p.KubernetesVersion; p.Given(FKubernetesVer) && v != "" && cl.Version != v && !strings.HasPrefix(cl.Version, v+".") {
+		mis = append(mis, fmt.Sprintf("--kubernetes-version %s: %s runs %s", v, cl.Name, cl.Version))
+	}
+	if p.Given(FRegion) && !strings.EqualFold(strings.ReplaceAll(p.Region, " ", ""), strings.ReplaceAll(cl.Region, " ", "")) {
+		mis = append(mis, fmt.Sprintf("--region %s: %s is in %s", p.Region, cl.Name, cl.Region))
+	}
+	return rules.AdoptFindings(rules.AdoptFacts{Cluster: cl.Name, Origin: ClusterOrigin(cl), Mismatches: mis})
 }
 
 // NewClusterGroup is the resource group of the cluster a Kubernetes create

@@ -182,7 +182,7 @@ func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]str
 	case cerr == nil:
 		cluster["state"] = cl.ProvisioningState
 		cluster["power"] = cl.PowerState
-		if cl.Tags[wizard.TagCreatedBy] == "amlaks" {
+		if wizard.ClusterMadeByAmlaks(cl) {
 			cluster["createdBy"] = "amlaks"
 		}
 	case !errors.Is(cerr, wizard.ErrNotFound):
@@ -293,7 +293,7 @@ func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
 		return false, err
 	}
 	for _, cl := range cls {
-		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+name) {
+		if !wizard.ClusterMadeFor(cl, p.Workspace.Name, name) {
 			continue
 		}
 		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"}, p.WorkspaceID())

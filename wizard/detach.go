@@ -93,3 +93,35 @@ func DeleteCluster(ctx context.Context, c Cloud, g *Guard, sub, clusterID, self 
 	}
 	return last.Err
 }
+
+// holdCluster takes the cluster's OS lock (ClusterGuardKey) for the
+// attach of a Kubernetes compute to it and checks, under the lock, that
+// the cluster is still there and not being deleted: a detach deleting it
+// (DeleteCluster) holds the same lock while it checks for other computes
+// and deletes, so one of the two goes first and the other sees it. The
+// caller unlocks once the attach is sent.
+func holdCluster(ctx context.Context, c Cloud, g *Guard, clusterID string) (func(), error) {
+	path, err := g.LockPath(ClusterGuardKey(clusterID))
+	if err != nil {
+		return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "no place for the cluster's lock file: " + err.Error(),
+			Hint: "set XDG_CACHE_HOME (or HOME) to a writable directory"}
+	}
+	lk, err := files.Lock(ctx, path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &Interrupted{Phase: PhaseAttach}
+		}
+		return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "cannot take the cluster's lock " + path + ": " + err.Error(),
+			Hint: "check that the directory is writable (or set XDG_CACHE_HOME)"}
+	}
+	cl, err := c.Cluster(ctx, clusterID)
+	if err == nil && strings.EqualFold(cl.ProvisioningState, "Deleting") {
+		err = &Error{Kind: ErrNotFound, Op: "attach", Message: "the AKS cluster " + cl.Name + " is being deleted",
+			Hint: "name another cluster, or a new one"}
+	}
+	if err != nil {
+		lk.Unlock()
+		return nil, err
+	}
+	return lk.Unlock, nil
+}

@@ -127,3 +127,45 @@ func TestDeleteClusterRechecksUnderTheLock(t *testing.T) {
 		t.Fatalf("alone: %v, deleted %v", err, c.Deleted)
 	}
 }
+
+// TestAttachWaitsForTheClusterLock: the attach of a compute to a cluster
+// is sent under the cluster's lock, which a detach deleting the cluster
+// holds: a create joining a cluster whose delete went first fails, sending
+// no attach (it can never end attached to a deleted cluster).
+func TestAttachWaitsForTheClusterLock(t *testing.T) {
+	c := wizardtest.New()
+	first := k8sPlan(t, c, wizard.ModeCreate, "k8s-a")
+	if _, err := wizard.RunPhases(t.Context(), c, first, &wizard.Guard{}, time.Millisecond, nil); err != nil {
+		t.Fatal(err)
+	}
+	id := first.TargetClusterID()
+	p := wizard.NewPlan(wizard.ModeCreate)
+	p.Subscription, p.Workspace, p.Name, p.ClusterName, p.AllowInsecure = wizardtest.Sub, wizardtest.WS, "k8s-b", "k8s-a", true
+	p.Namespace = "team-b"
+	if _, err := wizard.Resolve(t.Context(), c, p); err != nil || !p.Adopted {
+		t.Fatalf("resolve: adopted %v, %v", p.Adopted, err)
+	}
+	g := &wizard.Guard{LockDir: t.TempDir()}
+	path, _ := g.LockPath(wizard.ClusterGuardKey(id))
+	held, err := files.Lock(t.Context(), path) // the detach's
+	if err != nil {
+		t.Fatal(err)
+	}
+	submits := c.CallCount("Submit")
+	done := make(chan error, 1)
+	go func() {
+		_, err := wizard.RunPhases(t.Context(), c, p, g, time.Millisecond, nil)
+		done <- err
+	}()
+	time.Sleep(150 * time.Millisecond)
+	if n := c.CallCount("Submit"); n != submits {
+		t.Fatal("the attach was sent without the cluster's lock")
+	}
+	if _, err := c.DeleteCluster(t.Context(), id); err != nil { // the detach deletes it
+		t.Fatal(err)
+	}
+	held.Unlock()
+	if err := <-done; err == nil || !strings.Contains(err.Error(), "is being deleted") || c.CallCount("Submit") != submits {
+		t.Fatalf("joined a deleted cluster: %v (submits %d → %d)", err, submits, c.CallCount("Submit"))
+	}
+}

@@ -784,7 +784,14 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		ready.wait()
 		return &cp, nil
 	}
+	// the attach is sent under the cluster's lock, which a detach that
+	// deletes the cluster holds while it checks and deletes (DeleteCluster)
+	unlock, err := holdCluster(ctx, c, g, id)
+	if err != nil {
+		return nil, fail(PhaseAttach, err)
+	}
 	op, err := c.Submit(ctx, p.WorkspaceRef(), p.Spec())
+	unlock()
 	if err != nil {
 		return nil, fail(PhaseAttach, err)
 	}

@@ -81,21 +81,9 @@ func TestCreateAdoptsAClusterNotMadeForIt(t *testing.T) {
 // it: a compute attached while it waited for the lock (a create joining
 // the cluster) is a Block, nothing deleted; alone, it is deleted.
 func TestDeleteClusterRechecksUnderTheLock(t *testing.T) {
-	c := wizardtest.New()
-	p := k8sPlan(t, c, wizard.ModeCreate, "k8s-a")
-	if _, err := wizard.RunPhases(t.Context(), c, p, &wizard.Guard{}, time.Millisecond, nil); err != nil {
-		t.Fatal(err)
-	}
+	c, p := createdK8sA(t)
 	id := p.TargetClusterID()
-	g := &wizard.Guard{LockDir: t.TempDir()}
-	path, err := g.LockPath(wizard.ClusterGuardKey(id))
-	if err != nil {
-		t.Fatal(err)
-	}
-	held, err := files.Lock(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, held := heldClusterLock(t, id)
 	done := make(chan error, 1)
 	go func() {
 		done <- wizard.DeleteCluster(t.Context(), c, g, wizardtest.Sub, id, "mlw-prod/k8s-a", time.Millisecond, nil)
@@ -133,11 +121,7 @@ func TestDeleteClusterRechecksUnderTheLock(t *testing.T) {
 // holds: a create joining a cluster whose delete went first fails, sending
 // no attach (it can never end attached to a deleted cluster).
 func TestAttachWaitsForTheClusterLock(t *testing.T) {
-	c := wizardtest.New()
-	first := k8sPlan(t, c, wizard.ModeCreate, "k8s-a")
-	if _, err := wizard.RunPhases(t.Context(), c, first, &wizard.Guard{}, time.Millisecond, nil); err != nil {
-		t.Fatal(err)
-	}
+	c, first := createdK8sA(t)
 	id := first.TargetClusterID()
 	p := wizard.NewPlan(wizard.ModeCreate)
 	p.Subscription, p.Workspace, p.Name, p.ClusterName, p.AllowInsecure = wizardtest.Sub, wizardtest.WS, "k8s-b", "k8s-a", true
@@ -145,12 +129,7 @@ func TestAttachWaitsForTheClusterLock(t *testing.T) {
 	if _, err := wizard.Resolve(t.Context(), c, p); err != nil || !p.Adopted {
 		t.Fatalf("resolve: adopted %v, %v", p.Adopted, err)
 	}
-	g := &wizard.Guard{LockDir: t.TempDir()}
-	path, _ := g.LockPath(wizard.ClusterGuardKey(id))
-	held, err := files.Lock(t.Context(), path) // the detach's
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, held := heldClusterLock(t, id) // the detach's
 	submits := c.CallCount("Submit")
 	done := make(chan error, 1)
 	go func() {
@@ -168,4 +147,31 @@ func TestAttachWaitsForTheClusterLock(t *testing.T) {
 	if err := <-done; err == nil || !strings.Contains(err.Error(), "is being deleted") || c.CallCount("Submit") != submits {
 		t.Fatalf("joined a deleted cluster: %v (submits %d → %d)", err, submits, c.CallCount("Submit"))
 	}
+}
+
+// createdK8sA is compute k8s-a of mlw-prod, created with its cluster.
+func createdK8sA(t *testing.T) (*wizardtest.Cloud, *wizard.Plan) {
+	t.Helper()
+	c := wizardtest.New()
+	p := k8sPlan(t, c, wizard.ModeCreate, "k8s-a")
+	if _, err := wizard.RunPhases(t.Context(), c, p, &wizard.Guard{}, time.Millisecond, nil); err != nil {
+		t.Fatal(err)
+	}
+	return c, p
+}
+
+// heldClusterLock takes the OS lock of cluster id, as another process
+// would, in a guard of the test's own.
+func heldClusterLock(t *testing.T, id string) (*wizard.Guard, *files.Locked) {
+	t.Helper()
+	g := &wizard.Guard{LockDir: t.TempDir()}
+	path, err := g.LockPath(wizard.ClusterGuardKey(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := files.Lock(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g, held
 }

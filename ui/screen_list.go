@@ -139,6 +139,9 @@ func (s *listScreen) update(m *common, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) && c.ClusterID != "" {
+			if s.running != "" {
+				return nil // a smoke test or a diagnosis is under way
+			}
 			// whether its cluster may go with it is Azure's to say first
 			s.running, s.result = "looking at "+c.Name+"'s cluster…", ""
 			return m.calls.checkClusterDelete(c)

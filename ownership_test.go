@@ -118,6 +118,12 @@ func TestCreateOnAnotherComputesClusterIsAnAttach(t *testing.T) {
 	if len(after.Clusters) != 1 || after.computeOn("mlw-prod", "k8s-c3") != "aks-prod" || after.computeOn("mlw-prod", "k8s-c1") != "aks-prod" {
 		t.Fatalf("clusters %v, k8s-c3 on %q", after.clusters(), after.computeOn("mlw-prod", "k8s-c3"))
 	}
+	// list's PURPOSE, NODES and VCPUS of a Kubernetes compute are its
+	// extension's and cluster's
+	l := runArgs(t, "", "--demo", "list", "-w", "mlw-prod")
+	if !strings.Contains(strings.Join(strings.Fields(l.out), " "), "k8s-c3 Kubernetes Succeeded dev-test 1 4 rg-ml-prod/aks-prod") {
+		t.Fatalf("list:\n%s", l.out)
+	}
 }
 
 // TestDetachNeverDeletesWhatIsShared: detach --delete-cluster is a Block

@@ -251,6 +251,8 @@ func listWithAmlaksCluster(t *testing.T, more ...func(d *driver)) (*driver, stri
 		ProvisioningState: "Succeeded", PowerState: "Running", Pools: []rules.Pool{{Name: "system", Size: "Standard_D3_v2", Count: 1, VCPUs: 4}},
 		Tags: map[string]string{wizard.TagCreatedBy: "amlaks", wizard.TagCompute: "mlw-prod/k8s-m"}})
 	d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "k8s-m", Type: "Kubernetes", State: "Succeeded", ClusterID: id})
+	d.cloud.Exts[strings.ToLower(id)] = wizard.Extension{Name: "azureml", Type: wizard.ExtensionType, Version: "1.1.64", State: "Succeeded",
+		Settings: map[string]string{"enableInference": "True", "clusterPurpose": "DevTest"}}
 	for _, f := range more {
 		f(d)
 	}
@@ -268,7 +270,16 @@ func listWithAmlaksCluster(t *testing.T, more ...func(d *driver)) (*driver, stri
 // cluster.
 func TestListDetachDeletesTheClusterAmlaksMade(t *testing.T) {
 	d, id := listWithAmlaksCluster(t)
-	d.wantScreen("k8s-m", "Kubernetes", "1", "4", "aks-made")
+	// its nodes, vCPUs and purpose come from its cluster and extension
+	var row string
+	for _, l := range strings.Split(d.screen(), "\n") {
+		if strings.Contains(l, "k8s-m ") && row == "" {
+			row = strings.Join(strings.Fields(l), " ") // the table's row, before the detail line
+		}
+	}
+	if !strings.Contains(row, "k8s-m Kubernetes Succeeded Dev-test 1 4 aks-made") {
+		t.Fatalf("list row %q", row)
+	}
 	d.press("d")
 	d.wantScreen("Detach k8s-m from mlw-prod?", "was created by amlaks and no", "Detach, keep aks-made",
 		"Detach, then delete aks-made (it will be deleted)")

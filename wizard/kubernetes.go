@@ -61,9 +61,9 @@ const MLWorkloadRole = "Microsoft.MachineLearningServices/workspaces/mlworkload"
 // cluster.
 const MaxRoleBindings = rules.MaxTrustedAccessBindings
 
-// TagCreatedBy marks the resources amlaks creates (value "amlaks"), so a
-// re-run recognises its own cluster and `detach --delete-cluster` deletes
-// only what amlaks made.
+// TagCreatedBy marks the resources amlaks creates (value "amlaks"): with
+// TagCompute it tells a create its own cluster (ClusterMadeFor), and
+// `detach --delete-cluster` deletes only what amlaks made.
 const TagCreatedBy = "created-by"
 
 // ClusterMadeFor reports whether amlaks made cl for compute in workspace

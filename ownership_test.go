@@ -200,4 +200,10 @@ func TestStatusOfAComputeWhoseClusterIsGone(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.err, "the AKS cluster rg-ml-prod/k8s-g of k8s-g is gone") || !strings.Contains(r.out, "cluster    missing") {
 		t.Fatalf("status: %s", r)
 	}
+	// its detach neither keeps nor deletes it, and says so
+	r = runArgs(t, "", "--demo", "detach", "k8s-g", "-w", "mlw-prod", "--delete-cluster", "--yes")
+	if r.code != 0 || !strings.Contains(r.err, "is gone already: there is nothing to delete") || !strings.Contains(r.out, "k8s-g detached; its AKS cluster rg-ml-prod/k8s-g was gone already") ||
+		strings.Contains(r.out+r.err, "kept") {
+		t.Fatalf("detach: %s", r)
+	}
 }

@@ -349,3 +349,23 @@ func TestBrowseTypingNotBlockedWhileLoading(t *testing.T) {
 		t.Fatalf("typed %q", v)
 	}
 }
+
+// TestListDetachOfAComputeWhoseClusterIsGone: a cluster deleted in AKS is
+// neither kept nor deleted by the detach, and the words say so.
+func TestListDetachOfAComputeWhoseClusterIsGone(t *testing.T) {
+	d := newDriver(t)
+	d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "k8s-g", Type: "Kubernetes", State: "Succeeded",
+		ClusterID: wizardtest.K8sClusterID("aks-deleted")})
+	d.pickWorkspace()
+	d.press("down", "down", "down", "enter")
+	d.wantStep(wizard.StepList)
+	d.press("end", "d")
+	d.wantScreen("Detach k8s-g from mlw-prod?", "aks-deleted is gone already")
+	d.wantNoScreen("kept", "then delete")
+	d.press("enter")
+	d.wantScreen("✓ Detached k8s-g", "Its AKS cluster aks-deleted was gone already")
+	d.wantNoScreen("kept")
+	if n, del := d.cloud.CallCount("Detach"), d.cloud.CallCount("DeleteCluster"); n != 1 || del != 0 {
+		t.Fatalf("Detach %d, DeleteCluster %d", n, del)
+	}
+}

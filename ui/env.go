@@ -83,6 +83,7 @@ type calls interface {
 	readPEM(req int, field, path string) tea.Cmd
 	detach(c wizard.Compute) tea.Cmd
 	detachDeleting(c wizard.Compute) tea.Cmd
+	detachGone(c wizard.Compute) tea.Cmd
 	checkClusterDelete(c wizard.Compute) tea.Cmd
 	verify(name string) tea.Cmd
 	doctor(name string) tea.Cmd

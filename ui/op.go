@@ -34,8 +34,9 @@ type opState struct {
 	confirm    bool // the Ctrl+C question is open
 	detached   bool // the user stopped watching
 	fromList   bool // started from the computes list (status, detach)
-	// deleteCluster is the cluster a detach deletes after it ("" kept).
-	deleteCluster string
+	// deleteCluster is the cluster a detach deletes after it ("" kept);
+	// goneCluster the one found deleted already.
+	deleteCluster, goneCluster string
 	// phases are the current path's phases as they go (cluster,
 	// extension, attach), each with its own state and elapsed time.
 	phases []phaseLine
@@ -252,14 +253,29 @@ func detachThenDelete(ctx context.Context, cloud wizard.Cloud, g *wizard.Guard, 
 
 // detachedCluster says what became of a detached compute's cluster.
 func detachedCluster(o *opState) string {
-	if o.deleteCluster == "" {
-		return "the AKS cluster itself is kept"
+	switch {
+	case o.goneCluster != "":
+		return "its AKS cluster " + clusterName(o.goneCluster) + " was gone already"
+	case o.deleteCluster != "":
+		return "the AKS cluster " + clusterName(o.deleteCluster) + " was deleted"
 	}
-	name := o.deleteCluster
-	if id, err := rules.ParseClusterID(name); err == nil {
-		name = id.Name
+	return "the AKS cluster itself is kept"
+}
+
+func clusterName(id string) string {
+	if c, err := rules.ParseClusterID(id); err == nil {
+		return c.Name
 	}
-	return "the AKS cluster " + name + " was deleted"
+	return id
+}
+
+// detachGone detaches c, whose cluster is gone already (deleted in AKS).
+func (m *Model) detachGone(c wizard.Compute) tea.Cmd {
+	cmd := m.detach(c)
+	if m.op != nil && m.op.name == c.Name {
+		m.op.goneCluster = c.ClusterID
+	}
+	return cmd
 }
 
 // startOp runs an operation that is not a submit (detach) from the list.

@@ -101,9 +101,15 @@ func (s *listScreen) update(m *common, msg tea.Msg) tea.Cmd {
 		return nil
 	case deleteCheckMsg:
 		s.running = ""
+		if errors.Is(msg.err, wizard.ErrNotFound) {
+			// deleted in AKS: neither kept nor deleted by the detach
+			return m.nav.open(newChoiceDialog(fmt.Sprintf("Detach %s from %s?", msg.c.Name, m.Plan().Workspace.Name),
+				"Its AKS cluster "+clusterName(msg.c.ClusterID)+" is gone already (deleted in AKS): the detach removes the compute, which can run nothing.",
+				[]string{"Detach", "Cancel"}, []func(*common) tea.Cmd{func(m *common) tea.Cmd { return m.calls.detachGone(msg.c) }, nil}))
+		}
 		if msg.err != nil {
-			// the cluster cannot be read (gone, or no access): keeping it
-			// is the only choice
+			// the cluster cannot be read (no access): keeping it is the
+			// only choice
 			return m.nav.open(detachDialog(m, msg.c))
 		}
 		return m.nav.open(k8sDetachDialog(m, msg.c, msg.fs))

@@ -513,6 +513,12 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 	if final.Err != nil {
 		return final.Err
 	}
+	if op.Kind == wizard.OpDetach && a.goneCluster != "" {
+		return a.emit(map[string]any{"name": op.Name, "detached": true, "clusterKept": false, "clusterGone": true, "cluster": a.goneCluster},
+			func(w io.Writer) {
+				fmt.Fprintf(w, "%s detached; its AKS cluster %s was gone already\n", op.Name, clusterShort(a.goneCluster))
+			})
+	}
 	if op.Kind == wizard.OpDetach && a.deletingCluster != "" {
 		if !a.jsonOut() {
 			fmt.Fprintf(a.s.Err, "%s detached; the AKS cluster %s will be deleted now\n", op.Name, clusterShort(a.deletingCluster))

@@ -407,6 +407,16 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 				return &Invalid{[]rules.Violation{{Field: "delete-cluster", Code: "legacy", Message: c.Name + " is a legacy AKS compute: amlaks deletes only the clusters it created for Kubernetes computes"}}}
 			}
 			self := p.Workspace.Name + "/" + c.Name
+			gone := false
+			if k8s && c.ClusterID != "" {
+				// a cluster deleted in AKS is neither kept nor deleted
+				_, err := a.sess.Cloud.Cluster(a.ctx, c.ClusterID)
+				gone = errors.Is(err, wizard.ErrNotFound)
+			}
+			if deleteCluster && gone {
+				deleteCluster = false
+				fmt.Fprintf(a.s.Err, "the AKS cluster %s is gone already: there is nothing to delete, only the detach\n", clusterShort(c.ClusterID))
+			}
 			if deleteCluster {
 				// checked before anything is sent: a cluster amlaks did not
 				// make, or one another compute uses, is never deleted
@@ -425,6 +435,9 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 			}
 			if deleteCluster {
 				kept = "Then the AKS cluster " + clusterShort(c.ClusterID) + " will be deleted (amlaks created it and no other compute uses it)"
+			}
+			if gone {
+				kept = "Its AKS cluster " + clusterShort(c.ClusterID) + " is gone already"
 			}
 			if !yes {
 				if !a.canPrompt() {
@@ -450,6 +463,8 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 				return a.printAccepted(op, wizard.Report{})
 			}
 			switch {
+			case gone:
+				a.goneCluster = c.ClusterID
 			case deleteCluster:
 				a.deletingCluster = c.ClusterID
 			case k8s:
@@ -459,7 +474,7 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 				return err
 			}
 			if !deleteCluster {
-				if id, err := rules.ParseClusterID(c.ClusterID); err == nil && !a.jsonOut() {
+				if id, err := rules.ParseClusterID(c.ClusterID); err == nil && !a.jsonOut() && !gone {
 					fmt.Fprintf(a.s.Err, "to stop paying for it: az aks delete -g %s -n %s --subscription %s\n", id.ResourceGroup, id.Name, id.SubscriptionID)
 				}
 				return nil

@@ -10,11 +10,11 @@ import (
 	"github.com/amlaks/amlaks/wizard"
 )
 
-// The smoke test (v on the success screen or in the list) under Ctrl+C:
-// the first Ctrl+C stops it (its context ends, wizard.Verify returns at
-// once with what it left in Azure), and the wizard quits with those words
-// in the scrollback, as `amlaks verify` prints them; a second Ctrl+C
-// quits without waiting.
+// The smoke test (v on the success screen or in the list) when the user
+// leaves: the first Ctrl+C (or q, or Enter on the success screen) stops
+// it (its context ends, wizard.Verify returns at once with what it left in
+// Azure), and the wizard quits with those words in the scrollback, as
+// `amlaks verify` prints them; a second one quits without waiting.
 
 // verifyRun is the smoke test running from a screen.
 type verifyRun struct {

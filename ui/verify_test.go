@@ -85,12 +85,19 @@ func runAsync(cmd tea.Cmd) <-chan tea.Msg {
 	return ch
 }
 
-// Ctrl+C while the smoke test started with v on the success screen
-// deploys: the wizard says it is stopping, then quits with what exists in
-// Azure (the endpoint and its deployment, tagged) and that the next
-// verify removes it; nothing was deleted behind the user's back, and the
-// create's own outcome stays in the summary.
+// Ctrl+C (or q, or Enter: the success screen's "done") while the smoke
+// test started with v on the success screen deploys: the wizard says it is
+// stopping, then quits with what exists in Azure (the endpoint and its
+// deployment, tagged) and that the next verify removes it; nothing was
+// deleted behind the user's back, and the create's own outcome stays in
+// the summary.
 func TestVerifyCtrlCSaysWhatExists(t *testing.T) {
+	for _, k := range []string{"ctrl+c", "q", "enter"} {
+		t.Run(k, func(t *testing.T) { leaveDuringSmokeTest(t, k) })
+	}
+}
+
+func leaveDuringSmokeTest(t *testing.T, leave string) {
 	sc := &smokeCloud{endpoints: map[string]wizard.Endpoint{}, deploying: make(chan string, 1)}
 	d := k8sDriver(t, sized(100, 32), func(o *Options) {
 		sc.Cloud = o.Cloud.(*wizardtest.Cloud)
@@ -117,9 +124,9 @@ func TestVerifyCtrlCSaysWhatExists(t *testing.T) {
 		t.Fatalf("the deployment never started:\n%s", d.screen())
 	}
 	d.wantScreen("smoke test: deploying a throwaway endpoint on k8s-new")
-	d.run(d.update(keyMsg("ctrl+c")))
+	d.run(d.update(keyMsg(leave)))
 	if d.m.quitting {
-		t.Fatal("the first ctrl+c must wait for the smoke test to stop, not quit at once")
+		t.Fatalf("the first %s must wait for the smoke test to stop, not quit at once", leave)
 	}
 	d.wantScreen("stopping the smoke test of k8s-new")
 	var done verifyDoneMsg

@@ -581,6 +581,9 @@ func orNull[T comparable](v T) any {
 
 func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) error {
 	c = a.withClusterNodes(c)
+	if e, found, known := a.extensionOf(c); known {
+		c = withExtensionPurpose(c, e, found) // as list and status show it
+	}
 	err := a.emit(computeJSON(c, fs), func(w io.Writer) {
 		t := newTable(w, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VM SIZE", "REGION", "FQDN")
 		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), c.VMSize, c.Region, c.FQDN)

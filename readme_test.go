@@ -1,0 +1,539 @@
+package main
+
+// The README is tested: every command it shows a user in a fenced sh block
+// runs here in demo mode and does what the README says next to it (exit
+// code, output shape), and every JSON shape of "JSON shapes" is compared
+// with what the command prints. The commands and the shapes are read from
+// README.md itself, so a command or a shape added to the README without a
+// row here fails TestReadmeCommands / TestReadmeJSONShapes, and a row whose
+// command left the README fails too.
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amlaks/amlaks/azure/sim"
+	"github.com/amlaks/amlaks/wizard/wizardtest"
+)
+
+// readmeBlock is one fenced block of README.md.
+type readmeBlock struct {
+	section string // the "## " heading it is under
+	lang    string
+	line    int // 1-based line of its first content line
+	lines   []string
+}
+
+func readmeBlocks(t *testing.T, readme string) []readmeBlock {
+	t.Helper()
+	var out []readmeBlock
+	var cur *readmeBlock
+	section := ""
+	for i, l := range strings.Split(readme, "\n") {
+		switch {
+		case cur == nil && strings.HasPrefix(l, "## "):
+			section = strings.TrimPrefix(l, "## ")
+		case cur == nil && strings.HasPrefix(l, "```"):
+			cur = &readmeBlock{section: section, lang: strings.TrimPrefix(l, "```"), line: i + 2}
+		case cur != nil && strings.HasPrefix(l, "```"):
+			out = append(out, *cur)
+			cur = nil
+		case cur != nil:
+			cur.lines = append(cur.lines, l)
+		}
+	}
+	if cur != nil {
+		t.Fatalf("README.md: the block at line %d is not closed", cur.line)
+	}
+	return out
+}
+
+// shellCommand is one simple command of a README line: its words (quotes
+// removed) and its text as the README shows it.
+type shellCommand struct {
+	words []string
+	text  string
+}
+
+// shellLine splits one logical line of a sh block (continuations joined)
+// into its simple commands, as sh would: quotes, backslash escapes in
+// double quotes, a comment from an unquoted #, the operators && || | ; and
+// redirections (their target is not a command word), and process
+// substitution <( … ).
+func shellLine(line string) ([]shellCommand, error) {
+	var cmds []shellCommand
+	var cur shellCommand
+	var word strings.Builder
+	inWord, redirect := false, false
+	endWord := func() {
+		if inWord && !redirect {
+			cur.words = append(cur.words, word.String())
+		}
+		if inWord {
+			redirect = false
+		}
+		word.Reset()
+		inWord = false
+	}
+	// the command's text runs from its first character to its end or its
+	// first redirection
+	textStart, textEnd := -1, -1
+	endCmd := func(end int) {
+		endWord()
+		if textEnd < 0 {
+			textEnd = end
+		}
+		if len(cur.words) > 0 {
+			cur.text = strings.Join(strings.Fields(line[textStart:textEnd]), " ")
+			cmds = append(cmds, cur)
+		}
+		cur = shellCommand{}
+		textStart, textEnd = -1, -1
+	}
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if textStart < 0 && c != ' ' && c != '\t' && !strings.ContainsRune("&|;<>()", rune(c)) {
+			textStart = i
+		}
+		switch {
+		case c == '\'':
+			j := strings.IndexByte(line[i+1:], '\'')
+			if j < 0 {
+				return nil, fmt.Errorf("unclosed ' in %q", line)
+			}
+			word.WriteString(line[i+1 : i+1+j])
+			inWord = true
+			i += j + 1
+		case c == '"':
+			inWord = true
+			i++
+			for ; i < len(line) && line[i] != '"'; i++ {
+				if line[i] == '\\' && i+1 < len(line) && strings.IndexByte("\"\\`$", line[i+1]) >= 0 {
+					i++
+				}
+				word.WriteByte(line[i])
+			}
+			if i >= len(line) {
+				return nil, fmt.Errorf("unclosed \" in %q", line)
+			}
+		case c == '#' && !inWord:
+			endCmd(i)
+			return cmds, nil
+		case c == ' ' || c == '\t':
+			endWord()
+		case c == '&' || c == '|' || c == ';' || c == ')':
+			endCmd(i)
+			if i+1 < len(line) && (line[i+1] == '&' || line[i+1] == '|') {
+				i++
+			}
+		case c == '<' && i+1 < len(line) && line[i+1] == '(':
+			endCmd(i)
+			i++
+		case c == '>' || c == '<':
+			endWord()
+			if textEnd < 0 {
+				textEnd = i
+			}
+			if i+1 < len(line) && line[i+1] == '>' {
+				i++
+			}
+			redirect = true
+		case c == '\\' && i+1 < len(line):
+			i++
+			word.WriteByte(line[i])
+			inWord = true
+		default:
+			word.WriteByte(c)
+			inWord = true
+		}
+	}
+	endCmd(len(line))
+	return cmds, nil
+}
+
+// readmeLine is one logical line of a sh block with its commands.
+type readmeLine struct {
+	where string // "README.md:LINE"
+	text  string
+	cmds  []shellCommand
+}
+
+// readmeShellLines are the logical lines of every sh block.
+func readmeShellLines(t *testing.T, blocks []readmeBlock) []readmeLine {
+	t.Helper()
+	var out []readmeLine
+	for _, b := range blocks {
+		if b.lang != "sh" {
+			continue
+		}
+		for i := 0; i < len(b.lines); i++ {
+			n := b.line + i
+			l := b.lines[i]
+			for strings.HasSuffix(l, "\\") && i+1 < len(b.lines) {
+				i++
+				l = strings.TrimSuffix(l, "\\") + " " + strings.TrimSpace(b.lines[i])
+			}
+			cmds, err := shellLine(l)
+			if err != nil {
+				t.Fatalf("README.md:%d: %v", n, err)
+			}
+			if len(cmds) > 0 {
+				out = append(out, readmeLine{where: fmt.Sprintf("README.md:%d", n), text: l, cmds: cmds})
+			}
+		}
+	}
+	return out
+}
+
+// notAmlaks are the other commands the README shows, each with why the
+// test does not run it here.
+var notAmlaks = map[string]string{
+	"git clone https://github.com/amlaks/amlaks": "Install: needs the network",
+	"cd amlaks":                       "Install: into the clone",
+	"go install .":                    "Install: go install from the clone (the build every test here runs)",
+	"go run . --demo":                 "Set up: the wizard on the simulated Azure, as `amlaks --demo` (run below in tmux)",
+	"go test -race ./...":             "Set up: the test command .ci/run runs (TestReadmeSetUp checks that)",
+	"source <(amlaks completion bash)": "",
+	"source":                          "the shell's, around `amlaks completion bash`",
+	"Out-String":                      "PowerShell's, after `amlaks completion powershell`",
+	"Invoke-Expression":               "PowerShell's, after `amlaks completion powershell`",
+}
+
+// readmeWant is what the README says next to a command.
+type readmeWant struct {
+	setup   []string // README commands run first on the same demo state
+	code    int
+	json    string   // "object" or "array": stdout is that
+	keys    []string // keys of the JSON object (or of each array element)
+	out     []string // in stdout
+	notOut  []string // not in stdout
+	err     []string // in stderr
+	lines   int      // stdout has this many lines (0: any)
+	tsv     int      // every stdout line has this many tab-separated columns
+	wizard  []string // a wizard: run in tmux, these texts on its first screens
+	pending string   // another piece of work makes it true: skipped, named
+	check   func(t *testing.T, r result)
+}
+
+const readmeK8sCreate = "amlaks create -w mlw-prod -n k8s-prod --allow-insecure-connections --yes"
+
+// readmeWants is every command the README shows, by its text there.
+var readmeWants = map[string]readmeWant{
+	// Install, shell completion
+	"amlaks version":                           {out: []string{"amlaks ", "commit"}},
+	"amlaks completion bash":                   {out: []string{"bash completion"}},
+	`amlaks completion zsh`:                    {out: []string{"#compdef amlaks"}},
+	"amlaks completion fish":                   {out: []string{"complete -c amlaks"}},
+	"amlaks completion powershell":             {out: []string{"Register-ArgumentCompleter"}},
+	"amlaks":                                   {wizard: []string{"SIMULATED", "1/", "Workspace", "mlw-prod"}},
+	"amlaks --demo":                            {wizard: []string{"SIMULATED", "1/", "Workspace", "mlw-prod"}},
+	"amlaks create -w mlw-prod":                {wizard: []string{"SIMULATED", "mlw-prod · create", "Compute type"}},
+	"amlaks verify k8s-prod -w mlw-prod":       {setup: []string{readmeK8sCreate}, out: []string{"OK k8s-prod answered 200", "/score", "endpoint amlaks-verify-", " deleted"}, lines: 2},
+	"amlaks verify k8s-prod -w mlw-prod --keep": {setup: []string{readmeK8sCreate}, out: []string{"OK k8s-prod answered 200", "kept endpoint amlaks-verify-", "get-credentials", "curl -X POST"}, notOut: []string{"primaryKey\":"}},
+	"amlaks doctor k8s-prod -w mlw-prod -o json": {setup: []string{readmeK8sCreate}, json: "object", keys: []string{"compute", "type", "cluster", "healthy", "findings"},
+		check: func(t *testing.T, r result) {
+			if m := mustJSON(t, r.out); m["healthy"] != true {
+				t.Errorf("doctor of a fresh compute is not healthy: %s", r.out)
+			}
+		}},
+	// Scripting: --query
+	`amlaks list -w mlw-prod --query "[?type=='Kubernetes'].name" -o tsv`: {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod\n"}, lines: 1, tsv: 1},
+	`amlaks versions -l eastus --query "[?isDefault].version | [0]" -o tsv`: {out: []string{"1.36\n"}, lines: 1, tsv: 1},
+	"amlaks sizes -l eastus --query \"[?vCPUs>=\\`8\\`].{Name:name, CPUs:vCPUs, Price:pricePerHour}\" -o table": {out: []string{"Name", "CPUs", "Price", "Standard_D8s_v3"}, notOut: []string{"Standard_D4s_v3 "}},
+	// Scripting: create and attach, current path
+	readmeK8sCreate: {out: []string{"k8s-prod  Kubernetes  Succeeded  production  3      Standard_D3_v2"},
+		err: []string{"[1/4 cluster] Succeeded", "[2/4 extension] Succeeded", "[3/4 attach] Succeeded", "[4/4 ready] instance types cpu-small, cpu-mlflow"}},
+	"amlaks create -w mlw-prod -n k8s-dev --purpose dev-test --vm-size Standard_D4s_v3 --nodes 1 --allow-insecure-connections --yes": {
+		out: []string{"k8s-dev  Kubernetes  Succeeded  dev-test  1      Standard_D4s_v3"}},
+	"amlaks create -w mlw-prod -n k8s-team --namespace ml-team --ssl-cert-file cert.pem --ssl-key-file key.pem --ssl-cname ml.contoso.com --yes": {
+		out: []string{"k8s-team  Kubernetes  Succeeded"}, err: []string{"namespace ml-team"}, check: func(t *testing.T, r result) {
+			if strings.Contains(r.err, "plain HTTP") {
+				t.Errorf("a create with a certificate warns of plain HTTP:\n%s", r.err)
+			}
+		}},
+	"amlaks create -w mlw-prod -n k8s-prod --allow-insecure-connections --dry-run": {
+		out: []string{"# phase 1/4: create AKS cluster k8s-prod", "# phase 2/4: ", "# phase 3/4: ", "# phase 4/4: ", "PUT /subscriptions/", "az aks create", "az k8s-extension create", "az ml compute attach", "# cost: ≈ $"},
+		check: func(t *testing.T, r result) { readmeNothingSent(t, "k8s-prod") }},
+	"amlaks attach -w mlw-prod -n k8s-ready --cluster aks-ml-ready --cluster-resource-group rg-aks-ml --yes": {
+		out: []string{"k8s-ready  Kubernetes  Succeeded"}, err: []string{"[extension] done already"}, notOut: []string{"extension] Creating"}},
+	"amlaks attach -w mlw-prod -n k8s-plain --cluster aks-ml-plain --cluster-resource-group rg-aks-ml --install-extension --allow-insecure-connections --yes": {
+		out: []string{"k8s-plain  Kubernetes  Succeeded"}, err: []string{"[1/3 extension] Succeeded", "[2/3 attach] Succeeded"}},
+	"amlaks attach -w mlw-prod -n k8s-byid --cluster-id /subscriptions/…/resourceGroups/rg-aks-ml/providers/Microsoft.ContainerService/managedClusters/aks-ml-ready --yes": {
+		out: []string{"k8s-byid  Kubernetes  Succeeded", "cluster: /subscriptions/" + sim.DefaultSubscriptionID + "/resourceGroups/rg-aks-ml/providers/Microsoft.ContainerService/managedClusters/aks-ml-ready"}},
+	// Scripting: the legacy AKS compute
+	"amlaks create --compute-type AKS -w mlw-prod -n aks-prod-a --yes": {out: []string{"aks-prod-a  AKS   Succeeded  production  3      Standard_D3_v2"}},
+	"amlaks create --compute-type AKS -w mlw-prod -n aks-vnet --vnet-resource-group rg-net --vnet vnet-ml --subnet aks --service-cidr 10.0.0.0/16 --dns-service-ip 10.0.0.10 --docker-bridge-cidr 172.17.0.1/16 --load-balancer internal --load-balancer-subnet aks --ssl-cert-file cert.pem --ssl-key-file key.pem --ssl-cname ml.contoso.com --yes": {
+		out: []string{"aks-vnet  AKS   Succeeded"}},
+	"amlaks create --compute-type AKS -w mlw-prod -n aks-prod-a --dry-run": {out: []string{"PUT https://management.azure.com/subscriptions/", `"computeType": "AKS"`, "az ml computetarget create aks", "# cost: ≈ $"},
+		check: func(t *testing.T, r result) { readmeNothingSent(t, "aks-prod-a") }},
+	"amlaks create --compute-type AKS -w mlw-prod -n aks-prod-a --yes --no-wait": {out: []string{"aks-prod-a"}, err: []string{"Create of aks-prod-a accepted by Azure"}},
+	"amlaks status aks-prod-a -w mlw-prod": {out: []string{"aks-prod-a  AKS   Succeeded"}},
+	"amlaks attach --compute-type AKS -w mlw-prod -n aks-priv --cluster aks-private --cluster-resource-group rg-aks --yes": {
+		out: []string{"aks-priv  AKS   Succeeded"}, err: []string{"aks-private is a private cluster"}},
+	"amlaks attach --compute-type AKS -w mlw-prod -n aks-ilb --cluster aks-locked --load-balancer internal --load-balancer-subnet snet-ilb --yes": {
+		out: []string{"aks-ilb  AKS   Succeeded"}},
+	// Scripting: look around
+	"amlaks versions -l eastus":            {out: []string{"KubernetesVersion  Default  IsPreview  SupportPlan", "1.36.7             Yes"}},
+	"amlaks sizes -l eastus --min-vcpus 4": {out: []string{"Standard_D4s_v3"}, notOut: []string{"Standard_D2s_v3 "}},
+	"amlaks sizes -l eastus --gpu --all":   {out: []string{"Standard_NC4as_T4_v3", "Standard_ND40rs_v2", "not available for this subscription in eastus"}, notOut: []string{"Standard_D4s_v3 "}},
+	"amlaks list -w mlw-prod":              {out: []string{"cpu-cluster", "aks-inference"}},
+	"amlaks status k8s-prod -w mlw-prod": {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod  Kubernetes  Succeeded", "phases:", "cluster", "extension", "attach"}},
+	"amlaks detach k8s-prod -w mlw-prod --yes": {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod detached; the AKS cluster rg-ml-prod/k8s-prod was kept"},
+		check: func(t *testing.T, r result) {
+			if l := runArgs(t, "", "--demo", "list", "-w", "mlw-prod"); strings.Contains(l.out, "k8s-prod") {
+				t.Errorf("k8s-prod still listed after the detach:\n%s", l.out)
+			}
+			if c := readmeClusters(t); !slices.Contains(c, "k8s-prod") {
+				t.Errorf("the detach deleted the cluster k8s-prod (clusters: %v)", c)
+			}
+		}},
+}
+
+// readmeNothingSent: a dry run left no compute NAME behind.
+func readmeNothingSent(t *testing.T, name string) {
+	t.Helper()
+	if l := runArgs(t, "", "--demo", "list", "-w", "mlw-prod", "--query", "[].name", "-o", "tsv"); slices.Contains(strings.Fields(l.out), name) {
+		t.Errorf("a dry run made %s", name)
+	}
+}
+
+// readmeClusters are the names of the demo subscription's AKS clusters.
+func readmeClusters(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile(os.Getenv("AMLAKS_DEMO_STATE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range regexp.MustCompile(`/managedClusters/([A-Za-z0-9-]+)"`).FindAllSubmatch(b, -1) {
+		if !slices.Contains(names, string(m[1])) {
+			names = append(names, string(m[1]))
+		}
+	}
+	return names
+}
+
+// readmeArgs are the arguments of a README command as run here: in demo
+// mode, with "…" in a resource ID filled in with the demo subscription.
+func readmeArgs(words []string) []string {
+	args := append([]string{}, words[1:]...)
+	for i, a := range args {
+		args[i] = strings.Replace(a, "/subscriptions/…/", "/subscriptions/"+sim.DefaultSubscriptionID+"/", 1)
+	}
+	if !slices.Contains(args, "--demo") {
+		args = append([]string{"--demo"}, args...)
+	}
+	return args
+}
+
+// TestReadmeCommands runs every amlaks command of the README's sh blocks
+// on a fresh demo state per README line (the commands of one line, joined
+// by &&, share it) and checks it against its row of readmeWants.
+func TestReadmeCommands(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := readmeShellLines(t, readmeBlocks(t, string(b)))
+	if readmeHasTmux(t) {
+		amlaksBinary(t) // built here, in the module, before the Chdir
+	}
+	dir := t.TempDir()
+	wizardtest.WriteCert(t, filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"))
+	t.Chdir(dir)
+	seen := map[string]bool{}
+	ran, pending := 0, []string{}
+	var wizards []string
+	for _, l := range lines {
+		demoEnv(t)
+		t.Setenv("AMLAKS_DEMO_STATE", filepath.Join(t.TempDir(), "state.json"))
+		for i, c := range l.cmds {
+			if c.words[0] != "amlaks" {
+				if _, ok := notAmlaks[c.text]; !ok {
+					if _, ok := notAmlaks[c.words[0]]; !ok {
+						t.Errorf("%s: %q is not amlaks and not known here: run it in a test or add it to notAmlaks with why not", l.where, c.text)
+					}
+				}
+				continue
+			}
+			w, ok := readmeWants[c.text]
+			seen[c.text] = true
+			if !ok {
+				t.Errorf("%s: README command %q has no row in readmeWants: add what the README says it does", l.where, c.text)
+				continue
+			}
+			if w.pending != "" {
+				pending = append(pending, c.text+" ("+w.pending+")")
+				continue
+			}
+			if w.wizard != nil {
+				wizards = append(wizards, c.text)
+				continue
+			}
+			if i == 0 {
+				for _, s := range w.setup {
+					sw, _ := shellLine(s)
+					if r := runArgs(t, "", readmeArgs(sw[0].words)...); r.code != 0 {
+						t.Fatalf("%s: setup %q of %q: %s", l.where, s, c.text, r)
+					}
+				}
+			}
+			r := runArgs(t, "", readmeArgs(c.words)...)
+			ran++
+			readmeCheck(t, l.where+": "+c.text, w, r)
+		}
+	}
+	for k := range readmeWants {
+		if !seen[k] {
+			t.Errorf("readmeWants has %q, which the README no longer shows: drop the row", k)
+		}
+	}
+	if len(wizards) > 0 && readmeHasTmux(t) {
+		ran += readmeWizards(t, wizards)
+	} else if len(wizards) > 0 {
+		t.Logf("tmux is not on PATH: the README's wizard commands %q did not run", wizards)
+	}
+	t.Logf("README commands run: %d; pending: %d %v", ran, len(pending), pending)
+}
+
+func readmeCheck(t *testing.T, what string, w readmeWant, r result) {
+	t.Helper()
+	fail := func(format string, a ...any) {
+		t.Helper()
+		t.Errorf("%s: %s\n%s", what, fmt.Sprintf(format, a...), r)
+	}
+	if r.code != w.code {
+		fail("exit %d, the README says %d", r.code, w.code)
+		return
+	}
+	for _, s := range w.out {
+		if !strings.Contains(r.out, s) {
+			fail("stdout lacks %q", s)
+		}
+	}
+	for _, s := range w.notOut {
+		if strings.Contains(r.out, s) {
+			fail("stdout has %q", s)
+		}
+	}
+	for _, s := range w.err {
+		if !strings.Contains(r.err, s) {
+			fail("stderr lacks %q", s)
+		}
+	}
+	outLines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if w.lines > 0 && len(outLines) != w.lines {
+		fail("%d lines on stdout, want %d", len(outLines), w.lines)
+	}
+	if w.tsv > 0 {
+		for _, l := range outLines {
+			if n := strings.Count(l, "\t") + 1; n != w.tsv {
+				fail("tsv line %q has %d columns, want %d", l, n, w.tsv)
+			}
+		}
+	}
+	if w.json != "" {
+		var v any
+		if err := json.Unmarshal([]byte(r.out), &v); err != nil {
+			fail("stdout is not JSON: %v", err)
+			return
+		}
+		objs := []any{v}
+		if w.json == "array" {
+			a, ok := v.([]any)
+			if !ok {
+				fail("stdout is not a JSON array")
+				return
+			}
+			objs = a
+		}
+		for _, o := range objs {
+			m, ok := o.(map[string]any)
+			if !ok {
+				fail("not a JSON object: %v", o)
+				return
+			}
+			var got []string
+			for k := range m {
+				got = append(got, k)
+			}
+			sort.Strings(got)
+			want := slices.Sorted(slices.Values(w.keys))
+			if !slices.Equal(got, want) {
+				fail("JSON keys %v, want %v", got, want)
+			}
+		}
+	}
+	if w.check != nil {
+		w.check(t, r)
+	}
+}
+
+// readmeHasTmux: the wizards run in tmux; without it they are skipped,
+// unless AMLAKS_REQUIRE_TMUX=1 (CI).
+func readmeHasTmux(t *testing.T) bool {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("AMLAKS_REQUIRE_TMUX") == "1" {
+			t.Fatalf("tmux is not on PATH but AMLAKS_REQUIRE_TMUX=1: %v", err)
+		}
+		return false
+	}
+	return true
+}
+
+// readmeWizards starts each wizard command in tmux at 80×24 and waits for
+// the texts its row names; it returns how many ran.
+func readmeWizards(t *testing.T, cmds []string) int {
+	t.Helper()
+	srv := newTmuxServer(t)
+	for _, c := range cmds {
+		sw, _ := shellLine(c)
+		args := readmeArgs(sw[0].words)[1:] // start adds --demo
+		if args == nil {
+			args = []string{}
+		}
+		r := srv.start(80, 24, filepath.Join(t.TempDir(), "state.json"), args...)
+		r.waitForWithin(20*time.Second, readmeWants[c].wizard...)
+		r.keys("C-c")
+	}
+	return len(cmds)
+}
+
+// TestReadmeSetUp: the README's two set-up commands are exactly the
+// wizard on the simulated Azure and the test command .ci/run runs.
+func TestReadmeSetUp(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var setup []string
+	for _, bl := range readmeBlocks(t, string(b)) {
+		if bl.section == "Set up (development)" && bl.lang == "sh" {
+			for _, l := range bl.lines {
+				cmds, _ := shellLine(l)
+				for _, c := range cmds {
+					setup = append(setup, c.text)
+				}
+			}
+		}
+	}
+	if !slices.Equal(setup, []string{"go run . --demo", "go test -race ./..."}) {
+		t.Errorf("README's set-up commands: %q", setup)
+	}
+	ci, err := os.ReadFile(".ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^go test -race \./\.\.\.$`).Match(ci) {
+		t.Error(".ci/run does not run the README's test command `go test -race ./...`")
+	}
+}

@@ -198,14 +198,14 @@ func readmeShellLines(t *testing.T, blocks []readmeBlock) []readmeLine {
 // test does not run it here.
 var notAmlaks = map[string]string{
 	"git clone https://github.com/amlaks/amlaks": "Install: needs the network",
-	"cd amlaks":                       "Install: into the clone",
-	"go install .":                    "Install: go install from the clone (the build every test here runs)",
-	"go run . --demo":                 "Set up: the wizard on the simulated Azure, as `amlaks --demo` (run below in tmux)",
-	"go test -race ./...":             "Set up: the test command .ci/run runs (TestReadmeSetUp checks that)",
+	"cd amlaks":                        "Install: into the clone",
+	"go install .":                     "Install: go install from the clone (the build every test here runs)",
+	"go run . --demo":                  "Set up: the wizard on the simulated Azure, as `amlaks --demo` (run below in tmux)",
+	"go test -race ./...":              "Set up: the test command .ci/run runs (TestReadmeSetUp checks that)",
 	"source <(amlaks completion bash)": "",
-	"source":                          "the shell's, around `amlaks completion bash`",
-	"Out-String":                      "PowerShell's, after `amlaks completion powershell`",
-	"Invoke-Expression":               "PowerShell's, after `amlaks completion powershell`",
+	"source":                           "the shell's, around `amlaks completion bash`",
+	"Out-String":                       "PowerShell's, after `amlaks completion powershell`",
+	"Invoke-Expression":                "PowerShell's, after `amlaks completion powershell`",
 }
 
 // readmeWant is what the README says next to a command.
@@ -229,15 +229,15 @@ const readmeK8sCreate = "amlaks create -w mlw-prod -n k8s-prod --allow-insecure-
 // readmeWants is every command the README shows, by its text there.
 var readmeWants = map[string]readmeWant{
 	// Install, shell completion
-	"amlaks version":                           {out: []string{"amlaks ", "commit"}},
-	"amlaks completion bash":                   {out: []string{"bash completion"}},
-	`amlaks completion zsh`:                    {out: []string{"#compdef amlaks"}},
-	"amlaks completion fish":                   {out: []string{"complete -c amlaks"}},
-	"amlaks completion powershell":             {out: []string{"Register-ArgumentCompleter"}},
-	"amlaks":                                   {wizard: []string{"SIMULATED", "1/", "Workspace", "mlw-prod"}},
-	"amlaks --demo":                            {wizard: []string{"SIMULATED", "1/", "Workspace", "mlw-prod"}},
-	"amlaks create -w mlw-prod":                {wizard: []string{"SIMULATED", "mlw-prod · create", "Compute type"}},
-	"amlaks verify k8s-prod -w mlw-prod":       {setup: []string{readmeK8sCreate}, out: []string{"OK k8s-prod answered 200", "/score", "endpoint amlaks-verify-", " deleted"}, lines: 2},
+	"amlaks version":                            {out: []string{"amlaks ", "commit"}},
+	"amlaks completion bash":                    {out: []string{"bash completion"}},
+	`amlaks completion zsh`:                     {out: []string{"#compdef amlaks"}},
+	"amlaks completion fish":                    {out: []string{"complete -c amlaks"}},
+	"amlaks completion powershell":              {out: []string{"Register-ArgumentCompleter"}},
+	"amlaks":                                    {wizard: []string{"SIMULATED", "1/", "Workspace", "mlw-prod"}},
+	"amlaks --demo":                             {wizard: []string{"SIMULATED", "1/", "Workspace", "mlw-prod"}},
+	"amlaks create -w mlw-prod":                 {wizard: []string{"SIMULATED", "mlw-prod · create", "Compute type"}},
+	"amlaks verify k8s-prod -w mlw-prod":        {setup: []string{readmeK8sCreate}, out: []string{"OK k8s-prod answered 200", "/score", "endpoint amlaks-verify-", " deleted"}, lines: 2},
 	"amlaks verify k8s-prod -w mlw-prod --keep": {setup: []string{readmeK8sCreate}, out: []string{"OK k8s-prod answered 200", "kept endpoint amlaks-verify-", "get-credentials", "curl -X POST"}, notOut: []string{"primaryKey\":"}},
 	"amlaks doctor k8s-prod -w mlw-prod -o json": {setup: []string{readmeK8sCreate}, json: "object", keys: []string{"compute", "type", "cluster", "healthy", "findings"},
 		check: func(t *testing.T, r result) {
@@ -246,8 +246,8 @@ var readmeWants = map[string]readmeWant{
 			}
 		}},
 	// Scripting: --query
-	`amlaks list -w mlw-prod --query "[?type=='Kubernetes'].name" -o tsv`: {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod\n"}, lines: 1, tsv: 1},
-	`amlaks versions -l eastus --query "[?isDefault].version | [0]" -o tsv`: {out: []string{"1.36\n"}, lines: 1, tsv: 1},
+	`amlaks list -w mlw-prod --query "[?type=='Kubernetes'].name" -o tsv`:                                       {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod\n"}, lines: 1, tsv: 1},
+	`amlaks versions -l eastus --query "[?isDefault].version | [0]" -o tsv`:                                     {out: []string{"1.36\n"}, lines: 1, tsv: 1},
 	"amlaks sizes -l eastus --query \"[?vCPUs>=\\`8\\`].{Name:name, CPUs:vCPUs, Price:pricePerHour}\" -o table": {out: []string{"Name", "CPUs", "Price", "Standard_D8s_v3"}, notOut: []string{"Standard_D4s_v3 "}},
 	// Scripting: create and attach, current path
 	readmeK8sCreate: {out: []string{"k8s-prod  Kubernetes  Succeeded  production  3      Standard_D3_v2"},
@@ -261,7 +261,7 @@ var readmeWants = map[string]readmeWant{
 			}
 		}},
 	"amlaks create -w mlw-prod -n k8s-prod --allow-insecure-connections --dry-run": {
-		out: []string{"# phase 1/4: create AKS cluster k8s-prod", "# phase 2/4: ", "# phase 3/4: ", "# phase 4/4: ", "PUT /subscriptions/", "az aks create", "az k8s-extension create", "az ml compute attach", "# cost: ≈ $"},
+		out:   []string{"# phase 1/4: create AKS cluster k8s-prod", "# phase 2/4: ", "# phase 3/4: ", "# phase 4/4: ", "PUT /subscriptions/", "az aks create", "az k8s-extension create", "az ml compute attach", "# cost: ≈ $"},
 		check: func(t *testing.T, r result) { readmeNothingSent(t, "k8s-prod") }},
 	"amlaks attach -w mlw-prod -n k8s-ready --cluster aks-ml-ready --cluster-resource-group rg-aks-ml --yes": {
 		out: []string{"k8s-ready  Kubernetes  Succeeded"}, err: []string{"[extension] done already"}, notOut: []string{"extension] Creating"}},
@@ -276,7 +276,7 @@ var readmeWants = map[string]readmeWant{
 	"amlaks create --compute-type AKS -w mlw-prod -n aks-prod-a --dry-run": {out: []string{"PUT https://management.azure.com/subscriptions/", `"computeType": "AKS"`, "az ml computetarget create aks", "# cost: ≈ $"},
 		check: func(t *testing.T, r result) { readmeNothingSent(t, "aks-prod-a") }},
 	"amlaks create --compute-type AKS -w mlw-prod -n aks-prod-a --yes --no-wait": {out: []string{"aks-prod-a"}, err: []string{"Create of aks-prod-a accepted by Azure"}},
-	"amlaks status aks-prod-a -w mlw-prod": {out: []string{"aks-prod-a  AKS   Succeeded"}},
+	"amlaks status aks-prod-a -w mlw-prod":                                       {out: []string{"aks-prod-a  AKS   Succeeded"}},
 	"amlaks attach --compute-type AKS -w mlw-prod -n aks-priv --cluster aks-private --cluster-resource-group rg-aks --yes": {
 		out: []string{"aks-priv  AKS   Succeeded"}, err: []string{"aks-private is a private cluster"}},
 	"amlaks attach --compute-type AKS -w mlw-prod -n aks-ilb --cluster aks-locked --load-balancer internal --load-balancer-subnet snet-ilb --yes": {
@@ -286,7 +286,7 @@ var readmeWants = map[string]readmeWant{
 	"amlaks sizes -l eastus --min-vcpus 4": {out: []string{"Standard_D4s_v3"}, notOut: []string{"Standard_D2s_v3 "}},
 	"amlaks sizes -l eastus --gpu --all":   {out: []string{"Standard_NC4as_T4_v3", "Standard_ND40rs_v2", "not available for this subscription in eastus"}, notOut: []string{"Standard_D4s_v3 "}},
 	"amlaks list -w mlw-prod":              {out: []string{"cpu-cluster", "aks-inference"}},
-	"amlaks status k8s-prod -w mlw-prod": {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod  Kubernetes  Succeeded", "phases:", "cluster", "extension", "attach"}},
+	"amlaks status k8s-prod -w mlw-prod":   {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod  Kubernetes  Succeeded", "phases:", "cluster", "extension", "attach"}},
 	"amlaks detach k8s-prod -w mlw-prod --yes": {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod detached; the AKS cluster rg-ml-prod/k8s-prod was kept"},
 		check: func(t *testing.T, r result) {
 			if l := runArgs(t, "", "--demo", "list", "-w", "mlw-prod"); strings.Contains(l.out, "k8s-prod") {
@@ -535,5 +535,296 @@ func TestReadmeSetUp(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^go test -race \./\.\.\.$`).Match(ci) {
 		t.Error(".ci/run does not run the README's test command `go test -race ./...`")
+	}
+}
+
+// shape is a JSON shape as the README writes it: an object's keys (a key
+// marked ? is optional, … allows more, keys that start with a digit are
+// examples of a map's), or an array of shapes, or a scalar.
+type shape struct {
+	keys     map[string]*shape
+	optional map[string]bool
+	open     bool
+	mapLike  bool
+	elem     *shape
+	object   bool
+	array    bool
+}
+
+type shapeParser struct {
+	toks []string
+	i    int
+	err  error
+}
+
+var shapeToken = regexp.MustCompile(`"[^"]*"|\.\.\.|…|[{}\[\],:|?]|[A-Za-z0-9_.+-]+`)
+
+func parseShape(s string) (*shape, error) {
+	p := &shapeParser{toks: shapeToken.FindAllString(s, -1)}
+	v := p.value()
+	if p.err == nil && p.i != len(p.toks) {
+		p.err = fmt.Errorf("trailing %q", p.toks[p.i:])
+	}
+	return v, p.err
+}
+
+func (p *shapeParser) peek() string {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return ""
+}
+
+func (p *shapeParser) next() string { t := p.peek(); p.i++; return t }
+
+func (p *shapeParser) fail(format string, a ...any) {
+	if p.err == nil {
+		p.err = fmt.Errorf(format+" at token %d of %q", append(a, p.i, p.toks)...)
+	}
+}
+
+func (p *shapeParser) value() *shape {
+	switch p.peek() {
+	case "{":
+		p.next()
+		o := &shape{object: true, keys: map[string]*shape{}, optional: map[string]bool{}}
+		for p.err == nil {
+			t := p.next()
+			switch {
+			case t == "}":
+				return o
+			case t == "," && len(o.keys) > 0:
+				continue
+			case t == "…" || t == "...":
+				o.open = true
+				continue
+			case strings.HasPrefix(t, `"`):
+				k := strings.Trim(t, `"`)
+				o.keys[k] = &shape{}
+				if k != "" && k[0] >= '0' && k[0] <= '9' {
+					o.mapLike = true
+				}
+				if p.peek() == "?" {
+					p.next()
+					o.optional[k] = true
+				}
+				if p.peek() == ":" {
+					p.next()
+					o.keys[k] = p.value()
+				}
+			default:
+				p.fail("unexpected %q in an object", t)
+			}
+		}
+		return o
+	case "[":
+		p.next()
+		a := &shape{array: true}
+		for p.err == nil {
+			switch p.peek() {
+			case "]":
+				p.next()
+				return a
+			case ",", "…", "...":
+				p.next()
+			case "":
+				p.fail("unclosed [")
+			default:
+				if v := p.value(); v.object && a.elem == nil {
+					a.elem = v
+				}
+			}
+		}
+		return a
+	}
+	// a scalar: "a"|"b"|true|null …
+	for p.err == nil {
+		t := p.next()
+		if t == "" || t == "{" || t == "[" || t == "}" || t == "]" || t == "," || t == ":" {
+			p.fail("unexpected %q for a value", t)
+			return &shape{}
+		}
+		if p.peek() != "|" {
+			return &shape{}
+		}
+		p.next()
+	}
+	return &shape{}
+}
+
+// match compares a printed JSON value with the shape; problems are
+// returned with their path.
+func (s *shape) match(v any, path string) []string {
+	var bad []string
+	switch {
+	case s.object:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s: printed %T, the README shows an object", path, v)}
+		}
+		if s.mapLike {
+			return nil
+		}
+		for k, ks := range s.keys {
+			x, ok := m[k]
+			if !ok {
+				if !s.optional[k] {
+					bad = append(bad, fmt.Sprintf("%s: %q is documented, not printed", path, k))
+				}
+				continue
+			}
+			if x != nil {
+				bad = append(bad, ks.match(x, path+"."+k)...)
+			}
+		}
+		if !s.open {
+			for k := range m {
+				if _, ok := s.keys[k]; !ok {
+					bad = append(bad, fmt.Sprintf("%s: %q is printed, not documented", path, k))
+				}
+			}
+		}
+	case s.array:
+		a, ok := v.([]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s: printed %T, the README shows an array", path, v)}
+		}
+		if s.elem != nil {
+			for _, x := range a {
+				for _, b := range s.elem.match(x, path+"[]") {
+					if !slices.Contains(bad, b) {
+						bad = append(bad, b)
+					}
+				}
+			}
+		}
+	}
+	return bad
+}
+
+// readmeShapes are the code spans of "JSON shapes" that are shapes.
+func readmeShapes(t *testing.T, readme string) []string {
+	t.Helper()
+	_, sec, ok := strings.Cut(readme, "\n### JSON shapes")
+	if !ok {
+		t.Fatal("README.md has no JSON shapes section")
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	var out []string
+	for i, span := range strings.Split(sec, "`") {
+		span = strings.TrimSpace(span)
+		if i%2 == 1 && (strings.HasPrefix(span, "{") || strings.HasPrefix(span, "[")) {
+			out = append(out, strings.Join(strings.Fields(span), " "))
+		}
+	}
+	return out
+}
+
+// shapeRun is one command whose output a shape describes, with the
+// commands run before it on a fresh demo state and the optional keys it
+// must print.
+type shapeRun struct {
+	setup   [][]string
+	args    []string
+	code    int
+	require []string
+}
+
+var (
+	k8sCreate = []string{"create", "-w", "mlw-prod", "-n", "k8s-prod", "--allow-insecure-connections", "--yes"}
+	k8sAttach = []string{"attach", "-w", "mlw-prod", "-n", "k8s-ready", "--cluster", "aks-ml-ready", "--cluster-resource-group", "rg-aks-ml", "--yes"}
+)
+
+func jsonOf(args ...string) []string { return append(args, "-o", "json") }
+
+// readmeShapeRuns are, in the README's order, the commands each shape of
+// "JSON shapes" describes.
+var readmeShapeRuns = []struct {
+	what string
+	runs []shapeRun
+}{
+	{"the compute", []shapeRun{
+		{args: jsonOf(k8sCreate...), require: []string{"findings"}},
+		{args: jsonOf(k8sAttach...), require: []string{"findings"}},
+		{setup: [][]string{k8sCreate}, args: jsonOf("status", "k8s-prod", "-w", "mlw-prod"), require: []string{"phases"}},
+		{args: jsonOf("status", "aks-inference", "-w", "mlw-prod")},
+		{args: jsonOf("create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-prod-a", "--yes"), require: []string{"findings"}},
+	}},
+	{"a Kubernetes dry run", []shapeRun{
+		{args: jsonOf("create", "-w", "mlw-prod", "-n", "k8s-prod", "--allow-insecure-connections", "--dry-run"), require: []string{"cost"}},
+		{args: jsonOf("attach", "-w", "mlw-prod", "-n", "k8s-plain", "--cluster", "aks-ml-plain", "--cluster-resource-group", "rg-aks-ml", "--install-extension", "--allow-insecure-connections", "--dry-run")},
+	}},
+	{"a legacy dry run", []shapeRun{
+		{args: jsonOf("create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-prod-a", "--dry-run"), require: []string{"cost"}},
+		{args: jsonOf("attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-priv", "--cluster", "aks-private", "--cluster-resource-group", "rg-aks", "--dry-run")},
+	}},
+	{"--no-wait", []shapeRun{{args: jsonOf("create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-prod-a", "--yes", "--no-wait")}}},
+	{"list", []shapeRun{{setup: [][]string{k8sCreate}, args: jsonOf("list", "-w", "mlw-prod")}}},
+	{"versions", []shapeRun{{args: jsonOf("versions", "-l", "eastus")}}},
+	{"sizes", []shapeRun{{args: jsonOf("sizes", "-l", "eastus", "--all")}}},
+	{"verify", []shapeRun{{setup: [][]string{k8sCreate}, args: jsonOf("verify", "k8s-prod", "-w", "mlw-prod")}}},
+	{"doctor", []shapeRun{{setup: [][]string{k8sCreate}, args: jsonOf("doctor", "k8s-prod", "-w", "mlw-prod")}}},
+	{"detach", []shapeRun{
+		{setup: [][]string{k8sCreate}, args: jsonOf("detach", "k8s-prod", "-w", "mlw-prod", "--yes"), require: []string{"cluster"}},
+		{args: jsonOf("detach", "aks-inference", "-w", "mlw-prod", "--yes")},
+	}},
+	{"reset", []shapeRun{{args: jsonOf("reset")}}},
+	{"a failure", []shapeRun{
+		{args: jsonOf("create", "-w", "mlw-prod", "-n", "1bad", "--yes"), code: 2},
+		{args: jsonOf("status", "nope", "-w", "mlw-prod"), code: 1},
+	}},
+}
+
+// TestReadmeJSONShapes: every shape the README documents is what the
+// command prints on the default path (the Kubernetes compute), keys for
+// keys, nested objects too.
+func TestReadmeJSONShapes(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapes := readmeShapes(t, string(b))
+	if len(shapes) != len(readmeShapeRuns) {
+		t.Fatalf("README documents %d JSON shapes, readmeShapeRuns has %d: give each shape the commands it describes\n%s",
+			len(shapes), len(readmeShapeRuns), strings.Join(shapes, "\n"))
+	}
+	for i, doc := range shapes {
+		sh, err := parseShape(doc)
+		if err != nil {
+			t.Errorf("README shape %d (%s) does not parse: %v\n%s", i+1, readmeShapeRuns[i].what, err, doc)
+			continue
+		}
+		for _, run := range readmeShapeRuns[i].runs {
+			demoEnv(t)
+			t.Setenv("AMLAKS_DEMO_STATE", filepath.Join(t.TempDir(), "state.json"))
+			for _, s := range run.setup {
+				if r := runArgs(t, "", append([]string{"--demo"}, s...)...); r.code != 0 {
+					t.Fatalf("setup %v: %s", s, r)
+				}
+			}
+			r := runArgs(t, "", append([]string{"--demo"}, run.args...)...)
+			what := fmt.Sprintf("%s: amlaks %s", readmeShapeRuns[i].what, strings.Join(run.args, " "))
+			if r.code != run.code {
+				t.Errorf("%s: exit %d, want %d\n%s", what, r.code, run.code, r)
+				continue
+			}
+			var v any
+			if err := json.Unmarshal([]byte(r.out), &v); err != nil {
+				t.Errorf("%s: not JSON: %v\n%s", what, err, r)
+				continue
+			}
+			for _, p := range sh.match(v, "") {
+				t.Errorf("%s: %s\nREADME: %s", what, p, doc)
+			}
+			for _, k := range run.require {
+				m, _ := v.(map[string]any)
+				if e, ok := m["error"].(map[string]any); ok {
+					m = e
+				}
+				if _, ok := m[k]; !ok {
+					t.Errorf("%s: %q not printed", what, k)
+				}
+			}
+		}
 	}
 }

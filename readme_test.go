@@ -198,14 +198,14 @@ func readmeShellLines(t *testing.T, blocks []readmeBlock) []readmeLine {
 // test does not run it here.
 var notAmlaks = map[string]string{
 	"git clone https://github.com/amlaks/amlaks": "Install: needs the network",
-	"cd amlaks":                        "Install: into the clone",
-	"go install .":                     "Install: go install from the clone (the build every test here runs)",
-	"go run . --demo":                  "Set up: the wizard on the simulated Azure, as `amlaks --demo` (run below in tmux)",
-	"go test -race ./...":              "Set up: the test command .ci/run runs (TestReadmeSetUp checks that)",
-	"source <(amlaks completion bash)": "",
-	"source":                           "the shell's, around `amlaks completion bash`",
-	"Out-String":                       "PowerShell's, after `amlaks completion powershell`",
-	"Invoke-Expression":                "PowerShell's, after `amlaks completion powershell`",
+	"cd amlaks":           "Install: into the clone",
+	"go install .":        "Install: go install from the clone (the build every test here runs)",
+	"go run . --demo":     "Set up: the wizard on the simulated Azure, as `amlaks --demo` (run below in tmux)",
+	"go test -race ./...": "Set up: the test command .ci/run runs (TestReadmeSetUp checks that)",
+	"go test -run '^$' -bench 'CreateReadyVerifiedHTTPS' -benchtime=3x .": "Performance: the benchmark (no timed tests); TestReadmeBenchmarksExist checks it is there",
+	"source":            "the shell's, around `amlaks completion bash`",
+	"Out-String":        "PowerShell's, after `amlaks completion powershell`",
+	"Invoke-Expression": "PowerShell's, after `amlaks completion powershell`",
 }
 
 // readmeWant is what the README says next to a command.
@@ -825,6 +825,42 @@ func TestReadmeJSONShapes(t *testing.T) {
 					t.Errorf("%s: %q not printed", what, k)
 				}
 			}
+		}
+	}
+}
+
+// TestReadmeBenchmarksExist: every benchmark the README names is a
+// function of the module's tests.
+func TestReadmeBenchmarksExist(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src strings.Builder
+	err = filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, "_test.go") {
+			f, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			src.Write(f)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := regexp.MustCompile("`(Benchmark\\w+)`|-bench '(\\w+)'").FindAllStringSubmatch(string(b), -1)
+	if len(names) == 0 {
+		t.Fatal("README names no benchmark")
+	}
+	for _, m := range names {
+		name := m[1]
+		if name == "" {
+			name = "Benchmark" + m[2]
+		}
+		if !strings.Contains(src.String(), "func "+name+"(b *testing.B)") {
+			t.Errorf("README names %s, which no test file defines", name)
 		}
 	}
 }

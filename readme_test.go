@@ -101,7 +101,7 @@ func shellLine(line string) ([]shellCommand, error) {
 	}
 	for i := 0; i < len(line); i++ {
 		c := line[i]
-		if textStart < 0 && c != ' ' && c != '\t' && !strings.ContainsRune("&|;<>()", rune(c)) {
+		if textStart < 0 && c != ' ' && c != '\t' && c != '\n' && !strings.ContainsRune("&|;<>()", rune(c)) {
 			textStart = i
 		}
 		switch {
@@ -128,7 +128,7 @@ func shellLine(line string) ([]shellCommand, error) {
 		case c == '#' && !inWord:
 			endCmd(i)
 			return cmds, nil
-		case c == ' ' || c == '\t':
+		case c == ' ' || c == '\t' || c == '\n':
 			endWord()
 		case c == '&' || c == '|' || c == ';' || c == ')':
 			endCmd(i)

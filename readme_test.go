@@ -822,6 +822,7 @@ type shapeRun struct {
 	args    []string
 	code    int
 	require []string
+	check   func(t *testing.T, v any, readme string)
 }
 
 var (
@@ -845,7 +846,14 @@ var readmeShapeRuns = []struct {
 		{args: jsonOf("create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-prod-a", "--yes"), require: []string{"findings"}},
 	}},
 	{"a Kubernetes dry run", []shapeRun{
-		{args: jsonOf("create", "-w", "mlw-prod", "-n", "k8s-prod", "--allow-insecure-connections", "--dry-run"), require: []string{"cost"}},
+		{args: jsonOf("create", "-w", "mlw-prod", "-n", "k8s-prod", "--allow-insecure-connections", "--dry-run"), require: []string{"cost"},
+			check: func(t *testing.T, v any, readme string) {
+				// the cost the README's review screen of the same create shows
+				cost, _ := v.(map[string]any)["cost"].(map[string]any)
+				if text, _ := cost["text"].(string); text == "" || !strings.Contains(readme, "  Cost         "+text) {
+					t.Errorf("dry-run cost %q is not the review's (README Screens)", cost["text"])
+				}
+			}},
 		{args: jsonOf("attach", "-w", "mlw-prod", "-n", "k8s-plain", "--cluster", "aks-ml-plain", "--cluster-resource-group", "rg-aks-ml", "--install-extension", "--allow-insecure-connections", "--dry-run")},
 	}},
 	{"a legacy dry run", []shapeRun{
@@ -909,6 +917,9 @@ func TestReadmeJSONShapes(t *testing.T) {
 			}
 			for _, p := range sh.match(v, "") {
 				t.Errorf("%s: %s\nREADME: %s", what, p, doc)
+			}
+			if run.check != nil {
+				run.check(t, v, string(b))
 			}
 			for _, k := range run.require {
 				m, _ := v.(map[string]any)

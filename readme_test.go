@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -348,11 +349,18 @@ var readmeWants = map[string]readmeWant{
 			}
 		}},
 	// Scripting: look around
-	"amlaks versions -l eastus":            {out: []string{"KubernetesVersion  Default  IsPreview  SupportPlan", "1.36.7             Yes"}},
-	"amlaks sizes -l eastus --min-vcpus 4": {out: []string{"Standard_D4s_v3"}, notOut: []string{"Standard_D2s_v3 "}},
-	"amlaks sizes -l eastus --gpu --all":   {out: []string{"Standard_NC4as_T4_v3", "Standard_ND40rs_v2", "not available for this subscription in eastus"}, notOut: []string{"Standard_D4s_v3 "}},
-	"amlaks list -w mlw-prod":              {out: []string{"cpu-cluster", "aks-inference"}},
-	"amlaks status k8s-prod -w mlw-prod":   {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod  Kubernetes  Succeeded", "phases:", "cluster", "extension", "attach"}},
+	"amlaks versions -l eastus": {out: []string{"KubernetesVersion  Default  IsPreview  SupportPlan", "1.36.7             Yes"}},
+	"amlaks sizes -l eastus --min-vcpus 4": {out: []string{"VCPUS", "MEMORY GIB", "GPUS", "FAMILY", "QUOTA LEFT", "PRICE/H", "Standard_D4s_v3"},
+		check: func(t *testing.T, r result) {
+			for _, l := range strings.Split(strings.TrimSpace(r.out), "\n")[1:] {
+				if f := strings.Fields(l); len(f) < 2 || atoiOr0(f[1]) < 4 {
+					t.Errorf("a size under 4 vCPUs: %q", l)
+				}
+			}
+		}},
+	"amlaks sizes -l eastus --gpu --all": {out: []string{"Standard_NC4as_T4_v3", "Standard_ND40rs_v2", "not available for this subscription in eastus"}, notOut: []string{"Standard_D4s_v3 "}},
+	"amlaks list -w mlw-prod":            {out: []string{"cpu-cluster", "aks-inference"}},
+	"amlaks status k8s-prod -w mlw-prod": {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod  Kubernetes  Succeeded", "phases:", "cluster", "extension", "attach"}},
 	"amlaks detach k8s-prod -w mlw-prod --yes": {setup: []string{readmeK8sCreate}, out: []string{"k8s-prod detached; the AKS cluster rg-ml-prod/k8s-prod was kept"},
 		check: func(t *testing.T, r result) {
 			if l := runArgs(t, "", "--demo", "list", "-w", "mlw-prod"); strings.Contains(l.out, "k8s-prod") {
@@ -363,6 +371,8 @@ var readmeWants = map[string]readmeWant{
 			}
 		}},
 }
+
+func atoiOr0(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // readmeNothingSent: a dry run left no compute NAME behind.
 func readmeNothingSent(t *testing.T, name string) {

@@ -517,7 +517,8 @@ func lroFailed(err error) bool {
 	return errors.As(err, &re) && re.StatusCode >= 200 && re.StatusCode < 300
 }
 
-// Follow polls op every `every` (at least Options.PollEvery) and sends one
+// Follow polls op every `every` (at least Options.PollEvery), or after the
+// wait Azure's answer asks for (pollDelay), and sends one
 // Progress per poll, then a final one with Done set, then closes the
 // channel. It ends in one of three ways: Azure says Succeeded (Compute
 // set), Azure says Failed or Canceled (Err wraps ErrFailed or the mapped

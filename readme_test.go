@@ -270,7 +270,10 @@ var readmeWants = map[string]readmeWant{
 			t.Errorf("reset did not restore the fixtures:\n%s", l.out)
 		}
 	}},
-	"AMLAKS_SIM_FAULTS='throttle=computes:2,retry-after=2,fail=create' amlaks --demo": {wizard: []string{"SIMULATED", "1/", "Workspace"}},
+	"AMLAKS_SIM_FAULTS='fail=extension' amlaks --demo": {wizard: []string{"SIMULATED", "1/", "Workspace"}},
+	"AMLAKS_SIM_FAULTS='throttle=computes:2,retry-after=2,fail=cluster' amlaks --demo create -w mlw-prod -n k8s-prod --allow-insecure-connections --yes": {
+		code: 1, err: []string{"throttled by Azure: retrying in 2 s\nthrottled by Azure: retrying in 2 s\n", "[1/4 cluster] Failed", "OutboundConnFailVMExtensionError"},
+		notOut: []string{"k8s-prod"}},
 	"amlaks completion bash":                    {out: []string{"bash completion"}},
 	`amlaks completion zsh`:                     {out: []string{"#compdef amlaks"}},
 	"amlaks completion fish":                    {out: []string{"complete -c amlaks"}},

@@ -339,13 +339,11 @@ var readmeWants = map[string]readmeWant{
 			}
 		}},
 	"amlaks create -w mlw-prod -n k8s-c2 --cluster k8s-dev --cluster-resource-group rg-ml-prod --allow-insecure-connections --yes": {
-		pending: "i21b: a cluster amlaks made for another compute is an attach with every rule (today attached, no rule checked)",
-		setup:   []string{"amlaks create -w mlw-prod -n k8s-dev --purpose dev-test --vm-size Standard_D4s_v3 --nodes 1 --allow-insecure-connections --yes"},
-		code:    2, notOut: []string{"k8s-c2"}},
+		setup: []string{"amlaks create -w mlw-prod -n k8s-dev --purpose dev-test --vm-size Standard_D4s_v3 --nodes 1 --allow-insecure-connections --yes"},
+		code:  2, notOut: []string{"k8s-c2"}, err: []string{"k8s-dev exists (made for mlw-prod/k8s-dev): this attaches it", "BLOCK: the Azure ML extension on k8s-dev runs with clusterPurpose DevTest"}},
 	"amlaks detach k8s-prod -w mlw-prod --delete-cluster --yes": {
-		pending: "i21b: --delete-cluster is a Block while another compute is attached to the cluster (today deleted)",
-		setup:   []string{readmeK8sCreate, "amlaks attach -w mlw-prod -n k8s-c2 --cluster k8s-prod --cluster-resource-group rg-ml-prod --yes"},
-		code:    2, err: []string{"k8s-c2"},
+		setup: []string{readmeK8sCreate, "amlaks attach -w mlw-prod -n k8s-c2 --cluster k8s-prod --cluster-resource-group rg-ml-prod --yes"},
+		code:  2, err: []string{"BLOCK: k8s-prod is also used by mlw-prod/k8s-c2", "nothing was sent"},
 		check: func(t *testing.T, r result) {
 			if c := readmeClusters(t); !slices.Contains(c, "k8s-prod") {
 				t.Errorf("the cluster k8s-prod was deleted while k8s-c2 uses it: %v", c)
@@ -882,6 +880,7 @@ var readmeShapeRuns = []struct {
 	{"detach", []shapeRun{
 		{setup: [][]string{k8sCreate}, args: jsonOf("detach", "k8s-prod", "-w", "mlw-prod", "--yes"), require: []string{"cluster"}},
 		{args: jsonOf("detach", "aks-inference", "-w", "mlw-prod", "--yes")},
+		{setup: [][]string{k8sCreate}, args: jsonOf("detach", "k8s-prod", "-w", "mlw-prod", "--delete-cluster", "--yes"), require: []string{"cluster", "clusterDeleted"}},
 	}},
 	{"reset", []shapeRun{{args: jsonOf("reset")}}},
 	{"a failure", []shapeRun{

@@ -735,14 +735,16 @@ func TestAccessibleKubernetesTLSOffersTheTypesModes(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	wizardtest.WriteCert(t, home+"/c.pem", home+"/k.pem")
-	// workspace 1, Kubernetes; Enter up to the TLS step; your own
-	// certificate (2) with its files and CNAME; Enter on the namespace
-	in := "1\n1\n" + strings.Repeat("\n", 10) + "2\n~/c.pem\n~/k.pem\nml.contoso.com\n\nk8s-tls\ny\n"
+	// workspace 1, Kubernetes; Enter up to the TLS step (purpose, region,
+	// version, size, nodes, router, HA); your own certificate (2) with its
+	// files and CNAME; Enter on the namespace; the name; Enter on the
+	// cluster's name, group and API access
+	in := "1\n1\n" + strings.Repeat("\n", 7) + "2\n~/c.pem\n~/k.pem\nml.contoso.com\n\nk8s-tls\n\n\n\ny\n"
 	code, out, errs := runTTY(t, c, in, "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
-	i, j := strings.Index(errs, "12/15 TLS"), strings.Index(errs, "13/15 Namespace")
+	i, j := strings.Index(errs, "10/15 TLS"), strings.Index(errs, "11/15 Namespace")
 	if i < 0 || j < i {
 		t.Fatalf("no TLS step before the namespace:\n%s", errs)
 	}

@@ -207,7 +207,12 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Write
 			CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion(),
 			FollowTimeout: g.Timeout, Retry: retryFromEnv()})
 	}
+	recordDir := ""
+	if d, err := azure.DefaultStateDir(); err == nil {
+		recordDir = filepath.Join(d, "records")
+	}
 	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
+		RecordDir: recordDir,
 		Portal:       azure.PortalURL(si.cloudName),
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
 }
@@ -273,7 +278,7 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		return nil, err
 	}
 	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, Portal: azure.PortalURL(azure.CloudPublic), DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
-		LockDir: filepath.Join(filepath.Dir(path), "locks"),
+		LockDir: filepath.Join(filepath.Dir(path), "locks"), RecordDir: filepath.Join(ops, "records"),
 		Reset: func() error {
 			if err := os.RemoveAll(ops); err != nil {
 				return err

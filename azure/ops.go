@@ -538,6 +538,8 @@ type watch struct {
 
 	mu   sync.Mutex
 	note string
+	// last is the last state sent ("" before the first).
+	last string
 }
 
 func (w *watch) send(p wizard.Progress) bool {
@@ -551,6 +553,9 @@ func (w *watch) send(p wizard.Progress) bool {
 		p.Note = w.note
 	}
 	w.note = ""
+	if p.State != "" {
+		w.last = p.State
+	}
 	w.mu.Unlock()
 	select {
 	case w.ch <- p:
@@ -562,7 +567,13 @@ func (w *watch) send(p wizard.Progress) bool {
 
 // stop sends the final "stopped watching" Progress (the token is kept).
 func (w *watch) stop(why string) {
-	w.send(wizard.Progress{Done: true, State: "Unknown", Err: &wizard.Error{Kind: wizard.ErrStoppedWatching, Op: w.label,
+	w.mu.Lock()
+	state := w.last
+	w.mu.Unlock()
+	if state == "" {
+		state = wizard.NotReported
+	}
+	w.send(wizard.Progress{Done: true, State: state, Err: &wizard.Error{Kind: wizard.ErrStoppedWatching, Op: w.label,
 		Message: "stopped watching: " + why,
 		Hint:    "lost track, the operation may still be running: `amlaks status " + w.op.Name + "`"}})
 }
@@ -596,6 +607,9 @@ func (w *watch) wait(d time.Duration) bool {
 // retry reports a transient error and waits with back-off (every, 2×, 4×
 // … up to maxPollWait); false when the follow must end.
 func (w *watch) retry(state, what string, err error) bool {
+	if state == "" {
+		state = wizard.NotReported
+	}
 	w.fails++
 	d := w.every << min(w.fails-1, 10)
 	d = min(max(d, w.every), maxPollWait)
@@ -617,7 +631,7 @@ func (c *Client) follow(ctx context.Context, op wizard.Operation, every time.Dur
 	defer cancel()
 
 	if k8sKind(op.Kind) {
-		c.followK8s(w.dctx, op, every, w.send, w.wait)
+		w.followK8s()
 		return
 	}
 	s, err := c.forSub(op.Workspace.SubscriptionID)

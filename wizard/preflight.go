@@ -400,9 +400,21 @@ type Guard struct {
 	// LockDir holds the cross-process lock files; "" means
 	// os.UserCacheDir()/amlaks/locks.
 	LockDir string
+	// RecordDir keeps the records of the current path's operations
+	// (Records); "" keeps none.
+	RecordDir string
 
 	mu   sync.Mutex
 	busy map[string]bool
+}
+
+// Records are the operation records of g (none for a nil Guard or an
+// empty RecordDir).
+func (g *Guard) Records() *Records {
+	if g == nil || g.RecordDir == "" {
+		return nil
+	}
+	return &Records{Dir: g.RecordDir}
 }
 
 // Acquire marks key busy; false when it already was.
@@ -566,6 +578,10 @@ func alreadyAttached(p *Plan, attachedAs []string) []rules.Finding {
 	}
 	return out
 }
+
+// ClusterGuardKey is the OS lock of one cluster's changes (the extension
+// install, a delete): one process at a time.
+func ClusterGuardKey(clusterID string) string { return "cluster/" + strings.ToLower(clusterID) }
 
 // GuardKey is the double-submit key: the cluster ID for attach, the
 // workspace and name for create.

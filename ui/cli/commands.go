@@ -243,6 +243,12 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 			return a.runWizard(p)
 		}
 	}
+	// an unfinished operation of this compute is continued, whatever
+	// flags are missing (they are the record's)
+	p, continued, err := a.recorded(p)
+	if err != nil {
+		return err
+	}
 	if p.Mode == wizard.ModeCreate {
 		// the region flag, else the workspace's
 		a.prefetch(p, p.Region, readWorkspaces, readRegions, readVersions, readSizes)
@@ -258,7 +264,12 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if vs = mergeViolations(early, vs); len(vs) > 0 {
 		return &Invalid{vs}
 	}
-	guard := &wizard.Guard{LockDir: s.LockDir}
+	if !continued {
+		if err := a.taggedCluster(p); err != nil {
+			return err
+		}
+	}
+	guard := &wizard.Guard{LockDir: s.LockDir, RecordDir: s.RecordDir}
 	rep, err := wizard.Preflight(a.ctx, s.Cloud, p, guard)
 	if err != nil {
 		return err

@@ -212,7 +212,7 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Write
 		recordDir = filepath.Join(d, "records")
 	}
 	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
-		RecordDir: recordDir,
+		RecordDir:    recordDir,
 		Portal:       azure.PortalURL(si.cloudName),
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
 }

@@ -38,6 +38,44 @@ type opState struct {
 	phases []phaseLine
 	// manual is the readiness phase's instructions when it could not run.
 	manual string
+	// kinds are the current path's phases of the plan, in order (none
+	// for a legacy operation).
+	kinds []wizard.PhaseKind
+}
+
+// stopSay is the truth of stopping now, for the current path (status the
+// command that continues): the phase running, whether Azure answered its
+// request, and what is left. "" for a legacy operation.
+func (o *opState) stopSay(status string) string {
+	if len(o.kinds) == 0 {
+		return ""
+	}
+	ie := wizard.Interrupted{Name: o.name, Phase: o.kinds[0]}
+	seen := map[string]bool{}
+	for _, ph := range o.phases {
+		seen[ph.name] = true
+		if ph.name == string(wizard.PhaseReady) || ph.name == string(wizard.PhaseWait) || ph.name == string(wizard.PhaseProviders) {
+			continue
+		}
+		if !ph.done {
+			ie.Phase, ie.Sent = wizard.PhaseKind(ph.name), true
+		}
+	}
+	if !ie.Sent {
+		// every phase seen ended: the next one's request may be on its way
+		for _, k := range o.kinds {
+			if !seen[string(k)] {
+				ie.Phase = k
+				break
+			}
+		}
+	}
+	for i, k := range o.kinds {
+		if k == ie.Phase {
+			ie.Later = o.kinds[i+1:]
+		}
+	}
+	return ie.Say("`" + status + "`")
 }
 
 // phaseLine is one phase of a Kubernetes create or attach as seen so far.
@@ -120,6 +158,7 @@ func (m *Model) submit() tea.Cmd {
 		started: m.now(), expected: m.expectedOf(p.View())}
 	ctx, c, g := m.ctx, m.cloud, m.guard
 	if p.Kubernetes() {
+		m.op.kinds = wizard.PhaseKinds(p)
 		return tea.Batch(m.goTo(wizard.StepSubmit), m.phasesCmd(req, p), m.tickCmd(req))
 	}
 	cmd := func() tea.Msg {
@@ -449,6 +488,10 @@ func (m *Model) result(s Status) Result {
 		}
 	case Detached:
 		if o == nil {
+			break
+		}
+		if say := o.stopSay(m.cliCmd("status", o.name)); say != "" {
+			fmt.Fprintf(&b, "Stopped watching the %s of %s: %s.\n", o.kind, o.name, say)
 			break
 		}
 		fmt.Fprintf(&b, "Stopped watching the %s of %s; it continues in Azure.\n", o.kind, o.name)

@@ -297,6 +297,11 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 		cmds = append(cmds, m.fetchVersions(p.Region, reqVersions, false), m.fetchSizes(p.Region, false))
 	case wizard.FTLS:
 		wizard.DecideInsecure(p)
+	case wizard.FName:
+		if p.Kubernetes() && (p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach) && m.guard.Records() != nil {
+			// an unfinished operation of this name is offered first
+			return tea.Batch(append(cmds, m.lookRecord(p.Name))...)
+		}
 	}
 	cmds = append(cmds, m.advance())
 	return tea.Batch(cmds...)
@@ -306,6 +311,9 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 // given it prints the `amlaks create …` command that pre-answers them, and
 // past the third step it asks first (a second Ctrl+C leaves).
 func (m *Model) leave() tea.Cmd {
+	if m.op != nil && m.op.done {
+		return m.quit(Quit) // the operation's own summary: something was sent
+	}
 	cmd := m.answersCommand()
 	if cmd == "" {
 		return m.quit(Quit)

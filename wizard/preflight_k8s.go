@@ -735,6 +735,11 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	rec, had, err := recs.Load(ctx, ws, p.Name)
 	if err != nil || !had {
 		rec = NewRecord(p, kinds)
+	} else if rec.Mode != p.Mode || !rules.SameCluster(rec.Cluster.ID, p.TargetClusterID()) {
+		// never a second cluster for one compute: the record's is the one
+		return nil, &Error{Kind: ErrConflict, Op: "submit", Message: fmt.Sprintf("%s has an unfinished %s on cluster %s; this %s names cluster %s",
+			p.Name, rec.Mode, rec.Cluster.Name, p.Mode, clusterName(p)),
+			Hint: "continue it with `amlaks status " + p.Name + "`, or pick another name"}
 	}
 	rec.Holder = holder()
 	saveErr := false

@@ -371,7 +371,9 @@ func (c *Client) writeOp(op wizard.Operation) error {
 func (c *Client) forget(op wizard.Operation) {
 	path := c.pathOf(op)
 	saved, ok, err := c.readOp(path)
-	if err != nil || !ok || saved.Token == op.Token {
+	// a cluster or extension operation followed by its resource's state
+	// (the token lost with the record) ended: its saved token is stale
+	if err != nil || !ok || saved.Token == op.Token || op.Token == "" && k8sKind(op.Kind) {
 		_ = os.Remove(path)
 	}
 }

@@ -163,3 +163,66 @@ func TestRerunWithoutFlagsContinuesOnTheRecordedCluster(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultMatrixCurrentPath: the legacy path's fault matrix on each
+// phase of a Kubernetes create (cluster, extension, attach): throttling
+// storms, 503s, a connection dropped after an accepted PUT (settled by
+// reading what Azure has), sign-in failing while polling (retried), an
+// operation that fails (exit 1, then `status NAME` retries the phase: a
+// failed compute is replaced, never a Conflict), one that never ends
+// (--timeout: exit 3). Whatever happens, the end is one cluster, one
+// extension, one compute.
+func TestFaultMatrixCurrentPath(t *testing.T) {
+	phases := []struct{ phase, route, kind string }{
+		{"cluster", "cluster", "cluster"}, {"extension", "extension", "extension"}, {"attach", "compute", "attach"}}
+	faults := []struct {
+		name, faults string
+		code         int
+		want         string
+	}{
+		{"throttled", "throttle=%r:3,retry-after=0", 0, ""},
+		{"unavailable", "unavailable=%r:3", 0, ""},
+		{"drop", "drop-after-put=%r:1", 0, "the answer to the request was lost"},
+		{"signin", "unauthorized=operations:3", 0, ""},
+		{"fail", "fail=%k", 1, "retries the"},
+		{"never", "slow=%k:1000", 3, "goes on in Azure"},
+		{"signin-long", "unauthorized=operations:100000", 3, "goes on in Azure"},
+	}
+	for _, ph := range phases {
+		for _, f := range faults {
+			if strings.HasPrefix(f.name, "signin") && ph.phase != "cluster" {
+				continue // one route polls them all
+			}
+			t.Run(ph.phase+"/"+f.name, func(t *testing.T) {
+				state := demoEnv(t)
+				name := "k8s-f-" + ph.phase[:3] + "-" + f.name
+				t.Setenv("AMLAKS_SIM_FAULTS", strings.NewReplacer("%r", ph.route, "%k", ph.kind).Replace(f.faults))
+				args := []string{"--demo", "create", "-w", "mlw-prod", "-n", name, "--purpose", "dev-test", "--nodes", "1",
+					"--allow-insecure-connections", "--yes", "--timeout", map[bool]string{true: "400ms", false: "5s"}[f.code == 3]}
+				r := runArgs(t, "", args...)
+				if r.code != f.code || !strings.Contains(r.err, f.want) {
+					t.Fatalf("want exit %d and %q\n%s", f.code, f.want, r)
+				}
+				for _, bad := range []string{"Conflict", "Unknown", "OperationNotAllowed"} {
+					if strings.Contains(r.err, bad) {
+						t.Errorf("stderr says %q\n%s", bad, r)
+					}
+				}
+				if f.code == 3 {
+					if len(tokens(t, state)) == 0 && ph.phase != "attach" {
+						t.Errorf("the token of the running %s phase is gone", ph.phase)
+					}
+					return
+				}
+				if f.code != 0 {
+					t.Setenv("AMLAKS_SIM_FAULTS", "")
+					s := runArgs(t, "", "--demo", "status", name, "-w", "mlw-prod")
+					if s.code != 0 || strings.Contains(s.err, "Conflict") {
+						t.Fatalf("status after the failure:\n%s", s)
+					}
+				}
+				checkFinished(t, state, name, "", 1)
+			})
+		}
+	}
+}

@@ -15,6 +15,9 @@ import (
 func simOwned(t *testing.T, state, ws, name, cluster string) (clusters, extensions, computes int) {
 	t.Helper()
 	b, err := os.ReadFile(state)
+	if os.IsNotExist(err) {
+		return 0, 0, 0 // nothing was ever saved
+	}
 	if err != nil {
 		t.Fatalf("reading the demo state: %v", err)
 	}

@@ -371,9 +371,9 @@ func (c *Client) writeOp(op wizard.Operation) error {
 func (c *Client) forget(op wizard.Operation) {
 	path := c.pathOf(op)
 	saved, ok, err := c.readOp(path)
-	// a cluster or extension operation followed by its resource's state
-	// (the token lost with the record) ended: its saved token is stale
-	if err != nil || !ok || saved.Token == op.Token || op.Token == "" && k8sKind(op.Kind) {
+	// an operation followed by its resource's state (its token lost
+	// with the record) ended: a saved token of the same kind is stale
+	if err != nil || !ok || saved.Token == op.Token || op.Token == "" && saved.Kind == op.Kind {
 		_ = os.Remove(path)
 	}
 }

@@ -577,7 +577,7 @@ func (e *Interrupted) Unwrap() error { return e.Err }
 // continues (as the user would type it).
 func (e *Interrupted) Say(status string) string {
 	if !e.Sent {
-		return "the request of the " + PhaseWords(e.Phase) + " may not have reached Azure: " + status + " checks and continues"
+		return "the request of " + PhaseWords(e.Phase) + " may not have reached Azure: " + status + " checks and continues"
 	}
 	s := PhaseWords(e.Phase) + " goes on in Azure"
 	if e.Err != nil {
@@ -750,18 +750,28 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 	}
 	mark := func(k PhaseKind, state string, op *Operation) {
-		if rp := rec.Phase(k); rp != nil && state == PhaseDone && rp.Op != nil && rp.Op.Token != "" && rp.State != PhaseDone {
-			// a phase an earlier run started and Azure finished since:
-			// its resume token is read back once, which ends it
-			for range c.Follow(ctx, *rp.Op, every) {
-			}
-		}
 		if rp := rec.Phase(k); rp != nil {
 			rp.State, rp.Op = state, op
 		} else {
 			rec.Phases = append(rec.Phases, RecordPhase{Kind: k, State: state, Op: op})
 		}
 		save()
+	}
+	// finish marks a phase done; one an earlier run started (its request
+	// sent, maybe its token saved) and Azure finished since is followed
+	// once, by its token or its resource's state, which reads back and
+	// removes the token it left
+	followed := map[PhaseKind]bool{}
+	finish := func(k PhaseKind, join Operation) {
+		if rp := rec.Phase(k); rp != nil && !followed[k] && (rp.State == PhaseSending || rp.State == PhaseAccepted) {
+			op := join
+			if rp.Op != nil {
+				op = *rp.Op
+			}
+			for range c.Follow(ctx, op, every) {
+			}
+		}
+		mark(k, PhaseDone, nil)
 	}
 	save() // before the first request
 	later := func(k PhaseKind) []PhaseKind {
@@ -854,7 +864,9 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			}
 			on(PhaseProgress{Phase: k, Progress: Progress{State: st.State, Note: "still running in Azure from an earlier run: following it"}})
 			mark(k, PhaseAccepted, &join)
-			return follow(ctx, c, join, every, k, on)
+			pr, err := follow(ctx, c, join, every, k, on)
+			followed[k] = err == nil
+			return pr, err
 		}
 		mark(k, PhaseSending, nil)
 		op, err := start()
@@ -871,7 +883,9 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			on(PhaseProgress{Phase: k, Progress: Progress{State: "InProgress", Note: "the answer to the request was lost, but Azure has it as requested: following it"}})
 		}
 		mark(k, PhaseAccepted, &op)
-		return follow(ctx, c, op, every, k, on)
+		pr, err := follow(ctx, c, op, every, k, on)
+		followed[k] = err == nil
+		return pr, err
 	}
 	// settledBy re-reads the phase's state after a doubtful request: ours
 	// when it now exists and runs (or is done) and did not before.
@@ -907,7 +921,7 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 				return nil, fail(PhaseCluster, err)
 			}
 		}
-		mark(PhaseCluster, PhaseDone, nil)
+		finish(PhaseCluster, join)
 		exists = append(exists, "cluster "+p.NewClusterName()+" created")
 	}
 	ready := beginReadiness(ctx, c, p, on)
@@ -917,25 +931,29 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	if len(p.TrustedAccessNeeds()) > 0 {
 		spec := p.RoleBindingSpec()
 		tst := stateOf(PhaseTrustedAccess)
+		name := spec.Name
+		if tst.Name != "" {
+			name = tst.Name
+		}
+		join := Operation{Kind: OpTrustedAccess, Name: name, Target: id}
 		if tst.Done {
 			on(PhaseProgress{Phase: PhaseTrustedAccess, Skipped: true, Progress: Progress{State: "Succeeded", Done: true,
 				Note: "Trusted Access role binding " + tst.Name + " of " + p.Workspace.Name + " exists"}})
 		} else {
-			name := spec.Name
-			if tst.Name != "" {
-				name = tst.Name
-			}
-			join := Operation{Kind: OpTrustedAccess, Name: name, Target: id}
 			if _, err := run(PhaseTrustedAccess, tst, join, func() (Operation, error) { return c.CreateRoleBinding(ctx, spec) },
 				settledBy(PhaseTrustedAccess, tst, nil)); err != nil {
 				return nil, fail(PhaseTrustedAccess, err)
 			}
 			exists = append(exists, "Trusted Access role binding "+name+" created")
 		}
-		mark(PhaseTrustedAccess, PhaseDone, nil)
+		finish(PhaseTrustedAccess, join)
 	}
 	// extension: one process at a time on a cluster (two computes sharing
 	// it would both install it); its state is read again under the lock
+	extJoin := Operation{Kind: OpExtension, Name: extensionNameOr(p.ExtensionSpec().Name), Target: id}
+	if est := stateOf(PhaseExtension); est.Name != "" {
+		extJoin.Name = est.Name
+	}
 	if err := func() error {
 		est := stateOf(PhaseExtension)
 		if !est.Done {
@@ -975,8 +993,8 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		if spec.Update || est.State == "Updating" {
 			kind = OpExtensionUpdate
 		}
-		join := Operation{Kind: kind, Name: extensionNameOr(spec.Name), Target: id}
-		if _, err := run(PhaseExtension, est, join, func() (Operation, error) { return c.InstallExtension(ctx, spec) },
+		extJoin = Operation{Kind: kind, Name: extensionNameOr(spec.Name), Target: id}
+		if _, err := run(PhaseExtension, est, extJoin, func() (Operation, error) { return c.InstallExtension(ctx, spec) },
 			settledBy(PhaseExtension, est, nil)); err != nil {
 			return fail(PhaseExtension, err)
 		}
@@ -984,14 +1002,16 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	}(); err != nil {
 		return nil, err
 	}
-	mark(PhaseExtension, PhaseDone, nil)
+	finish(PhaseExtension, extJoin)
 	if p.Mode == ModeCreate || p.InstallExtension {
 		exists = append(exists, "extension installed")
 	}
 	ready.extensionReady()
 	// attach
 	ast := stateOf(PhaseAttach)
+	join := Operation{Kind: OpAttach, Workspace: ws, Name: p.Name}
 	if ast.Done {
+		finish(PhaseAttach, join)
 		cp, err := c.Compute(ctx, ws, p.Name)
 		if err != nil {
 			return nil, err
@@ -1009,7 +1029,6 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 		ast = PhaseState{Kind: PhaseAttach, State: "missing"}
 	}
-	join := Operation{Kind: OpAttach, Workspace: ws, Name: p.Name}
 	last, err := run(PhaseAttach, ast, join, func() (Operation, error) { return c.Submit(ctx, ws, p.Spec()) },
 		settledBy(PhaseAttach, ast, func(s PhaseState) bool { return s.Detail == "" }))
 	if err != nil {

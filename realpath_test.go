@@ -69,7 +69,13 @@ type realPath struct {
 
 func newRealPath(t testing.TB) *realPath {
 	t.Helper()
-	h, err := sim.New(sim.Options{Speed: 200})
+	return newRealPathWith(t, sim.Options{Speed: 200})
+}
+
+// newRealPathWith is newRealPath over a simulator with opts (faults).
+func newRealPathWith(t testing.TB, opts sim.Options) *realPath {
+	t.Helper()
+	h, err := sim.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -250,3 +250,61 @@ func TestE2EListVerifyAndDoctor(t *testing.T) {
 	r.keys("q")
 	r.expectExit(0)
 }
+
+// TestE2EWizardStoppedInExtensionThenContinued: the wizard's create is
+// stopped in its extension phase: the dialog and the summary say the
+// extension install goes on in Azure and the attach is not done yet, with
+// the command that continues them (exit 130). The wizard opened again
+// with the same name offers to continue it, and finishes it on the same
+// cluster: one cluster, one extension, one compute.
+func TestE2EWizardStoppedInExtensionThenContinued(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	srv := newTmuxServer(t)
+	srv.env = []string{"AMLAKS_SIM_FAULTS=slow=extension:8"}
+	toName := func(r *tmuxRun) {
+		r.waitFor("1/15 Workspace", "› mlw-prod")
+		r.keys("Enter")
+		r.waitFor("2/15 Mode", "› 1. Create new")
+		r.keys("Enter")
+		r.waitFor("3/15 Compute type", "› 1. Kubernetes compute (current, recommended)")
+		r.keys("Enter")
+		r.waitFor("4/15 Cluster purpose", "› 1. Production")
+		r.keys("Down")
+		r.waitFor("› 2. Dev")
+		r.keys("Enter")
+		for _, step := range []string{"5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
+			"9/15 AKS cluster", "10/15 API server access", "11/15 Inference router", "12/15 TLS", "13/15 Namespace"} {
+			r.waitFor(step)
+			r.form(formFields[step]...)
+		}
+		r.waitFor("14/15 Name", "name: e.g.")
+		r.text("k8s-again")
+	}
+	r := srv.start(100, 30, state)
+	toName(r)
+	r.waitFor("✓ k8s-again is free in mlw-prod")
+	r.keys("Enter")
+	r.waitFor("15/15 Review", "Create Kubernetes compute k8s-again in mlw-prod")
+	r.keys("Enter")
+	r.waitForWithin(2*e2eOpWait, "extension  Creating")
+	r.keys("C-c")
+	r.waitFor("Stop watching?", "the extension install goes on in Azure; the attach is not done yet")
+	r.keys("s")
+	screen := r.expectExit(130)
+	if !strings.Contains(screen, "amlaks --demo status k8s-again -w mlw-prod -g rg-ml-prod") || strings.Contains(screen, "Nothing was sent") {
+		t.Fatalf("the summary after stopping:\n%s", screen)
+	}
+
+	r = srv.start(100, 30, state)
+	toName(r)
+	r.keys("Enter")
+	r.waitFor("Continue the unfinished create?", "The create of k8s-again in mlw-prod", "is unfinished: the extension install")
+	r.keys("Enter")
+	r.waitForWithin(2*e2eOpWait, "✓ Created k8s-again in mlw-prod")
+	r.keys("Enter")
+	r.expectExit(0)
+	if cl, ext, cp := simOwned(t, state, "mlw-prod", "k8s-again", ""); cl != 1 || ext != 1 || cp != 1 {
+		t.Fatalf("%d clusters, %d extensions, %d computes; want one of each", cl, ext, cp)
+	}
+}

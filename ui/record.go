@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -64,8 +65,8 @@ func (m *Model) onRecord(msg recordMsg) tea.Cmd {
 	for _, k := range rec.Remaining() {
 		left = append(left, wizard.PhaseWords(k))
 	}
-	desc := fmt.Sprintf("%s has an unfinished %s, started %s: %s left. Continue it (the answers it was started with), or discard it?",
-		msg.name, rec.What(), rec.Started.Local().Format("2006-01-02 15:04"), strings.Join(left, ", "))
+	desc := fmt.Sprintf("The %s of %s in %s (cluster %s), started %s, is unfinished: %s not done yet. Continue it (with the answers it was started with), or discard it?",
+		rec.Mode, msg.name, rec.Workspace, rec.Cluster.Name, rec.Started.Local().Format("2006-01-02 15:04"), rules.JoinAnd(left))
 	d := newDialog("Continue the unfinished "+string(rec.Mode)+"?", desc, "Continue it", "Discard it…", true,
 		func(e env) tea.Cmd {
 			mm := e.(*Model)
@@ -170,3 +171,4 @@ func (m *Model) onDiscarded(msg discardedMsg) tea.Cmd {
 	}
 	return m.fetchComputes(true)
 }
+

@@ -599,7 +599,7 @@ func (e *Interrupted) Say(status string) string {
 	if len(later) > 1 {
 		verb = "are"
 	}
-	return s + "; " + joinAnd(later) + " " + verb + " not done yet: " + status + " continues them"
+	return s + "; " + rules.JoinAnd(later) + " " + verb + " not done yet: " + status + " continues them"
 }
 
 // PhaseWords names what a phase does ("the cluster create").
@@ -621,12 +621,6 @@ func PhaseWords(k PhaseKind) string {
 	return "the " + string(k)
 }
 
-func joinAnd(s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
-}
 
 // PhaseWait is the wait for another process running the same record, or
 // the extension of the same cluster (its Note says who).

@@ -171,4 +171,3 @@ func (m *Model) onDiscarded(msg discardedMsg) tea.Cmd {
 	}
 	return m.fetchComputes(true)
 }
-

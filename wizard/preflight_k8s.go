@@ -621,7 +621,6 @@ func PhaseWords(k PhaseKind) string {
 	return "the " + string(k)
 }
 
-
 // PhaseWait is the wait for another process running the same record, or
 // the extension of the same cluster (its Note says who).
 const PhaseWait PhaseKind = "wait"

@@ -134,6 +134,8 @@ type (
 		op    wizard.Operation
 		found bool
 		err   error
+		// plan is an unfinished operation's to continue (its record's)
+		plan *wizard.Plan
 	}
 	tickMsg struct {
 		req int
@@ -145,17 +147,22 @@ type (
 // a submit runs and wizard.Submit's Guard refuses a second one of the same
 // cluster or name.
 func (m *Model) submit() tea.Cmd {
+	return m.submitPlan(m.plan.Clone(), false)
+}
+
+// submitPlan sends p (the wizard's plan, or an unfinished operation's
+// continued from the list).
+func (m *Model) submitPlan(p *wizard.Plan, fromList bool) tea.Cmd {
 	if m.op != nil && (m.op.submitting || m.op.running) {
 		return nil
 	}
-	p := m.plan.Clone()
 	kind := wizard.OpCreate
 	if p.Mode == wizard.ModeAttach {
 		kind = wizard.OpAttach
 	}
 	req := m.data.next("op")
 	m.op = &opState{kind: kind, name: p.Name, req: req, submitting: true, guardKey: p.GuardKey(),
-		started: m.now(), expected: m.expectedOf(p.View())}
+		started: m.now(), expected: m.expectedOf(p.View()), fromList: fromList}
 	ctx, c, g := m.ctx, m.cloud, m.guard
 	if p.Kubernetes() {
 		m.op.kinds = wizard.PhaseKinds(p)
@@ -240,8 +247,17 @@ func (m *Model) resume(name string) tea.Cmd {
 		return nil
 	}
 	req := m.data.next("pending")
-	ctx, c, ws := m.ctx, m.cloud, m.plan.WorkspaceRef()
+	ctx, c, ws, recs := m.ctx, m.cloud, m.plan.WorkspaceRef(), m.guard.Records()
 	return func() tea.Msg {
+		// an unfinished current-path operation is continued, as `status
+		// NAME` does
+		if rec, ok, err := recs.Load(ctx, ws, name); err == nil && ok {
+			p := rec.RebuildPlan()
+			if err := p.LoadTLSFilesContext(ctx); err != nil {
+				return pendingMsg{req: req, name: name, err: err}
+			}
+			return pendingMsg{req: req, name: name, found: true, plan: p}
+		}
 		op, ok, err := c.Pending(ctx, ws, name)
 		return pendingMsg{req: req, name: name, op: op, found: ok, err: err}
 	}
@@ -374,6 +390,9 @@ func (m *Model) onPending(msg pendingMsg) tea.Cmd {
 	if !msg.found {
 		m.flash = "no operation is running on " + msg.name
 		return nil
+	}
+	if msg.plan != nil {
+		return m.submitPlan(msg.plan, true)
 	}
 	req := m.data.next("op")
 	op := msg.op

@@ -355,10 +355,21 @@ func (m *Model) answersCommand() string {
 	if !p.Given(wizard.FMode) && m.atOrBefore(wizard.StepMode) {
 		return ""
 	}
+	// the steps gone through count as answered, confirmed defaults too:
+	// the command opens the wizard where the user left
+	passed := map[wizard.Field]bool{}
+	for _, id := range wizard.FlowFor(p) {
+		if id == m.step {
+			break
+		}
+		if f := wizard.StepOf(id).Field; f != "" {
+			passed[f] = true
+		}
+	}
 	for _, f := range []wizard.Field{wizard.FWorkspace, wizard.FPurpose, wizard.FRegion, wizard.FVMSize, wizard.FNodes,
 		wizard.FNetwork, wizard.FTLS, wizard.FName, wizard.FCluster} {
-		if p.From(f) == wizard.Asked {
-			return wizard.Command(p, m.opts.Demo)
+		if p.From(f) == wizard.Asked || passed[f] && p.From(f) != wizard.Unset {
+			return wizard.CommandThrough(p, m.opts.Demo, passed)
 		}
 	}
 	return ""

@@ -108,8 +108,9 @@ it, a size it does: D4s_v3, D4s_v5, …), the workspace's region.
 --compute-type Kubernetes (the default, current): amlaks creates the AKS cluster in AKS
 (--cluster NAME in --cluster-resource-group RG; defaults: the compute's name and the
 workspace's group), installs the Azure ML extension on it, then attaches it as a Kubernetes
-compute — three phases; stopping and re-running the same command continues from the first
-unfinished one. Without your own TLS certificate, --allow-insecure-connections is required.
+compute — three phases; after a stop, amlaks status NAME (or create -n NAME again) continues
+from the first unfinished one, on the same cluster. Without your own TLS certificate,
+--allow-insecure-connections is required.
 
 --compute-type AKS is the legacy v1 path of the 2020 article (AML creates the cluster): Azure
 ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 cannot use an AKS compute.`,

@@ -95,8 +95,10 @@ func (a *app) runPhases(p *wizard.Plan, guard *wizard.Guard) (*wizard.Compute, e
 	switch {
 	case errors.As(err, &ie):
 		status := a.command("status "+p.Name, p.WorkspaceRef())
+		// amlaks stopped watching (its deadline, an error it cannot get
+		// past): 3; stopped from outside (a signal): 130
 		code, word := ExitStoppedWatching, "amlaks"
-		if ie.Err == nil && a.ctx.Err() != nil {
+		if ie.Err == nil {
 			code, word = ExitInterrupted, "interrupted"
 		}
 		if a.jsonOut() {

@@ -46,18 +46,7 @@ func TestE2EKubernetesCreateWizard(t *testing.T) {
 	srv := newTmuxServer(t)
 	r := srv.start(100, 30, state)
 
-	r.waitFor("1/15 Workspace", "› mlw-prod")
-	r.keys("Enter")
-	r.waitFor("2/15 Mode", "› 1. Create new")
-	r.keys("Enter")
-	r.waitFor("3/15 Compute type", "› 1. Kubernetes compute (current, recommended)")
-	r.keys("Enter")
-	for _, step := range []string{"4/15 Cluster purpose", "5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
-		"9/15 AKS cluster", "10/15 API server access", "11/15 Inference router", "12/15 TLS", "13/15 Namespace"} {
-		r.waitFor(step)
-		r.form(formFields[step]...)
-	}
-	r.waitFor("14/15 Name", "name: e.g.")
+	k8sCreateToName(r, false)
 	r.text("k8s-tmux")
 	r.waitFor("✓ k8s-tmux is free in mlw-prod")
 	r.keys("Enter")
@@ -92,14 +81,7 @@ func TestE2EKubernetesStopMidExtensionThenContinue(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(e2eOpWait)
-	for !strings.Contains(errb.String(), "extension") || !strings.Contains(errb.String(), "[2/4") {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("the extension phase never started:\n%s", errb.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitOutput(t, cmd, &errb, "the extension phase never started", func(s string) bool { return strings.Contains(s, "extension") && strings.Contains(s, "[2/4") })
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 130 && code != 3 {
@@ -112,6 +94,30 @@ func TestE2EKubernetesStopMidExtensionThenContinue(t *testing.T) {
 	if c := k8sList(t, state)["k8s-resume"]; c.Type != "Kubernetes" || c.State != "Succeeded" {
 		t.Fatalf("k8s-resume = %+v", c)
 	}
+}
+
+// k8sCreateToName walks the wizard's Kubernetes create to its Name step,
+// each step's offer taken (dev-test instead of production when asked).
+func k8sCreateToName(r *tmuxRun, devTest bool) {
+	r.t.Helper()
+	r.waitFor("1/15 Workspace", "› mlw-prod")
+	r.keys("Enter")
+	r.waitFor("2/15 Mode", "› 1. Create new")
+	r.keys("Enter")
+	r.waitFor("3/15 Compute type", "› 1. Kubernetes compute (current, recommended)")
+	r.keys("Enter")
+	r.waitFor("4/15 Cluster purpose", "› 1. Production")
+	if devTest {
+		r.keys("Down")
+		r.waitFor("› 2. Dev")
+	}
+	r.keys("Enter")
+	for _, step := range []string{"5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
+		"9/15 AKS cluster", "10/15 API server access", "11/15 Inference router", "12/15 TLS", "13/15 Namespace"} {
+		r.waitFor(step)
+		r.form(formFields[step]...)
+	}
+	r.waitFor("14/15 Name", "name: e.g.")
 }
 
 // e2eCommand is the built binary with the demo state and speed of a test.
@@ -206,14 +212,7 @@ func TestE2EVerifyStoppedThenCleanedUp(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(e2eOpWait)
-	for !strings.Contains(errb.String(), "[deployment] Creating") {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("the deployment never started:\n%s", errb.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitOutput(t, cmd, &errb, "the deployment never started", func(s string) bool { return strings.Contains(s, "[deployment] Creating") })
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "exists now: endpoint amlaks-verify-") {
@@ -263,22 +262,7 @@ func TestE2EWizardStoppedInExtensionThenContinued(t *testing.T) {
 	srv := newTmuxServer(t)
 	srv.env = []string{"AMLAKS_SIM_FAULTS=slow=extension:8"}
 	toName := func(r *tmuxRun) {
-		r.waitFor("1/15 Workspace", "› mlw-prod")
-		r.keys("Enter")
-		r.waitFor("2/15 Mode", "› 1. Create new")
-		r.keys("Enter")
-		r.waitFor("3/15 Compute type", "› 1. Kubernetes compute (current, recommended)")
-		r.keys("Enter")
-		r.waitFor("4/15 Cluster purpose", "› 1. Production")
-		r.keys("Down")
-		r.waitFor("› 2. Dev")
-		r.keys("Enter")
-		for _, step := range []string{"5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
-			"9/15 AKS cluster", "10/15 API server access", "11/15 Inference router", "12/15 TLS", "13/15 Namespace"} {
-			r.waitFor(step)
-			r.form(formFields[step]...)
-		}
-		r.waitFor("14/15 Name", "name: e.g.")
+		k8sCreateToName(r, true)
 		r.text("k8s-again")
 	}
 	r := srv.start(100, 30, state)

@@ -15,6 +15,8 @@ import (
 // child is amlaks in a child process (this test binary re-executed, see
 // TestMain) with the test's environment and more.
 func child(args []string, env ...string) (*exec.Cmd, *syncedBuffer) {
+	// TestMain runs amlaks with these args; -test.run=^$ keeps a child
+	// without that hook from running the tests again
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), "AMLAKS_TEST_CHILD_ARGS="+strings.Join(args, "\x1f")), env...)
 	var errb syncedBuffer
@@ -32,7 +34,7 @@ func runChild(t *testing.T, args []string, env ...string) result {
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
-		t.Fatal(err)
+		t.Error(err)
 	}
 	return result{code, out.String(), errb.String()}
 }
@@ -45,18 +47,11 @@ func runChild(t *testing.T, args []string, env ...string) result {
 func TestStopBeforeAzureAnswered(t *testing.T) {
 	state := demoEnv(t)
 	cmd, errb := child([]string{"--demo", "create", "-w", "mlw-prod", "-n", "k8s-early", "--purpose", "dev-test", "--nodes", "1", "--allow-insecure-connections", "--yes"},
-		"AMLAKS_SIM_FAULTS=drop-before-put=cluster:100000")
+		"AMLAKS_SIM_FAULTS=drop-before-put=cluster:100000", "AMLAKS_SIM_SPEED=1") // retries 0.8 s apart
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(errb.String(), "network error") {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("the cluster's PUT was never retried:\n%s", errb.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitOutput(t, cmd, errb, "the cluster's PUT was never retried", func(s string) bool { return strings.Contains(s, "network error") })
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()
 	say := "the request of the cluster create may not have reached Azure: amlaks --demo status k8s-early -w mlw-prod -g rg-ml-prod checks and continues"
@@ -89,7 +84,7 @@ func TestTwoProcessesOneRecordAndOneCluster(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res[i] = runChild(t, pair[i], "AMLAKS_SIM_SPEED=50")
+				res[i] = runChild(t, pair[i], "AMLAKS_SIM_SPEED=25") // slow enough to overlap
 			}()
 		}
 		wg.Wait()
@@ -196,4 +191,18 @@ func TestKillAnywhereThenStatus(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("outcomes of %d kills: %v", runs, outcomes)
+}
+
+// waitOutput waits until what a running child wrote satisfies ok, or
+// kills it and fails (naming what never came).
+func waitOutput(t *testing.T, cmd *exec.Cmd, out *syncedBuffer, never string, ok func(string) bool) {
+	t.Helper()
+	deadline := time.Now().Add(e2eOpWait)
+	for !ok(out.String()) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("%s:\n%s", never, out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

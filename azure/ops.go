@@ -318,15 +318,7 @@ func (c *Client) pathOf(op wizard.Operation) string {
 }
 
 // cleanName keeps a file name portable.
-func cleanName(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.':
-			return r
-		}
-		return '-'
-	}, strings.ToLower(s))
-}
+func cleanName(s string) string { return files.CleanName(s) }
 
 // save writes the operation's resume token (dir 0700, file 0600). A failure
 // does not fail the operation, which runs in Azure anyway: it is reported
@@ -338,32 +330,12 @@ func (c *Client) save(op wizard.Operation) {
 }
 
 func (c *Client) writeOp(op wizard.Operation) error {
-	path := c.pathOf(op)
-	if err := files.PrivateDir(filepath.Dir(path)); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Dir(path), err)
-	}
 	b, err := json.Marshal(savedOp{Kind: op.Kind, Subscription: op.Workspace.SubscriptionID, ResourceGroup: op.Workspace.ResourceGroup,
 		Workspace: op.Workspace.Name, Name: op.Name, Started: op.Started, Token: op.Token, Target: op.Target})
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".op-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return files.WritePrivate(c.pathOf(op), b)
 }
 
 // forget deletes the saved operation if it is still op (a newer one on the

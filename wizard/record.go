@@ -162,19 +162,8 @@ type Records struct{ Dir string }
 func (s *Records) enabled() bool { return s != nil && s.Dir != "" }
 
 func (s *Records) path(sub, rg, ws, name string) string {
-	f := cleanFile(sub) + "_" + cleanFile(rg) + "_" + cleanFile(ws) + "_" + cleanFile(name) + ".json"
+	f := files.CleanName(sub) + "_" + files.CleanName(rg) + "_" + files.CleanName(ws) + "_" + files.CleanName(name) + ".json"
 	return filepath.Join(s.Dir, f)
-}
-
-// cleanFile keeps a file name portable.
-func cleanFile(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.':
-			return r
-		}
-		return '-'
-	}, strings.ToLower(s))
 }
 
 // maxRecordFile caps a record file's size.
@@ -220,7 +209,7 @@ func (s *Records) Find(ctx context.Context, sub, rg, ws, name string) (Record, b
 	}
 	var found []Record
 	for _, e := range ents {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), "_"+cleanFile(ws)+"_"+cleanFile(name)+".json") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), "_"+files.CleanName(ws)+"_"+files.CleanName(name)+".json") {
 			continue
 		}
 		r, ok, err := s.read(ctx, filepath.Join(s.Dir, e.Name()))
@@ -250,30 +239,11 @@ func (s *Records) Save(r *Record) error {
 		return nil
 	}
 	r.Updated = time.Now().UTC()
-	if err := files.PrivateDir(s.Dir); err != nil {
-		return fmt.Errorf("%s: %w", s.Dir, err)
-	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(s.Dir, ".record-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), s.path(r.Subscription, r.ResourceGroup, r.Workspace, r.Name))
+	return files.WritePrivate(s.path(r.Subscription, r.ResourceGroup, r.Workspace, r.Name), b)
 }
 
 // Remove deletes the record of one compute (none is fine).

@@ -67,13 +67,12 @@ func (m *Model) onRecord(msg recordMsg) tea.Cmd {
 	}
 	desc := fmt.Sprintf("The %s of %s in %s (cluster %s), started %s, is unfinished: %s not done yet. Continue it (with the answers it was started with), or discard it?",
 		rec.Mode, msg.name, rec.Workspace, rec.Cluster.Name, rec.Started.Local().Format("2006-01-02 15:04"), rules.JoinAnd(left))
-	d := newDialog("Continue the unfinished "+string(rec.Mode)+"?", desc, "Continue it", "Discard it…", true,
-		func(e env) tea.Cmd {
-			mm := e.(*Model)
-			mm.plan = msg.plan
-			return mm.submit()
-		},
-		func(e env) tea.Cmd { return e.(*Model).askDiscard(rec) })
+	d := newDialog("Continue the unfinished "+string(rec.Mode)+"?", desc, "Continue it", "Discard it…", true, nil, nil)
+	d.onYesRouter = func(mm *Model) tea.Cmd {
+		mm.plan = msg.plan
+		return mm.submit()
+	}
+	d.onNoRouter = func(mm *Model) tea.Cmd { return mm.askDiscard(rec) }
 	return m.open(d)
 }
 
@@ -84,8 +83,8 @@ func (m *Model) askDiscard(rec wizard.Record) tea.Cmd {
 		what += ", and the AKS cluster " + rec.Cluster.Name + " made for it (unless another compute uses it)"
 	}
 	d := newDialog("Discard the unfinished "+string(rec.Mode)+" of "+rec.Name+"?",
-		"Discarding deletes "+what+", then forgets the operation.", "Discard", "Back", false,
-		func(e env) tea.Cmd { return e.(*Model).discardCmd(rec) }, nil)
+		"Discarding deletes "+what+", then forgets the operation.", "Discard", "Back", false, nil, nil)
+	d.onYesRouter = func(mm *Model) tea.Cmd { return mm.discardCmd(rec) }
 	return m.open(d)
 }
 
@@ -167,7 +166,7 @@ func (m *Model) onDiscarded(msg discardedMsg) tea.Cmd {
 	}
 	m.flash = "discarded: " + msg.said
 	if s, ok := m.screens[wizard.StepName].(*nameScreen); ok {
-		s.forget(m)
+		s.forget(m.common())
 	}
 	return m.fetchComputes(true)
 }

@@ -85,8 +85,9 @@ func checkFinished(t *testing.T, state, name, cluster string, wantClusters int) 
 // TestStopInEachPhaseThenStatusFinishes: a create and an attach of a
 // Kubernetes compute stopped watching (--timeout) in each of their
 // phases exit 3 with the truth (what goes on in Azure, what is left, the
-// command that continues); `status NAME` then runs the rest, and the
-// simulator holds exactly one cluster, one extension and one compute.
+// command that continues); `status NAME --no-continue` follows the running
+// phase only; `status NAME` then runs the rest, and the simulator holds
+// exactly one cluster, one extension and one compute.
 func TestStopInEachPhaseThenStatusFinishes(t *testing.T) {
 	create := []string{"create", "--purpose", "dev-test", "--nodes", "1", "--allow-insecure-connections"}
 	attach := []string{"attach", "--cluster", "aks-ml-plain", "--cluster-resource-group", "rg-aks-ml", "--install-extension", "--allow-insecure-connections"}
@@ -120,6 +121,13 @@ func TestStopInEachPhaseThenStatusFinishes(t *testing.T) {
 				t.Fatalf("no record of the stopped %s", tc.name)
 			}
 			t.Setenv("AMLAKS_SIM_FAULTS", "")
+			// --no-continue follows the running phase only
+			n := runArgs(t, "", "--demo", "status", tc.name, "-w", "mlw-prod", "--no-continue")
+			_, _, cp := simOwned(t, state, "mlw-prod", tc.name, tc.cluster)
+			attaching := strings.HasPrefix(tc.slow, "attach")
+			if n.code != 0 || attaching != strings.Contains(n.out, "every phase is done") || !attaching && (cp != 0 || !strings.Contains(n.out, "attach left")) {
+				t.Fatalf("status --no-continue (%d computes after it):\n%s", cp, n)
+			}
 			s := runArgs(t, "", "--demo", "status", tc.name, "-w", "mlw-prod")
 			if s.code != 0 || !strings.Contains(s.out, "Succeeded") || !strings.Contains(s.err, "continuing the") {
 				t.Fatalf("status after the stop:\n%s", s)

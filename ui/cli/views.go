@@ -400,6 +400,7 @@ func (a *app) continueRecord(rec wizard.Record, noContinue bool) error {
 	}
 	status := a.command("status "+rec.Name, rec.Ref())
 	if noContinue {
+		left := rec.Remaining()
 		for _, ph := range rec.Phases {
 			if ph.State == wizard.PhaseDone {
 				continue
@@ -422,9 +423,14 @@ func (a *app) continueRecord(rec wizard.Record, noContinue bool) error {
 			case final.Err != nil:
 				return final.Err
 			}
+			left = left[1:] // the phase followed is done
 			break
 		}
-		fmt.Fprintf(a.s.Out, "%s is unfinished: %s left; %s continues it\n", rec.Name, phaseList(rec.Remaining()), status)
+		if len(left) == 0 {
+			fmt.Fprintf(a.s.Out, "%s: every phase is done; %s finishes it\n", rec.Name, status)
+			return nil
+		}
+		fmt.Fprintf(a.s.Out, "%s is unfinished: %s left; %s continues it\n", rec.Name, phaseList(left), status)
 		return nil
 	}
 	if !a.jsonOut() {

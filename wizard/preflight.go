@@ -579,8 +579,9 @@ func alreadyAttached(p *Plan, attachedAs []string) []rules.Finding {
 	return out
 }
 
-// ClusterGuardKey is the OS lock of one cluster's changes (the extension
-// install, a delete): one process at a time.
+// ClusterGuardKey is the OS lock key of one cluster: held while its
+// extension is installed and while it is deleted, so a create that joins a
+// cluster and a detach that deletes it cannot both go ahead.
 func ClusterGuardKey(clusterID string) string { return "cluster/" + strings.ToLower(clusterID) }
 
 // GuardKey is the double-submit key: the cluster ID for attach, the

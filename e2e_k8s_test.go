@@ -299,6 +299,8 @@ func TestE2EWizardStoppedInExtensionThenContinued(t *testing.T) {
 	r.expectExit(0)
 	if cl, ext, cp := simOwned(t, state, "mlw-prod", "k8s-again", ""); cl != 1 || ext != 1 || cp != 1 {
 		t.Fatalf("%d clusters, %d extensions, %d computes; want one of each", cl, ext, cp)
+	}
+}
 
 // TestE2EListDetachesKubernetesCompute: in the wizard's list (80×24), d
 // on a Kubernetes compute offers line mode's choices; with a second

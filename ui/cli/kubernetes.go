@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 

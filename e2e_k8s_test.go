@@ -48,13 +48,7 @@ func TestE2EKubernetesCreateWizard(t *testing.T) {
 
 	k8sCreateToName(r, false)
 	r.text("k8s-tmux")
-	r.waitFor("✓ k8s-tmux is free in mlw-prod")
-	r.keys("Enter")
-	// the cluster's suggested name is the compute's, asked just before
-	r.waitFor("13/15 AKS cluster", "k8s-tmux")
-	r.form(formFields["13/15 AKS cluster"]...)
-	r.waitFor("14/15 API server access")
-	r.form()
+	k8sNameToReview(r, "k8s-tmux")
 	r.waitFor("15/15 Review", "Create Kubernetes compute k8s-tmux in mlw-prod", "off: plain HTTP (allowInsecureConnections)", "Inst. types", "cpu-mlflow: requests 2 CPU, 4Gi")
 	r.keys("Enter")
 	r.waitForWithin(2*e2eOpWait, "✓ Created k8s-tmux in mlw-prod", "Kubernetes online endpoint", "v smoke-test it")
@@ -123,6 +117,19 @@ func k8sCreateToName(r *tmuxRun, devTest bool) {
 		r.form(formFields[step]...)
 	}
 	r.waitFor("12/15 Name", "name: e.g.")
+}
+
+// k8sNameToReview goes from the Name step (name typed) to the review: the
+// cluster's suggested name is the compute's, asked just after it.
+func k8sNameToReview(r *tmuxRun, name string) {
+	r.t.Helper()
+	r.waitFor("✓ " + name + " is free in mlw-prod")
+	r.keys("Enter")
+	r.waitFor("13/15 AKS cluster", name)
+	r.form(formFields["13/15 AKS cluster"]...)
+	r.waitFor("14/15 API server access")
+	r.form()
+	r.waitFor("15/15 Review", "Create Kubernetes compute "+name+" in mlw-prod")
 }
 
 // e2eCommand is the built binary with the demo state and speed of a test.
@@ -272,13 +279,7 @@ func TestE2EWizardStoppedInExtensionThenContinued(t *testing.T) {
 	}
 	r := srv.start(100, 30, state)
 	toName(r)
-	r.waitFor("✓ k8s-again is free in mlw-prod")
-	r.keys("Enter")
-	r.waitFor("13/15 AKS cluster", "k8s-again")
-	r.form(formFields["13/15 AKS cluster"]...)
-	r.waitFor("14/15 API server access")
-	r.form()
-	r.waitFor("15/15 Review", "Create Kubernetes compute k8s-again in mlw-prod")
+	k8sNameToReview(r, "k8s-again")
 	r.keys("Enter")
 	r.waitForWithin(2*e2eOpWait, "extension  Creating")
 	r.keys("C-c")

@@ -72,10 +72,10 @@ func newRealPath(t testing.TB) *realPath {
 	return newRealPathWith(t, sim.Options{Speed: 200})
 }
 
-// newRealPathWith is newRealPath over a simulator with opts (faults).
-func newRealPathWith(t testing.TB, opts sim.Options) *realPath {
+// newRealPathWith is newRealPath with the simulator's options.
+func newRealPathWith(t testing.TB, o sim.Options) *realPath {
 	t.Helper()
-	h, err := sim.New(opts)
+	h, err := sim.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -797,11 +797,7 @@ func (w *watch) followK8s() {
 		if !w.send(wizard.Progress{State: state}) {
 			return
 		}
-		d := w.every
-		if ra := retryAfter(resp); ra > d {
-			d = min(ra, maxPollWait)
-		}
-		if !w.wait(d) {
+		if !w.wait(pollDelay(resp, w.every)) {
 			return
 		}
 	}

@@ -228,8 +228,12 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 		for _, ph := range phases {
 			out = append(out, phaseJSON(ph))
 		}
-		writeJSON(a.s.Out, map[string]any{"dryRun": true, "computeType": string(wizard.ComputeKubernetes), "blocked": rep.Blocked(),
-			"findings": findingsJSON(rep.Findings), "phases": out})
+		m := map[string]any{"dryRun": true, "computeType": string(wizard.ComputeKubernetes), "blocked": rep.Blocked(),
+			"findings": findingsJSON(rep.Findings), "phases": out}
+		if c := costJSON(p, rep); c != nil {
+			m["cost"] = c // as the wizard's review shows it
+		}
+		writeJSON(a.s.Out, m)
 	} else {
 		for i, ph := range phases {
 			fmt.Fprintf(a.s.Out, "# phase %d/%d: %s\n", i+1, len(phases), ph.Title)
@@ -248,6 +252,9 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 				fmt.Fprintf(a.s.Out, "# azure-ai-ml (Python SDK v2):\n%s", ph.Python)
 			}
 			fmt.Fprintln(a.s.Out)
+		}
+		if c := costText(p, rep); c != "" {
+			fmt.Fprintf(a.s.Out, "# cost: %s\n", c)
 		}
 	}
 	if rep.Blocked() {

@@ -385,6 +385,10 @@ func (k OpKind) Expected() time.Duration {
 	return time.Minute
 }
 
+// NotReported is the state shown while Azure has not said one yet (never
+// "Unknown").
+const NotReported = "not reported yet"
+
 // Progress is one observation of an operation.
 type Progress struct {
 	State    string        // provisioning / operation state as polled: InProgress, Creating, Succeeded, Failed, ...

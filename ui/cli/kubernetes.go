@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -28,6 +29,26 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 	if rep.Blocked() {
 		return exit(ExitInvalid, &blockedError{rep.Findings})
 	}
+	cp, err := a.runPhases(p, guard)
+	if err != nil {
+		return err
+	}
+	if cp != nil {
+		a.printCompute(*cp, rep.Findings)
+	}
+	return nil
+}
+
+// runPhases runs (or continues) the phases of p with progress on stderr:
+// a stop says what goes on in Azure and what is left, with the command
+// that continues it (exit 3 when amlaks stopped watching, 130 on a
+// signal); a failed phase what exists and what to do (exit 1).
+func (a *app) runPhases(p *wizard.Plan, guard *wizard.Guard) (*wizard.Compute, error) {
+	s := a.sess
+	phases, err := wizard.Phases(s.Cloud, p)
+	if err != nil {
+		return nil, err
+	}
 	a.lastWS = p.WorkspaceRef()
 	total := len(phases)
 	index := map[wizard.PhaseKind]int{}
@@ -45,6 +66,8 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		case pp.Manual != "":
 			fmt.Fprintf(a.s.Err, "%s not done: %s\n", head, pp.Note)
 			manual = pp.Manual // said after the attach's own lines
+		case pp.Phase == wizard.PhaseWait:
+			fmt.Fprintf(a.s.Err, "%s\n", pp.Note)
 		case pp.Phase == wizard.PhaseReady && pp.Done:
 			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed)\n", head, pp.Note, round(pp.Elapsed))
 		case pp.Skipped:
@@ -54,7 +77,13 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 			if pp.Expected > 0 {
 				extra = fmt.Sprintf(", about %s expected", round(pp.Expected))
 			}
-			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed%s)\n", head, pp.State, round(pp.Elapsed), extra)
+			note := ""
+			if pp.Note != "" {
+				note = " — " + pp.Note
+			}
+			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed%s)%s\n", head, pp.State, round(pp.Elapsed), extra, note)
+		case pp.Note != "":
+			fmt.Fprintf(a.s.Err, "%s %s\n", head, pp.Note)
 		}
 		last[pp.Phase] = pp.State
 	})
@@ -65,13 +94,25 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 	var pe *wizard.PhaseError
 	switch {
 	case errors.As(err, &ie):
-		fmt.Fprintf(a.s.Err, "interrupted: %s\n", ie.Error())
-		return exit(ExitInterrupted, errSilent)
+		status := a.command("status "+p.Name, p.WorkspaceRef())
+		// amlaks stopped watching (its deadline, an error it cannot get
+		// past): 3; stopped from outside (a signal): 130
+		code, word := ExitStoppedWatching, "amlaks"
+		if ie.Err == nil {
+			code, word = ExitInterrupted, "interrupted"
+		}
+		if a.jsonOut() {
+			writeJSON(a.s.Out, map[string]any{"error": map[string]any{"code": "StoppedWatching", "phase": string(ie.Phase), "sent": ie.Sent,
+				"message": ie.Say(status), "continue": status}})
+			return nil, exit(code, errSilent)
+		}
+		fmt.Fprintf(a.s.Err, "%s: %s\n", word, ie.Say(status))
+		return nil, exit(code, errSilent)
 	case errors.As(err, &pe):
 		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"error": map[string]any{"code": "PhaseFailed", "phase": string(pe.Phase), "exists": pe.Exists,
 				"next": pe.Next, "message": pe.Err.Error()}})
-			return exit(ExitFailure, errSilent)
+			return nil, exit(ExitFailure, errSilent)
 		}
 		if pe.Exists != "" {
 			fmt.Fprintf(a.s.Err, "exists now: %s\n", pe.Exists)
@@ -79,12 +120,88 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\n", pe.Phase, pe.Err)
 		a.printDetails(pe.Err)
 		fmt.Fprintf(a.s.Err, "next: %s\n", pe.Next)
-		return exit(ExitFailure, errSilent)
+		return nil, exit(ExitFailure, errSilent)
 	case err != nil:
+		return nil, err
+	}
+	return cp, nil
+}
+
+// recorded finds the unfinished current-path operation of p's compute
+// (by workspace and name): the plan to continue is the record's. Flags
+// given now that disagree with it are a Block naming both values.
+func (a *app) recorded(p *wizard.Plan) (*wizard.Plan, bool, error) {
+	if !p.Kubernetes() || p.Name == "" || p.Workspace.Name == "" {
+		return p, false, nil
+	}
+	recs := &wizard.Records{Dir: a.sess.RecordDir}
+	rec, ok, err := recs.Find(a.ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, p.Name)
+	if err != nil || !ok {
+		return p, false, err
+	}
+	if rec.Mode != p.Mode {
+		return nil, false, exit(ExitInvalid, &blockedError{[]rules.Finding{{Code: "RecordDisagrees", Severity: rules.Block,
+			Message: fmt.Sprintf("%s has an unfinished %s (%s): this %s would not continue it", p.Name, rec.Mode, rec.What(), p.Mode),
+			Fix:     "continue it with " + a.command("status "+p.Name, rec.Ref()) + ", or pick another name"}}})
+	}
+	if ds := rec.Disagreements(p); len(ds) > 0 {
+		var fs []rules.Finding
+		for _, d := range ds {
+			fs = append(fs, rules.Finding{Code: "RecordDisagrees", Severity: rules.Block, Message: d,
+				Fix: "drop the flag to continue the unfinished " + string(rec.Mode) + ", or continue it with " + a.command("status "+p.Name, rec.Ref())})
+		}
+		a.printFindings(fs)
+		return nil, false, exit(ExitInvalid, &blockedError{fs})
+	}
+	q := rec.RebuildPlan()
+	if err := q.LoadTLSFilesContext(a.ctx); err != nil {
+		return nil, false, err
+	}
+	if !a.jsonOut() {
+		fmt.Fprintf(a.s.Err, "continuing %s, unfinished since %s (phases left: %s)\n", rec.What(), rec.Started.Local().Format("2006-01-02 15:04"), phaseList(rec.Remaining()))
+	}
+	return q, true, nil
+}
+
+func phaseList(ks []wizard.PhaseKind) string {
+	var out []string
+	for _, k := range ks {
+		out = append(out, string(k))
+	}
+	return strings.Join(out, ", ")
+}
+
+// taggedCluster rebuilds what a lost record knew of a create: the
+// cluster amlaks made for this compute (tagged amlaks-compute=WS/NAME).
+// The re-run continues on it; a --cluster naming another is a Block
+// naming both.
+func (a *app) taggedCluster(p *wizard.Plan) error {
+	if !p.Kubernetes() || p.Mode != wizard.ModeCreate {
+		return nil
+	}
+	cls, err := a.sess.Cloud.Clusters(a.ctx, p.Subscription)
+	if err != nil {
 		return err
 	}
-	if cp != nil {
-		a.printCompute(*cp, rep.Findings)
+	for _, cl := range cls {
+		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+p.Name) {
+			continue
+		}
+		if strings.EqualFold(cl.Name, p.NewClusterName()) && strings.EqualFold(cl.ResourceGroup, p.NewClusterGroup()) {
+			return nil
+		}
+		if p.From(wizard.FNewCluster) == wizard.Flag {
+			fs := []rules.Finding{{Code: "RecordDisagrees", Severity: rules.Block,
+				Message: fmt.Sprintf("cluster: %q now, but the unfinished create of %s made cluster %s (%s, tagged %s=%s/%s)", p.NewClusterName(), p.Name, cl.Name, cl.ResourceGroup, wizard.TagCompute, p.Workspace.Name, p.Name),
+				Fix:     "drop --cluster to continue on " + cl.Name + ", or pick another compute name"}}
+			a.printFindings(fs)
+			return exit(ExitInvalid, &blockedError{fs})
+		}
+		p.ClusterName, p.ClusterGroup = cl.Name, cl.ResourceGroup
+		if !a.jsonOut() {
+			fmt.Fprintf(a.s.Err, "continuing the unfinished create of %s on cluster %s (%s), made for it (tagged %s=%s/%s)\n", p.Name, cl.Name, cl.ResourceGroup, wizard.TagCompute, p.Workspace.Name, p.Name)
+		}
+		return nil
 	}
 	return nil
 }
@@ -309,7 +426,8 @@ func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
 		} else {
 			fmt.Fprintf(a.s.Out, "%s is not attached yet: the create stopped after some of its phases\n", name)
 			a.printPhaseStatus(ph)
-			fmt.Fprintln(a.s.Out, "next: re-run the same create command to continue from the first unfinished phase")
+			fmt.Fprintf(a.s.Out, "next: %s continues on cluster %s from the first unfinished phase (add the answers it needs, such as --allow-insecure-connections or the TLS flags)\n",
+				a.command("create -n "+name+" --yes", p.WorkspaceRef()), cl.Name)
 		}
 		return true, exit(ExitFailure, errSilent)
 	}

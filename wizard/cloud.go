@@ -164,6 +164,12 @@ type Compute struct {
 	Errors      []OpError // provisioningErrors
 	CreatedOn   time.Time
 	Namespace   string // Kubernetes computes
+	// AKS (v1) computes: the router's load balancer (PublicIp,
+	// InternalLoadBalancer) and TLS (status Enabled or Auto, "" off; the
+	// CNAME, or the leaf domain label of a Microsoft-issued certificate).
+	LoadBalancerType string
+	SSLStatus        string
+	SSLCname         string
 }
 
 // OpError is an ARM error (code, message, nested details flattened).

@@ -109,6 +109,9 @@ type Plan struct {
 	// (readiness.go).
 	InstanceTypes   []rules.InstanceType
 	NoInstanceTypes bool
+	// LegacyUpgrade: the extension takes over a legacy AKS compute's v1
+	// router in place (scoringFe.enableUpgrade, migrate.go).
+	LegacyUpgrade bool
 	sizes           *SizeList // of the plan's region, once read (for sizing)
 
 	from map[Field]Source

@@ -30,14 +30,32 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		return exit(ExitInvalid, &blockedError{rep.Findings})
 	}
 	a.lastWS = p.WorkspaceRef()
+	on, manual := a.phaseLines(phases)
+	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, on)
+	if *manual != "" {
+		fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", *manual)
+	}
+	if err := a.phaseFailure(err); err != nil {
+		return err
+	}
+	if cp != nil {
+		a.printCompute(*cp, rep.Findings)
+	}
+	return nil
+}
+
+// phaseLines prints the progress of phases as lines on stderr, each
+// numbered among phases; manual is the readiness phase's instructions
+// when it could not do its work (said after the other lines).
+func (a *app) phaseLines(phases []wizard.Phase) (on func(wizard.PhaseProgress), manual *string) {
 	total := len(phases)
 	index := map[wizard.PhaseKind]int{}
 	for i, ph := range phases {
 		index[ph.Kind] = i + 1
 	}
 	last := map[wizard.PhaseKind]string{}
-	manual := ""
-	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, func(pp wizard.PhaseProgress) {
+	manual = new(string)
+	return func(pp wizard.PhaseProgress) {
 		head := "[" + string(pp.Phase) + "]"
 		if n, ok := index[pp.Phase]; ok {
 			head = fmt.Sprintf("[%d/%d %s]", n, total, pp.Phase)
@@ -45,11 +63,13 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		switch {
 		case pp.Manual != "":
 			fmt.Fprintf(a.s.Err, "%s not done: %s\n", head, pp.Note)
-			manual = pp.Manual // said after the attach's own lines
+			*manual = pp.Manual
 		case pp.Phase == wizard.PhaseReady && pp.Done:
 			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed)\n", head, pp.Note, round(pp.Elapsed))
 		case pp.Skipped:
 			fmt.Fprintf(a.s.Err, "%s done already: %s\n", head, pp.Note)
+		case pp.State == wizard.StateDone && pp.Done: // migrate's own phases say what they did
+			fmt.Fprintf(a.s.Err, "%s %s\n", head, pp.Note)
 		case pp.State != last[pp.Phase] || pp.Done:
 			extra := ""
 			if pp.Expected > 0 {
@@ -58,10 +78,12 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed%s)\n", head, pp.State, round(pp.Elapsed), extra)
 		}
 		last[pp.Phase] = pp.State
-	})
-	if manual != "" {
-		fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", manual)
-	}
+	}, manual
+}
+
+// phaseFailure says what a failed or stopped phase left and what to do
+// next, and returns the exit (nil: err was nil).
+func (a *app) phaseFailure(err error) error {
 	var ie *wizard.Interrupted
 	var pe *wizard.PhaseError
 	switch {
@@ -81,13 +103,8 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		a.printDetails(pe.Err)
 		fmt.Fprintf(a.s.Err, "next: %s\n", pe.Next)
 		return exit(ExitFailure, errSilent)
-	case err != nil:
-		return err
 	}
-	if cp != nil {
-		a.printCompute(*cp, rep.Findings)
-	}
-	return nil
+	return err
 }
 
 // phaseJSON is one phase for -o json: the body parsed, so it nests.
@@ -100,6 +117,9 @@ func phaseJSON(ph wizard.Phase) map[string]any {
 		"request": map[string]any{"method": ph.Request.Method, "path": ph.Request.Path, "body": body}, "az": ph.Equivalent}
 	if ph.Python != "" {
 		m["python"] = ph.Python
+	}
+	if ph.Rollback != "" {
+		m["rollback"] = ph.Rollback
 	}
 	return m
 }
@@ -120,16 +140,21 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 			for _, d := range ph.Details {
 				fmt.Fprintf(a.s.Out, "#   %s\n", d)
 			}
-			fmt.Fprintf(a.s.Out, "%s %s\n", ph.Request.Method, ph.Request.Path)
+			if ph.Request.Method != "" {
+				fmt.Fprintf(a.s.Out, "%s %s\n", ph.Request.Method, ph.Request.Path)
+			}
 			var v any
 			if json.Unmarshal(ph.Request.Body, &v) == nil {
 				writeJSON(a.s.Out, v)
-			} else {
+			} else if len(ph.Request.Body) > 0 {
 				fmt.Fprintf(a.s.Out, "%s\n", ph.Request.Body)
 			}
 			fmt.Fprintf(a.s.Out, "# equivalent:\n%s\n", ph.Equivalent)
 			if ph.Python != "" {
 				fmt.Fprintf(a.s.Out, "# azure-ai-ml (Python SDK v2):\n%s", ph.Python)
+			}
+			if ph.Rollback != "" {
+				fmt.Fprintf(a.s.Out, "# rollback: %s\n", ph.Rollback)
 			}
 			fmt.Fprintln(a.s.Out)
 		}

@@ -303,6 +303,7 @@ func (a *app) printList(p *wizard.Plan) error {
 			t.row(cells...)
 		}
 		t.flush()
+		a.legacyMarks(cs, p.WorkspaceRef())
 	})
 }
 

@@ -112,7 +112,7 @@ type Plan struct {
 	// LegacyUpgrade: the extension takes over a legacy AKS compute's v1
 	// router in place (scoringFe.enableUpgrade, migrate.go).
 	LegacyUpgrade bool
-	sizes           *SizeList // of the plan's region, once read (for sizing)
+	sizes         *SizeList // of the plan's region, once read (for sizing)
 
 	from map[Field]Source
 	// shared: from belongs to the plan this is a View of

@@ -133,7 +133,7 @@ type kubectlArgs struct {
 	// ignoreNotFound: get and delete of a missing name are not errors
 	ignoreNotFound bool
 	dryRun         string
-	selector  []string // -l key=value (equality only)
+	selector       []string // -l key=value (equality only)
 }
 
 func parseKubectl(args []string) (kubectlArgs, string) {

@@ -67,6 +67,8 @@ type env interface {
 	detach(c wizard.Compute) tea.Cmd
 	verify(name string) tea.Cmd
 	doctor(name string) tea.Cmd
+	planMigration(req int, legacy string) tea.Cmd
+	runMigration(req int, mig *wizard.Migration) tea.Cmd
 
 	// What a screen may ask of the router.
 	Flash(text string)

@@ -290,7 +290,7 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 		switch p.Mode {
 		case wizard.ModeAttach:
 			cmds = append(cmds, m.fetchClusters(false), m.fetchAttachments(false), m.fetchRegions(false))
-		case wizard.ModeList:
+		case wizard.ModeList, wizard.ModeMigrate:
 			cmds = append(cmds, m.fetchComputes(false))
 		}
 	case wizard.FRegion:

@@ -333,9 +333,10 @@ func (s *choiceScreen) typing(m env) bool  { return false }
 func (s *choiceScreen) needs(m env) []need { return nil }
 
 func newModeScreen() screen {
-	return tableChoiceScreen(wizard.StepMode, func(m env) string {
+	s := tableChoiceScreen(wizard.StepMode, func(m env) string {
 		return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
 	})
+	return &modeScreen{choiceScreen: s, base: s.load}
 }
 
 func newPurposeScreen() screen {

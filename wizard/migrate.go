@@ -32,6 +32,20 @@ const StateDone = "done"
 // LegacyNote marks a legacy AKS compute in the lists.
 const LegacyNote = "legacy: move to a Kubernetes compute"
 
+// MigrateChoice is the Mode step's choice that moves a legacy AKS compute,
+// offered when the workspace has one (HasLegacy).
+var MigrateChoice = Choice{string(ModeMigrate), "Move a legacy AKS compute", "make a legacy AKS compute of the workspace a Kubernetes compute on the same cluster, verified; its v1 services keep running"}
+
+// HasLegacy reports whether cs holds a legacy AKS compute.
+func HasLegacy(cs []Compute) bool {
+	for _, c := range cs {
+		if IsLegacy(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // IsLegacy reports a legacy (v1) AKS compute.
 func IsLegacy(cp Compute) bool { return strings.EqualFold(cp.Type, string(ComputeAKS)) }
 

@@ -16,6 +16,9 @@ const (
 	ModeAttach Mode = "attach"
 	ModeBrowse Mode = "browse"
 	ModeList   Mode = "list"
+	// ModeMigrate moves a legacy AKS compute to a Kubernetes compute
+	// (migrate.go); the wizard offers it when the workspace has one.
+	ModeMigrate Mode = "migrate"
 )
 
 // Source says where an answer came from.

@@ -137,11 +137,11 @@ its kubectl/az equivalent and its rollback.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.To, "to", "", "name of the Kubernetes compute (default: NAME-k8s)")
-	f.StringVar(&o.Namespace, "namespace", "", "its Kubernetes namespace, created when missing; not azureml-<workspace> (default: its name)")
+	f.StringVar(&o.Namespace, "namespace", "", fieldHelp("namespace"))
 	f.BoolVar(&o.Clean, "clean", false, "clean cut-over: delete the v1 router instead of taking it over (only without live v1 services)")
 	f.StringVar(&o.SaveSecret, "save-secret", "", "clean cut-over: save the v1 certificate secret azuremlfessl to `FILE` (mode 0600) before deleting it")
 	f.BoolVar(&o.KeepCertificate, "keep-certificate", false, "carry the v1 router's certificate and CNAME over to the extension")
-	f.BoolVar(&o.AllowInsecure, "allow-insecure-connections", false, "serve plain HTTP where the legacy compute served HTTPS")
+	f.BoolVar(&o.AllowInsecure, "allow-insecure-connections", false, fieldHelp("allow-insecure-connections"))
 	f.BoolVar(&o.DetachLegacy, "detach-legacy", false, "detach the legacy compute after a green verify (never a delete: the cluster stays)")
 	f.BoolVar(&o.NoInstanceTypes, "no-instance-types", false, "create no instance types (the namespace is still made)")
 	f.BoolVar(&dryRun, "dry-run", false, "print every phase's request, equivalent and rollback; change nothing")
@@ -176,7 +176,11 @@ func (a *app) printMigration(m *wizard.Migration) {
 			tls += ", certificate carried over from " + m.CertSource
 		}
 	}
-	fmt.Fprintf(a.s.Err, "path: %s; router %s; TLS %s; to Kubernetes compute %s in namespace %s\n", m.Path, wizard.RouterLabel(m.Plan.Router), tls, m.Plan.Name, m.Plan.Namespace)
+	path := string(m.Path)
+	if m.Unreadable != "" {
+		path = "not chosen (the cluster could not be read)"
+	}
+	fmt.Fprintf(a.s.Err, "path: %s; router %s; TLS %s; to Kubernetes compute %s in namespace %s\n", path, wizard.RouterLabel(m.Plan.Router), tls, m.Plan.Name, m.Plan.Namespace)
 }
 
 func migrateJSON(m *wizard.Migration, rep wizard.MigrateReport) map[string]any {
@@ -196,4 +200,10 @@ func (a *app) legacyMarks(cs []wizard.Compute, ws wizard.WorkspaceRef) {
 			fmt.Fprintf(a.s.Err, "%s: %s (%s)\n", c.Name, wizard.LegacyNote, a.command("migrate "+c.Name, ws))
 		}
 	}
+}
+
+// fieldHelp is a field flag's help as every command declaring it says it.
+func fieldHelp(flag string) string {
+	in, _ := wizard.InputOf(flag)
+	return inputUsage(in)
 }

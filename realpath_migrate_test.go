@@ -204,7 +204,9 @@ func TestMigrateStoppedContinues(t *testing.T) {
 		phase string
 		pick  func(method, uri, body string) bool
 	}{
-		{"read", func(m, u, b string) bool { return m == "POST" && strings.Contains(b, "kubectl get deployments -n azureml-") }},
+		{"read", func(m, u, b string) bool {
+			return m == "POST" && strings.Contains(b, "kubectl get deployments -n azureml-")
+		}},
 		{"annotate", func(m, u, b string) bool { return m == "POST" && strings.Contains(b, "kubectl annotate") }},
 		{"extension", func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/extensions/azureml?") }},
 		{"attach", func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/computes/aks-inference-k8s?") }},

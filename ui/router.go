@@ -211,7 +211,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.back()
 	}
-	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion {
+	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion && m.step != wizard.StepMigrate {
 		return m.leave()
 	}
 	return m.cur().update(m, msg)
@@ -238,6 +238,9 @@ func (m *Model) quit(s Status) tea.Cmd {
 		}
 	}
 	m.res = m.result(s)
+	if sc, ok := m.cur().(interface{ summary() string }); ok && m.res.Summary == "" {
+		m.res.Summary = sc.summary() // a screen that did the work itself (migrate)
+	}
 	m.quitting = true
 	return tea.Quit
 }

@@ -145,7 +145,7 @@ func (s *migrateScreen) update(m env, msg tea.Msg) tea.Cmd {
 		if !m.isLatest("migrate", msg.req) {
 			return nil
 		}
-		s.stage, s.mig, s.phases, s.err = migrateReview, msg.mig, msg.phases, msg.err
+		s.stage, s.mig, s.phases, s.err, s.cursor = migrateReview, msg.mig, msg.phases, msg.err, 0
 		return nil
 	case migrateEventMsg:
 		if !m.isLatest("migrate", msg.req) {
@@ -199,6 +199,12 @@ func (s *migrateScreen) key(m env, k tea.KeyPressMsg) tea.Cmd {
 			return s.read(m, s.legacy[s.cursor].Name)
 		}
 	case migrateReview:
+		switch {
+		case key.Matches(k, keys.Up):
+			s.cursor = max(0, s.cursor-1)
+		case key.Matches(k, keys.Down):
+			s.cursor = min(len(s.phases)-1, s.cursor+1)
+		}
 		if key.Matches(k, keys.Enter) && s.err == nil && s.mig != nil && !s.mig.Report.Blocked() {
 			s.stage, s.lines, s.order = migrateRunning, nil, nil
 			s.req = m.nextReq("migrate")
@@ -209,7 +215,14 @@ func (s *migrateScreen) key(m env, k tea.KeyPressMsg) tea.Cmd {
 			return m.open(detachDialog(m, s.mig.Legacy))
 		}
 		if key.Matches(k, keys.Quit) || key.Matches(k, keys.Enter) {
+			if s.err != nil {
+				return m.quit(Failed)
+			}
 			return m.quit(Succeeded)
+		}
+	default:
+		if key.Matches(k, keys.Quit) {
+			return m.quit(Quit)
 		}
 	}
 	return nil
@@ -237,7 +250,7 @@ func (s *migrateScreen) view(m env, w, h int) string {
 		if s.err != nil {
 			return st.Error.Render("✗ "+s.err.Error()) + "\n"
 		}
-		s.review(m, &b, w)
+		s.review(m, &b, w, h)
 	case migrateRunning, migrateDone:
 		fmt.Fprintf(&b, "%s → %s (%s)\n\n", s.mig.Legacy.Name, s.mig.Plan.Name, s.mig.Path)
 		for i, k := range s.order {
@@ -254,31 +267,70 @@ func (s *migrateScreen) view(m env, w, h int) string {
 	return b.String()
 }
 
-// review is what was read, the path, the findings and the phases.
-func (s *migrateScreen) review(m env, b *strings.Builder, w int) {
+// review is what was read, the path, the findings (one line each) and
+// the phases, one line each; the phase under the cursor shows its request
+// and its rollback. It fits h lines.
+func (s *migrateScreen) review(m env, b *strings.Builder, w, h int) {
 	st := m.Styles()
 	mig := s.mig
-	fmt.Fprintf(b, "%s on %s: %d of 8 v1 router objects; live v1 services: %s\n", mig.Legacy.Name, clusterLabel(mig.Cluster.ID),
-		len(mig.State.Objects), nonEmpty(strings.Join(mig.State.ServiceNames(), ", "), "none"))
-	b.WriteString(wrap(fmt.Sprintf("Path: %s → Kubernetes compute %s in namespace %s", mig.Path, mig.Plan.Name, mig.Plan.Namespace), w) + "\n\n")
+	one := func(t string) string { return fit(t, w, false) }
+	services := "live v1 services: " + nonEmpty(strings.Join(mig.State.ServiceNames(), ", "), "none")
+	var top []string
+	top = append(top, one(fmt.Sprintf("%s on %s: %d of 8 v1 router objects", mig.Legacy.Name, clusterLabel(mig.Cluster.ID), len(mig.State.Objects))),
+		one(services), one(fmt.Sprintf("Path: %s → %s (namespace %s)", mig.Path, mig.Plan.Name, mig.Plan.Namespace)))
 	for _, f := range mig.Report.Findings {
 		if f.Severity == rules.Info && f.Code != rules.CodeMigrateShared {
 			continue
 		}
-		b.WriteString(wrap(wizardWords(f.String()), w) + "\n")
+		text := one(wizardWords(strings.ToUpper(f.Severity.String()) + ": " + f.Message))
+		switch f.Severity {
+		case rules.Block:
+			text = st.Error.Render(text)
+		case rules.Warn:
+			text = st.Warn.Render(text)
+		}
+		top = append(top, text)
 	}
-	b.WriteString("\n")
+	var list []string
 	for i, ph := range s.phases {
-		b.WriteString(wrap(fmt.Sprintf("%d. %s", i+1, ph.Title), w) + "\n")
+		mark := "  "
+		if i == s.cursor {
+			mark = st.Title.Render("> ")
+		}
+		list = append(list, mark+fit(fmt.Sprintf("%d. %s", i+1, ph.Title), w-2, false))
+	}
+	var det []string
+	if s.cursor < len(s.phases) {
+		ph := s.phases[s.cursor]
+		if ph.Request.Method != "" {
+			det = append(det, st.Muted.Render(one(ph.Request.Method+" "+ph.Request.Path)))
+		} else if ph.Equivalent != "" {
+			det = append(det, st.Muted.Render(one(ph.Equivalent)))
+		}
 		if ph.Rollback != "" {
-			b.WriteString(st.Muted.Render(wrap("   undo: "+ph.Rollback, w)) + "\n")
+			for _, l := range strings.Split(wrap("undo: "+ph.Rollback, w), "\n") {
+				det = append(det, st.Muted.Render(l))
+			}
 		}
 	}
+	foot := st.Title.Render("Enter") + " migrate · ↑↓ a phase's request and undo · all of it: amlaks migrate " + mig.Legacy.Name + " --dry-run"
 	if mig.Report.Blocked() {
-		b.WriteString("\n" + st.Error.Render(wrap("Blocked: run it in line mode with the answers the findings ask for: amlaks migrate "+mig.Legacy.Name+" -w "+m.Plan().Workspace.Name+" --dry-run", w)))
-	} else {
-		b.WriteString("\n" + st.Title.Render("Enter") + " to migrate · the requests: amlaks migrate " + mig.Legacy.Name + " --dry-run")
+		foot = st.Error.Render("Blocked: answer in line mode: amlaks migrate " + mig.Legacy.Name + " -w " + m.Plan().Workspace.Name + " --dry-run")
 	}
+	// what does not fit: findings first, then the phase list around the cursor
+	room := h - len(det) - 3
+	if len(top)+len(list) > room {
+		keep := max(3, room-len(list))
+		if len(top) > keep {
+			top = top[:keep]
+		}
+	}
+	if len(top)+len(list) > room {
+		n := max(1, room-len(top))
+		from := min(max(0, s.cursor-n/2), max(0, len(list)-n))
+		list = list[from:min(len(list), from+n)]
+	}
+	b.WriteString(strings.Join(top, "\n") + "\n\n" + strings.Join(list, "\n") + "\n" + strings.Join(det, "\n") + "\n" + fit(foot, w, false))
 }
 
 // outcome is the end: verified or failed, and what is next.
@@ -311,7 +363,7 @@ func (s *migrateScreen) help(m env) []key.Binding {
 	case migratePick:
 		return []key.Binding{k.Enter, k.Up, k.Down}
 	case migrateReview:
-		return []key.Binding{k.Enter}
+		return []key.Binding{k.Enter, k.Up, k.Down}
 	case migrateDone:
 		return []key.Binding{k.Detach, k.Quit}
 	}
@@ -323,8 +375,24 @@ func (s *migrateScreen) needs(m env) []need {
 	return []need{{"the computes of " + m.Plan().Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
 }
 
-// busy: a running migration is not left by Esc.
-func (s *migrateScreen) busy() bool { return s.stage == migrateReading || s.stage == migrateRunning }
+// esc: a running migration is not left by Esc (Ctrl+C stops watching; a
+// re-run continues).
+func (s *migrateScreen) esc(m env) bool { return s.stage == migrateReading || s.stage == migrateRunning }
+
+// summary is what the scrollback keeps after the wizard.
+func (s *migrateScreen) summary() string {
+	switch {
+	case s.stage != migrateDone || s.mig == nil:
+		return "Nothing was migrated."
+	case s.err != nil:
+		return fmt.Sprintf("The move of %s stopped: %s\n  run it again to continue: amlaks migrate %s -w %s", s.mig.Legacy.Name, s.err.Error(), s.mig.Legacy.Name, s.mig.Plan.Workspace.Name)
+	}
+	out := fmt.Sprintf("Moved %s to Kubernetes compute %s (%s, namespace %s), verified", s.mig.Legacy.Name, s.mig.Plan.Name, s.mig.Path, s.mig.Plan.Namespace)
+	if !s.rep.Detached {
+		out += fmt.Sprintf("\n  %s is still attached; detach it (never delete it) with: amlaks migrate %s -w %s --detach-legacy", s.mig.Legacy.Name, s.mig.Legacy.Name, s.mig.Plan.Workspace.Name)
+	}
+	return out
+}
 
 // modeScreen is the Mode step, with "Move a legacy AKS compute" added
 // once the workspace's computes are known to hold one.

@@ -693,9 +693,9 @@ func RunMigration(ctx context.Context, c Cloud, m *Migration, g *Guard, every ti
 		return rep, fail(PhaseVerify, err, "amlaks doctor "+m.Plan.Name+" says why; run migrate again to verify again")
 	}
 	rep.Verified = true
-	note := "verify green"
+	note := "deployed; call skipped: " + vr.Skipped
 	if vr.Called {
-		note = fmt.Sprintf("%s answered %d", vr.ScoringURI, vr.Status)
+		note = fmt.Sprintf("the throwaway endpoint answered %d", vr.Status)
 	}
 	say(PhaseVerify, false, note)
 	detach := m.Options.DetachLegacy || (confirmDetach != nil && confirmDetach())

@@ -108,6 +108,29 @@ func TestMigrateInPlace(t *testing.T) {
 		t.Errorf("a compute was deleted or detached: %v", d)
 	}
 
+	// the review's detach request is the one sent below
+	r, _ = rp.run("migrate", sim.ComputeLegacyLive, "-w", "mlw-prod", "--detach-legacy", "--dry-run", "-o", "json")
+	var review struct {
+		Phases []struct {
+			Kind     string `json:"kind"`
+			Rollback string `json:"rollback"`
+			Request  struct {
+				Method, Path string
+			} `json:"request"`
+		} `json:"phases"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.out), &review) != nil || len(review.Phases) == 0 {
+		t.Fatalf("dry run: %s", r)
+	}
+	shown := ""
+	for _, ph := range review.Phases {
+		if ph.Rollback == "" {
+			t.Errorf("phase %s has no rollback", ph.Kind)
+		}
+		if ph.Kind == "detach-legacy" {
+			shown = ph.Request.Method + " " + ph.Request.Path
+		}
+	}
 	r, _ = rp.run("migrate", sim.ComputeLegacyLive, "-w", "mlw-prod", "--yes", "--detach-legacy")
 	if r.code != 0 {
 		t.Fatalf("migrate --detach-legacy: %s", r)
@@ -127,8 +150,8 @@ func TestMigrateInPlace(t *testing.T) {
 		t.Errorf("compute PUTs: %d, want 1", n)
 	}
 	d := rp.sentMatching("DELETE ", "/computes/aks-inference?")
-	if len(d) != 1 || !strings.Contains(d[0], "underlyingResourceAction=Detach") {
-		t.Errorf("detach requests: %v", d)
+	if len(d) != 1 || !strings.Contains(d[0], "underlyingResourceAction=Detach") || strings.TrimSpace(d[0]) != shown {
+		t.Errorf("detach requests: %v; the review showed %q", d, shown)
 	}
 	if code, _ := rp.compute(sim.ComputeLegacyLive); code != 404 {
 		t.Errorf("the legacy compute after --detach-legacy: %d", code)

@@ -157,12 +157,11 @@ func ParseLegacyRead(logs string) (LegacyState, error) {
 			} `json:"status"`
 		} `json:"items"`
 	}
-	rest := logs
-	if err := dec.Decode(&list); err == nil {
-		rest = logs[dec.InputOffset():]
-	} else if !strings.Contains(logs, "not found") {
-		return s, fmt.Errorf("the v1 services could not be read: %w", err)
+	// kubectl prints an empty list for a namespace that does not exist
+	if err := dec.Decode(&list); err != nil {
+		return s, fmt.Errorf("the v1 services could not be read: %s", firstLine(logs))
 	}
+	rest := logs[dec.InputOffset():]
 	for _, it := range list.Items {
 		v := V1Service{Name: it.Metadata.Name, Replicas: it.Status.ReadyReplicas}
 		if n, err := strconv.Atoi(it.Metadata.Annotations["amlaks.sim/requests-per-minute"]); err == nil {
@@ -190,6 +189,11 @@ func ParseLegacyRead(logs string) (LegacyState, error) {
 		}
 	}
 	return s, nil
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return l
 }
 
 // LegacySecretCommand prints the v1 certificate secret.

@@ -186,25 +186,26 @@ func (s *migrateScreen) progress(pp wizard.PhaseProgress) {
 	s.lines = append(s.lines, text)
 }
 
+// move moves the cursor over n lines with ↑ and ↓.
+func (s *migrateScreen) move(k tea.KeyPressMsg, keys keyMap, n int) {
+	switch {
+	case key.Matches(k, keys.Up):
+		s.cursor = max(0, s.cursor-1)
+	case key.Matches(k, keys.Down):
+		s.cursor = max(0, min(n-1, s.cursor+1))
+	}
+}
+
 func (s *migrateScreen) key(m env, k tea.KeyPressMsg) tea.Cmd {
 	keys := m.Keys()
 	switch s.stage {
 	case migratePick:
-		switch {
-		case key.Matches(k, keys.Up):
-			s.cursor = max(0, s.cursor-1)
-		case key.Matches(k, keys.Down):
-			s.cursor = min(len(s.legacy)-1, s.cursor+1)
-		case key.Matches(k, keys.Enter) && len(s.legacy) > 0:
+		s.move(k, keys, len(s.legacy))
+		if key.Matches(k, keys.Enter) && len(s.legacy) > 0 {
 			return s.read(m, s.legacy[s.cursor].Name)
 		}
 	case migrateReview:
-		switch {
-		case key.Matches(k, keys.Up):
-			s.cursor = max(0, s.cursor-1)
-		case key.Matches(k, keys.Down):
-			s.cursor = min(len(s.phases)-1, s.cursor+1)
-		}
+		s.move(k, keys, len(s.phases))
 		if key.Matches(k, keys.Enter) && s.err == nil && s.mig != nil && !s.mig.Report.Blocked() {
 			s.stage, s.lines, s.order = migrateRunning, nil, nil
 			s.req = m.nextReq("migrate")
@@ -377,7 +378,9 @@ func (s *migrateScreen) needs(m env) []need {
 
 // esc: a running migration is not left by Esc (Ctrl+C stops watching; a
 // re-run continues).
-func (s *migrateScreen) esc(m env) bool { return s.stage == migrateReading || s.stage == migrateRunning }
+func (s *migrateScreen) esc(m env) bool {
+	return s.stage == migrateReading || s.stage == migrateRunning
+}
 
 // summary is what the scrollback keeps after the wizard.
 func (s *migrateScreen) summary() string {

@@ -84,12 +84,11 @@ its kubectl/az equivalent and its rollback.`,
 				if !a.canPrompt() {
 					return &Invalid{[]rules.Violation{wizard.Missing("yes", "migrate changes the cluster: review it with --dry-run, then add --yes")}}
 				}
-				fmt.Fprintf(a.s.Err, "Migrate %s to Kubernetes compute %s (%s, %d phases)? [y/N] ", name, m.Plan.Name, m.Path, len(phases))
-				line, err := a.prompter().line("")
+				ok, err := a.confirmLine(fmt.Sprintf("Migrate %s to Kubernetes compute %s (%s, %d phases)?", name, m.Plan.Name, m.Path, len(phases)))
 				if err != nil {
 					return err
 				}
-				if l := strings.ToLower(line); l != "y" && l != "yes" {
+				if !ok {
 					fmt.Fprintln(a.s.Err, "nothing changed")
 					return nil
 				}
@@ -97,10 +96,8 @@ its kubectl/az equivalent and its rollback.`,
 			var confirm func() bool
 			if !o.DetachLegacy && !yes && a.canPrompt() {
 				confirm = func() bool {
-					fmt.Fprintf(a.s.Err, "%s is verified. Detach the legacy compute %s now (a detach: the cluster stays)? [y/N] ", m.Plan.Name, name)
-					line, err := a.prompter().line("")
-					l := strings.ToLower(line)
-					return err == nil && (l == "y" || l == "yes")
+					ok, err := a.confirmLine(fmt.Sprintf("%s is verified. Detach the legacy compute %s now (a detach: the cluster stays)?", m.Plan.Name, name))
+					return err == nil && ok
 				}
 			}
 			a.lastWS = p.WorkspaceRef()
@@ -206,4 +203,16 @@ func (a *app) legacyMarks(cs []wizard.Compute, ws wizard.WorkspaceRef) {
 func fieldHelp(flag string) string {
 	in, _ := wizard.InputOf(flag)
 	return inputUsage(in)
+}
+
+// confirmLine asks a yes/no question on stderr and reads the answer line:
+// y or yes (any case) is yes, anything else no.
+func (a *app) confirmLine(question string) (bool, error) {
+	fmt.Fprintf(a.s.Err, "%s [y/N] ", question)
+	line, err := a.prompter().line("")
+	if err != nil {
+		return false, err
+	}
+	l := strings.ToLower(line)
+	return l == "y" || l == "yes", nil
 }

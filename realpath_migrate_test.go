@@ -176,7 +176,8 @@ func TestMigrateClean(t *testing.T) {
 	if n := len(rp.sentMatching("POST ", "kubectl delete")); n != 0 {
 		t.Fatalf("blocked, yet %d deletes were sent", n)
 	}
-	r, _ = rp.run("migrate", sim.ComputeLegacyTLS, "-w", "mlw-prod", "--save-secret", saved, "--keep-certificate", "--yes")
+	trace := filepath.Join(t.TempDir(), "trace.txt")
+	r, _ = rp.run("migrate", sim.ComputeLegacyTLS, "-w", "mlw-prod", "--save-secret", saved, "--keep-certificate", "--yes", "--debug-file", trace)
 	if r.code != 0 {
 		t.Fatalf("migrate: %s", r)
 	}
@@ -194,6 +195,13 @@ func TestMigrateClean(t *testing.T) {
 	}
 	if json.Unmarshal(b, &secret) != nil || secret.Metadata.Name != "azuremlfessl" || secret.Data["cert.pem"] == "" || secret.Data["key.pem"] == "" {
 		t.Errorf("saved secret: %.200s", b)
+	}
+	// the key is in the saved file only: not in the output, not in the trace
+	tr, _ := os.ReadFile(trace)
+	for _, leak := range []string{secret.Data["key.pem"][:40], "PRIVATE KEY"} {
+		if strings.Contains(r.out+r.err, leak) || strings.Contains(string(tr), leak) {
+			t.Errorf("the v1 private key leaked (%.12s…)", leak)
+		}
 	}
 	for _, o := range sim.LegacyObjects {
 		kind, name, _ := strings.Cut(o, "/")
@@ -307,5 +315,25 @@ func TestMigrateCleanStoppedContinues(t *testing.T) {
 	}
 	if n := len(rp.sentMatching("POST ", "kubectl delete")); n != 1 {
 		t.Errorf("router deletes sent: %d, want 1", n)
+	}
+}
+
+// TestMigrateUnsupportedVersionBlocks: a legacy compute whose cluster runs
+// a Kubernetes version the extension no longer supports is blocked before
+// anything changes, the fix naming the az aks upgrade command for it.
+func TestMigrateUnsupportedVersionBlocks(t *testing.T) {
+	rp := newRealPath(t)
+	code, v := rp.simJSON("PUT", mlwProdID+"/computes/aks-old?api-version=2024-04-01",
+		`{"location": "eastus", "properties": {"computeType": "AKS", "resourceId": "`+clusterIDOf("rg-aks", "aks-legacy")+`"}}`)
+	if code >= 300 {
+		t.Fatalf("v1 attach: %d %v", code, v)
+	}
+	r, _ := rp.run("migrate", "aks-old", "-w", "mlw-prod", "--dry-run")
+	if r.code != 2 || !strings.Contains(r.err, "BLOCK: Kubernetes 1.24.10 is not supported") ||
+		!strings.Contains(r.err, "az aks upgrade --resource-group rg-aks --name aks-legacy --kubernetes-version <a supported version>") {
+		t.Fatalf("migrate of a cluster on 1.24: %s", r)
+	}
+	if n := len(rp.sentMatching("POST ", "kubectl annotate")) + len(rp.sentMatching("PUT ", "/extensions/")); n != 0 {
+		t.Errorf("a dry run sent %d changes", n)
 	}
 }

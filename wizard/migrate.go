@@ -483,7 +483,8 @@ func MigrationPhases(c Cloud, m *Migration) ([]Phase, error) {
 	}
 	var out []Phase
 	ph, err := cmdPhase(PhaseRead, "read the v1 router of "+id.Name+": its objects, live v1 services, the "+LegacySecret+" secret",
-		LegacyReadCommand(m.Plan.Workspace.Name), "kubectl get deployments -n azureml-"+m.Plan.Workspace.Name+"\nkubectl get sa,svc,deploy,secret,cm -n default | grep azureml-fe",
+		LegacyReadCommand(m.Plan.Workspace.Name), "kubectl get deployments -n azureml-"+m.Plan.Workspace.Name+
+			"\nkubectl get sa,svc,deploy,secret,cm -n default | grep azureml-fe\nkubectl get clusterrole,clusterrolebinding | grep azureml-fe",
 		"nothing to undo: read only")
 	if err != nil {
 		return nil, err
@@ -499,7 +500,7 @@ func MigrationPhases(c Cloud, m *Migration) ([]Phase, error) {
 	} else {
 		if m.State.Has("secret/"+LegacySecret) || m.Options.SaveSecret != "" {
 			ph, err := cmdPhase(PhaseSaveSecret, "save the v1 certificate secret "+LegacySecret+" to "+orNone(m.Options.SaveSecret)+" (mode 0600)",
-				LegacySecretCommand, LegacySecretCommand+" > "+shq(orNone(m.Options.SaveSecret)), "delete the saved file once it is no longer needed: it holds a private key")
+				LegacySecretCommand, "(umask 077; "+LegacySecretCommand+" > "+shq(orNone(m.Options.SaveSecret))+")", "delete the saved file once it is no longer needed: it holds a private key")
 			if err != nil {
 				return nil, err
 			}

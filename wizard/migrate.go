@@ -3,8 +3,10 @@ package wizard
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -338,6 +340,19 @@ func secretPEM(secret []byte) (cert, key []byte, err error) {
 	return cert, key, nil
 }
 
+// certName is the first DNS name of a PEM certificate ("" none).
+func certName(certPEM []byte) string {
+	blk, _ := pem.Decode(certPEM)
+	if blk == nil {
+		return ""
+	}
+	c, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil || len(c.DNSNames) == 0 {
+		return ""
+	}
+	return c.DNSNames[0]
+}
+
 // PlanMigration reads the legacy compute, its cluster and its v1 router,
 // chooses the path (in place when v1 services are live, else clean; a
 // clean cut-over when asked), and makes the Kubernetes attach plan and
@@ -412,7 +427,13 @@ func PlanMigration(ctx context.Context, c Cloud, base *Plan, opt MigrateOptions)
 			from = opt.SaveSecret
 		}
 		if cert, key, err := secretPEM(src); err == nil {
-			p.TLS = rules.TLS{Mode: rules.TLSCustom, CertPEM: cert, KeyPEM: key, CNAME: cp.SSLCname, CertFile: "cert.pem", KeyFile: "key.pem"}
+			cname := cp.SSLCname
+			if strings.EqualFold(cp.SSLStatus, "Auto") {
+				// a Microsoft-issued certificate: the compute keeps only the
+				// leaf label; the name is the certificate's own
+				cname = certName(cert)
+			}
+			p.TLS = rules.TLS{Mode: rules.TLSCustom, CertPEM: cert, KeyPEM: key, CNAME: cname, CertFile: "cert.pem", KeyFile: "key.pem"}
 			m.CertSource = from
 		}
 	}

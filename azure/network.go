@@ -48,5 +48,3 @@ func (c *Client) Subnet(ctx context.Context, sub, resourceGroup, vnet, subnet st
 	}
 	return s, nil
 }
-
-var _ wizard.NetworkCloud = (*Client)(nil)

@@ -81,9 +81,9 @@ func (b *browser) update(msg tea.Msg) (picked string, done bool, cmd tea.Cmd) {
 	return "", false, cmd
 }
 
-func (b *browser) view(m env, w int) string {
+func (b *browser) view(m *common, w int) string {
 	if b.form == nil {
-		return m.Spinner() + " reading the folder…\n"
+		return m.spinner + " reading the folder…\n"
 	}
 	if b.width != w {
 		b.width = w

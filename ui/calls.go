@@ -9,7 +9,7 @@ import (
 	"github.com/amlaks/amlaks/wizard/files"
 )
 
-// The Cmds a screen asks for through env: each takes what it needs from
+// The Cmds a screen asks for through *common: each takes what it needs from
 // the router now, on the event loop, and runs the call in its goroutine.
 
 // checkName asks Azure whether the name is taken in the workspace (404 is

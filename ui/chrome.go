@@ -35,17 +35,17 @@ func (m *Model) body(w, h int) string {
 
 func (m *Model) bodyOf(w, h int) string {
 	s := m.cur()
-	for _, n := range s.needs(m) {
+	for _, n := range s.needs(m.common()) {
 		if n.sl.err != nil {
 			return m.errorPanel("Could not load "+n.what, n.sl.err, w)
 		}
 	}
-	for _, n := range s.needs(m) {
+	for _, n := range s.needs(m.common()) {
 		if !n.sl.ok {
 			return m.spin.View() + " loading " + n.what + "…"
 		}
 	}
-	return s.view(m, w, h)
+	return s.view(m.common(), w, h)
 }
 
 // errorPanel says what was being done, the error, its hint and the keys.
@@ -152,7 +152,7 @@ func (m *Model) needsNow() []need {
 	if m.cloud == nil {
 		return nil
 	}
-	return m.cur().needs(m)
+	return m.cur().needs(m.common())
 }
 
 func (m *Model) footer(w int) string {
@@ -174,7 +174,7 @@ func (m *Model) shortKeys() []key.Binding {
 	}
 	var ks []key.Binding
 	failed := false
-	for _, n := range m.cur().needs(m) {
+	for _, n := range m.cur().needs(m.common()) {
 		if n.sl.err != nil {
 			failed = true
 		}
@@ -182,7 +182,7 @@ func (m *Model) shortKeys() []key.Binding {
 	if failed {
 		ks = []key.Binding{k.Retry, k.Back, k.Quit}
 	} else {
-		ks = m.cur().help(m)
+		ks = m.cur().help(m.common())
 		if m.step != wizard.StepSubmit && !bindsKey(ks, "esc") {
 			ks = append(ks, k.Back)
 		}
@@ -198,7 +198,7 @@ func (m *Model) fullHelp(w int) string {
 	var b strings.Builder
 	b.WriteString(m.st.Title.Render("Keys") + "\n\n")
 	m.help.SetWidth(w)
-	own := m.cur().help(m)
+	own := m.cur().help(m.common())
 	// each key once: the navigation group leaves out what the step lists
 	var nav []key.Binding
 	for _, b := range []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End} {

@@ -17,8 +17,11 @@ type dialog struct {
 	title string
 	form  *huh.Form
 	yes   *bool
-	onYes func(m env) tea.Cmd
-	onNo  func(m env) tea.Cmd
+	onYes func(m *common) tea.Cmd
+	onNo  func(m *common) tea.Cmd
+	// onYesRouter, when set, answers yes on the router itself (its own
+	// dialogs: leaving the wizard) instead of onYes.
+	onYesRouter func(m *Model) tea.Cmd
 	// ctrlCYes: a second Ctrl+C answers yes (leaving the wizard).
 	ctrlCYes bool
 	// command is shown under the question, kept whole (a command to copy:
@@ -27,7 +30,7 @@ type dialog struct {
 }
 
 // newDialog builds the question; def is the preselected answer.
-func newDialog(title, desc, yes, no string, def bool, onYes, onNo func(m env) tea.Cmd) *dialog {
+func newDialog(title, desc, yes, no string, def bool, onYes, onNo func(m *common) tea.Cmd) *dialog {
 	v := def
 	c := huh.NewConfirm().Title(title).Description(desc).Affirmative(yes).Negative(no).Value(&v)
 	f := huh.NewForm(huh.NewGroup(c)).WithShowHelp(false).WithTheme(cachedTheme(huh.ThemeBase))
@@ -41,6 +44,14 @@ func (m *Model) open(d *dialog) tea.Cmd {
 	return d.form.Init()
 }
 
+// yes runs the dialog's answer yes.
+func (m *Model) yes(d *dialog) tea.Cmd {
+	if d.onYesRouter != nil {
+		return d.onYesRouter(m)
+	}
+	return d.onYes(m.common())
+}
+
 // onDialog gives msg to the open dialog and ends it when answered.
 func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
 	d := m.dialog
@@ -48,11 +59,11 @@ func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
 		switch {
 		case k.String() == "ctrl+c" && d.ctrlCYes:
 			m.dialog = nil
-			return d.onYes(m)
+			return m.yes(d)
 		case k.String() == "ctrl+c", key.Matches(k, m.keys.Back):
 			m.dialog = nil
 			if d.onNo != nil {
-				return d.onNo(m)
+				return d.onNo(m.common())
 			}
 			return nil
 		}
@@ -65,16 +76,16 @@ func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
 	case huh.StateCompleted:
 		m.dialog = nil
 		if *d.yes {
-			return d.onYes(m)
+			return m.yes(d)
 		}
 		if d.onNo != nil {
-			return d.onNo(m)
+			return d.onNo(m.common())
 		}
 		return nil
 	case huh.StateAborted:
 		m.dialog = nil
 		if d.onNo != nil {
-			return d.onNo(m)
+			return d.onNo(m.common())
 		}
 		return nil
 	}

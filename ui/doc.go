@@ -2,12 +2,15 @@
 // (Model) over the step table (wizard.FlowFor: the rows of the plan's mode
 // and compute type), a screen per step, keys and styles.
 //
-// A screen gets env (env.go), not *Model: the plan to read, the typed
-// store and the Cmds that fill it, the Cmds of its own calls (name check,
-// preflight, PEM read, detach) and the few things it may ask of the router
-// (flash a line, go to a step, open a dialog, submit). The compiler keeps
-// screens off the router's state; TestScreensDoNotWriteThePlan reads their
-// source for the rest (no write under Plan(), no assertion back to *Model).
+// A screen gets *common (env.go), not *Model: plain values of the moment
+// (keys, styles, height, the spinner's frame, the time), the plan to read
+// (Plan, a View) and four small interfaces grouped by purpose: show (labels
+// and figures beside the plan), data (the typed store), calls (the Cmds
+// that call Azure: the fetches and a screen's own calls) and nav (what it
+// may ask of the router: flash a line, go to a step, open a dialog,
+// submit). The compiler keeps screens off the router's state;
+// TestScreensDoNotWriteThePlan reads their source for the rest (no write
+// under Plan(), no assertion back to *Model).
 //
 // The router alone writes the plan: a screen returns an answer message
 // (answerMsg: field and value) and the router records it

@@ -495,3 +495,10 @@ func withHelpKey(b key.Binding, keys, desc string) key.Binding {
 	b.SetHelp(keys, desc)
 	return b
 }
+
+// formScreen is the help, typing and needs of a screen that is one form.
+type formScreen struct{ f *form }
+
+func (s formScreen) help(m *common) []key.Binding { return s.f.help(m.keys) }
+func (s formScreen) typing(m *common) bool        { return s.f.focused().isText() }
+func (s formScreen) needs(m *common) []need       { return nil }

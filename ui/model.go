@@ -80,30 +80,30 @@ type Model struct {
 }
 
 // screen is one step's view. Screens are pointers kept by the router;
-// each method gets the router as env, the little of it a screen may see.
+// each method gets the router as *common, the little of it a screen may see.
 type screen interface {
 	// enter runs when the step becomes the current one.
-	enter(m env) tea.Cmd
+	enter(m *common) tea.Cmd
 	// update gets keys (after the router's global keys) and every data
 	// message (after the router stored it).
-	update(m env, msg tea.Msg) tea.Cmd
-	view(m env, w, h int) string
-	help(m env) []key.Binding
+	update(m *common, msg tea.Msg) tea.Cmd
+	view(m *common, w, h int) string
+	help(m *common) []key.Binding
 	// typing reports a focused free-text field or filter: letters (q) are
 	// text there. '?' is help everywhere unless the screen has a
 	// literalQuestionMark method (file paths).
-	typing(m env) bool
+	typing(m *common) bool
 	// needs lists the data the step cannot be shown without.
-	needs(m env) []need
+	needs(m *common) []need
 }
 
 // escaper is a screen with an inner state that Esc leaves first.
-type escaper interface{ esc(m env) bool }
+type escaper interface{ esc(m *common) bool }
 
 // cmdEscaper is an escaper whose Esc may start work (the review's
 // preflight when Esc leaves the operation screen for it).
 type cmdEscaper interface {
-	escCmd(m env) (bool, tea.Cmd)
+	escCmd(m *common) (bool, tea.Cmd)
 }
 
 // need is data a step waits for.
@@ -262,7 +262,7 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			return nil
 		}
 		if m.op == nil || !m.op.confirm {
-			cmds = append(cmds, m.cur().update(m, msg))
+			cmds = append(cmds, m.cur().update(m.common(), msg))
 		}
 	case dataAnswer:
 		_, err := msg.request()
@@ -278,7 +278,7 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 				cmds = append(cmds, m.goTo(wizard.StepReview))
 			}
 			cmds = append(cmds, m.onData(msg))
-			cmds = append(cmds, m.cur().update(m, msg))
+			cmds = append(cmds, m.cur().update(m.common(), msg))
 			cmds = append(cmds, m.replayTypeAhead())
 		}
 		if err == nil {
@@ -300,7 +300,7 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			cmds = append(cmds, m.onDialog(msg))
 			break
 		}
-		cmds = append(cmds, m.cur().update(m, msg))
+		cmds = append(cmds, m.cur().update(m.common(), msg))
 		switch msg := msg.(type) {
 		case preflightMsg:
 			if msg.err == nil {

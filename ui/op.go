@@ -319,7 +319,7 @@ func (m *Model) onOp(msg tea.Msg) tea.Cmd {
 // agree on whether the name is taken.
 func (m *Model) opEnded() tea.Cmd {
 	if s, ok := m.screens[wizard.StepName].(*nameScreen); ok {
-		s.forget(m)
+		s.forget(m.common())
 	}
 	return m.fetchComputes(true)
 }

@@ -587,15 +587,7 @@ func (p *picker) view(st *styles, w, height int) string {
 		height--
 	}
 	ws := p.widths(w)
-	var hdr strings.Builder
-	hdr.WriteString("  ")
-	for i, c := range p.cols {
-		if ws[i] == 0 {
-			continue
-		}
-		if i > 0 {
-			hdr.WriteByte(' ')
-		}
+	hdr := p.line("  ", ws, func(i int) string {
 		t := p.title(i)
 		if i == p.sortCol && p.userSorted {
 			arrow := "↑"
@@ -606,9 +598,9 @@ func (p *picker) view(st *styles, w, height int) string {
 			// column (a right-aligned title keeps its place)
 			t += arrow
 		}
-		hdr.WriteString(fit(t, ws[i], c.Right))
-	}
-	b.WriteString(st.Header.Render(strings.TrimRight(hdr.String(), " ")))
+		return t
+	})
+	b.WriteString(st.Header.Render(hdr))
 	height--
 	if len(p.matches) == 0 {
 		b.WriteByte('\n')
@@ -639,22 +631,11 @@ func (p *picker) view(st *styles, w, height int) string {
 	end := min(len(p.matches), p.offset+height)
 	for j := p.offset; j < end; j++ {
 		r := p.rows[p.matches[j]]
-		var line strings.Builder
+		lead := "  "
 		if j == p.cursor {
-			line.WriteString("› ")
-		} else {
-			line.WriteString("  ")
+			lead = "› "
 		}
-		for i, c := range p.cols {
-			if ws[i] == 0 {
-				continue
-			}
-			if i > 0 {
-				line.WriteByte(' ')
-			}
-			line.WriteString(fit(p.cell(r, i), ws[i], c.Right))
-		}
-		s := strings.TrimRight(line.String(), " ")
+		s := p.line(lead, ws, func(i int) string { return p.cell(r, i) })
 		b.WriteByte('\n')
 		switch {
 		case j == p.cursor:
@@ -693,4 +674,21 @@ func quoteUI(s string) string {
 		s = s[:40] + "…"
 	}
 	return "'" + s + "'"
+}
+
+// line is one line of the table after lead: each shown column's text
+// fitted to its width ws[i], one space apart, trailing spaces trimmed.
+func (p *picker) line(lead string, ws []int, text func(i int) string) string {
+	var b strings.Builder
+	b.WriteString(lead)
+	for i, c := range p.cols {
+		if ws[i] == 0 {
+			continue
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(fit(text(i), ws[i], c.Right))
+	}
+	return strings.TrimRight(b.String(), " ")
 }

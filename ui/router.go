@@ -112,7 +112,7 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 	wizard.DecideLTS(m.plan, m.known())
 	// a flag answered this step but its answer fails: say why
 	m.flash = m.flagWhy(id)
-	return m.cur().enter(m)
+	return m.cur().enter(m.common())
 }
 
 // advance moves to the step after the current one.
@@ -162,7 +162,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.showHelp = false
 		return nil
 	}
-	typing := m.cur().typing(m)
+	typing := m.cur().typing(m.common())
 	_, literalQ := m.cur().(interface{ literalQuestionMark() })
 	if key.Matches(msg, k.Help) && !literalQ {
 		m.showHelp = true
@@ -170,7 +170,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	// A step waiting for data or showing a load error takes only retry,
 	// back and quit.
-	for _, n := range m.cur().needs(m) {
+	for _, n := range m.cur().needs(m.common()) {
 		if n.sl.err != nil {
 			switch {
 			case key.Matches(msg, k.Demo) && m.canOfferDemo(n.sl.err):
@@ -187,12 +187,12 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 	}
-	for _, n := range m.cur().needs(m) {
+	for _, n := range m.cur().needs(m.common()) {
 		if !n.sl.ok {
 			if key.Matches(msg, k.Back) {
 				return m.back()
 			}
-			if msg.Text != "" && m.cur().typing(m) && len(m.typeAhead) < 64 {
+			if msg.Text != "" && m.cur().typing(m.common()) && len(m.typeAhead) < 64 {
 				// typed while loading (a filter): kept, and given to the
 				// step once its data is in
 				m.typeAhead = append(m.typeAhead, msg)
@@ -202,11 +202,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if key.Matches(msg, k.Back) {
 		if e, ok := m.cur().(cmdEscaper); ok {
-			if handled, cmd := e.escCmd(m); handled {
+			if handled, cmd := e.escCmd(m.common()); handled {
 				return cmd
 			}
 		}
-		if e, ok := m.cur().(escaper); ok && e.esc(m) {
+		if e, ok := m.cur().(escaper); ok && e.esc(m.common()) {
 			return nil
 		}
 		return m.back()
@@ -214,7 +214,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion && m.step != wizard.StepMigrate {
 		return m.leave()
 	}
-	return m.cur().update(m, msg)
+	return m.cur().update(m.common(), msg)
 }
 
 func (m *Model) onConfirmKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -318,8 +318,9 @@ func (m *Model) leave() tea.Cmd {
 	}
 	d := newDialog("Leave the wizard?",
 		"Nothing was sent to Azure. Your answers are kept in the command below, which opens the wizard at the first step still open.",
-		"Leave", "Stay", false, func(e env) tea.Cmd { return e.(*Model).quitKeeping(cmd) }, nil)
+		"Leave", "Stay", false, nil, nil)
 	d.ctrlCYes, d.command = true, cmd
+	d.onYesRouter = func(m *Model) tea.Cmd { return m.quitKeeping(cmd) }
 	return m.open(d)
 }
 
@@ -374,7 +375,7 @@ func (m *Model) replayTypeAhead() tea.Cmd {
 	m.typeAhead = nil
 	var cmds []tea.Cmd
 	for _, k := range keys {
-		cmds = append(cmds, m.cur().update(m, k))
+		cmds = append(cmds, m.cur().update(m.common(), k))
 	}
 	return tea.Batch(cmds...)
 }

@@ -44,45 +44,45 @@ func newClusterScreen() screen {
 	}, true, "type to filter; ctrl+o pastes a resource ID")}
 }
 
-func (s *clusterScreen) enter(m env) tea.Cmd {
+func (s *clusterScreen) enter(m *common) tea.Cmd {
 	s.sync(m)
-	return tea.Batch(m.fetchClusters(false), m.fetchAttachments(false), m.fetchRegions(false), m.fetchClusterVersions())
+	return tea.Batch(m.calls.fetchClusters(false), m.calls.fetchAttachments(false), m.calls.fetchRegions(false), m.calls.fetchClusterVersions())
 }
 
 // facts evaluates one cluster; nil when its region's versions are not
 // loaded yet.
-func (s *clusterScreen) facts(m env, cl wizard.Cluster) []rules.Finding {
-	vs, sl := m.versionsData(cl.Region)
+func (s *clusterScreen) facts(m *common, cl wizard.Cluster) []rules.Finding {
+	vs, sl := m.data.versionsData(cl.Region)
 	if !sl.ok {
 		return nil
 	}
-	regs, _ := m.regionsData()
-	idx, _ := m.attachmentsData()
-	exts, esl := m.extensionsData()
+	regs, _ := m.data.regionsData()
+	idx, _ := m.data.attachmentsData()
+	exts, esl := m.data.extensionsData()
 	ext, haveExt := exts[strings.ToLower(cl.ID)]
-	bmap, _ := m.bindingsData()
+	bmap, _ := m.data.bindingsData()
 	bs, haveBs := bmap[strings.ToLower(cl.ID)]
 	p := m.Plan()
 	fs := wizard.ClusterFindings(cl, &p, vs, wizard.PairsOf(regs, p.Workspace.Region), idx.Of(cl.ID), ext, haveExt, esl.ok, bs, haveBs)
 	if fs == nil {
 		fs = []rules.Finding{}
 	}
-	if key := (&wizard.Plan{Mode: wizard.ModeAttach, ClusterID: cl.ID}).GuardKey(); m.guardBusy(key) {
+	if key := (&wizard.Plan{Mode: wizard.ModeAttach, ClusterID: cl.ID}).GuardKey(); m.nav.guardBusy(key) {
 		fs = append(fs, rules.Finding{Code: "in-flight", Severity: rules.Block, Message: "an attach of " + cl.Name + " is already running from this session",
 			Fix: "wait for it to finish: two attachments of one cluster break the first"})
 	}
 	return fs
 }
 
-func (s *clusterScreen) sync(m env) {
-	cls, sl := m.clustersData()
-	_, asl := m.attachmentsData()
-	_, rsl := m.regionsData()
-	_, esl := m.extensionsData()
-	_, bsl := m.bindingsData()
+func (s *clusterScreen) sync(m *common) {
+	cls, sl := m.data.clustersData()
+	_, asl := m.data.attachmentsData()
+	_, rsl := m.data.regionsData()
+	_, esl := m.data.extensionsData()
+	_, bsl := m.data.bindingsData()
 	sig := string(m.Plan().Purpose) + string(m.Plan().ComputeType) + slotSig(sl) + slotSig(asl) + slotSig(rsl) + slotSig(esl) + slotSig(bsl)
 	for _, cl := range cls {
-		_, vsl := m.versionsData(cl.Region)
+		_, vsl := m.data.versionsData(cl.Region)
 		sig += slotSig(vsl)
 	}
 	if sig == s.last {
@@ -184,7 +184,7 @@ func badgeOf(fs []rules.Finding) (string, int) {
 }
 
 // byID parses the typed resource ID and finds the cluster.
-func (s *clusterScreen) byID(m env) (int, string, bool) {
+func (s *clusterScreen) byID(m *common) (int, string, bool) {
 	v := strings.TrimSpace(s.id.Value())
 	if v == "" {
 		return -1, "paste or type the cluster's resource ID", false
@@ -211,29 +211,29 @@ func (s *clusterScreen) byID(m env) (int, string, bool) {
 	return -1, fmt.Sprintf("no AKS cluster %s in resource group %s of this subscription", id.Name, id.ResourceGroup), false
 }
 
-func (s *clusterScreen) choose(m env, i int) tea.Cmd {
+func (s *clusterScreen) choose(m *common, i int) tea.Cmd {
 	cl := s.clusters[i]
 	fs := s.findings[i]
 	if fs == nil {
-		m.Flash("still checking " + cl.Name + "…")
+		m.nav.Flash("still checking " + cl.Name + "…")
 		return nil
 	}
 	for _, f := range fs {
 		if f.Severity == rules.Block {
-			m.Flash(cl.Name + " cannot be attached: " + f.Message)
+			m.nav.Flash(cl.Name + " cannot be attached: " + f.Message)
 			return nil
 		}
 	}
 	return answer(wizard.FCluster, cl)
 }
 
-func (s *clusterScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *clusterScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	if s.idMode {
-		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.Keys().Enter) {
+		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
 			i, why, ok := s.byID(m)
 			if !ok {
-				m.Flash(why)
+				m.nav.Flash(why)
 				return nil
 			}
 			return s.choose(m, i)
@@ -253,23 +253,23 @@ func (s *clusterScreen) update(m env, msg tea.Msg) tea.Cmd {
 		}
 	case tea.KeyPressMsg:
 		switch {
-		case key.Matches(msg, m.Keys().PasteID):
+		case key.Matches(msg, m.keys.PasteID):
 			s.idMode = true
 			return s.id.Focus()
-		case key.Matches(msg, m.Keys().Enter):
+		case key.Matches(msg, m.keys.Enter):
 			i := s.p.selected()
 			if i < 0 {
-				m.Flash("no cluster matches: widen the filter")
+				m.nav.Flash("no cluster matches: widen the filter")
 				return nil
 			}
 			return s.choose(m, i)
 		}
 	}
-	_, cmd := s.p.update(msg, m.Keys(), 5)
+	_, cmd := s.p.update(msg, m.keys, 5)
 	return cmd
 }
 
-func (s *clusterScreen) esc(m env) bool {
+func (s *clusterScreen) esc(m *common) bool {
 	if s.idMode {
 		s.idMode = false
 		s.id.Blur()
@@ -278,8 +278,8 @@ func (s *clusterScreen) esc(m env) bool {
 	return false
 }
 
-func (s *clusterScreen) view(m env, w, h int) string {
-	st := m.Styles()
+func (s *clusterScreen) view(m *common, w, h int) string {
+	st := m.st
 	var head strings.Builder
 	head.WriteString(wrap(st.Muted.Render(fmt.Sprintf("AKS clusters of the subscription, checked for %s use in %s (another region is allowed).",
 		strings.ToLower(m.Plan().Purpose.Label()), m.Plan().Workspace.Name)), w))
@@ -304,7 +304,7 @@ func (s *clusterScreen) view(m env, w, h int) string {
 		badge, _ := badgeOf(fs)
 		det.WriteString(st.Header.Render(cl.Name) + " " + badgeStyled(st, badge) + "\n")
 		if fs == nil {
-			det.WriteString(m.Spinner() + " checking the versions of " + cl.Region + "…\n")
+			det.WriteString(m.spinner + " checking the versions of " + cl.Region + "…\n")
 		}
 		for _, f := range sortFindings(fs) {
 			det.WriteString(findingLine(st, f, w) + "\n")
@@ -337,23 +337,23 @@ func badgeStyled(st *styles, b string) string {
 	return st.Muted.Render(b)
 }
 
-func (s *clusterScreen) help(m env) []key.Binding {
-	k := m.Keys()
+func (s *clusterScreen) help(m *common) []key.Binding {
+	k := m.keys
 	if s.idMode {
 		return []key.Binding{withHelp(k.Enter, "attach this one"), withHelp(k.Back, "back to the list")}
 	}
 	return []key.Binding{k.Enter, k.PasteID}
 }
 
-func (s *clusterScreen) typing(m env) bool { return true }
+func (s *clusterScreen) typing(m *common) bool { return true }
 
-func (s *clusterScreen) needs(m env) []need {
-	_, sl := m.clustersData()
-	_, asl := m.attachmentsData()
-	_, rsl := m.regionsData()
+func (s *clusterScreen) needs(m *common) []need {
+	_, sl := m.data.clustersData()
+	_, asl := m.data.attachmentsData()
+	_, rsl := m.data.regionsData()
 	return []need{
-		{"the subscription's AKS clusters", sl, func() tea.Cmd { return m.fetchClusters(true) }},
-		{"the attachments of every workspace", asl, func() tea.Cmd { return m.fetchAttachments(true) }},
-		{"regions", rsl, func() tea.Cmd { return m.fetchRegions(true) }},
+		{"the subscription's AKS clusters", sl, func() tea.Cmd { return m.calls.fetchClusters(true) }},
+		{"the attachments of every workspace", asl, func() tea.Cmd { return m.calls.fetchAttachments(true) }},
+		{"regions", rsl, func() tea.Cmd { return m.calls.fetchRegions(true) }},
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/amlaks/amlaks/rules"
@@ -19,7 +18,7 @@ import (
 // as it is edited, and sent to the router as one answer.
 
 func newComputeTypeScreen() screen {
-	return tableChoiceScreen(wizard.StepComputeType, func(m env) string { return "What kind of compute target?" })
+	return tableChoiceScreen(wizard.StepComputeType, func(m *common) string { return "What kind of compute target?" })
 }
 
 // newK8sVersionScreen picks the cluster's Kubernetes version from the
@@ -27,16 +26,19 @@ func newComputeTypeScreen() screen {
 func newK8sVersionScreen() screen {
 	return &pickScreen{
 		p: newPicker([]column{{Title: "Version", Width: 9}, {Title: "Newest patch", Width: 13}, {Title: "Notes", Width: 30, Flex: 2}}, false, ""),
-		intro: func(m env) string {
-			return "The Kubernetes version of the new cluster in " + m.regionLabel(m.Plan().Region) + ": a real choice here (the region's default is preselected)."
+		intro: func(m *common) string {
+			return "The Kubernetes version of the new cluster in " + m.show.regionLabel(m.Plan().Region) + ": a real choice here (the region's default is preselected)."
 		},
-		need: func(m env) need {
-			_, sl := m.versionsData(m.Plan().Region)
-			return need{"the Kubernetes versions of " + m.Plan().Region, sl, func() tea.Cmd { return m.fetchVersions(m.Plan().Region, reqVersions, true) }}
+		need: func(m *common) need {
+			_, sl := m.data.versionsData(m.Plan().Region)
+			return need{"the Kubernetes versions of " + m.Plan().Region, sl, func() tea.Cmd { return m.calls.fetchVersions(m.Plan().Region, reqVersions, true) }}
 		},
-		sig: func(m env) string { _, sl := m.versionsData(m.Plan().Region); return m.Plan().Region + slotSig(sl) },
-		rows: func(m env) ([]row, string) {
-			vs, _ := m.versionsData(m.Plan().Region)
+		sig: func(m *common) string {
+			_, sl := m.data.versionsData(m.Plan().Region)
+			return m.Plan().Region + slotSig(sl)
+		},
+		rows: func(m *common) ([]row, string) {
+			vs, _ := m.data.versionsData(m.Plan().Region)
 			vs = rules.SortVersions(vs)
 			rows := make([]row, 0, len(vs))
 			for _, v := range vs {
@@ -56,10 +58,10 @@ func newK8sVersionScreen() screen {
 				}
 				rows = append(rows, row{Cells: []string{v.Version, patch, strings.Join(notes, ", ")}, Filter: v.Version})
 			}
-			return rows, wizard.Offer(m.Plan(), m.Step(), m.known())
+			return rows, wizard.Offer(m.Plan(), m.nav.Step(), m.show.known())
 		},
-		choose: func(m env, i int) tea.Cmd {
-			vs, _ := m.versionsData(m.Plan().Region)
+		choose: func(m *common, i int) tea.Cmd {
+			vs, _ := m.data.versionsData(m.Plan().Region)
 			vs = rules.SortVersions(vs)
 			v := vs[i]
 			if l := v.PatchList(); len(l) > 0 {
@@ -72,27 +74,27 @@ func newK8sVersionScreen() screen {
 
 // k8sForm is a step answered by a small form.
 type k8sForm struct {
-	f      *form
+	formScreen
 	loaded bool
 	intro  string
-	load   func(m env, s *k8sForm)
+	load   func(m *common, s *k8sForm)
 	// value is the step's answer from the form.
 	value func(s *k8sForm) any
 	field wizard.Field
-	notes func(m env, s *k8sForm) []string
+	notes func(m *common, s *k8sForm) []string
 	// extra checks what the plan cannot hold (a field typed wrong)
-	extra func(m env, s *k8sForm) []rules.Violation
+	extra func(m *common, s *k8sForm) []rules.Violation
 	// fetch loads what the step's check looks up (nil: nothing)
-	fetch func(m env) tea.Cmd
+	fetch func(m *common) tea.Cmd
 }
 
-func (s *k8sForm) enter(m env) tea.Cmd {
+func (s *k8sForm) enter(m *common) tea.Cmd {
 	fresh := !s.loaded
 	if fresh {
 		s.loaded = true
 		s.load(m, s)
 	}
-	s.f.open(m.Styles(), fresh)
+	s.f.open(m.st, fresh)
 	if s.fetch != nil {
 		return s.fetch(m)
 	}
@@ -100,34 +102,34 @@ func (s *k8sForm) enter(m env) tea.Cmd {
 }
 
 // problems checks the form's answer with the step's own check.
-func (s *k8sForm) problems(m env) []rules.Violation {
+func (s *k8sForm) problems(m *common) []rules.Violation {
 	trial := m.Plan().Clone()
 	if err := trial.Answer(s.field, s.value(s)); err != nil {
 		return []rules.Violation{{Field: string(s.field), Message: err.Error()}}
 	}
-	vs := wizard.Check(trial, m.Step(), m.known())
+	vs := wizard.Check(trial, m.nav.Step(), m.show.known())
 	if s.extra != nil {
 		vs = append(vs, s.extra(m, s)...)
 	}
 	return vs
 }
 
-func (s *k8sForm) update(m env, msg tea.Msg) tea.Cmd {
+func (s *k8sForm) update(m *common, msg tea.Msg) tea.Cmd {
 	_, done, cmd := s.f.update(msg)
 	if !done {
 		return cmd
 	}
 	if vs := s.problems(m); len(vs) > 0 {
-		s.f.reopen(m.Styles(), vs[0].Field)
-		m.Flash("not yet: " + vs[0].Message)
+		s.f.reopen(m.st, vs[0].Field)
+		m.nav.Flash("not yet: " + vs[0].Message)
 		return nil
 	}
 	return answer(s.field, s.value(s))
 }
 
-func (s *k8sForm) view(m env, w, h int) string {
+func (s *k8sForm) view(m *common, w, h int) string {
 	var b strings.Builder
-	b.WriteString(wrap(m.Styles().Muted.Render(s.intro), w) + "\n\n")
+	b.WriteString(wrap(m.st.Muted.Render(s.intro), w) + "\n\n")
 	// a message under the field it is about; the others under the form
 	byField := map[string][]string{}
 	var rest []string
@@ -141,37 +143,30 @@ func (s *k8sForm) view(m env, w, h int) string {
 	b.WriteString(s.f.view(w, byField))
 	b.WriteString("\n")
 	for _, msg := range rest {
-		b.WriteString(wrap(m.Styles().Error.Render("✗ "+wizardWords(msg)), w) + "\n")
+		b.WriteString(wrap(m.st.Error.Render("✗ "+wizardWords(msg)), w) + "\n")
 	}
 	if s.notes != nil {
 		for _, n := range s.notes(m, s) {
-			b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render(n), w) + "\n")
+			b.WriteString(m.st.note(n, w))
 		}
 	}
 	return b.String()
 }
 
-func (s *k8sForm) help(m env) []key.Binding {
-	k := m.Keys()
-	return s.f.help(k)
-}
-func (s *k8sForm) typing(m env) bool  { return s.f.focused().isText() }
-func (s *k8sForm) needs(m env) []need { return nil }
-
 func newNewClusterScreen() screen {
 	name := textField("cluster", "AKS cluster name", "aks-ml")
 	rg := textField("cluster-resource-group", "Resource group", "rg-ml")
 	return &k8sForm{
-		f: &form{fields: []*formField{name, rg}}, field: wizard.FNewCluster,
+		formScreen: formScreen{&form{fields: []*formField{name, rg}}}, field: wizard.FNewCluster,
 		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it created-by=amlaks, so a re-run continues with it.",
-		load: func(m env, s *k8sForm) {
+		load: func(m *common, s *k8sForm) {
 			name.text = m.Plan().SuggestedClusterName()
 			rg.text = m.Plan().NewClusterGroup()
 		},
 		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },
 		// the subscription's clusters, listed once: a name already taken
 		// by a cluster amlaks did not create is marked as it is typed
-		fetch: func(m env) tea.Cmd { return m.fetchClusters(false) },
+		fetch: func(m *common) tea.Cmd { return m.calls.fetchClusters(false) },
 	}
 }
 
@@ -180,9 +175,9 @@ func newAPIAccessScreen() screen {
 	ranges := textField("authorized-ip-ranges", "Authorized ranges", "20.12.34.0/24, 52.168.1.7")
 	ranges.show = func() bool { return wizard.APIAccess(access.picked()) == wizard.APIAuthorized }
 	return &k8sForm{
-		f: &form{fields: []*formField{access, ranges}}, field: wizard.FAPIAccess,
+		formScreen: formScreen{&form{fields: []*formField{access, ranges}}}, field: wizard.FAPIAccess,
 		intro: "How the cluster's API server is reached: public, public limited to authorized IP ranges (add Azure ML's ranges of the workspace region and its pair), or private.",
-		load: func(m env, s *k8sForm) {
+		load: func(m *common, s *k8sForm) {
 			access.pick(string(m.Plan().APIAccess))
 			ranges.text = strings.Join(m.Plan().AuthorizedRanges, ", ")
 		},
@@ -200,9 +195,9 @@ func newRouterScreen() screen {
 	router := tableField("router", "Inference router", wizard.RouterChoices)
 	ha := tableField("router-ha", "High availability", wizard.RouterHAChoices)
 	return &k8sForm{
-		f: &form{fields: []*formField{router, ha}}, field: wizard.FRouter,
+		formScreen: formScreen{&form{fields: []*formField{router, ha}}}, field: wizard.FRouter,
 		intro: "How scoring requests reach the cluster's inference router (azureml-fe). High availability runs it on 3 nodes and needs 3 nodes or more.",
-		load: func(m env, s *k8sForm) {
+		load: func(m *common, s *k8sForm) {
 			router.pick(string(m.Plan().Router))
 			ha.pick(strconv.FormatBool(m.Plan().HA()))
 		},
@@ -226,10 +221,10 @@ func newNamespaceScreen() screen {
 		return a
 	}
 	return &k8sForm{
-		f: &form{fields: []*formField{ns, kind, own}}, field: wizard.FNamespace,
+		formScreen: formScreen{&form{fields: []*formField{ns, kind, own}}}, field: wizard.FNamespace,
 		intro: "The Kubernetes namespace the compute's deployments run in, and the instance types they may use. After the attach amlaks creates both in the cluster " +
 			"through AKS's run command (a deployment needs its namespace; the implicit defaultinstancetype is 0.1 CPU / 2 GiB, too small for an MLflow model).",
-		load: func(m env, s *k8sForm) {
+		load: func(m *common, s *k8sForm) {
 			p := m.Plan()
 			ns.text = p.Namespace
 			switch {
@@ -249,7 +244,7 @@ func newNamespaceScreen() screen {
 			}
 		},
 		value: func(s *k8sForm) any { return value() },
-		extra: func(m env, s *k8sForm) []rules.Violation {
+		extra: func(m *common, s *k8sForm) []rules.Violation {
 			if kind.choice != 2 {
 				return nil
 			}
@@ -262,20 +257,20 @@ func newNamespaceScreen() screen {
 			}
 			trial := m.Plan().Clone()
 			_ = trial.Answer(wizard.FNamespace, value())
-			_, pools := wizard.ReviewInstanceTypes(trial, m.known().Sizes)
+			_, pools := wizard.ReviewInstanceTypes(trial, m.show.known().Sizes)
 			if len(pools) == 0 {
 				return nil // the nodes are not known yet: checked at submit
 			}
 			_, vs = rules.FitsNodes(types, pools)
 			return vs
 		},
-		notes: func(m env, s *k8sForm) []string {
+		notes: func(m *common, s *k8sForm) []string {
 			if kind.choice != 0 {
 				return nil
 			}
 			trial := m.Plan().Clone()
 			_ = trial.Answer(wizard.FNamespace, value())
-			rows := wizard.InstanceTypeRows(wizard.ReviewInstanceTypes(trial, m.known().Sizes))
+			rows := wizard.InstanceTypeRows(wizard.ReviewInstanceTypes(trial, m.show.known().Sizes))
 			if len(rows) == 0 {
 				return []string{"instance types are sized to the nodes' allocatable after the attach"}
 			}
@@ -289,9 +284,9 @@ func newIdentityScreen() screen {
 	id := textField("identity", "Identity resource ID", "/subscriptions/…/userAssignedIdentities/id-ml")
 	id.show = func() bool { return kind.picked() == "user" }
 	return &k8sForm{
-		f: &form{fields: []*formField{kind, id}}, field: wizard.FIdentity,
+		formScreen: formScreen{&form{fields: []*formField{kind, id}}}, field: wizard.FIdentity,
 		intro: "The compute's managed identity: system-assigned (default), or a user-assigned identity (it needs Reader, Kubernetes Extension Contributor and AKS Cluster Admin on the cluster).",
-		load: func(m env, s *k8sForm) {
+		load: func(m *common, s *k8sForm) {
 			if !wizard.IsSystemIdentity(m.Plan().Identity) {
 				kind.pick("user")
 				id.text = m.Plan().Identity
@@ -306,32 +301,44 @@ func newIdentityScreen() screen {
 	}
 }
 
-// k8sSummaryRows are the current path's rows of the review.
-func k8sSummaryRows(m env) []summaryRow {
+// k8sSummaryRows are the review's rows of the steps only the Kubernetes
+// compute's flow holds: a row is there when the plan's flow asks its step.
+func k8sSummaryRows(m *common) []summaryRow {
 	p := m.Plan()
+	asks := func(id wizard.StepID) bool { return wizard.Asks(&p, id) }
 	var rows []summaryRow
-	if p.Mode == wizard.ModeCreate {
-		rows = append(rows,
-			summaryRow{"Kubernetes", p.KubernetesVersion, p.From(wizard.FKubernetesVer)},
-			summaryRow{"Cluster", fmt.Sprintf("%s in %s (new, %s)", p.NewClusterName(), p.NewClusterGroup(), p.Region), p.From(wizard.FNewCluster)},
-			summaryRow{"API server", string(p.APIAccess) + " " + strings.Join(p.AuthorizedRanges, ", "), p.From(wizard.FAPIAccess)})
+	if asks(wizard.StepK8sVersion) {
+		rows = append(rows, summaryRow{"Kubernetes", p.KubernetesVersion, p.From(wizard.FKubernetesVer)})
 	}
-	ha := "HA off"
-	if p.HA() {
-		ha = "HA on"
+	if asks(wizard.StepNewCluster) {
+		rows = append(rows, summaryRow{"Cluster", fmt.Sprintf("%s in %s (new, %s)", p.NewClusterName(), p.NewClusterGroup(), p.Region), p.From(wizard.FNewCluster)})
 	}
-	rows = append(rows,
-		summaryRow{"Router", wizard.RouterLabel(p.Router) + ", " + ha, p.From(wizard.FRouter)},
-		summaryRow{"Namespace", p.Namespace, p.From(wizard.FNamespace)})
-	if p.Mode == wizard.ModeAttach {
+	if asks(wizard.StepAPIAccess) {
+		rows = append(rows, summaryRow{"API server", string(p.APIAccess) + " " + strings.Join(p.AuthorizedRanges, ", "), p.From(wizard.FAPIAccess)})
+	}
+	if asks(wizard.StepRouter) {
+		ha := "HA off"
+		if p.HA() {
+			ha = "HA on"
+		}
+		rows = append(rows, summaryRow{"Router", wizard.RouterLabel(p.Router) + ", " + ha, p.From(wizard.FRouter)})
+	}
+	if asks(wizard.StepNamespace) {
+		rows = append(rows, summaryRow{"Namespace", p.Namespace, p.From(wizard.FNamespace)})
+	}
+	if asks(wizard.StepIdentity) {
 		rows = append(rows, summaryRow{"Identity", p.IdentityLabel(), p.From(wizard.FIdentity)})
 	}
-	return append(rows, instanceTypeRows(m)...)
+	if asks(wizard.StepNamespace) {
+		// the namespace's answer carries the instance types made in it
+		rows = append(rows, instanceTypeRows(m)...)
+	}
+	return rows
 }
 
 // instanceTypeRows are the review's rows for the instance types the
 // readiness phase creates (name, requests, limits, pool, per node).
-func instanceTypeRows(m env) []summaryRow {
+func instanceTypeRows(m *common) []summaryRow {
 	p := m.Plan()
 	src := wizard.Default
 	if len(p.InstanceTypes) > 0 || p.NoInstanceTypes {
@@ -340,7 +347,7 @@ func instanceTypeRows(m env) []summaryRow {
 	if p.NoInstanceTypes {
 		return []summaryRow{{"Inst. types", "none (--no-instance-types): deployments get defaultinstancetype, 0.1 CPU / 2 GiB", src}}
 	}
-	types, pools := wizard.ReviewInstanceTypes(&p, m.known().Sizes)
+	types, pools := wizard.ReviewInstanceTypes(&p, m.show.known().Sizes)
 	lines := wizard.InstanceTypeRows(types, pools)
 	if len(lines) == 0 {
 		return []summaryRow{{"Inst. types", "sized to the nodes after the attach", src}}

@@ -39,13 +39,13 @@ func newListScreen() screen {
 	}, false, "")}
 }
 
-func (s *listScreen) enter(m env) tea.Cmd {
+func (s *listScreen) enter(m *common) tea.Cmd {
 	s.sync(m)
-	return m.fetchComputes(true)
+	return m.calls.fetchComputes(true)
 }
 
-func (s *listScreen) sync(m env) {
-	cs, sl := m.computesData()
+func (s *listScreen) sync(m *common) {
+	cs, sl := m.data.computesData()
 	sig := slotSig(sl)
 	if sig == s.last {
 		return
@@ -94,7 +94,7 @@ func (s *listScreen) selected() (wizard.Compute, bool) {
 	return s.comps[i], true
 }
 
-func (s *listScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *listScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	switch msg := msg.(type) {
 	case verifyDoneMsg:
@@ -109,49 +109,49 @@ func (s *listScreen) update(m env, msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(k, m.Keys().Verify), key.Matches(k, m.Keys().Doctor):
+	case key.Matches(k, m.keys.Verify), key.Matches(k, m.keys.Doctor):
 		c, ok := s.selected()
 		if !ok || s.running != "" {
 			return nil
 		}
-		if key.Matches(k, m.Keys().Doctor) {
+		if key.Matches(k, m.keys.Doctor) {
 			s.running, s.result = "diagnosing "+c.Name+" (read-only)…", ""
-			return m.doctor(c.Name)
+			return m.calls.doctor(c.Name)
 		}
 		if !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
-			m.Flash(fmt.Sprintf("%s is %s %s compute: %s", c.Name, wizard.Article(nonEmpty(c.Type, "unknown")), nonEmpty(c.Type, "unknown"), wizard.LegacyComputeMeaning))
+			m.nav.Flash(fmt.Sprintf("%s is %s %s compute: %s", c.Name, wizard.Article(nonEmpty(c.Type, "unknown")), nonEmpty(c.Type, "unknown"), wizard.LegacyComputeMeaning))
 			return nil
 		}
 		s.running, s.result = "smoke-testing "+c.Name+": a throwaway endpoint, called with its key…", ""
-		return m.verify(c.Name)
-	case key.Matches(k, m.Keys().Detach):
+		return m.calls.verify(c.Name)
+	case key.Matches(k, m.keys.Detach):
 		c, ok := s.selected()
 		if !ok {
 			return nil
 		}
 		if !wizard.VariantOf(c.Type).Ours() {
 			typ := nonEmpty(c.Type, "unknown")
-			m.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(typ), typ))
+			m.nav.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(typ), typ))
 			return nil
 		}
-		return m.open(detachDialog(m, c))
-	case key.Matches(k, m.Keys().Status):
+		return m.nav.open(detachDialog(m, c))
+	case key.Matches(k, m.keys.Status):
 		c, ok := s.selected()
 		if !ok {
 			return nil
 		}
-		return m.resume(c.Name)
-	case key.Matches(k, m.Keys().Refresh):
-		return m.fetchComputes(true)
-	case key.Matches(k, m.Keys().Quit):
-		return m.quit(Succeeded)
+		return m.nav.resume(c.Name)
+	case key.Matches(k, m.keys.Refresh):
+		return m.calls.fetchComputes(true)
+	case key.Matches(k, m.keys.Quit):
+		return m.nav.quit(Succeeded)
 	}
-	_, cmd := s.p.update(msg, m.Keys(), 5)
+	_, cmd := s.p.update(msg, m.keys, 5)
 	return cmd
 }
 
-func (s *listScreen) view(m env, w, h int) string {
-	st := m.Styles()
+func (s *listScreen) view(m *common, w, h int) string {
+	st := m.st
 	var det string
 	if c, ok := s.selected(); ok {
 		var parts []string
@@ -179,7 +179,7 @@ func (s *listScreen) view(m env, w, h int) string {
 		}
 	}
 	if s.running != "" {
-		det += "\n" + m.Spinner() + " " + s.running
+		det += "\n" + m.spinner + " " + s.running
 	} else if s.result != "" {
 		det += "\n" + wrap(s.result, w)
 	}
@@ -195,31 +195,31 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func (s *listScreen) help(m env) []key.Binding {
-	k := m.Keys()
+func (s *listScreen) help(m *common) []key.Binding {
+	k := m.keys
 	return []key.Binding{k.Status, k.Verify, k.Doctor, k.Detach, k.Refresh, k.Quit}
 }
-func (s *listScreen) typing(m env) bool { return false }
-func (s *listScreen) needs(m env) []need {
-	_, sl := m.computesData()
-	return []need{{"the computes of " + m.Plan().Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
+func (s *listScreen) typing(m *common) bool { return false }
+func (s *listScreen) needs(m *common) []need {
+	_, sl := m.data.computesData()
+	return []need{{"the computes of " + m.Plan().Workspace.Name, sl, func() tea.Cmd { return m.calls.fetchComputes(true) }}}
 }
 
 // detachDialog asks before detaching c (a huh confirm): the cluster is
 // kept, nothing is deleted, and it keeps costing.
-func detachDialog(m env, c wizard.Compute) *dialog {
+func detachDialog(m *common, c wizard.Compute) *dialog {
 	cluster := "its AKS cluster"
 	if id, err := rules.ParseClusterID(c.ClusterID); err == nil && c.ClusterID != "" {
 		cluster = "the AKS cluster " + id.Name + " (" + id.ResourceGroup + ")"
 	}
 	desc := wizard.DetachKept(capitalize(cluster), strings.EqualFold(c.Type, string(wizard.ComputeAKS)))
 	return newDialog(fmt.Sprintf("Detach %s from %s?", c.Name, m.Plan().Workspace.Name), desc, "Detach", "Keep it", false,
-		func(m env) tea.Cmd { return m.detach(c) }, nil)
+		func(m *common) tea.Cmd { return m.calls.detach(c) }, nil)
 }
 
 // verifyText is a smoke test's outcome in one or two lines.
-func verifyText(m env, v verifyDoneMsg) string {
-	st := m.Styles()
+func verifyText(m *common, v verifyDoneMsg) string {
+	st := m.st
 	var ve *wizard.VerifyError
 	switch {
 	case errors.As(v.err, &ve):
@@ -234,8 +234,8 @@ func verifyText(m env, v verifyDoneMsg) string {
 
 // doctorText is a diagnosis: its Block and Warn findings, or that there is
 // none.
-func doctorText(m env, d doctorDoneMsg) string {
-	st := m.Styles()
+func doctorText(m *common, d doctorDoneMsg) string {
+	st := m.st
 	if d.err != nil {
 		return st.Error.Render("✗ doctor of "+d.name+": ") + d.err.Error()
 	}

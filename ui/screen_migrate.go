@@ -105,17 +105,17 @@ func waitMigrate(ch <-chan migrateEventMsg) tea.Cmd {
 	}
 }
 
-func (s *migrateScreen) enter(m env) tea.Cmd {
+func (s *migrateScreen) enter(m *common) tea.Cmd {
 	if s.stage != migratePick {
 		return nil
 	}
 	s.sync(m)
-	return m.fetchComputes(false)
+	return m.calls.fetchComputes(false)
 }
 
 // sync reads the legacy computes; with exactly one, it is read at once.
-func (s *migrateScreen) sync(m env) tea.Cmd {
-	cs, sl := m.computesData()
+func (s *migrateScreen) sync(m *common) tea.Cmd {
+	cs, sl := m.data.computesData()
 	if sig := slotSig(sl); sig == s.last || !sl.ok {
 		return nil
 	} else {
@@ -133,27 +133,27 @@ func (s *migrateScreen) sync(m env) tea.Cmd {
 	return nil
 }
 
-func (s *migrateScreen) read(m env, name string) tea.Cmd {
+func (s *migrateScreen) read(m *common, name string) tea.Cmd {
 	s.stage, s.err = migrateReading, nil
-	s.req = m.nextReq("migrate")
-	return m.planMigration(s.req, name)
+	s.req = m.data.nextReq("migrate")
+	return m.calls.planMigration(s.req, name)
 }
 
-func (s *migrateScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *migrateScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case migratePlannedMsg:
-		if !m.isLatest("migrate", msg.req) {
+		if !m.data.isLatest("migrate", msg.req) {
 			return nil
 		}
 		s.stage, s.mig, s.phases, s.err, s.cursor = migrateReview, msg.mig, msg.phases, msg.err, 0
 		return nil
 	case migrateEventMsg:
-		if !m.isLatest("migrate", msg.req) {
+		if !m.data.isLatest("migrate", msg.req) {
 			return nil
 		}
 		if msg.done {
 			s.stage, s.rep, s.err = migrateDone, msg.rep, msg.err
-			return m.fetchComputes(true)
+			return m.calls.fetchComputes(true)
 		}
 		s.progress(msg.pp)
 		return waitMigrate(msg.ch)
@@ -196,8 +196,8 @@ func (s *migrateScreen) move(k tea.KeyPressMsg, keys keyMap, n int) {
 	}
 }
 
-func (s *migrateScreen) key(m env, k tea.KeyPressMsg) tea.Cmd {
-	keys := m.Keys()
+func (s *migrateScreen) key(m *common, k tea.KeyPressMsg) tea.Cmd {
+	keys := m.keys
 	switch s.stage {
 	case migratePick:
 		s.move(k, keys, len(s.legacy))
@@ -208,34 +208,34 @@ func (s *migrateScreen) key(m env, k tea.KeyPressMsg) tea.Cmd {
 		s.move(k, keys, len(s.phases))
 		if key.Matches(k, keys.Enter) && s.err == nil && s.mig != nil && !s.mig.Report.Blocked() {
 			s.stage, s.lines, s.order = migrateRunning, nil, nil
-			s.req = m.nextReq("migrate")
-			return m.runMigration(s.req, s.mig)
+			s.req = m.data.nextReq("migrate")
+			return m.calls.runMigration(s.req, s.mig)
 		}
 	case migrateDone:
 		if key.Matches(k, keys.Detach) && s.err == nil && s.mig != nil && !s.rep.Detached {
-			return m.open(detachDialog(m, s.mig.Legacy))
+			return m.nav.open(detachDialog(m, s.mig.Legacy))
 		}
 		if key.Matches(k, keys.Quit) || key.Matches(k, keys.Enter) {
 			if s.err != nil {
-				return m.quit(Failed)
+				return m.nav.quit(Failed)
 			}
-			return m.quit(Succeeded)
+			return m.nav.quit(Succeeded)
 		}
 	default:
 		if key.Matches(k, keys.Quit) {
-			return m.quit(Quit)
+			return m.nav.quit(Quit)
 		}
 	}
 	return nil
 }
 
-func (s *migrateScreen) view(m env, w, h int) string {
-	st := m.Styles()
+func (s *migrateScreen) view(m *common, w, h int) string {
+	st := m.st
 	var b strings.Builder
 	switch s.stage {
 	case migratePick:
 		if len(s.legacy) == 0 {
-			return m.Spinner() + " reading the computes of " + m.Plan().Workspace.Name + "…"
+			return m.spinner + " reading the computes of " + m.Plan().Workspace.Name + "…"
 		}
 		b.WriteString("Which legacy AKS compute moves to a Kubernetes compute?\n\n")
 		for i, c := range s.legacy {
@@ -246,7 +246,7 @@ func (s *migrateScreen) view(m env, w, h int) string {
 			b.WriteString(mark + c.Name + " " + st.Muted.Render(clusterLabel(c.ClusterID)) + "\n")
 		}
 	case migrateReading:
-		return m.Spinner() + " reading the cluster through AKS's run command: the v1 router, live v1 services, its certificate…"
+		return m.spinner + " reading the cluster through AKS's run command: the v1 router, live v1 services, its certificate…"
 	case migrateReview:
 		if s.err != nil {
 			return st.Error.Render("✗ "+s.err.Error()) + "\n"
@@ -257,7 +257,7 @@ func (s *migrateScreen) view(m env, w, h int) string {
 		for i, k := range s.order {
 			line := s.lines[i]
 			if s.stage == migrateRunning && !strings.HasPrefix(line, "✓") {
-				line = m.Spinner() + " " + line
+				line = m.spinner + " " + line
 			}
 			b.WriteString(wrap(fmt.Sprintf("%-13s %s", k, line), w) + "\n")
 		}
@@ -271,8 +271,8 @@ func (s *migrateScreen) view(m env, w, h int) string {
 // review is what was read, the path, the findings (one line each) and
 // the phases, one line each; the phase under the cursor shows its request
 // and its rollback. It fits h lines.
-func (s *migrateScreen) review(m env, b *strings.Builder, w, h int) {
-	st := m.Styles()
+func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
+	st := m.st
 	mig := s.mig
 	one := func(t string) string { return fit(t, w, false) }
 	services := "live v1 services: " + nonEmpty(strings.Join(mig.State.ServiceNames(), ", "), "none")
@@ -335,8 +335,8 @@ func (s *migrateScreen) review(m env, b *strings.Builder, w, h int) {
 }
 
 // outcome is the end: verified or failed, and what is next.
-func (s *migrateScreen) outcome(m env, w int) string {
-	st := m.Styles()
+func (s *migrateScreen) outcome(m *common, w int) string {
+	st := m.st
 	if s.err != nil {
 		return st.Error.Render(wrap("✗ "+s.err.Error(), w)) + "\n" + wrap("Run the same move again: it continues where it stopped and does nothing twice.", w)
 	}
@@ -358,8 +358,8 @@ func clusterLabel(id string) string {
 	return id
 }
 
-func (s *migrateScreen) help(m env) []key.Binding {
-	k := m.Keys()
+func (s *migrateScreen) help(m *common) []key.Binding {
+	k := m.keys
 	switch s.stage {
 	case migratePick:
 		return []key.Binding{k.Enter, k.Up, k.Down}
@@ -370,15 +370,15 @@ func (s *migrateScreen) help(m env) []key.Binding {
 	}
 	return nil
 }
-func (s *migrateScreen) typing(m env) bool { return false }
-func (s *migrateScreen) needs(m env) []need {
-	_, sl := m.computesData()
-	return []need{{"the computes of " + m.Plan().Workspace.Name, sl, func() tea.Cmd { return m.fetchComputes(true) }}}
+func (s *migrateScreen) typing(m *common) bool { return false }
+func (s *migrateScreen) needs(m *common) []need {
+	_, sl := m.data.computesData()
+	return []need{{"the computes of " + m.Plan().Workspace.Name, sl, func() tea.Cmd { return m.calls.fetchComputes(true) }}}
 }
 
 // esc: a running migration is not left by Esc (Ctrl+C stops watching; a
 // re-run continues).
-func (s *migrateScreen) esc(m env) bool {
+func (s *migrateScreen) esc(m *common) bool {
 	return s.stage == migrateReading || s.stage == migrateRunning
 }
 
@@ -401,26 +401,26 @@ func (s *migrateScreen) summary() string {
 // once the workspace's computes are known to hold one.
 type modeScreen struct {
 	*choiceScreen
-	base func(m env) []choice
+	base func(m *common) []choice
 	last string
 }
 
-func (s *modeScreen) enter(m env) tea.Cmd {
-	s.load = func(m env) []choice {
+func (s *modeScreen) enter(m *common) tea.Cmd {
+	s.load = func(m *common) []choice {
 		cs := s.base(m)
-		if all, sl := m.computesData(); sl.ok && wizard.HasLegacy(all) {
+		if all, sl := m.data.computesData(); sl.ok && wizard.HasLegacy(all) {
 			cs = append(cs, tableChoices([]wizard.Choice{wizard.MigrateChoice})...)
 		}
 		return cs
 	}
-	_, sl := m.computesData()
+	_, sl := m.data.computesData()
 	s.last = slotSig(sl)
-	return tea.Batch(s.choiceScreen.enter(m), m.fetchComputes(false))
+	return tea.Batch(s.choiceScreen.enter(m), m.calls.fetchComputes(false))
 }
 
-func (s *modeScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *modeScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	if _, ok := msg.(tea.KeyPressMsg); !ok {
-		if _, sl := m.computesData(); slotSig(sl) != s.last {
+		if _, sl := m.data.computesData(); slotSig(sl) != s.last {
 			s.last = slotSig(sl)
 			cur := s.cursor
 			s.choices = s.load(m)

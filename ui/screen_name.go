@@ -48,14 +48,14 @@ func newNameScreen() screen {
 // value is the name being typed, spaces around it trimmed (pasted names).
 func (s *nameScreen) value() string { return strings.TrimSpace(s.in.Value()) }
 
-func (s *nameScreen) enter(m env) tea.Cmd {
+func (s *nameScreen) enter(m *common) tea.Cmd {
 	s.in.SetValue(m.Plan().Name)
 	s.in.CursorEnd()
 	s.in.Focus()
 	if s.checkWS != wsKey(m.Plan().WorkspaceRef()) {
 		s.checked, s.taken, s.checkErr = "", false, nil
 	}
-	cmds := []tea.Cmd{m.fetchComputes(false)}
+	cmds := []tea.Cmd{m.calls.fetchComputes(false)}
 	if s.value() != "" && s.value() != s.checked {
 		cmds = append(cmds, s.schedule(m))
 	}
@@ -63,35 +63,35 @@ func (s *nameScreen) enter(m env) tea.Cmd {
 }
 
 // schedule starts the debounce for the current name.
-func (s *nameScreen) schedule(m env) tea.Cmd {
+func (s *nameScreen) schedule(m *common) tea.Cmd {
 	name := s.value()
-	req := m.nextReq(reqName)
+	req := m.data.nextReq(reqName)
 	s.checking = ""
 	if name == "" || len(rules.ComputeName(name, nil)) > 0 {
 		return nil
 	}
-	return tea.Tick(m.Debounce(), func(time.Time) tea.Msg { return nameDueMsg{req: req, name: name} })
+	return tea.Tick(m.debounce, func(time.Time) tea.Msg { return nameDueMsg{req: req, name: name} })
 }
 
 // forget drops the last answer of the name check (and any check in
 // flight): the workspace's computes changed.
-func (s *nameScreen) forget(m env) {
-	m.nextReq(reqName)
+func (s *nameScreen) forget(m *common) {
+	m.data.nextReq(reqName)
 	s.checking, s.checked, s.taken, s.checkErr, s.checkWS = "", "", false, nil, ""
 }
 
 func (s *nameScreen) busy() bool { return s.checking != "" }
 
-func (s *nameScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *nameScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case nameDueMsg:
-		if !m.isLatest(reqName, msg.req) {
+		if !m.data.isLatest(reqName, msg.req) {
 			return nil
 		}
 		s.checking = msg.name
-		return m.checkName(msg.req, msg.name)
+		return m.calls.checkName(msg.req, msg.name)
 	case nameCheckMsg:
-		if !m.isLatest(reqName, msg.req) {
+		if !m.data.isLatest(reqName, msg.req) {
 			return nil
 		}
 		s.checking = ""
@@ -99,9 +99,9 @@ func (s *nameScreen) update(m env, msg tea.Msg) tea.Cmd {
 		s.checkWS = wsKey(m.Plan().WorkspaceRef())
 		return nil
 	case tea.KeyPressMsg:
-		if key.Matches(msg, m.Keys().Enter) {
+		if key.Matches(msg, m.keys.Enter) {
 			if vs := s.problems(m); len(vs) > 0 {
-				m.Flash("not yet: " + vs[0])
+				m.nav.Flash("not yet: " + vs[0])
 				return nil
 			}
 			return answer(wizard.FName, s.value())
@@ -118,9 +118,9 @@ func (s *nameScreen) update(m env, msg tea.Msg) tea.Cmd {
 
 // problems is every message for the current name: the rules, then the
 // answer of the GET.
-func (s *nameScreen) problems(m env) []string {
+func (s *nameScreen) problems(m *common) []string {
 	name := s.value()
-	cs, _ := m.computesData()
+	cs, _ := m.data.computesData()
 	var out []string
 	localTaken := false
 	for _, v := range rules.ComputeName(name, wizard.ExistingNames(cs)) {
@@ -135,8 +135,8 @@ func (s *nameScreen) problems(m env) []string {
 	return out
 }
 
-func (s *nameScreen) view(m env, w, h int) string {
-	st := m.Styles()
+func (s *nameScreen) view(m *common, w, h int) string {
+	st := m.st
 	var b strings.Builder
 	b.WriteString(wrap("Name the compute target: 3 to 24 letters, digits or -, starting with a letter, unique in "+m.Plan().Workspace.Name+".", w) + "\n\n")
 	b.WriteString(st.input(&s.in) + "\n\n")
@@ -148,7 +148,7 @@ func (s *nameScreen) view(m env, w, h int) string {
 	if len(probs) == 0 && name != "" {
 		switch {
 		case s.checking == name:
-			b.WriteString(m.Spinner() + " checking whether " + name + " is free in " + m.Plan().Workspace.Name + "…\n")
+			b.WriteString(m.spinner + " checking whether " + name + " is free in " + m.Plan().Workspace.Name + "…\n")
 		case s.checked == name && s.checkErr != nil:
 			b.WriteString(wrap(st.Warn.Render("! could not check the name ("+s.checkErr.Error()+"): the review checks it again"), w) + "\n")
 		case s.checked == name:
@@ -160,8 +160,8 @@ func (s *nameScreen) view(m env, w, h int) string {
 	return b.String()
 }
 
-func (s *nameScreen) help(m env) []key.Binding {
-	return []key.Binding{withHelp(m.Keys().Enter, "continue")}
+func (s *nameScreen) help(m *common) []key.Binding {
+	return []key.Binding{withHelp(m.keys.Enter, "continue")}
 }
-func (s *nameScreen) typing(m env) bool  { return true }
-func (s *nameScreen) needs(m env) []need { return nil }
+func (s *nameScreen) typing(m *common) bool  { return true }
+func (s *nameScreen) needs(m *common) []need { return nil }

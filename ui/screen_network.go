@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/amlaks/amlaks/rules"
@@ -14,7 +13,7 @@ import (
 // six custom-VNet fields validated as typed (rules.CheckNetwork); public
 // IP or internal load balancer with its subnet.
 type networkScreen struct {
-	f                                  *form
+	formScreen
 	mode, lb                           *formField
 	rg, vnet, subnet, svc, dns, bridge *formField
 	lbSubnet                           *formField
@@ -44,7 +43,7 @@ func newNetworkScreen() screen {
 	return s
 }
 
-func (s *networkScreen) enter(m env) tea.Cmd {
+func (s *networkScreen) enter(m *common) tea.Cmd {
 	if attach := m.Plan().Mode == wizard.ModeAttach; attach != s.attach {
 		s.attach, s.loaded = attach, false
 	}
@@ -64,12 +63,12 @@ func (s *networkScreen) enter(m env) tea.Cmd {
 		s.lbSubnet.text = n.LoadBalancerSubnet
 		s.net = n
 	}
-	s.f.open(m.Styles(), fresh)
+	s.f.open(m.st, fresh)
 	return nil
 }
 
 // apply reads the form into the screen's answer.
-func (s *networkScreen) apply(m env) {
+func (s *networkScreen) apply(m *common) {
 	n := rules.Network{SubnetPrefix: m.Plan().Network.SubnetPrefix}
 	if s.mode.choice == 1 && !s.attach {
 		n.VNetResourceGroup, n.VNet, n.Subnet = s.rg.value(), s.vnet.value(), s.subnet.value()
@@ -97,7 +96,7 @@ func (s *networkScreen) customEmpty() bool {
 	return true
 }
 
-func (s *networkScreen) messages(m env) (map[string][]string, []rules.Violation) {
+func (s *networkScreen) messages(m *common) (map[string][]string, []rules.Violation) {
 	vs := rules.CheckNetwork(s.net)
 	out := map[string][]string{}
 	for _, v := range vs {
@@ -106,7 +105,7 @@ func (s *networkScreen) messages(m env) (map[string][]string, []rules.Violation)
 	return out, vs
 }
 
-func (s *networkScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *networkScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	changed, done, cmd := s.f.update(msg)
 	if changed || done {
 		s.apply(m)
@@ -118,26 +117,26 @@ func (s *networkScreen) update(m env, msg tea.Msg) tea.Cmd {
 	// to mend
 	if s.customEmpty() {
 		// Custom chosen but nothing typed: never fall back to basic silently
-		s.f.reopen(m.Styles(), s.rg.id)
-		m.Flash("not yet: " + customEmptyMsg)
+		s.f.reopen(m.st, s.rg.id)
+		m.nav.Flash("not yet: " + customEmptyMsg)
 		return nil
 	}
 	if _, vs := s.messages(m); len(vs) > 0 {
-		s.f.reopen(m.Styles(), vs[0].Field)
-		m.Flash("not yet: " + vs[0].Message)
+		s.f.reopen(m.st, vs[0].Field)
+		m.nav.Flash("not yet: " + vs[0].Message)
 		return nil
 	}
 	return answer(wizard.FNetwork, s.net)
 }
 
-func (s *networkScreen) view(m env, w, h int) string {
+func (s *networkScreen) view(m *common, w, h int) string {
 	msgs, _ := s.messages(m)
 	var b strings.Builder
 	intro := "Advanced and optional: Enter through the form keeps the basic network AML manages. A custom VNet needs all six fields."
 	if s.attach {
 		intro = "Optional: the load balancer of the scoring endpoint. Enter keeps a public IP; internal keeps it inside the cluster's VNet."
 	}
-	b.WriteString(wrap(m.Styles().Muted.Render(intro), w) + "\n\n")
+	b.WriteString(wrap(m.st.Muted.Render(intro), w) + "\n\n")
 	b.WriteString(s.f.view(w, msgs))
 	b.WriteString("\n")
 	var notes []string
@@ -148,15 +147,7 @@ func (s *networkScreen) view(m env, w, h int) string {
 	}
 	notes = append(notes, "the cluster gets a Standard Load Balancer, as every AKS cluster does since the Basic one retired on 2025-09-30")
 	for _, n := range notes {
-		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render(n), w) + "\n")
+		b.WriteString(m.st.note(n, w))
 	}
 	return b.String()
 }
-
-func (s *networkScreen) help(m env) []key.Binding {
-	k := m.Keys()
-	return s.f.help(k)
-}
-
-func (s *networkScreen) typing(m env) bool  { return s.f.focused().isText() }
-func (s *networkScreen) needs(m env) []need { return nil }

@@ -14,16 +14,16 @@ import (
 // from fetched data (subscription, workspace, region).
 type pickScreen struct {
 	p      *picker
-	intro  func(m env) string
-	need   func(m env) need
-	rows   func(m env) (rows []row, preselect string)
-	choose func(m env, i int) tea.Cmd
-	detail func(m env, i int, w int) string
-	sig    func(m env) string
+	intro  func(m *common) string
+	need   func(m *common) need
+	rows   func(m *common) (rows []row, preselect string)
+	choose func(m *common, i int) tea.Cmd
+	detail func(m *common, i int, w int) string
+	sig    func(m *common) string
 	last   string
 }
 
-func (s *pickScreen) sync(m env) {
+func (s *pickScreen) sync(m *common) {
 	sig := s.sig(m)
 	if sig == s.last {
 		return
@@ -37,26 +37,26 @@ func (s *pickScreen) sync(m env) {
 	}
 }
 
-func (s *pickScreen) enter(m env) tea.Cmd {
+func (s *pickScreen) enter(m *common) tea.Cmd {
 	s.sync(m)
 	return nil
 }
 
-func (s *pickScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *pickScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	s.sync(m)
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.Keys().Enter) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Enter) {
 		i := s.p.selected()
 		if i < 0 {
-			m.Flash("nothing to choose: widen the filter")
+			m.nav.Flash("nothing to choose: widen the filter")
 			return nil
 		}
 		return s.choose(m, i)
 	}
-	_, cmd := s.p.update(msg, m.Keys(), m.Height()-8)
+	_, cmd := s.p.update(msg, m.keys, m.height-8)
 	return cmd
 }
 
-func (s *pickScreen) view(m env, w, h int) string {
+func (s *pickScreen) view(m *common, w, h int) string {
 	s.sync(m)
 	var b strings.Builder
 	used := 0
@@ -74,20 +74,20 @@ func (s *pickScreen) view(m env, w, h int) string {
 	if det != "" {
 		used += strings.Count(det, "\n") + 2
 	}
-	b.WriteString(s.p.view(m.Styles(), w, max(3, h-used)))
+	b.WriteString(s.p.view(m.st, w, max(3, h-used)))
 	if det != "" {
 		b.WriteString("\n\n" + det)
 	}
 	return b.String()
 }
 
-func (s *pickScreen) help(m env) []key.Binding {
-	return []key.Binding{m.Keys().Enter, m.Keys().Up, m.Keys().Down}
+func (s *pickScreen) help(m *common) []key.Binding {
+	return []key.Binding{m.keys.Enter, m.keys.Up, m.keys.Down}
 }
 
-func (s *pickScreen) typing(m env) bool { return true }
+func (s *pickScreen) typing(m *common) bool { return true }
 
-func (s *pickScreen) needs(m env) []need {
+func (s *pickScreen) needs(m *common) []need {
 	if s.need == nil {
 		return nil
 	}
@@ -99,16 +99,16 @@ func slotSig(sl *slot) string { return fmt.Sprintf("%p/%d/%v", sl, sl.req, sl.ok
 func newSubscriptionScreen() screen {
 	return &pickScreen{
 		p: emptyText("this sign-in sees no subscription: run `az login` with another account", newPicker([]column{{Title: "Subscription", Width: 20, Flex: 2}, {Title: "ID", Width: 36}, {Title: "State", Width: 8}}, true, "type to filter")),
-		intro: func(m env) string {
+		intro: func(m *common) string {
 			return "Pick the subscription of the Azure Machine Learning workspace."
 		},
-		need: func(m env) need {
-			_, sl := m.subsData()
-			return need{"subscriptions", sl, func() tea.Cmd { return m.fetchSubs(true) }}
+		need: func(m *common) need {
+			_, sl := m.data.subsData()
+			return need{"subscriptions", sl, func() tea.Cmd { return m.calls.fetchSubs(true) }}
 		},
-		sig: func(m env) string { _, sl := m.subsData(); return slotSig(sl) },
-		rows: func(m env) ([]row, string) {
-			subs, _ := m.subsData()
+		sig: func(m *common) string { _, sl := m.data.subsData(); return slotSig(sl) },
+		rows: func(m *common) ([]row, string) {
+			subs, _ := m.data.subsData()
 			rows := make([]row, 0, len(subs))
 			pre := ""
 			for _, s := range subs {
@@ -119,8 +119,8 @@ func newSubscriptionScreen() screen {
 			}
 			return rows, pre
 		},
-		choose: func(m env, i int) tea.Cmd {
-			subs, _ := m.subsData()
+		choose: func(m *common, i int) tea.Cmd {
+			subs, _ := m.data.subsData()
 			return answer(wizard.FSubscription, subs[i].ID)
 		},
 	}
@@ -129,20 +129,20 @@ func newSubscriptionScreen() screen {
 func newWorkspaceScreen() screen {
 	return &pickScreen{
 		p: emptyText("the subscription has no Azure ML workspace: create one first (studio, az ml workspace create)", newPicker([]column{{Title: "Workspace", Width: 18, Flex: 2}, {Title: "Resource group", Width: 16, Flex: 2}, {Title: "Region", Width: 14, Flex: 1}}, true, "type to filter")),
-		intro: func(m env) string {
-			intro := "Pick the Azure Machine Learning workspace the compute belongs to, in subscription " + m.subscriptionLabel() + "."
+		intro: func(m *common) string {
+			intro := "Pick the Azure Machine Learning workspace the compute belongs to, in subscription " + m.show.subscriptionLabel() + "."
 			if m.Plan().From(wizard.FSubscription) != wizard.Flag {
 				intro += " Esc switches the subscription."
 			}
 			return intro
 		},
-		need: func(m env) need {
-			_, sl := m.workspacesData()
-			return need{"workspaces", sl, func() tea.Cmd { return m.fetchWorkspaces(true) }}
+		need: func(m *common) need {
+			_, sl := m.data.workspacesData()
+			return need{"workspaces", sl, func() tea.Cmd { return m.calls.fetchWorkspaces(true) }}
 		},
-		sig: func(m env) string { _, sl := m.workspacesData(); return m.Plan().Subscription + slotSig(sl) },
-		rows: func(m env) ([]row, string) {
-			all, _ := m.workspacesData()
+		sig: func(m *common) string { _, sl := m.data.workspacesData(); return m.Plan().Subscription + slotSig(sl) },
+		rows: func(m *common) ([]row, string) {
+			all, _ := m.data.workspacesData()
 			rows := make([]row, 0, len(all))
 			for _, w := range all {
 				usable, _ := wizard.WorkspaceUsable(w)
@@ -154,15 +154,15 @@ func newWorkspaceScreen() screen {
 			}
 			return rows, m.Plan().Workspace.Name
 		},
-		detail: func(m env, i int, w int) string {
-			all, _ := m.workspacesData()
+		detail: func(m *common, i int, w int) string {
+			all, _ := m.data.workspacesData()
 			if ok, why := wizard.WorkspaceUsable(all[i]); !ok {
-				return m.Styles().Warn.Render(wrap(why+"; it can still list its computes and browse versions", w))
+				return m.st.Warn.Render(wrap(why+"; it can still list its computes and browse versions", w))
 			}
 			return ""
 		},
-		choose: func(m env, i int) tea.Cmd {
-			all, _ := m.workspacesData()
+		choose: func(m *common, i int) tea.Cmd {
+			all, _ := m.data.workspacesData()
 			// a hub or project can list computes but takes no AKS compute:
 			// the mode step refuses create and attach for it
 			return answer(wizard.FWorkspace, all[i])
@@ -173,17 +173,17 @@ func newWorkspaceScreen() screen {
 func newRegionScreen() screen {
 	return &pickScreen{
 		p: newPicker([]column{{Title: "Region", Width: 22, Flex: 2}, {Title: "Name", Width: 18, Flex: 1}, {Title: "Paired with", Width: 14, Flex: 1}}, true, "type to filter"),
-		intro: func(m env) string {
+		intro: func(m *common) string {
 			return fmt.Sprintf("Where the cluster runs. The workspace %s is in %s; another region works too.",
-				m.Plan().Workspace.Name, m.regionLabel(m.Plan().Workspace.Region))
+				m.Plan().Workspace.Name, m.show.regionLabel(m.Plan().Workspace.Region))
 		},
-		need: func(m env) need {
-			_, sl := m.regionsData()
-			return need{"regions", sl, func() tea.Cmd { return m.fetchRegions(true) }}
+		need: func(m *common) need {
+			_, sl := m.data.regionsData()
+			return need{"regions", sl, func() tea.Cmd { return m.calls.fetchRegions(true) }}
 		},
-		sig: func(m env) string { _, sl := m.regionsData(); return slotSig(sl) },
-		rows: func(m env) ([]row, string) {
-			regs, _ := m.regionsData()
+		sig: func(m *common) string { _, sl := m.data.regionsData(); return slotSig(sl) },
+		rows: func(m *common) ([]row, string) {
+			regs, _ := m.data.regionsData()
 			rows := make([]row, 0, len(regs))
 			pre := ""
 			for _, r := range regs {
@@ -194,16 +194,16 @@ func newRegionScreen() screen {
 			}
 			return rows, pre
 		},
-		detail: func(m env, i int, w int) string {
-			regs, _ := m.regionsData()
+		detail: func(m *common, i int, w int) string {
+			regs, _ := m.data.regionsData()
 			r := regs[i]
 			if strings.EqualFold(r.Name, m.Plan().Workspace.Region) {
-				return m.Styles().Muted.Render("the workspace's region (default)")
+				return m.st.Muted.Render("the workspace's region (default)")
 			}
 			return ""
 		},
-		choose: func(m env, i int) tea.Cmd {
-			regs, _ := m.regionsData()
+		choose: func(m *common, i int) tea.Cmd {
+			regs, _ := m.data.regionsData()
 			return answer(wizard.FRegion, regs[i].Name)
 		},
 	}
@@ -217,15 +217,15 @@ type choice struct {
 
 // choiceScreen asks one question with a few fixed answers.
 type choiceScreen struct {
-	title   func(m env) string
+	title   func(m *common) string
 	choices []choice
-	load    func(m env) []choice // when set: the choices, read again on entering
+	load    func(m *common) []choice // when set: the choices, read again on entering
 	cursor  int
-	current func(m env) string
-	apply   func(m env, value string) tea.Cmd
+	current func(m *common) string
+	apply   func(m *common, value string) tea.Cmd
 }
 
-func (s *choiceScreen) enter(m env) tea.Cmd {
+func (s *choiceScreen) enter(m *common) tea.Cmd {
 	if s.load != nil {
 		s.choices = s.load(m)
 	}
@@ -238,17 +238,17 @@ func (s *choiceScreen) enter(m env) tea.Cmd {
 	return nil
 }
 
-func (s *choiceScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *choiceScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
 	}
 	switch {
-	case key.Matches(k, m.Keys().Up):
+	case key.Matches(k, m.keys.Up):
 		s.cursor = max(0, s.cursor-1)
-	case key.Matches(k, m.Keys().Down):
+	case key.Matches(k, m.keys.Down):
 		s.cursor = min(len(s.choices)-1, s.cursor+1)
-	case key.Matches(k, m.Keys().Enter):
+	case key.Matches(k, m.keys.Enter):
 		return s.apply(m, s.choices[s.cursor].value)
 	default:
 		// a digit picks directly
@@ -260,7 +260,7 @@ func (s *choiceScreen) update(m env, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (s *choiceScreen) view(m env, w, h int) string {
+func (s *choiceScreen) view(m *common, w, h int) string {
 	title := wrap(s.title(m), w) + "\n"
 	blocks := make([]string, len(s.choices))
 	for i, c := range s.choices {
@@ -268,26 +268,26 @@ func (s *choiceScreen) view(m env, w, h int) string {
 		b.WriteString("\n")
 		label := fmt.Sprintf("%d. %s", i+1, c.label)
 		if i == s.cursor {
-			b.WriteString(m.Styles().Selected.Render("› " + label))
+			b.WriteString(m.st.Selected.Render("› " + label))
 		} else {
 			b.WriteString("  " + label)
 		}
 		b.WriteString("\n")
-		b.WriteString(paint(m.Styles().Muted, indent(c.desc, 3, w)) + "\n")
+		b.WriteString(paint(m.st.Muted, indent(c.desc, 3, w)) + "\n")
 		blocks[i] = b.String()
 	}
 	from, to := visibleBlocks(blocks, s.cursor, h-lineCount(title))
 	var b strings.Builder
 	b.WriteString(title)
 	if from > 0 {
-		b.WriteString(m.Styles().Muted.Render("  ↑ more") + "\n")
+		b.WriteString(m.st.Muted.Render("  ↑ more") + "\n")
 	}
 	for _, bl := range blocks[from:to] {
 		b.WriteString(bl)
 	}
 	if to < len(blocks) {
 		// a choice below the window is never hidden without a word
-		b.WriteString("\n" + m.Styles().Muted.Render(fmt.Sprintf("  ↓ more (%d)", len(blocks)-to)) + "\n")
+		b.WriteString("\n" + m.st.Muted.Render(fmt.Sprintf("  ↓ more (%d)", len(blocks)-to)) + "\n")
 	}
 	return b.String()
 }
@@ -326,32 +326,32 @@ func visibleBlocks(blocks []string, cursor, h int) (from, to int) {
 	}
 }
 
-func (s *choiceScreen) help(m env) []key.Binding {
-	return []key.Binding{m.Keys().Enter, m.Keys().Up, m.Keys().Down}
+func (s *choiceScreen) help(m *common) []key.Binding {
+	return []key.Binding{m.keys.Enter, m.keys.Up, m.keys.Down}
 }
-func (s *choiceScreen) typing(m env) bool  { return false }
-func (s *choiceScreen) needs(m env) []need { return nil }
+func (s *choiceScreen) typing(m *common) bool  { return false }
+func (s *choiceScreen) needs(m *common) []need { return nil }
 
 func newModeScreen() screen {
-	s := tableChoiceScreen(wizard.StepMode, func(m env) string {
+	s := tableChoiceScreen(wizard.StepMode, func(m *common) string {
 		return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
 	})
 	return &modeScreen{choiceScreen: s, base: s.load}
 }
 
 func newPurposeScreen() screen {
-	return tableChoiceScreen(wizard.StepPurpose, func(m env) string { return "What is the cluster for?" })
+	return tableChoiceScreen(wizard.StepPurpose, func(m *common) string { return "What is the cluster for?" })
 }
 
 // tableChoiceScreen asks a choice step of the table from its row: its
 // choices, the plan's choice, the answer a choice gives.
-func tableChoiceScreen(id wizard.StepID, title func(m env) string) *choiceScreen {
+func tableChoiceScreen(id wizard.StepID, title func(m *common) string) *choiceScreen {
 	st := wizard.StepOf(id)
 	return &choiceScreen{
 		title:   title,
-		load:    func(m env) []choice { return tableChoices(st.Choices(m.Plan())) },
-		current: func(m env) string { return st.Chosen(m.Plan()) },
-		apply:   func(m env, v string) tea.Cmd { return answer(st.Field, st.AnswerOf(v)) },
+		load:    func(m *common) []choice { return tableChoices(st.Choices(m.Plan())) },
+		current: func(m *common) string { return st.Chosen(m.Plan()) },
+		apply:   func(m *common, v string) tea.Cmd { return answer(st.Field, st.AnswerOf(v)) },
 	}
 }
 

@@ -36,23 +36,23 @@ const reqPreflight = "preflight"
 
 func newReviewScreen() screen { return &reviewScreen{} }
 
-func (s *reviewScreen) enter(m env) tea.Cmd {
+func (s *reviewScreen) enter(m *common) tea.Cmd {
 	s.showEq, s.scroll = false, 0
 	return s.run(m)
 }
 
-func (s *reviewScreen) run(m env) tea.Cmd {
-	s.req = m.nextReq(reqPreflight)
+func (s *reviewScreen) run(m *common) tea.Cmd {
+	s.req = m.data.nextReq(reqPreflight)
 	s.loading, s.report, s.err = true, nil, nil
-	return m.preflight(s.req)
+	return m.calls.preflight(s.req)
 }
 
 func (s *reviewScreen) busy() bool { return s.loading }
 
 // canSubmit says why Submit is disabled ("" when it is not).
-func (s *reviewScreen) blockedBy(m env) string {
+func (s *reviewScreen) blockedBy(m *common) string {
 	switch {
-	case m.Op() != nil && (m.Op().submitting || m.Op().running):
+	case m.nav.Op() != nil && (m.nav.Op().submitting || m.nav.Op().running):
 		return "a submit is already running"
 	case s.loading:
 		return "wait for the preflight checks"
@@ -62,13 +62,13 @@ func (s *reviewScreen) blockedBy(m env) string {
 		return "the preflight has not run"
 	case s.report.Blocked():
 		return "fix the BLOCK findings first (esc goes back)"
-	case m.guardBusy(m.Plan().GuardKey()):
+	case m.nav.guardBusy(m.Plan().GuardKey()):
 		return "a submit of this " + map[bool]string{true: "cluster", false: "name"}[m.Plan().Mode == wizard.ModeAttach] + " is already running from this session"
 	}
 	return ""
 }
 
-func (s *reviewScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *reviewScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case preflightMsg:
 		if msg.req != s.req {
@@ -83,7 +83,7 @@ func (s *reviewScreen) update(m env, msg tea.Msg) tea.Cmd {
 		s.report = &r
 		return nil
 	case tea.KeyPressMsg:
-		k := m.Keys()
+		k := m.keys
 		if s.showEq {
 			switch {
 			case key.Matches(msg, k.NextTab):
@@ -113,7 +113,7 @@ func (s *reviewScreen) update(m env, msg tea.Msg) tea.Cmd {
 				// outlive the reason (the preflight finishing)
 				return nil
 			}
-			return m.submit()
+			return m.nav.submit()
 		case key.Matches(msg, k.Up):
 			s.scroll = max(0, s.scroll-1)
 		case key.Matches(msg, k.Down):
@@ -123,7 +123,7 @@ func (s *reviewScreen) update(m env, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (s *reviewScreen) esc(m env) bool {
+func (s *reviewScreen) esc(m *common) bool {
 	if s.showEq {
 		s.showEq = false
 		return true
@@ -131,11 +131,11 @@ func (s *reviewScreen) esc(m env) bool {
 	return false
 }
 
-func (s *reviewScreen) view(m env, w, h int) string {
+func (s *reviewScreen) view(m *common, w, h int) string {
 	if s.showEq {
 		return s.eqView(m, w, h)
 	}
-	st := m.Styles()
+	st := m.st
 	p := m.Plan()
 	var b strings.Builder
 	verb := "Create"
@@ -144,7 +144,7 @@ func (s *reviewScreen) view(m env, w, h int) string {
 		verb, kind = "Attach", wizard.OpAttach
 	}
 	what := p.Variant().Word
-	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.expectedOf(p))))
+	b.WriteString(fmt.Sprintf("%s %s %s %s %s · takes about %s\n", verb, what, st.Value.Render(p.Name), prep(kind), p.Workspace.Name, humanDur(m.show.expectedOf(p))))
 	if note := p.Variant().Note; note != "" && p.From(wizard.FComputeType) != wizard.Asked {
 		// said once: the compute type step, which says it, was not shown
 		b.WriteString(wrap(st.Muted.Render(wizardWords(note)), w) + "\n")
@@ -172,7 +172,7 @@ func (s *reviewScreen) view(m env, w, h int) string {
 	b.WriteString(st.Muted.Render(fit("  right: asked = chosen here · default = kept as offered · flag = command line", w, false)) + "\n\n")
 	switch {
 	case s.loading:
-		b.WriteString(m.Spinner() + " running the preflight checks…\n")
+		b.WriteString(m.spinner + " running the preflight checks…\n")
 	case s.err != nil:
 		b.WriteString(wrap(st.Error.Render("✗ the preflight could not run: "+s.err.Error()), w) + "\n")
 		if hint := wizard.HintOf(s.err); hint != "" {
@@ -221,7 +221,7 @@ type summaryRow struct {
 	src          wizard.Source
 }
 
-func summaryRows(m env, rep *wizard.Report) []summaryRow {
+func summaryRows(m *common, rep *wizard.Report) []summaryRow {
 	p := m.Plan()
 	ws := fmt.Sprintf("%s (%s, %s)", p.Workspace.Name, p.Workspace.ResourceGroup, p.Workspace.Region)
 	rows := []summaryRow{{"Workspace", ws, p.From(wizard.FWorkspace)}}
@@ -237,22 +237,22 @@ func summaryRows(m env, rep *wizard.Report) []summaryRow {
 			rows = append(rows, summaryRow{"Cluster", p.ClusterID, p.From(wizard.FCluster)})
 		}
 	} else {
-		rows = append(rows, summaryRow{"Region", m.regionLabel(p.Region), p.From(wizard.FRegion)})
+		rows = append(rows, summaryRow{"Region", m.show.regionLabel(p.Region), p.From(wizard.FRegion)})
 		ver := "the region's default"
 		if rep != nil && rep.Facts.Default != "" {
 			ver = rep.Facts.Default + " (the region's default)"
-		} else if vs, _ := m.versionsData(p.Region); len(vs) > 0 {
+		} else if vs, _ := m.data.versionsData(p.Region); len(vs) > 0 {
 			for _, v := range vs {
 				if v.Default {
 					ver = v.Version + " (the region's default)"
 				}
 			}
 		}
-		if !p.Kubernetes() { // the current path's version is its own row
+		if wizard.Asks(&p, wizard.StepVersion) { // the Kubernetes compute's version is a row of its own step
 			rows = append(rows, summaryRow{"Kubernetes", ver, wizard.Unset})
 		}
 		size := p.VMSize
-		if z, _, ok := m.size(); ok {
+		if z, _, ok := m.show.size(); ok {
 			size = z.Name + " (" + z.Shape() + ")"
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)})
 			rows = append(rows, summaryRow{"Nodes", fmt.Sprintf("%d (%s)", p.Nodes, rules.Plural(p.Nodes*z.VCPUs, "vCPU")), p.From(wizard.FNodes)})
@@ -260,15 +260,13 @@ func summaryRows(m env, rep *wizard.Report) []summaryRow {
 		} else {
 			rows = append(rows, summaryRow{"VM size", size, p.From(wizard.FVMSize)}, summaryRow{"Nodes", fmt.Sprint(p.Nodes), p.From(wizard.FNodes)})
 		}
-		if !p.Kubernetes() {
+		if wizard.Asks(&p, wizard.StepNetwork) {
 			rows = append(rows, summaryRow{"Networking", networkLabel(p.Network), p.From(wizard.FNetwork)})
 		}
 	}
-	if p.Kubernetes() {
-		rows = append(rows, k8sSummaryRows(m)...)
-	}
+	rows = append(rows, k8sSummaryRows(m)...)
 	tls := tlsLabel(p.TLS)
-	if p.Kubernetes() && p.TLS.Mode == rules.TLSOff {
+	if p.Variant().TLS.PlainHTTP && p.TLS.Mode == rules.TLSOff {
 		tls = "off: plain HTTP (allowInsecureConnections)"
 	}
 	rows = append(rows, summaryRow{"TLS", tls, p.From(wizard.FTLS)})
@@ -343,8 +341,8 @@ func humanDur(d interface{ Minutes() float64 }) string {
 	return "under a second"
 }
 
-func (s *reviewScreen) eqView(m env, w, h int) string {
-	st := m.Styles()
+func (s *reviewScreen) eqView(m *common, w, h int) string {
+	st := m.st
 	tabs := []string{"az CLI", "Python SDK", "REST"}
 	var head []string
 	for i, t := range tabs {
@@ -354,7 +352,7 @@ func (s *reviewScreen) eqView(m env, w, h int) string {
 			head = append(head, st.Muted.Render(" "+t+" "))
 		}
 	}
-	body := m.equivalentsText(s.eqTab)
+	body := m.show.equivalentsText(s.eqTab)
 	// code is never wrapped: a line broken without its `\` does not paste.
 	// Lines wider than the screen are cut at its edge; ←/→ scroll sideways.
 	lines := strings.Split(body, "\n")
@@ -382,8 +380,8 @@ func (s *reviewScreen) eqView(m env, w, h int) string {
 // eqStep is how far ←/→ scroll the equivalents sideways.
 const eqStep = 20
 
-func (s *reviewScreen) help(m env) []key.Binding {
-	k := m.Keys()
+func (s *reviewScreen) help(m *common) []key.Binding {
+	k := m.keys
 	if s.showEq {
 		return []key.Binding{k.NextTab, k.Up, k.Down, withHelp(k.Left, "scroll left"), withHelp(k.Right, "scroll right"), withHelp(k.Equivalents, "back to review")}
 	}
@@ -393,8 +391,8 @@ func (s *reviewScreen) help(m env) []key.Binding {
 	}
 	return []key.Binding{sub, k.Equivalents}
 }
-func (s *reviewScreen) typing(m env) bool  { return false }
-func (s *reviewScreen) needs(m env) []need { return nil }
+func (s *reviewScreen) typing(m *common) bool  { return false }
+func (s *reviewScreen) needs(m *common) []need { return nil }
 
 // costText is the monthly cost of the nodes, or why it is not shown.
 func costText(nodes int, z wizard.VMSize) string {

@@ -36,13 +36,13 @@ func newSizeScreen() screen {
 	}, true, "type to filter, e.g. d4 or nc")}
 }
 
-func (s *sizeScreen) enter(m env) tea.Cmd {
+func (s *sizeScreen) enter(m *common) tea.Cmd {
 	s.sync(m)
-	return m.fetchSizes(m.Plan().Region, false)
+	return m.calls.fetchSizes(m.Plan().Region, false)
 }
 
-func (s *sizeScreen) sync(m env) {
-	l, sl := m.sizesData(m.Plan().Region)
+func (s *sizeScreen) sync(m *common) {
+	l, sl := m.data.sizesData(m.Plan().Region)
 	sig := m.Plan().Region + slotSig(sl)
 	if sig == s.last {
 		return
@@ -113,41 +113,41 @@ func belowAKSMinimum(z wizard.VMSize) bool {
 	return len(rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB)) > 0
 }
 
-func (s *sizeScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *sizeScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case key.Matches(k, m.Keys().Enter):
+		case key.Matches(k, m.keys.Enter):
 			i := s.p.selected()
 			if i < 0 || i >= len(s.sizes) {
-				m.Flash("no size matches: widen the filter")
+				m.nav.Flash("no size matches: widen the filter")
 				return nil
 			}
 			z := s.sizes[i]
 			if z.Restricted != "" {
-				m.Flash(z.Name + " cannot be used here: " + z.Restricted)
+				m.nav.Flash(z.Name + " cannot be used here: " + z.Restricted)
 				return nil
 			}
 			if vs := rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB); len(vs) > 0 {
-				m.Flash(vs[0].Message)
+				m.nav.Flash(vs[0].Message)
 				return nil
 			}
 			return answer(wizard.FVMSize, z.Name)
-		case key.Matches(k, m.Keys().Sort):
+		case key.Matches(k, m.keys.Sort):
 			s.p.nextSort()
 			return nil
-		case key.Matches(k, m.Keys().Restricted):
+		case key.Matches(k, m.keys.Restricted):
 			s.p.toggleHidden()
 			return nil
 		}
 	}
-	_, cmd := s.p.update(msg, m.Keys(), 10)
+	_, cmd := s.p.update(msg, m.keys, 10)
 	return cmd
 }
 
-func (s *sizeScreen) view(m env, w, h int) string {
+func (s *sizeScreen) view(m *common, w, h int) string {
 	s.sync(m)
-	l, _ := m.sizesData(m.Plan().Region)
+	l, _ := m.data.sizesData(m.Plan().Region)
 	shown, total := s.p.count()
 	hidden := 0
 	for _, z := range l.Sizes {
@@ -155,7 +155,7 @@ func (s *sizeScreen) view(m env, w, h int) string {
 			hidden++
 		}
 	}
-	head := fmt.Sprintf("VM sizes in %s for this subscription: %d of %d shown", m.regionLabel(m.Plan().Region), shown, total)
+	head := fmt.Sprintf("VM sizes in %s for this subscription: %d of %d shown", m.show.regionLabel(m.Plan().Region), shown, total)
 	if hidden > 0 && !s.p.showHidden {
 		head += fmt.Sprintf(", %d restricted hidden", hidden)
 	}
@@ -174,17 +174,17 @@ func (s *sizeScreen) view(m env, w, h int) string {
 		small := rules.CheckNodeSize(z.Name, z.VCPUs, z.MemoryGB)
 		switch {
 		case z.Restricted != "":
-			det.WriteString(m.Styles().Error.Render("✗ " + z.Name + ": " + z.Restricted))
+			det.WriteString(m.st.Error.Render("✗ " + z.Name + ": " + z.Restricted))
 		case len(small) > 0:
-			det.WriteString(m.Styles().Error.Render("✗ " + small[0].Message))
-		case (z.GPUs > 0 || z.FPGA) && !m.Plan().Kubernetes():
+			det.WriteString(m.st.Error.Render("✗ " + small[0].Message))
+		case (z.GPUs > 0 || z.FPGA) && m.Plan().Variant().OnePool:
 			kind := "GPU"
 			if z.FPGA {
 				kind = "FPGA"
 			}
-			det.WriteString(m.Styles().Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
-		case rules.NvidiaGPU(z.Name) && m.Plan().Kubernetes():
-			det.WriteString(m.Styles().Tag.Render("GPU size: the Azure ML extension installs the NVIDIA device plugin for it"))
+			det.WriteString(m.st.Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
+		case rules.NvidiaGPU(z.Name) && m.Plan().Variant().GPUPlugin:
+			det.WriteString(m.st.Tag.Render("GPU size: the Azure ML extension installs the NVIDIA device plugin for it"))
 		}
 		if z.Restricted == "" && len(small) == 0 {
 			if det.Len() > 0 {
@@ -203,34 +203,34 @@ func (s *sizeScreen) view(m env, w, h int) string {
 			}
 			switch {
 			case sc.OK && quota == "" && len(sc.Advice) == 0:
-				det.WriteString(m.Styles().OK.Render("✓ ") + line)
+				det.WriteString(m.st.OK.Render("✓ ") + line)
 			case quota != "":
-				det.WriteString(m.Styles().Warn.Render("! ") + line + "\n" + m.Styles().Error.Render("✗ "+quota))
+				det.WriteString(m.st.Warn.Render("! ") + line + "\n" + m.st.Error.Render("✗ "+quota))
 			default:
-				det.WriteString(m.Styles().Warn.Render("! ") + line)
+				det.WriteString(m.st.Warn.Render("! ") + line)
 			}
 		}
 	}
 	d := wrap(det.String(), w)
-	hd := wrap(m.Styles().Muted.Render(head), w)
+	hd := wrap(m.st.Muted.Render(head), w)
 	used := strings.Count(hd, "\n") + 2 + strings.Count(d, "\n") + 2
-	return hd + "\n\n" + s.p.view(m.Styles(), w, max(3, h-used)) + "\n\n" + d
+	return hd + "\n\n" + s.p.view(m.st, w, max(3, h-used)) + "\n\n" + d
 }
 
-func (s *sizeScreen) help(m env) []key.Binding {
-	r := m.Keys().Restricted
+func (s *sizeScreen) help(m *common) []key.Binding {
+	r := m.keys.Restricted
 	if s.p.showHidden {
 		r = withHelp(r, "hide restricted")
 	}
-	return []key.Binding{m.Keys().Enter, m.Keys().Sort, r}
+	return []key.Binding{m.keys.Enter, m.keys.Sort, r}
 }
 
-func (s *sizeScreen) typing(m env) bool { return true }
+func (s *sizeScreen) typing(m *common) bool { return true }
 
-func (s *sizeScreen) needs(m env) []need {
-	_, sl := m.sizesData(m.Plan().Region)
+func (s *sizeScreen) needs(m *common) []need {
+	_, sl := m.data.sizesData(m.Plan().Region)
 	r := m.Plan().Region
-	return []need{{"VM sizes of " + m.regionLabel(r), sl, func() tea.Cmd { return m.fetchSizes(r, true) }}}
+	return []need{{"VM sizes of " + m.show.regionLabel(r), sl, func() tea.Cmd { return m.calls.fetchSizes(r, true) }}}
 }
 
 // nodesScreen asks the node count with the live vCPU meter. The count
@@ -250,20 +250,20 @@ func newNodesScreen() screen {
 	return &nodesScreen{in: in}
 }
 
-func (s *nodesScreen) enter(m env) tea.Cmd {
+func (s *nodesScreen) enter(m *common) tea.Cmd {
 	// the count Enter takes (wizard.Offer): an untouched default follows
 	// the size and the purpose, and the screen says it changed
 	s.n, s.followed = m.Plan().Nodes, 0
-	if n, err := strconv.Atoi(wizard.Offer(m.Plan(), wizard.StepNodes, m.known())); err == nil && n != s.n {
+	if n, err := strconv.Atoi(wizard.Offer(m.Plan(), wizard.StepNodes, m.show.known())); err == nil && n != s.n {
 		s.n, s.followed = n, s.n
 	}
 	s.in.SetValue(strconv.Itoa(s.n))
 	s.in.CursorEnd()
 	s.in.Focus()
-	return m.fetchSizes(m.Plan().Region, false)
+	return m.calls.fetchSizes(m.Plan().Region, false)
 }
 
-func (s *nodesScreen) set(m env, n int) {
+func (s *nodesScreen) set(m *common, n int) {
 	// a cluster has 1 node at least: the stepper stops there
 	n = max(1, min(n, 9999))
 	s.n = n
@@ -304,25 +304,25 @@ func (m *Model) sizeProblems(nodes int) []string {
 	return out
 }
 
-func (s *nodesScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *nodesScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch {
-		case key.Matches(msg, m.Keys().Enter):
-			if probs := m.sizeProblems(s.n); len(probs) > 0 {
-				m.Flash("not yet: " + probs[0])
+		case key.Matches(msg, m.keys.Enter):
+			if probs := m.show.sizeProblems(s.n); len(probs) > 0 {
+				m.nav.Flash("not yet: " + probs[0])
 				return nil
 			}
 			return answer(wizard.FNodes, s.n)
-		case key.Matches(msg, m.Keys().Plus):
+		case key.Matches(msg, m.keys.Plus):
 			s.set(m, s.n+1)
 			return nil
-		case key.Matches(msg, m.Keys().Minus):
+		case key.Matches(msg, m.keys.Minus):
 			s.set(m, s.n-1)
 			return nil
 		}
 		if msg.Text != "" && strings.Trim(msg.Text, "0123456789") != "" {
-			m.Flash("type digits, or use + and -")
+			m.nav.Flash("type digits, or use + and -")
 			return nil
 		}
 		var cmd tea.Cmd
@@ -338,25 +338,25 @@ func (s *nodesScreen) update(m env, msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (s *nodesScreen) view(m env, w, h int) string {
-	z, l, ok := m.size()
+func (s *nodesScreen) view(m *common, w, h int) string {
+	z, l, ok := m.show.size()
 	var secs []section
 	if ok {
 		gpu := ""
 		if z.GPUs > 0 {
 			gpu = fmt.Sprintf(", %d GPU", z.GPUs)
 		}
-		secs = append(secs, section{prio: 5, name: "size", text: packParts(w, " · ", m.Styles().Value.Render(z.Name), rules.Plural(z.VCPUs, "vCPU")+", "+wizard.Decimal(z.MemoryGB)+" GiB"+gpu,
+		secs = append(secs, section{prio: 5, name: "size", text: packParts(w, " · ", m.st.Value.Render(z.Name), rules.Plural(z.VCPUs, "vCPU")+", "+wizard.Decimal(z.MemoryGB)+" GiB"+gpu,
 			z.Family+" in "+m.Plan().Region, m.Plan().Purpose.Label())})
 	}
-	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.Styles().Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
-	secs = append(secs, section{prio: 0, gap: true, text: m.Styles().input(&s.in) + "  " + m.Styles().Muted.Render("type a number or use + / -")})
+	secs = append(secs, section{prio: 6, name: "note", text: wrap(m.st.Muted.Render("Only the node count can be scaled later (in the studio or AKS), not the size."), w)})
+	secs = append(secs, section{prio: 0, gap: true, text: m.st.input(&s.in) + "  " + m.st.Muted.Render("type a number or use + / -")})
 	if s.followed > 0 && ok {
-		secs = append(secs, section{prio: 1, name: "why the count changed", text: wrap(m.Styles().Warn.Render(fmt.Sprintf("! %s, not %d: the fewest %s with %s each that %s needs",
+		secs = append(secs, section{prio: 1, name: "why the count changed", text: wrap(m.st.Warn.Render(fmt.Sprintf("! %s, not %d: the fewest %s with %s each that %s needs",
 			rules.Plural(s.n, "node"), s.followed, "nodes", rules.Plural(z.VCPUs, "vCPU"), strings.ToLower(m.Plan().Purpose.Label()))), w)})
 	}
 	secs = append(secs, vcpuMeter(m, z, l, ok, w, s.n)...)
-	return fitSections(m.Styles(), secs, w, h)
+	return fitSections(m.st, secs, w, h)
 }
 
 // section is one block of a screen that may be left out when the screen
@@ -461,8 +461,8 @@ func packParts(w int, sep string, parts ...string) string {
 // sentence, the verdict, and the family and regional quota bars (used +
 // requested vs limit), as sections of falling importance. It is redrawn
 // on every change of the node count.
-func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes int) []section {
-	st := m.Styles()
+func vcpuMeter(m *common, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes int) []section {
+	st := m.st
 	var secs []section
 	sc := m.Plan().SizeCheck(m.Plan().VMSize, nodes, z.VCPUs)
 	th := sc.Threshold
@@ -504,7 +504,7 @@ func vcpuMeter(m env, z wizard.VMSize, l wizard.SizeList, known bool, w, nodes i
 
 	// the verdict
 	b.Reset()
-	probs := m.sizeProblems(nodes)
+	probs := m.show.sizeProblems(nodes)
 	switch {
 	case len(probs) == 0 && len(sc.Advice) > 0:
 		b.WriteString(paint(st.Warn, hang("! "+sc.Advice[0], w, 2)))
@@ -571,12 +571,12 @@ func quotaBar(st *styles, q rules.Quota, req, w int) string {
 	return b.String()
 }
 
-func (s *nodesScreen) help(m env) []key.Binding {
-	return []key.Binding{withHelp(m.Keys().Enter, "continue"), m.Keys().Plus, m.Keys().Minus}
+func (s *nodesScreen) help(m *common) []key.Binding {
+	return []key.Binding{withHelp(m.keys.Enter, "continue"), m.keys.Plus, m.keys.Minus}
 }
-func (s *nodesScreen) typing(m env) bool { return false }
-func (s *nodesScreen) needs(m env) []need {
-	_, sl := m.sizesData(m.Plan().Region)
+func (s *nodesScreen) typing(m *common) bool { return false }
+func (s *nodesScreen) needs(m *common) []need {
+	_, sl := m.data.sizesData(m.Plan().Region)
 	r := m.Plan().Region
-	return []need{{"VM sizes of " + m.regionLabel(r), sl, func() tea.Cmd { return m.fetchSizes(r, true) }}}
+	return []need{{"VM sizes of " + m.show.regionLabel(r), sl, func() tea.Cmd { return m.calls.fetchSizes(r, true) }}}
 }

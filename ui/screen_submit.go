@@ -28,52 +28,52 @@ type submitScreen struct {
 
 func (s *submitScreen) busy() bool { return s.verifying }
 
-func (s *submitScreen) enter(m env) tea.Cmd {
+func (s *submitScreen) enter(m *common) tea.Cmd {
 	s.scroll, s.verifying, s.verified = 0, false, nil
 	return nil
 }
 
 // canVerify: a Kubernetes compute created or attached just now.
-func canVerify(m env, o *opState) bool {
+func canVerify(m *common, o *opState) bool {
 	return o != nil && o.done && o.err == nil && o.kind != wizard.OpDetach && m.Plan().Kubernetes()
 }
 
-func (s *submitScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *submitScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	if v, ok := msg.(verifyDoneMsg); ok {
-		if o := m.Op(); o != nil && v.name == o.name {
+		if o := m.nav.Op(); o != nil && v.name == o.name {
 			s.verifying, s.verified = false, &v
 		}
 		return nil
 	}
 	k, ok := msg.(tea.KeyPressMsg)
-	o := m.Op()
+	o := m.nav.Op()
 	if !ok || o == nil || !o.done {
 		return nil
 	}
 	switch {
 	case k.String() == "v" && canVerify(m, o) && !s.verifying:
 		s.verifying, s.verified = true, nil
-		return m.verify(o.name)
-	case key.Matches(k, m.Keys().Up):
+		return m.calls.verify(o.name)
+	case key.Matches(k, m.keys.Up):
 		s.scroll = max(0, s.scroll-1)
-	case key.Matches(k, m.Keys().Down):
+	case key.Matches(k, m.keys.Down):
 		s.scroll = min(s.maxScroll, s.scroll+1)
-	case key.Matches(k, m.Keys().Fix) && o.err != nil:
-		if id := m.fixStep(o.err); id != "" && !o.fromList {
-			m.clearOp()
-			return m.goTo(id)
+	case key.Matches(k, m.keys.Fix) && o.err != nil:
+		if id := m.nav.fixStep(o.err); id != "" && !o.fromList {
+			m.nav.clearOp()
+			return m.nav.goTo(id)
 		}
-	case key.Matches(k, m.Keys().Quit), key.Matches(k, m.Keys().Enter) && o.err == nil:
+	case key.Matches(k, m.keys.Quit), key.Matches(k, m.keys.Enter) && o.err == nil:
 		if o.fromList {
-			m.clearOp()
-			return m.goTo(wizard.StepList)
+			m.nav.clearOp()
+			return m.nav.goTo(wizard.StepList)
 		}
-		return m.quit(Succeeded)
+		return m.nav.quit(Succeeded)
 	}
 	return nil
 }
 
-func (s *submitScreen) esc(m env) bool {
+func (s *submitScreen) esc(m *common) bool {
 	ok, _ := s.escCmd(m)
 	return ok
 }
@@ -81,64 +81,59 @@ func (s *submitScreen) esc(m env) bool {
 // escCmd leaves a finished operation for the list or the review and
 // returns what entering that step starts (the review's preflight: without
 // it the review would wait for a preflight that never runs).
-func (s *submitScreen) escCmd(m env) (bool, tea.Cmd) {
-	o := m.Op()
+func (s *submitScreen) escCmd(m *common) (bool, tea.Cmd) {
+	o := m.nav.Op()
 	if o == nil || !o.done {
 		return true, nil // no going back while the operation runs
 	}
-	m.clearOp()
+	m.nav.clearOp()
 	s.scroll = 0
 	if o.fromList {
-		return true, m.goTo(wizard.StepList)
+		return true, m.nav.goTo(wizard.StepList)
 	}
-	return true, m.goTo(wizard.StepReview)
+	return true, m.nav.goTo(wizard.StepReview)
+}
+
+// opWords are what an operation is called while it runs and once done,
+// and the preposition between the compute and the workspace.
+var opWords = map[wizard.OpKind]struct{ doing, done, prep string }{
+	wizard.OpCreate: {"Creating", "Created", "in"},
+	wizard.OpAttach: {"Attaching", "Attached", "to"},
+	wizard.OpDetach: {"Detaching", "Detached", "from"},
 }
 
 func verbing(k wizard.OpKind) string {
-	switch k {
-	case wizard.OpCreate:
-		return "Creating"
-	case wizard.OpAttach:
-		return "Attaching"
-	case wizard.OpDetach:
-		return "Detaching"
+	if w, ok := opWords[k]; ok {
+		return w.doing
 	}
 	return "Running"
 }
 
 // prep is the preposition between the compute and the workspace.
 func prep(k wizard.OpKind) string {
-	switch k {
-	case wizard.OpAttach:
-		return "to"
-	case wizard.OpDetach:
-		return "from"
+	if w, ok := opWords[k]; ok {
+		return w.prep
 	}
 	return "in"
 }
 
 func pastTense(k wizard.OpKind) string {
-	switch k {
-	case wizard.OpCreate:
-		return "Created"
-	case wizard.OpAttach:
-		return "Attached"
-	case wizard.OpDetach:
-		return "Detached"
+	if w, ok := opWords[k]; ok {
+		return w.done
 	}
 	return "Finished"
 }
 
-func (s *submitScreen) view(m env, w, h int) string {
-	o := m.Op()
-	st := m.Styles()
+func (s *submitScreen) view(m *common, w, h int) string {
+	o := m.nav.Op()
+	st := m.st
 	if o == nil {
 		return st.Muted.Render("nothing is running")
 	}
 	var b strings.Builder
 	ws := m.Plan().Workspace.Name
 	if !o.done {
-		b.WriteString(fmt.Sprintf("%s %s %s %s %s\n\n", verbing(o.kind), m.opVariant().Word, st.Value.Render(o.name), prep(o.kind), ws))
+		b.WriteString(fmt.Sprintf("%s %s %s %s %s\n\n", verbing(o.kind), m.nav.opVariant().Word, st.Value.Render(o.name), prep(o.kind), ws))
 		state := o.last.State
 		if o.submitting {
 			state = "sending the request"
@@ -147,7 +142,7 @@ func (s *submitScreen) view(m env, w, h int) string {
 			state = "accepted"
 		}
 		exp := o.expected
-		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.Spinner(), st.Value.Render(stateWords(o.kind, state)), clock(o.elapsed), humanDur(exp)))
+		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.spinner, st.Value.Render(stateWords(o.kind, state)), clock(o.elapsed), humanDur(exp)))
 		// time, not progress: Azure reports no percentage, so the bar is the
 		// elapsed time against the usual duration, and says so
 		barW := max(10, min(50, w-24))
@@ -158,7 +153,7 @@ func (s *submitScreen) view(m env, w, h int) string {
 		if len(o.phases) > 0 {
 			// the current path: each phase with its own state and time
 			for i, ph := range o.phases {
-				mark := m.Spinner()
+				mark := m.spinner
 				if ph.done {
 					mark = st.OK.Render("✓")
 				}
@@ -176,7 +171,7 @@ func (s *submitScreen) view(m env, w, h int) string {
 			b.WriteString(st.Muted.Render(o.last.Note) + "\n")
 		}
 		b.WriteString("\n")
-		if u := m.portalURL(); u != "" {
+		if u := m.show.portalURL(); u != "" {
 			b.WriteString(st.Muted.Render("workspace in the portal (the full link is printed when the wizard ends):") + "\n")
 			b.WriteString(link(st.Muted, u, w) + "\n")
 		}
@@ -196,14 +191,14 @@ func (s *submitScreen) view(m env, w, h int) string {
 		}
 		b.WriteString("\n")
 		if o.kind == wizard.OpDetach {
-			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `"+unbroken(m.cliCmd("attach"))+"`.", w) + "\n")
+			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `"+unbroken(m.show.cliCmd("attach"))+"`.", w) + "\n")
 		} else {
 			b.WriteString(st.Header.Render("Next steps") + "\n")
-			if hint := m.opVariant().Next(o.name); hint != "" {
+			if hint := m.nav.opVariant().Next(o.name); hint != "" {
 				b.WriteString(hang("  • "+hint, w, 4) + "\n")
 			}
-			b.WriteString(hangCmd("  • check it any time: ", m.cliCmd("status", o.name), w, 4) + "\n")
-			b.WriteString(hangCmd("  • see every compute of the workspace: ", m.cliCmd("list"), w, 4) + "\n")
+			b.WriteString(hangCmd("  • check it any time: ", m.show.cliCmd("status", o.name), w, 4) + "\n")
+			b.WriteString(hangCmd("  • see every compute of the workspace: ", m.show.cliCmd("list"), w, 4) + "\n")
 		}
 		if o.manual != "" {
 			b.WriteString("\n" + st.Warn.Render("! Not ready for deployments yet: amlaks could not run kubectl in the cluster. Do it yourself:") + "\n")
@@ -220,7 +215,7 @@ func (s *submitScreen) view(m env, w, h int) string {
 		// Not a failure: amlaks stopped watching (deadline, an error it
 		// could not get past); the operation may still run (issue 12).
 		b.WriteString(st.Warn.Render(fmt.Sprintf("? Lost track of the %s of %s: it may still be running", o.kind, o.name)) + "\n\n")
-		b.WriteString(hangCmd("  follow it again with: ", m.cliCmd("status", o.name), w, 4) + "\n\n")
+		b.WriteString(hangCmd("  follow it again with: ", m.show.cliCmd("status", o.name), w, 4) + "\n\n")
 	} else {
 		b.WriteString(st.Error.Render(fmt.Sprintf("✗ The %s of %s failed", o.kind, o.name)) + "\n\n")
 	}
@@ -247,11 +242,11 @@ func (s *submitScreen) view(m env, w, h int) string {
 		b.WriteString(wrap("  "+o.err.Error(), w) + "\n")
 	}
 	b.WriteString("\n")
-	if n := m.failedComputeNote(true); n != "" {
+	if n := m.nav.failedComputeNote(true); n != "" {
 		b.WriteString(wrap(st.Warn.Render("! ")+n, w) + "\n\n")
 	}
 	keys := ""
-	if id := m.fixStep(o.err); id != "" && !o.fromList {
+	if id := m.nav.fixStep(o.err); id != "" && !o.fromList {
 		keys = st.Key.Render("f") + " go back to " + wizard.StepOf(id).Title + " (every answer is kept)   "
 	}
 	keys += st.Key.Render("esc") + " " + map[bool]string{true: "back to the list", false: "back to the review"}[o.fromList] + "   " + st.Key.Render("q") + " quit"
@@ -327,14 +322,14 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%dm %02ds", int(d.Minutes()), int(d.Seconds())%60)
 }
 
-func (s *submitScreen) help(m env) []key.Binding {
-	k := m.Keys()
-	o := m.Op()
+func (s *submitScreen) help(m *common) []key.Binding {
+	k := m.keys
+	o := m.nav.Op()
 	if o == nil || !o.done {
 		return []key.Binding{withHelp(k.Interrupt, "stop watching…")}
 	}
 	if o.err != nil {
-		if id := m.fixStep(o.err); id != "" && !o.fromList {
+		if id := m.nav.fixStep(o.err); id != "" && !o.fromList {
 			return []key.Binding{withHelp(k.Fix, "go to "+wizard.StepOf(id).Title), k.Back, k.Quit}
 		}
 		return []key.Binding{k.Back, k.Quit}
@@ -345,13 +340,13 @@ func (s *submitScreen) help(m env) []key.Binding {
 	return []key.Binding{withHelp(k.Enter, "done")}
 }
 
-func (s *submitScreen) typing(m env) bool  { return false }
-func (s *submitScreen) needs(m env) []need { return nil }
+func (s *submitScreen) typing(m *common) bool  { return false }
+func (s *submitScreen) needs(m *common) []need { return nil }
 
 // confirmView is the Ctrl+C question while an operation runs.
 func (m *Model) confirmView(w int) string {
 	o := m.Op()
-	st := m.Styles()
+	st := m.st
 	what := fmt.Sprintf("the %s of %s", o.kind, o.name)
 	text := st.Title.Render("Stop watching?") + "\n\n" +
 		wrap(fmt.Sprintf("Stopping does not cancel %s: it continues in Azure. `%s` picks it up again.", what, unbroken(m.cliCmd("status", o.name))), max(20, w-6)) + "\n\n" +
@@ -416,11 +411,11 @@ func stateWords(k wizard.OpKind, state string) string {
 }
 
 // verifyView is the smoke test's line on the success screen.
-func (s *submitScreen) verifyView(m env, o *opState, w int) string {
-	st := m.Styles()
+func (s *submitScreen) verifyView(m *common, o *opState, w int) string {
+	st := m.st
 	switch {
 	case s.verifying:
-		return "\n" + m.Spinner() + " smoke test: deploying a throwaway endpoint on " + o.name + " and calling it (a minute or two in Azure)…\n"
+		return "\n" + m.spinner + " smoke test: deploying a throwaway endpoint on " + o.name + " and calling it (a minute or two in Azure)…\n"
 	case s.verified == nil:
 		return ""
 	}

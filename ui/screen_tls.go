@@ -28,10 +28,9 @@ type tlsScreen struct {
 	tls                   rules.TLS // the answer being edited
 	browse                *browser  // the file picker, open over the form
 	// modes are the TLS modes the compute type can do, in the order of
-	// the mode field's choices (a Kubernetes compute has no Microsoft
-	// certificate: it is not offered)
-	modes []rules.TLSMode
-	k8s   bool
+	// the mode field's choices (its Variant's TLS.Modes)
+	modes   []rules.TLSMode
+	variant wizard.ComputeType // whose modes they are
 	// touched are the fields edited, tried whether the form was submitted:
 	// an empty field says what it needs only then, not before anything is
 	// typed
@@ -54,8 +53,8 @@ type (
 
 func newTLSScreen() screen {
 	s := &tlsScreen{fileErr: map[string]string{}, reading: map[string]string{}}
-	s.mode = choiceField("ssl", "TLS", "Off", "Microsoft certificate", "Your own certificate")
-	s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}
+	s.mode = choiceField("ssl", "TLS")
+	s.offer(wizard.VariantOf(string(wizard.ComputeAKS)))
 	ms := func() bool { return s.chosen() == rules.TLSMicrosoft }
 	own := func() bool { return s.chosen() == rules.TLSCustom }
 	s.leaf = textField("ssl-leaf-domain-label", "Leaf domain label", "myscoring")
@@ -81,27 +80,25 @@ func (s *tlsScreen) chosen() rules.TLSMode {
 }
 
 // offer sets the modes the compute type can do.
-func (s *tlsScreen) offer(k8s bool) {
-	s.k8s = k8s
-	if k8s {
-		s.mode.choices = []string{"Off (plain HTTP)", "Your own certificate"}
-		s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSCustom}
-		return
+func (s *tlsScreen) offer(v wizard.Variant) {
+	s.variant = v.Type
+	s.mode.choices, s.modes = nil, nil
+	for _, c := range v.TLS.Modes {
+		s.mode.choices = append(s.mode.choices, c.Label)
+		s.modes = append(s.modes, c.Mode)
 	}
-	s.mode.choices = []string{"Off", "Microsoft certificate", "Your own certificate"}
-	s.modes = []rules.TLSMode{rules.TLSOff, rules.TLSMicrosoft, rules.TLSCustom}
 }
 
 // literalQuestionMark: file paths may hold '?'.
 func (s *tlsScreen) literalQuestionMark() {}
 
-func (s *tlsScreen) enter(m env) tea.Cmd {
-	if s.loaded && s.k8s == m.Plan().Kubernetes() {
-		s.f.open(m.Styles(), false)
+func (s *tlsScreen) enter(m *common) tea.Cmd {
+	if s.loaded && s.variant == m.Plan().Variant().Type {
+		s.f.open(m.st, false)
 		return nil
 	}
 	s.loaded = true
-	s.offer(m.Plan().Kubernetes())
+	s.offer(m.Plan().Variant())
 	s.touched, s.tried = map[string]bool{}, false
 	t := m.Plan().TLS
 	s.tls = t
@@ -117,14 +114,14 @@ func (s *tlsScreen) enter(m env) tea.Cmd {
 		s.overwrite.choice = 1
 	}
 	s.cert.text, s.key.text, s.cname.text = t.CertFile, t.KeyFile, t.CNAME
-	s.f.open(m.Styles(), true)
+	s.f.open(m.st, true)
 	return tea.Batch(s.read(m, s.cert), s.read(m, s.key))
 }
 
 // read schedules (debounced) the read of a file field.
-func (s *tlsScreen) read(m env, f *formField) tea.Cmd {
+func (s *tlsScreen) read(m *common, f *formField) tea.Cmd {
 	path := files.ExpandHome(f.value())
-	req := m.nextReq("file:" + f.id)
+	req := m.data.nextReq("file:" + f.id)
 	delete(s.fileErr, f.id)
 	if path == "" {
 		delete(s.reading, f.id)
@@ -132,13 +129,13 @@ func (s *tlsScreen) read(m env, f *formField) tea.Cmd {
 	}
 	s.reading[f.id] = path
 	id := f.id
-	return tea.Tick(m.Debounce(), func(time.Time) tea.Msg { return fileDueMsg{req: req, field: id, path: path} })
+	return tea.Tick(m.debounce, func(time.Time) tea.Msg { return fileDueMsg{req: req, field: id, path: path} })
 }
 
 func (s *tlsScreen) busy() bool { return len(s.reading) > 0 }
 
 // apply writes the form into the plan (PEM contents come from fileMsg).
-func (s *tlsScreen) apply(m env) {
+func (s *tlsScreen) apply(m *common) {
 	t := s.tls
 	t.Mode = s.chosen()
 	t.LeafDomainLabel = s.leaf.value()
@@ -153,18 +150,18 @@ func (s *tlsScreen) apply(m env) {
 	s.tls = t
 }
 
-func (s *tlsScreen) messages(m env) (map[string][]string, []string) {
+func (s *tlsScreen) messages(m *common) (map[string][]string, []string) {
 	out := map[string][]string{}
 	var all []string
-	vs := rules.CheckTLS(s.tls, m.Plan().Network.Internal(), m.Now())
-	if m.Plan().Kubernetes() && s.tls.Mode != rules.TLSCustom {
-		// the current path's own rules (no Microsoft certificate; off is
-		// plain HTTP) are the step's check, on the plan as this answer and
+	vs := rules.CheckTLS(s.tls, m.Plan().Network.Internal(), m.now)
+	if m.Plan().Variant().TLS.PlainHTTP && s.tls.Mode != rules.TLSCustom {
+		// the type's own rules (no Microsoft certificate; off is plain
+		// HTTP) are the step's check, on the plan as this answer and
 		// its decider would leave it
 		trial := m.Plan().Clone()
 		if err := trial.Answer(wizard.FTLS, s.tls); err == nil {
 			wizard.DecideInsecure(trial)
-			vs = wizard.Check(trial, wizard.StepTLS, m.known())
+			vs = wizard.Check(trial, wizard.StepTLS, m.show.known())
 		}
 	}
 	for _, v := range vs {
@@ -185,15 +182,15 @@ func (s *tlsScreen) messages(m env) (map[string][]string, []string) {
 	return out, all
 }
 
-func (s *tlsScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *tlsScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case fileDueMsg:
-		if !m.isLatest("file:"+msg.field, msg.req) {
+		if !m.data.isLatest("file:"+msg.field, msg.req) {
 			return nil
 		}
-		return m.readPEM(msg.req, msg.field, msg.path)
+		return m.calls.readPEM(msg.req, msg.field, msg.path)
 	case fileMsg:
-		if !m.isLatest("file:"+msg.field, msg.req) {
+		if !m.data.isLatest("file:"+msg.field, msg.req) {
 			return nil
 		}
 		delete(s.reading, msg.field)
@@ -222,7 +219,7 @@ func (s *tlsScreen) update(m env, msg tea.Msg) tea.Cmd {
 	if s.browse != nil {
 		return s.updateBrowse(m, msg)
 	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.Keys().Browse) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, m.keys.Browse) {
 		if f := s.f.focused(); f == s.cert || f == s.key {
 			return s.openBrowse(m, f)
 		}
@@ -246,11 +243,11 @@ func (s *tlsScreen) update(m env, msg tea.Msg) tea.Cmd {
 
 // submit answers the step from the completed form, or opens it again on
 // the field to mend.
-func (s *tlsScreen) submit(m env) tea.Cmd {
+func (s *tlsScreen) submit(m *common) tea.Cmd {
 	s.tried = true
 	if len(s.reading) > 0 {
-		s.f.reopen(m.Styles(), s.cname.id)
-		m.Flash("reading the certificate files… press Enter again in a moment")
+		s.f.reopen(m.st, s.cname.id)
+		m.nav.Flash("reading the certificate files… press Enter again in a moment")
 		return nil
 	}
 	if fields, all := s.messages(m); len(all) > 0 {
@@ -261,8 +258,8 @@ func (s *tlsScreen) submit(m env) tea.Cmd {
 				break
 			}
 		}
-		s.f.reopen(m.Styles(), first)
-		m.Flash("not yet: " + all[0])
+		s.f.reopen(m.st, first)
+		m.nav.Flash("not yet: " + all[0])
 		return nil
 	}
 	return answer(wizard.FTLS, s.tls)
@@ -270,12 +267,12 @@ func (s *tlsScreen) submit(m env) tea.Cmd {
 
 // openBrowse opens huh's file picker for a PEM file field, in the
 // directory of the path typed (~ expanded) or the working directory.
-func (s *tlsScreen) openBrowse(m env, f *formField) tea.Cmd {
+func (s *tlsScreen) openBrowse(m *common, f *formField) tea.Cmd {
 	types := []string{".pem", ".crt", ".cer"}
 	if f == s.key {
 		types = []string{".pem", ".key"}
 	}
-	b := &browser{field: f, title: f.label, types: types, height: max(4, m.Height()-14), noColor: m.Styles().noColor}
+	b := &browser{field: f, title: f.label, types: types, height: max(4, m.height-14), noColor: m.st.noColor}
 	if p := files.ExpandHome(f.value()); p != "" {
 		b.dir = p // a folder typed, or the folder of a file typed
 		if !strings.HasSuffix(f.value(), "/") {
@@ -287,7 +284,7 @@ func (s *tlsScreen) openBrowse(m env, f *formField) tea.Cmd {
 }
 
 // updateBrowse gives msg to the open picker; a pick fills the field.
-func (s *tlsScreen) updateBrowse(m env, msg tea.Msg) tea.Cmd {
+func (s *tlsScreen) updateBrowse(m *common, msg tea.Msg) tea.Cmd {
 	picked, done, cmd := s.browse.update(msg)
 	if !done {
 		return cmd
@@ -305,7 +302,7 @@ func (s *tlsScreen) updateBrowse(m env, msg tea.Msg) tea.Cmd {
 }
 
 // esc closes the file picker first.
-func (s *tlsScreen) esc(m env) bool {
+func (s *tlsScreen) esc(m *common) bool {
 	if s.browse == nil {
 		return false
 	}
@@ -313,10 +310,10 @@ func (s *tlsScreen) esc(m env) bool {
 	return true
 }
 
-func (s *tlsScreen) view(m env, w, h int) string {
+func (s *tlsScreen) view(m *common, w, h int) string {
 	msgs, _ := s.messages(m)
 	var b strings.Builder
-	b.WriteString(wrap(m.Styles().Muted.Render("Optional: HTTPS for the scoring endpoint. Enter keeps it off."), w) + "\n\n")
+	b.WriteString(wrap(m.st.Muted.Render("Optional: HTTPS for the scoring endpoint. Enter keeps it off."), w) + "\n\n")
 	if s.browse != nil {
 		b.WriteString(s.browse.view(m, w))
 		return b.String()
@@ -326,28 +323,28 @@ func (s *tlsScreen) view(m env, w, h int) string {
 	t := s.tls
 	switch t.Mode {
 	case rules.TLSMicrosoft:
-		b.WriteString(wrap(m.Styles().Muted.Render("The endpoint gets a name under the region's cloudapp domain with a certificate Microsoft renews."), w) + "\n")
+		b.WriteString(wrap(m.st.Muted.Render("The endpoint gets a name under the region's cloudapp domain with a certificate Microsoft renews."), w) + "\n")
 	case rules.TLSCustom:
 		for _, f := range []*formField{s.cert, s.key} {
 			if p, ok := s.reading[f.id]; ok {
-				b.WriteString(m.Spinner() + " reading " + p + "…\n")
+				b.WriteString(m.spinner + " reading " + p + "…\n")
 			}
 		}
-		if line := rules.TLSReadLine(t, m.Plan().Network.Internal(), m.Now()); line != "" && len(s.reading) == 0 {
-			b.WriteString(wrap(m.Styles().OK.Render(line), w) + "\n")
+		if line := rules.TLSReadLine(t, m.Plan().Network.Internal(), m.now); line != "" && len(s.reading) == 0 {
+			b.WriteString(wrap(m.st.OK.Render(line), w) + "\n")
 		}
 	}
-	if m.Plan().Kubernetes() {
-		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render("Kubernetes compute: your own certificate and CNAME (sent only as protected settings), or off: the extension is then told to allow insecure (plain HTTP) connections."), w) + "\n")
+	if note := m.Plan().Variant().TLS.Note; note != "" {
+		b.WriteString(m.st.note(note, w))
 	}
 	if m.Plan().Network.Internal() && t.Mode != rules.TLSCustom {
-		b.WriteString(wrap(m.Styles().Info.Render("i ")+m.Styles().Muted.Render("the internal load balancer needs your own certificate for TLS"), w) + "\n")
+		b.WriteString(m.st.note("the internal load balancer needs your own certificate for TLS", w))
 	}
 	return b.String()
 }
 
-func (s *tlsScreen) help(m env) []key.Binding {
-	k := m.Keys()
+func (s *tlsScreen) help(m *common) []key.Binding {
+	k := m.keys
 	if s.browse != nil {
 		return []key.Binding{withHelp(k.Enter, "open · pick"), key.NewBinding(key.WithKeys("h"), key.WithHelp("h/←", "up a folder")), withHelp(k.Back, "close")}
 	}
@@ -358,5 +355,5 @@ func (s *tlsScreen) help(m env) []key.Binding {
 	return h
 }
 
-func (s *tlsScreen) typing(m env) bool  { return s.browse != nil || s.f.focused().isText() }
-func (s *tlsScreen) needs(m env) []need { return nil }
+func (s *tlsScreen) typing(m *common) bool  { return s.browse != nil || s.f.focused().isText() }
+func (s *tlsScreen) needs(m *common) []need { return nil }

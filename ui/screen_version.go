@@ -45,9 +45,9 @@ func newVersionScreen() screen {
 	return s
 }
 
-func (s *versionScreen) browse(m env) bool { return m.Plan().Mode == wizard.ModeBrowse }
+func (s *versionScreen) browse(m *common) bool { return m.Plan().Mode == wizard.ModeBrowse }
 
-func (s *versionScreen) regionOf(m env) string {
+func (s *versionScreen) regionOf(m *common) string {
 	if s.browse(m) {
 		if s.region == "" {
 			s.region = m.Plan().Region
@@ -60,16 +60,16 @@ func (s *versionScreen) regionOf(m env) string {
 	return m.Plan().Region
 }
 
-func (s *versionScreen) enter(m env) tea.Cmd {
+func (s *versionScreen) enter(m *common) tea.Cmd {
 	if s.browse(m) {
 		s.find.Focus()
 	}
-	return tea.Batch(m.fetchVersions(s.regionOf(m), reqVersions, false), m.fetchRegions(false))
+	return tea.Batch(m.calls.fetchVersions(s.regionOf(m), reqVersions, false), m.calls.fetchRegions(false))
 }
 
-func (s *versionScreen) sync(m env) {
+func (s *versionScreen) sync(m *common) {
 	r := s.regionOf(m)
-	vs, sl := m.versionsData(r)
+	vs, sl := m.data.versionsData(r)
 	sig := r + slotSig(sl)
 	if sig == s.last {
 		return
@@ -152,12 +152,12 @@ func compareVersion(a, b string) int {
 }
 
 // load fetches the versions of the region looked at, again after an error.
-func (s *versionScreen) load(m env) tea.Cmd {
-	_, sl := m.versionsData(s.region)
-	return m.fetchVersions(s.region, reqVersions, sl.err != nil)
+func (s *versionScreen) load(m *common) tea.Cmd {
+	_, sl := m.data.versionsData(s.region)
+	return m.calls.fetchVersions(s.region, reqVersions, sl.err != nil)
 }
 
-func (s *versionScreen) update(m env, msg tea.Msg) tea.Cmd {
+func (s *versionScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -165,8 +165,8 @@ func (s *versionScreen) update(m env, msg tea.Msg) tea.Cmd {
 	}
 	if s.browse(m) {
 		switch {
-		case key.Matches(k, m.Keys().Left), key.Matches(k, m.Keys().Right):
-			regs, _ := m.regionsData()
+		case key.Matches(k, m.keys.Left), key.Matches(k, m.keys.Right):
+			regs, _ := m.data.regionsData()
 			if len(regs) == 0 {
 				return nil
 			}
@@ -176,7 +176,7 @@ func (s *versionScreen) update(m env, msg tea.Msg) tea.Cmd {
 					i = j
 				}
 			}
-			if key.Matches(k, m.Keys().Left) {
+			if key.Matches(k, m.keys.Left) {
 				i = (i - 1 + len(regs)) % len(regs)
 			} else {
 				i = (i + 1) % len(regs)
@@ -186,9 +186,9 @@ func (s *versionScreen) update(m env, msg tea.Msg) tea.Cmd {
 			s.find.SetValue("")
 			s.noMatch = ""
 			return s.load(m)
-		case key.Matches(k, m.Keys().Enter):
+		case key.Matches(k, m.keys.Enter):
 			// done browsing: back to what to do with the workspace
-			return m.goTo(wizard.StepMode)
+			return m.nav.goTo(wizard.StepMode)
 		case k.Text != "" || isEditKey(k.String()):
 			now := time.Now()
 			if k.Text != "" && now.Sub(s.typedAt) > jumpPause {
@@ -205,7 +205,7 @@ func (s *versionScreen) update(m env, msg tea.Msg) tea.Cmd {
 			if s.find.Value() == before {
 				return nil
 			}
-			regs, _ := m.regionsData()
+			regs, _ := m.data.regionsData()
 			src := make([]string, len(regs))
 			for i, r := range regs {
 				src[i] = r.DisplayName + " " + r.Name
@@ -220,26 +220,26 @@ func (s *versionScreen) update(m env, msg tea.Msg) tea.Cmd {
 		}
 	} else {
 		switch {
-		case key.Matches(k, m.Keys().Enter):
-			return m.advance()
-		case key.Matches(k, m.Keys().Quit):
-			return m.quit(Quit)
+		case key.Matches(k, m.keys.Enter):
+			return m.nav.advance()
+		case key.Matches(k, m.keys.Quit):
+			return m.nav.quit(Quit)
 		}
 	}
-	_, cmd := s.p.update(msg, m.Keys(), 5)
+	_, cmd := s.p.update(msg, m.keys, 5)
 	return cmd
 }
 
-func (s *versionScreen) view(m env, w, h int) string {
+func (s *versionScreen) view(m *common, w, h int) string {
 	s.sync(m)
 	r := s.regionOf(m)
-	vs, _ := m.versionsData(r)
+	vs, _ := m.data.versionsData(r)
 	var b strings.Builder
-	label := m.regionLabel(r)
+	label := m.show.regionLabel(r)
 	if s.browse(m) {
-		b.WriteString(m.Styles().Key.Render("←") + " " + m.Styles().Value.Render(label) + " " + m.Styles().Key.Render("→") + "   " + m.Styles().input(&s.find) + "\n")
+		b.WriteString(m.st.Key.Render("←") + " " + m.st.Value.Render(label) + " " + m.st.Key.Render("→") + "   " + m.st.input(&s.find) + "\n")
 		if s.noMatch != "" {
-			b.WriteString(wrap(m.Styles().Warn.Render("no region matches "+quoteUI(s.noMatch))+m.Styles().Muted.Render(": backspace to change it; still showing "+label), w) + "\n")
+			b.WriteString(wrap(m.st.Warn.Render("no region matches "+quoteUI(s.noMatch))+m.st.Muted.Render(": backspace to change it; still showing "+label), w) + "\n")
 		}
 	} else {
 		def, ok := rules.DefaultVersion(vs)
@@ -252,29 +252,29 @@ func (s *versionScreen) view(m env, w, h int) string {
 		}
 		if ok {
 			b.WriteString(wrap(fmt.Sprintf("A new cluster in %s gets Kubernetes %s, the region's default: a create cannot choose the version. The region's versions, to browse:",
-				label, m.Styles().Value.Render(def.Version)), w) + "\n")
+				label, m.st.Value.Render(def.Version)), w) + "\n")
 		} else {
 			b.WriteString(wrap(fmt.Sprintf("A new cluster in %s gets the region's default Kubernetes version (a create cannot choose it).", label), w) + "\n")
 		}
 	}
 	b.WriteString("\n")
 	if s.browse(m) {
-		_, sl := m.versionsData(r)
+		_, sl := m.data.versionsData(r)
 		switch {
 		case sl.err != nil:
-			return b.String() + wrap(m.Styles().Error.Render("✗ could not load the versions of "+label+": "+sl.err.Error()), w) + "\n" +
-				m.Styles().Muted.Render("pick the region again (←/→ or type) to retry")
+			return b.String() + wrap(m.st.Error.Render("✗ could not load the versions of "+label+": "+sl.err.Error()), w) + "\n" +
+				m.st.Muted.Render("pick the region again (←/→ or type) to retry")
 		case !sl.ok:
-			return b.String() + m.Spinner() + " loading the versions of " + label + "…"
+			return b.String() + m.spinner + " loading the versions of " + label + "…"
 		}
 	}
 	det := ""
 	if i := s.p.selected(); i >= 0 {
 		row := s.p.rows[i]
-		det = wrap(m.Styles().Muted.Render(row.Cells[0]+": "+nonEmpty(row.Cells[4], "no patch versions listed")), w)
+		det = wrap(m.st.Muted.Render(row.Cells[0]+": "+nonEmpty(row.Cells[4], "no patch versions listed")), w)
 	}
 	lines := strings.Count(b.String(), "\n") + strings.Count(det, "\n") + 2
-	b.WriteString(s.p.view(m.Styles(), w, max(3, h-lines)))
+	b.WriteString(s.p.view(m.st, w, max(3, h-lines)))
 	b.WriteString("\n\n" + det)
 	return b.String()
 }
@@ -286,11 +286,11 @@ func nonEmpty(s, alt string) string {
 	return s
 }
 
-func (s *versionScreen) help(m env) []key.Binding {
+func (s *versionScreen) help(m *common) []key.Binding {
 	if s.browse(m) {
-		return []key.Binding{m.Keys().Left, m.Keys().Right, m.Keys().Up, m.Keys().Down, withHelp(m.Keys().Enter, "done: back to the mode")}
+		return []key.Binding{m.keys.Left, m.keys.Right, m.keys.Up, m.keys.Down, withHelp(m.keys.Enter, "done: back to the mode")}
 	}
-	return []key.Binding{withHelp(m.Keys().Enter, "continue"), m.Keys().Up, m.Keys().Down}
+	return []key.Binding{withHelp(m.keys.Enter, "continue"), m.keys.Up, m.keys.Down}
 }
 
 func withHelp(b key.Binding, desc string) key.Binding {
@@ -298,13 +298,13 @@ func withHelp(b key.Binding, desc string) key.Binding {
 	return b
 }
 
-func (s *versionScreen) typing(m env) bool { return s.browse(m) }
+func (s *versionScreen) typing(m *common) bool { return s.browse(m) }
 
-func (s *versionScreen) needs(m env) []need {
+func (s *versionScreen) needs(m *common) []need {
 	if s.browse(m) {
 		return nil // the view waits inline, so typing a region never blocks
 	}
 	r := s.regionOf(m)
-	_, sl := m.versionsData(r)
-	return []need{{"Kubernetes versions of " + m.regionLabel(r), sl, func() tea.Cmd { return m.fetchVersions(r, reqVersions, true) }}}
+	_, sl := m.data.versionsData(r)
+	return []need{{"Kubernetes versions of " + m.show.regionLabel(r), sl, func() tea.Cmd { return m.calls.fetchVersions(r, reqVersions, true) }}}
 }

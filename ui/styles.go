@@ -130,3 +130,9 @@ func newStyles(dark, noColor bool) *styles {
 	s.Input.Cursor.Blink = false // no blink timers
 	return s
 }
+
+// note is an information line under a form: "i " and the text, wrapped
+// to w.
+func (st *styles) note(text string, w int) string {
+	return wrap(st.Info.Render("i ")+st.Muted.Render(text), w) + "\n"
+}

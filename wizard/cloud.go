@@ -48,6 +48,9 @@ type Cloud interface {
 	Request(ws WorkspaceRef, spec ComputeSpec) (Request, error)
 	// Detach starts the detach of an AKS compute (the cluster is kept).
 	Detach(ctx context.Context, ws WorkspaceRef, name string) (Operation, error)
+	// DetachRequest is the DELETE Detach sends (underlyingResourceAction=Detach),
+	// as it will be sent.
+	DetachRequest(ws WorkspaceRef, name string) (Request, error)
 	// Pending returns the saved, unfinished operation on a compute started
 	// by this or an earlier process, if any.
 	Pending(ctx context.Context, ws WorkspaceRef, name string) (Operation, bool, error)
@@ -91,6 +94,33 @@ type Cloud interface {
 	CreateRoleBinding(ctx context.Context, spec RoleBindingSpec) (Operation, error)
 	// RoleBindingRequest is the binding's create request, as it will be sent.
 	RoleBindingRequest(spec RoleBindingSpec) (Request, error)
+
+	// The cluster's inside, through AKS's run command (no kubeconfig,
+	// private clusters too).
+
+	// RunCommand runs command in the cluster with files (base name →
+	// content) beside it and waits for its result. An error means the
+	// command could not be started (disabled, stopped cluster, rights).
+	RunCommand(ctx context.Context, clusterID, command string, files map[string][]byte) (CommandResult, error)
+	// CommandRequest is the run command's request, as it will be sent.
+	CommandRequest(clusterID, command string, files map[string][]byte) (Request, error)
+
+	// Subnet returns a virtual network's subnet, or an error of kind
+	// ErrNotFound when the VNet or the subnet does not exist.
+	Subnet(ctx context.Context, sub, resourceGroup, vnet, subnet string) (Subnet, error)
+
+	// Serving, for the smoke test: an environment from a public image, a
+	// Kubernetes online endpoint and its deployment, a scoring call.
+
+	PutEnvironment(ctx context.Context, ws WorkspaceRef, env EnvironmentSpec) (string, error)
+	CreateEndpoint(ctx context.Context, ws WorkspaceRef, spec EndpointSpec, on func(state string)) (Endpoint, error)
+	CreateDeployment(ctx context.Context, ws WorkspaceRef, spec DeploymentSpec, on func(state string)) error
+	Endpoint(ctx context.Context, ws WorkspaceRef, name string) (Endpoint, error)
+	Endpoints(ctx context.Context, ws WorkspaceRef) ([]Endpoint, error)
+	// EndpointKey is the primary key: never printed or logged.
+	EndpointKey(ctx context.Context, ws WorkspaceRef, name string) (string, error)
+	DeleteEndpoint(ctx context.Context, ws WorkspaceRef, name string, on func(state string)) error
+	Score(ctx context.Context, uri, key, deployment string, body []byte) (ScoreResult, error)
 }
 
 // Subscription is an Azure subscription.

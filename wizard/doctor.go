@@ -233,9 +233,8 @@ func settingsFindings(e Extension, cl Cluster) []rules.Finding {
 // only), in parallel.
 func insideFindings(ctx context.Context, c Cloud, cp Compute, cl Cluster, legacy, extOK bool) []rules.Finding {
 	var fs []rules.Finding
-	runner, ok := c.(CommandRunner)
 	switch {
-	case !ok:
+	case !runsCommands(c, cp.ClusterID):
 		return nil
 	case cl.RunCommandDisabled:
 		return []rules.Finding{{Code: DocInside, Severity: rules.Warn, Message: "the cluster's run command is disabled: the healthcheck, namespace and instance types were not read",
@@ -265,7 +264,7 @@ func insideFindings(ctx context.Context, c Cloud, cp Compute, cl Cluster, legacy
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := runner.RunCommand(ctx, cp.ClusterID, cmd, nil)
+			res, err := c.RunCommand(ctx, cp.ClusterID, cmd, nil)
 			mu.Lock()
 			answers[k] = answer{res, err}
 			mu.Unlock()

@@ -21,6 +21,10 @@ var (
 	ErrBadRequest    = errors.New("bad request")
 	ErrNetwork       = errors.New("network error")
 	ErrFailed        = errors.New("operation failed")
+	// ErrUnsupported: this connection cannot do it (a test double without
+	// a cluster to run commands in, VNets or online endpoints); the azure
+	// adapter never answers it.
+	ErrUnsupported = errors.New("not supported by this connection")
 	// ErrStoppedWatching: amlaks stopped following an operation (its
 	// deadline passed, or an error it cannot get past) without Azure
 	// saying it ended; the operation may still be running and its resume

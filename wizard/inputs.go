@@ -500,10 +500,11 @@ func fillIdentity(p *Plan, g Given) []rules.Violation {
 	return nil
 }
 
-// fillTLS: a Microsoft certificate (the legacy compute) or your own.
+// fillTLS: a Microsoft certificate (where the compute type offers one)
+// or your own.
 func fillTLS(p *Plan, g Given) []rules.Violation {
 	leaf := ""
-	if !p.Kubernetes() {
+	if p.Variant().TLS.Offers(rules.TLSMicrosoft) {
 		leaf = g.Get("ssl-leaf-domain-label")
 	}
 	cert, key, cname := g.Get("ssl-cert-file"), g.Get("ssl-key-file"), g.Get("ssl-cname")

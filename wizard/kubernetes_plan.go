@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
@@ -181,10 +182,7 @@ func (p Plan) ExtensionSpec() ExtensionSpec {
 // legacy AKS compute's threshold is Azure's rule (it refuses less), the
 // Kubernetes compute's the recommendation (under it is a Warn).
 func (p Plan) SizeCheck(size string, nodes, vcpusPerNode int) rules.SizeCheck {
-	if p.Kubernetes() {
-		return rules.CheckSizeRecommended(p.Purpose, size, nodes, vcpusPerNode)
-	}
-	return rules.CheckSize(p.Purpose, size, nodes, vcpusPerNode)
+	return p.Variant().sizeCheck(p.Purpose, size, nodes, vcpusPerNode)
 }
 
 // PurposeChoice is one answer of the purpose step, in the words of the
@@ -197,19 +195,7 @@ type PurposeChoice struct {
 // PurposeChoices are the purposes, described as the compute type applies
 // them: a rule Azure enforces on the legacy AKS compute, a recommendation
 // on the Kubernetes compute.
-func (p Plan) PurposeChoices() []PurposeChoice {
-	if p.Kubernetes() {
-		return []PurposeChoice{
-			{rules.Production, "Production", "for production traffic: 12 vCPUs and 3 nodes or more in total recommended (fewer is allowed, with a warning); " +
-				"the inference router runs highly available from 3 nodes (clusterPurpose FastProd)"},
-			{rules.DevTest, "Dev-test", "for trying things out: 2 vCPUs and 1 node recommended at least; the router runs without high availability (clusterPurpose DevTest)"},
-		}
-	}
-	return []PurposeChoice{
-		{rules.Production, "Production", "for production traffic: at least 12 vCPUs and 3 nodes in total, or Azure refuses the compute (FastProd)"},
-		{rules.DevTest, "Dev-test", "for trying things out: 2 vCPUs and 1 node are enough; not for production traffic, may slow inference, no fault tolerance (DevTest)"},
-	}
-}
+func (p Plan) PurposeChoices() []PurposeChoice { return slices.Clone(p.Variant().purposes) }
 
 // NvidiaNodes reports nodes with NVIDIA GPUs: the create's size, or any
 // pool of the cluster an attach picked.
@@ -420,7 +406,7 @@ func DecideLTS(p *Plan, k Known) {
 // is told to allow insecure connections (the step says so). A flag's
 // answer is kept.
 func DecideInsecure(p *Plan) {
-	if p.Kubernetes() && p.TLS.Mode == rules.TLSOff && !p.Given(FAllowInsecure) {
+	if p.Variant().TLS.PlainHTTP && p.TLS.Mode == rules.TLSOff && !p.Given(FAllowInsecure) {
 		p.AllowInsecure = true
 		p.Mark(FAllowInsecure, Asked)
 	}

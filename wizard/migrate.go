@@ -284,22 +284,9 @@ func routerOfLegacy(cp Compute) Router {
 	return RouterLoadBalancer
 }
 
-// commandRunner is c's run command, or an error saying there is none.
-func commandRunner(c Cloud) (CommandRunner, error) {
-	r, ok := c.(CommandRunner)
-	if !ok {
-		return nil, &Error{Kind: ErrBadRequest, Op: "migrate", Message: "this Azure connection cannot run commands in the cluster"}
-	}
-	return r, nil
-}
-
 // runIn runs a command and turns its trouble into an error.
 func runIn(ctx context.Context, c Cloud, clusterID, cmd string) (string, error) {
-	r, err := commandRunner(c)
-	if err != nil {
-		return "", err
-	}
-	res, err := r.RunCommand(ctx, clusterID, cmd, nil)
+	res, err := c.RunCommand(ctx, clusterID, cmd, nil)
 	if why := commandTrouble(res, err); why != "" {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
@@ -487,16 +474,12 @@ func migrationReport(rep Report, m *Migration) Report {
 // it sends (the same builders as what is sent), its equivalent and its
 // rollback.
 func MigrationPhases(c Cloud, m *Migration) ([]Phase, error) {
-	runner, err := commandRunner(c)
-	if err != nil {
-		return nil, err
-	}
 	id, _ := rules.ParseClusterID(m.Cluster.ID)
 	invoke := func(cmd string) string {
 		return "az aks command invoke --resource-group " + shq(id.ResourceGroup) + " --name " + shq(id.Name) + " --command " + shq(cmd)
 	}
 	cmdPhase := func(kind PhaseKind, title, cmd, kubectl, rollback string) (Phase, error) {
-		req, err := runner.CommandRequest(m.Cluster.ID, cmd, nil)
+		req, err := c.CommandRequest(m.Cluster.ID, cmd, nil)
 		if err != nil {
 			return Phase{}, err
 		}
@@ -568,19 +551,14 @@ func MigrationPhases(c Cloud, m *Migration) ([]Phase, error) {
 			Equivalent: "az ml compute detach --name " + shq(m.Legacy.Name) + " --resource-group " + shq(m.Plan.Workspace.ResourceGroup) +
 				" --workspace-name " + shq(m.Plan.Workspace.Name) + " --yes",
 			Rollback: "the AKS compute cannot be re-attached from v2 tools: detach it only once no v1 service is needed"}
-		if dr, ok := c.(DetachRequester); ok {
-			if req, err := dr.DetachRequest(m.Plan.WorkspaceRef(), m.Legacy.Name); err == nil {
-				ph.Request = req
-			}
+		req, err := c.DetachRequest(m.Plan.WorkspaceRef(), m.Legacy.Name)
+		if err != nil {
+			return nil, err
 		}
+		ph.Request = req
 		out = append(out, ph)
 	}
 	return out, nil
-}
-
-// DetachRequester builds the detach request as it is sent.
-type DetachRequester interface {
-	DetachRequest(ws WorkspaceRef, name string) (Request, error)
 }
 
 func orNone(s string) string {

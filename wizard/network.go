@@ -15,16 +15,6 @@ type Subnet struct {
 	AddressPrefixes []string
 }
 
-// NetworkCloud reads virtual networks: the legacy create's custom VNet
-// subnet is looked up before the create is sent, since AML only finds a
-// missing one after the request was accepted. The azure package's Client
-// implements it next to Cloud.
-type NetworkCloud interface {
-	// Subnet returns the subnet, or an error of kind ErrNotFound when the
-	// VNet or the subnet does not exist.
-	Subnet(ctx context.Context, sub, resourceGroup, vnet, subnet string) (Subnet, error)
-}
-
 // CodeSubnetNotFound is the Block of a custom VNet subnet that does not
 // exist.
 const CodeSubnetNotFound = "subnet-not-found"
@@ -33,14 +23,17 @@ const CodeSubnetNotFound = "subnet-not-found"
 // not exist, a Warn when it could not be read; the subnet's address
 // prefixes go into net (the overlap checks need them) when it was found.
 func subnetFindings(ctx context.Context, c Cloud, p *Plan, net *rules.Network) []rules.Finding {
-	nc, ok := c.(NetworkCloud)
 	n := p.Network
-	if !ok || p.Kubernetes() || !n.Custom() || n.VNetResourceGroup == "" || n.VNet == "" || n.Subnet == "" {
+	if !Asks(p, StepNetwork) || !n.Custom() || n.VNetResourceGroup == "" || n.VNet == "" || n.Subnet == "" {
 		return nil
 	}
-	s, err := nc.Subnet(ctx, p.Subscription, n.VNetResourceGroup, n.VNet, n.Subnet)
+	// the legacy create's custom subnet is looked up before the create is
+	// sent, since AML only finds a missing one after accepting the request
+	s, err := c.Subnet(ctx, p.Subscription, n.VNetResourceGroup, n.VNet, n.Subnet)
 	where := fmt.Sprintf("subnet %s of VNet %s (resource group %s)", n.Subnet, n.VNet, n.VNetResourceGroup)
 	switch {
+	case errors.Is(err, ErrUnsupported):
+		return nil
 	case errors.Is(err, ErrNotFound):
 		return []rules.Finding{{Code: CodeSubnetNotFound, Severity: rules.Block,
 			Message: where + " does not exist in this subscription",

@@ -196,22 +196,31 @@ func (p Plan) Clone() *Plan {
 // WorkspaceRef returns the workspace's address.
 func (p Plan) WorkspaceRef() WorkspaceRef { return p.Workspace.WorkspaceRef }
 
-// Spec builds the create or attach body from the plan.
+// Spec builds the create or attach body from the plan: the fields every
+// type sends, and the type's own (its Variant's body).
 func (p Plan) Spec() ComputeSpec {
-	s := ComputeSpec{
+	return p.Variant().body(p, ComputeSpec{
 		Name:        p.Name,
 		Location:    p.Workspace.Region,
 		Description: p.Description,
 		Purpose:     p.Purpose,
 		TLS:         p.TLS.Normalized(),
-	}
-	if p.Kubernetes() {
-		s.Type = ComputeKubernetes
-		s.ClusterID = p.TargetClusterID()
-		s.Namespace = p.Namespace
-		s.Identity = p.Identity
-		return s
-	}
+	})
+}
+
+// kubernetesBody is the Kubernetes compute's own part of the body: the
+// cluster (new or attached), the namespace and the identity.
+func kubernetesBody(p Plan, s ComputeSpec) ComputeSpec {
+	s.Type = ComputeKubernetes
+	s.ClusterID = p.TargetClusterID()
+	s.Namespace = p.Namespace
+	s.Identity = p.Identity
+	return s
+}
+
+// aksBody is the AKS compute's own part of the body: an attach names the
+// cluster, a create its region, nodes, size and network.
+func aksBody(p Plan, s ComputeSpec) ComputeSpec {
 	if p.Mode == ModeAttach {
 		s.ClusterID = p.ClusterID
 		// an attach may ask for an internal load balancer (AKSSchema

@@ -18,17 +18,6 @@ import (
 // private clusters too); when the run command cannot run it prints the
 // YAML and the kubectl commands instead, and the attach still succeeds.
 
-// CommandRunner runs kubectl in a cluster through AKS's run command. The
-// azure package's Client implements it next to Cloud.
-type CommandRunner interface {
-	// RunCommand runs command in the cluster with files (base name →
-	// content) beside it and waits for its result. An error means the
-	// command could not be started (disabled, stopped cluster, rights).
-	RunCommand(ctx context.Context, clusterID, command string, files map[string][]byte) (CommandResult, error)
-	// CommandRequest is the run command's request, as it will be sent.
-	CommandRequest(clusterID, command string, files map[string][]byte) (Request, error)
-}
-
 // CommandResult is what the command pod reported. Failed: the pod never
 // ran (Reason says why, e.g. it could not be scheduled in 60 s); else
 // ExitCode and Logs are the command's.
@@ -277,6 +266,14 @@ type readiness struct {
 	report    ReadyReport
 }
 
+// runsCommands says whether c can run commands in the cluster: the azure
+// adapter always can; a test double without a cluster answers
+// ErrUnsupported, and then there is no cluster to prepare or look into.
+func runsCommands(c Cloud, clusterID string) bool {
+	_, err := c.CommandRequest(clusterID, NodesCommand, nil)
+	return !errors.Is(err, ErrUnsupported)
+}
+
 func (p *Plan) readinessWanted() bool {
 	return p.Kubernetes() && !(p.NoInstanceTypes && p.namespaceOf() == "default")
 }
@@ -284,8 +281,8 @@ func (p *Plan) readinessWanted() bool {
 // beginReadiness starts the readiness phase beside the extension and the
 // attach (nil-safe methods when the plan wants none).
 func beginReadiness(ctx context.Context, c Cloud, p *Plan, on func(PhaseProgress)) *readiness {
-	if _, ok := c.(CommandRunner); !ok || !p.readinessWanted() {
-		return nil // a Cloud without the run command (test fakes) has no cluster to prepare
+	if !p.readinessWanted() || !runsCommands(c, p.TargetClusterID()) {
+		return nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	r := &readiness{done: make(chan struct{}), ext: make(chan struct{}), cancel: cancel}
@@ -343,10 +340,7 @@ func runReadiness(ctx context.Context, c Cloud, p *Plan, cl Cluster, extensionDo
 		// cannot read the nodes itself
 		flagTypes = rules.ProposeInstanceTypes(PoolShapes(cl))
 	}
-	runner, ok := c.(CommandRunner)
 	switch {
-	case !ok:
-		return manual("this Azure connection cannot run commands in the cluster", flagTypes)
 	case cl.RunCommandDisabled:
 		return manual("the cluster's run command is disabled (apiServerAccessProfile.disableRunCommand): amlaks cannot run kubectl in it", flagTypes)
 	case cl.PowerState != "" && cl.PowerState != "Running":
@@ -358,7 +352,7 @@ func runReadiness(ctx context.Context, c Cloud, p *Plan, cl Cluster, extensionDo
 	if rep.Namespace != "default" {
 		cmd = "kubectl apply -f " + ReadinessFile + " && " + NodesCommand
 	}
-	res, err := runner.RunCommand(ctx, p.TargetClusterID(), cmd, files)
+	res, err := c.RunCommand(ctx, p.TargetClusterID(), cmd, files)
 	if why := commandTrouble(res, err); why != "" {
 		return manual(why, flagTypes)
 	}
@@ -405,7 +399,7 @@ func runReadiness(ctx context.Context, c Cloud, p *Plan, cl Cluster, extensionDo
 	}
 	on(PhaseProgress{Phase: PhaseReady, Progress: Progress{State: "applying " + names(kept)}})
 	files = map[string][]byte{ReadinessFile: []byte(ReadinessManifest(rep.Namespace, kept))}
-	res, err = runner.RunCommand(ctx, p.TargetClusterID(), ReadinessCommand(true), files)
+	res, err = c.RunCommand(ctx, p.TargetClusterID(), ReadinessCommand(true), files)
 	if why := commandTrouble(res, err); why != "" {
 		return manual(why, kept)
 	}
@@ -454,14 +448,13 @@ func lockedProgress(on func(PhaseProgress)) func(PhaseProgress) {
 // sized to what is known now (at submit they are sized again from the
 // nodes' allocatable).
 func readinessPhase(c Cloud, p *Plan) (Phase, bool, error) {
-	runner, ok := c.(CommandRunner)
-	if !p.readinessWanted() || !ok {
+	if !p.readinessWanted() || !runsCommands(c, p.TargetClusterID()) {
 		return Phase{}, false, nil
 	}
 	types, pools := ReviewInstanceTypes(p, p.sizes)
 	manifest := ReadinessManifest(p.namespaceOf(), types)
 	cmd := ReadinessCommand(len(types) > 0)
-	req, err := runner.CommandRequest(p.TargetClusterID(), cmd, map[string][]byte{ReadinessFile: []byte(manifest)})
+	req, err := c.CommandRequest(p.TargetClusterID(), cmd, map[string][]byte{ReadinessFile: []byte(manifest)})
 	if err != nil {
 		return Phase{}, false, err
 	}

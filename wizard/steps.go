@@ -211,13 +211,8 @@ var table = []Step{
 	{ID: StepTLS, Title: "TLS", Field: FTLS,
 		Flags: []string{"--ssl-cert-file", "--ssl-key-file", "--ssl-cname", "--ssl-leaf-domain-label", "--ssl-overwrite-domain", "--allow-insecure-connections"},
 		Modes: createAttach, Numbered: true, Kind: KindForm, Check: checkTLS,
-		Answered: func(p *Plan) bool {
-			if !p.Kubernetes() {
-				return p.Given(FTLS)
-			}
-			return p.Given(FTLS) || p.Given(FAllowInsecure) || p.Mode == ModeAttach && !p.InstallExtension
-		},
-		Help: "off, a Microsoft certificate, or your own certificate and key (Kubernetes: your own certificate, or none with insecure connections allowed)"},
+		Answered: func(p *Plan) bool { return p.Variant().TLS.answered(p) },
+		Help:     "off, a Microsoft certificate, or your own certificate and key (Kubernetes: your own certificate, or none with insecure connections allowed)"},
 	{ID: StepNamespace, Title: "Namespace", Field: FNamespace, Flags: []string{"--namespace"}, Modes: createAttach, Types: k8sOnly, Numbered: true,
 		Kind: KindText, Check: checkNamespace,
 		Help: "the Kubernetes namespace the compute runs in (default: default); it must exist in the cluster"},
@@ -257,6 +252,10 @@ func StepOf(id StepID) Step {
 // FlowFor is the ordered list of steps of the plan's mode and compute type
 // (the Kubernetes compute's unless the plan says AKS).
 func FlowFor(p *Plan) []StepID { return flow(p.Mode, p.Variant().Type) }
+
+// Asks reports whether the plan's flow holds step id: a row of its mode
+// and of its compute type (asked or skipped as answered).
+func Asks(p *Plan, id StepID) bool { return slices.Contains(FlowFor(p), id) }
 
 func flow(m Mode, t ComputeType) []StepID {
 	if m == "" {
@@ -558,10 +557,8 @@ func checkNodes(p *Plan, k Known) []rules.Violation {
 	if vs := nodesCount(p); len(vs) > 0 {
 		return vs
 	}
-	if p.Kubernetes() {
-		if vs := k8sNodes(p, k); len(vs) > 0 {
-			return vs
-		}
+	if vs := p.Variant().checkNodes(p, k); len(vs) > 0 {
+		return vs
 	}
 	if k.Sizes == nil {
 		return nil
@@ -588,10 +585,11 @@ func checkNetwork(p *Plan, _ Known) []rules.Violation {
 	return rules.CheckNetwork(p.Network)
 }
 
-func checkTLS(p *Plan, _ Known) []rules.Violation {
-	if p.Kubernetes() {
-		return checkK8sTLS(p)
-	}
+func checkTLS(p *Plan, _ Known) []rules.Violation { return p.Variant().TLS.check(p) }
+
+// checkLegacyTLS is the AKS compute's TLS check: off, a Microsoft
+// certificate or your own, checked by the rules.
+func checkLegacyTLS(p *Plan) []rules.Violation {
 	if p.TLS.Mode == rules.TLSCustom && p.TLS.CertPEM == nil && p.TLS.KeyPEM == nil && (p.TLS.CertFile != "" || p.TLS.KeyFile != "") {
 		return nil // files not read yet: the front end reads them, then checks
 	}

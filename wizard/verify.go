@@ -19,20 +19,6 @@ import (
 // next. No model and no code are uploaded: the environment is an image
 // with inference routes (azure-ai-ml's "bring your own container").
 
-// ServingCloud is the part of the port the smoke test needs. The azure
-// package's Client implements it next to Cloud.
-type ServingCloud interface {
-	PutEnvironment(ctx context.Context, ws WorkspaceRef, env EnvironmentSpec) (string, error)
-	CreateEndpoint(ctx context.Context, ws WorkspaceRef, spec EndpointSpec, on func(state string)) (Endpoint, error)
-	CreateDeployment(ctx context.Context, ws WorkspaceRef, spec DeploymentSpec, on func(state string)) error
-	Endpoint(ctx context.Context, ws WorkspaceRef, name string) (Endpoint, error)
-	Endpoints(ctx context.Context, ws WorkspaceRef) ([]Endpoint, error)
-	// EndpointKey is the primary key: never printed or logged.
-	EndpointKey(ctx context.Context, ws WorkspaceRef, name string) (string, error)
-	DeleteEndpoint(ctx context.Context, ws WorkspaceRef, name string, on func(state string)) error
-	Score(ctx context.Context, uri, key, deployment string, body []byte) (ScoreResult, error)
-}
-
 // EnvironmentSpec is an environment version from a public image.
 type EnvironmentSpec struct {
 	Name, Version, Image, Description string
@@ -130,10 +116,6 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	if on == nil {
 		on = func(VerifyStep) {}
 	}
-	sc, ok := c.(ServingCloud)
-	if !ok {
-		return rep, &Error{Kind: ErrBadRequest, Op: "verify", Message: "this Azure connection cannot create online endpoints"}
-	}
 	ref := ws.WorkspaceRef
 	cp, err := c.Compute(ctx, ref, name)
 	if err != nil {
@@ -151,21 +133,21 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 		return rep, &VerifyError{Step: "compute", Meaning: fmt.Sprintf("compute %s is %s", name, cp.State), Fix: "wait for it (amlaks status " + name + ") or attach it again"}
 	}
 	// leftovers of a stopped run on this compute
-	eps, err := sc.Endpoints(ctx, ref)
+	eps, err := c.Endpoints(ctx, ref)
 	if err != nil {
 		return rep, err
 	}
 	for _, e := range eps {
 		if e.Tags[TagVerify] == name && e.State != "Deleting" {
 			on(VerifyStep{Step: "leftover", State: "removing " + e.Name + " left by an earlier verify"})
-			if err := sc.DeleteEndpoint(ctx, ref, e.Name, func(string) {}); err != nil {
+			if err := c.DeleteEndpoint(ctx, ref, e.Name, func(string) {}); err != nil {
 				return rep, err
 			}
 			rep.Removed = append(rep.Removed, e.Name)
 		}
 	}
 	on(VerifyStep{Step: "environment", State: SmokeEnvironment.Image})
-	envID, err := sc.PutEnvironment(ctx, ref, SmokeEnvironment)
+	envID, err := c.PutEnvironment(ctx, ref, SmokeEnvironment)
 	if err != nil {
 		return rep, verifyFailure("environment", err, "")
 	}
@@ -179,7 +161,7 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
 		defer cancel()
 		on(VerifyStep{Step: "delete", State: "deleting " + rep.Endpoint})
-		if err := sc.DeleteEndpoint(dctx, ref, rep.Endpoint, func(st string) { on(VerifyStep{Step: "delete", State: st}) }); err == nil {
+		if err := c.DeleteEndpoint(dctx, ref, rep.Endpoint, func(st string) { on(VerifyStep{Step: "delete", State: st}) }); err == nil {
 			exists = ""
 			on(VerifyStep{Step: "delete", State: "deleted", Done: true})
 		}
@@ -192,7 +174,7 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 		return rep, verifyFailure(step, err, exists)
 	}
 	on(VerifyStep{Step: "endpoint", State: "creating " + rep.Endpoint})
-	ep, err := sc.CreateEndpoint(ctx, ref, EndpointSpec{Name: rep.Endpoint, Location: ws.Region, ComputeID: cp.ID,
+	ep, err := c.CreateEndpoint(ctx, ref, EndpointSpec{Name: rep.Endpoint, Location: ws.Region, ComputeID: cp.ID,
 		Description: "amlaks verify: smoke test of " + name, Tags: map[string]string{TagVerify: name, TagCreatedBy: "amlaks"}},
 		func(st string) { on(VerifyStep{Step: "endpoint", State: st}) })
 	if err != nil {
@@ -200,12 +182,12 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	}
 	on(VerifyStep{Step: "endpoint", State: ep.State, Done: true})
 	on(VerifyStep{Step: "deployment", State: "creating smoke (defaultinstancetype, 1 instance)"})
-	if err := sc.CreateDeployment(ctx, ref, DeploymentSpec{Endpoint: rep.Endpoint, Name: "smoke", Location: ws.Region,
+	if err := c.CreateDeployment(ctx, ref, DeploymentSpec{Endpoint: rep.Endpoint, Name: "smoke", Location: ws.Region,
 		EnvironmentID: envID, InstanceType: "defaultinstancetype"}, func(st string) { on(VerifyStep{Step: "deployment", State: st}) }); err != nil {
 		return fail("deployment", err)
 	}
 	on(VerifyStep{Step: "deployment", State: "Succeeded", Done: true})
-	ep, err = sc.Endpoint(ctx, ref, rep.Endpoint)
+	ep, err = c.Endpoint(ctx, ref, rep.Endpoint)
 	if err != nil {
 		return fail("score", err)
 	}
@@ -213,12 +195,12 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	if why := unreachable(ep.ScoringURI); why != "" {
 		rep.Skipped = why
 	} else {
-		key, err := sc.EndpointKey(ctx, ref, rep.Endpoint)
+		key, err := c.EndpointKey(ctx, ref, rep.Endpoint)
 		if err != nil {
 			return fail("score", err)
 		}
 		on(VerifyStep{Step: "score", State: "POST " + ep.ScoringURI})
-		res, err := sc.Score(ctx, ep.ScoringURI, key, "smoke", []byte(`{"data": "amlaks smoke test"}`))
+		res, err := c.Score(ctx, ep.ScoringURI, key, "smoke", []byte(`{"data": "amlaks smoke test"}`))
 		if err != nil {
 			return fail("score", err)
 		}

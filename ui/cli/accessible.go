@@ -217,7 +217,7 @@ func (w *walker) ask(id wizard.StepID) error {
 		if err := w.tls(done); err != nil {
 			return err
 		}
-		if wizard.DecideInsecure(w.p); w.p.Kubernetes() && w.p.AllowInsecure && w.p.TLS.Mode == rules.TLSOff {
+		if wizard.DecideInsecure(w.p); w.p.Variant().TLS.PlainHTTP && w.p.AllowInsecure && w.p.TLS.Mode == rules.TLSOff {
 			fmt.Fprintln(w.q.out, "no certificate: scoring requests go over plain HTTP (allowInsecureConnections is set); give your own certificate for production")
 		}
 		return nil
@@ -335,7 +335,7 @@ func (w *walker) choose(id wizard.StepID) error {
 			fmt.Fprintln(w.q.out, f.String())
 		}
 	case id == wizard.StepVMSize:
-		if z := w.size(w.p.VMSize); (z.GPUs > 0 || z.FPGA) && !w.p.Kubernetes() {
+		if z := w.size(w.p.VMSize); (z.GPUs > 0 || z.FPGA) && w.p.Variant().OnePool {
 			fmt.Fprintln(w.q.out, "note: GPU/FPGA sizes must be chosen now: a second node pool cannot be added later")
 		}
 	}

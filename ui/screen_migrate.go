@@ -109,8 +109,7 @@ func (s *migrateScreen) enter(m *common) tea.Cmd {
 	if s.stage != migratePick {
 		return nil
 	}
-	s.sync(m)
-	return m.calls.fetchComputes(false)
+	return tea.Batch(s.sync(m), m.calls.fetchComputes(false))
 }
 
 // sync reads the legacy computes; with exactly one, it is read at once.
@@ -198,6 +197,9 @@ func (s *migrateScreen) move(k tea.KeyPressMsg, keys keyMap, n int) {
 
 func (s *migrateScreen) key(m *common, k tea.KeyPressMsg) tea.Cmd {
 	keys := m.keys
+	if key.Matches(k, keys.Quit) && s.stage != migrateDone && s.stage != migrateRunning {
+		return m.nav.quit(Quit) // nothing changed yet (a running move is stopped with ctrl+c)
+	}
 	switch s.stage {
 	case migratePick:
 		s.move(k, keys, len(s.legacy))
@@ -221,10 +223,7 @@ func (s *migrateScreen) key(m *common, k tea.KeyPressMsg) tea.Cmd {
 			}
 			return m.nav.quit(Succeeded)
 		}
-	default:
-		if key.Matches(k, keys.Quit) {
-			return m.nav.quit(Quit)
-		}
+
 	}
 	return nil
 }
@@ -316,10 +315,22 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 	}
 	foot := st.Title.Render("Enter") + " migrate · ↑↓ a phase's request and undo · all of it: amlaks migrate " + mig.Legacy.Name + " --dry-run"
 	if mig.Report.Blocked() {
-		foot = st.Error.Render("Blocked: answer in line mode: amlaks migrate " + mig.Legacy.Name + " -w " + m.Plan().Workspace.Name + " --dry-run")
+		cmd := "amlaks migrate " + mig.Legacy.Name + " -w " + m.Plan().Workspace.Name
+		for _, f := range mig.Report.Findings {
+			switch {
+			case f.Severity != rules.Block:
+			case f.Code == rules.CodeMigrateSecret:
+				cmd += " --save-secret FILE"
+			case f.Code == rules.CodeMigrateTLS:
+				cmd += " --keep-certificate"
+			}
+		}
+		foot = paint(st.Error, wrap("Blocked: give the answers in line mode: "+unbroken(cmd), w))
+	} else {
+		foot = fit(foot, w, false)
 	}
 	// what does not fit: findings first, then the phase list around the cursor
-	room := h - len(det) - 3
+	room := h - len(det) - 2 - strings.Count(foot, "\n") - 1
 	if len(top)+len(list) > room {
 		keep := max(3, room-len(list))
 		if len(top) > keep {
@@ -331,7 +342,7 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 		from := min(max(0, s.cursor-n/2), max(0, len(list)-n))
 		list = list[from:min(len(list), from+n)]
 	}
-	b.WriteString(strings.Join(top, "\n") + "\n\n" + strings.Join(list, "\n") + "\n" + strings.Join(det, "\n") + "\n" + fit(foot, w, false))
+	b.WriteString(strings.Join(top, "\n") + "\n\n" + strings.Join(list, "\n") + "\n" + strings.Join(det, "\n") + "\n" + foot)
 }
 
 // outcome is the end: verified or failed, and what is next.

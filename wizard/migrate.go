@@ -480,6 +480,9 @@ func MigrationPhases(c Cloud, m *Migration) ([]Phase, error) {
 	}
 	cmdPhase := func(kind PhaseKind, title, cmd, kubectl, rollback string) (Phase, error) {
 		req, err := c.CommandRequest(m.Cluster.ID, cmd, nil)
+		if errors.Is(err, ErrUnsupported) {
+			return Phase{}, &Error{Kind: ErrUnsupported, Op: "migrate", Message: "this connection cannot run commands in the cluster: migrate reads and changes the v1 router through AKS's run command"}
+		}
 		if err != nil {
 			return Phase{}, err
 		}

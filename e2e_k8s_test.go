@@ -53,14 +53,19 @@ func TestE2EKubernetesCreateWizard(t *testing.T) {
 	r.waitFor("3/15 Compute type", "› 1. Kubernetes compute (current, recommended)")
 	r.keys("Enter")
 	for _, step := range []string{"4/15 Cluster purpose", "5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
-		"9/15 AKS cluster", "10/15 API server access", "11/15 Inference router", "12/15 TLS", "13/15 Namespace"} {
+		"9/15 Inference router", "10/15 TLS", "11/15 Namespace"} {
 		r.waitFor(step)
 		r.form(formFields[step]...)
 	}
-	r.waitFor("14/15 Name", "name: e.g.")
+	r.waitFor("12/15 Name", "name: e.g.")
 	r.text("k8s-tmux")
 	r.waitFor("✓ k8s-tmux is free in mlw-prod")
 	r.keys("Enter")
+	// the cluster's suggested name is the compute's, asked just before
+	r.waitFor("13/15 AKS cluster", "k8s-tmux")
+	r.form(formFields["13/15 AKS cluster"]...)
+	r.waitFor("14/15 API server access")
+	r.form()
 	r.waitFor("15/15 Review", "Create Kubernetes compute k8s-tmux in mlw-prod", "off: plain HTTP (allowInsecureConnections)", "Inst. types", "cpu-mlflow: requests 2 CPU, 4Gi")
 	r.keys("Enter")
 	r.waitForWithin(2*e2eOpWait, "✓ Created k8s-tmux in mlw-prod", "Kubernetes online endpoint", "v smoke-test it")
@@ -182,11 +187,11 @@ func TestE2EKubernetesAttachInstallsExtension(t *testing.T) {
 // formFields is, for a step that is a form, the fields after the first one
 // that Enter walks through with the defaults (hidden fields are skipped).
 var formFields = map[string][]string{
-	"9/15 AKS cluster":       {"Resource group"},
-	"11/15 Inference router": {"High availability"},
-	"6/11 Inference router":  {"High availability"},
-	"13/15 Namespace":        {"Instance types"},
-	"8/11 Namespace":         {"Instance types"},
+	"13/15 AKS cluster":     {"Resource group"},
+	"9/15 Inference router": {"High availability"},
+	"6/11 Inference router": {"High availability"},
+	"11/15 Namespace":       {"Instance types"},
+	"8/11 Namespace":        {"Instance types"},
 }
 
 // TestE2EVerifyStoppedThenCleanedUp: a verify interrupted while its
@@ -249,4 +254,51 @@ func TestE2EListVerifyAndDoctor(t *testing.T) {
 	r.waitForWithin(2*e2eOpWait, "✗ smoke test of k8s-list:", "ValidateInstanceTypeAsync", "run amlaks doctor")
 	r.keys("q")
 	r.expectExit(0)
+}
+
+// TestE2EListDetachesKubernetesCompute: in the wizard's list (80×24), d
+// on a Kubernetes compute offers line mode's choices; with a second
+// compute on its cluster there is no delete, and the keep detaches it
+// alone; then on the cluster amlaks made, now used by nothing else, the
+// delete choice detaches the compute and deletes the cluster.
+func TestE2EListDetachesKubernetesCompute(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	for _, args := range [][]string{
+		{"create", "-n", "k8s-ld", "--cluster", "aks-ld", "--purpose", "dev-test", "--nodes", "1"},
+		{"create", "-n", "k8s-l2", "--cluster", "aks-ld", "--purpose", "dev-test", "--namespace", "team-2"},
+	} {
+		if r := runAmlaks(t, state, "50", append(append([]string{"--demo", "-w", "mlw-prod"}, args...), "--allow-insecure-connections", "--no-instance-types", "--yes")...); r.code != 0 {
+			t.Fatalf("%v:\n%s", args, r)
+		}
+	}
+	srv := newTmuxServer(t)
+	r := srv.start(80, 24, state, "--compute-type", "AKS") // the list is the same for both types
+	pickWorkspaceAndMode(r, 4)
+	r.waitFor("Compute targets of mlw-prod", "k8s-ld", "k8s-l2", "Dev-test")
+	r.keys("End")
+	r.waitFor("› k8s-l2")
+	r.keys("d")
+	r.waitFor("Detach k8s-l2 from mlw-prod?", "It cannot be deleted", "mlw-prod/k8s-ld", "> Detach, keep aks-ld")
+	r.keys("Enter")
+	r.waitForWithin(e2eOpWait, "✓ Detached k8s-l2", "AKS cluster itself is kept")
+	r.keys("Enter")
+	r.waitFor("Compute targets of mlw-prod")
+	r.keys("End")
+	r.waitFor("› k8s-ld")
+	r.keys("d")
+	r.waitFor("Detach k8s-ld from mlw-prod?", "Detach, then delete aks-ld (it will be deleted)")
+	r.keys("Down", "Enter")
+	r.waitForWithin(2*e2eOpWait, "✓ Detached k8s-ld", "The AKS cluster aks-ld was deleted")
+	r.keys("Enter")
+	r.waitFor("Compute targets of mlw-prod")
+	r.keys("q")
+	r.expectExit(0)
+	list := k8sList(t, state)
+	if _, ok := list["k8s-ld"]; ok {
+		t.Fatalf("k8s-ld still listed: %+v", list)
+	}
+	if s := runAmlaks(t, state, "50", "--demo", "-w", "mlw-prod", "attach", "-n", "k8s-again", "--cluster", "aks-ld", "--dry-run"); s.code == 0 {
+		t.Fatalf("aks-ld must be gone:\n%s", s)
+	}
 }

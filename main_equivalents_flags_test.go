@@ -56,48 +56,18 @@ var azFlags = map[string]map[string]int{
 		"--roles": 1, "--subscription": 1},
 }
 
-// shellWords splits a printed command as sh does: backslash-newline
-// continuations, single and double quotes.
+// shellWords splits a printed command as sh does (shellLine of
+// readme_test.go, backslash-newline continuations joined): it must be one
+// simple command.
 func shellWords(s string) ([]string, error) {
-	s = strings.ReplaceAll(s, "\\\n", " ")
-	var out []string
-	var cur strings.Builder
-	in, quote := false, byte(0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote == '\'':
-			if c == '\'' {
-				quote = 0
-			} else {
-				cur.WriteByte(c)
-			}
-		case quote == '"':
-			if c == '"' {
-				quote = 0
-			} else {
-				cur.WriteByte(c)
-			}
-		case c == '\'' || c == '"':
-			quote, in = c, true
-		case c == ' ' || c == '\n' || c == '\t':
-			if in {
-				out = append(out, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteByte(c)
-			in = true
-		}
+	cmds, err := shellLine(strings.ReplaceAll(s, "\\\n", " "))
+	if err != nil {
+		return nil, err
 	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unbalanced quote in %q", s)
+	if len(cmds) != 1 {
+		return nil, fmt.Errorf("not one command: %q", s)
 	}
-	if in {
-		out = append(out, cur.String())
-	}
-	return out, nil
+	return cmds[0].words, nil
 }
 
 // checkAz parses one printed az command against azFlags and says what

@@ -75,7 +75,13 @@ type realPath struct {
 
 func newRealPath(t testing.TB) *realPath {
 	t.Helper()
-	h, err := sim.New(sim.Options{Speed: 200})
+	return newRealPathWith(t, sim.Options{Speed: 200})
+}
+
+// newRealPathWith is newRealPath with the simulator's options.
+func newRealPathWith(t testing.TB, o sim.Options) *realPath {
+	t.Helper()
+	h, err := sim.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,8 @@ type Options struct {
 	// expected duration, at least MinFollow (--timeout).
 	FollowTimeout time.Duration
 	// PollEvery is the shortest interval between two polls of an operation
-	// in Follow; 0 means 2 s.
+	// in Follow when Azure's answer asks for no wait (a Retry-After, shorter
+	// or longer, is followed instead: pollDelay); 0 means 2 s.
 	PollEvery time.Duration
 	// Expected overrides OpKind.Expected (demo mode: create 20 s, attach 10 s).
 	Expected map[wizard.OpKind]time.Duration

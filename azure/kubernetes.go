@@ -768,10 +768,7 @@ func (c *Client) followK8s(ctx context.Context, op wizard.Operation, every time.
 		if !send(wizard.Progress{State: state}) {
 			return
 		}
-		d := every
-		if ra := retryAfter(resp); ra > d {
-			d = min(ra, maxPollWait)
-		}
+		d := pollDelay(resp, every)
 		if !wait(d) {
 			return
 		}

@@ -475,6 +475,17 @@ func (c *Client) resume(ctx context.Context, s *subClients, op wizard.Operation)
 // failed polls.
 const maxPollWait = 60 * time.Second
 
+// pollDelay is the wait before the next poll of an operation: what Azure
+// asked for in the poll's answer (retry-after-ms, x-ms-retry-after-ms or
+// Retry-After; shorter or longer than every, as azcore's own pollers do),
+// at most maxPollWait; every when Azure asked for nothing.
+func pollDelay(resp *http.Response, every time.Duration) time.Duration {
+	if ra := retryAfter(resp); ra > 0 {
+		return min(ra, maxPollWait)
+	}
+	return every
+}
+
 // Follow stops watching an operation after FollowFactor × its expected
 // duration, at least MinFollow, unless Options.FollowTimeout is set.
 const (
@@ -506,7 +517,8 @@ func lroFailed(err error) bool {
 	return errors.As(err, &re) && re.StatusCode >= 200 && re.StatusCode < 300
 }
 
-// Follow polls op every `every` (at least Options.PollEvery) and sends one
+// Follow polls op every `every` (at least Options.PollEvery), or after the
+// wait Azure's answer asks for (pollDelay), and sends one
 // Progress per poll, then a final one with Done set, then closes the
 // channel. It ends in one of three ways: Azure says Succeeded (Compute
 // set), Azure says Failed or Canceled (Err wraps ErrFailed or the mapped
@@ -710,10 +722,7 @@ func (c *Client) follow(ctx context.Context, op wizard.Operation, every time.Dur
 		if !w.send(wizard.Progress{State: state}) {
 			return
 		}
-		d := every
-		if ra := retryAfter(resp); ra > d {
-			d = min(ra, maxPollWait)
-		}
+		d := pollDelay(resp, every)
 		if !w.wait(d) {
 			return
 		}

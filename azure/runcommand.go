@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -123,7 +122,6 @@ func (c *Client) RunCommand(ctx context.Context, clusterID, command string, file
 	every := min(max(c.opts.PollEvery, 20*time.Millisecond), 5*time.Second)
 	var res armcontainerservice.ManagedClustersClientRunCommandResponse
 	for !p.Done() {
-		wait := every
 		resp, perr := p.Poll(ctx)
 		if perr != nil {
 			err = perr
@@ -132,15 +130,10 @@ func (c *Client) RunCommand(ctx context.Context, clusterID, command string, file
 		if p.Done() {
 			break
 		}
-		if ra := resp.Header.Get("Retry-After"); ra != "" {
-			if secs, e := strconv.Atoi(ra); e == nil && secs > 0 {
-				wait = time.Duration(secs) * time.Second
-			}
-		}
 		select {
 		case <-ctx.Done():
 			return wizard.CommandResult{}, mapError(op, ctx.Err())
-		case <-time.After(wait):
+		case <-time.After(pollDelay(resp, every)):
 		}
 	}
 	if err == nil {

@@ -90,7 +90,7 @@ func (c *Client) CreateEndpoint(ctx context.Context, ws wizard.WorkspaceRef, spe
 	if err != nil {
 		return wizard.Endpoint{}, mapError(op, err)
 	}
-	if err := c.pollWith(ctx, p.Done, func(ctx context.Context) error { _, err := p.Poll(ctx); return err }, func() {
+	if err := c.pollWith(ctx, p.Done, p.Poll, func() {
 		if g, err := eps.Get(ctx, ws.ResourceGroup, ws.Name, spec.Name, nil); err == nil {
 			on(toEndpoint(&g.OnlineEndpoint).State)
 		}
@@ -105,10 +105,11 @@ func (c *Client) CreateEndpoint(ctx context.Context, ws wizard.WorkspaceRef, spe
 
 // pollWith polls an SDK poller at the client's pace, calling seen after
 // each poll, until done or ctx ends.
-func (c *Client) pollWith(ctx context.Context, done func() bool, poll func(context.Context) error, seen func()) error {
+func (c *Client) pollWith(ctx context.Context, done func() bool, poll func(context.Context) (*http.Response, error), seen func()) error {
 	every := min(max(c.opts.PollEvery, 20*time.Millisecond), 10*time.Second)
 	for !done() {
-		if err := poll(ctx); err != nil {
+		resp, err := poll(ctx)
+		if err != nil {
 			return err
 		}
 		seen()
@@ -118,7 +119,7 @@ func (c *Client) pollWith(ctx context.Context, done func() bool, poll func(conte
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(every):
+		case <-time.After(pollDelay(resp, every)):
 		}
 	}
 	return nil
@@ -137,7 +138,7 @@ func (c *Client) CreateDeployment(ctx context.Context, ws wizard.WorkspaceRef, s
 	if err != nil {
 		return mapError(op, err)
 	}
-	if err := c.pollWith(ctx, p.Done, func(ctx context.Context) error { _, err := p.Poll(ctx); return err }, func() {
+	if err := c.pollWith(ctx, p.Done, p.Poll, func() {
 		if g, err := deps.Get(ctx, ws.ResourceGroup, ws.Name, spec.Endpoint, spec.Name, nil); err == nil && g.Properties != nil {
 			if st := g.Properties.GetOnlineDeploymentProperties().ProvisioningState; st != nil {
 				on(string(*st))
@@ -224,7 +225,7 @@ func (c *Client) DeleteEndpoint(ctx context.Context, ws wizard.WorkspaceRef, nam
 	if err != nil {
 		return mapError(op, err)
 	}
-	if err := c.pollWith(ctx, p.Done, func(ctx context.Context) error { _, err := p.Poll(ctx); return err }, func() { on("Deleting") }); err != nil {
+	if err := c.pollWith(ctx, p.Done, p.Poll, func() { on("Deleting") }); err != nil {
 		return mapError(op, err)
 	}
 	if _, err := p.Result(ctx); err != nil {

@@ -281,7 +281,64 @@ const (
 	CodeTrustedAccess = "trusted-access"
 	// CodeTrainingOnly: the extension is installed without inference.
 	CodeTrainingOnly = "training-only"
+	// CodeExtensionPurpose: the installed extension's clusterPurpose is
+	// dev-test and the compute is for production.
+	CodeExtensionPurpose = "extension-purpose"
+	// CodeClusterShared: a cluster to delete serves other computes, or
+	// amlaks did not make it.
+	CodeClusterShared = "cluster-shared"
 	// CodeRouterReach: a ClusterIP or NodePort router's scoring URIs are
 	// not reachable from outside the cluster's network.
 	CodeRouterReach = "router-reach"
 )
+
+// ClusterDeleteFacts is what deleting a detached compute's cluster looks
+// at: whether amlaks made it (created-by=amlaks) and every other compute
+// attached to it in any workspace of the subscription ("WORKSPACE/NAME").
+type ClusterDeleteFacts struct {
+	Cluster string
+	Ours    bool
+	Others  []string
+}
+
+// ClusterDeleteFindings: a cluster amlaks did not make is never deleted
+// (Block), nor one another compute still uses (Block, naming each).
+func ClusterDeleteFindings(f ClusterDeleteFacts) []Finding {
+	cluster := orDefault(f.Cluster, "the cluster")
+	var fs []Finding
+	if !f.Ours {
+		fs = append(fs, Finding{Code: CodeClusterShared, Severity: Block,
+			Message: cluster + " was not created by amlaks (no created-by=amlaks tag): amlaks deletes only the clusters it created",
+			Fix:     "detach without --delete-cluster; delete it in AKS yourself if you mean to"})
+	}
+	if len(f.Others) > 0 {
+		fs = append(fs, Finding{Code: CodeClusterShared, Severity: Block,
+			Message: fmt.Sprintf("%s is also used by %s: deleting it would break %s", cluster, joinAnd(f.Others), itThem(len(f.Others))),
+			Fix:     "detach without --delete-cluster (the cluster is kept), or detach " + itThem(len(f.Others)) + " first"})
+	}
+	return fs
+}
+
+// AdoptFacts is a create that names an existing cluster not made for its
+// compute: the create attaches it as it is. Origin says who made it
+// ("made for mlw-prod/k8s-c1", "not made by amlaks"); Mismatches are what
+// the create's flags asked that the cluster is not ("--nodes 3: aks-prod
+// has 1 node").
+type AdoptFacts struct {
+	Cluster, Origin string
+	Mismatches      []string
+}
+
+// AdoptFindings: the review says the create attaches the cluster (Info);
+// flags asking for a cluster other than it is are a Block, as the create
+// would silently not do them.
+func AdoptFindings(f AdoptFacts) []Finding {
+	fs := []Finding{{Code: CodeClusterExists, Severity: Info, Message: fmt.Sprintf(
+		"%s exists (%s): this attaches it, checked as an attach; its nodes, size and version are its own, and nothing of it is created", f.Cluster, f.Origin)}}
+	if len(f.Mismatches) > 0 {
+		fs = append(fs, Finding{Code: CodeClusterExists, Severity: Block,
+			Message: "a create on an existing cluster attaches it as it is, not as asked: " + strings.Join(f.Mismatches, "; "),
+			Fix:     "drop those flags to attach " + f.Cluster + " as it is, or name a new cluster (--cluster)"})
+	}
+	return fs
+}

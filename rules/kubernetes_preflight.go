@@ -85,6 +85,10 @@ type KubernetesFacts struct {
 	ExtensionTrainingOnly bool
 	// ExtensionName is the installed extension's name.
 	ExtensionName string
+	// ExtensionPurpose is the installed extension's clusterPurpose
+	// (DevTest or FastProd; "" unknown); Purpose is the compute's.
+	ExtensionPurpose Purpose
+	Purpose          Purpose
 
 	// Router is the inference router's service type: the one installed
 	// with the extension, else the existing extension's
@@ -173,6 +177,12 @@ func KubernetesFindings(f KubernetesFacts) []Finding {
 	}
 	installing := f.Create || f.InstallExtension && (!f.ExtensionPresent || strings.EqualFold(f.ExtensionState, "Failed") ||
 		f.ExtensionTrainingOnly && strings.EqualFold(f.ExtensionState, "Succeeded"))
+	if !installing && f.ExtensionKnown && f.ExtensionPresent && strings.EqualFold(f.ExtensionState, "Succeeded") && !f.ExtensionTrainingOnly &&
+		f.Purpose == Production && f.ExtensionPurpose == DevTest {
+		add(CodeExtensionPurpose, Block, fmt.Sprintf("the Azure ML extension on %s runs with clusterPurpose DevTest (%s): it was set at its install, for every compute on the cluster, "+
+			"so a production compute on it would get the dev-test inference router (one replica, no high availability)", cluster, Plural(f.Nodes, "node")),
+			"make this compute dev-test, or give it a new cluster of its own for production")
+	}
 	if installing && f.RouterHA && f.Nodes > 0 && f.Nodes < RouterHAMinimumNodes {
 		add(CodeRouterHA, Block, fmt.Sprintf("the high-availability inference router needs 3 nodes and %s has %d", cluster, f.Nodes),
 			"use 3 nodes or more, or turn HA off (--router-ha=false; not for production)")

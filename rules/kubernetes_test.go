@@ -321,3 +321,47 @@ func TestKubernetesFindings(t *testing.T) {
 		t.Fatalf("order %v", fs)
 	}
 }
+
+func TestClusterDeleteFindings(t *testing.T) {
+	if fs := ClusterDeleteFindings(ClusterDeleteFacts{Cluster: "aks-x", Ours: true}); len(fs) != 0 {
+		t.Fatalf("ours, alone: %v", fs)
+	}
+	fs := ClusterDeleteFindings(ClusterDeleteFacts{Cluster: "aks-x", Ours: true, Others: []string{"mlw-prod/k8s-y", "mlw-research/k8s-z"}})
+	if !Blocked(fs) || !strings.Contains(fs[0].Message, "aks-x is also used by mlw-prod/k8s-y and mlw-research/k8s-z") {
+		t.Fatalf("shared: %v", fs)
+	}
+	fs = ClusterDeleteFindings(ClusterDeleteFacts{Cluster: "aks-f"})
+	if !Blocked(fs) || !strings.Contains(fs[0].Message, "aks-f was not created by amlaks") {
+		t.Fatalf("not ours: %v", fs)
+	}
+}
+
+// A production compute on a cluster whose installed extension runs with
+// clusterPurpose DevTest is a Block; not when the extension is being
+// (re)installed, nor for a dev-test compute.
+func TestExtensionPurposeFinding(t *testing.T) {
+	base := KubernetesFacts{Cluster: "aks-prod", ExtensionKnown: true, ExtensionPresent: true, ExtensionState: "Succeeded", Nodes: 1,
+		ExtensionPurpose: DevTest, Purpose: Production}
+	has := func(f KubernetesFacts) bool {
+		for _, x := range KubernetesFindings(f) {
+			if x.Code == CodeExtensionPurpose && x.Severity == Block {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(base) {
+		t.Fatal("production on a DevTest extension must block")
+	}
+	dev := base
+	dev.Purpose = DevTest
+	fast := base
+	fast.ExtensionPurpose = Production
+	failed := base
+	failed.ExtensionState, failed.InstallExtension = "Failed", true
+	for name, f := range map[string]KubernetesFacts{"dev-test compute": dev, "FastProd extension": fast, "reinstalled": failed} {
+		if has(f) {
+			t.Errorf("%s: blocked", name)
+		}
+	}
+}

@@ -231,11 +231,81 @@ func TestListDetachesKubernetesComputes(t *testing.T) {
 	d.press("down", "down", "down", "enter")
 	d.wantStep(wizard.StepList)
 	d.press("end", "d")
-	d.wantScreen("Detach k8s-a from mlw-prod?", "itself is kept")
-	d.press("y")
-	d.wantScreen("✓ Detached k8s-a")
-	if n := d.cloud.CallCount("Detach"); n != 1 {
-		t.Fatalf("Detach called %d times", n)
+	// a cluster amlaks did not make: keeping it is the only choice, and
+	// the dialog says why
+	d.wantScreen("Detach k8s-a from mlw-prod?", "itself is kept", "not created by amlaks", "Detach, keep aks-ml-ready")
+	d.wantNoScreen("then delete")
+	d.press("enter")
+	d.wantScreen("✓ Detached k8s-a", "AKS cluster itself is kept")
+	if n, del := d.cloud.CallCount("Detach"), d.cloud.CallCount("DeleteCluster"); n != 1 || del != 0 {
+		t.Fatalf("Detach called %d times, DeleteCluster %d", n, del)
+	}
+}
+
+// listWithAmlaksCluster is the list of mlw-prod with k8s-m on cluster
+// aks-made, which amlaks made for it.
+func listWithAmlaksCluster(t *testing.T, more ...func(d *driver)) (*driver, string) {
+	d := newDriver(t)
+	id := wizardtest.K8sClusterID("aks-made")
+	d.cloud.Clus = append(d.cloud.Clus, wizard.Cluster{ID: id, Name: "aks-made", ResourceGroup: wizardtest.K8sGroup, Region: "eastus",
+		ProvisioningState: "Succeeded", PowerState: "Running", Pools: []rules.Pool{{Name: "system", Size: "Standard_D3_v2", Count: 1, VCPUs: 4}},
+		Tags: map[string]string{wizard.TagCreatedBy: "amlaks", wizard.TagCompute: "mlw-prod/k8s-m"}})
+	d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "k8s-m", Type: "Kubernetes", State: "Succeeded", ClusterID: id})
+	d.cloud.Exts[strings.ToLower(id)] = wizard.Extension{Name: "azureml", Type: wizard.ExtensionType, Version: "1.1.64", State: "Succeeded",
+		Settings: map[string]string{"enableInference": "True", "clusterPurpose": "DevTest"}}
+	for _, f := range more {
+		f(d)
+	}
+	d.pickWorkspace()
+	d.press("down", "down", "down", "enter")
+	d.wantStep(wizard.StepList)
+	d.press("end")
+	return d, id
+}
+
+// TestListDetachDeletesTheClusterAmlaksMade: the list offers line mode's
+// second choice for a cluster amlaks made that nothing else uses: detach,
+// then delete it (under its lock); the words say it will be deleted, the
+// end says it was. The list shows the compute's nodes and vCPUs from its
+// cluster.
+func TestListDetachDeletesTheClusterAmlaksMade(t *testing.T) {
+	d, id := listWithAmlaksCluster(t)
+	// its nodes, vCPUs and purpose come from its cluster and extension
+	var row string
+	for _, l := range strings.Split(d.screen(), "\n") {
+		if strings.Contains(l, "k8s-m ") && row == "" {
+			row = strings.Join(strings.Fields(l), " ") // the table's row, before the detail line
+		}
+	}
+	if !strings.Contains(row, "k8s-m Kubernetes Succeeded Dev-test 1 4 aks-made") {
+		t.Fatalf("list row %q", row)
+	}
+	d.press("d")
+	d.wantScreen("Detach k8s-m from mlw-prod?", "was created by amlaks and no", "Detach, keep aks-made",
+		"Detach, then delete aks-made (it will be deleted)")
+	d.wantNoScreen("kept and keeps costing")
+	d.press("down", "enter")
+	d.wantScreen("✓ Detached k8s-m", "The AKS cluster aks-made was deleted")
+	if n := d.cloud.CallCount("Detach"); n != 1 || len(d.cloud.Deleted) != 1 || d.cloud.Deleted[0] != id {
+		t.Fatalf("Detach %d, deleted %v", n, d.cloud.Deleted)
+	}
+}
+
+// TestListDetachNeverDeletesASharedCluster: while another compute of the
+// subscription (another workspace here) uses the cluster, the dialog
+// offers no delete and names it.
+func TestListDetachNeverDeletesASharedCluster(t *testing.T) {
+	d, _ := listWithAmlaksCluster(t, func(d *driver) {
+		d.cloud.Comps["mlw-research"] = append(d.cloud.Comps["mlw-research"], wizard.Compute{Name: "k8s-o", Type: "Kubernetes", State: "Succeeded",
+			ClusterID: wizardtest.K8sClusterID("aks-made")})
+	})
+	d.press("d")
+	d.wantScreen("Detach k8s-m from mlw-prod?", "It cannot be deleted", "mlw-research/k8s-o")
+	d.wantNoScreen("then delete")
+	d.press("enter")
+	d.wantScreen("✓ Detached k8s-m", "AKS cluster itself is kept")
+	if len(d.cloud.Deleted) != 0 {
+		t.Fatalf("deleted %v", d.cloud.Deleted)
 	}
 }
 
@@ -277,5 +347,25 @@ func TestBrowseTypingNotBlockedWhileLoading(t *testing.T) {
 	}
 	if v := d.m.screens[wizard.StepVersion].(*versionScreen).find.Value(); v != "north" {
 		t.Fatalf("typed %q", v)
+	}
+}
+
+// TestListDetachOfAComputeWhoseClusterIsGone: a cluster deleted in AKS is
+// neither kept nor deleted by the detach, and the words say so.
+func TestListDetachOfAComputeWhoseClusterIsGone(t *testing.T) {
+	d := newDriver(t)
+	d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "k8s-g", Type: "Kubernetes", State: "Succeeded",
+		ClusterID: wizardtest.K8sClusterID("aks-deleted")})
+	d.pickWorkspace()
+	d.press("down", "down", "down", "enter")
+	d.wantStep(wizard.StepList)
+	d.press("end", "d")
+	d.wantScreen("Detach k8s-g from mlw-prod?", "aks-deleted is gone already")
+	d.wantNoScreen("kept", "then delete")
+	d.press("enter")
+	d.wantScreen("✓ Detached k8s-g", "Its AKS cluster aks-deleted was gone already")
+	d.wantNoScreen("kept")
+	if n, del := d.cloud.CallCount("Detach"), d.cloud.CallCount("DeleteCluster"); n != 1 || del != 0 {
+		t.Fatalf("Detach %d, DeleteCluster %d", n, del)
 	}
 }

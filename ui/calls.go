@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 	"github.com/amlaks/amlaks/wizard/files"
 )
@@ -50,6 +51,25 @@ func (m *Model) detach(c wizard.Compute) tea.Cmd {
 	return m.startOp(wizard.OpDetach, c.Name, func(ctx context.Context) (wizard.Operation, error) {
 		return cloud.Detach(ctx, ws, c.Name)
 	})
+}
+
+// deleteCheckMsg is whether a Kubernetes compute's cluster may be deleted
+// with its detach (wizard.ClusterDeleteCheck).
+type deleteCheckMsg struct {
+	c   wizard.Compute
+	fs  []rules.Finding
+	err error
+}
+
+// checkClusterDelete looks at c's cluster before the detach dialog: made
+// by amlaks, and used by no other compute of the subscription.
+func (m *Model) checkClusterDelete(c wizard.Compute) tea.Cmd {
+	ctx, cloud, p := m.ctx, m.cloud, m.plan
+	sub, self := p.Subscription, p.Workspace.Name+"/"+c.Name
+	return func() tea.Msg {
+		_, fs, err := wizard.ClusterDeleteCheck(ctx, cloud, sub, c.ClusterID, self)
+		return deleteCheckMsg{c: c, fs: fs, err: err}
+	}
 }
 
 // verifyDoneMsg is the end of a smoke test started from a screen.

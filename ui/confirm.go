@@ -27,6 +27,23 @@ type dialog struct {
 	// command is shown under the question, kept whole (a command to copy:
 	// huh's wrap would break it at a hyphen).
 	command string
+	// choice is the picked option of a dialog of several (newChoiceDialog),
+	// each with its own action (nil: none); nil for a yes/no one.
+	choice   *int
+	onChoice []func(m *common) tea.Cmd
+}
+
+// newChoiceDialog builds a question with several answers, the first
+// preselected; each answer has its action (nil does nothing).
+func newChoiceDialog(title, desc string, options []string, actions []func(m *common) tea.Cmd) *dialog {
+	v := 0
+	var opts []huh.Option[int]
+	for i, o := range options {
+		opts = append(opts, huh.NewOption(o, i))
+	}
+	sel := huh.NewSelect[int]().Title(title).Description(desc).Options(opts...).Value(&v)
+	f := huh.NewForm(huh.NewGroup(sel)).WithShowHelp(false).WithTheme(cachedTheme(huh.ThemeBase))
+	return &dialog{title: title, form: f, choice: &v, onChoice: actions}
 }
 
 // newDialog builds the question; def is the preselected answer.
@@ -75,6 +92,12 @@ func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
 	switch d.form.State {
 	case huh.StateCompleted:
 		m.dialog = nil
+		if d.choice != nil {
+			if i := *d.choice; i >= 0 && i < len(d.onChoice) && d.onChoice[i] != nil {
+				return d.onChoice[i](m.common())
+			}
+			return nil
+		}
 		if *d.yes {
 			return m.yes(d)
 		}
@@ -99,6 +122,9 @@ func (m *Model) dialogView(w int) string {
 	}
 	hint := m.st.Key.Render("←/→") + " choose   " + m.st.Key.Render("enter") + " confirm   " +
 		m.st.Key.Render("y") + "/" + m.st.Key.Render("n") + " answer   " + m.st.Key.Render("esc") + " back"
+	if m.dialog.choice != nil {
+		hint = m.st.Key.Render("↑/↓") + " choose   " + m.st.Key.Render("enter") + " confirm   " + m.st.Key.Render("esc") + " back"
+	}
 	return m.st.Frame.Render(v + "\n\n" + hint)
 }
 

@@ -97,8 +97,19 @@ func (m *Model) fetchRegions(force bool) tea.Cmd {
 }
 
 func (m *Model) fetchComputes(force bool) tea.Cmd {
-	c, ws := m.cloud, m.plan.WorkspaceRef()
-	return fetchOf(m, reqComputes, keyComputes(ws), force, func(ctx context.Context) ([]wizard.Compute, error) { return c.Computes(ctx, ws) })
+	c, ws, list := m.cloud, m.plan.WorkspaceRef(), m.plan.Mode == wizard.ModeList
+	return fetchOf(m, reqComputes, keyComputes(ws), force, func(ctx context.Context) ([]wizard.Compute, error) {
+		cs, err := c.Computes(ctx, ws)
+		if err != nil || !list {
+			return cs, err
+		}
+		// the list shows a Kubernetes compute's nodes, size, vCPUs and
+		// purpose from its cluster and extension, as line mode's does
+		for i, d := range wizard.DescribeComputes(ctx, c, cs) {
+			cs[i] = d.Compute
+		}
+		return cs, nil
+	})
 }
 
 // fetchVersions loads a region's versions; reqKey is reqVersions for the
@@ -140,7 +151,8 @@ func wsKey(ws wizard.WorkspaceRef) string {
 // known.
 func (m *Model) fetchExtensions(force bool) tea.Cmd {
 	cls, sl := m.clustersData()
-	if !sl.ok || !m.plan.Kubernetes() || m.plan.Mode != wizard.ModeAttach {
+	// a create reads them too: naming an existing cluster attaches it
+	if !sl.ok || !m.plan.Kubernetes() || m.plan.Mode != wizard.ModeAttach && m.plan.Mode != wizard.ModeCreate {
 		return nil
 	}
 	c, sub := m.cloud, m.plan.Subscription

@@ -82,6 +82,9 @@ type calls interface {
 	preflight(req int) tea.Cmd
 	readPEM(req int, field, path string) tea.Cmd
 	detach(c wizard.Compute) tea.Cmd
+	detachDeleting(c wizard.Compute) tea.Cmd
+	detachGone(c wizard.Compute) tea.Cmd
+	checkClusterDelete(c wizard.Compute) tea.Cmd
 	verify(name string) tea.Cmd
 	doctor(name string) tea.Cmd
 	planMigration(req int, legacy string) tea.Cmd

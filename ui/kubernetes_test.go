@@ -29,6 +29,9 @@ func k8sCreateTo(t *testing.T, id wizard.StepID) *driver {
 	d.wantStep(wizard.StepComputeType)
 	d.press("enter") // Kubernetes
 	for d.m.step != id {
+		if d.m.step == wizard.StepName {
+			d.typ("k8s-new") // asked before the cluster, whose name it suggests
+		}
 		d.enterThrough()
 	}
 	return d
@@ -45,14 +48,17 @@ func TestKubernetesCreateThroughThreePhases(t *testing.T) {
 	d.wantScreen("Kubernetes compute (current, recommended)", "AKS compute (legacy v1")
 	d.press("enter")
 	want := []wizard.StepID{wizard.StepPurpose, wizard.StepRegion, wizard.StepK8sVersion, wizard.StepVMSize, wizard.StepNodes,
-		wizard.StepNewCluster, wizard.StepAPIAccess, wizard.StepRouter, wizard.StepTLS, wizard.StepNamespace}
+		wizard.StepRouter, wizard.StepTLS, wizard.StepNamespace, wizard.StepName, wizard.StepNewCluster, wizard.StepAPIAccess}
 	for _, id := range want {
 		d.wantStep(id)
 		switch id {
 		case wizard.StepK8sVersion:
 			d.wantScreen("1.32", "default", "preview: no SLA", "LTS")
+		case wizard.StepName:
+			d.typ("k8s-new")
 		case wizard.StepNewCluster:
-			d.wantScreen("AKS cluster name", "Resource group", "rg-ml-prod")
+			// the suggested cluster is the compute's name, asked just before
+			d.wantScreen("AKS cluster name", "k8s-new", "Resource group", "rg-ml-prod")
 		case wizard.StepRouter:
 			d.wantScreen("Public LB", "Internal LB", "NodePort", "High availability")
 		case wizard.StepTLS:
@@ -60,9 +66,6 @@ func TestKubernetesCreateThroughThreePhases(t *testing.T) {
 		}
 		d.enterThrough()
 	}
-	d.wantStep(wizard.StepName)
-	d.typ("k8s-new")
-	d.press("enter")
 	d.wantStep(wizard.StepReview)
 	d.wantScreen("Create Kubernetes compute k8s-new in mlw-prod", "Router", "Namespace", "default")
 	// one estimate: the three phases' usual times added up (8 + 6 + 5
@@ -187,7 +190,7 @@ func TestAPIAccessFormChecksRanges(t *testing.T) {
 	}
 	d.typ("52.168.1.7")
 	d.press("enter")
-	d.wantStep(wizard.StepRouter)
+	d.wantStep(wizard.StepReview)
 	if got := strings.Join(d.m.plan.AuthorizedRanges, ","); got != "20.12.34.0/24,52.168.1.7/32" {
 		t.Fatalf("ranges %q", got)
 	}
@@ -223,25 +226,32 @@ func TestReviewEstimatesTheWholeOperation(t *testing.T) {
 	d := k8sDriver(t, sized(100, 32))
 	d.createTo(wizard.StepName)
 	d.typ("k8s-est")
-	d.press("enter")
-	d.wantStep(wizard.StepReview)
+	for d.m.step != wizard.StepReview {
+		d.enterThrough() // the cluster (named after the compute) and its API access
+	}
 	d.wantScreen("Create Kubernetes compute k8s-est", "takes about 19 min")
 	if got := d.m.expectedOf(d.m.plan.View()); got != 19*time.Minute {
 		t.Fatalf("expected %s", got)
 	}
 }
 
-// The new cluster's name is checked as it is typed against the
-// subscription's clusters (listed once): a cluster amlaks did not create is
-// marked at once, not first as a Block at review.
+// The new cluster's name is looked up as it is typed against the
+// subscription's clusters (listed once): a cluster that exists and was not
+// made for this compute is said at once to be attached, and answering it
+// makes the create the attach of it (the review's title and findings say
+// so, and nothing of the cluster is created).
 func TestNewClusterNameCheckedAsTyped(t *testing.T) {
 	d := k8sCreateTo(t, wizard.StepNewCluster)
-	d.wantNoScreen("already exists")
+	d.wantNoScreen("exists (")
 	d.press("ctrl+u")
 	d.typ("aks-shared")
 	d.press("tab", "ctrl+u")
 	d.typ("rg-aks")
-	d.wantScreen("already exists in rg-aks")
+	d.wantScreen("aks-shared exists (not made by amlaks): this attaches it")
 	d.press("enter")
-	d.wantStep(wizard.StepNewCluster)
+	d.wantStep(wizard.StepReview)
+	if p := d.m.plan; p.Mode != wizard.ModeAttach || !p.Adopted || p.Cluster == nil || p.Cluster.Name != "aks-shared" {
+		t.Fatalf("plan: mode %s adopted %v cluster %v", p.Mode, p.Adopted, p.Cluster)
+	}
+	d.wantScreen("Attach Kubernetes compute k8s-new", "aks-shared exists (not made by amlaks): this attaches it")
 }

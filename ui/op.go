@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -33,6 +34,9 @@ type opState struct {
 	confirm    bool // the Ctrl+C question is open
 	detached   bool // the user stopped watching
 	fromList   bool // started from the computes list (status, detach)
+	// deleteCluster is the cluster a detach deletes after it ("" kept);
+	// goneCluster the one found deleted already.
+	deleteCluster, goneCluster string
 	// phases are the current path's phases as they go (cluster,
 	// extension, attach), each with its own state and elapsed time.
 	phases []phaseLine
@@ -141,16 +145,8 @@ func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
 	m.op.submitting, m.op.running = false, true
 	c, g, every := m.cloud, m.guard, m.every
 	started := m.now()
-	ch := make(chan wizard.Progress, 8)
 	manual := ""
-	go func() {
-		defer close(ch)
-		send := func(pr wizard.Progress) {
-			select {
-			case ch <- pr:
-			case <-fctx.Done():
-			}
-		}
+	ch := progressStream(fctx, func(send func(wizard.Progress)) {
 		cp, err := wizard.RunPhases(fctx, c, p, g, every, func(pp wizard.PhaseProgress) {
 			pr := pp.Progress
 			pr.Done, pr.Err, pr.Expected = false, nil, 0 // the whole's usual time stays
@@ -175,8 +171,111 @@ func (m *Model) phasesCmd(req int, p *wizard.Plan) tea.Cmd {
 			final.State, final.Err, final.Compute = "Failed", err, nil
 		}
 		send(final)
-	}()
+	})
 	return func() tea.Msg { return followStartedMsg{req: req, ch: ch} }
+}
+
+// progressStream runs work off the event loop and gives what it sends on
+// a channel, closed when work returns; a send gives up once ctx is done
+// (stopped watching).
+func progressStream(ctx context.Context, work func(send func(wizard.Progress))) <-chan wizard.Progress {
+	ch := make(chan wizard.Progress, 8)
+	go func() {
+		defer close(ch)
+		work(func(pr wizard.Progress) {
+			select {
+			case ch <- pr:
+			case <-ctx.Done():
+			}
+		})
+	}()
+	return ch
+}
+
+// detachDeleting detaches c from the list, then deletes its cluster
+// (wizard.DeleteCluster: under the cluster's lock, checked again there)
+// and streams both through one channel, as phasesCmd does: "detach: …",
+// then "delete cluster: …".
+func (m *Model) detachDeleting(c wizard.Compute) tea.Cmd {
+	if m.op != nil && (m.op.submitting || m.op.running) {
+		return nil
+	}
+	req := m.data.next("op")
+	m.op = &opState{kind: wizard.OpDetach, name: c.Name, req: req, running: true, started: m.now(), expected: m.expected(wizard.OpDetach),
+		fromList: true, deleteCluster: c.ClusterID}
+	fctx, cancel := context.WithCancel(m.ctx)
+	m.op.cancel = cancel
+	cloud, g, every, p := m.cloud, m.guard, m.every, m.plan.Clone()
+	started := m.now()
+	ch := progressStream(fctx, func(send func(wizard.Progress)) {
+		step := func(name string) func(wizard.Progress) {
+			return func(pr wizard.Progress) {
+				pr.Done, pr.Err, pr.Expected = false, nil, 0
+				pr.State, pr.Elapsed = name+": "+pr.State, time.Since(started)
+				send(pr)
+			}
+		}
+		final := wizard.Progress{Done: true, State: "Succeeded"}
+		err := detachThenDelete(fctx, cloud, g, p, c, every, step)
+		if fctx.Err() != nil {
+			return // stopped watching: it goes on in Azure
+		}
+		if err != nil {
+			final.State, final.Err = "Failed", err
+		}
+		final.Elapsed = time.Since(started)
+		send(final)
+	})
+	return tea.Batch(m.goTo(wizard.StepSubmit), func() tea.Msg { return followStartedMsg{req: req, ch: ch} }, m.tickCmd(req))
+}
+
+// detachThenDelete is detachDeleting's work, off the event loop.
+func detachThenDelete(ctx context.Context, cloud wizard.Cloud, g *wizard.Guard, p *wizard.Plan, c wizard.Compute, every time.Duration,
+	step func(string) func(wizard.Progress)) error {
+	op, err := cloud.Detach(ctx, p.WorkspaceRef(), c.Name)
+	if err != nil {
+		return err
+	}
+	var last wizard.Progress
+	on := step("detach")
+	for pr := range cloud.Follow(ctx, op, every) {
+		on(pr)
+		last = pr
+	}
+	if !last.Done {
+		return &wizard.Interrupted{Phase: "detach"}
+	}
+	if last.Err != nil {
+		return last.Err
+	}
+	return wizard.DeleteCluster(ctx, cloud, g, p.Subscription, c.ClusterID, p.Workspace.Name+"/"+c.Name, every, step("delete cluster"))
+}
+
+// detachedCluster says what became of a detached compute's cluster.
+func detachedCluster(o *opState) string {
+	switch {
+	case o.goneCluster != "":
+		return "its AKS cluster " + clusterName(o.goneCluster) + " was gone already"
+	case o.deleteCluster != "":
+		return "the AKS cluster " + clusterName(o.deleteCluster) + " was deleted"
+	}
+	return "the AKS cluster itself is kept"
+}
+
+func clusterName(id string) string {
+	if c, err := rules.ParseClusterID(id); err == nil {
+		return c.Name
+	}
+	return id
+}
+
+// detachGone detaches c, whose cluster is gone already (deleted in AKS).
+func (m *Model) detachGone(c wizard.Compute) tea.Cmd {
+	cmd := m.detach(c)
+	if m.op != nil && m.op.name == c.Name {
+		m.op.goneCluster = c.ClusterID
+	}
+	return cmd
 }
 
 // startOp runs an operation that is not a submit (detach) from the list.
@@ -417,7 +516,7 @@ func (m *Model) result(s Status) Result {
 		case wizard.OpAttach:
 			fmt.Fprintf(&b, "Attached %s %s to workspace %s.\n", m.opVariant().Word, o.name, ws)
 		case wizard.OpDetach:
-			fmt.Fprintf(&b, "Detached %s from workspace %s; the AKS cluster itself is kept.\n", o.name, ws)
+			fmt.Fprintf(&b, "Detached %s from workspace %s; %s.\n", o.name, ws, detachedCluster(o))
 		}
 		if c := o.compute; c != nil {
 			fmt.Fprintf(&b, "  state: %s\n", c.State)

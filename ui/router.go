@@ -110,6 +110,11 @@ func (m *Model) goTo(id wizard.StepID) tea.Cmd {
 	// steps answered by flags are skipped: the version's tier is decided
 	// on the way to any step, the review's preflight included
 	wizard.DecideLTS(m.plan, m.known())
+	if id == wizard.StepReview {
+		// the clusters may have come in after the cluster step: a create
+		// naming one not made for it is its attach (as at that step)
+		wizard.AdoptCluster(m.plan, m.known())
+	}
 	// a flag answered this step but its answer fails: say why
 	m.flash = m.flagWhy(id)
 	return m.cur().enter(m.common())
@@ -289,6 +294,12 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 		cmds = append(cmds, m.fetchExtensions(false), m.fetchBindings(false))
 	case wizard.FCluster:
 		wizard.DecideInstallExtension(p, m.known())
+	case wizard.FNewCluster:
+		// a cluster that exists and is not this compute's own: the create
+		// is the attach of it from here on (the review says so)
+		if wizard.AdoptCluster(p, m.known()) {
+			cmds = append(cmds, m.fetchAttachments(false), m.fetchRegions(false), m.fetchBindings(false))
+		}
 	case wizard.FMode:
 		switch p.Mode {
 		case wizard.ModeAttach:

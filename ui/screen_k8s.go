@@ -158,15 +158,24 @@ func newNewClusterScreen() screen {
 	rg := textField("cluster-resource-group", "Resource group", "rg-ml")
 	return &k8sForm{
 		formScreen: formScreen{&form{fields: []*formField{name, rg}}}, field: wizard.FNewCluster,
-		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it created-by=amlaks, so a re-run continues with it.",
+		intro: "The AKS cluster amlaks creates in AKS (1 to 63 letters, digits, - or _) and its resource group (default: the workspace's). amlaks tags it as made for this compute, so a re-run continues with it; naming a cluster that exists and is not this compute's attaches it instead.",
 		load: func(m *common, s *k8sForm) {
 			name.text = m.Plan().SuggestedClusterName()
 			rg.text = m.Plan().NewClusterGroup()
 		},
 		value: func(s *k8sForm) any { return wizard.NewCluster{Name: name.value(), ResourceGroup: rg.value()} },
-		// the subscription's clusters, listed once: a name already taken
-		// by a cluster amlaks did not create is marked as it is typed
+		// the subscription's clusters, listed once: a name of a cluster
+		// that exists and is not this compute's is said, as it is typed,
+		// to attach it
 		fetch: func(m *common) tea.Cmd { return m.calls.fetchClusters(false) },
+		notes: func(m *common, s *k8sForm) []string {
+			q := m.Plan().Clone()
+			q.ClusterName, q.ClusterGroup = name.value(), rg.value()
+			if n := wizard.ExistingClusterNote(q, m.show.known()); n != "" {
+				return []string{n}
+			}
+			return nil
+		},
 	}
 }
 

@@ -55,7 +55,7 @@ func (s *listScreen) sync(m *common) {
 	rows := make([]row, len(cs))
 	for i, c := range cs {
 		purpose, nodes, vcpus, cluster := "", "", "", ""
-		if strings.EqualFold(c.Type, "AKS") {
+		if c.Purpose != "" {
 			purpose = c.Purpose.Label()
 		}
 		if c.Nodes > 0 {
@@ -103,6 +103,20 @@ func (s *listScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	case doctorDoneMsg:
 		s.running, s.result = "", doctorText(m, msg)
 		return nil
+	case deleteCheckMsg:
+		s.running = ""
+		if errors.Is(msg.err, wizard.ErrNotFound) {
+			// deleted in AKS: neither kept nor deleted by the detach
+			return m.nav.open(newChoiceDialog(fmt.Sprintf("Detach %s from %s?", msg.c.Name, m.Plan().Workspace.Name),
+				"Its AKS cluster "+clusterName(msg.c.ClusterID)+" is gone already (deleted in AKS): the detach removes the compute, which can run nothing.",
+				[]string{"Detach", "Cancel"}, []func(*common) tea.Cmd{func(m *common) tea.Cmd { return m.calls.detachGone(msg.c) }, nil}))
+		}
+		if msg.err != nil {
+			// the cluster cannot be read (no access): keeping it is the
+			// only choice
+			return m.nav.open(detachDialog(m, msg.c))
+		}
+		return m.nav.open(k8sDetachDialog(m, msg.c, msg.fs))
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -133,6 +147,14 @@ func (s *listScreen) update(m *common, msg tea.Msg) tea.Cmd {
 			typ := nonEmpty(c.Type, "unknown")
 			m.nav.Flash(fmt.Sprintf("%s is %s %s compute: amlaks detaches AKS and Kubernetes computes only", c.Name, wizard.Article(typ), typ))
 			return nil
+		}
+		if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) && c.ClusterID != "" {
+			if s.running != "" {
+				return nil // a smoke test or a diagnosis is under way
+			}
+			// whether its cluster may go with it is Azure's to say first
+			s.running, s.result = "looking at "+c.Name+"'s cluster…", ""
+			return m.calls.checkClusterDelete(c)
 		}
 		return m.nav.open(detachDialog(m, c))
 	case key.Matches(k, m.keys.Status):
@@ -215,6 +237,30 @@ func detachDialog(m *common, c wizard.Compute) *dialog {
 	desc := wizard.DetachKept(capitalize(cluster), strings.EqualFold(c.Type, string(wizard.ComputeAKS)))
 	return newDialog(fmt.Sprintf("Detach %s from %s?", c.Name, m.Plan().Workspace.Name), desc, "Detach", "Keep it", false,
 		func(m *common) tea.Cmd { return m.calls.detach(c) }, nil)
+}
+
+// k8sDetachDialog asks before detaching a Kubernetes compute, with line
+// mode's choices: keep the cluster, or (when amlaks made it and no other
+// compute uses it: fs has no Block) delete it with the detach. When it
+// cannot be deleted the dialog says why.
+func k8sDetachDialog(m *common, c wizard.Compute, fs []rules.Finding) *dialog {
+	name, cluster := c.ClusterID, "its AKS cluster"
+	if id, err := rules.ParseClusterID(c.ClusterID); err == nil {
+		name, cluster = id.Name, "the AKS cluster "+id.Name+" ("+id.ResourceGroup+")"
+	}
+	title := fmt.Sprintf("Detach %s from %s?", c.Name, m.Plan().Workspace.Name)
+	keep := func(m *common) tea.Cmd { return m.calls.detach(c) }
+	if rules.Blocked(fs) {
+		var why []string
+		for _, f := range fs {
+			why = append(why, f.Message)
+		}
+		desc := wizard.DetachKept(capitalize(cluster), false) + " It cannot be deleted here: " + strings.Join(why, "; ") + "."
+		return newChoiceDialog(title, desc, []string{"Detach, keep " + name, "Cancel"}, []func(*common) tea.Cmd{keep, nil})
+	}
+	desc := capitalize(cluster) + " was created by amlaks and no other compute uses it: keep it (it can be attached again, and keeps costing until you delete it in AKS), or delete it after the detach."
+	return newChoiceDialog(title, desc, []string{"Detach, keep " + name, "Detach, then delete " + name + " (it will be deleted)", "Cancel"},
+		[]func(*common) tea.Cmd{keep, func(m *common) tea.Cmd { return m.calls.detachDeleting(c) }, nil})
 }
 
 // verifyText is a smoke test's outcome in one or two lines.

@@ -190,7 +190,11 @@ func (s *submitScreen) view(m *common, w, h int) string {
 			}
 		}
 		b.WriteString("\n")
-		if o.kind == wizard.OpDetach {
+		if o.kind == wizard.OpDetach && o.goneCluster != "" {
+			b.WriteString(wrap(capitalize(detachedCluster(o))+": nothing of it is left to pay for.", w) + "\n")
+		} else if o.kind == wizard.OpDetach && o.deleteCluster != "" {
+			b.WriteString(wrap(capitalize(detachedCluster(o))+"; nothing of it is left to pay for.", w) + "\n")
+		} else if o.kind == wizard.OpDetach {
 			b.WriteString(wrap("The AKS cluster itself is kept; attach it again with `"+unbroken(m.show.cliCmd("attach"))+"`.", w) + "\n")
 		} else {
 			b.WriteString(st.Header.Render("Next steps") + "\n")

@@ -61,10 +61,34 @@ const MLWorkloadRole = "Microsoft.MachineLearningServices/workspaces/mlworkload"
 // cluster.
 const MaxRoleBindings = rules.MaxTrustedAccessBindings
 
-// TagCreatedBy marks the resources amlaks creates (value "amlaks"), so a
-// re-run recognises its own cluster and `detach --delete-cluster` deletes
-// only what amlaks made.
+// TagCreatedBy marks the resources amlaks creates (value "amlaks"): with
+// TagCompute it tells a create its own cluster (ClusterMadeFor), and
+// `detach --delete-cluster` deletes only what amlaks made.
 const TagCreatedBy = "created-by"
+
+// ClusterMadeFor reports whether amlaks made cl for compute in workspace
+// ws: its tags say created-by=amlaks and amlaks-compute=WS/COMPUTE. Only
+// such a cluster is a create's own (a re-run continues it); any other
+// existing cluster a create names is an attach of it (AdoptCluster).
+func ClusterMadeFor(cl Cluster, ws, compute string) bool {
+	return cl.Tags[TagCreatedBy] == "amlaks" && ws != "" && compute != "" && strings.EqualFold(cl.Tags[TagCompute], ws+"/"+compute)
+}
+
+// ClusterMadeByAmlaks reports whether cl carries created-by=amlaks.
+func ClusterMadeByAmlaks(cl Cluster) bool { return cl.Tags[TagCreatedBy] == "amlaks" }
+
+// ClusterOrigin says who made cl, for the words that name it: "made for
+// mlw-prod/k8s-c1", "made by amlaks" (no compute tag) or "not made by
+// amlaks".
+func ClusterOrigin(cl Cluster) string {
+	switch {
+	case !ClusterMadeByAmlaks(cl):
+		return "not made by amlaks"
+	case cl.Tags[TagCompute] != "":
+		return "made for " + cl.Tags[TagCompute]
+	}
+	return "made by amlaks"
+}
 
 // ClusterSpec is the AKS managed cluster a Kubernetes create makes.
 type ClusterSpec struct {

@@ -111,14 +111,82 @@ func (p Plan) NewClusterName() string {
 	return p.Name
 }
 
-// SuggestedClusterName is the name offered for the new AKS cluster while
-// the compute has no name yet: the given or derived name, else one from
-// the workspace's ("mlw-prod" → "aks-prod").
-func (p Plan) SuggestedClusterName() string {
-	if n := p.NewClusterName(); n != "" || p.Workspace.Name == "" {
-		return n
+// SuggestedClusterName is the name offered for the new AKS cluster: the
+// given one, else the compute's name (the wizard asks the name first), so
+// two computes never share a suggested cluster.
+func (p Plan) SuggestedClusterName() string { return p.NewClusterName() }
+
+// AdoptCluster makes a Kubernetes create whose cluster already exists and
+// was not made for this compute (ClusterMadeFor: another compute's, or not
+// amlaks's at all) the attach of that cluster: every attach rule then
+// applies to it, nothing of the cluster is created, and the review says so
+// (Plan.Adopted). It reports whether it did. The create's answers about
+// the cluster itself (region, size, nodes, version, API access) have no
+// say on an attach.
+//
+// As picking a cluster in the attach's picker does (DecideInstallExtension),
+// naming it in a create asks for a working compute: a missing or failed
+// extension is installed, inference is added to a training-only one (the
+// review's findings say which), once the extensions are known.
+func AdoptCluster(p *Plan, k Known) bool {
+	cl, ok := adoptable(p, k.Clusters)
+	if !ok {
+		return false
 	}
-	return "aks-" + strings.TrimPrefix(p.Workspace.Name, "mlw-")
+	src := p.From(FNewCluster)
+	if src == Unset || src == Default {
+		src = p.From(FName) // the cluster's name was the compute's
+	}
+	p.Mode = ModeAttach
+	p.ClusterID, p.ClusterName, p.ClusterGroup = cl.ID, cl.Name, cl.ResourceGroup
+	p.Cluster = &cl
+	p.Extension = nil
+	p.Adopted = true
+	p.Mark(FCluster, src)
+	DecideInstallExtension(p, k)
+	return true
+}
+
+// adoptable is the cluster AdoptCluster would make the plan attach.
+func adoptable(p *Plan, clusters []Cluster) (Cluster, bool) {
+	if p.Mode != ModeCreate || !p.Kubernetes() || p.Name == "" {
+		return Cluster{}, false
+	}
+	cl, ok := FindCluster(clusters, p.TargetClusterID())
+	if !ok || ClusterMadeFor(cl, p.Workspace.Name, p.Name) {
+		return Cluster{}, false
+	}
+	return cl, true
+}
+
+// AdoptedFinding is what the review of an adopted create says (see
+// AdoptCluster): "aks-prod exists (made for mlw-prod/k8s-c1): this
+// attaches it", and a Block for each flag that asked for a cluster other
+// than it is.
+func AdoptedFinding(p *Plan) []rules.Finding {
+	if !p.Adopted || p.Cluster == nil {
+		return nil
+	}
+	cl := *p.Cluster
+	var mis []string
+	if p.Given(FNodes) && p.Nodes != cl.Nodes() {
+		mis = append(mis, fmt.Sprintf("--nodes %d: %s has %s", p.Nodes, cl.Name, rules.Plural(cl.Nodes(), "node")))
+	}
+	if p.Given(FVMSize) {
+		for _, pool := range cl.Pools {
+			if !strings.EqualFold(pool.Size, p.VMSize) {
+				mis = append(mis, fmt.Sprintf("--vm-size %s: %s's pool %s is %s", p.VMSize, cl.Name, pool.Name, pool.Size))
+				break
+			}
+		}
+	}
+	if v := p.KubernetesVersion; p.Given(FKubernetesVer) && v != "" && cl.Version != v && !strings.HasPrefix(cl.Version, v+".") {
+		mis = append(mis, fmt.Sprintf("--kubernetes-version %s: %s runs %s", v, cl.Name, cl.Version))
+	}
+	if p.Given(FRegion) && !strings.EqualFold(strings.ReplaceAll(p.Region, " ", ""), strings.ReplaceAll(cl.Region, " ", "")) {
+		mis = append(mis, fmt.Sprintf("--region %s: %s is in %s", p.Region, cl.Name, cl.Region))
+	}
+	return rules.AdoptFindings(rules.AdoptFacts{Cluster: cl.Name, Origin: ClusterOrigin(cl), Mismatches: mis})
 }
 
 // NewClusterGroup is the resource group of the cluster a Kubernetes create

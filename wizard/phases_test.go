@@ -105,7 +105,7 @@ func TestRunPhasesRefusesForeignClusterAndDoubleSubmit(t *testing.T) {
 	p := k8sPlan(t, c, wizard.ModeCreate, "k8s-h")
 	p.ClusterName, p.ClusterGroup = "aks-shared", "rg-aks" // exists, not created by amlaks
 	_, err := wizard.RunPhases(t.Context(), c, p, &wizard.Guard{}, time.Millisecond, nil)
-	if err == nil || !strings.Contains(err.Error(), "not created by amlaks") || len(c.ClusterSpecs)+len(c.ExtensionSpecs)+len(c.Specs) != 0 {
+	if err == nil || !strings.Contains(err.Error(), "not made for mlw-prod/k8s-h (not made by amlaks)") || len(c.ClusterSpecs)+len(c.ExtensionSpecs)+len(c.Specs) != 0 {
 		t.Fatalf("foreign cluster: %v", err)
 	}
 	g := &wizard.Guard{}

@@ -91,6 +91,10 @@ type Plan struct {
 	ClusterName  string
 	ClusterGroup string
 	Cluster      *Cluster
+	// Adopted: a Kubernetes create named a cluster that exists and was not
+	// made for this compute, so the plan is the attach of it
+	// (AdoptCluster).
+	Adopted bool
 
 	// The current path; see kubernetes_plan.go.
 	ComputeType       ComputeType

@@ -567,6 +567,11 @@ func alreadyAttached(p *Plan, attachedAs []string) []rules.Finding {
 	return out
 }
 
+// ClusterGuardKey is the OS lock key of one cluster: held while its
+// extension is installed and while it is deleted, so a create that joins a
+// cluster and a detach that deletes it cannot both go ahead.
+func ClusterGuardKey(clusterID string) string { return "cluster/" + strings.ToLower(clusterID) }
+
 // GuardKey is the double-submit key: the cluster ID for attach, the
 // workspace and name for create.
 func (p Plan) GuardKey() string {

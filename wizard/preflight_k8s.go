@@ -199,6 +199,7 @@ func kubernetesClusterFacts(cl Cluster, p *Plan, legacy []string, k8s []rules.Ku
 		LegacyAttached: legacy, KubernetesAttached: k8s, Workspace: p.Workspace.Name, Namespace: p.Namespace,
 		TLSOff: p.TLS.Mode == rules.TLSOff, AllowInsecure: p.AllowInsecure,
 		ExtensionTrainingOnly: haveExt && ext.TrainingOnly(), ExtensionName: ext.Name,
+		ExtensionPurpose: rules.Purpose(ext.Settings["clusterPurpose"]), Purpose: p.Purpose,
 		TrustedAccessNeeds: ClusterTrustedAccessNeeds(cl), NewBinding: BindingName(p.WorkspaceID()), ClusterGroup: cl.ResourceGroup}
 	if p.From(FRouterHA) == Unset {
 		kf.RouterHA = cl.Nodes() >= rules.RouterHAMinimumNodes
@@ -252,9 +253,31 @@ func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard)
 	var provErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); provs, provErr = c.Providers(ctx, p.Subscription, Providers) }()
+	sub := p.Subscription
+	go func() { defer wg.Done(); provs, provErr = c.Providers(ctx, sub, Providers) }()
 	var r Report
 	var err error
+	if p.Mode == ModeCreate {
+		// the create names a cluster that exists and is not its own: the
+		// preflight is the attach's (the caller's plan adopts it too,
+		// AdoptCluster, before anything is sent)
+		if cl, err := c.Cluster(ctx, p.TargetClusterID()); err == nil && !ClusterMadeFor(cl, p.Workspace.Name, p.Name) {
+			q := p.Clone()
+			k := Known{Clusters: []Cluster{cl}, HaveClusters: true}
+			if e, ok, err := c.Extension(ctx, cl.ID); err == nil {
+				k.Extensions, k.HaveExtensions = map[string]Extension{}, true
+				if ok {
+					k.Extensions[strings.ToLower(cl.ID)] = e
+				}
+			}
+			if AdoptCluster(q, k) {
+				p = q
+			}
+		} else if err != nil && !errors.Is(err, ErrNotFound) {
+			wg.Wait()
+			return r, err
+		}
+	}
 	if p.Mode == ModeAttach {
 		r, err = kubernetesAttachPreflight(ctx, c, p, inFlight)
 	} else {
@@ -268,7 +291,7 @@ func kubernetesPreflight(ctx context.Context, c Cloud, p *Plan, inFlight *Guard)
 		return r, provErr
 	}
 	pf := rules.KubernetesFindings(rules.KubernetesFacts{Providers: provs, RegisterProviders: p.RegisterProviders})
-	fs, err := continueFindings(ctx, c, p, append(r.Findings, pf...))
+	fs, err := continueFindings(ctx, c, p, append(append(r.Findings, pf...), AdoptedFinding(p)...))
 	if err != nil {
 		return r, err
 	}
@@ -318,7 +341,7 @@ func kubernetesCreatePreflight(ctx context.Context, c Cloud, p *Plan) (Report, e
 		Version: p.KubernetesVersion, VersionPreview: st.Preview, VersionDefault: p.From(FKubernetesVer) == Default,
 		VersionLTSOnly: st.LTSOnly, PremiumTier: p.LTS, DefaultVersion: r.Facts.Default,
 		PremiumPerHour: premiumPrice(ctx, c, p.Region, st.LTSOnly),
-		ClusterExists:  exists, ClusterOurs: exists && cl.Tags[TagCreatedBy] == "amlaks",
+		ClusterExists:  exists, ClusterOurs: exists && ClusterMadeFor(cl, p.Workspace.Name, p.Name),
 		TrustedAccessNeeds: p.TrustedAccessNeeds(), NewBinding: BindingName(p.WorkspaceID()), Router: p.Router.ServiceType(),
 		WorkspacePrivateEndpoint: p.Workspace.PrivateEndpoint, ClusterRegion: p.Region}
 	if p.APIAccess == APIAuthorized {
@@ -494,8 +517,8 @@ func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
 			out = append(out, PhaseState{Kind: PhaseCluster, State: "missing"})
 		case err != nil:
 			return nil, err
-		case cl.Tags[TagCreatedBy] != "amlaks":
-			out = append(out, PhaseState{Kind: PhaseCluster, State: cl.ProvisioningState, Detail: "exists and was not created by amlaks"})
+		case !ClusterMadeFor(cl, p.Workspace.Name, p.Name):
+			out = append(out, PhaseState{Kind: PhaseCluster, State: cl.ProvisioningState, Detail: "exists and was not made for " + p.Workspace.Name + "/" + p.Name + " (" + ClusterOrigin(cl) + ")"})
 		default:
 			out = append(out, PhaseState{Kind: PhaseCluster, State: cl.ProvisioningState, Done: cl.ProvisioningState == "Succeeded"})
 		}
@@ -763,7 +786,14 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		ready.wait()
 		return &cp, nil
 	}
+	// the attach is sent under the cluster's lock, which a detach that
+	// deletes the cluster holds while it checks and deletes (DeleteCluster)
+	unlock, err := holdCluster(ctx, c, g, id)
+	if err != nil {
+		return nil, fail(PhaseAttach, err)
+	}
 	op, err := c.Submit(ctx, p.WorkspaceRef(), p.Spec())
+	unlock()
 	if err != nil {
 		return nil, fail(PhaseAttach, err)
 	}

@@ -365,6 +365,14 @@ func Gather(ctx context.Context, c Cloud, p *Plan) (Known, error) {
 			}
 		}
 	}
+	if _, ok := adoptable(p, k.Clusters); ok && k.HaveClusters {
+		// a create naming a cluster that is not its own attaches it: what
+		// the attach looks at besides the clusters
+		if err := Fetch(ctx, c, p, []Load{LoadExtensions, LoadAttachments}, &k); err != nil {
+			return k, err
+		}
+		AdoptCluster(p, k)
+	}
 	if p.Mode == ModeAttach && k.HaveClusters {
 		if p.ClusterID == "" && p.ClusterName != "" {
 			p.ResolveClusterName(k.Clusters)

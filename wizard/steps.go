@@ -190,12 +190,6 @@ var table = []Step{
 			}
 			return strconv.Itoa(SuggestedNodes(p, z))
 		}},
-	{ID: StepNewCluster, Title: "AKS cluster", Field: FNewCluster, Flags: []string{"--cluster", "--cluster-resource-group"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
-		Kind: KindForm, Loads: []Load{LoadClusters}, Check: checkNewCluster,
-		Help: "the AKS cluster's name (1-63 letters, digits, - or _) and resource group (default: the workspace's)"},
-	{ID: StepAPIAccess, Title: "API server access", Field: FAPIAccess, Flags: []string{"--api-access", "--authorized-ip-ranges"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
-		Kind: KindChoice, Check: checkAPIAccess,
-		Help: "public, public limited to authorized IP ranges, or private"},
 	{ID: StepCluster, Title: "Cluster", Field: FCluster, Flags: []string{"--cluster-id", "--cluster", "--cluster-resource-group"}, Modes: attachOnly, Numbered: true,
 		Kind: KindChoice, Loads: []Load{LoadClusters, LoadAttachments, LoadRegions, LoadExtensions}, Check: checkCluster,
 		Answered: func(p *Plan) bool { return p.Given(FCluster) && p.ClusterID != "" },
@@ -222,6 +216,12 @@ var table = []Step{
 	{ID: StepName, Title: "Name", Field: FName, Flags: []string{"--name"}, Modes: createAttach, Numbered: true,
 		Kind: KindText, Loads: []Load{LoadComputes}, Check: checkName,
 		Help: "3 to 24 letters, digits or -, starting with a letter, unique in the workspace"},
+	{ID: StepNewCluster, Title: "AKS cluster", Field: FNewCluster, Flags: []string{"--cluster", "--cluster-resource-group"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
+		Kind: KindForm, Loads: []Load{LoadClusters}, Check: checkNewCluster,
+		Help: "the AKS cluster's name (1-63 letters, digits, - or _) and resource group (default: the workspace's)"},
+	{ID: StepAPIAccess, Title: "API server access", Field: FAPIAccess, Flags: []string{"--api-access", "--authorized-ip-ranges"}, Modes: createOnly, Types: k8sOnly, Numbered: true,
+		Kind: KindChoice, Check: checkAPIAccess,
+		Help: "public, public limited to authorized IP ranges, or private"},
 	{ID: StepReview, Title: "Review", Modes: createAttach, Numbered: true, Kind: KindView,
 		Answered: func(*Plan) bool { return false },
 		Help:     "findings, the request body and the equivalent commands; submit"},
@@ -234,6 +234,10 @@ var table = []Step{
 	{ID: StepMigrate, Title: "Move a legacy AKS compute", Modes: []Mode{ModeMigrate}, Kind: KindAction,
 		Answered: func(*Plan) bool { return false }, Loads: []Load{LoadComputes},
 		Help: "read the legacy compute's cluster, review both paths' phases, then move it to a Kubernetes compute and verify it"},
+}
+
+func tableIndex(id StepID) int {
+	return slices.IndexFunc(table, func(s Step) bool { return s.ID == id })
 }
 
 // Steps returns the whole table (a copy).
@@ -342,7 +346,20 @@ func Why(p *Plan, s StepID, k Known) string {
 // or "" at the end.
 func Next(p *Plan, cur StepID, k Known) StepID {
 	flow := FlowFor(p)
-	for j := slices.Index(flow, cur) + 1; j < len(flow); j++ {
+	i := slices.Index(flow, cur)
+	if i < 0 {
+		// cur is not a step of this flow (a create that became an attach
+		// at its cluster step, AdoptCluster): go on from its place in the
+		// table
+		i = len(flow) - 1
+		for j, id := range flow {
+			if tableIndex(id) > tableIndex(cur) {
+				i = j - 1
+				break
+			}
+		}
+	}
+	for j := i + 1; j < len(flow); j++ {
 		if !Skipped(p, flow[j], k) {
 			return flow[j]
 		}

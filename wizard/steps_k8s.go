@@ -41,14 +41,23 @@ func checkNewCluster(p *Plan, k Known) []rules.Violation {
 	if p.NewClusterGroup() != "" {
 		vs = append(vs, rules.ResourceGroupName("cluster-resource-group", p.NewClusterGroup())...)
 	}
-	if len(vs) > 0 || !k.HaveClusters {
-		return vs
+	// a cluster that exists and was not made for this compute is not a
+	// fault of the name: the create attaches it (AdoptCluster), checked as
+	// an attach, and the step and the review say so (ExistingClusterNote)
+	return vs
+}
+
+// ExistingClusterNote says what naming an existing cluster in a create
+// does: "" when the cluster does not exist (or is this compute's own).
+func ExistingClusterNote(p *Plan, k Known) string {
+	cl, ok := adoptable(p, k.Clusters)
+	if !ok {
+		if c, found := FindCluster(k.Clusters, p.TargetClusterID()); found && p.Mode == ModeCreate && ClusterMadeFor(c, p.Workspace.Name, p.Name) {
+			return c.Name + " exists and was made for this compute: a re-run continues it"
+		}
+		return ""
 	}
-	if cl, ok := FindCluster(k.Clusters, p.TargetClusterID()); ok && cl.Tags[TagCreatedBy] != "amlaks" {
-		return []rules.Violation{{Field: string(FNewCluster), Code: "cluster-exists",
-			Message: fmt.Sprintf("an AKS cluster %s already exists in %s and amlaks did not create it: pick another --cluster, or attach it (amlaks attach --cluster %s --cluster-resource-group %s)", cl.Name, cl.ResourceGroup, cl.Name, cl.ResourceGroup)}}
-	}
-	return nil
+	return fmt.Sprintf("%s exists (%s): this attaches it, checked as an attach, instead of creating a cluster", cl.Name, ClusterOrigin(cl))
 }
 
 func checkAPIAccess(p *Plan, _ Known) []rules.Violation {

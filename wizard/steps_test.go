@@ -78,7 +78,7 @@ func TestFlowsByComputeType(t *testing.T) {
 			ModeAttach: "subscription workspace mode compute-type purpose cluster network tls name review submit",
 		},
 		ComputeKubernetes: {
-			ModeCreate: "subscription workspace mode compute-type purpose region kubernetes-version vm-size nodes new-cluster api-access router tls namespace name review submit",
+			ModeCreate: "subscription workspace mode compute-type purpose region kubernetes-version vm-size nodes router tls namespace name new-cluster api-access review submit",
 			ModeAttach: "subscription workspace mode compute-type purpose cluster router tls namespace identity name review submit",
 		},
 	}

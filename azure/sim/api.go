@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -173,6 +175,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep := rt.serve(h, r, params)
+	h.advisePoll(&rep)
 	if dropAfter {
 		// The PUT took effect; its answer is lost.
 		dropConnection(w, r)
@@ -249,5 +252,41 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return true
 	case <-ctx.Done():
 		return false
+	}
+}
+
+// pollAdvice is the Retry-After of a running operation at Speed 1. Azure
+// Resource Manager's asynchronous operations carry Retry-After ("the
+// number of seconds to wait before checking the status";
+// learn.microsoft.com, "Track asynchronous Azure operations"); the value
+// each resource provider gives is its own, so this one is modelled.
+const pollAdvice = time.Second
+
+// advisePoll gives an answer about a running operation — a 201 or 202
+// with Azure-AsyncOperation or Location, an operation status InProgress —
+// a Retry-After scaled by the speed: whole seconds (at least 1), and the
+// exact wait in retry-after-ms when it is below a second (azcore reads
+// retry-after-ms first), so a fast simulator is polled at its own pace.
+func (h *Handler) advisePoll(rep *reply) {
+	running := false
+	switch rep.status {
+	case http.StatusCreated, http.StatusAccepted:
+		for k := range rep.header {
+			running = running || strings.EqualFold(k, "Azure-AsyncOperation") || strings.EqualFold(k, "Location")
+		}
+	case 0, http.StatusOK:
+		j, ok := rep.body.(opStatusJSON)
+		running = ok && j.Status == "InProgress"
+	}
+	if !running {
+		return
+	}
+	d := time.Duration(float64(pollAdvice) / h.speed)
+	if rep.header == nil {
+		rep.header = http.Header{}
+	}
+	rep.header.Set("Retry-After", strconv.Itoa(max(int((d+time.Second-1)/time.Second), 1)))
+	if d < time.Second {
+		rep.header.Set("retry-after-ms", strconv.Itoa(max(int(d/time.Millisecond), 1)))
 	}
 }

@@ -11,7 +11,12 @@
 // policy.Transporter (no socket; https URLs such as
 // https://management.azure.com/... are served as if over TLS). Links the
 // simulator hands out (nextLink, Azure-AsyncOperation, Location) are
-// absolute and use the scheme and host of the request.
+// absolute and use the scheme and host of the request. Every answer about
+// a running operation (its 201 or 202, its status while InProgress, its
+// Location's 202) carries a Retry-After of 1 s of simulated time, scaled
+// by the speed (whole seconds, at least 1; below a second also the exact
+// wait in retry-after-ms). Modelled: ARM's contract says such answers
+// carry one; the value is each resource provider's own.
 //
 // Paths match case-insensitively; every request needs an api-version
 // query parameter (any value; 400 MissingApiVersionParameter otherwise).

@@ -659,5 +659,19 @@ func (w *walker) newCluster(done <-chan struct{}) error {
 	if err != nil {
 		return err
 	}
-	return p.Answer(wizard.FNewCluster, wizard.NewCluster{Name: n, ResourceGroup: g})
+	if err := p.Answer(wizard.FNewCluster, wizard.NewCluster{Name: n, ResourceGroup: g}); err != nil {
+		return err
+	}
+	if note := wizard.ExistingClusterNote(p, w.k); note != "" {
+		fmt.Fprintln(w.q.out, "note: "+note)
+	}
+	// a cluster that exists and is not this compute's: the create is the
+	// attach of it from here on (what the attach looks at is read first)
+	if p.Kubernetes() && p.Mode == wizard.ModeCreate && wizard.ExistingClusterNote(p, w.k) != "" {
+		if err := w.fetch([]wizard.Load{wizard.LoadExtensions, wizard.LoadAttachments}); err != nil {
+			return err
+		}
+		wizard.AdoptCluster(p, w.k)
+	}
+	return nil
 }

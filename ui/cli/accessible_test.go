@@ -616,16 +616,18 @@ func TestAccessibleAsksAsTheWizard(t *testing.T) {
 	t.Run("Kubernetes", func(t *testing.T) {
 		c := wizardtest.New()
 		// workspace 1, Kubernetes; Enter on purpose, region, version, size,
-		// nodes, cluster name and group; authorized API access with a range;
-		// Enter on the router, HA off; Enter on TLS and namespace; the name
-		in := "1\n1\n\n\n\n\n\n\n\n2\n20.12.34.7\n\n2\n\n\nk8s-acc\ny\n"
+		// nodes; Enter on the router, HA off; Enter on TLS and namespace; the
+		// name; Enter on the cluster's name (the compute's) and group;
+		// authorized API access with a range
+		in := "1\n1\n\n\n\n\n\n\n2\n\n\nk8s-acc\n\n\n2\n20.12.34.7\ny\n"
 		code, out, errs := runTTY(t, c, in, "create", "--accessible")
 		if code != 0 {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 		}
 		wantInOrder(t, errs, "1/15 Workspace", "3/15 Compute type", "4/15 Cluster purpose", "5/15 Region", "6/15 Kubernetes version",
-			"7/15 VM size", "8/15 Node count [3]", "9/15 AKS cluster", "10/15 API server access", "10/15 API server access: authorized IP ranges",
-			"11/15 Inference router", "11/15 Inference router: high availability", "12/15 TLS", "13/15 Namespace", "14/15 Name", "15/15 Review")
+			"7/15 VM size", "8/15 Node count [3]", "9/15 Inference router", "9/15 Inference router: high availability", "10/15 TLS",
+			"11/15 Namespace", "12/15 Name", "13/15 AKS cluster: AKS cluster name [k8s-acc]", "14/15 API server access",
+			"14/15 API server access: authorized IP ranges", "15/15 Review")
 		if len(c.ClusterSpecs) != 1 || len(c.ExtensionSpecs) != 1 {
 			t.Fatalf("sent %d clusters, %d extensions", len(c.ClusterSpecs), len(c.ExtensionSpecs))
 		}
@@ -679,7 +681,7 @@ func TestAccessibleOffersEachStepsOffer(t *testing.T) {
 	for _, purpose := range []string{"production", "dev-test"} {
 		c := wizardtest.New()
 		// workspace 1, Kubernetes, then Enter on every question
-		in := "1\n1\n" + strings.Repeat("\n", 12) + "k8s-offer\ny\n"
+		in := "1\n1\n" + strings.Repeat("\n", 9) + "k8s-offer\n" + strings.Repeat("\n", 3) + "y\n"
 		code, out, errs := runTTY(t, c, in, "create", "--accessible", "--purpose", purpose)
 		if code != 0 {
 			t.Fatalf("exit %d\n%s\n%s", code, out, errs)

@@ -205,6 +205,9 @@ type app struct {
 	completing bool
 	// keptNote is the cluster a Kubernetes detach keeps (it keeps costing).
 	keptNote string
+	// deletingCluster is the cluster a detach deletes after the detach;
+	// goneCluster the one a detach found deleted already.
+	deletingCluster, goneCluster string
 	// rootFlags are the wizard's own flags (--compute-type).
 	rootFlags *boundFlags
 }

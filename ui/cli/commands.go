@@ -518,6 +518,18 @@ func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 	if final.Err != nil {
 		return final.Err
 	}
+	if op.Kind == wizard.OpDetach && a.goneCluster != "" {
+		return a.emit(map[string]any{"name": op.Name, "detached": true, "clusterKept": false, "clusterGone": true, "cluster": a.goneCluster},
+			func(w io.Writer) {
+				fmt.Fprintf(w, "%s detached; its AKS cluster %s was gone already\n", op.Name, clusterShort(a.goneCluster))
+			})
+	}
+	if op.Kind == wizard.OpDetach && a.deletingCluster != "" {
+		if !a.jsonOut() {
+			fmt.Fprintf(a.s.Err, "%s detached; the AKS cluster %s will be deleted now\n", op.Name, clusterShort(a.deletingCluster))
+		}
+		return nil // the delete's outcome is the command's output
+	}
 	if op.Kind == wizard.OpDetach {
 		m := map[string]any{"name": op.Name, "detached": true, "clusterKept": true, "note": wizard.DetachCostNote}
 		if a.keptNote != "" {
@@ -585,7 +597,7 @@ func orNull[T comparable](v T) any {
 }
 
 func (a *app) printCompute(c wizard.Compute, fs []rules.Finding) error {
-	c = a.withClusterNodes(c)
+	c = a.describe(c).Compute
 	err := a.emit(computeJSON(c, fs), func(w io.Writer) {
 		t := newTable(w, "NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VM SIZE", "REGION", "FQDN")
 		t.row(c.Name, c.Type, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), c.VMSize, c.Region, c.FQDN)

@@ -4,10 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
-	"time"
 
-	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -132,8 +131,12 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 		for _, ph := range phases {
 			out = append(out, phaseJSON(ph))
 		}
-		writeJSON(a.s.Out, map[string]any{"dryRun": true, "computeType": string(wizard.ComputeKubernetes), "blocked": rep.Blocked(),
-			"findings": findingsJSON(rep.Findings), "phases": out})
+		m := map[string]any{"dryRun": true, "computeType": string(wizard.ComputeKubernetes), "blocked": rep.Blocked(),
+			"findings": findingsJSON(rep.Findings), "phases": out}
+		if c := costJSON(p, rep); c != nil {
+			m["cost"] = c // as the wizard's review shows it
+		}
+		writeJSON(a.s.Out, m)
 	} else {
 		for i, ph := range phases {
 			fmt.Fprintf(a.s.Out, "# phase %d/%d: %s\n", i+1, len(phases), ph.Title)
@@ -158,6 +161,9 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 			}
 			fmt.Fprintln(a.s.Out)
 		}
+		if c := costText(p, rep); c != "" {
+			fmt.Fprintf(a.s.Out, "# cost: %s\n", c)
+		}
 	}
 	if rep.Blocked() {
 		return exit(ExitInvalid, errSilent)
@@ -165,55 +171,9 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 	return nil
 }
 
-// extensionOf reads the Azure ML extension of a Kubernetes compute's
-// cluster (not known for another type).
-func (a *app) extensionOf(c wizard.Compute) (wizard.Extension, bool, bool) {
-	if !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" {
-		return wizard.Extension{}, false, false
-	}
-	e, found, err := a.sess.Cloud.Extension(a.ctx, c.ClusterID)
-	if err != nil {
-		return wizard.Extension{}, false, false
-	}
-	return e, found, true
-}
-
-// withClusterNodes fills a Kubernetes compute's nodes, size and vCPUs from
-// its cluster: Azure ML records none of them for this type. What cannot be
-// read stays empty (null in JSON), and so does the size of a cluster whose
-// pools differ in size.
-func (a *app) withClusterNodes(c wizard.Compute) wizard.Compute {
-	if !strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) || c.ClusterID == "" || c.Nodes != 0 {
-		return c
-	}
-	cl, err := a.sess.Cloud.Cluster(a.ctx, c.ClusterID)
-	if err != nil || len(cl.Pools) == 0 {
-		return c
-	}
-	size, vcpus := cl.Pools[0].Size, 0
-	for _, p := range cl.Pools {
-		c.Nodes += p.Count
-		if p.Size != size {
-			size = ""
-		}
-		if vcpus >= 0 && p.VCPUs > 0 {
-			vcpus += p.Count * p.VCPUs
-		} else {
-			vcpus = -1
-		}
-	}
-	c.VMSize, c.VCPUs = size, max(vcpus, 0)
-	return c
-}
-
-// withExtensionPurpose gives a Kubernetes compute the purpose its Azure ML
-// extension runs with (configurationSettings.clusterPurpose): Azure ML
-// records none on the compute of this type.
-func withExtensionPurpose(c wizard.Compute, e wizard.Extension, found bool) wizard.Compute {
-	if c.Purpose == "" && found {
-		c.Purpose = rules.Purpose(e.Settings["clusterPurpose"])
-	}
-	return c
+// describe is a compute as line mode shows it (wizard.DescribeComputes).
+func (a *app) describe(c wizard.Compute) wizard.ComputeDetail {
+	return wizard.DescribeComputes(a.ctx, a.sess.Cloud, []wizard.Compute{c})[0]
 }
 
 func extensionLabel(e wizard.Extension, found, known bool) string {
@@ -254,7 +214,7 @@ func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]str
 	case cerr == nil:
 		cluster["state"] = cl.ProvisioningState
 		cluster["power"] = cl.PowerState
-		if cl.Tags[wizard.TagCreatedBy] == "amlaks" {
+		if wizard.ClusterMadeByAmlaks(cl) {
 			cluster["createdBy"] = "amlaks"
 		}
 	case !errors.Is(cerr, wizard.ErrNotFound):
@@ -282,6 +242,18 @@ func (a *app) phaseStatus(c wizard.Compute, workspaceID string) []map[string]str
 		out = append(out, a.bindingStatus(c.ClusterID, workspaceID, wizard.ClusterTrustedAccessNeeds(cl)))
 	}
 	return append(out, ext, map[string]string{"phase": "attach", "state": c.State, "namespace": ns})
+}
+
+// clusterGone ends the status of a Kubernetes compute whose cluster is
+// gone (deleted since the attach): Azure ML may still say Succeeded, but
+// nothing can run on it; exit 1 with what to do.
+func (a *app) clusterGone(c wizard.Compute, ph []map[string]string, ws wizard.WorkspaceRef) error {
+	if len(ph) == 0 || ph[0]["phase"] != "cluster" || ph[0]["state"] != "missing" {
+		return nil
+	}
+	fmt.Fprintf(a.s.Err, "the AKS cluster %s of %s is gone: nothing can be deployed to %s; detach it (%s)\n",
+		clusterShort(c.ClusterID), c.Name, c.Name, a.command("detach "+c.Name, ws))
+	return exit(ExitFailure, errSilent)
 }
 
 // bindingStatus is the Trusted Access phase of a cluster that needs it:
@@ -353,7 +325,7 @@ func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
 		return false, err
 	}
 	for _, cl := range cls {
-		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+name) {
+		if !wizard.ClusterMadeFor(cl, p.Workspace.Name, name) {
 			continue
 		}
 		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"}, p.WorkspaceID())
@@ -376,37 +348,30 @@ func orDash(s string) string {
 	return s
 }
 
-// deleteCluster deletes the cluster of a detached Kubernetes compute,
-// only when amlaks created it.
-func (a *app) deleteCluster(id string) error {
-	op, err := a.sess.Cloud.DeleteCluster(a.ctx, id)
-	if err != nil {
-		return err
-	}
-	var final wizard.Progress
-	for pr := range a.sess.Cloud.Follow(a.ctx, op, a.sess.PollEvery) {
-		if pr.State != final.State || pr.Done {
+// deleteCluster deletes the cluster of the detached compute self
+// ("WORKSPACE/NAME") under the cluster's lock, checking again there that
+// amlaks made it and no other compute uses it (wizard.DeleteCluster).
+func (a *app) deleteCluster(p *wizard.Plan, id, self string) error {
+	var last string
+	err := wizard.DeleteCluster(a.ctx, a.sess.Cloud, &wizard.Guard{LockDir: a.sess.LockDir}, p.Subscription, id, self, a.sess.PollEvery, func(pr wizard.Progress) {
+		if pr.State != last || pr.Done {
 			fmt.Fprintf(a.s.Err, "delete cluster %s: %s (%s elapsed)\n", clusterShort(id), pr.State, round(pr.Elapsed))
 		}
-		final = pr
-	}
-	if !final.Done {
+		last = pr.State
+	})
+	var be *wizard.BlockedError
+	var ie *wizard.Interrupted
+	switch {
+	case errors.As(err, &be):
+		// attached meanwhile (another process, another machine): kept
+		a.printFindings(be.Findings)
+		fmt.Fprintf(a.s.Err, "%s is detached; the AKS cluster %s was kept: nothing of it was deleted\n", self, clusterShort(id))
+		return exit(ExitInvalid, &blockedError{be.Findings})
+	case errors.As(err, &ie):
 		return exit(ExitInterrupted, fmt.Errorf("stopped watching the delete of %s; it continues in Azure", clusterShort(id)))
+	case err != nil:
+		return err
 	}
-	return final.Err
+	return a.emit(map[string]any{"name": self[strings.Index(self, "/")+1:], "detached": true, "clusterKept": false, "clusterDeleted": true, "cluster": id},
+		func(w io.Writer) { fmt.Fprintf(w, "AKS cluster %s deleted\n", clusterShort(id)) })
 }
-
-// ownCluster checks that amlaks created the cluster (its tag).
-func (a *app) ownCluster(id string) (wizard.Cluster, error) {
-	cl, err := a.sess.Cloud.Cluster(a.ctx, id)
-	if err != nil {
-		return cl, err
-	}
-	if cl.Tags[wizard.TagCreatedBy] != "amlaks" {
-		return cl, &Invalid{[]rules.Violation{{Field: "delete-cluster", Code: "not-ours",
-			Message: fmt.Sprintf("%s was not created by amlaks (no %s=amlaks tag): amlaks deletes only the clusters it created; delete it in AKS if you mean to", cl.Name, wizard.TagCreatedBy)}}}
-	}
-	return cl, nil
-}
-
-var _ = time.Second

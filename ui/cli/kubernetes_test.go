@@ -183,7 +183,7 @@ func TestKubernetesBlockExit2NothingSent(t *testing.T) {
 		{"cluster attached as an AKS compute", nil, []string{"attach", "-n", "k8s-a", "--cluster", "aks-shared"}, "aks-shared is attached as an AKS (v1) compute: aks-inference in mlw-prod"},
 		{"stopped cluster", nil, []string{"attach", "-n", "k8s-a", "--cluster", "aks-stopped", "--install-extension", "--allow-insecure-connections"}, "aks-stopped is stopped"},
 		{"existing cluster not made by amlaks", nil, []string{"create", "-n", "k8s-a", "--cluster", "aks-shared", "--cluster-resource-group", "rg-aks", "--allow-insecure-connections"},
-			"an AKS cluster aks-shared already exists in rg-aks and amlaks did not create it"},
+			"aks-shared is attached as an AKS (v1) compute: aks-inference in mlw-prod"},
 		{"bad AKS name", nil, []string{"create", "-n", "k8s-a", "--cluster", "aks_", "--allow-insecure-connections"}, "--cluster: AKS cluster name must start and end with a letter or digit"},
 		{"bad namespace", nil, []string{"create", "-n", "k8s-a", "--namespace", "Team", "--allow-insecure-connections"}, "--namespace: a Kubernetes namespace holds only lower-case"},
 		{"bad ranges", nil, []string{"create", "-n", "k8s-a", "--authorized-ip-ranges", "10.0.0.1/8", "--allow-insecure-connections"}, "--authorized-ip-ranges: 10.0.0.1/8 has host bits set: use 10.0.0.0/8"},
@@ -465,9 +465,10 @@ func TestLegacyComputeTypeSaysWhy(t *testing.T) {
 func TestAccessibleKubernetesCreateAsksTypeAndInsecure(t *testing.T) {
 	c := wizardtest.New()
 	// workspace 1, compute type 1 (Kubernetes), then the offers of purpose,
-	// region, version, size, nodes, cluster name and group, API access,
-	// router and its HA, TLS (off: plain HTTP) and namespace; the name; confirm
-	code, out, errs := runTTY(t, c, "1\n1\n\n\n\n\n\n\n\n\n\n\n\n\nk8s-acc\ny\n", "create", "--accessible")
+	// region, version, size, nodes, router and its HA, TLS (off: plain
+	// HTTP) and namespace; the name; the cluster's name (the compute's) and
+	// group, API access; confirm
+	code, out, errs := runTTY(t, c, "1\n1\n"+strings.Repeat("\n", 9)+"k8s-acc\n\n\n\ny\n", "create", "--accessible")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
@@ -609,5 +610,23 @@ func TestAccessibleAttachTakesAUserAssignedIdentity(t *testing.T) {
 	}
 	if !strings.Contains(errs, "give the user-assigned identity's resource ID") {
 		t.Errorf("an empty ID was not refused:\n%s", errs)
+	}
+}
+
+// TestAccessibleCreateOnAnExistingClusterAttachesIt: in the accessible
+// mode, naming an existing cluster amlaks did not make at the cluster
+// step says it attaches it, and the create sends an attach only.
+func TestAccessibleCreateOnAnExistingClusterAttachesIt(t *testing.T) {
+	c := wizardtest.New()
+	in := "1\n1\n" + strings.Repeat("\n", 9) + "k8s-acc\n" + wizardtest.ClusterReady + "\n" + wizardtest.K8sGroup + "\ny\n"
+	code, out, errs := runTTY(t, c, in, "create", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "aks-ml-ready exists (not made by amlaks): this attaches it") {
+		t.Errorf("prompts lack the attach note:\n%s", errs)
+	}
+	if len(c.ClusterSpecs)+len(c.ExtensionSpecs) != 0 || len(c.Specs) != 1 || !strings.HasSuffix(c.Specs[0].ClusterID, "/"+wizardtest.ClusterReady) {
+		t.Fatalf("sent %d clusters, %d extensions, computes %+v", len(c.ClusterSpecs), len(c.ExtensionSpecs), c.Specs)
 	}
 }

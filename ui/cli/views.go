@@ -252,34 +252,20 @@ func (a *app) printList(p *wizard.Plan) error {
 	if err != nil {
 		return err
 	}
-	type ext struct {
-		e            wizard.Extension
-		found, known bool
-	}
-	// each Kubernetes compute's extension, read in parallel
-	exts := make([]ext, len(cs))
+	// each Kubernetes compute's cluster and extension, read in parallel
+	ds := wizard.DescribeComputes(a.ctx, a.sess.Cloud, cs)
 	var anyK8s bool
-	done := make(chan struct{}, len(cs))
-	for i, c := range cs {
-		go func() {
-			x := a.withClusterNodes(c)
-			e, found, known := a.extensionOf(x)
-			cs[i] = withExtensionPurpose(x, e, found)
-			exts[i] = ext{e, found, known}
-			done <- struct{}{}
-		}()
-		anyK8s = anyK8s || strings.EqualFold(c.Type, string(wizard.ComputeKubernetes))
-	}
-	for range cs {
-		<-done
+	for i, d := range ds {
+		cs[i] = d.Compute
+		anyK8s = anyK8s || strings.EqualFold(d.Type, string(wizard.ComputeKubernetes))
 	}
 	out := []map[string]any{}
 	for i, c := range cs {
 		m := computeJSON(c, nil)
 		m["workspace"] = p.Workspace.Name
 		m["resourceGroup"] = p.Workspace.ResourceGroup
-		if exts[i].known {
-			m["extension"] = extensionJSON(exts[i].e, exts[i].found)
+		if ds[i].ExtensionKnown {
+			m["extension"] = extensionJSON(ds[i].Extension, ds[i].ExtensionFound)
 		}
 		out = append(out, m)
 	}
@@ -298,7 +284,7 @@ func (a *app) printList(p *wizard.Plan) error {
 		for i, c := range cs {
 			cells := []string{c.Name, wizard.VariantOf(c.Type).Label, c.State, purposeLabel(c.Purpose), itoa(c.Nodes), itoa(c.VCPUs), clusterShort(c.ClusterID)}
 			if anyK8s {
-				cells = append(cells, extensionLabel(exts[i].e, exts[i].found, exts[i].known))
+				cells = append(cells, extensionLabel(ds[i].Extension, ds[i].ExtensionFound, ds[i].ExtensionKnown))
 			}
 			t.row(cells...)
 		}
@@ -347,8 +333,7 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			if strings.EqualFold(c.Type, string(wizard.ComputeKubernetes)) {
 				ph := a.phaseStatus(c, p.WorkspaceID())
-				e, found, _ := a.extensionOf(c)
-				m := computeJSON(withExtensionPurpose(a.withClusterNodes(c), e, found), nil)
+				m := computeJSON(a.describe(c).Compute, nil)
 				m["phases"] = ph
 				if err := a.emit(m, func(w io.Writer) {
 					t := newTable(w, "NAME", "TYPE", "STATE", "NAMESPACE", "CLUSTER")
@@ -359,6 +344,9 @@ func (a *app) statusCmd() *cobra.Command {
 				}
 				if !a.jsonOut() {
 					a.printPhaseStatus(ph)
+				}
+				if err := a.clusterGone(c, ph, ws); err != nil {
+					return err
 				}
 			} else if err := a.printCompute(c, nil); err != nil {
 				return err
@@ -393,7 +381,8 @@ func (a *app) detachCmd() *cobra.Command {
 		Short: "Detach an AKS or Kubernetes compute from the workspace (the cluster is kept unless --delete-cluster)",
 		Long: `Detach removes the compute target from the workspace. The AKS cluster is kept (and keeps
 costing) unless --delete-cluster is given for a Kubernetes compute whose cluster amlaks
-created (tagged created-by=amlaks); that delete is confirmed like the detach.
+created (tagged created-by=amlaks) and no other compute of the subscription uses (otherwise a
+BLOCK, exit 2, nothing done); that delete is confirmed like the detach.
 Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers from it.`,
 		Example: "  amlaks detach aks-old -w mlw-prod --yes\n  amlaks detach k8s-dev -w mlw-prod --delete-cluster --yes",
 		Args:    nameArg,
@@ -418,9 +407,27 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 			if deleteCluster && !k8s {
 				return &Invalid{[]rules.Violation{{Field: "delete-cluster", Code: "legacy", Message: c.Name + " is a legacy AKS compute: amlaks deletes only the clusters it created for Kubernetes computes"}}}
 			}
+			self := p.Workspace.Name + "/" + c.Name
+			gone := false
+			if k8s && c.ClusterID != "" {
+				// a cluster deleted in AKS is neither kept nor deleted
+				_, err := a.sess.Cloud.Cluster(a.ctx, c.ClusterID)
+				gone = errors.Is(err, wizard.ErrNotFound)
+			}
+			if deleteCluster && gone {
+				deleteCluster = false
+				fmt.Fprintf(a.s.Err, "the AKS cluster %s is gone already: there is nothing to delete, only the detach\n", clusterShort(c.ClusterID))
+			}
 			if deleteCluster {
-				if _, err := a.ownCluster(c.ClusterID); err != nil {
+				// checked before anything is sent: a cluster amlaks did not
+				// make, or one another compute uses, is never deleted
+				_, fs, err := wizard.ClusterDeleteCheck(a.ctx, a.sess.Cloud, p.Subscription, c.ClusterID, self)
+				if err != nil {
 					return err
+				}
+				if rules.Blocked(fs) {
+					a.printFindings(fs)
+					return exit(ExitInvalid, &blockedError{fs})
 				}
 			}
 			kept := "The AKS cluster " + clusterShort(c.ClusterID) + " is kept"
@@ -428,7 +435,10 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 				kept += " (it keeps costing; --delete-cluster removes a cluster amlaks created)"
 			}
 			if deleteCluster {
-				kept = "Then the AKS cluster " + clusterShort(c.ClusterID) + " is DELETED"
+				kept = "Then the AKS cluster " + clusterShort(c.ClusterID) + " will be deleted (amlaks created it and no other compute uses it)"
+			}
+			if gone {
+				kept = "Its AKS cluster " + clusterShort(c.ClusterID) + " is gone already"
 			}
 			if !yes {
 				if !a.canPrompt() {
@@ -442,6 +452,8 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 					fmt.Fprintln(a.s.Err, "not detached")
 					return nil
 				}
+			} else if deleteCluster && !a.jsonOut() {
+				fmt.Fprintf(a.s.Err, "detaching %s from %s; then the AKS cluster %s will be deleted\n", c.Name, p.Workspace.Name, clusterShort(c.ClusterID))
 			}
 			op, err := a.sess.Cloud.Detach(a.ctx, ws, c.Name)
 			if err != nil {
@@ -450,28 +462,27 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 			if noWait && !deleteCluster {
 				return a.printAccepted(op, wizard.Report{})
 			}
-			if k8s {
+			switch {
+			case gone:
+				a.goneCluster = c.ClusterID
+			case deleteCluster:
+				a.deletingCluster = c.ClusterID
+			case k8s:
 				a.keptNote = c.ClusterID
 			}
 			if err := a.follow(op, nil); err != nil {
 				return err
 			}
 			if !deleteCluster {
-				if id, err := rules.ParseClusterID(c.ClusterID); err == nil && !a.jsonOut() {
+				if id, err := rules.ParseClusterID(c.ClusterID); err == nil && !a.jsonOut() && !gone {
 					fmt.Fprintf(a.s.Err, "to stop paying for it: az aks delete -g %s -n %s --subscription %s\n", id.ResourceGroup, id.Name, id.SubscriptionID)
 				}
 				return nil
 			}
-			if err := a.deleteCluster(c.ClusterID); err != nil {
-				return err
-			}
-			if !a.jsonOut() {
-				fmt.Fprintf(a.s.Out, "AKS cluster %s deleted\n", clusterShort(c.ClusterID))
-			}
-			return nil
+			return a.deleteCluster(p, c.ClusterID, self)
 		},
 	}
-	cmd.Flags().BoolVar(&deleteCluster, "delete-cluster", false, "Kubernetes compute: also delete its AKS cluster, when amlaks created it")
+	cmd.Flags().BoolVar(&deleteCluster, "delete-cluster", false, "Kubernetes compute: also delete its AKS cluster, when amlaks created it and no other compute uses it")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&noWait, "no-wait", false, "return once Azure accepted the request")
 	return cmd

@@ -232,6 +232,11 @@ func (c *Cloud) DeleteCluster(ctx context.Context, id string) (wizard.Operation,
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.Deleted = append(c.Deleted, id)
+	for i := range c.Clus {
+		if rules.SameCluster(c.Clus[i].ID, id) {
+			c.Clus[i].ProvisioningState = "Deleting"
+		}
+	}
 	name := id
 	if p, err := rules.ParseClusterID(id); err == nil {
 		name = p.Name

@@ -172,6 +172,10 @@ func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extensi
 	if spec.GPU {
 		settings["installNvidiaDevicePlugin"] = to.Ptr("True")
 	}
+	if spec.EnableUpgrade {
+		// typed by the user and passed through by az as it is (azure-facts §10.5)
+		settings["scoringFe.enableUpgrade"] = to.Ptr("true")
+	}
 	// what az adds on its own for an AKS cluster
 	settings["enableTraining"] = to.Ptr("False")
 	if spec.ClusterID != "" {

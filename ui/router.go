@@ -216,7 +216,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.back()
 	}
-	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion {
+	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion && m.step != wizard.StepMigrate {
 		return m.leave()
 	}
 	return m.cur().update(m.common(), msg)
@@ -243,6 +243,9 @@ func (m *Model) quit(s Status) tea.Cmd {
 		}
 	}
 	m.res = m.result(s)
+	if sc, ok := m.cur().(interface{ summary() string }); ok && m.res.Summary == "" {
+		m.res.Summary = sc.summary() // a screen that did the work itself (migrate)
+	}
 	m.quitting = true
 	return tea.Quit
 }
@@ -301,7 +304,7 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 		switch p.Mode {
 		case wizard.ModeAttach:
 			cmds = append(cmds, m.fetchClusters(false), m.fetchAttachments(false), m.fetchRegions(false))
-		case wizard.ModeList:
+		case wizard.ModeList, wizard.ModeMigrate:
 			cmds = append(cmds, m.fetchComputes(false))
 		}
 	case wizard.FRegion:

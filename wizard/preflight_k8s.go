@@ -421,6 +421,8 @@ type Phase struct {
 	Python     string // azure-ai-ml (attach) or "" when there is none
 	// Details are lines shown under the title (the instance types).
 	Details []string
+	// Rollback says how to undo the phase ("" not said; migrate.go).
+	Rollback string
 }
 
 // Phases lists what submitting the plan sends, in order: for a create the

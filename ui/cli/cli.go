@@ -445,7 +445,7 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 		group string
 		cmd   *cobra.Command
 	}{
-		{groupSetUp, a.createCmd()}, {groupSetUp, a.attachCmd()},
+		{groupSetUp, a.createCmd()}, {groupSetUp, a.attachCmd()}, {groupSetUp, a.migrateCmd()},
 		{groupInspect, a.listCmd()}, {groupInspect, a.statusCmd()}, {groupInspect, a.versionsCmd()}, {groupInspect, a.sizesCmd()},
 		{groupServe, a.verifyCmd()}, {groupServe, a.doctorCmd()},
 		{groupRemove, a.detachCmd()},

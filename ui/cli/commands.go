@@ -34,18 +34,23 @@ type boundFlags struct {
 	bools   map[string]*bool
 }
 
+// inputUsage is a row's flag help, saying the compute type it is for.
+func inputUsage(in wizard.Input) string {
+	switch {
+	case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeKubernetes}):
+		return "Kubernetes compute: " + in.Usage()
+	case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeAKS}):
+		return "legacy AKS compute: " + in.Usage()
+	}
+	return in.Usage()
+}
+
 // bindInputs declares the flags of command's rows on cmd.
 func bindInputs(cmd *cobra.Command, command string) *boundFlags {
 	b := &boundFlags{command: command, strs: map[string]*string{}, many: map[string]*[]string{}, bools: map[string]*bool{}}
 	fl := cmd.Flags()
 	for _, in := range wizard.Inputs(command) {
-		usage := in.Usage()
-		switch {
-		case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeKubernetes}):
-			usage = "Kubernetes compute: " + usage
-		case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeAKS}):
-			usage = "legacy AKS compute: " + usage
-		}
+		usage := inputUsage(in)
 		switch {
 		case in.Bool:
 			b.bools[in.Flag] = fl.BoolP(in.Flag, in.Short, in.Default == "true", usage)

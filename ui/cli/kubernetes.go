@@ -50,14 +50,29 @@ func (a *app) runPhases(p *wizard.Plan, guard *wizard.Guard) (*wizard.Compute, e
 		return nil, err
 	}
 	a.lastWS = p.WorkspaceRef()
+	on, manual := a.phaseLines(phases)
+	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, on)
+	if *manual != "" {
+		fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", *manual)
+	}
+	if err := a.phaseFailure(err, a.command("status "+p.Name, p.WorkspaceRef())); err != nil {
+		return nil, err
+	}
+	return cp, nil
+}
+
+// phaseLines prints the progress of phases as lines on stderr, each
+// numbered among phases; manual is the readiness phase's instructions
+// when it could not do its work (said after the other lines).
+func (a *app) phaseLines(phases []wizard.Phase) (on func(wizard.PhaseProgress), manual *string) {
 	total := len(phases)
 	index := map[wizard.PhaseKind]int{}
 	for i, ph := range phases {
 		index[ph.Kind] = i + 1
 	}
 	last := map[wizard.PhaseKind]string{}
-	manual := ""
-	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, func(pp wizard.PhaseProgress) {
+	manual = new(string)
+	return func(pp wizard.PhaseProgress) {
 		head := "[" + string(pp.Phase) + "]"
 		if n, ok := index[pp.Phase]; ok {
 			head = fmt.Sprintf("[%d/%d %s]", n, total, pp.Phase)
@@ -65,13 +80,15 @@ func (a *app) runPhases(p *wizard.Plan, guard *wizard.Guard) (*wizard.Compute, e
 		switch {
 		case pp.Manual != "":
 			fmt.Fprintf(a.s.Err, "%s not done: %s\n", head, pp.Note)
-			manual = pp.Manual // said after the attach's own lines
+			*manual = pp.Manual // said after the attach's own lines
 		case pp.Phase == wizard.PhaseWait:
 			fmt.Fprintf(a.s.Err, "%s\n", pp.Note)
 		case pp.Phase == wizard.PhaseReady && pp.Done:
 			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed)\n", head, pp.Note, round(pp.Elapsed))
 		case pp.Skipped:
 			fmt.Fprintf(a.s.Err, "%s done already: %s\n", head, pp.Note)
+		case pp.State == wizard.StateDone && pp.Done: // migrate's own phases say what they did
+			fmt.Fprintf(a.s.Err, "%s %s\n", head, pp.Note)
 		case pp.State != last[pp.Phase] || pp.Done:
 			extra := ""
 			if pp.Expected > 0 {
@@ -86,15 +103,17 @@ func (a *app) runPhases(p *wizard.Plan, guard *wizard.Guard) (*wizard.Compute, e
 			fmt.Fprintf(a.s.Err, "%s %s\n", head, pp.Note)
 		}
 		last[pp.Phase] = pp.State
-	})
-	if manual != "" {
-		fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", manual)
-	}
+	}, manual
+}
+
+// phaseFailure says what a failed or stopped phase left and what to do
+// next, and returns the exit (nil: err was nil); cont is the command that
+// continues the operation, as the user would type it.
+func (a *app) phaseFailure(err error, cont string) error {
 	var ie *wizard.Interrupted
 	var pe *wizard.PhaseError
 	switch {
 	case errors.As(err, &ie):
-		status := a.command("status "+p.Name, p.WorkspaceRef())
 		// amlaks stopped watching (its deadline, an error it cannot get
 		// past): 3; stopped from outside (a signal): 130
 		code, word := ExitStoppedWatching, "amlaks"
@@ -103,16 +122,16 @@ func (a *app) runPhases(p *wizard.Plan, guard *wizard.Guard) (*wizard.Compute, e
 		}
 		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"error": map[string]any{"code": "StoppedWatching", "phase": string(ie.Phase), "sent": ie.Sent,
-				"message": ie.Say(status), "continue": status}})
-			return nil, exit(code, errSilent)
+				"message": ie.Say(cont), "continue": cont}})
+			return exit(code, errSilent)
 		}
-		fmt.Fprintf(a.s.Err, "%s: %s\n", word, ie.Say(status))
-		return nil, exit(code, errSilent)
+		fmt.Fprintf(a.s.Err, "%s: %s\n", word, ie.Say(cont))
+		return exit(code, errSilent)
 	case errors.As(err, &pe):
 		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"error": map[string]any{"code": "PhaseFailed", "phase": string(pe.Phase), "exists": pe.Exists,
 				"next": pe.Next, "message": pe.Err.Error()}})
-			return nil, exit(ExitFailure, errSilent)
+			return exit(ExitFailure, errSilent)
 		}
 		if pe.Exists != "" {
 			fmt.Fprintf(a.s.Err, "exists now: %s\n", pe.Exists)
@@ -120,11 +139,9 @@ func (a *app) runPhases(p *wizard.Plan, guard *wizard.Guard) (*wizard.Compute, e
 		fmt.Fprintf(a.s.Err, "the %s phase failed: %v\n", pe.Phase, pe.Err)
 		a.printDetails(pe.Err)
 		fmt.Fprintf(a.s.Err, "next: %s\n", pe.Next)
-		return nil, exit(ExitFailure, errSilent)
-	case err != nil:
-		return nil, err
+		return exit(ExitFailure, errSilent)
 	}
-	return cp, nil
+	return err
 }
 
 // recorded finds the unfinished current-path operation of p's compute
@@ -217,6 +234,9 @@ func phaseJSON(ph wizard.Phase) map[string]any {
 	if ph.Python != "" {
 		m["python"] = ph.Python
 	}
+	if ph.Rollback != "" {
+		m["rollback"] = ph.Rollback
+	}
 	return m
 }
 
@@ -240,16 +260,21 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 			for _, d := range ph.Details {
 				fmt.Fprintf(a.s.Out, "#   %s\n", d)
 			}
-			fmt.Fprintf(a.s.Out, "%s %s\n", ph.Request.Method, ph.Request.Path)
+			if ph.Request.Method != "" {
+				fmt.Fprintf(a.s.Out, "%s %s\n", ph.Request.Method, ph.Request.Path)
+			}
 			var v any
 			if json.Unmarshal(ph.Request.Body, &v) == nil {
 				writeJSON(a.s.Out, v)
-			} else {
+			} else if len(ph.Request.Body) > 0 {
 				fmt.Fprintf(a.s.Out, "%s\n", ph.Request.Body)
 			}
 			fmt.Fprintf(a.s.Out, "# equivalent:\n%s\n", ph.Equivalent)
 			if ph.Python != "" {
 				fmt.Fprintf(a.s.Out, "# azure-ai-ml (Python SDK v2):\n%s", ph.Python)
+			}
+			if ph.Rollback != "" {
+				fmt.Fprintf(a.s.Out, "# rollback: %s\n", ph.Rollback)
 			}
 			fmt.Fprintln(a.s.Out)
 		}

@@ -289,6 +289,7 @@ func (a *app) printList(p *wizard.Plan) error {
 			t.row(cells...)
 		}
 		t.flush()
+		a.legacyMarks(cs, p.WorkspaceRef())
 	})
 }
 
@@ -515,12 +516,11 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 				if !a.canPrompt() {
 					return &Invalid{[]rules.Violation{wizard.Missing("yes", "detaching needs confirmation: add --yes")}}
 				}
-				fmt.Fprintf(a.s.Err, "Detach %s from %s? %s. [y/N] ", c.Name, p.Workspace.Name, kept)
-				line, err := a.prompter().line("")
+				ok, err := a.confirmLine(fmt.Sprintf("Detach %s from %s? %s.", c.Name, p.Workspace.Name, kept))
 				if err != nil {
 					return err
 				}
-				if l := strings.ToLower(line); l != "y" && l != "yes" {
+				if !ok {
 					fmt.Fprintln(a.s.Err, "not detached")
 					return nil
 				}

@@ -46,26 +46,9 @@ func TestE2EKubernetesCreateWizard(t *testing.T) {
 	srv := newTmuxServer(t)
 	r := srv.start(100, 30, state)
 
-	r.waitFor("1/15 Workspace", "› mlw-prod")
-	r.keys("Enter")
-	r.waitFor("2/15 Mode", "› 1. Create new")
-	r.keys("Enter")
-	r.waitFor("3/15 Compute type", "› 1. Kubernetes compute (current, recommended)")
-	r.keys("Enter")
-	for _, step := range []string{"4/15 Cluster purpose", "5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
-		"9/15 Inference router", "10/15 TLS", "11/15 Namespace"} {
-		r.waitFor(step)
-		r.form(formFields[step]...)
-	}
-	r.waitFor("12/15 Name", "name: e.g.")
+	k8sCreateToName(r, false)
 	r.text("k8s-tmux")
-	r.waitFor("✓ k8s-tmux is free in mlw-prod")
-	r.keys("Enter")
-	// the cluster's suggested name is the compute's, asked just before
-	r.waitFor("13/15 AKS cluster", "k8s-tmux")
-	r.form(formFields["13/15 AKS cluster"]...)
-	r.waitFor("14/15 API server access")
-	r.form()
+	k8sNameToReview(r, "k8s-tmux")
 	r.waitFor("15/15 Review", "Create Kubernetes compute k8s-tmux in mlw-prod", "off: plain HTTP (allowInsecureConnections)", "Inst. types", "cpu-mlflow: requests 2 CPU, 4Gi")
 	r.keys("Enter")
 	r.waitForWithin(2*e2eOpWait, "✓ Created k8s-tmux in mlw-prod", "Kubernetes online endpoint", "v smoke-test it")
@@ -97,14 +80,7 @@ func TestE2EKubernetesStopMidExtensionThenContinue(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(e2eOpWait)
-	for !strings.Contains(errb.String(), "extension") || !strings.Contains(errb.String(), "[2/4") {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("the extension phase never started:\n%s", errb.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitOutput(t, cmd, &errb, "the extension phase never started", func(s string) bool { return strings.Contains(s, "extension") && strings.Contains(s, "[2/4") })
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 130 && code != 3 {
@@ -117,6 +93,43 @@ func TestE2EKubernetesStopMidExtensionThenContinue(t *testing.T) {
 	if c := k8sList(t, state)["k8s-resume"]; c.Type != "Kubernetes" || c.State != "Succeeded" {
 		t.Fatalf("k8s-resume = %+v", c)
 	}
+}
+
+// k8sCreateToName walks the wizard's Kubernetes create to its Name step,
+// each step's offer taken (dev-test instead of production when asked).
+func k8sCreateToName(r *tmuxRun, devTest bool) {
+	r.t.Helper()
+	r.waitFor("1/15 Workspace", "› mlw-prod")
+	r.keys("Enter")
+	r.waitFor("2/15 Mode", "› 1. Create new")
+	r.keys("Enter")
+	r.waitFor("3/15 Compute type", "› 1. Kubernetes compute (current, recommended)")
+	r.keys("Enter")
+	r.waitFor("4/15 Cluster purpose", "› 1. Production")
+	if devTest {
+		r.keys("Down")
+		r.waitFor("› 2. Dev")
+	}
+	r.keys("Enter")
+	for _, step := range []string{"5/15 Region", "6/15 Kubernetes version", "7/15 VM size", "8/15 Node count",
+		"9/15 Inference router", "10/15 TLS", "11/15 Namespace"} {
+		r.waitFor(step)
+		r.form(formFields[step]...)
+	}
+	r.waitFor("12/15 Name", "name: e.g.")
+}
+
+// k8sNameToReview goes from the Name step (name typed) to the review: the
+// cluster's suggested name is the compute's, asked just after it.
+func k8sNameToReview(r *tmuxRun, name string) {
+	r.t.Helper()
+	r.waitFor("✓ " + name + " is free in mlw-prod")
+	r.keys("Enter")
+	r.waitFor("13/15 AKS cluster", name)
+	r.form(formFields["13/15 AKS cluster"]...)
+	r.waitFor("14/15 API server access")
+	r.form()
+	r.waitFor("15/15 Review", "Create Kubernetes compute "+name+" in mlw-prod")
 }
 
 // e2eCommand is the built binary with the demo state and speed of a test.
@@ -211,14 +224,7 @@ func TestE2EVerifyStoppedThenCleanedUp(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(e2eOpWait)
-	for !strings.Contains(errb.String(), "[deployment] Creating") {
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("the deployment never started:\n%s", errb.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitOutput(t, cmd, &errb, "the deployment never started", func(s string) bool { return strings.Contains(s, "[deployment] Creating") })
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()
 	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "exists now: endpoint amlaks-verify-") {
@@ -254,6 +260,47 @@ func TestE2EListVerifyAndDoctor(t *testing.T) {
 	r.waitForWithin(2*e2eOpWait, "✗ smoke test of k8s-list:", "ValidateInstanceTypeAsync", "run amlaks doctor")
 	r.keys("q")
 	r.expectExit(0)
+}
+
+// TestE2EWizardStoppedInExtensionThenContinued: the wizard's create is
+// stopped in its extension phase: the dialog and the summary say the
+// extension install goes on in Azure and the attach is not done yet, with
+// the command that continues them (exit 130). The wizard opened again
+// with the same name offers to continue it, and finishes it on the same
+// cluster: one cluster, one extension, one compute.
+func TestE2EWizardStoppedInExtensionThenContinued(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	srv := newTmuxServer(t)
+	srv.env = []string{"AMLAKS_SIM_FAULTS=slow=extension:8"}
+	toName := func(r *tmuxRun) {
+		k8sCreateToName(r, true)
+		r.text("k8s-again")
+	}
+	r := srv.start(100, 30, state)
+	toName(r)
+	k8sNameToReview(r, "k8s-again")
+	r.keys("Enter")
+	r.waitForWithin(2*e2eOpWait, "extension  Creating")
+	r.keys("C-c")
+	r.waitFor("Stop watching?", "the extension install goes on in Azure; the attach is not done yet")
+	r.keys("s")
+	screen := r.expectExit(130)
+	if !strings.Contains(screen, "amlaks --demo status k8s-again -w mlw-prod -g rg-ml-prod") || strings.Contains(screen, "Nothing was sent") {
+		t.Fatalf("the summary after stopping:\n%s", screen)
+	}
+
+	r = srv.start(100, 30, state)
+	toName(r)
+	r.keys("Enter")
+	r.waitFor("Continue the unfinished create?", "The create of k8s-again in mlw-prod", "is unfinished: the extension install")
+	r.keys("Enter")
+	r.waitForWithin(2*e2eOpWait, "✓ Created k8s-again in mlw-prod")
+	r.keys("Enter")
+	r.expectExit(0)
+	if cl, ext, cp := simOwned(t, state, "mlw-prod", "k8s-again", ""); cl != 1 || ext != 1 || cp != 1 {
+		t.Fatalf("%d clusters, %d extensions, %d computes; want one of each", cl, ext, cp)
+	}
 }
 
 // TestE2EListDetachesKubernetesCompute: in the wizard's list (80×24), d

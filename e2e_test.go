@@ -694,8 +694,8 @@ func TestE2EAttach(t *testing.T) {
 	if c := computes["aks-dev"]; c.State != "Succeeded" || !c.Attached || c.Purpose != "DevTest" {
 		t.Errorf("aks-dev: %+v, want an attached DevTest compute, Succeeded", c)
 	}
-	if len(computes) != 4 {
-		t.Errorf("want 4 computes (cpu-cluster, aks-inference, aks-priv, aks-dev), got %v", computes)
+	if len(computes) != 5 {
+		t.Errorf("want 5 computes (cpu-cluster, aks-inference, aks-scoring, aks-priv, aks-dev), got %v", computes)
 	}
 }
 

@@ -192,9 +192,10 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Write
 		}
 	}
 	notes := si.notes
+	every, poll := pollFromEnv()
 	c, err := azure.New(azure.Options{Credential: cred, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
 		CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion(),
-		FollowTimeout: g.Timeout, Retry: retryFromEnv()})
+		FollowTimeout: g.Timeout, Retry: retryFromEnv(), PollEvery: poll})
 	if err != nil {
 		return nil, err
 	}
@@ -205,9 +206,14 @@ func buildSession(_ context.Context, g cli.Globals, early *signIn, errw io.Write
 		}
 		return azure.New(azure.Options{Credential: dc, Cloud: cl, DefaultSubscription: sub, DebugLog: debugLog, OnNote: notes.Emit,
 			CatalogDir: catalogDir(), Refresh: g.Refresh, ApplicationID: "amlaks/" + appVersion(),
-			FollowTimeout: g.Timeout, Retry: retryFromEnv()})
+			FollowTimeout: g.Timeout, Retry: retryFromEnv(), PollEvery: poll})
 	}
-	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: 10 * time.Second, Close: closeFn,
+	recordDir := ""
+	if d, err := azure.DefaultStateDir(); err == nil {
+		recordDir = filepath.Join(d, "records")
+	}
+	return &cli.Session{Cloud: c, Notes: notes, SignIn: signIn, DefaultSubscription: sub, SubscriptionSource: src, PollEvery: every, Close: closeFn,
+		RecordDir:    recordDir,
 		Portal:       azure.PortalURL(si.cloudName),
 		DemoFallback: func() (*cli.Session, error) { return demoSession(g, debugLog) }}, nil
 }
@@ -273,13 +279,24 @@ func demoSession(g cli.Globals, debugLog io.Writer) (*cli.Session, error) {
 		return nil, err
 	}
 	return &cli.Session{Cloud: c, Notes: notes, Demo: true, Expected: expected, Portal: azure.PortalURL(azure.CloudPublic), DefaultSubscription: sub, SubscriptionSource: src, PollEvery: scale(time.Second),
-		LockDir: filepath.Join(filepath.Dir(path), "locks"),
+		LockDir: filepath.Join(filepath.Dir(path), "locks"), RecordDir: filepath.Join(ops, "records"),
 		Reset: func() error {
 			if err := os.RemoveAll(ops); err != nil {
 				return err
 			}
 			return sim.Reset(path)
 		}}, nil
+}
+
+// pollFromEnv reads AMLAKS_POLL_INTERVAL (how often a running operation
+// is polled, a Go duration; default 10 s): every is the interval, poll
+// the Cloud's shortest one (0: its own default). An unparsable value is
+// ignored.
+func pollFromEnv() (every, poll time.Duration) {
+	if d, err := time.ParseDuration(os.Getenv("AMLAKS_POLL_INTERVAL")); err == nil && d > 0 {
+		return d, d
+	}
+	return 10 * time.Second, 0
 }
 
 // retryFromEnv reads AMLAKS_TRY_TIMEOUT (the per-request timeout, a Go

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -278,21 +277,8 @@ func TestConcurrentAttachProcesses(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// TestMain runs amlaks with these args; -test.run=^$ keeps a child
-			// without that hook from running the tests again
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "AMLAKS_TEST_CHILD_ARGS="+strings.Join([]string{"--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n",
-				fmt.Sprintf("att-priv-%c", 'a'+i), "--cluster", "aks-private", "--yes"}, "\x1f"))
-			var out, errb strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &errb
-			err := cmd.Run()
-			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Error(err)
-			}
-			res[i] = result{code, out.String(), errb.String()}
+			res[i] = runChild(t, []string{"--demo", "attach", "--compute-type", "AKS", "-w", "mlw-prod", "-n",
+				fmt.Sprintf("att-priv-%c", 'a'+i), "--cluster", "aks-private", "--yes"})
 		}()
 	}
 	wg.Wait()

@@ -265,11 +265,11 @@ func TestOutputFormatsOfListVersionsSizes(t *testing.T) {
 func TestQueryLikeAz(t *testing.T) {
 	demoEnv(t)
 	r := runArgs(t, "", "--demo", "list", "-w", "mlw-prod", "--query", "[?type=='AKS'].name", "-o", "tsv")
-	if r.code != 0 || r.out != "aks-inference\n" {
+	if r.code != 0 || r.out != "aks-inference\naks-scoring\n" {
 		t.Fatalf("want one AKS name per line:\n%s", r)
 	}
 	r = runArgs(t, "", "--demo", "list", "-w", "mlw-prod", "--query", "[].name", "-o", "tsv")
-	if r.code != 0 || r.out != "cpu-cluster\naks-inference\n" {
+	if r.code != 0 || r.out != "cpu-cluster\naks-inference\naks-scoring\n" {
 		t.Fatalf("names:\n%s", r)
 	}
 	r = runArgs(t, "", "--demo", "versions", "-l", "eastus", "--query", "[?isDefault].version | [0]", "-o", "json")

@@ -283,6 +283,23 @@ var readmeWants = map[string]readmeWant{
 	"amlaks create -w mlw-prod":                 {wizard: []string{"SIMULATED", "mlw-prod · create", "Compute type"}},
 	"amlaks verify k8s-prod -w mlw-prod":        {setup: []string{readmeK8sCreate}, out: []string{"OK k8s-prod answered 200", "/score", "endpoint amlaks-verify-", " deleted"}, lines: 2},
 	"amlaks verify k8s-prod -w mlw-prod --keep": {setup: []string{readmeK8sCreate}, out: []string{"OK k8s-prod answered 200", "kept endpoint amlaks-verify-", "get-credentials", "curl -X POST"}, notOut: []string{"primaryKey\":"}},
+	"amlaks migrate aks-inference -w mlw-prod --dry-run": {out: []string{"# phase 2/6: let the extension take the v1 router over", `"scoringFe.enableUpgrade": "true"`,
+		"kubectl annotate deployment azureml-fe azureml-fe-enable-upgrade=true", "# rollback: "}, err: []string{"path: in-place", "live v1 service: churn-v1"}},
+	"amlaks migrate aks-inference -w mlw-prod --yes": {out: []string{"migrated aks-inference to Kubernetes compute aks-inference-k8s (in-place)", "answered 200",
+		"the scoring URL is shared", "aks-inference stays attached"},
+		check: func(t *testing.T, r result) {
+			if l := runArgs(t, "", "--demo", "list", "-w", "mlw-prod"); !strings.Contains(l.out, "aks-inference ") || !strings.Contains(l.out, "aks-inference-k8s") {
+				t.Errorf("after migrate, list:\n%s", l.out)
+			}
+		}},
+	"amlaks migrate aks-scoring -w mlw-prod --save-secret ./azuremlfessl.json --keep-certificate --yes --detach-legacy": {
+		out: []string{"migrated aks-scoring to Kubernetes compute aks-scoring-k8s (clean)", "answered 200", "saved in ./azuremlfessl.json (mode 0600)",
+			"aks-scoring detached (the cluster stays)"}, err: []string{"8 v1 router objects deleted"},
+		check: func(t *testing.T, r result) {
+			if fi, err := os.Stat("azuremlfessl.json"); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("the saved secret: %v %v", fi, err)
+			}
+		}},
 	"amlaks doctor k8s-prod -w mlw-prod -o json": {setup: []string{readmeK8sCreate}, json: "object", keys: []string{"compute", "type", "cluster", "healthy", "findings"},
 		check: func(t *testing.T, r result) {
 			if m := mustJSON(t, r.out); m["healthy"] != true {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -147,5 +148,47 @@ func TestRealPathTrainingOnlyExtension(t *testing.T) {
 	cs, _ := e["properties"].(map[string]any)["configurationSettings"].(map[string]any)
 	if code != 200 || cs["enableInference"] != "True" || cs["enableTraining"] != "True" || cs["inferenceRouterServiceType"] != "LoadBalancer" {
 		t.Errorf("extension after: %d %v", code, e)
+	}
+}
+
+// TestRealPathStopThenStatusContinues: over HTTPS with the az sign-in, a
+// create stopped watching in its extension phase (exit 3, the continue
+// command) is finished by `status NAME`, which follows the extension by
+// its recorded token and then attaches: exactly one PUT of the cluster,
+// of the extension and of the compute over both runs, and no token or
+// record left.
+func TestRealPathStopThenStatusContinues(t *testing.T) {
+	rp := newRealPathWith(t, sim.Options{Speed: 200, Faults: sim.Faults{Slow: map[string]float64{"extension": 20}}})
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	t.Setenv("AMLAKS_POLL_INTERVAL", "20ms")
+	r, _ := rp.run("create", "-w", "mlw-prod", "-n", "k8s-rp", "--purpose", "dev-test", "--nodes", "1", "--allow-insecure-connections", "--yes", "--timeout", "600ms")
+	if r.code != 3 || !strings.Contains(r.err, "the extension install goes on in Azure; the attach is not done yet: amlaks status k8s-rp -w mlw-prod -g rg-ml-prod continues them") {
+		t.Fatalf("create:\n%s", r)
+	}
+	r, _ = rp.run("status", "k8s-rp", "-w", "mlw-prod")
+	if r.code != 0 || !strings.Contains(r.out, "Succeeded") {
+		t.Fatalf("status:\n%s", r)
+	}
+	puts := map[string]int{}
+	for _, h := range rp.requests() {
+		if !strings.HasPrefix(h, "PUT ") {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(h, "/managedClusters/k8s-rp"):
+			puts["cluster"]++
+		case strings.Contains(h, "/managedClusters/k8s-rp/providers/Microsoft.KubernetesConfiguration/extensions/"):
+			puts["extension"]++
+		case strings.HasSuffix(h, "/computes/k8s-rp"):
+			puts["compute"]++
+		}
+	}
+	if puts["cluster"] != 1 || puts["extension"] != 1 || puts["compute"] != 1 {
+		t.Errorf("PUTs over both runs: %v, want one of each", puts)
+	}
+	left, _ := filepath.Glob(filepath.Join(state, "amlaks", "*", "*.json"))
+	if len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -65,6 +66,11 @@ type realPath struct {
 	mu   sync.Mutex
 	hits []string // ARM requests, "GET /subscriptions/…/locations"
 	auth int      // requests without a bearer token
+	// sent are the requests with their query and body, "PUT /…?api-version=… {…}"
+	// (realpath_migrate_test.go); refuse, when set, answers a request it
+	// picks 400 TestStop instead of serving it.
+	sent   []string
+	refuse func(method, uri, body string) bool
 }
 
 func newRealPath(t testing.TB) *realPath {
@@ -81,12 +87,24 @@ func newRealPathWith(t testing.TB, o sim.Options) *realPath {
 	}
 	rp := &realPath{t: t, sim: h, azDir: t.TempDir(), cfgDir: t.TempDir(), cache: t.TempDir()}
 	rp.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		rp.mu.Lock()
 		rp.hits = append(rp.hits, r.Method+" "+r.URL.Path)
 		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer fake-arm-token-") {
 			rp.auth++
 		}
+		refuse := rp.refuse != nil && rp.refuse(r.Method, r.URL.RequestURI(), string(body))
+		if !refuse {
+			rp.sent = append(rp.sent, r.Method+" "+r.URL.RequestURI()+" "+string(body))
+		}
 		rp.mu.Unlock()
+		if refuse {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error": {"code": "TestStop", "message": "stopped here by the test"}}`)
+			return
+		}
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(rp.srv.Close)

@@ -229,7 +229,7 @@ var healthcheckHints = map[string]string{
 // extensionHint explains a failed Azure ML extension install from the
 // failure's text (lower case).
 func extensionHint(text string) string {
-	keep := "; the cluster is kept (and keeps costing): fix the cause, then retry the extension only by running the same amlaks command again"
+	keep := "; the cluster is kept (and keeps costing): fix the cause, then retry the extension only: `amlaks status` of the compute (or the same amlaks command) continues"
 	if m := reHealthCode.FindStringSubmatch(text); m != nil {
 		if h, ok := healthcheckHints[strings.ToUpper(m[1])]; ok {
 			return "healthcheck " + strings.ToUpper(m[1]) + ": " + h + keep

@@ -91,7 +91,7 @@ func TestFollowDeadlineStopsWatching(t *testing.T) {
 	}
 	start := time.Now()
 	f := final(t, drain(t, c.Follow(ctx, op, time.Millisecond)))
-	if !errors.Is(f.Err, wizard.ErrStoppedWatching) || f.State != "Unknown" || !strings.Contains(wizard.HintOf(f.Err), "amlaks status aks-fault") {
+	if !errors.Is(f.Err, wizard.ErrStoppedWatching) || f.State != "Creating" || !strings.Contains(wizard.HintOf(f.Err), "amlaks status aks-fault") {
 		t.Fatalf("final %+v", f)
 	}
 	if d := time.Since(start); d > 2*time.Second {

@@ -172,6 +172,10 @@ func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extensi
 	if spec.GPU {
 		settings["installNvidiaDevicePlugin"] = to.Ptr("True")
 	}
+	if spec.EnableUpgrade {
+		// typed by the user and passed through by az as it is (azure-facts §10.5)
+		settings["scoringFe.enableUpgrade"] = to.Ptr("true")
+	}
 	// what az adds on its own for an AKS cluster
 	settings["enableTraining"] = to.Ptr("False")
 	if spec.ClusterID != "" {
@@ -644,68 +648,70 @@ func (c *Client) resourceState(ctx context.Context, s *subClients, op wizard.Ope
 	return toCluster(&g.ManagedCluster).ProvisioningState, nil, nil
 }
 
-// followK8s follows a cluster or extension operation: through its resume
-// token when there is one, else by the resource's provisioningState.
-func (c *Client) followK8s(ctx context.Context, op wizard.Operation, every time.Duration,
-	send func(wizard.Progress) bool, wait func(time.Duration) bool) {
+// followK8s follows a cluster, binding or extension operation: through
+// its resume token when there is one, else by the resource's
+// provisioningState, under the watch's deadline and retry rules (network,
+// server, throttling and sign-in errors are tried again until the
+// deadline; then it stops watching, the token kept).
+func (w *watch) followK8s() {
+	c, op := w.c, w.op
 	label := k8sLabel(op)
 	cid, err := parseCluster(op.Target)
 	if err != nil {
-		send(wizard.Progress{Done: true, State: "Failed", Err: err})
+		w.send(wizard.Progress{Done: true, State: "Failed", Err: err})
 		return
 	}
 	s, err := c.forSub(cid.SubscriptionID)
 	if err != nil {
-		send(wizard.Progress{Done: true, State: "Failed", Err: err})
+		w.stop(err.Error())
 		return
 	}
 	done := func(lroErr error) {
-		if ctx.Err() != nil {
+		if w.ctx.Err() != nil {
 			return
 		}
 		if lroErr == nil {
 			c.forget(op)
-			send(wizard.Progress{Done: true, State: "Succeeded"})
+			w.send(wizard.Progress{Done: true, State: "Succeeded"})
 			return
 		}
 		var details []wizard.OpError
 		if extensionOp(op.Kind) {
-			if _, ds, err := c.resourceState(ctx, s, op, cid); err == nil {
+			if _, ds, err := c.resourceState(w.dctx, s, op, cid); err == nil {
 				details = ds
 			}
 		}
 		c.forget(op)
-		send(wizard.Progress{Done: true, State: "Failed", Err: failedOp(label, lroErr, details)})
+		w.send(wizard.Progress{Done: true, State: "Failed", Err: failedOp(label, lroErr, details)})
 	}
-	transient := func(m error) bool {
-		return errors.Is(m, wizard.ErrNetwork) || errors.Is(m, wizard.ErrServer) || errors.Is(m, wizard.ErrThrottled)
-	}
-	if op.Token == "" {
+	byState := func() {
 		// No poller: the operation ended in its first answer, or it was
 		// started by another process. The resource's state tells.
 		for {
-			st, errs, err := c.resourceState(ctx, s, op, cid)
-			if ctx.Err() != nil {
+			st, errs, err := c.resourceState(w.dctx, s, op, cid)
+			if w.over() {
 				return
 			}
 			if err != nil {
 				m := mapError(label, err)
 				if transient(m) {
-					if !send(wizard.Progress{State: "InProgress", Note: "could not read the state (" + m.Error() + "): trying again"}) || !wait(every) {
+					if !w.retry(w.last, "could not read the state", m) {
 						return
 					}
 					continue
 				}
-				send(wizard.Progress{Done: true, State: "Unknown", Err: m})
+				w.stop("cannot read the state: " + m.Error())
 				return
 			}
+			w.fails = 0
 			switch {
 			case op.Kind == wizard.OpDelete && st == "Gone", op.Kind != wizard.OpDelete && st == "Succeeded":
 				done(nil)
 				return
 			case st == "Gone":
-				send(wizard.Progress{Done: true, State: "Unknown", Err: &wizard.Error{Kind: wizard.ErrNotFound, Op: label,
-					Message: "it no longer exists", Hint: "it was deleted meanwhile: start again"}})
+				c.forget(op)
+				w.send(wizard.Progress{Done: true, State: "Gone", Err: &wizard.Error{Kind: wizard.ErrNotFound, Op: label,
+					Message: "it no longer exists", Hint: "it was deleted meanwhile: run the command again to make it again"}})
 				return
 			case st == "Failed" || st == "Canceled":
 				c.forget(op)
@@ -714,58 +720,88 @@ func (c *Client) followK8s(ctx context.Context, op wizard.Operation, every time.
 					e.Code, e.Message = errs[0].Code, errs[0].Message
 				}
 				classify(e, true)
-				send(wizard.Progress{Done: true, State: st, Err: e})
+				w.send(wizard.Progress{Done: true, State: st, Err: e})
 				return
 			}
-			if !send(wizard.Progress{State: st}) || !wait(every) {
+			if !w.send(wizard.Progress{State: st}) || !w.wait(w.every) {
 				return
 			}
 		}
 	}
-	p, err := c.resumeK8s(ctx, s, op, cid)
-	if err != nil {
-		if ctx.Err() == nil {
-			send(wizard.Progress{Done: true, State: "Failed", Err: mapError(label, err)})
+	if op.Token == "" {
+		byState()
+		return
+	}
+	var p k8sPoller
+	for {
+		p, err = c.resumeK8s(w.dctx, s, op, cid)
+		if w.over() {
+			return
 		}
+		if err == nil {
+			break
+		}
+		if m := mapError(label, err); transient(m) {
+			if !w.retry(w.last, "could not resume the operation", m) {
+				return
+			}
+			continue
+		}
+		// a token this SDK cannot read: the resource says how it goes
+		byState()
 		return
 	}
 	state := "InProgress"
 	for {
-		resp, err := p.Poll(ctx)
-		if ctx.Err() != nil {
+		resp, err := p.Poll(w.dctx)
+		if w.over() {
 			return
 		}
 		if err != nil {
 			m := mapError(label, err)
 			if transient(m) {
-				if !send(wizard.Progress{State: state, Note: "could not poll the operation (" + m.Error() + "): trying again"}) || !wait(every) {
+				if !w.retry(state, "could not poll the operation", m) {
 					return
 				}
 				continue
 			}
-			done(err)
+			if lroFailed(err) {
+				done(err)
+				return
+			}
+			// any other error on the poll says nothing of the outcome:
+			// the resource does
+			byState()
 			return
 		}
+		w.fails = 0
 		if st := stateOf(resp); st != "" {
 			state = st
 		}
 		if p.Done() {
-			done(p.result(ctx))
+			err := p.result(w.dctx)
+			if w.over() {
+				return
+			}
+			if err != nil && !lroFailed(err) {
+				byState()
+				return
+			}
+			done(err)
 			return
 		}
 		if strings.EqualFold(state, "InProgress") {
-			if st, _, err := c.resourceState(ctx, s, op, cid); err == nil && st != "" && st != "Gone" {
+			if st, _, err := c.resourceState(w.dctx, s, op, cid); err == nil && st != "" && st != "Gone" {
 				state = st // Creating, Deleting: what the user understands
 			}
-			if ctx.Err() != nil {
+			if w.over() {
 				return
 			}
 		}
-		if !send(wizard.Progress{State: state}) {
+		if !w.send(wizard.Progress{State: state}) {
 			return
 		}
-		d := pollDelay(resp, every)
-		if !wait(d) {
+		if !w.wait(pollDelay(resp, w.every)) {
 			return
 		}
 	}

@@ -318,15 +318,7 @@ func (c *Client) pathOf(op wizard.Operation) string {
 }
 
 // cleanName keeps a file name portable.
-func cleanName(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.':
-			return r
-		}
-		return '-'
-	}, strings.ToLower(s))
-}
+func cleanName(s string) string { return files.CleanName(s) }
 
 // save writes the operation's resume token (dir 0700, file 0600). A failure
 // does not fail the operation, which runs in Azure anyway: it is reported
@@ -338,32 +330,12 @@ func (c *Client) save(op wizard.Operation) {
 }
 
 func (c *Client) writeOp(op wizard.Operation) error {
-	path := c.pathOf(op)
-	if err := files.PrivateDir(filepath.Dir(path)); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Dir(path), err)
-	}
 	b, err := json.Marshal(savedOp{Kind: op.Kind, Subscription: op.Workspace.SubscriptionID, ResourceGroup: op.Workspace.ResourceGroup,
 		Workspace: op.Workspace.Name, Name: op.Name, Started: op.Started, Token: op.Token, Target: op.Target})
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".op-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return files.WritePrivate(c.pathOf(op), b)
 }
 
 // forget deletes the saved operation if it is still op (a newer one on the
@@ -371,7 +343,9 @@ func (c *Client) writeOp(op wizard.Operation) error {
 func (c *Client) forget(op wizard.Operation) {
 	path := c.pathOf(op)
 	saved, ok, err := c.readOp(path)
-	if err != nil || !ok || saved.Token == op.Token {
+	// an operation followed by its resource's state (its token lost
+	// with the record) ended: a saved token of the same kind is stale
+	if err != nil || !ok || saved.Token == op.Token || op.Token == "" && saved.Kind == op.Kind {
 		_ = os.Remove(path)
 	}
 }
@@ -550,6 +524,8 @@ type watch struct {
 
 	mu   sync.Mutex
 	note string
+	// last is the last state sent ("" before the first).
+	last string
 }
 
 func (w *watch) send(p wizard.Progress) bool {
@@ -563,6 +539,9 @@ func (w *watch) send(p wizard.Progress) bool {
 		p.Note = w.note
 	}
 	w.note = ""
+	if p.State != "" {
+		w.last = p.State
+	}
 	w.mu.Unlock()
 	select {
 	case w.ch <- p:
@@ -574,7 +553,13 @@ func (w *watch) send(p wizard.Progress) bool {
 
 // stop sends the final "stopped watching" Progress (the token is kept).
 func (w *watch) stop(why string) {
-	w.send(wizard.Progress{Done: true, State: "Unknown", Err: &wizard.Error{Kind: wizard.ErrStoppedWatching, Op: w.label,
+	w.mu.Lock()
+	state := w.last
+	w.mu.Unlock()
+	if state == "" {
+		state = wizard.NotReported
+	}
+	w.send(wizard.Progress{Done: true, State: state, Err: &wizard.Error{Kind: wizard.ErrStoppedWatching, Op: w.label,
 		Message: "stopped watching: " + why,
 		Hint:    "lost track, the operation may still be running: `amlaks status " + w.op.Name + "`"}})
 }
@@ -608,6 +593,9 @@ func (w *watch) wait(d time.Duration) bool {
 // retry reports a transient error and waits with back-off (every, 2×, 4×
 // … up to maxPollWait); false when the follow must end.
 func (w *watch) retry(state, what string, err error) bool {
+	if state == "" {
+		state = wizard.NotReported
+	}
 	w.fails++
 	d := w.every << min(w.fails-1, 10)
 	d = min(max(d, w.every), maxPollWait)
@@ -629,7 +617,7 @@ func (c *Client) follow(ctx context.Context, op wizard.Operation, every time.Dur
 	defer cancel()
 
 	if k8sKind(op.Kind) {
-		c.followK8s(w.dctx, op, every, w.send, w.wait)
+		w.followK8s()
 		return
 	}
 	s, err := c.forSub(op.Workspace.SubscriptionID)

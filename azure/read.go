@@ -267,6 +267,16 @@ func toCompute(r *armmachinelearning.ComputeResource) wizard.Compute {
 			if p.ClusterPurpose != nil {
 				x.Purpose = rules.Purpose(*p.ClusterPurpose)
 			}
+			if p.LoadBalancerType != nil {
+				x.LoadBalancerType = string(*p.LoadBalancerType)
+			}
+			if s := p.SSLConfiguration; s != nil && s.Status != nil && !strings.EqualFold(string(*s.Status), "Disabled") {
+				x.SSLCname = str(s.Cname)
+				if x.SSLCname == "" {
+					x.SSLCname = str(s.LeafDomainLabel) // Microsoft-issued (status Auto)
+				}
+				x.SSLStatus = string(*s.Status)
+			}
 		}
 	case *armmachinelearning.Kubernetes:
 		x.Type = string(armmachinelearning.ComputeTypeKubernetes)

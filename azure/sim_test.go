@@ -381,7 +381,7 @@ func TestSimSubmitBodies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(cs) != 5 {
+			if len(cs) != 6 {
 				t.Errorf("%d computes after 3 submits", len(cs))
 			}
 			for _, x := range cs {

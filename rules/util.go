@@ -19,6 +19,9 @@ func quote(s string) string {
 	return "'" + s + "'"
 }
 
+// JoinAnd is joinAnd for the other packages' sentences.
+func JoinAnd(xs []string) string { return joinAnd(xs) }
+
 // joinAnd renders ["a"] "a", ["a","b"] "a and b", ["a","b","c"] "a, b and c".
 func joinAnd(xs []string) string {
 	switch len(xs) {

@@ -22,6 +22,9 @@ type dialog struct {
 	// onYesRouter, when set, answers yes on the router itself (its own
 	// dialogs: leaving the wizard) instead of onYes.
 	onYesRouter func(m *Model) tea.Cmd
+	// onNoRouter is the same for no (continuing or discarding an
+	// unfinished operation).
+	onNoRouter func(m *Model) tea.Cmd
 	// ctrlCYes: a second Ctrl+C answers yes (leaving the wizard).
 	ctrlCYes bool
 	// command is shown under the question, kept whole (a command to copy:
@@ -69,6 +72,17 @@ func (m *Model) yes(d *dialog) tea.Cmd {
 	return d.onYes(m.common())
 }
 
+// no runs the dialog's answer no (also Esc and Ctrl+C).
+func (m *Model) no(d *dialog) tea.Cmd {
+	switch {
+	case d.onNoRouter != nil:
+		return d.onNoRouter(m)
+	case d.onNo != nil:
+		return d.onNo(m.common())
+	}
+	return nil
+}
+
 // onDialog gives msg to the open dialog and ends it when answered.
 func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
 	d := m.dialog
@@ -79,10 +93,7 @@ func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
 			return m.yes(d)
 		case k.String() == "ctrl+c", key.Matches(k, m.keys.Back):
 			m.dialog = nil
-			if d.onNo != nil {
-				return d.onNo(m.common())
-			}
-			return nil
+			return m.no(d)
 		}
 	}
 	fm, cmd := d.form.Update(msg)
@@ -101,16 +112,10 @@ func (m *Model) onDialog(msg tea.Msg) tea.Cmd {
 		if *d.yes {
 			return m.yes(d)
 		}
-		if d.onNo != nil {
-			return d.onNo(m.common())
-		}
-		return nil
+		return m.no(d)
 	case huh.StateAborted:
 		m.dialog = nil
-		if d.onNo != nil {
-			return d.onNo(m.common())
-		}
-		return nil
+		return m.no(d)
 	}
 	return cmd
 }

@@ -87,6 +87,8 @@ type calls interface {
 	checkClusterDelete(c wizard.Compute) tea.Cmd
 	verify(name string) tea.Cmd
 	doctor(name string) tea.Cmd
+	planMigration(req int, legacy string) tea.Cmd
+	runMigration(req int, mig *wizard.Migration) tea.Cmd
 }
 
 // nav is what a screen may ask of the router, and the router's state it

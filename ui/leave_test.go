@@ -8,7 +8,8 @@ import (
 )
 
 // Leaving past the third step asks first; the answers are printed as the
-// command that pre-answers them.
+// command that pre-answers them: every step gone through, the confirmed
+// defaults too (purpose, region, size), so it opens where the user left.
 func TestLeavingAsksAndKeepsAnswers(t *testing.T) {
 	d := newDriver(t)
 	d.createTo(wizard.StepNodes)
@@ -33,7 +34,7 @@ func TestLeavingAsksAndKeepsAnswers(t *testing.T) {
 	if !d.m.quitting {
 		t.Fatal("a second ctrl+c leaves")
 	}
-	if r := d.m.Result(); r.Status != Quit || !strings.Contains(r.Summary, "amlaks --demo create --compute-type AKS -w mlw-prod -g rg-ml-prod --nodes 4") {
+	if r := d.m.Result(); r.Status != Quit || !strings.Contains(r.Summary, "amlaks --demo create --compute-type AKS -w mlw-prod -g rg-ml-prod --purpose production --region eastus --vm-size Standard_D3_v2 --nodes 4") {
 		t.Fatalf("result %v %q", r.Status, r.Summary)
 	}
 }

@@ -242,6 +242,10 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 		return nil
 	case answerMsg:
 		cmds = append(cmds, m.onAnswer(msg))
+	case recordMsg:
+		return m.onRecord(msg)
+	case discardedMsg:
+		return m.onDiscarded(msg)
 	case demoMsg:
 		return m.onDemo(msg)
 	case signInMsg:

@@ -42,6 +42,44 @@ type opState struct {
 	phases []phaseLine
 	// manual is the readiness phase's instructions when it could not run.
 	manual string
+	// kinds are the current path's phases of the plan, in order (none
+	// for a legacy operation).
+	kinds []wizard.PhaseKind
+}
+
+// stopSay is the truth of stopping now, for the current path (status the
+// command that continues): the phase running, whether Azure answered its
+// request, and what is left. "" for a legacy operation.
+func (o *opState) stopSay(status string) string {
+	if len(o.kinds) == 0 {
+		return ""
+	}
+	ie := wizard.Interrupted{Name: o.name, Phase: o.kinds[0]}
+	seen := map[string]bool{}
+	for _, ph := range o.phases {
+		seen[ph.name] = true
+		if ph.name == string(wizard.PhaseReady) || ph.name == string(wizard.PhaseWait) || ph.name == string(wizard.PhaseProviders) {
+			continue
+		}
+		if !ph.done {
+			ie.Phase, ie.Sent = wizard.PhaseKind(ph.name), true
+		}
+	}
+	if !ie.Sent {
+		// every phase seen ended: the next one's request may be on its way
+		for _, k := range o.kinds {
+			if !seen[string(k)] {
+				ie.Phase = k
+				break
+			}
+		}
+	}
+	for i, k := range o.kinds {
+		if k == ie.Phase {
+			ie.Later = o.kinds[i+1:]
+		}
+	}
+	return ie.Say("`" + status + "`")
 }
 
 // phaseLine is one phase of a Kubernetes create or attach as seen so far.
@@ -100,6 +138,8 @@ type (
 		op    wizard.Operation
 		found bool
 		err   error
+		// plan is an unfinished operation's to continue (its record's)
+		plan *wizard.Plan
 	}
 	tickMsg struct {
 		req int
@@ -111,19 +151,25 @@ type (
 // a submit runs and wizard.Submit's Guard refuses a second one of the same
 // cluster or name.
 func (m *Model) submit() tea.Cmd {
+	return m.submitPlan(m.plan.Clone(), false)
+}
+
+// submitPlan sends p (the wizard's plan, or an unfinished operation's
+// continued from the list).
+func (m *Model) submitPlan(p *wizard.Plan, fromList bool) tea.Cmd {
 	if m.op != nil && (m.op.submitting || m.op.running) {
 		return nil
 	}
-	p := m.plan.Clone()
 	kind := wizard.OpCreate
 	if p.Mode == wizard.ModeAttach {
 		kind = wizard.OpAttach
 	}
 	req := m.data.next("op")
 	m.op = &opState{kind: kind, name: p.Name, req: req, submitting: true, guardKey: p.GuardKey(),
-		started: m.now(), expected: m.expectedOf(p.View())}
+		started: m.now(), expected: m.expectedOf(p.View()), fromList: fromList}
 	ctx, c, g := m.ctx, m.cloud, m.guard
 	if p.Kubernetes() {
+		m.op.kinds = wizard.PhaseKinds(p)
 		return tea.Batch(m.goTo(wizard.StepSubmit), m.phasesCmd(req, p), m.tickCmd(req))
 	}
 	cmd := func() tea.Msg {
@@ -300,8 +346,17 @@ func (m *Model) resume(name string) tea.Cmd {
 		return nil
 	}
 	req := m.data.next("pending")
-	ctx, c, ws := m.ctx, m.cloud, m.plan.WorkspaceRef()
+	ctx, c, ws, recs := m.ctx, m.cloud, m.plan.WorkspaceRef(), m.guard.Records()
 	return func() tea.Msg {
+		// an unfinished current-path operation is continued, as `status
+		// NAME` does
+		if rec, ok, err := recs.Load(ctx, ws, name); err == nil && ok {
+			p := rec.RebuildPlan()
+			if err := p.LoadTLSFilesContext(ctx); err != nil {
+				return pendingMsg{req: req, name: name, err: err}
+			}
+			return pendingMsg{req: req, name: name, found: true, plan: p}
+		}
 		op, ok, err := c.Pending(ctx, ws, name)
 		return pendingMsg{req: req, name: name, op: op, found: ok, err: err}
 	}
@@ -435,6 +490,9 @@ func (m *Model) onPending(msg pendingMsg) tea.Cmd {
 		m.flash = "no operation is running on " + msg.name
 		return nil
 	}
+	if msg.plan != nil {
+		return m.submitPlan(msg.plan, true)
+	}
 	req := m.data.next("op")
 	op := msg.op
 	m.op = &opState{kind: op.Kind, name: op.Name, req: req, running: true, op: &op, started: op.Started,
@@ -548,6 +606,10 @@ func (m *Model) result(s Status) Result {
 		}
 	case Detached:
 		if o == nil {
+			break
+		}
+		if say := o.stopSay(m.cliCmd("status", o.name)); say != "" {
+			fmt.Fprintf(&b, "Stopped watching the %s of %s: %s.\n", o.kind, o.name, say)
 			break
 		}
 		fmt.Fprintf(&b, "Stopped watching the %s of %s; it continues in Azure.\n", o.kind, o.name)

@@ -219,7 +219,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.back()
 	}
-	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion {
+	if key.Matches(msg, k.Quit) && !typing && m.step != wizard.StepSubmit && m.step != wizard.StepList && m.step != wizard.StepVersion && m.step != wizard.StepMigrate {
 		return m.leave()
 	}
 	return m.cur().update(m.common(), msg)
@@ -250,6 +250,9 @@ func (m *Model) quit(s Status) tea.Cmd {
 		}
 	}
 	m.res = m.result(s)
+	if sc, ok := m.cur().(interface{ summary() string }); ok && m.res.Summary == "" {
+		m.res.Summary = sc.summary() // a screen that did the work itself (migrate)
+	}
 	m.quitting = true
 	return tea.Quit
 }
@@ -308,13 +311,18 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 		switch p.Mode {
 		case wizard.ModeAttach:
 			cmds = append(cmds, m.fetchClusters(false), m.fetchAttachments(false), m.fetchRegions(false))
-		case wizard.ModeList:
+		case wizard.ModeList, wizard.ModeMigrate:
 			cmds = append(cmds, m.fetchComputes(false))
 		}
 	case wizard.FRegion:
 		cmds = append(cmds, m.fetchVersions(p.Region, reqVersions, false), m.fetchSizes(p.Region, false))
 	case wizard.FTLS:
 		wizard.DecideInsecure(p)
+	case wizard.FName:
+		if p.Kubernetes() && (p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach) && m.guard.Records() != nil {
+			// an unfinished operation of this name is offered first
+			return tea.Batch(append(cmds, m.lookRecord(p.Name))...)
+		}
 	}
 	cmds = append(cmds, m.advance())
 	return tea.Batch(cmds...)
@@ -324,6 +332,9 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 // given it prints the `amlaks create …` command that pre-answers them, and
 // past the third step it asks first (a second Ctrl+C leaves).
 func (m *Model) leave() tea.Cmd {
+	if m.op != nil && m.op.done {
+		return m.quit(Quit) // the operation's own summary: something was sent
+	}
 	cmd := m.answersCommand()
 	if cmd == "" {
 		return m.quit(Quit)
@@ -366,10 +377,21 @@ func (m *Model) answersCommand() string {
 	if !p.Given(wizard.FMode) && m.atOrBefore(wizard.StepMode) {
 		return ""
 	}
+	// the steps gone through count as answered, confirmed defaults too:
+	// the command opens the wizard where the user left
+	passed := map[wizard.Field]bool{}
+	for _, id := range wizard.FlowFor(p) {
+		if id == m.step {
+			break
+		}
+		if f := wizard.StepOf(id).Field; f != "" {
+			passed[f] = true
+		}
+	}
 	for _, f := range []wizard.Field{wizard.FWorkspace, wizard.FPurpose, wizard.FRegion, wizard.FVMSize, wizard.FNodes,
 		wizard.FNetwork, wizard.FTLS, wizard.FName, wizard.FCluster} {
-		if p.From(f) == wizard.Asked {
-			return wizard.Command(p, m.opts.Demo)
+		if p.From(f) == wizard.Asked || passed[f] && p.From(f) != wizard.Unset {
+			return wizard.CommandThrough(p, m.opts.Demo, passed)
 		}
 	}
 	return ""

@@ -76,7 +76,11 @@ func (s *listScreen) sync(m *common) {
 		case "Creating", "Updating", "Deleting":
 			style = 2
 		}
-		rows[i] = row{Cells: []string{c.Name, c.Type, c.State, purpose, nodes, vcpus, cluster},
+		typ := c.Type
+		if wizard.IsLegacy(c) {
+			typ = "AKS legacy"
+		}
+		rows[i] = row{Cells: []string{c.Name, typ, c.State, purpose, nodes, vcpus, cluster},
 			Num: []float64{0, 0, 0, 0, float64(c.Nodes), float64(c.VCPUs)}, Filter: c.Name, Style: style}
 	}
 	s.p.setRows(rows)
@@ -189,6 +193,9 @@ func (s *listScreen) view(m *common, w, h int) string {
 			parts = append(parts, "attached")
 		}
 		det = st.Header.Render(c.Name) + " " + st.Muted.Render(strings.Join(parts, " · "))
+		if wizard.IsLegacy(c) {
+			det += "\n" + st.Warn.Render(wrap(wizard.LegacyNote+": Move a legacy AKS compute (Mode step), or amlaks migrate "+c.Name, w))
+		}
 		for _, e := range c.Errors {
 			det += "\n" + wrap(st.Error.Render("✗ "+e.Code+": "+e.Message), w)
 		}

@@ -333,9 +333,10 @@ func (s *choiceScreen) typing(m *common) bool  { return false }
 func (s *choiceScreen) needs(m *common) []need { return nil }
 
 func newModeScreen() screen {
-	return tableChoiceScreen(wizard.StepMode, func(m *common) string {
+	s := tableChoiceScreen(wizard.StepMode, func(m *common) string {
 		return fmt.Sprintf("What do you want to do with %s?", m.Plan().Workspace.Name)
 	})
+	return &modeScreen{choiceScreen: s, base: s.load}
 }
 
 func newPurposeScreen() screen {

@@ -140,6 +140,9 @@ func (s *submitScreen) view(m *common, w, h int) string {
 		}
 		if state == "" {
 			state = "accepted"
+			if len(o.kinds) > 0 {
+				state = "sending the request" // no phase has answered yet
+			}
 		}
 		exp := o.expected
 		b.WriteString(fmt.Sprintf("%s %s · %s elapsed · usually about %s\n", m.spinner, st.Value.Render(stateWords(o.kind, state)), clock(o.elapsed), humanDur(exp)))
@@ -352,8 +355,12 @@ func (m *Model) confirmView(w int) string {
 	o := m.Op()
 	st := m.st
 	what := fmt.Sprintf("the %s of %s", o.kind, o.name)
+	say := fmt.Sprintf("Stopping does not cancel %s: it continues in Azure. `%s` picks it up again.", what, unbroken(m.cliCmd("status", o.name)))
+	if s := o.stopSay(unbroken(m.cliCmd("status", o.name))); s != "" {
+		say = "If you stop watching now, " + s + "."
+	}
 	text := st.Title.Render("Stop watching?") + "\n\n" +
-		wrap(fmt.Sprintf("Stopping does not cancel %s: it continues in Azure. `%s` picks it up again.", what, unbroken(m.cliCmd("status", o.name))), max(20, w-6)) + "\n\n" +
+		wrap(say, max(20, w-6)) + "\n\n" +
 		st.Key.Render("s") + " stop watching    " + st.Key.Render("k") + " / " + st.Key.Render("esc") + " keep watching"
 	return st.Frame.Render(text)
 }

@@ -27,6 +27,7 @@ var screens = map[wizard.StepID]func() screen{
 	wizard.StepReview:       newReviewScreen,
 	wizard.StepSubmit:       func() screen { return &submitScreen{} },
 	wizard.StepList:         newListScreen,
+	wizard.StepMigrate:      newMigrateScreen,
 }
 
 func newScreen(id wizard.StepID) screen {

@@ -48,6 +48,9 @@ type Cloud interface {
 	Request(ws WorkspaceRef, spec ComputeSpec) (Request, error)
 	// Detach starts the detach of an AKS compute (the cluster is kept).
 	Detach(ctx context.Context, ws WorkspaceRef, name string) (Operation, error)
+	// DetachRequest is the DELETE Detach sends (underlyingResourceAction=Detach),
+	// as it will be sent.
+	DetachRequest(ws WorkspaceRef, name string) (Request, error)
 	// Pending returns the saved, unfinished operation on a compute started
 	// by this or an earlier process, if any.
 	Pending(ctx context.Context, ws WorkspaceRef, name string) (Operation, bool, error)
@@ -191,6 +194,12 @@ type Compute struct {
 	Errors      []OpError // provisioningErrors
 	CreatedOn   time.Time
 	Namespace   string // Kubernetes computes
+	// AKS (v1) computes: the router's load balancer (PublicIp,
+	// InternalLoadBalancer) and TLS (status Enabled or Auto, "" off; the
+	// CNAME, or the leaf domain label of a Microsoft-issued certificate).
+	LoadBalancerType string
+	SSLStatus        string
+	SSLCname         string
 }
 
 // OpError is an ARM error (code, message, nested details flattened).
@@ -384,6 +393,10 @@ func (k OpKind) Expected() time.Duration {
 	}
 	return time.Minute
 }
+
+// NotReported is the state shown while Azure has not said one yet (never
+// "Unknown").
+const NotReported = "not reported yet"
 
 // Progress is one observation of an operation.
 type Progress struct {

@@ -12,7 +12,12 @@ import (
 // leaving the wizard loses nothing: running it opens the wizard at the
 // first step still open. Defaults, the az CLI's choices and only choices
 // are left out (they come back by themselves). demo adds --demo.
-func Command(p *Plan, demo bool) string {
+func Command(p *Plan, demo bool) string { return CommandThrough(p, demo, nil) }
+
+// CommandThrough is Command with the fields of the steps the user went
+// through (passed) counted as answers, confirmed defaults included: the
+// command opens the wizard at the step the user left.
+func CommandThrough(p *Plan, demo bool, passed map[Field]bool) string {
 	args := []string{"amlaks"}
 	if demo {
 		args = append(args, "--demo")
@@ -26,8 +31,10 @@ func Command(p *Plan, demo bool) string {
 		switch p.From(f) {
 		case Asked, Flag, Env:
 			return true
+		case Default:
+			return passed[f] // confirmed on its step
 		}
-		return false
+		return false // unset, or the az CLI's or the only choice: they come back by themselves
 	}
 	add := func(flag, v string) {
 		if v != "" {
@@ -94,10 +101,56 @@ func Command(p *Plan, demo bool) string {
 			add("--ssl-cname", t.CNAME)
 		}
 	}
+	if p.Kubernetes() {
+		args = kubernetesArgs(p, mode, given, args)
+	}
 	if given(FName) {
 		add("--name", p.Name)
 	}
 	return strings.Join(args, " ")
+}
+
+// kubernetesArgs are the current path's answers as flags.
+func kubernetesArgs(p *Plan, mode Mode, given func(Field) bool, args []string) []string {
+	add := func(flag, v string) {
+		if v != "" {
+			args = append(args, flag, shellWord(v))
+		}
+	}
+	if mode == ModeCreate {
+		if given(FKubernetesVer) {
+			add("--kubernetes-version", p.KubernetesVersion)
+		}
+		if given(FNewCluster) {
+			add("--cluster", p.ClusterName)
+			add("--cluster-resource-group", p.ClusterGroup)
+		}
+		if given(FAPIAccess) {
+			add("--api-access", string(p.APIAccess))
+			if p.APIAccess == APIAuthorized {
+				add("--authorized-ip-ranges", strings.Join(p.AuthorizedRanges, ","))
+			}
+		}
+	}
+	if mode == ModeAttach && given(FInstallExtension) && p.InstallExtension {
+		args = append(args, "--install-extension")
+	}
+	if given(FRouter) {
+		add("--router", string(p.Router))
+	}
+	if given(FRouterHA) {
+		args = append(args, "--router-ha="+strconv.FormatBool(p.RouterHA))
+	}
+	if given(FAllowInsecure) && p.AllowInsecure {
+		args = append(args, "--allow-insecure-connections")
+	}
+	if given(FNamespace) {
+		add("--namespace", p.Namespace)
+	}
+	if given(FIdentity) && !IsSystemIdentity(p.Identity) {
+		add("--identity", p.Identity)
+	}
+	return args
 }
 
 // shellWord quotes s for a POSIX shell when it holds anything but safe

@@ -62,6 +62,9 @@ func ExtensionConfig(p *Plan) []string {
 	if e.GPU {
 		cfg = append(cfg, "installNvidiaDevicePlugin=True")
 	}
+	if e.EnableUpgrade {
+		cfg = append(cfg, "scoringFe.enableUpgrade=true")
+	}
 	sort.Strings(cfg)
 	return cfg
 }

@@ -111,7 +111,7 @@ const (
 	insteadTLS     = "takes your own certificate (--ssl-cert-file, --ssl-key-file, --ssl-cname) or --allow-insecure-connections"
 	insteadLB      = "sets its inference router with --router (internal: an internal load balancer)"
 	insteadNetwork = "gets its network from AKS (create the cluster in your VNet with az aks create, then attach it)"
-	insteadNoWait  = "runs phase by phase: stop with Ctrl+C and re-run the same command to continue"
+	insteadNoWait  = "runs phase by phase: stop with Ctrl+C, then `amlaks status NAME` continues it"
 )
 
 // The choices of the fields that take one of a few.

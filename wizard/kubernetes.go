@@ -129,6 +129,10 @@ type ExtensionSpec struct {
 	// Update adds inference to an installed training-only extension (a
 	// PATCH of its settings) instead of installing one (a PUT).
 	Update bool
+	// EnableUpgrade is scoringFe.enableUpgrade=true: the extension installs
+	// over a legacy v1 router annotated azureml-fe-enable-upgrade=true
+	// (Azure/AML-Kubernetes docs/attach-compute-on-aks-v1-cluster.md).
+	EnableUpgrade bool
 }
 
 // Extension is the state of the Azure ML extension on a cluster.

@@ -234,7 +234,7 @@ func (p Plan) ExtensionSpec() ExtensionSpec {
 		region = p.Cluster.Region
 	}
 	s := ExtensionSpec{ClusterID: p.TargetClusterID(), Name: ExtensionName, Region: region, Purpose: p.Purpose,
-		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS.Normalized(), GPU: p.NvidiaNodes()}
+		Router: p.Router, RouterHA: p.HA(), AllowInsecure: p.AllowInsecure, TLS: p.TLS.Normalized(), GPU: p.NvidiaNodes(), EnableUpgrade: p.LegacyUpgrade}
 	if p.Mode == ModeAttach && p.Extension != nil && p.Extension.Name != "" {
 		// the instance already on the cluster, failed or training-only, is
 		// the one reinstalled or updated: Azure allows one per cluster

@@ -74,8 +74,8 @@ func TestRunPhasesFailuresSayWhatExists(t *testing.T) {
 		exists, next     string
 		clusters, extens int
 	}{
-		{wizard.OpCluster, wizard.PhaseCluster, "", "the cluster is created again", 1, 0},
-		{wizard.OpExtension, wizard.PhaseExtension, "cluster k8s-f created", "retry the extension only", 1, 1},
+		{wizard.OpCluster, wizard.PhaseCluster, "", "retries the cluster's create", 1, 0},
+		{wizard.OpExtension, wizard.PhaseExtension, "cluster k8s-f created", "retries the extension only", 1, 1},
 	} {
 		c := wizardtest.New()
 		c.PhaseOutcome = map[wizard.OpKind]error{tc.kind: errors.New("boom")}
@@ -95,7 +95,7 @@ func TestRunPhasesFailuresSayWhatExists(t *testing.T) {
 	p := k8sPlan(t, c, wizard.ModeCreate, "k8s-g")
 	_, err := wizard.RunPhases(t.Context(), c, p, &wizard.Guard{}, time.Millisecond, nil)
 	var pe *wizard.PhaseError
-	if !errors.As(err, &pe) || pe.Phase != wizard.PhaseAttach || pe.Exists != "cluster k8s-g created, extension installed" || !strings.Contains(pe.Next, "retry the attach only") {
+	if !errors.As(err, &pe) || pe.Phase != wizard.PhaseAttach || pe.Exists != "cluster k8s-g created, extension installed" || !strings.Contains(pe.Next, "retries the attach only") {
 		t.Fatalf("attach failure: %v", err)
 	}
 }

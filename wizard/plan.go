@@ -16,6 +16,9 @@ const (
 	ModeAttach Mode = "attach"
 	ModeBrowse Mode = "browse"
 	ModeList   Mode = "list"
+	// ModeMigrate moves a legacy AKS compute to a Kubernetes compute
+	// (migrate.go); the wizard offers it when the workspace has one.
+	ModeMigrate Mode = "migrate"
 )
 
 // Source says where an answer came from.
@@ -113,7 +116,10 @@ type Plan struct {
 	// (readiness.go).
 	InstanceTypes   []rules.InstanceType
 	NoInstanceTypes bool
-	sizes           *SizeList // of the plan's region, once read (for sizing)
+	// LegacyUpgrade: the extension takes over a legacy AKS compute's v1
+	// router in place (scoringFe.enableUpgrade, migrate.go).
+	LegacyUpgrade bool
+	sizes         *SizeList // of the plan's region, once read (for sizing)
 
 	from map[Field]Source
 	// shared: from belongs to the plan this is a View of

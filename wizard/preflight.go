@@ -400,9 +400,21 @@ type Guard struct {
 	// LockDir holds the cross-process lock files; "" means
 	// os.UserCacheDir()/amlaks/locks.
 	LockDir string
+	// RecordDir keeps the records of the current path's operations
+	// (Records); "" keeps none.
+	RecordDir string
 
 	mu   sync.Mutex
 	busy map[string]bool
+}
+
+// Records are the operation records of g (none for a nil Guard or an
+// empty RecordDir).
+func (g *Guard) Records() *Records {
+	if g == nil || g.RecordDir == "" {
+		return nil
+	}
+	return &Records{Dir: g.RecordDir}
 }
 
 // Acquire marks key busy; false when it already was.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard/files"
 )
 
 // Providers are the resource providers the current path needs registered
@@ -420,6 +421,8 @@ type Phase struct {
 	Python     string // azure-ai-ml (attach) or "" when there is none
 	// Details are lines shown under the title (the instance types).
 	Details []string
+	// Rollback says how to undo the phase ("" not said; migrate.go).
+	Rollback string
 }
 
 // Phases lists what submitting the plan sends, in order: for a create the
@@ -536,16 +539,9 @@ func PhaseStates(ctx context.Context, c Cloud, p *Plan) ([]PhaseState, error) {
 		}
 		out = append(out, ts)
 	}
-	e, ok, err := c.Extension(ctx, id)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	es, err := extensionState(ctx, c, id)
+	if err != nil {
 		return nil, err
-	}
-	es := PhaseState{Kind: PhaseExtension, State: "missing"}
-	if ok {
-		es = PhaseState{Kind: PhaseExtension, State: e.State, Done: e.Ready(), Detail: e.Version, Name: e.Name, TrainingOnly: e.Healthy() && e.TrainingOnly()}
-		if len(e.Errors) > 0 {
-			es.Detail = e.Errors[0].Code + ": " + e.Errors[0].Message
-		}
 	}
 	out = append(out, es)
 	cp, err := c.Compute(ctx, p.WorkspaceRef(), p.Name)
@@ -566,7 +562,7 @@ type PhaseError struct {
 	Err   error
 	// Exists says what the earlier phases left ("cluster aks-prod created").
 	Exists string
-	// Next says what to do ("re-run the same command to retry the
+	// Next says what to do ("`amlaks status k8s-dev` retries the
 	// extension only").
 	Next string
 }
@@ -581,21 +577,147 @@ func (e *PhaseError) Error() string {
 
 func (e *PhaseError) Unwrap() error { return e.Err }
 
-// Interrupted is RunPhases stopped watching (ctx done) in a phase: the
-// operation goes on in Azure.
-type Interrupted struct{ Phase PhaseKind }
-
-func (e *Interrupted) Error() string {
-	return "stopped watching the " + string(e.Phase) + " phase; it continues in Azure: re-run the same command to continue from there"
+// Interrupted is RunPhases stopped in a phase: by the caller (ctx done:
+// a signal, the user leaving) or because it stopped watching (Err wraps
+// ErrStoppedWatching: the deadline passed, or an error it cannot get
+// past). What was sent goes on in Azure; the phases after it are not
+// done, and `amlaks status NAME` continues them (the record keeps them).
+type Interrupted struct {
+	Phase PhaseKind
+	// Sent: Azure answered the phase's request (it runs there); false
+	// when the request may not have reached Azure.
+	Sent bool
+	// Name is the compute; Later are the phases after this one.
+	Name  string
+	Later []PhaseKind
+	// Err is the stopped-watching error (nil when the caller stopped).
+	Err error
 }
 
-// RunPhases submits a Kubernetes plan phase by phase: it registers the
-// missing providers when asked, then for each phase looks at what exists
-// first (done phases are skipped; one still running in Azure is waited
-// for) and sends what is missing, following each operation to its end. A
-// re-run of the same plan continues from the first unfinished phase. A
+func (e *Interrupted) Error() string { return e.Say("`amlaks status " + e.Name + "`") }
+
+func (e *Interrupted) Unwrap() error { return e.Err }
+
+// Say is the stop's truth in one sentence, status being the command that
+// continues (as the user would type it).
+func (e *Interrupted) Say(status string) string {
+	if !e.Sent {
+		return "the request of " + PhaseWords(e.Phase) + " may not have reached Azure: " + status + " checks and continues"
+	}
+	s := PhaseWords(e.Phase) + " goes on in Azure"
+	if e.Err != nil {
+		why := e.Err.Error()
+		var we *Error
+		if errors.As(e.Err, &we) && we.Message != "" {
+			why = we.Message
+		}
+		s = why + "; " + s
+	}
+	if len(e.Later) == 0 {
+		return s + ": " + status + " follows it to the end"
+	}
+	var later []string
+	for _, k := range e.Later {
+		later = append(later, PhaseWords(k))
+	}
+	verb := "is"
+	if len(later) > 1 {
+		verb = "are"
+	}
+	return s + "; " + rules.JoinAnd(later) + " " + verb + " not done yet: " + status + " continues them"
+}
+
+// PhaseWords names what a phase does ("the cluster create").
+func PhaseWords(k PhaseKind) string {
+	switch k {
+	case PhaseCluster:
+		return "the cluster create"
+	case PhaseTrustedAccess:
+		return "the Trusted Access role binding"
+	case PhaseExtension:
+		return "the extension install"
+	case PhaseAttach:
+		return "the attach"
+	case PhaseProviders:
+		return "the provider registration"
+	case PhaseReady:
+		return "the cluster's preparation"
+	}
+	return "the " + string(k)
+}
+
+// PhaseWait is the wait for another process running the same record, or
+// the extension of the same cluster (its Note says who).
+const PhaseWait PhaseKind = "wait"
+
+// PhaseKinds are the phases of the plan, in order.
+func PhaseKinds(p *Plan) []PhaseKind {
+	var out []PhaseKind
+	if p.Mode == ModeCreate {
+		out = append(out, PhaseCluster)
+	}
+	if len(p.TrustedAccessNeeds()) > 0 {
+		out = append(out, PhaseTrustedAccess)
+	}
+	return append(out, PhaseExtension, PhaseAttach)
+}
+
+// lockFor takes the OS lock of key, waiting for the process that holds
+// it (on says who, once). who names the holder ("" when unknown).
+func lockFor(ctx context.Context, g *Guard, key, what string, who func() string, on func(PhaseProgress)) (*files.Locked, error) {
+	if g == nil {
+		return nil, nil
+	}
+	path, err := g.LockPath(key)
+	if err != nil {
+		return nil, &Error{Kind: ErrBadRequest, Op: what, Message: "no place for the lock file: " + err.Error(),
+			Hint: "set XDG_CACHE_HOME (or HOME) to a writable directory"}
+	}
+	tctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	lk, err := files.Lock(tctx, path)
+	cancel()
+	if err == nil {
+		return lk, nil
+	}
+	if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		h := who()
+		if h == "" {
+			h = "another amlaks process"
+		}
+		on(PhaseProgress{Phase: PhaseWait, Progress: Progress{State: "waiting", Note: h + " runs " + what + ": waiting for it to finish"}})
+		lk, err = files.Lock(ctx, path)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &Error{Kind: ErrBadRequest, Op: what, Message: "cannot take the lock " + path + ": " + err.Error(),
+			Hint: "check that the directory is writable (or set XDG_CACHE_HOME)"}
+	}
+	return lk, nil
+}
+
+// running reports a provisioning state of an operation still going on.
+func running(st string) bool {
+	switch st {
+	case "Creating", "Updating", "Deleting", "Accepted", "InProgress", "Provisioning":
+		return true
+	}
+	return false
+}
+
+// RunPhases submits a Kubernetes plan phase by phase under its record
+// (Record, kept in g's Records while it runs): it registers the missing
+// providers when asked, then for each phase looks at what exists first
+// (done phases are skipped; one still running in Azure is joined and
+// followed, with the recorded resume token when there is one; a failed
+// compute is detached and attached again) and sends what is missing,
+// following each operation to its end under the Cloud's deadline. A
+// re-run of the same plan, or `amlaks status NAME`, continues from the
+// first unfinished phase. One process runs a record at a time, and one
+// installs a cluster's extension at a time (OS locks): another waits. A
 // failure keeps the earlier phases and returns a *PhaseError saying what
-// exists and what to do.
+// exists and what to do; a stop returns an *Interrupted.
 func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Duration, on func(PhaseProgress)) (*Compute, error) {
 	if on == nil {
 		on = func(PhaseProgress) {}
@@ -614,6 +736,70 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			Hint: "wait for it to finish; two attachments of one cluster break the first"}
 	}
 	defer g.Release(key)
+	recs := g.Records()
+	ws := p.WorkspaceRef()
+	kinds := PhaseKinds(p)
+	what := "the " + string(p.Mode) + " of " + p.Name
+	lk, err := lockFor(ctx, g, RecordGuardKey(ws, p.Name), what, func() string {
+		if r, ok, _ := recs.Load(ctx, ws, p.Name); ok {
+			return r.Holder
+		}
+		return ""
+	}, on)
+	if err != nil {
+		return nil, err
+	}
+	defer lk.Unlock()
+	rec, had, err := recs.Load(ctx, ws, p.Name)
+	if err != nil || !had {
+		rec = NewRecord(p, kinds)
+	} else if rec.Mode != p.Mode || !rules.SameCluster(rec.Cluster.ID, p.TargetClusterID()) {
+		// never a second cluster for one compute: the record's is the one
+		return nil, &Error{Kind: ErrConflict, Op: "submit", Message: fmt.Sprintf("%s has an unfinished %s on cluster %s; this %s names cluster %s",
+			p.Name, rec.Mode, rec.Cluster.Name, p.Mode, clusterName(p)),
+			Hint: "continue it with `amlaks status " + p.Name + "`, or pick another name"}
+	}
+	rec.Holder = holder()
+	saveErr := false
+	save := func() {
+		if err := recs.Save(&rec); err != nil && !saveErr {
+			saveErr = true
+			on(PhaseProgress{Phase: PhaseWait, Progress: Progress{State: "note", Note: "could not save the operation's record (" + err.Error() + "): `amlaks status " + p.Name + "` can still follow it from Azure"}})
+		}
+	}
+	mark := func(k PhaseKind, state string, op *Operation) {
+		if rp := rec.Phase(k); rp != nil {
+			rp.State, rp.Op = state, op
+		} else {
+			rec.Phases = append(rec.Phases, RecordPhase{Kind: k, State: state, Op: op})
+		}
+		save()
+	}
+	// finish marks a phase done; one an earlier run started (its request
+	// sent, maybe its token saved) and Azure finished since is followed
+	// once, by its token or its resource's state, which reads back and
+	// removes the token it left
+	followed := map[PhaseKind]bool{}
+	finish := func(k PhaseKind, join Operation) {
+		if rp := rec.Phase(k); rp != nil && !followed[k] && (rp.State == PhaseSending || rp.State == PhaseAccepted) {
+			op := join
+			if rp.Op != nil {
+				op = *rp.Op
+			}
+			for range c.Follow(ctx, op, every) {
+			}
+		}
+		mark(k, PhaseDone, nil)
+	}
+	save() // before the first request
+	later := func(k PhaseKind) []PhaseKind {
+		for i, x := range kinds {
+			if x == k {
+				return kinds[i+1:]
+			}
+		}
+		return nil
+	}
 	if p.RegisterProviders {
 		provs, err := c.Providers(ctx, p.Subscription, Providers)
 		if err != nil {
@@ -630,6 +816,9 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 		if len(started) > 0 {
 			if err := waitRegistered(ctx, c, p.Subscription, started, every, on); err != nil {
+				if ie := new(Interrupted); errors.As(err, &ie) {
+					ie.Sent, ie.Name, ie.Later = true, p.Name, kinds
+				}
 				return nil, err
 			}
 		}
@@ -648,51 +837,109 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	}
 	id := p.TargetClusterID()
 	var exists []string
+	status := "`amlaks status " + p.Name + "`"
 	fail := func(ph PhaseKind, err error) error {
 		var ie *Interrupted
 		if errors.As(err, &ie) {
-			return err
+			ie.Name, ie.Later = p.Name, later(ph)
+			return ie
 		}
+		if errors.Is(err, ErrStoppedWatching) {
+			return &Interrupted{Phase: ph, Sent: true, Name: p.Name, Later: later(ph), Err: err}
+		}
+		if ctx.Err() != nil {
+			// stopped while the request was on its way
+			return &Interrupted{Phase: ph, Name: p.Name, Later: later(ph)}
+		}
+		mark(ph, PhaseFailed, nil)
 		pe := &PhaseError{Phase: ph, Err: err, Exists: strings.Join(exists, ", ")}
 		switch ph {
 		case PhaseCluster:
-			pe.Next = "fix the cause and re-run the same command: the cluster is created again"
+			pe.Next = "fix the cause, then " + status + " (or the same command) retries the cluster's create"
 		case PhaseTrustedAccess:
-			pe.Next = "fix the cause and re-run the same command to retry the Trusted Access role binding"
+			pe.Next = "fix the cause, then " + status + " (or the same command) retries the Trusted Access role binding"
 		case PhaseExtension:
-			pe.Next = "re-run the same command to retry the extension only"
+			pe.Next = status + " (or the same command) retries the extension only"
 			if p.Mode == ModeAttach {
-				pe.Next = "re-run the same command to retry the extension install"
+				pe.Next = status + " (or the same command) retries the extension install"
 			}
 		case PhaseAttach:
-			pe.Next = "re-run the same command to retry the attach only"
+			pe.Next = status + " (or the same command) retries the attach only"
 		}
 		return pe
+	}
+	// run does one phase: joins it when Azure runs it already (the
+	// recorded operation's token when this record started it), else sends
+	// it; a request whose answer was lost is settled by what Azure has
+	// now (settled); then follows it to its end.
+	run := func(k PhaseKind, st PhaseState, join Operation, start func() (Operation, error), settled func() bool) (Progress, error) {
+		if running(st.State) {
+			if rp := rec.Phase(k); rp != nil && rp.Op != nil && rp.Op.Kind == join.Kind {
+				join = *rp.Op
+			}
+			if join.Started.IsZero() {
+				join.Started = time.Now()
+			}
+			on(PhaseProgress{Phase: k, Progress: Progress{State: st.State, Note: "still running in Azure from an earlier run: following it"}})
+			mark(k, PhaseAccepted, &join)
+			pr, err := follow(ctx, c, join, every, k, on)
+			followed[k] = err == nil
+			return pr, err
+		}
+		mark(k, PhaseSending, nil)
+		op, err := start()
+		if err != nil {
+			if ctx.Err() != nil {
+				return Progress{}, &Interrupted{Phase: k}
+			}
+			if settled == nil || !settled() {
+				return Progress{}, err
+			}
+			// the request landed though its answer was lost: ours
+			op = join
+			op.Started = time.Now()
+			on(PhaseProgress{Phase: k, Progress: Progress{State: "InProgress", Note: "the answer to the request was lost, but Azure has it as requested: following it"}})
+		}
+		mark(k, PhaseAccepted, &op)
+		pr, err := follow(ctx, c, op, every, k, on)
+		followed[k] = err == nil
+		return pr, err
+	}
+	// settledBy re-reads the phase's state after a doubtful request: ours
+	// when it now exists and runs (or is done) and did not before.
+	settledBy := func(k PhaseKind, before PhaseState, ours func(PhaseState) bool) func() bool {
+		return func() bool {
+			if before.State != "missing" {
+				return false
+			}
+			now, err := PhaseStates(ctx, c, p)
+			if err != nil {
+				return false
+			}
+			for _, s := range now {
+				if s.Kind == k {
+					return (running(s.State) || s.State == "Succeeded") && (ours == nil || ours(s))
+				}
+			}
+			return false
+		}
 	}
 	// cluster
 	if p.Mode == ModeCreate {
 		st := stateOf(PhaseCluster)
+		join := Operation{Kind: OpCluster, Name: p.NewClusterName(), Target: id}
 		switch {
 		case st.Done:
 			on(PhaseProgress{Phase: PhaseCluster, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "cluster " + p.NewClusterName() + " exists (created by amlaks)"}})
 		case st.Detail != "":
 			return nil, fail(PhaseCluster, &Error{Kind: ErrConflict, Message: "AKS cluster " + p.NewClusterName() + " " + st.Detail, Hint: "pick another --cluster, or attach it"})
-		case st.State == "Creating" || st.State == "Updating":
-			if err := waitFor(ctx, every, PhaseCluster, on, func() (string, error) {
-				cl, err := c.Cluster(ctx, id)
-				return cl.ProvisioningState, err
-			}); err != nil {
-				return nil, fail(PhaseCluster, err)
-			}
 		default:
-			op, err := c.CreateCluster(ctx, p.ClusterSpec())
-			if err != nil {
-				return nil, fail(PhaseCluster, err)
-			}
-			if err := follow(ctx, c, op, every, PhaseCluster, on); err != nil {
+			if _, err := run(PhaseCluster, st, join, func() (Operation, error) { return c.CreateCluster(ctx, p.ClusterSpec()) },
+				settledBy(PhaseCluster, st, func(s PhaseState) bool { return s.Detail == "" })); err != nil {
 				return nil, fail(PhaseCluster, err)
 			}
 		}
+		finish(PhaseCluster, join)
 		exists = append(exists, "cluster "+p.NewClusterName()+" created")
 	}
 	ready := beginReadiness(ctx, c, p, on)
@@ -701,55 +948,53 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	// when it attaches it (AKS applies a new binding within minutes)
 	if len(p.TrustedAccessNeeds()) > 0 {
 		spec := p.RoleBindingSpec()
-		switch tst := stateOf(PhaseTrustedAccess); {
-		case tst.Done:
+		tst := stateOf(PhaseTrustedAccess)
+		name := spec.Name
+		if tst.Name != "" {
+			name = tst.Name
+		}
+		join := Operation{Kind: OpTrustedAccess, Name: name, Target: id}
+		if tst.Done {
 			on(PhaseProgress{Phase: PhaseTrustedAccess, Skipped: true, Progress: Progress{State: "Succeeded", Done: true,
 				Note: "Trusted Access role binding " + tst.Name + " of " + p.Workspace.Name + " exists"}})
-		case tst.State == "Updating":
-			if err := waitFor(ctx, every, PhaseTrustedAccess, on, func() (string, error) {
-				bs, err := c.RoleBindings(ctx, id)
-				if err != nil {
-					return "", err
-				}
-				for _, b := range bs {
-					if b.Name == tst.Name {
-						return b.State, nil
-					}
-				}
-				return "", &Error{Kind: ErrNotFound, Op: "wait for the Trusted Access role binding", Message: "role binding " + tst.Name + " is gone",
-					Hint: "it was deleted meanwhile: re-run the same command to create it again"}
-			}); err != nil {
+		} else {
+			if _, err := run(PhaseTrustedAccess, tst, join, func() (Operation, error) { return c.CreateRoleBinding(ctx, spec) },
+				settledBy(PhaseTrustedAccess, tst, nil)); err != nil {
 				return nil, fail(PhaseTrustedAccess, err)
 			}
-		default:
-			op, err := c.CreateRoleBinding(ctx, spec)
-			if err != nil {
-				return nil, fail(PhaseTrustedAccess, err)
-			}
-			if err := follow(ctx, c, op, every, PhaseTrustedAccess, on); err != nil {
-				return nil, fail(PhaseTrustedAccess, err)
-			}
-			exists = append(exists, "Trusted Access role binding "+spec.Name+" created")
+			exists = append(exists, "Trusted Access role binding "+name+" created")
 		}
+		finish(PhaseTrustedAccess, join)
 	}
-	// extension
-	if est := stateOf(PhaseExtension); est.Done {
-		on(PhaseProgress{Phase: PhaseExtension, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "the Azure ML extension is installed"}})
-	} else if est.State == "Creating" || est.State == "Updating" {
-		if err := waitFor(ctx, every, PhaseExtension, on, func() (string, error) {
-			e, _, err := c.Extension(ctx, id)
-			return e.State, err
-		}); err != nil {
-			return nil, fail(PhaseExtension, err)
+	// extension: one process at a time on a cluster (two computes sharing
+	// it would both install it); its state is read again under the lock
+	extJoin := Operation{Kind: OpExtension, Name: extensionNameOr(p.ExtensionSpec().Name), Target: id}
+	if est := stateOf(PhaseExtension); est.Name != "" {
+		extJoin.Name = est.Name
+	}
+	if err := func() error {
+		est := stateOf(PhaseExtension)
+		if !est.Done {
+			elk, err := lockFor(ctx, g, ClusterGuardKey(id), "the extension install on "+clusterName(p), func() string { return "" }, on)
+			if err != nil {
+				return fail(PhaseExtension, err)
+			}
+			defer elk.Unlock()
+			if est, err = extensionState(ctx, c, id); err != nil {
+				return fail(PhaseExtension, err)
+			}
 		}
-	} else {
-		if p.Mode == ModeAttach && !p.InstallExtension {
+		if est.Done {
+			on(PhaseProgress{Phase: PhaseExtension, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "the Azure ML extension is installed"}})
+			return nil
+		}
+		if p.Mode == ModeAttach && !p.InstallExtension && !running(est.State) {
 			if est.TrainingOnly {
-				return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension " + est.Name + " on " + clusterName(p) +
+				return &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension " + est.Name + " on " + clusterName(p) +
 					" is installed for training only (enableInference=False): online deployments on it would fail",
 					Hint: "add --install-extension to add inference to it"}
 			}
-			return nil, &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension is " + est.State + " on " + clusterName(p),
+			return &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension is " + est.State + " on " + clusterName(p),
 				Hint: "add --install-extension to install it"}
 		}
 		spec := p.ExtensionSpec()
@@ -762,50 +1007,106 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		if est.TrainingOnly {
 			spec.Update = true
 		}
-		op, err := c.InstallExtension(ctx, spec)
-		if err != nil {
-			return nil, fail(PhaseExtension, err)
+		kind := OpExtension
+		if spec.Update || est.State == "Updating" {
+			kind = OpExtensionUpdate
 		}
-		if err := follow(ctx, c, op, every, PhaseExtension, on); err != nil {
-			return nil, fail(PhaseExtension, err)
+		extJoin = Operation{Kind: kind, Name: extensionNameOr(spec.Name), Target: id}
+		if _, err := run(PhaseExtension, est, extJoin, func() (Operation, error) { return c.InstallExtension(ctx, spec) },
+			settledBy(PhaseExtension, est, nil)); err != nil {
+			return fail(PhaseExtension, err)
 		}
+		return nil
+	}(); err != nil {
+		return nil, err
 	}
+	finish(PhaseExtension, extJoin)
 	if p.Mode == ModeCreate || p.InstallExtension {
 		exists = append(exists, "extension installed")
 	}
 	ready.extensionReady()
 	// attach
-	if ast := stateOf(PhaseAttach); ast.Done {
-		cp, err := c.Compute(ctx, p.WorkspaceRef(), p.Name)
+	ast := stateOf(PhaseAttach)
+	join := Operation{Kind: OpAttach, Workspace: ws, Name: p.Name}
+	if ast.Done {
+		finish(PhaseAttach, join)
+		cp, err := c.Compute(ctx, ws, p.Name)
 		if err != nil {
 			return nil, err
 		}
 		on(PhaseProgress{Phase: PhaseAttach, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Compute: &cp, Note: "compute " + p.Name + " is attached"}})
 		ready.wait()
+		done(recs, &rec)
 		return &cp, nil
+	}
+	if ast.State == "Failed" || ast.State == "Canceled" {
+		// a failed attach of this compute is detached, then sent again:
+		// Azure refuses a second PUT of the name (Conflict)
+		if err := replaceFailed(ctx, c, p, every, on); err != nil {
+			return nil, fail(PhaseAttach, err)
+		}
+		ast = PhaseState{Kind: PhaseAttach, State: "missing"}
 	}
 	// the attach is sent under the cluster's lock, which a detach that
 	// deletes the cluster holds while it checks and deletes (DeleteCluster)
-	unlock, err := holdCluster(ctx, c, g, id)
-	if err != nil {
-		return nil, fail(PhaseAttach, err)
-	}
-	op, err := c.Submit(ctx, p.WorkspaceRef(), p.Spec())
-	unlock()
-	if err != nil {
-		return nil, fail(PhaseAttach, err)
-	}
-	var final *Compute
-	if err := follow(ctx, c, op, every, PhaseAttach, func(pp PhaseProgress) {
-		if pp.Done {
-			final = pp.Compute
+	last, err := run(PhaseAttach, ast, join, func() (Operation, error) {
+		unlock, err := holdCluster(ctx, c, g, id)
+		if err != nil {
+			return Operation{}, err
 		}
-		on(pp)
-	}); err != nil {
+		defer unlock()
+		return c.Submit(ctx, ws, p.Spec())
+	}, settledBy(PhaseAttach, ast, func(s PhaseState) bool { return s.Detail == "" }))
+	if err != nil {
 		return nil, fail(PhaseAttach, err)
+	}
+	final := last.Compute
+	if final == nil {
+		cp, err := c.Compute(ctx, ws, p.Name)
+		if err == nil {
+			final = &cp
+		}
 	}
 	ready.wait()
+	done(recs, &rec)
 	return final, nil
+}
+
+// done removes the record of a finished operation.
+func done(recs *Records, rec *Record) {
+	_ = recs.Remove(rec.Ref(), rec.Name)
+}
+
+// replaceFailed detaches the failed compute of an earlier attach of the
+// plan (the cluster is kept) and waits until it is gone.
+func replaceFailed(ctx context.Context, c Cloud, p *Plan, every time.Duration, on func(PhaseProgress)) error {
+	on(PhaseProgress{Phase: PhaseAttach, Progress: Progress{State: "Failed", Note: "the compute " + p.Name + " of an earlier attach failed: detaching it to attach it again"}})
+	op, err := c.Detach(ctx, p.WorkspaceRef(), p.Name)
+	if err != nil {
+		return err
+	}
+	_, err = follow(ctx, c, op, every, PhaseAttach, func(pp PhaseProgress) {
+		if !pp.Done {
+			on(pp)
+		}
+	})
+	return err
+}
+
+// extensionState is what exists of the extension phase on a cluster.
+func extensionState(ctx context.Context, c Cloud, id string) (PhaseState, error) {
+	e, ok, err := c.Extension(ctx, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return PhaseState{}, err
+	}
+	es := PhaseState{Kind: PhaseExtension, State: "missing"}
+	if ok {
+		es = PhaseState{Kind: PhaseExtension, State: e.State, Done: e.Ready(), Detail: e.Version, Name: e.Name, TrainingOnly: e.Healthy() && e.TrainingOnly()}
+		if len(e.Errors) > 0 {
+			es.Detail = e.Errors[0].Code + ": " + e.Errors[0].Message
+		}
+	}
+	return es, nil
 }
 
 // PhaseProviders is the provider registration before the phases.
@@ -821,6 +1122,9 @@ func waitRegistered(ctx context.Context, c Cloud, sub string, namespaces []strin
 	for {
 		provs, err := c.Providers(ctx, sub, namespaces)
 		if err != nil {
+			if ctx.Err() != nil {
+				return &Interrupted{Phase: PhaseProviders, Sent: true}
+			}
 			return err
 		}
 		var waiting []string
@@ -840,49 +1144,23 @@ func waitRegistered(ctx context.Context, c Cloud, sub string, namespaces []strin
 		}
 		select {
 		case <-ctx.Done():
-			return &Interrupted{Phase: PhaseProviders}
+			return &Interrupted{Phase: PhaseProviders, Sent: true}
 		case <-time.After(every):
 		}
 	}
 }
 
-func follow(ctx context.Context, c Cloud, op Operation, every time.Duration, ph PhaseKind, on func(PhaseProgress)) error {
+// follow follows one operation of a phase under the Cloud's deadline and
+// retry rules: a stop of the caller is an *Interrupted (Sent), the
+// Cloud's "stopped watching" an error wrapping ErrStoppedWatching.
+func follow(ctx context.Context, c Cloud, op Operation, every time.Duration, ph PhaseKind, on func(PhaseProgress)) (Progress, error) {
 	var last Progress
 	for pr := range c.Follow(ctx, op, every) {
 		on(PhaseProgress{Phase: ph, Progress: pr})
 		last = pr
 	}
 	if !last.Done {
-		return &Interrupted{Phase: ph}
+		return last, &Interrupted{Phase: ph, Sent: true}
 	}
-	return last.Err
-}
-
-// waitFor polls a phase that is still running in Azure (started by an
-// earlier run) until it ends.
-func waitFor(ctx context.Context, every time.Duration, ph PhaseKind, on func(PhaseProgress), get func() (string, error)) error {
-	start := time.Now()
-	if every <= 0 {
-		every = time.Second
-	}
-	for {
-		st, err := get()
-		if err != nil {
-			return err
-		}
-		done := st == "Succeeded" || st == "Failed" || st == "Canceled"
-		pr := Progress{State: st, Elapsed: time.Since(start), Done: done, Note: "still running in Azure from an earlier run"}
-		if done && st != "Succeeded" {
-			pr.Err = &Error{Kind: ErrFailed, Message: string(ph) + " ended " + st}
-		}
-		on(PhaseProgress{Phase: ph, Progress: pr})
-		if done {
-			return pr.Err
-		}
-		select {
-		case <-ctx.Done():
-			return &Interrupted{Phase: ph}
-		case <-time.After(every):
-		}
-	}
+	return last, last.Err
 }

@@ -30,6 +30,7 @@ const (
 	StepReview       StepID = "review"
 	StepSubmit       StepID = "submit"
 	StepList         StepID = "list"
+	StepMigrate      StepID = "migrate"
 	// The current path.
 	StepComputeType StepID = "compute-type"
 	StepK8sVersion  StepID = "kubernetes-version"
@@ -137,7 +138,7 @@ var (
 	createAttach = []Mode{ModeCreate, ModeAttach}
 	createOnly   = []Mode{ModeCreate}
 	attachOnly   = []Mode{ModeAttach}
-	allModes     = []Mode{ModeCreate, ModeAttach, ModeBrowse, ModeList}
+	allModes     = []Mode{ModeCreate, ModeAttach, ModeBrowse, ModeList, ModeMigrate}
 	k8sOnly      = []ComputeType{ComputeKubernetes}
 	legacyOnly   = []ComputeType{ComputeAKS}
 )
@@ -230,6 +231,9 @@ var table = []Step{
 	{ID: StepList, Title: "Computes", Modes: []Mode{ModeList}, Kind: KindAction,
 		Answered: func(*Plan) bool { return false }, Loads: []Load{LoadComputes},
 		Help: "the workspace's compute targets, with status and detach"},
+	{ID: StepMigrate, Title: "Move a legacy AKS compute", Modes: []Mode{ModeMigrate}, Kind: KindAction,
+		Answered: func(*Plan) bool { return false }, Loads: []Load{LoadComputes},
+		Help: "read the legacy compute's cluster, review both paths' phases, then move it to a Kubernetes compute and verify it"},
 }
 
 func tableIndex(id StepID) int {

@@ -99,7 +99,7 @@ func TestPutValidation(t *testing.T) {
 			}
 		})
 	}
-	if items, _ := e.list(mlw + "/computes"); len(items) != 2 {
+	if items, _ := e.list(mlw + "/computes"); len(items) != 3 {
 		t.Errorf("rejected PUTs left computes behind: %d", len(items))
 	}
 }

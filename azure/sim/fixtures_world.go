@@ -300,6 +300,8 @@ func initialComputes() []*computeRec {
 		`"errors":null}`)
 	cpuDesc, aksDesc := "CPU training cluster", "Shared inference cluster (aks-shared)"
 	shared := cluster{Sub: DefaultSubscriptionID, RG: "rg-aks", Name: "aks-shared", Location: "eastus"}
+	legacyTLS := cluster{Sub: DefaultSubscriptionID, RG: ClusterMLGroup, Name: ClusterLegacyTLS, Location: "southcentralus"}
+	tlsDesc := "Scoring cluster (v1, TLS)"
 	return []*computeRec{
 		{Sub: DefaultSubscriptionID, RG: "rg-ml-prod", Workspace: "mlw-prod", Name: "cpu-cluster", Location: "eastus",
 			Type: "AmlCompute", ComputeLocation: "eastus", Description: &cpuDesc, State: "Succeeded", DisableLocalAuth: true,
@@ -311,6 +313,15 @@ func initialComputes() []*computeRec {
 			AKS: &aksProps{AgentCount: &three, AgentVMSize: "Standard_D4s_v3", ClusterPurpose: "FastProd",
 				ClusterFqdn: shared.publicFQDN(), LoadBalancerType: "PublicIp", SSL: &sslConf{Status: "Disabled"},
 				SystemServices: scoringFront("aks-inference", "PublicIp")}},
+		// created by Azure ML (isAttachedCompute false): deleting it
+		// would delete its cluster; TLS with an own certificate
+		{Sub: DefaultSubscriptionID, RG: "rg-ml-prod", Workspace: "mlw-prod", Name: ComputeLegacyTLS, Location: "eastus",
+			Type: "AKS", ComputeLocation: "southcentralus", Description: &tlsDesc, State: "Succeeded",
+			ResourceID: "/subscriptions/" + DefaultSubscriptionID + "/resourceGroups/" + ClusterMLGroup + "/providers/Microsoft.ContainerService/managedClusters/" + ClusterLegacyTLS,
+			CreatedOn:  created, ModifiedOn: created,
+			AKS: &aksProps{AgentCount: &three, AgentVMSize: "Standard_D4s_v5", ClusterPurpose: "FastProd",
+				ClusterFqdn: legacyTLS.publicFQDN(), LoadBalancerType: "PublicIp", SSL: &sslConf{Status: "Enabled", Cname: LegacyTLSCname},
+				SystemServices: scoringFront(ComputeLegacyTLS, "PublicIp")}},
 	}
 }
 

@@ -1091,6 +1091,9 @@ func (h *Handler) installProblemLocked(c *cluster, e *extensionRec, protected ma
 			return healthcheckFailure(e.Name, "service", "E40007", "INVALID_SSL_SETTING: "+msg)
 		}
 	}
+	if msg := h.legacyConflictLocked(c, e); msg != "" {
+		return msg
+	}
 	// what az adds for an AKS cluster and a raw install leaves out
 	// (hashicorp/terraform-provider-azurerm#24547: "pod healthcheck
 	// failed"; the check and the code are modelled)

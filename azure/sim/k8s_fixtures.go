@@ -89,6 +89,10 @@ func k8sClusters(std func(cluster) cluster) []cluster {
 			Pools: pools(3, "Standard_D4ds_v5"), LocalAccountsDisabled: true}),
 		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterTraining, Location: "eastus", Version: "1.36.7",
 			Pools: pools(3, "Standard_D4ds_v5")}),
+		// made by Azure ML for the legacy AKS compute ComputeLegacyTLS
+		// (legacyfe.go): its v1 router, TLS on, no live web service
+		std(cluster{Sub: sub1, RG: ClusterMLGroup, Name: ClusterLegacyTLS, Location: "southcentralus", Version: "1.36.7",
+			Pools: pools(3, "Standard_D4s_v5"), CreatedByAML: true}),
 	}
 }
 

@@ -22,6 +22,9 @@ type kubeRec struct {
 	Namespaces    []string                     `json:"namespaces,omitempty"`
 	InstanceTypes map[string]json.RawMessage   `json:"instanceTypes,omitempty"` // name → object as applied
 	Annotations   map[string]map[string]string `json:"annotations,omitempty"`   // "kind/ns/name" → annotations
+	// LegacyGone are the v1 router objects kubectl deleted ("kind/name",
+	// legacyfe.go).
+	LegacyGone []string `json:"legacyGone,omitempty"`
 }
 
 // Requests the model places on every node besides the user's pods: the
@@ -125,17 +128,6 @@ func (h *Handler) crdInstalledLocked(c *cluster) bool {
 	return e != nil && e.State == "Succeeded" && h.pendingLocked(c.id(), e.Name) == nil && e.HealthCode != "E45006"
 }
 
-// legacyFrontLocked: a cluster attached as a legacy AKS compute runs the
-// v1 router (azureml-fe) in the default namespace.
-func (h *Handler) legacyFrontLocked(c *cluster) bool {
-	for _, cp := range h.st.Computes {
-		if cp.Type == "AKS" && strings.EqualFold(cp.ResourceID, c.id()) {
-			return true
-		}
-	}
-	return false
-}
-
 func (h *Handler) kubeLocked(c *cluster, create bool) *kubeRec {
 	id := strings.ToLower(c.id())
 	for _, k := range h.st.Kube {
@@ -157,6 +149,9 @@ func (h *Handler) namespacesLocked(c *cluster) []string {
 	ns := append([]string(nil), systemNamespaces...)
 	if h.azuremlExtensionLocked(c) != nil {
 		ns = append(ns, "azureml")
+	}
+	if v1 := h.legacyNamespaceLocked(c); v1 != "" {
+		ns = append(ns, v1)
 	}
 	ns = append(ns, h.kubeLocked(c, false).Namespaces...)
 	sort.Strings(ns)
@@ -273,17 +268,9 @@ func (h *Handler) objectsLocked(c *cluster, kind, ns string) ([]kobj, bool) {
 			}
 			out = append(out, kobj{"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("arcml-healthcheck", "azureml", nil), "data": data})
 		}
-		return out, true
+		return append(out, h.legacyObjectsLocked(c, kind, ns)...), true
 	case "deployment":
-		if h.legacyFrontLocked(c) && inNS("default") {
-			ann := kobj{}
-			for k, v := range h.kubeLocked(c, false).Annotations["deployment/default/azureml-fe"] {
-				ann[k] = v
-			}
-			out = append(out, kobj{"apiVersion": "apps/v1", "kind": "Deployment",
-				"metadata": meta("azureml-fe", "default", kobj{"annotations": ann, "labels": kobj{"app": "azureml-fe"}}),
-				"spec":     kobj{"replicas": 3}, "status": kobj{"readyReplicas": 3}})
-		}
+		out = append(out, h.legacyObjectsLocked(c, kind, ns)...)
 		if e := h.azuremlExtensionLocked(c); e != nil && e.State == "Succeeded" && inNS("azureml") {
 			for _, d := range []string{"azureml-fe-v2", "aml-operator", "inference-operator-controller-manager"} {
 				out = append(out, kobj{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(d, "azureml", nil),
@@ -300,7 +287,9 @@ func (h *Handler) objectsLocked(c *cluster, kind, ns string) ([]kobj, bool) {
 			out = append(out, kobj{"apiVersion": "v1", "kind": "Service", "metadata": meta("azureml-fe", "azureml", nil),
 				"spec": kobj{"type": typ}})
 		}
-		return out, true
+		return append(out, h.legacyObjectsLocked(c, kind, ns)...), true
+	case "serviceaccount", "clusterrole", "clusterrolebinding", "secret":
+		return h.legacyObjectsLocked(c, kind, ns), true
 	case "pod":
 		return out, true
 	}
@@ -330,6 +319,10 @@ func init() {
 	add("deployment", "deployments", "apps", true, "deploy", "deployment.apps", "deployments.apps")
 	add("service", "services", "", true, "svc")
 	add("pod", "pods", "", true, "po")
+	add("serviceaccount", "serviceaccounts", "", true, "sa")
+	add("clusterrole", "clusterroles", "rbac.authorization.k8s.io", false)
+	add("clusterrolebinding", "clusterrolebindings", "rbac.authorization.k8s.io", false)
+	add("secret", "secrets", "", true)
 }
 
 // KubeObjects lists the names of the objects of a kind ("namespace",

@@ -130,8 +130,10 @@ type kubectlArgs struct {
 	output    string
 	files     []string
 	overwrite bool
-	dryRun    string
-	selector  []string // -l key=value (equality only)
+	// ignoreNotFound: get and delete of a missing name are not errors
+	ignoreNotFound bool
+	dryRun         string
+	selector       []string // -l key=value (equality only)
 }
 
 func parseKubectl(args []string) (kubectlArgs, string) {
@@ -175,6 +177,8 @@ func parseKubectl(args []string) (kubectlArgs, string) {
 		switch {
 		case w == "-A" || w == "--all-namespaces":
 			a.all = true
+		case w == "--ignore-not-found" || w == "--ignore-not-found=true":
+			a.ignoreNotFound = true
 		case w == "--overwrite" || w == "--overwrite=true":
 			a.overwrite = true
 		case strings.HasPrefix(w, "-"):
@@ -315,7 +319,7 @@ func (h *Handler) kubectlGet(c *cluster, a kubectlArgs) (string, int) {
 					found = true
 				}
 			}
-			if !found {
+			if !found && !a.ignoreNotFound {
 				out.WriteString(fmt.Sprintf("Error from server (NotFound): %s %q not found\n", resourceRef(k.kind, true), n))
 				code = 1
 			}
@@ -671,6 +675,15 @@ func (h *Handler) kubectlDelete(c *cluster, a kubectlArgs) (string, int) {
 			}
 			delete(kr.InstanceTypes, n)
 		default:
+			if (!k.namespaced || a.namespace == "" || a.namespace == "default") && h.deleteLegacyLocked(c, k.kind, n) {
+				break
+			}
+			if objs, _ := h.objectsLocked(c, k.kind, a.namespace); !hasObject(objs, n) {
+				if a.ignoreNotFound {
+					continue
+				}
+				return out.String() + fmt.Sprintf("Error from server (NotFound): %s %q not found\n", resourceRef(k.kind, true), n), 1
+			}
 			return out.String() + fmt.Sprintf("Error from server (Forbidden): %s %q is forbidden: the simulator does not delete this kind\n", resourceRef(k.kind, true), n), 1
 		}
 		h.dirty = true
@@ -727,6 +740,15 @@ func (h *Handler) kubectlAnnotate(c *cluster, a kubectlArgs) (string, int) {
 	}
 	h.dirty = true
 	return resourceRef(k.kind, false) + "/" + name + " annotated\n", 0
+}
+
+func hasObject(objs []kobj, name string) bool {
+	for _, o := range objs {
+		if objName(o) == name {
+			return true
+		}
+	}
+	return false
 }
 
 func indexOf(s []string, v string) int {

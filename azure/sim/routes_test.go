@@ -109,7 +109,7 @@ func TestWorkspacesPaging(t *testing.T) {
 func TestComputesListAndGet(t *testing.T) {
 	e := newEnv(t, Options{})
 	items, pages := e.list(mlw + "/computes")
-	if len(items) != 2 || pages < 2 {
+	if len(items) != 3 || pages < 2 {
 		t.Fatalf("%d computes in %d pages", len(items), pages)
 	}
 	cs := byName(items)

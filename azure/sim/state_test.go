@@ -42,7 +42,7 @@ func TestPersistenceAcrossHandlers(t *testing.T) {
 	}
 	// a third handler (a later process) loads the file at start
 	c3 := newEnv(t, Options{StatePath: path, Now: clock.Now})
-	if items, _ := c3.list(mlw + "/computes"); len(items) != 3 {
+	if items, _ := c3.list(mlw + "/computes"); len(items) != 4 {
 		t.Errorf("third handler sees %d computes", len(items))
 	}
 	// b detaches; a notices
@@ -277,8 +277,8 @@ func TestConcurrentUse(t *testing.T) {
 	clock.Advance(time.Minute)
 	for _, e := range envs {
 		items, _ := e.list(mlw + "/computes")
-		if len(items) != 2+workers*each {
-			t.Errorf("%d computes, want %d", len(items), 2+workers*each)
+		if len(items) != 3+workers*each {
+			t.Errorf("%d computes, want %d", len(items), 3+workers*each)
 		}
 	}
 }

@@ -60,7 +60,7 @@ func (a *app) accessible(p *wizard.Plan, f *submitFlags) error {
 		return err
 	}
 	a.s.Err = &lockedWriter{w: a.s.Err}
-	w := &walker{a: a, p: p, f: f, guard: &wizard.Guard{}, got: map[wizard.Load]string{},
+	w := &walker{a: a, p: p, f: f, guard: &wizard.Guard{LockDir: a.sess.LockDir, RecordDir: a.sess.RecordDir}, got: map[wizard.Load]string{},
 		q: asker{in: a.lines(), out: &colorprofile.Writer{Forward: a.s.Err, Profile: colorprofile.NoTTY}}}
 	if !a.s.InTTY {
 		w.q.in.echo = w.q.out

@@ -83,6 +83,9 @@ type Session struct {
 	// LockDir holds the cross-process attach locks ("" = the user cache
 	// directory; the demo keeps its own beside its state).
 	LockDir string
+	// RecordDir keeps the records of the current path's operations, by
+	// which create, attach, status and the wizard continue one ("": none).
+	RecordDir string
 	// Reset restores the simulator's fixtures (demo only).
 	Reset func() error
 	// Close releases resources (debug log file).
@@ -442,7 +445,7 @@ Without a command it opens the interactive wizard. Try it without an Azure accou
 		group string
 		cmd   *cobra.Command
 	}{
-		{groupSetUp, a.createCmd()}, {groupSetUp, a.attachCmd()},
+		{groupSetUp, a.createCmd()}, {groupSetUp, a.attachCmd()}, {groupSetUp, a.migrateCmd()},
 		{groupInspect, a.listCmd()}, {groupInspect, a.statusCmd()}, {groupInspect, a.versionsCmd()}, {groupInspect, a.sizesCmd()},
 		{groupServe, a.verifyCmd()}, {groupServe, a.doctorCmd()},
 		{groupRemove, a.detachCmd()},

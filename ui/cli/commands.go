@@ -34,18 +34,23 @@ type boundFlags struct {
 	bools   map[string]*bool
 }
 
+// inputUsage is a row's flag help, saying the compute type it is for.
+func inputUsage(in wizard.Input) string {
+	switch {
+	case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeKubernetes}):
+		return "Kubernetes compute: " + in.Usage()
+	case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeAKS}):
+		return "legacy AKS compute: " + in.Usage()
+	}
+	return in.Usage()
+}
+
 // bindInputs declares the flags of command's rows on cmd.
 func bindInputs(cmd *cobra.Command, command string) *boundFlags {
 	b := &boundFlags{command: command, strs: map[string]*string{}, many: map[string]*[]string{}, bools: map[string]*bool{}}
 	fl := cmd.Flags()
 	for _, in := range wizard.Inputs(command) {
-		usage := in.Usage()
-		switch {
-		case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeKubernetes}):
-			usage = "Kubernetes compute: " + usage
-		case slices.Equal(in.Types, []wizard.ComputeType{wizard.ComputeAKS}):
-			usage = "legacy AKS compute: " + usage
-		}
+		usage := inputUsage(in)
 		switch {
 		case in.Bool:
 			b.bools[in.Flag] = fl.BoolP(in.Flag, in.Short, in.Default == "true", usage)
@@ -108,8 +113,9 @@ it, a size it does: D4s_v3, D4s_v5, …), the workspace's region.
 --compute-type Kubernetes (the default, current): amlaks creates the AKS cluster in AKS
 (--cluster NAME in --cluster-resource-group RG; defaults: the compute's name and the
 workspace's group), installs the Azure ML extension on it, then attaches it as a Kubernetes
-compute — three phases; stopping and re-running the same command continues from the first
-unfinished one. Without your own TLS certificate, --allow-insecure-connections is required.
+compute — three phases; after a stop, amlaks status NAME (or create -n NAME again) continues
+from the first unfinished one, on the same cluster. Without your own TLS certificate,
+--allow-insecure-connections is required.
 
 --compute-type AKS is the legacy v1 path of the 2020 article (AML creates the cluster): Azure
 ML SDK v1 support ended 2026-06-30, CLI v1 on 2025-09-30, and SDK v2 cannot use an AKS compute.`,
@@ -243,6 +249,12 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 			return a.runWizard(p)
 		}
 	}
+	// an unfinished operation of this compute is continued, whatever
+	// flags are missing (they are the record's)
+	p, continued, err := a.recorded(p)
+	if err != nil {
+		return err
+	}
 	if p.Mode == wizard.ModeCreate {
 		// the region flag, else the workspace's
 		a.prefetch(p, p.Region, readWorkspaces, readRegions, readVersions, readSizes)
@@ -258,7 +270,12 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if vs = mergeViolations(early, vs); len(vs) > 0 {
 		return &Invalid{vs}
 	}
-	guard := &wizard.Guard{LockDir: s.LockDir}
+	if !continued {
+		if err := a.taggedCluster(p); err != nil {
+			return err
+		}
+	}
+	guard := &wizard.Guard{LockDir: s.LockDir, RecordDir: s.RecordDir}
 	rep, err := wizard.Preflight(a.ctx, s.Cloud, p, guard)
 	if err != nil {
 		return err

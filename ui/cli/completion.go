@@ -369,6 +369,13 @@ func (a *app) registerCompletions(root *cobra.Command) {
 			cmd.ValidArgsFunction = a.complete(a.completeComputes(false))
 		case "detach":
 			cmd.ValidArgsFunction = a.complete(a.completeComputes(true))
+		case "migrate":
+			cmd.ValidArgsFunction = a.complete(a.completeComputes(true))
+			reg(cmd, "to", cobra.NoFileCompletions)
+			reg(cmd, "namespace", cobra.NoFileCompletions)
+			reg(cmd, "save-secret", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+				return nil, cobra.ShellCompDirectiveDefault // a file
+			})
 		}
 	}
 }

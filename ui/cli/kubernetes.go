@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/amlaks/amlaks/rules"
 	"github.com/amlaks/amlaks/wizard"
 )
 
@@ -28,15 +29,50 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 	if rep.Blocked() {
 		return exit(ExitInvalid, &blockedError{rep.Findings})
 	}
+	cp, err := a.runPhases(p, guard)
+	if err != nil {
+		return err
+	}
+	if cp != nil {
+		a.printCompute(*cp, rep.Findings)
+	}
+	return nil
+}
+
+// runPhases runs (or continues) the phases of p with progress on stderr:
+// a stop says what goes on in Azure and what is left, with the command
+// that continues it (exit 3 when amlaks stopped watching, 130 on a
+// signal); a failed phase what exists and what to do (exit 1).
+func (a *app) runPhases(p *wizard.Plan, guard *wizard.Guard) (*wizard.Compute, error) {
+	s := a.sess
+	phases, err := wizard.Phases(s.Cloud, p)
+	if err != nil {
+		return nil, err
+	}
 	a.lastWS = p.WorkspaceRef()
+	on, manual := a.phaseLines(phases)
+	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, on)
+	if *manual != "" {
+		fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", *manual)
+	}
+	if err := a.phaseFailure(err, a.command("status "+p.Name, p.WorkspaceRef())); err != nil {
+		return nil, err
+	}
+	return cp, nil
+}
+
+// phaseLines prints the progress of phases as lines on stderr, each
+// numbered among phases; manual is the readiness phase's instructions
+// when it could not do its work (said after the other lines).
+func (a *app) phaseLines(phases []wizard.Phase) (on func(wizard.PhaseProgress), manual *string) {
 	total := len(phases)
 	index := map[wizard.PhaseKind]int{}
 	for i, ph := range phases {
 		index[ph.Kind] = i + 1
 	}
 	last := map[wizard.PhaseKind]string{}
-	manual := ""
-	cp, err := wizard.RunPhases(a.ctx, s.Cloud, p, guard, s.PollEvery, func(pp wizard.PhaseProgress) {
+	manual = new(string)
+	return func(pp wizard.PhaseProgress) {
 		head := "[" + string(pp.Phase) + "]"
 		if n, ok := index[pp.Phase]; ok {
 			head = fmt.Sprintf("[%d/%d %s]", n, total, pp.Phase)
@@ -44,29 +80,53 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		switch {
 		case pp.Manual != "":
 			fmt.Fprintf(a.s.Err, "%s not done: %s\n", head, pp.Note)
-			manual = pp.Manual // said after the attach's own lines
+			*manual = pp.Manual // said after the attach's own lines
+		case pp.Phase == wizard.PhaseWait:
+			fmt.Fprintf(a.s.Err, "%s\n", pp.Note)
 		case pp.Phase == wizard.PhaseReady && pp.Done:
 			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed)\n", head, pp.Note, round(pp.Elapsed))
 		case pp.Skipped:
 			fmt.Fprintf(a.s.Err, "%s done already: %s\n", head, pp.Note)
+		case pp.State == wizard.StateDone && pp.Done: // migrate's own phases say what they did
+			fmt.Fprintf(a.s.Err, "%s %s\n", head, pp.Note)
 		case pp.State != last[pp.Phase] || pp.Done:
 			extra := ""
 			if pp.Expected > 0 {
 				extra = fmt.Sprintf(", about %s expected", round(pp.Expected))
 			}
-			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed%s)\n", head, pp.State, round(pp.Elapsed), extra)
+			note := ""
+			if pp.Note != "" {
+				note = " — " + pp.Note
+			}
+			fmt.Fprintf(a.s.Err, "%s %s (%s elapsed%s)%s\n", head, pp.State, round(pp.Elapsed), extra, note)
+		case pp.Note != "":
+			fmt.Fprintf(a.s.Err, "%s %s\n", head, pp.Note)
 		}
 		last[pp.Phase] = pp.State
-	})
-	if manual != "" {
-		fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", manual)
-	}
+	}, manual
+}
+
+// phaseFailure says what a failed or stopped phase left and what to do
+// next, and returns the exit (nil: err was nil); cont is the command that
+// continues the operation, as the user would type it.
+func (a *app) phaseFailure(err error, cont string) error {
 	var ie *wizard.Interrupted
 	var pe *wizard.PhaseError
 	switch {
 	case errors.As(err, &ie):
-		fmt.Fprintf(a.s.Err, "interrupted: %s\n", ie.Error())
-		return exit(ExitInterrupted, errSilent)
+		// amlaks stopped watching (its deadline, an error it cannot get
+		// past): 3; stopped from outside (a signal): 130
+		code, word := ExitStoppedWatching, "amlaks"
+		if ie.Err == nil {
+			code, word = ExitInterrupted, "interrupted"
+		}
+		if a.jsonOut() {
+			writeJSON(a.s.Out, map[string]any{"error": map[string]any{"code": "StoppedWatching", "phase": string(ie.Phase), "sent": ie.Sent,
+				"message": ie.Say(cont), "continue": cont}})
+			return exit(code, errSilent)
+		}
+		fmt.Fprintf(a.s.Err, "%s: %s\n", word, ie.Say(cont))
+		return exit(code, errSilent)
 	case errors.As(err, &pe):
 		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"error": map[string]any{"code": "PhaseFailed", "phase": string(pe.Phase), "exists": pe.Exists,
@@ -80,11 +140,85 @@ func (a *app) submitKubernetes(p *wizard.Plan, f *submitFlags, rep wizard.Report
 		a.printDetails(pe.Err)
 		fmt.Fprintf(a.s.Err, "next: %s\n", pe.Next)
 		return exit(ExitFailure, errSilent)
-	case err != nil:
+	}
+	return err
+}
+
+// recorded finds the unfinished current-path operation of p's compute
+// (by workspace and name): the plan to continue is the record's. Flags
+// given now that disagree with it are a Block naming both values.
+func (a *app) recorded(p *wizard.Plan) (*wizard.Plan, bool, error) {
+	if !p.Kubernetes() || p.Name == "" || p.Workspace.Name == "" {
+		return p, false, nil
+	}
+	recs := &wizard.Records{Dir: a.sess.RecordDir}
+	rec, ok, err := recs.Find(a.ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, p.Name)
+	if err != nil || !ok {
+		return p, false, err
+	}
+	if rec.Mode != p.Mode {
+		return nil, false, exit(ExitInvalid, &blockedError{[]rules.Finding{{Code: "RecordDisagrees", Severity: rules.Block,
+			Message: fmt.Sprintf("%s has an unfinished %s (%s): this %s would not continue it", p.Name, rec.Mode, rec.What(), p.Mode),
+			Fix:     "continue it with " + a.command("status "+p.Name, rec.Ref()) + ", or pick another name"}}})
+	}
+	if ds := rec.Disagreements(p); len(ds) > 0 {
+		var fs []rules.Finding
+		for _, d := range ds {
+			fs = append(fs, rules.Finding{Code: "RecordDisagrees", Severity: rules.Block, Message: d,
+				Fix: "drop the flag to continue the unfinished " + string(rec.Mode) + ", or continue it with " + a.command("status "+p.Name, rec.Ref())})
+		}
+		a.printFindings(fs)
+		return nil, false, exit(ExitInvalid, &blockedError{fs})
+	}
+	q := rec.RebuildPlan()
+	if err := q.LoadTLSFilesContext(a.ctx); err != nil {
+		return nil, false, err
+	}
+	if !a.jsonOut() {
+		fmt.Fprintf(a.s.Err, "continuing %s, unfinished since %s (phases left: %s)\n", rec.What(), rec.Started.Local().Format("2006-01-02 15:04"), phaseList(rec.Remaining()))
+	}
+	return q, true, nil
+}
+
+func phaseList(ks []wizard.PhaseKind) string {
+	var out []string
+	for _, k := range ks {
+		out = append(out, string(k))
+	}
+	return strings.Join(out, ", ")
+}
+
+// taggedCluster rebuilds what a lost record knew of a create: the
+// cluster amlaks made for this compute (tagged amlaks-compute=WS/NAME).
+// The re-run continues on it; a --cluster naming another is a Block
+// naming both.
+func (a *app) taggedCluster(p *wizard.Plan) error {
+	if !p.Kubernetes() || p.Mode != wizard.ModeCreate {
+		return nil
+	}
+	cls, err := a.sess.Cloud.Clusters(a.ctx, p.Subscription)
+	if err != nil {
 		return err
 	}
-	if cp != nil {
-		a.printCompute(*cp, rep.Findings)
+	for _, cl := range cls {
+		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+p.Name) {
+			continue
+		}
+		if strings.EqualFold(cl.Name, p.NewClusterName()) && strings.EqualFold(cl.ResourceGroup, p.NewClusterGroup()) {
+			return nil
+		}
+		if p.From(wizard.FNewCluster) == wizard.Flag {
+			fs := []rules.Finding{{Code: "RecordDisagrees", Severity: rules.Block,
+				Message: fmt.Sprintf("cluster: %q now, but the unfinished create of %s made cluster %s (%s, tagged %s=%s/%s)", p.NewClusterName(), p.Name, cl.Name, cl.ResourceGroup, wizard.TagCompute, p.Workspace.Name, p.Name),
+				Fix:     "drop --cluster to continue on " + cl.Name + ", or pick another compute name"}}
+			a.printFindings(fs)
+			return exit(ExitInvalid, &blockedError{fs})
+		}
+		p.ClusterName, p.ClusterGroup = cl.Name, cl.ResourceGroup
+		if !a.jsonOut() {
+			fmt.Fprintf(a.s.Err, "continuing the unfinished create of %s on cluster %s (%s), made for it (tagged %s=%s/%s)\n", p.Name, cl.Name, cl.ResourceGroup, wizard.TagCompute, p.Workspace.Name, p.Name)
+		}
+		return nil
 	}
 	return nil
 }
@@ -99,6 +233,9 @@ func phaseJSON(ph wizard.Phase) map[string]any {
 		"request": map[string]any{"method": ph.Request.Method, "path": ph.Request.Path, "body": body}, "az": ph.Equivalent}
 	if ph.Python != "" {
 		m["python"] = ph.Python
+	}
+	if ph.Rollback != "" {
+		m["rollback"] = ph.Rollback
 	}
 	return m
 }
@@ -123,16 +260,21 @@ func (a *app) printPhases(p *wizard.Plan, rep wizard.Report, phases []wizard.Pha
 			for _, d := range ph.Details {
 				fmt.Fprintf(a.s.Out, "#   %s\n", d)
 			}
-			fmt.Fprintf(a.s.Out, "%s %s\n", ph.Request.Method, ph.Request.Path)
+			if ph.Request.Method != "" {
+				fmt.Fprintf(a.s.Out, "%s %s\n", ph.Request.Method, ph.Request.Path)
+			}
 			var v any
 			if json.Unmarshal(ph.Request.Body, &v) == nil {
 				writeJSON(a.s.Out, v)
-			} else {
+			} else if len(ph.Request.Body) > 0 {
 				fmt.Fprintf(a.s.Out, "%s\n", ph.Request.Body)
 			}
 			fmt.Fprintf(a.s.Out, "# equivalent:\n%s\n", ph.Equivalent)
 			if ph.Python != "" {
 				fmt.Fprintf(a.s.Out, "# azure-ai-ml (Python SDK v2):\n%s", ph.Python)
+			}
+			if ph.Rollback != "" {
+				fmt.Fprintf(a.s.Out, "# rollback: %s\n", ph.Rollback)
 			}
 			fmt.Fprintln(a.s.Out)
 		}
@@ -309,7 +451,8 @@ func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
 		} else {
 			fmt.Fprintf(a.s.Out, "%s is not attached yet: the create stopped after some of its phases\n", name)
 			a.printPhaseStatus(ph)
-			fmt.Fprintln(a.s.Out, "next: re-run the same create command to continue from the first unfinished phase")
+			fmt.Fprintf(a.s.Out, "next: %s continues on cluster %s from the first unfinished phase (add the answers it needs, such as --allow-insecure-connections or the TLS flags)\n",
+				a.command("create -n "+name+" --yes", p.WorkspaceRef()), cl.Name)
 		}
 		return true, exit(ExitFailure, errSilent)
 	}

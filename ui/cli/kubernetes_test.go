@@ -320,7 +320,7 @@ func TestKubernetesStopMidExtensionThenContinue(t *testing.T) {
 	c.StopAfter = func(op wizard.Operation, state string) bool { return op.Kind == wizard.OpExtension }
 	args := []string{"create", "-w", "mlw-prod", "-n", "k8s-resume", "--allow-insecure-connections", "--yes"}
 	code, out, errs := runLine(t, c, args...)
-	if code != ExitInterrupted || !strings.Contains(errs, "stopped watching the extension phase") || !strings.Contains(errs, "re-run the same command") {
+	if code != ExitInterrupted || !strings.Contains(errs, "interrupted: the extension install goes on in Azure; the attach is not done yet: amlaks --demo status k8s-resume -w mlw-prod -g rg-ml-prod continues them") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	if len(c.Specs) != 0 || len(c.ClusterSpecs) != 1 || len(c.ExtensionSpecs) != 1 {
@@ -358,7 +358,7 @@ func TestKubernetesExtensionFailureKeepsCluster(t *testing.T) {
 	c.PhaseOutcome = map[wizard.OpKind]error{wizard.OpExtension: errors.New("helm install failed")}
 	args := []string{"create", "-w", "mlw-prod", "-n", "k8s-fail", "--allow-insecure-connections", "--yes"}
 	code, _, errs := runLine(t, c, args...)
-	if code != 1 || !strings.Contains(errs, "exists now: cluster k8s-fail created") || !strings.Contains(errs, "next: re-run the same command to retry the extension only") {
+	if code != 1 || !strings.Contains(errs, "exists now: cluster k8s-fail created") || !strings.Contains(errs, "next: `amlaks status k8s-fail` (or the same command) retries the extension only") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	code, out, _ := runLine(t, c, append(args, "-o", "json")...)
@@ -546,7 +546,7 @@ func TestKubernetesAttachFailureThenRetry(t *testing.T) {
 	c.Outcome = errors.New("InternalServerError: attach failed")
 	args := []string{"create", "-w", "mlw-prod", "-n", "k8s-att", "--allow-insecure-connections", "--yes"}
 	code, _, errs := runLine(t, c, args...)
-	if code != 1 || !strings.Contains(errs, "exists now: cluster k8s-att created, extension installed") || !strings.Contains(errs, "retry the attach only") {
+	if code != 1 || !strings.Contains(errs, "exists now: cluster k8s-att created, extension installed") || !strings.Contains(errs, "retries the attach only") {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	c.Outcome = nil

@@ -33,7 +33,7 @@ func (a *app) runWizard(p *wizard.Plan) error {
 	})
 	prof := a.colorProfile()
 	opts := ui.Options{Cloud: s.Cloud, Plan: p, Demo: s.Demo, PollEvery: s.PollEvery, Expected: s.Expected, Notices: notes,
-		NoColor: prof <= colorprofile.ASCII, ColorProfile: prof, Portal: s.Portal, Guard: &wizard.Guard{LockDir: s.LockDir}}
+		NoColor: prof <= colorprofile.ASCII, ColorProfile: prof, Portal: s.Portal, Guard: &wizard.Guard{LockDir: s.LockDir, RecordDir: s.RecordDir}}
 	if !s.Demo && s.DemoFallback != nil {
 		opts.DemoFallback = func() (ui.Demo, error) {
 			ds, err := s.DemoFallback()

@@ -289,14 +289,19 @@ func (a *app) printList(p *wizard.Plan) error {
 			t.row(cells...)
 		}
 		t.flush()
+		a.legacyMarks(cs, p.WorkspaceRef())
 	})
 }
 
 func (a *app) statusCmd() *cobra.Command {
-	var noWait bool
+	var noWait, noContinue bool
 	cmd := &cobra.Command{
-		Use:     "status NAME|ID",
-		Short:   "State of a compute; follows a running create, attach or detach to the end",
+		Use:   "status NAME|ID",
+		Short: "State of a compute; follows a running create, attach or detach to the end, and continues an unfinished one",
+		Long: `Status shows a compute's state. A create, attach or detach still running in Azure is
+followed to its end. An unfinished create or attach of a Kubernetes compute (stopped, or
+stopped watching, in any of its phases) is continued: the running phase is followed, then
+the remaining phases run (--no-continue only follows the running phase).`,
 		Example: "  amlaks status aks-prod-01 -w mlw-prod",
 		Args:    nameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -309,6 +314,16 @@ func (a *app) statusCmd() *cobra.Command {
 				return err
 			}
 			ws := p.WorkspaceRef()
+			if !noWait {
+				recs := &wizard.Records{Dir: a.sess.RecordDir}
+				rec, ok, err := recs.Find(a.ctx, p.Subscription, ws.ResourceGroup, ws.Name, name)
+				if err != nil {
+					return err
+				}
+				if ok {
+					return a.continueRecord(rec, noContinue)
+				}
+			}
 			op, ok, err := a.sess.Cloud.Pending(a.ctx, ws, name)
 			if err != nil {
 				return err
@@ -360,7 +375,65 @@ func (a *app) statusCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&noWait, "no-wait", false, "print the state and return, even while an operation runs")
+	cmd.Flags().BoolVar(&noContinue, "no-continue", false, "follow the running phase of an unfinished create or attach, without running the phases after it")
 	return cmd
+}
+
+// continueRecord is status on an unfinished current-path operation: the
+// running phase followed, then the remaining ones run (only followed
+// with noContinue).
+func (a *app) continueRecord(rec wizard.Record, noContinue bool) error {
+	p := rec.RebuildPlan()
+	if err := p.LoadTLSFilesContext(a.ctx); err != nil {
+		return err
+	}
+	status := a.command("status "+rec.Name, rec.Ref())
+	if noContinue {
+		left := rec.Remaining()
+		for _, ph := range rec.Phases {
+			if ph.State == wizard.PhaseDone {
+				continue
+			}
+			if ph.Op == nil {
+				break
+			}
+			var final wizard.Progress
+			for pr := range a.sess.Cloud.Follow(a.ctx, *ph.Op, a.sess.PollEvery) {
+				if pr.State != final.State || pr.Done {
+					fmt.Fprintf(a.s.Err, "[%s] %s (%s elapsed)\n", ph.Kind, pr.State, round(pr.Elapsed))
+				}
+				final = pr
+			}
+			switch {
+			case !final.Done:
+				return exit(ExitInterrupted, errSilent)
+			case errors.Is(final.Err, wizard.ErrStoppedWatching):
+				return a.lostTrack(rec.Name, rec.Ref(), final.Err)
+			case final.Err != nil:
+				return final.Err
+			}
+			left = left[1:] // the phase followed is done
+			break
+		}
+		if len(left) == 0 {
+			fmt.Fprintf(a.s.Out, "%s: every phase is done; %s finishes it\n", rec.Name, status)
+			return nil
+		}
+		fmt.Fprintf(a.s.Out, "%s is unfinished: %s left; %s continues it\n", rec.Name, phaseList(left), status)
+		return nil
+	}
+	if !a.jsonOut() {
+		fmt.Fprintf(a.s.Err, "continuing %s (phases left: %s)\n", rec.What(), phaseList(rec.Remaining()))
+	}
+	guard := &wizard.Guard{LockDir: a.sess.LockDir, RecordDir: a.sess.RecordDir}
+	cp, err := a.runPhases(p, guard)
+	if err != nil {
+		return err
+	}
+	if cp == nil {
+		return nil
+	}
+	return a.printCompute(*cp, nil)
 }
 
 func opKindOf(state string) wizard.OpKind {
@@ -443,12 +516,11 @@ Before attaching an AKS compute's cluster again, remove the azureml-fe leftovers
 				if !a.canPrompt() {
 					return &Invalid{[]rules.Violation{wizard.Missing("yes", "detaching needs confirmation: add --yes")}}
 				}
-				fmt.Fprintf(a.s.Err, "Detach %s from %s? %s. [y/N] ", c.Name, p.Workspace.Name, kept)
-				line, err := a.prompter().line("")
+				ok, err := a.confirmLine(fmt.Sprintf("Detach %s from %s? %s.", c.Name, p.Workspace.Name, kept))
 				if err != nil {
 					return err
 				}
-				if l := strings.ToLower(line); l != "y" && l != "yes" {
+				if !ok {
 					fmt.Fprintln(a.s.Err, "not detached")
 					return nil
 				}

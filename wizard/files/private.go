@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // ErrNotPrivate is returned for a file or directory amlaks keeps for
@@ -109,6 +110,45 @@ func PrivateDir(dir string) error {
 		}
 	}
 	return nil
+}
+
+// WritePrivate writes b to path (mode 0600, its directory made private
+// with PrivateDir) atomically: a temporary file beside it, renamed, so a
+// reader never sees half of it and a killed writer leaves the old one.
+func WritePrivate(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	if err := PrivateDir(dir); err != nil {
+		return fmt.Errorf("%s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// CleanName keeps a file name portable: lower case letters, digits, '-'
+// and '.', anything else '-'.
+func CleanName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '.':
+			return r
+		}
+		return '-'
+	}, strings.ToLower(s))
 }
 
 // Untrusted reports an error of ReadPrivate that means the file is there

@@ -325,6 +325,12 @@ func (c *Cloud) Detach(ctx context.Context, ws wizard.WorkspaceRef, name string)
 	return wizard.Operation{Kind: wizard.OpDetach, Workspace: ws, Name: name, Token: "fake-token", Started: time.Now()}, nil
 }
 
+// DetachRequest implements wizard.Cloud.
+func (c *Cloud) DetachRequest(ws wizard.WorkspaceRef, name string) (wizard.Request, error) {
+	return wizard.Request{Method: "DELETE", Endpoint: "https://management.example",
+		Path: "/subscriptions/" + ws.SubscriptionID + "/resourceGroups/" + ws.ResourceGroup + "/workspaces/" + ws.Name + "/computes/" + name + "?api-version=fake&underlyingResourceAction=Detach"}, nil
+}
+
 // Pending implements wizard.Cloud.
 func (c *Cloud) Pending(ctx context.Context, ws wizard.WorkspaceRef, name string) (wizard.Operation, bool, error) {
 	if err := c.enter(ctx, "Pending"); err != nil {

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// simOwned counts what the simulator holds of one current-path compute:
+// the clusters tagged for it (amlaks-compute=WS/NAME), or named cluster
+// when given (an attach's); the Azure ML extensions on those clusters;
+// the computes of that name in the workspace.
+func simOwned(t *testing.T, state, ws, name, cluster string) (clusters, extensions, computes int) {
+	t.Helper()
+	b, err := os.ReadFile(state)
+	if os.IsNotExist(err) {
+		return 0, 0, 0 // nothing was ever saved
+	}
+	if err != nil {
+		t.Fatalf("reading the demo state: %v", err)
+	}
+	var doc struct {
+		Computes []struct {
+			Workspace, Name string
+		} `json:"computes"`
+		Clusters []struct {
+			Name string            `json:"name"`
+			Tags map[string]string `json:"tags"`
+		} `json:"clusters"`
+		Extensions []struct {
+			Cluster string `json:"cluster"`
+		} `json:"extensions"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("demo state: %v", err)
+	}
+	names := map[string]bool{}
+	if cluster != "" {
+		names[strings.ToLower(cluster)] = true
+	}
+	for _, cl := range doc.Clusters {
+		if cl.Tags["amlaks-compute"] == ws+"/"+name {
+			clusters++
+			names[strings.ToLower(cl.Name)] = true
+		}
+	}
+	for _, e := range doc.Extensions {
+		if names[strings.ToLower(e.Cluster[strings.LastIndex(e.Cluster, "/")+1:])] {
+			extensions++
+		}
+	}
+	for _, c := range doc.Computes {
+		if c.Workspace == ws && c.Name == name {
+			computes++
+		}
+	}
+	return
+}
+
+// records are the operation records left in the demo state's directory.
+func records(t *testing.T, state string) []string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(filepath.Dir(state), "demo-ops", "records", "*.json"))
+	return m
+}
+
+// checkFinished: exactly one cluster, one extension and one compute, no
+// resume token and no record left.
+func checkFinished(t *testing.T, state, name, cluster string, wantClusters int) {
+	t.Helper()
+	cl, ext, cp := simOwned(t, state, "mlw-prod", name, cluster)
+	if cl != wantClusters || ext != 1 || cp != 1 {
+		t.Errorf("%s: %d clusters made, %d extensions, %d computes; want %d, 1, 1", name, cl, ext, cp, wantClusters)
+	}
+	if tk := tokens(t, state); len(tk) > 0 {
+		t.Errorf("%s: resume tokens left: %v", name, tk)
+	}
+	if rs := records(t, state); len(rs) > 0 {
+		t.Errorf("%s: records left: %v", name, rs)
+	}
+}
+
+// TestStopInEachPhaseThenStatusFinishes: a create and an attach of a
+// Kubernetes compute stopped watching (--timeout) in each of their
+// phases exit 3 with the truth (what goes on in Azure, what is left, the
+// command that continues); `status NAME --no-continue` follows the running
+// phase only; `status NAME` then runs the rest, and the simulator holds
+// exactly one cluster, one extension and one compute.
+func TestStopInEachPhaseThenStatusFinishes(t *testing.T) {
+	create := []string{"create", "--purpose", "dev-test", "--nodes", "1", "--allow-insecure-connections"}
+	attach := []string{"attach", "--cluster", "aks-ml-plain", "--cluster-resource-group", "rg-aks-ml", "--install-extension", "--allow-insecure-connections"}
+	for _, tc := range []struct {
+		name, slow string
+		args       []string
+		say        string
+		clusters   int
+		cluster    string
+	}{
+		{"k8s-stop-cl", "cluster:20", create, "the cluster create goes on in Azure; the extension install and the attach are not done yet: amlaks --demo status k8s-stop-cl -w mlw-prod -g rg-ml-prod continues them", 1, ""},
+		{"k8s-stop-ext", "extension:20", create, "the extension install goes on in Azure; the attach is not done yet: amlaks --demo status k8s-stop-ext -w mlw-prod -g rg-ml-prod continues them", 1, ""},
+		{"k8s-stop-att", "attach:20", create, "the attach goes on in Azure: amlaks --demo status k8s-stop-att -w mlw-prod -g rg-ml-prod follows it to the end", 1, ""},
+		{"k8s-att-ext", "extension:20", attach, "the extension install goes on in Azure; the attach is not done yet", 0, "aks-ml-plain"},
+		{"k8s-att-att", "attach:20", attach, "the attach goes on in Azure", 0, "aks-ml-plain"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			state := demoEnv(t)
+			t.Setenv("AMLAKS_SIM_FAULTS", "slow="+tc.slow)
+			args := append(append([]string{"--demo"}, tc.args...), "-w", "mlw-prod", "-n", tc.name, "--yes", "--timeout", "300ms")
+			r := runArgs(t, "", args...)
+			if r.code != 3 || !strings.Contains(r.err, tc.say) {
+				t.Fatalf("stopped watching: want exit 3 and %q\n%s", tc.say, r)
+			}
+			for _, bad := range []string{"failed", "Unknown", "re-run the same"} {
+				if strings.Contains(r.err, bad) {
+					t.Errorf("stderr says %q\n%s", bad, r)
+				}
+			}
+			if len(records(t, state)) != 1 {
+				t.Fatalf("no record of the stopped %s", tc.name)
+			}
+			t.Setenv("AMLAKS_SIM_FAULTS", "")
+			// --no-continue follows the running phase only
+			n := runArgs(t, "", "--demo", "status", tc.name, "-w", "mlw-prod", "--no-continue")
+			_, _, cp := simOwned(t, state, "mlw-prod", tc.name, tc.cluster)
+			attaching := strings.HasPrefix(tc.slow, "attach")
+			if n.code != 0 || attaching != strings.Contains(n.out, "every phase is done") || !attaching && (cp != 0 || !strings.Contains(n.out, "attach left")) {
+				t.Fatalf("status --no-continue (%d computes after it):\n%s", cp, n)
+			}
+			s := runArgs(t, "", "--demo", "status", tc.name, "-w", "mlw-prod")
+			if s.code != 0 || !strings.Contains(s.out, "Succeeded") || !strings.Contains(s.err, "continuing the") {
+				t.Fatalf("status after the stop:\n%s", s)
+			}
+			checkFinished(t, state, tc.name, tc.cluster, tc.clusters)
+		})
+	}
+}
+
+// TestRerunWithoutFlagsContinuesOnTheRecordedCluster: a create stopped on
+// cluster aks-dev1 is continued by `create -n k8s-dev1 --yes` with no
+// other flag (never a second cluster named k8s-dev1); a flag that
+// disagrees with the record is a Block naming both values; with the
+// record lost, the cluster's amlaks-compute tag still leads to it.
+func TestRerunWithoutFlagsContinuesOnTheRecordedCluster(t *testing.T) {
+	for _, lost := range []bool{false, true} {
+		state := demoEnv(t)
+		t.Setenv("AMLAKS_SIM_FAULTS", "slow=extension:20")
+		r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "k8s-dev1", "--cluster", "aks-dev1", "--purpose", "dev-test", "--nodes", "1",
+			"--allow-insecure-connections", "--yes", "--timeout", "300ms")
+		if r.code != 3 {
+			t.Fatalf("first run:\n%s", r)
+		}
+		t.Setenv("AMLAKS_SIM_FAULTS", "")
+		rerun := []string{"--demo", "create", "-w", "mlw-prod", "-n", "k8s-dev1", "--yes"}
+		if lost {
+			for _, f := range records(t, state) {
+				os.Remove(f)
+			}
+			rerun = append(rerun, "--allow-insecure-connections")
+		} else {
+			b := runArgs(t, "", append(rerun, "--nodes", "2")...)
+			if b.code != 2 || !strings.Contains(b.err, `nodes: "2" now, "1" in the create of k8s-dev1`) {
+				t.Fatalf("a disagreeing flag:\n%s", b)
+			}
+		}
+		s := runArgs(t, "", rerun...)
+		if s.code != 0 || !strings.Contains(s.err, "aks-dev1") {
+			t.Fatalf("re-run (record lost: %v):\n%s", lost, s)
+		}
+		checkFinished(t, state, "k8s-dev1", "", 1)
+		if cl, _, _ := simOwned(t, state, "mlw-prod", "k8s-dev1", ""); cl != 1 || strings.Contains(s.err, "cluster k8s-dev1 ") {
+			t.Fatalf("a second cluster:\n%s", s)
+		}
+	}
+}
+
+// TestFaultMatrixCurrentPath: the legacy path's fault matrix on each
+// phase of a Kubernetes create (cluster, extension, attach): throttling
+// storms, 503s, a connection dropped after an accepted PUT (settled by
+// reading what Azure has), sign-in failing while polling (retried), an
+// operation that fails (exit 1, then `status NAME` retries the phase: a
+// failed compute is replaced, never a Conflict), one that never ends
+// (--timeout: exit 3). Whatever happens, the end is one cluster, one
+// extension, one compute.
+func TestFaultMatrixCurrentPath(t *testing.T) {
+	phases := []struct{ phase, route, kind string }{
+		{"cluster", "cluster", "cluster"}, {"extension", "extension", "extension"}, {"attach", "compute", "attach"}}
+	faults := []struct {
+		name, faults string
+		code         int
+		want         string
+	}{
+		{"throttled", "throttle=%r:3,retry-after=0", 0, ""},
+		{"unavailable", "unavailable=%r:3", 0, ""},
+		{"drop", "drop-after-put=%r:1", 0, "the answer to the request was lost"},
+		{"signin", "unauthorized=operations:3", 0, ""},
+		{"fail", "fail=%k", 1, "retries the"},
+		{"never", "slow=%k:1000", 3, "goes on in Azure"},
+		{"signin-long", "unauthorized=operations:100000", 3, "goes on in Azure"},
+	}
+	for _, ph := range phases {
+		for _, f := range faults {
+			if strings.HasPrefix(f.name, "signin") && ph.phase != "cluster" {
+				continue // one route polls them all
+			}
+			t.Run(ph.phase+"/"+f.name, func(t *testing.T) {
+				state := demoEnv(t)
+				name := "k8s-f-" + ph.phase[:3] + "-" + f.name
+				t.Setenv("AMLAKS_SIM_FAULTS", strings.NewReplacer("%r", ph.route, "%k", ph.kind).Replace(f.faults))
+				args := []string{"--demo", "create", "-w", "mlw-prod", "-n", name, "--purpose", "dev-test", "--nodes", "1",
+					"--allow-insecure-connections", "--yes", "--timeout", map[bool]string{true: "400ms", false: "5s"}[f.code == 3]}
+				r := runArgs(t, "", args...)
+				if r.code != f.code || !strings.Contains(r.err, f.want) {
+					t.Fatalf("want exit %d and %q\n%s", f.code, f.want, r)
+				}
+				for _, bad := range []string{"Conflict", "Unknown", "OperationNotAllowed"} {
+					if strings.Contains(r.err, bad) {
+						t.Errorf("stderr says %q\n%s", bad, r)
+					}
+				}
+				if f.code == 3 {
+					if len(tokens(t, state)) == 0 && ph.phase != "attach" {
+						t.Errorf("the token of the running %s phase is gone", ph.phase)
+					}
+					return
+				}
+				if f.code != 0 {
+					t.Setenv("AMLAKS_SIM_FAULTS", "")
+					s := runArgs(t, "", "--demo", "status", name, "-w", "mlw-prod")
+					if s.code != 0 || strings.Contains(s.err, "Conflict") {
+						t.Fatalf("status after the failure:\n%s", s)
+					}
+				}
+				checkFinished(t, state, name, "", 1)
+			})
+		}
+	}
+}

@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// migrate in line mode: a legacy AKS compute becomes a Kubernetes compute.
+
+func (a *app) migrateCmd() *cobra.Command {
+	var o wizard.MigrateOptions
+	var yes, dryRun bool
+	cmd := &cobra.Command{
+		Use:   "migrate NAME",
+		Short: "Move a legacy AKS compute to a Kubernetes compute on the same cluster, verified",
+		Long: `migrate reads the legacy AKS compute's cluster through AKS's run command (the v1 router
+azureml-fe, its live v1 web services, the certificate secret azuremlfessl), then takes one
+of the two paths Azure ML documents:
+
+  in place (the default when v1 services are live): azureml-fe is annotated
+    azureml-fe-enable-upgrade=true and the Azure ML extension is installed with
+    scoringFe.enableUpgrade=true; the v1 services keep running and both computes share
+    one router and one scoring URL;
+  clean cut-over (no live v1 service, or --clean): azuremlfessl is saved to --save-secret
+    (mode 0600), the eight v1 router objects are deleted, then the extension is installed.
+
+Either way the extension gets the legacy router's type (public or internal load balancer)
+and, with --keep-certificate, its certificate and CNAME; the cluster is attached as a
+Kubernetes compute (--to, in --namespace, never azureml-<workspace>), made ready and
+verified with a throwaway endpoint. The legacy compute is detached only with
+--detach-legacy or when you say so after a green verify: always a detach
+(underlyingResourceAction=Detach), never a delete, which would delete a cluster Azure ML
+created.
+
+Every phase looks at what exists first: run the same command again after a stop or a
+failure and it continues; nothing is done twice. --dry-run prints every phase's request,
+its kubectl/az equivalent and its rollback.`,
+		Example: "  amlaks migrate aks-inference -w mlw-prod --dry-run\n" +
+			"  amlaks migrate aks-inference -w mlw-prod --yes\n" +
+			"  amlaks migrate aks-scoring -w mlw-prod --save-secret ./azuremlfessl.json --keep-certificate --yes --detach-legacy",
+		Args: nameArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			name, p, err := a.computeAndWorkspace(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			o.Legacy = name
+			if o.To != "" {
+				if vs := rules.ComputeName(o.To, nil); len(vs) > 0 {
+					for i := range vs {
+						vs[i].Field = "to"
+					}
+					return &Invalid{vs}
+				}
+			}
+			if o.Namespace != "" {
+				if vs := rules.Namespace(o.Namespace); len(vs) > 0 {
+					return &Invalid{vs}
+				}
+			}
+			m, err := wizard.PlanMigration(a.ctx, a.sess.Cloud, p, o)
+			if err != nil {
+				return err
+			}
+			phases, err := wizard.MigrationPhases(a.sess.Cloud, m)
+			if err != nil {
+				return err
+			}
+			a.printMigration(m)
+			a.printFindings(m.Report.Findings)
+			if dryRun {
+				return a.printPhases(m.Plan, m.Report, phases)
+			}
+			if m.Report.Blocked() {
+				return exit(ExitInvalid, &blockedError{m.Report.Findings})
+			}
+			if !yes {
+				if !a.canPrompt() {
+					return &Invalid{[]rules.Violation{wizard.Missing("yes", "migrate changes the cluster: review it with --dry-run, then add --yes")}}
+				}
+				ok, err := a.confirmLine(fmt.Sprintf("Migrate %s to Kubernetes compute %s (%s, %d phases)?", name, m.Plan.Name, m.Path, len(phases)))
+				if err != nil {
+					return err
+				}
+				if !ok {
+					fmt.Fprintln(a.s.Err, "nothing changed")
+					return nil
+				}
+			}
+			var confirm func() bool
+			if !o.DetachLegacy && !yes && a.canPrompt() {
+				confirm = func() bool {
+					ok, err := a.confirmLine(fmt.Sprintf("%s is verified. Detach the legacy compute %s now (a detach: the cluster stays)?", m.Plan.Name, name))
+					return err == nil && ok
+				}
+			}
+			a.lastWS = p.WorkspaceRef()
+			on, manual := a.phaseLines(phases)
+			guard := &wizard.Guard{LockDir: a.sess.LockDir}
+			rep, err := wizard.RunMigration(a.ctx, a.sess.Cloud, m, guard, a.sess.PollEvery, on, confirm)
+			if *manual != "" {
+				fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", *manual)
+			}
+			if err := a.phaseFailure(err, a.command("migrate "+name, p.WorkspaceRef())); err != nil {
+				return err
+			}
+			return a.emit(migrateJSON(m, rep), func(w io.Writer) {
+				fmt.Fprintf(w, "migrated %s to Kubernetes compute %s (%s) in namespace %s\n", name, m.Plan.Name, m.Path, m.Plan.Namespace)
+				if rep.Verify.Called {
+					fmt.Fprintf(w, "verified: %s answered %d\n", rep.Verify.ScoringURI, rep.Verify.Status)
+				} else if rep.Verify.Skipped != "" {
+					fmt.Fprintf(w, "verified: deployed; call skipped: %s\n", rep.Verify.Skipped)
+				}
+				if m.Path == wizard.MigrateInPlace {
+					fmt.Fprintf(w, "the scoring URL is shared: %s and %s answer on the same router\n", name, m.Plan.Name)
+				}
+				if rep.Saved != "" {
+					fmt.Fprintf(w, "the v1 certificate secret is saved in %s (mode 0600)\n", rep.Saved)
+				}
+				if rep.Detached {
+					fmt.Fprintf(w, "%s detached (the cluster stays)\n", name)
+				}
+				for _, n := range rep.Notes {
+					fmt.Fprintln(w, n)
+				}
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.To, "to", "", "name of the Kubernetes compute (default: NAME-k8s)")
+	f.StringVar(&o.Namespace, "namespace", "", fieldHelp("namespace"))
+	f.BoolVar(&o.Clean, "clean", false, "clean cut-over: delete the v1 router instead of taking it over (only without live v1 services)")
+	f.StringVar(&o.SaveSecret, "save-secret", "", "clean cut-over: save the v1 certificate secret azuremlfessl to `FILE` (mode 0600) before deleting it")
+	f.BoolVar(&o.KeepCertificate, "keep-certificate", false, "carry the v1 router's certificate and CNAME over to the extension")
+	f.BoolVar(&o.AllowInsecure, "allow-insecure-connections", false, fieldHelp("allow-insecure-connections"))
+	f.BoolVar(&o.DetachLegacy, "detach-legacy", false, "detach the legacy compute after a green verify (never a delete: the cluster stays)")
+	f.BoolVar(&o.NoInstanceTypes, "no-instance-types", false, "create no instance types (the namespace is still made)")
+	f.BoolVar(&dryRun, "dry-run", false, "print every phase's request, equivalent and rollback; change nothing")
+	f.BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	return cmd
+}
+
+// printMigration says what was read and the path, on stderr.
+func (a *app) printMigration(m *wizard.Migration) {
+	if a.structured() {
+		return
+	}
+	id := clusterShort(m.Cluster.ID)
+	fmt.Fprintf(a.s.Err, "%s is a legacy AKS compute on %s (Kubernetes %s, %d nodes)\n", m.Legacy.Name, id, m.Cluster.Version, m.Cluster.Nodes())
+	if m.Unreadable == "" {
+		fmt.Fprintf(a.s.Err, "v1 router: %d of 8 objects in namespace default", len(m.State.Objects))
+		if m.State.Annotated {
+			fmt.Fprint(a.s.Err, ", annotated "+wizard.LegacyUpgradeAnnotation+"=true")
+		}
+		fmt.Fprintln(a.s.Err)
+		if len(m.State.Services) == 0 {
+			fmt.Fprintln(a.s.Err, "live v1 services: none")
+		}
+		for _, s := range m.State.Services {
+			fmt.Fprintf(a.s.Err, "live v1 service: %s (%d ready, %s)\n", s.Name, s.Replicas, orDash(s.Traffic))
+		}
+	}
+	tls := "off"
+	if m.Legacy.SSLStatus != "" {
+		tls = m.Legacy.SSLStatus + " for " + m.Legacy.SSLCname
+		if m.CertSource != "" {
+			tls += ", certificate carried over from " + m.CertSource
+		}
+	}
+	path := string(m.Path)
+	if m.Unreadable != "" {
+		path = "not chosen (the cluster could not be read)"
+	}
+	fmt.Fprintf(a.s.Err, "path: %s; router %s; TLS %s; to Kubernetes compute %s in namespace %s\n", path, wizard.RouterLabel(m.Plan.Router), tls, m.Plan.Name, m.Plan.Namespace)
+}
+
+func migrateJSON(m *wizard.Migration, rep wizard.MigrateReport) map[string]any {
+	out := map[string]any{"legacy": m.Legacy.Name, "compute": m.Plan.Name, "namespace": m.Plan.Namespace, "path": string(m.Path),
+		"verified": rep.Verified, "detached": rep.Detached, "scoringUri": rep.Verify.ScoringURI, "status": rep.Verify.Status}
+	if rep.Saved != "" {
+		out["savedSecret"] = rep.Saved
+	}
+	return out
+}
+
+// legacyMarks says, under a table of computes, which are legacy AKS
+// computes and how to move them (on stderr: the table stays parseable).
+func (a *app) legacyMarks(cs []wizard.Compute, ws wizard.WorkspaceRef) {
+	for _, c := range cs {
+		if wizard.IsLegacy(c) {
+			fmt.Fprintf(a.s.Err, "%s: %s (%s)\n", c.Name, wizard.LegacyNote, a.command("migrate "+c.Name, ws))
+		}
+	}
+}
+
+// fieldHelp is a field flag's help as every command declaring it says it.
+func fieldHelp(flag string) string {
+	in, _ := wizard.InputOf(flag)
+	return inputUsage(in)
+}
+
+// confirmLine asks a yes/no question on stderr and reads the answer line:
+// y or yes (any case) is yes, anything else no.
+func (a *app) confirmLine(question string) (bool, error) {
+	fmt.Fprintf(a.s.Err, "%s [y/N] ", question)
+	line, err := a.prompter().line("")
+	if err != nil {
+		return false, err
+	}
+	l := strings.ToLower(line)
+	return l == "y" || l == "yes", nil
+}

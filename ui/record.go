@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/amlaks/amlaks/rules"
+	"github.com/amlaks/amlaks/wizard"
+)
+
+// A name with an unfinished current-path operation (wizard.Record): the
+// wizard offers to continue it, or to discard it and what it made.
+
+type (
+	// recordMsg is the look-up of a record for the name just answered.
+	recordMsg struct {
+		name string
+		rec  wizard.Record
+		plan *wizard.Plan // the record's plan, its certificate read
+		ok   bool
+		err  error
+	}
+	// discardedMsg ends the discard of a record.
+	discardedMsg struct {
+		name, said string
+		err        error
+	}
+)
+
+// lookRecord looks for the unfinished operation of name in the plan's
+// workspace (off the Update loop: it reads a file).
+func (m *Model) lookRecord(name string) tea.Cmd {
+	recs := m.guard.Records()
+	p := m.plan.View()
+	ctx := m.ctx
+	return func() tea.Msg {
+		rec, ok, err := recs.Find(ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, name)
+		msg := recordMsg{name: name, rec: rec, ok: ok, err: err}
+		if ok {
+			msg.plan = rec.RebuildPlan()
+			msg.err = msg.plan.LoadTLSFilesContext(ctx)
+		}
+		return msg
+	}
+}
+
+// onRecord offers to continue the record found, or to discard it; without
+// one the wizard goes on.
+func (m *Model) onRecord(msg recordMsg) tea.Cmd {
+	if msg.name != m.plan.Name {
+		return nil // answered again since
+	}
+	if msg.err != nil {
+		m.flash = "the unfinished operation of " + msg.name + " cannot be read: " + msg.err.Error()
+	}
+	if !msg.ok || msg.err != nil {
+		return m.advance()
+	}
+	rec := msg.rec
+	left := make([]string, 0, len(rec.Phases))
+	for _, k := range rec.Remaining() {
+		left = append(left, wizard.PhaseWords(k))
+	}
+	desc := fmt.Sprintf("The %s of %s in %s (cluster %s), started %s, is unfinished: %s not done yet. Continue it (with the answers it was started with), or discard it?",
+		rec.Mode, msg.name, rec.Workspace, rec.Cluster.Name, rec.Started.Local().Format("2006-01-02 15:04"), rules.JoinAnd(left))
+	d := newDialog("Continue the unfinished "+string(rec.Mode)+"?", desc, "Continue it", "Discard it…", true, nil, nil)
+	d.onYesRouter = func(mm *Model) tea.Cmd {
+		mm.plan = msg.plan
+		return mm.submit()
+	}
+	d.onNoRouter = func(mm *Model) tea.Cmd { return mm.askDiscard(rec) }
+	return m.open(d)
+}
+
+// askDiscard confirms the discard (default no: back to the name).
+func (m *Model) askDiscard(rec wizard.Record) tea.Cmd {
+	what := "the compute " + rec.Name + " if it exists"
+	if rec.Cluster.Made {
+		what += ", and the AKS cluster " + rec.Cluster.Name + " made for it (unless another compute uses it)"
+	}
+	d := newDialog("Discard the unfinished "+string(rec.Mode)+" of "+rec.Name+"?",
+		"Discarding deletes "+what+", then forgets the operation.", "Discard", "Back", false, nil, nil)
+	d.onYesRouter = func(mm *Model) tea.Cmd { return mm.discardCmd(rec) }
+	return m.open(d)
+}
+
+// discardCmd deletes what the record made, then the record.
+func (m *Model) discardCmd(rec wizard.Record) tea.Cmd {
+	ctx, c, recs := m.ctx, m.cloud, m.guard.Records()
+	m.flash = "discarding the unfinished " + string(rec.Mode) + " of " + rec.Name + "…"
+	return func() tea.Msg {
+		said, err := discard(ctx, c, recs, rec)
+		return discardedMsg{name: rec.Name, said: said, err: err}
+	}
+}
+
+// discard detaches the record's compute, deletes the cluster it made when
+// nothing else is attached to it, and removes the record.
+func discard(ctx context.Context, c wizard.Cloud, recs *wizard.Records, rec wizard.Record) (string, error) {
+	var said []string
+	drain := func(op wizard.Operation) error {
+		var last wizard.Progress
+		for pr := range c.Follow(ctx, op, 0) {
+			last = pr
+		}
+		if !last.Done {
+			return ctx.Err()
+		}
+		return last.Err
+	}
+	ws := rec.Ref()
+	if _, err := c.Compute(ctx, ws, rec.Name); err == nil {
+		op, err := c.Detach(ctx, ws, rec.Name)
+		if err == nil {
+			err = drain(op)
+		}
+		if err != nil {
+			return "", err
+		}
+		said = append(said, "compute "+rec.Name+" detached")
+	} else if !errors.Is(err, wizard.ErrNotFound) {
+		return "", err
+	}
+	if rec.Cluster.Made && rec.Cluster.ID != "" {
+		cl, err := c.Cluster(ctx, rec.Cluster.ID)
+		switch {
+		case errors.Is(err, wizard.ErrNotFound):
+		case err != nil:
+			return strings.Join(said, "; "), err
+		case !strings.EqualFold(cl.Tags[wizard.TagCompute], rec.Workspace+"/"+rec.Name):
+			said = append(said, "cluster "+cl.Name+" kept: it was not made for "+rec.Name)
+		default:
+			others, err := wizard.AttachedAs(ctx, c, rec.Subscription, cl.ID)
+			if err != nil {
+				return strings.Join(said, "; "), err
+			}
+			if len(others) > 0 {
+				said = append(said, "cluster "+cl.Name+" kept: "+strings.Join(others, ", ")+" uses it")
+				break
+			}
+			op, err := c.DeleteCluster(ctx, cl.ID)
+			if err == nil {
+				err = drain(op)
+			}
+			if err != nil {
+				return strings.Join(said, "; "), err
+			}
+			said = append(said, "cluster "+cl.Name+" deleted")
+		}
+	}
+	if err := recs.Remove(ws, rec.Name); err != nil {
+		return strings.Join(said, "; "), err
+	}
+	said = append(said, "the operation forgotten")
+	return strings.Join(said, "; "), nil
+}
+
+func (m *Model) onDiscarded(msg discardedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.flash = "could not discard the unfinished operation of " + msg.name + ": " + msg.err.Error()
+		return nil
+	}
+	m.flash = "discarded: " + msg.said
+	if s, ok := m.screens[wizard.StepName].(*nameScreen); ok {
+		s.forget(m.common())
+	}
+	return m.fetchComputes(true)
+}

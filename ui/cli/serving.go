@@ -97,7 +97,8 @@ and its AKS cluster (state, power, Kubernetes version still supported), the Azur
 (state and settings: inference, router HA against the nodes, plain HTTP, GPU), and, through
 AKS's run command (kubectl get only), what the cluster itself reports: the extension's
 healthcheck codes (each with its meaning and fix), the compute's namespace, the instance
-types against the nodes, and a legacy v1 router (azureml-fe) left in the cluster.
+types against the nodes, and the v1 router (azureml-fe): on a legacy AKS compute which of its
+eight objects and live v1 services are there, on a Kubernetes compute's cluster what is left of it.
 
 Findings are Block, Warn or Info. It exits 0 without a Block, 1 with one.`,
 		Example: "  amlaks doctor k8s-prod -w mlw-prod\n  amlaks doctor k8s-prod -w mlw-prod -o json",

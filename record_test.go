@@ -237,3 +237,50 @@ func TestFaultMatrixCurrentPath(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusSaysTheChosenNamespace: a create with --namespace ml-team is
+// reported in ml-team by `status NAME` (text and -o json), also when it
+// stopped before its attach and its record was lost: the cluster's
+// amlaks-namespace tag carries the answer, so status shows it and the
+// re-run attaches there (never "default"); a --namespace that disagrees
+// with the tag is a Block naming both.
+func TestStatusSaysTheChosenNamespace(t *testing.T) {
+	state := demoEnv(t)
+	create := []string{"--demo", "create", "-w", "mlw-prod", "--purpose", "dev-test", "--nodes", "1", "--allow-insecure-connections", "--namespace", "ml-team", "--yes"}
+	inNamespace := func(name string) {
+		t.Helper()
+		s := runArgs(t, "", "--demo", "status", name, "-w", "mlw-prod")
+		if s.code != 0 || !strings.Contains(s.out, "ml-team") || strings.Contains(s.out, "default") {
+			t.Fatalf("status %s (text) does not say ml-team:\n%s", name, s)
+		}
+		j := runArgs(t, "", "--demo", "status", name, "-w", "mlw-prod", "-o", "json")
+		if m := mustJSON(t, j.out); j.code != 0 || m["namespace"] != "ml-team" {
+			t.Fatalf("status %s -o json: namespace %v\n%s", name, m["namespace"], j)
+		}
+	}
+	if r := runArgs(t, "", append(create, "-n", "k8s-ns1")...); r.code != 0 {
+		t.Fatalf("create:\n%s", r)
+	}
+	inNamespace("k8s-ns1")
+
+	t.Setenv("AMLAKS_SIM_FAULTS", "slow=extension:20")
+	if r := runArgs(t, "", append(create, "-n", "k8s-ns2", "--timeout", "300ms")...); r.code != 3 {
+		t.Fatalf("stopped create:\n%s", r)
+	}
+	t.Setenv("AMLAKS_SIM_FAULTS", "")
+	for _, f := range records(t, state) {
+		os.Remove(f)
+	}
+	s := runArgs(t, "", "--demo", "status", "k8s-ns2", "-w", "mlw-prod")
+	if !strings.Contains(s.out, "namespace ml-team") || strings.Contains(s.out, "namespace default") {
+		t.Fatalf("status of the unfinished create (record lost):\n%s", s)
+	}
+	rerun := []string{"--demo", "create", "-w", "mlw-prod", "-n", "k8s-ns2", "--yes", "--allow-insecure-connections"}
+	if b := runArgs(t, "", append(rerun, "--namespace", "other")...); b.code != 2 || !strings.Contains(b.err, `namespace: "other" now`) || !strings.Contains(b.err, `"ml-team"`) {
+		t.Fatalf("a disagreeing --namespace:\n%s", b)
+	}
+	if r := runArgs(t, "", rerun...); r.code != 0 {
+		t.Fatalf("re-run:\n%s", r)
+	}
+	inNamespace("k8s-ns2")
+}

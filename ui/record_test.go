@@ -52,3 +52,87 @@ func TestDiscardDeletesWhatTheRecordMade(t *testing.T) {
 		t.Fatal("the record is kept")
 	}
 }
+
+// stoppedCreate leaves the record of a Kubernetes create of name stopped
+// in its extension phase (the fake cloud), in a fresh record directory.
+func stoppedCreate(t *testing.T, c *wizardtest.Cloud, name string) *wizard.Guard {
+	t.Helper()
+	p := wizard.NewPlan(wizard.ModeCreate)
+	p.Subscription = wizardtest.Sub
+	p.Workspace = wizardtest.WS
+	p.Name, p.AllowInsecure = name, true
+	if _, err := wizard.Resolve(t.Context(), c, p); err != nil {
+		t.Fatal(err)
+	}
+	g := &wizard.Guard{LockDir: t.TempDir(), RecordDir: t.TempDir()}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c.PhaseProgress = map[wizard.OpKind][]string{wizard.OpExtension: {"Creating"}}
+	c.StopAfter = func(op wizard.Operation, _ string) bool {
+		if op.Kind == wizard.OpExtension {
+			cancel()
+			return true
+		}
+		return false
+	}
+	if _, err := wizard.RunPhases(ctx, c, p, g, time.Millisecond, nil); err == nil {
+		t.Fatal("the run was not stopped")
+	}
+	c.StopAfter, c.PhaseProgress = nil, nil
+	return g
+}
+
+// givenName is `amlaks create -w mlw-prod -n NAME` opening the wizard.
+func givenName(name string) *wizard.Plan {
+	p := wizard.NewPlan(wizard.ModeCreate)
+	p.Mark(wizard.FMode, wizard.Flag)
+	p.Workspace.Name = "mlw-prod"
+	p.Mark(wizard.FWorkspace, wizard.Flag)
+	p.Mark(wizard.FComputeType, wizard.Flag) // Kubernetes, not the driver's AKS
+	p.Name = name
+	p.Mark(wizard.FName, wizard.Flag)
+	return p
+}
+
+// With -n NAME given at launch, an unfinished create of that name is
+// offered at once, before any step is asked again: Continue finishes it
+// on its own cluster (one compute, no second cluster); Discard it… deletes
+// what it made, forgets it, and the wizard goes on with the name.
+func TestGivenNameOffersTheUnfinishedRecord(t *testing.T) {
+	t.Run("continue", func(t *testing.T) {
+		d := newDriver(t, func(o *Options) {
+			c := o.Cloud.(*wizardtest.Cloud)
+			o.Guard = stoppedCreate(t, c, "k8s-given")
+			o.Plan = givenName("k8s-given")
+		})
+		d.wantScreen("Continue the unfinished create?", "The create of k8s-given in mlw-prod", "is unfinished:")
+		if d.step() != wizard.StepWorkspace && d.step() != wizard.StepMode {
+			t.Fatalf("the offer comes after a step was asked again: at %s", d.step())
+		}
+		d.press("enter")
+		d.wantStep(wizard.StepSubmit)
+		d.wantScreen("✓ Created k8s-given")
+		if _, ok, _ := d.m.guard.Records().Load(t.Context(), wizardtest.WS.WorkspaceRef, "k8s-given"); ok {
+			t.Fatal("the record is kept after the create finished")
+		}
+		if _, err := d.cloud.Compute(t.Context(), wizardtest.WS.WorkspaceRef, "k8s-given"); err != nil {
+			t.Fatalf("no compute: %v", err)
+		}
+	})
+	t.Run("discard", func(t *testing.T) {
+		d := newDriver(t, func(o *Options) {
+			c := o.Cloud.(*wizardtest.Cloud)
+			o.Guard = stoppedCreate(t, c, "k8s-given")
+			o.Plan = givenName("k8s-given")
+		})
+		d.wantScreen("Continue the unfinished create?")
+		d.press("n")
+		d.wantScreen("Discard the unfinished create of k8s-given?")
+		d.press("y")
+		d.wantScreen("discarded:", "cluster k8s-given deleted")
+		if _, ok, _ := d.m.guard.Records().Load(t.Context(), wizardtest.WS.WorkspaceRef, "k8s-given"); ok {
+			t.Fatal("the record is kept after the discard")
+		}
+		d.wantStep(wizard.StepPurpose)
+	})
+}

@@ -136,3 +136,35 @@ func TestGivenNameOffersTheUnfinishedRecord(t *testing.T) {
 		d.wantStep(wizard.StepPurpose)
 	})
 }
+
+// TestListShowsAndContinuesUnfinished: a create stopped before its attach
+// is not in Azure's list, yet the wizard's list shows it as a row of its
+// own ("Unfinished", what is next, Enter continues); v, h and d say it is
+// unfinished; Enter on it finishes the create on its own cluster.
+func TestListShowsAndContinuesUnfinished(t *testing.T) {
+	d := newDriver(t, func(o *Options) {
+		o.Guard = stoppedCreate(t, o.Cloud.(*wizardtest.Cloud), "k8s-unf")
+	})
+	d.pickWorkspace()
+	d.press("down", "down", "down", "enter")
+	d.wantStep(wizard.StepList)
+	d.wantScreen("k8s-unf", "Unfinished", "cpu-cluster")
+	d.press("end")
+	d.wantScreen("unfinished create: extension phase next — Enter/`amlaks status k8s-unf` continues")
+	d.press("d")
+	d.wantScreen("k8s-unf is an unfinished create: extension phase next: Enter continues it")
+	if _, err := d.cloud.Compute(t.Context(), wizardtest.WS.WorkspaceRef, "k8s-unf"); err == nil {
+		t.Fatal("the compute exists before the continue")
+	}
+	d.press("enter")
+	d.wantScreen("✓ Created k8s-unf")
+	if _, err := d.cloud.Compute(t.Context(), wizardtest.WS.WorkspaceRef, "k8s-unf"); err != nil {
+		t.Fatalf("no compute after the continue: %v", err)
+	}
+	if rs, _ := d.m.guard.Records().InWorkspace(t.Context(), wizardtest.WS.WorkspaceRef); len(rs) != 0 {
+		t.Fatalf("records left: %v", rs)
+	}
+	d.press("enter")
+	d.wantStep(wizard.StepList)
+	d.wantNoScreen("Unfinished")
+}

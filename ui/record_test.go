@@ -15,28 +15,9 @@ import (
 // the record; the words say what was done.
 func TestDiscardDeletesWhatTheRecordMade(t *testing.T) {
 	c := wizardtest.New()
+	g := stoppedCreate(t, c, "k8s-disc")
 	p := wizard.NewPlan(wizard.ModeCreate)
-	p.Subscription = wizardtest.Sub
-	p.Workspace = wizardtest.WS
-	p.Name, p.AllowInsecure = "k8s-disc", true
-	if _, err := wizard.Resolve(t.Context(), c, p); err != nil {
-		t.Fatal(err)
-	}
-	g := &wizard.Guard{LockDir: t.TempDir(), RecordDir: t.TempDir()}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	c.PhaseProgress = map[wizard.OpKind][]string{wizard.OpExtension: {"Creating"}}
-	c.StopAfter = func(op wizard.Operation, _ string) bool {
-		if op.Kind == wizard.OpExtension {
-			cancel()
-			return true
-		}
-		return false
-	}
-	if _, err := wizard.RunPhases(ctx, c, p, g, time.Millisecond, nil); err == nil {
-		t.Fatal("the run was not stopped")
-	}
-	c.StopAfter = nil
+	p.Subscription, p.Workspace = wizardtest.Sub, wizardtest.WS
 	rec, ok, err := g.Records().Load(t.Context(), p.WorkspaceRef(), "k8s-disc")
 	if err != nil || !ok {
 		t.Fatalf("no record: %v", err)

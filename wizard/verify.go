@@ -60,6 +60,38 @@ type ScoreResult struct {
 // TagVerify marks the smoke test's endpoints with the compute they test.
 const TagVerify = "amlaks-verify"
 
+// TagVerifyKept marks a smoke test's endpoint kept on purpose (--keep):
+// status leaves it; the next verify replaces it.
+const TagVerifyKept = "amlaks-verify-kept"
+
+// RemoveVerifyLeftovers deletes the endpoints an earlier smoke test of
+// compute name left in ws (tagged TagVerify=name), the kept ones too
+// unless leaveKept. It returns the names removed; a stop (ctx done) while
+// one is being deleted is a *VerifyError saying what exists.
+func RemoveVerifyLeftovers(ctx context.Context, c Cloud, ref WorkspaceRef, name string, leaveKept bool, on func(VerifyStep)) ([]string, error) {
+	eps, err := c.Endpoints(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range eps {
+		if e.Tags[TagVerify] != name || e.State == "Deleting" || (leaveKept && e.Tags[TagVerifyKept] == "true") {
+			continue
+		}
+		on(VerifyStep{Step: "leftover", State: "removing " + e.Name + " left by an earlier verify"})
+		if err := c.DeleteEndpoint(ctx, ref, e.Name, func(string) {}); err != nil {
+			if ctx.Err() != nil {
+				return removed, &VerifyError{Step: "leftover", Meaning: verifyStopped, Err: err,
+					Exists: "endpoint " + e.Name + ", being deleted (tagged " + TagVerify + "=" + name + ": the next amlaks verify " + name + " removes it if it is still there)",
+					Fix:    "re-run amlaks verify " + name + " to finish and clean up"}
+			}
+			return removed, err
+		}
+		removed = append(removed, e.Name)
+	}
+	return removed, nil
+}
+
 // SmokeImage answers any method on any path with 200 (traefik/whoami's
 // README: "/ Returns the whoami information"), port 80; it needs no
 // model and no scoring script.
@@ -139,6 +171,16 @@ func (e *VerifyError) Lines(name string) []string {
 	return out
 }
 
+// verifyTags are the smoke test endpoint's tags: the compute it tests,
+// and whether it is kept on purpose.
+func verifyTags(name string, keep bool) map[string]string {
+	t := map[string]string{TagVerify: name, TagCreatedBy: "amlaks"}
+	if keep {
+		t[TagVerifyKept] = "true"
+	}
+	return t
+}
+
 // LegacyComputeMeaning is verify's reason on an AKS compute.
 const LegacyComputeMeaning = "v2 endpoints cannot use a legacy AKS compute"
 
@@ -165,27 +207,14 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	if cp.State != "Succeeded" {
 		return rep, &VerifyError{Step: "compute", Meaning: fmt.Sprintf("compute %s is %s", name, cp.State), Fix: "wait for it (amlaks status " + name + ") or attach it again"}
 	}
-	// leftovers of a stopped run on this compute
-	eps, err := c.Endpoints(ctx, ref)
-	if err != nil {
-		return rep, err
-	}
 	// stopped is the error of a run its caller ended (Ctrl+C): what
 	// exists now, and that the next verify removes it
 	stopped := func(step, exists string, err error) (VerifyReport, error) {
 		return rep, &VerifyError{Step: step, Meaning: verifyStopped, Exists: exists, Fix: "re-run amlaks verify " + name + " to finish and clean up", Err: err}
 	}
-	for _, e := range eps {
-		if e.Tags[TagVerify] == name && e.State != "Deleting" {
-			on(VerifyStep{Step: "leftover", State: "removing " + e.Name + " left by an earlier verify"})
-			if err := c.DeleteEndpoint(ctx, ref, e.Name, func(string) {}); err != nil {
-				if ctx.Err() != nil {
-					return stopped("leftover", "endpoint "+e.Name+", being deleted (tagged "+TagVerify+"="+name+": the next amlaks verify "+name+" removes it if it is still there)", err)
-				}
-				return rep, err
-			}
-			rep.Removed = append(rep.Removed, e.Name)
-		}
+	// leftovers of a stopped run on this compute (and a kept one)
+	if rep.Removed, err = RemoveVerifyLeftovers(ctx, c, ref, name, false, on); err != nil {
+		return rep, err
 	}
 	on(VerifyStep{Step: "environment", State: SmokeEnvironment.Image})
 	envID, err := c.PutEnvironment(ctx, ref, SmokeEnvironment)
@@ -220,7 +249,7 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	}
 	on(VerifyStep{Step: "endpoint", State: "creating " + rep.Endpoint})
 	ep, err := c.CreateEndpoint(ctx, ref, EndpointSpec{Name: rep.Endpoint, Location: ws.Region, ComputeID: cp.ID,
-		Description: "amlaks verify: smoke test of " + name, Tags: map[string]string{TagVerify: name, TagCreatedBy: "amlaks"}},
+		Description: "amlaks verify: smoke test of " + name, Tags: verifyTags(name, opt.Keep)},
 		func(st string) { on(VerifyStep{Step: "endpoint", State: st}) })
 	if err != nil {
 		return fail("endpoint", err)

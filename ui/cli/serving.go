@@ -147,3 +147,17 @@ func (a *app) computeAndWorkspace(cmd *cobra.Command, arg string) (string, *wiza
 	p, err := a.workspacePlan(cmd)
 	return name, p, err
 }
+
+// removeVerifyLeftovers is status's share of the smoke test: the endpoint
+// a stopped verify of name left behind is removed (one kept with --keep is
+// left), each said on stderr. A failure to look is a note, not status's
+// failure.
+func (a *app) removeVerifyLeftovers(ws wizard.WorkspaceRef, name string) {
+	removed, err := wizard.RemoveVerifyLeftovers(a.ctx, a.sess.Cloud, ws, name, true, func(wizard.VerifyStep) {})
+	for _, e := range removed {
+		fmt.Fprintf(a.s.Err, "removed endpoint %s, left by a stopped amlaks verify %s\n", e, name)
+	}
+	if err != nil && !errors.Is(err, wizard.ErrUnsupported) {
+		fmt.Fprintf(a.s.Err, "note: the leftovers of a stopped amlaks verify %s were not all removed: %v\n", name, err)
+	}
+}

@@ -237,3 +237,95 @@ func TestFaultMatrixCurrentPath(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusSaysTheChosenNamespace: a create with --namespace ml-team is
+// reported in ml-team by `status NAME` (text and -o json), also when it
+// stopped before its attach and its record was lost: the cluster's
+// amlaks-namespace tag carries the answer, so status shows it and the
+// re-run attaches there (never "default"); a --namespace that disagrees
+// with the tag is a Block naming both.
+func TestStatusSaysTheChosenNamespace(t *testing.T) {
+	state := demoEnv(t)
+	create := []string{"--demo", "create", "-w", "mlw-prod", "--purpose", "dev-test", "--nodes", "1", "--allow-insecure-connections", "--namespace", "ml-team", "--yes"}
+	inNamespace := func(name string) {
+		t.Helper()
+		s := runArgs(t, "", "--demo", "status", name, "-w", "mlw-prod")
+		if s.code != 0 || !strings.Contains(s.out, "ml-team") || strings.Contains(s.out, "default") {
+			t.Fatalf("status %s (text) does not say ml-team:\n%s", name, s)
+		}
+		j := runArgs(t, "", "--demo", "status", name, "-w", "mlw-prod", "-o", "json")
+		if m := mustJSON(t, j.out); j.code != 0 || m["namespace"] != "ml-team" {
+			t.Fatalf("status %s -o json: namespace %v\n%s", name, m["namespace"], j)
+		}
+	}
+	if r := runArgs(t, "", append(create, "-n", "k8s-ns1")...); r.code != 0 {
+		t.Fatalf("create:\n%s", r)
+	}
+	inNamespace("k8s-ns1")
+
+	t.Setenv("AMLAKS_SIM_FAULTS", "slow=extension:20")
+	if r := runArgs(t, "", append(create, "-n", "k8s-ns2", "--timeout", "300ms")...); r.code != 3 {
+		t.Fatalf("stopped create:\n%s", r)
+	}
+	t.Setenv("AMLAKS_SIM_FAULTS", "")
+	for _, f := range records(t, state) {
+		os.Remove(f)
+	}
+	s := runArgs(t, "", "--demo", "status", "k8s-ns2", "-w", "mlw-prod")
+	if !strings.Contains(s.out, "namespace ml-team") || strings.Contains(s.out, "namespace default") {
+		t.Fatalf("status of the unfinished create (record lost):\n%s", s)
+	}
+	rerun := []string{"--demo", "create", "-w", "mlw-prod", "-n", "k8s-ns2", "--yes", "--allow-insecure-connections"}
+	if b := runArgs(t, "", append(rerun, "--namespace", "other")...); b.code != 2 || !strings.Contains(b.err, `namespace: "other" now`) || !strings.Contains(b.err, `"ml-team"`) {
+		t.Fatalf("a disagreeing --namespace:\n%s", b)
+	}
+	if r := runArgs(t, "", rerun...); r.code != 0 {
+		t.Fatalf("re-run:\n%s", r)
+	}
+	inNamespace("k8s-ns2")
+}
+
+// TestListShowsUnfinishedCreates: a create stopped before its attach is
+// not in Azure's list; line-mode `list` shows it as an Unfinished row with
+// what is next and the command that continues it; -o json and -o tsv keep
+// stdout to Azure's computes (the README's shape) and say it on stderr;
+// once `status NAME` finished it, it is an ordinary row.
+func TestListShowsUnfinishedCreates(t *testing.T) {
+	demoEnv(t)
+	t.Setenv("AMLAKS_SIM_FAULTS", "slow=extension:20")
+	if r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "k8s-unl", "--purpose", "dev-test", "--nodes", "1",
+		"--allow-insecure-connections", "--yes", "--timeout", "300ms"); r.code != 3 {
+		t.Fatalf("stopped create:\n%s", r)
+	}
+	t.Setenv("AMLAKS_SIM_FAULTS", "")
+	say := "k8s-unl: unfinished create: extension phase next — amlaks --demo status k8s-unl -w mlw-prod -g rg-ml-prod continues it"
+	l := runArgs(t, "", "--demo", "list", "-w", "mlw-prod")
+	if l.code != 0 || !strings.Contains(l.out, say) {
+		t.Fatalf("list (text):\n%s", l)
+	}
+	var row string
+	for _, line := range strings.Split(l.out, "\n") {
+		if strings.HasPrefix(line, "k8s-unl ") {
+			row = line
+		}
+	}
+	if f := strings.Fields(row); len(f) < 4 || f[1] != "Kubernetes" || f[2] != "Unfinished" || f[3] != "dev-test" {
+		t.Fatalf("no Unfinished row for k8s-unl:\n%s", l)
+	}
+	for _, o := range []string{"json", "tsv"} {
+		j := runArgs(t, "", "--demo", "list", "-w", "mlw-prod", "-o", o)
+		if j.code != 0 || strings.Contains(j.out, "k8s-unl") || !strings.Contains(j.err, "k8s-unl is not in Azure's list yet: unfinished create") {
+			t.Fatalf("list -o %s:\n%s", o, j)
+		}
+		if o == "json" {
+			mustJSONArray(t, j.out)
+		}
+	}
+	if s := runArgs(t, "", "--demo", "status", "k8s-unl", "-w", "mlw-prod"); s.code != 0 {
+		t.Fatalf("status:\n%s", s)
+	}
+	l = runArgs(t, "", "--demo", "list", "-w", "mlw-prod")
+	if strings.Contains(l.out, "Unfinished") || strings.Contains(l.out, "unfinished") || !strings.Contains(l.out, "k8s-unl ") {
+		t.Fatalf("list after the continue:\n%s", l)
+	}
+}

@@ -72,6 +72,24 @@ func (m *Model) checkClusterDelete(c wizard.Compute) tea.Cmd {
 	}
 }
 
+// unfinishedMsg is the unfinished records of the workspace (the list's
+// rows for the creates and attaches Azure does not list yet).
+type unfinishedMsg struct {
+	ws   string
+	recs []wizard.Record
+	err  error
+}
+
+// unfinished reads the workspace's unfinished records (a directory read,
+// off the event loop).
+func (m *Model) unfinished() tea.Cmd {
+	ctx, recs, ws := m.ctx, m.guard.Records(), m.plan.WorkspaceRef()
+	return func() tea.Msg {
+		rs, err := recs.InWorkspace(ctx, ws)
+		return unfinishedMsg{ws: ws.Name, recs: rs, err: err}
+	}
+}
+
 // verifyDoneMsg is the end of a smoke test started from a screen.
 type verifyDoneMsg struct {
 	name string

@@ -85,6 +85,7 @@ type calls interface {
 	detachDeleting(c wizard.Compute) tea.Cmd
 	detachGone(c wizard.Compute) tea.Cmd
 	checkClusterDelete(c wizard.Compute) tea.Cmd
+	unfinished() tea.Cmd
 	verify(name string) tea.Cmd
 	doctor(name string) tea.Cmd
 	planMigration(req int, legacy string) tea.Cmd

@@ -53,6 +53,9 @@ type Model struct {
 	// list, or trusted from a flag); wsResolved once the workspace is.
 	subResolved bool
 	wsResolved  bool
+	// recordLooked is the workspace/name whose unfinished operation was
+	// looked for when the name was given at launch (lookGivenRecord).
+	recordLooked string
 
 	debounce time.Duration
 	now      func() time.Time

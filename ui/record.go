@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -48,6 +49,37 @@ func (m *Model) lookRecord(name string) tea.Cmd {
 	}
 }
 
+// recordable: p is a current-path create or attach, which keeps a record.
+func recordable(p *wizard.Plan) bool {
+	return p.Kubernetes() && (p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach)
+}
+
+// lookGivenRecord looks for the unfinished operation of a name given at
+// launch (-n, or the environment), once per workspace and name, as soon
+// as the wizard moves on past the mode step (to next) with the workspace
+// known: the offer to continue comes before the user answers the steps
+// again, as it does when the name is typed. nil when there is nothing to
+// look for.
+func (m *Model) lookGivenRecord(next wizard.StepID) tea.Cmd {
+	p := m.plan
+	if !recordable(p) || m.guard.Records() == nil || p.Name == "" || p.Workspace.Name == "" {
+		return nil
+	}
+	if src := p.From(wizard.FName); src != wizard.Flag && src != wizard.Env {
+		return nil
+	}
+	flow := wizard.FlowFor(p)
+	if slices.Index(flow, next) <= slices.Index(flow, wizard.StepMode) {
+		return nil
+	}
+	key := strings.ToLower(p.Subscription + "/" + p.Workspace.ResourceGroup + "/" + p.Workspace.Name + "/" + p.Name)
+	if m.recordLooked == key {
+		return nil
+	}
+	m.recordLooked = key
+	return m.lookRecord(p.Name)
+}
+
 // onRecord offers to continue the record found, or to discard it; without
 // one the wizard goes on.
 func (m *Model) onRecord(msg recordMsg) tea.Cmd {
@@ -85,6 +117,10 @@ func (m *Model) askDiscard(rec wizard.Record) tea.Cmd {
 	d := newDialog("Discard the unfinished "+string(rec.Mode)+" of "+rec.Name+"?",
 		"Discarding deletes "+what+", then forgets the operation.", "Discard", "Back", false, nil, nil)
 	d.onYesRouter = func(mm *Model) tea.Cmd { return mm.discardCmd(rec) }
+	d.onNoRouter = func(mm *Model) tea.Cmd {
+		mm.recordLooked = "" // a name given at launch: offered again on the way on
+		return nil
+	}
 	return m.open(d)
 }
 
@@ -164,9 +200,13 @@ func (m *Model) onDiscarded(msg discardedMsg) tea.Cmd {
 		m.flash = "could not discard the unfinished operation of " + msg.name + ": " + msg.err.Error()
 		return nil
 	}
-	m.flash = "discarded: " + msg.said
 	if s, ok := m.screens[wizard.StepName].(*nameScreen); ok {
 		s.forget(m.common())
 	}
-	return m.fetchComputes(true)
+	var next tea.Cmd
+	if m.step != wizard.StepName {
+		next = m.advance() // the name was given at launch: on with it
+	}
+	m.flash = "discarded: " + msg.said
+	return tea.Batch(m.fetchComputes(true), next)
 }

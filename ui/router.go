@@ -128,6 +128,9 @@ func (m *Model) advance() tea.Cmd {
 	if n == "" {
 		return nil
 	}
+	if cmd := m.lookGivenRecord(n); cmd != nil {
+		return cmd
+	}
 	return m.goTo(n)
 }
 
@@ -319,7 +322,7 @@ func (m *Model) onAnswer(a answerMsg) tea.Cmd {
 	case wizard.FTLS:
 		wizard.DecideInsecure(p)
 	case wizard.FName:
-		if p.Kubernetes() && (p.Mode == wizard.ModeCreate || p.Mode == wizard.ModeAttach) && m.guard.Records() != nil {
+		if recordable(p) && m.guard.Records() != nil {
 			// an unfinished operation of this name is offered first
 			return tea.Batch(append(cmds, m.lookRecord(p.Name))...)
 		}

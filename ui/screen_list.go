@@ -21,6 +21,9 @@ type listScreen struct {
 	p     *picker
 	last  string
 	comps []wizard.Compute
+	// recs are this machine's unfinished records of the workspace; unf
+	// those Azure does not list (rows after comps: Enter or s continues)
+	recs, unf []wizard.Record
 	// what v (smoke test) or h (doctor) found, or is doing, for a compute
 	running, result string
 }
@@ -41,18 +44,19 @@ func newListScreen() screen {
 
 func (s *listScreen) enter(m *common) tea.Cmd {
 	s.sync(m)
-	return m.calls.fetchComputes(true)
+	return tea.Batch(m.calls.fetchComputes(true), m.calls.unfinished())
 }
 
 func (s *listScreen) sync(m *common) {
 	cs, sl := m.data.computesData()
-	sig := slotSig(sl)
+	sig := slotSig(sl) + "/" + strconv.Itoa(len(s.recs))
 	if sig == s.last {
 		return
 	}
 	s.last = sig
 	s.comps = cs
-	rows := make([]row, len(cs))
+	s.unf = wizard.NotListed(s.recs, cs)
+	rows := make([]row, len(cs), len(cs)+len(s.unf))
 	for i, c := range cs {
 		purpose, nodes, vcpus, cluster := "", "", "", ""
 		if c.Purpose != "" {
@@ -83,6 +87,18 @@ func (s *listScreen) sync(m *common) {
 		rows[i] = row{Cells: []string{c.Name, typ, c.State, purpose, nodes, vcpus, cluster},
 			Num: []float64{0, 0, 0, 0, float64(c.Nodes), float64(c.VCPUs)}, Filter: c.Name, Style: style}
 	}
+	for _, r := range s.unf {
+		q := r.RebuildPlan()
+		purpose, nodes := "", ""
+		if q.Purpose != "" {
+			purpose = q.Purpose.Label()
+		}
+		if q.Nodes > 0 && r.Cluster.Made {
+			nodes = strconv.Itoa(q.Nodes)
+		}
+		rows = append(rows, row{Cells: []string{r.Name, string(q.ComputeType), "Unfinished", purpose, nodes, "", r.Cluster.Name},
+			Num: []float64{0, 0, 0, 0, float64(q.Nodes), 0}, Filter: r.Name, Style: 2})
+	}
 	s.p.setRows(rows)
 }
 
@@ -94,9 +110,27 @@ func (s *listScreen) selected() (wizard.Compute, bool) {
 	return s.comps[i], true
 }
 
+// selectedRecord is the unfinished record on the cursor's row, if any.
+func (s *listScreen) selectedRecord() (wizard.Record, bool) {
+	i := s.p.selected() - len(s.comps)
+	if i < 0 || i >= len(s.unf) {
+		return wizard.Record{}, false
+	}
+	return s.unf[i], true
+}
+
 func (s *listScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	s.sync(m)
 	switch msg := msg.(type) {
+	case unfinishedMsg:
+		if msg.err != nil {
+			m.nav.Flash("the unfinished operations of this machine cannot be read: " + msg.err.Error())
+		}
+		if strings.EqualFold(msg.ws, m.Plan().Workspace.Name) {
+			s.recs, s.last = msg.recs, ""
+			s.sync(m)
+		}
+		return nil
 	case verifyDoneMsg:
 		s.running, s.result = "", verifyText(m, msg)
 		return nil
@@ -121,6 +155,18 @@ func (s *listScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return nil
+	}
+	if r, ok := s.selectedRecord(); ok {
+		// a create or attach Azure does not list yet: Enter or s continues
+		// it (as `amlaks status NAME` does); there is nothing to test,
+		// diagnose or detach
+		switch {
+		case key.Matches(k, m.keys.Status), k.String() == "enter":
+			return m.nav.resume(r.Name)
+		case key.Matches(k, m.keys.Verify), key.Matches(k, m.keys.Doctor), key.Matches(k, m.keys.Detach):
+			m.nav.Flash(r.Name + " is an " + r.Next() + ": Enter continues it")
+			return nil
+		}
 	}
 	switch {
 	case key.Matches(k, m.keys.Verify), key.Matches(k, m.keys.Doctor):
@@ -175,6 +221,10 @@ func (s *listScreen) update(m *common, msg tea.Msg) tea.Cmd {
 func (s *listScreen) view(m *common, w, h int) string {
 	st := m.st
 	var det string
+	if r, ok := s.selectedRecord(); ok {
+		det = wrap(st.Header.Render(r.Name)+" "+st.Warn.Render(r.Next()+" — Enter/`amlaks status "+r.Name+"` continues")+
+			" "+st.Muted.Render("(cluster "+nonEmpty(r.Cluster.Name, "not chosen")+")"), w)
+	}
 	if c, ok := s.selected(); ok {
 		var parts []string
 		switch {

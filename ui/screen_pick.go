@@ -94,7 +94,10 @@ func (s *pickScreen) needs(m *common) []need {
 	return []need{s.need(m)}
 }
 
-func slotSig(sl *slot) string { return fmt.Sprintf("%p/%d/%v", sl, sl.req, sl.ok) }
+// slotSig changes whenever the slot's answer may have: a screen that
+// synced while a forced reload was loading (same req, old value) syncs
+// again when it lands.
+func slotSig(sl *slot) string { return fmt.Sprintf("%p/%d/%v/%v", sl, sl.req, sl.ok, sl.loading) }
 
 func newSubscriptionScreen() screen {
 	return &pickScreen{

@@ -74,6 +74,15 @@ func ClusterMadeFor(cl Cluster, ws, compute string) bool {
 	return cl.Tags[TagCreatedBy] == "amlaks" && ws != "" && compute != "" && strings.EqualFold(cl.Tags[TagCompute], ws+"/"+compute)
 }
 
+// TaggedNamespace is the namespace a create chose for the compute cl was
+// made for (its amlaks-namespace tag; "default" without one).
+func TaggedNamespace(cl Cluster) string {
+	if ns := cl.Tags[TagNamespace]; ns != "" {
+		return ns
+	}
+	return "default"
+}
+
 // ClusterMadeByAmlaks reports whether cl carries created-by=amlaks.
 func ClusterMadeByAmlaks(cl Cluster) bool { return cl.Tags[TagCreatedBy] == "amlaks" }
 

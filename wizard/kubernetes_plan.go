@@ -22,6 +22,12 @@ const Legacy = "AKS compute is the legacy v1 path: Azure ML SDK v1 support ended
 // a create that stopped before the attach.
 const TagCompute = "amlaks-compute"
 
+// TagNamespace carries the namespace a Kubernetes create chose for its
+// compute (set when it is not "default"), so the re-run or `status NAME`
+// of a create whose record is lost attaches in the namespace chosen, not
+// in "default" (TaggedNamespace).
+const TagNamespace = "amlaks-namespace"
+
 // Kubernetes reports whether the plan makes a Kubernetes compute: the core,
 // unless the plan says AKS (the legacy variant).
 func (p Plan) Kubernetes() bool { return p.ComputeType != ComputeAKS }
@@ -220,6 +226,9 @@ func (p Plan) ClusterSpec() ClusterSpec {
 	s := ClusterSpec{SubscriptionID: sub, ResourceGroup: p.NewClusterGroup(), Name: p.NewClusterName(), Location: p.Region,
 		DNSPrefix: rules.DNSPrefix(p.NewClusterName()), KubernetesVersion: p.KubernetesVersion, VMSize: p.VMSize, Nodes: p.Nodes,
 		APIAccess: p.APIAccess, Tags: map[string]string{TagCreatedBy: "amlaks", TagCompute: p.Workspace.Name + "/" + p.Name}, LTS: p.LTS}
+	if ns := p.namespaceOf(); ns != "default" {
+		s.Tags[TagNamespace] = ns
+	}
 	if p.APIAccess == APIAuthorized {
 		s.AuthorizedRanges = append([]string(nil), p.AuthorizedRanges...)
 	}

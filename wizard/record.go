@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -197,30 +198,12 @@ func (s *Records) read(ctx context.Context, path string) (Record, bool, error) {
 // how an entry point that has only the names finds the operation. Two
 // matches (same workspace name in two groups) are an error naming both.
 func (s *Records) Find(ctx context.Context, sub, rg, ws, name string) (Record, bool, error) {
-	if !s.enabled() || ws == "" || name == "" {
+	if name == "" {
 		return Record{}, false, nil
 	}
-	ents, err := os.ReadDir(s.Dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Record{}, false, nil
-	}
+	found, err := s.scan(ctx, sub, rg, ws, name)
 	if err != nil {
 		return Record{}, false, err
-	}
-	var found []Record
-	for _, e := range ents {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), "_"+files.CleanName(ws)+"_"+files.CleanName(name)+".json") {
-			continue
-		}
-		r, ok, err := s.read(ctx, filepath.Join(s.Dir, e.Name()))
-		if err != nil || !ok {
-			continue
-		}
-		if !strings.EqualFold(r.Workspace, ws) || !strings.EqualFold(r.Name, name) ||
-			sub != "" && !strings.EqualFold(r.Subscription, sub) || rg != "" && !strings.EqualFold(r.ResourceGroup, rg) {
-			continue
-		}
-		found = append(found, r)
 	}
 	switch len(found) {
 	case 0:
@@ -231,6 +214,73 @@ func (s *Records) Find(ctx context.Context, sub, rg, ws, name string) (Record, b
 	return Record{}, false, &Error{Kind: ErrBadRequest, Op: "find the unfinished operation of " + name,
 		Message: fmt.Sprintf("%s has unfinished operations in workspaces %s named %s (groups %s and %s)", name, ws, ws, found[0].ResourceGroup, found[1].ResourceGroup),
 		Hint:    "name the workspace's resource group with -g"}
+}
+
+// InWorkspace are the unfinished records of workspace ws (its
+// subscription and resource group when known: "" matches any), by name:
+// what the list views show besides Azure's computes.
+func (s *Records) InWorkspace(ctx context.Context, ws WorkspaceRef) ([]Record, error) {
+	out, err := s.scan(ctx, ws.SubscriptionID, ws.ResourceGroup, ws.Name, "")
+	slices.SortFunc(out, func(a, b Record) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out, err
+}
+
+// scan reads the records of workspace ws, of compute name ("": any);
+// files that are not records are passed over.
+func (s *Records) scan(ctx context.Context, sub, rg, ws, name string) ([]Record, error) {
+	if !s.enabled() || ws == "" {
+		return nil, nil
+	}
+	ents, err := os.ReadDir(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	suffix := "_" + files.CleanName(ws) + "_"
+	if name != "" {
+		suffix += files.CleanName(name) + ".json"
+	}
+	var found []Record
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || !strings.Contains(e.Name(), suffix) {
+			continue
+		}
+		r, ok, err := s.read(ctx, filepath.Join(s.Dir, e.Name()))
+		if err != nil || !ok {
+			continue
+		}
+		if !strings.EqualFold(r.Workspace, ws) || name != "" && !strings.EqualFold(r.Name, name) ||
+			sub != "" && !strings.EqualFold(r.Subscription, sub) || rg != "" && !strings.EqualFold(r.ResourceGroup, rg) {
+			continue
+		}
+		found = append(found, r)
+	}
+	return found, nil
+}
+
+// Next says where the record stands, for the list views: "unfinished
+// create: extension phase next".
+func (r Record) Next() string {
+	left := r.Remaining()
+	if len(left) == 0 {
+		return "unfinished " + string(r.Mode) + ": every phase done"
+	}
+	return fmt.Sprintf("unfinished %s: %s phase next", r.Mode, left[0])
+}
+
+// NotListed are the records of recs whose compute is not in cs (Azure's
+// list): a create or attach stopped before its attach, which the list
+// views show as rows of their own.
+func NotListed(recs []Record, cs []Compute) []Record {
+	var out []Record
+	for _, r := range recs {
+		if !slices.ContainsFunc(cs, func(c Compute) bool { return strings.EqualFold(c.Name, r.Name) }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Save writes the record (atomically: a temporary file renamed).

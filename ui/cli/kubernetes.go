@@ -204,7 +204,18 @@ func (a *app) taggedCluster(p *wizard.Plan) error {
 		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+p.Name) {
 			continue
 		}
-		if strings.EqualFold(cl.Name, p.NewClusterName()) && strings.EqualFold(cl.ResourceGroup, p.NewClusterGroup()) {
+		same := strings.EqualFold(cl.Name, p.NewClusterName()) && strings.EqualFold(cl.ResourceGroup, p.NewClusterGroup())
+		if ns := wizard.TaggedNamespace(cl); !strings.EqualFold(ns, p.Namespace) {
+			if p.From(wizard.FNamespace) == wizard.Flag {
+				fs := []rules.Finding{{Code: "RecordDisagrees", Severity: rules.Block,
+					Message: fmt.Sprintf("namespace: %q now, but the unfinished create of %s chose %q (cluster %s, tagged %s=%s)", p.Namespace, p.Name, ns, cl.Name, wizard.TagNamespace, ns),
+					Fix:     "drop --namespace to continue in " + ns + ", or pick another compute name"}}
+				a.printFindings(fs)
+				return exit(ExitInvalid, &blockedError{fs})
+			}
+			p.Namespace = ns
+		}
+		if same {
 			return nil
 		}
 		if p.From(wizard.FNewCluster) == wizard.Flag {
@@ -445,7 +456,7 @@ func (a *app) unfinishedCreate(p *wizard.Plan, name string) (bool, error) {
 		if !wizard.ClusterMadeFor(cl, p.Workspace.Name, name) {
 			continue
 		}
-		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing"}, p.WorkspaceID())
+		ph := a.phaseStatus(wizard.Compute{Name: name, ClusterID: cl.ID, State: "missing", Namespace: wizard.TaggedNamespace(cl)}, p.WorkspaceID())
 		if a.jsonOut() {
 			writeJSON(a.s.Out, map[string]any{"name": name, "type": string(wizard.ComputeKubernetes), "state": "Unfinished", "phases": ph})
 		} else {

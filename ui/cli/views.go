@@ -269,11 +269,24 @@ func (a *app) printList(p *wizard.Plan) error {
 		}
 		out = append(out, m)
 	}
-	if len(cs) == 0 && a.g.Output != fmtNone {
+	// creates and attaches of this machine stopped before their attach
+	// are not in Azure's list: rows of their own in the table; for the
+	// formats scripts read, stdout stays Azure's list and stderr says so
+	recs, err := (&wizard.Records{Dir: a.sess.RecordDir}).InWorkspace(a.ctx, p.WorkspaceRef())
+	if err != nil {
+		return err
+	}
+	unf := wizard.NotListed(recs, cs)
+	if len(cs) == 0 && len(unf) == 0 && a.g.Output != fmtNone {
 		fmt.Fprintf(a.s.Err, "no compute targets in %s yet: create one with `%s`\n", p.Workspace.Name, a.command("create", p.WorkspaceRef()))
 	}
+	if a.g.Output != fmtNone && (a.g.Output != fmtTable || a.query != nil) {
+		for _, r := range unf {
+			fmt.Fprintf(a.s.Err, "%s is not in Azure's list yet: %s — %s continues it\n", r.Name, r.Next(), a.command("status "+r.Name, r.Ref()))
+		}
+	}
 	return a.emit(out, func(w io.Writer) {
-		if len(cs) == 0 {
+		if len(cs) == 0 && len(unf) == 0 {
 			return
 		}
 		head := []string{"NAME", "TYPE", "STATE", "PURPOSE", "NODES", "VCPUS", "CLUSTER"}
@@ -288,7 +301,18 @@ func (a *app) printList(p *wizard.Plan) error {
 			}
 			t.row(cells...)
 		}
+		for _, r := range unf {
+			q := r.RebuildPlan()
+			cells := []string{r.Name, wizard.VariantOf(string(q.ComputeType)).Label, "Unfinished", purposeLabel(q.Purpose), itoa(q.Nodes), "", clusterShort(r.Cluster.ID)}
+			if anyK8s {
+				cells = append(cells, "")
+			}
+			t.row(cells...)
+		}
 		t.flush()
+		for _, r := range unf {
+			fmt.Fprintf(w, "%s: %s — %s continues it\n", r.Name, r.Next(), a.command("status "+r.Name, r.Ref()))
+		}
 		a.legacyMarks(cs, p.WorkspaceRef())
 	})
 }

@@ -329,3 +329,30 @@ func TestListShowsUnfinishedCreates(t *testing.T) {
 		t.Fatalf("list after the continue:\n%s", l)
 	}
 }
+
+// TestStatusNoContinueJSON: `status NAME --no-continue -o json` of an
+// unfinished create is JSON a script can read (what is left, and the
+// command that continues it), not the text line.
+func TestStatusNoContinueJSON(t *testing.T) {
+	demoEnv(t)
+	t.Setenv("AMLAKS_SIM_FAULTS", "slow=cluster:20")
+	r := runArgs(t, "", "--demo", "create", "-w", "mlw-prod", "-n", "k8s-json1", "--purpose", "dev-test", "--nodes", "1",
+		"--allow-insecure-connections", "--yes", "--timeout", "300ms")
+	if r.code != 3 {
+		t.Fatalf("first run:\n%s", r)
+	}
+	t.Setenv("AMLAKS_SIM_FAULTS", "")
+	s := runArgs(t, "", "--demo", "status", "k8s-json1", "-w", "mlw-prod", "--no-continue", "-o", "json")
+	var v struct {
+		Name       string   `json:"name"`
+		State      string   `json:"state"`
+		PhasesLeft []string `json:"phasesLeft"`
+		Continue   string   `json:"continue"`
+	}
+	if s.code != 0 || json.Unmarshal([]byte(s.out), &v) != nil {
+		t.Fatalf("status --no-continue -o json is not JSON:\n%s", s)
+	}
+	if v.Name != "k8s-json1" || v.State != "Unfinished" || len(v.PhasesLeft) != 2 || v.PhasesLeft[0] != "extension" || !strings.Contains(v.Continue, "status k8s-json1") {
+		t.Fatalf("status --no-continue -o json: %+v\n%s", v, s)
+	}
+}

@@ -97,8 +97,12 @@ func (m *Model) onRecord(msg recordMsg) tea.Cmd {
 	for _, k := range rec.Remaining() {
 		left = append(left, wizard.PhaseWords(k))
 	}
-	desc := fmt.Sprintf("The %s of %s in %s (cluster %s), started %s, is unfinished: %s not done yet. Continue it (with the answers it was started with), or discard it?",
-		rec.Mode, msg.name, rec.Workspace, rec.Cluster.Name, rec.Started.Local().Format("2006-01-02 15:04"), rules.JoinAnd(left))
+	verb := "is"
+	if len(left) > 1 {
+		verb = "are"
+	}
+	desc := fmt.Sprintf("The %s of %s in %s (cluster %s), started %s, is unfinished: %s %s not done yet. Continue it (with the answers it was started with), or discard it?",
+		rec.Mode, msg.name, rec.Workspace, rec.Cluster.Name, rec.Started.Local().Format("2006-01-02 15:04"), rules.JoinAnd(left), verb)
 	d := newDialog("Continue the unfinished "+string(rec.Mode)+"?", desc, "Continue it", "Discard it…", true, nil, nil)
 	d.onYesRouter = func(mm *Model) tea.Cmd {
 		mm.plan = msg.plan

@@ -442,12 +442,18 @@ func (a *app) continueRecord(rec wizard.Record, noContinue bool) error {
 			left = left[1:] // the phase followed is done
 			break
 		}
-		if len(left) == 0 {
-			fmt.Fprintf(a.s.Out, "%s: every phase is done; %s finishes it\n", rec.Name, status)
-			return nil
+		var names []string
+		for _, k := range left {
+			names = append(names, string(k))
 		}
-		fmt.Fprintf(a.s.Out, "%s is unfinished: %s left; %s continues it\n", rec.Name, phaseList(left), status)
-		return nil
+		return a.emit(map[string]any{"name": rec.Name, "state": "Unfinished", "mode": string(rec.Mode), "phasesLeft": names, "continue": status},
+			func(w io.Writer) {
+				if len(left) == 0 {
+					fmt.Fprintf(w, "%s: every phase is done; %s finishes it\n", rec.Name, status)
+					return
+				}
+				fmt.Fprintf(w, "%s is unfinished: %s left; %s continues it\n", rec.Name, phaseList(left), status)
+			})
 	}
 	if !a.jsonOut() {
 		fmt.Fprintf(a.s.Err, "continuing %s (phases left: %s)\n", rec.What(), phaseList(rec.Remaining()))

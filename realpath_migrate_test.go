@@ -337,3 +337,71 @@ func TestMigrateUnsupportedVersionBlocks(t *testing.T) {
 		t.Errorf("a dry run sent %d changes", n)
 	}
 }
+
+// TestMigrateRecordStatusContinues: a migration is an operation record.
+// Stopped in each phase (the test refuses that phase's request), the stop
+// names `amlaks status aks-inference-k8s`, the record is kept on this
+// machine, and `status` continues it — by the new compute's name, or the
+// legacy one's — each run starting where the last stopped: over all the
+// runs each change (annotation, extension, attach, verify's endpoint,
+// detach) is sent once, and the record is gone at the end.
+func TestMigrateRecordStatusContinues(t *testing.T) {
+	rp := newRealPath(t)
+	records := filepath.Join(rp.cache, "state", "amlaks", "records")
+	stops := []struct {
+		phase string
+		pick  func(method, uri, body string) bool
+	}{
+		{"annotate", func(m, u, b string) bool { return m == "POST" && strings.Contains(b, "kubectl annotate") }},
+		{"extension", func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/extensions/azureml?") }},
+		{"attach", func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/computes/aks-inference-k8s?") }},
+		{"verify", func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/onlineEndpoints/") }},
+		{"detach-legacy", func(m, u, b string) bool { return m == "DELETE" && strings.Contains(u, "/computes/aks-inference?") }},
+	}
+	rp.refuse = stops[0].pick
+	r, _ := rp.run("migrate", sim.ComputeLegacyLive, "-w", "mlw-prod", "--yes", "--detach-legacy")
+	if r.code == 0 || !strings.Contains(r.err, "annotate phase failed") || !strings.Contains(r.err, "`amlaks status aks-inference-k8s`") {
+		t.Fatalf("stopped in annotate: %s", r)
+	}
+	for i, st := range stops[1:] {
+		if ents, _ := os.ReadDir(records); len(ents) != 1 {
+			t.Fatalf("before %s: records %v, want the migration's", st.phase, ents)
+		}
+		rp.mu.Lock()
+		rp.refuse = st.pick
+		rp.mu.Unlock()
+		name := "aks-inference-k8s"
+		if i%2 == 1 {
+			name = sim.ComputeLegacyLive // the legacy name finds it too
+		}
+		r, _ := rp.run("status", name, "-w", "mlw-prod")
+		if r.code == 0 || !strings.Contains(r.err, "continuing the migration of aks-inference to aks-inference-k8s") ||
+			!strings.Contains(r.err, "stopped here by the test") || !strings.Contains(r.err, st.phase+" phase failed") {
+			t.Fatalf("status %s stopped in %s: %s", name, st.phase, r)
+		}
+	}
+	rp.mu.Lock()
+	rp.refuse = nil
+	rp.mu.Unlock()
+	r, _ = rp.run("status", "aks-inference-k8s", "-w", "mlw-prod")
+	if r.code != 0 || !strings.Contains(r.out, "aks-inference detached") || !strings.Contains(r.err, "verify] done already") {
+		t.Fatalf("last status: %s", r)
+	}
+	for _, c := range []struct {
+		what  string
+		parts []string
+	}{
+		{"annotation", []string{"POST ", "kubectl annotate"}},
+		{"extension install", []string{"PUT ", "/extensions/azureml?"}},
+		{"attach", []string{"PUT ", "/computes/aks-inference-k8s?"}},
+		{"verify endpoint", []string{"PUT ", "/onlineEndpoints/amlaks-verify-", "?api-version", `"authMode"`}},
+		{"detach", []string{"DELETE ", "/computes/aks-inference?", "underlyingResourceAction=Detach"}},
+	} {
+		if n := len(rp.sentMatching(c.parts...)); n != 1 {
+			t.Errorf("%s sent %d times, want 1", c.what, n)
+		}
+	}
+	if ents, _ := os.ReadDir(records); len(ents) != 0 {
+		t.Errorf("records left after the migration: %v", ents)
+	}
+}

@@ -40,6 +40,8 @@ type migrateScreen struct {
 	order  []wizard.PhaseKind
 	rep    wizard.MigrateReport
 	last   string
+	// unfinished: the review continues this migration's record
+	unfinished *wizard.Record
 }
 
 func newMigrateScreen() screen { return &migrateScreen{} }
@@ -50,6 +52,8 @@ type migratePlannedMsg struct {
 	mig    *wizard.Migration
 	phases []wizard.Phase
 	err    error
+	// unfinished is the record of a migration this one continues
+	unfinished *wizard.Record
 }
 
 // migrateEventMsg is one progress report of a running migration, or its
@@ -64,15 +68,21 @@ type migrateEventMsg struct {
 }
 
 // planMigration reads the legacy compute's cluster and plans the move.
-func (m *Model) planMigration(req int, legacy string) tea.Cmd {
-	ctx, c, p := m.ctx, m.cloud, m.plan.Clone()
+// An unfinished migration of it (its record) is continued with the
+// answers it was started with.
+func (m *Model) planMigration(req int, o wizard.MigrateOptions) tea.Cmd {
+	ctx, c, p, recs := m.ctx, m.cloud, m.plan.Clone(), m.guard.Records()
 	return func() tea.Msg {
-		mig, err := wizard.PlanMigration(ctx, c, p, wizard.MigrateOptions{Legacy: legacy})
+		var unfinished *wizard.Record
+		if rec, ok, err := recs.Find(ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, o.Legacy); err == nil && ok && rec.Migrate != nil {
+			o, unfinished = rec.MigrationOptions(), &rec
+		}
+		mig, err := wizard.PlanMigration(ctx, c, p, o)
 		if err != nil {
 			return migratePlannedMsg{req: req, err: err}
 		}
 		phases, err := wizard.MigrationPhases(c, mig)
-		return migratePlannedMsg{req: req, mig: mig, phases: phases, err: err}
+		return migratePlannedMsg{req: req, mig: mig, phases: phases, err: err, unfinished: unfinished}
 	}
 }
 
@@ -135,7 +145,7 @@ func (s *migrateScreen) sync(m *common) tea.Cmd {
 func (s *migrateScreen) read(m *common, name string) tea.Cmd {
 	s.stage, s.err = migrateReading, nil
 	s.req = m.data.nextReq("migrate")
-	return m.calls.planMigration(s.req, name)
+	return m.calls.planMigration(s.req, wizard.MigrateOptions{Legacy: name})
 }
 
 func (s *migrateScreen) update(m *common, msg tea.Msg) tea.Cmd {
@@ -145,6 +155,7 @@ func (s *migrateScreen) update(m *common, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.stage, s.mig, s.phases, s.err, s.cursor = migrateReview, msg.mig, msg.phases, msg.err, 0
+		s.unfinished = msg.unfinished
 		return nil
 	case migrateEventMsg:
 		if !m.data.isLatest("migrate", msg.req) {
@@ -313,7 +324,18 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 			}
 		}
 	}
-	foot := st.Title.Render("Enter") + " migrate · ↑↓ a phase's request and undo · all of it: amlaks migrate " + mig.Legacy.Name + " --dry-run"
+	if r := s.unfinished; r != nil {
+		var left []string
+		for _, k := range r.Remaining() {
+			left = append(left, string(k))
+		}
+		top = append([]string{st.Warn.Render(one("Unfinished since " + r.Started.Local().Format("2006-01-02 15:04") + ": " + strings.Join(left, ", ") + " left"))}, top...)
+	}
+	verb := " migrate"
+	if s.unfinished != nil {
+		verb = " continue it"
+	}
+	foot := st.Title.Render("Enter") + verb + " · ↑↓ a phase's request and undo · all of it: amlaks migrate " + mig.Legacy.Name + " --dry-run"
 	if mig.Report.Blocked() {
 		cmd := "amlaks migrate " + mig.Legacy.Name + " -w " + m.Plan().Workspace.Name
 		for _, f := range mig.Report.Findings {
@@ -349,7 +371,7 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 func (s *migrateScreen) outcome(m *common, w int) string {
 	st := m.st
 	if s.err != nil {
-		return st.Error.Render(wrap("✗ "+s.err.Error(), w)) + "\n" + wrap("Run the same move again: it continues where it stopped and does nothing twice.", w)
+		return st.Error.Render(wrap("✗ "+s.err.Error(), w)) + "\n" + wrap("Continue it with amlaks status "+s.mig.Plan.Name+", or this move again: it goes on where it stopped and does nothing twice.", w)
 	}
 	out := st.OK.Render(wrap(fmt.Sprintf("✓ %s is a verified Kubernetes compute", s.mig.Plan.Name), w))
 	if s.rep.Verify.Called {
@@ -399,7 +421,7 @@ func (s *migrateScreen) summary() string {
 	case s.stage != migrateDone || s.mig == nil:
 		return "Nothing was migrated."
 	case s.err != nil:
-		return fmt.Sprintf("The move of %s stopped: %s\n  run it again to continue: amlaks migrate %s -w %s", s.mig.Legacy.Name, s.err.Error(), s.mig.Legacy.Name, s.mig.Plan.Workspace.Name)
+		return fmt.Sprintf("The move of %s stopped: %s\n  continue it with: amlaks status %s -w %s (or the wizard's Move a legacy AKS compute)", s.mig.Legacy.Name, s.err.Error(), s.mig.Plan.Name, s.mig.Plan.Workspace.Name)
 	}
 	out := fmt.Sprintf("Moved %s to Kubernetes compute %s (%s, namespace %s), verified", s.mig.Legacy.Name, s.mig.Plan.Name, s.mig.Path, s.mig.Plan.Namespace)
 	if !s.rep.Detached {

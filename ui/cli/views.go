@@ -383,8 +383,13 @@ the remaining phases run (--no-continue only follows the running phase).`,
 // running phase followed, then the remaining ones run (only followed
 // with noContinue).
 func (a *app) continueRecord(rec wizard.Record, noContinue bool) error {
+	if rec.Migrate != nil && !noContinue {
+		return a.continueMigration(rec)
+	}
 	p := rec.RebuildPlan()
-	if err := p.LoadTLSFilesContext(a.ctx); err != nil {
+	if rec.Migrate != nil {
+		p.TLS = rules.TLS{} // a migration reads its certificate again
+	} else if err := p.LoadTLSFilesContext(a.ctx); err != nil {
 		return err
 	}
 	status := a.command("status "+rec.Name, rec.Ref())

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -15,8 +16,10 @@ import (
 // the workspace has several), read its cluster and review the phases (the
 // path, the findings, each phase with its rollback), run them with
 // progress, then say what was verified and offer the detach (a dialog: a
-// detach, never a delete). What a review needs beyond the defaults (a file
-// for the v1 certificate, TLS) is said with the line-mode command.
+// detach, never a delete). What a review needs beyond the defaults (the
+// path, a file for the v1 certificate, TLS, the new compute's name and
+// namespace) is asked on a form (f, or Enter on a blocked review), checked
+// with rules.CheckMigrationAnswers, and the move planned again with them.
 
 type migrateStage int
 
@@ -24,6 +27,7 @@ const (
 	migratePick migrateStage = iota
 	migrateReading
 	migrateReview
+	migrateAnswers
 	migrateRunning
 	migrateDone
 )
@@ -42,6 +46,10 @@ type migrateScreen struct {
 	last   string
 	// unfinished: the review continues this migration's record
 	unfinished *wizard.Record
+	// the answers' form (migrateAnswers) and its messages once tried
+	f                       *form
+	path, save, tls, to, ns *formField
+	tried                   bool
 }
 
 func newMigrateScreen() screen { return &migrateScreen{} }
@@ -74,7 +82,8 @@ func (m *Model) planMigration(req int, o wizard.MigrateOptions) tea.Cmd {
 	ctx, c, p, recs := m.ctx, m.cloud, m.plan.Clone(), m.guard.Records()
 	return func() tea.Msg {
 		var unfinished *wizard.Record
-		if rec, ok, err := recs.Find(ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, o.Legacy); err == nil && ok && rec.Migrate != nil {
+		first := o == wizard.MigrateOptions{Legacy: o.Legacy} // not answered on the form yet
+		if rec, ok, err := recs.Find(ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, o.Legacy); first && err == nil && ok && rec.Migrate != nil {
 			o, unfinished = rec.MigrationOptions(), &rec
 		}
 		mig, err := wizard.PlanMigration(ctx, c, p, o)
@@ -170,6 +179,9 @@ func (s *migrateScreen) update(m *common, msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return s.key(m, msg)
 	}
+	if s.stage == migrateAnswers {
+		return s.answer(m, msg) // huh completes the form with a message
+	}
 	if s.stage == migratePick {
 		return s.sync(m)
 	}
@@ -208,7 +220,7 @@ func (s *migrateScreen) move(k tea.KeyPressMsg, keys keyMap, n int) {
 
 func (s *migrateScreen) key(m *common, k tea.KeyPressMsg) tea.Cmd {
 	keys := m.keys
-	if key.Matches(k, keys.Quit) && s.stage != migrateDone && s.stage != migrateRunning {
+	if key.Matches(k, keys.Quit) && s.stage != migrateDone && s.stage != migrateRunning && !(s.stage == migrateAnswers && s.typing(m)) {
 		return m.nav.quit(Quit) // nothing changed yet (a running move is stopped with ctrl+c)
 	}
 	switch s.stage {
@@ -217,8 +229,14 @@ func (s *migrateScreen) key(m *common, k tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(k, keys.Enter) && len(s.legacy) > 0 {
 			return s.read(m, s.legacy[s.cursor].Name)
 		}
+	case migrateAnswers:
+		return s.answer(m, k)
 	case migrateReview:
 		s.move(k, keys, len(s.phases))
+		if s.err == nil && s.mig != nil && (key.Matches(k, keys.Fix) || key.Matches(k, keys.Enter) && s.mig.Report.Blocked()) {
+			s.openAnswers(m)
+			return nil
+		}
 		if key.Matches(k, keys.Enter) && s.err == nil && s.mig != nil && !s.mig.Report.Blocked() {
 			s.stage, s.lines, s.order = migrateRunning, nil, nil
 			s.req = m.data.nextReq("migrate")
@@ -262,6 +280,16 @@ func (s *migrateScreen) view(m *common, w, h int) string {
 			return st.Error.Render("✗ "+s.err.Error()) + "\n"
 		}
 		s.review(m, &b, w, h)
+	case migrateAnswers:
+		b.WriteString(wrap(fmt.Sprintf("Move %s on %s: what the review needs", s.mig.Legacy.Name, clusterLabel(s.mig.Cluster.ID)), w) + "\n\n")
+		msgs := map[string][]string{}
+		if s.tried {
+			for _, v := range rules.CheckMigrationAnswers(s.answers(m)) {
+				msgs[v.Field] = append(msgs[v.Field], v.Message)
+			}
+		}
+		b.WriteString(s.f.view(w, msgs))
+		b.WriteString("\n" + m.st.Muted.Render(wrap("Enter on the last field plans the move again with these answers · esc back to the review", w)))
 	case migrateRunning, migrateDone:
 		fmt.Fprintf(&b, "%s → %s (%s)\n\n", s.mig.Legacy.Name, s.mig.Plan.Name, s.mig.Path)
 		for i, k := range s.order {
@@ -289,6 +317,16 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 	var top []string
 	top = append(top, one(fmt.Sprintf("%s on %s: %d of 8 v1 router objects", mig.Legacy.Name, clusterLabel(mig.Cluster.ID), len(mig.State.Objects))),
 		one(services), one(fmt.Sprintf("Path: %s → %s (namespace %s)", mig.Path, mig.Plan.Name, mig.Plan.Namespace)))
+	if mig.Legacy.SSLStatus != "" {
+		tls := "TLS: not answered yet"
+		switch {
+		case mig.CertSource != "":
+			tls = "TLS: the v1 certificate for " + mig.Plan.TLS.CNAME + ", from " + mig.CertSource
+		case mig.Options.AllowInsecure:
+			tls = "TLS: plain HTTP (the v1 compute served HTTPS)"
+		}
+		top = append(top, one(tls))
+	}
 	for _, f := range mig.Report.Findings {
 		if f.Severity == rules.Info && f.Code != rules.CodeMigrateShared {
 			continue
@@ -335,7 +373,7 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 	if s.unfinished != nil {
 		verb = " continue it"
 	}
-	foot := st.Title.Render("Enter") + verb + " · ↑↓ a phase's request and undo · all of it: amlaks migrate " + mig.Legacy.Name + " --dry-run"
+	foot := st.Title.Render("Enter") + verb + " · f answers · ↑↓ a phase's request and undo · all of it: amlaks migrate " + mig.Legacy.Name + " --dry-run"
 	if mig.Report.Blocked() {
 		cmd := "amlaks migrate " + mig.Legacy.Name + " -w " + m.Plan().Workspace.Name
 		for _, f := range mig.Report.Findings {
@@ -347,7 +385,7 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 				cmd += " --keep-certificate"
 			}
 		}
-		foot = paint(st.Error, wrap("Blocked: give the answers in line mode: "+unbroken(cmd), w))
+		foot = paint(st.Error, wrap("Blocked: Enter answers what it needs (or in line mode: "+unbroken(cmd)+")", w))
 	} else {
 		foot = fit(foot, w, false)
 	}
@@ -397,13 +435,17 @@ func (s *migrateScreen) help(m *common) []key.Binding {
 	case migratePick:
 		return []key.Binding{k.Enter, k.Up, k.Down}
 	case migrateReview:
-		return []key.Binding{k.Enter, k.Up, k.Down}
+		return []key.Binding{k.Enter, withHelp(k.Fix, "answers"), k.Up, k.Down}
+	case migrateAnswers:
+		return formScreen{s.f}.help(m)
 	case migrateDone:
 		return []key.Binding{k.Detach, k.Quit}
 	}
 	return nil
 }
-func (s *migrateScreen) typing(m *common) bool { return false }
+func (s *migrateScreen) typing(m *common) bool {
+	return s.stage == migrateAnswers && formScreen{s.f}.typing(m)
+}
 func (s *migrateScreen) needs(m *common) []need {
 	_, sl := m.data.computesData()
 	return []need{{"the computes of " + m.Plan().Workspace.Name, sl, func() tea.Cmd { return m.calls.fetchComputes(true) }}}
@@ -412,7 +454,91 @@ func (s *migrateScreen) needs(m *common) []need {
 // esc: a running migration is not left by Esc (Ctrl+C stops watching; a
 // re-run continues).
 func (s *migrateScreen) esc(m *common) bool {
+	if s.stage == migrateAnswers {
+		s.stage = migrateReview // the review as it was
+		return true
+	}
 	return s.stage == migrateReading || s.stage == migrateRunning
+}
+
+// openAnswers opens the answers' form on the review's answers.
+func (s *migrateScreen) openAnswers(m *common) {
+	mig := s.mig
+	o := mig.Options
+	s.path = choiceField("clean", "v1 router", "take it over (in place)", "delete it (clean cut-over)")
+	s.path.show = func() bool { return len(mig.State.Services) > 0 }
+	if mig.Path == wizard.MigrateClean {
+		s.path.choice = 1
+	}
+	clean := func() bool { return len(mig.State.Services) == 0 || s.path.choice == 1 }
+	s.save = textField("save-secret", "Save v1 secret to", "./azuremlfessl.json")
+	s.save.text = o.SaveSecret
+	s.save.show = func() bool { return clean() && mig.State.Has("secret/"+wizard.LegacySecret) }
+	s.tls = choiceField("keep-certificate", "TLS", "keep the v1 certificate", "plain HTTP")
+	s.tls.show = func() bool { return mig.Legacy.SSLStatus != "" }
+	if o.AllowInsecure {
+		s.tls.choice = 1
+	}
+	s.to = textField("to", "Compute name", wizard.DefaultMigrateName(mig.Legacy.Name))
+	s.to.text = mig.Plan.Name
+	s.ns = textField("namespace", "Namespace", mig.Plan.Name)
+	s.ns.text = mig.Plan.Namespace
+	s.f = &form{fields: []*formField{s.path, s.save, s.tls, s.to, s.ns}}
+	s.f.build(m.st)
+	s.stage, s.tried = migrateAnswers, false
+}
+
+// answers are the form's answers as the rules check them.
+func (s *migrateScreen) answers(m *common) rules.MigrationAnswers {
+	mig := s.mig
+	cs, _ := m.data.computesData()
+	var names []string
+	for _, c := range cs {
+		if !strings.EqualFold(c.Name, mig.Plan.Name) || s.unfinished == nil {
+			names = append(names, c.Name)
+		}
+	}
+	a := rules.MigrationAnswers{To: s.to.value(), Namespace: s.ns.value(), Workspace: m.Plan().Workspace.Name, Existing: names,
+		Clean: len(mig.State.Services) == 0 || s.path.choice == 1, SecretPresent: mig.State.Has("secret/" + wizard.LegacySecret),
+		SaveTo: s.save.value(), LegacyTLS: mig.Legacy.SSLStatus != ""}
+	if a.LegacyTLS {
+		a.KeepCertificate, a.AllowInsecure = s.tls.choice == 0, s.tls.choice == 1
+	}
+	if a.To == "" {
+		a.To = mig.Plan.Name
+	}
+	return a
+}
+
+// answer is a key on the form: Enter on the last field checks the
+// answers, then plans the move again with them.
+func (s *migrateScreen) answer(m *common, msg tea.Msg) tea.Cmd {
+	_, done, cmd := s.f.update(msg)
+	if !done {
+		return cmd
+	}
+	a := s.answers(m)
+	if vs := rules.CheckMigrationAnswers(a); len(vs) > 0 {
+		s.tried = true
+		s.f.reopen(m.st, vs[0].Field)
+		return nil
+	}
+	o := s.mig.Options
+	o.To, o.Namespace, o.Clean = a.To, a.Namespace, s.path.visible() && s.path.choice == 1
+	o.SaveSecret = ""
+	if s.save.visible() {
+		o.SaveSecret = a.SaveTo
+		if abs, err := filepath.Abs(a.SaveTo); err == nil {
+			o.SaveSecret = abs // the record keeps where it is, wherever it continues
+		}
+	}
+	o.KeepCertificate, o.AllowInsecure = a.KeepCertificate, a.AllowInsecure
+	if strings.EqualFold(a.Namespace, s.mig.Plan.Namespace) && strings.EqualFold(s.mig.Plan.Namespace, s.mig.Plan.Name) {
+		o.Namespace = "" // the default: it follows the name
+	}
+	s.stage, s.err = migrateReading, nil
+	s.req = m.data.nextReq("migrate")
+	return m.calls.planMigration(s.req, o)
 }
 
 // summary is what the scrollback keeps after the wizard.

@@ -51,18 +51,9 @@ its kubectl/az equivalent and its rollback.`,
 				return err
 			}
 			o.Legacy = name
-			if o.To != "" {
-				if vs := rules.ComputeName(o.To, nil); len(vs) > 0 {
-					for i := range vs {
-						vs[i].Field = "to"
-					}
-					return &Invalid{vs}
-				}
-			}
-			if o.Namespace != "" {
-				if vs := rules.Namespace(o.Namespace); len(vs) > 0 {
-					return &Invalid{vs}
-				}
+			if vs := rules.CheckMigrationAnswers(rules.MigrationAnswers{To: o.To, Namespace: o.Namespace, Workspace: p.Workspace.Name,
+				KeepCertificate: o.KeepCertificate, AllowInsecure: o.AllowInsecure}); len(vs) > 0 {
+				return &Invalid{vs}
 			}
 			// an unfinished migration of this compute: its answers, but
 			// for the flags given now

@@ -405,3 +405,39 @@ func TestMigrateRecordStatusContinues(t *testing.T) {
 		t.Errorf("records left after the migration: %v", ents)
 	}
 }
+
+// TestMigrateAccessible: accessible mode's Mode question offers "Move a
+// legacy AKS compute" when the workspace has one, then asks what the move
+// needs: which compute, the file for the v1 certificate (an empty answer
+// is refused with the rule's words), TLS, the name and namespace; the
+// review lists the phases and the move runs to a verified Kubernetes
+// compute, the legacy compute kept (no to the detach).
+func TestMigrateAccessible(t *testing.T) {
+	rp := newRealPath(t)
+	saved := filepath.Join(t.TempDir(), "fessl.json")
+	var out, errb strings.Builder
+	in := "5\n2\n\n" + saved + "\n1\n\n\ny\nn\n"
+	code := run([]string{"--accessible", "-w", "mlw-prod"}, strings.NewReader(in), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"5. Move a legacy AKS compute", "Which legacy AKS compute moves to a Kubernetes compute?",
+		"name a file to save the v1 certificate secret azuremlfessl", "TLS: aks-scoring served HTTPS for scoring.contoso.com",
+		"2. save the v1 certificate secret azuremlfessl to " + saved, "[7/7 verify] the throwaway endpoint answered 200"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if fi, err := os.Stat(saved); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("saved secret: %v %v", fi, err)
+	}
+	if s := rp.extensionSettings(legacyTLS); s["sslCname"] != sim.LegacyTLSCname {
+		t.Errorf("extension settings: %v", s)
+	}
+	if code, _ := rp.compute("aks-scoring-k8s"); code != 200 {
+		t.Errorf("aks-scoring-k8s: %d", code)
+	}
+	if code, _ := rp.compute(sim.ComputeLegacyTLS); code != 200 {
+		t.Errorf("the legacy compute was detached though the answer was no: %d", code)
+	}
+}

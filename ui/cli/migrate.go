@@ -66,7 +66,7 @@ its kubectl/az equivalent and its rollback.`,
 					fmt.Fprintf(a.s.Err, "continuing %s, unfinished since %s (phases left: %s)\n", rec.What(), rec.Started.Local().Format("2006-01-02 15:04"), phaseList(rec.Remaining()))
 				}
 			}
-			return a.migrate(p, o, yes, dryRun)
+			return a.migrate(p, o, yes, dryRun, nil)
 		},
 	}
 	f := cmd.Flags()
@@ -110,12 +110,13 @@ func (a *app) continueMigration(rec wizard.Record) error {
 	if !a.jsonOut() {
 		fmt.Fprintf(a.s.Err, "continuing %s (phases left: %s)\n", rec.What(), phaseList(rec.Remaining()))
 	}
-	return a.migrate(base, rec.MigrationOptions(), true, false)
+	return a.migrate(base, rec.MigrationOptions(), true, false, nil)
 }
 
 // migrate plans, reviews (--dry-run) and runs a migration under its
-// record; yes skips the confirmation.
-func (a *app) migrate(p *wizard.Plan, o wizard.MigrateOptions, yes, dryRun bool) error {
+// record; yes skips the confirmation. ask asks a yes/no question (nil: on
+// the terminal's line, when there is one).
+func (a *app) migrate(p *wizard.Plan, o wizard.MigrateOptions, yes, dryRun bool, ask func(string) (bool, error)) error {
 	name := o.Legacy
 	m, err := wizard.PlanMigration(a.ctx, a.sess.Cloud, p, o)
 	if err != nil {
@@ -133,11 +134,17 @@ func (a *app) migrate(p *wizard.Plan, o wizard.MigrateOptions, yes, dryRun bool)
 	if m.Report.Blocked() {
 		return exit(ExitInvalid, &blockedError{m.Report.Findings})
 	}
+	if ask == nil && a.canPrompt() {
+		ask = a.confirmLine
+	}
 	if !yes {
-		if !a.canPrompt() {
+		if ask == nil {
 			return &Invalid{[]rules.Violation{wizard.Missing("yes", "migrate changes the cluster: review it with --dry-run, then add --yes")}}
 		}
-		ok, err := a.confirmLine(fmt.Sprintf("Migrate %s to Kubernetes compute %s (%s, %d phases)?", name, m.Plan.Name, m.Path, len(phases)))
+		for i, ph := range phases {
+			fmt.Fprintf(a.s.Err, "  %d. %s\n", i+1, ph.Title)
+		}
+		ok, err := ask(fmt.Sprintf("Migrate %s to Kubernetes compute %s (%s, %d phases)?", name, m.Plan.Name, m.Path, len(phases)))
 		if err != nil {
 			return err
 		}
@@ -147,9 +154,9 @@ func (a *app) migrate(p *wizard.Plan, o wizard.MigrateOptions, yes, dryRun bool)
 		}
 	}
 	var confirm func() bool
-	if !o.DetachLegacy && !yes && a.canPrompt() {
+	if !o.DetachLegacy && !yes && ask != nil {
 		confirm = func() bool {
-			ok, err := a.confirmLine(fmt.Sprintf("%s is verified. Detach the legacy compute %s now (a detach: the cluster stays)?", m.Plan.Name, name))
+			ok, err := ask(fmt.Sprintf("%s is verified. Detach the legacy compute %s now (a detach: the cluster stays)?", m.Plan.Name, name))
 			return err == nil && ok
 		}
 	}

@@ -441,3 +441,46 @@ func TestMigrateAccessible(t *testing.T) {
 		t.Errorf("the legacy compute was detached though the answer was no: %d", code)
 	}
 }
+
+// TestMigrateListJSON: list -o json marks a legacy compute for a script:
+// "legacy": true and "migrate" with the command that moves it; while a
+// migration of it is unfinished, the compute it makes, the command that
+// continues it and the phases left. Other computes have no "migrate".
+func TestMigrateListJSON(t *testing.T) {
+	rp := newRealPath(t)
+	list := func() map[string]map[string]any {
+		r, _ := rp.run("list", "-w", "mlw-prod", "-o", "json")
+		var cs []map[string]any
+		if r.code != 0 || json.Unmarshal([]byte(r.out), &cs) != nil {
+			t.Fatalf("list: %s", r)
+		}
+		out := map[string]map[string]any{}
+		for _, c := range cs {
+			out[c["name"].(string)] = c
+		}
+		return out
+	}
+	cs := list()
+	mig, _ := cs[sim.ComputeLegacyLive]["migrate"].(map[string]any)
+	if cs[sim.ComputeLegacyLive]["legacy"] != true || mig["command"] != "amlaks migrate aks-inference -w mlw-prod -g rg-ml-prod" || mig["unfinished"] != false {
+		t.Errorf("aks-inference: %v", cs[sim.ComputeLegacyLive])
+	}
+	for name, c := range cs {
+		if _, ok := c["migrate"]; ok != (c["legacy"] == true) {
+			t.Errorf("%s: legacy %v, migrate %v", name, c["legacy"], c["migrate"])
+		}
+	}
+	rp.refuse = func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/computes/aks-inference-k8s?") }
+	if r, _ := rp.run("migrate", sim.ComputeLegacyLive, "-w", "mlw-prod", "--yes"); r.code == 0 {
+		t.Fatalf("migrate stopped in attach: %s", r)
+	}
+	rp.mu.Lock()
+	rp.refuse = nil
+	rp.mu.Unlock()
+	mig, _ = list()[sim.ComputeLegacyLive]["migrate"].(map[string]any)
+	left, _ := mig["phasesLeft"].([]any)
+	if mig["unfinished"] != true || mig["to"] != "aks-inference-k8s" || mig["continue"] != "amlaks status aks-inference-k8s -w mlw-prod -g rg-ml-prod" ||
+		len(left) != 2 || left[0] != "attach" || left[1] != "verify" {
+		t.Errorf("after a stop in attach: %v", mig)
+	}
+}

@@ -237,6 +237,22 @@ func migrateJSON(m *wizard.Migration, rep wizard.MigrateReport) map[string]any {
 	return out
 }
 
+// migrateHint is what list -o json says of a legacy compute, for a
+// script: the command that moves it and, when a migration of it is
+// unfinished, the command that continues it and the phases left.
+func (a *app) migrateHint(ws wizard.WorkspaceRef, name string) map[string]any {
+	h := map[string]any{"command": a.command("migrate "+name, ws), "unfinished": false}
+	recs := &wizard.Records{Dir: a.sess.RecordDir}
+	if rec, ok, err := recs.Find(a.ctx, ws.SubscriptionID, ws.ResourceGroup, ws.Name, name); err == nil && ok && rec.Migrate != nil {
+		left := []string{}
+		for _, k := range rec.Remaining() {
+			left = append(left, string(k))
+		}
+		h["unfinished"], h["to"], h["continue"], h["phasesLeft"] = true, rec.Name, a.command("status "+rec.Name, rec.Ref()), left
+	}
+	return h
+}
+
 // legacyMarks says, under a table of computes, which are legacy AKS
 // computes and how to move them (on stderr: the table stays parseable).
 func (a *app) legacyMarks(cs []wizard.Compute, ws wizard.WorkspaceRef) {

@@ -267,6 +267,9 @@ func (a *app) printList(p *wizard.Plan) error {
 		if ds[i].ExtensionKnown {
 			m["extension"] = extensionJSON(ds[i].Extension, ds[i].ExtensionFound)
 		}
+		if wizard.IsLegacy(c) {
+			m["migrate"] = a.migrateHint(p.WorkspaceRef(), c.Name)
+		}
 		out = append(out, m)
 	}
 	if len(cs) == 0 && a.g.Output != fmtNone {

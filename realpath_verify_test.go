@@ -109,3 +109,37 @@ func TestVerifyRemovesALeftover(t *testing.T) {
 		t.Errorf("endpoints left: %v", eps)
 	}
 }
+
+// putVerifyEndpoint makes the endpoint a smoke test of compute leaves in
+// mlw-prod, with extra tags.
+func (rp *realPath) putVerifyEndpoint(name, compute, extraTags string) {
+	rp.t.Helper()
+	body := `{"location":"eastus","tags":{"amlaks-verify":"` + compute + `"` + extraTags + `},"properties":{"authMode":"Key","compute":"` + mlwProd + `/computes/` + compute + `"}}`
+	req, _ := http.NewRequest("PUT", rp.srv.URL+mlwProd+"/onlineEndpoints/"+name+"?api-version=2024-04-01", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := rp.srv.Client().Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		rp.t.Fatalf("endpoint %s: %v %v", name, resp, err)
+	}
+	resp.Body.Close()
+}
+
+// status removes what a stopped verify left, but not an endpoint kept on
+// purpose (--keep), and not with --no-wait (it only looks).
+func TestStatusRemovesAStoppedVerifysLeftover(t *testing.T) {
+	rp := newRealPath(t)
+	rp.attachReady("k8s-left")
+	rp.putVerifyEndpoint("amlaks-verify-0dead0", "k8s-left", "")
+	rp.putVerifyEndpoint("amlaks-verify-0kept0", "k8s-left", `,"amlaks-verify-kept":"true"`)
+	r, _ := rp.run("status", "k8s-left", "-w", "mlw-prod", "--no-wait")
+	if r.code != 0 || len(rp.endpoints()) != 2 {
+		t.Fatalf("status --no-wait removed something: %s %v", r, rp.endpoints())
+	}
+	r, _ = rp.run("status", "k8s-left", "-w", "mlw-prod")
+	if r.code != 0 || !strings.Contains(r.err, "removed endpoint amlaks-verify-0dead0, left by a stopped amlaks verify k8s-left") {
+		t.Fatalf("status: %s", r)
+	}
+	if eps := rp.endpoints(); len(eps) != 1 || eps[0] != "amlaks-verify-0kept0" {
+		t.Errorf("endpoints left: %v, want only the kept one", eps)
+	}
+}

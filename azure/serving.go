@@ -41,17 +41,26 @@ func (c *Client) PutEnvironment(ctx context.Context, ws wizard.WorkspaceRef, env
 	if err != nil {
 		return "", err
 	}
-	route := func(path string) *armmachinelearning.Route {
-		return &armmachinelearning.Route{Path: to.Ptr(path), Port: to.Ptr(int32(env.Port))}
-	}
-	body := armmachinelearning.EnvironmentVersion{Properties: &armmachinelearning.EnvironmentVersionProperties{
-		Image: to.Ptr(env.Image), OSType: to.Ptr(armmachinelearning.OperatingSystemTypeLinux), Description: to.Ptr(env.Description),
-		InferenceConfig: &armmachinelearning.InferenceContainerProperties{LivenessRoute: route("/"), ReadinessRoute: route("/"), ScoringRoute: route(env.ScoringPath)}}}
-	r, err := envs.CreateOrUpdate(ctx, ws.ResourceGroup, ws.Name, env.Name, env.Version, body, nil)
+	r, err := envs.CreateOrUpdate(ctx, ws.ResourceGroup, ws.Name, env.Name, env.Version, environmentBody(env), nil)
 	if err != nil {
 		return "", mapError("create environment "+env.Name, err)
 	}
 	return str(r.ID), nil
+}
+
+// environmentBody is a custom container's environment version: a public
+// image and its liveness, readiness and scoring routes (inferenceConfig),
+// as azureml-examples' tfserving half-plus-two-integrated deployment gives
+// them (environment only: no model, no code) and how-to-deploy-custom-
+// container.md explains ("Inference config is required if you want to run
+// your own container").
+func environmentBody(env wizard.EnvironmentSpec) armmachinelearning.EnvironmentVersion {
+	route := func(path string) *armmachinelearning.Route {
+		return &armmachinelearning.Route{Path: to.Ptr(path), Port: to.Ptr(int32(env.Port))}
+	}
+	return armmachinelearning.EnvironmentVersion{Properties: &armmachinelearning.EnvironmentVersionProperties{
+		Image: to.Ptr(env.Image), OSType: to.Ptr(armmachinelearning.OperatingSystemTypeLinux), Description: to.Ptr(env.Description),
+		InferenceConfig: &armmachinelearning.InferenceContainerProperties{LivenessRoute: route("/"), ReadinessRoute: route("/"), ScoringRoute: route(env.ScoringPath)}}}
 }
 
 func toEndpoint(e *armmachinelearning.OnlineEndpoint) wizard.Endpoint {
@@ -154,8 +163,14 @@ func (c *Client) CreateDeployment(ctx context.Context, ws wizard.WorkspaceRef, s
 }
 
 // deploymentBody is the KubernetesOnlineDeployment: the environment, no
-// model and no code, the instance type, one instance (sku.capacity, as
-// azure-ai-ml sends it), and requests and limits below the type's.
+// model and no code (both optional "for custom container deployment
+// scenarios", reference-yaml-deployment-kubernetes-online.md; azure-ai-ml's
+// KubernetesOnlineDeployment._to_rest_object sends them only when given),
+// the instance type, one instance (sku.capacity, as azure-ai-ml sends it),
+// and a resources section within defaultinstancetype's limits (2 CPU,
+// 2Gi) so the pod asks 0.1 CPU / 0.1Gi rather than the type's 2Gi
+// (how-to-manage-kubernetes-instance-types.md "Resource section
+// validation"; the values of azureml-examples' kubernetes-blue-deployment.yml).
 func deploymentBody(spec wizard.DeploymentSpec) armmachinelearning.OnlineDeployment {
 	return armmachinelearning.OnlineDeployment{Location: to.Ptr(spec.Location), SKU: &armmachinelearning.SKU{Name: to.Ptr("Default"), Capacity: to.Ptr(int32(1))},
 		Properties: &armmachinelearning.KubernetesOnlineDeployment{EndpointComputeType: to.Ptr(armmachinelearning.EndpointComputeTypeKubernetes),

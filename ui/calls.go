@@ -79,11 +79,14 @@ type verifyDoneMsg struct {
 	err  error
 }
 
-// verify runs the smoke test (amlaks verify) on compute name.
+// verify runs the smoke test (amlaks verify) on compute name; Ctrl+C
+// stops it through m.verifying (see onVerifyKey).
 func (m *Model) verify(name string) tea.Cmd {
-	ctx, c, ws := m.ctx, m.cloud, m.plan.Workspace
-	every := m.every
+	ctx, stop := context.WithCancel(m.ctx)
+	m.verifying = &verifyRun{name: name, stop: stop}
+	c, ws, every := m.cloud, m.plan.Workspace, m.every
 	return func() tea.Msg {
+		defer stop()
 		rep, err := wizard.Verify(ctx, c, ws, name, wizard.VerifyOptions{Every: every}, nil)
 		return verifyDoneMsg{name: name, rep: rep, err: err}
 	}

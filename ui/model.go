@@ -74,6 +74,9 @@ type Model struct {
 	signIn   string
 	signInCh chan string
 
+	// verifying is the smoke test running (nil when none).
+	verifying *verifyRun
+
 	// clusterWhy is why --cluster NAME [--cluster-resource-group RG] did
 	// not resolve to one of the subscription's clusters ("" otherwise).
 	clusterWhy string
@@ -292,6 +295,11 @@ func (m *Model) update(msg tea.Msg) (cmd tea.Cmd) {
 			// that it is retrying would be untrue now
 			m.notice, m.noticeUntil = "", time.Time{}
 		}
+	case verifyDoneMsg:
+		if quit := m.onVerifyDone(msg); quit != nil {
+			return quit
+		}
+		cmds = append(cmds, m.cur().update(m.common(), msg))
 	case submittedMsg, followStartedMsg, progressMsg, followClosedMsg, pendingMsg:
 		cmds = append(cmds, m.onOp(msg))
 		if pm, ok := msg.(progressMsg); ok && pm.p.Err == nil {

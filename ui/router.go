@@ -156,6 +156,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onConfirmKey(msg)
 	}
 	if s == "ctrl+c" {
+		if m.verifying != nil {
+			return m.quit(Quit) // stops the smoke test first
+		}
 		if m.op != nil && (m.op.submitting || m.op.running) {
 			m.op.confirm = true
 			return nil
@@ -235,6 +238,10 @@ func (m *Model) onConfirmKey(msg tea.KeyPressMsg) tea.Cmd {
 // quit ends the program with status s (the operation's status once one
 // ended).
 func (m *Model) quit(s Status) tea.Cmd {
+	if m.verifying != nil {
+		// q or Enter while a smoke test runs: stopped first, and said
+		return m.stopVerify()
+	}
 	if m.op != nil && m.op.done {
 		if m.op.err != nil {
 			s = Failed

@@ -177,14 +177,8 @@ func (s *sizeScreen) view(m *common, w, h int) string {
 			det.WriteString(m.st.Error.Render("✗ " + z.Name + ": " + z.Restricted))
 		case len(small) > 0:
 			det.WriteString(m.st.Error.Render("✗ " + small[0].Message))
-		case (z.GPUs > 0 || z.FPGA) && m.Plan().Variant().OnePool:
-			kind := "GPU"
-			if z.FPGA {
-				kind = "FPGA"
-			}
-			det.WriteString(m.st.Tag.Render(fmt.Sprintf("%s size: choose it now — no second node pool can be added later", kind)))
-		case rules.NvidiaGPU(z.Name) && m.Plan().Variant().GPUPlugin:
-			det.WriteString(m.st.Tag.Render("GPU size: the Azure ML extension installs the NVIDIA device plugin for it"))
+		case m.Plan().Variant().SizeNote(z) != "":
+			det.WriteString(m.st.Tag.Render(m.Plan().Variant().SizeNote(z)))
 		}
 		if z.Restricted == "" && len(small) == 0 {
 			if det.Len() > 0 {

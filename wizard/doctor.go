@@ -109,7 +109,7 @@ func Doctor(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (DoctorR
 	legacy := strings.EqualFold(cp.Type, string(ComputeAKS))
 	switch {
 	case legacy:
-		add(DocCompute, rules.Warn, name+" is a legacy AKS compute: v2 online endpoints cannot use it", "attach the cluster as a Kubernetes compute (remove the v1 router azureml-fe first)")
+		add(DocCompute, rules.Warn, name+" is a legacy AKS compute: v2 online endpoints cannot use it", "move it to a Kubernetes compute: amlaks migrate "+name+" (--dry-run shows how)")
 	case !strings.EqualFold(cp.Type, string(ComputeKubernetes)):
 		return rep, &Error{Kind: ErrBadRequest, Op: "doctor " + name, Message: name + " is a " + cp.Type + " compute", Hint: "the doctor looks at AKS and Kubernetes computes"}
 	}
@@ -178,7 +178,7 @@ func Doctor(ctx context.Context, c Cloud, ws WorkspaceRef, name string) (DoctorR
 			fs = append(fs, f)
 		}
 	}
-	fs = append(fs, insideFindings(ctx, c, cp, cl, legacy, haveExt && ext.State == "Succeeded")...)
+	fs = append(fs, insideFindings(ctx, c, ws.Name, cp, cl, legacy, haveExt && ext.State == "Succeeded")...)
 	rep.Findings = rules.SortFindings(fs)
 	return rep, nil
 }
@@ -229,9 +229,38 @@ func settingsFindings(e Extension, cl Cluster) []rules.Finding {
 	return fs
 }
 
+// legacyRouterFindings say which of the v1 router's eight objects are in
+// the cluster (azure-facts §15.1): on a legacy AKS compute they are its
+// router, what a migrate takes over or removes; on a Kubernetes compute
+// they are leftovers that conflict with the extension's router (its
+// healthcheck's E45004/E45005).
+func legacyRouterFindings(st LegacyState, name string, legacy bool) []rules.Finding {
+	objs := strings.Join(st.Objects, ", ")
+	switch {
+	case legacy && len(st.Objects) == 0:
+		return []rules.Finding{{Code: DocLegacyRouter, Severity: rules.Warn, Message: "the v1 router azureml-fe is not in the cluster: the legacy compute cannot serve",
+			Fix: "move it to a Kubernetes compute: amlaks migrate " + name}}
+	case legacy:
+		msg := fmt.Sprintf("the v1 router's objects in the cluster (%d of %d): %s", len(st.Objects), len(LegacyObjects), objs)
+		if svcs := st.ServiceNames(); len(svcs) > 0 {
+			msg += "; live v1 services: " + strings.Join(svcs, ", ")
+		}
+		return []rules.Finding{{Code: DocLegacyRouter, Severity: rules.Info, Message: msg,
+			Fix: "amlaks migrate " + name + " takes them over in place, or removes them on a clean cut-over"}}
+	case len(st.Objects) > 0 && st.Annotated:
+		return []rules.Finding{{Code: DocLegacyRouter, Severity: rules.Info,
+			Message: fmt.Sprintf("the v1 router's objects (%d of %d: %s) are handed to the extension (deployment azureml-fe annotated %s=true)", len(st.Objects), len(LegacyObjects), objs, LegacyUpgradeAnnotation)}}
+	case len(st.Objects) > 0:
+		return []rules.Finding{{Code: DocLegacyRouter, Severity: rules.Block,
+			Message: fmt.Sprintf("a legacy v1 router is left in the cluster (%d of its %d objects: %s): it conflicts with the extension's router", len(st.Objects), len(LegacyObjects), objs),
+			Fix:     "migrate the legacy AKS compute that uses it (amlaks migrate), or remove them: " + RemoveRouterCommand(st.Objects)}}
+	}
+	return nil
+}
+
 // insideFindings reads the cluster through the run command (kubectl get
 // only), in parallel.
-func insideFindings(ctx context.Context, c Cloud, cp Compute, cl Cluster, legacy, extOK bool) []rules.Finding {
+func insideFindings(ctx context.Context, c Cloud, workspace string, cp Compute, cl Cluster, legacy, extOK bool) []rules.Finding {
 	var fs []rules.Finding
 	switch {
 	case !runsCommands(c, cp.ClusterID):
@@ -246,7 +275,7 @@ func insideFindings(ctx context.Context, c Cloud, cp Compute, cl Cluster, legacy
 	if ns == "" {
 		ns = "default"
 	}
-	cmds := map[string]string{"legacy": "kubectl get deployment azureml-fe -n default -o name"}
+	cmds := map[string]string{"legacy": LegacyReadCommand(workspace)}
 	if !legacy {
 		cmds["health"] = "kubectl get configmap arcml-healthcheck -n azureml -o json"
 		cmds["namespace"] = "kubectl get namespace " + ns + " -o name"
@@ -281,13 +310,8 @@ func insideFindings(ctx context.Context, c Cloud, cp Compute, cl Cluster, legacy
 				Fix: "free room on a node (the run command's pod needs 200m CPU / 500Mi) or use kubectl with a kubeconfig"})
 		}
 	}
-	if a := answers["legacy"]; a.res.ExitCode == 0 && strings.Contains(a.res.Logs, "azureml-fe") {
-		if legacy {
-			fs = append(fs, rules.Finding{Code: DocLegacyRouter, Severity: rules.Info, Message: "the v1 router azureml-fe runs in namespace default", Fix: ""})
-		} else {
-			fs = append(fs, rules.Finding{Code: DocLegacyRouter, Severity: rules.Block, Message: "a legacy v1 router (deployment azureml-fe in namespace default) is left in the cluster: it conflicts with the extension's router",
-				Fix: "remove the legacy AKS compute's router objects, or migrate that compute in place"})
-		}
+	if st, err := ParseLegacyRead(answers["legacy"].res.Logs); err == nil {
+		fs = append(fs, legacyRouterFindings(st, cp.Name, legacy)...)
 	}
 	if legacy {
 		return fs

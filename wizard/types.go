@@ -138,3 +138,34 @@ func (v Variant) checkNodes(p *Plan, k Known) []rules.Violation {
 	}
 	return v.nodes(p, k)
 }
+
+// Choices are the TLS modes the step offers on the type, as the accessible
+// mode lists them: the Variant's words with TLSChoices' help for the mode.
+func (r TLSRule) Choices() []Choice {
+	out := make([]Choice, len(r.Modes))
+	for i, c := range r.Modes {
+		out[i] = Choice{Label: c.Label}
+		if m := int(c.Mode); m >= 0 && m < len(TLSChoices) {
+			out[i].Value, out[i].Help = TLSChoices[m].Value, TLSChoices[m].Help
+		}
+	}
+	return out
+}
+
+// SizeNote is what the VM size step says of a GPU or FPGA size on the
+// type ("" nothing): on the legacy AKS compute it must be chosen now (one
+// node pool); on the Kubernetes compute the extension installs the NVIDIA
+// device plugin for an NVIDIA size.
+func (v Variant) SizeNote(z VMSize) string {
+	switch {
+	case (z.GPUs > 0 || z.FPGA) && v.OnePool:
+		kind := "GPU"
+		if z.FPGA {
+			kind = "FPGA"
+		}
+		return kind + " size: choose it now — no second node pool can be added later"
+	case rules.NvidiaGPU(z.Name) && v.GPUPlugin:
+		return "GPU size: the Azure ML extension installs the NVIDIA device plugin for it"
+	}
+	return ""
+}

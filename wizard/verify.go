@@ -17,7 +17,14 @@ import (
 // scoring call with the endpoint's key, then the endpoint deleted. The
 // endpoint is tagged, so the leftover of a stopped run is removed by the
 // next. No model and no code are uploaded: the environment is an image
-// with inference routes (azure-ai-ml's "bring your own container").
+// with inference routes (azure-ai-ml's "bring your own container"). The
+// shape is sourced, not yet run against Azure: model and code_configuration
+// are "optional for custom container deployment scenarios" on a Kubernetes
+// deployment, the environment required (MicrosoftDocs/azure-ai-docs
+// reference-yaml-deployment-kubernetes-online.md); azureml-examples runs a
+// deployment of only an image and its inference_config routes
+// (cli/endpoints/online/custom-container/tfserving/half-plus-two-integrated,
+// on a managed endpoint).
 
 // EnvironmentSpec is an environment version from a public image.
 type EnvironmentSpec struct {
@@ -52,6 +59,38 @@ type ScoreResult struct {
 
 // TagVerify marks the smoke test's endpoints with the compute they test.
 const TagVerify = "amlaks-verify"
+
+// TagVerifyKept marks a smoke test's endpoint kept on purpose (--keep):
+// status leaves it; the next verify replaces it.
+const TagVerifyKept = "amlaks-verify-kept"
+
+// RemoveVerifyLeftovers deletes the endpoints an earlier smoke test of
+// compute name left in ws (tagged TagVerify=name), the kept ones too
+// unless leaveKept. It returns the names removed; a stop (ctx done) while
+// one is being deleted is a *VerifyError saying what exists.
+func RemoveVerifyLeftovers(ctx context.Context, c Cloud, ref WorkspaceRef, name string, leaveKept bool, on func(VerifyStep)) ([]string, error) {
+	eps, err := c.Endpoints(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range eps {
+		if e.Tags[TagVerify] != name || e.State == "Deleting" || (leaveKept && e.Tags[TagVerifyKept] == "true") {
+			continue
+		}
+		on(VerifyStep{Step: "leftover", State: "removing " + e.Name + " left by an earlier verify"})
+		if err := c.DeleteEndpoint(ctx, ref, e.Name, func(string) {}); err != nil {
+			if ctx.Err() != nil {
+				return removed, &VerifyError{Step: "leftover", Meaning: verifyStopped, Err: err,
+					Exists: "endpoint " + e.Name + ", being deleted (tagged " + TagVerify + "=" + name + ": the next amlaks verify " + name + " removes it if it is still there)",
+					Fix:    "re-run amlaks verify " + name + " to finish and clean up"}
+			}
+			return removed, err
+		}
+		removed = append(removed, e.Name)
+	}
+	return removed, nil
+}
 
 // SmokeImage answers any method on any path with 200 (traefik/whoami's
 // README: "/ Returns the whoami information"), port 80; it needs no
@@ -106,6 +145,42 @@ func (e *VerifyError) Error() string {
 
 func (e *VerifyError) Unwrap() error { return e.Err }
 
+// Stopped reports a run stopped by its caller (Ctrl+C), not failed.
+func (e *VerifyError) Stopped() bool { return e.Meaning == verifyStopped }
+
+const verifyStopped = "stopped"
+
+// Lines are the failure or the stop as line mode and the wizard print it:
+// what happened, what exists in Azure now (and that the next verify of
+// name removes it), and the fix.
+func (e *VerifyError) Lines(name string) []string {
+	var out []string
+	if e.Stopped() {
+		out = append(out, fmt.Sprintf("verify %s: stopped during the %s step", name, e.Step))
+		if e.Exists == "" {
+			out = append(out, "nothing of the smoke test exists in Azure")
+		} else {
+			out = append(out, "exists now: "+e.Exists)
+		}
+		return append(out, "next: "+e.Fix)
+	}
+	out = append(out, fmt.Sprintf("verify %s: the %s step failed: %s", name, e.Step, e.Error()), "fix: "+e.Fix)
+	if e.Exists != "" {
+		out = append(out, "exists now: "+e.Exists)
+	}
+	return out
+}
+
+// verifyTags are the smoke test endpoint's tags: the compute it tests,
+// and whether it is kept on purpose.
+func verifyTags(name string, keep bool) map[string]string {
+	t := map[string]string{TagVerify: name, TagCreatedBy: "amlaks"}
+	if keep {
+		t[TagVerifyKept] = "true"
+	}
+	return t
+}
+
 // LegacyComputeMeaning is verify's reason on an AKS compute.
 const LegacyComputeMeaning = "v2 endpoints cannot use a legacy AKS compute"
 
@@ -132,27 +207,26 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	if cp.State != "Succeeded" {
 		return rep, &VerifyError{Step: "compute", Meaning: fmt.Sprintf("compute %s is %s", name, cp.State), Fix: "wait for it (amlaks status " + name + ") or attach it again"}
 	}
-	// leftovers of a stopped run on this compute
-	eps, err := c.Endpoints(ctx, ref)
-	if err != nil {
-		return rep, err
+	// stopped is the error of a run its caller ended (Ctrl+C): what
+	// exists now, and that the next verify removes it
+	stopped := func(step, exists string, err error) (VerifyReport, error) {
+		return rep, &VerifyError{Step: step, Meaning: verifyStopped, Exists: exists, Fix: "re-run amlaks verify " + name + " to finish and clean up", Err: err}
 	}
-	for _, e := range eps {
-		if e.Tags[TagVerify] == name && e.State != "Deleting" {
-			on(VerifyStep{Step: "leftover", State: "removing " + e.Name + " left by an earlier verify"})
-			if err := c.DeleteEndpoint(ctx, ref, e.Name, func(string) {}); err != nil {
-				return rep, err
-			}
-			rep.Removed = append(rep.Removed, e.Name)
-		}
+	// leftovers of a stopped run on this compute (and a kept one)
+	if rep.Removed, err = RemoveVerifyLeftovers(ctx, c, ref, name, false, on); err != nil {
+		return rep, err
 	}
 	on(VerifyStep{Step: "environment", State: SmokeEnvironment.Image})
 	envID, err := c.PutEnvironment(ctx, ref, SmokeEnvironment)
 	if err != nil {
+		if ctx.Err() != nil {
+			return stopped("environment", "", err)
+		}
 		return rep, verifyFailure("environment", err, "")
 	}
 	rep.Endpoint = "amlaks-verify-" + randomSuffix()
-	exists := "endpoint " + rep.Endpoint + " (tagged " + TagVerify + "=" + name + ": the next amlaks verify " + name + " removes it)"
+	tagged := " (tagged " + TagVerify + "=" + name + ": the next amlaks verify " + name + " removes it)"
+	exists := "endpoint " + rep.Endpoint + tagged
 	cleanup := func() {
 		if opt.Keep {
 			return
@@ -168,20 +242,21 @@ func Verify(ctx context.Context, c Cloud, ws Workspace, name string, opt VerifyO
 	}
 	fail := func(step string, err error) (VerifyReport, error) {
 		if ctx.Err() != nil {
-			return rep, &VerifyError{Step: step, Meaning: "stopped", Exists: exists, Fix: "re-run amlaks verify " + name + " to finish and clean up", Err: err}
+			return stopped(step, exists, err)
 		}
 		cleanup()
 		return rep, verifyFailure(step, err, exists)
 	}
 	on(VerifyStep{Step: "endpoint", State: "creating " + rep.Endpoint})
 	ep, err := c.CreateEndpoint(ctx, ref, EndpointSpec{Name: rep.Endpoint, Location: ws.Region, ComputeID: cp.ID,
-		Description: "amlaks verify: smoke test of " + name, Tags: map[string]string{TagVerify: name, TagCreatedBy: "amlaks"}},
+		Description: "amlaks verify: smoke test of " + name, Tags: verifyTags(name, opt.Keep)},
 		func(st string) { on(VerifyStep{Step: "endpoint", State: st}) })
 	if err != nil {
 		return fail("endpoint", err)
 	}
 	on(VerifyStep{Step: "endpoint", State: ep.State, Done: true})
 	on(VerifyStep{Step: "deployment", State: "creating smoke (defaultinstancetype, 1 instance)"})
+	exists = "endpoint " + rep.Endpoint + " and its deployment smoke" + tagged
 	if err := c.CreateDeployment(ctx, ref, DeploymentSpec{Endpoint: rep.Endpoint, Name: "smoke", Location: ws.Region,
 		EnvironmentID: envID, InstanceType: "defaultinstancetype"}, func(st string) { on(VerifyStep{Step: "deployment", State: st}) }); err != nil {
 		return fail("deployment", err)

@@ -20,7 +20,12 @@ import (
 // legacy AKS compute is refused with Azure's text); what the cluster
 // decides (namespace, instance type, extension health) fails the
 // operation, as it does in Azure some minutes later. Managed endpoints are
-// not modelled.
+// not modelled. A deployment without model and code must name a custom
+// container's environment (inferenceConfig routes, each with path and
+// port); its resources section follows the rules of
+// how-to-manage-kubernetes-instance-types.md. The rules are sourced; the
+// refusals' texts and moments (400 at the PUT, or the operation failing)
+// are modelled.
 
 // Base durations at Speed 1.
 const (
@@ -414,6 +419,58 @@ type deploymentPropsIn struct {
 		CodeID        *string `json:"codeId"`
 		ScoringScript *string `json:"scoringScript"`
 	} `json:"codeConfiguration"`
+	Resources *resourceRequirements `json:"containerResourceRequirements"`
+}
+
+type resourceRequirements struct {
+	Requests *resourceSettings `json:"containerResourceRequests"`
+	Limits   *resourceSettings `json:"containerResourceLimits"`
+}
+
+type resourceSettings struct {
+	CPU    string `json:"cpu"`
+	Memory string `json:"memory"`
+	GPU    string `json:"gpu"`
+}
+
+// inferenceRoutes are an environment version's inferenceConfig routes.
+var inferenceRoutes = []string{"livenessRoute", "readinessRoute", "scoringRoute"}
+
+// checkInferenceConfig is an environment version's inferenceConfig check:
+// each route it has needs a path and a port (Route's two required
+// properties in the swagger; the message is modelled).
+func checkInferenceConfig(props map[string]any) string {
+	ic, ok := props["inferenceConfig"].(map[string]any)
+	if !ok {
+		return ""
+	}
+	for _, r := range inferenceRoutes {
+		rt, ok := ic[r].(map[string]any)
+		if !ok {
+			continue
+		}
+		path, _ := rt["path"].(string)
+		port, _ := rt["port"].(float64)
+		if !strings.HasPrefix(path, "/") || port < 1 || port > 65535 || port != float64(int(port)) {
+			return fmt.Sprintf("inferenceConfig.%s needs a path starting with / and a port from 1 to 65535.", r)
+		}
+	}
+	return ""
+}
+
+// customContainer reports whether an environment version is a custom
+// container (an inferenceConfig with a scoring route): what a deployment
+// without code needs (how-to-deploy-custom-container.md: "Inference config
+// is required if you want to run your own container").
+func customContainer(raw json.RawMessage) bool {
+	var e struct {
+		InferenceConfig *struct {
+			ScoringRoute *struct {
+				Path string `json:"path"`
+			} `json:"scoringRoute"`
+		} `json:"inferenceConfig"`
+	}
+	return json.Unmarshal(raw, &e) == nil && e.InferenceConfig != nil && e.InferenceConfig.ScoringRoute != nil && e.InferenceConfig.ScoringRoute.Path != ""
 }
 
 type deploymentJSON struct {
@@ -524,8 +581,16 @@ func (h *Handler) putDeploymentLocked(r *http.Request, ws *workspace, e *endpoin
 		return badRequest("An environment (properties.environmentId) is required when no MLflow model is given.")
 	}
 	if env := str(props.EnvironmentID); env != "" && !strings.HasPrefix(env, "azureml://registries/") {
-		if _, ok := h.st.Environments[strings.ToLower(env)]; !ok {
+		raw, ok := h.st.Environments[strings.ToLower(env)]
+		if !ok {
 			return badRequest(fmt.Sprintf("Environment '%s' was not found.", env))
+		}
+		// no model and no code: the environment is the whole deployment, a
+		// custom container whose routes the router calls (the refusal's
+		// text and its moment, at the PUT, are modelled)
+		if props.CodeConfiguration == nil && str(props.Model) == "" && !customContainer(raw) {
+			return badRequest(fmt.Sprintf("Environment '%s' has no inferenceConfig: a deployment without model and codeConfiguration runs a custom container, "+
+				"whose environment must give its liveness, readiness and scoring routes.", env))
 		}
 	}
 	cp := h.computeByIDLocked(e.Compute)
@@ -543,7 +608,7 @@ func (h *Handler) putDeploymentLocked(r *http.Request, ws *workspace, e *endpoin
 		State: "Succeeded", Created: h.now().UTC()}
 	op := &operation{ID: newID(), Kind: opDeploymentCreate, Sub: ws.Sub, RG: ws.RG, Workspace: ws.Name, Location: ws.Location,
 		Start: d.Created, Duration: h.scaled(deploymentCreateDuration), Outcome: "Succeeded", Target: strings.ToLower(e.id()), Extension: name}
-	if msg := h.deploymentProblemLocked(cp, it); msg != nil {
+	if msg := h.deploymentProblemLocked(cp, it, props.Resources); msg != nil {
 		op.fail(*msg)
 		d.State, d.Error = "Failed", msg
 	}
@@ -565,7 +630,7 @@ func (h *Handler) putDeploymentLocked(r *http.Request, ws *workspace, e *endpoin
 // deploymentProblemLocked is why the cluster fails the deployment (nil:
 // it runs). The texts are those users report (azure-facts' sources); the
 // conditions are modelled.
-func (h *Handler) deploymentProblemLocked(cp *computeRec, instanceType string) *armError {
+func (h *Handler) deploymentProblemLocked(cp *computeRec, instanceType string, res *resourceRequirements) *armError {
 	if p := h.clusterProblemLocked(cp); p != nil {
 		return p
 	}
@@ -583,9 +648,10 @@ func (h *Handler) deploymentProblemLocked(cp *computeRec, instanceType string) *
 		return &armError{Code: "InferencingClientCreateDeploymentFailed", Message: "ComputeTargetValidationGrain.ValidateInstanceTypeAsync failed: " +
 			"the InstanceType resource is not available in the cluster (the Azure ML extension is unhealthy)."}
 	}
-	reqCPU, reqMem := 100, 2048 // defaultinstancetype
-	if !strings.EqualFold(instanceType, "defaultinstancetype") {
-		raw, ok := h.kubeLocked(cl, false).InstanceTypes[instanceType]
+	// defaultinstancetype (how-to-manage-kubernetes-instance-types.md):
+	// requests 100m / 2Gi, limits 2 / 2Gi
+	reqCPU, reqMem, limCPU, limMem := 100, 2048, 2000, 2048
+	if raw, ok := h.kubeLocked(cl, false).InstanceTypes[instanceType]; ok || !strings.EqualFold(instanceType, "defaultinstancetype") {
 		if !ok {
 			return &armError{Code: "InferencingClientCreateDeploymentFailed", Message: fmt.Sprintf(
 				"ComputeTargetValidationGrain.ValidateInstanceTypeAsync failed: instance type '%s' was not found in the cluster.", instanceType)}
@@ -594,12 +660,20 @@ func (h *Handler) deploymentProblemLocked(cp *computeRec, instanceType string) *
 			Spec struct {
 				Resources struct {
 					Requests map[string]any `json:"requests"`
+					Limits   map[string]any `json:"limits"`
 				} `json:"resources"`
 			} `json:"spec"`
 		}
 		_ = json.Unmarshal(raw, &o)
 		reqCPU, _ = quantity(fmt.Sprint(o.Spec.Resources.Requests["cpu"]), false)
 		reqMem, _ = quantity(fmt.Sprint(o.Spec.Resources.Requests["memory"]), true)
+		limCPU, _ = quantity(fmt.Sprint(o.Spec.Resources.Limits["cpu"]), false)
+		limMem, _ = quantity(fmt.Sprint(o.Spec.Resources.Limits["memory"]), true)
+	}
+	if res != nil {
+		if msg := resourcesProblem(res.Requests, res.Limits, instanceType, limCPU, limMem); msg != "" {
+			return &armError{Code: "InferencingClientCreateDeploymentFailed", Message: msg}
+		}
 	}
 	fits := false
 	for _, n := range h.nodesLocked(cl) {
@@ -612,6 +686,36 @@ func (h *Handler) deploymentProblemLocked(cp *computeRec, instanceType string) *
 			`{"Msg":"Invalid instance type. The instance type defined resource requirement has exceeded the node size. Please ask your admin to modify the instance type resource definition or use another instance type.","Code":9}`}
 	}
 	return nil
+}
+
+// resourcesProblem is the deployment's resources section against the
+// rules of how-to-manage-kubernetes-instance-types.md ("Resource section
+// validation"): requests cpu and memory required and not zero, memory at
+// least 1 MB; limits, when given, not above the instance type's. The
+// rules are Microsoft's; the failure's text is modelled.
+func resourcesProblem(req, lim *resourceSettings, instanceType string, typeCPU, typeMem int) string {
+	if req == nil || req.CPU == "" || req.Memory == "" {
+		return "Invalid resource definition: containerResourceRequests needs cpu and memory."
+	}
+	cpu, okC := quantity(req.CPU, false)
+	mem, okM := quantity(req.Memory, true)
+	if !okC || !okM || cpu == 0 || mem < 1 {
+		return fmt.Sprintf("Invalid resource definition: requests cpu %q and memory %q must be quantities above zero (memory 1 MB or more).", req.CPU, req.Memory)
+	}
+	if lim == nil {
+		return ""
+	}
+	if lim.CPU != "" {
+		if c, ok := quantity(lim.CPU, false); !ok || c == 0 || c > typeCPU {
+			return fmt.Sprintf("Invalid resource definition: the cpu limit %q must be above zero and within instance type %s's limit.", lim.CPU, instanceType)
+		}
+	}
+	if lim.Memory != "" {
+		if m, ok := quantity(lim.Memory, true); !ok || m == 0 || m > typeMem {
+			return fmt.Sprintf("Invalid resource definition: the memory limit %q must be above zero and within instance type %s's limit.", lim.Memory, instanceType)
+		}
+	}
+	return ""
 }
 
 // finishServingLocked applies the end of an endpoint or deployment
@@ -691,6 +795,9 @@ func (h *Handler) serveEnvironmentVersion(r *http.Request, p []string) reply {
 			if _, ok := in.Properties["build"]; !ok {
 				return badRequest("An environment needs an image or a build context.")
 			}
+		}
+		if msg := checkInferenceConfig(in.Properties); msg != "" {
+			return badRequest(msg)
 		}
 	}
 	id := fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.MachineLearningServices/workspaces/%s/environments/%s/versions/%s",

@@ -40,7 +40,7 @@ func TestKubernetesEndpointLifecycle(t *testing.T) {
 		t.Fatalf("endpoint: %d %v", resp.StatusCode, m)
 	}
 	e.clock.Advance(time.Minute)
-	resp, _ = e.do("PUT", mlw+"/environments/smoke/versions/1", map[string]any{"properties": map[string]any{"image": "docker.io/library/nginx:alpine"}})
+	resp, _ = e.do("PUT", mlw+"/environments/smoke/versions/1", smokeEnvironment("docker.io/library/nginx:alpine"))
 	if resp.StatusCode != 201 {
 		t.Fatalf("environment: %d", resp.StatusCode)
 	}
@@ -101,7 +101,7 @@ func TestDeploymentFailsWhereTheClusterSaysSo(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	e.do("PUT", mlw+"/onlineEndpoints/ep-team", map[string]any{"location": "eastus", "properties": map[string]any{"authMode": "Key", "compute": mlw + "/computes/k8s-team"}})
 	e.clock.Advance(time.Minute)
-	e.do("PUT", mlw+"/environments/smoke/versions/1", map[string]any{"properties": map[string]any{"image": "x"}})
+	e.do("PUT", mlw+"/environments/smoke/versions/1", smokeEnvironment("x"))
 	put := func(it string) string {
 		resp, m := e.do("PUT", mlw+"/onlineEndpoints/ep-team/deployments/dep1", map[string]any{"location": "eastus",
 			"properties": map[string]any{"endpointComputeType": "Kubernetes", "environmentId": mlw + "/environments/smoke/versions/1", "instanceType": it}})
@@ -127,5 +127,75 @@ func TestDeploymentFailsWhereTheClusterSaysSo(t *testing.T) {
 	}
 	if got := put("defaultinstancetype"); got != "Succeeded " {
 		t.Errorf("default: %s", got)
+	}
+}
+
+// smokeEnvironment is an environment version of a custom container: an
+// image with its three inference routes.
+func smokeEnvironment(image string) map[string]any {
+	route := func(path string) map[string]any { return map[string]any{"path": path, "port": 80} }
+	return map[string]any{"properties": map[string]any{"image": image, "osType": "Linux",
+		"inferenceConfig": map[string]any{"livenessRoute": route("/"), "readinessRoute": route("/"), "scoringRoute": route("/score")}}}
+}
+
+// A deployment without model and code is a custom container: its
+// environment must give the inference routes (each with a path and a
+// port); its resources section is checked against the instance type as
+// how-to-manage-kubernetes-instance-types.md says, the smoke test's own
+// (requests 0.1 / 0.1Gi, limits 0.2 / 200Mi) passing.
+func TestDeploymentWithoutModelOrCodeIsACustomContainer(t *testing.T) {
+	e := newEnv(t, Options{ScoringURL: "http://127.0.0.1:9"})
+	resp, _ := e.do("PUT", mlw+"/computes/k8s-cc", map[string]any{"location": "eastus",
+		"properties": map[string]any{"computeType": "Kubernetes", "resourceId": mlRG + ClusterExtReady}})
+	if resp.StatusCode != 201 {
+		t.Fatal(resp.StatusCode)
+	}
+	e.clock.Advance(time.Minute)
+	e.do("PUT", mlw+"/onlineEndpoints/ep-cc", map[string]any{"location": "eastus", "properties": map[string]any{"authMode": "Key", "compute": mlw + "/computes/k8s-cc"}})
+	e.clock.Advance(time.Minute)
+
+	// a route without its port is refused
+	bad := smokeEnvironment("x")
+	bad["properties"].(map[string]any)["inferenceConfig"].(map[string]any)["scoringRoute"] = map[string]any{"path": "/score"}
+	if resp, m := e.do("PUT", mlw+"/environments/noport/versions/1", bad); resp.StatusCode != 400 || !strings.Contains(jstr(m, "error", "message"), "inferenceConfig.scoringRoute") {
+		t.Errorf("a route without a port: %d %v", resp.StatusCode, m)
+	}
+	e.do("PUT", mlw+"/environments/plain/versions/1", map[string]any{"properties": map[string]any{"image": "x"}})
+	e.do("PUT", mlw+"/environments/cc/versions/1", smokeEnvironment("x"))
+
+	put := func(env string, res map[string]any) (int, string) {
+		props := map[string]any{"endpointComputeType": "Kubernetes", "environmentId": mlw + "/environments/" + env + "/versions/1", "instanceType": "defaultinstancetype"}
+		if res != nil {
+			props["containerResourceRequirements"] = res
+		}
+		resp, m := e.do("PUT", mlw+"/onlineEndpoints/ep-cc/deployments/dep1", map[string]any{"location": "eastus", "sku": map[string]any{"name": "Default", "capacity": 1}, "properties": props})
+		if resp.StatusCode != 201 {
+			return resp.StatusCode, jstr(m, "error", "message")
+		}
+		e.clock.Advance(time.Minute)
+		st := e.get(resp.Header.Get("Azure-AsyncOperation"), 200)
+		return 201, jstr(st, "status") + " " + jstr(st, "error", "message")
+	}
+	if code, msg := put("plain", nil); code != 400 || !strings.Contains(msg, "has no inferenceConfig") {
+		t.Errorf("no model, no code, no routes: %d %s", code, msg)
+	}
+	rr := func(reqCPU, reqMem, limCPU, limMem string) map[string]any {
+		return map[string]any{"containerResourceRequests": map[string]any{"cpu": reqCPU, "memory": reqMem},
+			"containerResourceLimits": map[string]any{"cpu": limCPU, "memory": limMem}}
+	}
+	for _, tc := range []struct {
+		res  map[string]any
+		want string
+	}{
+		{nil, "Succeeded "},
+		{rr("0.1", "0.1Gi", "0.2", "200Mi"), "Succeeded "}, // the smoke test's, from azureml-examples' kubernetes-blue-deployment.yml
+		{rr("0.1", "", "0.2", "200Mi"), "Failed Invalid resource definition: containerResourceRequests needs cpu and memory."},
+		{rr("0", "0.1Gi", "0.2", "200Mi"), "Failed Invalid resource definition: requests cpu"},
+		{rr("0.1", "0.1Gi", "3", "200Mi"), "Failed Invalid resource definition: the cpu limit \"3\" must be above zero and within instance type defaultinstancetype's limit."},
+		{rr("0.1", "0.1Gi", "0.2", "4Gi"), "Failed Invalid resource definition: the memory limit \"4Gi\""},
+	} {
+		if code, got := put("cc", tc.res); code != 201 || !strings.HasPrefix(got, tc.want) {
+			t.Errorf("resources %v: %d %q, want %q", tc.res, code, got, tc.want)
+		}
 	}
 }

@@ -344,8 +344,8 @@ func (w *walker) choose(id wizard.StepID) error {
 			fmt.Fprintln(w.q.out, f.String())
 		}
 	case id == wizard.StepVMSize:
-		if z := w.size(w.p.VMSize); (z.GPUs > 0 || z.FPGA) && w.p.Variant().OnePool {
-			fmt.Fprintln(w.q.out, "note: GPU/FPGA sizes must be chosen now: a second node pool cannot be added later")
+		if note := w.p.Variant().SizeNote(w.size(w.p.VMSize)); note != "" {
+			fmt.Fprintln(w.q.out, "note: "+note)
 		}
 	}
 	return nil

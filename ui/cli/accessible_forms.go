@@ -140,8 +140,19 @@ func (w *walker) network(done <-chan struct{}) error {
 func (w *walker) tls(done <-chan struct{}) error {
 	t := w.p.TLS
 	internal := w.p.Network.Internal()
-	mode, err := w.q.choose(done, w.label(wizard.StepTLS), choiceLabels(wizard.TLSChoices), int(t.Mode), func(i int) error {
-		for _, v := range rules.CheckTLS(rules.TLS{Mode: rules.TLSMode(i), LeafDomainLabel: "x"}, internal, time.Now()) {
+	// the modes the compute type offers, as the wizard's TLS step
+	rule := w.p.Variant().TLS
+	cur := 0
+	for i, c := range rule.Modes {
+		if c.Mode == t.Mode {
+			cur = i
+		}
+	}
+	if rule.Note != "" {
+		fmt.Fprintln(w.q.out, "note: "+rule.Note)
+	}
+	i, err := w.q.choose(done, w.label(wizard.StepTLS), choiceLabels(rule.Choices()), cur, func(i int) error {
+		for _, v := range rules.CheckTLS(rules.TLS{Mode: rule.Modes[i].Mode, LeafDomainLabel: "x"}, internal, time.Now()) {
 			if v.Code == "tls-microsoft-internal-lb" {
 				return errors.New(v.Message)
 			}
@@ -151,7 +162,7 @@ func (w *walker) tls(done <-chan struct{}) error {
 	if err != nil {
 		return err
 	}
-	t.Mode = rules.TLSMode(mode)
+	t.Mode = rule.Modes[i].Mode
 	bad := func(f field) error {
 		pem := map[string]*[]byte{"ssl-cert-file": &t.CertPEM, "ssl-key-file": &t.KeyPEM}[f.id]
 		if err := readPEM(w.a.ctx, f.id, f.dst, pem); err != nil {

@@ -725,3 +725,72 @@ func TestAccessibleOffersEachStepsOffer(t *testing.T) {
 		}
 	}
 }
+
+// The TLS step on a Kubernetes plan offers the type's two modes, as the
+// wizard's TLS step does (Variant().TLS.Modes) with its note: no Microsoft
+// certificate; the second choice is your own certificate, sent to the
+// extension with its CNAME.
+func TestAccessibleKubernetesTLSOffersTheTypesModes(t *testing.T) {
+	c := wizardtest.New()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	wizardtest.WriteCert(t, home+"/c.pem", home+"/k.pem")
+	// workspace 1, Kubernetes; Enter up to the TLS step (purpose, region,
+	// version, size, nodes, router, HA); your own certificate (2) with its
+	// files and CNAME; Enter on the namespace; the name; Enter on the
+	// cluster's name, group and API access
+	in := "1\n1\n" + strings.Repeat("\n", 7) + "2\n~/c.pem\n~/k.pem\nml.contoso.com\n\nk8s-tls\n\n\n\ny\n"
+	code, out, errs := runTTY(t, c, in, "create", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	i, j := strings.Index(errs, "10/15 TLS"), strings.Index(errs, "11/15 Namespace")
+	if i < 0 || j < i {
+		t.Fatalf("no TLS step before the namespace:\n%s", errs)
+	}
+	tls := errs[i:j]
+	for _, want := range []string{"Off (plain HTTP)", "Your own certificate", "Certificate PEM file", "CNAME"} {
+		if !strings.Contains(tls, want) {
+			t.Errorf("the TLS step lacks %q:\n%s", want, tls)
+		}
+	}
+	if strings.Contains(tls, "Microsoft certificate") || strings.Contains(tls, "Leaf domain label") {
+		t.Errorf("a Kubernetes plan's TLS step offers a Microsoft certificate:\n%s", tls)
+	}
+	if note := wizard.VariantOf("Kubernetes").TLS.Note; !strings.Contains(errs[:j], note) {
+		t.Errorf("the TLS step's note %q is not said:\n%s", note, errs)
+	}
+	if len(c.ExtensionSpecs) != 1 {
+		t.Fatalf("sent %d extensions\n%s", len(c.ExtensionSpecs), errs)
+	}
+	if es := c.ExtensionSpecs[0]; es.TLS.Mode != rules.TLSCustom || es.TLS.CNAME != "ml.contoso.com" || len(es.TLS.CertPEM) == 0 || es.AllowInsecure {
+		t.Errorf("extension TLS %v CNAME %q cert %d bytes insecure %v: want your own certificate for ml.contoso.com", es.TLS.Mode, es.TLS.CNAME, len(es.TLS.CertPEM), es.AllowInsecure)
+	}
+}
+
+// A GPU size gets the VM size step's note in the wizard's words, on each
+// compute type (Variant.SizeNote, the text the TUI's size step shows).
+func TestAccessibleGPUNoteIsTheWizards(t *testing.T) {
+	for _, tc := range []struct {
+		typ, in, want string
+	}{
+		// workspace 1; Enter on purpose, region (and the Kubernetes
+		// version); 6 Standard_NC6s_v3; then the input ends (130): the
+		// note comes right after the size
+		{"Kubernetes", "1\n\n\n\n6\n", "note: GPU size: the Azure ML extension installs the NVIDIA device plugin for it"},
+		{"AKS", "1\n\n\n6\n", "note: GPU size: choose it now — no second node pool can be added later"},
+	} {
+		c := wizardtest.New()
+		// quota for the GPU size, so the step takes it
+		l, _ := c.Sizes(context.Background(), wizardtest.Sub, "eastus")
+		for i := range l.Sizes {
+			l.Sizes[i].FamilyQuota.Limit = 100
+		}
+		c.SetSizes("eastus", l)
+		in := tc.in
+		_, out, errs := runTTY(t, c, in, "create", "--accessible", "--compute-type", tc.typ)
+		if !strings.Contains(errs, tc.want) {
+			t.Errorf("%s: lacks %q\n%s\n%s", tc.typ, tc.want, out, errs)
+		}
+	}
+}

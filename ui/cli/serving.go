@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -50,16 +51,8 @@ It exits 0 when the endpoint answered 200 (or the call was skipped), 1 when a st
 				if a.jsonOut() {
 					writeJSON(a.s.Out, map[string]any{"error": map[string]any{"step": ve.Step, "meaning": ve.Meaning, "fix": ve.Fix, "exists": ve.Exists,
 						"message": fmt.Sprint(ve.Err)}})
-				} else if a.ctx.Err() != nil {
-					fmt.Fprintf(a.s.Err, "verify %s: stopped during the %s step\nnext: %s\n", name, ve.Step, ve.Fix)
-					if ve.Exists != "" {
-						fmt.Fprintf(a.s.Err, "exists now: %s\n", ve.Exists)
-					}
 				} else {
-					fmt.Fprintf(a.s.Err, "verify %s: the %s step failed: %s\nfix: %s\n", name, ve.Step, ve.Error(), ve.Fix)
-					if ve.Exists != "" {
-						fmt.Fprintf(a.s.Err, "exists now: %s\n", ve.Exists)
-					}
+					fmt.Fprintln(a.s.Err, strings.Join(ve.Lines(name), "\n"))
 				}
 				if a.ctx.Err() != nil {
 					return exit(ExitInterrupted, errSilent)
@@ -104,7 +97,8 @@ and its AKS cluster (state, power, Kubernetes version still supported), the Azur
 (state and settings: inference, router HA against the nodes, plain HTTP, GPU), and, through
 AKS's run command (kubectl get only), what the cluster itself reports: the extension's
 healthcheck codes (each with its meaning and fix), the compute's namespace, the instance
-types against the nodes, and a legacy v1 router (azureml-fe) left in the cluster.
+types against the nodes, and the v1 router (azureml-fe): on a legacy AKS compute which of its
+eight objects and live v1 services are there, on a Kubernetes compute's cluster what is left of it.
 
 Findings are Block, Warn or Info. It exits 0 without a Block, 1 with one.`,
 		Example: "  amlaks doctor k8s-prod -w mlw-prod\n  amlaks doctor k8s-prod -w mlw-prod -o json",
@@ -152,4 +146,18 @@ func (a *app) computeAndWorkspace(cmd *cobra.Command, arg string) (string, *wiza
 	}
 	p, err := a.workspacePlan(cmd)
 	return name, p, err
+}
+
+// removeVerifyLeftovers is status's share of the smoke test: the endpoint
+// a stopped verify of name left behind is removed (one kept with --keep is
+// left), each said on stderr. A failure to look is a note, not status's
+// failure.
+func (a *app) removeVerifyLeftovers(ws wizard.WorkspaceRef, name string) {
+	removed, err := wizard.RemoveVerifyLeftovers(a.ctx, a.sess.Cloud, ws, name, true, func(wizard.VerifyStep) {})
+	for _, e := range removed {
+		fmt.Fprintf(a.s.Err, "removed endpoint %s, left by a stopped amlaks verify %s\n", e, name)
+	}
+	if err != nil && !errors.Is(err, wizard.ErrUnsupported) {
+		fmt.Fprintf(a.s.Err, "note: the leftovers of a stopped amlaks verify %s were not all removed: %v\n", name, err)
+	}
 }

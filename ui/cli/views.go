@@ -365,6 +365,9 @@ the remaining phases run (--no-continue only follows the running phase).`,
 				if err := a.clusterGone(c, ph, ws); err != nil {
 					return err
 				}
+				if !noWait && c.State == "Succeeded" {
+					a.removeVerifyLeftovers(ws, c.Name)
+				}
 			} else if err := a.printCompute(c, nil); err != nil {
 				return err
 			}

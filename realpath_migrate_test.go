@@ -264,19 +264,12 @@ func TestMigrateStoppedContinues(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "aks-inference detached") {
 		t.Fatalf("last run: %s", r)
 	}
-	for _, c := range []struct {
-		what  string
-		parts []string
-	}{
+	rp.sentOnce(sentCases{
 		{"annotation", []string{"POST ", "kubectl annotate"}},
 		{"extension install", []string{"PUT ", "/extensions/azureml?"}},
 		{"attach", []string{"PUT ", "/computes/aks-inference-k8s?"}},
 		{"detach", []string{"DELETE ", "/computes/aks-inference?", "underlyingResourceAction=Detach"}},
-	} {
-		if n := len(rp.sentMatching(c.parts...)); n != 1 {
-			t.Errorf("%s sent %d times, want 1", c.what, n)
-		}
-	}
+	})
 }
 
 // TestMigrateCleanStoppedContinues: a clean cut-over stopped after the
@@ -387,20 +380,13 @@ func TestMigrateRecordStatusContinues(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "aks-inference detached") || !strings.Contains(r.err, "verify] done already") {
 		t.Fatalf("last status: %s", r)
 	}
-	for _, c := range []struct {
-		what  string
-		parts []string
-	}{
+	rp.sentOnce(sentCases{
 		{"annotation", []string{"POST ", "kubectl annotate"}},
 		{"extension install", []string{"PUT ", "/extensions/azureml?"}},
 		{"attach", []string{"PUT ", "/computes/aks-inference-k8s?"}},
 		{"verify endpoint", []string{"PUT ", "/onlineEndpoints/amlaks-verify-", "?api-version", `"authMode"`}},
 		{"detach", []string{"DELETE ", "/computes/aks-inference?", "underlyingResourceAction=Detach"}},
-	} {
-		if n := len(rp.sentMatching(c.parts...)); n != 1 {
-			t.Errorf("%s sent %d times, want 1", c.what, n)
-		}
-	}
+	})
 	if ents, _ := os.ReadDir(records); len(ents) != 0 {
 		t.Errorf("records left after the migration: %v", ents)
 	}
@@ -482,5 +468,21 @@ func TestMigrateListJSON(t *testing.T) {
 	if mig["unfinished"] != true || mig["to"] != "aks-inference-k8s" || mig["continue"] != "amlaks status aks-inference-k8s -w mlw-prod -g rg-ml-prod" ||
 		len(left) != 2 || left[0] != "attach" || left[1] != "verify" {
 		t.Errorf("after a stop in attach: %v", mig)
+	}
+}
+
+// sentCases are changes by name, each the parts its request contains.
+type sentCases []struct {
+	what  string
+	parts []string
+}
+
+// sentOnce checks that each change was sent exactly once.
+func (rp *realPath) sentOnce(cs sentCases) {
+	rp.t.Helper()
+	for _, c := range cs {
+		if n := len(rp.sentMatching(c.parts...)); n != 1 {
+			rp.t.Errorf("%s sent %d times, want 1", c.what, n)
+		}
 	}
 }

@@ -681,12 +681,7 @@ func RunMigration(ctx context.Context, c Cloud, m *Migration, g *Guard, every ti
 	}
 	id := m.Cluster.ID
 	recs, ws, name := g.Records(), m.Plan.WorkspaceRef(), m.Plan.Name
-	lk, err := lockFor(ctx, g, RecordGuardKey(ws, name), "the migration of "+m.Legacy.Name, func() string {
-		if r, ok, _ := recs.Load(ctx, ws, name); ok {
-			return r.Holder
-		}
-		return ""
-	}, on)
+	lk, err := lockRecord(ctx, g, ws, name, "the migration of "+m.Legacy.Name, on)
 	if err != nil {
 		return rep, err
 	}

@@ -697,6 +697,18 @@ func lockFor(ctx context.Context, g *Guard, key, what string, who func() string,
 	return lk, nil
 }
 
+// lockRecord takes the OS lock of the record of compute name (one
+// process runs it at a time), waiting for the holder the record names.
+func lockRecord(ctx context.Context, g *Guard, ws WorkspaceRef, name, what string, on func(PhaseProgress)) (*files.Locked, error) {
+	recs := g.Records()
+	return lockFor(ctx, g, RecordGuardKey(ws, name), what, func() string {
+		if r, ok, _ := recs.Load(ctx, ws, name); ok {
+			return r.Holder
+		}
+		return ""
+	}, on)
+}
+
 // running reports a provisioning state of an operation still going on.
 func running(st string) bool {
 	switch st {
@@ -747,13 +759,7 @@ func runPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	kinds := PhaseKinds(p)
 	rec := outer
 	if rec == nil {
-		what := "the " + string(p.Mode) + " of " + p.Name
-		lk, err := lockFor(ctx, g, RecordGuardKey(ws, p.Name), what, func() string {
-			if r, ok, _ := recs.Load(ctx, ws, p.Name); ok {
-				return r.Holder
-			}
-			return ""
-		}, on)
+		lk, err := lockRecord(ctx, g, ws, p.Name, "the "+string(p.Mode)+" of "+p.Name, on)
 		if err != nil {
 			return nil, err
 		}

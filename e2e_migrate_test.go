@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,5 +82,41 @@ func TestE2EMigrateWizardAnswers(t *testing.T) {
 	}
 	if c, ok := k8sList(t, state)["aks-scoring-k8s"]; !ok || c.Type != "Kubernetes" || c.State != "Succeeded" {
 		t.Errorf("list -o json: aks-scoring-k8s = %+v (found %v)", c, ok)
+	}
+}
+
+// TestE2EMigrateWizardContinues: a migrate stopped in its extension phase
+// (line mode, amlaks stops watching) names `status aks-inference-k8s`;
+// the wizard's Move a legacy AKS compute then finds its record: the review
+// says it is unfinished and what is left, Enter continues it with the
+// answers it was started with (the annotation not sent again) to a
+// verified compute, and the record is gone.
+func TestE2EMigrateWizardContinues(t *testing.T) {
+	t.Parallel()
+	state := demoState(t)
+	cmd := exec.Command(amlaksBinary(t), "--demo", "migrate", "aks-inference", "-w", "mlw-prod", "--yes", "--timeout", "300ms")
+	cmd.Env = e2eEnv("AMLAKS_DEMO_STATE="+state, "AMLAKS_SIM_SPEED=10", "AMLAKS_SIM_FAULTS=slow=extension:20")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err == nil || !strings.Contains(errb.String(), "status aks-inference-k8s -w mlw-prod -g rg-ml-prod continues them") {
+		t.Fatalf("the stopped migrate: %v\n%s", err, errb.String())
+	}
+	records := filepath.Join(filepath.Dir(state), "demo-ops", "records")
+	if ents, _ := os.ReadDir(records); len(ents) != 1 {
+		t.Fatalf("records after the stop: %v", ents)
+	}
+	srv := newTmuxServer(t)
+	r := srv.start(80, 24, state, "-w", "mlw-prod")
+	r.waitFor("2/15 Mode", "5. Move a legacy AKS compute")
+	r.keys("5")
+	r.waitFor("> aks-inference")
+	r.keys("Enter")
+	r.waitForWithin(2*e2eWait, "Unfinished since", "extension, attach, verify left", "Enter continue it")
+	r.keys("Enter")
+	r.waitForWithin(3*e2eOpWait, "✓ aks-inference-k8s is a verified Kubernetes compute", "annotate      ✓ done already")
+	r.keys("q")
+	r.expectExit(0)
+	if ents, _ := os.ReadDir(records); len(ents) != 0 {
+		t.Errorf("records after the wizard continued it: %v", ents)
 	}
 }

@@ -797,7 +797,11 @@ func runPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	// removes the token it left
 	followed := map[PhaseKind]bool{}
 	finish := func(k PhaseKind, join Operation) {
-		if rp := rec.Phase(k); rp != nil && !followed[k] && (rp.State == PhaseSending || rp.State == PhaseAccepted) {
+		// (with the record lost, a cluster or extension phase found done
+		// may still have the token of the run that started it: followed
+		// once by its state, which removes that token)
+		if rp := rec.Phase(k); rp != nil && !followed[k] && (rp.State == PhaseSending || rp.State == PhaseAccepted ||
+			!had && rp.State == PhasePending && k != PhaseAttach) {
 			op := join
 			if rp.Op != nil {
 				op = *rp.Op

@@ -757,15 +757,16 @@ func runPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	recs := g.Records()
 	ws := p.WorkspaceRef()
 	kinds := PhaseKinds(p)
-	rec := outer
+	rec, had := outer, outer != nil
 	if rec == nil {
 		lk, err := lockRecord(ctx, g, ws, p.Name, "the "+string(p.Mode)+" of "+p.Name, on)
 		if err != nil {
 			return nil, err
 		}
 		defer lk.Unlock()
-		r, had, err := recs.Load(ctx, ws, p.Name)
-		if err != nil || !had {
+		r, ok, err := recs.Load(ctx, ws, p.Name)
+		had = ok
+		if err != nil || !ok {
 			r = NewRecord(p, kinds)
 		} else if r.Mode != p.Mode || !rules.SameCluster(r.Cluster.ID, p.TargetClusterID()) {
 			// never a second cluster for one compute: the record's is the one

@@ -264,19 +264,12 @@ func TestMigrateStoppedContinues(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "aks-inference detached") {
 		t.Fatalf("last run: %s", r)
 	}
-	for _, c := range []struct {
-		what  string
-		parts []string
-	}{
+	rp.sentOnce(sentCases{
 		{"annotation", []string{"POST ", "kubectl annotate"}},
 		{"extension install", []string{"PUT ", "/extensions/azureml?"}},
 		{"attach", []string{"PUT ", "/computes/aks-inference-k8s?"}},
 		{"detach", []string{"DELETE ", "/computes/aks-inference?", "underlyingResourceAction=Detach"}},
-	} {
-		if n := len(rp.sentMatching(c.parts...)); n != 1 {
-			t.Errorf("%s sent %d times, want 1", c.what, n)
-		}
-	}
+	})
 }
 
 // TestMigrateCleanStoppedContinues: a clean cut-over stopped after the
@@ -335,5 +328,161 @@ func TestMigrateUnsupportedVersionBlocks(t *testing.T) {
 	}
 	if n := len(rp.sentMatching("POST ", "kubectl annotate")) + len(rp.sentMatching("PUT ", "/extensions/")); n != 0 {
 		t.Errorf("a dry run sent %d changes", n)
+	}
+}
+
+// TestMigrateRecordStatusContinues: a migration is an operation record.
+// Stopped in each phase (the test refuses that phase's request), the stop
+// names `amlaks status aks-inference-k8s`, the record is kept on this
+// machine, and `status` continues it — by the new compute's name, or the
+// legacy one's — each run starting where the last stopped: over all the
+// runs each change (annotation, extension, attach, verify's endpoint,
+// detach) is sent once, and the record is gone at the end.
+func TestMigrateRecordStatusContinues(t *testing.T) {
+	rp := newRealPath(t)
+	records := filepath.Join(rp.cache, "state", "amlaks", "records")
+	stops := []struct {
+		phase string
+		pick  func(method, uri, body string) bool
+	}{
+		{"annotate", func(m, u, b string) bool { return m == "POST" && strings.Contains(b, "kubectl annotate") }},
+		{"extension", func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/extensions/azureml?") }},
+		{"attach", func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/computes/aks-inference-k8s?") }},
+		{"verify", func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/onlineEndpoints/") }},
+		{"detach-legacy", func(m, u, b string) bool { return m == "DELETE" && strings.Contains(u, "/computes/aks-inference?") }},
+	}
+	rp.refuse = stops[0].pick
+	r, _ := rp.run("migrate", sim.ComputeLegacyLive, "-w", "mlw-prod", "--yes", "--detach-legacy")
+	if r.code == 0 || !strings.Contains(r.err, "annotate phase failed") || !strings.Contains(r.err, "`amlaks status aks-inference-k8s`") {
+		t.Fatalf("stopped in annotate: %s", r)
+	}
+	for i, st := range stops[1:] {
+		if ents, _ := os.ReadDir(records); len(ents) != 1 {
+			t.Fatalf("before %s: records %v, want the migration's", st.phase, ents)
+		}
+		rp.mu.Lock()
+		rp.refuse = st.pick
+		rp.mu.Unlock()
+		name := "aks-inference-k8s"
+		if i%2 == 1 {
+			name = sim.ComputeLegacyLive // the legacy name finds it too
+		}
+		r, _ := rp.run("status", name, "-w", "mlw-prod")
+		if r.code == 0 || !strings.Contains(r.err, "continuing the migration of aks-inference to aks-inference-k8s") ||
+			!strings.Contains(r.err, "stopped here by the test") || !strings.Contains(r.err, st.phase+" phase failed") {
+			t.Fatalf("status %s stopped in %s: %s", name, st.phase, r)
+		}
+	}
+	rp.mu.Lock()
+	rp.refuse = nil
+	rp.mu.Unlock()
+	r, _ = rp.run("status", "aks-inference-k8s", "-w", "mlw-prod")
+	if r.code != 0 || !strings.Contains(r.out, "aks-inference detached") || !strings.Contains(r.err, "verify] done already") {
+		t.Fatalf("last status: %s", r)
+	}
+	rp.sentOnce(sentCases{
+		{"annotation", []string{"POST ", "kubectl annotate"}},
+		{"extension install", []string{"PUT ", "/extensions/azureml?"}},
+		{"attach", []string{"PUT ", "/computes/aks-inference-k8s?"}},
+		{"verify endpoint", []string{"PUT ", "/onlineEndpoints/amlaks-verify-", "?api-version", `"authMode"`}},
+		{"detach", []string{"DELETE ", "/computes/aks-inference?", "underlyingResourceAction=Detach"}},
+	})
+	if ents, _ := os.ReadDir(records); len(ents) != 0 {
+		t.Errorf("records left after the migration: %v", ents)
+	}
+}
+
+// TestMigrateAccessible: accessible mode's Mode question offers "Move a
+// legacy AKS compute" when the workspace has one, then asks what the move
+// needs: which compute, the file for the v1 certificate (an empty answer
+// is refused with the rule's words), TLS, the name and namespace; the
+// review lists the phases and the move runs to a verified Kubernetes
+// compute, the legacy compute kept (no to the detach).
+func TestMigrateAccessible(t *testing.T) {
+	rp := newRealPath(t)
+	saved := filepath.Join(t.TempDir(), "fessl.json")
+	var out, errb strings.Builder
+	in := "5\n2\n\n" + saved + "\n1\n\n\ny\nn\n"
+	code := run([]string{"--accessible", "-w", "mlw-prod"}, strings.NewReader(in), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"5. Move a legacy AKS compute", "Which legacy AKS compute moves to a Kubernetes compute?",
+		"name a file to save the v1 certificate secret azuremlfessl", "TLS: aks-scoring served HTTPS for scoring.contoso.com",
+		"2. save the v1 certificate secret azuremlfessl to " + saved, "[7/7 verify] the throwaway endpoint answered 200"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if fi, err := os.Stat(saved); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("saved secret: %v %v", fi, err)
+	}
+	if s := rp.extensionSettings(legacyTLS); s["sslCname"] != sim.LegacyTLSCname {
+		t.Errorf("extension settings: %v", s)
+	}
+	if code, _ := rp.compute("aks-scoring-k8s"); code != 200 {
+		t.Errorf("aks-scoring-k8s: %d", code)
+	}
+	if code, _ := rp.compute(sim.ComputeLegacyTLS); code != 200 {
+		t.Errorf("the legacy compute was detached though the answer was no: %d", code)
+	}
+}
+
+// TestMigrateListJSON: list -o json marks a legacy compute for a script:
+// "legacy": true and "migrate" with the command that moves it; while a
+// migration of it is unfinished, the compute it makes, the command that
+// continues it and the phases left. Other computes have no "migrate".
+func TestMigrateListJSON(t *testing.T) {
+	rp := newRealPath(t)
+	list := func() map[string]map[string]any {
+		r, _ := rp.run("list", "-w", "mlw-prod", "-o", "json")
+		var cs []map[string]any
+		if r.code != 0 || json.Unmarshal([]byte(r.out), &cs) != nil {
+			t.Fatalf("list: %s", r)
+		}
+		out := map[string]map[string]any{}
+		for _, c := range cs {
+			out[c["name"].(string)] = c
+		}
+		return out
+	}
+	cs := list()
+	mig, _ := cs[sim.ComputeLegacyLive]["migrate"].(map[string]any)
+	if cs[sim.ComputeLegacyLive]["legacy"] != true || mig["command"] != "amlaks migrate aks-inference -w mlw-prod -g rg-ml-prod" || mig["unfinished"] != false {
+		t.Errorf("aks-inference: %v", cs[sim.ComputeLegacyLive])
+	}
+	for name, c := range cs {
+		if _, ok := c["migrate"]; ok != (c["legacy"] == true) {
+			t.Errorf("%s: legacy %v, migrate %v", name, c["legacy"], c["migrate"])
+		}
+	}
+	rp.refuse = func(m, u, b string) bool { return m == "PUT" && strings.Contains(u, "/computes/aks-inference-k8s?") }
+	if r, _ := rp.run("migrate", sim.ComputeLegacyLive, "-w", "mlw-prod", "--yes"); r.code == 0 {
+		t.Fatalf("migrate stopped in attach: %s", r)
+	}
+	rp.mu.Lock()
+	rp.refuse = nil
+	rp.mu.Unlock()
+	mig, _ = list()[sim.ComputeLegacyLive]["migrate"].(map[string]any)
+	left, _ := mig["phasesLeft"].([]any)
+	if mig["unfinished"] != true || mig["to"] != "aks-inference-k8s" || mig["continue"] != "amlaks status aks-inference-k8s -w mlw-prod -g rg-ml-prod" ||
+		len(left) != 2 || left[0] != "attach" || left[1] != "verify" {
+		t.Errorf("after a stop in attach: %v", mig)
+	}
+}
+
+// sentCases are changes by name, each the parts its request contains.
+type sentCases []struct {
+	what  string
+	parts []string
+}
+
+// sentOnce checks that each change was sent exactly once.
+func (rp *realPath) sentOnce(cs sentCases) {
+	rp.t.Helper()
+	for _, c := range cs {
+		if n := len(rp.sentMatching(c.parts...)); n != 1 {
+			rp.t.Errorf("%s sent %d times, want 1", c.what, n)
+		}
 	}
 }

@@ -125,6 +125,7 @@ func newRealPathWith(t testing.TB, o sim.Options) *realPath {
 	t.Setenv("PATH", rp.azDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	t.Setenv("AZURE_CONFIG_DIR", rp.cfgDir)
 	t.Setenv("XDG_CACHE_HOME", rp.cache)
+	t.Setenv("XDG_STATE_HOME", filepath.Join(rp.cache, "state")) // operation records
 	for _, k := range []string{"AZURE_SUBSCRIPTION_ID", "AMLAKS_DEMO", "AMLAKS_DEMO_STATE", "NO_COLOR", "ACCESSIBLE", "FAKE_AZ_LIFETIME"} {
 		t.Setenv(k, "")
 	}

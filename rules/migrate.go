@@ -84,3 +84,54 @@ func MigrationFindings(f MigrationFacts) []Finding {
 	}
 	return fs
 }
+
+// MigrationAnswers are a migrate's answers as the user gives them (flags
+// in line mode, the wizard's migrate form, accessible mode's questions).
+type MigrationAnswers struct {
+	To, Namespace string
+	Workspace     string
+	// Existing are the workspace's compute names (the new name must be
+	// free); nil skips that check.
+	Existing []string
+	// Clean and SecretPresent: a clean cut-over of a cluster holding
+	// azuremlfessl needs SaveTo.
+	Clean, SecretPresent bool
+	SaveTo               string
+	// LegacyTLS: the legacy compute served HTTPS, so KeepCertificate or
+	// AllowInsecure is needed.
+	LegacyTLS                      bool
+	KeepCertificate, AllowInsecure bool
+}
+
+// CheckMigrationAnswers checks a migrate's answers, each violation naming
+// its flag: the new compute's name (--to) and namespace, the file the v1
+// certificate is saved to before a clean cut-over, and what a compute
+// that served HTTPS serves now.
+func CheckMigrationAnswers(a MigrationAnswers) []Violation {
+	var vs []Violation
+	if a.To != "" {
+		for _, v := range ComputeName(a.To, a.Existing) {
+			v.Field = "to"
+			vs = append(vs, v)
+		}
+	}
+	if a.Namespace != "" {
+		vs = append(vs, Namespace(a.Namespace)...)
+		if a.Workspace != "" && strings.EqualFold(a.Namespace, "azureml-"+a.Workspace) {
+			vs = append(vs, Violation{Field: "namespace", Code: CodeMigrateNamespace,
+				Message: "azureml-" + a.Workspace + " is where the v1 services run: pick another namespace"})
+		}
+	}
+	if a.Clean && a.SecretPresent && strings.TrimSpace(a.SaveTo) == "" {
+		vs = append(vs, Violation{Field: "save-secret", Code: CodeMigrateSecret,
+			Message: "name a file to save the v1 certificate secret azuremlfessl to (mode 0600) before it is deleted"})
+	}
+	if a.KeepCertificate && a.AllowInsecure {
+		vs = append(vs, Violation{Field: "keep-certificate", Code: CodeMigrateTLS,
+			Message: "give --keep-certificate or --allow-insecure-connections, not both"})
+	} else if a.LegacyTLS && !a.KeepCertificate && !a.AllowInsecure {
+		vs = append(vs, Violation{Field: "keep-certificate", Code: CodeMigrateTLS,
+			Message: "it served HTTPS: keep the v1 certificate, or allow plain HTTP (--allow-insecure-connections)"})
+	}
+	return vs
+}

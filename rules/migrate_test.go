@@ -53,3 +53,37 @@ func TestMigrationFindings(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckMigrationAnswers(t *testing.T) {
+	ok := MigrationAnswers{To: "aks-scoring-k8s", Namespace: "aks-scoring-k8s", Workspace: "mlw-prod", Clean: true, SecretPresent: true,
+		SaveTo: "./fessl.json", LegacyTLS: true, KeepCertificate: true}
+	if vs := CheckMigrationAnswers(ok); len(vs) != 0 {
+		t.Fatalf("good answers: %v", vs)
+	}
+	for _, c := range []struct {
+		name  string
+		edit  func(a *MigrationAnswers)
+		field string
+	}{
+		{"no file for the secret", func(a *MigrationAnswers) { a.SaveTo = " " }, "save-secret"},
+		{"no TLS answer", func(a *MigrationAnswers) { a.KeepCertificate = false }, "keep-certificate"},
+		{"both TLS answers", func(a *MigrationAnswers) { a.AllowInsecure = true }, "keep-certificate"},
+		{"the v1 namespace", func(a *MigrationAnswers) { a.Namespace = "azureml-mlw-prod" }, "namespace"},
+		{"a bad namespace", func(a *MigrationAnswers) { a.Namespace = "Bad_NS" }, "namespace"},
+		{"a taken name", func(a *MigrationAnswers) { a.Existing = []string{"aks-scoring-k8s"} }, "to"},
+		{"a bad name", func(a *MigrationAnswers) { a.To = "9x" }, "to"},
+	} {
+		a := ok
+		c.edit(&a)
+		vs := CheckMigrationAnswers(a)
+		if len(vs) == 0 || vs[0].Field != c.field || vs[0].Message == "" {
+			t.Errorf("%s: %v, want a violation of %s", c.name, vs, c.field)
+		}
+	}
+	// in place with the secret present needs no file
+	a := ok
+	a.Clean, a.SaveTo = false, ""
+	if vs := CheckMigrationAnswers(a); len(vs) != 0 {
+		t.Errorf("in place: %v", vs)
+	}
+}

@@ -88,7 +88,7 @@ type calls interface {
 	unfinished() tea.Cmd
 	verify(name string) tea.Cmd
 	doctor(name string) tea.Cmd
-	planMigration(req int, legacy string) tea.Cmd
+	planMigration(req int, o wizard.MigrateOptions) tea.Cmd
 	runMigration(req int, mig *wizard.Migration) tea.Cmd
 }
 

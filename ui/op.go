@@ -140,6 +140,8 @@ type (
 		err   error
 		// plan is an unfinished operation's to continue (its record's)
 		plan *wizard.Plan
+		// note says why it is not continued here
+		note string
 	}
 	tickMsg struct {
 		req int
@@ -351,6 +353,11 @@ func (m *Model) resume(name string) tea.Cmd {
 		// an unfinished current-path operation is continued, as `status
 		// NAME` does
 		if rec, ok, err := recs.Load(ctx, ws, name); err == nil && ok {
+			if rec.Migrate != nil {
+				// a migration continues on its own screen (Mode: Move a
+				// legacy AKS compute) or with status
+				return pendingMsg{req: req, name: name, note: fmt.Sprintf("%s is an unfinished migration of %s: continue it from Move a legacy AKS compute, or with amlaks status %s", name, rec.Migrate.Options.Legacy, name)}
+			}
 			p := rec.RebuildPlan()
 			if err := p.LoadTLSFilesContext(ctx); err != nil {
 				return pendingMsg{req: req, name: name, err: err}
@@ -484,6 +491,10 @@ func (m *Model) onPending(msg pendingMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.flash = "could not look for a running operation on " + msg.name + ": " + msg.err.Error()
+		return nil
+	}
+	if msg.note != "" {
+		m.flash = msg.note
 		return nil
 	}
 	if !msg.found {

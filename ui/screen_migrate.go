@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -15,8 +16,10 @@ import (
 // the workspace has several), read its cluster and review the phases (the
 // path, the findings, each phase with its rollback), run them with
 // progress, then say what was verified and offer the detach (a dialog: a
-// detach, never a delete). What a review needs beyond the defaults (a file
-// for the v1 certificate, TLS) is said with the line-mode command.
+// detach, never a delete). What a review needs beyond the defaults (the
+// path, a file for the v1 certificate, TLS, the new compute's name and
+// namespace) is asked on a form (f, or Enter on a blocked review), checked
+// with rules.CheckMigrationAnswers, and the move planned again with them.
 
 type migrateStage int
 
@@ -24,6 +27,7 @@ const (
 	migratePick migrateStage = iota
 	migrateReading
 	migrateReview
+	migrateAnswers
 	migrateRunning
 	migrateDone
 )
@@ -40,6 +44,12 @@ type migrateScreen struct {
 	order  []wizard.PhaseKind
 	rep    wizard.MigrateReport
 	last   string
+	// unfinished: the review continues this migration's record
+	unfinished *wizard.Record
+	// the answers' form (migrateAnswers) and its messages once tried
+	f                       *form
+	path, save, tls, to, ns *formField
+	tried                   bool
 }
 
 func newMigrateScreen() screen { return &migrateScreen{} }
@@ -50,6 +60,8 @@ type migratePlannedMsg struct {
 	mig    *wizard.Migration
 	phases []wizard.Phase
 	err    error
+	// unfinished is the record of a migration this one continues
+	unfinished *wizard.Record
 }
 
 // migrateEventMsg is one progress report of a running migration, or its
@@ -64,15 +76,22 @@ type migrateEventMsg struct {
 }
 
 // planMigration reads the legacy compute's cluster and plans the move.
-func (m *Model) planMigration(req int, legacy string) tea.Cmd {
-	ctx, c, p := m.ctx, m.cloud, m.plan.Clone()
+// An unfinished migration of it (its record) is continued with the
+// answers it was started with.
+func (m *Model) planMigration(req int, o wizard.MigrateOptions) tea.Cmd {
+	ctx, c, p, recs := m.ctx, m.cloud, m.plan.Clone(), m.guard.Records()
 	return func() tea.Msg {
-		mig, err := wizard.PlanMigration(ctx, c, p, wizard.MigrateOptions{Legacy: legacy})
+		var unfinished *wizard.Record
+		first := o == wizard.MigrateOptions{Legacy: o.Legacy} // not answered on the form yet
+		if rec, ok, err := recs.Find(ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, o.Legacy); first && err == nil && ok && rec.Migrate != nil {
+			o, unfinished = rec.MigrationOptions(), &rec
+		}
+		mig, err := wizard.PlanMigration(ctx, c, p, o)
 		if err != nil {
 			return migratePlannedMsg{req: req, err: err}
 		}
 		phases, err := wizard.MigrationPhases(c, mig)
-		return migratePlannedMsg{req: req, mig: mig, phases: phases, err: err}
+		return migratePlannedMsg{req: req, mig: mig, phases: phases, err: err, unfinished: unfinished}
 	}
 }
 
@@ -135,7 +154,7 @@ func (s *migrateScreen) sync(m *common) tea.Cmd {
 func (s *migrateScreen) read(m *common, name string) tea.Cmd {
 	s.stage, s.err = migrateReading, nil
 	s.req = m.data.nextReq("migrate")
-	return m.calls.planMigration(s.req, name)
+	return m.calls.planMigration(s.req, wizard.MigrateOptions{Legacy: name})
 }
 
 func (s *migrateScreen) update(m *common, msg tea.Msg) tea.Cmd {
@@ -145,6 +164,7 @@ func (s *migrateScreen) update(m *common, msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.stage, s.mig, s.phases, s.err, s.cursor = migrateReview, msg.mig, msg.phases, msg.err, 0
+		s.unfinished = msg.unfinished
 		return nil
 	case migrateEventMsg:
 		if !m.data.isLatest("migrate", msg.req) {
@@ -158,6 +178,9 @@ func (s *migrateScreen) update(m *common, msg tea.Msg) tea.Cmd {
 		return waitMigrate(msg.ch)
 	case tea.KeyPressMsg:
 		return s.key(m, msg)
+	}
+	if s.stage == migrateAnswers {
+		return s.answer(m, msg) // huh completes the form with a message
 	}
 	if s.stage == migratePick {
 		return s.sync(m)
@@ -197,7 +220,7 @@ func (s *migrateScreen) move(k tea.KeyPressMsg, keys keyMap, n int) {
 
 func (s *migrateScreen) key(m *common, k tea.KeyPressMsg) tea.Cmd {
 	keys := m.keys
-	if key.Matches(k, keys.Quit) && s.stage != migrateDone && s.stage != migrateRunning {
+	if key.Matches(k, keys.Quit) && s.stage != migrateDone && s.stage != migrateRunning && !(s.stage == migrateAnswers && s.typing(m)) {
 		return m.nav.quit(Quit) // nothing changed yet (a running move is stopped with ctrl+c)
 	}
 	switch s.stage {
@@ -206,8 +229,14 @@ func (s *migrateScreen) key(m *common, k tea.KeyPressMsg) tea.Cmd {
 		if key.Matches(k, keys.Enter) && len(s.legacy) > 0 {
 			return s.read(m, s.legacy[s.cursor].Name)
 		}
+	case migrateAnswers:
+		return s.answer(m, k)
 	case migrateReview:
 		s.move(k, keys, len(s.phases))
+		if s.err == nil && s.mig != nil && (key.Matches(k, keys.Fix) || key.Matches(k, keys.Enter) && s.mig.Report.Blocked()) {
+			s.openAnswers(m)
+			return nil
+		}
 		if key.Matches(k, keys.Enter) && s.err == nil && s.mig != nil && !s.mig.Report.Blocked() {
 			s.stage, s.lines, s.order = migrateRunning, nil, nil
 			s.req = m.data.nextReq("migrate")
@@ -251,6 +280,16 @@ func (s *migrateScreen) view(m *common, w, h int) string {
 			return st.Error.Render("✗ "+s.err.Error()) + "\n"
 		}
 		s.review(m, &b, w, h)
+	case migrateAnswers:
+		b.WriteString(wrap(fmt.Sprintf("Move %s on %s: what the review needs", s.mig.Legacy.Name, clusterLabel(s.mig.Cluster.ID)), w) + "\n\n")
+		msgs := map[string][]string{}
+		if s.tried {
+			for _, v := range rules.CheckMigrationAnswers(s.answers(m)) {
+				msgs[v.Field] = append(msgs[v.Field], v.Message)
+			}
+		}
+		b.WriteString(s.f.view(w, msgs))
+		b.WriteString("\n" + m.st.Muted.Render(wrap("Enter on the last field plans the move again with these answers · esc back to the review", w)))
 	case migrateRunning, migrateDone:
 		fmt.Fprintf(&b, "%s → %s (%s)\n\n", s.mig.Legacy.Name, s.mig.Plan.Name, s.mig.Path)
 		for i, k := range s.order {
@@ -278,6 +317,16 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 	var top []string
 	top = append(top, one(fmt.Sprintf("%s on %s: %d of 8 v1 router objects", mig.Legacy.Name, clusterLabel(mig.Cluster.ID), len(mig.State.Objects))),
 		one(services), one(fmt.Sprintf("Path: %s → %s (namespace %s)", mig.Path, mig.Plan.Name, mig.Plan.Namespace)))
+	if mig.Legacy.SSLStatus != "" {
+		tls := "TLS: not answered yet"
+		switch {
+		case mig.CertSource != "":
+			tls = "TLS: the v1 certificate for " + mig.Plan.TLS.CNAME + ", from " + mig.CertSource
+		case mig.Options.AllowInsecure:
+			tls = "TLS: plain HTTP (the v1 compute served HTTPS)"
+		}
+		top = append(top, one(tls))
+	}
 	for _, f := range mig.Report.Findings {
 		if f.Severity == rules.Info && f.Code != rules.CodeMigrateShared {
 			continue
@@ -313,7 +362,18 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 			}
 		}
 	}
-	foot := st.Title.Render("Enter") + " migrate · ↑↓ a phase's request and undo · all of it: amlaks migrate " + mig.Legacy.Name + " --dry-run"
+	if r := s.unfinished; r != nil {
+		var left []string
+		for _, k := range r.Remaining() {
+			left = append(left, string(k))
+		}
+		top = append([]string{st.Warn.Render(one("Unfinished since " + r.Started.Local().Format("2006-01-02 15:04") + ": " + strings.Join(left, ", ") + " left"))}, top...)
+	}
+	verb := " migrate"
+	if s.unfinished != nil {
+		verb = " continue it"
+	}
+	foot := st.Title.Render("Enter") + verb + " · f answers · ↑↓ a phase's request and undo · all of it: amlaks migrate " + mig.Legacy.Name + " --dry-run"
 	if mig.Report.Blocked() {
 		cmd := "amlaks migrate " + mig.Legacy.Name + " -w " + m.Plan().Workspace.Name
 		for _, f := range mig.Report.Findings {
@@ -325,7 +385,7 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 				cmd += " --keep-certificate"
 			}
 		}
-		foot = paint(st.Error, wrap("Blocked: give the answers in line mode: "+unbroken(cmd), w))
+		foot = paint(st.Error, wrap("Blocked: Enter answers what it needs (or in line mode: "+unbroken(cmd)+")", w))
 	} else {
 		foot = fit(foot, w, false)
 	}
@@ -349,7 +409,7 @@ func (s *migrateScreen) review(m *common, b *strings.Builder, w, h int) {
 func (s *migrateScreen) outcome(m *common, w int) string {
 	st := m.st
 	if s.err != nil {
-		return st.Error.Render(wrap("✗ "+s.err.Error(), w)) + "\n" + wrap("Run the same move again: it continues where it stopped and does nothing twice.", w)
+		return st.Error.Render(wrap("✗ "+s.err.Error(), w)) + "\n" + wrap("Continue it with amlaks status "+s.mig.Plan.Name+", or this move again: it goes on where it stopped and does nothing twice.", w)
 	}
 	out := st.OK.Render(wrap(fmt.Sprintf("✓ %s is a verified Kubernetes compute", s.mig.Plan.Name), w))
 	if s.rep.Verify.Called {
@@ -375,13 +435,17 @@ func (s *migrateScreen) help(m *common) []key.Binding {
 	case migratePick:
 		return []key.Binding{k.Enter, k.Up, k.Down}
 	case migrateReview:
-		return []key.Binding{k.Enter, k.Up, k.Down}
+		return []key.Binding{k.Enter, withHelp(k.Fix, "answers"), k.Up, k.Down}
+	case migrateAnswers:
+		return formScreen{s.f}.help(m)
 	case migrateDone:
 		return []key.Binding{k.Detach, k.Quit}
 	}
 	return nil
 }
-func (s *migrateScreen) typing(m *common) bool { return false }
+func (s *migrateScreen) typing(m *common) bool {
+	return s.stage == migrateAnswers && formScreen{s.f}.typing(m)
+}
 func (s *migrateScreen) needs(m *common) []need {
 	_, sl := m.data.computesData()
 	return []need{{"the computes of " + m.Plan().Workspace.Name, sl, func() tea.Cmd { return m.calls.fetchComputes(true) }}}
@@ -390,7 +454,91 @@ func (s *migrateScreen) needs(m *common) []need {
 // esc: a running migration is not left by Esc (Ctrl+C stops watching; a
 // re-run continues).
 func (s *migrateScreen) esc(m *common) bool {
+	if s.stage == migrateAnswers {
+		s.stage = migrateReview // the review as it was
+		return true
+	}
 	return s.stage == migrateReading || s.stage == migrateRunning
+}
+
+// openAnswers opens the answers' form on the review's answers.
+func (s *migrateScreen) openAnswers(m *common) {
+	mig := s.mig
+	o := mig.Options
+	s.path = choiceField("clean", "v1 router", "take it over (in place)", "delete it (clean cut-over)")
+	s.path.show = func() bool { return len(mig.State.Services) > 0 }
+	if mig.Path == wizard.MigrateClean {
+		s.path.choice = 1
+	}
+	clean := func() bool { return len(mig.State.Services) == 0 || s.path.choice == 1 }
+	s.save = textField("save-secret", "Save v1 secret to", "./azuremlfessl.json")
+	s.save.text = o.SaveSecret
+	s.save.show = func() bool { return clean() && mig.State.Has("secret/"+wizard.LegacySecret) }
+	s.tls = choiceField("keep-certificate", "TLS", "keep the v1 certificate", "plain HTTP")
+	s.tls.show = func() bool { return mig.Legacy.SSLStatus != "" }
+	if o.AllowInsecure {
+		s.tls.choice = 1
+	}
+	s.to = textField("to", "Compute name", wizard.DefaultMigrateName(mig.Legacy.Name))
+	s.to.text = mig.Plan.Name
+	s.ns = textField("namespace", "Namespace", mig.Plan.Name)
+	s.ns.text = mig.Plan.Namespace
+	s.f = &form{fields: []*formField{s.path, s.save, s.tls, s.to, s.ns}}
+	s.f.build(m.st)
+	s.stage, s.tried = migrateAnswers, false
+}
+
+// answers are the form's answers as the rules check them.
+func (s *migrateScreen) answers(m *common) rules.MigrationAnswers {
+	mig := s.mig
+	cs, _ := m.data.computesData()
+	var names []string
+	for _, c := range cs {
+		if !strings.EqualFold(c.Name, mig.Plan.Name) || s.unfinished == nil {
+			names = append(names, c.Name)
+		}
+	}
+	a := rules.MigrationAnswers{To: s.to.value(), Namespace: s.ns.value(), Workspace: m.Plan().Workspace.Name, Existing: names,
+		Clean: len(mig.State.Services) == 0 || s.path.choice == 1, SecretPresent: mig.State.Has("secret/" + wizard.LegacySecret),
+		SaveTo: s.save.value(), LegacyTLS: mig.Legacy.SSLStatus != ""}
+	if a.LegacyTLS {
+		a.KeepCertificate, a.AllowInsecure = s.tls.choice == 0, s.tls.choice == 1
+	}
+	if a.To == "" {
+		a.To = mig.Plan.Name
+	}
+	return a
+}
+
+// answer is a key on the form: Enter on the last field checks the
+// answers, then plans the move again with them.
+func (s *migrateScreen) answer(m *common, msg tea.Msg) tea.Cmd {
+	_, done, cmd := s.f.update(msg)
+	if !done {
+		return cmd
+	}
+	a := s.answers(m)
+	if vs := rules.CheckMigrationAnswers(a); len(vs) > 0 {
+		s.tried = true
+		s.f.reopen(m.st, vs[0].Field)
+		return nil
+	}
+	o := s.mig.Options
+	o.To, o.Namespace, o.Clean = a.To, a.Namespace, s.path.visible() && s.path.choice == 1
+	o.SaveSecret = ""
+	if s.save.visible() {
+		o.SaveSecret = a.SaveTo
+		if abs, err := filepath.Abs(a.SaveTo); err == nil {
+			o.SaveSecret = abs // the record keeps where it is, wherever it continues
+		}
+	}
+	o.KeepCertificate, o.AllowInsecure = a.KeepCertificate, a.AllowInsecure
+	if strings.EqualFold(a.Namespace, s.mig.Plan.Namespace) && strings.EqualFold(s.mig.Plan.Namespace, s.mig.Plan.Name) {
+		o.Namespace = "" // the default: it follows the name
+	}
+	s.stage, s.err = migrateReading, nil
+	s.req = m.data.nextReq("migrate")
+	return m.calls.planMigration(s.req, o)
 }
 
 // summary is what the scrollback keeps after the wizard.
@@ -399,7 +547,7 @@ func (s *migrateScreen) summary() string {
 	case s.stage != migrateDone || s.mig == nil:
 		return "Nothing was migrated."
 	case s.err != nil:
-		return fmt.Sprintf("The move of %s stopped: %s\n  run it again to continue: amlaks migrate %s -w %s", s.mig.Legacy.Name, s.err.Error(), s.mig.Legacy.Name, s.mig.Plan.Workspace.Name)
+		return fmt.Sprintf("The move of %s stopped: %s\n  continue it with: amlaks status %s -w %s (or the wizard's Move a legacy AKS compute)", s.mig.Legacy.Name, s.err.Error(), s.mig.Plan.Name, s.mig.Plan.Workspace.Name)
 	}
 	out := fmt.Sprintf("Moved %s to Kubernetes compute %s (%s, namespace %s), verified", s.mig.Legacy.Name, s.mig.Plan.Name, s.mig.Path, s.mig.Plan.Namespace)
 	if !s.rep.Detached {

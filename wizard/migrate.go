@@ -614,10 +614,63 @@ func SaveSecret(path string, secret []byte) (bool, error) {
 	return true, f.Close()
 }
 
-// RunMigration runs a planned migration phase by phase. Each phase reads
-// what exists first: a re-run (after a stop or a failure) continues where
-// the last one ended and does nothing twice. confirmDetach, when the
-// options do not detach, is asked after a green verify (nil: not asked).
+// MigrateRecord is what a migration's record keeps beyond the attach
+// plan: the answers it was started with and the path it took.
+type MigrateRecord struct {
+	Options MigrateOptions `json:"options"`
+	Path    MigratePath    `json:"path"`
+}
+
+// migrationKinds are a migration's phases, in order (as MigrationPhases
+// lists them).
+func migrationKinds(m *Migration) []PhaseKind {
+	out := []PhaseKind{PhaseRead}
+	if m.Path == MigrateInPlace {
+		out = append(out, PhaseAnnotate)
+	} else {
+		if m.State.Has("secret/"+LegacySecret) || m.Options.SaveSecret != "" {
+			out = append(out, PhaseSaveSecret)
+		}
+		out = append(out, PhaseRemoveRouter)
+	}
+	out = append(out, PhaseKinds(m.Plan)...)
+	out = append(out, PhaseVerify)
+	if m.Options.DetachLegacy {
+		out = append(out, PhaseDetachLegacy)
+	}
+	return out
+}
+
+// NewMigrationRecord is the record of a migration about to run, keyed by
+// the Kubernetes compute it makes (and found by the legacy name too).
+func NewMigrationRecord(m *Migration) Record {
+	r := NewRecord(m.Plan, migrationKinds(m))
+	r.Mode = ModeMigrate
+	r.Migrate = &MigrateRecord{Options: m.Options, Path: m.Path}
+	return r
+}
+
+// MigrationOptions are the answers to continue the migration of r with:
+// its own, on the path it took.
+func (r Record) MigrationOptions() MigrateOptions {
+	if r.Migrate == nil {
+		return MigrateOptions{}
+	}
+	o := r.Migrate.Options
+	o.To = r.Name
+	if r.Migrate.Path == MigrateClean {
+		o.Clean = true
+	}
+	return o
+}
+
+// RunMigration runs a planned migration phase by phase under its record
+// (Record, Mode migrate, kept in g's Records until the end): `amlaks status
+// NEWNAME` (or LEGACYNAME), the same migrate, or the wizard continues it.
+// Each phase reads what exists first and a phase the record has done is
+// not done again: a re-run (after a stop or a failure) continues where the
+// last one ended and sends nothing twice. confirmDetach, when the options
+// do not detach, is asked after a green verify (nil: not asked).
 func RunMigration(ctx context.Context, c Cloud, m *Migration, g *Guard, every time.Duration, on func(PhaseProgress), confirmDetach func() bool) (MigrateReport, error) {
 	rep := MigrateReport{Path: m.Path}
 	if on == nil {
@@ -627,21 +680,67 @@ func RunMigration(ctx context.Context, c Cloud, m *Migration, g *Guard, every ti
 		return rep, &Error{Kind: ErrBadRequest, Op: "migrate", Message: "the preflight blocks it", Hint: "fix the BLOCK findings"}
 	}
 	id := m.Cluster.ID
+	recs, ws, name := g.Records(), m.Plan.WorkspaceRef(), m.Plan.Name
+	lk, err := lockRecord(ctx, g, ws, name, "the migration of "+m.Legacy.Name, on)
+	if err != nil {
+		return rep, err
+	}
+	defer lk.Unlock()
+	rec, had, err := recs.Load(ctx, ws, name)
+	if err != nil || !had {
+		rec = NewMigrationRecord(m)
+	} else if rec.Migrate == nil || !strings.EqualFold(rec.Migrate.Options.Legacy, m.Legacy.Name) {
+		return rep, &Error{Kind: ErrConflict, Op: "migrate", Message: fmt.Sprintf("%s has an unfinished %s", name, rec.What()),
+			Hint: "continue it with `amlaks status " + name + "`, or give another --to"}
+	}
+	if m.Options.DetachLegacy && rec.Phase(PhaseDetachLegacy) == nil {
+		rec.Phases = append(rec.Phases, RecordPhase{Kind: PhaseDetachLegacy, State: PhasePending})
+	}
+	rec.Holder = holder()
+	save := func() {
+		if err := recs.Save(&rec); err != nil {
+			on(PhaseProgress{Phase: PhaseWait, Progress: Progress{State: "note", Note: "could not save the migration's record (" + err.Error() + "): the same migrate continues it"}})
+		}
+	}
+	mark := func(k PhaseKind, state string) {
+		if rp := rec.Phase(k); rp != nil {
+			rp.State, rp.Op = state, nil
+		} else {
+			rec.Phases = append(rec.Phases, RecordPhase{Kind: k, State: state})
+		}
+		save()
+	}
+	isDone := func(k PhaseKind) bool { rp := rec.Phase(k); return rp != nil && rp.State == PhaseDone }
+	save() // before the first request
+	status := "`amlaks status " + name + "`"
+	later := func(k PhaseKind) []PhaseKind {
+		var out []PhaseKind
+		for i, ph := range rec.Phases {
+			if ph.Kind == k {
+				for _, x := range rec.Phases[i+1:] {
+					out = append(out, x.Kind)
+				}
+			}
+		}
+		return out
+	}
 	fail := func(ph PhaseKind, err error, next string) error {
 		if ctx.Err() != nil {
-			return &Interrupted{Phase: ph}
+			return &Interrupted{Phase: ph, Name: name, Later: later(ph)}
 		}
+		mark(ph, PhaseFailed)
 		return &PhaseError{Phase: ph, Err: err, Next: next}
 	}
 	start := time.Now()
 	say := func(ph PhaseKind, skipped bool, note string) {
+		mark(ph, PhaseDone)
 		on(PhaseProgress{Phase: ph, Skipped: skipped, Progress: Progress{State: StateDone, Done: true, Note: note, Elapsed: time.Since(start)}})
 	}
 	// read again: what an earlier run left
 	on(PhaseProgress{Phase: PhaseRead, Progress: Progress{State: "reading the v1 router through the run command"}})
 	st, err := ReadLegacy(ctx, c, m.Cluster, m.Plan.Workspace.Name)
 	if err != nil {
-		return rep, fail(PhaseRead, err, "let the run command run, then run migrate again")
+		return rep, fail(PhaseRead, err, "let the run command run, then "+status+" (or the same migrate) continues")
 	}
 	say(PhaseRead, false, fmt.Sprintf("%d of 8 router objects, %d live v1 services", len(st.Objects), len(st.Services)))
 	if m.Path == MigrateInPlace {
@@ -652,8 +751,9 @@ func RunMigration(ctx context.Context, c Cloud, m *Migration, g *Guard, every ti
 			say(PhaseAnnotate, true, "no v1 router deployment azureml-fe: nothing to annotate")
 		default:
 			on(PhaseProgress{Phase: PhaseAnnotate, Progress: Progress{State: "annotating azureml-fe"}})
+			mark(PhaseAnnotate, PhaseSending)
 			if _, err := runIn(ctx, c, id, AnnotateCommand); err != nil {
-				return rep, fail(PhaseAnnotate, err, "run migrate again to retry the annotation")
+				return rep, fail(PhaseAnnotate, err, status+" (or the same migrate) retries the annotation")
 			}
 			say(PhaseAnnotate, false, "azureml-fe annotated "+LegacyUpgradeAnnotation+"=true")
 		}
@@ -663,13 +763,13 @@ func RunMigration(ctx context.Context, c Cloud, m *Migration, g *Guard, every ti
 			if secret == nil {
 				logs, err := runIn(ctx, c, id, LegacySecretCommand)
 				if err != nil {
-					return rep, fail(PhaseSaveSecret, err, "run migrate again to retry the save")
+					return rep, fail(PhaseSaveSecret, err, status+" (or the same migrate) retries the save")
 				}
 				secret = []byte(logs)
 			}
 			wrote, err := SaveSecret(m.Options.SaveSecret, secret)
 			if err != nil {
-				return rep, fail(PhaseSaveSecret, err, "fix the file and run migrate again: nothing was deleted")
+				return rep, fail(PhaseSaveSecret, err, "fix the file, then "+status+" (or the same migrate) continues: nothing was deleted")
 			}
 			rep.Saved = m.Options.SaveSecret
 			say(PhaseSaveSecret, !wrote, LegacySecret+" saved to "+m.Options.SaveSecret+" (mode 0600)")
@@ -680,50 +780,86 @@ func RunMigration(ctx context.Context, c Cloud, m *Migration, g *Guard, every ti
 			say(PhaseRemoveRouter, true, "no v1 router object is left")
 		} else {
 			on(PhaseProgress{Phase: PhaseRemoveRouter, Progress: Progress{State: fmt.Sprintf("deleting %d v1 router objects", len(st.Objects))}})
+			mark(PhaseRemoveRouter, PhaseSending)
 			if _, err := runIn(ctx, c, id, RemoveRouterCommand(st.Objects)); err != nil {
-				return rep, fail(PhaseRemoveRouter, err, "run migrate again to delete what is left")
+				return rep, fail(PhaseRemoveRouter, err, status+" (or the same migrate) deletes what is left")
 			}
 			say(PhaseRemoveRouter, false, fmt.Sprintf("%d v1 router objects deleted", len(st.Objects)))
 		}
 	}
-	cp, err := RunPhases(ctx, c, m.Plan, g, every, on)
-	if err != nil {
-		return rep, err
+	kinds := PhaseKinds(m.Plan)
+	allDone := true
+	for _, k := range kinds {
+		allDone = allDone && isDone(k)
 	}
-	rep.Compute = cp
-	on(PhaseProgress{Phase: PhaseVerify, Progress: Progress{State: "deploying a throwaway endpoint on " + m.Plan.Name}})
-	vr, err := Verify(ctx, c, m.Plan.Workspace, m.Plan.Name, VerifyOptions{Every: every}, func(s VerifyStep) {
-		on(PhaseProgress{Phase: PhaseVerify, Progress: Progress{State: s.Step + ": " + s.State}})
-	})
-	rep.Verify = vr
-	if err != nil {
-		return rep, fail(PhaseVerify, err, "amlaks doctor "+m.Plan.Name+" says why; run migrate again to verify again")
+	if allDone {
+		// an earlier run attached it: nothing of the attach is sent again
+		cp, err := c.Compute(ctx, ws, name)
+		if err != nil {
+			return rep, fail(PhaseAttach, err, status+" (or the same migrate) continues")
+		}
+		for _, k := range kinds {
+			on(PhaseProgress{Phase: k, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: PhaseWords(k) + " is done"}})
+		}
+		rep.Compute = &cp
+	} else {
+		cp, err := runPhases(ctx, c, m.Plan, g, every, on, &rec)
+		if err != nil {
+			var ie *Interrupted
+			if errors.As(err, &ie) {
+				ie.Later = later(ie.Phase)
+			}
+			return rep, err
+		}
+		for _, k := range kinds {
+			mark(k, PhaseDone)
+		}
+		rep.Compute = cp
 	}
-	rep.Verified = true
-	note := "deployed; call skipped: " + vr.Skipped
-	if vr.Called {
-		note = fmt.Sprintf("the throwaway endpoint answered %d", vr.Status)
+	if isDone(PhaseVerify) {
+		rep.Verified = true
+		say(PhaseVerify, true, "verified by an earlier run")
+	} else {
+		on(PhaseProgress{Phase: PhaseVerify, Progress: Progress{State: "deploying a throwaway endpoint on " + name}})
+		mark(PhaseVerify, PhaseSending)
+		vr, err := Verify(ctx, c, m.Plan.Workspace, name, VerifyOptions{Every: every}, func(s VerifyStep) {
+			on(PhaseProgress{Phase: PhaseVerify, Progress: Progress{State: s.Step + ": " + s.State}})
+		})
+		rep.Verify = vr
+		if err != nil {
+			return rep, fail(PhaseVerify, err, "amlaks doctor "+name+" says why; "+status+" (or the same migrate) verifies again")
+		}
+		rep.Verified = true
+		note := "deployed; call skipped: " + vr.Skipped
+		if vr.Called {
+			note = fmt.Sprintf("the throwaway endpoint answered %d", vr.Status)
+		}
+		say(PhaseVerify, false, note)
 	}
-	say(PhaseVerify, false, note)
-	detach := m.Options.DetachLegacy || (confirmDetach != nil && confirmDetach())
+	detach := rec.Phase(PhaseDetachLegacy) != nil || (confirmDetach != nil && confirmDetach())
 	if !detach {
 		rep.Notes = append(rep.Notes, m.Legacy.Name+" stays attached; detach it (never delete it) once no v1 service is needed: amlaks migrate "+m.Legacy.Name+" --detach-legacy")
+		done(recs, &rec)
 		return rep, nil
 	}
-	if _, err := c.Compute(ctx, m.Plan.WorkspaceRef(), m.Legacy.Name); errors.Is(err, ErrNotFound) {
+	if _, err := c.Compute(ctx, ws, m.Legacy.Name); errors.Is(err, ErrNotFound) {
 		say(PhaseDetachLegacy, true, m.Legacy.Name+" is detached")
 		rep.Detached = true
+		done(recs, &rec)
 		return rep, nil
 	} else if err != nil {
-		return rep, fail(PhaseDetachLegacy, err, "run migrate again to detach it")
+		return rep, fail(PhaseDetachLegacy, err, status+" (or the same migrate) detaches it")
 	}
-	op, err := c.Detach(ctx, m.Plan.WorkspaceRef(), m.Legacy.Name)
+	mark(PhaseDetachLegacy, PhaseSending)
+	op, err := c.Detach(ctx, ws, m.Legacy.Name)
 	if err != nil {
-		return rep, fail(PhaseDetachLegacy, err, "run migrate again to detach it")
+		return rep, fail(PhaseDetachLegacy, err, status+" (or the same migrate) detaches it")
 	}
 	if _, err := follow(ctx, c, op, every, PhaseDetachLegacy, on); err != nil {
-		return rep, fail(PhaseDetachLegacy, err, "run migrate again to detach it")
+		return rep, fail(PhaseDetachLegacy, err, status+" (or the same migrate) detaches it")
 	}
+	mark(PhaseDetachLegacy, PhaseDone)
 	rep.Detached = true
+	done(recs, &rec)
 	return rep, nil
 }

@@ -697,6 +697,18 @@ func lockFor(ctx context.Context, g *Guard, key, what string, who func() string,
 	return lk, nil
 }
 
+// lockRecord takes the OS lock of the record of compute name (one
+// process runs it at a time), waiting for the holder the record names.
+func lockRecord(ctx context.Context, g *Guard, ws WorkspaceRef, name, what string, on func(PhaseProgress)) (*files.Locked, error) {
+	recs := g.Records()
+	return lockFor(ctx, g, RecordGuardKey(ws, name), what, func() string {
+		if r, ok, _ := recs.Load(ctx, ws, name); ok {
+			return r.Holder
+		}
+		return ""
+	}, on)
+}
+
 // running reports a provisioning state of an operation still going on.
 func running(st string) bool {
 	switch st {
@@ -719,6 +731,12 @@ func running(st string) bool {
 // failure keeps the earlier phases and returns a *PhaseError saying what
 // exists and what to do; a stop returns an *Interrupted.
 func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Duration, on func(PhaseProgress)) (*Compute, error) {
+	return runPhases(ctx, c, p, g, every, on, nil)
+}
+
+// runPhases is RunPhases; with outer, the phases are kept in that record
+// (a migration's, whose lock the caller holds and which it removes).
+func runPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Duration, on func(PhaseProgress), outer *Record) (*Compute, error) {
 	if on == nil {
 		on = func(PhaseProgress) {}
 	}
@@ -739,30 +757,29 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	recs := g.Records()
 	ws := p.WorkspaceRef()
 	kinds := PhaseKinds(p)
-	what := "the " + string(p.Mode) + " of " + p.Name
-	lk, err := lockFor(ctx, g, RecordGuardKey(ws, p.Name), what, func() string {
-		if r, ok, _ := recs.Load(ctx, ws, p.Name); ok {
-			return r.Holder
+	rec, had := outer, outer != nil
+	if rec == nil {
+		lk, err := lockRecord(ctx, g, ws, p.Name, "the "+string(p.Mode)+" of "+p.Name, on)
+		if err != nil {
+			return nil, err
 		}
-		return ""
-	}, on)
-	if err != nil {
-		return nil, err
-	}
-	defer lk.Unlock()
-	rec, had, err := recs.Load(ctx, ws, p.Name)
-	if err != nil || !had {
-		rec = NewRecord(p, kinds)
-	} else if rec.Mode != p.Mode || !rules.SameCluster(rec.Cluster.ID, p.TargetClusterID()) {
-		// never a second cluster for one compute: the record's is the one
-		return nil, &Error{Kind: ErrConflict, Op: "submit", Message: fmt.Sprintf("%s has an unfinished %s on cluster %s; this %s names cluster %s",
-			p.Name, rec.Mode, rec.Cluster.Name, p.Mode, clusterName(p)),
-			Hint: "continue it with `amlaks status " + p.Name + "`, or pick another name"}
+		defer lk.Unlock()
+		r, ok, err := recs.Load(ctx, ws, p.Name)
+		had = ok
+		if err != nil || !ok {
+			r = NewRecord(p, kinds)
+		} else if r.Mode != p.Mode || !rules.SameCluster(r.Cluster.ID, p.TargetClusterID()) {
+			// never a second cluster for one compute: the record's is the one
+			return nil, &Error{Kind: ErrConflict, Op: "submit", Message: fmt.Sprintf("%s has an unfinished %s on cluster %s; this %s names cluster %s",
+				p.Name, r.Mode, r.Cluster.Name, p.Mode, clusterName(p)),
+				Hint: "continue it with `amlaks status " + p.Name + "`, or pick another name"}
+		}
+		rec = &r
 	}
 	rec.Holder = holder()
 	saveErr := false
 	save := func() {
-		if err := recs.Save(&rec); err != nil && !saveErr {
+		if err := recs.Save(rec); err != nil && !saveErr {
 			saveErr = true
 			on(PhaseProgress{Phase: PhaseWait, Progress: Progress{State: "note", Note: "could not save the operation's record (" + err.Error() + "): `amlaks status " + p.Name + "` can still follow it from Azure"}})
 		}
@@ -1040,7 +1057,9 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 		on(PhaseProgress{Phase: PhaseAttach, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Compute: &cp, Note: "compute " + p.Name + " is attached"}})
 		ready.wait()
-		done(recs, &rec)
+		if outer == nil {
+			done(recs, rec)
+		}
 		return &cp, nil
 	}
 	if ast.State == "Failed" || ast.State == "Canceled" {
@@ -1072,7 +1091,9 @@ func RunPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 		}
 	}
 	ready.wait()
-	done(recs, &rec)
+	if outer == nil {
+		done(recs, rec)
+	}
 	return final, nil
 }
 

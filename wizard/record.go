@@ -44,6 +44,9 @@ type Record struct {
 	Compute   Owned `json:"compute"`
 	// Phases are the phases' states, in order.
 	Phases []RecordPhase `json:"phases"`
+	// Migrate is a migration's answers and path (Mode migrate; Name is
+	// the Kubernetes compute it makes).
+	Migrate *MigrateRecord `json:"migrate,omitempty"`
 	// Recovered: rebuilt from Azure's tags, not read from this machine.
 	Recovered bool `json:"-"`
 }
@@ -153,6 +156,9 @@ func (r Record) Remaining() []PhaseKind {
 // What says what the operation is ("the create of k8s-dev1 on cluster
 // aks-dev1").
 func (r Record) What() string {
+	if r.Migrate != nil {
+		return fmt.Sprintf("the migration of %s to %s in %s (cluster %s)", r.Migrate.Options.Legacy, r.Name, r.Workspace, r.Cluster.Name)
+	}
 	return fmt.Sprintf("the %s of %s in %s (cluster %s)", r.Mode, r.Name, r.Workspace, r.Cluster.Name)
 }
 
@@ -195,7 +201,8 @@ func (s *Records) read(ctx context.Context, path string) (Record, bool, error) {
 
 // Find looks for the record of compute name in workspace ws (its
 // subscription and resource group when known: "" matches any). It is
-// how an entry point that has only the names finds the operation. Two
+// how an entry point that has only the names finds the operation; a
+// migration is found by its legacy compute's name as well. Two
 // matches (same workspace name in two groups) are an error naming both.
 func (s *Records) Find(ctx context.Context, sub, rg, ws, name string) (Record, bool, error) {
 	if name == "" {
@@ -238,20 +245,20 @@ func (s *Records) scan(ctx context.Context, sub, rg, ws, name string) ([]Record,
 	if err != nil {
 		return nil, err
 	}
-	suffix := "_" + files.CleanName(ws) + "_"
-	if name != "" {
-		suffix += files.CleanName(name) + ".json"
-	}
+	// (a migration's file is named by its new compute; it is found by its
+	// legacy compute's name as well)
+	in := "_" + files.CleanName(ws) + "_"
 	var found []Record
 	for _, e := range ents {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || !strings.Contains(e.Name(), suffix) {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") || !strings.Contains(e.Name(), in) {
 			continue
 		}
 		r, ok, err := s.read(ctx, filepath.Join(s.Dir, e.Name()))
 		if err != nil || !ok {
 			continue
 		}
-		if !strings.EqualFold(r.Workspace, ws) || name != "" && !strings.EqualFold(r.Name, name) ||
+		named := name == "" || strings.EqualFold(r.Name, name) || r.Migrate != nil && strings.EqualFold(r.Migrate.Options.Legacy, name)
+		if !strings.EqualFold(r.Workspace, ws) || !named ||
 			sub != "" && !strings.EqualFold(r.Subscription, sub) || rg != "" && !strings.EqualFold(r.ResourceGroup, rg) {
 			continue
 		}

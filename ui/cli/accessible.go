@@ -204,6 +204,12 @@ func (w *walker) ask(id wizard.StepID) error {
 				return err
 			}
 		}
+		if id == wizard.StepMode {
+			// "Move a legacy AKS compute" is offered when the workspace has one
+			if err := w.fetch(w.stale([]wizard.Load{wizard.LoadComputes})); err != nil {
+				return err
+			}
+		}
 		return w.choose(id)
 	case wizard.KindText, wizard.KindNumber:
 		return w.text(id)
@@ -229,6 +235,9 @@ func (w *walker) ask(id wizard.StepID) error {
 	case wizard.KindAction:
 		if id == wizard.StepList {
 			return w.a.printList(w.p)
+		}
+		if id == wizard.StepMigrate {
+			return w.migrate(done)
 		}
 		return w.submit()
 	}
@@ -362,7 +371,11 @@ func (w *walker) options(id wizard.StepID) []option {
 	var out []option
 	if st := wizard.StepOf(id); st.Choices != nil {
 		// a choice of the table: its words, its answer
-		for _, c := range st.Choices(*p) {
+		cs := st.Choices(*p)
+		if id == wizard.StepMode && wizard.HasLegacy(k.Computes) {
+			cs = append(cs, wizard.MigrateChoice) // as the TUI's Mode step
+		}
+		for _, c := range cs {
 			out = append(out, option{choiceLabel(c), st.Chosen(*p) == c.Value, func(q *wizard.Plan) { _ = q.Answer(st.Field, st.AnswerOf(c.Value)) }})
 		}
 		return out

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 
 	"github.com/amlaks/amlaks/rules"
@@ -176,4 +178,107 @@ func (w *walker) watch(op wizard.Operation) error {
 			}(answer, quit)
 		}
 	}
+}
+
+// migrate is "Move a legacy AKS compute": which legacy compute (when the
+// workspace has several), then what the move needs that the defaults do
+// not give (the path when v1 services are live, the file for the v1
+// certificate, TLS, the new compute's name and namespace), each answer
+// checked by rules.CheckMigrationAnswers; then the review and the move,
+// as `amlaks migrate` runs it. An unfinished migration is continued with
+// its own answers.
+func (w *walker) migrate(done <-chan struct{}) error {
+	a := w.a
+	var legacy []wizard.Compute
+	for _, c := range w.k.Computes {
+		if wizard.IsLegacy(c) {
+			legacy = append(legacy, c)
+		}
+	}
+	if len(legacy) == 0 {
+		return &wizard.Error{Kind: wizard.ErrBadRequest, Op: "migrate", Message: w.p.Workspace.Name + " has no legacy AKS compute"}
+	}
+	pick := 0
+	if len(legacy) > 1 {
+		labels := make([]string, len(legacy))
+		for i, c := range legacy {
+			labels[i] = c.Name + "  (cluster " + clusterShort(c.ClusterID) + ")"
+		}
+		i, err := w.q.choose(done, "Which legacy AKS compute moves to a Kubernetes compute?", labels, 0, func(int) error { return nil })
+		if err != nil {
+			return err
+		}
+		pick = i
+	}
+	ask := func(q string) (bool, error) { return w.q.yesNo(done, q) }
+	o := wizard.MigrateOptions{Legacy: legacy[pick].Name}
+	recs := &wizard.Records{Dir: a.sess.RecordDir}
+	if rec, ok, err := recs.Find(a.ctx, w.p.Subscription, w.p.Workspace.ResourceGroup, w.p.Workspace.Name, o.Legacy); err == nil && ok && rec.Migrate != nil {
+		fmt.Fprintf(w.q.out, "continuing %s, unfinished since %s (phases left: %s)\n", rec.What(), rec.Started.Local().Format("2006-01-02 15:04"), phaseList(rec.Remaining()))
+		return a.migrate(w.p, rec.MigrationOptions(), false, false, ask)
+	}
+	m, err := wizard.PlanMigration(a.ctx, a.sess.Cloud, w.p, o)
+	if err != nil {
+		return err
+	}
+	a.printMigration(m)
+	var names []string
+	for _, c := range w.k.Computes {
+		names = append(names, c.Name)
+	}
+	live, secret := len(m.State.Services) > 0, m.State.Has("secret/"+wizard.LegacySecret)
+	answers := func() rules.MigrationAnswers {
+		return rules.MigrationAnswers{To: o.To, Namespace: o.Namespace, Workspace: w.p.Workspace.Name, Existing: names, Clean: !live || o.Clean,
+			SecretPresent: secret, SaveTo: o.SaveSecret, LegacyTLS: m.Legacy.SSLStatus != "", KeepCertificate: o.KeepCertificate, AllowInsecure: o.AllowInsecure}
+	}
+	// check is the answers' first violation of field, with v tried
+	check := func(field string, set func(string)) func(string) error {
+		return func(v string) error {
+			set(v)
+			for _, x := range rules.CheckMigrationAnswers(answers()) {
+				if x.Field == field {
+					return errors.New(x.Message)
+				}
+			}
+			return nil
+		}
+	}
+	if live {
+		i, err := w.q.choose(done, "The v1 router (live v1 services: "+strings.Join(m.State.ServiceNames(), ", ")+")",
+			[]string{"take it over (in place; the v1 services keep running) (default)", "delete it (clean cut-over: the v1 services stop answering)"}, 0, func(int) error { return nil })
+		if err != nil {
+			return err
+		}
+		o.Clean = i == 1
+	}
+	if (!live || o.Clean) && secret {
+		v, err := w.q.text(done, "Save the v1 certificate secret "+wizard.LegacySecret+" to this file (mode 0600) before it is deleted", "",
+			check("save-secret", func(v string) { o.SaveSecret = v }))
+		if err != nil {
+			return err
+		}
+		o.SaveSecret = v
+		if abs, err := filepath.Abs(v); err == nil {
+			o.SaveSecret = abs
+		}
+	}
+	if m.Legacy.SSLStatus != "" {
+		i, err := w.q.choose(done, "TLS: "+m.Legacy.Name+" served HTTPS for "+orDash(m.Legacy.SSLCname),
+			[]string{"keep the v1 certificate and CNAME", "plain HTTP (allow insecure connections)"}, 0, func(int) error { return nil })
+		if err != nil {
+			return err
+		}
+		o.KeepCertificate, o.AllowInsecure = i == 0, i == 1
+	}
+	to, err := w.q.text(done, "Name of the Kubernetes compute", m.Plan.Name, check("to", func(v string) { o.To = v }))
+	if err != nil {
+		return err
+	}
+	o.To = to
+	ns, err := w.q.text(done, "Its namespace", to, check("namespace", func(v string) { o.Namespace = v }))
+	if err != nil {
+		return err
+	}
+	o.Namespace = ns
+	return a.migrate(w.p, o, false, false, ask)
 }

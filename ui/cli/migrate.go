@@ -51,85 +51,22 @@ its kubectl/az equivalent and its rollback.`,
 				return err
 			}
 			o.Legacy = name
-			if o.To != "" {
-				if vs := rules.ComputeName(o.To, nil); len(vs) > 0 {
-					for i := range vs {
-						vs[i].Field = "to"
-					}
-					return &Invalid{vs}
-				}
+			if vs := rules.CheckMigrationAnswers(rules.MigrationAnswers{To: o.To, Namespace: o.Namespace, Workspace: p.Workspace.Name,
+				KeepCertificate: o.KeepCertificate, AllowInsecure: o.AllowInsecure}); len(vs) > 0 {
+				return &Invalid{vs}
 			}
-			if o.Namespace != "" {
-				if vs := rules.Namespace(o.Namespace); len(vs) > 0 {
-					return &Invalid{vs}
-				}
-			}
-			m, err := wizard.PlanMigration(a.ctx, a.sess.Cloud, p, o)
-			if err != nil {
+			// an unfinished migration of this compute: its answers, but
+			// for the flags given now
+			recs := &wizard.Records{Dir: a.sess.RecordDir}
+			if rec, ok, err := recs.Find(a.ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, name); err != nil {
 				return err
-			}
-			phases, err := wizard.MigrationPhases(a.sess.Cloud, m)
-			if err != nil {
-				return err
-			}
-			a.printMigration(m)
-			a.printFindings(m.Report.Findings)
-			if dryRun {
-				return a.printPhases(m.Plan, m.Report, phases)
-			}
-			if m.Report.Blocked() {
-				return exit(ExitInvalid, &blockedError{m.Report.Findings})
-			}
-			if !yes {
-				if !a.canPrompt() {
-					return &Invalid{[]rules.Violation{wizard.Missing("yes", "migrate changes the cluster: review it with --dry-run, then add --yes")}}
-				}
-				ok, err := a.confirmLine(fmt.Sprintf("Migrate %s to Kubernetes compute %s (%s, %d phases)?", name, m.Plan.Name, m.Path, len(phases)))
-				if err != nil {
-					return err
-				}
-				if !ok {
-					fmt.Fprintln(a.s.Err, "nothing changed")
-					return nil
+			} else if ok && rec.Migrate != nil && !dryRun {
+				o = continuedOptions(cmd, o, rec.MigrationOptions())
+				if !a.jsonOut() {
+					fmt.Fprintf(a.s.Err, "continuing %s, unfinished since %s (phases left: %s)\n", rec.What(), rec.Started.Local().Format("2006-01-02 15:04"), phaseList(rec.Remaining()))
 				}
 			}
-			var confirm func() bool
-			if !o.DetachLegacy && !yes && a.canPrompt() {
-				confirm = func() bool {
-					ok, err := a.confirmLine(fmt.Sprintf("%s is verified. Detach the legacy compute %s now (a detach: the cluster stays)?", m.Plan.Name, name))
-					return err == nil && ok
-				}
-			}
-			a.lastWS = p.WorkspaceRef()
-			on, manual := a.phaseLines(phases)
-			guard := &wizard.Guard{LockDir: a.sess.LockDir}
-			rep, err := wizard.RunMigration(a.ctx, a.sess.Cloud, m, guard, a.sess.PollEvery, on, confirm)
-			if *manual != "" {
-				fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", *manual)
-			}
-			if err := a.phaseFailure(err, a.command("migrate "+name, p.WorkspaceRef())); err != nil {
-				return err
-			}
-			return a.emit(migrateJSON(m, rep), func(w io.Writer) {
-				fmt.Fprintf(w, "migrated %s to Kubernetes compute %s (%s) in namespace %s\n", name, m.Plan.Name, m.Path, m.Plan.Namespace)
-				if rep.Verify.Called {
-					fmt.Fprintf(w, "verified: %s answered %d\n", rep.Verify.ScoringURI, rep.Verify.Status)
-				} else if rep.Verify.Skipped != "" {
-					fmt.Fprintf(w, "verified: deployed; call skipped: %s\n", rep.Verify.Skipped)
-				}
-				if m.Path == wizard.MigrateInPlace {
-					fmt.Fprintf(w, "the scoring URL is shared: %s and %s answer on the same router\n", name, m.Plan.Name)
-				}
-				if rep.Saved != "" {
-					fmt.Fprintf(w, "the v1 certificate secret is saved in %s (mode 0600)\n", rep.Saved)
-				}
-				if rep.Detached {
-					fmt.Fprintf(w, "%s detached (the cluster stays)\n", name)
-				}
-				for _, n := range rep.Notes {
-					fmt.Fprintln(w, n)
-				}
-			})
+			return a.migrate(p, o, yes, dryRun, nil)
 		},
 	}
 	f := cmd.Flags()
@@ -144,6 +81,117 @@ its kubectl/az equivalent and its rollback.`,
 	f.BoolVar(&dryRun, "dry-run", false, "print every phase's request, equivalent and rollback; change nothing")
 	f.BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	return cmd
+}
+
+// continuedOptions are a recorded migration's answers with the flags
+// given now (cmd's, changed) over them.
+func continuedOptions(cmd *cobra.Command, now, was wizard.MigrateOptions) wizard.MigrateOptions {
+	f := cmd.Flags()
+	o := was
+	o.Legacy = now.Legacy
+	for flag, set := range map[string]func(){
+		"to": func() { o.To = now.To }, "namespace": func() { o.Namespace = now.Namespace }, "clean": func() { o.Clean = now.Clean },
+		"save-secret": func() { o.SaveSecret = now.SaveSecret }, "keep-certificate": func() { o.KeepCertificate = now.KeepCertificate },
+		"allow-insecure-connections": func() { o.AllowInsecure = now.AllowInsecure }, "detach-legacy": func() { o.DetachLegacy = now.DetachLegacy },
+		"no-instance-types": func() { o.NoInstanceTypes = now.NoInstanceTypes },
+	} {
+		if f.Changed(flag) {
+			set()
+		}
+	}
+	return o
+}
+
+// continueMigration continues the unfinished migration of rec, as
+// `status NAME` does for a create or an attach.
+func (a *app) continueMigration(rec wizard.Record) error {
+	base := rec.RebuildPlan()
+	base.TLS = rules.TLS{} // the migration reads the certificate again
+	if !a.jsonOut() {
+		fmt.Fprintf(a.s.Err, "continuing %s (phases left: %s)\n", rec.What(), phaseList(rec.Remaining()))
+	}
+	return a.migrate(base, rec.MigrationOptions(), true, false, nil)
+}
+
+// migrate plans, reviews (--dry-run) and runs a migration under its
+// record; yes skips the confirmation. ask asks a yes/no question (nil: on
+// the terminal's line, when there is one).
+func (a *app) migrate(p *wizard.Plan, o wizard.MigrateOptions, yes, dryRun bool, ask func(string) (bool, error)) error {
+	name := o.Legacy
+	m, err := wizard.PlanMigration(a.ctx, a.sess.Cloud, p, o)
+	if err != nil {
+		return err
+	}
+	phases, err := wizard.MigrationPhases(a.sess.Cloud, m)
+	if err != nil {
+		return err
+	}
+	a.printMigration(m)
+	a.printFindings(m.Report.Findings)
+	if dryRun {
+		return a.printPhases(m.Plan, m.Report, phases)
+	}
+	if m.Report.Blocked() {
+		return exit(ExitInvalid, &blockedError{m.Report.Findings})
+	}
+	if ask == nil && a.canPrompt() {
+		ask = a.confirmLine
+	}
+	if !yes {
+		if ask == nil {
+			return &Invalid{[]rules.Violation{wizard.Missing("yes", "migrate changes the cluster: review it with --dry-run, then add --yes")}}
+		}
+		for i, ph := range phases {
+			fmt.Fprintf(a.s.Err, "  %d. %s\n", i+1, ph.Title)
+		}
+		ok, err := ask(fmt.Sprintf("Migrate %s to Kubernetes compute %s (%s, %d phases)?", name, m.Plan.Name, m.Path, len(phases)))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(a.s.Err, "nothing changed")
+			return nil
+		}
+	}
+	var confirm func() bool
+	if !o.DetachLegacy && !yes && ask != nil {
+		confirm = func() bool {
+			ok, err := ask(fmt.Sprintf("%s is verified. Detach the legacy compute %s now (a detach: the cluster stays)?", m.Plan.Name, name))
+			return err == nil && ok
+		}
+	}
+	a.lastWS = p.WorkspaceRef()
+	on, manual := a.phaseLines(phases)
+	guard := &wizard.Guard{LockDir: a.sess.LockDir, RecordDir: a.sess.RecordDir}
+	rep, err := wizard.RunMigration(a.ctx, a.sess.Cloud, m, guard, a.sess.PollEvery, on, confirm)
+	if *manual != "" {
+		fmt.Fprintf(a.s.Err, "the cluster is not ready for deployments yet; do it yourself:\n%s", *manual)
+	}
+	if err := a.phaseFailure(err, a.command("status "+m.Plan.Name, p.WorkspaceRef())); err != nil {
+		return err
+	}
+	return a.emit(migrateJSON(m, rep), func(w io.Writer) {
+		fmt.Fprintf(w, "migrated %s to Kubernetes compute %s (%s) in namespace %s\n", name, m.Plan.Name, m.Path, m.Plan.Namespace)
+		if rep.Verify.Called {
+			fmt.Fprintf(w, "verified: %s answered %d\n", rep.Verify.ScoringURI, rep.Verify.Status)
+		} else if rep.Verify.Skipped != "" {
+			fmt.Fprintf(w, "verified: deployed; call skipped: %s\n", rep.Verify.Skipped)
+		} else if rep.Verified {
+			fmt.Fprintln(w, "verified by an earlier run")
+		}
+		if m.Path == wizard.MigrateInPlace {
+			fmt.Fprintf(w, "the scoring URL is shared: %s and %s answer on the same router\n", name, m.Plan.Name)
+		}
+		if rep.Saved != "" {
+			fmt.Fprintf(w, "the v1 certificate secret is saved in %s (mode 0600)\n", rep.Saved)
+		}
+		if rep.Detached {
+			fmt.Fprintf(w, "%s detached (the cluster stays)\n", name)
+		}
+		for _, n := range rep.Notes {
+			fmt.Fprintln(w, n)
+		}
+	})
 }
 
 // printMigration says what was read and the path, on stderr.
@@ -187,6 +235,22 @@ func migrateJSON(m *wizard.Migration, rep wizard.MigrateReport) map[string]any {
 		out["savedSecret"] = rep.Saved
 	}
 	return out
+}
+
+// migrateHint is what list -o json says of a legacy compute, for a
+// script: the command that moves it and, when a migration of it is
+// unfinished, the command that continues it and the phases left.
+func (a *app) migrateHint(ws wizard.WorkspaceRef, name string) map[string]any {
+	h := map[string]any{"command": a.command("migrate "+name, ws), "unfinished": false}
+	recs := &wizard.Records{Dir: a.sess.RecordDir}
+	if rec, ok, err := recs.Find(a.ctx, ws.SubscriptionID, ws.ResourceGroup, ws.Name, name); err == nil && ok && rec.Migrate != nil {
+		left := []string{}
+		for _, k := range rec.Remaining() {
+			left = append(left, string(k))
+		}
+		h["unfinished"], h["to"], h["continue"], h["phasesLeft"] = true, rec.Name, a.command("status "+rec.Name, rec.Ref()), left
+	}
+	return h
 }
 
 // legacyMarks says, under a table of computes, which are legacy AKS

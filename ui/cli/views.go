@@ -267,6 +267,9 @@ func (a *app) printList(p *wizard.Plan) error {
 		if ds[i].ExtensionKnown {
 			m["extension"] = extensionJSON(ds[i].Extension, ds[i].ExtensionFound)
 		}
+		if wizard.IsLegacy(c) {
+			m["migrate"] = a.migrateHint(p.WorkspaceRef(), c.Name)
+		}
 		out = append(out, m)
 	}
 	// creates and attaches of this machine stopped before their attach
@@ -410,8 +413,13 @@ the remaining phases run (--no-continue only follows the running phase).`,
 // running phase followed, then the remaining ones run (only followed
 // with noContinue).
 func (a *app) continueRecord(rec wizard.Record, noContinue bool) error {
+	if rec.Migrate != nil && !noContinue {
+		return a.continueMigration(rec)
+	}
 	p := rec.RebuildPlan()
-	if err := p.LoadTLSFilesContext(a.ctx); err != nil {
+	if rec.Migrate != nil {
+		p.TLS = rules.TLS{} // a migration reads its certificate again
+	} else if err := p.LoadTLSFilesContext(a.ctx); err != nil {
 		return err
 	}
 	status := a.command("status "+rec.Name, rec.Ref())

@@ -173,7 +173,7 @@ func extensionBody(spec wizard.ExtensionSpec) armkubernetesconfiguration.Extensi
 		settings["installNvidiaDevicePlugin"] = to.Ptr("True")
 	}
 	if spec.EnableUpgrade {
-		// typed by the user and passed through by az as it is (azure-facts §10.5)
+		// typed by the user and passed through by az as it is
 		settings["scoringFe.enableUpgrade"] = to.Ptr("true")
 	}
 	// what az adds on its own for an AKS cluster

@@ -43,7 +43,7 @@ type MigrationFacts struct {
 }
 
 // MigrationFindings are the rules of a move from a legacy AKS compute
-// (azure-facts §15): the Kubernetes compute's namespace is not the v1
+// (Azure/AML-Kubernetes attach-compute-on-aks-v1-cluster.md): the Kubernetes compute's namespace is not the v1
 // services' azureml-<workspace>; a clean cut-over is only for a cluster
 // without live v1 services and saves the v1 certificate first; a compute
 // that served HTTPS keeps its certificate or says it goes plain HTTP; in

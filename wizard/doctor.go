@@ -230,7 +230,7 @@ func settingsFindings(e Extension, cl Cluster) []rules.Finding {
 }
 
 // legacyRouterFindings say which of the v1 router's eight objects are in
-// the cluster (azure-facts §15.1): on a legacy AKS compute they are its
+// the cluster: on a legacy AKS compute they are its
 // router, what a migrate takes over or removes; on a Kubernetes compute
 // they are leftovers that conflict with the extension's router (its
 // healthcheck's E45004/E45005).

@@ -19,8 +19,8 @@ import (
 
 // Migrate: a legacy AKS compute (computeType AKS, its v1 router azureml-fe
 // in the cluster's default namespace) becomes a Kubernetes compute on the
-// same cluster, by one of the two paths the sources describe (azure-facts
-// §15): in place (the router annotated azureml-fe-enable-upgrade=true, the
+// same cluster, by one of the two paths the sources describe (Azure/AML-Kubernetes
+// attach-compute-on-aks-v1-cluster.md): in place (the router annotated azureml-fe-enable-upgrade=true, the
 // extension installed with scoringFe.enableUpgrade=true; the v1 services
 // keep running) or a clean cut-over (the v1 certificate saved, the eight
 // router objects deleted). Then the extension, the attach, readiness and

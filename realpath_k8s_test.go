@@ -192,3 +192,82 @@ func TestRealPathStopThenStatusContinues(t *testing.T) {
 		t.Errorf("left behind: %v", left)
 	}
 }
+
+// TestRealPathFaultMatrixCurrentPath is the current path's fault matrix
+// over HTTPS with the fake az, on each phase of a create: a connection
+// dropped after an accepted PUT (over a real connection azcore's retry
+// policy sends the same, idempotent PUT once more, and Azure answers it as
+// the resource it already has; never a false failure), sign-in failing while polling (retried), and an operation
+// that fails (exit 1, then status retries the phase, never a Conflict).
+// The end is always one cluster, one extension, one compute, and no
+// token or record left.
+func TestRealPathFaultMatrixCurrentPath(t *testing.T) {
+	phases := []struct{ phase, route, kind, put string }{
+		{"cluster", "cluster", "cluster", "/managedClusters/%s"},
+		{"extension", "extension", "extension", "/managedClusters/%s/providers/Microsoft.KubernetesConfiguration/extensions/"},
+		{"attach", "compute", "attach", "/computes/%s"}}
+	faults := []struct {
+		name, faults string
+		code, puts   int // exit of the create; PUTs of the phase over both runs
+	}{
+		{"drop", "drop-after-put=%r:1", 0, 2},
+		{"signin", "unauthorized=operations:3", 0, 1},
+		{"fail", "fail=%k", 1, 2},
+	}
+	for _, ph := range phases {
+		for _, f := range faults {
+			if f.name == "signin" && ph.phase != "cluster" {
+				continue // one route polls them all
+			}
+			t.Run(ph.phase+"/"+f.name, func(t *testing.T) {
+				fs, err := sim.ParseFaults(strings.NewReplacer("%r", ph.route, "%k", ph.kind).Replace(f.faults))
+				if err != nil {
+					t.Fatal(err)
+				}
+				rp := newRealPathWith(t, sim.Options{Speed: 200, Faults: fs})
+				state := t.TempDir()
+				t.Setenv("XDG_STATE_HOME", state)
+				t.Setenv("AMLAKS_POLL_INTERVAL", "20ms")
+				name := "k8s-h-" + ph.phase[:3] + "-" + f.name
+				r, _ := rp.run("create", "-w", "mlw-prod", "-n", name, "--purpose", "dev-test", "--nodes", "1", "--allow-insecure-connections", "--yes", "--timeout", "20s")
+				if r.code != f.code {
+					t.Fatalf("create: exit %d, want %d\n%s", r.code, f.code, r)
+				}
+				if f.code != 0 { // the fault fails one operation: the retry runs clean
+					if s, _ := rp.run("status", name, "-w", "mlw-prod"); s.code != 0 || !strings.Contains(s.out, "Succeeded") {
+						t.Fatalf("status after the failure:\n%s", s)
+					}
+				}
+				for _, bad := range []string{"Conflict", "Unknown", "OperationNotAllowed"} {
+					if strings.Contains(r.err, bad) {
+						t.Errorf("stderr says %q\n%s", bad, r)
+					}
+				}
+				puts := 0
+				suffix := strings.Replace(ph.put, "%s", name, 1)
+				hits := rp.requests()
+				for _, h := range hits {
+					if strings.HasPrefix(h, "PUT ") && (strings.HasSuffix(h, suffix) || strings.Contains(h, suffix) && strings.HasSuffix(suffix, "/")) {
+						puts++
+					}
+				}
+				if puts != f.puts {
+					t.Errorf("%d PUTs of the %s phase, want %d: %v", puts, ph.phase, f.puts, hits)
+				}
+				cluster := "/subscriptions/" + sim.DefaultSubscriptionID + "/resourceGroups/rg-ml-prod/providers/Microsoft.ContainerService/managedClusters/" + name
+				for what, path := range map[string]string{"cluster": cluster + "?api-version=2025-09-01",
+					"extension": cluster + "/providers/Microsoft.KubernetesConfiguration/extensions/azureml?api-version=2022-11-01",
+					"compute":   mlwProd + "/computes/" + name + "?api-version=2024-04-01"} {
+					code, body := rp.simJSON("GET", path, "")
+					props, _ := body["properties"].(map[string]any)
+					if code != 200 || props["provisioningState"] != "Succeeded" {
+						t.Errorf("%s: %d %v", what, code, props["provisioningState"])
+					}
+				}
+				if left, _ := filepath.Glob(filepath.Join(state, "amlaks", "*", "*.json")); len(left) > 0 {
+					t.Errorf("left behind: %v", left)
+				}
+			})
+		}
+	}
+}

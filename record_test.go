@@ -356,3 +356,22 @@ func TestStatusNoContinueJSON(t *testing.T) {
 		t.Fatalf("status --no-continue -o json: %+v\n%s", v, s)
 	}
 }
+
+// TestLegacyRerunFollowsTheRunningCreate: the legacy path's record is its
+// saved operation: a re-run of `create --compute-type AKS -n NAME --yes`
+// while the create it stopped watching still runs in Azure follows it to
+// the end (never "name already used"); once it is done, the name is taken.
+func TestLegacyRerunFollowsTheRunningCreate(t *testing.T) {
+	demoEnv(t)
+	t.Setenv("AMLAKS_SIM_FAULTS", "slow=create:20")
+	r := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-again", "--purpose", "dev-test", "--nodes", "1",
+		"--vm-size", "Standard_D4s_v3", "--yes", "--timeout", "300ms")
+	if r.code != 3 {
+		t.Fatalf("first run:\n%s", r)
+	}
+	t.Setenv("AMLAKS_SIM_FAULTS", "")
+	s := runArgs(t, "", "--demo", "create", "--compute-type", "AKS", "-w", "mlw-prod", "-n", "aks-again", "--yes", "--timeout", "300ms")
+	if s.code != 3 || !strings.Contains(s.err, "continuing: the create of aks-again") || strings.Contains(s.err, "already used") {
+		t.Fatalf("re-run while it runs:\n%s", s)
+	}
+}

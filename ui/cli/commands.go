@@ -267,6 +267,15 @@ func (a *app) submit(cmd *cobra.Command, p *wizard.Plan, f *submitFlags, early [
 	if err != nil && len(early) == 0 {
 		return err
 	}
+	// a legacy create or attach of this name still running in Azure (its
+	// saved operation, from this or an earlier run) is followed, not
+	// refused for its name: the legacy path's record is that operation
+	if op, ok := a.runningLegacy(p, f); ok {
+		if !a.jsonOut() {
+			fmt.Fprintf(a.s.Err, "continuing: the %s of %s started %s is still running in Azure; following it\n", op.Kind, op.Name, op.Started.Local().Format("2006-01-02 15:04"))
+		}
+		return a.follow(op, nil)
+	}
 	if vs = mergeViolations(early, vs); len(vs) > 0 {
 		return &Invalid{vs}
 	}
@@ -497,6 +506,33 @@ func (a *app) printAccepted(op wizard.Operation, rep wizard.Report) error {
 }
 
 // follow streams an operation's progress to stderr and prints the result.
+// runningLegacy is the saved, unfinished operation of a legacy create or
+// attach of p's compute, when there is one of p's own kind (never on a
+// dry run).
+func (a *app) runningLegacy(p *wizard.Plan, f *submitFlags) (wizard.Operation, bool) {
+	if p.Kubernetes() || f.dryRun || p.Name == "" || p.Workspace.Name == "" || p.Workspace.ResourceGroup == "" {
+		return wizard.Operation{}, false
+	}
+	op, ok, err := a.sess.Cloud.Pending(a.ctx, p.WorkspaceRef(), p.Name)
+	if err != nil || !ok {
+		return wizard.Operation{}, false
+	}
+	want := wizard.OpCreate
+	if p.Mode == wizard.ModeAttach {
+		want = wizard.OpAttach
+	}
+	if op.Kind != want {
+		return wizard.Operation{}, false
+	}
+	// only while Azure still runs it: a saved operation whose compute is
+	// gone or done is stale, and the command goes on as a new one
+	c, err := a.sess.Cloud.Compute(a.ctx, p.WorkspaceRef(), p.Name)
+	if err != nil || c.State != "Creating" && c.State != "Updating" {
+		return wizard.Operation{}, false
+	}
+	return op, true
+}
+
 func (a *app) follow(op wizard.Operation, fs []rules.Finding) error {
 	a.lastWS = op.Workspace
 	s := a.sess

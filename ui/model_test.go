@@ -319,3 +319,16 @@ func TestEscFromWorkspaceSwitchesSubscription(t *testing.T) {
 	f.wantStep(wizard.StepWorkspace)
 	f.wantScreen("this is the first step")
 }
+
+// TestNameOfARunningComputeSaysHowToFollowIt: a name whose create still
+// runs in Azure (a legacy create stopped watching: its record is that
+// operation) says how to follow it, not only that it is taken.
+func TestNameOfARunningComputeSaysHowToFollowIt(t *testing.T) {
+	d := newDriver(t)
+	d.cloud.Comps["mlw-prod"] = append(d.cloud.Comps["mlw-prod"], wizard.Compute{Name: "aks-running", Type: "AKS", State: "Creating"})
+	d.createTo(wizard.StepName)
+	d.typ("aks-running")
+	d.wantScreen("still creating in Azure", "follows it")
+	d.press("enter")
+	d.wantStep(wizard.StepName)
+}

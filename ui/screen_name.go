@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -124,10 +125,16 @@ func (s *nameScreen) problems(m *common) []string {
 	var out []string
 	localTaken := false
 	for _, v := range rules.ComputeName(name, wizard.ExistingNames(cs)) {
-		out = append(out, strings.Replace(v.Message, "this workspace", m.Plan().Workspace.Name, 1))
+		msg := strings.Replace(v.Message, "this workspace", m.Plan().Workspace.Name, 1)
 		if v.Code == rules.CodeNameTaken {
 			localTaken = true
+			if c, ok := runningCompute(cs, name); ok {
+				// a create or attach of it still runs: say how to follow it
+				msg = fmt.Sprintf("already used in %s by %s, still %s in Azure: List computes (Enter on it) or %s follows it; pick another name here",
+					m.Plan().Workspace.Name, c.Name, strings.ToLower(c.State), m.show.cliCmd("status", c.Name))
+			}
 		}
+		out = append(out, msg)
 	}
 	if s.checked == name && s.taken && name != "" && !localTaken {
 		out = append(out, "already used in "+m.Plan().Workspace.Name+": pick another name")
@@ -165,3 +172,14 @@ func (s *nameScreen) help(m *common) []key.Binding {
 }
 func (s *nameScreen) typing(m *common) bool  { return true }
 func (s *nameScreen) needs(m *common) []need { return nil }
+
+// runningCompute is the compute of cs named name (names ignore case)
+// while Azure still creates or updates it.
+func runningCompute(cs []wizard.Compute, name string) (wizard.Compute, bool) {
+	for _, c := range cs {
+		if strings.EqualFold(c.Name, name) && (c.State == "Creating" || c.State == "Updating") {
+			return c, true
+		}
+	}
+	return wizard.Compute{}, false
+}

@@ -174,10 +174,10 @@ func (s *nameScreen) typing(m *common) bool  { return true }
 func (s *nameScreen) needs(m *common) []need { return nil }
 
 // runningCompute is the compute of cs named name (names ignore case)
-// while Azure still creates or updates it.
+// while an operation on it still runs in Azure (wizard.Running).
 func runningCompute(cs []wizard.Compute, name string) (wizard.Compute, bool) {
 	for _, c := range cs {
-		if strings.EqualFold(c.Name, name) && (c.State == "Creating" || c.State == "Updating") {
+		if strings.EqualFold(c.Name, name) && wizard.Running(c.State) {
 			return c, true
 		}
 	}

@@ -709,8 +709,8 @@ func lockRecord(ctx context.Context, g *Guard, ws WorkspaceRef, name, what strin
 	}, on)
 }
 
-// running reports a provisioning state of an operation still going on.
-func running(st string) bool {
+// Running reports a provisioning state of an operation still going on.
+func Running(st string) bool {
 	switch st {
 	case "Creating", "Updating", "Deleting", "Accepted", "InProgress", "Provisioning":
 		return true
@@ -894,7 +894,7 @@ func runPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 	// it; a request whose answer was lost is settled by what Azure has
 	// now (settled); then follows it to its end.
 	run := func(k PhaseKind, st PhaseState, join Operation, start func() (Operation, error), settled func() bool) (Progress, error) {
-		if running(st.State) {
+		if Running(st.State) {
 			if rp := rec.Phase(k); rp != nil && rp.Op != nil && rp.Op.Kind == join.Kind {
 				join = *rp.Op
 			}
@@ -939,7 +939,7 @@ func runPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			}
 			for _, s := range now {
 				if s.Kind == k {
-					return (running(s.State) || s.State == "Succeeded") && (ours == nil || ours(s))
+					return (Running(s.State) || s.State == "Succeeded") && (ours == nil || ours(s))
 				}
 			}
 			return false
@@ -1009,7 +1009,7 @@ func runPhases(ctx context.Context, c Cloud, p *Plan, g *Guard, every time.Durat
 			on(PhaseProgress{Phase: PhaseExtension, Skipped: true, Progress: Progress{State: "Succeeded", Done: true, Note: "the Azure ML extension is installed"}})
 			return nil
 		}
-		if p.Mode == ModeAttach && !p.InstallExtension && !running(est.State) {
+		if p.Mode == ModeAttach && !p.InstallExtension && !Running(est.State) {
 			if est.TrainingOnly {
 				return &Error{Kind: ErrBadRequest, Op: "attach", Message: "the Azure ML extension " + est.Name + " on " + clusterName(p) +
 					" is installed for training only (enableInference=False): online deployments on it would fail",

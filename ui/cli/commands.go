@@ -527,7 +527,7 @@ func (a *app) runningLegacy(p *wizard.Plan, f *submitFlags) (wizard.Operation, b
 	// only while Azure still runs it: a saved operation whose compute is
 	// gone or done is stale, and the command goes on as a new one
 	c, err := a.sess.Cloud.Compute(a.ctx, p.WorkspaceRef(), p.Name)
-	if err != nil || c.State != "Creating" && c.State != "Updating" {
+	if err != nil || !wizard.Running(c.State) {
 		return wizard.Operation{}, false
 	}
 	return op, true

@@ -180,12 +180,15 @@ func (a *app) recorded(p *wizard.Plan) (*wizard.Plan, bool, error) {
 	return q, true, nil
 }
 
-func phaseList(ks []wizard.PhaseKind) string {
-	var out []string
+func phaseList(ks []wizard.PhaseKind) string { return strings.Join(phaseNames(ks), ", ") }
+
+// phaseNames are the phases' names, as -o json gives them.
+func phaseNames(ks []wizard.PhaseKind) []string {
+	out := make([]string, 0, len(ks))
 	for _, k := range ks {
 		out = append(out, string(k))
 	}
-	return strings.Join(out, ", ")
+	return out
 }
 
 // taggedCluster rebuilds what a lost record knew of a create: the

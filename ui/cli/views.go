@@ -425,18 +425,14 @@ func (a *app) continueRecord(rec wizard.Record, noContinue bool) error {
 	status := a.command("status "+rec.Name, rec.Ref())
 	if noContinue {
 		left := rec.Remaining()
-		for _, ph := range rec.Phases {
-			if ph.State == wizard.PhaseDone {
-				continue
-			}
-			if ph.Op == nil {
-				break
-			}
+		// the first unfinished phase, followed when Azure runs it (its
+		// operation recorded), with the lines a run prints
+		if i := slices.IndexFunc(rec.Phases, func(ph wizard.RecordPhase) bool { return ph.State != wizard.PhaseDone }); i >= 0 && rec.Phases[i].Op != nil {
+			ph := rec.Phases[i]
+			on, _ := a.phaseLines(nil)
 			var final wizard.Progress
 			for pr := range a.sess.Cloud.Follow(a.ctx, *ph.Op, a.sess.PollEvery) {
-				if pr.State != final.State || pr.Done {
-					fmt.Fprintf(a.s.Err, "[%s] %s (%s elapsed)\n", ph.Kind, pr.State, round(pr.Elapsed))
-				}
+				on(wizard.PhaseProgress{Phase: ph.Kind, Progress: pr})
 				final = pr
 			}
 			switch {
@@ -448,19 +444,15 @@ func (a *app) continueRecord(rec wizard.Record, noContinue bool) error {
 				return final.Err
 			}
 			left = left[1:] // the phase followed is done
-			break
 		}
-		var names []string
-		for _, k := range left {
-			names = append(names, string(k))
-		}
+		names := phaseNames(left)
 		return a.emit(map[string]any{"name": rec.Name, "state": "Unfinished", "mode": string(rec.Mode), "phasesLeft": names, "continue": status},
 			func(w io.Writer) {
 				if len(left) == 0 {
 					fmt.Fprintf(w, "%s: every phase is done; %s finishes it\n", rec.Name, status)
 					return
 				}
-				fmt.Fprintf(w, "%s is unfinished: %s left; %s continues it\n", rec.Name, phaseList(left), status)
+				fmt.Fprintf(w, "%s is unfinished: %s left; %s continues it\n", rec.Name, strings.Join(names, ", "), status)
 			})
 	}
 	if !a.jsonOut() {

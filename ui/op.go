@@ -356,7 +356,7 @@ func (m *Model) resume(name string) tea.Cmd {
 			if rec.Migrate != nil {
 				// a migration continues on its own screen (Mode: Move a
 				// legacy AKS compute) or with status
-				return pendingMsg{req: req, name: name, note: fmt.Sprintf("%s is an unfinished migration of %s: continue it from Move a legacy AKS compute, or with amlaks status %s", name, rec.Migrate.Options.Legacy, name)}
+				return pendingMsg{req: req, name: name, note: rec.What() + " is unfinished: " + rec.ContinueHint()}
 			}
 			p := rec.RebuildPlan()
 			if err := p.LoadTLSFilesContext(ctx); err != nil {

@@ -42,7 +42,7 @@ func (m *Model) lookRecord(name string) tea.Cmd {
 		rec, ok, err := recs.Find(ctx, p.Subscription, p.Workspace.ResourceGroup, p.Workspace.Name, name)
 		msg := recordMsg{name: name, rec: rec, ok: ok, err: err}
 		if ok && rec.Migrate != nil {
-			msg.ok, msg.err = false, errors.New(rec.What()+" is unfinished: continue it with Move a legacy AKS compute (or `amlaks status "+rec.Name+"`), or pick another name")
+			msg.ok, msg.err = false, errors.New(rec.What()+" is unfinished: "+rec.ContinueHint()+"; or pick another name")
 		} else if ok {
 			msg.plan = rec.RebuildPlan()
 			msg.err = msg.plan.LoadTLSFilesContext(ctx)

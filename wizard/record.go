@@ -162,6 +162,12 @@ func (r Record) What() string {
 	return fmt.Sprintf("the %s of %s in %s (cluster %s)", r.Mode, r.Name, r.Workspace, r.Cluster.Name)
 }
 
+// ContinueHint says how an unfinished migration is continued: the
+// wizard's Move a legacy AKS compute, or status on its new compute.
+func (r Record) ContinueHint() string {
+	return "continue it from " + MigrateChoice.Label + " (Mode step), or with `amlaks status " + r.Name + "`"
+}
+
 // Records keeps the records of this machine, one file per operation
 // under Dir (0700; files 0600). A nil or Dir-less Records keeps none.
 type Records struct{ Dir string }

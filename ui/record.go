@@ -132,17 +132,18 @@ func (m *Model) askDiscard(rec wizard.Record) tea.Cmd {
 
 // discardCmd deletes what the record made, then the record.
 func (m *Model) discardCmd(rec wizard.Record) tea.Cmd {
-	ctx, c, recs := m.ctx, m.cloud, m.guard.Records()
+	ctx, c, g := m.ctx, m.cloud, m.guard
 	m.flash = "discarding the unfinished " + string(rec.Mode) + " of " + rec.Name + "…"
 	return func() tea.Msg {
-		said, err := discard(ctx, c, recs, rec)
+		said, err := discard(ctx, c, g, rec)
 		return discardedMsg{name: rec.Name, said: said, err: err}
 	}
 }
 
 // discard detaches the record's compute, deletes the cluster it made when
 // nothing else is attached to it, and removes the record.
-func discard(ctx context.Context, c wizard.Cloud, recs *wizard.Records, rec wizard.Record) (string, error) {
+func discard(ctx context.Context, c wizard.Cloud, g *wizard.Guard, rec wizard.Record) (string, error) {
+	recs := g.Records()
 	var said []string
 	drain := func(op wizard.Operation) error {
 		var last wizard.Progress
@@ -173,25 +174,20 @@ func discard(ctx context.Context, c wizard.Cloud, recs *wizard.Records, rec wiza
 		case errors.Is(err, wizard.ErrNotFound):
 		case err != nil:
 			return strings.Join(said, "; "), err
-		case !strings.EqualFold(cl.Tags[wizard.TagCompute], rec.Workspace+"/"+rec.Name):
+		case !wizard.ClusterMadeFor(cl, rec.Workspace, rec.Name):
 			said = append(said, "cluster "+cl.Name+" kept: it was not made for "+rec.Name)
 		default:
-			others, err := wizard.AttachedAs(ctx, c, rec.Subscription, cl.ID)
-			if err != nil {
+			// the delete's own check, under the cluster's lock: never a
+			// cluster another compute uses
+			var be *wizard.BlockedError
+			switch err := wizard.DeleteCluster(ctx, c, g, rec.Subscription, cl.ID, rec.Workspace+"/"+rec.Name, 0, nil); {
+			case errors.As(err, &be):
+				said = append(said, "cluster "+cl.Name+" kept: "+be.Findings[0].Message)
+			case err != nil:
 				return strings.Join(said, "; "), err
+			default:
+				said = append(said, "cluster "+cl.Name+" deleted")
 			}
-			if len(others) > 0 {
-				said = append(said, "cluster "+cl.Name+" kept: "+strings.Join(others, ", ")+" uses it")
-				break
-			}
-			op, err := c.DeleteCluster(ctx, cl.ID)
-			if err == nil {
-				err = drain(op)
-			}
-			if err != nil {
-				return strings.Join(said, "; "), err
-			}
-			said = append(said, "cluster "+cl.Name+" deleted")
 		}
 	}
 	if err := recs.Remove(ws, rec.Name); err != nil {

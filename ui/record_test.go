@@ -22,7 +22,7 @@ func TestDiscardDeletesWhatTheRecordMade(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("no record: %v", err)
 	}
-	said, err := discard(t.Context(), c, g.Records(), rec)
+	said, err := discard(t.Context(), c, g, rec)
 	if err != nil || !strings.Contains(said, "cluster k8s-disc deleted") || strings.Contains(said, "detached") {
 		t.Fatalf("discard: %q %v", said, err)
 	}
@@ -148,4 +148,27 @@ func TestListShowsAndContinuesUnfinished(t *testing.T) {
 	d.press("enter")
 	d.wantStep(wizard.StepList)
 	d.wantNoScreen("Unfinished")
+}
+
+// TestDiscardKeepsAClusterAnotherComputeUses: discarding goes through the
+// delete's own check under the cluster's lock, so a cluster another
+// compute is attached to meanwhile is kept, and said why.
+func TestDiscardKeepsAClusterAnotherComputeUses(t *testing.T) {
+	c := wizardtest.New()
+	g := stoppedCreate(t, c, "k8s-disc2")
+	p := wizard.NewPlan(wizard.ModeCreate)
+	p.Subscription, p.Workspace = wizardtest.Sub, wizardtest.WS
+	rec, ok, err := g.Records().Load(t.Context(), p.WorkspaceRef(), "k8s-disc2")
+	if err != nil || !ok {
+		t.Fatalf("no record: %v", err)
+	}
+	c.Comps[wizardtest.WS.Name] = append(c.Comps[wizardtest.WS.Name],
+		wizard.Compute{Name: "k8s-joined", Type: "Kubernetes", State: "Succeeded", ClusterID: rec.Cluster.ID})
+	said, err := discard(t.Context(), c, g, rec)
+	if err != nil || !strings.Contains(said, "kept") || !strings.Contains(said, "k8s-joined") {
+		t.Fatalf("discard: %q %v", said, err)
+	}
+	if len(c.Deleted) != 0 {
+		t.Fatalf("deleted %v", c.Deleted)
+	}
 }

@@ -204,7 +204,7 @@ func (a *app) taggedCluster(p *wizard.Plan) error {
 		return err
 	}
 	for _, cl := range cls {
-		if cl.Tags[wizard.TagCreatedBy] != "amlaks" || !strings.EqualFold(cl.Tags[wizard.TagCompute], p.Workspace.Name+"/"+p.Name) {
+		if !wizard.ClusterMadeFor(cl, p.Workspace.Name, p.Name) {
 			continue
 		}
 		same := strings.EqualFold(cl.Name, p.NewClusterName()) && strings.EqualFold(cl.ResourceGroup, p.NewClusterGroup())

@@ -355,6 +355,7 @@ func (r Record) Disagreements(now *Plan) []string {
 		}
 		out = append(out, fmt.Sprintf("%s: %q now, %q in %s, which is unfinished", f, a, b, r.What()))
 	}
+	slices.Sort(out) // the same order each run (from is a map)
 	return out
 }
 
